@@ -1,0 +1,221 @@
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from coaching.tempo import MAX_PHASE_SECONDS, Tempo
+
+
+class ExerciseQuerySet(models.QuerySet["Exercise"]):
+    def featured(self) -> Exercise | None:
+        """The exercise the site teaches; the product is built around one."""
+        return self.order_by("pk").first()
+
+
+class Exercise(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    tagline = models.CharField(max_length=200)
+    summary = models.CharField(
+        max_length=300, help_text="One or two sentences; also the search-result description."
+    )
+    purpose = models.TextField(help_text="What the exercise trains and why it is worth doing.")
+    suited_to = models.TextField(help_text="Who it suits, one point per line.")
+    muscles = models.CharField(max_length=200)
+
+    objects = ExerciseQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("coaching:guide")
+
+    def suited_to_points(self) -> list[str]:
+        return _lines(self.suited_to)
+
+
+class Phase(models.TextChoices):
+    SETUP = "setup", "Setup"
+    EXECUTION = "execution", "Execution"
+    TOP = "top", "Top position"
+    DESCENT = "descent", "Descent"
+    BREATHING = "breathing", "Breathing"
+
+
+class Cue(models.Model):
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="cues")
+    phase = models.CharField(max_length=20, choices=Phase.choices)
+    order = models.PositiveSmallIntegerField()
+    cue = models.CharField(max_length=80, help_text="The short cue a coach would call out.")
+    explanation = models.TextField()
+
+    class Meta:
+        ordering = ["exercise", "phase", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exercise", "phase", "order"], name="cue_unique_order_per_phase"
+            ),
+            models.CheckConstraint(condition=Q(phase__in=Phase.values), name="cue_phase_is_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_phase_display()}: {self.cue}"
+
+
+class FormError(models.Model):
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="form_errors")
+    order = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    what_you_see = models.TextField()
+    why_it_matters = models.TextField()
+    how_to_fix = models.TextField()
+    fix_cue = models.CharField(max_length=80, help_text="The fix in a few words.")
+
+    class Meta:
+        ordering = ["exercise", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exercise", "order"], name="formerror_unique_order_per_exercise"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("coaching:form-error-detail", kwargs={"slug": self.slug})
+
+    @property
+    def guide_anchor(self) -> str:
+        return f"error-{self.slug}"
+
+
+def _tempo_phase_constraints(prefix: str) -> list[models.CheckConstraint]:
+    return [
+        models.CheckConstraint(
+            condition=Q(**{f"{field}__gte": minimum, f"{field}__lte": MAX_PHASE_SECONDS}),
+            name=f"{prefix}_{field}_in_range",
+        )
+        for field, minimum in (
+            ("lowering_seconds", 1),
+            ("bottom_pause_seconds", 0),
+            ("lifting_seconds", 1),
+            ("top_hold_seconds", 0),
+        )
+    ]
+
+
+class TempoPreset(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    description = models.CharField(max_length=200, blank=True)
+    lowering_seconds = models.PositiveSmallIntegerField()
+    bottom_pause_seconds = models.PositiveSmallIntegerField()
+    lifting_seconds = models.PositiveSmallIntegerField()
+    top_hold_seconds = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["order", "name"]
+        constraints = _tempo_phase_constraints("tempopreset")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.tempo.notation})"
+
+    @property
+    def tempo(self) -> Tempo:
+        return Tempo(
+            lowering=self.lowering_seconds,
+            bottom_pause=self.bottom_pause_seconds,
+            lifting=self.lifting_seconds,
+            top_hold=self.top_hold_seconds,
+        )
+
+
+class VariationKind(models.TextChoices):
+    REGRESSION = "regression", "Regression"
+    STANDARD = "standard", "Standard"
+    PROGRESSION = "progression", "Progression"
+
+
+class VariationQuerySet(models.QuerySet["Variation"]):
+    def ladder(self) -> VariationQuerySet:
+        """Every rung in order, with what the ladder pages show alongside."""
+        return self.select_related("tempo").order_by("exercise_id", "level")
+
+
+class Variation(models.Model):
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="variations")
+    level = models.PositiveSmallIntegerField(help_text="Position on the ladder, 1 is the easiest.")
+    kind = models.CharField(max_length=20, choices=VariationKind.choices)
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    summary = models.CharField(max_length=300)
+    how_to = models.TextField(help_text="The steps, one per line.")
+    why = models.TextField(help_text="What this rung changes and what it teaches.")
+    equipment = models.CharField(max_length=200)
+    takes_external_load = models.BooleanField(default=False)
+    one_side_at_a_time = models.BooleanField(
+        default=True, help_text="Off for rungs done on both legs, such as the floor bridge."
+    )
+    advance_sets = models.PositiveSmallIntegerField(help_text="Sets needed to move up.")
+    advance_reps_per_side = models.PositiveSmallIntegerField(help_text="Reps per side, each set.")
+    advance_hold_seconds = models.PositiveSmallIntegerField(
+        default=0, help_text="Hold at the top of each rep, in seconds (0 for none)."
+    )
+    tempo = models.ForeignKey(
+        TempoPreset,
+        on_delete=models.PROTECT,
+        related_name="variations",
+        help_text="The tempo the advance criteria must be met at.",
+    )
+
+    objects = VariationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["exercise", "level"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exercise", "level"], name="variation_unique_level_per_exercise"
+            ),
+            models.CheckConstraint(condition=Q(level__gte=1), name="variation_level_from_one"),
+            models.CheckConstraint(
+                condition=Q(kind__in=VariationKind.values), name="variation_kind_is_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(advance_sets__gte=1, advance_sets__lte=10),
+                name="variation_advance_sets_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(advance_reps_per_side__gte=1, advance_reps_per_side__lte=50),
+                name="variation_advance_reps_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(advance_hold_seconds__gte=0, advance_hold_seconds__lte=600),
+                name="variation_advance_hold_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level}. {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("coaching:variation-detail", kwargs={"slug": self.slug})
+
+    def how_to_steps(self) -> list[str]:
+        return _lines(self.how_to)
+
+    @property
+    def advance_target(self) -> str:
+        per = "per side" if self.one_side_at_a_time else "reps"
+        target = f"{self.advance_sets} × {self.advance_reps_per_side} {per}"
+        if self.advance_hold_seconds:
+            target += f", holding the top {self.advance_hold_seconds} s each rep"
+        return target
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]

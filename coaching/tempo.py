@@ -1,0 +1,74 @@
+"""Four-part lifting tempo: lowering - pause at the bottom - lifting - hold at the top.
+
+Plain Python so the timer, the log and the content can share one definition and
+it can be tested without a database.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MAX_PHASE_SECONDS = 30
+_NOTATION = re.compile(r"^\s*(\d{1,2})\s*-\s*(\d{1,2})\s*-\s*(\d{1,2})\s*-\s*(\d{1,2})\s*$")
+
+
+class TempoError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Tempo:
+    lowering: int
+    bottom_pause: int
+    lifting: int
+    top_hold: int
+
+    def __post_init__(self) -> None:
+        for name in ("lowering", "bottom_pause", "lifting", "top_hold"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise TempoError(f"{name.replace('_', ' ')} must be a whole number of seconds.")
+            if not 0 <= value <= MAX_PHASE_SECONDS:
+                raise TempoError(
+                    f"{name.replace('_', ' ').capitalize()} must be between 0 and "
+                    f"{MAX_PHASE_SECONDS} seconds."
+                )
+        if self.lowering < 1 or self.lifting < 1:
+            raise TempoError("Lowering and lifting each take at least one second.")
+
+    @classmethod
+    def parse(cls, notation: str) -> Tempo:
+        """Read "3-0-1-2" (spaces around the dashes are tolerated)."""
+        match = _NOTATION.match(notation)
+        if match is None:
+            raise TempoError(
+                "Write the tempo as four numbers of seconds joined by dashes, like 3-0-1-2."
+            )
+        return cls(*(int(part) for part in match.groups()))
+
+    @property
+    def notation(self) -> str:
+        return f"{self.lowering}-{self.bottom_pause}-{self.lifting}-{self.top_hold}"
+
+    @property
+    def rep_seconds(self) -> int:
+        return self.lowering + self.bottom_pause + self.lifting + self.top_hold
+
+    def describe(self) -> str:
+        """A plain-language reading of the notation, in the order a rep is done from the floor."""
+        parts = [f"lift in {_seconds(self.lifting)}"]
+        if self.top_hold:
+            parts.append(f"hold the top for {_seconds(self.top_hold)}")
+        parts.append(f"lower over {_seconds(self.lowering)}")
+        if self.bottom_pause:
+            parts.append(f"pause {_seconds(self.bottom_pause)} at the bottom")
+        sentence = ", ".join(parts)
+        return sentence[0].upper() + sentence[1:] + "."
+
+    def __str__(self) -> str:
+        return self.notation
+
+
+def _seconds(value: int) -> str:
+    return "1 second" if value == 1 else f"{value} seconds"

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from coaching.sitemaps import SITEMAPS
+from coaching.views import robots_txt
+
+urlpatterns = [
+    path("", include("coaching.urls")),
+    path("admin/", admin.site.urls),
+    path("robots.txt", robots_txt, name="robots-txt"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+]
+
+handler404 = "hipthrust.views.page_not_found"

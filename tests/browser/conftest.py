@@ -1,0 +1,93 @@
+"""Real headless Chromium, driven by Playwright against pytest-django's live server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests
+# make between browser steps are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"width": 360, "height": 780}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def chromium_path() -> str | None:
+    """$CHROMIUM_PATH, else Debian's /usr/bin/chromium, else Playwright's own browser (None)."""
+    configured = os.environ.get("CHROMIUM_PATH")
+    if configured:
+        if not Path(configured).exists():
+            raise FileNotFoundError(f"CHROMIUM_PATH={configured} does not exist")
+        return configured
+    for candidate in ("/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def playwright_instance() -> Iterator[Playwright]:
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance: Playwright) -> Iterator[Browser]:
+    # A missing browser fails here, loudly: browser tests are never skipped.
+    browser = playwright_instance.chromium.launch(
+        executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True
+    )
+    yield browser
+    browser.close()
+
+
+class ConsoleWatch:
+    def __init__(self, page: Page) -> None:
+        self.errors: list[str] = []
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        # CSP violations are reported as console errors, so they fail tests too.
+        if message.type in {"error", "warning"}:
+            self.errors.append(f"{message.type}: {message.text}")
+
+
+@pytest.fixture
+def open_page(browser: Browser) -> Iterator:
+    contexts = []
+
+    def _open(viewport: dict[str, int] = DESKTOP, **context_options) -> tuple[Page, ConsoleWatch]:
+        context = browser.new_context(viewport=viewport, **context_options)
+        contexts.append(context)
+        page = context.new_page()
+        return page, ConsoleWatch(page)
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def screenshot_dir() -> Path | None:
+    """Set HIPTHRUST_SCREENSHOTS=dir to keep the screenshots the tests take, to look at."""
+    target = os.environ.get("HIPTHRUST_SCREENSHOTS")
+    if not target:
+        return None
+    path = Path(target)
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -1,0 +1,74 @@
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from coaching.tempo import MAX_PHASE_SECONDS, Tempo, TempoError
+
+phase = st.integers(min_value=0, max_value=MAX_PHASE_SECONDS)
+moving_phase = st.integers(min_value=1, max_value=MAX_PHASE_SECONDS)
+
+
+@pytest.mark.parametrize(
+    ("notation", "expected"),
+    [
+        ("3-0-1-2", Tempo(lowering=3, bottom_pause=0, lifting=1, top_hold=2)),
+        ("2-0-1-1", Tempo(2, 0, 1, 1)),
+        (" 3 - 1 - 1 - 5 ", Tempo(3, 1, 1, 5)),
+        ("30-30-30-30", Tempo(30, 30, 30, 30)),
+    ],
+)
+def test_it_reads_four_part_notation(notation, expected):
+    assert Tempo.parse(notation) == expected
+
+
+@pytest.mark.parametrize(
+    "notation",
+    ["", "3-0-1", "3-0-1-2-1", "3/0/1/2", "a-0-1-2", "-3-0-1-2", "3.5-0-1-2", "3-0-0-2", "0-0-1-2"],
+)
+def test_it_refuses_malformed_or_motionless_tempos(notation):
+    with pytest.raises(TempoError):
+        Tempo.parse(notation)
+
+
+def test_it_refuses_phases_longer_than_the_limit():
+    with pytest.raises(TempoError, match="between 0 and 30"):
+        Tempo(31, 0, 1, 0)
+
+
+def test_it_refuses_non_integer_seconds():
+    with pytest.raises(TempoError):
+        Tempo(2.5, 0, 1, 0)  # type: ignore[arg-type]
+    with pytest.raises(TempoError):
+        Tempo(True, 0, 1, 0)
+
+
+@given(moving_phase, phase, moving_phase, phase)
+def test_notation_round_trips(lowering, pause, lifting, hold):
+    tempo = Tempo(lowering, pause, lifting, hold)
+    assert Tempo.parse(tempo.notation) == tempo
+    assert tempo.rep_seconds == lowering + pause + lifting + hold
+
+
+@given(st.text(max_size=40))
+def test_arbitrary_text_either_parses_within_limits_or_raises_tempo_error(text):
+    try:
+        tempo = Tempo.parse(text)
+    except TempoError:
+        return
+    assert 1 <= tempo.lowering <= MAX_PHASE_SECONDS
+    assert 1 <= tempo.lifting <= MAX_PHASE_SECONDS
+    assert Tempo.parse(tempo.notation) == tempo
+
+
+@pytest.mark.parametrize(
+    ("tempo", "sentence"),
+    [
+        (Tempo(3, 0, 1, 2), "Lift in 1 second, hold the top for 2 seconds, lower over 3 seconds."),
+        (
+            Tempo(2, 1, 1, 0),
+            "Lift in 1 second, lower over 2 seconds, pause 1 second at the bottom.",
+        ),
+    ],
+)
+def test_it_describes_a_rep_in_the_order_it_is_done_from_the_floor(tempo, sentence):
+    assert tempo.describe() == sentence

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.test import override_settings
+
+from coaching.models import Exercise
+
+GUIDE_SLUG = "single-leg-hip-thrust"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _unhashed_static_files(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Serve static files by their plain names in tests.
+
+    Production's manifest storage needs `collectstatic` to have run, and the live
+    server looks files up by plain name; tests/test_static.py covers the real storage.
+    """
+    storages = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    static_root = tmp_path_factory.mktemp("static")
+    with override_settings(STORAGES=storages, STATIC_ROOT=static_root):
+        yield
+
+
+@pytest.fixture
+def exercise(db: None) -> Exercise:
+    """The guide's exercise, as the content migration loads it."""
+    return Exercise.objects.get(slug=GUIDE_SLUG)

@@ -1,0 +1,112 @@
+"""Settings come from the environment, and a bad value stops the process loudly."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from hipthrust.env import env_bool, env_int, env_list
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("1", True),
+        ("true", True),
+        ("YES", True),
+        (" on ", True),
+        ("0", False),
+        ("off", False),
+        ("", False),
+    ],
+)
+def test_env_bool_reads_the_usual_spellings(raw, expected):
+    assert env_bool("X", not expected, {"X": raw}) is expected
+
+
+def test_env_bool_uses_the_default_when_unset():
+    assert env_bool("X", True, {}) is True
+
+
+@pytest.mark.parametrize("raw", ["ture", "2", "enabled"])
+def test_env_bool_refuses_anything_else(raw):
+    with pytest.raises(ImproperlyConfigured, match="X="):
+        env_bool("X", False, {"X": raw})
+
+
+def test_env_int_reads_and_bounds_numbers():
+    assert env_int("N", 4, {"N": " 12 "}) == 12
+    assert env_int("N", 4, {}) == 4
+    with pytest.raises(ImproperlyConfigured, match="not a whole number"):
+        env_int("N", 4, {"N": "four"})
+    with pytest.raises(ImproperlyConfigured, match="below the minimum"):
+        env_int("N", 4, {"N": "-1"}, minimum=0)
+    with pytest.raises(ImproperlyConfigured, match="above the maximum"):
+        env_int("N", 4, {"N": "99"}, maximum=10)
+
+
+def test_env_list_splits_on_commas_and_refuses_empty_entries():
+    assert env_list("H", ["a"], {"H": "a.example, b.example"}) == ["a.example", "b.example"]
+    assert env_list("H", ["a"], {}) == ["a"]
+    with pytest.raises(ImproperlyConfigured, match="empty entry"):
+        env_list("H", [], {"H": "a.example,,b.example"})
+
+
+def _run(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    clean.pop("DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=REPO,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+PRODUCTION = {
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+    "DJANGO_ALLOWED_HOSTS": "hipthrust.example",
+    "DJANGO_HTTPS": "1",
+    "DJANGO_DEBUG": "0",
+}
+
+
+def test_deploy_check_is_silent_with_production_variables():
+    result = _run(["check", "--deploy", "--fail-level", "DEBUG"], **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_deploy_check_complains_without_https():
+    result = _run(
+        ["check", "--deploy", "--fail-level", "WARNING"], **{**PRODUCTION, "DJANGO_HTTPS": "0"}
+    )
+    assert result.returncode != 0
+    assert "security.W008" in result.stderr
+
+
+def test_a_public_host_without_a_secret_key_refuses_to_start():
+    result = _run(["check"], DJANGO_ALLOWED_HOSTS="hipthrust.example")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_a_misspelt_boolean_refuses_to_start():
+    result = _run(["check"], DJANGO_DEBUG="ture")
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG='ture' is not a boolean" in result.stderr
+
+
+def test_debug_is_off_unless_asked(settings):
+    result = _run(["shell", "-c", "from django.conf import settings; print(settings.DEBUG)"])
+    assert result.stdout.strip().endswith("False")
