@@ -7,11 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from tests.browser.conftest import DESKTOP, PHONE
 
-pytestmark = [
-    pytest.mark.browser,
-    # The live server needs committed data; restore the migrated content for each test.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = pytest.mark.browser
 
 PAGES = {
     "home": "/",
