@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from coaching.models import Cue, Exercise, FormError, TempoPreset, Variation
+from coaching.forms import IllustrationForm
+from coaching.models import Cue, Exercise, FormError, Illustration, TempoPreset, Variation
 
 
 class CueInline(admin.TabularInline):
@@ -42,3 +43,17 @@ class TempoPresetAdmin(admin.ModelAdmin):
         "top_hold_seconds",
     ]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Illustration)
+class IllustrationAdmin(admin.ModelAdmin):
+    form = IllustrationForm
+    list_display = ["alt_text", "placement", "variation", "form_error", "width", "height"]
+    list_filter = ["placement"]
+    search_fields = ["alt_text", "caption"]
+    list_select_related = ["variation", "form_error"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        # The form already stored a new photo with its row; a words-only edit still needs saving.
+        if form.cleaned_upload is None:
+            obj.save()

@@ -7,6 +7,12 @@ from django.urls import reverse
 from coaching.tempo import MAX_PHASE_SECONDS, Tempo
 
 
+def figure_choices() -> list[tuple[str, str]]:
+    from coaching.figures import BUILDERS
+
+    return [(key, key.replace("-", " ").capitalize()) for key in BUILDERS]
+
+
 class ExerciseQuerySet(models.QuerySet["Exercise"]):
     def featured(self) -> Exercise | None:
         """The exercise the site teaches; the product is built around one."""
@@ -73,6 +79,12 @@ class FormError(models.Model):
     why_it_matters = models.TextField()
     how_to_fix = models.TextField()
     fix_cue = models.CharField(max_length=80, help_text="The fix in a few words.")
+    figure = models.CharField(
+        max_length=80,
+        choices=figure_choices,
+        blank=True,
+        help_text="The drawn figure shown with it.",
+    )
 
     class Meta:
         ordering = ["exercise", "order"]
@@ -172,6 +184,12 @@ class Variation(models.Model):
         related_name="variations",
         help_text="The tempo the advance criteria must be met at.",
     )
+    figure = models.CharField(
+        max_length=80,
+        choices=figure_choices,
+        blank=True,
+        help_text="The drawn figure shown with it.",
+    )
 
     objects = VariationQuerySet.as_manager()
 
@@ -219,3 +237,93 @@ class Variation(models.Model):
 
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class Placement(models.TextChoices):
+    SETUP = "guide-setup", "Guide: setup"
+    EXECUTION = "guide-execution", "Guide: execution"
+    TOP = "guide-top", "Guide: top position"
+    DESCENT = "guide-descent", "Guide: descent and breathing"
+    VARIATION = "variation", "A ladder variation"
+    FORM_ERROR = "form-error", "A form error"
+
+
+class IllustrationQuerySet(models.QuerySet["Illustration"]):
+    def for_guide(self) -> dict[str, list[Illustration]]:
+        """Guide illustrations grouped by the section they belong to."""
+        grouped: dict[str, list[Illustration]] = {}
+        for illustration in self.filter(placement__startswith="guide-"):
+            grouped.setdefault(illustration.placement, []).append(illustration)
+        return grouped
+
+
+class Illustration(models.Model):
+    """A photo a coach uploads; stored without metadata, with renditions made once."""
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="illustrations")
+    placement = models.CharField(max_length=20, choices=Placement.choices)
+    variation = models.ForeignKey(
+        Variation, on_delete=models.CASCADE, null=True, blank=True, related_name="illustrations"
+    )
+    form_error = models.ForeignKey(
+        FormError, on_delete=models.CASCADE, null=True, blank=True, related_name="illustrations"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    alt_text = models.CharField(
+        max_length=250, help_text="What the photo shows, for people who cannot see it."
+    )
+    caption = models.CharField(max_length=250, blank=True)
+    # Written by coaching.services.save_illustration, never straight from an upload.
+    image = models.ImageField(upload_to="illustrations/", editable=False)
+    width = models.PositiveIntegerField(editable=False)
+    height = models.PositiveIntegerField(editable=False)
+    # [{"name": storage path, "width": int, "height": int, "content_type": str}, ...]
+    renditions = models.JSONField(default=list, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = IllustrationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["placement", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(alt_text=""), name="illustration_alt_text_required"
+            ),
+            models.CheckConstraint(
+                condition=Q(placement__in=Placement.values), name="illustration_placement_is_known"
+            ),
+            # A photo belongs to exactly the thing its placement names.
+            models.CheckConstraint(
+                condition=(
+                    Q(placement="variation", variation__isnull=False, form_error__isnull=True)
+                    | Q(placement="form-error", form_error__isnull=False, variation__isnull=True)
+                    | (
+                        Q(placement__startswith="guide-")
+                        & Q(variation__isnull=True, form_error__isnull=True)
+                    )
+                ),
+                name="illustration_target_matches_placement",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.alt_text
+
+    def stored_names(self) -> list[str]:
+        names = [self.image.name] if self.image else []
+        return names + [rendition["name"] for rendition in self.renditions]
+
+    def sources(self) -> dict[str, list[dict]]:
+        """Renditions grouped by content type, narrowest first, for <picture> and srcset."""
+        grouped: dict[str, list[dict]] = {}
+        for rendition in sorted(self.renditions, key=lambda r: r["width"]):
+            grouped.setdefault(rendition["content_type"], []).append(rendition)
+        return grouped
+
+    @property
+    def fallback(self) -> list[dict]:
+        return [r for r in self.renditions if r["content_type"] != "image/webp"]
+
+    @property
+    def webp(self) -> list[dict]:
+        return [r for r in self.renditions if r["content_type"] == "image/webp"]

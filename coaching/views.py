@@ -1,12 +1,29 @@
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+import hashlib
+from functools import lru_cache
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import etag, require_GET
 
+from coaching import raster
+from coaching.figures import BUILDERS, figure, keyframes
 from coaching.models import Exercise, FormError, Phase, Variation
 from coaching.structured_data import guide_howto
+
+GUIDE_FIGURES = {
+    "setup": "guide-setup",
+    "execution": "guide-execution",
+    "top": "guide-top",
+    "descent": "guide-descent",
+}
+
+
+def _figure_url(key: str) -> str | None:
+    return reverse("coaching:figure-image", kwargs={"key": key}) if key in BUILDERS else None
 
 
 def _featured_exercise() -> Exercise:
@@ -31,6 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "coaching/home.html",
         {
             "title": f"{exercise.name}: a coached guide",
+            "og_image": _figure_url("guide-top"),
             "description": exercise.summary,
             "exercise": exercise,
             "ladder": list(exercise.variations.ladder()),
@@ -43,8 +61,12 @@ def home(request: HttpRequest) -> HttpResponse:
 def guide(request: HttpRequest) -> HttpResponse:
     exercise = _featured_exercise()
     cues = _cues_by_phase(exercise)
-    form_errors = list(exercise.form_errors.all())
+    form_errors = list(exercise.form_errors.prefetch_related("illustrations"))
     ladder = list(exercise.variations.ladder())
+    photos = {
+        placement.removeprefix("guide-"): found
+        for placement, found in exercise.illustrations.for_guide().items()
+    }
     structured = guide_howto(
         exercise, cues, form_errors, url=request.build_absolute_uri(reverse("coaching:guide"))
     )
@@ -53,12 +75,14 @@ def guide(request: HttpRequest) -> HttpResponse:
         "coaching/guide.html",
         {
             "title": f"How to do the {exercise.name.lower()}",
+            "og_image": _figure_url("guide-top"),
             "description": exercise.summary,
             "og_type": "article",
             "exercise": exercise,
             "cues": cues,
             "form_errors": form_errors,
             "ladder": ladder,
+            "photos": photos,
             "structured_data": structured,
         },
     )
@@ -72,6 +96,7 @@ def variation_list(request: HttpRequest) -> HttpResponse:
         "coaching/variation_list.html",
         {
             "title": f"{exercise.name} ladder: easier and harder versions",
+            "og_image": _figure_url("variation-two-up-one-down-hip-thrust"),
             "description": (
                 f"Every step from the easiest regression to the hardest progression of the "
                 f"{exercise.name.lower()}, with what to reach before you move up."
@@ -96,6 +121,7 @@ def variation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "coaching/variation_detail.html",
         {
             "title": variation.name,
+            "og_image": _figure_url(variation.figure),
             "description": variation.summary,
             "og_type": "article",
             "variation": variation,
@@ -103,6 +129,7 @@ def variation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "ladder_size": len(rungs),
             "easier": rungs[position - 1] if position > 0 else None,
             "harder": rungs[position + 1] if position + 1 < len(rungs) else None,
+            "photos": list(variation.illustrations.all()),
         },
     )
 
@@ -116,11 +143,13 @@ def form_error_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "coaching/form_error_detail.html",
         {
             "title": f"{form_error.name}: how to fix it",
+            "og_image": _figure_url(form_error.figure),
             "description": f"{form_error.fix_cue}. {form_error.why_it_matters}",
             "og_type": "article",
             "form_error": form_error,
             "exercise": form_error.exercise,
             "others": list(others),
+            "photos": list(form_error.illustrations.all()),
         },
     )
 
@@ -133,3 +162,62 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         f"Sitemap: {request.build_absolute_uri(reverse('django.contrib.sitemaps.views.sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@lru_cache(maxsize=32)
+def _preview_png(key: str) -> bytes:
+    drawn = figure(key)
+    return raster.encode(raster.social_preview(drawn, drawn.title), "PNG")
+
+
+def _preview_etag(request: HttpRequest, key: str) -> str | None:
+    if key not in BUILDERS:
+        return None
+    return hashlib.sha256(_preview_png(key)).hexdigest()[:32]
+
+
+@require_GET
+@cache_control(public=True, max_age=24 * 60 * 60)
+@etag(_preview_etag)
+def figure_image(request: HttpRequest, key: str) -> HttpResponse:
+    """A figure as a 1200 x 630 PNG, for social previews (og:image)."""
+    if key not in BUILDERS:
+        raise Http404("No figure has that name.")
+    return HttpResponse(_preview_png(key), content_type="image/png")
+
+
+SHEET_FORMATS = {"png": ("PNG", "image/png"), "pdf": ("PDF", "application/pdf")}
+
+
+@require_GET
+@cache_control(public=True, max_age=60 * 60)
+def guide_sheet(request: HttpRequest, fmt: str) -> HttpResponse:
+    """One printable page: the four phases, each with its figure and the cues from the guide."""
+    if fmt not in SHEET_FORMATS:
+        raise Http404("Sheets come as PNG or PDF.")
+    exercise = _featured_exercise()
+    cues = _cues_by_phase(exercise)
+    sections = [
+        ("1 Setup", figure(GUIDE_FIGURES["setup"]), [c.cue for c in cues["setup"]]),
+        ("2 Drive", figure(GUIDE_FIGURES["execution"]), [c.cue for c in cues["execution"]]),
+        ("3 Top position", figure(GUIDE_FIGURES["top"]), [c.cue for c in cues["top"]]),
+        (
+            "4 Descent and breathing",
+            figure(GUIDE_FIGURES["descent"]),
+            [c.cue for c in cues["descent"] + cues["breathing"]],
+        ),
+    ]
+    image = raster.guide_sheet(f"How to do the {exercise.name.lower()}", sections)
+    image_format, content_type = SHEET_FORMATS[fmt]
+    response = HttpResponse(raster.encode(image, image_format), content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="{exercise.slug}-sheet.{fmt}"'
+    return response
+
+
+@require_GET
+def variation_keyframes(request: HttpRequest, slug: str) -> JsonResponse:
+    """Joint positions at the bottom, midway and the top, for the tempo timer's figure."""
+    variation = get_object_or_404(Variation.objects.only("slug", "figure"), slug=slug)
+    drawn = figure(variation.figure) if variation.figure in BUILDERS else None
+    data = (drawn.keyframes if drawn and drawn.keyframes else None) or keyframes()
+    return JsonResponse({"variation": variation.slug, **data})

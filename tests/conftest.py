@@ -30,3 +30,12 @@ def _unhashed_static_files(tmp_path_factory: pytest.TempPathFactory) -> Iterator
 def exercise(db: None) -> Exercise:
     """The guide's exercise, as the content migration loads it."""
     return Exercise.objects.get(slug=GUIDE_SLUG)
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploaded files go to a fresh folder per test, so leftovers can be counted."""
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.MEDIA_ROOT = root
+    return root

@@ -49,12 +49,12 @@ def guide_content(transactional_db: None) -> None:
 
     serialized_rollback cannot restore it here: while Playwright's event loop runs in
     this thread, Django hands out a fresh connection that lacks the serialized copy.
-    The loader is the content migration's own, so the content is exactly what
+    The loaders are the data migrations' own, so the content is exactly what
     `migrate` installs.
     """
     if not Exercise.objects.exists():
-        migration = importlib.import_module("coaching.migrations.0002_guide_content")
-        migration.load_guide(apps, None)
+        importlib.import_module("coaching.migrations.0002_guide_content").load_guide(apps, None)
+        importlib.import_module("coaching.migrations.0003_figures").assign_figures(apps, None)
 
 
 @pytest.fixture(scope="session")

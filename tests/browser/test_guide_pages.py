@@ -107,3 +107,22 @@ def test_the_print_stylesheet_drops_the_site_chrome(live_server, open_page):
     assert not page.locator(".site-nav").is_visible()
     assert not page.locator(".toc").is_visible()
     assert page.get_by_role("heading", name="Troubleshooting").is_visible()
+
+
+def test_the_figures_are_drawn_and_fit_a_phone_screen(live_server, open_page):
+    page, console = open_page(PHONE)
+    page.goto(f"{live_server.url}/guide/")
+    boxes = page.locator("svg.fig-svg").evaluate_all(
+        "svgs => svgs.map(svg => { const r = svg.getBoundingClientRect(); "
+        "return [r.width, r.height, r.left, r.right]; })"
+    )
+    assert len(boxes) >= 8 + 7  # section and troubleshooting figures, ladder thumbnails
+    for width, height, left, right in boxes:
+        assert width > 80
+        assert height > 30
+        assert left >= 0
+        assert right <= PHONE["width"]
+    # Callout numbers on the drawing match a legend a person can read beside it.
+    top = page.locator("#top-position .fig")
+    assert top.locator(".fig-callout").count() == top.locator(".fig__notes li").count() == 2
+    assert console.errors == []

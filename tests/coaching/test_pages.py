@@ -242,13 +242,14 @@ def test_pages_refuse_writes(client, name, kwargs):
     assert client.post(reverse(name, kwargs=kwargs)).status_code == 405
 
 
-# Each bound is the page's real count: one query per kind of content, none per row.
+# Each bound is the page's real count: one query per kind of content (photos included),
+# none per row.
 QUERY_BOUNDS = {
     "coaching:home": 3,
-    "coaching:guide": 4,
+    "coaching:guide": 6,
     "coaching:variation-list": 2,
-    "coaching:variation-detail": 2,
-    "coaching:form-error-detail": 2,
+    "coaching:variation-detail": 3,
+    "coaching:form-error-detail": 3,
 }
 
 
@@ -308,3 +309,104 @@ def test_the_sitemap_lists_every_public_page(client, exercise):
         assert f"<loc>http://testserver{rung.get_absolute_url()}</loc>" in xml
     for error in exercise.form_errors.all():
         assert f"<loc>http://testserver{error.get_absolute_url()}</loc>" in xml
+
+
+GUIDE_SECTIONS_WITH_FIGURES = {
+    "setup": "The starting position",
+    "execution": "The drive",
+    "top-position": "The top position",
+    "descent": "The descent",
+}
+
+
+def _section(html: str, section_id: str) -> str:
+    start = html.index(f'<section id="{section_id}"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_every_guide_section_shows_its_figure(client):
+    html = client.get(reverse("coaching:guide")).content.decode()
+    for section_id, title in GUIDE_SECTIONS_WITH_FIGURES.items():
+        section = _section(html, section_id)
+        assert 'role="img"' in section, section_id
+        assert f"<figcaption>{title}</figcaption>" in section
+    troubleshooting = _section(html, "troubleshooting")
+    assert troubleshooting.count('class="fig fig--') == 4
+    ladder = _section(html, "ladder")
+    assert ladder.count('class="fig-thumb"') == 7
+
+
+@pytest.mark.parametrize(
+    "slug",
+    [
+        "floor-glute-bridge",
+        "two-up-one-down-hip-thrust",
+        "single-leg-hip-thrust",
+        "loaded-single-leg-hip-thrust",
+        "isometric-hold-single-leg-hip-thrust",
+        "banded-single-leg-hip-thrust",
+        "foot-elevated-single-leg-hip-thrust",
+    ],
+)
+def test_every_variation_page_shows_its_figure(client, slug):
+    html = client.get(reverse("coaching:variation-detail", kwargs={"slug": slug})).content.decode()
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="fig-svg" role="img"') >= 1
+    assert (
+        f'<meta property="og:image" content="http://testserver/figures/variation-{slug}.png">'
+        in html
+    )
+
+
+def test_every_form_error_page_shows_the_mistake_and_the_fix(client, exercise):
+    for error in exercise.form_errors.all():
+        html = client.get(error.get_absolute_url()).content.decode()
+        assert "fig__panel--error" in html or "fig__group--error" in html
+        assert "fig__panel--fix" in html or "fig__group--fix" in html
+
+
+def test_a_figure_image_is_served_as_a_cacheable_png(client):
+    response = client.get(reverse("coaching:figure-image", kwargs={"key": "guide-top"}))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert "max-age=86400" in response["Cache-Control"]
+    again = client.get(
+        reverse("coaching:figure-image", kwargs={"key": "guide-top"}),
+        HTTP_IF_NONE_MATCH=response["ETag"],
+    )
+    assert again.status_code == 304
+
+
+def test_an_unknown_figure_is_404(client):
+    assert client.get("/figures/no-such-figure.png").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("fmt", "content_type", "magic"),
+    [
+        ("pdf", "application/pdf", b"%PDF"),
+        ("png", "image/png", b"\x89PNG"),
+    ],
+)
+def test_the_printable_sheet_comes_as_pdf_or_png(client, fmt, content_type, magic):
+    response = client.get(reverse("coaching:guide-sheet", kwargs={"fmt": fmt}))
+    assert response.status_code == 200
+    assert response["Content-Type"] == content_type
+    assert response.content.startswith(magic)
+
+
+def test_the_printable_sheet_refuses_other_formats(client):
+    assert client.get("/guide/sheet.gif").status_code == 404
+
+
+def test_variation_keyframes_are_served_as_json_for_the_timer(client):
+    response = client.get(
+        reverse(
+            "coaching:variation-keyframes", kwargs={"slug": "foot-elevated-single-leg-hip-thrust"}
+        )
+    )
+    assert response.status_code == 200
+    data = response.json()
+    assert data["variation"] == "foot-elevated-single-leg-hip-thrust"
+    assert data["support_height"] > 0
+    assert data["frames"]["top"]["hip"][1] > data["frames"]["bottom"]["hip"][1]
+    assert client.get("/ladder/nope/keyframes.json").status_code == 404

@@ -1,0 +1,411 @@
+"""A side-view model of a person doing a hip thrust, solved from joint angles and contacts.
+
+Units are centimetres, x grows toward the feet, y grows up from the floor. The chain
+is closed: the upper back rests on the bench edge (or the floor, for a bridge) and the
+working foot stands flat on its support, so choosing how high the hips are fixes
+every joint. The geometry the guide teaches (vertical shin at the top, shoulders,
+hips and knee in line, knee over ankle) is solved for, not drawn by hand, and tests
+check it as numbers. Plain Python: no Django, no drawing.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Literal
+
+Point = tuple[float, float]
+FreeLeg = Literal["bent", "straight", "down"]
+Load = Literal["none", "dumbbell", "kettlebell"]
+
+
+class PoseError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Body:
+    """Segment lengths of an adult of about 1.75 m."""
+
+    head_radius: float = 11.0
+    neck: float = 9.0
+    thorax: float = 30.0  # shoulder to waist
+    lumbar: float = 20.0  # waist to hip joint
+    scapula_from_shoulder: float = 13.0  # where the lower tips of the shoulder blades are
+    back_radius: float = 10.0  # half the trunk's thickness: the spine runs this far off the bench
+    thigh: float = 44.0
+    shin: float = 44.0
+    ankle_height: float = 8.0
+    heel_behind_ankle: float = 6.0
+    toe_ahead_of_ankle: float = 18.0
+    upper_arm: float = 30.0
+    forearm: float = 28.0
+
+    @property
+    def torso(self) -> float:
+        return self.thorax + self.lumbar
+
+
+@dataclass(frozen=True)
+class Setup:
+    """Where the equipment is and where the working foot was placed."""
+
+    bench_height: float = 42.0  # 0 means the upper back is on the floor (glute bridge)
+    support_height: float = 0.0  # a plate or step under the working foot
+    ankle_x: float | None = None  # None: placed so the shin is vertical at the top
+
+
+@dataclass(frozen=True)
+class Pose:
+    """What a coach would vary: how high the hips are and what the rest of the body does."""
+
+    hip_height: float | None = None  # None: full hip extension (the top)
+    lumbar_extension: float = 0.0  # degrees the lower back arches beyond the thorax line
+    heel_lift: float = 0.0  # degrees the working foot rolls onto its toes
+    free_leg: FreeLeg = "bent"
+    load: Load = "none"
+    both_feet_down: bool = False
+
+
+@dataclass(frozen=True)
+class Skeleton:
+    """Solved joint positions of one pose, all in centimetres."""
+
+    bench_edge: Point
+    scapula_contact: Point  # the spine point over the bench edge
+    shoulder: Point
+    waist: Point
+    hip: Point
+    knee: Point
+    ankle: Point
+    heel: Point
+    toe: Point
+    free_knee: Point
+    free_ankle: Point
+    free_toe: Point
+    elbow: Point
+    hand: Point
+    head: Point
+    setup: Setup
+    pose: Pose
+    body: Body = field(repr=False)
+    load_centre: Point | None = None
+
+    # Measures the guide talks about.
+
+    @property
+    def shin_angle_from_vertical(self) -> float:
+        return _angle_from_vertical(self.knee, self.ankle)
+
+    @property
+    def hip_angle(self) -> float:
+        """Angle at the hip between the thorax line and the thigh; 180 is a straight line."""
+        return _angle_at(self.hip, self.shoulder, self.knee)
+
+    @property
+    def knee_angle(self) -> float:
+        return _angle_at(self.knee, self.hip, self.ankle)
+
+    @property
+    def line_deviation(self) -> float:
+        """How far, in degrees, the hip sits off the straight line from shoulder to knee."""
+        return abs(180.0 - _angle_at(self.hip, self.shoulder, self.knee))
+
+    @property
+    def hip_above_line(self) -> float:
+        """Centimetres the hip sits above (+) or below (-) the shoulder-knee line."""
+        (sx, sy), (kx, ky) = self.shoulder, self.knee
+        t = (self.hip[0] - sx) / (kx - sx)
+        return self.hip[1] - (sy + t * (ky - sy))
+
+    @property
+    def knee_over_ankle(self) -> float:
+        """Horizontal distance, in centimetres, between knee and ankle."""
+        return abs(self.knee[0] - self.ankle[0])
+
+    @property
+    def scapula_gap(self) -> float:
+        """Distance from the back's surface to the bench edge (0 means touching)."""
+        return _distance(self.scapula_contact, self.bench_edge) - self.body.back_radius
+
+    def joints(self) -> dict[str, Point]:
+        names = [
+            "shoulder", "waist", "hip", "knee", "ankle", "heel", "toe",
+            "free_knee", "free_ankle", "free_toe", "elbow", "hand", "head",
+        ]  # fmt: skip
+        return {name: getattr(self, name) for name in names}
+
+
+def top_hip_height(setup: Setup = Setup(), body: Body = Body()) -> float:
+    return solve(Pose(), setup, body).hip[1]
+
+
+def solve(pose: Pose, setup: Setup = Setup(), body: Body = Body()) -> Skeleton:
+    """Place every joint for this pose.
+
+    The torso turns about the bench edge; for the top, it turns until shoulders, hips
+    and knee line up with the knee straight above the ankle, and that also decides
+    where the foot stands. For any other hip height the foot stays where the top put
+    it and the knee is where thigh and shin meet.
+    """
+    bench_edge = (0.0, setup.bench_height)
+    on_floor = setup.bench_height == 0
+    ankle_y = setup.support_height + body.ankle_height
+
+    def place_torso(angle: float, lumbar_extension: float) -> tuple[Point, Point, Point, Point]:
+        """Torso points for a thorax pointing from the shoulders toward the hips at `angle`."""
+        direction = (math.cos(angle), math.sin(angle))
+        if on_floor:
+            # A bridge rolls on the shoulders, which stay on the floor.
+            contact = shoulder = (0.0, body.back_radius)
+        else:
+            # The spine runs a back's thickness above the bench edge it turns about.
+            normal = (-direction[1], direction[0])
+            contact = _add(bench_edge, _scale(normal, body.back_radius))
+            shoulder = _add(contact, _scale(direction, -body.scapula_from_shoulder))
+        waist = _add(shoulder, _scale(direction, body.thorax))
+        # An arched lower back turns the pelvis up, past the line of the thorax.
+        lumbar_angle = angle + math.radians(lumbar_extension)
+        hip = _add(waist, _scale((math.cos(lumbar_angle), math.sin(lumbar_angle)), body.lumbar))
+        return contact, shoulder, waist, hip
+
+    def top_knee_height_error(angle: float) -> float:
+        hip = place_torso(angle, 0.0)[3]
+        return _add(hip, _scale((math.cos(angle), math.sin(angle)), body.thigh))[1] - (
+            ankle_y + body.shin
+        )
+
+    # The top: the knee continues the thorax line and sits a shin's length above the ankle.
+    top_angle = _bisect(top_knee_height_error, math.radians(-60), math.radians(60))
+    top_hip = place_torso(top_angle, 0.0)[3]
+    top_knee = _add(top_hip, _scale((math.cos(top_angle), math.sin(top_angle)), body.thigh))
+    ankle_x = setup.ankle_x if setup.ankle_x is not None else top_knee[0]
+
+    if pose.hip_height is None:
+        angle = top_angle
+    else:
+        target = pose.hip_height
+
+        def hip_height_error(angle: float) -> float:
+            return place_torso(angle, pose.lumbar_extension)[3][1] - target
+
+        # Hips go down as the thorax tips from level toward pointing at the floor.
+        angle = _bisect(hip_height_error, math.radians(-88), math.radians(45))
+    contact, shoulder, waist, hip = place_torso(angle, pose.lumbar_extension)
+
+    toe_ball = (ankle_x + body.toe_ahead_of_ankle, setup.support_height)
+    if pose.heel_lift:
+        # The foot pivots on the ball of the foot: the ankle and heel rise.
+        lift = math.radians(pose.heel_lift)
+        back = (-math.cos(lift), math.sin(lift))
+        ankle_floor = _add(toe_ball, _scale(back, body.toe_ahead_of_ankle))
+        up = (math.sin(lift), math.cos(lift))
+        ankle = _add(ankle_floor, _scale(up, body.ankle_height))
+        heel = _add(ankle_floor, _scale(back, body.heel_behind_ankle))
+    else:
+        ankle = (ankle_x, ankle_y)
+        heel = (ankle_x - body.heel_behind_ankle, setup.support_height)
+    toe = toe_ball
+
+    knee = _two_link(hip, ankle, body.thigh, body.shin, bend_up=True)
+    if knee is None:
+        raise PoseError("the working foot cannot be reached from the hips in this pose")
+
+    free_knee, free_ankle, free_toe = _free_leg(pose, hip, knee, ankle, toe, shoulder, body)
+    elbow, hand, load_centre = _arms(pose, setup, shoulder, hip, waist, body)
+    head = _head(shoulder, waist, setup, body)
+
+    return Skeleton(
+        bench_edge=bench_edge,
+        scapula_contact=contact,
+        shoulder=shoulder,
+        waist=waist,
+        hip=hip,
+        knee=knee,
+        ankle=ankle,
+        heel=heel,
+        toe=toe,
+        free_knee=free_knee,
+        free_ankle=free_ankle,
+        free_toe=free_toe,
+        elbow=elbow,
+        hand=hand,
+        head=head,
+        setup=setup,
+        pose=pose,
+        body=body,
+        load_centre=load_centre,
+    )
+
+
+def _free_leg(
+    pose: Pose, hip: Point, knee: Point, ankle: Point, toe: Point, shoulder: Point, body: Body
+) -> tuple[Point, Point, Point]:
+    if pose.free_leg == "down" or pose.both_feet_down:
+        return knee, ankle, toe
+    thorax_angle = math.degrees(math.atan2(hip[1] - shoulder[1], hip[0] - shoulder[0]))
+    if pose.free_leg == "straight":
+        # Held out straight: in line with the body at the top, never lower than level.
+        angle = max(thorax_angle, 10.0)
+        thigh_dir = _direction(angle)
+        free_knee = _add(hip, _scale(thigh_dir, body.thigh))
+        free_ankle = _add(free_knee, _scale(thigh_dir, body.shin))
+        foot_dir = _direction(angle + 80)
+    else:
+        # Bent about 90 degrees at the knee, thigh raised well clear of the floor.
+        angle = max(thorax_angle + 55.0, 65.0)
+        thigh_dir = _direction(angle)
+        free_knee = _add(hip, _scale(thigh_dir, body.thigh))
+        shin_dir = _direction(angle - 90)
+        free_ankle = _add(free_knee, _scale(shin_dir, body.shin))
+        foot_dir = _direction(angle - 90 + 70)
+    free_toe = _add(free_ankle, _scale(foot_dir, body.toe_ahead_of_ankle * 0.9))
+    return free_knee, free_ankle, free_toe
+
+
+def _direction(degrees: float) -> Point:
+    return (math.cos(math.radians(degrees)), math.sin(math.radians(degrees)))
+
+
+def _arms(
+    pose: Pose, setup: Setup, shoulder: Point, hip: Point, waist: Point, body: Body
+) -> tuple[Point, Point, Point | None]:
+    if pose.load != "none":
+        # The hands steady the weight resting across the hip crease.
+        thorax_dir = _unit(_sub(hip, shoulder))
+        up = (-thorax_dir[1], thorax_dir[0])
+        if up[1] < 0:
+            up = _scale(up, -1)
+        radius = 9.0 if pose.load == "dumbbell" else 11.0
+        load_centre = _add(hip, _scale(up, body.back_radius + radius))
+        hand = _add(load_centre, _scale(up, radius * 0.4))
+        elbow = _two_link(shoulder, hand, body.upper_arm, body.forearm, bend_up=False)
+        if elbow is None:
+            elbow = _lerp(shoulder, hand, 0.5)
+        return elbow, hand, load_centre
+    # Relaxed and flat: along the top of the bench (or the floor), reaching back.
+    surface = setup.bench_height
+    elbow = (shoulder[0] - body.upper_arm * 0.6, surface + 3.0)
+    hand = (elbow[0] - body.forearm * 0.75, surface + 2.5)
+    return elbow, hand, None
+
+
+def _head(shoulder: Point, waist: Point, setup: Setup, body: Body) -> Point:
+    # The chin stays tucked: the head sits above the shoulders, looking down the body,
+    # and never sinks into the bench top or the floor it rests on.
+    away = _unit(_sub(shoulder, waist))
+    if setup.bench_height == 0:
+        # Lying on the floor: the head rests on it, behind the shoulders.
+        return (shoulder[0] - body.neck - body.head_radius, body.head_radius)
+    tilt = _rotate(away, math.radians(-55 if away[0] < 0 else 55))
+    x, y = _add(shoulder, _scale(tilt, body.neck + body.head_radius))
+    surface = setup.bench_height if x < 0 else 0.0
+    return (x, max(y, surface + body.head_radius))
+
+
+# Front view, for the knee that caves in.
+
+
+@dataclass(frozen=True)
+class FrontLeg:
+    hip: Point
+    knee: Point
+    ankle: Point
+    other_hip: Point
+
+    @property
+    def knee_offset_from_line(self) -> float:
+        """Centimetres the knee sits inside (+) the straight hip-ankle line."""
+        t = (self.knee[1] - self.ankle[1]) / (self.hip[1] - self.ankle[1])
+        line_x = self.ankle[0] + t * (self.hip[0] - self.ankle[0])
+        towards_midline = 1 if self.other_hip[0] > self.hip[0] else -1
+        return (self.knee[0] - line_x) * towards_midline
+
+
+def front_leg(valgus: float = 0.0, body: Body = Body(), setup: Setup = Setup()) -> FrontLeg:
+    """The working leg seen from the feet at the top: `valgus` degrees of knee cave."""
+    top = solve(Pose(), setup, body)
+    hip_height = top.hip[1]
+    hip = (-10.0, hip_height)
+    other_hip = (10.0, hip_height)
+    ankle = (-10.0, top.ankle[1])
+    knee = (-10.0 + math.sin(math.radians(valgus)) * body.thigh, top.knee[1])
+    return FrontLeg(hip=hip, knee=knee, ankle=ankle, other_hip=other_hip)
+
+
+# Small vector helpers.
+
+
+def _add(a: Point, b: Point) -> Point:
+    return (a[0] + b[0], a[1] + b[1])
+
+
+def _sub(a: Point, b: Point) -> Point:
+    return (a[0] - b[0], a[1] - b[1])
+
+
+def _scale(a: Point, k: float) -> Point:
+    return (a[0] * k, a[1] * k)
+
+
+def _lerp(a: Point, b: Point, t: float) -> Point:
+    return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
+
+
+def _distance(a: Point, b: Point) -> float:
+    return math.hypot(a[0] - b[0], a[1] - b[1])
+
+
+def _unit(a: Point) -> Point:
+    length = math.hypot(*a)
+    return (a[0] / length, a[1] / length)
+
+
+def _rotate(a: Point, radians: float) -> Point:
+    c, s = math.cos(radians), math.sin(radians)
+    return (a[0] * c - a[1] * s, a[0] * s + a[1] * c)
+
+
+def _angle_at(vertex: Point, a: Point, b: Point) -> float:
+    va, vb = _sub(a, vertex), _sub(b, vertex)
+    cosine = (va[0] * vb[0] + va[1] * vb[1]) / (math.hypot(*va) * math.hypot(*vb))
+    return math.degrees(math.acos(max(-1.0, min(1.0, cosine))))
+
+
+def _angle_from_vertical(top: Point, bottom: Point) -> float:
+    dx, dy = top[0] - bottom[0], top[1] - bottom[1]
+    return abs(math.degrees(math.atan2(dx, dy)))
+
+
+def _two_link(
+    start: Point, end: Point, first: float, second: float, *, bend_up: bool
+) -> Point | None:
+    """Where two segments of the given lengths meet between `start` and `end`."""
+    d = _distance(start, end)
+    if d > first + second or d < abs(first - second) or d == 0:
+        return None
+    along = (first**2 - second**2 + d**2) / (2 * d)
+    height = math.sqrt(max(first**2 - along**2, 0.0))
+    direction = _unit(_sub(end, start))
+    base = _add(start, _scale(direction, along))
+    normal = (-direction[1], direction[0])
+    candidates = [_add(base, _scale(normal, height)), _add(base, _scale(normal, -height))]
+    return max(candidates, key=lambda p: p[1]) if bend_up else min(candidates, key=lambda p: p[1])
+
+
+def _bisect(function, low: float, high: float, iterations: int = 80) -> float:
+    f_low, f_high = function(low), function(high)
+    if f_low == 0:
+        return low
+    if f_high == 0:
+        return high
+    if (f_low > 0) == (f_high > 0):
+        raise PoseError("no pose satisfies the contacts for that hip height")
+    for _ in range(iterations):
+        middle = (low + high) / 2
+        f_middle = function(middle)
+        if (f_middle > 0) == (f_low > 0):
+            low, f_low = middle, f_middle
+        else:
+            high = middle
+    return (low + high) / 2

@@ -1,0 +1,84 @@
+"""Writes that span the database and file storage."""
+
+from __future__ import annotations
+
+import io
+import logging
+import uuid
+from pathlib import PurePosixPath
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+
+from coaching import images
+from coaching.models import Illustration
+
+logger = logging.getLogger(__name__)
+
+# How the cleaned original is stored: metadata-free, in its own format.
+ORIGINAL_SAVE_OPTIONS = {
+    "JPEG": {"quality": 90, "optimize": True, "progressive": True},
+    "PNG": {"optimize": True},
+    "WEBP": {"quality": 90, "method": 4},
+}
+
+
+def save_illustration(
+    illustration: Illustration,
+    clean: images.CleanImage,
+    renditions: list[images.Rendition],
+    *,
+    original_name: str,
+) -> Illustration:
+    """Store the photo and its renditions, then the row; on any failure, leave nothing behind."""
+    stem = f"illustrations/{uuid.uuid4().hex[:12]}-{_safe_stem(original_name)}"
+    previous = illustration.stored_names() if illustration.pk else []
+    written: list[str] = []
+    try:
+        original = io.BytesIO()
+        clean.image.save(
+            original, clean.source_format, **ORIGINAL_SAVE_OPTIONS[clean.source_format]
+        )
+        extension = images.ALLOWED_FORMATS[clean.source_format]
+        name = default_storage.save(f"{stem}{extension}", ContentFile(original.getvalue()))
+        written.append(name)
+        recorded = []
+        for rendition in renditions:
+            path = default_storage.save(
+                f"{stem}-{rendition.width}w{rendition.extension}", ContentFile(rendition.data)
+            )
+            written.append(path)
+            recorded.append(
+                {
+                    "name": path,
+                    "width": rendition.width,
+                    "height": rendition.height,
+                    "content_type": rendition.content_type,
+                }
+            )
+        illustration.image = name
+        illustration.width, illustration.height = clean.width, clean.height
+        illustration.renditions = recorded
+        with transaction.atomic():
+            illustration.save()
+            # Old files go only once the new row is committed.
+            transaction.on_commit(lambda: delete_files(previous))
+    except BaseException:
+        delete_files(written)
+        raise
+    return illustration
+
+
+def delete_files(names: list[str]) -> None:
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            logger.warning("could not delete stored file %s", name, exc_info=True)
+
+
+def _safe_stem(filename: str) -> str:
+    stem = PurePosixPath(filename.replace("\\", "/")).stem
+    cleaned = "".join(c if c.isalnum() or c in "-_" else "-" for c in stem.lower()).strip("-")
+    return cleaned[:40] or "photo"

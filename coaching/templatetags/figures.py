@@ -1,0 +1,55 @@
+from django import template
+from django.core.files.storage import default_storage
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from coaching.figures import BUILDERS, figure
+from coaching.svg import render_figure_panels, render_panel
+
+register = template.Library()
+
+
+@register.simple_tag
+def figure_thumbnail(key: str) -> SafeString:
+    """The first panel of a figure, small, for lists; decorative beside the rung's name."""
+    if key not in BUILDERS:
+        return mark_safe("")
+    drawn = figure(key)
+    svg = render_panel(
+        drawn.panels[0], element_id=f"thumb-{key}", title=drawn.title, description=drawn.description
+    )
+    return mark_safe(f'<div class="fig-thumb">{svg}</div>')
+
+
+@register.simple_tag
+def guide_figure(key: str) -> SafeString:
+    """The drawn figure for `key`, or nothing if no figure has that key."""
+    if key not in BUILDERS:
+        return mark_safe("")
+    drawn = figure(key)
+    panels = render_figure_panels(drawn, id_prefix=f"fig-{key}")
+    return render_to_string(
+        "coaching/_figure.html",
+        {
+            "figure": drawn,
+            "panels": [
+                {
+                    "svg": mark_safe(svg),
+                    "caption": panel.caption,
+                    "verdict": panel.verdict,
+                    "notes": panel.notes,
+                }
+                for svg, panel in zip(panels, drawn.panels, strict=True)
+            ],
+        },
+    )
+
+
+@register.filter
+def media_url(name: str) -> str:
+    return default_storage.url(name)
+
+
+@register.filter
+def srcset(renditions: list[dict]) -> str:
+    return ", ".join(f"{default_storage.url(r['name'])} {r['width']}w" for r in renditions)
