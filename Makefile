@@ -19,9 +19,11 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.installed $@
 
-# Local server on SQLite with the guide loaded (the content arrives with `migrate`).
+# Local server on SQLite with the guide loaded (the content arrives with `migrate`)
+# and a demo trainee whose credentials are printed.
 run: $(VENV)/.installed
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo --if-local
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The whole suite: lint, unit, database and browser tests. DATABASE_URL picks the engine.

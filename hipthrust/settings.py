@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "coaching",
+    "training",
 ]
 
 MIDDLEWARE = [
@@ -101,6 +102,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "training:log"
+LOGOUT_REDIRECT_URL = "coaching:home"
+
+# Mail for password resets: printed to the console unless an SMTP host is configured.
+EMAIL_HOST = env_str("DJANGO_EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 587, minimum=1, maximum=65535)
+    EMAIL_HOST_USER = env_str("DJANGO_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_TLS", True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env_str("DJANGO_FROM_EMAIL", "hipthrust <noreply@localhost>")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("DJANGO_TIME_ZONE", "UTC")

@@ -9,6 +9,8 @@ from coaching.views import robots_txt
 
 urlpatterns = [
     path("", include("coaching.urls")),
+    path("", include("training.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("robots.txt", robots_txt, name="robots-txt"),
     path(

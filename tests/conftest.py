@@ -22,7 +22,9 @@ def _unhashed_static_files(tmp_path_factory: pytest.TempPathFactory) -> Iterator
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     static_root = tmp_path_factory.mktemp("static")
-    with override_settings(STORAGES=storages, STATIC_ROOT=static_root):
+    # Real hashing costs seconds across the suite and tests nothing of ours.
+    hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with override_settings(STORAGES=storages, STATIC_ROOT=static_root, PASSWORD_HASHERS=hashers):
         yield
 
 
@@ -39,3 +41,22 @@ def media_root(settings, tmp_path):
     root.mkdir()
     settings.MEDIA_ROOT = root
     return root
+
+
+PASSWORD = "correct-horse-battery-staple-42"
+
+
+@pytest.fixture
+def user(db, django_user_model):
+    return django_user_model.objects.create_user("ada", "ada@example.com", PASSWORD)
+
+
+@pytest.fixture
+def other_user(db, django_user_model):
+    return django_user_model.objects.create_user("grace", "grace@example.com", PASSWORD)
+
+
+@pytest.fixture
+def user_client(client, user):
+    client.force_login(user)
+    return client

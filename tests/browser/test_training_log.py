@@ -1,0 +1,92 @@
+"""A trainee signs up and logs both sides from the keyboard, in real Chromium."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser.conftest import DESKTOP, PHONE
+
+pytestmark = pytest.mark.browser
+SEVERE = {"serious", "critical"}
+
+
+def _axe_severe(page) -> list:
+    results = Axe().run(page)
+    return [
+        (v["id"], [n["target"] for n in v["nodes"]])
+        for v in results.response["violations"]
+        if v["impact"] in SEVERE
+    ]
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_sign_up_and_log_a_left_and_a_right_set_with_the_keyboard(
+    live_server, open_page, screenshot_dir, viewport
+):
+    page, console = open_page(viewport)
+    page.goto(f"{live_server.url}/accounts/signup/")
+    page.get_by_label("Username").focus()
+    page.keyboard.type("kim")
+    page.keyboard.press("Tab")
+    page.keyboard.type("kim@example.com")
+    page.get_by_label("Password", exact=True).focus()
+    page.keyboard.type("a-long-enough-password-1")
+    page.get_by_label("Password confirmation").focus()
+    page.keyboard.type("a-long-enough-password-1")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/accounts/profile/")
+
+    page.get_by_label("Your level on the ladder").select_option(
+        label="4. Dumbbell or kettlebell single leg hip thrust"
+    )
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(f"{live_server.url}/log/")
+    assert _axe_severe(page) == []
+
+    page.get_by_role("button", name="Start logging sets").click()
+    page.wait_for_url(re.compile(r".*/log/sessions/\d+/$"))
+    assert _axe_severe(page) == []
+
+    # Focus starts in the reps box; type the left set and press Enter.
+    assert page.evaluate("document.activeElement.name") == "reps"
+    page.keyboard.type("10")
+    page.keyboard.press("Tab")
+    page.keyboard.type("20")
+    page.keyboard.press("Enter")
+    page.locator(".set-row--left").wait_for()
+
+    # The form comes back for the other side, focus in reps again.
+    assert page.get_by_label("Right").is_checked()
+    page.wait_for_function("document.activeElement && document.activeElement.name === 'reps'")
+    page.keyboard.press("Control+a")
+    page.keyboard.type("8")
+    page.keyboard.press("Enter")
+    page.locator(".set-row--right").wait_for()
+
+    rows = page.locator(".set-row").all_inner_texts()
+    assert "10 reps · 20 kg" in rows[0]
+    assert "8 reps · 20 kg" in rows[1]
+    if screenshot_dir:
+        page.screenshot(path=screenshot_dir / f"session-{viewport['width']}.png", full_page=True)
+
+    page.get_by_role("link", name="Today").click()
+    page.wait_for_url(f"{live_server.url}/log/")
+    assert "Your right side did 20.0% less work than your left" in page.inner_text("main")
+
+    page.get_by_role("link", name="Records").click()
+    page.wait_for_url(f"{live_server.url}/log/records/")
+    records = page.locator("table.records").inner_text()
+    assert re.search(r"Left\s+20 kg × 10\s+10", records)
+    assert re.search(r"Right\s+20 kg × 8\s+8", records)
+    assert _axe_severe(page) == []
+
+    page.get_by_role("link", name="Progress").click()
+    page.wait_for_url(f"{live_server.url}/log/progress/")
+    assert page.locator("svg[role=img]").count() >= 3
+    assert _axe_severe(page) == []
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    assert console.errors == []

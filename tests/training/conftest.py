@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import datetime
+import uuid
+from decimal import Decimal
+
+import pytest
+
+from coaching.models import Variation
+from training.models import Set, TrainingSession
+
+
+@pytest.fixture
+def bodyweight(db) -> Variation:
+    return Variation.objects.get(slug="single-leg-hip-thrust")
+
+
+@pytest.fixture
+def loaded(db) -> Variation:
+    return Variation.objects.get(slug="loaded-single-leg-hip-thrust")
+
+
+@pytest.fixture
+def bridge(db) -> Variation:
+    return Variation.objects.get(slug="floor-glute-bridge")
+
+
+@pytest.fixture
+def session(user, bodyweight) -> TrainingSession:
+    return TrainingSession.objects.create(
+        user=user, date=datetime.date(2026, 11, 2), variation=bodyweight
+    )
+
+
+@pytest.fixture
+def other_session(other_user, bodyweight) -> TrainingSession:
+    session = TrainingSession.objects.create(
+        user=other_user, date=datetime.date(2026, 11, 2), variation=bodyweight
+    )
+    Set.objects.create(session=session, position=1, side="left", reps=10)
+    return session
+
+
+def set_data(**overrides) -> dict:
+    data = {
+        "side": "left",
+        "reps": "10",
+        "load": "",
+        "hold_seconds": "",
+        "tempo": "3-0-1-1",
+        "effort": "rpe:8",
+        "note": "",
+        "submission_id": str(uuid.uuid4()),
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def make_log(user, variation, *, sessions: int, sets_per_side: int = 3, start=None, load="0"):
+    """A log built in bulk: `sessions` sessions, alternating left/right sets."""
+    start = start or datetime.date(2024, 1, 1)
+    made = TrainingSession.objects.bulk_create(
+        TrainingSession(user=user, date=start + datetime.timedelta(days=i), variation=variation)
+        for i in range(sessions)
+    )
+    Set.objects.bulk_create(
+        Set(
+            session=s,
+            position=position,
+            side="left" if position % 2 else "right",
+            reps=8 + position % 3,
+            load_kg=Decimal(load),
+            hold_seconds=position % 4,
+            tempo="3-0-1-1",
+        )
+        for s in made
+        for position in range(1, 2 * sets_per_side + 1)
+    )
+    return made

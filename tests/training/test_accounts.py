@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.urls import reverse
+
+from tests.conftest import PASSWORD
+from training.models import LevelChange, OwnedWeight, Profile
+
+pytestmark = pytest.mark.django_db
+
+
+def test_signing_up_creates_the_account_and_its_profile_and_logs_in(client):
+    response = client.post(
+        reverse("training:signup"),
+        {
+            "username": "lin",
+            "email": "Lin@Example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("training:profile")
+    user = get_user_model().objects.get(username="lin")
+    assert user.email == "lin@example.com"
+    assert Profile.objects.get(user=user).unit == "kg"
+    assert client.get(reverse("training:log")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"email": "ada@example.com"}, "email", "already uses this email"),
+        ({"password2": "different-password-99"}, "password2", "didn’t match"),
+        ({"password1": "123", "password2": "123"}, "password2", "too short"),
+        ({"username": "ada"}, "username", "already exists"),
+    ],
+)
+def test_signup_refuses_bad_input_on_the_field(client, user, fields, field, message):
+    data = {
+        "username": "new",
+        "email": "new@example.com",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+    }
+    response = client.post(reverse("training:signup"), {**data, **fields})
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors[field])
+    assert get_user_model().objects.count() == 1
+
+
+def test_the_log_asks_anonymous_visitors_to_log_in(client):
+    response = client.get(reverse("training:log"))
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next={reverse('training:log')}"
+
+
+def test_logging_in_and_out(client, user):
+    response = client.post(reverse("login"), {"username": "ada", "password": PASSWORD})
+    assert response["Location"] == reverse("training:log")
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert client.get(reverse("training:log")).status_code == 302
+
+
+def test_a_password_reset_mails_a_link_that_sets_a_new_password(client, user):
+    client.post(reverse("password_reset"), {"email": "ada@example.com"})
+    assert len(mail.outbox) == 1
+    link = re.search(r"http://testserver(/accounts/reset/\S+/)", mail.outbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+    assert form_page.status_code == 200
+    new = "a-brand-new-password-77"
+    done = client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new}
+    )
+    assert done.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(new)
+
+
+def test_changing_the_password_ends_the_other_sessions(client, user, django_user_model):
+    from django.test import Client
+
+    elsewhere = Client()
+    elsewhere.force_login(user)
+    client.force_login(user)
+    new = "another-new-password-88"
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("training:log")).status_code == 200
+    assert elsewhere.get(reverse("training:log")).status_code == 302
+
+
+def test_the_profile_keeps_unit_level_and_owned_weights_exactly(user_client, user, bodyweight):
+    response = user_client.post(
+        reverse("training:profile"),
+        {"unit": "lb", "level": bodyweight.pk, "dumbbells": "10, 15, 22.5", "kettlebells": "35"},
+    )
+    assert response.status_code == 302
+    profile = Profile.objects.get(user=user)
+    assert (profile.unit, profile.level) == ("lb", bodyweight)
+    dumbbells = list(
+        OwnedWeight.objects.filter(user=user, kind="dumbbell").values_list("load_kg", flat=True)
+    )
+    assert dumbbells == [Decimal("4.5359237"), Decimal("6.80388555"), Decimal("10.205828325")]
+    change = LevelChange.objects.get(user=user)
+    assert (change.to_variation, change.source, change.from_variation) == (
+        bodyweight,
+        "start",
+        None,
+    )
+    page = user_client.get(reverse("training:profile")).content.decode()
+    assert 'value="10, 15, 22.5"' in page
+
+
+@pytest.mark.parametrize("weights", ["ten", "-5", "0", "12.345", "2000"])
+def test_the_profile_refuses_weights_that_are_not_weights(user_client, user, bodyweight, weights):
+    response = user_client.post(
+        reverse("training:profile"),
+        {"unit": "kg", "level": bodyweight.pk, "dumbbells": weights, "kettlebells": ""},
+    )
+    assert response.status_code == 200
+    assert "dumbbells" in response.context["form"].errors
+    assert not OwnedWeight.objects.filter(user=user).exists()
+    assert Profile.objects.get(user=user).level is None

@@ -1,0 +1,303 @@
+"""The level, its suggestions, records, balance and the progress pages."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from tests.training.conftest import make_log
+from training.models import LevelChange, Profile, Set, TrainingSession
+from training.progress import Balance, balance_note
+
+pytestmark = pytest.mark.django_db
+
+
+def _session(user, variation, day, sets):
+    session = TrainingSession.objects.create(user=user, date=day, variation=variation)
+    for position, (side, reps, load, hold, tempo) in enumerate(sets, start=1):
+        Set.objects.create(
+            session=session,
+            position=position,
+            side=side,
+            reps=reps,
+            load_kg=Decimal(load),
+            hold_seconds=hold,
+            tempo=tempo,
+        )
+    return session
+
+
+def _meeting_target(user, variation, day):
+    sets = [(side, 12, "0", 0, "3-0-1-1") for _ in range(3) for side in ("left", "right")]
+    return _session(user, variation, day, sets)
+
+
+def test_an_advance_is_suggested_never_applied_and_accepted_on_request(
+    user_client, user, bodyweight, loaded
+):
+    Profile.objects.filter(user=user).update(level=bodyweight)
+    _meeting_target(user, bodyweight, datetime.date(2026, 11, 2))
+    _meeting_target(user, bodyweight, datetime.date(2026, 11, 5))
+
+    page = user_client.get(reverse("training:log"))
+    advice = page.context["advice"]
+    assert advice.suggestion.kind == "advance"
+    assert advice.target == loaded
+    assert Profile.objects.get(user=user).level == bodyweight  # nothing changed silently
+
+    response = user_client.post(
+        reverse("training:level-accept"), {"fingerprint": advice.fingerprint}
+    )
+    assert response.status_code == 302
+    assert Profile.objects.get(user=user).level == loaded
+    change = LevelChange.objects.get(user=user)
+    assert (change.from_variation, change.to_variation, change.source) == (
+        bodyweight,
+        loaded,
+        "suggestion",
+    )
+    assert change.changed_by == user
+    assert "2026" in change.reason
+
+
+def test_a_stale_suggestion_cannot_be_accepted(user_client, user, bodyweight):
+    Profile.objects.filter(user=user).update(level=bodyweight)
+    _meeting_target(user, bodyweight, datetime.date(2026, 11, 2))
+    _meeting_target(user, bodyweight, datetime.date(2026, 11, 5))
+    user_client.post(reverse("training:level-accept"), {"fingerprint": "made-up"})
+    assert Profile.objects.get(user=user).level == bodyweight
+    assert not LevelChange.objects.exists()
+
+
+def test_a_dismissed_suggestion_stays_away_until_the_next_session(user_client, user, bodyweight):
+    Profile.objects.filter(user=user).update(level=bodyweight)
+    _meeting_target(user, bodyweight, datetime.date(2026, 11, 2))
+    _meeting_target(user, bodyweight, datetime.date(2026, 11, 5))
+    advice = user_client.get(reverse("training:log")).context["advice"]
+    user_client.post(reverse("training:level-dismiss"), {"fingerprint": advice.fingerprint})
+    assert user_client.get(reverse("training:log")).context["advice"] is None
+    _meeting_target(user, bodyweight, datetime.date(2026, 11, 8))
+    assert user_client.get(reverse("training:log")).context["advice"].suggestion.kind == "advance"
+
+
+def test_pain_suggests_a_step_back(user_client, user, bodyweight):
+    Profile.objects.filter(user=user).update(level=bodyweight)
+    session = _meeting_target(user, bodyweight, datetime.date(2026, 11, 2))
+    Set.objects.filter(session=session, position=3).update(pain=True)
+    advice = user_client.get(reverse("training:log")).context["advice"]
+    assert advice.suggestion.kind == "step_back"
+    assert advice.target.slug == "two-up-one-down-hip-thrust"
+
+
+def test_the_level_history_lists_every_change(user_client, user, bodyweight, loaded):
+    from training import services
+
+    services.change_level(user, bodyweight, reason="Start", source="start", changed_by=user)
+    services.change_level(
+        user, loaded, reason="Met the target", source="suggestion", changed_by=user
+    )
+    html = user_client.get(reverse("training:level-history")).content.decode()
+    assert "Single leg hip thrust → Dumbbell or kettlebell single leg hip thrust" in html
+    assert "Met the target" in html
+    assert (
+        services.change_level(user, loaded, reason="again", source="manual", changed_by=user)
+        is None
+    )
+
+
+def test_records_per_side_are_computed_in_the_database(user_client, user, loaded):
+    _session(
+        user,
+        loaded,
+        datetime.date(2026, 11, 1),
+        [
+            ("left", 10, "10", 0, ""),
+            ("left", 6, "15", 0, ""),
+            ("left", 8, "15", 3, ""),
+            ("right", 12, "12.5", 0, ""),
+            ("right", 5, "17.5", 7, ""),
+        ],
+    )
+    records = user_client.get(reverse("training:records")).context["records"]
+    (group,) = records
+    left, right = group["sides"]
+    assert (left["heaviest"], left["heaviest_reps"], left["most_reps"], left["longest_hold"]) == (
+        Decimal("15"),
+        8,
+        10,
+        3,
+    )
+    assert (right["heaviest"], right["heaviest_reps"], right["most_reps"]) == (
+        Decimal("17.5"),
+        5,
+        12,
+    )
+    # Epley: 15 × (1 + 8/30) = 19; 12.5 × 1.4 = 17.5 and 17.5 × (1 + 5/30) = 20.4166...
+    assert left["best_e1rm"].quantize(Decimal("0.01")) == Decimal("19.00")
+    assert right["best_e1rm"].quantize(Decimal("0.01")) == Decimal("20.42")
+    assert left["rep_maxes"] == {6: Decimal("15"), 8: Decimal("15"), 10: Decimal("10")}
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "lags"),
+    [("100", "100", False), ("91", "100", False), ("89", "100", True), ("100", "80", True)],
+)
+def test_a_side_lagging_over_ten_percent_gets_a_plain_note(left, right, lags):
+    class Row:
+        left_sets = right_sets = 3
+
+    row = Row()
+    row.left_work, row.right_work = Decimal(left), Decimal(right)
+    note = balance_note([row])
+    assert (note is not None) == lags
+    if lags:
+        weaker = "left" if Decimal(left) < Decimal(right) else "right"
+        assert note.startswith(f"Your {weaker} side did")
+
+
+def test_balance_measures_the_weaker_side_against_the_stronger():
+    assert Balance(Decimal(80), Decimal(100)).asymmetry == Decimal("20.0")
+    assert Balance(Decimal(80), Decimal(100)).weaker == "left"
+    assert Balance(Decimal(0), Decimal(0)).asymmetry is None
+
+
+def test_the_log_shows_the_balance_note_when_the_left_lags(user_client, user, bodyweight):
+    _session(
+        user,
+        bodyweight,
+        datetime.date(2026, 11, 1),
+        [
+            ("left", 8, "0", 0, ""),
+            ("right", 12, "0", 0, ""),
+        ],
+    )
+    html = user_client.get(reverse("training:log")).content.decode()
+    assert "Your left side did 33.3% less work than your right" in html
+
+
+def test_the_progress_page_draws_accessible_charts(user_client, user, bodyweight):
+    make_log(user, bodyweight, sessions=5)
+    html = user_client.get(reverse("training:progress")).content.decode()
+    assert html.count('role="img"') >= 4
+    assert 'aria-labelledby="chart-load-title chart-load-desc"' in html
+    assert "chart-line--left" in html
+    assert "chart-line--right" in html
+
+
+def test_history_is_paginated(user_client, user, bodyweight):
+    make_log(user, bodyweight, sessions=45, sets_per_side=1)
+    first = user_client.get(reverse("training:history"))
+    assert len(first.context["page"].object_list) == 20
+    last = user_client.get(reverse("training:history") + "?page=3")
+    assert len(last.context["page"].object_list) == 5
+    assert user_client.get(reverse("training:history") + "?page=99").status_code == 200
+
+
+LOG_PAGES = ["training:log", "training:history", "training:records", "training:progress"]
+
+
+@pytest.mark.parametrize("name", LOG_PAGES)
+def test_log_pages_run_the_same_queries_for_5000_sets_as_for_a_few(
+    client, user, other_user, bodyweight, name, django_assert_max_num_queries
+):
+    Profile.objects.filter(user__in=[user, other_user]).update(level=bodyweight)
+    make_log(user, bodyweight, sessions=6, sets_per_side=1)
+    make_log(other_user, bodyweight, sessions=834, sets_per_side=3)  # 5,004 sets
+    assert Set.objects.filter(session__user=other_user).count() >= 5000
+
+    client.force_login(user)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(reverse(name)).status_code == 200
+    client.force_login(other_user)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(reverse(name)).status_code == 200
+    assert len(small.captured_queries) <= 12
+
+
+def test_the_session_page_query_count_does_not_grow_with_its_sets(
+    client, user, bodyweight, django_assert_max_num_queries
+):
+    _, small, big = make_log(user, bodyweight, sessions=3, sets_per_side=1)
+    Set.objects.bulk_create(
+        Set(session=big, position=p, side="left" if p % 2 else "right", reps=8)
+        for p in range(3, 80)
+    )
+    client.force_login(user)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as counted:
+        client.get(small.get_absolute_url())
+    with django_assert_max_num_queries(len(counted.captured_queries)):
+        client.get(big.get_absolute_url())
+
+
+def test_the_export_is_a_csv_attachment_of_the_users_own_log(
+    user_client, user, other_user, bodyweight
+):
+    make_log(user, bodyweight, sessions=2, sets_per_side=1)
+    make_log(other_user, bodyweight, sessions=3, sets_per_side=1)
+    response = user_client.get(reverse("training:export"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="hipthrust-log-')
+    assert len(response.content.decode().strip().splitlines()) == 1 + 4
+
+
+def test_importing_a_file_adds_it_and_a_bad_file_adds_nothing(
+    user_client, user, other_user, bodyweight
+):
+    make_log(other_user, bodyweight, sessions=2, sets_per_side=1)
+    exported = io.StringIO()
+    from training import csv_io
+
+    csv_io.export_csv(other_user, exported)
+    good = io.BytesIO(exported.getvalue().encode())
+    good.name = "log.csv"
+    response = user_client.post(reverse("training:import"), {"file": good})
+    assert response.status_code == 302
+    assert Set.objects.filter(session__user=user).count() == 4
+
+    lines = exported.getvalue().splitlines()
+    lines[2] = lines[2].replace(",10,", ",0,", 1) if ",10," in lines[2] else lines[2] + ",broken"
+    bad = io.BytesIO("\n".join(lines).encode())
+    bad.name = "bad.csv"
+    before = Set.objects.filter(session__user=user).count()
+    response = user_client.post(reverse("training:import"), {"file": bad})
+    assert response.status_code == 200
+    message = " ".join(response.context["form"].errors["file"])
+    assert "Line 3" in message
+    assert "Nothing was imported" in message
+    assert Set.objects.filter(session__user=user).count() == before
+
+
+def test_the_demo_trainee_has_months_of_history(db, capsys):
+    call_command("seed_demo", force=True)
+    out = capsys.readouterr().out
+    assert "log in as demo / hipthrust-demo-2026" in out
+    sessions = TrainingSession.objects.filter(user__username="demo")
+    assert sessions.count() >= 20
+    assert (sessions.last().date - sessions.first().date).days <= -60 or (
+        sessions.first().date - sessions.last().date
+    ).days >= 60
+    assert LevelChange.objects.filter(user__username="demo").count() == 2
+
+
+def test_the_demo_trainee_is_refused_outside_the_local_sqlite_default(db):
+    with pytest.raises(CommandError, match="only created on the local SQLite"):
+        call_command("seed_demo")
+
+
+def test_the_run_command_skips_the_demo_quietly_off_the_local_default(db, capsys):
+    call_command("seed_demo", if_local=True)
+    assert "no demo trainee" in capsys.readouterr().out
+    assert not TrainingSession.objects.exists()

@@ -1,0 +1,292 @@
+"""Logging sessions and sets: saved state, bad input, ownership, double submits, undo."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.training.conftest import set_data
+from training.models import Profile, Set, TrainingSession
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def test_logging_a_session_saves_it_for_the_user(user_client, user, bodyweight):
+    response = user_client.post(
+        reverse("training:session-create"),
+        {"date": "2026-11-20", "variation": bodyweight.pk, "notes": "Felt strong"},
+    )
+    session = TrainingSession.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == session.get_absolute_url()
+    assert (session.user, session.date, session.variation, session.notes) == (
+        user,
+        datetime.date(2026, 11, 20),
+        bodyweight,
+        "Felt strong",
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"date": "2099-01-01"}, "date", "in the future"),
+        ({"date": "not a date"}, "date", "Enter a valid date"),
+        ({"variation": "999999"}, "variation", "Choose a variation from the ladder"),
+        ({"notes": "x" * 2001}, "notes", "at most 2000 characters"),
+    ],
+)
+def test_a_bad_session_is_refused_on_its_field(user_client, bodyweight, fields, field, message):
+    data = {"date": "2026-11-20", "variation": bodyweight.pk, "notes": "", **fields}
+    response = user_client.post(reverse("training:session-create"), data)
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors[field])
+    assert TrainingSession.objects.count() == 0
+
+
+def test_tomorrow_is_allowed_for_people_in_other_time_zones(user_client, bodyweight):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    data = {"date": tomorrow.isoformat(), "variation": bodyweight.pk}
+    assert user_client.post(reverse("training:session-create"), data).status_code == 302
+
+
+def test_adding_a_set_stores_kilograms_exactly_for_a_pound_user(user_client, user, session):
+    Profile.objects.filter(user=user).update(unit="lb")
+    data = set_data(load="45", hold_seconds="5", effort="rir:2", pain="on", note="Left knee")
+    response = user_client.post(reverse("training:set-create", args=[session.pk]), data)
+    assert response.status_code == 302
+    saved = Set.objects.get()
+    assert saved.load_kg == Decimal("20.41165665")
+    assert (saved.side, saved.reps, saved.hold_seconds, saved.tempo) == ("left", 10, 5, "3-0-1-1")
+    assert (saved.rpe, saved.rir, saved.pain, saved.note) == (None, 2, True, "Left knee")
+    page = user_client.get(session.get_absolute_url()).content.decode()
+    assert "45 lb" in page
+
+
+def test_an_htmx_set_returns_the_updated_list_and_a_fresh_form(user_client, session):
+    response = user_client.post(
+        reverse("training:set-create", args=[session.pk]), set_data(reps="12"), **HTMX
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert 'id="sets-and-entry"' in html
+    assert "12 reps" in html
+    # The next set defaults to the other side.
+    assert re.search(r'<input type="radio" name="side" value="right"[^>]* checked>', html)
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"reps": "0"}, "reps", "at least 1"),
+        ({"reps": "101"}, "reps", "at most 100"),
+        ({"reps": "ten"}, "reps", "whole number"),
+        ({"load": "-1"}, "load", "cannot be negative"),
+        ({"load": "501"}, "load", "more than 500 kg"),
+        ({"hold_seconds": "601"}, "hold_seconds", "10 minutes"),
+        ({"hold_seconds": "-3"}, "hold_seconds", "cannot be negative"),
+        ({"tempo": "3-0-1"}, "tempo", "four numbers"),
+        ({"tempo": "fast"}, "tempo", "four numbers"),
+        ({"tempo": "99-0-1-1"}, "tempo", "between 0 and 30"),
+        ({"note": "x" * 501}, "note", "at most 500 characters"),
+        ({"side": "both"}, "side", "Select a valid choice"),
+        ({"effort": "rpe:7.3"}, "effort", "Select a valid choice"),
+        ({"form_errors": "999999"}, "form_errors", "Select a valid choice"),
+    ],
+)
+def test_a_bad_set_is_refused_on_its_field_and_nothing_is_saved(
+    user_client, session, fields, field, message
+):
+    response = user_client.post(
+        reverse("training:set-create", args=[session.pk]), set_data(**fields), **HTMX
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert message in " ".join(errors[field])
+    assert f'id="id_{field}_errors"' in response.content.decode() or field in errors
+    assert Set.objects.count() == 0
+
+
+def test_a_pound_load_over_the_limit_is_refused(user_client, user, session):
+    Profile.objects.filter(user=user).update(unit="lb")
+    response = user_client.post(
+        reverse("training:set-create", args=[session.pk]), set_data(load="1103")
+    )
+    assert "more than 1102.31 lb" in " ".join(response.context["form"].errors["load"])
+    assert Set.objects.count() == 0
+
+
+def test_a_both_legs_variation_only_takes_both_legs_sets(user_client, user, bridge):
+    session = TrainingSession.objects.create(
+        user=user, date=datetime.date(2026, 11, 1), variation=bridge
+    )
+    refused = user_client.post(
+        reverse("training:set-create", args=[session.pk]), set_data(side="left")
+    )
+    assert "side" in refused.context["form"].errors
+    user_client.post(reverse("training:set-create", args=[session.pk]), set_data(side="both"))
+    assert list(session.sets.values_list("side", flat=True)) == ["both"]
+
+
+def test_a_double_submitted_set_is_saved_once(user_client, session):
+    data = set_data()
+    first = user_client.post(reverse("training:set-create", args=[session.pk]), data)
+    second = user_client.post(reverse("training:set-create", args=[session.pk]), data)
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert Set.objects.count() == 1
+
+
+def test_form_errors_are_saved_and_link_to_their_fix(user_client, session, exercise):
+    error = exercise.form_errors.get(slug="knee-caving-in")
+    user_client.post(
+        reverse("training:set-create", args=[session.pk]), set_data(form_errors=str(error.pk))
+    )
+    assert list(Set.objects.get().form_errors.all()) == [error]
+    page = user_client.get(session.get_absolute_url()).content.decode()
+    assert f'href="{error.get_absolute_url()}"' in page
+
+
+def _add(session, *, side="left", reps=10, load="0", position=None):
+    last = session.sets.count()
+    return Set.objects.create(
+        session=session,
+        position=position or last + 1,
+        side=side,
+        reps=reps,
+        load_kg=Decimal(load),
+        tempo="3-0-1-1",
+    )
+
+
+def test_repeat_last_set_and_same_for_the_other_side(user_client, session):
+    _add(session, side="left", reps=9, load="10")
+    user_client.post(reverse("training:set-repeat", args=[session.pk]))
+    user_client.post(reverse("training:set-mirror", args=[session.pk]))
+    rows = list(
+        session.sets.order_by("position").values_list("position", "side", "reps", "load_kg")
+    )
+    assert rows == [
+        (1, "left", 9, Decimal("10")),
+        (2, "left", 9, Decimal("10")),
+        (3, "right", 9, Decimal("10")),
+    ]
+
+
+def test_deleting_a_set_can_be_undone_in_place(user_client, session, exercise):
+    _add(session, reps=8)
+    middle = _add(session, side="right", reps=9, load="12.5")
+    middle.form_errors.add(exercise.form_errors.first())
+    _add(session, reps=10)
+
+    deleted = user_client.post(reverse("training:set-delete", args=[middle.pk]), **HTMX)
+    assert "Deleted Right · 9 reps" in deleted.content.decode()
+    assert session.sets.count() == 2
+
+    user_client.post(reverse("training:set-restore", args=[session.pk]), **HTMX)
+    restored = session.sets.get(position=2)
+    assert (restored.side, restored.reps, restored.load_kg) == ("right", 9, Decimal("12.5"))
+    assert list(restored.form_errors.all()) == [exercise.form_errors.first()]
+    again = user_client.post(reverse("training:set-restore", args=[session.pk]))
+    assert again.status_code == 302
+    assert session.sets.count() == 3
+
+
+def test_editing_a_set_saves_it_and_errors_go_back_to_its_row(user_client, session):
+    existing = _add(session, reps=8)
+    url = reverse("training:set-edit", args=[existing.pk])
+    form = user_client.get(url, **HTMX)
+    assert f'id="set-{existing.pk}"' in form.content.decode()
+    bad = user_client.post(url, set_data(reps="0"), **HTMX)
+    assert bad["HX-Retarget"] == f"#set-{existing.pk}"
+    assert bad["HX-Reswap"] == "outerHTML"
+    user_client.post(url, set_data(reps="11", side="right"))
+    existing.refresh_from_db()
+    assert (existing.reps, existing.side) == (11, "right")
+
+
+def test_changing_a_session_to_a_both_legs_variation_keeps_its_sets_consistent(
+    user_client, session, bridge
+):
+    _add(session)
+    response = user_client.post(
+        reverse("training:session-edit", args=[session.pk]),
+        {"date": "2026-11-02", "variation": bridge.pk, "notes": ""},
+    )
+    assert "cannot hold them" in " ".join(response.context["form"].errors["variation"])
+    session.refresh_from_db()
+    assert session.variation.slug == "single-leg-hip-thrust"
+
+
+def test_deleting_a_session_deletes_its_sets(user_client, session):
+    _add(session)
+    response = user_client.post(reverse("training:session-delete", args=[session.pk]))
+    assert response.status_code == 302
+    assert (TrainingSession.objects.count(), Set.objects.count()) == (0, 0)
+
+
+def test_the_entry_shows_the_previous_sessions_numbers(user_client, user, session, bodyweight):
+    earlier = TrainingSession.objects.create(
+        user=user, date=datetime.date(2026, 10, 30), variation=bodyweight
+    )
+    _add(earlier, side="left", reps=7)
+    _add(earlier, side="right", reps=9)
+    page = user_client.get(session.get_absolute_url()).content.decode()
+    assert "Last time" in page
+    assert "Fri 30 Oct" in page
+    assert "7 × Body weight" in page
+
+
+def _owner_only_requests(session, a_set):
+    return [
+        ("get", reverse("training:session-detail", args=[session.pk])),
+        ("get", reverse("training:session-edit", args=[session.pk])),
+        ("post", reverse("training:session-edit", args=[session.pk])),
+        ("post", reverse("training:session-delete", args=[session.pk])),
+        ("post", reverse("training:set-create", args=[session.pk])),
+        ("post", reverse("training:set-repeat", args=[session.pk])),
+        ("post", reverse("training:set-mirror", args=[session.pk])),
+        ("post", reverse("training:set-restore", args=[session.pk])),
+        ("get", reverse("training:set-edit", args=[a_set.pk])),
+        ("post", reverse("training:set-edit", args=[a_set.pk])),
+        ("post", reverse("training:set-delete", args=[a_set.pk])),
+    ]
+
+
+def test_it_refuses_another_users_session_and_sets_with_404(user_client, other_session):
+    a_set = other_session.sets.get()
+    for method, url in _owner_only_requests(other_session, a_set):
+        response = getattr(user_client, method)(url, set_data())
+        assert response.status_code == 404, (method, url)
+    assert other_session.sets.count() == 1
+    assert TrainingSession.objects.filter(pk=other_session.pk).exists()
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, other_session):
+    a_set = other_session.sets.get()
+    for method, url in _owner_only_requests(other_session, a_set):
+        response = getattr(client, method)(url)
+        assert response.status_code == 302, (method, url)
+        assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_log_pages_refuse_the_wrong_method(user_client, session):
+    assert user_client.get(reverse("training:set-create", args=[session.pk])).status_code == 405
+    assert user_client.get(reverse("training:set-repeat", args=[session.pk])).status_code == 405
+    assert user_client.post(reverse("training:history")).status_code == 405
+
+
+def test_a_submission_id_is_fresh_for_each_new_form(user_client, session):
+    ids = set()
+    for _ in range(2):
+        html = user_client.get(session.get_absolute_url()).content.decode()
+        start = html.index('name="submission_id" value="') + len('name="submission_id" value="')
+        ids.add(uuid.UUID(html[start : start + 36]))
+    assert len(ids) == 2

@@ -1,0 +1,601 @@
+import ast
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from training.progression import (
+    Criteria,
+    SessionRecord,
+    SetRecord,
+    Suggestion,
+    session_meets_target,
+    suggest,
+    weaker_side,
+)
+
+D = Decimal
+TEMPO = "3-0-1-1"
+LOADED = Criteria(
+    sets=3, reps_per_side=12, hold_seconds=0, tempo=TEMPO, per_side=True, takes_load=True
+)
+HOLDING = Criteria(
+    sets=3, reps_per_side=10, hold_seconds=10, tempo=TEMPO, per_side=True, takes_load=False
+)
+BRIDGE = Criteria(
+    sets=3, reps_per_side=15, hold_seconds=0, tempo="2-0-1-1", per_side=False, takes_load=False
+)
+
+MON, WED, FRI = date(2025, 3, 3), date(2025, 3, 5), date(2025, 3, 7)
+
+
+def a_set(side="left", reps=12, load="10", hold=0, tempo=TEMPO, errors=0, pain=False):
+    return SetRecord(
+        side=side,
+        reps=reps,
+        load_kg=D(load),
+        hold_seconds=hold,
+        tempo=tempo,
+        form_errors=errors,
+        pain=pain,
+    )
+
+
+def sets(side, *reps, **fields):
+    """One set per rep count given, or three sets of 12."""
+    return tuple(a_set(side, count, **fields) for count in reps or (12, 12, 12))
+
+
+def session(day, *groups, level=4):
+    return SessionRecord(day=day, level=level, sets=tuple(s for group in groups for s in group))
+
+
+def clean(day, level=4, **fields):
+    """Both sides: three sets of 12 at 10 kg, the prescribed tempo, no errors, no pain."""
+    return session(day, sets("left", **fields), sets("right", **fields), level=level)
+
+
+def one_bad(day, side, number, level=4, **change):
+    """A clean session except set `number` on `side`, which has `change` applied."""
+    groups = []
+    for each in ("left", "right"):
+        group = [a_set(each) for _ in range(3)]
+        if each == side:
+            group[number - 1] = a_set(each, **change)
+        groups.append(group)
+    return session(day, *groups, level=level)
+
+
+MET_FRI = "Target met on 7 Mar 2025. Meet it in two sessions in a row at this level to move up."
+MET_WED = "Target met on 5 Mar 2025. Meet it in two sessions in a row at this level to move up."
+ADVANCE_FRI_WED = (
+    "Target met in your last two sessions, on 7 Mar 2025 and 5 Mar 2025: move up a level."
+)
+ADD_LOAD = "Every set reached 12 reps: add load next session."
+RIGHT_DECIDES = "Your right side did less work, so it sets the next target."
+
+
+def stay(*reasons, weak=None, load=None, hold=None):
+    return Suggestion("stay", reasons, weak, None if load is None else D(load), hold)
+
+
+SUGGESTIONS = [
+    pytest.param(
+        LOADED,
+        [clean(FRI), clean(WED)],
+        {},
+        Suggestion("advance", (ADVANCE_FRI_WED,), None, None, None),
+        id="two sessions in a row on target advance",
+    ),
+    pytest.param(
+        LOADED,
+        [clean(FRI)],
+        {},
+        stay(MET_FRI, ADD_LOAD, load="12.5"),
+        id="one session only stays and adds load",
+    ),
+    pytest.param(
+        LOADED,
+        [clean(FRI), clean(WED, level=3), clean(MON)],
+        {},
+        stay(MET_FRI, ADD_LOAD, load="12.5"),
+        id="a session at another level in between breaks the run",
+    ),
+    pytest.param(
+        LOADED,
+        [clean(FRI), one_bad(WED, "left", 3, reps=11), clean(MON)],
+        {},
+        stay(MET_FRI, ADD_LOAD, load="12.5"),
+        id="the two newest sessions must both meet the target",
+    ),
+    pytest.param(
+        LOADED,
+        [clean(FRI), clean(WED)],
+        {"is_top_level": True},
+        stay(
+            "Target met on 7 Mar 2025 and 5 Mar 2025. This is the top of the ladder, "
+            "so keep progressing within it.",
+            ADD_LOAD,
+            load="12.5",
+        ),
+        id="the top level never advances",
+    ),
+    pytest.param(
+        LOADED,
+        [one_bad(FRI, "right", 2, pain=True), clean(WED)],
+        {},
+        Suggestion(
+            "step_back",
+            (
+                "Pain was reported on set 2 on the right on 7 Mar 2025. "
+                "Step back to an easier level until it trains pain-free.",
+            ),
+            None,
+            None,
+            None,
+        ),
+        id="pain in the newest session steps back",
+    ),
+    pytest.param(
+        LOADED,
+        [one_bad(FRI, "right", 2, pain=True), clean(WED)],
+        {"is_bottom_level": True},
+        stay(
+            "Pain was reported on set 2 on the right on 7 Mar 2025. Rest until it settles, and "
+            "if it comes back see a physiotherapist or doctor before training on.",
+            load="10",
+        ),
+        id="the bottom level never steps back for pain and adds nothing",
+    ),
+    pytest.param(
+        LOADED,
+        [clean(FRI), one_bad(WED, "right", 2, pain=True)],
+        {},
+        stay(MET_FRI, ADD_LOAD, load="12.5"),
+        id="pain in an older session does not step back",
+    ),
+    pytest.param(
+        LOADED,
+        [
+            one_bad(FRI, "left", 1, errors=1),
+            clean(WED, level=3),
+            one_bad(MON, "right", 3, errors=2),
+        ],
+        {},
+        Suggestion(
+            "step_back",
+            (
+                "Form errors in each of your last two sessions at this level "
+                "(7 Mar 2025 and 3 Mar 2025). Step back a level and rebuild the movement.",
+            ),
+            None,
+            None,
+            None,
+        ),
+        id="form errors in the two latest sessions at this level step back",
+    ),
+    pytest.param(
+        LOADED,
+        [one_bad(FRI, "left", 1, errors=1), one_bad(WED, "right", 3, errors=2)],
+        {"is_bottom_level": True},
+        stay(
+            "Form errors in each of your last two sessions at this level (7 Mar 2025 and "
+            "5 Mar 2025). Practise the fix slowly, with fewer reps, until the sets are clean.",
+            load="10",
+        ),
+        id="the bottom level never steps back for form errors",
+    ),
+    pytest.param(
+        LOADED,
+        [one_bad(FRI, "left", 1, errors=1), clean(WED)],
+        {},
+        stay("Set 1 on the left had 1 form error.", load="10"),
+        id="one session with a form error stays at the same load",
+    ),
+    pytest.param(
+        LOADED,
+        [one_bad(FRI, "right", 2, level=5, pain=True), clean(WED)],
+        {},
+        stay(MET_WED, ADD_LOAD, load="12.5"),
+        id="a pain flag at the old level does not step back again",
+    ),
+    pytest.param(
+        LOADED,
+        [session(FRI, sets("left"), sets("right", 12, 10, 9))],
+        {},
+        stay(
+            "Right side: 10 of 12 reps on set 2.",
+            "Right side: 9 of 12 reps on set 3.",
+            RIGHT_DECIDES,
+            weak="right",
+            load="10",
+        ),
+        id="the weaker side decides",
+    ),
+    pytest.param(
+        LOADED,
+        [session(FRI, sets("left"), sets("right", 12, 12, 11))],
+        {},
+        stay("Right side: 11 of 12 reps on set 3.", RIGHT_DECIDES, weak="right", load="10"),
+        id="double progression keeps the load when one set fell short",
+    ),
+    pytest.param(
+        LOADED,
+        [session(FRI, sets("left", load="12.5"), sets("right", load="10"))],
+        {},
+        stay(
+            MET_FRI,
+            RIGHT_DECIDES,
+            "Every set on the right side reached 12 reps: add load next session.",
+            weak="right",
+            load="12.5",
+        ),
+        id="the weaker side's load is the one that goes up",
+    ),
+    pytest.param(
+        LOADED,
+        [one_bad(FRI, "right", 3, tempo="2-0-1-1"), clean(WED)],
+        {},
+        stay("Set 3 on the right was done at 2-0-1-1, not 3-0-1-1.", ADD_LOAD, load="12.5"),
+        id="the wrong tempo misses the target",
+    ),
+    pytest.param(
+        LOADED,
+        [one_bad(FRI, "left", 1, tempo=""), clean(WED)],
+        {},
+        stay(
+            "Set 1 on the left has no tempo recorded; the target is 3-0-1-1.",
+            ADD_LOAD,
+            load="12.5",
+        ),
+        id="a blank tempo is not the prescribed tempo",
+    ),
+    pytest.param(
+        LOADED,
+        [session(FRI, sets("left")), clean(WED)],
+        {},
+        stay("Right side: 0 of 3 sets logged.", RIGHT_DECIDES, weak="right", load="10"),
+        id="a missing side misses the target and adds nothing",
+    ),
+    pytest.param(
+        LOADED,
+        [session(FRI, sets("left", 12, 12), sets("right"))],
+        {},
+        stay(
+            "Left side: 2 of 3 sets logged.",
+            "Your left side did less work, so it sets the next target.",
+            weak="left",
+            load="10",
+        ),
+        id="too few sets add no load",
+    ),
+    pytest.param(
+        LOADED,
+        [clean(FRI)],
+        {"owned_weights_kg": [D("8"), D("12"), D("16"), D("20")]},
+        stay(MET_FRI, ADD_LOAD, load="16"),
+        id="the next load rounds up to an owned weight",
+    ),
+    pytest.param(
+        LOADED,
+        [clean(FRI)],
+        {"owned_weights_kg": [D("6"), D("8")]},
+        stay(
+            MET_FRI,
+            "None of your weights is heavier than the one you used: keep it, "
+            "and slow the tempo or add a hold.",
+            load="10",
+        ),
+        id="with nothing heavier owned the load stays",
+    ),
+    pytest.param(
+        LOADED,
+        [clean(FRI)],
+        {"load_step_kg": D("1.25")},
+        stay(MET_FRI, ADD_LOAD, load="11.25"),
+        id="the load step is configurable",
+    ),
+    pytest.param(
+        LOADED,
+        [clean(FRI, load="0")],
+        {"owned_weights_kg": [D("4"), D("6")]},
+        stay(MET_FRI, ADD_LOAD, load="4"),
+        id="from body weight to the lightest owned weight",
+    ),
+    pytest.param(
+        BRIDGE,
+        [
+            session(FRI, sets("both", 15, 15, 15, tempo="2-0-1-1")),
+            session(WED, sets("both", 15, 15, 16, tempo="2-0-1-1")),
+        ],
+        {"is_bottom_level": True},
+        Suggestion("advance", (ADVANCE_FRI_WED,), None, None, None),
+        id="a bilateral level advances on both-sides sets",
+    ),
+    pytest.param(
+        BRIDGE,
+        [session(FRI, sets("both", 15, 13, 15, tempo="2-0-1-1"))],
+        {"is_bottom_level": True},
+        stay("Both sides: 13 of 15 reps on set 2."),
+        id="a bilateral level reports both sides",
+    ),
+    pytest.param(
+        HOLDING,
+        [
+            session(
+                FRI,
+                sets("left", 10, 10, 10, hold=10),
+                (
+                    a_set("right", 10, hold=8),
+                    a_set("right", 10, hold=7),
+                    a_set("right", 10, hold=9),
+                ),
+            )
+        ],
+        {},
+        stay(
+            "Right side: held 8 of 10 seconds on set 1.",
+            "Right side: held 7 of 10 seconds on set 2.",
+            "Right side: held 9 of 10 seconds on set 3.",
+            RIGHT_DECIDES,
+            weak="right",
+            hold=8,
+        ),
+        id="a hold level adds a second to the weaker side's shortest hold",
+    ),
+    pytest.param(
+        HOLDING,
+        [session(FRI, sets("left", 10, 10, 10, hold=12), sets("right", 10, 10, 10, hold=10))],
+        {},
+        stay(
+            "Target met on 7 Mar 2025. Meet it in two sessions in a row at this level to move up.",
+            RIGHT_DECIDES,
+            weak="right",
+            hold=10,
+        ),
+        id="the next hold is capped at the target",
+    ),
+    pytest.param(
+        LOADED,
+        [clean(FRI, level=3)],
+        {},
+        stay("No session logged at this level yet."),
+        id="no session at this level gives no numbers",
+    ),
+    pytest.param(
+        LOADED,
+        [],
+        {},
+        stay("No session logged at this level yet."),
+        id="an empty history stays",
+    ),
+]
+
+
+@pytest.mark.parametrize(("criteria", "history", "options", "expected"), SUGGESTIONS)
+def test_the_ladder_rules(criteria, history, options, expected):
+    arguments = {"level": 4, "is_top_level": False, "is_bottom_level": False, **options}
+    assert suggest(criteria, history, **arguments) == expected
+
+
+def test_a_one_level_ladder_neither_advances_nor_steps_back():
+    history = [one_bad(FRI, "left", 1, pain=True), clean(WED)]
+    result = suggest(LOADED, history, level=4, is_top_level=True, is_bottom_level=True)
+    assert result.kind == "stay"
+
+
+def test_the_newest_session_may_sit_at_an_older_level_and_still_report_the_current_one():
+    result = suggest(
+        LOADED,
+        [clean(FRI, level=3), clean(WED)],
+        level=4,
+        is_top_level=False,
+        is_bottom_level=False,
+    )
+    assert result == stay(MET_WED, ADD_LOAD, load="12.5")
+
+
+@pytest.mark.parametrize(
+    ("criteria", "record", "met", "reasons"),
+    [
+        pytest.param(LOADED, clean(FRI), True, (), id="clean"),
+        pytest.param(
+            LOADED,
+            session(FRI, sets("left", 12, 12, 12, 12), sets("right")),
+            True,
+            (),
+            id="extra sets are fine",
+        ),
+        pytest.param(
+            LOADED,
+            session(FRI, sets("left", 13, 14, 20), sets("right")),
+            True,
+            (),
+            id="more reps than the top of the range are fine",
+        ),
+        pytest.param(
+            LOADED,
+            session(FRI, sets("left", 12, 12, 12, 9), sets("right")),
+            False,
+            ("Left side: 9 of 12 reps on set 4.",),
+            id="every set counts, not just the best three",
+        ),
+        pytest.param(
+            LOADED,
+            session(FRI, sets("left"), sets("right"), (a_set("both", pain=True),)),
+            False,
+            ("Pain was reported on set 1 on both sides.",),
+            id="pain on a side that is not required still counts",
+        ),
+        pytest.param(
+            LOADED,
+            session(FRI, sets("left"), sets("right"), (a_set("both", reps=1),)),
+            True,
+            (),
+            id="a set on a side that is not required is otherwise ignored",
+        ),
+        pytest.param(
+            LOADED,
+            one_bad(FRI, "right", 2, errors=2, pain=True, reps=8, tempo="2-0-1-1"),
+            False,
+            (
+                "Right side: 8 of 12 reps on set 2.",
+                "Set 2 on the right was done at 2-0-1-1, not 3-0-1-1.",
+                "Set 2 on the right had 2 form errors.",
+                "Pain was reported on set 2 on the right.",
+            ),
+            id="every shortfall of a set is named",
+        ),
+        pytest.param(
+            LOADED,
+            one_bad(FRI, "left", 1, tempo=" 3 - 0 - 1 - 1 "),
+            True,
+            (),
+            id="spaces in the tempo do not matter",
+        ),
+        pytest.param(
+            BRIDGE,
+            session(FRI, sets("left", 15, 15, 15, tempo="2-0-1-1")),
+            False,
+            ("Both sides: 0 of 3 sets logged.",),
+            id="a bilateral level needs both-sides sets",
+        ),
+        pytest.param(
+            Criteria(3, 12, 0, "", per_side=True, takes_load=False),
+            session(FRI, sets("left", tempo=""), sets("right", tempo="2-0-1-1")),
+            True,
+            (),
+            id="no prescribed tempo accepts any",
+        ),
+        pytest.param(
+            LOADED,
+            session(FRI),
+            False,
+            ("Left side: 0 of 3 sets logged.", "Right side: 0 of 3 sets logged."),
+            id="an empty session",
+        ),
+    ],
+)
+def test_meeting_the_target(criteria, record, met, reasons):
+    assert session_meets_target(criteria, record) == (met, reasons)
+
+
+@pytest.mark.parametrize(
+    ("groups", "expected"),
+    [
+        pytest.param((), None, id="no sets"),
+        pytest.param((sets("both"),), None, id="only both-sides sets"),
+        pytest.param((sets("left"), sets("right")), None, id="equal"),
+        pytest.param((sets("left"), sets("right", 12, 12, 11)), "right", id="fewer reps"),
+        pytest.param((sets("left", load="5"), sets("right")), "left", id="less load"),
+        pytest.param(
+            (sets("left", 15, 15, 15, load="5"), sets("right", 10, 10, 10, load="10")),
+            "left",
+            id="work is reps times load, not reps",
+        ),
+        pytest.param(
+            (sets("left", load="0"), sets("right", 8, 8, 8, load="2")),
+            "left",
+            id="a body-weight side did no work against a loaded one",
+        ),
+        pytest.param(
+            (sets("left", load="0"), sets("right", 12, 12, 11, load="0")),
+            "right",
+            id="body weight compares reps",
+        ),
+        pytest.param(
+            (sets("left", hold=5), sets("right", hold=6)),
+            "left",
+            id="a tie on work goes to the shorter hold",
+        ),
+        pytest.param((sets("left"),), "right", id="a side with no sets did no work"),
+        pytest.param((sets("left"), sets("right"), sets("both", 1, 1)), None, id="both ignored"),
+    ],
+)
+def test_the_weaker_side(groups, expected):
+    assert weaker_side(session(FRI, *groups)) == expected
+
+
+set_records = st.builds(
+    SetRecord,
+    side=st.sampled_from(["left", "right", "both"]),
+    reps=st.integers(min_value=0, max_value=20),
+    load_kg=st.sampled_from([D("0"), D("5"), D("10"), D("12.5")]),
+    hold_seconds=st.integers(min_value=0, max_value=15),
+    tempo=st.sampled_from([TEMPO, "2-0-1-1", ""]),
+    form_errors=st.integers(min_value=0, max_value=1),
+    pain=st.booleans(),
+)
+session_records = st.builds(
+    SessionRecord,
+    day=st.just(FRI),
+    level=st.integers(min_value=3, max_value=5),
+    sets=st.lists(set_records, max_size=8).map(tuple),
+)
+criteria_values = st.sampled_from([LOADED, HOLDING, BRIDGE])
+MIRROR = {"left": "right", "right": "left", "both": "both", None: None}
+
+
+@given(session_records)
+def test_swapping_the_sides_swaps_the_weaker_side(record):
+    mirrored = SessionRecord(
+        record.day,
+        record.level,
+        tuple(
+            SetRecord(
+                MIRROR[s.side], s.reps, s.load_kg, s.hold_seconds, s.tempo, s.form_errors, s.pain
+            )
+            for s in record.sets
+        ),
+    )
+    assert weaker_side(mirrored) == MIRROR[weaker_side(record)]
+
+
+@given(criteria_values, st.lists(session_records, max_size=4), st.booleans(), st.booleans())
+def test_the_ends_of_the_ladder_hold(criteria, history, top, bottom):
+    result = suggest(criteria, history, level=4, is_top_level=top, is_bottom_level=bottom)
+    assert not (top and result.kind == "advance")
+    assert not (bottom and result.kind == "step_back")
+    assert result.reasons
+    if result.next_hold_seconds is not None:
+        assert result.next_hold_seconds <= criteria.hold_seconds
+    if result.kind != "stay":
+        assert (result.next_load_kg, result.next_hold_seconds) == (None, None)
+
+
+@given(criteria_values, st.lists(session_records, min_size=2, max_size=4))
+def test_advancing_needs_the_two_newest_sessions_on_target_at_this_level(criteria, history):
+    result = suggest(criteria, history, level=4, is_top_level=False, is_bottom_level=False)
+    if result.kind == "advance":
+        assert history[0].level == history[1].level == 4
+        assert session_meets_target(criteria, history[0])[0]
+        assert session_meets_target(criteria, history[1])[0]
+
+
+@pytest.mark.parametrize("module", ["units", "progression", "charts"])
+def test_the_rule_modules_stay_pure(module):
+    """Standard library and each other only, so they run without Django or a database."""
+    source = Path(__file__).resolve().parents[2] / "training" / f"{module}.py"
+    imported = set()
+    for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            imported.add(node.module)
+    allowed = {
+        "__future__",
+        "collections.abc",
+        "dataclasses",
+        "datetime",
+        "decimal",
+        "html",
+        "itertools",
+        "math",
+        "operator",
+        "typing",
+        "training.units",
+    }
+    assert imported <= allowed

@@ -1,0 +1,192 @@
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from training.units import (
+    KG_PER_LB,
+    STORAGE_PLACES,
+    UnitError,
+    format_load,
+    from_kg,
+    round_to_owned,
+    to_kg,
+)
+
+D = Decimal
+
+# Every value a trainee can type: 0 to 1100 with at most two decimals.
+entered = st.integers(min_value=0, max_value=110_000).map(lambda cents: D(cents) / 100)
+
+
+def test_a_pound_is_exactly_0_45359237_kilograms():
+    assert D("0.45359237") == KG_PER_LB
+    assert to_kg(D(1), "lb") == D("0.4535923700")
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "kg"),
+    [
+        (D("45"), "lb", D("20.41165665")),
+        (D("2.5"), "lb", D("1.133980925")),
+        (D("0.01"), "lb", D("0.0045359237")),
+        (D("1100"), "lb", D("498.951607")),
+        (D("22.5"), "kg", D("22.5")),
+        (D("0"), "lb", D("0")),
+    ],
+)
+def test_entered_loads_are_stored_exactly_in_kilograms(value, unit, kg):
+    assert to_kg(value, unit) == kg
+
+
+def test_stored_loads_have_ten_decimal_places():
+    assert to_kg(D("45"), "lb").as_tuple().exponent == STORAGE_PLACES.as_tuple().exponent
+    assert str(to_kg(D("20"), "kg")) == "20.0000000000"
+
+
+def test_finer_than_storage_is_rounded_half_up():
+    assert to_kg(D("0.00000000005"), "kg") == D("0.0000000001")
+    assert to_kg(D("0.00000000004"), "kg") == D("0")
+
+
+@given(entered)
+def test_a_pound_value_comes_back_unchanged(value):
+    assert from_kg(to_kg(value, "lb"), "lb") == value
+
+
+@given(entered)
+def test_a_kilogram_value_comes_back_unchanged(value):
+    assert from_kg(to_kg(value, "kg"), "kg") == value
+
+
+@given(entered)
+def test_pound_values_convert_without_rounding(value):
+    assert to_kg(value, "lb") == value * KG_PER_LB
+
+
+@given(entered, st.sampled_from(["kg", "lb"]))
+def test_displayed_values_never_carry_trailing_zeros_or_exponents(value, unit):
+    shown = str(from_kg(to_kg(value, unit), unit))
+    assert "E" not in shown
+    assert not ("." in shown and shown.endswith("0"))
+
+
+@pytest.mark.parametrize(
+    ("kg", "unit", "shown"),
+    [
+        (D("100"), "lb", "220.46"),
+        (D("20.41165665"), "lb", "45"),
+        (D("22.5000000000"), "kg", "22.5"),
+        (D("100.0000000000"), "kg", "100"),
+        (D("0.005"), "kg", "0.01"),  # half-up, not banker's rounding
+        (D("0.0049999999"), "kg", "0"),
+        (D("1.1339809250"), "lb", "2.5"),
+        (D("0E-10"), "kg", "0"),
+    ],
+)
+def test_stored_loads_are_shown_to_two_decimals_half_up(kg, unit, shown):
+    assert str(from_kg(kg, unit)) == shown
+
+
+@pytest.mark.parametrize(
+    ("kg", "unit", "text"),
+    [
+        (D("0"), "kg", "Body weight"),
+        (D("0E-10"), "lb", "Body weight"),
+        (D("0.001"), "kg", "Body weight"),  # too light to show as a number
+        (D("20.41165665"), "lb", "45 lb"),
+        (D("22.5"), "kg", "22.5 kg"),
+        (D("1000"), "kg", "1,000 kg"),
+        (D("453.59237"), "lb", "1,000 lb"),
+        (D("1234.56"), "kg", "1,234.56 kg"),
+        (D("100"), "lb", "220.46 lb"),
+    ],
+)
+def test_loads_read_as_plain_text(kg, unit, text):
+    assert format_load(kg, unit) == text
+
+
+@pytest.mark.parametrize("unit", ["", "KG", "lbs", "stone", "g"])
+def test_an_unknown_unit_is_refused(unit):
+    with pytest.raises(UnitError, match="Unknown unit"):
+        to_kg(D(1), unit)
+    with pytest.raises(UnitError, match="Unknown unit"):
+        from_kg(D(1), unit)
+    with pytest.raises(UnitError, match="Unknown unit"):
+        format_load(D(1), unit)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (D("-1"), "negative"),
+        (D("NaN"), "finite"),
+        (D("Infinity"), "finite"),
+        (2.5, "Decimal"),
+        ("2.5", "Decimal"),
+    ],
+)
+def test_impossible_loads_are_refused(value, message):
+    with pytest.raises(UnitError, match=message):
+        to_kg(value, "kg")
+
+
+def test_unit_errors_are_value_errors_for_callers_that_catch_those():
+    assert issubclass(UnitError, ValueError)
+
+
+OWNED = [D("4"), D("6"), D("8"), D("12")]
+
+
+@pytest.mark.parametrize(
+    ("target", "direction", "expected"),
+    [
+        (D("6"), "nearest", D("6")),
+        (D("6.9"), "nearest", D("6")),
+        (D("7.1"), "nearest", D("8")),
+        (D("7"), "nearest", D("6")),  # a tie goes to the lighter weight
+        (D("10"), "nearest", D("8")),  # a tie again
+        (D("1"), "nearest", D("4")),
+        (D("30"), "nearest", D("12")),
+        (D("7"), "down", D("6")),
+        (D("8"), "down", D("8")),
+        (D("3.9"), "down", None),  # nothing lighter
+        (D("30"), "down", D("12")),
+        (D("7"), "up", D("8")),
+        (D("8"), "up", D("8")),
+        (D("1"), "up", D("4")),
+        (D("13"), "up", D("12")),  # nothing heavier: the heaviest owned
+    ],
+)
+def test_targets_round_to_an_owned_weight(target, direction, expected):
+    assert round_to_owned(target, OWNED, direction) == expected
+
+
+@pytest.mark.parametrize("direction", ["nearest", "down", "up"])
+def test_owning_nothing_rounds_to_nothing(direction):
+    assert round_to_owned(D("10"), [], direction) is None
+
+
+def test_the_order_of_owned_weights_does_not_matter():
+    assert round_to_owned(D("7"), [D("12"), D("8"), D("4"), D("6")], "up") == D("8")
+
+
+def test_an_unknown_direction_is_refused():
+    with pytest.raises(ValueError, match="Unknown direction"):
+        round_to_owned(D("10"), OWNED, "sideways")
+
+
+@given(
+    st.decimals(min_value=0, max_value=500, places=2),
+    st.lists(st.decimals(min_value=0, max_value=500, places=2), min_size=1, max_size=10),
+)
+def test_rounding_always_lands_on_an_owned_weight_on_the_right_side(target, owned):
+    nearest = round_to_owned(target, owned)
+    assert nearest in owned
+    assert all(abs(nearest - target) <= abs(w - target) for w in owned)
+    down = round_to_owned(target, owned, "down")
+    assert down is None or (down in owned and down <= target)
+    up = round_to_owned(target, owned, "up")
+    assert up in owned
+    assert up >= target or up == max(owned)

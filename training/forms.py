@@ -1,0 +1,286 @@
+from __future__ import annotations
+
+import datetime
+import uuid
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import UserCreationForm
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from coaching.models import FormError, Variation
+from coaching.tempo import Tempo, TempoError
+from training.models import (
+    MAX_HOLD_SECONDS,
+    MAX_LOAD_KG,
+    MAX_REPS,
+    RPE_VALUES,
+    Profile,
+    Side,
+    TrainingSession,
+    WeightKind,
+)
+from training.units import from_kg, to_kg
+
+EARLIEST_DATE = datetime.date(1990, 1, 1)
+
+
+class SignupForm(UserCreationForm):
+    email = forms.EmailField(
+        help_text="Only for resetting your password. We send nothing else.", max_length=254
+    )
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ["username", "email"]
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if get_user_model().objects.filter(email__iexact=email).exists():
+            raise ValidationError("An account already uses this email. Try resetting its password.")
+        return email
+
+
+class ProfileForm(forms.ModelForm):
+    dumbbells = forms.CharField(
+        required=False,
+        max_length=300,
+        help_text="The dumbbells you own, separated by commas, e.g. 5, 7.5, 10, 12.5.",
+    )
+    kettlebells = forms.CharField(
+        required=False, max_length=300, help_text="The kettlebells you own, e.g. 8, 12, 16."
+    )
+
+    class Meta:
+        model = Profile
+        fields = ["unit", "level"]
+        labels = {"unit": "Weights in", "level": "Your level on the ladder"}
+        help_texts = {"level": "Where you train now; suggestions to move up or back start here."}
+        widgets = {"unit": forms.RadioSelect}
+
+    def __init__(self, *args, owned: dict[str, list[Decimal]] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].queryset = Variation.objects.ladder()
+        self.fields["level"].label_from_instance = lambda v: f"{v.level}. {v.name}"
+        self.fields["level"].required = True
+        unit = self.instance.unit
+        for kind, field in (
+            (WeightKind.DUMBBELL, "dumbbells"),
+            (WeightKind.KETTLEBELL, "kettlebells"),
+        ):
+            loads = (owned or {}).get(kind, [])
+            self.initial.setdefault(field, ", ".join(str(from_kg(kg, unit)) for kg in loads))
+
+    def _weights(self, field: str) -> list[Decimal]:
+        raw = self.cleaned_data.get(field, "")
+        unit = self.cleaned_data.get("unit") or self.instance.unit
+        loads: set[Decimal] = set()
+        for part in raw.replace(";", ",").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            try:
+                value = Decimal(part)
+            except InvalidOperation:
+                raise ValidationError(f"“{part}” is not a number.") from None
+            if not value.is_finite() or value <= 0 or value.as_tuple().exponent < -2:
+                raise ValidationError(
+                    f"“{part}” must be a positive weight with at most two decimals."
+                )
+            kg = to_kg(value, unit)
+            if kg > MAX_LOAD_KG:
+                raise ValidationError(f"{part} {unit} is heavier than the {MAX_LOAD_KG} kg limit.")
+            loads.add(kg)
+        if len(loads) > 60:
+            raise ValidationError("List at most 60 weights.")
+        return sorted(loads)
+
+    def clean_dumbbells(self) -> list[Decimal]:
+        return self._weights("dumbbells")
+
+    def clean_kettlebells(self) -> list[Decimal]:
+        return self._weights("kettlebells")
+
+
+class SessionForm(forms.ModelForm):
+    class Meta:
+        model = TrainingSession
+        fields = ["date", "variation", "notes"]
+        widgets = {
+            "date": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 2, "maxlength": 2000}),
+        }
+        labels = {"variation": "Variation trained"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["variation"].queryset = Variation.objects.ladder()
+        self.fields["variation"].label_from_instance = lambda v: f"{v.level}. {v.name}"
+        self.fields["variation"].error_messages["invalid_choice"] = (
+            "Choose a variation from the ladder."
+        )
+
+    def clean_date(self) -> datetime.date:
+        day = self.cleaned_data["date"]
+        today = timezone.localdate()
+        # A day of slack for people training across time zones late at night.
+        if day > today + datetime.timedelta(days=1):
+            raise ValidationError("The date is in the future; log sessions once they happen.")
+        if day < EARLIEST_DATE:
+            raise ValidationError("The date is too far in the past.")
+        return day
+
+
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+EFFORT_CHOICES = [
+    ("", "Not recorded"),
+    *[(f"rpe:{_plain(value)}", f"RPE {_plain(value)}") for value in RPE_VALUES],
+    *[(f"rir:{n}", f"{n} in reserve") for n in range(0, 6)],
+]
+
+
+class SetForm(forms.Form):
+    """One set, entered in the trainee's unit; stores kilograms."""
+
+    side = forms.ChoiceField(choices=Side.choices, widget=forms.RadioSelect)
+    reps = forms.IntegerField(
+        min_value=1,
+        max_value=MAX_REPS,
+        error_messages={
+            "min_value": "Reps must be at least 1.",
+            "max_value": f"Reps must be at most {MAX_REPS}.",
+        },
+        # The first thing typed at the bench: focus lands here after every added set.
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "autofocus": True}),
+    )
+    load = forms.DecimalField(
+        required=False,
+        min_value=0,
+        max_digits=8,
+        decimal_places=2,
+        label="Load",
+        error_messages={"min_value": "Load cannot be negative."},
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.25"}),
+    )
+    hold_seconds = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=MAX_HOLD_SECONDS,
+        label="Hold (s)",
+        error_messages={
+            "min_value": "A hold cannot be negative.",
+            "max_value": "A hold can be at most 10 minutes (600 s).",
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    tempo = forms.CharField(
+        required=False,
+        max_length=20,
+        help_text="Down-pause-up-hold, e.g. 3-0-1-1",
+    )
+    effort = forms.ChoiceField(choices=EFFORT_CHOICES, required=False)
+    form_errors = forms.ModelMultipleChoiceField(
+        queryset=FormError.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Form errors noticed",
+    )
+    pain = forms.BooleanField(required=False, label="Pain during this set")
+    note = forms.CharField(required=False, max_length=500)
+    submission_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, session: TrainingSession, unit: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.session = session
+        self.unit = unit
+        self.fields["load"].label = f"Load ({unit})"
+        self.fields["load"].help_text = "Empty for body weight"
+        self.fields["form_errors"].queryset = FormError.objects.filter(
+            exercise_id=session.variation.exercise_id
+        )
+        if session.variation.one_side_at_a_time:
+            self.fields["side"].choices = [(Side.LEFT, "Left"), (Side.RIGHT, "Right")]
+        else:
+            self.fields["side"].choices = [(Side.BOTH, "Both legs")]
+            self.fields["side"].initial = Side.BOTH
+        if not self.is_bound:
+            self.initial.setdefault("submission_id", uuid.uuid4())
+
+    def clean_tempo(self) -> str:
+        raw = self.cleaned_data["tempo"].strip()
+        if not raw:
+            return ""
+        try:
+            return Tempo.parse(raw).notation
+        except TempoError as error:
+            raise ValidationError(str(error)) from None
+
+    def clean_load(self) -> Decimal:
+        value = self.cleaned_data["load"]
+        if value is None:
+            return Decimal(0)
+        kg = to_kg(value, self.unit)
+        if kg > MAX_LOAD_KG:
+            limit = from_kg(MAX_LOAD_KG, self.unit)
+            raise ValidationError(f"That is more than {limit} {self.unit}; check the number.")
+        return kg
+
+    def clean_hold_seconds(self) -> int:
+        return self.cleaned_data["hold_seconds"] or 0
+
+    def clean_effort(self) -> tuple[Decimal | None, int | None]:
+        raw = self.cleaned_data["effort"]
+        if not raw:
+            return (None, None)
+        scale, _, value = raw.partition(":")
+        return (Decimal(value), None) if scale == "rpe" else (None, int(value))
+
+    def set_fields(self) -> dict:
+        data = self.cleaned_data
+        rpe, rir = data["effort"]
+        return {
+            "side": data["side"],
+            "reps": data["reps"],
+            "load_kg": data["load"],
+            "hold_seconds": data["hold_seconds"],
+            "tempo": data["tempo"],
+            "rpe": rpe,
+            "rir": rir,
+            "pain": data["pain"],
+            "note": data["note"],
+        }
+
+    @classmethod
+    def initial_from_set(cls, existing, unit: str, *, side: str | None = None) -> dict:
+        effort = ""
+        if existing.rpe is not None:
+            effort = f"rpe:{_plain(existing.rpe)}"
+        elif existing.rir is not None:
+            effort = f"rir:{existing.rir}"
+        return {
+            "side": side or existing.side,
+            "reps": existing.reps,
+            "load": from_kg(existing.load_kg, unit) if existing.load_kg else None,
+            "hold_seconds": existing.hold_seconds or None,
+            "tempo": existing.tempo,
+            "effort": effort,
+            "note": "",
+        }
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        help_text="A CSV exported from hipthrust, Strong or Hevy, up to 5 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise ValidationError("The file is larger than 5 MB.")
+        return upload

@@ -1,0 +1,92 @@
+"""Bridges the log in the database and the pure rule engine in training/progression.py."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch
+
+from coaching.models import Variation
+from training.models import OwnedWeight, Profile, Set, TrainingSession
+from training.progression import Criteria, SessionRecord, SetRecord, Suggestion, suggest
+
+HISTORY_DEPTH = 6
+
+
+@dataclass(frozen=True)
+class LevelAdvice:
+    suggestion: Suggestion
+    level: Variation
+    target: Variation | None  # the rung to move to, for advance and step back
+    fingerprint: str
+
+
+def criteria_for(variation: Variation) -> Criteria:
+    return Criteria(
+        sets=variation.advance_sets,
+        reps_per_side=variation.advance_reps_per_side,
+        hold_seconds=variation.advance_hold_seconds,
+        tempo=variation.tempo.tempo.notation,
+        per_side=variation.one_side_at_a_time,
+        takes_load=variation.takes_external_load,
+    )
+
+
+def recent_history(user, depth: int = HISTORY_DEPTH) -> list[SessionRecord]:
+    sets = Set.objects.annotate(error_count=Count("form_errors")).order_by("position")
+    sessions = (
+        TrainingSession.objects.filter(user=user)
+        .select_related("variation")
+        .prefetch_related(Prefetch("sets", queryset=sets))
+        .order_by("-date", "-pk")[:depth]
+    )
+    return [
+        SessionRecord(
+            day=session.date,
+            level=session.variation.level,
+            sets=tuple(
+                SetRecord(
+                    side=s.side,
+                    reps=s.reps,
+                    load_kg=s.load_kg,
+                    hold_seconds=s.hold_seconds,
+                    tempo=s.tempo,
+                    form_errors=s.error_count,
+                    pain=s.pain,
+                )
+                for s in session.sets.all()
+            ),
+        )
+        for session in sessions
+    ]
+
+
+def advice_for(profile: Profile) -> LevelAdvice | None:
+    level = profile.level
+    if level is None:
+        return None
+    ladder = list(Variation.objects.filter(exercise_id=level.exercise_id).order_by("level"))
+    index = next(i for i, rung in enumerate(ladder) if rung.pk == level.pk)
+    history = recent_history(profile.user)
+    if not history:
+        return None
+    owned = list(OwnedWeight.objects.filter(user=profile.user).values_list("load_kg", flat=True))
+    suggestion = suggest(
+        criteria_for(level),
+        history,
+        level=level.level,
+        is_top_level=index == len(ladder) - 1,
+        is_bottom_level=index == 0,
+        owned_weights_kg=owned,
+    )
+    target = None
+    if suggestion.kind == "advance":
+        target = ladder[index + 1]
+    elif suggestion.kind == "step_back":
+        target = ladder[index - 1]
+    latest = history[0]
+    fingerprint = hashlib.sha256(
+        f"{suggestion.kind}|{level.pk}|{latest.day}|{len(latest.sets)}".encode()
+    ).hexdigest()[:32]
+    return LevelAdvice(suggestion, level, target, fingerprint)

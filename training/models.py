@@ -1,0 +1,249 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, F, Max, Q, Sum
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+
+from coaching.models import FormError, Variation
+
+MAX_LOAD_KG = Decimal("500")
+MAX_REPS = 100
+MAX_HOLD_SECONDS = 600
+RPE_VALUES = [Decimal(v) / 2 for v in range(12, 21)]  # 6, 6.5, ... 10
+TEMPO_PATTERN = r"^[0-9]{1,2}-[0-9]{1,2}-[0-9]{1,2}-[0-9]{1,2}$"
+
+
+class Unit(models.TextChoices):
+    KG = "kg", "Kilograms (kg)"
+    LB = "lb", "Pounds (lb)"
+
+
+class Side(models.TextChoices):
+    LEFT = "left", "Left"
+    RIGHT = "right", "Right"
+    BOTH = "both", "Both legs"
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    unit = models.CharField(max_length=2, choices=Unit.choices, default=Unit.KG)
+    level = models.ForeignKey(
+        Variation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The rung of the ladder the trainee works on now.",
+    )
+    dismissed_suggestion = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The fingerprint of the last suggestion the trainee dismissed.",
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(unit__in=Unit.values), name="profile_unit_is_known")
+        ]
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"
+
+
+class WeightKind(models.TextChoices):
+    DUMBBELL = "dumbbell", "Dumbbell"
+    KETTLEBELL = "kettlebell", "Kettlebell"
+
+
+class OwnedWeight(models.Model):
+    """A dumbbell or kettlebell the trainee has, so suggested loads are ones they can pick up."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="owned_weights"
+    )
+    kind = models.CharField(max_length=12, choices=WeightKind.choices)
+    load_kg = models.DecimalField(max_digits=16, decimal_places=10)
+
+    class Meta:
+        ordering = ["kind", "load_kg"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "load_kg"], name="ownedweight_unique_per_user"
+            ),
+            models.CheckConstraint(
+                condition=Q(load_kg__gt=0, load_kg__lte=MAX_LOAD_KG),
+                name="ownedweight_load_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.load_kg.normalize()} kg"
+
+
+class LevelSource(models.TextChoices):
+    START = "start", "Starting level"
+    SUGGESTION = "suggestion", "Accepted suggestion"
+    MANUAL = "manual", "Changed by the trainee"
+    COACH = "coach", "Changed by a coach"
+
+
+class LevelChange(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="level_changes"
+    )
+    from_variation = models.ForeignKey(
+        Variation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_variation = models.ForeignKey(Variation, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+    reason = models.CharField(max_length=500)
+    source = models.CharField(max_length=12, choices=LevelSource.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        indexes = [models.Index(fields=["user", "changed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.to_variation} ({self.get_source_display()})"
+
+
+class SessionQuerySet(models.QuerySet["TrainingSession"]):
+    def for_user(self, user) -> SessionQuerySet:
+        return self.filter(user=user)
+
+    def with_totals(self) -> SessionQuerySet:
+        """Per-side work and hold totals, computed in the database."""
+        work = models.Case(
+            models.When(sets__load_kg__gt=0, then=F("sets__reps") * F("sets__load_kg")),
+            default=F("sets__reps"),
+            output_field=models.DecimalField(max_digits=20, decimal_places=10),
+        )
+        totals = {}
+        for side in (Side.LEFT, Side.RIGHT, Side.BOTH):
+            on_side = Q(sets__side=side)
+            totals[f"{side}_work"] = Coalesce(
+                Sum(work, filter=on_side), Decimal(0), output_field=models.DecimalField()
+            )
+            totals[f"{side}_hold"] = Coalesce(Sum("sets__hold_seconds", filter=on_side), 0)
+            totals[f"{side}_sets"] = Count("sets", filter=on_side)
+            totals[f"{side}_max_load"] = Max("sets__load_kg", filter=on_side)
+        return self.annotate(**totals, set_count=Count("sets"))
+
+    def page_with_totals(self, sessions: list[TrainingSession]) -> list[TrainingSession]:
+        """Attach the per-side totals to an already fetched page of sessions.
+
+        Aggregating only the page's rows keeps a long log cheap: ordering and slicing an
+        annotated queryset would make the database total every session first.
+        """
+        totals = {
+            row["pk"]: row
+            for row in self.filter(pk__in=[s.pk for s in sessions])
+            .with_totals()
+            .values("pk", *TOTAL_FIELDS)
+        }
+        for session in sessions:
+            for name in TOTAL_FIELDS:
+                setattr(session, name, totals[session.pk][name])
+        return sessions
+
+
+TOTAL_FIELDS = [
+    f"{side}_{measure}"
+    for side in ("left", "right", "both")
+    for measure in ("work", "hold", "sets", "max_load")
+] + ["set_count"]
+
+
+class TrainingSession(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="training_sessions"
+    )
+    date = models.DateField()
+    variation = models.ForeignKey(Variation, on_delete=models.PROTECT, related_name="+")
+    notes = models.TextField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    submission_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["user", "-date", "-id"], name="session_user_date")]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d %b %Y}: {self.variation.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("training:session-detail", kwargs={"pk": self.pk})
+
+
+class Set(models.Model):
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="sets")
+    position = models.PositiveIntegerField()
+    side = models.CharField(max_length=5, choices=Side.choices)
+    reps = models.PositiveSmallIntegerField()
+    load_kg = models.DecimalField(max_digits=16, decimal_places=10, default=Decimal(0))
+    hold_seconds = models.PositiveSmallIntegerField(default=0)
+    tempo = models.CharField(max_length=11, blank=True)
+    rpe = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
+    rir = models.PositiveSmallIntegerField(null=True, blank=True)
+    form_errors = models.ManyToManyField(FormError, blank=True, related_name="+")
+    pain = models.BooleanField(default=False)
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    submission_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["session", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "position"], name="set_unique_position"),
+            models.CheckConstraint(condition=Q(side__in=Side.values), name="set_side_is_known"),
+            models.CheckConstraint(
+                condition=Q(reps__gte=1, reps__lte=MAX_REPS), name="set_reps_in_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(load_kg__gte=0, load_kg__lte=MAX_LOAD_KG), name="set_load_in_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(hold_seconds__lte=MAX_HOLD_SECONDS), name="set_hold_in_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(rpe__isnull=True) | Q(rpe__in=RPE_VALUES), name="set_rpe_half_steps"
+            ),
+            models.CheckConstraint(
+                condition=Q(rir__isnull=True) | Q(rir__lte=10), name="set_rir_in_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(rpe__isnull=True) | Q(rir__isnull=True), name="set_one_effort_scale"
+            ),
+            models.CheckConstraint(
+                condition=Q(tempo="") | Q(tempo__regex=TEMPO_PATTERN), name="set_tempo_notation"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_side_display()}: {self.reps} reps"
+
+    @property
+    def volume(self) -> Decimal:
+        return self.reps * self.load_kg if self.load_kg else Decimal(self.reps)
+
+    @property
+    def estimated_one_rep_max(self) -> Decimal | None:
+        """Epley's estimate; only meaningful for loaded sets of up to about 12 reps."""
+        if not self.load_kg:
+            return None
+        return self.load_kg * (1 + Decimal(self.reps) / 30)

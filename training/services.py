@@ -1,0 +1,130 @@
+"""Writes that touch several rows: each runs in one transaction."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from coaching.models import FormError, Variation
+from training.models import (
+    LevelChange,
+    LevelSource,
+    OwnedWeight,
+    Profile,
+    Set,
+    TrainingSession,
+    WeightKind,
+)
+
+
+def add_set(
+    session: TrainingSession,
+    fields: dict,
+    form_errors: list[FormError] | tuple = (),
+    *,
+    submission_id: uuid.UUID | None = None,
+    position: int | None = None,
+) -> tuple[Set, bool]:
+    """Append a set (or put it back at `position`); returns (set, created).
+
+    The same submission_id twice, from a double-clicked button or a replayed request,
+    gives back the set it already made instead of a second one.
+    """
+    if submission_id is not None:
+        existing = Set.objects.filter(submission_id=submission_id, session=session).first()
+        if existing is not None:
+            return existing, False
+    try:
+        with transaction.atomic():
+            # Lock the session row so concurrent writers take positions one at a time.
+            TrainingSession.objects.select_for_update().filter(pk=session.pk).first()
+            if position is None or session.sets.filter(position=position).exists():
+                last = session.sets.aggregate(last=Max("position"))["last"] or 0
+                position = last + 1
+            new_set = Set.objects.create(
+                session=session, position=position, submission_id=submission_id, **fields
+            )
+            if form_errors:
+                new_set.form_errors.set(form_errors)
+    except IntegrityError:
+        if submission_id is not None:
+            existing = Set.objects.filter(submission_id=submission_id, session=session).first()
+            if existing is not None:
+                return existing, False
+        raise
+    return new_set, True
+
+
+def copy_set(source: Set, *, side: str | None = None) -> Set:
+    fields = {
+        "side": side or source.side,
+        "reps": source.reps,
+        "load_kg": source.load_kg,
+        "hold_seconds": source.hold_seconds,
+        "tempo": source.tempo,
+        "rpe": source.rpe,
+        "rir": source.rir,
+        "pain": False,
+        "note": "",
+    }
+    new_set, _ = add_set(source.session, fields, list(source.form_errors.all()))
+    return new_set
+
+
+def update_set(existing: Set, fields: dict, form_errors) -> Set:
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(existing, name, value)
+        existing.save()
+        existing.form_errors.set(form_errors)
+    return existing
+
+
+def replace_owned_weights(user, kind: str, loads_kg: list[Decimal]) -> None:
+    with transaction.atomic():
+        OwnedWeight.objects.filter(user=user, kind=kind).delete()
+        OwnedWeight.objects.bulk_create(
+            OwnedWeight(user=user, kind=kind, load_kg=load) for load in loads_kg
+        )
+
+
+def save_profile(profile: Profile, cleaned: dict, *, changed_by) -> None:
+    """Unit, level and owned weights together; a level change is recorded in the history."""
+    with transaction.atomic():
+        previous = Profile.objects.select_for_update().get(pk=profile.pk).level
+        profile.save()
+        replace_owned_weights(profile.user, WeightKind.DUMBBELL, cleaned["dumbbells"])
+        replace_owned_weights(profile.user, WeightKind.KETTLEBELL, cleaned["kettlebells"])
+        if profile.level_id and (previous is None or previous.pk != profile.level_id):
+            LevelChange.objects.create(
+                user=profile.user,
+                from_variation=previous,
+                to_variation=profile.level,
+                reason="Starting level" if previous is None else "Changed in the profile",
+                source=LevelSource.START if previous is None else LevelSource.MANUAL,
+                changed_by=changed_by,
+            )
+
+
+def change_level(
+    user, to_variation: Variation, *, reason: str, source: str, changed_by
+) -> LevelChange | None:
+    with transaction.atomic():
+        profile = Profile.objects.select_for_update().get(user=user)
+        if profile.level_id == to_variation.pk:
+            return None
+        change = LevelChange.objects.create(
+            user=user,
+            from_variation=profile.level,
+            to_variation=to_variation,
+            reason=reason[:500],
+            source=source,
+            changed_by=changed_by,
+        )
+        profile.level = to_variation
+        profile.dismissed_suggestion = ""
+        profile.save(update_fields=["level", "dismissed_suggestion"])
+    return change

@@ -1,0 +1,110 @@
+"""Load units: stored once in kilograms, shown and entered in the trainee's unit.
+
+Loads live in the database as kilograms with ten decimal places. That is enough to
+hold any pound value with up to two decimals *exactly* (a pound is exactly
+0.45359237 kg, eight decimals, so two more decimals fit in ten), which means a
+value typed in pounds comes back out as the same number, never "44.99 lb".
+
+Plain Python so forms, the progression rules and the charts share one definition
+and it can be tested without a database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Context, Decimal
+
+KG_PER_LB = Decimal("0.45359237")  # exact, by definition (international pound, 1959)
+STORAGE_PLACES = Decimal("0.0000000001")
+DISPLAY_PLACES = Decimal("0.01")
+UNITS = ("kg", "lb")
+DIRECTIONS = ("nearest", "down", "up")
+
+# Wide enough that quantizing a very large load never raises InvalidOperation; the
+# default context's 28 digits would already do for any real load, this is headroom.
+_EXACT = Context(prec=60)
+
+
+class UnitError(ValueError):
+    pass
+
+
+def _check(value: Decimal, unit: str) -> Decimal:
+    if unit not in UNITS:
+        raise UnitError(f"Unknown unit {unit!r}; use “kg” or “lb”.")
+    # A float would carry its binary rounding error into storage (0.1 is not 0.1).
+    if isinstance(value, (bool, float)) or not isinstance(value, (Decimal, int)):
+        raise UnitError("Give the load as a Decimal.")
+    value = Decimal(value)
+    if not value.is_finite():
+        raise UnitError("A load must be a finite number.")
+    if value < 0:
+        raise UnitError("A load cannot be negative.")
+    return value if value else Decimal(0)  # folds -0 into 0, so "-0 kg" never shows
+
+
+def to_kg(value: Decimal, unit: str) -> Decimal:
+    """Convert a load entered in `unit` to kilograms for storage (10 decimal places).
+
+    Exact for every pound value with at most two decimals; finer values are rounded
+    half-up to the storage precision.
+    """
+    value = _check(value, unit)
+    kg = value if unit == "kg" else _EXACT.multiply(value, KG_PER_LB)
+    return kg.quantize(STORAGE_PLACES, rounding=ROUND_HALF_UP, context=_EXACT)
+
+
+def from_kg(kg: Decimal, unit: str) -> Decimal:
+    """A stored load in `unit`, rounded half-up to 2 decimals, without trailing zeros.
+
+    `Decimal("45")` rather than `Decimal("45.00")`, so it reads well in a form field.
+    """
+    kg = _check(kg, unit)
+    value = kg if unit == "kg" else _EXACT.divide(kg, KG_PER_LB)
+    return _plain(value.quantize(DISPLAY_PLACES, rounding=ROUND_HALF_UP, context=_EXACT))
+
+
+def format_load(kg: Decimal, unit: str) -> str:
+    """Text such as "45 lb", "22.5 kg" or "1,000 kg"; "Body weight" when nothing is added."""
+    value = from_kg(kg, unit)
+    # Decided on the displayed value, so a load too small to show is not "0 kg".
+    if value == 0:
+        return "Body weight"
+    return f"{value:,} {unit}"
+
+
+def round_to_owned(
+    target_kg: Decimal, owned_kg: Sequence[Decimal], direction: str = "nearest"
+) -> Decimal | None:
+    """The owned weight closest to `target_kg` in the given direction.
+
+    - "nearest": the closest; a tie goes to the lighter weight, the safer choice.
+    - "down": the heaviest weight not above the target; None when all are heavier.
+    - "up": the lightest weight not below the target; when nothing is heavier, the
+      heaviest owned weight (the best the trainee can do).
+    An empty list gives None.
+    """
+    if direction not in DIRECTIONS:
+        raise ValueError(f"Unknown direction {direction!r}; use one of {', '.join(DIRECTIONS)}.")
+    if not owned_kg:
+        return None
+    lighter = [w for w in owned_kg if w <= target_kg]
+    heavier = [w for w in owned_kg if w >= target_kg]
+    below = max(lighter) if lighter else None
+    above = min(heavier) if heavier else None
+    if direction == "down":
+        return below
+    if direction == "up":
+        return above if above is not None else max(owned_kg)
+    if below is None:
+        return above
+    if above is None:
+        return below
+    return below if target_kg - below <= above - target_kg else above
+
+
+def _plain(value: Decimal) -> Decimal:
+    # normalize() alone turns 100 into 1E+2, which str() shows in scientific notation.
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()

@@ -1,0 +1,540 @@
+from __future__ import annotations
+
+import datetime
+import io
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
+
+from training import csv_io, progress, services
+from training.forms import ImportForm, ProfileForm, SessionForm, SetForm, SignupForm
+from training.level import advice_for
+from training.models import (
+    LevelChange,
+    LevelSource,
+    OwnedWeight,
+    Profile,
+    Set,
+    Side,
+    TrainingSession,
+    WeightKind,
+)
+
+UNDO_KEY = "training_undo_set"
+
+
+def _profile(request: HttpRequest) -> Profile:
+    profile, _ = Profile.objects.select_related("level__tempo").get_or_create(user=request.user)
+    return profile
+
+
+def _get_session_for_user(request: HttpRequest, pk: int) -> TrainingSession:
+    """The user's own session, or 404: another user's session does not exist for them."""
+    return get_object_or_404(
+        TrainingSession.objects.select_related("variation__tempo"), pk=pk, user=request.user
+    )
+
+
+def _get_set_for_user(request: HttpRequest, pk: int) -> Set:
+    return get_object_or_404(
+        Set.objects.select_related("session__variation__tempo"), pk=pk, session__user=request.user
+    )
+
+
+def _htmx_fragment(request: HttpRequest, template: str, fragment: str) -> str:
+    if request.htmx and not request.htmx.boosted:
+        return f"{template}#{fragment}"
+    return template
+
+
+# Accounts
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("training:log")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "Welcome! Pick your level on the ladder to get suggestions.")
+        return redirect("training:profile")
+    return render(
+        request,
+        "registration/signup.html",
+        {"form": form, "title": "Create your account", "description": "Sign up to log sets."},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    profile = _profile(request)
+    owned: dict[str, list[Decimal]] = {WeightKind.DUMBBELL: [], WeightKind.KETTLEBELL: []}
+    for weight in OwnedWeight.objects.filter(user=request.user):
+        owned[weight.kind].append(weight.load_kg)
+    form = ProfileForm(request.POST or None, instance=profile, owned=owned)
+    if request.method == "POST" and form.is_valid():
+        services.save_profile(form.save(commit=False), form.cleaned_data, changed_by=request.user)
+        messages.success(request, "Profile saved.")
+        return redirect("training:log")
+    return render(
+        request,
+        "training/profile.html",
+        {"form": form, "title": "Your profile", "description": "Units, weights and level."},
+    )
+
+
+# The log
+
+
+@login_required
+@require_GET
+def log(request: HttpRequest) -> HttpResponse:
+    profile = _profile(request)
+    recent = TrainingSession.objects.page_with_totals(
+        list(
+            TrainingSession.objects.for_user(request.user)
+            .select_related("variation")
+            .order_by("-date", "-pk")[:5]
+        )
+    )
+    advice = advice_for(profile)
+    if advice and advice.fingerprint == profile.dismissed_suggestion:
+        advice = None
+    session_form = SessionForm(
+        initial={"date": timezone.localdate(), "variation": profile.level_id}
+    )
+    return render(
+        request,
+        "training/log.html",
+        {
+            "title": "Your training log",
+            "description": "Your sessions, level and balance.",
+            "profile": profile,
+            "recent": recent,
+            "advice": advice,
+            "balance": progress.balance_note(recent),
+            "session_form": session_form,
+            "unit": profile.unit,
+        },
+    )
+
+
+@login_required
+@require_POST
+def session_create(request: HttpRequest) -> HttpResponse:
+    form = SessionForm(request.POST)
+    profile = _profile(request)
+    if form.is_valid():
+        session = form.save(commit=False)
+        session.user = request.user
+        session.save()
+        return redirect(session)
+    return render(
+        request,
+        "training/session_form.html",
+        {
+            "form": form,
+            "title": "Log a session",
+            "description": "Log a session.",
+            "unit": profile.unit,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _get_session_for_user(request, pk)
+    form = SessionForm(request.POST or None, instance=session)
+    if request.method == "POST" and form.is_valid():
+        changed_variation = "variation" in form.changed_data
+        if changed_variation and session.sets.exists() and not _sides_fit(session, form):
+            form.add_error(
+                "variation",
+                "This session has sets on one side; a both-legs variation cannot hold them "
+                "(and the other way round). Delete those sets first.",
+            )
+        else:
+            form.save()
+            messages.success(request, "Session saved.")
+            return redirect(session)
+    return render(
+        request,
+        "training/session_form.html",
+        {"form": form, "session": session, "title": "Edit session", "description": "Edit session."},
+    )
+
+
+def _sides_fit(session: TrainingSession, form: SessionForm) -> bool:
+    variation = form.cleaned_data["variation"]
+    sides = set(session.sets.values_list("side", flat=True))
+    allowed = {Side.LEFT, Side.RIGHT} if variation.one_side_at_a_time else {Side.BOTH}
+    return sides <= allowed
+
+
+@login_required
+@require_POST
+def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _get_session_for_user(request, pk)
+    session.delete()
+    messages.success(request, f"Deleted the session of {session.date:%d %b %Y}.")
+    if request.htmx:
+        return HttpResponseClientRedirect(reverse("training:log"))
+    return redirect("training:log")
+
+
+def _session_context(request: HttpRequest, session: TrainingSession, form: SetForm | None = None):
+    profile = _profile(request)
+    sets = list(session.sets.prefetch_related("form_errors").order_by("position"))
+    previous = (
+        TrainingSession.objects.filter(user=request.user, variation_id=session.variation_id)
+        .filter(Q(date__lt=session.date) | Q(date=session.date, pk__lt=session.pk))
+        .order_by("-date", "-pk")
+        .prefetch_related(Prefetch("sets", queryset=Set.objects.order_by("position")))
+        .first()
+    )
+    if form is None:
+        initial = _next_set_initial(sets, previous, session, profile.unit)
+        form = SetForm(session=session, unit=profile.unit, initial=initial)
+    undo = request.session.get(UNDO_KEY)
+    return {
+        "title": f"Session of {session.date:%d %b %Y}",
+        "description": "Sets of one session.",
+        "session": session,
+        "sets": sets,
+        "previous": previous,
+        "form": form,
+        "unit": profile.unit,
+        "undo": undo if undo and undo.get("session") == session.pk else None,
+        "last_set": sets[-1] if sets else None,
+    }
+
+
+def _next_set_initial(sets, previous, session, unit: str) -> dict:
+    """Prefill the entry with what comes next: the other side of the last set, same numbers."""
+    source = (
+        sets[-1] if sets else (previous.sets.all()[0] if previous and previous.sets.all() else None)
+    )
+    tempo = session.variation.tempo.tempo.notation
+    if source is None:
+        side = Side.LEFT if session.variation.one_side_at_a_time else Side.BOTH
+        return {"side": side, "tempo": tempo}
+    initial = SetForm.initial_from_set(source, unit)
+    if sets and source.side in (Side.LEFT, Side.RIGHT):
+        left = sum(1 for s in sets if s.side == Side.LEFT)
+        right = sum(1 for s in sets if s.side == Side.RIGHT)
+        initial["side"] = Side.RIGHT if left > right else Side.LEFT
+    elif not sets and session.variation.one_side_at_a_time:
+        initial["side"] = Side.LEFT
+    if not session.variation.one_side_at_a_time:
+        initial["side"] = Side.BOTH
+    return initial
+
+
+@login_required
+@require_GET
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _get_session_for_user(request, pk)
+    template = _htmx_fragment(request, "training/session_detail.html", "sets-and-entry")
+    return render(request, template, _session_context(request, session))
+
+
+def _after_set_change(request: HttpRequest, session: TrainingSession) -> HttpResponse:
+    if request.htmx and not request.htmx.boosted:
+        return render(
+            request,
+            "training/session_detail.html#sets-and-entry",
+            _session_context(request, session),
+        )
+    return redirect(session)
+
+
+@login_required
+@require_POST
+def set_create(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _get_session_for_user(request, pk)
+    profile = _profile(request)
+    form = SetForm(request.POST, session=session, unit=profile.unit)
+    if not form.is_valid():
+        template = _htmx_fragment(request, "training/session_detail.html", "sets-and-entry")
+        return render(request, template, _session_context(request, session, form))
+    services.add_set(
+        session,
+        form.set_fields(),
+        list(form.cleaned_data["form_errors"]),
+        submission_id=form.cleaned_data["submission_id"],
+    )
+    request.session.pop(UNDO_KEY, None)
+    return _after_set_change(request, session)
+
+
+@login_required
+@require_POST
+def set_repeat(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _get_session_for_user(request, pk)
+    last = session.sets.order_by("-position").first()
+    if last is None:
+        messages.error(request, "There is no set to repeat yet.")
+    else:
+        services.copy_set(last)
+    return _after_set_change(request, session)
+
+
+@login_required
+@require_POST
+def set_mirror(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _get_session_for_user(request, pk)
+    last = session.sets.order_by("-position").first()
+    if last is None or last.side == Side.BOTH:
+        messages.error(request, "The last set has no other side to copy to.")
+    else:
+        services.copy_set(last, side=Side.RIGHT if last.side == Side.LEFT else Side.LEFT)
+    return _after_set_change(request, session)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def set_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    existing = _get_set_for_user(request, pk)
+    session = existing.session
+    profile = _profile(request)
+    if request.method == "POST":
+        form = SetForm(request.POST, session=session, unit=profile.unit)
+        if form.is_valid():
+            services.update_set(existing, form.set_fields(), form.cleaned_data["form_errors"])
+            return _after_set_change(request, session)
+    else:
+        initial = SetForm.initial_from_set(existing, profile.unit)
+        initial["form_errors"] = list(existing.form_errors.all())
+        initial["note"] = existing.note
+        initial["pain"] = existing.pain
+        form = SetForm(session=session, unit=profile.unit, initial=initial)
+    context = {
+        "title": "Edit set",
+        "description": "Edit one set.",
+        "session": session,
+        "set": existing,
+        "form": form,
+        "unit": profile.unit,
+    }
+    template = _htmx_fragment(request, "training/set_edit.html", "set-edit-form")
+    response = render(request, template, context)
+    if request.method == "POST" and request.htmx and not request.htmx.boosted:
+        # The form posts into the whole list; its errors belong back in the row.
+        response = reswap(retarget(response, f"#set-{existing.pk}"), "outerHTML")
+    return response
+
+
+@login_required
+@require_POST
+def set_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    existing = _get_set_for_user(request, pk)
+    session = existing.session
+    request.session[UNDO_KEY] = {
+        "session": session.pk,
+        "position": existing.position,
+        "fields": {
+            "side": existing.side,
+            "reps": existing.reps,
+            "load_kg": str(existing.load_kg),
+            "hold_seconds": existing.hold_seconds,
+            "tempo": existing.tempo,
+            "rpe": str(existing.rpe) if existing.rpe is not None else None,
+            "rir": existing.rir,
+            "pain": existing.pain,
+            "note": existing.note,
+        },
+        "form_errors": list(existing.form_errors.values_list("pk", flat=True)),
+        "label": f"{existing.get_side_display()} · {existing.reps} reps",
+    }
+    existing.delete()
+    return _after_set_change(request, session)
+
+
+@login_required
+@require_POST
+def set_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _get_session_for_user(request, pk)
+    undo = request.session.get(UNDO_KEY)
+    if not undo or undo.get("session") != session.pk:
+        messages.error(request, "There is nothing to undo.")
+        return _after_set_change(request, session)
+    fields = dict(undo["fields"])
+    fields["load_kg"] = Decimal(fields["load_kg"])
+    fields["rpe"] = Decimal(fields["rpe"]) if fields["rpe"] is not None else None
+    errors = list(session.variation.exercise.form_errors.filter(pk__in=undo["form_errors"]))
+    services.add_set(session, fields, errors, position=undo["position"])
+    del request.session[UNDO_KEY]
+    return _after_set_change(request, session)
+
+
+# Level
+
+
+@login_required
+@require_POST
+def level_accept(request: HttpRequest) -> HttpResponse:
+    profile = _profile(request)
+    advice = advice_for(profile)
+    if (
+        advice is None
+        or advice.target is None
+        or advice.fingerprint != request.POST.get("fingerprint")
+    ):
+        messages.error(request, "That suggestion has changed; have another look.")
+        return redirect("training:log")
+    reason = " ".join(advice.suggestion.reasons) or advice.suggestion.kind
+    services.change_level(
+        request.user,
+        advice.target,
+        reason=reason,
+        source=LevelSource.SUGGESTION,
+        changed_by=request.user,
+    )
+    messages.success(request, f"Your level is now {advice.target.name}.")
+    return redirect("training:log")
+
+
+@login_required
+@require_POST
+def level_dismiss(request: HttpRequest) -> HttpResponse:
+    profile = _profile(request)
+    fingerprint = request.POST.get("fingerprint", "")[:64]
+    profile.dismissed_suggestion = fingerprint
+    profile.save(update_fields=["dismissed_suggestion"])
+    messages.info(request, "Suggestion dismissed; it comes back if your next session changes it.")
+    return redirect("training:log")
+
+
+@login_required
+@require_GET
+def level_history(request: HttpRequest) -> HttpResponse:
+    changes = LevelChange.objects.filter(user=request.user).select_related(
+        "from_variation", "to_variation", "changed_by"
+    )
+    return render(
+        request,
+        "training/level_history.html",
+        {
+            "title": "Your level history",
+            "description": "Every change of level, when and why.",
+            "changes": changes[:200],
+            "profile": _profile(request),
+        },
+    )
+
+
+# Progress
+
+
+@login_required
+@require_GET
+def history(request: HttpRequest) -> HttpResponse:
+    sessions = (
+        TrainingSession.objects.for_user(request.user)
+        .select_related("variation")
+        .order_by("-date", "-pk")
+    )
+    page = Paginator(sessions, 20).get_page(request.GET.get("page"))
+    page.object_list = TrainingSession.objects.page_with_totals(list(page.object_list))
+    return render(
+        request,
+        "training/history.html",
+        {
+            "title": "History",
+            "description": "Every session you logged.",
+            "page": page,
+            "unit": _profile(request).unit,
+        },
+    )
+
+
+@login_required
+@require_GET
+def records(request: HttpRequest) -> HttpResponse:
+    profile = _profile(request)
+    return render(
+        request,
+        "training/records.html",
+        {
+            "title": "Personal records",
+            "description": "Your best sets on each side.",
+            "records": progress.personal_records(request.user),
+            "unit": profile.unit,
+        },
+    )
+
+
+@login_required
+@require_GET
+def progress_view(request: HttpRequest) -> HttpResponse:
+    profile = _profile(request)
+    data = progress.progress_data(request.user, profile.unit)
+    return render(
+        request,
+        "training/progress.html",
+        {
+            "title": "Progress and balance",
+            "description": "Load, volume and holds per side over time.",
+            "unit": profile.unit,
+            **data,
+        },
+    )
+
+
+# CSV
+
+
+@login_required
+@require_GET
+def export_csv(request: HttpRequest) -> HttpResponse:
+    buffer = io.StringIO()
+    csv_io.export_csv(request.user, buffer)
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    stamp = datetime.date.today().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="hipthrust-log-{stamp}.csv"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_csv(request: HttpRequest) -> HttpResponse:
+    profile = _profile(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            text = io.TextIOWrapper(upload.file, encoding="utf-8-sig", newline="")
+            result = csv_io.import_csv(request.user, text, unit=profile.unit)
+        except UnicodeDecodeError:
+            form.add_error("file", "The file is not UTF-8 text; export it again as CSV.")
+        except csv_io.CsvImportError as error:
+            form.add_error("file", f"{error} Nothing was imported.")
+        else:
+            summary = f"Imported {result.sessions} sessions and {result.sets} sets."
+            if result.duplicate_sessions:
+                summary += f" {result.duplicate_sessions} sessions were already in your log."
+            if result.skipped_rows:
+                summary += (
+                    f" {result.skipped_rows} rows were skipped (other exercises or warm-ups)."
+                )
+            messages.success(request, " ".join([summary, *result.notes]))
+            return redirect("training:history")
+    return render(
+        request,
+        "training/import.html",
+        {"form": form, "title": "Import a CSV", "description": "Import your log from a CSV."},
+    )
