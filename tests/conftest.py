@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 
 import pytest
+from django.apps import apps
 from django.test import override_settings
 
 from coaching.models import Exercise
@@ -60,3 +62,16 @@ def other_user(db, django_user_model):
 def user_client(client, user):
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def guide_content(transactional_db: None) -> None:
+    """The migrated guide, for transactional tests (they flush the database after each).
+
+    serialized_rollback cannot restore it once Playwright's event loop runs in this
+    thread: Django then hands out a fresh connection without the serialized copy. The
+    loaders are the data migrations' own, so the content is exactly what `migrate` makes.
+    """
+    if not Exercise.objects.exists():
+        importlib.import_module("coaching.migrations.0002_guide_content").load_guide(apps, None)
+        importlib.import_module("coaching.migrations.0003_figures").assign_figures(apps, None)

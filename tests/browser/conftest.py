@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
-
-from coaching.models import Exercise
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests
 # make between browser steps are still plain synchronous calls.
@@ -44,17 +40,8 @@ def chromium_path() -> str | None:
 
 
 @pytest.fixture(autouse=True)
-def guide_content(transactional_db: None) -> None:
-    """Load the guide into the live server's database when a transactional test flushed it.
-
-    serialized_rollback cannot restore it here: while Playwright's event loop runs in
-    this thread, Django hands out a fresh connection that lacks the serialized copy.
-    The loaders are the data migrations' own, so the content is exactly what
-    `migrate` installs.
-    """
-    if not Exercise.objects.exists():
-        importlib.import_module("coaching.migrations.0002_guide_content").load_guide(apps, None)
-        importlib.import_module("coaching.migrations.0003_figures").assign_figures(apps, None)
+def _browser_tests_see_the_guide(guide_content: None) -> None:
+    """Every browser test runs against the live server with the guide loaded."""
 
 
 @pytest.fixture(scope="session")

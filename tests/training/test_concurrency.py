@@ -8,6 +8,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from coaching.models import Variation
 from training import services
 from training.models import Set, TrainingSession
 
@@ -19,7 +20,8 @@ SETS_EACH = 5
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="SQLite serialises writers with a file lock"
 )
-def test_concurrent_writers_adding_sets_to_one_session_lose_none(user, bodyweight):
+def test_concurrent_writers_adding_sets_to_one_session_lose_none(guide_content, user):
+    bodyweight = Variation.objects.get(slug="single-leg-hip-thrust")
     session = TrainingSession.objects.create(
         user=user, date=datetime.date(2026, 11, 2), variation=bodyweight
     )
