@@ -1,18 +1,20 @@
 from django.urls import path
 
 from coaching import views
+from coaching.caching import cached_public_page as cached
 
 app_name = "coaching"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("guide/", views.guide, name="guide"),
-    path("ladder/", views.variation_list, name="variation-list"),
-    path("ladder/<slug:slug>/", views.variation_detail, name="variation-detail"),
+    path("", cached(views.home), name="home"),
+    path("guide/", cached(views.guide), name="guide"),
+    path("ladder/", cached(views.variation_list), name="variation-list"),
+    path("ladder/<slug:slug>/", cached(views.variation_detail), name="variation-detail"),
     path(
         "ladder/<slug:slug>/keyframes.json", views.variation_keyframes, name="variation-keyframes"
     ),
-    path("form-errors/<slug:slug>/", views.form_error_detail, name="form-error-detail"),
+    path("form-errors/<slug:slug>/", cached(views.form_error_detail), name="form-error-detail"),
     path("guide/sheet.<str:fmt>", views.guide_sheet, name="guide-sheet"),
     path("figures/<slug:key>.png", views.figure_image, name="figure-image"),
+    path("timer/", cached(views.timer), name="timer"),
 ]

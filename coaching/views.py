@@ -10,8 +10,9 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import etag, require_GET
 
 from coaching import raster
+from coaching import timer as timer_plan
 from coaching.figures import BUILDERS, figure, keyframes
-from coaching.models import Exercise, FormError, Phase, Variation
+from coaching.models import Cue, Exercise, FormError, Phase, TempoPreset, Variation
 from coaching.structured_data import guide_howto
 
 GUIDE_FIGURES = {
@@ -221,3 +222,37 @@ def variation_keyframes(request: HttpRequest, slug: str) -> JsonResponse:
     drawn = figure(variation.figure) if variation.figure in BUILDERS else None
     data = (drawn.keyframes if drawn and drawn.keyframes else None) or keyframes()
     return JsonResponse({"variation": variation.slug, **data})
+
+
+@require_GET
+def timer(request: HttpRequest) -> HttpResponse:
+    """The tempo timer: the plan from the query string, checked, shown and run in the page.
+
+    Three queries whatever the plan: the presets, the variation, its exercise's cues.
+    A plan with errors re-renders the form with them and no timer.
+    """
+    presets = list(TempoPreset.objects.all())
+    variation, unknown = timer_plan.find_variation(request.GET.get("variation", "").strip())
+    form = timer_plan.plan_form(
+        request.GET, variation=variation, presets=presets, unknown_variation=unknown
+    )
+    context = {}
+    if form.is_valid():
+        cues = list(Cue.objects.filter(exercise_id=variation.exercise_id)) if variation else []
+        context = timer_plan.page_context(form.cleaned_data, variation=variation, cues=cues)
+    name = variation.name if variation else "single leg hip thrust"
+    return render(
+        request,
+        "coaching/timer.html",
+        {
+            "title": f"Tempo timer: {name}",
+            "description": (
+                f"A tempo timer for the {name.lower()}: it counts every lift, hold and lowering "
+                "per leg, with tones, optional spoken cues and a figure that moves in time."
+            ),
+            "og_image": _figure_url(variation.figure) if variation else None,
+            "form": form,
+            "variation": variation,
+            **context,
+        },
+    )

@@ -1,0 +1,550 @@
+"""The tempo timer in real Chromium, on Playwright's fake clock.
+
+The clock is installed before the page loads and paused, so performance.now(),
+timers and animation frames move only when a test says so: every check is made
+a millisecond before and a millisecond after the instant the plan says a phase
+changes. (The Web Audio clock does not follow page.clock; the display does not
+depend on it, and the tone test maps one clock onto the other.)
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from urllib.parse import urlencode
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
+
+from tests.browser.conftest import DESKTOP, PHONE
+
+pytestmark = pytest.mark.browser
+
+SEVERE = {"serious", "critical"}
+START = datetime.datetime(2026, 1, 1, 7, 0, 0)
+
+# A short plan that has everything: two sets of two reps per leg at 2-1-1-2, a
+# 3 s countdown, 4 s to change legs, 6 s between sets and a 4 s hold on the last rep.
+PLAN = {
+    "variation": "single-leg-hip-thrust",
+    "tempo": "2-1-1-2",
+    "sets": 2,
+    "reps": 2,
+    "sides": "left-right",
+    "lead_in": 3,
+    "side_rest": 4,
+    "set_rest": 6,
+    "last_hold": 4,
+}
+PLAN_MS = 73_000
+
+
+def expected_timeline() -> list[tuple[int, str, int, int, str]]:
+    """(start ms, phase shown, set, rep, leg) of every step of PLAN, in order."""
+    rows = [(0, "Get ready", 1, 1, "Left")]
+    t = 3_000
+    for set_number in (1, 2):
+        if set_number == 2:
+            rows.append((t, "Rest", 2, 1, "Left"))
+            t += 6_000
+        for leg in ("Left", "Right"):
+            if leg == "Right":
+                rows.append((t, "Switch legs", set_number, 1, "Right"))
+                t += 4_000
+            for rep in (1, 2):
+                hold = ("Long hold", 4_000) if rep == 2 else ("Hold", 2_000)
+                for phase, ms in (("Lift", 1_000), hold, ("Lower", 2_000), ("Pause", 1_000)):
+                    rows.append((t, phase, set_number, rep, leg))
+                    t += ms
+    assert t == PLAN_MS
+    return rows
+
+
+def _url(live_server, **query) -> str:
+    return f"{live_server.url}/timer/?{urlencode(query)}"
+
+
+def _open(open_page, url: str, viewport=PHONE, **options) -> tuple[Page, object]:
+    page, console = open_page(viewport, **options)
+    page.clock.install(time=START)
+    page.goto(url)
+    page.clock.pause_at(START + datetime.timedelta(seconds=10))
+    page.locator("[data-timer][data-ready]").wait_for()
+    return page, console
+
+
+def _now(page: Page) -> float:
+    return page.evaluate("performance.now()")
+
+
+def _start(page: Page) -> float:
+    page.get_by_role("button", name="Start", exact=True).click()
+    return _now(page)
+
+
+def _at(page: Page, origin: float, ms: float) -> None:
+    """Move the page's clock to `ms` after the start, running every timer and frame due."""
+    delta = origin + ms - _now(page)
+    assert delta >= 0, f"the clock cannot go back to {ms} ms"
+    page.clock.run_for(round(delta))
+
+
+def _shown(page: Page) -> dict:
+    return page.evaluate(
+        """() => {
+            const root = document.querySelector('[data-timer]');
+            const part = (name) => root.querySelector(`[data-timer-part="${name}"]`);
+            return {
+                phase: part('phase').textContent,
+                set: part('set').textContent,
+                rep: part('rep').textContent,
+                leg: part('side').textContent,
+                switching: !part('switch').hidden,
+                state: root.dataset.state,
+                seconds: part('seconds').textContent,
+            };
+        }"""
+    )
+
+
+def _expect(page: Page, row: tuple[int, str, int, int, str], sets: int = 2, reps: int = 2):
+    _, phase, set_number, rep, leg = row
+    shown = _shown(page)
+    assert (shown["phase"], shown["set"], shown["rep"], shown["leg"]) == (
+        phase,
+        f"{set_number} of {sets}",
+        f"{rep} of {reps}",
+        leg,
+    ), row
+    assert shown["switching"] == (phase == "Switch legs"), row
+
+
+def test_a_full_plan_changes_phase_counter_and_leg_at_each_scheduled_instant(
+    live_server, open_page
+):
+    page, console = _open(open_page, _url(live_server, **PLAN))
+    origin = _start(page)
+    timeline = expected_timeline()
+
+    _at(page, origin, 0)
+    _expect(page, timeline[0])
+    for previous, row in itertools.pairwise(timeline):
+        _at(page, origin, row[0] - 1)
+        _expect(page, previous)
+        _at(page, origin, row[0] + 1)
+        _expect(page, row)
+
+    _at(page, origin, PLAN_MS - 1)
+    assert _shown(page)["state"] == "running"
+    _at(page, origin, PLAN_MS + 1)
+    shown = _shown(page)
+    assert (shown["phase"], shown["state"]) == ("Done", "finished")
+    assert page.get_by_role("heading", name="Done: what you did").is_visible()
+    assert console.errors == []
+
+
+def test_the_seconds_count_down_within_a_phase(live_server, open_page):
+    page, _ = _open(open_page, _url(live_server, **PLAN))
+    origin = _start(page)
+    # The countdown: 3 s, shown as 3, 2, 1. Whole seconds inside a phase tick with the
+    # animation frames, so within one frame (17 ms) of the second.
+    for ms, seconds in [(1, "3"), (999, "3"), (1_017, "2"), (2_017, "1"), (2_999, "1")]:
+        _at(page, origin, ms)
+        assert _shown(page)["seconds"] == seconds, ms
+
+
+def test_pause_and_resume_shift_the_rest_of_the_plan_and_keep_the_count(live_server, open_page):
+    page, console = _open(open_page, _url(live_server, **PLAN))
+    origin = _start(page)
+    _at(page, origin, 7_500)  # halfway down the first rep (lowering runs 6-8 s)
+    before = _shown(page)
+    assert before["phase"] == "Lower"
+
+    page.get_by_role("button", name="Pause").click()
+    page.clock.run_for(10_000)
+    paused = _shown(page)
+    assert paused == {**before, "state": "paused"}
+    page.get_by_role("button", name="Resume").click()
+
+    _at(page, origin, 17_999)
+    assert _shown(page)["phase"] == "Lower"
+    _at(page, origin, 18_001)
+    assert (_shown(page)["phase"], _shown(page)["rep"]) == ("Pause", "1 of 2")
+    _at(page, origin, PLAN_MS + 10_000 - 1)
+    assert _shown(page)["state"] == "running"
+    _at(page, origin, PLAN_MS + 10_000 + 1)
+    assert _shown(page)["state"] == "finished"
+    summary = page.locator('[data-timer-part="summary-line"]').inner_text()
+    assert summary == ("2 sets of 2 reps per leg at 2-1-1-2, done in 1 min 23 s, with 10 s paused.")
+    assert console.errors == []
+
+
+def test_skip_rest_starts_the_next_set_now_and_brings_the_end_forward(live_server, open_page):
+    page, console = _open(open_page, _url(live_server, **PLAN))
+    origin = _start(page)
+    skip = page.get_by_role("button", name="Skip rest")
+    _at(page, origin, 3_500)
+    assert skip.is_disabled(), "a rep cannot be skipped"
+
+    _at(page, origin, 36_000)  # one second into the 6 s rest between sets
+    assert _shown(page)["phase"] == "Rest"
+    skip.click()
+    _expect(page, (0, "Lift", 2, 1, "Left"))
+    # Set 2 now starts at 36 s instead of 41 s: the whole remaining plan moved 5 s.
+    _at(page, origin, 36_000 + 1_000 - 1)
+    assert _shown(page)["phase"] == "Lift"
+    _at(page, origin, 36_000 + 1_000 + 1)
+    assert _shown(page)["phase"] == "Hold"
+    _at(page, origin, PLAN_MS - 5_000 - 1)
+    assert _shown(page)["state"] == "running"
+    _at(page, origin, PLAN_MS - 5_000 + 1)
+    assert _shown(page)["state"] == "finished"
+    assert console.errors == []
+
+
+def test_the_countdown_and_the_leg_change_can_be_skipped_too(live_server, open_page):
+    page, _ = _open(open_page, _url(live_server, **PLAN))
+    origin = _start(page)
+    _at(page, origin, 500)
+    page.get_by_role("button", name="Skip countdown").click()
+    _expect(page, (0, "Lift", 1, 1, "Left"))
+    _at(page, origin, 500 + 14_000 + 100)  # the leg change, moved 2.5 s earlier
+    assert _shown(page)["phase"] == "Switch legs"
+    page.get_by_role("button", name="Skip rest").click()
+    _expect(page, (0, "Lift", 1, 1, "Right"))
+
+
+def test_the_summary_reports_each_leg_and_is_sent_as_an_event(live_server, open_page):
+    page, console = _open(open_page, _url(live_server, **PLAN))
+    page.evaluate(
+        "document.addEventListener('timer:finished', (e) => { window.finished = e.detail; "
+        "window.finishedOn = e.target.id; })"
+    )
+    origin = _start(page)
+    _at(page, origin, PLAN_MS + 1)
+
+    rows = page.locator("[data-timer-part=summary-rows] tr").evaluate_all(
+        "rows => rows.map(r => [...r.cells].map(c => c.textContent))"
+    )
+    # Per leg: 4 reps of 6 s, plus 2 s more on each of the two long holds.
+    assert rows == [
+        ["Left", "4", "28 s", "4 (12 s)"],
+        ["Right", "4", "28 s", "4 (12 s)"],
+    ]
+    detail = page.evaluate("window.finished")
+    assert page.evaluate("window.finishedOn") == "timer"
+    assert detail["perSide"]["left"] == {
+        "reps": 4,
+        "tensionMs": 28_000,
+        "holds": 4,
+        "holdMs": 12_000,
+        "longestHoldMs": 4_000,
+    }
+    assert detail["totalReps"] == 8
+    assert (detail["tempo"], detail["sets"], detail["repsPerSet"]) == ("2-1-1-2", 2, 2)
+    assert (detail["sides"], detail["lastHoldSeconds"], detail["topHoldSeconds"]) == (
+        "left-right",
+        4,
+        2,
+    )
+    assert (detail["elapsedMs"], detail["pausedMs"]) == (PLAN_MS, 0)
+    assert detail["variation"] == "single-leg-hip-thrust"
+    # The training log will hook "log these sets" into this container.
+    log = page.locator("[data-timer-part=summary] #timer-log")
+    assert log.count() == 1
+    assert log.inner_html() == ""
+    assert console.errors == []
+
+
+def test_reset_goes_back_to_the_start_and_start_again_runs_the_plan_anew(live_server, open_page):
+    page, _ = _open(open_page, _url(live_server, **PLAN))
+    origin = _start(page)
+    _at(page, origin, 20_000)
+    page.get_by_role("button", name="Reset").click()
+    assert _shown(page)["phase"] == "Ready"
+    assert _shown(page)["state"] == "idle"
+    page.clock.run_for(5_000)
+    assert _shown(page)["phase"] == "Ready", "a reset timer stays still"
+    origin = _start(page)
+    _at(page, origin, 3_001)
+    _expect(page, (0, "Lift", 1, 1, "Left"))
+
+
+def test_the_space_bar_starts_pauses_and_resumes_but_not_while_typing(live_server, open_page):
+    page, console = _open(open_page, _url(live_server, **PLAN))
+    page.keyboard.press("Space")
+    assert _shown(page)["state"] == "running"
+    assert page.get_by_role("button", name="Pause").is_visible()
+    page.clock.run_for(1_000)
+    page.keyboard.press("Space")
+    assert _shown(page)["state"] == "paused"
+    scroll = page.evaluate("window.scrollY")
+    page.keyboard.press("Space")
+    assert _shown(page)["state"] == "running"
+    assert page.evaluate("window.scrollY") == scroll, "the space bar must not scroll the page"
+
+    page.get_by_label("Custom tempo").fill("3-0-1")
+    page.get_by_label("Custom tempo").press("Space")
+    assert _shown(page)["state"] == "running"
+    assert page.get_by_label("Custom tempo").input_value() == "3-0-1 "
+    # On a focused button the space bar is the button's own.
+    page.get_by_role("button", name="Pause").focus()
+    page.keyboard.press("Space")
+    assert _shown(page)["state"] == "paused"
+    assert console.errors == []
+
+
+def test_a_boosted_link_from_the_guide_leaves_a_working_timer(live_server, open_page):
+    page, console = open_page(DESKTOP)
+    page.clock.install(time=START)
+    page.goto(f"{live_server.url}/guide/")
+    page.clock.pause_at(START + datetime.timedelta(seconds=10))
+    page.evaluate("window.stillTheSameDocument = true")
+
+    with page.expect_response(lambda r: "/timer/" in r.url) as info:
+        page.get_by_role("link", name="tempo timer").click()
+    assert info.value.request.headers.get("hx-boosted") == "true"
+    page.locator("[data-timer][data-ready]").wait_for()
+    assert page.evaluate("window.stillTheSameDocument") is True
+    # head-support brought the timer's stylesheet in with the page.
+    assert page.locator("link[href$='/css/timer.css']").count() == 1
+
+    origin = _start(page)
+    assert page.get_by_role("button", name="Pause").is_visible(), "one click, one start"
+    _at(page, origin, 5_001)
+    assert _shown(page)["phase"] == "Lift"
+
+    # A new plan from the form swaps the page again; the new timer runs its own plan.
+    page.get_by_label("Sets", exact=True).fill("1")
+    page.get_by_label("Reps per side").fill("1")
+    page.get_by_label("Countdown before the first rep").fill("2")
+    page.get_by_role("button", name="Update the timer").click()
+    page.wait_for_url("**/timer/?*sets=1*")
+    page.locator("[data-timer][data-ready]").wait_for()
+    assert page.evaluate("window.stillTheSameDocument") is True
+    assert _shown(page)["phase"] == "Ready"
+    origin = _start(page)
+    assert _shown(page)["state"] == "running"
+    _at(page, origin, 2_001)
+    _expect(page, (0, "Lift", 1, 1, "Left"), sets=1, reps=1)
+
+    # Leaving mid-set stops that timer; coming back by the back button gives a fresh one.
+    page.get_by_role("link", name="Guide", exact=True).click()
+    page.wait_for_url(f"{live_server.url}/guide/")
+    page.clock.run_for(30_000)
+    assert page.locator("link[href$='/css/timer.css']").count() == 0
+    page.go_back()
+    page.locator("[data-timer][data-ready]").wait_for()
+    assert _shown(page)["phase"] == "Ready"
+    origin = _start(page)
+    _at(page, origin, 2_001)
+    assert _shown(page)["phase"] == "Lift"
+    assert console.errors == []
+
+
+def test_the_timer_schedule_adds_up_to_the_servers_total(live_server, open_page):
+    page, _ = _open(open_page, _url(live_server, **PLAN))
+    plans = [
+        PLAN,
+        {**PLAN, "sides": "alternating", "side_rest": 2},
+        {**PLAN, "sides": "both", "last_hold": 0},
+        {**PLAN, "sides": "right-left", "lead_in": 0, "set_rest": 0},
+        {"variation": "isometric-hold-single-leg-hip-thrust"},
+    ]
+    for query in plans:
+        page.goto(_url(live_server, **query))
+        totals = page.evaluate(
+            """async () => {
+                const { buildSchedule, totalMs } = await import('/static/js/tempo-plan.mjs');
+                const plan = JSON.parse(document.getElementById('timer-plan').textContent);
+                return [totalMs(buildSchedule(plan)), plan.totalSeconds * 1000];
+            }"""
+        )
+        assert totals[0] == totals[1], query
+
+
+def test_tones_are_placed_ahead_on_the_audio_clock_at_the_scheduled_instants(
+    live_server, open_page
+):
+    page, console = open_page(PHONE)
+    # Record every oscillator start: when (audio clock), and both clocks at that moment.
+    page.add_init_script(
+        """
+        window.toneStarts = [];
+        const create = AudioContext.prototype.createOscillator;
+        AudioContext.prototype.createOscillator = function () {
+            const node = create.call(this);
+            const start = node.start.bind(node);
+            node.start = (when) => {
+                window.toneStarts.push({
+                    when, type: node.type,
+                    audioNow: this.currentTime, perfNow: performance.now(),
+                });
+                start(when);
+            };
+            return node;
+        };
+        """
+    )
+    page.clock.install(time=START)
+    page.goto(_url(live_server, **PLAN))
+    page.clock.pause_at(START + datetime.timedelta(seconds=10))
+    origin = _start(page)
+    _at(page, origin, 18_000)
+    starts = page.evaluate("window.toneStarts")
+    assert (
+        page.evaluate("document.querySelector('[data-timer]') && typeof AudioContext") == "function"
+    )
+    assert starts, "no tone was scheduled"
+    # Where each tone lands on the page's clock, relative to the start.
+    landed = sorted(
+        round(s["perfNow"] + (s["when"] - s["audioNow"]) * 1000 - origin) for s in starts
+    )
+    # Countdown pips at 1 and 2 s; the first lift at 3 s; a tone on each later phase.
+    # While the page's clock is paused the audio clock keeps real time, so the mapping
+    # here is off by however long the scheduling itself took: a few tens of ms.
+    slack = 40
+    for expected in [1_000, 2_000, 3_000, 4_000, 6_000, 8_000, 9_000, 10_000, 14_000]:
+        assert any(abs(at - expected) <= slack for at in landed), (expected, landed)
+    assert not any(abs(at - 5_000) <= slack for at in landed), "no tone where nothing changes"
+    ahead = [s for s in starts if s["when"] - s["audioNow"] > 0.5]
+    assert ahead, "tones are placed ahead, not fired on the instant"
+    # The leg change at 17 s has its own two-note square-wave tone.
+    switch = [
+        s
+        for s in starts
+        if s["type"] == "square"
+        and abs(s["perfNow"] + (s["when"] - s["audioNow"]) * 1000 - origin - 17_000) <= slack
+    ]
+    assert len(switch) == 1
+    assert console.errors == []
+
+
+def test_no_audio_at_all_still_counts(live_server, open_page):
+    page, console = open_page(PHONE)
+    page.add_init_script("delete window.AudioContext; delete window.webkitAudioContext;")
+    page.clock.install(time=START)
+    page.goto(_url(live_server, **PLAN))
+    page.clock.pause_at(START + datetime.timedelta(seconds=10))
+    origin = _start(page)
+    _at(page, origin, 17_001)
+    _expect(page, (0, "Switch legs", 1, 1, "Right"))
+    assert console.errors == []
+
+
+def test_muting_stops_tones_and_the_choice_is_remembered(live_server, open_page):
+    page, _ = _open(open_page, _url(live_server, **PLAN))
+    tones = page.get_by_role("button", name="Tones")
+    assert tones.get_attribute("aria-pressed") == "true"
+    tones.click()
+    assert tones.get_attribute("aria-pressed") == "false"
+    page.reload()
+    assert page.get_by_role("button", name="Tones").get_attribute("aria-pressed") == "false"
+    speech = page.get_by_role("button", name="Spoken cues")
+    assert speech.get_attribute("aria-pressed") == "false"
+
+
+def test_reduced_motion_keeps_the_figure_still_while_the_count_goes_on(live_server, open_page):
+    def leg_points(page):
+        return page.locator("[data-joints='hip knee ankle']").get_attribute("points")
+
+    for motion, moves in [("no-preference", True), ("reduce", False)]:
+        page, _ = _open(open_page, _url(live_server, **PLAN), reduced_motion=motion)
+        origin = _start(page)
+        _at(page, origin, 3_001)
+        first = leg_points(page)
+        _at(page, origin, 3_600)
+        assert _shown(page)["phase"] == "Lift"
+        assert (leg_points(page) != first) is moves, motion
+        _at(page, origin, 6_001)
+        assert _shown(page)["phase"] == "Lower"
+
+
+def test_the_figure_turns_round_for_the_right_leg(live_server, open_page):
+    page, _ = _open(open_page, _url(live_server, **PLAN))
+    mirror = page.locator("[data-mirror]")
+    origin = _start(page)
+    _at(page, origin, 16_999)
+    assert mirror.get_attribute("transform") is None
+    _at(page, origin, 17_001)
+    assert mirror.get_attribute("transform").startswith("matrix(-1 0 0 1 ")
+    assert page.locator("figcaption[data-timer-part=caption]").inner_text() == "Right leg working"
+
+
+def test_without_javascript_the_plan_still_reads_and_no_dead_timer_shows(live_server, open_page):
+    page, _ = open_page(PHONE, java_script_enabled=False)
+    page.goto(_url(live_server, **PLAN))
+    assert not page.locator("[data-timer]").is_visible()
+    # (Playwright's switch leaves the parser treating <noscript> as text, so only its
+    # presence is checked; a browser without JavaScript shows it.)
+    assert "needs JavaScript" in page.locator("noscript").inner_html()
+    assert page.get_by_role("heading", name="The plan", exact=True).is_visible()
+    assert page.get_by_text("Squeeze at the top").is_visible()
+
+
+def test_bad_input_shows_the_messages_and_no_timer(live_server, open_page):
+    page, console = open_page(PHONE)
+    page.goto(_url(live_server, sets=-2, tempo="3-0-1"))
+    assert page.get_by_role("heading", name="The plan needs a change").is_visible()
+    assert page.locator("[data-timer]").count() == 0
+    assert page.get_by_text("Sets must be from 1 to 10 sets.").first.is_visible()
+    assert page.get_by_label("Sets", exact=True).get_attribute("aria-invalid") == "true"
+    assert console.errors == []
+
+
+def test_every_control_is_a_large_touch_target_on_a_phone(live_server, open_page):
+    page, _ = _open(open_page, _url(live_server, **PLAN))
+    boxes = page.locator("[data-timer] button:visible").evaluate_all(
+        "buttons => buttons.map(b => { const r = b.getBoundingClientRect(); "
+        "return [b.textContent, r.width, r.height, r.right]; })"
+    )
+    assert len(boxes) == 5
+    for name, width, height, right in boxes:
+        assert width >= 48, name
+        assert height >= 48, name
+        assert right <= PHONE["width"], name
+
+
+STATES = {
+    "idle": None,
+    "lift": 3_500,
+    "switch": 18_000,
+    "summary": PLAN_MS + 1,
+}
+
+
+def _severe(page: Page) -> list:
+    results = Axe().run(page)
+    return [
+        (violation["id"], [node["target"] for node in violation["nodes"]])
+        for violation in results.response["violations"]
+        if violation["impact"] in SEVERE
+    ]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_the_timer_passes_axe_and_fits_in_every_state(
+    live_server, open_page, screenshot_dir, viewport, scheme
+):
+    for state, ms in STATES.items():
+        page, console = _open(open_page, _url(live_server, **PLAN), viewport, color_scheme=scheme)
+        if ms is not None:
+            _at(page, _start(page), ms)
+        if screenshot_dir:
+            target = page.locator("[data-timer-part=summary]" if state == "summary" else "#timer")
+            target.scroll_into_view_if_needed()
+            page.screenshot(path=screenshot_dir / f"timer-{state}-{viewport['width']}-{scheme}.png")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{state} scrolls sideways at {viewport['width']}px"
+        # axe waits on timers of its own: let time flow again (the timer runs on meanwhile).
+        page.clock.resume()
+        assert _severe(page) == [], f"{state} at {viewport['width']}px, {scheme}"
+        assert console.errors == []
+        page.close()
+
+    page, console = open_page(viewport, color_scheme=scheme)
+    page.goto(_url(live_server, sets=0, tempo="nope"))
+    assert _severe(page) == [], f"errors at {viewport['width']}px, {scheme}"
+    assert console.errors == []

@@ -1,0 +1,516 @@
+"""The tempo timer page: the plan it reads from the query, what it shows, what it refuses."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from urllib.parse import urlencode
+
+import pytest
+from django.urls import reverse
+
+from coaching import timer
+from coaching.figures import keyframes
+from coaching.models import Cue, TempoPreset, Variation
+from coaching.tempo import Tempo
+from tests.coaching.test_pages import _Page
+
+CONTROLLED = Tempo(lowering=3, bottom_pause=0, lifting=1, top_hold=1)
+
+
+def _presets() -> list[TempoPreset]:
+    """Unsaved presets, as the form sees them: no database needed."""
+    return [
+        TempoPreset(
+            name="Controlled",
+            slug="controlled",
+            lowering_seconds=3,
+            bottom_pause_seconds=0,
+            lifting_seconds=1,
+            top_hold_seconds=1,
+        ),
+        TempoPreset(
+            name="Squeeze",
+            slug="squeeze",
+            lowering_seconds=3,
+            bottom_pause_seconds=0,
+            lifting_seconds=1,
+            top_hold_seconds=2,
+        ),
+    ]
+
+
+def _form(**query) -> timer.TimerPlanForm:
+    return timer.plan_form(
+        {key: str(value) for key, value in query.items()}, variation=None, presets=_presets()
+    )
+
+
+# The plan's arithmetic, without a database.
+
+
+@pytest.mark.parametrize(
+    ("sides", "expected"),
+    [
+        # lead-in + sets x (sides x reps x 5 s + leg changes x 10 s) + rests between sets
+        ("left-right", 5 + 3 * (2 * 12 * 5 + 1 * 10) + 2 * 60),
+        ("right-left", 5 + 3 * (2 * 12 * 5 + 1 * 10) + 2 * 60),
+        ("alternating", 5 + 3 * (2 * 12 * 5 + 23 * 10) + 2 * 60),
+        ("both", 5 + 3 * (1 * 12 * 5) + 2 * 60),
+    ],
+)
+def test_the_total_counts_every_phase_and_rest(sides, expected):
+    total = timer.plan_seconds(
+        CONTROLLED, sets=3, reps=12, sides=sides, side_rest=10, set_rest=60, lead_in=5, last_hold=0
+    )
+    assert total == expected
+
+
+def test_the_long_hold_replaces_the_last_reps_hold_on_each_side_of_each_set():
+    without = timer.plan_seconds(
+        CONTROLLED, sets=2, reps=5, sides="left-right", side_rest=0, set_rest=0, lead_in=0,
+        last_hold=0,
+    )  # fmt: skip
+    with_hold = timer.plan_seconds(
+        CONTROLLED, sets=2, reps=5, sides="left-right", side_rest=0, set_rest=0, lead_in=0,
+        last_hold=20,
+    )  # fmt: skip
+    assert with_hold - without == 2 * 2 * (20 - 1)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(0, "0 s"), (45, "45 s"), (60, "1 min"), (515, "8 min 35 s"), (7260, "2 h 1 min")],
+)
+def test_durations_read_as_a_person_says_them(seconds, text):
+    assert timer.format_duration(seconds) == text
+
+
+def test_the_default_plan_passes_and_totals_eight_and_a_half_minutes():
+    form = _form()
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["tempo_value"] == CONTROLLED
+    assert form.cleaned_data["total_seconds"] == 5 + 3 * (2 * 10 * 5 + 10) + 2 * 60
+
+
+def test_a_custom_tempo_is_read_from_the_notation():
+    form = _form(tempo="3-1-2-4")
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["preset"] == timer.CUSTOM
+    assert form.cleaned_data["tempo_value"] == Tempo(3, 1, 2, 4)
+
+
+def test_a_preset_wins_over_a_leftover_custom_tempo():
+    form = _form(preset="squeeze", tempo="9-9-9-9")
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["tempo_value"].notation == "3-0-1-2"
+
+
+BAD_INPUT = [
+    ({"sets": "-1"}, "sets", "Sets must be from 1 to 10 sets."),
+    ({"sets": "0"}, "sets", "Sets must be from 1 to 10 sets."),
+    ({"sets": "11"}, "sets", "Sets must be from 1 to 10 sets."),
+    ({"sets": "three"}, "sets", "Sets must be a whole number, like 3."),
+    ({"sets": "2.5"}, "sets", "Sets must be a whole number, like 3."),
+    ({"sets": ""}, "sets", "Enter the sets, from 1 to 10 sets."),
+    ({"reps": "51"}, "reps", "Reps per side must be from 1 to 50 reps."),
+    ({"reps": "9" * 5000}, "reps", "Reps per side must be a whole number, like 12."),
+    ({"side_rest": "-5"}, "side_rest", "Rest to change legs must be from 0 to 600 seconds."),
+    ({"set_rest": "601"}, "set_rest", "Rest between sets must be from 0 to 600 seconds."),
+    ({"lead_in": "31"}, "lead_in", "Countdown before the first rep must be from 0 to 30 seconds."),
+    ({"last_hold": "121"}, "last_hold", "Long hold on the last rep must be from 0 to 120 seconds."),
+    ({"tempo": "3-0-1"}, "tempo", "Write the tempo as four numbers of seconds joined by dashes"),
+    ({"tempo": "3-0-0-1"}, "tempo", "Lowering and lifting each take at least one second."),
+    ({"tempo": "3-0-1-45"}, "tempo", "Top hold must be between 0 and 30 seconds."),
+    ({"tempo": "-3-0-1-1"}, "tempo", "Write the tempo as four numbers"),
+    ({"tempo": "3-0-1-1" * 50}, "tempo", "That is too long for a tempo: write it like 3-0-1-2."),
+    ({"preset": "custom", "tempo": ""}, "tempo", "Write the tempo as four numbers"),
+    ({"preset": "sprint"}, "preset", "Choose one of the listed tempos, or Custom"),
+    ({"sides": "up-down"}, "sides", "Choose which leg goes first, or both together."),
+    ({"last_hold": "1"}, "last_hold", "Make the long hold longer than the tempo's hold"),
+]
+
+
+@pytest.mark.parametrize(("query", "field", "message"), BAD_INPUT)
+def test_bad_input_gets_a_clear_message_on_its_field(query, field, message):
+    form = _form(**query)
+    assert not form.is_valid()
+    assert list(form.errors) == [field]
+    assert form.errors[field][0].startswith(message), form.errors[field]
+
+
+def test_a_plan_longer_than_two_hours_is_refused_as_a_whole():
+    form = _form(sets=10, reps=50, tempo="30-30-30-30")
+    assert not form.is_valid()
+    (message,) = form.non_field_errors()
+    assert message.startswith("This plan would take 33 h 30 min 45 s.")
+    assert "Keep it under two hours" in message
+
+
+def _cue(phase: str, order: int, text: str) -> Cue:
+    return Cue(phase=phase, order=order, cue=text, explanation="")
+
+
+def test_breathing_cues_are_matched_to_the_drive_and_the_lowering_by_their_words():
+    cues = [
+        _cue("breathing", 1, "Breathe in on the way down"),
+        _cue("breathing", 2, "Breathe out hard on the drive"),
+    ]
+    assert timer.breathing_cues(cues) == {
+        "lift": "Breathe out hard on the drive",
+        "lower": "Breathe in on the way down",
+    }
+    # Reordered by a coach, the match holds; with none, the timer says it plainly.
+    assert timer.breathing_cues(reversed(cues))["lift"] == "Breathe out hard on the drive"
+    assert timer.breathing_cues([]) == {"lift": "Breathe out", "lower": "Breathe in"}
+
+
+def test_each_phase_of_a_rep_takes_the_guides_cues_for_it():
+    cues = [
+        _cue("top", 1, "Glute squeezed"),
+        _cue("execution", 2, "Squeeze"),
+        _cue("execution", 1, "Drive"),
+        _cue("descent", 1, "Slow down"),
+        _cue("descent", 2, "From control"),
+        _cue("setup", 1, "Bench"),
+    ]
+    assert timer.phase_cues(cues) == {
+        "lift": ["Drive", "Squeeze"],
+        "hold": ["Glute squeezed"],
+        "lower": ["Slow down", "From control"],
+        "pause": ["From control", "Slow down"],
+    }
+
+
+def test_phase_rows_follow_the_rep_from_the_bottom_and_skip_zero_second_phases():
+    rows = timer.phase_rows(Tempo(3, 0, 1, 2), [])
+    assert [(row.kind, row.seconds) for row in rows] == [("lift", 1), ("hold", 2), ("lower", 3)]
+    rows = timer.phase_rows(Tempo(2, 1, 1, 0), [])
+    assert [row.kind for row in rows] == ["lift", "lower", "pause"]
+
+
+@pytest.mark.parametrize(
+    ("value", "text"), [(0, "0"), (-0.01, "0"), (20.0, "20"), (-31.38, "-31.4"), (7.25, "7.2")]
+)
+def test_figure_coordinates_are_short_and_never_empty(value, text):
+    assert timer._n(value) == text
+
+
+def _view_box(scene: dict) -> tuple[float, float, float, float]:
+    return tuple(float(n) for n in scene["view_box"].split())
+
+
+def test_the_figure_frame_holds_every_pose_and_starts_at_the_bottom():
+    frames = keyframes()
+    scene = timer.figure_scene(frames)
+    left, top, width, height = _view_box(scene)
+    for pose in frames["frames"].values():
+        for x, y in pose.values():
+            assert left < x < left + width
+            assert top < -y < top + height
+    leg = next(part for part in scene["parts"] if part["id"] == "leg")
+    assert leg["joints"] == "hip knee ankle"
+    drawn = [float(n) for point in leg["points"].split() for n in point.split(",")]
+    bottom = frames["frames"]["bottom"]
+    expected = [n for j in ("hip", "knee", "ankle") for n in (bottom[j][0], -bottom[j][1])]
+    assert drawn == pytest.approx(expected, abs=0.05)
+    assert len(scene["bench"]) == 3
+    assert scene["support"] is None
+    assert scene["mirror"].startswith("matrix(-1 0 0 1 ")
+
+
+def test_a_bridge_has_no_bench_and_a_raised_foot_stands_on_its_plate():
+    from coaching.figures import BRIDGE, ELEVATED
+    from coaching.pose import Pose
+
+    assert timer.figure_scene(keyframes(BRIDGE, Pose(both_feet_down=True)))["bench"] == []
+    assert timer.figure_scene(keyframes(ELEVATED))["support"]["height"] == "7"
+
+
+# The page, against the guide's content.
+
+
+def _timer(client, **query):
+    url = reverse("coaching:timer")
+    if query:
+        url += "?" + urlencode(query)
+    response = client.get(url)
+    page = _Page()
+    page.feed(response.content.decode())
+    return response, page
+
+
+def _plan(response) -> dict:
+    html = response.content.decode()
+    found = re.search(r'<script id="timer-plan" type="application/json">(.*?)</script>', html, re.S)
+    assert found, "no plan embedded"
+    return json.loads(found.group(1))
+
+
+@pytest.mark.django_db
+def test_the_timer_is_a_complete_accessible_document_without_inline_code(client):
+    response, page = _timer(client)
+
+    assert response.status_code == 200
+    assert [level for level, _ in page.headings].count(1) == 1
+    levels = [level for level, _ in page.headings]
+    assert all(b - a <= 1 for a, b in itertools.pairwise(levels)), page.headings
+    assert {"header", "nav", "main", "footer"} <= set(page.landmarks)
+    executable = [s for s in page.scripts if s.get("type") not in {"application/json"}]
+    assert all(script.get("src") for script in executable)
+    assert {"type": "module", "src": "/static/js/timer.mjs"} in executable
+    assert page.inline_styles == []
+    assert page.inline_handlers == []
+    assert page.links["canonical"] == "http://testserver/timer/"
+    assert 50 <= len(page.meta["description"]) <= 300
+    html = response.content.decode()
+    assert '<link rel="stylesheet" href="/static/css/timer.css">' in html
+    # A running timer must never be put in htmx's history snapshot.
+    assert 'data-timer data-plan="timer-plan" data-state="idle" hx-history="false"' in html
+    assert '<div id="timer-log"></div>' in html
+
+
+@pytest.mark.django_db
+def test_without_a_variation_the_timer_uses_the_standard_rungs_targets(client):
+    response, _ = _timer(client)
+    plan = _plan(response)
+    standard = Variation.objects.get(slug="single-leg-hip-thrust")
+    assert plan["variation"] == "single-leg-hip-thrust"
+    assert plan["tempo"] == {
+        "lowering": 3,
+        "bottomPause": 0,
+        "lifting": 1,
+        "topHold": 1,
+        "notation": "3-0-1-1",
+    }
+    assert (plan["sets"], plan["reps"]) == (standard.advance_sets, standard.advance_reps_per_side)
+    assert (plan["sides"], plan["sideRest"], plan["setRest"], plan["leadIn"]) == (
+        "left-right",
+        10,
+        60,
+        5,
+    )
+    assert plan["totalSeconds"] == 515
+    assert "About 8 min 35 s in all." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_variation_brings_its_tempo_sets_reps_hold_and_figure(client):
+    response, _ = _timer(client, variation="isometric-hold-single-leg-hip-thrust")
+    plan = _plan(response)
+    assert plan["tempo"]["notation"] == "3-0-1-5"
+    assert (plan["sets"], plan["reps"]) == (3, 8)
+    html = response.content.decode()
+    assert '<option value="isometric" selected>' in html
+    assert (
+        '<input type="hidden" name="variation" value="isometric-hold-single-leg-hip-thrust">'
+        in (html)
+    )
+    elevated, _ = _timer(client, variation="foot-elevated-single-leg-hip-thrust")
+    frames = _plan(elevated)["figure"]["frames"]
+    assert frames["bottom"]["ankle"][1] > 8, "the working foot stands on its plate"
+    assert 'class="fig-support"' in elevated.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_rung_done_on_both_legs_defaults_to_both_with_no_leg_change(client):
+    response, _ = _timer(client, variation="floor-glute-bridge")
+    plan = _plan(response)
+    assert (plan["sides"], plan["sideRest"], plan["reps"]) == ("both", 0, 15)
+    assert plan["tempo"]["notation"] == "2-0-1-1"
+    assert 'class="fig-bench"' not in response.content.decode()
+    assert "15 reps with both legs together" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_rungs_own_hold_replaces_its_presets_hold_as_a_custom_tempo(client):
+    Variation.objects.filter(slug="banded-single-leg-hip-thrust").update(advance_hold_seconds=4)
+    response, _ = _timer(client, variation="banded-single-leg-hip-thrust")
+    assert _plan(response)["tempo"]["notation"] == "3-0-1-4"
+    assert '<option value="custom" selected>' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_every_part_of_the_plan_can_be_set_in_the_query(client):
+    response, _ = _timer(
+        client,
+        variation="single-leg-hip-thrust",
+        tempo="2-1-1-2",
+        sets=2,
+        reps=5,
+        sides="right-left",
+        side_rest=7,
+        set_rest=45,
+        lead_in=3,
+        last_hold=12,
+    )
+    plan = _plan(response)
+    assert plan["tempo"]["notation"] == "2-1-1-2"
+    keys = ("sets", "reps", "sides", "sideRest", "setRest", "leadIn", "lastHold")
+    assert {key: plan[key] for key in keys} == {
+        "sets": 2,
+        "reps": 5,
+        "sides": "right-left",
+        "sideRest": 7,
+        "setRest": 45,
+        "leadIn": 3,
+        "lastHold": 12,
+    }
+    assert plan["totalSeconds"] == 3 + 2 * (2 * (5 * 6 + 10) + 7) + 45
+
+
+@pytest.mark.django_db
+def test_choosing_alternating_legs_drops_the_rest_between_legs_unless_asked(client):
+    response, _ = _timer(client, sides="alternating")
+    assert _plan(response)["sideRest"] == 0
+    response, _ = _timer(client, sides="alternating", side_rest=3)
+    assert _plan(response)["sideRest"] == 3
+
+
+@pytest.mark.django_db
+def test_the_page_reads_the_plan_out_with_the_guides_cues_per_phase(client, exercise):
+    response, _ = _timer(client, preset="squeeze")
+    html = response.content.decode()
+    for phase, name, seconds in [
+        ("lift", "Drive up", 1),
+        ("hold", "Squeeze at the top", 2),
+        ("lower", "Lower", 3),
+    ]:
+        item = re.search(
+            rf'<li class="timer-phases__item timer-phases__item--{phase}">(.*?)</li>\s*</ul>',
+            html,
+            re.S,
+        ).group(1)
+        assert f"<strong>{name}</strong>" in item
+        assert f"{seconds} s" in item
+    assert "timer-phases__item--pause" not in html, "a 0-second pause is left out"
+    assert "Breathe out hard on the drive" in html
+    assert "Breathe in on the way down" in html
+    for cue in exercise.cues.exclude(phase__in=["setup", "breathing"]):
+        assert cue.cue in html
+    plan = _plan(response)
+    assert plan["cues"]["lift"] == list(
+        exercise.cues.filter(phase="execution").order_by("order").values_list("cue", flat=True)
+    )
+    assert plan["breathing"] == {
+        "lift": "Breathe out hard on the drive",
+        "lower": "Breathe in on the way down",
+    }
+
+
+@pytest.mark.django_db
+def test_a_coach_edit_to_a_cue_reaches_the_timer(client, exercise):
+    exercise.cues.filter(phase="top", order=1).update(cue="Hold it, squeeze hard")
+    response, _ = _timer(client)
+    assert _plan(response)["cues"]["hold"][0] == "Hold it, squeeze hard"
+
+
+@pytest.mark.django_db
+def test_cue_text_cannot_break_out_of_the_embedded_plan(client, exercise):
+    exercise.cues.filter(phase="top", order=1).update(cue="</script><script>alert(1)</script>")
+    response, _ = _timer(client)
+    assert "<script>alert(1)" not in response.content.decode()
+    assert _plan(response)["cues"]["hold"][0] == "</script><script>alert(1)</script>"
+
+
+def _error_list(html: str) -> str:
+    start = html.index('<div class="timer-errors"')
+    return html[start : html.index("</div>", start)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("query", "field", "message"), BAD_INPUT[:6] + BAD_INPUT[12:16])
+def test_bad_input_re_renders_the_form_with_the_message_and_no_timer(client, query, field, message):
+    response, page = _timer(client, **query)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "data-timer" not in html
+    assert 'id="timer-plan"' not in html
+    assert "timer.mjs" not in html
+    assert f'href="#id_{field}"' in _error_list(html)
+    escaped = message.replace("'", "&#x27;")
+    assert escaped in _error_list(html)
+    # The message sits on the field too, tied to it for screen readers.
+    assert re.search(rf'aria-invalid="true" aria-describedby="[^"]*id_{field}_error', html)
+    assert page.headings[1] == (2, "The plan needs a change")
+
+
+@pytest.mark.django_db
+def test_an_unknown_variation_is_an_error_with_a_way_back(client):
+    for slug in ["no-such-rung", "x" * 500, "../../etc"]:
+        response, _ = _timer(client, variation=slug)
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "No variation on the ladder has that name" in html
+        assert '<a href="/timer/">The default plan</a>' in html
+        assert "data-timer" not in html
+        assert 'name="variation"' not in html, "the bad name is not carried into the form"
+
+
+# Each bound is the page's real count: presets, the variation, its exercise's cues.
+TIMER_QUERIES = 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"variation": "foot-elevated-single-leg-hip-thrust", "sets": "5"},
+        {"preset": "squeeze", "sides": "alternating"},
+        {"variation": "no-such-rung"},
+        {"sets": "-1"},
+    ],
+    ids=["defaults", "variation", "preset", "unknown-variation", "bad-input"],
+)
+def test_the_timer_runs_a_bounded_number_of_queries(client, query, django_assert_max_num_queries):
+    with django_assert_max_num_queries(TIMER_QUERIES):
+        response = client.get(reverse("coaching:timer"), query)
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_query_count_does_not_grow_with_presets_or_cues(
+    client, exercise, django_assert_max_num_queries
+):
+    for n in range(20):
+        TempoPreset.objects.create(
+            name=f"Preset {n}",
+            slug=f"preset-{n}",
+            order=10 + n,
+            lowering_seconds=2,
+            bottom_pause_seconds=0,
+            lifting_seconds=1,
+            top_hold_seconds=1,
+        )
+        Cue.objects.create(exercise=exercise, phase="top", order=10 + n, cue=f"Cue {n}")
+    with django_assert_max_num_queries(TIMER_QUERIES):
+        assert client.get(reverse("coaching:timer")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_timer_refuses_writes(client):
+    assert client.post(reverse("coaching:timer")).status_code == 405
+
+
+@pytest.mark.django_db
+def test_a_boosted_htmx_request_gets_the_whole_timer_page(client):
+    response = client.get(reverse("coaching:timer"), HTTP_HX_REQUEST="true", HTTP_HX_BOOSTED="true")
+    assert "<title>Tempo timer: Single leg hip thrust · hipthrust</title>" in (
+        response.content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_the_guide_links_to_the_timer(client):
+    html = client.get(reverse("coaching:guide")).content.decode()
+    assert f'href="{reverse("coaching:timer")}"' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("slug", ["floor-glute-bridge", "isometric-hold-single-leg-hip-thrust"])
+def test_each_variation_links_to_the_timer_with_its_own_defaults(client, slug):
+    html = client.get(reverse("coaching:variation-detail", kwargs={"slug": slug})).content.decode()
+    assert f'href="/timer/?variation={slug}"' in html
+    assert "Time this with the tempo timer" in html
