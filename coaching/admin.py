@@ -1,59 +1,550 @@
+"""The coaches' admin: the guide's content, in the order and shape the site shows it.
+
+Cues, form errors and ladder rungs are edited as numbered rows on their exercise;
+renumbering them (even swapping two numbers) is an ordinary edit. Figures and photos
+are previewed where they are chosen, and every object links to the page it changes.
+"""
+
+from __future__ import annotations
+
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminTextareaWidget
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db import models, router, transaction
+from django.db.models import Case, Count, Value, When
+from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
+from coaching.figures import BUILDERS, figure
 from coaching.forms import IllustrationForm
-from coaching.models import Cue, Exercise, FormError, Illustration, TempoPreset, Variation
+from coaching.models import (
+    Cue,
+    Exercise,
+    FormError,
+    Illustration,
+    Phase,
+    Placement,
+    TempoPreset,
+    Variation,
+)
+from coaching.svg import render_figure_panels
+
+ADMIN_CSS = {"all": ["admin-extra/admin.css"]}
+
+# Where each cue phase and guide photo placement appears on the guide page.
+GUIDE_SECTION = {
+    Phase.SETUP: "setup",
+    Phase.EXECUTION: "execution",
+    Phase.TOP: "top-position",
+    Phase.DESCENT: "descent",
+    Phase.BREATHING: "descent",
+    Placement.SETUP: "setup",
+    Placement.EXECUTION: "execution",
+    Placement.TOP: "top-position",
+    Placement.DESCENT: "descent",
+}
+
+# Spare numbers that rows being renumbered are parked on while a formset saves.
+# PositiveSmallIntegerField stops at 32767 on every database Django supports.
+PARKING_NUMBERS = range(30000, 32768)
 
 
-class CueInline(admin.TabularInline):
+def phase_rank() -> Case:
+    """Cues in the order the guide teaches the phases, not alphabetically."""
+    return Case(
+        *(When(phase=value, then=Value(rank)) for rank, value in enumerate(Phase.values)),
+        output_field=models.IntegerField(),
+    )
+
+
+def guide_section_url(section: str) -> str:
+    return f"{reverse('coaching:guide')}#{section}"
+
+
+def figure_preview_html(key: str) -> str:
+    """The drawn figure for `key` as the site shows it, with a link to its PNG."""
+    if not key:
+        return "No figure chosen."
+    if key not in BUILDERS:
+        return format_html("Unknown figure “{}”.", key)
+    # The SVG is built from the figure code's own geometry and escapes its text;
+    # it carries no inline style or script (the CSP would refuse both).
+    panels = mark_safe("".join(render_figure_panels(figure(key), id_prefix=f"admin-{key}")))
+    return format_html(
+        '<div class="admin-extra-figure">{}</div>'
+        '<p><a href="{}">Open the figure as a PNG</a> (what the page shares and prints).</p>',
+        panels,
+        reverse("coaching:figure-image", kwargs={"key": key}),
+    )
+
+
+# Numbered inline rows.
+
+
+class NumberedInlineFormSet(BaseInlineFormSet):
+    """Rows numbered within their exercise (cues within their phase), edited together.
+
+    An inline form does not check its number against the stored rows (its exercise is
+    left out of that check), so the formset checks the submitted numbers against each
+    other and refuses two rows sharing one with a clear message. Django then saves the
+    rows one by one, so saving first parks the moved rows on spare numbers: a swap never
+    meets the unique constraint halfway.
+    """
+
+    number_field = "order"
+    group_fields: tuple[str, ...] = ()
+
+    def clean(self) -> None:
+        messages = self._refuse_shared_numbers()
+        super().clean()
+        if messages:
+            raise ValidationError(messages)
+
+    def _refuse_shared_numbers(self) -> list[str]:
+        rows_by_key: dict[tuple, list[forms.Form]] = {}
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
+                continue
+            number = form.cleaned_data.get(self.number_field)
+            group = tuple(form.cleaned_data.get(name) for name in self.group_fields)
+            if number is not None and None not in group:
+                rows_by_key.setdefault((*group, number), []).append(form)
+
+        opts = self.model._meta
+        number_label = opts.get_field(self.number_field).verbose_name
+        messages: list[str] = []
+        for (*group, number), rows in rows_by_key.items():
+            if len(rows) < 2:
+                continue
+            where = "".join(
+                f" in the “{dict(opts.get_field(name).flatchoices).get(value, value)}” "
+                f"{opts.get_field(name).verbose_name}"
+                for name, value in zip(self.group_fields, group, strict=True)
+            )
+            count = "Two" if len(rows) == 2 else str(len(rows))
+            messages.append(
+                f"{count} {opts.verbose_name_plural}{where} have {number_label} {number}: "
+                f"give each its own {number_label}."
+            )
+            for form in rows:
+                form.add_error(self.number_field, f"Another row also has {number}.")
+        return messages
+
+    def save(self, commit: bool = True):
+        if not commit:
+            return super().save(commit=False)
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            self._park_moved_rows()
+            return super().save()
+
+    def _park_moved_rows(self) -> None:
+        key_fields = {self.number_field, *self.group_fields}
+        moved = [
+            form.instance.pk
+            for form in self.initial_forms
+            if form.instance.pk is not None
+            and (self._should_delete_form(form) or key_fields & set(form.changed_data))
+        ]
+        if not moved:
+            return
+        rows = self.model._default_manager.filter(**{self.fk.name: self.instance})
+        taken = set(rows.values_list(self.number_field, flat=True))
+        taken |= {
+            form.cleaned_data.get(self.number_field)
+            for form in self.forms
+            if hasattr(form, "cleaned_data")
+        }
+        spare = (number for number in PARKING_NUMBERS if number not in taken)
+        for pk in moved:
+            rows.filter(pk=pk).update(**{self.number_field: next(spare)})
+
+
+class CueFormSet(NumberedInlineFormSet):
+    number_field = "order"
+    group_fields = ("phase",)
+
+
+class FormErrorFormSet(NumberedInlineFormSet):
+    number_field = "order"
+
+
+class VariationFormSet(NumberedInlineFormSet):
+    number_field = "level"
+
+
+class DescribedTabularInline(admin.TabularInline):
+    """A tabular inline with a line of guidance under its heading (`description`)."""
+
+    template = "admin/coaching/edit_inline/tabular.html"
+    description = ""
+
+
+class DescribedStackedInline(admin.StackedInline):
+    template = "admin/coaching/edit_inline/stacked.html"
+    description = ""
+
+
+class CueInline(DescribedTabularInline):
     model = Cue
+    formset = CueFormSet
     extra = 0
     fields = ["phase", "order", "cue", "explanation"]
+    formfield_overrides = {models.TextField: {"widget": AdminTextareaWidget(attrs={"rows": 3})}}
+    description = (
+        "The guide lists each phase's cues by their order number, lowest first. To move a "
+        "cue, change its number (swapping two numbers is fine); no two cues in one phase "
+        "may share a number. Breathing cues appear in the descent section."
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by(phase_rank(), "order")
 
 
-class FormErrorInline(admin.StackedInline):
+class FormErrorInline(DescribedStackedInline):
     model = FormError
+    formset = FormErrorFormSet
     extra = 0
+    show_change_link = True
+    fields = [
+        "order",
+        "name",
+        "slug",
+        "what_you_see",
+        "why_it_matters",
+        "how_to_fix",
+        "fix_cue",
+        "figure",
+    ]
+    ordering = ["order"]
     prepopulated_fields = {"slug": ["name"]}
+    formfield_overrides = {models.TextField: {"widget": AdminTextareaWidget(attrs={"rows": 3})}}
+    description = (
+        "Troubleshooting shows these by their order number, lowest first; change the numbers "
+        "to reorder them. The slug is the error's page address: changing it breaks old links. "
+        "“Change” opens the error with a preview of its figure."
+    )
+
+
+class VariationInline(DescribedStackedInline):
+    model = Variation
+    formset = VariationFormSet
+    extra = 0
+    show_change_link = True
+    # Twelve inputs do not fit one table row beside the admin's sidebar at 1280 px, so each
+    # rung gets a few short lines, its level first.
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("level", "kind", "figure"),
+                    ("name", "slug"),
+                    ("equipment", "takes_external_load", "one_side_at_a_time"),
+                    ("advance_sets", "advance_reps_per_side", "advance_hold_seconds"),
+                    "tempo",
+                ]
+            },
+        )
+    ]
+    ordering = ["level"]
+    classes = ["admin-extra-ladder"]
+    description = (
+        "The ladder, easiest first. Level 1 is the first rung; to reorder, change the levels "
+        "(swapping two is fine, sharing one is not). To move up, an athlete manages the "
+        "advance sets × reps per side at the tempo, holding the top for the hold seconds. "
+        "“Change” opens a rung's steps, reasons and figure; add new rungs from Variations."
+    )
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        # A rung needs its summary, steps and reasons, which these rows leave out; it is
+        # added on its own page (the model permission still decides whether it may be).
+        return False
+
+
+# Admins.
 
 
 @admin.register(Exercise)
 class ExerciseAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
+    list_display = ["name", "tagline", "cue_count", "form_error_count", "variation_count"]
+    search_fields = ["name", "tagline", "summary"]
+    ordering = ["pk"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [CueInline, FormErrorInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "tagline", "summary"]}),
+        ("About the exercise", {"fields": ["purpose", "suited_to", "muscles"]}),
+    ]
+    inlines = [CueInline, FormErrorInline, VariationInline]
+
+    class Media:
+        css = ADMIN_CSS
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _cues=Count("cues", distinct=True),
+                _form_errors=Count("form_errors", distinct=True),
+                _variations=Count("variations", distinct=True),
+            )
+        )
+
+    @admin.display(description="Cues", ordering="_cues")
+    def cue_count(self, obj: Exercise) -> int:
+        return obj._cues
+
+    @admin.display(description="Form errors", ordering="_form_errors")
+    def form_error_count(self, obj: Exercise) -> int:
+        return obj._form_errors
+
+    @admin.display(description="Variations", ordering="_variations")
+    def variation_count(self, obj: Exercise) -> int:
+        return obj._variations
+
+
+@admin.register(Cue)
+class CueAdmin(admin.ModelAdmin):
+    list_display = ["cue", "phase", "order", "exercise", "on_site"]
+    list_display_links = ["cue"]
+    list_filter = ["phase", "exercise"]
+    search_fields = ["cue", "explanation"]
+    list_select_related = ["exercise"]
+    ordering = ["exercise", phase_rank().asc(), "order"]
+    fields = ["exercise", "phase", "order", "cue", "explanation"]
+
+    def view_on_site(self, obj: Cue) -> str:
+        return guide_section_url(GUIDE_SECTION[obj.phase])
+
+    @admin.display(description="On the site")
+    def on_site(self, obj: Cue) -> str:
+        return format_html('<a href="{}">Guide section</a>', self.view_on_site(obj))
+
+
+@admin.register(FormError)
+class FormErrorAdmin(admin.ModelAdmin):
+    list_display = ["order", "name", "fix_cue", "figure", "exercise"]
+    list_display_links = ["name"]
+    list_filter = ["exercise", "figure"]
+    search_fields = ["name", "slug", "what_you_see", "how_to_fix", "fix_cue"]
+    list_select_related = ["exercise"]
+    ordering = ["exercise", "order"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["figure_preview"]
+    fieldsets = [
+        (None, {"fields": ["exercise", "order", "name", "slug"]}),
+        ("Explanation", {"fields": ["what_you_see", "why_it_matters", "how_to_fix", "fix_cue"]}),
+        (
+            "Figure",
+            {
+                "fields": ["figure", "figure_preview"],
+                "description": "The preview shows the saved figure; save to see a new choice.",
+            },
+        ),
+    ]
+
+    class Media:
+        css = ADMIN_CSS
+
+    @admin.display(description="Preview")
+    def figure_preview(self, obj: FormError) -> str:
+        return figure_preview_html(obj.figure)
 
 
 @admin.register(Variation)
 class VariationAdmin(admin.ModelAdmin):
-    list_display = ["level", "name", "kind", "advance_sets", "advance_reps_per_side", "tempo"]
+    list_display = [
+        "level",
+        "name",
+        "kind",
+        "advance_criteria",
+        "tempo",
+        "takes_external_load",
+        "one_side_at_a_time",
+    ]
     list_display_links = ["name"]
-    list_filter = ["kind", "takes_external_load"]
-    search_fields = ["name", "summary"]
-    list_select_related = ["tempo"]
+    list_filter = ["kind", "takes_external_load", "one_side_at_a_time", "tempo", "exercise"]
+    search_fields = ["name", "slug", "summary", "equipment"]
+    list_select_related = ["tempo", "exercise"]
+    ordering = ["exercise", "level"]
     prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["figure_preview"]
+    fieldsets = [
+        (None, {"fields": ["exercise", "level", "kind", "name", "slug", "summary"]}),
+        ("How to do it", {"fields": ["how_to", "why", "equipment"]}),
+        (
+            "Advance criteria",
+            {
+                "fields": [
+                    ("advance_sets", "advance_reps_per_side", "advance_hold_seconds"),
+                    "tempo",
+                    "takes_external_load",
+                    "one_side_at_a_time",
+                ],
+                "description": "What an athlete must manage, at this tempo, to move up a rung.",
+            },
+        ),
+        (
+            "Figure",
+            {
+                "fields": ["figure", "figure_preview"],
+                "description": "The preview shows the saved figure; save to see a new choice.",
+            },
+        ),
+    ]
+
+    class Media:
+        css = ADMIN_CSS
+
+    @admin.display(description="To move up")
+    def advance_criteria(self, obj: Variation) -> str:
+        return obj.advance_target
+
+    @admin.display(description="Preview")
+    def figure_preview(self, obj: Variation) -> str:
+        return figure_preview_html(obj.figure)
 
 
 @admin.register(TempoPreset)
 class TempoPresetAdmin(admin.ModelAdmin):
-    list_display = [
-        "name",
-        "lowering_seconds",
-        "bottom_pause_seconds",
-        "lifting_seconds",
-        "top_hold_seconds",
-    ]
+    list_display = ["name", "notation", "description", "order", "variation_count"]
+    list_display_links = ["name"]
+    list_editable = ["order"]
+    search_fields = ["name", "description"]
+    ordering = ["order", "name"]
     prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "order", "description"]}),
+        (
+            "Seconds per phase",
+            {
+                "fields": [
+                    (
+                        "lowering_seconds",
+                        "bottom_pause_seconds",
+                        "lifting_seconds",
+                        "top_hold_seconds",
+                    )
+                ],
+                "description": "In the order of the notation: lower, pause, lift, hold.",
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_variations=Count("variations"))
+
+    @admin.display(description="Tempo")
+    def notation(self, obj: TempoPreset) -> str:
+        return obj.tempo.notation
+
+    @admin.display(description="Used by", ordering="_variations")
+    def variation_count(self, obj: TempoPreset) -> str:
+        return f"{obj._variations} variation{'' if obj._variations == 1 else 's'}"
 
 
 @admin.register(Illustration)
 class IllustrationAdmin(admin.ModelAdmin):
     form = IllustrationForm
-    list_display = ["alt_text", "placement", "variation", "form_error", "width", "height"]
-    list_filter = ["placement"]
-    search_fields = ["alt_text", "caption"]
+    list_display = ["thumbnail", "alt_text", "placement", "shows", "order", "size"]
+    list_display_links = ["thumbnail", "alt_text"]
+    list_filter = [
+        "placement",
+        ("variation", admin.RelatedOnlyFieldListFilter),
+        ("form_error", admin.RelatedOnlyFieldListFilter),
+        "created_at",
+    ]
+    search_fields = ["alt_text", "caption", "variation__name", "form_error__name"]
     list_select_related = ["variation", "form_error"]
+    ordering = ["placement", "order", "pk"]
+    readonly_fields = ["rendition_previews", "size", "created_at"]
+    fieldsets = [
+        (
+            "Where it appears",
+            {
+                "fields": ["exercise", "placement", "variation", "form_error", "order"],
+                "description": (
+                    "Name the variation or form error only when the placement is one; "
+                    "photos in one place are shown by order, lowest first."
+                ),
+            },
+        ),
+        ("Photo", {"fields": ["photo", "alt_text", "caption"]}),
+        ("Stored", {"fields": ["rendition_previews", "size", "created_at"]}),
+    ]
+
+    class Media:
+        css = ADMIN_CSS
+
+    def get_fieldsets(self, request, obj=None):
+        # Nothing is stored until a photo is uploaded.
+        return self.fieldsets if obj else self.fieldsets[:2]
 
     def save_model(self, request, obj, form, change) -> None:
         # The form already stored a new photo with its row; a words-only edit still needs saving.
         if form.cleaned_upload is None:
             obj.save()
+
+    def view_on_site(self, obj: Illustration) -> str | None:
+        if obj.placement == Placement.VARIATION and obj.variation_id:
+            return obj.variation.get_absolute_url()
+        if obj.placement == Placement.FORM_ERROR and obj.form_error_id:
+            return obj.form_error.get_absolute_url()
+        section = GUIDE_SECTION.get(obj.placement)
+        return guide_section_url(section) if section else None
+
+    @admin.display(description="Shows")
+    def shows(self, obj: Illustration) -> str:
+        return str(obj.variation or obj.form_error or "")
+
+    @admin.display(description="Original size")
+    def size(self, obj: Illustration) -> str:
+        return f"{obj.width} × {obj.height}" if obj.width else "—"
+
+    @admin.display(description="Photo")
+    def thumbnail(self, obj: Illustration) -> str:
+        smallest = sorted(obj.fallback or obj.renditions, key=lambda r: r["width"])[:1]
+        if not smallest:
+            return "—"
+        rendition = smallest[0]
+        return format_html(
+            '<img class="admin-extra-thumb-small" src="{}" width="{}" height="{}" alt="{}" '
+            'loading="lazy">',
+            default_storage.url(rendition["name"]),
+            rendition["width"],
+            rendition["height"],
+            obj.alt_text,
+        )
+
+    @admin.display(description="Renditions")
+    def rendition_previews(self, obj: Illustration) -> str:
+        if not obj.renditions:
+            return "Made when a photo is uploaded."
+        renditions = sorted(obj.renditions, key=lambda r: (r["width"], r["content_type"]))
+        items = format_html_join(
+            "",
+            '<li><a href="{}"><img class="admin-extra-thumb" src="{}" width="{}" height="{}" '
+            'alt="{}" loading="lazy"></a><span>{} × {} · {}</span></li>',
+            (
+                (
+                    default_storage.url(r["name"]),
+                    default_storage.url(r["name"]),
+                    r["width"],
+                    r["height"],
+                    f"{obj.alt_text} ({r['width']} px, {_format_name(r['content_type'])})",
+                    r["width"],
+                    r["height"],
+                    _format_name(r["content_type"]),
+                )
+                for r in renditions
+            ),
+        )
+        return format_html('<ul class="admin-extra-renditions">{}</ul>', items)
+
+
+def _format_name(content_type: str) -> str:
+    return content_type.removeprefix("image/").upper()

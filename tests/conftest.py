@@ -5,6 +5,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.apps import apps
+from django.contrib.auth.models import Group
 from django.test import override_settings
 
 from coaching.models import Exercise
@@ -66,7 +67,8 @@ def user_client(client, user):
 
 @pytest.fixture
 def guide_content(transactional_db: None) -> None:
-    """The migrated guide, for transactional tests (they flush the database after each).
+    """The migrated guide and the Coach group, for transactional tests (they flush the
+    database after each).
 
     serialized_rollback cannot restore it once Playwright's event loop runs in this
     thread: Django then hands out a fresh connection without the serialized copy. The
@@ -75,3 +77,17 @@ def guide_content(transactional_db: None) -> None:
     if not Exercise.objects.exists():
         importlib.import_module("coaching.migrations.0002_guide_content").load_guide(apps, None)
         importlib.import_module("coaching.migrations.0003_figures").assign_figures(apps, None)
+    if not Group.objects.filter(name="Coach").exists():
+        # The permissions themselves come back with the flush's post_migrate signal.
+        migration = importlib.import_module("training.migrations.0003_coach_group")
+        migration.assign_coach_permissions(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Cached pages and throttling counts from one test must not leak into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

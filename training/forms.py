@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from coaching.models import FormError, Variation
 from coaching.tempo import Tempo, TempoError
+from hipthrust.forms import BoundedModelChoiceField, BoundedModelMultipleChoiceField
 from training.models import (
     MAX_HOLD_SECONDS,
     MAX_LOAD_KG,
@@ -56,6 +57,7 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = Profile
         fields = ["unit", "level"]
+        field_classes = {"level": BoundedModelChoiceField}
         labels = {"unit": "Weights in", "level": "Your level on the ladder"}
         help_texts = {"level": "Where you train now; suggestions to move up or back start here."}
         widgets = {"unit": forms.RadioSelect}
@@ -85,6 +87,8 @@ class ProfileForm(forms.ModelForm):
                 value = Decimal(part)
             except InvalidOperation:
                 raise ValidationError(f"“{part}” is not a number.") from None
+            if value.is_finite() and value > 10_000:
+                raise ValidationError(f"{part} is not a weight anyone owns; check the number.")
             if not value.is_finite() or value <= 0 or value.as_tuple().exponent < -2:
                 raise ValidationError(
                     f"“{part}” must be a positive weight with at most two decimals."
@@ -108,6 +112,7 @@ class SessionForm(forms.ModelForm):
     class Meta:
         model = TrainingSession
         fields = ["date", "variation", "notes"]
+        field_classes = {"variation": BoundedModelChoiceField}
         widgets = {
             "date": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
             "notes": forms.Textarea(attrs={"rows": 2, "maxlength": 2000}),
@@ -184,7 +189,7 @@ class SetForm(forms.Form):
         help_text="Down-pause-up-hold, e.g. 3-0-1-1",
     )
     effort = forms.ChoiceField(choices=EFFORT_CHOICES, required=False)
-    form_errors = forms.ModelMultipleChoiceField(
+    form_errors = BoundedModelMultipleChoiceField(
         queryset=FormError.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -284,3 +289,85 @@ class ImportForm(forms.Form):
         if upload.size > 5 * 1024 * 1024:
             raise ValidationError("The file is larger than 5 MB.")
         return upload
+
+
+class PrescriptionForm(forms.Form):
+    variation = BoundedModelChoiceField(queryset=Variation.objects.none())
+    sets = forms.IntegerField(min_value=1, max_value=10, initial=3)
+    reps_per_side = forms.IntegerField(min_value=1, max_value=MAX_REPS, initial=10)
+    load = forms.DecimalField(required=False, min_value=0, max_digits=8, decimal_places=2)
+    tempo = forms.CharField(max_length=20, initial="3-0-1-1")
+    hold_seconds = forms.IntegerField(min_value=0, max_value=MAX_HOLD_SECONDS, initial=0)
+    sessions_per_week = forms.IntegerField(min_value=1, max_value=14, initial=2)
+    notes = forms.CharField(required=False, max_length=500)
+
+    def __init__(self, *args, unit: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit = unit
+        self.fields["variation"].queryset = Variation.objects.ladder()
+        self.fields["variation"].label_from_instance = lambda v: f"{v.level}. {v.name}"
+        self.fields["load"].label = f"Load ({unit})"
+
+    def clean_tempo(self) -> str:
+        try:
+            return Tempo.parse(self.cleaned_data["tempo"]).notation
+        except TempoError as error:
+            raise ValidationError(str(error)) from None
+
+    def clean_load(self) -> Decimal:
+        value = self.cleaned_data["load"]
+        kg = to_kg(value, self.unit) if value else Decimal(0)
+        if kg > MAX_LOAD_KG:
+            raise ValidationError(
+                f"That is more than {from_kg(MAX_LOAD_KG, self.unit)} {self.unit}."
+            )
+        return kg
+
+    def prescription_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "variation": data["variation"],
+            "sets": data["sets"],
+            "reps_per_side": data["reps_per_side"],
+            "load_kg": data["load"],
+            "tempo": data["tempo"],
+            "hold_seconds": data["hold_seconds"],
+            "sessions_per_week": data["sessions_per_week"],
+            "notes": data["notes"],
+        }
+
+
+class CoachLevelForm(forms.Form):
+    variation = BoundedModelChoiceField(queryset=Variation.objects.none(), label="Move to")
+    reason = forms.CharField(max_length=500, help_text="The athlete sees this in their history.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["variation"].queryset = Variation.objects.ladder()
+        self.fields["variation"].label_from_instance = lambda v: f"{v.level}. {v.name}"
+
+    def clean_reason(self) -> str:
+        reason = " ".join(self.cleaned_data["reason"].split())
+        if not reason:
+            raise ValidationError("Say why, so the athlete knows.")
+        return reason
+
+
+class CoachNoteForm(forms.Form):
+    text = forms.CharField(max_length=1000, widget=forms.Textarea(attrs={"rows": 2}), label="Note")
+    set = BoundedModelChoiceField(
+        queryset=None, required=False, label="About set", empty_label="The whole session"
+    )
+
+    def __init__(self, *args, session: TrainingSession, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["set"].queryset = session.sets.order_by("position")
+        self.fields["set"].label_from_instance = lambda s: (
+            f"Set {s.position}: {s.get_side_display()} {s.reps} reps"
+        )
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise ValidationError("Write the note first.")
+        return text

@@ -247,3 +247,146 @@ class Set(models.Model):
         if not self.load_kg:
             return None
         return self.load_kg * (1 + Decimal(self.reps) / 30)
+
+
+class CoachLinkQuerySet(models.QuerySet["CoachLink"]):
+    def active(self) -> CoachLinkQuerySet:
+        return self.filter(athlete__isnull=False, accepted_at__isnull=False, ended_at__isnull=True)
+
+
+class CoachLink(models.Model):
+    """A coach's invitation, and once the athlete accepts it, their link until either ends it."""
+
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coach_links"
+    )
+    athlete = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="athlete_links",
+    )
+    code = models.CharField(max_length=32, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = CoachLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coach", "athlete"],
+                condition=Q(athlete__isnull=False, ended_at__isnull=True),
+                name="coachlink_one_open_link_per_pair",
+            ),
+            models.CheckConstraint(condition=~Q(coach=F("athlete")), name="coachlink_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.coach} coaching {self.athlete or '(invitation)'}"
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self.athlete_id and self.accepted_at and not self.ended_at)
+
+
+class Prescription(models.Model):
+    """What a coach asks an athlete to do; the newest one is the one in force."""
+
+    athlete = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="prescriptions"
+    )
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="prescribed"
+    )
+    variation = models.ForeignKey(Variation, on_delete=models.PROTECT, related_name="+")
+    sets = models.PositiveSmallIntegerField()
+    reps_per_side = models.PositiveSmallIntegerField()
+    load_kg = models.DecimalField(max_digits=16, decimal_places=10, default=Decimal(0))
+    tempo = models.CharField(max_length=11)
+    hold_seconds = models.PositiveSmallIntegerField(default=0)
+    sessions_per_week = models.PositiveSmallIntegerField(default=2)
+    notes = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["athlete", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sets__gte=1, sets__lte=10), name="prescription_sets_in_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(reps_per_side__gte=1, reps_per_side__lte=MAX_REPS),
+                name="prescription_reps_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(load_kg__gte=0, load_kg__lte=MAX_LOAD_KG),
+                name="prescription_load_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(hold_seconds__lte=MAX_HOLD_SECONDS),
+                name="prescription_hold_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(sessions_per_week__gte=1, sessions_per_week__lte=14),
+                name="prescription_frequency_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(tempo__regex=TEMPO_PATTERN), name="prescription_tempo_notation"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.variation.name}: {self.sets} × {self.reps_per_side}"
+
+
+class CoachNote(models.Model):
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notes_written"
+    )
+    athlete = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coach_notes"
+    )
+    session = models.ForeignKey(
+        TrainingSession, on_delete=models.CASCADE, related_name="coach_notes"
+    )
+    set = models.ForeignKey(
+        Set, on_delete=models.CASCADE, null=True, blank=True, related_name="coach_notes"
+    )
+    text = models.CharField(max_length=1000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class AuditEntry(models.Model):
+    """Who changed what for an athlete, and when: kept for every coach action."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    athlete = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="audit_entries"
+    )
+    action = models.CharField(max_length=40)
+    detail = models.CharField(max_length=1000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["athlete", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor}: {self.action}"

@@ -20,6 +20,10 @@ from training.models import (
 )
 
 
+class SubmissionConflict(Exception):
+    """A form's submission id already made a set in another session."""
+
+
 def add_set(
     session: TrainingSession,
     fields: dict,
@@ -34,8 +38,10 @@ def add_set(
     gives back the set it already made instead of a second one.
     """
     if submission_id is not None:
-        existing = Set.objects.filter(submission_id=submission_id, session=session).first()
+        existing = Set.objects.filter(submission_id=submission_id).first()
         if existing is not None:
+            if existing.session_id != session.pk:
+                raise SubmissionConflict(submission_id)
             return existing, False
     try:
         with transaction.atomic():
@@ -128,3 +134,94 @@ def change_level(
         profile.dismissed_suggestion = ""
         profile.save(update_fields=["level", "dismissed_suggestion"])
     return change
+
+
+# Coaching: every change a coach makes for an athlete is written to the audit log.
+
+
+def audit(actor, athlete, action: str, detail: str) -> None:
+    from training.models import AuditEntry
+
+    AuditEntry.objects.create(actor=actor, athlete=athlete, action=action, detail=detail[:1000])
+
+
+def create_invitation(coach):
+    import secrets
+
+    from training.models import CoachLink
+
+    return CoachLink.objects.create(coach=coach, code=secrets.token_urlsafe(16))
+
+
+def accept_invitation(link, athlete) -> None:
+    from django.utils import timezone
+
+    from training.models import CoachLink
+
+    with transaction.atomic():
+        link = CoachLink.objects.select_for_update().get(pk=link.pk)
+        if link.athlete_id or link.ended_at:
+            raise ValueError("This invitation has already been used.")
+        if link.coach_id == athlete.pk:
+            raise ValueError("You cannot coach yourself.")
+        if CoachLink.objects.active().filter(coach=link.coach, athlete=athlete).exists():
+            raise ValueError("This coach already coaches you.")
+        link.athlete = athlete
+        link.accepted_at = timezone.now()
+        link.save(update_fields=["athlete", "accepted_at"])
+        audit(athlete, athlete, "link-accepted", f"Accepted {link.coach} as coach.")
+
+
+def end_link(link, by) -> None:
+    from django.utils import timezone
+
+    with transaction.atomic():
+        link.ended_at = timezone.now()
+        link.ended_by = by
+        link.save(update_fields=["ended_at", "ended_by"])
+        if link.athlete_id:
+            audit(by, link.athlete, "link-ended", f"{by} ended the link with {link.coach}.")
+
+
+def prescribe(coach, athlete, fields: dict):
+    from training.models import Prescription
+
+    with transaction.atomic():
+        prescription = Prescription.objects.create(coach=coach, athlete=athlete, **fields)
+        audit(
+            coach,
+            athlete,
+            "prescription",
+            f"Prescribed {prescription.variation.name}: {prescription.sets} × "
+            f"{prescription.reps_per_side} per side, {prescription.load_kg.normalize()} kg, "
+            f"tempo {prescription.tempo}, hold {prescription.hold_seconds} s, "
+            f"{prescription.sessions_per_week} sessions a week.",
+        )
+    return prescription
+
+
+def coach_change_level(coach, athlete, variation, *, reason: str, approved: bool = False):
+    with transaction.atomic():
+        change = change_level(
+            athlete,
+            variation,
+            reason=reason,
+            source=LevelSource.SUGGESTION if approved else LevelSource.COACH,
+            changed_by=coach,
+        )
+        if change is not None:
+            verb = "Approved the promotion to" if approved else "Moved the level to"
+            audit(coach, athlete, "level", f"{verb} {variation.name}: {reason}")
+    return change
+
+
+def add_coach_note(coach, athlete, session, text: str, set_=None):
+    from training.models import CoachNote
+
+    with transaction.atomic():
+        note = CoachNote.objects.create(
+            coach=coach, athlete=athlete, session=session, set=set_, text=text
+        )
+        where = f"set {set_.position} of " if set_ else ""
+        audit(coach, athlete, "note", f"Note on {where}the session of {session.date}: {text}")
+    return note

@@ -6,6 +6,7 @@ from training.models import Profile
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)
-def create_profile(sender, instance, created: bool, **kwargs) -> None:
-    if created:
+def create_profile(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:
+    # Not while loading fixtures or a backup: the profile rows come with the data.
+    if created and not raw:
         Profile.objects.get_or_create(user=instance)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from training import views
+from training import coach_views, views
 
 app_name = "training"
 
@@ -26,4 +26,26 @@ urlpatterns = [
     path("log/progress/", views.progress_view, name="progress"),
     path("log/export.csv", views.export_csv, name="export"),
     path("log/import/", views.import_csv, name="import"),
+    path("coach/", coach_views.dashboard, name="coach-dashboard"),
+    path("coach/invite/", coach_views.invite, name="coach-invite"),
+    path(
+        "coach/invite/<int:pk>/cancel/",
+        coach_views.cancel_invitation,
+        name="coach-invite-cancel",
+    ),
+    path("coach/athletes/<int:user_id>/", coach_views.athlete_detail, name="coach-athlete"),
+    path("coach/athletes/<int:user_id>/prescribe/", coach_views.prescribe, name="coach-prescribe"),
+    path("coach/athletes/<int:user_id>/level/", coach_views.move_level, name="coach-level"),
+    path(
+        "coach/athletes/<int:user_id>/approve/",
+        coach_views.approve_promotion,
+        name="coach-approve",
+    ),
+    path(
+        "coach/athletes/<int:user_id>/sessions/<int:pk>/",
+        coach_views.athlete_session,
+        name="coach-session",
+    ),
+    path("coach/join/<str:code>/", coach_views.join, name="coach-join"),
+    path("accounts/coaches/<int:pk>/end/", coach_views.end_coaching, name="coach-end"),
 ]

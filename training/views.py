@@ -2,11 +2,14 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
@@ -16,19 +19,23 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
+from hipthrust.middleware import client_ip
 from training import csv_io, progress, services
 from training.forms import ImportForm, ProfileForm, SessionForm, SetForm, SignupForm
 from training.level import advice_for
 from training.models import (
+    CoachLink,
     LevelChange,
     LevelSource,
     OwnedWeight,
+    Prescription,
     Profile,
     Set,
     Side,
     TrainingSession,
     WeightKind,
 )
+from training.units import from_kg
 
 UNDO_KEY = "training_undo_set"
 
@@ -65,6 +72,15 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("training:log")
     form = SignupForm(request.POST or None)
+    if request.method == "POST" and _too_many_signups(request):
+        response = render(
+            request,
+            "registration/signup.html",
+            {"form": form, "title": "Too many sign-ups", "throttled": True},
+            status=429,
+        )
+        response["Retry-After"] = "3600"
+        return response
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -75,6 +91,18 @@ def signup(request: HttpRequest) -> HttpResponse:
         "registration/signup.html",
         {"form": form, "title": "Create your account", "description": "Sign up to log sets."},
     )
+
+
+def _too_many_signups(request: HttpRequest) -> bool:
+    """At most SIGNUPS_PER_HOUR sign-up attempts an hour from one address (shared cache)."""
+    key = f"signup-attempts:{client_ip(request)}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        attempts = cache.incr(key)
+    except ValueError:  # the key expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        attempts = 1
+    return attempts > settings.SIGNUPS_PER_HOUR
 
 
 @login_required
@@ -89,10 +117,16 @@ def profile(request: HttpRequest) -> HttpResponse:
         services.save_profile(form.save(commit=False), form.cleaned_data, changed_by=request.user)
         messages.success(request, "Profile saved.")
         return redirect("training:log")
+    coaches = CoachLink.objects.active().filter(athlete=request.user).select_related("coach")
     return render(
         request,
         "training/profile.html",
-        {"form": form, "title": "Your profile", "description": "Units, weights and level."},
+        {
+            "form": form,
+            "coaches": coaches,
+            "title": "Your profile",
+            "description": "Units, weights and level.",
+        },
     )
 
 
@@ -113,8 +147,16 @@ def log(request: HttpRequest) -> HttpResponse:
     advice = advice_for(profile)
     if advice and advice.fingerprint == profile.dismissed_suggestion:
         advice = None
+    prescription = (
+        Prescription.objects.filter(athlete=request.user)
+        .select_related("variation", "coach")
+        .first()
+    )
     session_form = SessionForm(
-        initial={"date": timezone.localdate(), "variation": profile.level_id}
+        initial={
+            "date": timezone.localdate(),
+            "variation": prescription.variation_id if prescription else profile.level_id,
+        }
     )
     return render(
         request,
@@ -127,6 +169,7 @@ def log(request: HttpRequest) -> HttpResponse:
             "advice": advice,
             "balance": progress.balance_note(recent),
             "session_form": session_form,
+            "prescription": prescription,
             "unit": profile.unit,
         },
     )
@@ -206,8 +249,13 @@ def _session_context(request: HttpRequest, session: TrainingSession, form: SetFo
         .prefetch_related(Prefetch("sets", queryset=Set.objects.order_by("position")))
         .first()
     )
+    prescription = (
+        Prescription.objects.filter(athlete=request.user, variation_id=session.variation_id)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
     if form is None:
-        initial = _next_set_initial(sets, previous, session, profile.unit)
+        initial = _next_set_initial(sets, previous, session, profile.unit, prescription)
         form = SetForm(session=session, unit=profile.unit, initial=initial)
     undo = request.session.get(UNDO_KEY)
     return {
@@ -220,11 +268,22 @@ def _session_context(request: HttpRequest, session: TrainingSession, form: SetFo
         "unit": profile.unit,
         "undo": undo if undo and undo.get("session") == session.pk else None,
         "last_set": sets[-1] if sets else None,
+        "prescription": prescription,
+        "notes": session.coach_notes.select_related("coach", "set"),
     }
 
 
-def _next_set_initial(sets, previous, session, unit: str) -> dict:
-    """Prefill the entry with what comes next: the other side of the last set, same numbers."""
+def _next_set_initial(sets, previous, session, unit: str, prescription=None) -> dict:
+    """Prefill the entry with what comes next: the other side of the last set, same numbers;
+    for a session's first set, the coach's prescription if there is one."""
+    if not sets and prescription is not None:
+        return {
+            "side": Side.LEFT if session.variation.one_side_at_a_time else Side.BOTH,
+            "reps": prescription.reps_per_side,
+            "load": from_kg(prescription.load_kg, unit) if prescription.load_kg else None,
+            "hold_seconds": prescription.hold_seconds or None,
+            "tempo": prescription.tempo,
+        }
     source = (
         sets[-1] if sets else (previous.sets.all()[0] if previous and previous.sets.all() else None)
     )
@@ -271,12 +330,17 @@ def set_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         template = _htmx_fragment(request, "training/session_detail.html", "sets-and-entry")
         return render(request, template, _session_context(request, session, form))
-    services.add_set(
-        session,
-        form.set_fields(),
-        list(form.cleaned_data["form_errors"]),
-        submission_id=form.cleaned_data["submission_id"],
-    )
+    try:
+        services.add_set(
+            session,
+            form.set_fields(),
+            list(form.cleaned_data["form_errors"]),
+            submission_id=form.cleaned_data["submission_id"],
+        )
+    except services.SubmissionConflict:
+        form.add_error(None, "This form was already used for another session; reload the page.")
+        template = _htmx_fragment(request, "training/session_detail.html", "sets-and-entry")
+        return render(request, template, _session_context(request, session, form), status=409)
     request.session.pop(UNDO_KEY, None)
     return _after_set_change(request, session)
 
@@ -412,7 +476,10 @@ def level_accept(request: HttpRequest) -> HttpResponse:
 @require_POST
 def level_dismiss(request: HttpRequest) -> HttpResponse:
     profile = _profile(request)
-    fingerprint = request.POST.get("fingerprint", "")[:64]
+    fingerprint = request.POST.get("fingerprint", "")
+    # Fingerprints are hex digests; anything else could only be a forged form.
+    if not re.fullmatch(r"[0-9a-f]{1,64}", fingerprint):
+        fingerprint = ""
     profile.dismissed_suggestion = fingerprint
     profile.save(update_fields=["dismissed_suggestion"])
     messages.info(request, "Suggestion dismissed; it comes back if your next session changes it.")

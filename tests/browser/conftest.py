@@ -65,6 +65,15 @@ class ConsoleWatch:
         self.errors: list[str] = []
         page.on("console", self._on_console)
         page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
+        # Name the resource when something fails to load: the console only says "404".
+        page.on(
+            "response",
+            lambda response: (
+                self.errors.append(f"http {response.status}: {response.url}")
+                if response.status >= 400
+                else None
+            ),
+        )
 
     def _on_console(self, message: ConsoleMessage) -> None:
         # CSP violations are reported as console errors, so they fail tests too.

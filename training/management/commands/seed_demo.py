@@ -29,6 +29,8 @@ from training.models import (
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "hipthrust-demo-2026"
+COACH_USERNAME = "coach"
+COACH_PASSWORD = "hipthrust-coach-2026"
 
 
 def is_local_sqlite() -> bool:
@@ -63,15 +65,17 @@ class Command(BaseCommand):
                 "The demo trainee is only created on the local SQLite database with DJANGO_DEBUG=1."
             )
         User = get_user_model()
-        if User.objects.filter(username=DEMO_USERNAME).exists():
-            self.stdout.write(f"Demo trainee ready: log in as {DEMO_USERNAME} / {DEMO_PASSWORD}")
-            return
         with transaction.atomic():
-            user = User.objects.create_user(DEMO_USERNAME, "demo@example.com", DEMO_PASSWORD)
-            build_history(user, weeks=weeks, rng=random.Random(seed))
+            user = User.objects.filter(username=DEMO_USERNAME).first()
+            if user is None:
+                user = User.objects.create_user(DEMO_USERNAME, "demo@example.com", DEMO_PASSWORD)
+                build_history(user, weeks=weeks, rng=random.Random(seed))
+            if not User.objects.filter(username=COACH_USERNAME).exists():
+                build_coach(user)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Created the demo trainee: log in as {DEMO_USERNAME} / {DEMO_PASSWORD}"
+                f"Demo trainee: log in as {DEMO_USERNAME} / {DEMO_PASSWORD}\n"
+                f"Demo coach (also the coach panel at /admin/): {COACH_USERNAME} / {COACH_PASSWORD}"
             )
         )
 
@@ -89,14 +93,8 @@ def build_history(user, *, weeks: int, rng: random.Random, today: datetime.date 
         OwnedWeight(user=user, kind=WeightKind.DUMBBELL, load_kg=Decimal(kg))
         for kg in ("5", "7.5", "10", "12.5", "15", "17.5", "20")
     )
-    LevelChange.objects.create(
-        user=user,
-        to_variation=bodyweight,
-        reason="Starting level",
-        source=LevelSource.START,
-        changed_by=user,
-    )
     start = today - datetime.timedelta(weeks=weeks)
+    _dated_change(user, None, bodyweight, "Starting level", LevelSource.START, start)
     days = [start + datetime.timedelta(days=d) for d in range(0, weeks * 7, 7)]
     days = sorted(days + [d + datetime.timedelta(days=3) for d in days])
     switch_at = len(days) // 2
@@ -106,16 +104,13 @@ def build_history(user, *, weeks: int, rng: random.Random, today: datetime.date 
             break
         variation = bodyweight if index < switch_at else loaded
         if index == switch_at:
-            change = LevelChange.objects.create(
-                user=user,
-                from_variation=bodyweight,
-                to_variation=loaded,
-                reason="Met 3 × 12 per side at 3-0-1-1 in two sessions in a row.",
-                source=LevelSource.SUGGESTION,
-                changed_by=user,
-            )
-            LevelChange.objects.filter(pk=change.pk).update(
-                changed_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(7)))
+            _dated_change(
+                user,
+                bodyweight,
+                loaded,
+                "Met 3 × 12 per side at 3-0-1-1 in two sessions in a row.",
+                LevelSource.SUGGESTION,
+                day,
             )
             profile.level = loaded
             profile.save(update_fields=["level"])
@@ -143,4 +138,60 @@ def build_history(user, *, weeks: int, rng: random.Random, today: datetime.date 
                         rpe=Decimal(rng.choice(["7", "7.5", "8"])),
                     )
                 )
+    # One twinge in the second-to-last session, so the coach's queue has something to show.
+    sessions = list(TrainingSession.objects.filter(user=user).order_by("-date")[:2])
+    if len(sessions) == 2:
+        for a_set in sets:
+            if a_set.session is sessions[1] or a_set.session.pk == sessions[1].pk:
+                a_set.pain = a_set.position == 5
+                a_set.note = "Twinge in the left knee" if a_set.pain else ""
     Set.objects.bulk_create(sets)
+
+
+def _dated_change(user, from_variation, to_variation, reason, source, day) -> None:
+    change = LevelChange.objects.create(
+        user=user,
+        from_variation=from_variation,
+        to_variation=to_variation,
+        reason=reason,
+        source=source,
+        changed_by=user,
+    )
+    # auto_now_add stamps today; the history should read as it happened.
+    LevelChange.objects.filter(pk=change.pk).update(
+        changed_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(7)))
+    )
+
+
+def build_coach(athlete):
+    """A staff coach in the Coach group, linked to the demo trainee, with a prescription."""
+    from django.contrib.auth.models import Group
+
+    from training import services
+
+    coach = get_user_model().objects.create_user(
+        COACH_USERNAME, "coach@example.com", COACH_PASSWORD, is_staff=True
+    )
+    coach.groups.add(Group.objects.get(name="Coach"))
+    link = services.create_invitation(coach)
+    services.accept_invitation(link, athlete)
+    level = Profile.objects.get(user=athlete).level
+    services.prescribe(
+        coach,
+        athlete,
+        {
+            "variation": level,
+            "sets": 3,
+            "reps_per_side": level.advance_reps_per_side,
+            "load_kg": Decimal("15"),
+            "tempo": level.tempo.tempo.notation,
+            "hold_seconds": 0,
+            "sessions_per_week": 2,
+            "notes": "Start each session with the left side.",
+        },
+    )
+    latest = TrainingSession.objects.filter(user=athlete).order_by("-date").first()
+    if latest is not None:
+        services.add_coach_note(
+            coach, athlete, latest, "Good control on the way down. Keep the ribs down at the top."
+        )

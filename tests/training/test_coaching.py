@@ -1,0 +1,333 @@
+"""Coaches and athletes: invitations, access, prescriptions, levels, notes, flags, audit."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.conftest import PASSWORD
+from training import review, services
+from training.models import (
+    AuditEntry,
+    CoachLink,
+    CoachNote,
+    LevelChange,
+    Prescription,
+    Profile,
+    Set,
+    TrainingSession,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def coach(django_user_model):
+    user = django_user_model.objects.create_user("coach", "c@example.com", PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name="Coach"))
+    return user
+
+
+@pytest.fixture
+def other_coach(django_user_model):
+    user = django_user_model.objects.create_user(
+        "coach2", "c2@example.com", PASSWORD, is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Coach"))
+    return user
+
+
+@pytest.fixture
+def linked(coach, user):
+    link = services.create_invitation(coach)
+    services.accept_invitation(link, user)
+    return link
+
+
+def _client(client, who):
+    client.force_login(who)
+    return client
+
+
+def test_a_coach_invites_and_the_athlete_accepts(client, coach, user):
+    _client(client, coach).post(reverse("training:coach-invite"))
+    link = CoachLink.objects.get(coach=coach)
+    assert link.athlete is None
+    assert len(link.code) >= 16
+
+    client.force_login(user)
+    page = client.get(reverse("training:coach-join", args=[link.code]))
+    assert "coach would like to coach you" in page.content.decode()
+    response = client.post(reverse("training:coach-join", args=[link.code]))
+    assert response.status_code == 302
+    link.refresh_from_db()
+    assert (link.athlete, link.is_active) == (user, True)
+    assert AuditEntry.objects.filter(athlete=user, action="link-accepted").exists()
+
+    client.force_login(coach)
+    assert user.username in client.get(reverse("training:coach-dashboard")).content.decode()
+
+
+def test_an_invitation_works_once_and_not_for_the_coach_themself(client, coach, user, other_user):
+    link = services.create_invitation(coach)
+    services.accept_invitation(link, user)
+    _client(client, other_user).post(reverse("training:coach-join", args=[link.code]))
+    link.refresh_from_db()
+    assert link.athlete == user
+    own = services.create_invitation(coach)
+    with pytest.raises(ValueError, match="cannot coach yourself"):
+        services.accept_invitation(own, coach)
+    assert client.get(reverse("training:coach-join", args=["nope"])).status_code == 404
+
+
+def test_ending_the_link_takes_the_coachs_access_away_at_once(client, coach, user, linked, session):
+    client.force_login(coach)
+    athlete_page = reverse("training:coach-athlete", args=[user.pk])
+    assert client.get(athlete_page).status_code == 200
+
+    client.force_login(user)
+    client.post(reverse("training:coach-end", args=[linked.pk]))
+    linked.refresh_from_db()
+    assert linked.ended_by == user
+
+    client.force_login(coach)
+    assert client.get(athlete_page).status_code == 404
+    session_page = reverse("training:coach-session", args=[user.pk, session.pk])
+    assert client.get(session_page).status_code == 404
+    assert user.username not in client.get(reverse("training:coach-dashboard")).content.decode()
+    admin_change = reverse("admin:training_trainingsession_change", args=[session.pk])
+    assert client.get(admin_change).status_code == 404
+
+
+def test_a_prescription_reaches_the_athletes_log_timer_link_and_set_entry(
+    client, coach, user, linked, loaded
+):
+    client.force_login(coach)
+    response = client.post(
+        reverse("training:coach-prescribe", args=[user.pk]),
+        {
+            "variation": loaded.pk,
+            "sets": 3,
+            "reps_per_side": 8,
+            "load": "12.5",
+            "tempo": "3-0-1-2",
+            "hold_seconds": 2,
+            "sessions_per_week": 3,
+            "notes": "Left side first",
+        },
+    )
+    assert response.status_code == 302
+    prescription = Prescription.objects.get(athlete=user)
+    assert (prescription.load_kg, prescription.tempo, prescription.coach) == (
+        Decimal("12.5"),
+        "3-0-1-2",
+        coach,
+    )
+    assert AuditEntry.objects.get(athlete=user, action="prescription").actor == coach
+
+    client.force_login(user)
+    log = client.get(reverse("training:log")).content.decode()
+    assert "From your coach, coach" in log
+    assert "3 × 8 per side with 12.5 kg" in log
+    assert (
+        f"/timer/?variation={loaded.slug}&amp;tempo=3-0-1-2&amp;sets=3&amp;reps=8&amp;last_hold=2"
+        in log
+    )
+    session = TrainingSession.objects.create(
+        user=user, date=datetime.date(2026, 11, 3), variation=loaded
+    )
+    entry = client.get(session.get_absolute_url()).context["form"]
+    assert (entry.initial["reps"], entry.initial["load"], entry.initial["tempo"]) == (
+        8,
+        Decimal("12.5"),
+        "3-0-1-2",
+    )
+
+
+def test_a_bad_prescription_is_refused_on_its_field(client, coach, user, linked, loaded):
+    client.force_login(coach)
+    response = client.post(
+        reverse("training:coach-prescribe", args=[user.pk]),
+        {
+            "variation": loaded.pk,
+            "sets": 0,
+            "reps_per_side": 8,
+            "tempo": "fast",
+            "hold_seconds": 0,
+            "sessions_per_week": 2,
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["prescription_form"].errors
+    assert set(errors) == {"sets", "tempo"}
+    assert not Prescription.objects.exists()
+
+
+def test_a_coach_moves_the_level_with_a_reason_kept_in_the_history(
+    client, coach, user, linked, loaded
+):
+    client.force_login(coach)
+    refused = client.post(
+        reverse("training:coach-level", args=[user.pk]), {"variation": loaded.pk, "reason": "  "}
+    )
+    assert "reason" in refused.context["level_form"].errors
+    client.post(
+        reverse("training:coach-level", args=[user.pk]),
+        {"variation": loaded.pk, "reason": "Ready for a dumbbell"},
+    )
+    assert Profile.objects.get(user=user).level == loaded
+    change = LevelChange.objects.get(user=user)
+    assert (change.source, change.changed_by, change.reason) == (
+        "coach",
+        coach,
+        "Ready for a dumbbell",
+    )
+    entry = AuditEntry.objects.get(athlete=user, action="level")
+    assert "Ready for a dumbbell" in entry.detail
+    client.force_login(user)
+    assert (
+        "Changed by a coach by coach"
+        in client.get(reverse("training:level-history")).content.decode()
+    )
+
+
+def _target_session(user, variation, day):
+    session = TrainingSession.objects.create(user=user, date=day, variation=variation)
+    Set.objects.bulk_create(
+        Set(session=session, position=i + 1, side=side, reps=12, tempo="3-0-1-1")
+        for i, side in enumerate(["left", "right"] * 3)
+    )
+    return session
+
+
+def test_a_coach_approves_the_promotion_the_rules_suggest(
+    client, coach, user, linked, bodyweight, loaded
+):
+    Profile.objects.filter(user=user).update(level=bodyweight)
+    _target_session(user, bodyweight, datetime.date(2026, 11, 2))
+    _target_session(user, bodyweight, datetime.date(2026, 11, 5))
+    client.force_login(coach)
+    page = client.get(reverse("training:coach-athlete", args=[user.pk]))
+    advice = page.context["advice"]
+    assert advice.suggestion.kind == "advance"
+    client.post(reverse("training:coach-approve", args=[user.pk]), {"fingerprint": "stale"})
+    assert Profile.objects.get(user=user).level == bodyweight
+    client.post(
+        reverse("training:coach-approve", args=[user.pk]), {"fingerprint": advice.fingerprint}
+    )
+    assert Profile.objects.get(user=user).level == loaded
+    change = LevelChange.objects.get(user=user)
+    assert (change.source, change.changed_by) == ("suggestion", coach)
+    assert "Approved the promotion" in AuditEntry.objects.get(athlete=user, action="level").detail
+
+
+def test_coach_notes_on_a_session_and_a_set_reach_the_athlete(client, coach, user, linked, session):
+    a_set = Set.objects.create(session=session, position=1, side="left", reps=9)
+    client.force_login(coach)
+    url = reverse("training:coach-session", args=[user.pk, session.pk])
+    client.post(url, {"text": "Slow the lowering", "set": a_set.pk})
+    client.post(url, {"text": "Good session"})
+    assert CoachNote.objects.filter(athlete=user).count() == 2
+    assert AuditEntry.objects.filter(athlete=user, action="note").count() == 2
+    client.force_login(user)
+    page = client.get(session.get_absolute_url()).content.decode()
+    assert "Notes from your coach" in page
+    assert "Slow the lowering" in page
+    assert "about set 1 (left)" in page
+
+
+TODAY = datetime.date(2026, 11, 23)
+
+
+def _stats(**overrides):
+    base = {
+        "today": TODAY,
+        "first_session": TODAY - datetime.timedelta(days=10),
+        "last_session": TODAY - datetime.timedelta(days=1),
+    }
+    return review.AthleteStats(**{**base, **overrides})
+
+
+@pytest.mark.parametrize(
+    ("overrides", "kinds"),
+    [
+        ({}, []),
+        ({"pain_session_id": 4}, ["pain"]),
+        ({"form_error_sessions": 2}, ["form-errors"]),
+        ({"form_error_sessions": 1}, []),
+        ({"lag_percent": Decimal("10.0"), "lagging_side": "left"}, []),
+        ({"lag_percent": Decimal("10.1"), "lagging_side": "left"}, ["lag"]),
+        ({"promotion_waiting": True}, ["promotion"]),
+        ({"last_session": TODAY - datetime.timedelta(days=22)}, ["inactive"]),
+        ({"last_session": None, "first_session": None}, ["inactive"]),
+        (
+            {
+                "first_session": TODAY - datetime.timedelta(days=60),
+                "best_recent": (Decimal(10), 10, 0),
+                "best_before": (Decimal(10), 12, 0),
+            },
+            ["stalled"],
+        ),
+        (
+            {
+                "first_session": TODAY - datetime.timedelta(days=60),
+                "best_recent": (Decimal("12.5"), 10, 0),
+                "best_before": (Decimal(10), 12, 0),
+            },
+            [],
+        ),
+        (
+            {"pain_session_id": 1, "promotion_waiting": True, "form_error_sessions": 3},
+            ["pain", "promotion", "form-errors"],
+        ),
+    ],
+)
+def test_review_flags(overrides, kinds):
+    assert [flag.kind for flag in review.flags(_stats(**overrides))] == kinds
+
+
+@pytest.mark.parametrize(
+    ("done", "per_week", "days", "expected"),
+    [(2, 2, 7, 100), (1, 2, 7, 50), (9, 2, 30, 105), (0, 3, 30, 0), (3, None, 7, None)],
+)
+def test_compliance_compares_done_with_prescribed(done, per_week, days, expected):
+    assert review.compliance(done, per_week, days) == expected
+
+
+def test_the_queue_flags_pain_and_links_to_the_sets_behind_it(
+    client, coach, user, linked, bodyweight
+):
+    today = timezone.localdate()
+    session = TrainingSession.objects.create(user=user, date=today, variation=bodyweight)
+    Set.objects.create(session=session, position=1, side="left", reps=8, pain=True)
+    client.force_login(coach)
+    html = client.get(reverse("training:coach-dashboard")).content.decode()
+    link = reverse("training:coach-session", args=[user.pk, session.pk]) + "?flag=pain"
+    assert f'href="{link}">Pain flagged in the last two weeks' in html
+    flagged = client.get(link).content.decode()
+    assert "set-row--flagged" in flagged
+
+
+def test_the_queue_sorts_and_stays_bounded_in_queries(
+    client, coach, linked, django_user_model, bodyweight, django_assert_max_num_queries
+):
+    for n in range(5):
+        athlete = django_user_model.objects.create_user(f"a{n}", f"a{n}@example.com", PASSWORD)
+        services.accept_invitation(services.create_invitation(coach), athlete)
+        TrainingSession.objects.create(
+            user=athlete,
+            date=timezone.localdate() - datetime.timedelta(days=n),
+            variation=bodyweight,
+        )
+    client.force_login(coach)
+    with django_assert_max_num_queries(12 + 5 * 6):
+        response = client.get(reverse("training:coach-dashboard") + "?sort=name")
+    names = [row["athlete"].username for row in response.context["rows"]]
+    assert names == sorted(names)
+    last = client.get(reverse("training:coach-dashboard") + "?sort=last").context["rows"]
+    assert last[0]["athlete"].username == "a0"

@@ -1,0 +1,415 @@
+"""The coach's side: the review queue, one athlete's log, prescriptions, levels and notes.
+
+Coaches see only the athletes who accepted their invitation; for everyone else an
+athlete's pages answer 404, as if they did not exist.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from decimal import Decimal
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Max, Min, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from training import review, services
+from training.forms import CoachLevelForm, CoachNoteForm, PrescriptionForm
+from training.level import advice_for
+from training.models import (
+    AuditEntry,
+    CoachLink,
+    LevelChange,
+    Prescription,
+    Profile,
+    Set,
+    TrainingSession,
+)
+from training.progress import Balance
+
+COACH_PERMISSION = "training.add_prescription"
+User = get_user_model()
+
+
+def coach_required(view: Callable) -> Callable:
+    """Coaches and superusers only; for anyone else the coach area does not exist."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.has_perm(COACH_PERMISSION):
+            raise Http404("No such page.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def athletes_for(user):
+    """The athletes a coach may see: their own linked athletes; a superuser sees everyone's."""
+    links = CoachLink.objects.active()
+    if not user.is_superuser:
+        links = links.filter(coach=user)
+        return User.objects.filter(is_active=True, athlete_links__in=links).distinct()
+    return User.objects.filter(
+        Q(training_sessions__isnull=False) | Q(athlete_links__in=links), is_active=True
+    ).distinct()
+
+
+def _get_athlete_for_coach(request: HttpRequest, user_id: int):
+    """The coach's own athlete, or 404."""
+    return get_object_or_404(athletes_for(request.user), pk=user_id)
+
+
+def _unit(request: HttpRequest) -> str:
+    profile, _ = Profile.objects.get_or_create(user=request.user)
+    return profile.unit
+
+
+def athlete_stats(athletes: list, today: datetime.date) -> dict[int, review.AthleteStats]:
+    """Everything the review queue needs, mostly in a few grouped queries."""
+    ids = [a.pk for a in athletes]
+    if not ids:
+        return {}
+    week, month = today - datetime.timedelta(days=7), today - datetime.timedelta(days=30)
+    stall = today - datetime.timedelta(days=review.STALL_DAYS)
+    pain_since = today - datetime.timedelta(days=review.PAIN_DAYS)
+    sessions = {
+        row["user"]: row
+        for row in TrainingSession.objects.filter(user__in=ids)
+        .values("user")
+        .annotate(
+            first=Min("date"),
+            last=Max("date"),
+            week=Count("pk", filter=Q(date__gt=week)),
+            month=Count("pk", filter=Q(date__gt=month)),
+        )
+    }
+    bests = {
+        row["session__user"]: row
+        for row in Set.objects.filter(session__user__in=ids)
+        .values("session__user")
+        .annotate(
+            load_recent=Max("load_kg", filter=Q(session__date__gt=stall)),
+            reps_recent=Max("reps", filter=Q(session__date__gt=stall)),
+            hold_recent=Max("hold_seconds", filter=Q(session__date__gt=stall)),
+            load_before=Max("load_kg", filter=Q(session__date__lte=stall)),
+            reps_before=Max("reps", filter=Q(session__date__lte=stall)),
+            hold_before=Max("hold_seconds", filter=Q(session__date__lte=stall)),
+            pain_session=Max("session_id", filter=Q(pain=True, session__date__gte=pain_since)),
+        )
+    }
+    frequency: dict[int, int] = {}
+    for athlete_id, per_week in (
+        Prescription.objects.filter(athlete__in=ids)
+        .order_by("athlete", "-created_at", "-pk")
+        .values_list("athlete", "sessions_per_week")
+    ):
+        frequency.setdefault(athlete_id, per_week)
+    # The last four sessions of each athlete, with side totals and form-error counts.
+    recent = (
+        TrainingSession.objects.filter(user__in=ids, date__gt=month)
+        .with_totals()
+        .annotate(errors=Count("sets__form_errors"))
+        .order_by("user", "-date", "-pk")
+        .values("user", "pk", "left_work", "right_work", "left_sets", "right_sets", "errors")
+    )
+    by_athlete: dict[int, list[dict]] = {}
+    for row in recent:
+        rows = by_athlete.setdefault(row["user"], [])
+        if len(rows) < 4:
+            rows.append(row)
+    result = {}
+    for athlete in athletes:
+        s = sessions.get(athlete.pk, {})
+        b = bests.get(athlete.pk, {})
+        rows = by_athlete.get(athlete.pk, [])
+        paired = [r for r in rows if r["left_sets"] and r["right_sets"]]
+        balance = Balance(
+            sum((r["left_work"] for r in paired), Decimal(0)),
+            sum((r["right_work"] for r in paired), Decimal(0)),
+        )
+        advice = advice_for(athlete.profile) if s else None
+        result[athlete.pk] = review.AthleteStats(
+            today=today,
+            first_session=s.get("first"),
+            last_session=s.get("last"),
+            sessions_7d=s.get("week", 0),
+            sessions_30d=s.get("month", 0),
+            sessions_per_week=frequency.get(athlete.pk),
+            lag_percent=balance.asymmetry,
+            lagging_side=balance.weaker,
+            form_error_sessions=sum(1 for r in rows[:3] if r["errors"]),
+            pain_session_id=b.get("pain_session"),
+            best_recent=(
+                b.get("load_recent") or Decimal(0),
+                b.get("reps_recent") or 0,
+                b.get("hold_recent") or 0,
+            ),
+            best_before=(
+                b.get("load_before") or Decimal(0),
+                b.get("reps_before") or 0,
+                b.get("hold_before") or 0,
+            ),
+            promotion_waiting=bool(advice and advice.suggestion.kind == "advance"),
+            extra={"latest_session": rows[0]["pk"] if rows else None},
+        )
+    return result
+
+
+SORTS = {
+    "name": lambda row: row["athlete"].get_username().lower(),
+    "last": lambda row: row["stats"].last_session or datetime.date.min,
+    "level": lambda row: row["level"].level if row["level"] else 0,
+    "compliance": lambda row: row["compliance_7"] if row["compliance_7"] is not None else -1,
+    "flags": lambda row: sum(flag.severity for flag in row["flags"]),
+}
+
+
+@coach_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    athletes = list(athletes_for(request.user).select_related("profile__level"))
+    today = timezone.localdate()
+    stats = athlete_stats(athletes, today)
+    rows = []
+    for athlete in athletes:
+        athlete_stats_ = stats[athlete.pk]
+        rows.append(
+            {
+                "athlete": athlete,
+                "level": athlete.profile.level,
+                "stats": athlete_stats_,
+                "flags": review.flags(athlete_stats_),
+                "compliance_7": review.compliance(
+                    athlete_stats_.sessions_7d, athlete_stats_.sessions_per_week, 7
+                ),
+                "compliance_30": review.compliance(
+                    athlete_stats_.sessions_30d, athlete_stats_.sessions_per_week, 30
+                ),
+            }
+        )
+    sort = request.GET.get("sort", "flags")
+    if sort not in SORTS:
+        sort = "flags"
+    descending = sort in {"flags", "last", "level", "compliance"}
+    rows.sort(key=SORTS[sort], reverse=descending)
+    invitations = CoachLink.objects.filter(
+        coach=request.user, athlete__isnull=True, ended_at__isnull=True
+    )
+    return render(
+        request,
+        "training/coach/dashboard.html",
+        {
+            "title": "Your athletes",
+            "description": "Review queue",
+            "rows": rows,
+            "sort": sort,
+            "invitations": invitations,
+        },
+    )
+
+
+@coach_required
+@require_POST
+def invite(request: HttpRequest) -> HttpResponse:
+    link = services.create_invitation(request.user)
+    url = request.build_absolute_uri(reverse("training:coach-join", args=[link.code]))
+    messages.success(request, f"Invitation ready. Send your athlete this link: {url}")
+    return redirect("training:coach-dashboard")
+
+
+@coach_required
+@require_POST
+def cancel_invitation(request: HttpRequest, pk: int) -> HttpResponse:
+    link = get_object_or_404(
+        CoachLink, pk=pk, coach=request.user, athlete__isnull=True, ended_at__isnull=True
+    )
+    services.end_link(link, request.user)
+    messages.info(request, "Invitation withdrawn.")
+    return redirect("training:coach-dashboard")
+
+
+def _athlete_context(request: HttpRequest, athlete, **forms) -> dict:
+    unit = _unit(request)
+    prescription = Prescription.objects.filter(athlete=athlete).select_related("variation").first()
+    initial = {}
+    if prescription:
+        from training.units import from_kg
+
+        initial = {
+            "variation": prescription.variation_id,
+            "sets": prescription.sets,
+            "reps_per_side": prescription.reps_per_side,
+            "load": from_kg(prescription.load_kg, unit) if prescription.load_kg else None,
+            "tempo": prescription.tempo,
+            "hold_seconds": prescription.hold_seconds,
+            "sessions_per_week": prescription.sessions_per_week,
+        }
+    elif athlete.profile.level:
+        level = athlete.profile.level
+        initial = {
+            "variation": level.pk,
+            "sets": level.advance_sets,
+            "reps_per_side": level.advance_reps_per_side,
+            "tempo": level.tempo.tempo.notation,
+            "hold_seconds": level.advance_hold_seconds,
+        }
+    advice = advice_for(athlete.profile)
+    sessions = TrainingSession.objects.page_with_totals(
+        list(
+            TrainingSession.objects.filter(user=athlete)
+            .select_related("variation")
+            .order_by("-date", "-pk")[:12]
+        )
+    )
+    return {
+        "title": f"Athlete {athlete.get_username()}",
+        "description": "An athlete's log, level and prescription.",
+        "athlete": athlete,
+        "unit": unit,
+        "sessions": sessions,
+        "prescription": prescription,
+        "advice": advice,
+        "changes": LevelChange.objects.filter(user=athlete).select_related(
+            "from_variation", "to_variation", "changed_by"
+        )[:10],
+        "audit": AuditEntry.objects.filter(athlete=athlete).select_related("actor")[:15],
+        "prescription_form": forms.get("prescription_form")
+        or PrescriptionForm(unit=unit, initial=initial),
+        "level_form": forms.get("level_form") or CoachLevelForm(),
+    }
+
+
+@coach_required
+@require_GET
+def athlete_detail(request: HttpRequest, user_id: int) -> HttpResponse:
+    athlete = _get_athlete_for_coach(request, user_id)
+    return render(request, "training/coach/athlete.html", _athlete_context(request, athlete))
+
+
+@coach_required
+@require_POST
+def prescribe(request: HttpRequest, user_id: int) -> HttpResponse:
+    athlete = _get_athlete_for_coach(request, user_id)
+    form = PrescriptionForm(request.POST, unit=_unit(request))
+    if not form.is_valid():
+        return render(
+            request,
+            "training/coach/athlete.html",
+            _athlete_context(request, athlete, prescription_form=form),
+        )
+    services.prescribe(request.user, athlete, form.prescription_fields())
+    messages.success(request, f"Prescription saved; {athlete.get_username()} sees it now.")
+    return redirect("training:coach-athlete", user_id=athlete.pk)
+
+
+@coach_required
+@require_POST
+def move_level(request: HttpRequest, user_id: int) -> HttpResponse:
+    athlete = _get_athlete_for_coach(request, user_id)
+    form = CoachLevelForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "training/coach/athlete.html",
+            _athlete_context(request, athlete, level_form=form),
+        )
+    services.coach_change_level(
+        request.user, athlete, form.cleaned_data["variation"], reason=form.cleaned_data["reason"]
+    )
+    messages.success(request, "Level changed.")
+    return redirect("training:coach-athlete", user_id=athlete.pk)
+
+
+@coach_required
+@require_POST
+def approve_promotion(request: HttpRequest, user_id: int) -> HttpResponse:
+    athlete = _get_athlete_for_coach(request, user_id)
+    advice = advice_for(athlete.profile)
+    if (
+        advice is None
+        or advice.suggestion.kind != "advance"
+        or advice.fingerprint != request.POST.get("fingerprint")
+    ):
+        messages.error(request, "That promotion is no longer suggested; nothing changed.")
+        return redirect("training:coach-athlete", user_id=athlete.pk)
+    reason = " ".join(advice.suggestion.reasons) or "Met the target twice in a row."
+    services.coach_change_level(request.user, athlete, advice.target, reason=reason, approved=True)
+    messages.success(request, f"Promotion to {advice.target.name} approved.")
+    return redirect("training:coach-athlete", user_id=athlete.pk)
+
+
+@coach_required
+@require_http_methods(["GET", "POST"])
+def athlete_session(request: HttpRequest, user_id: int, pk: int) -> HttpResponse:
+    athlete = _get_athlete_for_coach(request, user_id)
+    session = get_object_or_404(
+        TrainingSession.objects.select_related("variation__tempo"), pk=pk, user=athlete
+    )
+    form = CoachNoteForm(request.POST or None, session=session)
+    if request.method == "POST" and form.is_valid():
+        services.add_coach_note(
+            request.user, athlete, session, form.cleaned_data["text"], form.cleaned_data["set"]
+        )
+        messages.success(request, "Note added; the athlete sees it on this session.")
+        return redirect("training:coach-session", user_id=athlete.pk, pk=session.pk)
+    return render(
+        request,
+        "training/coach/session.html",
+        {
+            "title": f"{athlete.get_username()}: session of {session.date:%d %b %Y}",
+            "description": "An athlete's session.",
+            "athlete": athlete,
+            "session": session,
+            "sets": session.sets.prefetch_related("form_errors").order_by("position"),
+            "notes": session.coach_notes.select_related("coach", "set"),
+            "form": form,
+            "unit": _unit(request),
+            "highlight": request.GET.get("flag", ""),
+        },
+    )
+
+
+# The athlete's side of the link.
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest, code: str) -> HttpResponse:
+    link = get_object_or_404(CoachLink.objects.select_related("coach"), code=code)
+    if request.method == "POST":
+        try:
+            services.accept_invitation(link, request.user)
+        except ValueError as error:
+            messages.error(request, str(error))
+            return redirect("training:profile")
+        messages.success(request, f"{link.coach.get_username()} now coaches you.")
+        return redirect("training:profile")
+    return render(
+        request,
+        "training/coach/join.html",
+        {"title": "Coaching invitation", "description": "Accept a coach.", "link": link},
+    )
+
+
+@login_required
+@require_POST
+def end_coaching(request: HttpRequest, pk: int) -> HttpResponse:
+    link = get_object_or_404(
+        CoachLink.objects.active(),
+        Q(athlete=request.user) | Q(coach=request.user),
+        pk=pk,
+    )
+    services.end_link(link, request.user)
+    messages.success(request, "Coaching link ended; the coach no longer sees your log.")
+    if link.coach_id == request.user.pk:
+        return redirect("training:coach-dashboard")
+    return redirect("training:profile")

@@ -1,0 +1,79 @@
+"""The coach's review flags and compliance: plain rules over numbers the views gather."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+LAG_PERCENT = Decimal("10")
+STALL_DAYS = 21
+PAIN_DAYS = 14
+
+
+@dataclass(frozen=True)
+class AthleteStats:
+    today: datetime.date
+    first_session: datetime.date | None
+    last_session: datetime.date | None
+    sessions_7d: int = 0
+    sessions_30d: int = 0
+    sessions_per_week: int | None = None  # from the prescription in force, if any
+    lag_percent: Decimal | None = None  # the weaker side's lag over recent sessions
+    lagging_side: str | None = None
+    form_error_sessions: int = 0  # among the three most recent sessions
+    pain_session_id: int | None = None  # the latest session with pain in the last 14 days
+    best_recent: tuple[Decimal, int, int] = (Decimal(0), 0, 0)  # load, reps, hold (21 days)
+    best_before: tuple[Decimal, int, int] = (Decimal(0), 0, 0)  # the same, before that
+    promotion_waiting: bool = False
+    extra: dict = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Flag:
+    kind: str  # "lag", "form-errors", "pain", "stalled", "inactive", "promotion"
+    text: str
+    severity: int  # higher is more urgent; the queue sorts on it
+
+
+def compliance(done: int, per_week: int | None, days: int) -> int | None:
+    """Sessions done as a percentage of those prescribed over `days`."""
+    if not per_week:
+        return None
+    expected = Decimal(per_week) * days / 7
+    return round(Decimal(done) / expected * 100)
+
+
+def flags(stats: AthleteStats) -> list[Flag]:
+    result: list[Flag] = []
+    if stats.pain_session_id is not None:
+        result.append(Flag("pain", "Pain flagged in the last two weeks", 5))
+    if stats.form_error_sessions >= 2:
+        result.append(
+            Flag(
+                "form-errors",
+                f"Form errors in {stats.form_error_sessions} of the last 3 sessions",
+                3,
+            )
+        )
+    if stats.lag_percent is not None and stats.lag_percent > LAG_PERCENT:
+        result.append(
+            Flag(
+                "lag",
+                f"{(stats.lagging_side or 'one').capitalize()} side {stats.lag_percent}% behind",
+                2,
+            )
+        )
+    if stats.promotion_waiting:
+        result.append(Flag("promotion", "Ready to move up: promotion waiting", 4))
+    if stats.last_session is None or stats.last_session < stats.today - datetime.timedelta(
+        days=STALL_DAYS
+    ):
+        result.append(Flag("inactive", "No session in three weeks", 2))
+    elif (
+        stats.first_session is not None
+        and stats.first_session <= stats.today - datetime.timedelta(days=STALL_DAYS)
+        and all(r <= b for r, b in zip(stats.best_recent, stats.best_before, strict=True))
+    ):
+        result.append(Flag("stalled", "No progress in load, reps or holds for three weeks", 1))
+    return sorted(result, key=lambda flag: -flag.severity)
