@@ -4,7 +4,7 @@ VENV ?= .venv
 PORT ?= 8000
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format migrate clean
+.PHONY: run test lint format migrate clean serve
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10) and "hipthrust needs Python 3.10 or newer")'
@@ -31,6 +31,13 @@ test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+# Production-like: DEBUG off, hashed static files, gunicorn. Needs DJANGO_SECRET_KEY and the
+# other production variables (see README, "Deployment") for anything but localhost.
+serve: $(VENV)/.installed
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/python manage.py migrate --noinput
+	HOST=$${HOST:-127.0.0.1} $(BIN)/gunicorn hipthrust.wsgi
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from coaching import images
 from coaching.models import Illustration, Placement
 from coaching.services import save_illustration
+from hipthrust.forms import BoundedModelChoiceField
 
 
 class IllustrationForm(forms.ModelForm):
@@ -31,6 +32,11 @@ class IllustrationForm(forms.ModelForm):
             "alt_text",
             "caption",
         ]
+        field_classes = {
+            "exercise": BoundedModelChoiceField,
+            "variation": BoundedModelChoiceField,
+            "form_error": BoundedModelChoiceField,
+        }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

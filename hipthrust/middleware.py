@@ -1,5 +1,6 @@
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 # The guide needs none of these; the tempo timer will ask for the screen wake lock itself.
@@ -26,3 +27,65 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request body over MAX_REQUEST_BYTES before anything reads it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return HttpResponse("Bad Content-Length.", status=400, content_type="text/plain")
+        if length > settings.MAX_REQUEST_BYTES:
+            limit = settings.MAX_REQUEST_BYTES // (1024 * 1024)
+            return HttpResponse(
+                f"The request is too large; the limit is {limit} MB.",
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address, trusting only as many X-Forwarded-For hops as we have proxies."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [hop for hop in hops if hop]
+        if len(hops) >= proxies:
+            return hops[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+class RejectNulMiddleware:
+    """A NUL character in a query string or form body is never text a person typed.
+
+    PostgreSQL refuses it in text columns, so it would surface as a server error deep in
+    a view or the admin; answer 400 at the door instead.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _has_nul(request.META.get("QUERY_STRING", "")) or "\x00" in request.path:
+            return _bad_text()
+        if request.content_type == "application/x-www-form-urlencoded" and _has_nul(
+            request.body.decode("latin-1")
+        ):
+            return _bad_text()
+        return self.get_response(request)
+
+
+def _has_nul(encoded: str) -> bool:
+    return "%00" in encoded or "\x00" in encoded
+
+
+def _bad_text() -> HttpResponse:
+    return HttpResponse(
+        "The request contains a NUL character.", status=400, content_type="text/plain"
+    )

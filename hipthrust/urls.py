@@ -1,18 +1,28 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.auth.views import LoginView
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from coaching.sitemaps import SITEMAPS
 from coaching.views import robots_txt
+from hipthrust.forms import LoginForm
+from hipthrust.views import favicon, health, serve_media
 
 urlpatterns = [
     path("", include("coaching.urls")),
     path("", include("training.urls")),
+    path(
+        "accounts/login/",
+        LoginView.as_view(authentication_form=LoginForm),
+        name="login",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("robots.txt", robots_txt, name="robots-txt"),
+    path("healthz", health, name="health"),
+    # Pages outside our templates (the admin's) still make browsers ask for this.
+    path("favicon.ico", favicon, name="favicon"),
     path(
         "sitemap.xml",
         sitemap,
@@ -21,8 +31,10 @@ urlpatterns = [
     ),
 ]
 
-if settings.DEBUG:
-    # Local runs only; a deployment serves MEDIA_ROOT from its web server or object storage.
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.SERVE_MEDIA:
+    # Photos on local disk, served with safe headers; with object storage, turn this off.
+    urlpatterns.append(
+        re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.+)$", serve_media, name="media")
+    )
 
 handler404 = "hipthrust.views.page_not_found"

@@ -1,5 +1,24 @@
-from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotFound,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
 from django.template import loader
+from django.templatetags.static import static
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+# Only what the upload pipeline writes is ever served from MEDIA_ROOT.
+MEDIA_TYPES = {".jpg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
@@ -8,3 +27,47 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
         "description": "This address does not match a page on hipthrust.",
     }
     return HttpResponseNotFound(loader.render_to_string("404.html", context, request))
+
+
+@require_GET
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    """For load balancers: 200 when the database and the cache answer, 503 otherwise."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except Exception as error:  # any failure means "not healthy", and says why
+        checks["database"] = f"error: {type(error).__name__}"
+    try:
+        cache.set("health-check", "ok", 10)
+        checks["cache"] = "ok" if cache.get("health-check") == "ok" else "error: no value"
+    except Exception as error:
+        checks["cache"] = f"error: {type(error).__name__}"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    )
+
+
+@require_GET
+def serve_media(request: HttpRequest, path: str) -> FileResponse:
+    """Uploaded photos, served as images and nothing else, never as a page or a script."""
+    root = Path(settings.MEDIA_ROOT).resolve()
+    target = (root / path).resolve()
+    content_type = MEDIA_TYPES.get(target.suffix.lower())
+    if content_type is None or root not in target.parents or not target.is_file():
+        raise Http404("No such file.")
+    response = FileResponse(target.open("rb"), content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    return HttpResponsePermanentRedirect(static("favicon.svg"))

@@ -30,7 +30,12 @@ def test_pages_send_the_other_security_headers(client):
 def test_htmx_is_told_not_to_inject_styles_or_evaluate_code(client):
     html = client.get("/").content.decode()
     assert """content='{"includeIndicatorStyles": false, "allowEval": false}'""" in html
-    assert 'hx-headers=\'{"X-CSRFToken": "' in html
+
+
+def test_htmx_sends_the_csrf_token_on_signed_in_pages_only(client, user):
+    assert "X-CSRFToken" not in client.get("/guide/").content.decode()
+    client.force_login(user)
+    assert 'hx-headers=\'{"X-CSRFToken": "' in client.get("/guide/").content.decode()
 
 
 def test_htmx_is_served_from_this_origin(client):

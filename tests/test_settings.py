@@ -110,3 +110,34 @@ def test_a_misspelt_boolean_refuses_to_start():
 def test_debug_is_off_unless_asked(settings):
     result = _run(["shell", "-c", "from django.conf import settings; print(settings.DEBUG)"])
     assert result.stdout.strip().endswith("False")
+
+
+def _redis_up() -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def test_a_redis_url_gives_a_shared_cache_for_sessions_and_throttling():
+    if not _redis_up():
+        if os.environ.get("CI"):
+            pytest.fail("CI runs Redis on 127.0.0.1:6379, but it does not answer")
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    script = (
+        "from django.conf import settings; from django.core.cache import caches; "
+        "cache = caches['default']; cache.set('t', 'shared', 5); "
+        "print(type(cache).__name__, cache.get('t'), settings.SESSION_ENGINE, "
+        "settings.AXES_HANDLER)"
+    )
+    result = _run(["shell", "-c", script], REDIS_URL="redis://127.0.0.1:6379/15")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-4:] == [
+        "RedisCache",
+        "shared",
+        "django.contrib.sessions.backends.cached_db",
+        "axes.handlers.cache.AxesCacheHandler",
+    ]
