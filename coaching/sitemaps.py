@@ -9,7 +9,7 @@ class StaticPagesSitemap(Sitemap):
     priority = 0.8
 
     def items(self) -> list[str]:
-        return ["coaching:home", "coaching:guide", "coaching:variation-list"]
+        return ["coaching:home", "coaching:guide", "coaching:variation-list", "coaching:timer"]
 
     def location(self, item: str) -> str:
         return reverse(item)

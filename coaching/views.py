@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 from functools import lru_cache
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -253,6 +254,8 @@ def timer(request: HttpRequest) -> HttpResponse:
             "og_image": _figure_url(variation.figure) if variation else None,
             "form": form,
             "variation": variation,
+            # A fresh id per page, so a double-clicked "log these sets" logs them once.
+            "log_submission_id": uuid.uuid4(),
             **context,
         },
     )

@@ -133,6 +133,7 @@ MATRIX = [
     ("training:session-edit", "get", lambda w: [_s(w)], OWNER_ONLY, None),
     ("training:set-edit", "get", lambda w: [w["set"].pk], OWNER_ONLY, None),
     ("training:set-create", "post", lambda w: [_s(w)], OWNER_ONLY, {"reps": "0"}),
+    ("training:log-from-timer", "post", lambda w: [], dict.fromkeys(ROLES, 302), {}),
     ("training:coach-dashboard", "get", lambda w: [], COACH_AREA, None),
     ("training:coach-athlete", "get", lambda w: [w["people"]["athlete"].pk], THEIR_COACH, None),
     (

@@ -371,3 +371,45 @@ class CoachNoteForm(forms.Form):
         if not text:
             raise ValidationError("Write the note first.")
         return text
+
+
+class TimerLogForm(forms.Form):
+    """The sets a finished tempo-timer plan just counted, to log in one go."""
+
+    variation = forms.SlugField(max_length=120)
+    tempo = forms.CharField(max_length=20)
+    sets = forms.IntegerField(min_value=1, max_value=10)
+    reps = forms.IntegerField(min_value=1, max_value=MAX_REPS)
+    sides = forms.ChoiceField(
+        choices=[(v, v) for v in ("left-right", "right-left", "alternating", "both")]
+    )
+    hold_seconds = forms.IntegerField(min_value=0, max_value=MAX_HOLD_SECONDS)
+    submission_id = forms.UUIDField()
+
+    def clean_variation(self) -> Variation:
+        try:
+            return Variation.objects.get(slug=self.cleaned_data["variation"])
+        except Variation.DoesNotExist:
+            raise ValidationError("That variation is not on the ladder.") from None
+
+    def clean_tempo(self) -> str:
+        try:
+            return Tempo.parse(self.cleaned_data["tempo"]).notation
+        except TempoError as error:
+            raise ValidationError(str(error)) from None
+
+    def clean(self) -> dict:
+        data = super().clean()
+        variation, sides = data.get("variation"), data.get("sides")
+        if variation and sides and (sides == "both") == variation.one_side_at_a_time:
+            raise ValidationError("Those sides do not fit that variation.")
+        return data
+
+    def set_sides(self) -> list[str]:
+        order = {
+            "left-right": ["left", "right"],
+            "right-left": ["right", "left"],
+            "alternating": ["left", "right"],
+            "both": ["both"],
+        }[self.cleaned_data["sides"]]
+        return [side for _ in range(self.cleaned_data["sets"]) for side in order]

@@ -225,3 +225,39 @@ def add_coach_note(coach, athlete, session, text: str, set_=None):
         where = f"set {set_.position} of " if set_ else ""
         audit(coach, athlete, "note", f"Note on {where}the session of {session.date}: {text}")
     return note
+
+
+def log_timer_sets(
+    user,
+    variation,
+    *,
+    day,
+    sides: list[str],
+    reps: int,
+    tempo: str,
+    hold_seconds: int,
+    submission_id,
+) -> TrainingSession:
+    """Today's session for that variation (made if needed) with the sets the timer counted."""
+    with transaction.atomic():
+        if TrainingSession.objects.filter(submission_id=submission_id).exists():
+            return TrainingSession.objects.get(submission_id=submission_id)
+        session = TrainingSession.objects.create(
+            user=user,
+            date=day,
+            variation=variation,
+            notes="Logged from the tempo timer.",
+            submission_id=submission_id,
+        )
+        Set.objects.bulk_create(
+            Set(
+                session=session,
+                position=position,
+                side=side,
+                reps=reps,
+                tempo=tempo,
+                hold_seconds=hold_seconds,
+            )
+            for position, side in enumerate(sides, start=1)
+        )
+    return session

@@ -26,6 +26,7 @@ urlpatterns = [
     path("log/progress/", views.progress_view, name="progress"),
     path("log/export.csv", views.export_csv, name="export"),
     path("log/import/", views.import_csv, name="import"),
+    path("log/from-timer/", views.log_from_timer, name="log-from-timer"),
     path("coach/", coach_views.dashboard, name="coach-dashboard"),
     path("coach/invite/", coach_views.invite, name="coach-invite"),
     path(

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,14 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from hipthrust.middleware import client_ip
 from training import csv_io, progress, services
-from training.forms import ImportForm, ProfileForm, SessionForm, SetForm, SignupForm
+from training.forms import (
+    ImportForm,
+    ProfileForm,
+    SessionForm,
+    SetForm,
+    SignupForm,
+    TimerLogForm,
+)
 from training.level import advice_for
 from training.models import (
     CoachLink,
@@ -605,3 +612,27 @@ def import_csv(request: HttpRequest) -> HttpResponse:
         "training/import.html",
         {"form": form, "title": "Import a CSV", "description": "Import your log from a CSV."},
     )
+
+
+@login_required
+@require_POST
+def log_from_timer(request: HttpRequest) -> HttpResponse:
+    form = TimerLogForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Those sets could not be logged: the plan was not valid.")
+        return redirect("coaching:timer")
+    data = form.cleaned_data
+    session = services.log_timer_sets(
+        request.user,
+        data["variation"],
+        day=timezone.localdate(),
+        sides=form.set_sides(),
+        reps=data["reps"],
+        tempo=data["tempo"],
+        hold_seconds=data["hold_seconds"],
+        submission_id=data["submission_id"],
+    )
+    if session.user_id != request.user.pk:
+        raise Http404("No such session.")
+    messages.success(request, "Logged. Adjust any set that went differently.")
+    return redirect(session)

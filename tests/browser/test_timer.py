@@ -250,10 +250,10 @@ def test_the_summary_reports_each_leg_and_is_sent_as_an_event(live_server, open_
     )
     assert (detail["elapsedMs"], detail["pausedMs"]) == (PLAN_MS, 0)
     assert detail["variation"] == "single-leg-hip-thrust"
-    # The training log will hook "log these sets" into this container.
+    # "Log these sets" lives here for signed-in people; a visitor has nothing to log.
     log = page.locator("[data-timer-part=summary] #timer-log")
     assert log.count() == 1
-    assert log.inner_html() == ""
+    assert log.inner_html().strip() == ""
     assert console.errors == []
 
 
@@ -547,4 +547,36 @@ def test_the_timer_passes_axe_and_fits_in_every_state(
     page, console = open_page(viewport, color_scheme=scheme)
     page.goto(_url(live_server, sets=0, tempo="nope"))
     assert _severe(page) == [], f"errors at {viewport['width']}px, {scheme}"
+    assert console.errors == []
+
+
+def test_a_signed_in_trainee_logs_the_finished_plan_in_one_click(
+    live_server, open_page, django_user_model
+):
+    from tests.conftest import PASSWORD
+    from training.models import TrainingSession
+
+    trainee = django_user_model.objects.create_user("timed", "t@example.com", PASSWORD)
+    page, console = open_page(DESKTOP)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("timed")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{live_server.url}/log/")
+
+    page.clock.install(time=START)
+    plan = {"variation": "single-leg-hip-thrust", "tempo": "1-0-1-0", "sets": 1, "reps": 2}
+    page.goto(_url(live_server, **plan, sides="left-right", lead_in=0, side_rest=0))
+    page.clock.pause_at(START + datetime.timedelta(seconds=10))
+    page.locator("[data-timer][data-ready]").wait_for()
+    origin = _start(page)
+    _at(page, origin, 60_000)
+    button = page.get_by_role("button", name="Log these sets in your training log")
+    button.wait_for()
+    button.click()
+    page.wait_for_url(f"{live_server.url}/log/sessions/*/")
+    rows = page.locator(".set-row").all_inner_texts()
+    assert [row.split()[0] for row in rows] == ["LEFT", "RIGHT"]
+    assert all("2 reps" in row for row in rows)
+    assert TrainingSession.objects.get(user=trainee).sets.count() == 2
     assert console.errors == []

@@ -1,0 +1,89 @@
+"""The tempo timer's "log these sets": one action puts the counted sets in the log."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from training.models import Set, TrainingSession
+
+pytestmark = pytest.mark.django_db
+
+
+def _plan(**overrides) -> dict:
+    data = {
+        "variation": "single-leg-hip-thrust",
+        "tempo": "3-0-1-1",
+        "sets": "2",
+        "reps": "10",
+        "sides": "right-left",
+        "hold_seconds": "1",
+        "submission_id": str(uuid.uuid4()),
+    }
+    data.update(overrides)
+    return data
+
+
+def test_the_timer_offers_logging_to_signed_in_people_only(client, user):
+    url = reverse("coaching:timer") + "?variation=single-leg-hip-thrust&sets=2&reps=8"
+    assert "Log these sets" not in client.get(url).content.decode()
+    client.force_login(user)
+    html = client.get(url).content.decode()
+    assert "Log these sets in your training log" in html
+    assert 'name="reps" value="8"' in html
+    assert 'name="sets" value="2"' in html
+
+
+def test_logging_from_the_timer_creates_todays_session_with_every_set(user_client, user):
+    response = user_client.post(reverse("training:log-from-timer"), _plan())
+    session = TrainingSession.objects.get(user=user)
+    assert response.status_code == 302
+    assert response["Location"] == session.get_absolute_url()
+    assert session.date == timezone.localdate()
+    rows = list(session.sets.values_list("position", "side", "reps", "tempo", "hold_seconds"))
+    assert rows == [
+        (1, "right", 10, "3-0-1-1", 1),
+        (2, "left", 10, "3-0-1-1", 1),
+        (3, "right", 10, "3-0-1-1", 1),
+        (4, "left", 10, "3-0-1-1", 1),
+    ]
+
+
+def test_a_double_submitted_timer_log_is_saved_once(user_client, user):
+    data = _plan()
+    user_client.post(reverse("training:log-from-timer"), data)
+    user_client.post(reverse("training:log-from-timer"), data)
+    assert TrainingSession.objects.filter(user=user).count() == 1
+    assert Set.objects.count() == 4
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"variation": "no-such-rung"},
+        {"tempo": "fast"},
+        {"sets": "0"},
+        {"reps": "101"},
+        {"sides": "both"},  # a one-leg rung
+        {"sides": "left-right", "variation": "floor-glute-bridge"},
+        {"hold_seconds": "601"},
+        {"submission_id": "not-a-uuid"},
+    ],
+)
+def test_a_bad_timer_log_saves_nothing(user_client, overrides):
+    response = user_client.post(reverse("training:log-from-timer"), _plan(**overrides))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("coaching:timer")
+    assert TrainingSession.objects.count() == 0
+
+
+def test_someone_elses_submission_id_does_not_reveal_their_session(client, user, other_user):
+    data = _plan()
+    client.force_login(other_user)
+    client.post(reverse("training:log-from-timer"), data)
+    client.force_login(user)
+    assert client.post(reverse("training:log-from-timer"), data).status_code == 404
+    assert not TrainingSession.objects.filter(user=user).exists()
