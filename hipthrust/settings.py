@@ -179,7 +179,11 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", True)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Any Django storage backend for uploaded photos, e.g. django-storages'
+    # "storages.backends.s3.S3Storage" (install it and set its own variables).
+    "default": {
+        "BACKEND": env_str("DJANGO_MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage")
+    },
     # Hashed, compressed files that whitenoise serves with far-future cache headers;
     # runs need `collectstatic` first (make run and the deployment script do it).
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

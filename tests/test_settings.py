@@ -141,3 +141,9 @@ def test_a_redis_url_gives_a_shared_cache_for_sessions_and_throttling():
         "django.contrib.sessions.backends.cached_db",
         "axes.handlers.cache.AxesCacheHandler",
     ]
+
+
+def test_the_media_storage_backend_comes_from_the_environment():
+    script = "from django.conf import settings; print(settings.STORAGES['default']['BACKEND'])"
+    result = _run(["shell", "-c", script], DJANGO_MEDIA_STORAGE="myproject.storage.Bucket")
+    assert result.stdout.strip().endswith("myproject.storage.Bucket")
