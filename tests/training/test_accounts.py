@@ -131,3 +131,11 @@ def test_the_profile_refuses_weights_that_are_not_weights(user_client, user, bod
     assert "dumbbells" in response.context["form"].errors
     assert not OwnedWeight.objects.filter(user=user).exists()
     assert Profile.objects.get(user=user).level is None
+
+
+def test_the_password_pages_post_to_themselves(client, user):
+    page = client.get(reverse("password_reset")).content.decode()
+    assert f'action="{reverse("password_reset")}"' in page
+    client.force_login(user)
+    page = client.get(reverse("password_change")).content.decode()
+    assert f'action="{reverse("password_change")}"' in page
