@@ -38,6 +38,9 @@ if (
 # Empty means "the host of the request", which is right for local use.
 SITE_URL = env_str("DJANGO_SITE_URL", "").rstrip("/")
 
+# bench/harness.py routes a bare view to measure the stack's ceiling; never on otherwise.
+BENCH_VIEW = env_bool("HIPTHRUST_BENCH_VIEW", False)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

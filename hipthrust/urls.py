@@ -37,4 +37,10 @@ if settings.SERVE_MEDIA:
         re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.+)$", serve_media, name="media")
     )
 
+if settings.BENCH_VIEW:
+    # bench/harness.py only: a constant page through the full middleware stack.
+    from hipthrust.bench_view import bare
+
+    urlpatterns.append(path("__bench__/bare/", bare, name="bench-bare"))
+
 handler404 = "hipthrust.views.page_not_found"

@@ -1,0 +1,521 @@
+"""Throughput harness: gunicorn with production settings, driven by wrk on loopback.
+
+Not a test: it measures and reports, and asserts no times. In one run it
+
+* recreates a throwaway database (PostgreSQL `hipthrust_bench_harness`, dropped and
+  recreated; or a temporary SQLite file), migrates it, collects static files and builds
+  a trainee with --sets sets (tests/training/conftest.py `make_log`);
+* starts gunicorn (`hipthrust.wsgi`, gunicorn.conf.py) with DJANGO_DEBUG=0, a generated
+  secret key, DJANGO_ALLOWED_HOSTS=127.0.0.1, --workers workers, on a free loopback port,
+  and HIPTHRUST_BENCH_VIEW=1, which routes a bare view (hipthrust/bench_view.py) at
+  /__bench__/bare/: the ceiling for this stack on this machine;
+* runs wrk (--connections connections, 2 threads, --seconds each) against the bare view,
+  the home, guide, a variation and the timer page (anonymous, so served from the page
+  cache, and again "uncached" with a session cookie that names no session: the cache
+  only serves requests without one), the signed-in history and progress pages (a real
+  session cookie of the trainee), and a static file served by whitenoise;
+* counts SQL queries per request in-process (Django test Client and
+  CaptureQueriesContext on the same database) and the bytes a first visit moves
+  (the page, its stylesheets, scripts, module imports and images, asked for with
+  `Accept-Encoding: gzip, br`; the app does not compress HTML, so its gzip size is
+  estimated here);
+* writes bench/results/harness-<engine>.json and .md and prints the table.
+
+    .venv/bin/python bench/harness.py                       # PostgreSQL, 10 s, 8 connections
+    .venv/bin/python bench/harness.py --engine sqlite --seconds 5 --sets 5000
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import gzip
+import http.client
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+HOST = "127.0.0.1"
+PG_URL = "postgres://postgres@127.0.0.1:5432/hipthrust_bench_harness"
+VARIATION = "loaded-single-leg-hip-thrust"
+UNCACHED_COOKIE = "sessionid=harness-no-such-session"  # bypasses the page cache
+ACCEPT = {"Accept-Encoding": "gzip, br", "Accept": "text/html,*/*"}
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--engine", choices=["postgresql", "sqlite"], default="postgresql")
+    parser.add_argument("--seconds", type=int, default=10, help="wrk duration per page (10)")
+    parser.add_argument("--connections", type=int, default=8, help="wrk connections (8)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
+    parser.add_argument("--sets", type=int, default=20000, help="sets in the trainee's log")
+    args = parser.parse_args()
+    if not 1 <= args.seconds <= 600 or not 1 <= args.connections <= 1000:
+        parser.error("--seconds must be 1..600 and --connections 1..1000")
+    if not 1 <= args.workers <= 64 or not 0 <= args.sets <= 1_000_000:
+        parser.error("--workers must be 1..64 and --sets 0..1000000")
+    return args
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+# --------------------------------------------------------------------------- setup
+
+
+def prepare(engine: str, sets: int, env: dict[str, str]) -> dict:
+    """Recreate, migrate, collect static files, build the trainee; returns URLs and cookie."""
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from coaching.models import Variation
+    from tests.training.conftest import make_log
+    from training.models import Profile
+
+    setup_test_environment()  # lets the test Client in; adds "testserver" to ALLOWED_HOSTS
+    if engine == "postgresql":
+        name = settings.DATABASES["default"]["NAME"]
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            cursor.execute(f'CREATE DATABASE "{name}"')
+        connection.close()
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+    user = get_user_model().objects.create_user("harness", "harness@example.com", "harness-pw")
+    variation = Variation.objects.get(slug=VARIATION)
+    Profile.objects.filter(user=user).update(level=variation)
+    started = time.monotonic()
+    if sets:
+        make_log(user, variation, sessions=max(1, -(-sets // 6)), sets_per_side=3, load="12.5")
+    built = time.monotonic() - started
+    client = Client()
+    client.force_login(user)  # a session row in the same database gunicorn reads
+    from django.templatetags.static import static
+
+    return {
+        "client": client,
+        "sessionid": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        "variation_url": variation.get_absolute_url(),
+        "static_url": static("css/site.css"),
+        "sets": user.training_sessions.aggregate(n=django.db.models.Count("sets"))["n"],
+        "build_seconds": round(built, 1),
+    }
+
+
+def start_gunicorn(env: dict[str, str], port: int, workers: int, log: Path):
+    server_env = {
+        **env,
+        "HOST": HOST,
+        "PORT": str(port),
+        "WEB_CONCURRENCY": str(workers),
+        "HIPTHRUST_BENCH_VIEW": "1",
+        "PYTHONUNBUFFERED": "1",
+    }
+    handle = log.open("wb")
+    process = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "hipthrust.wsgi"],
+        cwd=ROOT,
+        env=server_env,
+        stdout=handle,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group, stopped as one
+    )
+    handle.close()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {process.returncode}; see {log}")
+        try:
+            status, _, _ = fetch(port, "/__bench__/bare/")
+            if status == 200:
+                return process
+        except OSError:
+            pass
+        time.sleep(0.2)
+    stop_gunicorn(process)
+    raise RuntimeError(f"gunicorn did not answer within 60 s; see {log}")
+
+
+def stop_gunicorn(process) -> None:
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+    except ProcessLookupError:
+        pass
+
+
+def fetch(port: int, path: str, headers: dict | None = None):
+    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    try:
+        conn.request("GET", path, headers={"Host": HOST, **(headers or {})})
+        response = conn.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        conn.close()
+
+
+# --------------------------------------------------------------------------- wrk
+
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return round(float(number) * UNITS[unit], 2)
+
+
+def run_wrk(port: int, path: str, seconds: int, connections: int, cookie: str | None) -> dict:
+    command = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency"]
+    for name, value in ACCEPT.items():
+        command += ["-H", f"{name}: {value}"]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    command.append(f"http://{HOST}:{port}{path}")
+    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
+    out = done.stdout
+    latency = dict(re.findall(r"^\s*(50|75|90|99)%\s+(\S+)\s*$", out, re.M))
+    if "99" not in latency:
+        raise RuntimeError(f"unexpected wrk output for {path}:\n{out}\n{done.stderr}")
+    requests = re.search(r"(\d+) requests in ([\d.]+)(\w+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50_ms": _ms(latency["50"]),
+        "p99_ms": _ms(latency["99"]),
+        "requests": int(requests.group(1)),
+        "non_2xx_3xx": int(non2xx.group(1)) if non2xx else 0,
+        "socket_errors": sum(int(v) for v in errors.groups()) if errors else 0,
+    }
+
+
+# --------------------------------------------------------------------------- queries
+
+
+def count_queries(client, path: str, cookie: str | None) -> int:
+    """SQL queries for one request of `path`, after a warm-up request (cache primed)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    extra = {"HTTP_COOKIE": cookie} if cookie else {}
+    client.get(path, **extra)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path, **extra)
+    assert response.status_code == 200, (path, response.status_code)
+    return len(captured.captured_queries)
+
+
+# --------------------------------------------------------------------------- bytes
+
+
+class Assets(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.css, self.js, self.images = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "link" and "stylesheet" in (a.get("rel") or "").split() and a.get("href"):
+            self.css.append(a["href"])
+        elif tag == "script" and a.get("src"):
+            self.js.append(a["src"])
+        elif tag == "img" and a.get("src") and not a["src"].startswith("data:"):
+            self.images.append(a["src"])
+        elif tag == "link" and (a.get("rel") or "") in {"icon", "modulepreload"} and a.get("href"):
+            (self.js if a["rel"] == "modulepreload" else self.images).append(a["href"])
+
+
+MODULE_IMPORT = re.compile(r"""(?:import|from)\s*["']([^"']+\.m?js)["']""")
+
+
+def first_visit_bytes(port: int, path: str, cookie: str | None) -> dict:
+    """Bytes a browser with an empty cache moves for `path`: page, CSS, JS, images."""
+    headers = {**ACCEPT, **({"Cookie": cookie} if cookie else {})}
+    status, response_headers, body = fetch(port, path, headers)
+    encoding = response_headers.get("Content-Encoding", "")
+    html_raw = body if not encoding else b""
+    parser = Assets()
+    parser.feed(body.decode("utf-8", "replace"))
+    kinds = {"html": {"raw": len(body), "wire": len(body), "gzip": len(gzip.compress(html_raw))}}
+    kinds["html"]["encoding"] = encoding or "identity (gzip estimated)"
+    seen: set[str] = set()
+    queue = [("css", u) for u in parser.css] + [("js", u) for u in parser.js]
+    queue += [("images", u) for u in parser.images]
+    files = []
+    while queue:
+        kind, url = queue.pop(0)
+        target = urljoin(path, url)
+        if urlsplit(target).netloc or target in seen:
+            continue
+        seen.add(target)
+        s, h, compressed = fetch(port, target, ACCEPT)
+        _, _, plain = fetch(port, target, {})
+        files.append(
+            {
+                "kind": kind,
+                "url": target,
+                "status": s,
+                "encoding": h.get("Content-Encoding", "identity"),
+                "wire": len(compressed),
+                "raw": len(plain),
+            }
+        )
+        if kind == "js" and s == 200:
+            for module in MODULE_IMPORT.findall(plain.decode("utf-8", "replace")):
+                queue.append(("js", urljoin(target, module)))
+    for kind in ("css", "js", "images"):
+        mine = [f for f in files if f["kind"] == kind]
+        kinds[kind] = {
+            "count": len(mine),
+            "raw": sum(f["raw"] for f in mine),
+            "wire": sum(f["wire"] for f in mine),
+            "encodings": sorted({f["encoding"] for f in mine}),
+        }
+    compressed_html = kinds["html"]["wire"] if encoding else kinds["html"]["gzip"]
+    total = compressed_html + kinds["css"]["wire"] + kinds["js"]["wire"]
+    return {
+        "status": status,
+        "kinds": kinds,
+        "files": files,
+        "html_css_js_compressed": total,
+        "all_compressed": total + kinds["images"]["wire"],
+    }
+
+
+# --------------------------------------------------------------------------- report
+
+
+def markdown(result: dict) -> str:
+    lines = [
+        f"`bench/harness.py` on {result['engine']}: gunicorn {result['workers']} workers, "
+        f"wrk {result['connections']} connections x {result['seconds']} s per row, "
+        f"{result['sets']} sets, {result['cpus']} CPUs (wrk shares them), {result['when']}.",
+        "",
+        "| page | mode | req/s | p50 ms | p99 ms | vs bare | SQL/req | first visit KB "
+        "(HTML gz + CSS + JS) | errors |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in result["rows"]:
+        kb = row.get("first_visit_kb")
+        lines.append(
+            f"| {row['name']} `{row['path']}` | {row['mode']} | {row['rps']:.0f} | "
+            f"{row['p50_ms']} | {row['p99_ms']} | {row['ratio']:.0%} | {row['queries']} | "
+            f"{'' if kb is None else kb} | {row['non_2xx_3xx'] + row['socket_errors']} |"
+        )
+    lines += ["", "First visit, bytes on the wire (KB, compressed / raw):", ""]
+    lines += ["| page | HTML (gzip est.) | CSS | JS | images | HTML+CSS+JS | encodings |"]
+    lines += ["| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+    for name, b in result["bytes"].items():
+        k = b["kinds"]
+        enc = sorted(set(k["css"]["encodings"] + k["js"]["encodings"]))
+        lines.append(
+            f"| {name} | {k['html']['gzip'] / 1024:.1f} / {k['html']['raw'] / 1024:.1f} | "
+            f"{k['css']['wire'] / 1024:.1f} / {k['css']['raw'] / 1024:.1f} | "
+            f"{k['js']['wire'] / 1024:.1f} / {k['js']['raw'] / 1024:.1f} | "
+            f"{k['images']['wire'] / 1024:.1f} ({k['images']['count']}) | "
+            f"{b['html_css_js_compressed'] / 1024:.1f} | {', '.join(enc)} |"
+        )
+    lines += ["", "Budgets:", ""]
+    for budget in result["budgets"]:
+        mark = "met" if budget["met"] else "**not met**"
+        lines.append(f"- {budget['budget']}: {budget['value']} — {mark}")
+    return "\n".join(lines) + "\n"
+
+
+def budgets(rows: list[dict], byte_report: dict) -> list[dict]:
+    found = {(r["name"], r["mode"]): r for r in rows}
+    out = []
+    for name in ("guide", "variation", "timer"):
+        for mode, floor in (("uncached", 0.60), ("cached", 0.90)):
+            r = found[(name, mode)]
+            out.append(
+                {
+                    "budget": f"{name} {mode} >= {floor:.0%} of bare",
+                    "value": f"{r['ratio']:.0%}",
+                    "met": r["ratio"] >= floor,
+                }
+            )
+    for name in ("history", "progress"):
+        r = found[(name, "signed in")]
+        out.append(
+            {
+                "budget": f"{name} p99 < 100 ms",
+                "value": f"{r['p99_ms']} ms",
+                "met": r["p99_ms"] < 100,
+            }
+        )
+    guide = byte_report["guide"]["html_css_js_compressed"]
+    out.append(
+        {
+            "budget": "first-visit guide HTML+CSS+JS < 60 KB compressed",
+            "value": f"{guide / 1024:.1f} KB",
+            "met": guide < 60 * 1024,
+        }
+    )
+    return out
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main() -> int:
+    args = parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed (apt-get install -y wrk).")
+    scratch = Path(tempfile.mkdtemp(prefix="hipthrust-harness-"))
+    database_url = PG_URL if args.engine == "postgresql" else f"sqlite:///{scratch}/bench.sqlite3"
+    env = {
+        "DJANGO_SETTINGS_MODULE": "hipthrust.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": HOST,
+        "DATABASE_URL": database_url,
+        "DJANGO_MEDIA_ROOT": str(scratch / "media"),
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "HIPTHRUST_BENCH_VIEW": "1",  # the harness process counts the bare view's queries too
+    }
+    print(f"Preparing {args.engine} with {args.sets} sets…", flush=True)
+    plan = prepare(args.engine, args.sets, env)
+    print(f"  built {plan['sets']} sets in {plan['build_seconds']} s", flush=True)
+    signed_in = f"sessionid={plan['sessionid']}"
+    targets = [
+        ("bare", "/__bench__/bare/", "anonymous", None),
+        ("home", "/", "cached", None),
+        ("home", "/", "uncached", UNCACHED_COOKIE),
+        ("guide", "/guide/", "cached", None),
+        ("guide", "/guide/", "uncached", UNCACHED_COOKIE),
+        ("variation", plan["variation_url"], "cached", None),
+        ("variation", plan["variation_url"], "uncached", UNCACHED_COOKIE),
+        ("timer", "/timer/", "cached", None),
+        ("timer", "/timer/", "uncached", UNCACHED_COOKIE),
+        ("history", "/log/history/", "signed in", signed_in),
+        ("progress", "/log/progress/", "signed in", signed_in),
+        ("static", plan["static_url"], "whitenoise", None),
+    ]
+    client = plan["client"]
+    from django.test import Client
+
+    queries = {}
+    for name, path, mode, cookie in targets:
+        if name == "static":
+            queries[(name, mode)] = 0  # whitenoise answers before any view
+        elif mode == "signed in":
+            queries[(name, mode)] = count_queries(client, path, None)
+        else:
+            queries[(name, mode)] = count_queries(Client(), path, cookie)  # a fresh jar
+    from django.db import connection
+
+    connection.close()  # let gunicorn have the database to itself
+
+    port = free_port()
+    log = scratch / "gunicorn.log"
+    server = start_gunicorn(env, port, args.workers, log)
+    rows, byte_report = [], {}
+    try:
+        print(f"gunicorn: {args.workers} workers on {HOST}:{port} (log {log})", flush=True)
+        for _name, path, mode, cookie in targets:  # warm every worker's page cache
+            for _ in range(4 * args.workers):
+                status, _, _ = fetch(
+                    port, path, {**ACCEPT, **({"Cookie": cookie} if cookie else {})}
+                )
+                if status != 200:
+                    raise RuntimeError(f"{path} ({mode}) answered {status}")
+        for name, path, _mode, cookie in [
+            ("home", "/", "", None),
+            ("guide", "/guide/", "", None),
+            ("variation", plan["variation_url"], "", None),
+            ("timer", "/timer/", "", None),
+            ("history", "/log/history/", "", signed_in),
+            ("progress", "/log/progress/", "", signed_in),
+        ]:
+            byte_report[name] = first_visit_bytes(port, path, cookie)
+        for name, path, mode, cookie in targets:
+            stats = run_wrk(port, path, args.seconds, args.connections, cookie)
+            kb = None
+            if name in byte_report and mode != "uncached":
+                kb = round(byte_report[name]["html_css_js_compressed"] / 1024, 1)
+            rows.append(
+                {
+                    "name": name,
+                    "path": path,
+                    "mode": mode,
+                    **stats,
+                    "queries": queries[(name, mode)],
+                    "first_visit_kb": kb,
+                }
+            )
+            print(
+                f"  {name:10} {mode:10} {stats['rps']:>8.0f} req/s  p50 {stats['p50_ms']} ms"
+                f"  p99 {stats['p99_ms']} ms",
+                flush=True,
+            )
+    finally:
+        stop_gunicorn(server)
+
+    bare = rows[0]["rps"]
+    for row in rows:
+        row["ratio"] = round(row["rps"] / bare, 3) if bare else 0.0
+    result = {
+        "engine": args.engine,
+        "when": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "seconds": args.seconds,
+        "connections": args.connections,
+        "workers": args.workers,
+        "sets": plan["sets"],
+        "cpus": os.cpu_count(),
+        "load_average_1min": round(os.getloadavg()[0], 2),
+        "notes": [
+            "cached = anonymous requests (served from the per-worker page cache);",
+            f"uncached = the same page with 'Cookie: {UNCACHED_COOKIE}' (no such session), "
+            "which the page cache never serves: a full render plus one session lookup;",
+            "wrk runs on the same machine as gunicorn, so they share the CPUs;",
+            "gunicorn.conf.py recycles a worker every ~2000 requests (max_requests), "
+            "which empties its in-memory page cache; that is part of what is measured.",
+        ],
+        "rows": rows,
+        "bytes": byte_report,
+    }
+    result["budgets"] = budgets(rows, byte_report)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"harness-{args.engine}.json").write_text(json.dumps(result, indent=2) + "\n")
+    table = markdown(result)
+    (RESULTS / f"harness-{args.engine}.md").write_text(table)
+    print()
+    print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
