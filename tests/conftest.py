@@ -5,6 +5,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.apps import apps
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group
 from django.test import override_settings
 
@@ -78,7 +79,10 @@ def guide_content(transactional_db: None) -> None:
         importlib.import_module("coaching.migrations.0002_guide_content").load_guide(apps, None)
         importlib.import_module("coaching.migrations.0003_figures").assign_figures(apps, None)
     if not Group.objects.filter(name="Coach").exists():
-        # The permissions themselves come back with the flush's post_migrate signal.
+        # A flush after a serialized-rollback test skips post_migrate, so the permissions
+        # may be gone too; recreating them is idempotent.
+        for app_config in apps.get_app_configs():
+            create_permissions(app_config, verbosity=0)
         migration = importlib.import_module("training.migrations.0003_coach_group")
         migration.assign_coach_permissions(apps, None)
 
