@@ -13,6 +13,7 @@ import importlib
 import io
 import json
 import os
+import re
 import shutil
 import zipfile
 from decimal import Decimal
@@ -103,11 +104,26 @@ def dump_everything() -> dict[str, list]:
             natural_primary=model in NATURAL,
             stdout=out,
         )
-        rows = json.loads(out.getvalue())
+        rows = _same_instant_same_text(json.loads(out.getvalue()))
         if model in NATURAL:
             rows.sort(key=lambda row: json.dumps(row, sort_keys=True))
         dumped[model._meta.label] = rows
     return dumped
+
+
+# Django's serializer keeps milliseconds: a time whose fraction was under a millisecond
+# is written "…:51.000Z" before the round trip and reads back as a whole second, "…:51Z".
+_WHOLE_MILLISECOND = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\.000(Z|[+-]\d\d:\d\d)?$")
+
+
+def _same_instant_same_text(value):
+    if isinstance(value, dict):
+        return {key: _same_instant_same_text(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_same_instant_same_text(item) for item in value]
+    if isinstance(value, str):
+        return _WHOLE_MILLISECOND.sub(r"\1\2", value)
+    return value
 
 
 def media_state(root) -> dict[str, str]:
