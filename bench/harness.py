@@ -36,8 +36,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -45,6 +43,10 @@ import time
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
+
+# bench/ is this script's folder, so its sibling is importable: one gunicorn starter.
+from loadtest import free_port, stop_gunicorn
+from loadtest import start_gunicorn as _start_gunicorn
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -68,12 +70,6 @@ def parse_args() -> argparse.Namespace:
     if not 1 <= args.workers <= 64 or not 0 <= args.sets <= 1_000_000:
         parser.error("--workers must be 1..64 and --sets 0..1000000")
     return args
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
 
 
 # --------------------------------------------------------------------------- setup
@@ -129,50 +125,8 @@ def prepare(engine: str, sets: int, env: dict[str, str]) -> dict:
 
 
 def start_gunicorn(env: dict[str, str], port: int, workers: int, log: Path):
-    server_env = {
-        **env,
-        "HOST": HOST,
-        "PORT": str(port),
-        "WEB_CONCURRENCY": str(workers),
-        "HIPTHRUST_BENCH_VIEW": "1",
-        "PYTHONUNBUFFERED": "1",
-    }
-    handle = log.open("wb")
-    process = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "hipthrust.wsgi"],
-        cwd=ROOT,
-        env=server_env,
-        stdout=handle,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,  # its own process group, stopped as one
-    )
-    handle.close()
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {process.returncode}; see {log}")
-        try:
-            status, _, _ = fetch(port, "/__bench__/bare/")
-            if status == 200:
-                return process
-        except OSError:
-            pass
-        time.sleep(0.2)
-    stop_gunicorn(process)
-    raise RuntimeError(f"gunicorn did not answer within 60 s; see {log}")
-
-
-def stop_gunicorn(process) -> None:
-    if process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-    except ProcessLookupError:
-        pass
+    # The bare view that sets the ceiling is routed only with this switch.
+    return _start_gunicorn({**env, "HIPTHRUST_BENCH_VIEW": "1"}, port, workers, log)
 
 
 def fetch(port: int, path: str, headers: dict | None = None):
