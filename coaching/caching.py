@@ -1,8 +1,12 @@
-"""Whole-page caching for the public guide pages, dropped the moment a coach edits content.
+"""Caching for the public guide pages, dropped the moment a coach edits content.
 
-Only requests without a session cookie are served from the cache: a signed-in page
-shows the person's name and navigation, so it is always rendered. Each cached page
-carries a strong ETag, so a browser that already has it gets a 304 and no body.
+Two layers, both keyed by the content version that every edit bumps:
+
+* whole pages, for requests without a session cookie (a signed-in page shows the
+  person's name and navigation). Each carries a strong ETag, so a browser that already
+  has it gets a 304 and no body;
+* the pages' bodies (`cached_content`), for everyone: a signed-in visitor's page is the
+  cached body inside a freshly rendered frame, with no content queries.
 """
 
 from __future__ import annotations
@@ -39,6 +43,22 @@ def bump_content_version() -> None:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.set(VERSION_KEY, 2, timeout=None)
+
+
+def cached_content(request: HttpRequest, name: str, build: Callable[[], dict]) -> dict:
+    """The parts of a page that are the same for everyone, built once per content version.
+
+    Unlike the page cache this serves signed-in visitors too: the page around these parts
+    (navigation, account links, CSRF token) is still rendered for each request.
+    `build` may raise Http404; nothing is cached then.
+    """
+    raw = f"{request.get_host()}|{settings.SITE_URL}|{name}"
+    key = f"coaching:content:{content_version()}:{hashlib.sha256(raw.encode()).hexdigest()}"
+    parts = cache.get(key)
+    if parts is None:
+        parts = build()
+        cache.set(key, parts, page_ttl())
+    return parts
 
 
 def _is_anonymous(request: HttpRequest) -> bool:

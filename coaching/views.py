@@ -2,16 +2,20 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Callable
 from functools import lru_cache
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import etag, require_GET
 
 from coaching import raster
 from coaching import timer as timer_plan
+from coaching.caching import cached_content
 from coaching.figures import BUILDERS, figure, keyframes
 from coaching.models import Cue, Exercise, FormError, Phase, TempoPreset, Variation
 from coaching.structured_data import guide_howto
@@ -42,25 +46,50 @@ def _cues_by_phase(exercise: Exercise) -> dict[str, list]:
     return by_phase
 
 
+# What the frame (base.html) reads from a page's context; the rest only feeds its body.
+FRAME_KEYS = ("title", "description", "og_image", "og_type", "structured_data")
+
+
+def _public_page(
+    request: HttpRequest, template: str, name: str, build: Callable[[], dict]
+) -> HttpResponse:
+    """`template` around its `body` partial, which is rendered once per content version.
+
+    The body must not depend on who asks: it is shared by every visitor.
+    """
+
+    def render_parts() -> dict:
+        context = build()
+        parts = {key: context[key] for key in FRAME_KEYS if key in context}
+        parts["body"] = render_to_string(f"{template}#body", context, request)
+        return parts
+
+    return render(request, template, cached_content(request, name, render_parts))
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    return _public_page(request, "coaching/home.html", "home", _home_context)
+
+
+def _home_context() -> dict:
     exercise = _featured_exercise()
-    return render(
-        request,
-        "coaching/home.html",
-        {
-            "title": f"{exercise.name}: a coached guide",
-            "og_image": _figure_url("guide-top"),
-            "description": exercise.summary,
-            "exercise": exercise,
-            "ladder": list(exercise.variations.ladder()),
-            "form_errors": list(exercise.form_errors.all()),
-        },
-    )
+    return {
+        "title": f"{exercise.name}: a coached guide",
+        "og_image": _figure_url("guide-top"),
+        "description": exercise.summary,
+        "exercise": exercise,
+        "ladder": list(exercise.variations.ladder()),
+        "form_errors": list(exercise.form_errors.all()),
+    }
 
 
 @require_GET
 def guide(request: HttpRequest) -> HttpResponse:
+    return _public_page(request, "coaching/guide.html", "guide", lambda: _guide_context(request))
+
+
+def _guide_context(request: HttpRequest) -> dict:
     exercise = _featured_exercise()
     cues = _cues_by_phase(exercise)
     form_errors = list(exercise.form_errors.prefetch_related("illustrations"))
@@ -72,45 +101,52 @@ def guide(request: HttpRequest) -> HttpResponse:
     structured = guide_howto(
         exercise, cues, form_errors, url=request.build_absolute_uri(reverse("coaching:guide"))
     )
-    return render(
-        request,
-        "coaching/guide.html",
-        {
-            "title": f"How to do the {exercise.name.lower()}",
-            "og_image": _figure_url("guide-top"),
-            "description": exercise.summary,
-            "og_type": "article",
-            "exercise": exercise,
-            "cues": cues,
-            "form_errors": form_errors,
-            "ladder": ladder,
-            "photos": photos,
-            "structured_data": structured,
-        },
-    )
+    return {
+        "title": f"How to do the {exercise.name.lower()}",
+        "og_image": _figure_url("guide-top"),
+        "description": exercise.summary,
+        "og_type": "article",
+        "exercise": exercise,
+        "cues": cues,
+        "form_errors": form_errors,
+        "ladder": ladder,
+        "photos": photos,
+        "structured_data": structured,
+    }
 
 
 @require_GET
 def variation_list(request: HttpRequest) -> HttpResponse:
-    exercise = _featured_exercise()
-    return render(
-        request,
-        "coaching/variation_list.html",
-        {
-            "title": f"{exercise.name} ladder: easier and harder versions",
-            "og_image": _figure_url("variation-two-up-one-down-hip-thrust"),
-            "description": (
-                f"Every step from the easiest regression to the hardest progression of the "
-                f"{exercise.name.lower()}, with what to reach before you move up."
-            ),
-            "exercise": exercise,
-            "ladder": list(exercise.variations.ladder()),
-        },
+    return _public_page(
+        request, "coaching/variation_list.html", "variation-list", _variation_list_context
     )
+
+
+def _variation_list_context() -> dict:
+    exercise = _featured_exercise()
+    return {
+        "title": f"{exercise.name} ladder: easier and harder versions",
+        "og_image": _figure_url("variation-two-up-one-down-hip-thrust"),
+        "description": (
+            f"Every step from the easiest regression to the hardest progression of the "
+            f"{exercise.name.lower()}, with what to reach before you move up."
+        ),
+        "exercise": exercise,
+        "ladder": list(exercise.variations.ladder()),
+    }
 
 
 @require_GET
 def variation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    return _public_page(
+        request,
+        "coaching/variation_detail.html",
+        f"variation:{slug}",
+        lambda: _variation_detail_context(slug),
+    )
+
+
+def _variation_detail_context(slug: str) -> dict:
     variation = get_object_or_404(Variation.objects.select_related("exercise", "tempo"), slug=slug)
     rungs = list(
         Variation.objects.filter(exercise_id=variation.exercise_id)
@@ -118,42 +154,43 @@ def variation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .only("slug", "name", "level")
     )
     position = next(i for i, rung in enumerate(rungs) if rung.pk == variation.pk)
-    return render(
-        request,
-        "coaching/variation_detail.html",
-        {
-            "title": variation.name,
-            "og_image": _figure_url(variation.figure),
-            "description": variation.summary,
-            "og_type": "article",
-            "variation": variation,
-            "exercise": variation.exercise,
-            "ladder_size": len(rungs),
-            "easier": rungs[position - 1] if position > 0 else None,
-            "harder": rungs[position + 1] if position + 1 < len(rungs) else None,
-            "photos": list(variation.illustrations.all()),
-        },
-    )
+    return {
+        "title": variation.name,
+        "og_image": _figure_url(variation.figure),
+        "description": variation.summary,
+        "og_type": "article",
+        "variation": variation,
+        "exercise": variation.exercise,
+        "ladder_size": len(rungs),
+        "easier": rungs[position - 1] if position > 0 else None,
+        "harder": rungs[position + 1] if position + 1 < len(rungs) else None,
+        "photos": list(variation.illustrations.all()),
+    }
 
 
 @require_GET
 def form_error_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    form_error = get_object_or_404(FormError.objects.select_related("exercise"), slug=slug)
-    others = FormError.objects.filter(exercise_id=form_error.exercise_id).exclude(pk=form_error.pk)
-    return render(
+    return _public_page(
         request,
         "coaching/form_error_detail.html",
-        {
-            "title": f"{form_error.name}: how to fix it",
-            "og_image": _figure_url(form_error.figure),
-            "description": f"{form_error.fix_cue}. {form_error.why_it_matters}",
-            "og_type": "article",
-            "form_error": form_error,
-            "exercise": form_error.exercise,
-            "others": list(others),
-            "photos": list(form_error.illustrations.all()),
-        },
+        f"form-error:{slug}",
+        lambda: _form_error_context(slug),
     )
+
+
+def _form_error_context(slug: str) -> dict:
+    form_error = get_object_or_404(FormError.objects.select_related("exercise"), slug=slug)
+    others = FormError.objects.filter(exercise_id=form_error.exercise_id).exclude(pk=form_error.pk)
+    return {
+        "title": f"{form_error.name}: how to fix it",
+        "og_image": _figure_url(form_error.figure),
+        "description": f"{form_error.fix_cue}. {form_error.why_it_matters}",
+        "og_type": "article",
+        "form_error": form_error,
+        "exercise": form_error.exercise,
+        "others": list(others),
+        "photos": list(form_error.illustrations.all()),
+    }
 
 
 @require_GET
@@ -229,7 +266,22 @@ def variation_keyframes(request: HttpRequest, slug: str) -> JsonResponse:
 def timer(request: HttpRequest) -> HttpResponse:
     """The tempo timer: the plan from the query string, checked, shown and run in the page.
 
-    Three queries whatever the plan: the presets, the variation, its exercise's cues.
+    The page is rendered once per plan (and content version) and shared; only the
+    "log these sets" form for a signed-in trainee is made per request.
+    """
+    plan_query = urlencode(sorted(request.GET.lists()), doseq=True)
+    parts = cached_content(request, f"timer?{plan_query}", lambda: _timer_parts(request))
+    return render(
+        request,
+        "coaching/timer.html",
+        # A fresh id per page, so a double-clicked "log these sets" logs them once.
+        {**parts, "log_submission_id": uuid.uuid4()},
+    )
+
+
+def _timer_parts(request: HttpRequest) -> dict:
+    """Three queries whatever the plan: the presets, the variation, its exercise's cues.
+
     A plan with errors re-renders the form with them and no timer.
     """
     presets = list(TempoPreset.objects.all())
@@ -238,13 +290,22 @@ def timer(request: HttpRequest) -> HttpResponse:
         request.GET, variation=variation, presets=presets, unknown_variation=unknown
     )
     context = {}
+    log = None
     if form.is_valid():
+        cleaned = form.cleaned_data
         cues = list(Cue.objects.filter(exercise_id=variation.exercise_id)) if variation else []
-        context = timer_plan.page_context(form.cleaned_data, variation=variation, cues=cues)
+        context = timer_plan.page_context(cleaned, variation=variation, cues=cues)
+        if variation:
+            log = {
+                "variation": variation.slug,
+                "tempo": cleaned["tempo_value"].notation,
+                "sets": cleaned["sets"],
+                "reps": cleaned["reps"],
+                "sides": cleaned["sides"],
+                "hold_seconds": cleaned["last_hold"] or cleaned["tempo_value"].top_hold,
+            }
     name = variation.name if variation else "single leg hip thrust"
-    return render(
-        request,
-        "coaching/timer.html",
+    context.update(
         {
             "title": f"Tempo timer: {name}",
             "description": (
@@ -254,8 +315,11 @@ def timer(request: HttpRequest) -> HttpResponse:
             "og_image": _figure_url(variation.figure) if variation else None,
             "form": form,
             "variation": variation,
-            # A fresh id per page, so a double-clicked "log these sets" logs them once.
-            "log_submission_id": uuid.uuid4(),
-            **context,
-        },
+        }
     )
+    return {
+        **{key: context[key] for key in FRAME_KEYS if key in context},
+        "top": render_to_string("coaching/timer.html#top", context, request),
+        "bottom": render_to_string("coaching/timer.html#bottom", context, request),
+        "log": log,
+    }

@@ -878,6 +878,7 @@ def _save(user, planned: list[_PlannedSession]) -> int:
             for position, s in enumerate(plan.sets, start=1)
         )
     Set.objects.bulk_create(sets, batch_size=_BATCH)
+    Profile.objects.bump_log_version(user.pk)  # bulk_create sends no signals
     planned_sets = itertools.chain.from_iterable(plan.sets for plan in planned)
     link = Set.form_errors.through
     link.objects.bulk_create(

@@ -28,6 +28,12 @@ class Side(models.TextChoices):
     BOTH = "both", "Both legs"
 
 
+class ProfileQuerySet(models.QuerySet["Profile"]):
+    def bump_log_version(self, user_id: int) -> None:
+        """Mark the trainee's log as changed, so pages computed from it are made afresh."""
+        self.filter(user_id=user_id).update(log_version=F("log_version") + 1)
+
+
 class Profile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
@@ -46,6 +52,11 @@ class Profile(models.Model):
         blank=True,
         help_text="The fingerprint of the last suggestion the trainee dismissed.",
     )
+    # Bumped by every change to the trainee's sessions, sets and level changes (signals,
+    # and the bulk writers call bump_log_version); cached pages made from the log carry it.
+    log_version = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = ProfileQuerySet.as_manager()
 
     class Meta:
         constraints = [

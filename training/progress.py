@@ -170,16 +170,22 @@ def progress_data(user, unit: str) -> dict:
         for change in changes
     ]
 
-    def series(field: str, convert=float) -> list[charts.Series]:
+    def series(field: str, convert=None) -> list[charts.Series]:
         result = []
         for side, name in ((Side.LEFT, "Left"), (Side.RIGHT, "Right"), (Side.BOTH, "Both legs")):
-            points = [
-                (s.date, convert(getattr(s, f"{side}_{field}")))
-                for s in sessions
-                if getattr(s, f"{side}_sets") and getattr(s, f"{side}_{field}") is not None
-            ]
+            count, value = f"{side}_sets", f"{side}_{field}"
+            # Thin first, then convert: a long log converts its ~120 points, not thousands.
+            points = _thin(
+                [
+                    (s.date, getattr(s, value))
+                    for s in sessions
+                    if getattr(s, count) and getattr(s, value) is not None
+                ]
+            )
             if points:
-                result.append(charts.Series(name, _thin(points), side))
+                convert_one = convert or float
+                points = tuple((day, convert_one(v)) for day, v in points)
+                result.append(charts.Series(name, points, side))
         return result
 
     def in_unit(kg) -> float:

@@ -260,4 +260,5 @@ def log_timer_sets(
             )
             for position, side in enumerate(sides, start=1)
         )
+        Profile.objects.bump_log_version(user.pk)  # bulk_create sends no signals
     return session

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
 import re
 from decimal import Decimal
@@ -21,6 +22,7 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from hipthrust.middleware import client_ip
 from training import csv_io, progress, services
+from training.caching import render_log_page
 from training.forms import (
     ImportForm,
     ProfileForm,
@@ -517,23 +519,27 @@ def level_history(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def history(request: HttpRequest) -> HttpResponse:
-    sessions = (
-        TrainingSession.objects.for_user(request.user)
-        .select_related("variation")
-        .order_by("-date", "-pk")
-    )
-    page = Paginator(sessions, 20).get_page(request.GET.get("page"))
-    page.object_list = TrainingSession.objects.page_with_totals(list(page.object_list))
-    return render(
-        request,
-        "training/history.html",
-        {
+    profile = _profile(request)
+    page_number = request.GET.get("page")
+
+    def build() -> dict:
+        sessions = (
+            TrainingSession.objects.for_user(request.user)
+            .select_related("variation")
+            .order_by("-date", "-pk")
+        )
+        page = Paginator(sessions, 20).get_page(page_number)
+        page.object_list = TrainingSession.objects.page_with_totals(list(page.object_list))
+        return {
             "title": "History",
             "description": "Every session you logged.",
             "page": page,
-            "unit": _profile(request).unit,
-        },
-    )
+            "unit": profile.unit,
+        }
+
+    # Keyed by the page asked for as given: get_page turns a bad one into the first or last.
+    asked = hashlib.sha256(str(page_number).encode()).hexdigest()[:16]
+    return render_log_page(request, profile, "training/history.html", f"history:{asked}", build)
 
 
 @login_required
@@ -556,17 +562,16 @@ def records(request: HttpRequest) -> HttpResponse:
 @require_GET
 def progress_view(request: HttpRequest) -> HttpResponse:
     profile = _profile(request)
-    data = progress.progress_data(request.user, profile.unit)
-    return render(
-        request,
-        "training/progress.html",
-        {
+
+    def build() -> dict:
+        return {
             "title": "Progress and balance",
             "description": "Load, volume and holds per side over time.",
             "unit": profile.unit,
-            **data,
-        },
-    )
+            **progress.progress_data(request.user, profile.unit),
+        }
+
+    return render_log_page(request, profile, "training/progress.html", "progress", build)
 
 
 # CSV

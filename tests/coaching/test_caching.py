@@ -68,13 +68,93 @@ def test_signed_in_pages_are_never_served_from_the_cache(client, user):
     assert "ada" in html
 
 
+def _page_entries() -> int:
+    return sum(":coaching:page:" in key for key in cache._cache)  # LocMemCache's own store
+
+
 def test_htmx_requests_get_their_own_cache_entry(client):
+    url = reverse("coaching:guide")
+    plain = client.get(url)
+    boosted = client.get(url, HTTP_HX_REQUEST="true", HTTP_HX_BOOSTED="true")
+    assert boosted.status_code == 200
+    assert _page_entries() == 2
+    assert plain.status_code == 200
+
+
+def _content_queries(queries) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries if "coaching_" in q["sql"]]
+
+
+@pytest.mark.parametrize("url", CACHED)
+def test_a_signed_in_visit_reuses_the_shared_body_without_content_queries(client, user, url):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    url = reverse("coaching:guide")
-    client.get(url)
+    client.get(url)  # an anonymous visitor renders and caches the body
+    client.force_login(user)
     with CaptureQueriesContext(connection) as queries:
-        boosted = client.get(url, HTTP_HX_REQUEST="true", HTTP_HX_BOOSTED="true")
-    assert boosted.status_code == 200
-    assert len(queries) > 0  # not the plain page's entry
+        page = client.get(url)
+    assert page.status_code == 200
+    assert _content_queries(queries) == []
+    html = page.content.decode()
+    assert "Log out" in html
+    assert user.username in html
+
+
+@pytest.mark.parametrize("url", CACHED)
+def test_the_shared_body_never_carries_the_first_visitors_name(client, user, url):
+    client.force_login(user)
+    client.get(url)  # the signed-in visitor renders the body first
+    client.logout()
+    client.cookies.clear()
+    html = client.get(url).content.decode()
+    assert user.username not in html
+    assert "Log out" not in html
+    assert "csrfmiddlewaretoken" not in html
+
+
+def test_a_signed_in_visitor_sees_a_coachs_edit_at_once(client, user, exercise):
+    url = reverse("coaching:guide")
+    client.force_login(user)
+    client.get(url)
+    cue = Cue.objects.filter(exercise=exercise).first()
+    cue.cue = "Another brand new cue"
+    cue.save()
+    assert "Another brand new cue" in client.get(url).content.decode()
+
+
+def test_an_unknown_slug_is_a_404_every_time_and_nothing_is_cached(client):
+    url = reverse("coaching:variation-detail", kwargs={"slug": "no-such-rung"})
+    assert client.get(url).status_code == 404
+    assert client.get(url).status_code == 404
+    assert not any(":coaching:content:" in key for key in cache._cache)
+
+
+def test_the_timer_shares_its_plan_but_gives_each_page_its_own_log_form(client, user):
+    url = reverse("coaching:timer") + "?variation=single-leg-hip-thrust&sets=2"
+    anonymous = client.get(url).content.decode()
+    assert "timer-log-form" not in anonymous
+    client.force_login(user)
+    first = client.get(url).content.decode()
+    second = client.get(url).content.decode()
+    assert "timer-log-form" in first
+    assert "csrfmiddlewaretoken" in first
+    ids = [html.split('name="submission_id" value="')[1].split('"')[0] for html in (first, second)]
+    assert ids[0] != ids[1]
+    assert 'name="sets" value="2"' in first
+    # The plan the form logs is the plan shown: same query, same shared body.
+    assert (
+        first.split('<div id="timer-log">')[0].split("<main")[1]
+        == anonymous.split('<div id="timer-log">')[0].split("<main")[1]
+    )
+
+
+def test_the_timer_caches_each_plan_apart(client):
+    base = reverse("coaching:timer") + "?variation=single-leg-hip-thrust"
+    two = client.get(base + "&sets=2").content.decode()
+    three = client.get(base + "&sets=3").content.decode()
+    assert "2 sets of" in two
+    assert "3 sets of" in three
+    # The same plan with its parameters in another order is the same entry.
+    again = client.get(reverse("coaching:timer") + "?sets=2&variation=single-leg-hip-thrust")
+    assert "2 sets of" in again.content.decode()

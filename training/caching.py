@@ -1,0 +1,38 @@
+"""Pages made from a trainee's log, rendered once per version of that log."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+
+from coaching.caching import content_version
+from training.models import Profile
+
+LOG_PAGE_TTL = 60 * 60 * 24
+FRAME_KEYS = ("title", "description")
+
+
+def render_log_page(
+    request: HttpRequest, profile: Profile, template: str, name: str, build: Callable[[], dict]
+) -> HttpResponse:
+    """`template` around its `body` partial, which is kept until the log changes.
+
+    The key carries Profile.log_version, which every change to the trainee's sessions,
+    sets and level bumps in the database (so every server process sees it at once), their
+    unit, and the guide's content version (the log shows variation names).
+    """
+    key = (
+        f"training:page:{profile.user_id}:{profile.log_version}:{profile.unit}:"
+        f"{content_version()}:{name}"
+    )
+    parts = cache.get(key)
+    if parts is None:
+        context = build()
+        parts = {k: context[k] for k in FRAME_KEYS if k in context}
+        parts["body"] = render_to_string(f"{template}#body", context, request)
+        cache.set(key, parts, LOG_PAGE_TTL)
+    return render(request, template, parts)
