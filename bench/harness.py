@@ -17,8 +17,7 @@ Not a test: it measures and reports, and asserts no times. In one run it
 * counts SQL queries per request in-process (Django test Client and
   CaptureQueriesContext on the same database) and the bytes a first visit moves
   (the page, its stylesheets, scripts, module imports and images, asked for with
-  `Accept-Encoding: gzip, br`; the app does not compress HTML, so its gzip size is
-  estimated here);
+  `Accept-Encoding: gzip, br`, as sent: the app gzips its pages);
 * writes bench/results/harness-<engine>.json and .md and prints the table.
 
     .venv/bin/python bench/harness.py                       # PostgreSQL, 10 s, 8 connections
@@ -34,7 +33,6 @@ import http.client
 import json
 import os
 import re
-import secrets
 import shutil
 import subprocess
 import sys
@@ -45,7 +43,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 # bench/ is this script's folder, so its sibling is importable: one gunicorn starter.
-from loadtest import free_port, stop_gunicorn
+from loadtest import free_port, production_env, stop_gunicorn
 from loadtest import start_gunicorn as _start_gunicorn
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -239,10 +237,11 @@ def first_visit_bytes(port: int, path: str, cookie: str | None) -> dict:
     headers = {**ACCEPT, **({"Cookie": cookie} if cookie else {})}
     status, response_headers, body = fetch(port, path, headers)
     encoding = response_headers.get("Content-Encoding", "")
-    html_raw = body if not encoding else b""
+    html = gzip.decompress(body) if encoding == "gzip" else body
     parser = Assets()
-    parser.feed(body.decode("utf-8", "replace"))
-    kinds = {"html": {"raw": len(body), "wire": len(body), "gzip": len(gzip.compress(html_raw))}}
+    parser.feed(html.decode("utf-8", "replace"))
+    gzipped = len(body) if encoding else len(gzip.compress(html))
+    kinds = {"html": {"raw": len(html), "wire": len(body), "gzip": gzipped}}
     kinds["html"]["encoding"] = encoding or "identity (gzip estimated)"
     seen: set[str] = set()
     queue = [("css", u) for u in parser.css] + [("js", u) for u in parser.js]
@@ -377,13 +376,7 @@ def main() -> int:
     scratch = Path(tempfile.mkdtemp(prefix="hipthrust-harness-"))
     database_url = PG_URL if args.engine == "postgresql" else f"sqlite:///{scratch}/bench.sqlite3"
     env = {
-        "DJANGO_SETTINGS_MODULE": "hipthrust.settings",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": HOST,
-        "DATABASE_URL": database_url,
-        "DJANGO_MEDIA_ROOT": str(scratch / "media"),
-        "DJANGO_LOG_LEVEL": "WARNING",
+        **production_env(database_url, scratch),
         "HIPTHRUST_BENCH_VIEW": "1",  # the harness process counts the bare view's queries too
     }
     if args.cache == "redis":

@@ -29,7 +29,6 @@ import datetime
 import http.client
 import json
 import os
-import secrets
 import shutil
 import statistics
 import subprocess
@@ -39,7 +38,7 @@ import time
 from pathlib import Path
 
 from harness import prepare
-from loadtest import free_port, start_gunicorn, stop_gunicorn
+from loadtest import free_port, production_env, start_gunicorn, stop_gunicorn
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -421,15 +420,7 @@ def main() -> int:
     args = parse_args()
     node, chrome = check_tools()
     scratch = Path(tempfile.mkdtemp(prefix="hipthrust-lighthouse-"))
-    env = {
-        "DJANGO_SETTINGS_MODULE": "hipthrust.settings",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": HOST,
-        "DATABASE_URL": f"sqlite:///{scratch}/bench.sqlite3",
-        "DJANGO_MEDIA_ROOT": str(scratch / "media"),
-        "DJANGO_LOG_LEVEL": "WARNING",
-    }
+    env = production_env(f"sqlite:///{scratch}/bench.sqlite3", scratch)
     print("Migrating a temporary SQLite database and collecting static files…", flush=True)
     prepare("sqlite", 0, env)
     from django.db import connection

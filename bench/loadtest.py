@@ -92,6 +92,19 @@ def check_database_url(url: str) -> str:
     sys.exit(f"Unsupported DATABASE_URL scheme {parts.scheme!r}.")
 
 
+def production_env(database_url: str, scratch: Path) -> dict[str, str]:
+    """The environment of a production process on this machine: DEBUG off, a fresh key."""
+    return {
+        "DJANGO_SETTINGS_MODULE": "hipthrust.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": HOST,
+        "DATABASE_URL": database_url,
+        "DJANGO_MEDIA_ROOT": str(scratch / "media"),
+        "DJANGO_LOG_LEVEL": "WARNING",
+    }
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind((HOST, 0))
@@ -442,15 +455,7 @@ def main() -> int:
     args = parse_args()
     engine = check_database_url(args.database_url)
     scratch = Path(tempfile.mkdtemp(prefix="hipthrust-load-"))
-    env = {
-        "DJANGO_SETTINGS_MODULE": "hipthrust.settings",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": HOST,
-        "DATABASE_URL": args.database_url,
-        "DJANGO_MEDIA_ROOT": str(scratch / "media"),
-        "DJANGO_LOG_LEVEL": "WARNING",
-    }
+    env = production_env(args.database_url, scratch)
     print(f"Preparing {engine} database and {args.users} accounts…", flush=True)
     plan = prepare(engine, args, env)
     port = free_port()

@@ -12,12 +12,12 @@ DEBUG off, under pyinstrument, and prints the call tree and the SQL each page ra
 from __future__ import annotations
 
 import argparse
-import secrets
 import sys
 import tempfile
 from pathlib import Path
 
 from harness import PG_URL, UNCACHED_COOKIE, prepare
+from loadtest import production_env
 
 DEFAULT_PATHS = ["/log/history/", "/log/progress/", "/guide/", "/timer/", "/"]
 SIGNED_IN_PREFIX = "/log/"
@@ -37,15 +37,9 @@ def main() -> int:
         sys.exit("pyinstrument is not installed (pip install -r requirements-dev.txt).")
 
     scratch = Path(tempfile.mkdtemp(prefix="hipthrust-profile-"))
-    env = {
-        "DJANGO_SETTINGS_MODULE": "hipthrust.settings",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": PG_URL if args.engine == "postgresql" else f"sqlite:///{scratch}/p.db",
-        "DJANGO_MEDIA_ROOT": str(scratch / "media"),
-        "DJANGO_LOG_LEVEL": "WARNING",
-    }
+    env = production_env(
+        PG_URL if args.engine == "postgresql" else f"sqlite:///{scratch}/p.db", scratch
+    )
     plan = prepare(args.engine, args.sets, env)
     print(f"{plan['sets']} sets on {args.engine}", flush=True)
     from django.db import connection

@@ -11,6 +11,7 @@ Two layers, both keyed by the content version that every edit bumps:
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 from collections.abc import Callable
 from functools import wraps
@@ -18,6 +19,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.middleware.gzip import re_accepts_gzip  # GZipMiddleware's own test
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 VERSION_KEY = "coaching:content-version"
@@ -77,6 +79,10 @@ def _not_modified(request: HttpRequest, etag: str) -> bool:
     return any(tag.strip() in (etag, f"W/{etag}", "*") for tag in wanted.split(","))
 
 
+def _accepts_gzip(request: HttpRequest) -> bool:
+    return bool(re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")))
+
+
 def cached_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -89,21 +95,32 @@ def cached_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
             if response.status_code != 200 or response.streaming or response.cookies:
                 return response
             body = response.content
-            etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
-            hit = (body, response["Content-Type"], etag, dict(response.headers))
+            tag = hashlib.sha256(body).hexdigest()[:32]
+            # Compressed once here rather than by GZipMiddleware on every hit. These pages
+            # carry no secret (no session, no CSRF token), so BREACH has nothing to find.
+            hit = {
+                "body": body,
+                "gzip": gzip.compress(body, compresslevel=9, mtime=0),
+                "etag": f'"{tag}"',
+                "gzip_etag": f'"{tag}-gzip"',
+                "headers": dict(response.headers),
+            }
             cache.set(key, hit, page_ttl())
-        body, content_type, etag, headers = hit
+        compressed = _accepts_gzip(request)
+        etag = hit["gzip_etag"] if compressed else hit["etag"]
         if _not_modified(request, etag):
             response = HttpResponseNotModified()
         else:
-            response = HttpResponse(body, content_type=content_type)
-            for name, value in headers.items():
-                if name.lower() not in {"content-length", "content-type", "etag"}:
+            response = HttpResponse(hit["gzip"] if compressed else hit["body"])
+            for name, value in hit["headers"].items():
+                if name.lower() not in {"content-length", "etag"}:
                     response[name] = value
+            if compressed:
+                response["Content-Encoding"] = "gzip"
         response["ETag"] = etag
         # Browsers revalidate each time (cheap: a 304), so a coach's edit shows at once.
         patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
-        patch_vary_headers(response, ["Cookie", "HX-Request", "HX-Boosted"])
+        patch_vary_headers(response, ["Cookie", "HX-Request", "HX-Boosted", "Accept-Encoding"])
         return response
 
     return wrapper

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 PRODUCTION_STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "hipthrust.storage.StaticFilesStorage"},
 }
 
 
@@ -28,3 +28,15 @@ def test_collectstatic_hashes_and_compresses_and_pages_use_the_hashed_names(clie
             html = client.get(path).content.decode()
             assert f"/static/{css}" in html
             assert f"/static/{manifest['django_htmx/htmx-2.min.js']}" in html
+
+
+def test_modules_import_each_other_by_their_hashed_names(tmp_path):
+    """So every module is immutable and cached for a year, not only the one a page names."""
+    with override_settings(STATIC_ROOT=tmp_path, STORAGES=PRODUCTION_STORAGES):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        manifest = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
+        timer = (tmp_path / manifest["js/timer.mjs"]).read_text()
+        hashed = manifest["js/tempo-plan.mjs"].removeprefix("js/")
+        assert hashed != "tempo-plan.mjs"
+        assert f'from "./{hashed}";' in timer
+        assert '"./tempo-plan.mjs"' not in timer

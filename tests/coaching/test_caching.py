@@ -158,3 +158,30 @@ def test_the_timer_caches_each_plan_apart(client):
     # The same plan with its parameters in another order is the same entry.
     again = client.get(reverse("coaching:timer") + "?sets=2&variation=single-leg-hip-thrust")
     assert "2 sets of" in again.content.decode()
+
+
+def test_a_browser_that_takes_gzip_gets_the_stored_compressed_copy(
+    client, django_assert_num_queries
+):
+    import gzip
+
+    url = reverse("coaching:guide")
+    plain = client.get(url)
+    with django_assert_num_queries(0):
+        packed = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert packed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.content) == plain.content
+    assert len(packed.content) * 4 < len(plain.content)
+    assert "Accept-Encoding" in packed["Vary"]
+    assert packed["ETag"] != plain["ETag"]
+    again = client.get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=packed["ETag"])
+    assert again.status_code == 304
+
+
+def test_signed_in_pages_are_compressed_too(client, user):
+    import gzip
+
+    client.force_login(user)
+    page = client.get(reverse("coaching:guide"), HTTP_ACCEPT_ENCODING="gzip")
+    assert page["Content-Encoding"] == "gzip"
+    assert "Log out" in gzip.decompress(page.content).decode()

@@ -23,6 +23,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -102,6 +103,8 @@ class Command(BaseCommand):
                 for name in written:
                     name.unlink(missing_ok=True)
                 raise
+        # Cached pages are keyed by content and log versions that the restored rows reuse.
+        cache.clear()
         rows = sum(manifest["counts"].values())
         self.stdout.write(
             self.style.SUCCESS(f"Restored {rows} rows and {len(written)} media files from {path}.")
