@@ -14,6 +14,11 @@ keepalive = 5
 # Recycle workers now and then so a slow leak can never grow without bound.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
+# Import Django once in the master and fork ready workers from it: a recycled worker then
+# answers at once instead of spending a second importing while its requests queue (the
+# harness saw p99 of 0.5 to 0.8 s on fast pages from that alone). Nothing opens a database
+# connection at import, so no connection is shared across the fork.
+preload_app = True
 # The reverse proxy in front terminates TLS and sets X-Forwarded-Proto.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"

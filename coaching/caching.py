@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
 
@@ -21,6 +23,8 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.gzip import re_accepts_gzip  # GZipMiddleware's own test
 from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from hipthrust.versions import SharedVersion
 
 VERSION_KEY = "coaching:content-version"
 
@@ -31,20 +35,51 @@ def page_ttl() -> int:
     return 60 * 60 * 24 if settings.REDIS_URL else 60
 
 
-def content_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY) or 1
-    return version
+CONTENT_VERSION = SharedVersion(VERSION_KEY)
+
+
+def content_version() -> str:
+    return CONTENT_VERSION.current()
 
 
 def bump_content_version() -> None:
-    """Every cached page is keyed by this number; a new number orphans them all at once."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, timeout=None)
+    """Every cached page is keyed by this version; a new one orphans them all at once."""
+    CONTENT_VERSION.bump()
+
+
+# With a shared cache (Redis) every entry is named by the versions it was made from, so
+# it never changes: each process keeps the ones it used last in memory as well, and a
+# hit costs one small read (the version) instead of fetching and unpickling a page.
+LOCAL_COPIES = 64
+_local: OrderedDict[str, object] = OrderedDict()
+_local_lock = threading.Lock()
+
+
+def get_versioned(key: str):
+    if settings.REDIS_URL:
+        with _local_lock:
+            if key in _local:
+                _local.move_to_end(key)
+                return _local[key]
+    value = cache.get(key)
+    if value is not None:
+        _keep_local(key, value)
+    return value
+
+
+def set_versioned(key: str, value, timeout: int) -> None:
+    cache.set(key, value, timeout)
+    _keep_local(key, value)
+
+
+def _keep_local(key: str, value) -> None:
+    if not settings.REDIS_URL:  # the cache is this process's memory already
+        return
+    with _local_lock:
+        _local[key] = value
+        _local.move_to_end(key)
+        while len(_local) > LOCAL_COPIES:
+            _local.popitem(last=False)
 
 
 def cached_content(request: HttpRequest, name: str, build: Callable[[], dict]) -> dict:
@@ -56,10 +91,10 @@ def cached_content(request: HttpRequest, name: str, build: Callable[[], dict]) -
     """
     raw = f"{request.get_host()}|{settings.SITE_URL}|{name}"
     key = f"coaching:content:{content_version()}:{hashlib.sha256(raw.encode()).hexdigest()}"
-    parts = cache.get(key)
+    parts = get_versioned(key)
     if parts is None:
         parts = build()
-        cache.set(key, parts, page_ttl())
+        set_versioned(key, parts, page_ttl())
     return parts
 
 
@@ -83,44 +118,47 @@ def _accepts_gzip(request: HttpRequest) -> bool:
     return bool(re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")))
 
 
+def _stored_page(response: HttpResponse) -> dict:
+    """The page in both encodings, each with the headers it is sent with, made once."""
+    body = response.content
+    tag = hashlib.sha256(body).hexdigest()[:32]
+    # Browsers revalidate each time (cheap: a 304), so a coach's edit shows at once.
+    patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+    patch_vary_headers(response, ["Cookie", "HX-Request", "HX-Boosted", "Accept-Encoding"])
+    headers = {k: v for k, v in response.headers.items() if k.lower() not in {"content-length"}}
+    return {
+        "identity": (body, {**headers, "ETag": f'"{tag}"'}),
+        # Compressed once here rather than by GZipMiddleware on every hit. These pages
+        # carry no secret (no session, no CSRF token), so BREACH has nothing to find.
+        "gzip": (
+            gzip.compress(body, compresslevel=9, mtime=0),
+            {**headers, "ETag": f'"{tag}-gzip"', "Content-Encoding": "gzip"},
+        ),
+    }
+
+
+_NOT_MODIFIED_HEADERS = ("ETag", "Cache-Control", "Vary")
+
+
 def cached_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.method not in ("GET", "HEAD") or not _is_anonymous(request):
             return view(request, *args, **kwargs)
         key = _key(request)
-        hit = cache.get(key)
-        if hit is None:
+        stored = get_versioned(key)
+        if stored is None:
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or response.streaming or response.cookies:
                 return response
-            body = response.content
-            tag = hashlib.sha256(body).hexdigest()[:32]
-            # Compressed once here rather than by GZipMiddleware on every hit. These pages
-            # carry no secret (no session, no CSRF token), so BREACH has nothing to find.
-            hit = {
-                "body": body,
-                "gzip": gzip.compress(body, compresslevel=9, mtime=0),
-                "etag": f'"{tag}"',
-                "gzip_etag": f'"{tag}-gzip"',
-                "headers": dict(response.headers),
-            }
-            cache.set(key, hit, page_ttl())
-        compressed = _accepts_gzip(request)
-        etag = hit["gzip_etag"] if compressed else hit["etag"]
-        if _not_modified(request, etag):
+            stored = _stored_page(response)
+            set_versioned(key, stored, page_ttl())
+        body, headers = stored["gzip" if _accepts_gzip(request) else "identity"]
+        if _not_modified(request, headers["ETag"]):
             response = HttpResponseNotModified()
-        else:
-            response = HttpResponse(hit["gzip"] if compressed else hit["body"])
-            for name, value in hit["headers"].items():
-                if name.lower() not in {"content-length", "etag"}:
-                    response[name] = value
-            if compressed:
-                response["Content-Encoding"] = "gzip"
-        response["ETag"] = etag
-        # Browsers revalidate each time (cheap: a 304), so a coach's edit shows at once.
-        patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
-        patch_vary_headers(response, ["Cookie", "HX-Request", "HX-Boosted", "Accept-Encoding"])
-        return response
+            for name in _NOT_MODIFIED_HEADERS:
+                response[name] = headers[name]
+            return response
+        return HttpResponse(body, headers=headers)
 
     return wrapper

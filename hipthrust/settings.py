@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hipthrust.context_processors.site",
+                "hipthrust.context_processors.navigation",
             ],
         },
     },

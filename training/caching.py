@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
-from coaching.caching import content_version
+from coaching.caching import content_version, get_versioned, set_versioned
 from training.models import Profile
 
 LOG_PAGE_TTL = 60 * 60 * 24
@@ -29,10 +28,10 @@ def render_log_page(
         f"training:page:{profile.user_id}:{profile.log_version}:{profile.unit}:"
         f"{content_version()}:{name}"
     )
-    parts = cache.get(key)
+    parts = get_versioned(key)
     if parts is None:
         context = build()
         parts = {k: context[k] for k in FRAME_KEYS if k in context}
         parts["body"] = render_to_string(f"{template}#body", context, request)
-        cache.set(key, parts, LOG_PAGE_TTL)
+        set_versioned(key, parts, LOG_PAGE_TTL)
     return render(request, template, parts)

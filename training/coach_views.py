@@ -34,8 +34,8 @@ from training.models import (
     TrainingSession,
 )
 from training.progress import Balance
+from training.roles import COACH_PERMISSION
 
-COACH_PERMISSION = "training.add_prescription"
 User = get_user_model()
 
 

@@ -54,6 +54,14 @@ def _profile(request: HttpRequest) -> Profile:
     return profile
 
 
+def _log_profile(request: HttpRequest) -> Profile:
+    """Just what a cached log page is keyed by: no join to the level and its tempo."""
+    profile, _ = Profile.objects.only("user_id", "unit", "log_version").get_or_create(
+        user=request.user
+    )
+    return profile
+
+
 def _get_session_for_user(request: HttpRequest, pk: int) -> TrainingSession:
     """The user's own session, or 404: another user's session does not exist for them."""
     return get_object_or_404(
@@ -519,7 +527,7 @@ def level_history(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def history(request: HttpRequest) -> HttpResponse:
-    profile = _profile(request)
+    profile = _log_profile(request)
     page_number = request.GET.get("page")
 
     def build() -> dict:
@@ -561,7 +569,7 @@ def records(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def progress_view(request: HttpRequest) -> HttpResponse:
-    profile = _profile(request)
+    profile = _log_profile(request)
 
     def build() -> dict:
         return {

@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from coaching.models import Cue
+from hipthrust import versions
 
 pytestmark = pytest.mark.django_db
 
@@ -185,3 +186,62 @@ def test_signed_in_pages_are_compressed_too(client, user):
     page = client.get(reverse("coaching:guide"), HTTP_ACCEPT_ENCODING="gzip")
     assert page["Content-Encoding"] == "gzip"
     assert "Log out" in gzip.decompress(page.content).decode()
+
+
+@pytest.fixture
+def shared_cache(settings):
+    """What a deployment with Redis looks like to the caching code (the flag it reads)."""
+    from coaching import caching
+
+    settings.REDIS_URL = "redis://127.0.0.1:6379/15"
+    caching._local.clear()
+    caching.CONTENT_VERSION.forget()
+    yield caching
+    caching._local.clear()
+    caching.CONTENT_VERSION.forget()
+
+
+def test_with_a_shared_cache_a_process_keeps_what_it_used_last(shared_cache):
+    shared_cache.set_versioned("entry", "kept", 60)
+    cache.clear()  # gone from the shared cache, still named by the same versions
+    assert shared_cache.get_versioned("entry") == "kept"
+    for number in range(shared_cache.LOCAL_COPIES):
+        shared_cache.set_versioned(f"other-{number}", number, 60)
+    assert shared_cache.get_versioned("entry") is None
+    assert len(shared_cache._local) == shared_cache.LOCAL_COPIES
+
+
+def test_an_emptied_shared_cache_never_brings_back_an_old_page(
+    client, shared_cache, exercise, monkeypatch
+):
+    import time
+
+    url = reverse("coaching:guide")
+    client.get(url)
+    # An edit that sent no signal (a restore, a raw SQL fix) and a flushed Redis; once
+    # this process reads the version again (at most a second later):
+    Cue.objects.filter(exercise=exercise, order=1).update(cue="Changed while the cache was down")
+    cache.clear()
+    later = time.monotonic() + versions.MEMO_SECONDS + 0.01
+    monkeypatch.setattr(versions.time, "monotonic", lambda: later)
+    assert "Changed while the cache was down" in client.get(url).content.decode()
+
+
+def test_another_processs_edit_reaches_this_one_within_a_second(shared_cache, monkeypatch):
+    import time
+
+    seen = shared_cache.content_version()
+    cache.set(shared_cache.VERSION_KEY, "bumped-elsewhere", timeout=None)
+    assert shared_cache.content_version() == seen  # read at most once a second
+    later = time.monotonic() + versions.MEMO_SECONDS + 0.01
+    monkeypatch.setattr(versions.time, "monotonic", lambda: later)
+    assert shared_cache.content_version() == "bumped-elsewhere"
+
+
+def test_an_edit_shows_at_once_in_the_process_that_made_it(client, shared_cache, exercise):
+    url = reverse("coaching:guide")
+    client.get(url)
+    cue = Cue.objects.filter(exercise=exercise).first()
+    cue.cue = "Seen at once here"
+    cue.save()
+    assert "Seen at once here" in client.get(url).content.decode()
