@@ -34,6 +34,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -59,7 +60,10 @@ ACCEPT = {"Accept-Encoding": "gzip, br", "Accept": "text/html,*/*"}
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--engine", choices=["postgresql", "sqlite"], default="postgresql")
-    parser.add_argument("--seconds", type=int, default=10, help="wrk duration per page (10)")
+    parser.add_argument("--seconds", type=int, default=5, help="wrk duration per page (5)")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="rounds over every row; the median is kept (3)"
+    )
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (8)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
     parser.add_argument("--sets", type=int, default=20000, help="sets in the trainee's log")
@@ -73,6 +77,8 @@ def parse_args() -> argparse.Namespace:
         "--only", nargs="+", metavar="PAGE", help="measure only these rows (the bare view always)"
     )
     args = parser.parse_args()
+    if not 1 <= args.rounds <= 20:
+        parser.error("--rounds must be 1..20")
     if not 1 <= args.seconds <= 600 or not 1 <= args.connections <= 1000:
         parser.error("--seconds must be 1..600 and --connections 1..1000")
     if not 1 <= args.workers <= 64 or not 0 <= args.sets <= 1_000_000:
@@ -293,8 +299,10 @@ def first_visit_bytes(port: int, path: str, cookie: str | None) -> dict:
 def markdown(result: dict) -> str:
     lines = [
         f"`bench/harness.py` on {result['engine']}: gunicorn {result['workers']} workers, "
-        f"wrk {result['connections']} connections x {result['seconds']} s per row, "
-        f"{result['sets']} sets, {result['cpus']} CPUs (wrk shares them), {result['when']}.",
+        f"wrk {result['connections']} connections x {result['seconds']} s per row and round, "
+        f"median of {result['rounds']} rounds (each ratio against its round's bare view), "
+        f"cache {result['cache']}, {result['sets']} sets, {result['cpus']} CPUs (wrk shares "
+        f"them), load average {result['load_average_1min']}, {result['when']}.",
         "",
         "| page | mode | req/s | p50 ms | p99 ms | vs bare | SQL/req | first visit KB "
         "(HTML gz + CSS + JS) | errors |",
@@ -441,8 +449,27 @@ def main() -> int:
             if args.only and name not in args.only:
                 continue
             byte_report[name] = first_visit_bytes(port, path, cookie)
-        for name, path, mode, cookie in targets:
-            stats = run_wrk(port, path, args.seconds, args.connections, cookie)
+        # Rounds over all rows, so a passing burst of load on the machine moves one round
+        # of every row rather than all of one row; each ratio is taken against the bare
+        # view of its own round, and the median round is reported.
+        rounds: list[list[dict]] = []
+        for number in range(1, args.rounds + 1):
+            print(f"round {number} of {args.rounds}", flush=True)
+            measured = []
+            for name, path, mode, cookie in targets:
+                stats = run_wrk(port, path, args.seconds, args.connections, cookie)
+                measured.append(stats)
+                print(
+                    f"  {name:10} {mode:10} {stats['rps']:>8.0f} req/s  p50 {stats['p50_ms']} ms"
+                    f"  p99 {stats['p99_ms']} ms",
+                    flush=True,
+                )
+            bare_rps = measured[0]["rps"]
+            for stats in measured:
+                stats["ratio"] = round(stats["rps"] / bare_rps, 3) if bare_rps else 0.0
+            rounds.append(measured)
+        for index, (name, path, mode, _cookie) in enumerate(targets):
+            runs = [measured[index] for measured in rounds]
             kb = None
             if name in byte_report and mode != "uncached":
                 kb = round(byte_report[name]["html_css_js_compressed"] / 1024, 1)
@@ -451,26 +478,26 @@ def main() -> int:
                     "name": name,
                     "path": path,
                     "mode": mode,
-                    **stats,
+                    "rps": statistics.median(r["rps"] for r in runs),
+                    "p50_ms": statistics.median(r["p50_ms"] for r in runs),
+                    "p99_ms": statistics.median(r["p99_ms"] for r in runs),
+                    "ratio": statistics.median(r["ratio"] for r in runs),
+                    "requests": sum(r["requests"] for r in runs),
+                    "non_2xx_3xx": sum(r["non_2xx_3xx"] for r in runs),
+                    "socket_errors": sum(r["socket_errors"] for r in runs),
+                    "rounds": runs,
                     "queries": queries[(name, mode)],
                     "first_visit_kb": kb,
                 }
             )
-            print(
-                f"  {name:10} {mode:10} {stats['rps']:>8.0f} req/s  p50 {stats['p50_ms']} ms"
-                f"  p99 {stats['p99_ms']} ms",
-                flush=True,
-            )
     finally:
         stop_gunicorn(server)
 
-    bare = rows[0]["rps"]
-    for row in rows:
-        row["ratio"] = round(row["rps"] / bare, 3) if bare else 0.0
     result = {
         "engine": args.engine,
         "when": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "seconds": args.seconds,
+        "rounds": args.rounds,
         "connections": args.connections,
         "workers": args.workers,
         "cache": args.cache,
@@ -495,8 +522,9 @@ def main() -> int:
     table = markdown(result)
     if not args.only:  # a partial run is a quick look; it does not replace the recorded one
         RESULTS.mkdir(parents=True, exist_ok=True)
-        (RESULTS / f"harness-{args.engine}.json").write_text(json.dumps(result, indent=2) + "\n")
-        (RESULTS / f"harness-{args.engine}.md").write_text(table)
+        stem = f"harness-{args.engine}" + ("-memory" if args.cache == "memory" else "")
+        (RESULTS / f"{stem}.json").write_text(json.dumps(result, indent=2) + "\n")
+        (RESULTS / f"{stem}.md").write_text(table)
     print()
     print(table)
     return 0
