@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.gzip import re_accepts_gzip  # GZipMiddleware's own test
+from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from hipthrust.versions import SharedVersion
@@ -95,6 +96,21 @@ def cached_content(request: HttpRequest, name: str, build: Callable[[], dict]) -
     if parts is None:
         parts = build()
         set_versioned(key, parts, page_ttl())
+    return parts
+
+
+# What the frame (base.html) reads from a page's context; the rest only feeds its partials.
+FRAME_KEYS = ("title", "description", "og_image", "og_type", "structured_data")
+
+
+def render_parts(
+    request: HttpRequest, template: str, context: dict, partials: tuple[str, ...] = ("body",)
+) -> dict:
+    """The frame's values from `context` and each named partial of `template`, rendered:
+    small, picklable strings for the cache, that `template` then places in its blocks."""
+    parts = {key: context[key] for key in FRAME_KEYS if key in context}
+    for name in partials:
+        parts[name] = render_to_string(f"{template}#{name}", context, request)
     return parts
 
 

@@ -8,14 +8,13 @@ from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import etag, require_GET
 
 from coaching import raster
 from coaching import timer as timer_plan
-from coaching.caching import cached_content
+from coaching.caching import cached_content, render_parts
 from coaching.figures import BUILDERS, figure, keyframes
 from coaching.models import Cue, Exercise, FormError, Phase, TempoPreset, Variation
 from coaching.structured_data import guide_howto
@@ -46,10 +45,6 @@ def _cues_by_phase(exercise: Exercise) -> dict[str, list]:
     return by_phase
 
 
-# What the frame (base.html) reads from a page's context; the rest only feeds its body.
-FRAME_KEYS = ("title", "description", "og_image", "og_type", "structured_data")
-
-
 def _public_page(
     request: HttpRequest, template: str, name: str, build: Callable[[], dict]
 ) -> HttpResponse:
@@ -57,14 +52,8 @@ def _public_page(
 
     The body must not depend on who asks: it is shared by every visitor.
     """
-
-    def render_parts() -> dict:
-        context = build()
-        parts = {key: context[key] for key in FRAME_KEYS if key in context}
-        parts["body"] = render_to_string(f"{template}#body", context, request)
-        return parts
-
-    return render(request, template, cached_content(request, name, render_parts))
+    parts = cached_content(request, name, lambda: render_parts(request, template, build()))
+    return render(request, template, parts)
 
 
 @require_GET
@@ -318,8 +307,6 @@ def _timer_parts(request: HttpRequest) -> dict:
         }
     )
     return {
-        **{key: context[key] for key in FRAME_KEYS if key in context},
-        "top": render_to_string("coaching/timer.html#top", context, request),
-        "bottom": render_to_string("coaching/timer.html#bottom", context, request),
+        **render_parts(request, "coaching/timer.html", context, partials=("top", "bottom")),
         "log": log,
     }

@@ -6,13 +6,11 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 
-from coaching.caching import content_version, get_versioned, set_versioned
+from coaching.caching import content_version, get_versioned, render_parts, set_versioned
 from training.models import Profile
 
 LOG_PAGE_TTL = 60 * 60 * 24
-FRAME_KEYS = ("title", "description")
 
 
 def render_log_page(
@@ -30,8 +28,6 @@ def render_log_page(
     )
     parts = get_versioned(key)
     if parts is None:
-        context = build()
-        parts = {k: context[k] for k in FRAME_KEYS if k in context}
-        parts["body"] = render_to_string(f"{template}#body", context, request)
+        parts = render_parts(request, template, build())
         set_versioned(key, parts, LOG_PAGE_TTL)
     return render(request, template, parts)

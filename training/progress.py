@@ -170,7 +170,7 @@ def progress_data(user, unit: str) -> dict:
         for change in changes
     ]
 
-    def series(field: str, convert=None) -> list[charts.Series]:
+    def series(field: str, convert=float) -> list[charts.Series]:
         result = []
         for side, name in ((Side.LEFT, "Left"), (Side.RIGHT, "Right"), (Side.BOTH, "Both legs")):
             count, value = f"{side}_sets", f"{side}_{field}"
@@ -183,8 +183,7 @@ def progress_data(user, unit: str) -> dict:
                 ]
             )
             if points:
-                convert_one = convert or float
-                points = tuple((day, convert_one(v)) for day, v in points)
+                points = tuple((day, convert(v)) for day, v in points)
                 result.append(charts.Series(name, points, side))
         return result
 
