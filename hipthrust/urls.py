@@ -1,20 +1,18 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth.views import LoginView
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
 from coaching.sitemaps import SITEMAPS
 from coaching.views import robots_txt
-from hipthrust.forms import LoginForm
-from hipthrust.views import favicon, health, serve_media
+from hipthrust.views import LoginView, favicon, health, serve_media
 
 urlpatterns = [
     path("", include("coaching.urls")),
     path("", include("training.urls")),
     path(
         "accounts/login/",
-        LoginView.as_view(authentication_form=LoginForm),
+        LoginView.as_view(),
         name="login",
     ),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.core.cache import cache
 from django.db import connection
 from django.http import (
@@ -14,8 +15,12 @@ from django.http import (
 )
 from django.template import loader
 from django.templatetags.static import static
+from django.utils.encoding import iri_to_uri
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from hipthrust.forms import LoginForm
 
 # Only what the upload pipeline writes is ever served from MEDIA_ROOT.
 MEDIA_TYPES = {".jpg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
@@ -71,3 +76,18 @@ def serve_media(request: HttpRequest, path: str) -> FileResponse:
 @require_GET
 def favicon(request: HttpRequest) -> HttpResponse:
     return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
+class LoginView(auth_views.LoginView):
+    authentication_form = LoginForm
+
+    def get_redirect_url(self) -> str:
+        # Django checks `next` as given but sends it percent-encoded, which can make it
+        # longer than Django itself accepts as a safe address; check what is sent.
+        url = super().get_redirect_url()
+        sent_safely = url_has_allowed_host_and_scheme(
+            iri_to_uri(url),
+            allowed_hosts=self.get_success_url_allowed_hosts(),
+            require_https=self.request.is_secure(),
+        )
+        return url if sent_safely else ""

@@ -68,6 +68,24 @@ def test_logging_in_and_out(client, user):
     assert client.get(reverse("training:log")).status_code == 302
 
 
+@pytest.mark.parametrize(
+    ("next_url", "lands_on"),
+    [
+        ("/log/history/", "/log/history/"),
+        ("//evil.example/", "/log/"),
+        # Safe as given, but 4,500 characters once percent-encoded: too long to be safe.
+        ("{" * 1500, "/log/"),
+    ],
+)
+def test_logging_in_follows_next_only_to_a_safe_address(client, user, next_url, lands_on):
+    response = client.post(
+        reverse("login"), {"username": user.username, "password": PASSWORD, "next": next_url}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == lands_on
+    assert "_auth_user_id" in client.session
+
+
 def test_a_password_reset_mails_a_link_that_sets_a_new_password(client, user):
     client.post(reverse("password_reset"), {"email": "ada@example.com"})
     assert len(mail.outbox) == 1
