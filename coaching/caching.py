@@ -7,23 +7,34 @@ Two layers, both keyed by the content version that every edit bumps:
   has it gets a 304 and no body;
 * the pages' bodies (`cached_content`), for everyone: a signed-in visitor's page is the
   cached body inside a freshly rendered frame, with no content queries.
+
+Whatever goes into either layer is rendered from a `shared_request`: a request for the
+same page asked by nobody, with no cookie, session, messages or user, and only the query
+parameters the page reads. So no entry can carry the state of the visitor who happened
+to fill it (a flash message, a name, a CSRF token), whatever a template asks for; a
+visitor with such state gets a page made for them alone around the shared body.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.core.handlers.wsgi import WSGIRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, QueryDict
 from django.middleware.gzip import re_accepts_gzip  # GZipMiddleware's own test
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django_htmx.middleware import HtmxDetails
 
 from hipthrust.versions import SharedVersion
 
@@ -83,19 +94,68 @@ def _keep_local(key: str, value) -> None:
             _local.popitem(last=False)
 
 
-def cached_content(request: HttpRequest, name: str, build: Callable[[], dict]) -> dict:
+class SharedRenderError(RuntimeError):
+    """A page meant for everyone tried to use something of the person who asked."""
+
+
+# The parts of a request a shared page may depend on: where it was asked, never by whom.
+_SHARED_HEADERS = ("HTTP_HOST", "HTTP_HX_REQUEST", "HTTP_HX_BOOSTED", "HTTP_X_FORWARDED_PROTO")
+_SHARED_ENVIRON = ("SERVER_NAME", "SERVER_PORT", "SCRIPT_NAME", "PATH_INFO", "wsgi.url_scheme")
+
+
+def shared_request(request: HttpRequest, params: tuple[str, ...] = ()) -> HttpRequest:
+    """A request for the same page asked by nobody in particular.
+
+    It carries the host, path and htmx flags of `request` and only the query `params`
+    the page reads; no cookie, no session, no messages, an anonymous user. Whatever is
+    rendered from it is the same for every visitor, so it may be shared: this is what
+    keeps a person's flash message, name or CSRF token out of every shared entry.
+    """
+    if getattr(request, "is_shared", False):
+        return request
+    query = QueryDict(mutable=True)
+    for name in sorted(params):
+        if name in request.GET:
+            query.setlist(name, request.GET.getlist(name))
+    environ = {
+        key: request.META[key] for key in _SHARED_HEADERS + _SHARED_ENVIRON if key in request.META
+    }
+    environ.update(
+        {"REQUEST_METHOD": "GET", "QUERY_STRING": query.urlencode(), "wsgi.input": io.BytesIO()}
+    )
+    shared = WSGIRequest(environ)
+    shared.is_shared = True
+    shared.resolver_match = request.resolver_match
+    shared.user = AnonymousUser()
+    shared.htmx = HtmxDetails(shared)
+    return shared
+
+
+def check_shared(shared: HttpRequest) -> None:
+    """Refuse what a shared render took from a visitor: a CSRF token is one per person."""
+    if "CSRF_COOKIE" in shared.META:
+        raise SharedRenderError(f"{shared.path}: a page shared by everyone asked for a CSRF token")
+
+
+def cached_content(
+    request: HttpRequest, name: str, build: Callable[[HttpRequest], dict], params=()
+) -> dict:
     """The parts of a page that are the same for everyone, built once per content version.
 
     Unlike the page cache this serves signed-in visitors too: the page around these parts
-    (navigation, account links, CSRF token) is still rendered for each request.
-    `build` may raise Http404; nothing is cached then.
+    (navigation, account links, messages, CSRF token) is still rendered for each request.
+    `build` gets a shared request (see `shared_request`) and may raise Http404; nothing is
+    cached then.
     """
-    raw = f"{request.get_host()}|{settings.SITE_URL}|{name}"
+    shared = shared_request(request, params)
+    raw = f"{shared.get_host()}|{settings.SITE_URL}|{name}"
     key = f"coaching:content:{content_version()}:{hashlib.sha256(raw.encode()).hexdigest()}"
     parts = get_versioned(key)
     if parts is None:
-        parts = build()
-        set_versioned(key, parts, page_ttl())
+        parts = build(shared)
+        check_shared(shared)
+        if parts.get("status", 200) == 200:  # an error page is not worth a place
+            set_versioned(key, parts, page_ttl())
     return parts
 
 
@@ -107,21 +167,27 @@ def render_parts(
     request: HttpRequest, template: str, context: dict, partials: tuple[str, ...] = ("body",)
 ) -> dict:
     """The frame's values from `context` and each named partial of `template`, rendered:
-    small, picklable strings for the cache, that `template` then places in its blocks."""
+    small, picklable strings for the cache, that `template` then places in its blocks.
+    They are rendered for a shared request, so they can never carry the visitor's state."""
+    shared = shared_request(request)
     parts = {key: context[key] for key in FRAME_KEYS if key in context}
     for name in partials:
-        parts[name] = render_to_string(f"{template}#{name}", context, request)
+        parts[name] = render_to_string(f"{template}#{name}", context, shared)
+    check_shared(shared)
     return parts
 
 
-def _is_anonymous(request: HttpRequest) -> bool:
-    return settings.SESSION_COOKIE_NAME not in request.COOKIES
+def _has_personal_state(request: HttpRequest) -> bool:
+    """A session, or a flash message waiting for this browser (the cookie storage keeps
+    messages after logout): the page must then be rendered for this visitor alone."""
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies
 
 
-def _key(request: HttpRequest) -> str:
-    htmx = "h" if request.headers.get("HX-Request") else "-"
-    boosted = "b" if request.headers.get("HX-Boosted") else "-"
-    raw = f"{request.get_host()}|{request.get_full_path()}|{htmx}{boosted}|{settings.SITE_URL}"
+def _key(shared: HttpRequest) -> str:
+    htmx = "h" if shared.headers.get("HX-Request") else "-"
+    boosted = "b" if shared.headers.get("HX-Boosted") else "-"
+    raw = f"{shared.get_host()}|{shared.get_full_path()}|{htmx}{boosted}|{settings.SITE_URL}"
     return f"coaching:page:{content_version()}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
@@ -156,25 +222,46 @@ def _stored_page(response: HttpResponse) -> dict:
 _NOT_MODIFIED_HEADERS = ("ETag", "Cache-Control", "Vary")
 
 
-def cached_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.method not in ("GET", "HEAD") or not _is_anonymous(request):
-            return view(request, *args, **kwargs)
-        key = _key(request)
-        stored = get_versioned(key)
-        if stored is None:
-            response = view(request, *args, **kwargs)
-            if response.status_code != 200 or response.streaming or response.cookies:
-                return response
-            stored = _stored_page(response)
-            set_versioned(key, stored, page_ttl())
-        body, headers = stored["gzip" if _accepts_gzip(request) else "identity"]
-        if _not_modified(request, headers["ETag"]):
-            response = HttpResponseNotModified()
-            for name in _NOT_MODIFIED_HEADERS:
-                response[name] = headers[name]
-            return response
-        return HttpResponse(body, headers=headers)
+def cached_public_page(
+    view: Callable[..., HttpResponse] | None = None,
+    *,
+    params: tuple[str, ...] = (),
+    shareable: Callable[[HttpRequest], bool] | None = None,
+):
+    """Serve `view` to visitors without a session from one shared copy per content version.
 
-    return wrapper
+    The view is called with a `shared_request` that carries only the query `params` the
+    page reads: others are dropped, so `/guide/?x=1` is `/guide/` and a stranger cannot
+    grow the cache by varying the query. `shareable` (given the shared request) may say a
+    query is not one to keep, e.g. one of the timer's many possible plans; such a page is
+    rendered for this request alone.
+    """
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if request.method not in ("GET", "HEAD") or _has_personal_state(request):
+                return view(request, *args, **kwargs)
+            shared = shared_request(request, params)
+            if shareable is not None and not shareable(shared):
+                return view(shared, *args, **kwargs)
+            key = _key(shared)
+            stored = get_versioned(key)
+            if stored is None:
+                response = view(shared, *args, **kwargs)
+                check_shared(shared)
+                if response.status_code != 200 or response.streaming or response.cookies:
+                    return response
+                stored = _stored_page(response)
+                set_versioned(key, stored, page_ttl())
+            body, headers = stored["gzip" if _accepts_gzip(request) else "identity"]
+            if _not_modified(request, headers["ETag"]):
+                response = HttpResponseNotModified()
+                for name in _NOT_MODIFIED_HEADERS:
+                    response[name] = headers[name]
+                return response
+            return HttpResponse(body, headers=headers)
+
+        return wrapper
+
+    return decorate(view) if view is not None else decorate

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from coaching import timer as timer_plan
 from coaching import views
 from coaching.caching import cached_public_page as cached
 
@@ -16,5 +17,9 @@ urlpatterns = [
     path("form-errors/<slug:slug>/", cached(views.form_error_detail), name="form-error-detail"),
     path("guide/sheet.<str:fmt>", views.guide_sheet, name="guide-sheet"),
     path("figures/<slug:key>.png", views.figure_image, name="figure-image"),
-    path("timer/", cached(views.timer), name="timer"),
+    path(
+        "timer/",
+        cached(views.timer, params=timer_plan.FIELDS, shareable=views.is_linked_plan),
+        name="timer",
+    ),
 ]

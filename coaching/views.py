@@ -4,7 +4,6 @@ import hashlib
 import uuid
 from collections.abc import Callable
 from functools import lru_cache
-from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -14,7 +13,7 @@ from django.views.decorators.http import etag, require_GET
 
 from coaching import raster
 from coaching import timer as timer_plan
-from coaching.caching import cached_content, render_parts
+from coaching.caching import cached_content, render_parts, shared_request
 from coaching.figures import BUILDERS, figure, keyframes
 from coaching.models import Cue, Exercise, FormError, Phase, TempoPreset, Variation
 from coaching.structured_data import guide_howto
@@ -46,19 +45,22 @@ def _cues_by_phase(exercise: Exercise) -> dict[str, list]:
 
 
 def _public_page(
-    request: HttpRequest, template: str, name: str, build: Callable[[], dict]
+    request: HttpRequest, template: str, name: str, build: Callable[[HttpRequest], dict]
 ) -> HttpResponse:
     """`template` around its `body` partial, which is rendered once per content version.
 
-    The body must not depend on who asks: it is shared by every visitor.
+    `build` is given a request that carries nothing of the visitor (`shared_request`):
+    the body is shared by every visitor.
     """
-    parts = cached_content(request, name, lambda: render_parts(request, template, build()))
+    parts = cached_content(
+        request, name, lambda shared: render_parts(shared, template, build(shared))
+    )
     return render(request, template, parts)
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return _public_page(request, "coaching/home.html", "home", _home_context)
+    return _public_page(request, "coaching/home.html", "home", lambda _: _home_context())
 
 
 def _home_context() -> dict:
@@ -75,7 +77,7 @@ def _home_context() -> dict:
 
 @require_GET
 def guide(request: HttpRequest) -> HttpResponse:
-    return _public_page(request, "coaching/guide.html", "guide", lambda: _guide_context(request))
+    return _public_page(request, "coaching/guide.html", "guide", _guide_context)
 
 
 def _guide_context(request: HttpRequest) -> dict:
@@ -107,7 +109,10 @@ def _guide_context(request: HttpRequest) -> dict:
 @require_GET
 def variation_list(request: HttpRequest) -> HttpResponse:
     return _public_page(
-        request, "coaching/variation_list.html", "variation-list", _variation_list_context
+        request,
+        "coaching/variation_list.html",
+        "variation-list",
+        lambda _: _variation_list_context(),
     )
 
 
@@ -131,7 +136,7 @@ def variation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "coaching/variation_detail.html",
         f"variation:{slug}",
-        lambda: _variation_detail_context(slug),
+        lambda _: _variation_detail_context(slug),
     )
 
 
@@ -163,7 +168,7 @@ def form_error_detail(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "coaching/form_error_detail.html",
         f"form-error:{slug}",
-        lambda: _form_error_context(slug),
+        lambda _: _form_error_context(slug),
     )
 
 
@@ -251,20 +256,34 @@ def variation_keyframes(request: HttpRequest, slug: str) -> JsonResponse:
     return JsonResponse({"variation": variation.slug, **data})
 
 
+def is_linked_plan(request: HttpRequest) -> bool:
+    """The plans the site itself links to: the default one and each rung's own.
+
+    Only these are kept in the shared caches; any other plan a query spells out is
+    rendered for its request alone, so a stranger cannot fill the cache with plans.
+    """
+    return set(request.GET) <= {"variation"}
+
+
 @require_GET
 def timer(request: HttpRequest) -> HttpResponse:
     """The tempo timer: the plan from the query string, checked, shown and run in the page.
 
-    The page is rendered once per plan (and content version) and shared; only the
-    "log these sets" form for a signed-in trainee is made per request.
+    A linked plan is rendered once per content version and shared; only the "log these
+    sets" form for a signed-in trainee is made per request. A query naming no rung of
+    the ladder answers 404, with the form's message and a way back.
     """
-    plan_query = urlencode(sorted(request.GET.lists()), doseq=True)
-    parts = cached_content(request, f"timer?{plan_query}", lambda: _timer_parts(request))
+    if is_linked_plan(request):
+        query = request.GET.get("variation", "")
+        parts = cached_content(request, f"timer?{query}", _timer_parts, params=timer_plan.FIELDS)
+    else:
+        parts = _timer_parts(shared_request(request, timer_plan.FIELDS))
     return render(
         request,
         "coaching/timer.html",
         # A fresh id per page, so a double-clicked "log these sets" logs them once.
         {**parts, "log_submission_id": uuid.uuid4()},
+        status=parts["status"],
     )
 
 
@@ -309,4 +328,5 @@ def _timer_parts(request: HttpRequest) -> dict:
     return {
         **render_parts(request, "coaching/timer.html", context, partials=("top", "bottom")),
         "log": log,
+        "status": 404 if unknown else 200,
     }

@@ -146,6 +146,9 @@ AXES_CLIENT_IP_CALLABLE = "hipthrust.middleware.client_ip"
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: none).
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)
 SIGNUPS_PER_HOUR = env_int("DJANGO_SIGNUPS_PER_HOUR", 10, minimum=1)
+# A coach's invitation link is a secret that opens their view of a log: it works once,
+# and only for this many days.
+INVITATION_DAYS = env_int("DJANGO_INVITATION_DAYS", 7, minimum=1, maximum=90)
 
 # Uploads: photos are capped at 10 MB by the pipeline; whole requests a little above.
 MAX_REQUEST_BYTES = env_int("DJANGO_MAX_REQUEST_BYTES", 12 * 1024 * 1024, minimum=1024)

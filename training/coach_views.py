@@ -11,6 +11,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -201,9 +202,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         sort = "flags"
     descending = sort in {"flags", "last", "level", "compliance"}
     rows.sort(key=SORTS[sort], reverse=descending)
-    invitations = CoachLink.objects.filter(
-        coach=request.user, athlete__isnull=True, ended_at__isnull=True
-    )
+    invitations = CoachLink.objects.filter(coach=request.user).open_invitations()
     return render(
         request,
         "training/coach/dashboard.html",
@@ -213,6 +212,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "sort": sort,
             "invitations": invitations,
+            "invitation_days": settings.INVITATION_DAYS,
         },
     )
 
@@ -220,10 +220,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @coach_required
 @require_POST
 def invite(request: HttpRequest) -> HttpResponse:
-    link = services.create_invitation(request.user)
-    url = request.build_absolute_uri(reverse("training:coach-join", args=[link.code]))
-    messages.success(request, f"Invitation ready. Send your athlete this link: {url}")
-    return redirect("training:coach-dashboard")
+    services.create_invitation(request.user)
+    # The link is a secret: it is shown on this coach's own dashboard, never in a message
+    # (a message outlives a logout in its cookie and may be shown on a shared page).
+    messages.success(request, "Invitation ready: copy its link under Open invitations.")
+    return redirect(reverse("training:coach-dashboard") + "#invite-title")
 
 
 @coach_required

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -7,6 +8,7 @@ from django.db import models
 from django.db.models import Count, F, Max, Q, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 
 from coaching.models import FormError, Variation
 
@@ -260,9 +262,20 @@ class Set(models.Model):
         return self.load_kg * (1 + Decimal(self.reps) / 30)
 
 
+def invitation_cutoff():
+    """Invitations made before this moment have expired."""
+    return timezone.now() - timedelta(days=settings.INVITATION_DAYS)
+
+
 class CoachLinkQuerySet(models.QuerySet["CoachLink"]):
     def active(self) -> CoachLinkQuerySet:
         return self.filter(athlete__isnull=False, accepted_at__isnull=False, ended_at__isnull=True)
+
+    def open_invitations(self) -> CoachLinkQuerySet:
+        """Invitations not yet accepted, withdrawn or expired."""
+        return self.filter(
+            athlete__isnull=True, ended_at__isnull=True, created_at__gt=invitation_cutoff()
+        )
 
 
 class CoachLink(models.Model):
@@ -305,6 +318,14 @@ class CoachLink(models.Model):
     @property
     def is_active(self) -> bool:
         return bool(self.athlete_id and self.accepted_at and not self.ended_at)
+
+    @property
+    def expires_at(self):
+        return self.created_at + timedelta(days=settings.INVITATION_DAYS)
+
+    @property
+    def is_open_invitation(self) -> bool:
+        return not (self.athlete_id or self.ended_at) and self.expires_at > timezone.now()
 
 
 class Prescription(models.Model):

@@ -162,6 +162,8 @@ def accept_invitation(link, athlete) -> None:
         link = CoachLink.objects.select_for_update().get(pk=link.pk)
         if link.athlete_id or link.ended_at:
             raise ValueError("This invitation has already been used.")
+        if not link.is_open_invitation:
+            raise ValueError("This invitation has expired. Ask your coach for a new link.")
         if link.coach_id == athlete.pk:
             raise ValueError("You cannot coach yourself.")
         if CoachLink.objects.active().filter(coach=link.coach, athlete=athlete).exists():

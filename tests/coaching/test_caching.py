@@ -150,7 +150,7 @@ def test_the_timer_shares_its_plan_but_gives_each_page_its_own_log_form(client, 
     )
 
 
-def test_the_timer_caches_each_plan_apart(client):
+def test_the_timer_shows_each_plan_apart(client):
     base = reverse("coaching:timer") + "?variation=single-leg-hip-thrust"
     two = client.get(base + "&sets=2").content.decode()
     three = client.get(base + "&sets=3").content.decode()
@@ -245,3 +245,120 @@ def test_an_edit_shows_at_once_in_the_process_that_made_it(client, shared_cache,
     cue.cue = "Seen at once here"
     cue.save()
     assert "Seen at once here" in client.get(url).content.decode()
+
+
+# Nothing of the visitor who asks may enter a shared entry (issue: private flash
+# messages served to strangers from the page cache).
+
+
+def _flash(client, text: str) -> None:
+    """Leave a message for this browser as any view does before a redirect: in the
+    cookie storage, which outlives the session (a logout keeps it)."""
+    from django.contrib import messages
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    storage = CookieStorage(RequestFactory().get("/"))
+    storage.add(messages.SUCCESS, text)
+    response = HttpResponse()
+    storage.update(response)
+    client.cookies[CookieStorage.cookie_name] = response.cookies[CookieStorage.cookie_name].value
+
+
+def _stored_bytes() -> bytes:
+    return b"".join(value for value in cache._cache.values() if isinstance(value, bytes))
+
+
+@pytest.mark.parametrize("url", CACHED)
+def test_a_message_waiting_for_one_browser_is_shown_to_it_alone(client, url):
+    from django.test import Client
+
+    _flash(client, "Only for this browser: secret-7f3a")
+    own = client.get(url)
+    assert own.status_code == 200
+    assert "secret-7f3a" in own.content.decode()
+    stranger = Client().get(url)
+    assert stranger.status_code == 200
+    assert "secret-7f3a" not in stranger.content.decode()
+    assert b"secret-7f3a" not in _stored_bytes()
+    # Shown once: the next page for the same browser comes from the shared copy.
+    assert "secret-7f3a" not in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("url", CACHED)
+def test_a_message_left_before_a_signed_in_visit_never_enters_the_shared_body(client, user, url):
+    from django.test import Client
+
+    client.force_login(user)
+    _flash(client, "Yours alone: secret-91c2")
+    assert "secret-91c2" in client.get(url).content.decode()
+    assert b"secret-91c2" not in _stored_bytes()
+    assert "secret-91c2" not in Client().get(url).content.decode()
+
+
+def test_the_shared_request_carries_nothing_of_the_visitor(rf, user, settings):
+    from coaching.caching import shared_request
+
+    request = rf.get(
+        "/timer/?variation=single-leg-hip-thrust&sets=4&x=1",
+        HTTP_COOKIE="sessionid=abc; messages=xyz; csrftoken=t",
+        HTTP_X_CSRFTOKEN="token",
+        HTTP_HOST="hipthrust.example",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL="http://testserver/log/sessions/9/",
+        REMOTE_ADDR="203.0.113.9",
+    )
+    settings.ALLOWED_HOSTS = ["hipthrust.example"]
+    request.user = user
+    shared = shared_request(request, ("variation", "sets"))
+    assert shared.COOKIES == {}
+    assert shared.user.is_anonymous
+    assert not hasattr(shared, "session")
+    assert dict(shared.GET) == {"sets": ["4"], "variation": ["single-leg-hip-thrust"]}
+    assert shared.get_full_path() == "/timer/?sets=4&variation=single-leg-hip-thrust"
+    assert set(shared.headers) == {"Host", "Hx-Request"}
+    assert "REMOTE_ADDR" not in shared.META
+    assert shared.htmx
+    assert shared.htmx.current_url is None
+    assert shared.get_host() == "hipthrust.example"
+
+
+def test_a_shared_render_that_asks_for_a_csrf_token_is_refused(rf):
+    from django.template import engines
+
+    from coaching.caching import SharedRenderError, check_shared, shared_request
+
+    shared = shared_request(rf.get("/guide/"))
+    engines["django"].from_string("<form>{% csrf_token %}</form>").render({}, shared)
+    with pytest.raises(SharedRenderError, match="CSRF"):
+        check_shared(shared)
+
+
+def _content_entries() -> int:
+    return sum(":coaching:content:" in key for key in cache._cache)
+
+
+def test_query_strings_a_page_does_not_read_add_no_cache_entry(client):
+    url = reverse("coaching:guide")
+    plain = client.get(url)
+    for number in range(30):
+        again = client.get(url, {"x": number, "utm_source": "feed"})
+        assert again.status_code == 200
+        assert again.content == plain.content
+    assert (_page_entries(), _content_entries()) == (1, 1)
+
+
+def test_the_timer_keeps_only_the_plans_the_site_links_to(client, user):
+    url = reverse("coaching:timer")
+    for number in range(1, 11):
+        assert client.get(url, {"sets": number}).status_code == 200
+        assert client.get(url, {"variation": f"no-such-rung-{number}"}).status_code == 404
+    client.force_login(user)
+    for number in range(1, 11):
+        assert client.get(url, {"reps": number}).status_code == 200
+        assert client.get(url, {"variation": f"no-such-rung-{number}"}).status_code == 404
+    assert (_page_entries(), _content_entries()) == (0, 0)
+    client.logout()
+    client.get(url, {"variation": "single-leg-hip-thrust"})
+    assert (_page_entries(), _content_entries()) == (1, 1)

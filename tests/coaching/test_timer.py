@@ -437,11 +437,11 @@ def test_bad_input_re_renders_the_form_with_the_message_and_no_timer(client, que
 
 
 @pytest.mark.django_db
-def test_an_unknown_variation_is_an_error_with_a_way_back(client):
+def test_an_unknown_variation_is_a_404_with_the_message_and_a_way_back(client):
     for slug in ["no-such-rung", "x" * 500, "../../etc"]:
         response, _ = _timer(client, variation=slug)
         html = response.content.decode()
-        assert response.status_code == 200
+        assert response.status_code == 404
         assert "No variation on the ladder has that name" in html
         assert '<a href="/timer/">The default plan</a>' in html
         assert "data-timer" not in html
@@ -467,7 +467,7 @@ TIMER_QUERIES = 3
 def test_the_timer_runs_a_bounded_number_of_queries(client, query, django_assert_max_num_queries):
     with django_assert_max_num_queries(TIMER_QUERIES):
         response = client.get(reverse("coaching:timer"), query)
-    assert response.status_code == 200
+    assert response.status_code == (404 if query.get("variation") == "no-such-rung" else 200)
 
 
 @pytest.mark.django_db

@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
@@ -331,3 +332,54 @@ def test_the_queue_sorts_and_stays_bounded_in_queries(
     assert names == sorted(names)
     last = client.get(reverse("training:coach-dashboard") + "?sort=last").context["rows"]
     assert last[0]["athlete"].username == "a0"
+
+
+def test_a_coachs_invitation_never_reaches_a_stranger_through_the_page_cache(client, coach):
+    from django.core.cache import cache
+    from django.test import Client
+
+    cache.clear()
+    client.force_login(coach)
+    client.post(reverse("training:coach-invite"))  # the coach does not open the dashboard
+    client.post(reverse("logout"))
+    del client.cookies[settings.SESSION_COOKIE_NAME]  # as a browser drops a deleted cookie
+    link = CoachLink.objects.get(coach=coach)
+    own = client.get(reverse("coaching:home")).content.decode()
+    assert "Invitation ready" in own
+    assert link.code not in own, "the secret link is never in a message"
+    stranger = Client().get(reverse("coaching:home")).content.decode()
+    assert "Invitation ready" not in stranger
+    assert link.code not in stranger
+
+
+def test_the_invitation_link_is_shown_on_the_coachs_own_dashboard_only(client, coach, other_coach):
+    client.force_login(coach)
+    response = client.post(reverse("training:coach-invite"), follow=True)
+    link = CoachLink.objects.get(coach=coach)
+    assert response.redirect_chain[-1][0].endswith("#invite-title")
+    html = response.content.decode()
+    assert html.count(link.code) == 1
+    assert f"http://testserver/coach/join/{link.code}/" in html
+    assert "expires" in html
+    client.force_login(other_coach)
+    assert link.code not in client.get(reverse("training:coach-dashboard")).content.decode()
+
+
+def test_an_invitation_expires_after_the_configured_days(client, coach, user, settings):
+    settings.INVITATION_DAYS = 7
+    link = services.create_invitation(coach)
+    CoachLink.objects.filter(pk=link.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=7, minutes=1)
+    )
+    client.force_login(user)
+    page = client.get(reverse("training:coach-join", args=[link.code])).content.decode()
+    assert "This invitation expired on" in page
+    assert "Accept coach as my coach" not in page
+    response = client.post(reverse("training:coach-join", args=[link.code]), follow=True)
+    assert "This invitation has expired" in response.content.decode()
+    link.refresh_from_db()
+    assert link.athlete is None
+    client.force_login(coach)
+    assert link.code not in client.get(reverse("training:coach-dashboard")).content.decode()
+    settings.INVITATION_DAYS = 8  # the setting decides, not a date stored at creation
+    assert CoachLink.objects.open_invitations().filter(pk=link.pk).exists()
