@@ -278,6 +278,24 @@ class SetForm(forms.Form):
         }
 
 
+class SetEditForm(SetForm):
+    """A set's edit, tied to the revision it was opened at (see Set.revision)."""
+
+    # Optional only for a page opened before revisions existed: it saves as edits did.
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+    @classmethod
+    def for_set(cls, existing, *, session: TrainingSession, unit: str) -> SetEditForm:
+        initial = cls.initial_from_set(existing, unit)
+        initial.update(
+            form_errors=list(existing.form_errors.all()),
+            note=existing.note,
+            pain=existing.pain,
+            revision=existing.revision,
+        )
+        return cls(session=session, unit=unit, initial=initial)
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(
         help_text="A CSV exported from hipthrust, Strong or Hevy, up to 5 MB.",

@@ -218,6 +218,9 @@ class Set(models.Model):
     note = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     submission_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # Moves on every edit; an edit made from an older revision (another tab, a coach's
+    # change in between) is refused instead of silently overwriting the newer values.
+    revision = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["session", "position"]

@@ -80,13 +80,26 @@ def copy_set(source: Set, *, side: str | None = None) -> Set:
     return new_set
 
 
-def update_set(existing: Set, fields: dict, form_errors) -> Set:
+class StaleEdit(Exception):
+    """The set changed after the form was opened; `current` holds its newer values."""
+
+    def __init__(self, current: Set):
+        super().__init__(f"Set {current.pk} is at revision {current.revision}.")
+        self.current = current
+
+
+def update_set(existing: Set, fields: dict, form_errors, *, revision: int | None = None) -> Set:
+    """Save an edit; with `revision` (the one the form was opened at), only over that one."""
     with transaction.atomic():
+        current = Set.objects.select_for_update().get(pk=existing.pk)
+        if revision is not None and current.revision != revision:
+            raise StaleEdit(current)
         for name, value in fields.items():
-            setattr(existing, name, value)
-        existing.save()
-        existing.form_errors.set(form_errors)
-    return existing
+            setattr(current, name, value)
+        current.revision += 1
+        current.save()
+        current.form_errors.set(form_errors)
+    return current
 
 
 def replace_owned_weights(user, kind: str, loads_kg: list[Decimal]) -> None:

@@ -27,6 +27,7 @@ from training.forms import (
     ImportForm,
     ProfileForm,
     SessionForm,
+    SetEditForm,
     SetForm,
     SignupForm,
     TimerLogForm,
@@ -392,17 +393,26 @@ def set_edit(request: HttpRequest, pk: int) -> HttpResponse:
     existing = _get_set_for_user(request, pk)
     session = existing.session
     profile = _profile(request)
+    status, stale = 200, False
     if request.method == "POST":
-        form = SetForm(request.POST, session=session, unit=profile.unit)
+        form = SetEditForm(request.POST, session=session, unit=profile.unit)
         if form.is_valid():
-            services.update_set(existing, form.set_fields(), form.cleaned_data["form_errors"])
-            return _after_set_change(request, session)
+            try:
+                services.update_set(
+                    existing,
+                    form.set_fields(),
+                    form.cleaned_data["form_errors"],
+                    revision=form.cleaned_data["revision"],
+                )
+                return _after_set_change(request, session)
+            except services.StaleEdit as conflict:
+                # Show what is saved now rather than overwrite it; the trainee redoes
+                # the edit on top of it if it still applies.
+                existing, stale, status = conflict.current, True, 409
+                form = SetEditForm.for_set(existing, session=session, unit=profile.unit)
     else:
-        initial = SetForm.initial_from_set(existing, profile.unit)
-        initial["form_errors"] = list(existing.form_errors.all())
-        initial["note"] = existing.note
-        initial["pain"] = existing.pain
-        form = SetForm(session=session, unit=profile.unit, initial=initial)
+        form = SetEditForm.for_set(existing, session=session, unit=profile.unit)
+    inline = bool(request.htmx and not request.htmx.boosted)
     context = {
         "title": "Edit set",
         "description": "Edit one set.",
@@ -410,10 +420,14 @@ def set_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "set": existing,
         "form": form,
         "unit": profile.unit,
+        "stale": stale,
+        # In the session's list the form swaps the list; on its own page it is a plain
+        # (boosted) form that returns to the session.
+        "inline": inline,
     }
     template = _htmx_fragment(request, "training/set_edit.html", "set-edit-form")
-    response = render(request, template, context)
-    if request.method == "POST" and request.htmx and not request.htmx.boosted:
+    response = render(request, template, context, status=status)
+    if request.method == "POST" and inline:
         # The form posts into the whole list; its errors belong back in the row.
         response = reswap(retarget(response, f"#set-{existing.pk}"), "outerHTML")
     return response

@@ -90,3 +90,36 @@ def test_sign_up_and_log_a_left_and_a_right_set_with_the_keyboard(
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
     assert console.errors == []
+
+
+def test_the_set_edit_page_opened_in_its_own_tab_saves_with_javascript_on(
+    live_server, open_page, django_user_model
+):
+    import datetime
+
+    from coaching.models import Variation
+    from tests.conftest import PASSWORD
+    from training.models import Set, TrainingSession
+
+    user = django_user_model.objects.create_user("tab", "tab@example.com", PASSWORD)
+    session = TrainingSession.objects.create(
+        user=user,
+        date=datetime.date(2026, 11, 20),
+        variation=Variation.objects.get(slug="single-leg-hip-thrust"),
+    )
+    logged = Set.objects.create(session=session, position=1, side="left", reps=8)
+    page, console = open_page(PHONE)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("tab")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{live_server.url}/log/")
+
+    page.goto(f"{live_server.url}/log/sets/{logged.pk}/edit/")
+    page.get_by_label("Reps").fill("11")
+    page.get_by_role("button", name="Save set").click()
+    page.wait_for_url(f"{live_server.url}/log/sessions/{session.pk}/")
+    assert "11 reps" in page.locator(".set-row").first.inner_text()
+    logged.refresh_from_db()
+    assert (logged.reps, logged.revision) == (11, 2)
+    assert console.errors == []

@@ -290,3 +290,48 @@ def test_a_submission_id_is_fresh_for_each_new_form(user_client, session):
         start = html.index('name="submission_id" value="') + len('name="submission_id" value="')
         ids.add(uuid.UUID(html[start : start + 36]))
     assert len(ids) == 2
+
+
+def test_an_edit_opened_before_another_change_is_refused_and_shows_the_newer_values(
+    user_client, session
+):
+    logged = Set.objects.create(session=session, position=1, side="left", reps=8, note="first")
+    url = reverse("training:set-edit", args=[logged.pk])
+    opened = user_client.get(url).content.decode()
+    assert 'name="revision" value="1"' in opened
+    edit = {"side": "left", "reps": "10", "note": "from tab one", "revision": "1"}
+    assert user_client.post(url, edit).status_code == 302
+    stale = user_client.post(url, {**edit, "reps": "12", "note": "from tab two"})
+    assert stale.status_code == 409
+    logged.refresh_from_db()
+    assert (logged.reps, logged.note, logged.revision) == (10, "from tab one", 2)
+    html = stale.content.decode()
+    assert "your edit was not saved" in html
+    assert 'value="from tab one"' in html
+    assert 'name="revision" value="2"' in html
+    # Made again on top of the newer values, it saves.
+    assert user_client.post(url, {**edit, "reps": "12", "revision": "2"}).status_code == 302
+    logged.refresh_from_db()
+    assert (logged.reps, logged.revision) == (12, 3)
+
+
+def test_a_stale_inline_edit_comes_back_in_its_row(user_client, session):
+    logged = Set.objects.create(session=session, position=1, side="left", reps=8)
+    Set.objects.filter(pk=logged.pk).update(revision=5)
+    response = user_client.post(
+        reverse("training:set-edit", args=[logged.pk]),
+        {"side": "left", "reps": "9", "revision": "4"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 409
+    assert response["HX-Retarget"] == f"#set-{logged.pk}"
+    assert Set.objects.get(pk=logged.pk).reps == 8
+
+
+def test_the_set_edit_page_on_its_own_posts_as_a_plain_form(user_client, session):
+    logged = Set.objects.create(session=session, position=1, side="left", reps=8)
+    url = reverse("training:set-edit", args=[logged.pk])
+    page = user_client.get(url).content.decode()
+    assert "#sets-and-entry" not in page, "that list is not on this page"
+    inline = user_client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert 'hx-target="#sets-and-entry"' in inline
