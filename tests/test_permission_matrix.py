@@ -133,6 +133,8 @@ MATRIX = [
     ("training:session-edit", "get", lambda w: [_s(w)], OWNER_ONLY, None),
     ("training:set-edit", "get", lambda w: [w["set"].pk], OWNER_ONLY, None),
     ("training:set-create", "post", lambda w: [_s(w)], OWNER_ONLY, {"reps": "0"}),
+    # An empty form: the owner is told what is missing (400), anyone else finds nothing.
+    ("training:set-sides", "post", lambda w: [_s(w)], {**OWNER_ONLY, "athlete": 400}, {}),
     ("training:log-from-timer", "post", lambda w: [], dict.fromkeys(ROLES, 302), {}),
     ("training:coach-dashboard", "get", lambda w: [], COACH_AREA, None),
     ("training:coach-athlete", "get", lambda w: [w["people"]["athlete"].pk], THEIR_COACH, None),

@@ -2,12 +2,16 @@
 
 Our own format has one row per set, so a spreadsheet can sort and filter it; the session
 columns repeat on every row of a session. Exporting what an import saved gives back the
-imported file byte for byte.
+imported file byte for byte. Text cells a spreadsheet would run as a formula (starting with
+= + - @, a tab or a carriage return) are written with a leading single quote, as OWASP
+advises against CSV injection; a text cell starting with a quote gets one more, and our
+import takes exactly one off, so the round trip stays exact.
 
-Imports are all or nothing: every row is checked first, and only a file without a single
-bad row is written, in one transaction. Give `import_csv` text, for an upload for example
-`io.TextIOWrapper(upload, encoding="utf-8-sig", newline="")`; a byte order mark left in the
-text and CRLF line endings are tolerated either way.
+Imports are all or nothing: every row is checked first, with the rules of the set form a
+person types into, then duplicates are looked up, and only then is a file without a single
+bad row written, in one short transaction that does nothing but write. Give `import_csv`
+text, for an upload for example `io.TextIOWrapper(upload, encoding="utf-8-sig",
+newline="")`; a byte order mark left in the text and CRLF line endings are tolerated.
 """
 
 from __future__ import annotations
@@ -18,28 +22,26 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Literal, TextIO
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
-from django.utils import timezone
+from django.db.models import F, Prefetch
 
 from coaching.models import FormError, Variation
-from coaching.tempo import Tempo, TempoError
-from training.forms import EARLIEST_DATE
-from training.models import (
-    MAX_HOLD_SECONDS,
-    MAX_LOAD_KG,
-    MAX_REPS,
-    RPE_VALUES,
-    Profile,
-    Set,
-    Side,
-    TrainingSession,
+from training.forms import (
+    EARLIEST_DATE,
+    EFFORT_CHOICES,
+    SessionForm,
+    SetForm,
+    latest_session_day,
+    load_in_kg,
+    reps_and_hold_error,
+    tempo_notation,
 )
-from training.units import KG_PER_LB, to_kg
+from training.models import RPE_VALUES, Profile, Set, Side, TrainingSession
 
 HIPTHRUST_COLUMNS = [
     "session",
@@ -89,16 +91,34 @@ HEVY_COLUMNS = [
     "duration_seconds",
     "rpe",
 ]
+# Strong's older export: semicolons, and each row names its weight unit.
+STRONG_OLDER_COLUMNS = [
+    "Date",
+    "Workout Name",
+    "Exercise Name",
+    "Set Order",
+    "Weight",
+    "Weight Unit",
+    "Reps",
+    "RPE",
+    "Distance",
+    "Distance Unit",
+    "Seconds",
+    "Notes",
+    "Workout Notes",
+    "Workout Duration",
+]
 # The columns each importer needs, case-folded: a header with them all is recognised.
 _STRONG_NEEDS = {"date", "workout name", "exercise name", "set order", "weight", "reps"}
-_HEVY_NEEDS = {"title", "start_time", "exercise_title", "set_type", "weight_kg", "reps"}
+_HEVY_NEEDS = {"title", "start_time", "exercise_title", "set_type", "reps"}
+_HEVY_WEIGHTS = {"weight_kg": False, "weight_lbs": True}  # column -> in pounds
 
 MAX_ROWS = 50_000
-MAX_SESSION_NOTES = TrainingSession._meta.get_field("notes").max_length
-MAX_SET_NOTE = Set._meta.get_field("note").max_length
 _RPE_PLACES = Decimal("0.1")
-_MAX_RIR = 10
 _BATCH = 1000
+# OWASP's list: a cell starting with one of these is a formula to a spreadsheet. The quote
+# is ours: a text that starts with it gets one more, so the import can take exactly one off.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 
 Source = Literal["hipthrust", "strong", "hevy"]
 
@@ -127,7 +147,7 @@ class ImportResult:
 
 def export_csv(user, out: TextIO) -> int:
     """Write the user's whole log to `out`; return the number of rows after the header."""
-    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer = _Writer(out)
     writer.writerow(HIPTHRUST_COLUMNS)
     sets = Set.objects.order_by("position", "pk").prefetch_related(
         Prefetch("form_errors", queryset=FormError.objects.order_by("slug"))
@@ -140,7 +160,7 @@ def export_csv(user, out: TextIO) -> int:
     )
     rows = 0
     for number, session in enumerate(sessions.iterator(chunk_size=500), start=1):
-        head = [number, session.date.isoformat(), session.variation.slug, session.notes]
+        head = [number, session.date.isoformat(), session.variation.slug, _safe(session.notes)]
         logged = list(session.sets.all())
         if not logged:
             writer.writerow(head + [""] * len(SET_COLUMNS))
@@ -160,7 +180,7 @@ def export_csv(user, out: TextIO) -> int:
                     "" if done.rir is None else done.rir,
                     ";".join(error.slug for error in done.form_errors.all()),
                     "yes" if done.pain else "no",
-                    done.note,
+                    _safe(done.note),
                 ]
             )
             rows += 1
@@ -170,6 +190,37 @@ def export_csv(user, out: TextIO) -> int:
 def _plain(value: Decimal) -> str:
     """60.0000000000 -> "60", 28.3495231250 -> "28.349523125", never an exponent."""
     return format(value.normalize(), "f")
+
+
+class _Writer:
+    """csv.writer's minimal quoting, but a lone carriage return is quoted too.
+
+    csv.writer quotes only the characters of its line terminator ("\n" here), and a reader
+    takes a bare "\r" for the end of a line, so a note with one would break the row.
+    """
+
+    _SPECIAL = re.compile(r'[,"\r\n]')
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+
+    def writerow(self, cells: list) -> None:
+        self._out.write(",".join(self._cell(str(cell)) for cell in cells) + "\n")
+
+    def _cell(self, text: str) -> str:
+        if self._SPECIAL.search(text):
+            return '"' + text.replace('"', '""') + '"'
+        return text
+
+
+def _safe(text: str) -> str:
+    """A free-text cell a spreadsheet shows as text instead of running it."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def _unsafe(text: str) -> str:
+    """Undo `_safe`, exactly."""
+    return text[1:] if text.startswith("'") else text
 
 
 # --------------------------------------------------------------------------- import
@@ -210,21 +261,68 @@ def _fingerprint(day: date, variation_id: int, sets: list[tuple]) -> tuple:
     return (day, variation_id, tuple(sets))
 
 
+class _SetRules:
+    """The set form's own fields for one variation, to check a row as a typed set is checked.
+
+    Built once per variation, not once per row: a form costs far more than its fields'
+    checks, and a file may have 50,000 rows.
+    """
+
+    def __init__(self, variation: Variation) -> None:
+        form = SetForm(
+            session=TrainingSession(variation=variation), unit="kg", allow_unknown_side=True
+        )
+        self.fields = form.fields
+        self.sides = [value for value, _ in form.fields["side"].choices]
+
+    def whole(self, line: int, name: str, raw: str, column: str) -> int:
+        """reps or hold_seconds, by the form's field: 0 for an empty optional cell."""
+        try:
+            value = self.fields[name].clean(raw.strip())
+        except ValidationError as error:
+            raise CsvImportError(
+                line, f"{column}: {' '.join(error.messages)} {_got(raw)}"
+            ) from None
+        return value or 0
+
+    def note(self, line: int, text: str, column: str) -> str:
+        # The form's validators, not its clean(): that strips spaces, which would change
+        # the note a round trip must give back.
+        try:
+            self.fields["note"].run_validators(text)
+        except ValidationError as error:
+            raise CsvImportError(line, f"{column}: {' '.join(error.messages)}") from None
+        return text
+
+
+def _reps_and_hold(line: int, reps: int, hold: int, raw: str, column: str) -> None:
+    error = reps_and_hold_error(reps, hold)
+    if error:
+        raise CsvImportError(line, f"{column}: {error} {_got(raw)}")
+
+
 @dataclass
 class _Catalogue:
     """What rows are checked against, looked up once per import."""
 
     variations: dict[str, Variation]
-    form_errors: dict[str, int]
-    latest_day: date  # tomorrow: a trainee ahead of the server's time zone is already there
+    form_errors: dict[str, tuple[int, int]]  # slug -> (pk, exercise)
+    latest_day: date
+    rules: dict[int, _SetRules] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> _Catalogue:
+        errors = FormError.objects.order_by("slug").values_list("slug", "pk", "exercise_id")
         return cls(
             variations={v.slug: v for v in Variation.objects.order_by("exercise_id", "level")},
-            form_errors=dict(FormError.objects.order_by("slug").values_list("slug", "pk")),
-            latest_day=timezone.localdate() + timedelta(days=1),
+            form_errors={slug: (pk, exercise) for slug, pk, exercise in errors},
+            latest_day=latest_session_day(),
         )
+
+    def rules_for(self, variation: Variation) -> _SetRules:
+        if variation.pk not in self.rules:
+            self.rules[variation.pk] = _SetRules(variation)
+        return self.rules[variation.pk]
 
 
 @dataclass
@@ -236,7 +334,8 @@ class _Plan:
 
 def import_csv(user, data: TextIO, *, unit: str = "kg") -> ImportResult:
     """Add the sessions in `data` to the user's log; raise CsvImportError and save nothing if
-    any row is wrong. `unit` is the user's unit, which Strong writes its weights in."""
+    any row is wrong. `unit` is the user's unit, which Strong's current export writes its
+    weights in (its older export and Hevy's name the unit themselves)."""
     lb = _is_pounds(unit)
     records = _records(data)
     header_line, header = next(records)
@@ -247,24 +346,36 @@ def import_csv(user, data: TextIO, *, unit: str = "kg") -> ImportResult:
         source, plan = "hipthrust", _plan_ours(_rows(records, columns, len(header)), catalogue)
     elif set(columns) >= _STRONG_NEEDS:
         rows = _rows(records, columns, len(header))
-        source, plan = "strong", _plan_app(rows, catalogue, _StrongReader(lb))
-    elif set(columns) >= _HEVY_NEEDS:
+        source, plan = "strong", _plan_app(rows, catalogue, _StrongReader(lb, columns))
+    elif set(columns) >= _HEVY_NEEDS and len(set(columns) & set(_HEVY_WEIGHTS)) == 1:
         rows = _rows(records, columns, len(header))
-        source, plan = "hevy", _plan_app(rows, catalogue, _HevyReader())
+        source, plan = "hevy", _plan_app(rows, catalogue, _HevyReader(columns))
     else:
         raise CsvImportError(
             header_line,
             "the first row is not a header we know. We import files exported from hipthrust "
-            f"({','.join(HIPTHRUST_COLUMNS)}), from Strong ({','.join(STRONG_COLUMNS)}) and "
-            f"from Hevy ({','.join(HEVY_COLUMNS)}).",
+            f"({','.join(HIPTHRUST_COLUMNS)}), from Strong ({','.join(STRONG_COLUMNS)}, or "
+            f"the older {';'.join(STRONG_OLDER_COLUMNS)}) and from Hevy "
+            f"({','.join(HEVY_COLUMNS)}, with weight_lbs for an account in pounds).",
         )
 
-    with transaction.atomic():
-        # One import at a time per trainee on PostgreSQL, so a double submit cannot slip
-        # past the duplicate check; SQLite has no row locks and ignores this.
-        list(Profile.objects.select_for_update().filter(user=user).values_list("pk"))
-        new, duplicates = _drop_duplicates(user, plan.sessions)
-        set_count = _save(user, new) if new else 0
+    # Read and check everything before the write, so the write lock is held only for the
+    # INSERTs: on SQLite it blocks every other trainee's writes while it is held.
+    seen_version = Profile.objects.filter(user=user).values_list("log_version", flat=True).first()
+    new, duplicates = _drop_duplicates(user, plan.sessions)
+    set_count = 0
+    if new:
+        with transaction.atomic():
+            # The version bump is the first write: it takes the write lock (a row lock on
+            # PostgreSQL), so two imports of one trainee, from a double submit, queue here.
+            # If the log changed since the check, check again now that nothing can slip in.
+            bumped = Profile.objects.filter(user=user, log_version=seen_version).update(
+                log_version=F("log_version") + 1
+            )
+            if not bumped:
+                Profile.objects.bump_log_version(user.pk)
+                new, duplicates = _drop_duplicates(user, plan.sessions)
+            set_count = _save(user, new) if new else 0
     return ImportResult(
         source=source,
         sessions=len(new),
@@ -356,6 +467,9 @@ def _rows(
 
 _WHOLE = re.compile(r"^\d+$")
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+# The effort a person can pick in the set form, and so the only ones an import stores.
+_EFFORTS = {value for value, _ in EFFORT_CHOICES if value}
+_RIR_VALUES = sorted(int(value[4:]) for value in _EFFORTS if value.startswith("rir:"))
 
 
 def _got(raw: str) -> str:
@@ -375,25 +489,15 @@ def _number(raw: str) -> Decimal | None:
         return None
 
 
-def _whole(line: int, raw: str, name: str, low: int, high: int) -> int:
-    value = _number(raw)
-    if value is None or value != value.to_integral_value() or not low <= value <= high:
-        raise CsvImportError(
-            line, f"{name} must be a whole number from {low} to {high} {_got(raw)}."
-        )
-    return int(value)
-
-
 def _load(line: int, raw: str, name: str, *, pounds: bool = False) -> Decimal:
     value = Decimal(0) if not raw.strip() else _number(raw)
-    unit = "pounds" if pounds else "kilograms"
-    if value is None or value < 0:
+    if value is None:
+        unit = "pounds" if pounds else "kilograms"
         raise CsvImportError(line, f"{name} must be a number of {unit}, 0 or more {_got(raw)}.")
-    kg = to_kg(value, "lb" if pounds else "kg")
-    if kg > MAX_LOAD_KG:
-        limit = f"{MAX_LOAD_KG / KG_PER_LB:.1f} lb" if pounds else f"{MAX_LOAD_KG} kg"
-        raise CsvImportError(line, f"{name} must be at most {limit} {_got(raw)}.")
-    return kg
+    try:
+        return load_in_kg(value, "lb" if pounds else "kg")
+    except ValidationError as error:
+        raise CsvImportError(line, f"{name}: {' '.join(error.messages)} {_got(raw)}") from None
 
 
 def _rpe(raw: str) -> Decimal | None:
@@ -407,6 +511,7 @@ def _rpe(raw: str) -> Decimal | None:
 
 
 def _day(line: int, value: date, raw: str, catalogue: _Catalogue) -> date:
+    # The session form's bounds: from EARLIEST_DATE to latest_session_day().
     if value > catalogue.latest_day:
         raise CsvImportError(
             line, f"the date “{raw.strip()}” is in the future; only past sessions can be logged."
@@ -420,29 +525,28 @@ def _day(line: int, value: date, raw: str, catalogue: _Catalogue) -> date:
     return value
 
 
-def _text(line: int, raw: str, name: str, limit: int) -> str:
-    if len(raw) > limit:
-        raise CsvImportError(
-            line, f"{name} is {len(raw):,} characters long; it can hold at most {limit:,}."
-        )
-    if "\x00" in raw:
-        raise CsvImportError(line, f"{name} contains a NUL character, which cannot be stored.")
+def _session_notes(line: int, raw: str, name: str) -> str:
+    # The session form's own validators (length, NUL), on the text as it is.
+    try:
+        SessionForm.base_fields["notes"].run_validators(raw)
+    except ValidationError as error:
+        raise CsvImportError(line, f"{name}: {' '.join(error.messages)}") from None
     return raw
 
 
-def _side_fits(line: int, side: str, variation: Variation) -> str:
-    if variation.one_side_at_a_time and side == Side.BOTH:
+def _side_fits(line: int, side: str, variation: Variation, rules: _SetRules) -> str:
+    if side in rules.sides:
+        return side
+    if variation.one_side_at_a_time:
         raise CsvImportError(
             line,
-            f"side “both” does not fit {variation.slug}, which is done one leg at a time; "
-            "use “left” or “right”.",
+            f"side “{side}” does not fit {variation.slug}, which is done one leg at a time; "
+            "use “left”, “right” or “unknown”.",
         )
-    if not variation.one_side_at_a_time and side != Side.BOTH:
-        raise CsvImportError(
-            line,
-            f"side “{side}” does not fit {variation.slug}, which is done on both legs; use “both”.",
-        )
-    return side
+    raise CsvImportError(
+        line,
+        f"side “{side}” does not fit {variation.slug}, which is done on both legs; use “both”.",
+    )
 
 
 # Our format ------------------------------------------------------------------------
@@ -473,7 +577,7 @@ def _plan_ours(rows: Iterator[_Row], catalogue: _Catalogue) -> _Plan:
                 line=line,
                 date=_our_date(line, get("date"), catalogue),
                 variation=_variation(line, get("variation"), catalogue),
-                notes=_text(line, get("session_notes"), "session_notes", MAX_SESSION_NOTES),
+                notes=_session_notes(line, _unsafe(get("session_notes")), "session_notes"),
             )
             plan.sessions.append(current)
         else:
@@ -531,7 +635,7 @@ def _same_session(
             f"session “{label}” is of {current.variation.slug} on line {current.line}; "
             "all its rows need the same variation.",
         )
-    notes = get("session_notes")
+    notes = _unsafe(get("session_notes"))
     if notes and notes != current.notes:
         if current.notes:
             raise CsvImportError(
@@ -539,10 +643,11 @@ def _same_session(
                 f"session “{label}” has different session_notes on line {current.line}; "
                 "all its rows need the same notes.",
             )
-        current.notes = _text(line, notes, "session_notes", MAX_SESSION_NOTES)
+        current.notes = _session_notes(line, notes, "session_notes")
 
 
 def _our_set(line: int, get: _Cells, variation: Variation, catalogue: _Catalogue) -> _PlannedSet:
+    rules = catalogue.rules_for(variation)
     position = get("position").strip()
     if position and not (_WHOLE.match(position) and int(position) >= 1):
         raise CsvImportError(
@@ -550,15 +655,21 @@ def _our_set(line: int, get: _Cells, variation: Variation, catalogue: _Catalogue
         )
     side = get("side").strip().lower()
     if side not in Side.values:
-        raise CsvImportError(line, f"side must be left, right or both {_got(get('side'))}.")
-    _side_fits(line, side, variation)
+        raise CsvImportError(
+            line, f"side must be left, right, both or unknown {_got(get('side'))}."
+        )
+    _side_fits(line, side, variation, rules)
 
-    tempo = get("tempo").strip()
-    if tempo:
-        try:
-            tempo = Tempo.parse(tempo).notation
-        except TempoError as error:
-            raise CsvImportError(line, f"tempo “{tempo}” is not valid. {error}") from None
+    reps = rules.whole(line, "reps", get("reps"), "reps")
+    hold = rules.whole(line, "hold_seconds", get("hold_seconds"), "hold_seconds")
+    _reps_and_hold(line, reps, hold, get("reps"), "reps")
+
+    try:
+        tempo = tempo_notation(get("tempo"))
+    except ValidationError as error:
+        raise CsvImportError(
+            line, f"tempo “{get('tempo').strip()}” is not valid. {' '.join(error.messages)}"
+        ) from None
 
     try:
         rpe = _rpe(get("rpe"))
@@ -566,7 +677,16 @@ def _our_set(line: int, get: _Cells, variation: Variation, catalogue: _Catalogue
         raise CsvImportError(
             line, f"rpe must be from 6 to 10 in half steps, like 7.5 {_got(get('rpe'))}."
         ) from None
-    rir = _whole(line, get("rir"), "rir", 0, _MAX_RIR) if get("rir").strip() else None
+    rir = None
+    if get("rir").strip():
+        rir_value = _number(get("rir"))
+        if rir_value is None or f"rir:{rir_value}" not in _EFFORTS:
+            raise CsvImportError(
+                line,
+                f"rir must be one of {_RIR_VALUES[0]} to {_RIR_VALUES[-1]}, as when a set is "
+                f"logged by hand {_got(get('rir'))}.",
+            )
+        rir = int(rir_value)
     if rpe is not None and rir is not None:
         raise CsvImportError(
             line,
@@ -574,35 +694,40 @@ def _our_set(line: int, get: _Cells, variation: Variation, catalogue: _Catalogue
             f"rir “{get('rir').strip()}”).",
         )
 
+    # The form offers the form errors of the session's exercise; so does the import.
+    offered = {
+        slug: pk
+        for slug, (pk, exercise) in catalogue.form_errors.items()
+        if exercise == variation.exercise_id
+    }
     errors: list[int] = []
     for slug in (part.strip() for part in get("form_errors").split(";")):
         if not slug:
             continue
-        if slug not in catalogue.form_errors:
+        if slug not in offered:
             raise CsvImportError(
                 line,
                 f"form error “{slug}” does not exist; use one of "
-                f"{', '.join(catalogue.form_errors)}, separated by “;”.",
+                f"{', '.join(offered)}, separated by “;”.",
             )
-        if catalogue.form_errors[slug] not in errors:
-            errors.append(catalogue.form_errors[slug])
+        if offered[slug] not in errors:
+            errors.append(offered[slug])
 
     pain = get("pain").strip().lower()
     if pain not in {"yes", "no", ""}:
         raise CsvImportError(line, f"pain must be “yes” or “no” {_got(get('pain'))}.")
 
-    hold = get("hold_seconds")
     return _PlannedSet(
         side=side,
-        reps=_whole(line, get("reps"), "reps", 1, MAX_REPS),
+        reps=reps,
         load_kg=_load(line, get("load_kg"), "load_kg"),
-        hold_seconds=_whole(line, hold, "hold_seconds", 0, MAX_HOLD_SECONDS) if hold.strip() else 0,
+        hold_seconds=hold,
         tempo=tempo,
         rpe=rpe,
         rir=rir,
         form_errors=tuple(errors),
         pain=pain == "yes",
-        note=_text(line, get("note"), "note", MAX_SET_NOTE),
+        note=rules.note(line, _unsafe(get("note")), "note"),
     )
 
 
@@ -611,6 +736,16 @@ def _our_set(line: int, get: _Cells, variation: Variation, catalogue: _Catalogue
 _SINGLE_LEG = re.compile(r"\b(single leg|one leg|unilateral)\b")
 _LEFT = re.compile(r"\bleft\b|\(l\)", re.IGNORECASE)
 _RIGHT = re.compile(r"\bright\b|\(r\)", re.IGNORECASE)
+_STRONG_ORDER_FLAGS = {"D": "Drop set", "F": "Failure set"}
+_HEVY_TYPE_FLAGS = {"dropset": "Drop set", "failure": "Failure set"}
+_POUND_UNITS, _KILO_UNITS = {"lb", "lbs"}, {"kg", "kgs"}
+# Strong's current export: "2025-09-02 6:12:45 PM", maybe with U+202F before the PM.
+_APP_TIME_FORMATS = (
+    "%Y-%m-%d %I:%M:%S %p",
+    "%Y-%m-%d %I:%M %p",
+    "%d %b %Y, %H:%M",
+    "%d %b %Y %H:%M",
+)
 
 
 def _exercise_words(name: str) -> str:
@@ -626,14 +761,15 @@ def _side_in(text: str) -> str | None:
 
 
 def _app_moment(line: int, raw: str, column: str, catalogue: _Catalogue) -> date:
-    text = raw.strip()
-    for parse in (
-        datetime.fromisoformat,
-        lambda t: datetime.strptime(t.replace("Sept", "Sep"), "%d %b %Y, %H:%M"),
-        lambda t: datetime.strptime(t.replace("Sept", "Sep"), "%d %b %Y %H:%M"),
-    ):
+    text = " ".join(raw.replace("\u202f", " ").replace("\xa0", " ").split())
+    text = text.replace("Sept", "Sep")
+    try:
+        return _day(line, datetime.fromisoformat(text).date(), raw, catalogue)
+    except ValueError:
+        pass
+    for pattern in _APP_TIME_FORMATS:
         try:
-            moment = parse(text)
+            moment = datetime.strptime(text, pattern)
         except ValueError:
             continue
         return _day(line, moment.date(), raw, catalogue)
@@ -651,9 +787,11 @@ class _AppRow:
     exercise: str
     is_set: bool  # Strong gives rest timers and notes rows of their own
     warm_up: bool
+    flag: str  # "Drop set", "Failure set" or ""
     weight: str
-    pounds: bool
+    weight_unit: str | None  # the row's own unit; None when the file has no such column
     reps: str
+    seconds: str  # a timed set's duration: its hold
     rpe: str
     side_hints: str  # text besides the exercise name that may say left or right
     set_note: str
@@ -662,9 +800,11 @@ class _AppRow:
 
 class _StrongReader:
     moment_column, weight_column, reps_column = "Date", "Weight", "Reps"
+    seconds_column, note_column = "Seconds", "Notes"
 
-    def __init__(self, pounds: bool) -> None:
-        self.pounds = pounds
+    def __init__(self, pounds: bool, columns: dict[str, int]) -> None:
+        self.pounds = pounds  # the account's unit, for the current export without a unit
+        self.has_unit = "weight unit" in columns
 
     def __call__(self, get: _Cells) -> _AppRow:
         order = get("Set Order").strip().upper()  # 1, 2, ...; W(arm-up), D(rop), F(ailure)
@@ -675,35 +815,63 @@ class _StrongReader:
             exercise=get("Exercise Name"),
             is_set=order.isdigit() or order in {"W", "D", "F"},
             warm_up=order == "W",
+            flag=_STRONG_ORDER_FLAGS.get(order, ""),
             weight=get("Weight"),
-            pounds=self.pounds,
+            weight_unit=get("Weight Unit") if self.has_unit else None,
             reps=get("Reps"),
+            seconds=get.optional("Seconds"),
             rpe=get.optional("RPE"),
             side_hints=notes,
             set_note=notes,
             session_notes=(workout_notes,) if workout_notes else (),
         )
 
+    def pounds_for(self, line: int, row: _AppRow) -> bool:
+        if row.weight_unit is None:
+            return self.pounds
+        unit = row.weight_unit.strip().lower()
+        if unit in _POUND_UNITS:
+            return True
+        if unit in _KILO_UNITS or (not unit and not (_number(row.weight) or 0)):
+            return False
+        raise CsvImportError(line, f"Weight Unit must be “kg” or “lbs” {_got(row.weight_unit)}.")
+
 
 class _HevyReader:
-    moment_column, weight_column, reps_column = "start_time", "weight_kg", "reps"
+    moment_column, reps_column = "start_time", "reps"
+    seconds_column, note_column = "duration_seconds", "exercise_notes"
+
+    def __init__(self, columns: dict[str, int]) -> None:
+        # Hevy names the load column by the account's unit: weight_kg or weight_lbs.
+        self.weight_column = next(name for name in _HEVY_WEIGHTS if name in columns)
+        self.pounds = _HEVY_WEIGHTS[self.weight_column]
 
     def __call__(self, get: _Cells) -> _AppRow:
         description, exercise_notes = get.optional("description"), get.optional("exercise_notes")
+        set_type = get("set_type").strip().lower()
         return _AppRow(
             workout=(get("title").strip(), get("start_time").strip()),
             moment=get("start_time"),
             exercise=get("exercise_title"),
             is_set=True,
-            warm_up=get("set_type").strip().lower() == "warmup",
-            weight=get("weight_kg"),
-            pounds=False,
+            warm_up=set_type == "warmup",
+            flag=_HEVY_TYPE_FLAGS.get(set_type, ""),
+            weight=get(self.weight_column),
+            weight_unit=None,
             reps=get("reps"),
+            seconds=get.optional("duration_seconds"),
             rpe=get.optional("rpe"),
             side_hints=exercise_notes,
             set_note="",
             session_notes=tuple(text for text in (description, exercise_notes) if text),
         )
+
+    def pounds_for(self, line: int, row: _AppRow) -> bool:
+        return self.pounds
+
+
+def _is_zero(raw: str) -> bool:
+    return not raw.strip() or _number(raw) == 0
 
 
 def _plan_app(
@@ -712,7 +880,7 @@ def _plan_app(
     plan = _Plan(sessions=[])
     sessions: dict[tuple, _PlannedSession] = {}
     session_notes: dict[tuple, list[str]] = {}
-    unsided: Counter[tuple] = Counter()  # (workout, exercise) -> sets whose side was inferred
+    unsided = 0  # single-leg sets whose row does not say which leg
     skipped = Counter[str]()
     dropped_rpe = 0
 
@@ -733,26 +901,29 @@ def _plan_app(
         if row.warm_up:
             skipped["warm-up"] += 1
             continue
-        if not row.reps.strip() or _number(row.reps) == 0:
-            skipped["no reps"] += 1  # an empty or 0-rep row is not a finished set
+        if _is_zero(row.reps) and _is_zero(row.seconds):
+            skipped["no reps"] += 1  # neither reps nor a time: not a finished set
             continue
 
-        reps = _whole(line, row.reps, read.reps_column, 1, MAX_REPS)
-        load = _load(line, row.weight, read.weight_column, pounds=row.pounds)
+        load = _load(line, row.weight, read.weight_column, pounds=read.pounds_for(line, row))
         if bridge:
             slug = "floor-glute-bridge"
         else:
             slug = "loaded-single-leg-hip-thrust" if load > 0 else "single-leg-hip-thrust"
         variation = _variation(line, slug, catalogue)
+        rules = catalogue.rules_for(variation)
+        # A timed set is a hold: its seconds are the hold, and it may have no reps.
+        reps = 0 if _is_zero(row.reps) else rules.whole(line, "reps", row.reps, read.reps_column)
+        hold = rules.whole(line, "hold_seconds", row.seconds, read.seconds_column)
+        _reps_and_hold(line, reps, hold, row.reps, read.reps_column)
 
         if variation.one_side_at_a_time:
-            side = _side_in(row.exercise) or _side_in(row.side_hints)
-            if side is None:
-                key = (row.workout, row.exercise.strip())
-                side = Side.LEFT if unsided[key] % 2 == 0 else Side.RIGHT
-                unsided[key] += 1
+            # Only what the row says; never a guess from the order of the sets.
+            side = _side_in(row.exercise) or _side_in(row.side_hints) or Side.UNKNOWN
+            unsided += side == Side.UNKNOWN
         else:
             side = Side.BOTH
+        _side_fits(line, side, variation, rules)
 
         try:
             rpe = _rpe(row.rpe)
@@ -773,31 +944,34 @@ def _plan_app(
         for text in row.session_notes:
             if text not in session_notes[key]:
                 session_notes[key].append(text)
-                session.notes = _text(
-                    line, "\n\n".join(session_notes[key]), "the session note", MAX_SESSION_NOTES
+                session.notes = _session_notes(
+                    line, "\n\n".join(session_notes[key]), "the session note"
                 )
+        note = " · ".join(part for part in (row.flag, row.set_note) if part)
         session.sets.append(
             _PlannedSet(
                 side=side,
                 reps=reps,
                 load_kg=load,
+                hold_seconds=hold,
                 rpe=rpe,
-                note=_text(line, row.set_note, "Notes", MAX_SET_NOTE),
+                note=rules.note(line, note, read.note_column),
             )
         )
 
     plan.skipped_rows = sum(skipped.values())
-    inferred = sum(unsided.values())
-    if inferred:
+    if unsided:
+        have = "set has" if unsided == 1 else "sets have"
         plan.notes.append(
-            f"Sides were inferred from set order for {_sets(inferred)}: the first set of each "
-            "single-leg exercise in a workout as left, the next as right, and so on."
+            f"{unsided} {have} no side recorded: they are logged with the side unknown. Set "
+            "their sides on each session's page; until then balance and progression leave "
+            "them out."
         )
     for reason, text in (
         ("two-legged hip thrust", "two-legged hip thrusts, which are not on the ladder"),
         ("single-leg glute bridge", "single-leg glute bridges, which are not on the ladder"),
         ("warm-up", "warm-ups"),
-        ("no reps", "hip thrusts or bridges without reps"),
+        ("no reps", "hip thrusts or bridges without reps or a hold"),
     ):
         if skipped[reason]:
             plan.notes.append(f"Skipped {_sets(skipped[reason])} of {text}.")
@@ -850,7 +1024,8 @@ def _drop_duplicates(user, planned: list[_PlannedSession]) -> tuple[list[_Planne
 def _save(user, planned: list[_PlannedSession]) -> int:
     """Write the sessions, their sets and form errors in a few bulk INSERTs; return the sets.
 
-    bulk_create sets the new keys on SQLite 3.35+ and PostgreSQL, which the links need.
+    bulk_create sets the new keys on SQLite 3.35+ and PostgreSQL, which the links need; it
+    sends no signals, so the caller bumps the log version.
     """
     sessions = TrainingSession.objects.bulk_create(
         [
@@ -878,7 +1053,6 @@ def _save(user, planned: list[_PlannedSession]) -> int:
             for position, s in enumerate(plan.sets, start=1)
         )
     Set.objects.bulk_create(sets, batch_size=_BATCH)
-    Profile.objects.bump_log_version(user.pk)  # bulk_create sends no signals
     planned_sets = itertools.chain.from_iterable(plan.sets for plan in planned)
     link = Set.form_errors.through
     link.objects.bulk_create(

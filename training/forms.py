@@ -129,13 +129,16 @@ class SessionForm(forms.ModelForm):
 
     def clean_date(self) -> datetime.date:
         day = self.cleaned_data["date"]
-        today = timezone.localdate()
-        # A day of slack for people training across time zones late at night.
-        if day > today + datetime.timedelta(days=1):
+        if day > latest_session_day():
             raise ValidationError("The date is in the future; log sessions once they happen.")
         if day < EARLIEST_DATE:
             raise ValidationError("The date is too far in the past.")
         return day
+
+
+def latest_session_day() -> datetime.date:
+    """Tomorrow: a day of slack for people training across time zones late at night."""
+    return timezone.localdate() + datetime.timedelta(days=1)
 
 
 def _plain(value: Decimal) -> str:
@@ -149,15 +152,63 @@ EFFORT_CHOICES = [
 ]
 
 
+HOLD_ONLY_ERROR = "Reps must be at least 1; 0 reps is only for a hold, with its seconds in Hold."
+
+
+def side_choices(variation: Variation, *, unknown: bool = False) -> list[tuple[str, str]]:
+    """The sides a set of `variation` can have: the one rule for forms, imports and views.
+
+    "Side not recorded" is only offered where a set already has it (an imported set)
+    or for an import; a set logged by hand always says its side.
+    """
+    if not variation.one_side_at_a_time:
+        return [(Side.BOTH, "Both legs")]
+    choices = [(Side.LEFT, "Left"), (Side.RIGHT, "Right")]
+    if unknown:
+        choices.append((Side.UNKNOWN, Side.UNKNOWN.label))
+    return choices
+
+
+def reps_and_hold_error(reps: int | None, hold_seconds: int) -> str | None:
+    """0 reps is a hold-only set (a timed hold from Strong or Hevy), so it needs its seconds."""
+    if reps == 0 and not hold_seconds:
+        return HOLD_ONLY_ERROR
+    return None
+
+
+def load_in_kg(value: Decimal, unit: str) -> Decimal:
+    """A load entered in `unit`, as stored kilograms, within the limit."""
+    if value < 0:
+        raise ValidationError("Load cannot be negative.")
+    kg = to_kg(value, unit)
+    if kg > MAX_LOAD_KG:
+        limit = from_kg(MAX_LOAD_KG, unit)
+        raise ValidationError(f"That is more than {limit} {unit}; check the number.")
+    return kg
+
+
+def tempo_notation(raw: str) -> str:
+    raw = raw.strip()
+    if not raw:
+        return ""
+    try:
+        return Tempo.parse(raw).notation
+    except TempoError as error:
+        raise ValidationError(str(error)) from None
+
+
 class SetForm(forms.Form):
-    """One set, entered in the trainee's unit; stores kilograms."""
+    """One set, entered in the trainee's unit; stores kilograms.
+
+    The CSV import checks every row with these same fields and clean functions.
+    """
 
     side = forms.ChoiceField(choices=Side.choices, widget=forms.RadioSelect)
     reps = forms.IntegerField(
-        min_value=1,
+        min_value=0,
         max_value=MAX_REPS,
         error_messages={
-            "min_value": "Reps must be at least 1.",
+            "min_value": "Reps cannot be negative.",
             "max_value": f"Reps must be at most {MAX_REPS}.",
         },
         # The first thing typed at the bench: focus lands here after every added set.
@@ -199,7 +250,14 @@ class SetForm(forms.Form):
     note = forms.CharField(required=False, max_length=500)
     submission_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, session: TrainingSession, unit: str, **kwargs):
+    def __init__(
+        self,
+        *args,
+        session: TrainingSession,
+        unit: str,
+        allow_unknown_side: bool = False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.session = session
         self.unit = unit
@@ -208,35 +266,30 @@ class SetForm(forms.Form):
         self.fields["form_errors"].queryset = FormError.objects.filter(
             exercise_id=session.variation.exercise_id
         )
-        if session.variation.one_side_at_a_time:
-            self.fields["side"].choices = [(Side.LEFT, "Left"), (Side.RIGHT, "Right")]
-        else:
-            self.fields["side"].choices = [(Side.BOTH, "Both legs")]
+        self.fields["side"].choices = side_choices(session.variation, unknown=allow_unknown_side)
+        if not session.variation.one_side_at_a_time:
             self.fields["side"].initial = Side.BOTH
+        self.fields["hold_seconds"].help_text = "With 0 reps, a hold-only set"
         if not self.is_bound:
             self.initial.setdefault("submission_id", uuid.uuid4())
 
     def clean_tempo(self) -> str:
-        raw = self.cleaned_data["tempo"].strip()
-        if not raw:
-            return ""
-        try:
-            return Tempo.parse(raw).notation
-        except TempoError as error:
-            raise ValidationError(str(error)) from None
+        return tempo_notation(self.cleaned_data["tempo"])
 
     def clean_load(self) -> Decimal:
         value = self.cleaned_data["load"]
-        if value is None:
-            return Decimal(0)
-        kg = to_kg(value, self.unit)
-        if kg > MAX_LOAD_KG:
-            limit = from_kg(MAX_LOAD_KG, self.unit)
-            raise ValidationError(f"That is more than {limit} {self.unit}; check the number.")
-        return kg
+        return Decimal(0) if value is None else load_in_kg(value, self.unit)
 
     def clean_hold_seconds(self) -> int:
         return self.cleaned_data["hold_seconds"] or 0
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if "reps" in data and "hold_seconds" in data:
+            error = reps_and_hold_error(data["reps"], data["hold_seconds"])
+            if error:
+                self.add_error("reps", error)
+        return data
 
     def clean_effort(self) -> tuple[Decimal | None, int | None]:
         raw = self.cleaned_data["effort"]
@@ -285,7 +338,7 @@ class SetEditForm(SetForm):
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
 
     @classmethod
-    def for_set(cls, existing, *, session: TrainingSession, unit: str) -> SetEditForm:
+    def for_set(cls, existing, *, session: TrainingSession, unit: str, **kwargs) -> SetEditForm:
         initial = cls.initial_from_set(existing, unit)
         initial.update(
             form_errors=list(existing.form_errors.all()),
@@ -293,7 +346,27 @@ class SetEditForm(SetForm):
             pain=existing.pain,
             revision=existing.revision,
         )
-        return cls(session=session, unit=unit, initial=initial)
+        return cls(session=session, unit=unit, initial=initial, **kwargs)
+
+
+class AssignSidesForm(forms.Form):
+    """The sides of a session's sets whose side was not recorded (imported from another app)."""
+
+    pattern = forms.ChoiceField(
+        label="Which leg did each set",
+        widget=forms.RadioSelect,
+        choices=[
+            ("left-right", "Left, right, left, right…"),
+            ("right-left", "Right, left, right, left…"),
+            ("left", "All left"),
+            ("right", "All right"),
+        ],
+    )
+    # The sets the trainee saw, so a change in another tab is not overwritten blindly.
+    sets = forms.RegexField(regex=r"^\d+(,\d+)*$", widget=forms.HiddenInput, max_length=5000)
+
+    def clean_sets(self) -> list[int]:
+        return [int(pk) for pk in self.cleaned_data["sets"].split(",")]
 
 
 class ImportForm(forms.Form):

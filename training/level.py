@@ -86,7 +86,9 @@ def advice_for(profile: Profile) -> LevelAdvice | None:
     elif suggestion.kind == "step_back":
         target = ladder[index - 1]
     latest = history[0]
+    # Sets whose side is given later change the advice: count only sets with a side.
+    sided = sum(1 for record in latest.sets if record.side != "unknown")
     fingerprint = hashlib.sha256(
-        f"{suggestion.kind}|{level.pk}|{latest.day}|{len(latest.sets)}".encode()
+        f"{suggestion.kind}|{level.pk}|{latest.day}|{sided}".encode()
     ).hexdigest()[:32]
     return LevelAdvice(suggestion, level, target, fingerprint)

@@ -28,6 +28,9 @@ class Side(models.TextChoices):
     LEFT = "left", "Left"
     RIGHT = "right", "Right"
     BOTH = "both", "Both legs"
+    # Strong and Hevy record no side; an imported set keeps "not recorded" until the
+    # trainee says which leg it was, rather than a guess from set order.
+    UNKNOWN = "unknown", "Side not recorded"
 
 
 class ProfileQuerySet(models.QuerySet["Profile"]):
@@ -153,6 +156,8 @@ class SessionQuerySet(models.QuerySet["TrainingSession"]):
             totals[f"{side}_hold"] = Coalesce(Sum("sets__hold_seconds", filter=on_side), 0)
             totals[f"{side}_sets"] = Count("sets", filter=on_side)
             totals[f"{side}_max_load"] = Max("sets__load_kg", filter=on_side)
+        # Sets of unknown side are counted, never added to a side's totals.
+        totals["unknown_sets"] = Count("sets", filter=Q(sets__side=Side.UNKNOWN))
         return self.annotate(**totals, set_count=Count("sets"))
 
     def page_with_totals(self, sessions: list[TrainingSession]) -> list[TrainingSession]:
@@ -177,7 +182,7 @@ TOTAL_FIELDS = [
     f"{side}_{measure}"
     for side in ("left", "right", "both")
     for measure in ("work", "hold", "sets", "max_load")
-] + ["set_count"]
+] + ["unknown_sets", "set_count"]
 
 
 class TrainingSession(models.Model):
@@ -206,8 +211,8 @@ class TrainingSession(models.Model):
 class Set(models.Model):
     session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="sets")
     position = models.PositiveIntegerField()
-    side = models.CharField(max_length=5, choices=Side.choices)
-    reps = models.PositiveSmallIntegerField()
+    side = models.CharField(max_length=7, choices=Side.choices)
+    reps = models.PositiveSmallIntegerField(help_text="0 only for a hold-only set.")
     load_kg = models.DecimalField(max_digits=16, decimal_places=10, default=Decimal(0))
     hold_seconds = models.PositiveSmallIntegerField(default=0)
     tempo = models.CharField(max_length=11, blank=True)
@@ -227,8 +232,10 @@ class Set(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["session", "position"], name="set_unique_position"),
             models.CheckConstraint(condition=Q(side__in=Side.values), name="set_side_is_known"),
+            # A timed hold from Strong or Hevy has seconds and no reps: 0 reps needs a hold.
             models.CheckConstraint(
-                condition=Q(reps__gte=1, reps__lte=MAX_REPS), name="set_reps_in_range"
+                condition=Q(reps__lte=MAX_REPS) & (Q(reps__gte=1) | Q(hold_seconds__gte=1)),
+                name="set_reps_in_range",
             ),
             models.CheckConstraint(
                 condition=Q(load_kg__gte=0, load_kg__lte=MAX_LOAD_KG), name="set_load_in_range"
@@ -251,7 +258,13 @@ class Set(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.is_hold_only:
+            return f"{self.get_side_display()}: hold {self.hold_seconds} s"
         return f"{self.get_side_display()}: {self.reps} reps"
+
+    @property
+    def is_hold_only(self) -> bool:
+        return self.reps == 0
 
     @property
     def volume(self) -> Decimal:

@@ -16,6 +16,11 @@ Meeting the target (one session, `session_meets_target`)
     pain. Sets on a side that is not required are ignored for the target, but their
     pain and form errors still count against it.
 
+Sets of unknown side (imported from apps that record none) never count for a side:
+not for the target, the weaker side, the next load or the next hold. Nothing is
+guessed from their order. Their pain and form errors still count, as they happened
+whatever the leg.
+
 Only a session at the current level triggers a decision
     When the newest session is at another level (the trainee just changed level),
     nothing old can push them on again: the answer is "stay". This stops a pain
@@ -56,10 +61,10 @@ from typing import Literal
 
 from training.units import round_to_owned
 
-Side = Literal["left", "right", "both"]
+Side = Literal["left", "right", "both", "unknown"]
 Kind = Literal["advance", "stay", "step_back"]
 
-_SIDE_ORDER: tuple[Side, ...] = ("left", "right", "both")
+_SIDE_ORDER: tuple[Side, ...] = ("left", "right", "both", "unknown")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -349,6 +354,8 @@ def _side_name(side: Side) -> str:
 
 
 def _where(side: Side, number: int) -> str:
+    if side == "unknown":
+        return f"set {number} of unknown side"
     return f"set {number} on both sides" if side == "both" else f"set {number} on the {side}"
 
 

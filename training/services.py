@@ -15,6 +15,7 @@ from training.models import (
     OwnedWeight,
     Profile,
     Set,
+    Side,
     TrainingSession,
     WeightKind,
 )
@@ -100,6 +101,37 @@ def update_set(existing: Set, fields: dict, form_errors, *, revision: int | None
         current.save()
         current.form_errors.set(form_errors)
     return current
+
+
+SIDE_PATTERNS = {
+    "left-right": ("left", "right"),
+    "right-left": ("right", "left"),
+    "left": ("left",),
+    "right": ("right",),
+}
+
+
+class StaleSides(Exception):
+    """The sets of unknown side changed since the trainee saw them."""
+
+
+def assign_sides(session: TrainingSession, pattern: str, *, expected: list[int]) -> int:
+    """Give the session's sets of unknown side their sides, in position order, all at once.
+
+    `expected` are the sets the trainee saw; if another tab changed them meanwhile, nothing
+    is changed. Returns how many sets were given a side.
+    """
+    sides = SIDE_PATTERNS[pattern]
+    with transaction.atomic():
+        TrainingSession.objects.select_for_update().filter(pk=session.pk).first()
+        unknown = list(session.sets.filter(side=Side.UNKNOWN).order_by("position"))
+        if [s.pk for s in unknown] != expected:
+            raise StaleSides(session.pk)
+        for index, done in enumerate(unknown):
+            done.side = sides[index % len(sides)]
+        Set.objects.bulk_update(unknown, ["side"])
+        Profile.objects.bump_log_version(session.user_id)  # bulk_update sends no signals
+    return len(unknown)
 
 
 def replace_owned_weights(user, kind: str, loads_kg: list[Decimal]) -> None:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("log/sessions/<int:pk>/sets/repeat/", views.set_repeat, name="set-repeat"),
     path("log/sessions/<int:pk>/sets/mirror/", views.set_mirror, name="set-mirror"),
     path("log/sessions/<int:pk>/sets/restore/", views.set_restore, name="set-restore"),
+    path("log/sessions/<int:pk>/sets/sides/", views.set_sides, name="set-sides"),
     path("log/sets/<int:pk>/edit/", views.set_edit, name="set-edit"),
     path("log/sets/<int:pk>/delete/", views.set_delete, name="set-delete"),
     path("log/level/", views.level_history, name="level-history"),

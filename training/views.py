@@ -24,6 +24,7 @@ from hipthrust.middleware import client_ip
 from training import csv_io, progress, services
 from training.caching import render_log_page
 from training.forms import (
+    AssignSidesForm,
     ImportForm,
     ProfileForm,
     SessionForm,
@@ -242,7 +243,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _sides_fit(session: TrainingSession, form: SessionForm) -> bool:
     variation = form.cleaned_data["variation"]
     sides = set(session.sets.values_list("side", flat=True))
-    allowed = {Side.LEFT, Side.RIGHT} if variation.one_side_at_a_time else {Side.BOTH}
+    allowed = {Side.LEFT, Side.RIGHT, Side.UNKNOWN} if variation.one_side_at_a_time else {Side.BOTH}
     return sides <= allowed
 
 
@@ -257,7 +258,16 @@ def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("training:log")
 
 
-def _session_context(request: HttpRequest, session: TrainingSession, form: SetForm | None = None):
+def _sides_initial(unknown: list[Set]) -> dict:
+    return {"sets": ",".join(str(s.pk) for s in unknown)}
+
+
+def _session_context(
+    request: HttpRequest,
+    session: TrainingSession,
+    form: SetForm | None = None,
+    sides_form: AssignSidesForm | None = None,
+):
     profile = _profile(request)
     sets = list(session.sets.prefetch_related("form_errors").order_by("position"))
     previous = (
@@ -276,6 +286,7 @@ def _session_context(request: HttpRequest, session: TrainingSession, form: SetFo
         initial = _next_set_initial(sets, previous, session, profile.unit, prescription)
         form = SetForm(session=session, unit=profile.unit, initial=initial)
     undo = request.session.get(UNDO_KEY)
+    unknown = [s for s in sets if s.side == Side.UNKNOWN]
     return {
         "title": f"Session of {session.date:%d %b %Y}",
         "description": "Sets of one session.",
@@ -286,6 +297,8 @@ def _session_context(request: HttpRequest, session: TrainingSession, form: SetFo
         "unit": profile.unit,
         "undo": undo if undo and undo.get("session") == session.pk else None,
         "last_set": sets[-1] if sets else None,
+        "unknown_sets": unknown,
+        "sides_form": sides_form or (AssignSidesForm(initial=_sides_initial(unknown))),
         "prescription": prescription,
         "notes": session.coach_notes.select_related("coach", "set"),
     }
@@ -310,6 +323,8 @@ def _next_set_initial(sets, previous, session, unit: str, prescription=None) -> 
         side = Side.LEFT if session.variation.one_side_at_a_time else Side.BOTH
         return {"side": side, "tempo": tempo}
     initial = SetForm.initial_from_set(source, unit)
+    if source.side == Side.UNKNOWN:
+        initial["side"] = Side.LEFT  # a set typed by hand says its side
     if sets and source.side in (Side.LEFT, Side.RIGHT):
         left = sum(1 for s in sets if s.side == Side.LEFT)
         right = sum(1 for s in sets if s.side == Side.RIGHT)
@@ -380,11 +395,33 @@ def set_repeat(request: HttpRequest, pk: int) -> HttpResponse:
 def set_mirror(request: HttpRequest, pk: int) -> HttpResponse:
     session = _get_session_for_user(request, pk)
     last = session.sets.order_by("-position").first()
-    if last is None or last.side == Side.BOTH:
+    if last is None or last.side in (Side.BOTH, Side.UNKNOWN):
         messages.error(request, "The last set has no other side to copy to.")
     else:
         services.copy_set(last, side=Side.RIGHT if last.side == Side.LEFT else Side.LEFT)
     return _after_set_change(request, session)
+
+
+@login_required
+@require_POST
+def set_sides(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give every set of unknown side in the session its side, in one go."""
+    session = _get_session_for_user(request, pk)
+    form = AssignSidesForm(request.POST)
+    if form.is_valid():
+        try:
+            count = services.assign_sides(
+                session, form.cleaned_data["pattern"], expected=form.cleaned_data["sets"]
+            )
+        except services.StaleSides:
+            messages.error(
+                request, "Those sets changed in the meantime; check them and choose again."
+            )
+        else:
+            messages.success(request, f"Sides set for {count} set{'s' if count != 1 else ''}.")
+        return redirect(session)
+    context = _session_context(request, session, sides_form=form)
+    return render(request, "training/session_detail.html", context, status=400)
 
 
 @login_required
@@ -394,8 +431,12 @@ def set_edit(request: HttpRequest, pk: int) -> HttpResponse:
     session = existing.session
     profile = _profile(request)
     status, stale = 200, False
+    # An imported set of unknown side may stay so while its other fields are corrected.
+    unknown = existing.side == Side.UNKNOWN
     if request.method == "POST":
-        form = SetEditForm(request.POST, session=session, unit=profile.unit)
+        form = SetEditForm(
+            request.POST, session=session, unit=profile.unit, allow_unknown_side=unknown
+        )
         if form.is_valid():
             try:
                 services.update_set(
@@ -409,9 +450,13 @@ def set_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 # Show what is saved now rather than overwrite it; the trainee redoes
                 # the edit on top of it if it still applies.
                 existing, stale, status = conflict.current, True, 409
-                form = SetEditForm.for_set(existing, session=session, unit=profile.unit)
+                form = SetEditForm.for_set(
+                    existing, session=session, unit=profile.unit, allow_unknown_side=unknown
+                )
     else:
-        form = SetEditForm.for_set(existing, session=session, unit=profile.unit)
+        form = SetEditForm.for_set(
+            existing, session=session, unit=profile.unit, allow_unknown_side=unknown
+        )
     inline = bool(request.htmx and not request.htmx.boosted)
     context = {
         "title": "Edit set",

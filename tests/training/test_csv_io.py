@@ -402,18 +402,29 @@ VARIATIONS = (
 FUTURE = (timezone.localdate() + timedelta(days=3)).isoformat()
 
 MALFORMED = [
-    ("bad reps", row(reps="0"), "reps must be a whole number from 1 to 100 (got “0”)."),
-    ("fractional reps", row(reps="8.5"), "reps must be a whole number from 1 to 100 (got “8.5”)."),
     (
-        "negative load",
-        row(load_kg="-5"),
-        "load_kg must be a number of kilograms, 0 or more (got “-5”).",
+        "bad reps",
+        row(reps="0"),
+        "reps: Reps must be at least 1; 0 reps is only for a hold, with its seconds in Hold. "
+        "(got “0”)",
     ),
-    ("load over 500", row(load_kg="500.5"), "load_kg must be at most 500 kg (got “500.5”)."),
+    ("reps over 100", row(reps="101"), "reps: Reps must be at most 100. (got “101”)"),
+    ("fractional reps", row(reps="8.5"), "reps: Enter a whole number. (got “8.5”)"),
+    ("negative load", row(load_kg="-5"), "load_kg: Load cannot be negative. (got “-5”)"),
+    (
+        "a load that is not a number",
+        row(load_kg="heavy"),
+        "load_kg must be a number of kilograms, 0 or more (got “heavy”).",
+    ),
+    (
+        "load over 500",
+        row(load_kg="500.5"),
+        "load_kg: That is more than 500 kg; check the number. (got “500.5”)",
+    ),
     (
         "hold over 600",
         row(hold_seconds="601"),
-        "hold_seconds must be a whole number from 0 to 600 (got “601”).",
+        "hold_seconds: A hold can be at most 10 minutes (600 s). (got “601”)",
     ),
     (
         "unknown variation",
@@ -447,7 +458,11 @@ MALFORMED = [
         f"the date “{FUTURE}” is in the future; only past sessions can be logged.",
     ),
     ("rpe 7.3", row(rpe="7.3"), "rpe must be from 6 to 10 in half steps, like 7.5 (got “7.3”)."),
-    ("rir 11", row(rir="11"), "rir must be a whole number from 0 to 10 (got “11”)."),
+    (
+        "rir 11",
+        row(rir="11"),
+        "rir must be one of 0 to 5, as when a set is logged by hand (got “11”).",
+    ),
     (
         "rpe and rir",
         row(rpe="8", rir="2"),
@@ -457,14 +472,18 @@ MALFORMED = [
         "both on a single-leg rung",
         row(side="both"),
         "side “both” does not fit single-leg-hip-thrust, which is done one leg at a time; "
-        "use “left” or “right”.",
+        "use “left”, “right” or “unknown”.",
     ),
     (
         "left on the floor bridge",
         row(variation="floor-glute-bridge"),
         "side “left” does not fit floor-glute-bridge, which is done on both legs; use “both”.",
     ),
-    ("unknown side", row(side="middle"), "side must be left, right or both (got “middle”)."),
+    (
+        "unknown side",
+        row(side="middle"),
+        "side must be left, right, both or unknown (got “middle”).",
+    ),
     (
         "unknown form error",
         row(form_errors="bouncing;wobbling"),
@@ -472,11 +491,16 @@ MALFORMED = [
         "knee-caving-in, pushing-through-toes, separated by “;”.",
     ),
     ("pain maybe", row(pain="maybe"), "pain must be “yes” or “no” (got “maybe”)."),
-    ("too-long note", row(note="x" * 501), "note is 501 characters long; it can hold at most 500."),
+    (
+        "too-long note",
+        row(note="x" * 501),
+        "note: Ensure this value has at most 500 characters (it has 501).",
+    ),
+    ("a NUL in a note", row(note="a\x00b"), "note: Null characters are not allowed."),
     (
         "too-long session notes",
         row(session_notes="x" * 2001),
-        "session_notes is 2,001 characters long; it can hold at most 2,000.",
+        "session_notes: Ensure this value has at most 2000 characters (it has 2001).",
     ),
     (
         "ragged row",
@@ -665,8 +689,8 @@ def test_a_strong_export_in_pounds_brings_in_the_bridges_and_single_leg_thrusts(
         skipped_rows=6,
         duplicate_sessions=0,
         notes=(
-            "Sides were inferred from set order for 4 sets: the first set of each single-leg "
-            "exercise in a workout as left, the next as right, and so on.",
+            "4 sets have no side recorded: they are logged with the side unknown. Set their "
+            "sides on each session's page; until then balance and progression leave them out.",
             "Skipped 1 set of two-legged hip thrusts, which are not on the ladder.",
             "Skipped 1 set of single-leg glute bridges, which are not on the ladder.",
             "Skipped 1 set of warm-ups.",
@@ -700,12 +724,15 @@ def test_a_strong_export_in_pounds_brings_in_the_bridges_and_single_leg_thrusts(
             Decimal("8.5"),
             "Right leg",
         ),
-        ("2024-03-05", "single-leg-hip-thrust", "left", 12, Decimal(0), None, ""),
-        ("2024-03-07", "single-leg-hip-thrust", "left", 12, Decimal(0), None, ""),
-        ("2024-03-07", "single-leg-hip-thrust", "right", 12, Decimal(0), None, ""),
-        ("2024-03-07", "single-leg-hip-thrust", "left", 11, Decimal(0), None, ""),
+        # No note names a side, so none is made up from the order of the sets.
+        ("2024-03-05", "single-leg-hip-thrust", "unknown", 12, Decimal(0), None, ""),
+        ("2024-03-07", "single-leg-hip-thrust", "unknown", 12, Decimal(0), None, ""),
+        ("2024-03-07", "single-leg-hip-thrust", "unknown", 12, Decimal(0), None, ""),
+        ("2024-03-07", "single-leg-hip-thrust", "unknown", 11, Decimal(0), None, ""),
     ]
-    assert not Set.objects.exclude(hold_seconds=0).exists()  # Strong's seconds are not holds
+    # Strong's seconds are the set's time: the bridge's 30 s are its hold.
+    holds = Set.objects.exclude(hold_seconds=0).values_list("reps", "hold_seconds")
+    assert list(holds) == [(20, 30)]
 
 
 def test_strong_weights_are_kilograms_for_a_user_in_kilograms(user):
@@ -730,7 +757,7 @@ def test_a_bad_hip_thrust_row_in_a_strong_export_is_reported_by_line(logged):
     with pytest.raises(CsvImportError) as caught:
         import_text(logged, text, unit="lb")
 
-    assert str(caught.value) == "Line 6: Reps must be a whole number from 1 to 100 (got “ten”)."
+    assert str(caught.value) == "Line 6: Reps: Enter a whole number. (got “ten”)"
     assert TrainingSession.objects.count() == 1
 
 
@@ -738,7 +765,9 @@ def test_a_strong_weight_over_the_limit_is_checked_after_conversion(logged):
     text = STRONG.replace("Thrust (Dumbbell),1,25.0", "Thrust (Dumbbell),1,1103")
     with pytest.raises(CsvImportError) as caught:
         import_text(logged, text, unit="lb")
-    assert str(caught.value) == "Line 5: Weight must be at most 1102.3 lb (got “1103”)."
+    assert str(caught.value) == (
+        "Line 5: Weight: That is more than 1102.31 lb; check the number. (got “1103”)"
+    )
 
 
 # --- Hevy -------------------------------------------------------------------------
@@ -767,8 +796,8 @@ def test_a_hevy_export_skips_warm_ups_and_reads_kilograms(user):
         skipped_rows=3,
         duplicate_sessions=0,
         notes=(
-            "Sides were inferred from set order for 3 sets: the first set of each single-leg "
-            "exercise in a workout as left, the next as right, and so on.",
+            "3 sets have no side recorded: they are logged with the side unknown. Set their "
+            "sides on each session's page; until then balance and progression leave them out.",
             "Skipped 1 set of two-legged hip thrusts, which are not on the ladder.",
             "Skipped 1 set of warm-ups.",
         ),
@@ -782,11 +811,13 @@ def test_a_hevy_export_skips_warm_ups_and_reads_kilograms(user):
         ("2024-03-05", "loaded-single-leg-hip-thrust", "left", 10, Decimal(10), Decimal(8), ""),
         ("2024-03-05", "loaded-single-leg-hip-thrust", "right", 10, Decimal(10), Decimal(9), ""),
         ("2024-03-05", "floor-glute-bridge", "both", 20, Decimal(0), None, ""),
-        ("2024-03-07", "single-leg-hip-thrust", "left", 12, Decimal(0), None, ""),
-        ("2024-03-07", "single-leg-hip-thrust", "right", 12, Decimal(0), None, ""),
-        ("2024-03-07", "single-leg-hip-thrust", "left", 11, Decimal(0), None, ""),
+        ("2024-03-07", "single-leg-hip-thrust", "unknown", 12, Decimal(0), None, ""),
+        ("2024-03-07", "single-leg-hip-thrust", "unknown", 12, Decimal(0), None, "Failure set"),
+        ("2024-03-07", "single-leg-hip-thrust", "unknown", 11, Decimal(0), None, ""),
     ]
-    assert not Set.objects.exclude(hold_seconds=0).exists()  # duration_seconds is not a hold
+    # duration_seconds is the set's time: the bridge's 45 s are its hold.
+    holds = Set.objects.exclude(hold_seconds=0).values_list("reps", "hold_seconds")
+    assert list(holds) == [(20, 45)]
 
 
 def test_a_hevy_date_that_cannot_be_read_is_reported_by_line(logged):
@@ -846,3 +877,340 @@ def test_export_takes_a_fixed_number_of_queries(user, django_assert_max_num_quer
     import_text(user, big_file(20, 10))
     with django_assert_max_num_queries(4):
         assert export_csv(user, io.StringIO()) == 200
+
+
+# --- real exports of Strong and Hevy, as they are written today ---------------------
+
+NNBSP = "\u202f"  # Strong's current export puts a narrow no-break space before AM/PM
+POUNDS_25 = Decimal("11.33980925")  # 25 lb, exactly
+
+STRONG_OLD_HEADER = (
+    "Date;Workout Name;Exercise Name;Set Order;Weight;Weight Unit;Reps;RPE;Distance;"
+    "Distance Unit;Seconds;Notes;Workout Notes;Workout Duration\n"
+)
+STRONG_OLD = STRONG_OLD_HEADER + (
+    '"2021-05-03 07:30:12";"Glutes";"Single Leg Hip Thrust (Dumbbell)";"1";"25";"lbs";"10";'
+    '"8";"";"";"";"";"Home gym";"45m"\n'
+    '"2021-05-03 07:30:12";"Glutes";"Single Leg Hip Thrust (Dumbbell)";"2";"25";"lbs";"10";'
+    '"";"";"";"";"left leg";"Home gym";"45m"\n'
+    '"2021-05-03 07:30:12";"Glutes";"Single Leg Hip Thrust (Dumbbell)";"3";"20";"kg";"8";'
+    '"";"";"";"";"Right";"Home gym";"45m"\n'
+    '"2021-05-03 07:30:12";"Glutes";"Single Leg Hip Thrust";"1";"0";"kg";"0";"";"";"";'
+    '"30";"";"Home gym";"45m"\n'
+)
+
+
+@pytest.mark.parametrize("unit", ["kg", "lb"])
+def test_strongs_older_semicolon_export_takes_each_rows_own_weight_unit(user, unit):
+    result = import_text(user, STRONG_OLD, unit=unit)
+
+    assert (result.source, result.sessions, result.sets) == ("strong", 2, 4)
+    assert log_of(user) == [
+        (
+            "2021-05-03",
+            "loaded-single-leg-hip-thrust",
+            "Home gym",
+            [
+                (1, "unknown", 10, POUNDS_25, 0, "", Decimal(8), None, [], False, ""),
+                (2, "left", 10, POUNDS_25, 0, "", None, None, [], False, "left leg"),
+                (3, "right", 8, Decimal(20), 0, "", None, None, [], False, "Right"),
+            ],
+        ),
+        (
+            "2021-05-03",
+            "single-leg-hip-thrust",
+            "Home gym",
+            # a timed row without reps is a hold
+            [(1, "unknown", 0, Decimal(0), 30, "", None, None, [], False, "")],
+        ),
+    ]
+
+
+def test_a_strong_weight_unit_that_is_not_kg_or_lbs_is_refused(logged):
+    text = STRONG_OLD.replace('"25";"lbs"', '"25";"stone"', 1)
+    with pytest.raises(CsvImportError) as caught:
+        import_text(logged, text)
+    assert str(caught.value) == "Line 2: Weight Unit must be “kg” or “lbs” (got “stone”)."
+    assert TrainingSession.objects.count() == 1
+
+
+STRONG_NOW = (
+    "Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,Notes,"
+    "Workout Notes,RPE\n"
+    f"2025-09-02 6:12:45{NNBSP}PM,Evening Workout,1h 5m,Single Leg Hip Thrust (Dumbbell),1,25,"
+    "10,0,0,,,8\n"
+    f"2025-09-02 6:12:45{NNBSP}PM,Evening Workout,1h 5m,Single Leg Hip Thrust (Dumbbell),2,25,"
+    "9,0,0,right side,,\n"
+    f"2025-09-02 6:12:45{NNBSP}PM,Evening Workout,1h 5m,Single Leg Hip Thrust (Dumbbell),D,15,"
+    "12,0,0,,,\n"
+    "2025-09-03 11:05:00 AM,Morning,32m,Glute Bridge,1,0,20,0,0,,,\n"
+    "2025-09-03 11:05:00 AM,Morning,32m,Glute Bridge,2,0,0,0,45,,,\n"
+    "2025-09-03 11:05:00 AM,Morning,32m,Glute Bridge,3,0,0,0,0,,,\n"
+)
+
+
+def test_strongs_current_export_with_12_hour_times_and_a_duration_imports(user):
+    result = import_text(user, STRONG_NOW, unit="lb")  # this export is in the account's unit
+
+    assert (result.source, result.sessions, result.sets, result.skipped_rows) == (
+        "strong",
+        2,
+        5,
+        1,
+    )
+    assert log_of(user) == [
+        (
+            "2025-09-02",
+            "loaded-single-leg-hip-thrust",
+            "",
+            [
+                (1, "unknown", 10, POUNDS_25, 0, "", Decimal(8), None, [], False, ""),
+                (2, "right", 9, POUNDS_25, 0, "", None, None, [], False, "right side"),
+                (3, "unknown", 12, lb("15"), 0, "", None, None, [], False, "Drop set"),
+            ],
+        ),
+        (
+            "2025-09-03",
+            "floor-glute-bridge",
+            "",
+            [
+                (1, "both", 20, Decimal(0), 0, "", None, None, [], False, ""),
+                (2, "both", 0, Decimal(0), 45, "", None, None, [], False, ""),
+            ],
+        ),
+    ]
+    assert "Skipped 1 set of hip thrusts or bridges without reps or a hold." in result.notes
+
+
+def test_a_midnight_and_a_noon_on_strongs_12_hour_clock_are_the_right_days(user):
+    text = STRONG_NOW.replace(f"6:12:45{NNBSP}PM", f"12:10:00{NNBSP}AM").replace(
+        "11:05:00 AM", "12:00:00 PM"
+    )
+    import_text(user, text, unit="lb")
+    days = list(TrainingSession.objects.order_by("date").values_list("date", flat=True))
+    assert days == [date(2025, 9, 2), date(2025, 9, 3)]
+
+
+HEVY_HEADER = (
+    "title,start_time,end_time,description,exercise_title,superset_id,exercise_notes,"
+    "set_index,set_type,{weight},reps,{distance},duration_seconds,rpe\n"
+)
+
+
+def hevy(weight: str, distance: str, rows: str) -> str:
+    return HEVY_HEADER.format(weight=weight, distance=distance) + rows
+
+
+HEVY_ROWS = (
+    '"Legs","2 Sep 2025, 18:00","2 Sep 2025, 18:50","","Single Leg Hip Thrust (Dumbbell)",,'
+    '"",0,"warmup",10,15,,,\n'
+    '"Legs","2 Sep 2025, 18:00","2 Sep 2025, 18:50","","Single Leg Hip Thrust (Dumbbell)",,'
+    '"",1,"normal",25,10,,,8\n'
+    '"Legs","2 Sep 2025, 18:00","2 Sep 2025, 18:50","","Single Leg Hip Thrust (Dumbbell)",,'
+    '"",2,"failure",25,7,,,\n'
+    '"Legs","2 Sep 2025, 18:00","2 Sep 2025, 18:50","","Single Leg Hip Thrust (Dumbbell)",,'
+    '"",3,"dropset",15,9,,,\n'
+    '"Legs","2 Sep 2025, 18:00","2 Sep 2025, 18:50","","Single Leg Hip Thrust",,'
+    '"left leg only",0,"normal",,,,40,\n'
+)
+
+
+def test_a_hevy_export_in_pounds_stores_exact_kilograms_holds_and_flags(user):
+    text = hevy("weight_lbs", "distance_miles", HEVY_ROWS)
+
+    result = import_text(user, text)  # the file says pounds; the profile unit does not matter
+
+    assert (result.source, result.sessions, result.sets, result.skipped_rows) == (
+        "hevy",
+        2,
+        4,
+        1,
+    )
+    assert "Skipped 1 set of warm-ups." in result.notes
+    assert log_of(user) == [
+        (
+            "2025-09-02",
+            "loaded-single-leg-hip-thrust",
+            "",
+            [
+                (1, "unknown", 10, POUNDS_25, 0, "", Decimal(8), None, [], False, ""),
+                (2, "unknown", 7, POUNDS_25, 0, "", None, None, [], False, "Failure set"),
+                (3, "unknown", 9, lb("15"), 0, "", None, None, [], False, "Drop set"),
+            ],
+        ),
+        (
+            "2025-09-02",
+            "single-leg-hip-thrust",
+            "left leg only",
+            [(1, "left", 0, Decimal(0), 40, "", None, None, [], False, "")],
+        ),
+    ]
+
+
+def test_a_hevy_export_in_kilograms_reads_weight_kg(user):
+    text = hevy("weight_kg", "distance_km", HEVY_ROWS)
+    import_text(user, text, unit="lb")
+    loads = Set.objects.order_by("session__variation__level", "position")
+    assert list(loads.values_list("load_kg", flat=True)) == [
+        Decimal(0),
+        Decimal(25),
+        Decimal(25),
+        Decimal(15),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [STRONG_OLD, STRONG_NOW, hevy("weight_lbs", "distance_miles", HEVY_ROWS)],
+    ids=["strong-older", "strong-current", "hevy-pounds"],
+)
+def test_reimporting_a_real_export_adds_nothing(user, text):
+    first = import_text(user, text, unit="lb")
+    saved = log_of(user)
+
+    again = import_text(user, text, unit="lb")
+
+    assert (again.sessions, again.sets, again.duplicate_sessions) == (0, 0, first.sessions)
+    assert log_of(user) == saved
+
+
+def test_sides_are_never_inferred_from_set_order_and_the_result_says_so(user):
+    result = import_text(user, STRONG_OLD)
+    assert not any("inferred" in note for note in result.notes)
+    assert (
+        "2 sets have no side recorded: they are logged with the side unknown. Set their sides "
+        "on each session's page; until then balance and progression leave them out."
+    ) in result.notes
+
+
+# --- every row passes the rules a set typed by hand passes ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"rir": "7"}, "rir must be one of 0 to 5, as when a set is logged by hand (got “7”)."),
+        (
+            {"reps": "0"},
+            "reps: Reps must be at least 1; 0 reps is only for a hold, with its seconds "
+            "in Hold. (got “0”)",
+        ),
+        ({"reps": "8.5"}, "reps: Enter a whole number. (got “8.5”)"),
+        (
+            {"hold_seconds": "601"},
+            "hold_seconds: A hold can be at most 10 minutes (600 s). (got “601”)",
+        ),
+        ({"side": "unknown", "variation": "floor-glute-bridge"}, "side “unknown” does not fit"),
+    ],
+    ids=[
+        "rir above the form's",
+        "0 reps without a hold",
+        "fractional reps",
+        "long hold",
+        "unknown on both legs",
+    ],
+)
+def test_an_import_refuses_what_the_set_form_refuses(logged, changes, message):
+    with pytest.raises(CsvImportError) as caught:
+        import_text(logged, HEADER + row(**changes))
+    assert str(caught.value).startswith(f"Line 2: {message}")
+    assert TrainingSession.objects.count() == 1
+
+
+def test_our_format_takes_unknown_sides_and_hold_only_sets(user):
+    import_text(user, HEADER + row(side="unknown", reps="0", hold_seconds="30"))
+    assert sets_of(user) == [
+        ("2024-03-05", "single-leg-hip-thrust", "unknown", 0, Decimal(0), None, "")
+    ]
+    assert Set.objects.get().hold_seconds == 30
+
+
+# --- formulas in exported cells -------------------------------------------------------
+
+FORMULA_NOTES = ["=1+1", "+1", "-1", "@SUM(1+1)", "\tx", "\rx", "'quoted", "''twice", "plain"]
+
+
+def test_export_neutralises_cells_a_spreadsheet_would_run_as_formulas(user):
+    add_session(
+        user,
+        "2024-01-10",
+        "floor-glute-bridge",
+        '=HYPERLINK("http://evil")',
+        [
+            (n, {"side": "both", "reps": 10, "note": note})
+            for n, note in enumerate(FORMULA_NOTES, 1)
+        ],
+    )
+
+    exported = list(csv.reader(io.StringIO(export_text(user))))[1:]
+
+    assert {line[3] for line in exported} == {'\'=HYPERLINK("http://evil")'}
+    assert [line[-1] for line in exported] == [
+        "'=1+1",
+        "'+1",
+        "'-1",
+        "'@SUM(1+1)",
+        "'\tx",
+        "'\rx",
+        "''quoted",
+        "'''twice",
+        "plain",
+    ]
+    assert [line[7] for line in exported] == ["0"] * len(FORMULA_NOTES)  # numbers stay numbers
+
+
+def test_neutralised_cells_round_trip_exactly(user, other_user):
+    add_session(
+        user,
+        "2024-01-10",
+        "floor-glute-bridge",
+        "-session note",
+        [
+            (n, {"side": "both", "reps": 10, "note": note})
+            for n, note in enumerate(FORMULA_NOTES, 1)
+        ],
+    )
+    exported = export_text(user)
+
+    import_text(other_user, exported)
+
+    assert log_of(other_user) == log_of(user)
+    assert export_text(other_user) == exported
+
+
+# --- the write is short and all at once ------------------------------------------------
+
+
+def test_the_import_reads_and_checks_everything_before_one_short_write(user):
+    add_session(user, "2023-01-01", "floor-glute-bridge", "", [(1, {"side": "both", "reps": 9})])
+    with CaptureQueriesContext(connection) as queries:
+        import_text(user, big_file(5, 4))
+
+    statements = [q["sql"].lstrip().split()[0].upper() for q in queries.captured_queries]
+    start = next(i for i, word in enumerate(statements) if word in {"BEGIN", "SAVEPOINT"})
+    end = max(i for i, word in enumerate(statements) if word in {"COMMIT", "RELEASE"})
+    inside = statements[start + 1 : end]
+    # No reading, parsing or duplicate check while the write lock is held: only writes.
+    assert inside
+    assert set(inside) <= {"INSERT", "UPDATE"}, inside
+    assert statements.count("SAVEPOINT") + statements.count("BEGIN") == 1
+
+
+def test_a_log_changed_between_the_check_and_the_write_is_checked_again(user, monkeypatch):
+    text = big_file(3, 2)
+    original = csv_io._drop_duplicates
+    calls = []
+
+    def racing(who, planned):
+        calls.append(len(planned))
+        found = original(who, planned)
+        if len(calls) == 1:  # the same file, imported in between by a second tab
+            import_text(user, text)
+        return found
+
+    monkeypatch.setattr(csv_io, "_drop_duplicates", racing)
+
+    result = import_text(user, text)
+
+    assert (result.sessions, result.duplicate_sessions) == (0, 3)
+    assert TrainingSession.objects.filter(user=user).count() == 3

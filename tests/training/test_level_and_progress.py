@@ -268,7 +268,8 @@ def test_importing_a_file_adds_it_and_a_bad_file_adds_nothing(
     assert Set.objects.filter(session__user=user).count() == 4
 
     lines = exported.getvalue().splitlines()
-    lines[2] = lines[2].replace(",10,", ",0,", 1) if ",10," in lines[2] else lines[2] + ",broken"
+    # 0 reps would be a hold-only set here (this set has a hold); 101 is over the limit.
+    lines[2] = lines[2].replace(",10,", ",101,", 1) if ",10," in lines[2] else lines[2] + ",broken"
     bad = io.BytesIO("\n".join(lines).encode())
     bad.name = "bad.csv"
     before = Set.objects.filter(session__user=user).count()

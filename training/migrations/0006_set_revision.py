@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("training", "0004_profile_log_version"),
+        ("training", "0005_set_side_unknown"),
     ]
 
     operations = [
