@@ -113,6 +113,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default serves a few people at once. WAL lets pages read while one
+    # writer writes. IMMEDIATE takes the write lock when a transaction begins: a deferred
+    # one that reads, then writes, fails at once with "database is locked" when another
+    # wrote in between, whatever the timeout. The timeout is how long a writer waits for
+    # the lock; synchronous=NORMAL is durable enough with WAL and much faster.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("DJANGO_SQLITE_TIMEOUT", 20, minimum=1, maximum=300),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A shared cache (Redis) lets several app servers share sessions, login throttling and

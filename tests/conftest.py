@@ -32,6 +32,24 @@ def _unhashed_static_files(tmp_path_factory: pytest.TempPathFactory) -> Iterator
         yield
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """SQLite's test database in a file, as the site runs it, not in memory.
+
+    An in-memory database shared between threads locks whole tables and ignores the
+    busy timeout, so concurrency tests (tests/training/test_concurrency.py) would test
+    a database nobody runs.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        folder = tmp_path_factory.mktemp("database")
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+
+
 @pytest.fixture
 def exercise(db: None) -> Exercise:
     """The guide's exercise, as the content migration loads it."""

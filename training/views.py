@@ -25,6 +25,7 @@ from training import csv_io, progress, services
 from training.caching import render_log_page
 from training.forms import (
     ImportForm,
+    NewSessionForm,
     ProfileForm,
     SessionForm,
     SetForm,
@@ -169,7 +170,7 @@ def log(request: HttpRequest) -> HttpResponse:
         .select_related("variation", "coach")
         .first()
     )
-    session_form = SessionForm(
+    session_form = NewSessionForm(
         initial={
             "date": timezone.localdate(),
             "variation": prescription.variation_id if prescription else profile.level_id,
@@ -195,13 +196,19 @@ def log(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def session_create(request: HttpRequest) -> HttpResponse:
-    form = SessionForm(request.POST)
+    form = NewSessionForm(request.POST)
     profile = _profile(request)
+    status = 200
     if form.is_valid():
-        session = form.save(commit=False)
-        session.user = request.user
-        session.save()
-        return redirect(session)
+        try:
+            session, _ = services.create_session(
+                request.user, form.session_fields(), submission_id=form.cleaned_data["submission_id"]
+            )
+        except services.SubmissionConflict:
+            form.add_error(None, "This form was already used; reload the page and try again.")
+            status = 409
+        else:
+            return redirect(session)
     return render(
         request,
         "training/session_form.html",
@@ -211,6 +218,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
             "description": "Log a session.",
             "unit": profile.unit,
         },
+        status=status,
     )
 
 
@@ -635,17 +643,18 @@ def log_from_timer(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Those sets could not be logged: the plan was not valid.")
         return redirect("coaching:timer")
     data = form.cleaned_data
-    session = services.log_timer_sets(
-        request.user,
-        data["variation"],
-        day=timezone.localdate(),
-        sides=form.set_sides(),
-        reps=data["reps"],
-        tempo=data["tempo"],
-        hold_seconds=data["hold_seconds"],
-        submission_id=data["submission_id"],
-    )
-    if session.user_id != request.user.pk:
-        raise Http404("No such session.")
+    try:
+        session = services.log_timer_sets(
+            request.user,
+            data["variation"],
+            day=timezone.localdate(),
+            sides=form.set_sides(),
+            reps=data["reps"],
+            tempo=data["tempo"],
+            hold_seconds=data["hold_seconds"],
+            submission_id=data["submission_id"],
+        )
+    except services.SubmissionConflict:
+        raise Http404("No such session.") from None
     messages.success(request, "Logged. Adjust any set that went differently.")
     return redirect(session)
