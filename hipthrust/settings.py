@@ -141,22 +141,40 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Throttle counts (hipthrust/throttle.py) in a cache of their own, so that page traffic
+# cannot evict them: Redis under its own key prefix, or else a database table (made by
+# `migrate`, see training/migrations/0006_harden.py), shared by every process and culled
+# only far beyond any real use.
+if REDIS_URL:
+    CACHES["throttle"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "hipthrust-throttle",
+    }
+else:
+    CACHES["throttle"] = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "hipthrust_throttle",
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+    }
+
 # Login throttling: five wrong passwords for one username from one address lock that
-# pair out for fifteen minutes. The cache handler shares the count between servers.
+# pair out for fifteen minutes. The counts are rows in the database: shared between
+# servers, never evicted, and a completed password reset can clear a username's lockout
+# from every address (the cache handler can only clear one address's).
 AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_HANDLER = (
-    "axes.handlers.cache.AxesCacheHandler"
-    if REDIS_URL
-    else "axes.handlers.database.AxesDatabaseHandler"
-)
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_CLIENT_IP_CALLABLE = "hipthrust.middleware.client_ip"
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: none).
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)
 SIGNUPS_PER_HOUR = env_int("DJANGO_SIGNUPS_PER_HOUR", 10, minimum=1)
+# Password reset mails: per email address, and requests per client address.
+PASSWORD_RESETS_PER_HOUR = env_int("DJANGO_PASSWORD_RESETS_PER_HOUR", 3, minimum=1)
+PASSWORD_RESETS_PER_IP_PER_HOUR = env_int("DJANGO_PASSWORD_RESETS_PER_IP_PER_HOUR", 20, minimum=1)
 
 # Uploads: photos are capped at 10 MB by the pipeline; whole requests a little above.
 MAX_REQUEST_BYTES = env_int("DJANGO_MAX_REQUEST_BYTES", 12 * 1024 * 1024, minimum=1024)

@@ -7,6 +7,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group
+from django.conf import settings
 from django.test import override_settings
 
 from coaching.models import Exercise
@@ -28,7 +29,18 @@ def _unhashed_static_files(tmp_path_factory: pytest.TempPathFactory) -> Iterator
     static_root = tmp_path_factory.mktemp("static")
     # Real hashing costs seconds across the suite and tests nothing of ours.
     hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with override_settings(STORAGES=storages, STATIC_ROOT=static_root, PASSWORD_HASHERS=hashers):
+    # Throttle counts in memory, cleared between tests (_fresh_cache) whether or not a test
+    # may touch the database; tests/test_throttle.py covers the database cache itself.
+    caches = {
+        **settings.CACHES,
+        "throttle": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "throttle-tests",
+        },
+    }
+    with override_settings(
+        STORAGES=storages, STATIC_ROOT=static_root, PASSWORD_HASHERS=hashers, CACHES=caches
+    ):
         yield
 
 
@@ -42,8 +54,6 @@ def django_db_modify_db_settings(
     busy timeout, so concurrency tests (tests/training/test_concurrency.py) would test
     a database nobody runs.
     """
-    from django.conf import settings
-
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3":
         folder = tmp_path_factory.mktemp("database")
@@ -108,8 +118,12 @@ def guide_content(transactional_db: None) -> None:
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Cached pages and throttling counts from one test must not leak into the next."""
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
+
+    from hipthrust.throttle import THROTTLE_CACHE
 
     cache.clear()
+    caches[THROTTLE_CACHE].clear()
     yield
     cache.clear()
+    caches[THROTTLE_CACHE].clear()

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
+from hipthrust import throttle
 from hipthrust.middleware import client_ip
 from training import csv_io, progress, services
 from training.caching import render_log_page
@@ -112,15 +112,10 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 
 def _too_many_signups(request: HttpRequest) -> bool:
-    """At most SIGNUPS_PER_HOUR sign-up attempts an hour from one address (shared cache)."""
-    key = f"signup-attempts:{client_ip(request)}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        attempts = cache.incr(key)
-    except ValueError:  # the key expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        attempts = 1
-    return attempts > settings.SIGNUPS_PER_HOUR
+    """At most SIGNUPS_PER_HOUR sign-up attempts an hour from one address."""
+    return not throttle.allow(
+        "signup", client_ip(request), limit=settings.SIGNUPS_PER_HOUR, window=3600
+    )
 
 
 @login_required

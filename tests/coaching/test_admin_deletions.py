@@ -105,7 +105,11 @@ def test_a_flagged_form_error_is_refused_even_to_a_superuser(admin_client, flagg
 def test_the_bulk_delete_action_refuses_a_flagged_form_error(admin_client, flagged, unflagged):
     response = admin_client.post(
         reverse("admin:coaching_formerror_changelist"),
-        {"action": "delete_selected", "_selected_action": [flagged.pk, unflagged.pk], "post": "yes"},
+        {
+            "action": "delete_selected",
+            "_selected_action": [flagged.pk, unflagged.pk],
+            "post": "yes",
+        },
     )
     assert response.status_code == 200
     assert "flagged with" in response.content.decode()
@@ -124,9 +128,7 @@ def test_the_exercise_page_refuses_deleting_a_flagged_form_error(admin_client, f
     assert _still_flagged(flagged)
 
 
-def test_deleting_the_exercise_is_refused_while_its_form_errors_are_flagged(
-    admin_client, flagged
-):
+def test_deleting_the_exercise_is_refused_while_its_form_errors_are_flagged(admin_client, flagged):
     url = reverse("admin:coaching_exercise_delete", args=[flagged.exercise_id])
     response = admin_client.post(url, {"post": "yes"})
     assert response.status_code == 200
