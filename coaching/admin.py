@@ -14,8 +14,8 @@ from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import models, router, transaction
-from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.db.models import Case, Count, Value, When
+from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -199,10 +199,11 @@ class NumberedInlineFormSet(BaseInlineFormSet):
     def _refuse_referenced_deletions(self) -> list[str]:
         messages = []
         for form in self.initial_forms:
-            if self._should_delete_form(form) and form.instance.pk is not None:
-                if found := history_references(collected_content([form.instance])):
-                    form.add_error(None, found[0])
-                    messages.extend(found)
+            if not self._should_delete_form(form) or form.instance.pk is None:
+                continue
+            if found := history_references(collected_content([form.instance])):
+                form.add_error(None, found[0])
+                messages.extend(found)
         return messages
 
     def _refuse_shared_numbers(self) -> list[str]:

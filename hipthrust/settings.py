@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "hipthrust.middleware.PermissionsPolicyMiddleware",
+    # Outside the session middleware: it marks private what depends on the session.
+    "hipthrust.middleware.PrivateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

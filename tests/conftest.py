@@ -5,9 +5,9 @@ from collections.abc import Iterator
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group
-from django.conf import settings
 from django.test import override_settings
 
 from coaching.models import Exercise

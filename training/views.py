@@ -196,8 +196,9 @@ def session_create(request: HttpRequest) -> HttpResponse:
     status = 200
     if form.is_valid():
         try:
+            submission_id = form.cleaned_data["submission_id"]
             session, _ = services.create_session(
-                request.user, form.session_fields(), submission_id=form.cleaned_data["submission_id"]
+                request.user, form.session_fields(), submission_id=submission_id
             )
         except services.SubmissionConflict:
             form.add_error(None, "This form was already used; reload the page and try again.")
