@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import models, router, transaction
 from django.db.models import Case, Count, Value, When
+from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -82,6 +84,92 @@ def figure_preview_html(key: str) -> str:
     )
 
 
+# Deleting content that trainees' logs point at.
+#
+# A trainee's logged set keeps the form errors they flagged; deleting one would silently
+# strip that flag from everyone's history. So such deletions are refused while any log
+# refers to the content, and otherwise left to superusers: editing content is a coach's
+# job, taking it away is not. Logs live in other apps (coaching never imports them), so
+# the references are found from the relations those apps declare to this one.
+
+
+def history_references(objs) -> list[str]:
+    """One sentence per object that rows of another app (trainees' logs) still refer to."""
+    sentences = []
+    for obj in objs:
+        for relation in obj._meta.related_objects:
+            related = relation.related_model
+            if related._meta.app_label == obj._meta.app_label:
+                continue
+            count = related._base_manager.filter(**{relation.field.name: obj}).count()
+            if count:
+                names = (
+                    related._meta.verbose_name if count == 1 else related._meta.verbose_name_plural
+                )
+                verb = "is" if count == 1 else "are"
+                sentences.append(
+                    f"{count} {names} in trainees’ logs {verb} flagged with “{obj}”: "
+                    "it cannot be deleted while they are; edit it instead."
+                )
+    return sentences
+
+
+def collected_content(objs) -> list[models.Model]:
+    """Every row of this app that deleting `objs` deletes with them (cascades included)."""
+    objs = list(objs)
+    if not objs:
+        return []
+    collector = Collector(using=router.db_for_write(type(objs[0])), origin=objs)
+    try:
+        collector.collect(objs)
+    except (ProtectedError, RestrictedError):
+        return objs  # the deletion is refused anyway; the admin lists what protects them
+    return [
+        instance
+        for model, instances in collector.data.items()
+        if model._meta.app_label == "coaching"
+        for instance in instances
+    ]
+
+
+def log_deletions(request, objs) -> None:
+    """A DELETION entry in the admin's log for each row, as the admin makes for the one
+    deleted on its own page; cascaded and inline deletions would otherwise leave none."""
+    if objs:
+        LogEntry.objects.log_actions(request.user.pk, objs, DELETION, change_message="")
+
+
+class ContentAdmin(admin.ModelAdmin):
+    """Content admin: a deletion is refused while trainees' logs refer to what it would
+    delete, and every row it takes with it is audited."""
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        references = [
+            sentence for item in collected_content(objs) for sentence in history_references([item])
+        ]
+        return deleted, model_count, perms_needed, [*protected, *references]
+
+    def delete_model(self, request, obj) -> None:
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            # The admin logs `obj` itself (log_deletions); these are what goes with it.
+            log_deletions(request, [o for o in collected_content([obj]) if o != obj])
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            chosen = set(queryset)
+            log_deletions(request, [o for o in collected_content(chosen) if o not in chosen])
+            super().delete_queryset(request, queryset)
+
+
+class HistoryContentAdmin(ContentAdmin):
+    """Content that trainees flag in their logs: only superusers delete it."""
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+
 # Numbered inline rows.
 
 
@@ -98,11 +186,25 @@ class NumberedInlineFormSet(BaseInlineFormSet):
     number_field = "order"
     group_fields: tuple[str, ...] = ()
 
+    def __init__(self, *args, request=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request  # who deletes rows, for the admin's log
+
     def clean(self) -> None:
-        messages = self._refuse_shared_numbers()
+        messages = self._refuse_shared_numbers() + self._refuse_referenced_deletions()
         super().clean()
         if messages:
             raise ValidationError(messages)
+
+    def _refuse_referenced_deletions(self) -> list[str]:
+        messages = []
+        for form in self.initial_forms:
+            if not self._should_delete_form(form) or form.instance.pk is None:
+                continue
+            if found := history_references(collected_content([form.instance])):
+                form.add_error(None, found[0])
+                messages.extend(found)
+        return messages
 
     def _refuse_shared_numbers(self) -> list[str]:
         rows_by_key: dict[tuple, list[forms.Form]] = {}
@@ -140,6 +242,11 @@ class NumberedInlineFormSet(BaseInlineFormSet):
         with transaction.atomic(using=router.db_for_write(self.model)):
             self._park_moved_rows()
             return super().save()
+
+    def delete_existing(self, obj, commit: bool = True) -> None:
+        if commit:
+            log_deletions(self.request, collected_content([obj]))
+        super().delete_existing(obj, commit=commit)
 
     def _park_moved_rows(self) -> None:
         key_fields = {self.number_field, *self.group_fields}
@@ -228,6 +335,10 @@ class FormErrorInline(DescribedStackedInline):
         "“Change” opens the error with a preview of its figure."
     )
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Trainees flag these on their sets: deleting one is for superusers (see above).
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
 
 class VariationInline(DescribedStackedInline):
     model = Variation
@@ -269,7 +380,7 @@ class VariationInline(DescribedStackedInline):
 
 
 @admin.register(Exercise)
-class ExerciseAdmin(admin.ModelAdmin):
+class ExerciseAdmin(HistoryContentAdmin):
     list_display = ["name", "tagline", "cue_count", "form_error_count", "variation_count"]
     search_fields = ["name", "tagline", "summary"]
     ordering = ["pk"]
@@ -282,6 +393,9 @@ class ExerciseAdmin(admin.ModelAdmin):
 
     class Media:
         css = ADMIN_CSS
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        return {**super().get_formset_kwargs(request, obj, inline, prefix), "request": request}
 
     def get_queryset(self, request):
         return (
@@ -308,7 +422,7 @@ class ExerciseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Cue)
-class CueAdmin(admin.ModelAdmin):
+class CueAdmin(ContentAdmin):
     list_display = ["cue", "phase", "order", "exercise", "on_site"]
     list_display_links = ["cue"]
     list_filter = ["phase", "exercise"]
@@ -326,7 +440,7 @@ class CueAdmin(admin.ModelAdmin):
 
 
 @admin.register(FormError)
-class FormErrorAdmin(admin.ModelAdmin):
+class FormErrorAdmin(HistoryContentAdmin):
     list_display = ["order", "name", "fix_cue", "figure", "exercise"]
     list_display_links = ["name"]
     list_filter = ["exercise", "figure"]
@@ -356,7 +470,7 @@ class FormErrorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Variation)
-class VariationAdmin(admin.ModelAdmin):
+class VariationAdmin(ContentAdmin):
     list_display = [
         "level",
         "name",
@@ -410,7 +524,7 @@ class VariationAdmin(admin.ModelAdmin):
 
 
 @admin.register(TempoPreset)
-class TempoPresetAdmin(admin.ModelAdmin):
+class TempoPresetAdmin(ContentAdmin):
     list_display = ["name", "notation", "description", "order", "variation_count"]
     list_display_links = ["name"]
     list_editable = ["order"]
@@ -448,7 +562,7 @@ class TempoPresetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Illustration)
-class IllustrationAdmin(admin.ModelAdmin):
+class IllustrationAdmin(ContentAdmin):
     form = IllustrationForm
     list_display = ["thumbnail", "alt_text", "placement", "shows", "order", "size"]
     list_display_links = ["thumbnail", "alt_text"]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -105,19 +106,31 @@ class FormError(models.Model):
         return f"error-{self.slug}"
 
 
+# Each phase's seconds, as coaching.tempo.Tempo allows them: lowering and lifting take time.
+PHASE_MINIMUM_SECONDS = {
+    "lowering_seconds": 1,
+    "bottom_pause_seconds": 0,
+    "lifting_seconds": 1,
+    "top_hold_seconds": 0,
+}
+
+
 def _tempo_phase_constraints(prefix: str) -> list[models.CheckConstraint]:
     return [
         models.CheckConstraint(
             condition=Q(**{f"{field}__gte": minimum, f"{field}__lte": MAX_PHASE_SECONDS}),
             name=f"{prefix}_{field}_in_range",
         )
-        for field, minimum in (
-            ("lowering_seconds", 1),
-            ("bottom_pause_seconds", 0),
-            ("lifting_seconds", 1),
-            ("top_hold_seconds", 0),
-        )
+        for field, minimum in PHASE_MINIMUM_SECONDS.items()
     ]
+
+
+def _phase_seconds(field: str) -> models.PositiveSmallIntegerField:
+    """A phase's seconds, checked on the field (forms show why) and by the constraint."""
+    validators = [MaxValueValidator(MAX_PHASE_SECONDS, f"At most {MAX_PHASE_SECONDS} seconds.")]
+    if minimum := PHASE_MINIMUM_SECONDS[field]:  # below 0, the field's own message says why
+        validators.insert(0, MinValueValidator(minimum, f"At least {minimum} second."))
+    return models.PositiveSmallIntegerField(validators=validators)
 
 
 class TempoPreset(models.Model):
@@ -125,17 +138,22 @@ class TempoPreset(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     order = models.PositiveSmallIntegerField(default=0)
     description = models.CharField(max_length=200, blank=True)
-    lowering_seconds = models.PositiveSmallIntegerField()
-    bottom_pause_seconds = models.PositiveSmallIntegerField()
-    lifting_seconds = models.PositiveSmallIntegerField()
-    top_hold_seconds = models.PositiveSmallIntegerField()
+    lowering_seconds = _phase_seconds("lowering_seconds")
+    bottom_pause_seconds = _phase_seconds("bottom_pause_seconds")
+    lifting_seconds = _phase_seconds("lifting_seconds")
+    top_hold_seconds = _phase_seconds("top_hold_seconds")
 
     class Meta:
         ordering = ["order", "name"]
         constraints = _tempo_phase_constraints("tempopreset")
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.tempo.notation})"
+        # Not self.tempo: an admin form redrawn with out-of-range seconds names the object
+        # too, and Tempo refuses those.
+        return (
+            f"{self.name} ({self.lowering_seconds}-{self.bottom_pause_seconds}-"
+            f"{self.lifting_seconds}-{self.top_hold_seconds})"
+        )
 
     @property
     def tempo(self) -> Tempo:

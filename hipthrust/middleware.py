@@ -2,6 +2,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 # The guide needs none of these; the tempo timer will ask for the screen wake lock itself.
 PERMISSIONS_POLICY = ", ".join(
@@ -88,4 +89,40 @@ def _has_nul(encoded: str) -> bool:
 def _bad_text() -> HttpResponse:
     return HttpResponse(
         "The request contains a NUL character.", status=400, content_type="text/plain"
+    )
+
+
+# A trainee's log and a coach's panel are never kept anywhere, not even by the browser.
+NEVER_STORED_PREFIXES = ("/log/", "/coach/")
+
+
+class PrivateCacheMiddleware:
+    """No shared cache (a proxy, a CDN) may keep an answer that depends on who asks.
+
+    Private: every answer to a request with a session (everyone signed in has one), that
+    changed the session, or that sets a cookie. The log and the coach panel are
+    not stored at all. Sits outside the session middleware, so it sees the session's
+    cookie set on the way out.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path.startswith(NEVER_STORED_PREFIXES):
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+        elif _depends_on_the_requester(request, response):
+            patch_cache_control(response, private=True)
+        return response
+
+
+def _depends_on_the_requester(request: HttpRequest, response: HttpResponse) -> bool:
+    # Without a session cookie the session read is empty; only one being written counts.
+    session = getattr(request, "session", None)
+    return bool(
+        settings.SESSION_COOKIE_NAME in request.COOKIES
+        or (session is not None and session.modified)
+        or response.cookies
     )

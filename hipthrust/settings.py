@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "hipthrust.middleware.PermissionsPolicyMiddleware",
+    # Outside the session middleware: it marks private what depends on the session.
+    "hipthrust.middleware.PrivateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -113,6 +115,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default serves a few people at once. WAL lets pages read while one
+    # writer writes. IMMEDIATE takes the write lock when a transaction begins: a deferred
+    # one that reads, then writes, fails at once with "database is locked" when another
+    # wrote in between, whatever the timeout. The timeout is how long a writer waits for
+    # the lock; synchronous=NORMAL is durable enough with WAL and much faster.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("DJANGO_SQLITE_TIMEOUT", 20, minimum=1, maximum=300),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A shared cache (Redis) lets several app servers share sessions, login throttling and
@@ -130,18 +143,27 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Throttle counts (hipthrust/throttle.py) in a cache of their own, so that page traffic
+# cannot evict them: a database table (made by `migrate`, see
+# training/migrations/0007_throttle_cache_table.py), shared by every process, culled only
+# far beyond any real use. Not Redis, even when there is one: Redis is run with an LRU
+# eviction policy (README, "Deployment") that would drop the counts under page traffic.
+CACHES["throttle"] = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "hipthrust_throttle",
+    "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+}
+
 # Login throttling: five wrong passwords for one username from one address lock that
-# pair out for fifteen minutes. The cache handler shares the count between servers.
+# pair out for fifteen minutes. The counts are rows in the database: shared between
+# servers, never evicted, and a completed password reset can clear a username's lockout
+# from every address (the cache handler can only clear one address's).
 AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_HANDLER = (
-    "axes.handlers.cache.AxesCacheHandler"
-    if REDIS_URL
-    else "axes.handlers.database.AxesDatabaseHandler"
-)
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_CLIENT_IP_CALLABLE = "hipthrust.middleware.client_ip"
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: none).
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)
@@ -149,6 +171,9 @@ SIGNUPS_PER_HOUR = env_int("DJANGO_SIGNUPS_PER_HOUR", 10, minimum=1)
 # A coach's invitation link is a secret that opens their view of a log: it works once,
 # and only for this many days.
 INVITATION_DAYS = env_int("DJANGO_INVITATION_DAYS", 7, minimum=1, maximum=90)
+# Password reset mails: per email address, and requests per client address.
+PASSWORD_RESETS_PER_HOUR = env_int("DJANGO_PASSWORD_RESETS_PER_HOUR", 3, minimum=1)
+PASSWORD_RESETS_PER_IP_PER_HOUR = env_int("DJANGO_PASSWORD_RESETS_PER_IP_PER_HOUR", 20, minimum=1)
 
 # Uploads: photos are capped at 10 MB by the pipeline; whole requests a little above.
 MAX_REQUEST_BYTES = env_int("DJANGO_MAX_REQUEST_BYTES", 12 * 1024 * 1024, minimum=1024)

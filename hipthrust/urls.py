@@ -5,7 +5,14 @@ from django.urls import include, path, re_path
 
 from coaching.sitemaps import SITEMAPS
 from coaching.views import robots_txt
-from hipthrust.views import LoginView, favicon, health, serve_media
+from hipthrust.views import (
+    LoginView,
+    PasswordResetConfirmView,
+    PasswordResetView,
+    favicon,
+    health,
+    serve_media,
+)
 
 urlpatterns = [
     path("", include("coaching.urls")),
@@ -14,6 +21,12 @@ urlpatterns = [
         "accounts/login/",
         LoginView.as_view(),
         name="login",
+    ),
+    path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

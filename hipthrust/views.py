@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from axes.utils import reset as reset_login_lockout
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core.cache import cache
@@ -11,6 +12,7 @@ from django.http import (
     HttpResponse,
     HttpResponseNotFound,
     HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
     JsonResponse,
 )
 from django.template import loader
@@ -20,7 +22,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from hipthrust import throttle
 from hipthrust.forms import LoginForm
+from hipthrust.middleware import client_ip
 
 # Only what the upload pipeline writes is ever served from MEDIA_ROOT.
 MEDIA_TYPES = {".jpg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
@@ -76,6 +80,37 @@ def serve_media(request: HttpRequest, path: str) -> FileResponse:
 @require_GET
 def favicon(request: HttpRequest) -> HttpResponse:
     return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Mails a reset link, at most PASSWORD_RESETS_PER_HOUR to one address and for
+    PASSWORD_RESETS_PER_IP_PER_HOUR requests from one client; past either, the same
+    "check your email" page and no mail, so the page never tells whether an address
+    has an account or has been throttled."""
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        hour = 60 * 60
+        allowed = throttle.allow(
+            "password-reset-ip",
+            client_ip(self.request),
+            limit=settings.PASSWORD_RESETS_PER_IP_PER_HOUR,
+            window=hour,
+        ) and throttle.allow(
+            "password-reset-email", email, limit=settings.PASSWORD_RESETS_PER_HOUR, window=hour
+        )
+        if not allowed:
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # The lockout page offers a reset as the way back in: a new password lifts the
+        # login lockout of that username, from every address.
+        reset_login_lockout(username=form.user.get_username())
+        return response
 
 
 class LoginView(auth_views.LoginView):

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group
 from django.test import override_settings
@@ -28,8 +29,35 @@ def _unhashed_static_files(tmp_path_factory: pytest.TempPathFactory) -> Iterator
     static_root = tmp_path_factory.mktemp("static")
     # Real hashing costs seconds across the suite and tests nothing of ours.
     hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with override_settings(STORAGES=storages, STATIC_ROOT=static_root, PASSWORD_HASHERS=hashers):
+    # Throttle counts in memory, cleared between tests (_fresh_cache) whether or not a test
+    # may touch the database; tests/test_throttle.py covers the database cache itself.
+    caches = {
+        **settings.CACHES,
+        "throttle": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "throttle-tests",
+        },
+    }
+    with override_settings(
+        STORAGES=storages, STATIC_ROOT=static_root, PASSWORD_HASHERS=hashers, CACHES=caches
+    ):
         yield
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """SQLite's test database in a file, as the site runs it, not in memory.
+
+    An in-memory database shared between threads locks whole tables and ignores the
+    busy timeout, so concurrency tests (tests/training/test_concurrency.py) would test
+    a database nobody runs.
+    """
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        folder = tmp_path_factory.mktemp("database")
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
 
 
 @pytest.fixture
@@ -90,8 +118,12 @@ def guide_content(transactional_db: None) -> None:
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Cached pages and throttling counts from one test must not leak into the next."""
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
+
+    from hipthrust.throttle import THROTTLE_CACHE
 
     cache.clear()
+    caches[THROTTLE_CACHE].clear()
     yield
     cache.clear()
+    caches[THROTTLE_CACHE].clear()

@@ -113,3 +113,127 @@ def test_media_is_served_as_images_only(client, media_root):
     assert ok["Content-Security-Policy"] == "default-src 'none'; sandbox"
     for path in ["illustrations/evil.html", "illustrations/b.svg", "../settings.py", "nothing.png"]:
         assert client.get(f"/media/{path}").status_code == 404
+
+
+def _lock_out(client) -> None:
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "ada", "password": "wrong"})
+    assert (
+        client.post(reverse("login"), {"username": "ada", "password": PASSWORD}).status_code == 429
+    )
+
+
+def _reset_password(client, new: str) -> None:
+    import re
+
+    from django.core import mail
+
+    client.post(reverse("password_reset"), {"email": "ada@example.com"})
+    link = re.search(r"http://testserver(/accounts/reset/\S+/)", mail.outbox[-1].body).group(1)
+    form_page = client.get(link, follow=True)
+    done = client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new}
+    )
+    assert done.status_code == 302
+
+
+def test_a_completed_password_reset_lifts_the_lockout(client, user):
+    _lock_out(client)
+    new = "a-brand-new-password-77"
+    _reset_password(client, new)
+    response = client.post(reverse("login"), {"username": "ada", "password": new})
+    assert response.status_code == 302
+    assert int(client.session["_auth_user_id"]) == user.pk
+
+
+def test_a_password_reset_lifts_the_lockout_from_another_address_too(client, user):
+    from django.test import Client
+
+    for _ in range(5):
+        client.post(
+            reverse("login"), {"username": "ada", "password": "wrong"}, REMOTE_ADDR="198.51.100.7"
+        )
+    new = "a-brand-new-password-77"
+    _reset_password(Client(REMOTE_ADDR="203.0.113.5"), new)
+    response = client.post(
+        reverse("login"), {"username": "ada", "password": new}, REMOTE_ADDR="198.51.100.7"
+    )
+    assert response.status_code == 302
+
+
+def test_a_reset_that_is_only_asked_for_does_not_lift_the_lockout(client, user):
+    _lock_out(client)
+    client.post(reverse("password_reset"), {"email": "ada@example.com"})
+    assert (
+        client.post(reverse("login"), {"username": "ada", "password": PASSWORD}).status_code == 429
+    )
+
+
+@pytest.mark.parametrize(
+    ("minutes", "words"), [(15, "15 minutes"), (1, "1 minute"), (90, "1 hour 30 minutes")]
+)
+def test_the_lockout_page_states_the_configured_cool_off(client, user, settings, minutes, words):
+    import datetime
+
+    settings.AXES_COOLOFF_TIME = datetime.timedelta(minutes=minutes)
+    for _ in range(5):
+        page = client.post(reverse("login"), {"username": "ada", "password": "wrong"})
+    text = " ".join(page.content.decode().split())
+    assert page.status_code == 429
+    assert f"Wait {words} and try again" in text
+    assert "quarter of an hour" not in text
+
+
+def _ask_reset(client, email: str, **extra):
+    return client.post(reverse("password_reset"), {"email": email}, **extra)
+
+
+def test_password_reset_mails_to_one_address_stop_at_the_limit(client, user, settings):
+    from django.core import mail
+
+    settings.PASSWORD_RESETS_PER_HOUR = 3
+    answers = [_ask_reset(client, "ada@example.com") for _ in range(15)]
+    assert {(a.status_code, a["Location"]) for a in answers} == {
+        (302, reverse("password_reset_done"))
+    }
+    assert len(mail.outbox) == 3
+
+
+def test_the_address_limit_holds_whatever_the_spelling_and_the_client(user, settings):
+    from django.core import mail
+    from django.test import Client
+
+    settings.PASSWORD_RESETS_PER_HOUR = 2
+    for n, email in enumerate(["ada@example.com", "ADA@example.com", " Ada@Example.com "]):
+        _ask_reset(Client(REMOTE_ADDR=f"198.51.100.{n + 1}"), email)
+    assert len(mail.outbox) == 2
+
+
+def test_password_reset_requests_from_one_client_stop_at_the_limit(
+    client, settings, django_user_model
+):
+    from django.core import mail
+
+    settings.PASSWORD_RESETS_PER_IP_PER_HOUR = 4
+    for n in range(6):
+        django_user_model.objects.create_user(f"u{n}", f"u{n}@example.com", PASSWORD)
+        assert _ask_reset(client, f"u{n}@example.com").status_code == 302
+    assert len(mail.outbox) == 4
+    # Another client is not held back by this one.
+    from django.test import Client
+
+    _ask_reset(Client(REMOTE_ADDR="203.0.113.9"), "u5@example.com")
+    assert len(mail.outbox) == 5
+
+
+def test_a_throttled_reset_answers_exactly_like_an_unknown_address(client, user, settings):
+    settings.PASSWORD_RESETS_PER_HOUR = 1
+    _ask_reset(client, "ada@example.com")
+    throttled = _ask_reset(client, "ada@example.com")
+    unknown = _ask_reset(client, "nobody@example.com")
+    assert (throttled.status_code, throttled["Location"]) == (
+        unknown.status_code,
+        unknown["Location"],
+    )
+    page = client.get(throttled["Location"]).content.decode()
+    assert "If an account uses that address, we have sent it a link" in page

@@ -43,3 +43,83 @@ def test_htmx_is_served_from_this_origin(client):
     assert '<script src="/static/django_htmx/htmx-2.min.js" defer></script>' in html
     assert "unpkg" not in html
     assert "cdn" not in html.lower()
+
+
+SIGNED_IN_PAGES = [
+    "/",
+    "/guide/",
+    "/ladder/",
+    "/ladder/single-leg-hip-thrust/",
+    "/timer/",
+    "/accounts/profile/",
+    "/accounts/password_change/",
+]
+LOG_PAGES = [
+    "/log/",
+    "/log/history/",
+    "/log/records/",
+    "/log/progress/",
+    "/log/level/",
+    "/log/import/",
+    "/log/export.csv",
+    "/coach/",
+]
+
+
+def _directives(response) -> set[str]:
+    return {part.strip().split("=")[0] for part in response.get("Cache-Control", "").split(",")}
+
+
+@pytest.fixture
+def coach_user(user):
+    from django.contrib.auth.models import Group
+
+    user.is_staff = True
+    user.save()
+    user.groups.add(Group.objects.get(name="Coach"))
+    return user
+
+
+def test_every_page_for_a_signed_in_user_is_private(client, coach_user):
+    import datetime
+
+    from coaching.models import Variation
+    from training.models import TrainingSession
+
+    session = TrainingSession.objects.create(
+        user=coach_user,
+        date=datetime.date(2026, 11, 2),
+        variation=Variation.objects.get(slug="single-leg-hip-thrust"),
+    )
+    set_ = session.sets.create(position=1, side="left", reps=10)
+    client.force_login(coach_user)
+    log_pages = [*LOG_PAGES, session.get_absolute_url(), f"/log/sets/{set_.pk}/edit/"]
+    for url in SIGNED_IN_PAGES + log_pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        directives = _directives(response)
+        assert "private" in directives, (url, response.get("Cache-Control"))
+        assert "public" not in directives, url
+        if url in log_pages:
+            assert "no-store" in directives, url
+
+
+def test_a_signed_in_post_answer_is_private_and_a_log_one_not_stored(client, user):
+    import datetime
+
+    client.force_login(user)
+    data = {"date": datetime.date.today().isoformat(), "variation": "999999"}
+    response = client.post("/log/sessions/new/", data)
+    assert {"private", "no-store"} <= _directives(response)
+
+
+def test_a_response_that_sets_a_cookie_is_private(client):
+    response = client.get("/accounts/login/")
+    assert "csrftoken" in response.cookies
+    assert "private" in _directives(response)
+
+
+def test_anonymous_guide_pages_stay_publicly_cacheable(client):
+    response = client.get("/guide/")
+    assert "public" in _directives(response)
+    assert "private" not in _directives(response)

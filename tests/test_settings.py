@@ -131,16 +131,29 @@ def test_a_redis_url_gives_a_shared_cache_for_sessions_and_throttling():
         "from django.conf import settings; from django.core.cache import caches; "
         "cache = caches['default']; cache.set('t', 'shared', 5); "
         "print(type(cache).__name__, cache.get('t'), settings.SESSION_ENGINE, "
-        "settings.AXES_HANDLER)"
+        "settings.AXES_HANDLER, type(caches['throttle']).__name__)"
     )
     result = _run(["shell", "-c", script], REDIS_URL="redis://127.0.0.1:6379/15")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split()[-4:] == [
+    # Login counts are database rows (a password reset clears them from every address);
+    # the other throttles are a database cache too: Redis evicts under its memory limit.
+    assert result.stdout.split()[-5:] == [
         "RedisCache",
         "shared",
         "django.contrib.sessions.backends.cached_db",
-        "axes.handlers.cache.AxesCacheHandler",
+        "axes.handlers.database.AxesDatabaseHandler",
+        "DatabaseCache",
     ]
+
+
+def test_without_redis_throttle_counts_live_in_the_database_not_beside_pages():
+    script = (
+        "from django.core.cache import caches; "
+        "print(type(caches['default']).__name__, type(caches['throttle']).__name__)"
+    )
+    result = _run(["shell", "-c", script], REDIS_URL="")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["LocMemCache", "DatabaseCache"]
 
 
 def test_the_media_storage_backend_comes_from_the_environment():

@@ -141,6 +141,20 @@ def latest_session_day() -> datetime.date:
     return timezone.localdate() + datetime.timedelta(days=1)
 
 
+class NewSessionForm(SessionForm):
+    """A session to start; its submission id makes a repeated post give back that session."""
+
+    submission_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission_id", uuid.uuid4())
+
+    def session_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
 def _plain(value: Decimal) -> str:
     return format(value.normalize(), "f")
 

@@ -22,7 +22,48 @@ from training.models import (
 
 
 class SubmissionConflict(Exception):
-    """A form's submission id already made a set in another session."""
+    """A form's submission id already made a set in another session, or another user's
+    session."""
+
+
+def create_session(
+    user, fields: dict, *, submission_id: uuid.UUID | None = None, sets: list[dict] = ()
+) -> tuple[TrainingSession, bool]:
+    """A new session with `sets` (positions in order); returns (session, created).
+
+    The same submission_id again, from a double-clicked button, a replayed request or
+    several at once, gives back the session it already made instead of a second one.
+    """
+    if submission_id is not None:
+        existing = _session_by_submission(user, submission_id)
+        if existing is not None:
+            return existing, False
+    try:
+        with transaction.atomic():
+            session = TrainingSession.objects.create(
+                user=user, submission_id=submission_id, **fields
+            )
+            if sets:
+                Set.objects.bulk_create(
+                    Set(session=session, position=position, **set_fields)
+                    for position, set_fields in enumerate(sets, start=1)
+                )
+                Profile.objects.bump_log_version(user.pk)  # bulk_create sends no signals
+    except IntegrityError:
+        # Another request with this submission_id committed first (PostgreSQL lets both
+        # reach the insert; the unique constraint decides).
+        existing = submission_id and _session_by_submission(user, submission_id)
+        if not existing:
+            raise
+        return existing, False
+    return session, True
+
+
+def _session_by_submission(user, submission_id: uuid.UUID) -> TrainingSession | None:
+    existing = TrainingSession.objects.filter(submission_id=submission_id).first()
+    if existing is not None and existing.user_id != user.pk:
+        raise SubmissionConflict(submission_id)
+    return existing
 
 
 def add_set(
@@ -286,26 +327,13 @@ def log_timer_sets(
     submission_id,
 ) -> TrainingSession:
     """Today's session for that variation (made if needed) with the sets the timer counted."""
-    with transaction.atomic():
-        if TrainingSession.objects.filter(submission_id=submission_id).exists():
-            return TrainingSession.objects.get(submission_id=submission_id)
-        session = TrainingSession.objects.create(
-            user=user,
-            date=day,
-            variation=variation,
-            notes="Logged from the tempo timer.",
-            submission_id=submission_id,
-        )
-        Set.objects.bulk_create(
-            Set(
-                session=session,
-                position=position,
-                side=side,
-                reps=reps,
-                tempo=tempo,
-                hold_seconds=hold_seconds,
-            )
-            for position, side in enumerate(sides, start=1)
-        )
-        Profile.objects.bump_log_version(user.pk)  # bulk_create sends no signals
+    session, _ = create_session(
+        user,
+        {"date": day, "variation": variation, "notes": "Logged from the tempo timer."},
+        submission_id=submission_id,
+        sets=[
+            {"side": side, "reps": reps, "tempo": tempo, "hold_seconds": hold_seconds}
+            for side in sides
+        ],
+    )
     return session

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,12 +19,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
+from hipthrust import throttle
 from hipthrust.middleware import client_ip
 from training import csv_io, progress, services
 from training.caching import render_log_page
 from training.forms import (
     AssignSidesForm,
     ImportForm,
+    NewSessionForm,
     ProfileForm,
     SessionForm,
     SetEditForm,
@@ -113,15 +114,10 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 
 def _too_many_signups(request: HttpRequest) -> bool:
-    """At most SIGNUPS_PER_HOUR sign-up attempts an hour from one address (shared cache)."""
-    key = f"signup-attempts:{client_ip(request)}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        attempts = cache.incr(key)
-    except ValueError:  # the key expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        attempts = 1
-    return attempts > settings.SIGNUPS_PER_HOUR
+    """At most SIGNUPS_PER_HOUR sign-up attempts an hour from one address."""
+    return not throttle.allow(
+        "signup", client_ip(request), limit=settings.SIGNUPS_PER_HOUR, window=3600
+    )
 
 
 @login_required
@@ -171,7 +167,7 @@ def log(request: HttpRequest) -> HttpResponse:
         .select_related("variation", "coach")
         .first()
     )
-    session_form = SessionForm(
+    session_form = NewSessionForm(
         initial={
             "date": timezone.localdate(),
             "variation": prescription.variation_id if prescription else profile.level_id,
@@ -197,13 +193,20 @@ def log(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def session_create(request: HttpRequest) -> HttpResponse:
-    form = SessionForm(request.POST)
+    form = NewSessionForm(request.POST)
     profile = _profile(request)
+    status = 200
     if form.is_valid():
-        session = form.save(commit=False)
-        session.user = request.user
-        session.save()
-        return redirect(session)
+        try:
+            submission_id = form.cleaned_data["submission_id"]
+            session, _ = services.create_session(
+                request.user, form.session_fields(), submission_id=submission_id
+            )
+        except services.SubmissionConflict:
+            form.add_error(None, "This form was already used; reload the page and try again.")
+            status = 409
+        else:
+            return redirect(session)
     return render(
         request,
         "training/session_form.html",
@@ -213,6 +216,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
             "description": "Log a session.",
             "unit": profile.unit,
         },
+        status=status,
     )
 
 
@@ -694,17 +698,18 @@ def log_from_timer(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Those sets could not be logged: the plan was not valid.")
         return redirect("coaching:timer")
     data = form.cleaned_data
-    session = services.log_timer_sets(
-        request.user,
-        data["variation"],
-        day=timezone.localdate(),
-        sides=form.set_sides(),
-        reps=data["reps"],
-        tempo=data["tempo"],
-        hold_seconds=data["hold_seconds"],
-        submission_id=data["submission_id"],
-    )
-    if session.user_id != request.user.pk:
-        raise Http404("No such session.")
+    try:
+        session = services.log_timer_sets(
+            request.user,
+            data["variation"],
+            day=timezone.localdate(),
+            sides=form.set_sides(),
+            reps=data["reps"],
+            tempo=data["tempo"],
+            hold_seconds=data["hold_seconds"],
+            submission_id=data["submission_id"],
+        )
+    except services.SubmissionConflict:
+        raise Http404("No such session.") from None
     messages.success(request, "Logged. Adjust any set that went differently.")
     return redirect(session)

@@ -423,3 +423,63 @@ def test_tempo_presets_are_listed_by_their_order(admin_client, exercise):
     response = admin_client.get(reverse("admin:coaching_tempopreset_changelist"))
     listed = list(response.context["cl"].result_list)
     assert listed == list(TempoPreset.objects.order_by("order", "name"))
+
+
+def _tempo_data(preset: TempoPreset | None = None, **seconds) -> dict:
+    data = {
+        "name": preset.name if preset else "Very slow",
+        "slug": preset.slug if preset else "very-slow",
+        "order": 9,
+        "description": "",
+        "lowering_seconds": 3,
+        "bottom_pause_seconds": 0,
+        "lifting_seconds": 1,
+        "top_hold_seconds": 1,
+        **seconds,
+    }
+    return data
+
+
+OUT_OF_RANGE_SECONDS = [
+    ("lowering_seconds", "0", "At least 1 second"),
+    ("lifting_seconds", "0", "At least 1 second"),
+    ("lowering_seconds", "31", "At most 30 seconds"),
+    ("top_hold_seconds", "31", "At most 30 seconds"),
+    ("bottom_pause_seconds", "1e20", "whole number"),
+    ("lifting_seconds", "100000000000000000000", "At most 30 seconds"),
+]
+
+
+@pytest.mark.parametrize(("field", "value", "message"), OUT_OF_RANGE_SECONDS)
+def test_out_of_range_tempo_seconds_are_refused_on_their_field(
+    admin_client, exercise, field, value, message
+):
+    preset = TempoPreset.objects.order_by("pk").first()
+    before = TempoPreset.objects.values().get(pk=preset.pk)
+    for url, data in (
+        (
+            reverse("admin:coaching_tempopreset_change", args=[preset.pk]),
+            _tempo_data(preset, **{field: value}),
+        ),
+        (reverse("admin:coaching_tempopreset_add"), _tempo_data(**{field: value})),
+    ):
+        response = admin_client.post(url, data)
+        assert response.status_code == 200
+        errors = response.context["adminform"].form.errors
+        assert list(errors) == [field]
+        assert message in " ".join(errors[field])
+    assert not TempoPreset.objects.filter(slug="very-slow").exists()
+    assert TempoPreset.objects.values().get(pk=preset.pk) == before
+
+
+@pytest.mark.parametrize("seconds", [(0, 0, 1, 0), (31, 0, 1, 0), (3, 0, 1, 10**20)])
+def test_a_tempo_preset_names_itself_whatever_its_seconds(seconds):
+    lowering, pause, lifting, hold = seconds
+    preset = TempoPreset(
+        name="Odd",
+        lowering_seconds=lowering,
+        bottom_pause_seconds=pause,
+        lifting_seconds=lifting,
+        top_hold_seconds=hold,
+    )
+    assert str(preset) == f"Odd ({lowering}-{pause}-{lifting}-{hold})"

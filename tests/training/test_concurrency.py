@@ -1,52 +1,237 @@
-"""Several writers adding sets to one session at once lose none (PostgreSQL locks the row)."""
+"""Several people writing at once: nobody gets a 500 and nothing is lost or doubled.
+
+These run against a database file (tests/conftest.py points SQLite's test database at
+one), with real threads, each with its own connection, as a threaded server would have.
+"""
 
 from __future__ import annotations
 
 import datetime
 import threading
+import uuid
+from collections.abc import Callable
 
 import pytest
-from django.db import connection, connections
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connections
+from django.test import Client
+from django.urls import reverse
 
 from coaching.models import Variation
+from tests.conftest import PASSWORD
+from tests.training.conftest import make_log, set_data
 from training import services
 from training.models import Set, TrainingSession
 
+pytestmark = pytest.mark.django_db(transaction=True)
+
 WRITERS = 8
 SETS_EACH = 5
+PARALLEL = 5
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="SQLite serialises writers with a file lock"
-)
-def test_concurrent_writers_adding_sets_to_one_session_lose_none(guide_content, user):
-    bodyweight = Variation.objects.get(slug="single-leg-hip-thrust")
-    session = TrainingSession.objects.create(
-        user=user, date=datetime.date(2026, 11, 2), variation=bodyweight
-    )
-    barrier = threading.Barrier(WRITERS)
+def in_parallel(calls: list[Callable[[], object]]) -> list[object]:
+    """Run the calls at the same moment, one thread each; their results in order."""
+    barrier = threading.Barrier(len(calls))
+    results: list[object] = [None] * len(calls)
     failures: list[BaseException] = []
 
-    def writer(side: str) -> None:
+    def run(index: int, call: Callable[[], object]) -> None:
         try:
             barrier.wait()
-            for _ in range(SETS_EACH):
-                services.add_set(session, {"side": side, "reps": 10})
+            results[index] = call()
         except BaseException as error:  # reported below, after the threads join
             failures.append(error)
         finally:
             connections.close_all()
 
-    threads = [
-        threading.Thread(target=writer, args=("left" if i % 2 else "right",))
-        for i in range(WRITERS)
-    ]
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=60)
-
+        thread.join(timeout=120)
     assert failures == []
+    return results
+
+
+def signed_in(user) -> Client:
+    """A browser of its own; a server error comes back as a 500, as a real one would."""
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    return client
+
+
+def post(client: Client, url: str, data: dict) -> Callable[[], int]:
+    return lambda: client.post(url, data).status_code
+
+
+@pytest.fixture
+def trainees(guide_content):
+    model = get_user_model()
+    return [model.objects.create_user(f"t{n}", f"t{n}@example.com", PASSWORD) for n in range(5)]
+
+
+def _session(user) -> TrainingSession:
+    return TrainingSession.objects.create(
+        user=user,
+        date=datetime.date(2026, 11, 2),
+        variation=Variation.objects.get(slug="single-leg-hip-thrust"),
+    )
+
+
+def test_concurrent_writers_adding_sets_to_one_session_lose_none(guide_content, user):
+    session = _session(user)
+
+    def writer(side: str) -> Callable[[], None]:
+        def write() -> None:
+            for _ in range(SETS_EACH):
+                services.add_set(session, {"side": side, "reps": 10})
+
+        return write
+
+    in_parallel([writer("left" if i % 2 else "right") for i in range(WRITERS)])
     positions = sorted(Set.objects.filter(session=session).values_list("position", flat=True))
     assert positions == list(range(1, WRITERS * SETS_EACH + 1))
+
+
+def test_five_identical_set_posts_at_once_save_one_set_and_no_500(guide_content, user):
+    session = _session(user)
+    url = reverse("training:set-create", args=[session.pk])
+    data = set_data(reps="9")
+    statuses = in_parallel([post(signed_in(user), url, data) for _ in range(PARALLEL)])
+    assert statuses == [302] * PARALLEL
+    assert list(Set.objects.values_list("session", "position", "reps")) == [(session.pk, 1, 9)]
+
+
+def test_different_set_posts_from_two_trainees_at_once_are_all_saved(trainees):
+    ada, grace = trainees[:2]
+    sessions = {ada: _session(ada), grace: _session(grace)}
+    calls = []
+    for n in range(PARALLEL):
+        who = ada if n % 2 else grace
+        url = reverse("training:set-create", args=[sessions[who].pk])
+        calls.append(post(signed_in(who), url, set_data(reps=str(n + 1))))
+    statuses = in_parallel(calls)
+    assert statuses == [302] * PARALLEL
+    for who, reps in ((ada, [2, 4]), (grace, [1, 3, 5])):
+        saved = Set.objects.filter(session=sessions[who]).order_by("position")
+        assert sorted(saved.values_list("reps", flat=True)) == reps
+        assert list(saved.values_list("position", flat=True)) == list(range(1, len(reps) + 1))
+
+
+def _timer_plan(submission_id: uuid.UUID) -> dict:
+    return {
+        "variation": "single-leg-hip-thrust",
+        "tempo": "3-0-1-1",
+        "sets": "2",
+        "reps": "10",
+        "sides": "right-left",
+        "hold_seconds": "1",
+        "submission_id": str(submission_id),
+    }
+
+
+def test_five_identical_timer_logs_at_once_save_one_session_and_no_500(guide_content, user):
+    url = reverse("training:log-from-timer")
+    data = _timer_plan(uuid.uuid4())
+    statuses = in_parallel([post(signed_in(user), url, data) for _ in range(PARALLEL)])
+    assert statuses == [302] * PARALLEL
+    assert TrainingSession.objects.filter(user=user).count() == 1
+    assert Set.objects.count() == 4
+
+
+def test_five_different_timer_logs_at_once_are_all_saved(trainees):
+    url = reverse("training:log-from-timer")
+    calls = [post(signed_in(who), url, _timer_plan(uuid.uuid4())) for who in trainees]
+    statuses = in_parallel(calls)
+    assert statuses == [302] * PARALLEL
+    for who in trainees:
+        assert Set.objects.filter(session__user=who).count() == 4
+
+
+def test_five_imports_at_once_answer_no_500_and_each_is_stored(trainees, user):
+    bodyweight = Variation.objects.get(slug="single-leg-hip-thrust")
+    make_log(user, bodyweight, sessions=30, sets_per_side=3)
+    exported = signed_in(user).get(reverse("training:export")).content
+    url = reverse("training:import")
+
+    def upload(who) -> Callable[[], int]:
+        client = signed_in(who)
+
+        def send() -> int:
+            file = SimpleUploadedFile("log.csv", exported, content_type="text/csv")
+            return client.post(url, {"file": file}).status_code
+
+        return send
+
+    statuses = in_parallel([upload(who) for who in trainees])
+    assert statuses == [302] * PARALLEL
+    for who in trainees:
+        assert TrainingSession.objects.filter(user=who).count() == 30
+        assert Set.objects.filter(session__user=who).count() == 30 * 6
+
+
+def test_sets_posted_during_another_trainees_import_are_saved(trainees, user):
+    bodyweight = Variation.objects.get(slug="single-leg-hip-thrust")
+    make_log(user, bodyweight, sessions=200, sets_per_side=3)
+    exported = signed_in(user).get(reverse("training:export")).content
+    importer, logger = trainees[:2]
+    session = _session(logger)
+    importing = signed_in(importer)
+
+    def send_import() -> int:
+        file = SimpleUploadedFile("log.csv", exported, content_type="text/csv")
+        return importing.post(reverse("training:import"), {"file": file}).status_code
+
+    url = reverse("training:set-create", args=[session.pk])
+    sets = [post(signed_in(logger), url, set_data(reps=str(n + 1))) for n in range(PARALLEL)]
+    statuses = in_parallel([send_import, *sets])
+    assert statuses == [302] * (PARALLEL + 1)
+    assert Set.objects.filter(session=session).count() == PARALLEL
+    assert Set.objects.filter(session__user=importer).count() == 200 * 6
+
+
+def test_five_identical_new_session_posts_at_once_make_one_session(guide_content, user):
+    data = {
+        "date": "2026-11-20",
+        "variation": Variation.objects.get(slug="single-leg-hip-thrust").pk,
+        "submission_id": str(uuid.uuid4()),
+    }
+    clients = [signed_in(user) for _ in range(PARALLEL)]
+    url = reverse("training:session-create")
+    responses = in_parallel([lambda c=c: c.post(url, data) for c in clients])
+    session = TrainingSession.objects.get(user=user)
+    assert [r.status_code for r in responses] == [302] * PARALLEL
+    assert {r["Location"] for r in responses} == {session.get_absolute_url()}
+
+
+def test_a_backup_reading_its_snapshot_does_not_block_a_trainee_logging_a_set(guide_content, user):
+    from django.db import connection
+
+    from training.management.commands.backup import read_snapshot
+
+    session = _session(user)
+    url = reverse("training:set-create", args=[session.pk])
+    reading, written = threading.Event(), threading.Event()
+    answers: list[int] = []
+
+    def backup() -> None:
+        with read_snapshot():
+            before = Set.objects.filter(session=session).count()
+            reading.set()
+            assert written.wait(timeout=60), "the set was not saved while the backup read"
+            # The snapshot still shows the database as it was when the backup began.
+            assert Set.objects.filter(session=session).count() == before
+        if connection.vendor == "sqlite":
+            assert connection.transaction_mode == "IMMEDIATE"
+
+    def trainee() -> None:
+        assert reading.wait(timeout=60)
+        client = signed_in(user)
+        answers.append(client.post(url, set_data(reps="9")).status_code)
+        written.set()
+
+    in_parallel([backup, trainee])
+    assert answers == [302]
+    assert Set.objects.filter(session=session, reps=9).count() == 1

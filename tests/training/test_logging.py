@@ -51,6 +51,40 @@ def test_a_bad_session_is_refused_on_its_field(user_client, bodyweight, fields, 
     assert TrainingSession.objects.count() == 0
 
 
+def test_the_new_session_form_carries_a_fresh_submission_id(user_client):
+    ids = set()
+    for _ in range(2):
+        html = user_client.get(reverse("training:log")).content.decode()
+        found = re.search(r'<input type="hidden" name="submission_id" value="([^"]+)"', html)
+        ids.add(uuid.UUID(found.group(1)))
+        assert "Submission id" not in html
+    assert len(ids) == 2
+
+
+def test_a_repeated_new_session_answers_with_the_session_it_made(user_client, bodyweight):
+    data = {"date": "2026-11-20", "variation": bodyweight.pk, "submission_id": str(uuid.uuid4())}
+    first = user_client.post(reverse("training:session-create"), data)
+    again = user_client.post(reverse("training:session-create"), {**data, "notes": "again"})
+    session = TrainingSession.objects.get()
+    assert (first.status_code, again.status_code) == (302, 302)
+    assert first["Location"] == again["Location"] == session.get_absolute_url()
+    assert session.notes == ""
+
+
+def test_another_users_session_submission_id_is_refused_not_revealed(
+    client, user, other_user, bodyweight
+):
+    data = {"date": "2026-11-20", "variation": bodyweight.pk, "submission_id": str(uuid.uuid4())}
+    client.force_login(other_user)
+    theirs = client.post(reverse("training:session-create"), data)["Location"]
+    client.force_login(user)
+    response = client.post(reverse("training:session-create"), data)
+    assert response.status_code == 409
+    assert theirs not in response.content.decode()
+    assert "already used" in " ".join(response.context["form"].non_field_errors())
+    assert not TrainingSession.objects.filter(user=user).exists()
+
+
 def test_tomorrow_is_allowed_for_people_in_other_time_zones(user_client, bodyweight):
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     data = {"date": tomorrow.isoformat(), "variation": bodyweight.pk}

@@ -26,6 +26,7 @@ import json
 import os
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.apps import apps
@@ -143,6 +144,28 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+@contextmanager
+def read_snapshot() -> Iterator[None]:
+    """One transaction that sees the database as it was when it began, without blocking
+    writers: REPEATABLE READ on PostgreSQL; on SQLite a deferred transaction, which in WAL
+    mode reads a snapshot and takes no lock (the site's IMMEDIATE mode would hold the
+    write lock for the whole backup, and every writer would wait on it)."""
+    outermost = not connection.in_atomic_block
+    connection.ensure_connection()
+    mode = getattr(connection, "transaction_mode", None)
+    if outermost and connection.vendor == "sqlite":
+        connection.transaction_mode = "DEFERRED"
+    try:
+        with transaction.atomic():
+            if outermost and connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            yield
+    finally:
+        if connection.vendor == "sqlite":
+            connection.transaction_mode = mode
+
+
 class Command(BaseCommand):
     help = (
         "Write the whole database (users with password hashes, groups, content, logs, coach "
@@ -185,11 +208,7 @@ class Command(BaseCommand):
     def _write(self, path: Path, with_media: bool) -> tuple[dict[str, int], list[dict]]:
         counts: dict[str, int] = {}
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            outermost = not connection.in_atomic_block
-            with transaction.atomic():
-                if outermost and connection.vendor == "postgresql":
-                    with connection.cursor() as cursor:
-                        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            with read_snapshot():
                 migrations = applied_migrations()
                 with (
                     archive.open(DATA_NAME, "w", force_zip64=True) as raw,

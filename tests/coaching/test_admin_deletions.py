@@ -1,0 +1,167 @@
+"""Deleting guide content that trainees' logs point at: refused, and every deletion audited."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.contrib.admin.models import DELETION, LogEntry
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from coaching.models import FormError, Variation
+from tests.conftest import PASSWORD
+from training.models import Set, TrainingSession
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def coach(django_user_model):
+    """A coach with no athletes at all: content editing is all the role gives."""
+    user = django_user_model.objects.create_user("coach", "c@example.com", PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name="Coach"))
+    return user
+
+
+@pytest.fixture
+def coach_client(client, coach):
+    client.force_login(coach)
+    return client
+
+
+@pytest.fixture
+def flagged(exercise, user) -> FormError:
+    """A form error a trainee flagged on one of their logged sets."""
+    error = exercise.form_errors.order_by("order").first()
+    session = TrainingSession.objects.create(
+        user=user,
+        date=datetime.date(2026, 11, 2),
+        variation=Variation.objects.get(slug="single-leg-hip-thrust"),
+    )
+    logged = Set.objects.create(session=session, position=1, side="left", reps=10)
+    logged.form_errors.add(error)
+    return error
+
+
+@pytest.fixture
+def unflagged(exercise) -> FormError:
+    return exercise.form_errors.order_by("-order").first()
+
+
+def _delete_url(error: FormError) -> str:
+    return reverse("admin:coaching_formerror_delete", args=[error.pk])
+
+
+def _still_flagged(error: FormError) -> bool:
+    return Set.objects.filter(form_errors=error).exists()
+
+
+def test_a_coach_cannot_delete_a_form_error_trainees_flagged(coach_client, flagged):
+    response = coach_client.post(_delete_url(flagged), {"post": "yes"})
+    assert response.status_code == 403
+    assert FormError.objects.filter(pk=flagged.pk).exists()
+    assert _still_flagged(flagged)
+
+
+def test_a_coach_cannot_delete_an_unflagged_form_error_either(coach_client, unflagged):
+    assert coach_client.post(_delete_url(unflagged), {"post": "yes"}).status_code == 403
+    assert FormError.objects.filter(pk=unflagged.pk).exists()
+
+
+def test_a_coach_still_edits_form_errors(coach_client, flagged):
+    change = coach_client.get(reverse("admin:coaching_formerror_change", args=[flagged.pk]))
+    assert change.status_code == 200
+    assert "Delete" not in change.content.decode().split('class="submit-row"')[1][:600]
+
+
+def test_a_coach_cannot_delete_the_exercise(coach_client, exercise):
+    url = reverse("admin:coaching_exercise_delete", args=[exercise.pk])
+    assert coach_client.post(url, {"post": "yes"}).status_code == 403
+    assert FormError.objects.filter(exercise=exercise).exists()
+
+
+def test_a_coach_cannot_delete_a_form_error_from_the_exercise_page(coach_client, flagged):
+    from tests.coaching.test_admin_content import _change_form_data, _row
+
+    url = reverse("admin:coaching_exercise_change", args=[flagged.exercise_id])
+    page = coach_client.get(url)
+    data = _change_form_data(page)
+    data[f"{_row(data, 'form_errors', flagged.pk)}-DELETE"] = "on"
+    coach_client.post(url, data)
+    assert FormError.objects.filter(pk=flagged.pk).exists()
+    assert _still_flagged(flagged)
+
+
+def test_a_flagged_form_error_is_refused_even_to_a_superuser(admin_client, flagged):
+    response = admin_client.post(_delete_url(flagged), {"post": "yes"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "1 set in trainees’ logs is flagged with" in page
+    assert FormError.objects.filter(pk=flagged.pk).exists()
+    assert _still_flagged(flagged)
+
+
+def test_the_bulk_delete_action_refuses_a_flagged_form_error(admin_client, flagged, unflagged):
+    response = admin_client.post(
+        reverse("admin:coaching_formerror_changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": [flagged.pk, unflagged.pk],
+            "post": "yes",
+        },
+    )
+    assert response.status_code == 200
+    assert "flagged with" in response.content.decode()
+    assert FormError.objects.filter(pk__in=[flagged.pk, unflagged.pk]).count() == 2
+
+
+def test_the_exercise_page_refuses_deleting_a_flagged_form_error(admin_client, flagged):
+    from tests.coaching.test_admin_content import _change_form_data, _row
+
+    url = reverse("admin:coaching_exercise_change", args=[flagged.exercise_id])
+    data = _change_form_data(admin_client.get(url))
+    data[f"{_row(data, 'form_errors', flagged.pk)}-DELETE"] = "on"
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "flagged with" in response.content.decode()
+    assert _still_flagged(flagged)
+
+
+def test_deleting_the_exercise_is_refused_while_its_form_errors_are_flagged(admin_client, flagged):
+    url = reverse("admin:coaching_exercise_delete", args=[flagged.exercise_id])
+    response = admin_client.post(url, {"post": "yes"})
+    assert response.status_code == 200
+    assert FormError.objects.filter(pk=flagged.pk).exists()
+
+
+def test_a_superuser_deletes_an_unflagged_form_error_and_it_is_audited(
+    admin_client, admin_user, unflagged
+):
+    response = admin_client.post(_delete_url(unflagged), {"post": "yes"})
+    assert response.status_code == 302
+    assert not FormError.objects.filter(pk=unflagged.pk).exists()
+    entry = LogEntry.objects.get(action_flag=DELETION)
+    assert (entry.user, entry.object_id, entry.object_repr) == (
+        admin_user,
+        str(unflagged.pk),
+        unflagged.name,
+    )
+
+
+def test_a_form_error_deleted_on_the_exercise_page_is_audited_as_a_deletion(
+    admin_client, admin_user, unflagged
+):
+    from tests.coaching.test_admin_content import _change_form_data, _row
+
+    url = reverse("admin:coaching_exercise_change", args=[unflagged.exercise_id])
+    data = _change_form_data(admin_client.get(url))
+    data[f"{_row(data, 'form_errors', unflagged.pk)}-DELETE"] = "on"
+    assert admin_client.post(url, data).status_code == 302
+    assert not FormError.objects.filter(pk=unflagged.pk).exists()
+    entry = LogEntry.objects.get(action_flag=DELETION)
+    assert (entry.user, entry.object_id, entry.content_type.model) == (
+        admin_user,
+        str(unflagged.pk),
+        "formerror",
+    )

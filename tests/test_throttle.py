@@ -1,0 +1,97 @@
+"""The throttle helper: a limit per window, counted atomically, in a cache of its own."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from django.core.cache import caches
+from django.core.management import call_command
+from django.db import connections
+
+from hipthrust.throttle import allow
+
+DATABASE_CACHE = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "hipthrust_throttle",
+}
+
+
+@pytest.fixture
+def database_cache(settings, django_db_blocker):
+    """The production default without Redis (tests count in memory, see tests/conftest.py)."""
+    settings.CACHES = {**settings.CACHES, "db-throttle": DATABASE_CACHE}
+    with django_db_blocker.unblock():
+        call_command("createcachetable", "hipthrust_throttle", verbosity=0)
+    yield "db-throttle"
+    caches["db-throttle"].clear()  # a flushed test database keeps the cache table's rows
+
+
+@pytest.mark.django_db
+def test_it_allows_up_to_the_limit_then_refuses(database_cache):
+    answers = [
+        allow("x", "1.2.3.4", limit=3, window=60, cache_alias=database_cache) for _ in range(5)
+    ]
+    assert answers == [True, True, True, False, False]
+    assert allow("x", "5.6.7.8", limit=3, window=60, cache_alias=database_cache)
+    assert allow("y", "1.2.3.4", limit=3, window=60, cache_alias=database_cache)
+
+
+@pytest.mark.django_db
+def test_an_attempt_counts_only_for_its_window(database_cache):
+    assert allow("x", "a", limit=1, window=1, cache_alias=database_cache)
+    assert not allow("x", "a", limit=1, window=1, cache_alias=database_cache)
+    time.sleep(2.1)  # the database cache keeps expiry times to the second
+    assert allow("x", "a", limit=1, window=1, cache_alias=database_cache)
+
+
+@pytest.mark.django_db
+def test_page_traffic_in_the_default_cache_cannot_evict_the_counts(settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "tiny-pages",
+            "OPTIONS": {"MAX_ENTRIES": 10},
+        },
+    }
+    assert allow("signup", "1.2.3.4", limit=1, window=60)
+    for n in range(400):
+        caches["default"].set(f"page:{n}", "x" * 100)
+    assert not allow("signup", "1.2.3.4", limit=1, window=60)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_attempts_never_pass_the_limit(database_cache):
+    barrier = threading.Barrier(10)
+    answers: list[bool] = []
+
+    def attempt() -> None:
+        try:
+            barrier.wait()
+            answers.append(
+                allow("reset", "ada@example.com", limit=3, window=60, cache_alias=database_cache)
+            )
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(answers) == [False] * 7 + [True] * 3
+
+
+def test_migrate_makes_the_throttle_table_without_redis(tmp_path):
+    from tests.test_settings import _run
+
+    database = tmp_path / "fresh.sqlite3"
+    result = _run(["migrate", "--noinput"], DATABASE_URL=f"sqlite:///{database}", REDIS_URL="")
+    assert result.returncode == 0, result.stderr
+    import sqlite3
+
+    with sqlite3.connect(database) as db:
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+    assert "hipthrust_throttle" in tables
