@@ -89,6 +89,14 @@ def other_user(db, django_user_model):
 
 
 @pytest.fixture
+def coach(db, django_user_model):
+    """A member of the Coach group with no athletes: content editing is all it gives."""
+    user = django_user_model.objects.create_user("coach", "c@example.com", PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name="Coach"))
+    return user
+
+
+@pytest.fixture
 def user_client(client, user):
     client.force_login(user)
     return client

@@ -96,6 +96,17 @@ def open_page(browser: Browser) -> Iterator:
         context.close()
 
 
+def log_in(page: Page, base: str, username: str) -> None:
+    """Sign in through the login form, as a person does; lands on the log."""
+    from tests.conftest import PASSWORD
+
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{base}/log/")
+
+
 @pytest.fixture
 def screenshot_dir() -> Path | None:
     """Set HIPTHRUST_SCREENSHOTS=dir to keep the screenshots the tests take, to look at."""

@@ -11,7 +11,7 @@ from django.utils import timezone
 from PIL import Image
 
 from coaching.models import Variation
-from tests.browser.conftest import DESKTOP
+from tests.browser.conftest import DESKTOP, log_in
 from tests.conftest import PASSWORD
 from training import services
 from training.models import Set, TrainingSession
@@ -37,14 +37,6 @@ def coach_world(django_user_model, media_root):
     return {"coach": coach, "athlete": athlete, "session": session}
 
 
-def _log_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{base}/log/")
-
-
 def _jpeg() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (1600, 900), (40, 120, 110)).save(buffer, "JPEG")
@@ -56,7 +48,7 @@ def test_a_coach_edits_a_cue_and_adds_a_photo_and_the_guide_shows_both(
 ):
     page, console = open_page(DESKTOP)
     base = live_server.url
-    _log_in(page, base, "coachy")
+    log_in(page, base, "coachy")
 
     page.goto(f"{base}/admin/coaching/exercise/")
     page.get_by_role("link", name="Single leg hip thrust").first.click()
@@ -94,7 +86,7 @@ def test_a_coach_opens_the_queue_and_follows_the_pain_flag(
 ):
     page, console = open_page(DESKTOP)
     base = live_server.url
-    _log_in(page, base, "coachy")
+    log_in(page, base, "coachy")
     page.get_by_role("link", name="Coach", exact=True).click()
     page.wait_for_url(f"{base}/coach/")
     severe = [

@@ -17,7 +17,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -558,11 +558,7 @@ def test_a_signed_in_trainee_logs_the_finished_plan_in_one_click(
 
     trainee = django_user_model.objects.create_user("timed", "t@example.com", PASSWORD)
     page, console = open_page(DESKTOP)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill("timed")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{live_server.url}/log/")
+    log_in(page, live_server.url, "timed")
 
     page.clock.install(time=START)
     plan = {"variation": "single-leg-hip-thrust", "tempo": "1-0-1-0", "sets": 1, "reps": 2}

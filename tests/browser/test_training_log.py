@@ -7,7 +7,7 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, log_in
 
 pytestmark = pytest.mark.browser
 SEVERE = {"serious", "critical"}
@@ -109,11 +109,7 @@ def test_the_set_edit_page_opened_in_its_own_tab_saves_with_javascript_on(
     )
     logged = Set.objects.create(session=session, position=1, side="left", reps=8)
     page, console = open_page(PHONE)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill("tab")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{live_server.url}/log/")
+    log_in(page, live_server.url, "tab")
 
     page.goto(f"{live_server.url}/log/sets/{logged.pk}/edit/")
     page.get_by_label("Reps").fill("11")

@@ -6,22 +6,12 @@ import datetime
 
 import pytest
 from django.contrib.admin.models import DELETION, LogEntry
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from coaching.models import FormError, Variation
-from tests.conftest import PASSWORD
 from training.models import Set, TrainingSession
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def coach(django_user_model):
-    """A coach with no athletes at all: content editing is all the role gives."""
-    user = django_user_model.objects.create_user("coach", "c@example.com", PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name="Coach"))
-    return user
 
 
 @pytest.fixture

@@ -77,3 +77,18 @@ def make_log(user, variation, *, sessions: int, sets_per_side: int = 3, start=No
         for position in range(1, 2 * sets_per_side + 1)
     )
     return made
+
+
+def timer_plan(**overrides) -> dict:
+    """What the timer's "log these sets" form posts, with a fresh submission id."""
+    data = {
+        "variation": "single-leg-hip-thrust",
+        "tempo": "3-0-1-1",
+        "sets": "2",
+        "reps": "10",
+        "sides": "right-left",
+        "hold_seconds": "1",
+        "submission_id": str(uuid.uuid4()),
+    }
+    data.update(overrides)
+    return data

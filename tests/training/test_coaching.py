@@ -28,13 +28,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def coach(django_user_model):
-    user = django_user_model.objects.create_user("coach", "c@example.com", PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name="Coach"))
-    return user
-
-
-@pytest.fixture
 def other_coach(django_user_model):
     user = django_user_model.objects.create_user(
         "coach2", "c2@example.com", PASSWORD, is_staff=True

@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from coaching.models import Variation
 from tests.conftest import PASSWORD
-from tests.training.conftest import make_log, set_data
+from tests.training.conftest import make_log, set_data, timer_plan
 from training import services
 from training.models import Set, TrainingSession
 
@@ -120,21 +120,9 @@ def test_different_set_posts_from_two_trainees_at_once_are_all_saved(trainees):
         assert list(saved.values_list("position", flat=True)) == list(range(1, len(reps) + 1))
 
 
-def _timer_plan(submission_id: uuid.UUID) -> dict:
-    return {
-        "variation": "single-leg-hip-thrust",
-        "tempo": "3-0-1-1",
-        "sets": "2",
-        "reps": "10",
-        "sides": "right-left",
-        "hold_seconds": "1",
-        "submission_id": str(submission_id),
-    }
-
-
 def test_five_identical_timer_logs_at_once_save_one_session_and_no_500(guide_content, user):
     url = reverse("training:log-from-timer")
-    data = _timer_plan(uuid.uuid4())
+    data = timer_plan()
     statuses = in_parallel([post(signed_in(user), url, data) for _ in range(PARALLEL)])
     assert statuses == [302] * PARALLEL
     assert TrainingSession.objects.filter(user=user).count() == 1
@@ -143,7 +131,7 @@ def test_five_identical_timer_logs_at_once_save_one_session_and_no_500(guide_con
 
 def test_five_different_timer_logs_at_once_are_all_saved(trainees):
     url = reverse("training:log-from-timer")
-    calls = [post(signed_in(who), url, _timer_plan(uuid.uuid4())) for who in trainees]
+    calls = [post(signed_in(who), url, timer_plan()) for who in trainees]
     statuses = in_parallel(calls)
     assert statuses == [302] * PARALLEL
     for who in trainees:

@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.training.conftest import timer_plan
 from training.models import Set, TrainingSession
 
 pytestmark = pytest.mark.django_db
-
-
-def _plan(**overrides) -> dict:
-    data = {
-        "variation": "single-leg-hip-thrust",
-        "tempo": "3-0-1-1",
-        "sets": "2",
-        "reps": "10",
-        "sides": "right-left",
-        "hold_seconds": "1",
-        "submission_id": str(uuid.uuid4()),
-    }
-    data.update(overrides)
-    return data
 
 
 def test_the_timer_offers_logging_to_signed_in_people_only(client, user):
@@ -38,7 +23,7 @@ def test_the_timer_offers_logging_to_signed_in_people_only(client, user):
 
 
 def test_logging_from_the_timer_creates_todays_session_with_every_set(user_client, user):
-    response = user_client.post(reverse("training:log-from-timer"), _plan())
+    response = user_client.post(reverse("training:log-from-timer"), timer_plan())
     session = TrainingSession.objects.get(user=user)
     assert response.status_code == 302
     assert response["Location"] == session.get_absolute_url()
@@ -53,7 +38,7 @@ def test_logging_from_the_timer_creates_todays_session_with_every_set(user_clien
 
 
 def test_a_double_submitted_timer_log_is_saved_once(user_client, user):
-    data = _plan()
+    data = timer_plan()
     user_client.post(reverse("training:log-from-timer"), data)
     user_client.post(reverse("training:log-from-timer"), data)
     assert TrainingSession.objects.filter(user=user).count() == 1
@@ -74,14 +59,14 @@ def test_a_double_submitted_timer_log_is_saved_once(user_client, user):
     ],
 )
 def test_a_bad_timer_log_saves_nothing(user_client, overrides):
-    response = user_client.post(reverse("training:log-from-timer"), _plan(**overrides))
+    response = user_client.post(reverse("training:log-from-timer"), timer_plan(**overrides))
     assert response.status_code == 302
     assert response["Location"] == reverse("coaching:timer")
     assert TrainingSession.objects.count() == 0
 
 
 def test_someone_elses_submission_id_does_not_reveal_their_session(client, user, other_user):
-    data = _plan()
+    data = timer_plan()
     client.force_login(other_user)
     client.post(reverse("training:log-from-timer"), data)
     client.force_login(user)
