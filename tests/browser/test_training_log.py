@@ -119,3 +119,61 @@ def test_the_set_edit_page_opened_in_its_own_tab_saves_with_javascript_on(
     logged.refresh_from_db()
     assert (logged.reps, logged.revision) == (11, 2)
     assert console.errors == []
+
+
+def _only_expected(errors: list[str], status: int) -> list[str]:
+    """The console's errors, less the line(s) naming the one status the test expects."""
+    return [e for e in errors if str(status) not in e]
+
+
+@pytest.mark.parametrize("inline", [False, True], ids=["own-page", "in-the-session"])
+def test_a_stale_edit_shows_the_newer_values_with_javascript_on(
+    live_server, open_page, django_user_model, inline
+):
+    import datetime
+
+    from django.db.models import F
+
+    from coaching.models import Variation
+    from tests.conftest import PASSWORD
+    from training.models import Set, TrainingSession
+
+    user = django_user_model.objects.create_user("tabs", "tabs@example.com", PASSWORD)
+    session = TrainingSession.objects.create(
+        user=user,
+        date=datetime.date(2026, 11, 20),
+        variation=Variation.objects.get(slug="single-leg-hip-thrust"),
+    )
+    logged = Set.objects.create(session=session, position=1, side="left", reps=8)
+    page, console = open_page(PHONE)
+    log_in(page, live_server.url, "tabs")
+    if inline:
+        page.goto(f"{live_server.url}/log/sessions/{session.pk}/")
+        page.get_by_role("link", name="Edit set 1").click()
+    else:
+        page.goto(f"{live_server.url}/log/sets/{logged.pk}/edit/")
+    page.get_by_label("Reps").wait_for()
+    # Another tab saves first.
+    Set.objects.filter(pk=logged.pk).update(reps=7, revision=F("revision") + 1)
+    page.get_by_label("Reps").fill("11")
+    page.get_by_role("button", name="Save set").click()
+    page.get_by_text("your edit was not saved").wait_for()
+    assert page.get_by_label("Reps").input_value() == "7"
+    assert Set.objects.get(pk=logged.pk).reps == 7
+    assert _only_expected(console.errors, 409) == []
+
+
+def test_a_locked_out_login_shows_the_lockout_page_with_javascript_on(
+    live_server, open_page, django_user_model, settings
+):
+    django_user_model.objects.create_user("locked", "locked@example.com", "right-password-1")
+    page, console = open_page(PHONE)
+    page.goto(f"{live_server.url}/accounts/login/")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        page.get_by_label("Username").fill("locked")
+        page.get_by_label("Password").fill("wrong-password")
+        with page.expect_response(lambda response: response.request.method == "POST"):
+            page.get_by_role("button", name="Log in").click()
+        page.wait_for_load_state()
+    page.get_by_role("heading", name="Too many attempts").wait_for()
+    assert _only_expected(console.errors, 429) == []
