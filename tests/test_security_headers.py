@@ -27,9 +27,31 @@ def test_pages_send_the_other_security_headers(client):
     assert "geolocation=()" in response["Permissions-Policy"]
 
 
+def _htmx_config(html: str) -> dict:
+    import json
+    import re
+
+    return json.loads(re.search(r'<meta name="htmx-config" content=\'([^\']*)\'>', html).group(1))
+
+
 def test_htmx_is_told_not_to_inject_styles_or_evaluate_code(client):
-    html = client.get("/").content.decode()
-    assert """content='{"includeIndicatorStyles": false, "allowEval": false}'""" in html
+    config = _htmx_config(client.get("/").content.decode())
+    assert config["includeIndicatorStyles"] is False
+    assert config["allowEval"] is False
+
+
+def test_htmx_swaps_a_stale_edit_and_a_lockout_but_no_other_error(client):
+    import re
+
+    rules = _htmx_config(client.get("/").content.decode())["responseHandling"]
+
+    def rule_for(status: int) -> dict:
+        return next(rule for rule in rules if re.search(rule["code"], str(status)))
+
+    assert [rule_for(status)["swap"] for status in (200, 302, 409, 429)] == [True] * 4
+    for status in (204, 400, 403, 404, 413, 500, 503):
+        assert rule_for(status)["swap"] is False
+    assert rule_for(500)["error"] is True
 
 
 def test_htmx_sends_the_csrf_token_on_signed_in_pages_only(client, user):
