@@ -92,22 +92,28 @@ def test_sign_up_and_log_a_left_and_a_right_set_with_the_keyboard(
     assert console.errors == []
 
 
-def test_the_set_edit_page_opened_in_its_own_tab_saves_with_javascript_on(
-    live_server, open_page, django_user_model
-):
+def _trainee_with_one_set(django_user_model, username: str):
+    """A trainee with one session of one left set of 8 reps; returns that set."""
     import datetime
 
     from coaching.models import Variation
     from tests.conftest import PASSWORD
     from training.models import Set, TrainingSession
 
-    user = django_user_model.objects.create_user("tab", "tab@example.com", PASSWORD)
+    user = django_user_model.objects.create_user(username, f"{username}@example.com", PASSWORD)
     session = TrainingSession.objects.create(
         user=user,
         date=datetime.date(2026, 11, 20),
         variation=Variation.objects.get(slug="single-leg-hip-thrust"),
     )
-    logged = Set.objects.create(session=session, position=1, side="left", reps=8)
+    return Set.objects.create(session=session, position=1, side="left", reps=8)
+
+
+def test_the_set_edit_page_opened_in_its_own_tab_saves_with_javascript_on(
+    live_server, open_page, django_user_model
+):
+    logged = _trainee_with_one_set(django_user_model, "tab")
+    session = logged.session
     page, console = open_page(PHONE)
     log_in(page, live_server.url, "tab")
 
@@ -130,21 +136,12 @@ def _only_expected(errors: list[str], status: int) -> list[str]:
 def test_a_stale_edit_shows_the_newer_values_with_javascript_on(
     live_server, open_page, django_user_model, inline
 ):
-    import datetime
-
     from django.db.models import F
 
-    from coaching.models import Variation
-    from tests.conftest import PASSWORD
-    from training.models import Set, TrainingSession
+    from training.models import Set
 
-    user = django_user_model.objects.create_user("tabs", "tabs@example.com", PASSWORD)
-    session = TrainingSession.objects.create(
-        user=user,
-        date=datetime.date(2026, 11, 20),
-        variation=Variation.objects.get(slug="single-leg-hip-thrust"),
-    )
-    logged = Set.objects.create(session=session, position=1, side="left", reps=8)
+    logged = _trainee_with_one_set(django_user_model, "tabs")
+    session = logged.session
     page, console = open_page(PHONE)
     log_in(page, live_server.url, "tabs")
     if inline:
@@ -152,13 +149,14 @@ def test_a_stale_edit_shows_the_newer_values_with_javascript_on(
         page.get_by_role("link", name="Edit set 1").click()
     else:
         page.goto(f"{live_server.url}/log/sets/{logged.pk}/edit/")
-    page.get_by_label("Reps").wait_for()
+    form = page.locator(f"#set-{logged.pk} form")
+    form.get_by_label("Reps").wait_for()
     # Another tab saves first.
     Set.objects.filter(pk=logged.pk).update(reps=7, revision=F("revision") + 1)
-    page.get_by_label("Reps").fill("11")
-    page.get_by_role("button", name="Save set").click()
+    form.get_by_label("Reps").fill("11")
+    form.get_by_role("button", name="Save set").click()
     page.get_by_text("your edit was not saved").wait_for()
-    assert page.get_by_label("Reps").input_value() == "7"
+    assert page.locator(f"#set-{logged.pk} form").get_by_label("Reps").input_value() == "7"
     assert Set.objects.get(pk=logged.pk).reps == 7
     assert _only_expected(console.errors, 409) == []
 
