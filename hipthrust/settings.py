@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.forms",  # the widget templates, for the templates-setting FORM_RENDERER
     "django_htmx",
     "template_partials",
     "csp",
@@ -88,6 +89,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 ROOT_URLCONF = "hipthrust.urls"
+FORM_RENDERER = "hipthrust.renderers.FormRenderer"
 WSGI_APPLICATION = "hipthrust.wsgi.application"
 
 TEMPLATES = [
