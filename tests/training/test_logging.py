@@ -145,7 +145,9 @@ def test_a_bad_set_is_refused_on_its_field_and_nothing_is_saved(
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert message in " ".join(errors[field])
-    assert f'id="id_{field}_errors"' in response.content.decode() or field in errors
+    html = response.content.decode()
+    assert f'<ul class="field__errors" id="id_{field}_error">' in html
+    assert re.search(rf'aria-describedby="[^"]*\bid_{field}_error\b', html)
     assert Set.objects.count() == 0
 
 
