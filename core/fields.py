@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
 # Primary keys are 64-bit; a bigger number must be "not a valid choice", not a database
@@ -42,12 +41,3 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     params={"value": item},
                 ) from None
         return super()._check_values(value)
-
-
-class LoginForm(AuthenticationForm):
-    def clean_username(self) -> str:
-        # Checked here so an absurd name never reaches authentication or the throttle's log.
-        username = self.cleaned_data["username"]
-        if len(username) > 150:
-            raise ValidationError("A username has at most 150 characters.")
-        return username

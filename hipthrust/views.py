@@ -23,8 +23,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from core import throttle
-from core.fields import LoginForm
 from core.middleware import client_ip
+from hipthrust.forms import LoginForm
 
 # Only what the upload pipeline writes is ever served from MEDIA_ROOT.
 MEDIA_TYPES = {".jpg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
