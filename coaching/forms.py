@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from coaching import images
 from coaching.models import Illustration, Placement
 from coaching.services import save_illustration
-from hipthrust.forms import BoundedModelChoiceField
+from core.fields import BoundedModelChoiceField
 
 
 class IllustrationForm(forms.ModelForm):

@@ -13,10 +13,11 @@ from django.views.decorators.http import etag, require_GET
 
 from coaching import raster
 from coaching import timer as timer_plan
-from coaching.caching import cached_content, render_parts, shared_request
+from coaching.caching import cached_content
 from coaching.figures import BUILDERS, figure, keyframes
 from coaching.models import Cue, Exercise, FormError, Phase, TempoPreset, Variation
 from coaching.structured_data import guide_howto
+from core.caching import render_parts, shared_request
 
 GUIDE_FIGURES = {
     "setup": "guide-setup",

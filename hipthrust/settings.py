@@ -55,13 +55,14 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "axes",
+    "core",
     "coaching",
     "training",
 ]
 
 MIDDLEWARE = [
-    "hipthrust.middleware.RequestSizeLimitMiddleware",
-    "hipthrust.middleware.RejectNulMiddleware",
+    "core.middleware.RequestSizeLimitMiddleware",
+    "core.middleware.RejectNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages leave compressed, proxy or not: the guide is 88 KB of HTML and about 10 KB
@@ -69,9 +70,9 @@ MIDDLEWARE = [
     # static files already compressed, and the page cache keeps a gzipped copy.
     "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
-    "hipthrust.middleware.PermissionsPolicyMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     # Outside the session middleware: it marks private what depends on the session.
-    "hipthrust.middleware.PrivateCacheMiddleware",
+    "core.middleware.PrivateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -103,7 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hipthrust.context_processors.site",
-                "hipthrust.context_processors.navigation",
+                "training.context_processors.navigation",
             ],
         },
     },
@@ -145,7 +146,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Throttle counts (hipthrust/throttle.py) in a cache of their own, so that page traffic
+# Throttle counts (core/throttle.py) in a cache of their own, so that page traffic
 # cannot evict them: a database table (made by `migrate`, see
 # training/migrations/0007_throttle_cache_table.py), shared by every process, culled only
 # far beyond any real use. Not Redis, even when there is one: Redis is run with an LRU
@@ -166,7 +167,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
-AXES_CLIENT_IP_CALLABLE = "hipthrust.middleware.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.middleware.client_ip"
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: none).
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)
 SIGNUPS_PER_HOUR = env_int("DJANGO_SIGNUPS_PER_HOUR", 10, minimum=1)

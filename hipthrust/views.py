@@ -22,9 +22,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from hipthrust import throttle
+from core import throttle
+from core.middleware import client_ip
 from hipthrust.forms import LoginForm
-from hipthrust.middleware import client_ip
 
 # Only what the upload pipeline writes is ever served from MEDIA_ROOT.
 MEDIA_TYPES = {".jpg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}

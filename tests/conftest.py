@@ -128,7 +128,7 @@ def _fresh_cache():
     """Cached pages and throttling counts from one test must not leak into the next."""
     from django.core.cache import cache, caches
 
-    from hipthrust.throttle import THROTTLE_CACHE
+    from core.throttle import THROTTLE_CACHE
 
     cache.clear()
     caches[THROTTLE_CACHE].clear()

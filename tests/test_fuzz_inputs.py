@@ -909,7 +909,7 @@ def test_coach_get_views_with_arbitrary_query_strings(coached, log, path, query)
     before = snapshot()
     response = coached["client"].get(path, QUERY_STRING=query)
     event(f"answered {response.status_code}")
-    # A NUL is refused at the door (hipthrust.middleware.RejectNulMiddleware); anything
+    # A NUL is refused at the door (core.middleware.RejectNulMiddleware); anything
     # else in the query string is ignored or read leniently.
     refused = "\x00" in query or "%00" in query
     assert response.status_code == (400 if refused else 200)
@@ -954,7 +954,7 @@ def test_arbitrary_slugs_in_paths_are_404_not_500(client, exercise, slug, kind):
     }[kind]
     response = client.get(path)
     event(f"answered {response.status_code}")
-    # 400: a NUL character is refused at the door (hipthrust.middleware.RejectNulMiddleware).
+    # 400: a NUL character is refused at the door (core.middleware.RejectNulMiddleware).
     assert response.status_code in {200, 301, 302, 400, 404}
 
 

@@ -73,7 +73,7 @@ def test_a_request_over_the_size_cap_is_refused_before_it_is_read(client, settin
 
 
 def test_the_client_address_trusts_only_the_configured_proxies(rf, settings):
-    from hipthrust.middleware import client_ip
+    from core.middleware import client_ip
 
     request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
     settings.TRUSTED_PROXY_COUNT = 0

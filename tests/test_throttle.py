@@ -10,7 +10,7 @@ from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connections
 
-from hipthrust.throttle import allow
+from core.throttle import allow
 
 DATABASE_CACHE = {
     "BACKEND": "django.core.cache.backends.db.DatabaseCache",

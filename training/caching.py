@@ -7,7 +7,8 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from coaching.caching import content_version, get_versioned, render_parts, set_versioned
+from coaching.caching import content_version
+from core.caching import get_versioned, render_parts, set_versioned
 from training.models import Profile
 
 LOG_PAGE_TTL = 60 * 60 * 24

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from coaching.models import FormError, Variation
 from coaching.tempo import Tempo, TempoError
-from hipthrust.forms import BoundedModelChoiceField, BoundedModelMultipleChoiceField
+from core.fields import BoundedModelChoiceField, BoundedModelMultipleChoiceField
 from training.models import (
     MAX_HOLD_SECONDS,
     MAX_LOAD_KG,

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.db.models import Q
 
-from hipthrust.versions import SharedVersion
+from core.versions import SharedVersion
 
 COACH_PERMISSION = "training.add_prescription"
 # Bumped whenever group memberships or permissions change (training.signals).

@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
-from hipthrust import throttle
-from hipthrust.middleware import client_ip
+from core import throttle
+from core.middleware import client_ip
 from training import csv_io, progress, services
 from training.caching import render_log_page
 from training.forms import (

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from coaching.models import Cue
-from hipthrust import versions
+from core import versions
 
 pytestmark = pytest.mark.django_db
 
@@ -192,23 +192,14 @@ def test_signed_in_pages_are_compressed_too(client, user):
 def shared_cache(settings):
     """What a deployment with Redis looks like to the caching code (the flag it reads)."""
     from coaching import caching
+    from core.caching import _local
 
     settings.REDIS_URL = "redis://127.0.0.1:6379/15"
-    caching._local.clear()
+    _local.clear()
     caching.CONTENT_VERSION.forget()
     yield caching
-    caching._local.clear()
+    _local.clear()
     caching.CONTENT_VERSION.forget()
-
-
-def test_with_a_shared_cache_a_process_keeps_what_it_used_last(shared_cache):
-    shared_cache.set_versioned("entry", "kept", 60)
-    cache.clear()  # gone from the shared cache, still named by the same versions
-    assert shared_cache.get_versioned("entry") == "kept"
-    for number in range(shared_cache.LOCAL_COPIES):
-        shared_cache.set_versioned(f"other-{number}", number, 60)
-    assert shared_cache.get_versioned("entry") is None
-    assert len(shared_cache._local) == shared_cache.LOCAL_COPIES
 
 
 def test_an_emptied_shared_cache_never_brings_back_an_old_page(
@@ -295,44 +286,6 @@ def test_a_message_left_before_a_signed_in_visit_never_enters_the_shared_body(cl
     assert "secret-91c2" in client.get(url).content.decode()
     assert b"secret-91c2" not in _stored_bytes()
     assert "secret-91c2" not in Client().get(url).content.decode()
-
-
-def test_the_shared_request_carries_nothing_of_the_visitor(rf, user, settings):
-    from coaching.caching import shared_request
-
-    request = rf.get(
-        "/timer/?variation=single-leg-hip-thrust&sets=4&x=1",
-        HTTP_COOKIE="sessionid=abc; messages=xyz; csrftoken=t",
-        HTTP_X_CSRFTOKEN="token",
-        HTTP_HOST="hipthrust.example",
-        HTTP_HX_REQUEST="true",
-        HTTP_HX_CURRENT_URL="http://testserver/log/sessions/9/",
-        REMOTE_ADDR="203.0.113.9",
-    )
-    settings.ALLOWED_HOSTS = ["hipthrust.example"]
-    request.user = user
-    shared = shared_request(request, ("variation", "sets"))
-    assert shared.COOKIES == {}
-    assert shared.user.is_anonymous
-    assert not hasattr(shared, "session")
-    assert dict(shared.GET) == {"sets": ["4"], "variation": ["single-leg-hip-thrust"]}
-    assert shared.get_full_path() == "/timer/?sets=4&variation=single-leg-hip-thrust"
-    assert set(shared.headers) == {"Host", "Hx-Request"}
-    assert "REMOTE_ADDR" not in shared.META
-    assert shared.htmx
-    assert shared.htmx.current_url is None
-    assert shared.get_host() == "hipthrust.example"
-
-
-def test_a_shared_render_that_asks_for_a_csrf_token_is_refused(rf):
-    from django.template import engines
-
-    from coaching.caching import SharedRenderError, check_shared, shared_request
-
-    shared = shared_request(rf.get("/guide/"))
-    engines["django"].from_string("<form>{% csrf_token %}</form>").render({}, shared)
-    with pytest.raises(SharedRenderError, match="CSRF"):
-        check_shared(shared)
 
 
 def _content_entries() -> int:

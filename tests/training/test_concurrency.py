@@ -197,7 +197,7 @@ def test_five_identical_new_session_posts_at_once_make_one_session(guide_content
 def test_a_backup_reading_its_snapshot_does_not_block_a_trainee_logging_a_set(guide_content, user):
     from django.db import connection
 
-    from training.management.commands.backup import read_snapshot
+    from core.management.commands.backup import read_snapshot
 
     session = _session(user)
     url = reverse("training:set-create", args=[session.pk])

@@ -27,10 +27,8 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
-from django.db.models.signals import post_save
 
-from coaching.models import Illustration
-from training.management.commands.backup import (
+from core.management.commands.backup import (
     DATA_NAME,
     FORMAT,
     FORMAT_VERSION,
@@ -41,13 +39,17 @@ from training.management.commands.backup import (
     backed_up_models,
     sha256_of,
 )
-from training.signals import create_profile
 
 
 def data_in_the_way() -> dict[str, int]:
-    """Rows that only use of the site makes: anything here means the database is not fresh."""
-    models = [get_user_model(), LogEntry, Illustration]
-    models += list(apps.get_app_config("training").get_models())
+    """Rows that only use of the site makes: anything here means the database is not fresh.
+
+    Each app names its own in `AppConfig.models_made_by_use()`; the rest of its models
+    hold what `migrate` puts there."""
+    models = [get_user_model(), LogEntry]
+    for app_config in apps.get_app_configs():
+        if hasattr(app_config, "models_made_by_use"):
+            models += app_config.models_made_by_use()
     counts = {model._meta.label: model._base_manager.count() for model in models}
     return {label: count for label, count in counts.items() if count}
 
@@ -187,15 +189,9 @@ class Command(BaseCommand):
             # Straight DELETEs: no signals (a photo's files must not be removed on commit)
             # and no cascades to walk; foreign keys are checked when the load ends.
             model._base_manager.all()._raw_delete(connection.alias)
-        # A user's profile comes from the backup: the signal making one for every new
-        # user does not skip fixtures (it ignores `raw`), so it stays off while loading.
-        user_model = get_user_model()
-        disconnected = post_save.disconnect(create_profile, sender=user_model)
-        try:
-            call_command("loaddata", str(fixture), verbosity=0)
-        finally:
-            if disconnected:
-                post_save.connect(create_profile, sender=user_model)
+        # A user's profile comes from the backup: the receiver that makes one for every
+        # new user skips rows a fixture loads (`raw`), so none is made twice.
+        call_command("loaddata", str(fixture), verbosity=0)
 
     def _verify_counts(self, manifest: dict) -> None:
         """Every model holds exactly the rows the backup had (rolled back otherwise)."""
