@@ -8,21 +8,20 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from decimal import Decimal
 from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from training import review, services
+from training import review, review_stats, services
 from training.forms import CoachLevelForm, CoachNoteForm, PrescriptionForm
 from training.level import advice_for
 from training.models import (
@@ -31,10 +30,8 @@ from training.models import (
     LevelChange,
     Prescription,
     Profile,
-    Set,
     TrainingSession,
 )
-from training.progress import Balance
 from training.roles import COACH_PERMISSION
 
 User = get_user_model()
@@ -74,97 +71,6 @@ def _unit(request: HttpRequest) -> str:
     return profile.unit
 
 
-def athlete_stats(athletes: list, today: datetime.date) -> dict[int, review.AthleteStats]:
-    """Everything the review queue needs, mostly in a few grouped queries."""
-    ids = [a.pk for a in athletes]
-    if not ids:
-        return {}
-    week, month = today - datetime.timedelta(days=7), today - datetime.timedelta(days=30)
-    stall = today - datetime.timedelta(days=review.STALL_DAYS)
-    pain_since = today - datetime.timedelta(days=review.PAIN_DAYS)
-    sessions = {
-        row["user"]: row
-        for row in TrainingSession.objects.filter(user__in=ids)
-        .values("user")
-        .annotate(
-            first=Min("date"),
-            last=Max("date"),
-            week=Count("pk", filter=Q(date__gt=week)),
-            month=Count("pk", filter=Q(date__gt=month)),
-        )
-    }
-    bests = {
-        row["session__user"]: row
-        for row in Set.objects.filter(session__user__in=ids)
-        .values("session__user")
-        .annotate(
-            load_recent=Max("load_kg", filter=Q(session__date__gt=stall)),
-            reps_recent=Max("reps", filter=Q(session__date__gt=stall)),
-            hold_recent=Max("hold_seconds", filter=Q(session__date__gt=stall)),
-            load_before=Max("load_kg", filter=Q(session__date__lte=stall)),
-            reps_before=Max("reps", filter=Q(session__date__lte=stall)),
-            hold_before=Max("hold_seconds", filter=Q(session__date__lte=stall)),
-            pain_session=Max("session_id", filter=Q(pain=True, session__date__gte=pain_since)),
-        )
-    }
-    frequency: dict[int, int] = {}
-    for athlete_id, per_week in (
-        Prescription.objects.filter(athlete__in=ids)
-        .order_by("athlete", "-created_at", "-pk")
-        .values_list("athlete", "sessions_per_week")
-    ):
-        frequency.setdefault(athlete_id, per_week)
-    # The last four sessions of each athlete, with side totals and form-error counts.
-    recent = (
-        TrainingSession.objects.filter(user__in=ids, date__gt=month)
-        .with_totals()
-        .annotate(errors=Count("sets__form_errors"))
-        .order_by("user", "-date", "-pk")
-        .values("user", "pk", "left_work", "right_work", "left_sets", "right_sets", "errors")
-    )
-    by_athlete: dict[int, list[dict]] = {}
-    for row in recent:
-        rows = by_athlete.setdefault(row["user"], [])
-        if len(rows) < 4:
-            rows.append(row)
-    result = {}
-    for athlete in athletes:
-        s = sessions.get(athlete.pk, {})
-        b = bests.get(athlete.pk, {})
-        rows = by_athlete.get(athlete.pk, [])
-        paired = [r for r in rows if r["left_sets"] and r["right_sets"]]
-        balance = Balance(
-            sum((r["left_work"] for r in paired), Decimal(0)),
-            sum((r["right_work"] for r in paired), Decimal(0)),
-        )
-        advice = advice_for(athlete.profile) if s else None
-        result[athlete.pk] = review.AthleteStats(
-            today=today,
-            first_session=s.get("first"),
-            last_session=s.get("last"),
-            sessions_7d=s.get("week", 0),
-            sessions_30d=s.get("month", 0),
-            sessions_per_week=frequency.get(athlete.pk),
-            lag_percent=balance.asymmetry,
-            lagging_side=balance.weaker,
-            form_error_sessions=sum(1 for r in rows[:3] if r["errors"]),
-            pain_session_id=b.get("pain_session"),
-            best_recent=(
-                b.get("load_recent") or Decimal(0),
-                b.get("reps_recent") or 0,
-                b.get("hold_recent") or 0,
-            ),
-            best_before=(
-                b.get("load_before") or Decimal(0),
-                b.get("reps_before") or 0,
-                b.get("hold_before") or 0,
-            ),
-            promotion_waiting=bool(advice and advice.suggestion.kind == "advance"),
-            extra={"latest_session": rows[0]["pk"] if rows else None},
-        )
-    return result
-
-
 SORTS = {
     "name": lambda row: row["athlete"].get_username().lower(),
     "last": lambda row: row["stats"].last_session or datetime.date.min,
@@ -179,7 +85,7 @@ SORTS = {
 def dashboard(request: HttpRequest) -> HttpResponse:
     athletes = list(athletes_for(request.user).select_related("profile__level"))
     today = timezone.localdate()
-    stats = athlete_stats(athletes, today)
+    stats = review_stats.athlete_stats(athletes, today)
     rows = []
     for athlete in athletes:
         athlete_stats_ = stats[athlete.pk]
