@@ -12,8 +12,9 @@ Not a test: it measures and reports, and asserts no times. In one run it
 * runs wrk (--connections connections, 2 threads, --seconds each) against the bare view,
   the home, guide, a variation and the timer page (anonymous, so served from the page
   cache, and again "uncached" with a session cookie that names no session: the cache
-  only serves requests without one), the signed-in history and progress pages (a real
-  session cookie of the trainee), and a static file served by whitenoise;
+  only serves requests without one), the signed-in Today, newest session, history and
+  progress pages (a real session cookie of the trainee), and a static file served by
+  whitenoise;
 * counts SQL queries per request in-process (Django test Client and
   CaptureQueriesContext on the same database) and the bytes a first visit moves
   (the page, its stylesheets, scripts, module imports and images, asked for with
@@ -72,6 +73,11 @@ def parse_args() -> argparse.Namespace:
         choices=["redis", "memory"],
         default="redis",
         help="redis (production: REDIS_URL, database 15, flushed first) or per-worker memory",
+    )
+    parser.add_argument(
+        "--label",
+        default="",
+        help="written as harness-<engine>[-memory]-<label>.json/.md (e.g. before, after)",
     )
     parser.add_argument(
         "--only", nargs="+", metavar="PAGE", help="measure only these rows (the bare view always)"
@@ -134,6 +140,8 @@ def prepare(engine: str, sets: int, env: dict[str, str]) -> dict:
         "variation_url": variation.get_absolute_url(),
         "static_url": static("css/site.css"),
         "sets": user.training_sessions.aggregate(n=django.db.models.Count("sets"))["n"],
+        # The page a trainee has open at the bench: their newest session.
+        "session_url": user.training_sessions.order_by("-date", "-pk").first().get_absolute_url(),
         "build_seconds": round(built, 1),
     }
 
@@ -350,7 +358,7 @@ def budgets(rows: list[dict], byte_report: dict) -> list[dict]:
                     "met": r["ratio"] >= floor,
                 }
             )
-    for name in ("history", "progress"):
+    for name in ("today", "session", "history", "progress"):
         r = found.get((name, "signed in"))
         if r is None:
             continue
@@ -404,6 +412,8 @@ def main() -> int:
         ("variation", plan["variation_url"], "uncached", UNCACHED_COOKIE),
         ("timer", "/timer/", "cached", None),
         ("timer", "/timer/", "uncached", UNCACHED_COOKIE),
+        ("today", "/log/", "signed in", signed_in),
+        ("session", plan["session_url"], "signed in", signed_in),
         ("history", "/log/history/", "signed in", signed_in),
         ("progress", "/log/progress/", "signed in", signed_in),
         ("static", plan["static_url"], "whitenoise", None),
@@ -443,6 +453,8 @@ def main() -> int:
             ("guide", "/guide/", "", None),
             ("variation", plan["variation_url"], "", None),
             ("timer", "/timer/", "", None),
+            ("today", "/log/", "", signed_in),
+            ("session", plan["session_url"], "", signed_in),
             ("history", "/log/history/", "", signed_in),
             ("progress", "/log/progress/", "", signed_in),
         ]:
@@ -523,6 +535,7 @@ def main() -> int:
     if not args.only:  # a partial run is a quick look; it does not replace the recorded one
         RESULTS.mkdir(parents=True, exist_ok=True)
         stem = f"harness-{args.engine}" + ("-memory" if args.cache == "memory" else "")
+        stem += f"-{args.label}" if args.label else ""
         (RESULTS / f"{stem}.json").write_text(json.dumps(result, indent=2) + "\n")
         (RESULTS / f"{stem}.md").write_text(table)
     print()
