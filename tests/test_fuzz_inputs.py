@@ -21,7 +21,7 @@ import io
 import os
 import uuid
 from decimal import Decimal
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pytest
 from axes.utils import reset as reset_axes
@@ -944,8 +944,6 @@ def test_admin_lists_with_arbitrary_query_strings(admin_client, log, path, query
 @FEW
 @given(slug=st.text(min_size=1, max_size=60), kind=st.sampled_from(["ladder", "keyframes", "err"]))
 def test_arbitrary_slugs_in_paths_are_404_not_500(client, exercise, slug, kind):
-    from urllib.parse import quote
-
     encoded = quote(slug, safe="")
     path = {
         "ladder": f"/ladder/{encoded}/",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -38,9 +40,6 @@ def test_the_coach_link_follows_the_permission(client, django_user_model, how, s
 
 
 def test_the_answer_is_remembered_and_visitors_cost_nothing(client, django_user_model):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as queries:
         assert COACH_LINK not in client.get(reverse("coaching:guide")).content.decode()
     assert not [q for q in queries.captured_queries if "auth_permission" in q["sql"]]

@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import PASSWORD
 from training import services
-from training.models import CoachLink, Set, TrainingSession
+from training.models import AuditEntry, CoachLink, LevelChange, Set, TrainingSession
 
 pytestmark = pytest.mark.django_db
 
@@ -269,8 +269,6 @@ def test_every_url_is_in_the_matrix_or_a_tested_flow_step():
 
 
 def test_the_coachs_panel_links_to_nothing_the_coach_cannot_open(client, world):
-    from training.models import AuditEntry, LevelChange
-
     coach = world["people"]["coach"]
     client.force_login(coach)
     athlete = world["people"]["athlete"]

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
+import re
+
 import pytest
-from django.core.cache import cache
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
+from core.middleware import client_ip
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_repeated_wrong_passwords_lock_the_login_out(client, user):
@@ -61,7 +61,6 @@ def test_sign_ups_are_throttled_per_address(client, settings):
     )
     assert refused.status_code == 429
     assert refused["Retry-After"] == "3600"
-    from django.contrib.auth import get_user_model
 
     assert not get_user_model().objects.filter(username="u9").exists()
 
@@ -73,8 +72,6 @@ def test_a_request_over_the_size_cap_is_refused_before_it_is_read(client, settin
 
 
 def test_the_client_address_trusts_only_the_configured_proxies(rf, settings):
-    from core.middleware import client_ip
-
     request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
     settings.TRUSTED_PROXY_COUNT = 0
     assert client_ip(request) == "10.0.0.1"
@@ -90,8 +87,6 @@ def test_the_health_check_reports_database_and_cache(client):
 
 
 def test_the_health_check_fails_when_the_database_does(client, monkeypatch):
-    from django.db import connection
-
     def broken(*args, **kwargs):
         raise RuntimeError("down")
 
@@ -124,10 +119,6 @@ def _lock_out(client) -> None:
 
 
 def _reset_password(client, new: str) -> None:
-    import re
-
-    from django.core import mail
-
     client.post(reverse("password_reset"), {"email": "ada@example.com"})
     link = re.search(r"http://testserver(/accounts/reset/\S+/)", mail.outbox[-1].body).group(1)
     form_page = client.get(link, follow=True)
@@ -147,8 +138,6 @@ def test_a_completed_password_reset_lifts_the_lockout(client, user):
 
 
 def test_a_password_reset_lifts_the_lockout_from_another_address_too(client, user):
-    from django.test import Client
-
     for _ in range(5):
         client.post(
             reverse("login"), {"username": "ada", "password": "wrong"}, REMOTE_ADDR="198.51.100.7"
@@ -173,8 +162,6 @@ def test_a_reset_that_is_only_asked_for_does_not_lift_the_lockout(client, user):
     ("minutes", "words"), [(15, "15 minutes"), (1, "1 minute"), (90, "1 hour 30 minutes")]
 )
 def test_the_lockout_page_states_the_configured_cool_off(client, user, settings, minutes, words):
-    import datetime
-
     settings.AXES_COOLOFF_TIME = datetime.timedelta(minutes=minutes)
     for _ in range(5):
         page = client.post(reverse("login"), {"username": "ada", "password": "wrong"})
@@ -189,8 +176,6 @@ def _ask_reset(client, email: str, **extra):
 
 
 def test_password_reset_mails_to_one_address_stop_at_the_limit(client, user, settings):
-    from django.core import mail
-
     settings.PASSWORD_RESETS_PER_HOUR = 3
     answers = [_ask_reset(client, "ada@example.com") for _ in range(15)]
     assert {(a.status_code, a["Location"]) for a in answers} == {
@@ -200,9 +185,6 @@ def test_password_reset_mails_to_one_address_stop_at_the_limit(client, user, set
 
 
 def test_the_address_limit_holds_whatever_the_spelling_and_the_client(user, settings):
-    from django.core import mail
-    from django.test import Client
-
     settings.PASSWORD_RESETS_PER_HOUR = 2
     for n, email in enumerate(["ada@example.com", "ADA@example.com", " Ada@Example.com "]):
         _ask_reset(Client(REMOTE_ADDR=f"198.51.100.{n + 1}"), email)
@@ -212,7 +194,6 @@ def test_the_address_limit_holds_whatever_the_spelling_and_the_client(user, sett
 def test_password_reset_requests_from_one_client_stop_at_the_limit(
     client, settings, django_user_model
 ):
-    from django.core import mail
 
     settings.PASSWORD_RESETS_PER_IP_PER_HOUR = 4
     for n in range(6):
@@ -220,7 +201,6 @@ def test_password_reset_requests_from_one_client_stop_at_the_limit(
         assert _ask_reset(client, f"u{n}@example.com").status_code == 302
     assert len(mail.outbox) == 4
     # Another client is not held back by this one.
-    from django.test import Client
 
     _ask_reset(Client(REMOTE_ADDR="203.0.113.9"), "u5@example.com")
     assert len(mail.outbox) == 5

@@ -1,4 +1,11 @@
+import datetime
+import json
+import re
+
 import pytest
+
+from coaching.models import Variation
+from training.models import TrainingSession
 
 pytestmark = pytest.mark.django_db
 
@@ -28,9 +35,6 @@ def test_pages_send_the_other_security_headers(client):
 
 
 def _htmx_config(html: str) -> dict:
-    import json
-    import re
-
     return json.loads(re.search(r'<meta name="htmx-config" content=\'([^\']*)\'>', html).group(1))
 
 
@@ -41,8 +45,6 @@ def test_htmx_is_told_not_to_inject_styles_or_evaluate_code(client):
 
 
 def test_htmx_swaps_a_stale_edit_and_a_lockout_but_no_other_error(client):
-    import re
-
     rules = _htmx_config(client.get("/").content.decode())["responseHandling"]
 
     def rule_for(status: int) -> dict:
@@ -92,29 +94,14 @@ def _directives(response) -> set[str]:
     return {part.strip().split("=")[0] for part in response.get("Cache-Control", "").split(",")}
 
 
-@pytest.fixture
-def coach_user(user):
-    from django.contrib.auth.models import Group
-
-    user.is_staff = True
-    user.save()
-    user.groups.add(Group.objects.get(name="Coach"))
-    return user
-
-
-def test_every_page_for_a_signed_in_user_is_private(client, coach_user):
-    import datetime
-
-    from coaching.models import Variation
-    from training.models import TrainingSession
-
+def test_every_page_for_a_signed_in_user_is_private(client, coach):
     session = TrainingSession.objects.create(
-        user=coach_user,
+        user=coach,
         date=datetime.date(2026, 11, 2),
         variation=Variation.objects.get(slug="single-leg-hip-thrust"),
     )
     set_ = session.sets.create(position=1, side="left", reps=10)
-    client.force_login(coach_user)
+    client.force_login(coach)
     log_pages = [*LOG_PAGES, session.get_absolute_url(), f"/log/sets/{set_.pk}/edit/"]
     for url in SIGNED_IN_PAGES + log_pages:
         response = client.get(url)
@@ -127,8 +114,6 @@ def test_every_page_for_a_signed_in_user_is_private(client, coach_user):
 
 
 def test_a_signed_in_post_answer_is_private_and_a_log_one_not_stored(client, user):
-    import datetime
-
     client.force_login(user)
     data = {"date": datetime.date.today().isoformat(), "variation": "999999"}
     response = client.post("/log/sessions/new/", data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -113,8 +114,6 @@ def test_debug_is_off_unless_asked(settings):
 
 
 def _redis_up() -> bool:
-    import socket
-
     try:
         with socket.create_connection(("127.0.0.1", 6379), timeout=1):
             return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 
@@ -11,6 +12,7 @@ from django.core.management import call_command
 from django.db import connections
 
 from core.throttle import allow
+from tests.test_settings import _run
 
 DATABASE_CACHE = {
     "BACKEND": "django.core.cache.backends.db.DatabaseCache",
@@ -85,12 +87,9 @@ def test_parallel_attempts_never_pass_the_limit(database_cache):
 
 
 def test_migrate_makes_the_throttle_table_without_redis(tmp_path):
-    from tests.test_settings import _run
-
     database = tmp_path / "fresh.sqlite3"
     result = _run(["migrate", "--noinput"], DATABASE_URL=f"sqlite:///{database}", REDIS_URL="")
     assert result.returncode == 0, result.stderr
-    import sqlite3
 
     with sqlite3.connect(database) as db:
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.db.models import F
 
+from coaching.models import Variation
 from tests.browser.conftest import DESKTOP, PHONE, log_in
+from tests.conftest import PASSWORD
+from training.models import Set, TrainingSession
 
 pytestmark = pytest.mark.browser
 SEVERE = {"serious", "critical"}
@@ -94,11 +99,6 @@ def test_sign_up_and_log_a_left_and_a_right_set_with_the_keyboard(
 
 def _trainee_with_one_set(django_user_model, username: str):
     """A trainee with one session of one left set of 8 reps; returns that set."""
-    import datetime
-
-    from coaching.models import Variation
-    from tests.conftest import PASSWORD
-    from training.models import Set, TrainingSession
 
     user = django_user_model.objects.create_user(username, f"{username}@example.com", PASSWORD)
     session = TrainingSession.objects.create(
@@ -136,9 +136,6 @@ def _only_expected(errors: list[str], status: int) -> list[str]:
 def test_a_stale_edit_shows_the_newer_values_with_javascript_on(
     live_server, open_page, django_user_model, inline
 ):
-    from django.db.models import F
-
-    from training.models import Set
 
     logged = _trainee_with_one_set(django_user_model, "tabs")
     session = logged.session
