@@ -45,7 +45,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 # bench/ is this script's folder, so its sibling is importable: one gunicorn starter.
-from loadtest import free_port, production_env, stop_gunicorn
+from loadtest import free_port, production_env, recreate_postgresql_database, stop_gunicorn
 from loadtest import start_gunicorn as _start_gunicorn
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -115,11 +115,7 @@ def prepare(engine: str, sets: int, env: dict[str, str]) -> dict:
 
     setup_test_environment()  # lets the test Client in; adds "testserver" to ALLOWED_HOSTS
     if engine == "postgresql":
-        name = settings.DATABASES["default"]["NAME"]
-        with connection._nodb_cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            cursor.execute(f'CREATE DATABASE "{name}"')
-        connection.close()
+        recreate_postgresql_database(connection)
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
 

@@ -105,6 +105,15 @@ def production_env(database_url: str, scratch: Path) -> dict[str, str]:
     }
 
 
+def recreate_postgresql_database(connection) -> None:
+    """Drop and create the database Django's `connection` names (a throwaway one)."""
+    name = connection.settings_dict["NAME"]
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind((HOST, 0))
@@ -141,11 +150,7 @@ def prepare(engine: str, args: argparse.Namespace, env: dict[str, str]) -> dict:
     from training.models import Profile
 
     if engine == "postgresql":
-        name = settings.DATABASES["default"]["NAME"]
-        with connection._nodb_cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            cursor.execute(f'CREATE DATABASE "{name}"')
-        connection.close()
+        recreate_postgresql_database(connection)
     else:
         Path(settings.DATABASES["default"]["NAME"]).unlink(missing_ok=True)
     call_command("migrate", verbosity=0)

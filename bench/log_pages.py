@@ -32,11 +32,11 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from loadtest import recreate_postgresql_database  # noqa: E402
 
 SETS = int(os.environ.get("BENCH_SETS", "20000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "15"))
@@ -44,11 +44,7 @@ RUNS = int(os.environ.get("BENCH_RUNS", "15"))
 
 def build_database() -> None:
     if connection.vendor == "postgresql":
-        name = settings.DATABASES["default"]["NAME"]
-        with connection._nodb_cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            cursor.execute(f'CREATE DATABASE "{name}"')
-        connection.close()
+        recreate_postgresql_database(connection)
     call_command("migrate", verbosity=0)
 
 

@@ -31,15 +31,10 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tests.browser.conftest import CHROMIUM_ARGS, chromium_path  # noqa: E402  (the browser tests' own)
+
 RESULTS = ROOT / "bench" / "results" / "timer_drift.json"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # 3 s countdown + 2 sets x 2 legs x 4 reps at 3-1-1-1 (6 s) + 2 leg changes of 5 s
 # + 10 s between sets = 119 s, with 68 phase changes.
 PLAN = os.environ.get(
@@ -124,7 +119,7 @@ def run() -> dict:
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(
-                    executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+                    executable_path=chromium_path(),
                     args=CHROMIUM_ARGS,
                     headless=True,
                 )
