@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
@@ -76,6 +77,21 @@ def media_root(settings, tmp_path):
 
 
 PASSWORD = "correct-horse-battery-staple-42"
+
+
+def prescription(variation, **changes) -> dict:
+    """What a coach's prescription form gives `services.prescribe`: 3 x 12 at 3-0-1-1."""
+    return {
+        "variation": variation,
+        "sets": 3,
+        "reps_per_side": 12,
+        "load_kg": Decimal(0),
+        "tempo": "3-0-1-1",
+        "hold_seconds": 0,
+        "sessions_per_week": 3,
+        "notes": "",
+        **changes,
+    }
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ from PIL import Image
 
 from coaching.forms import IllustrationForm
 from coaching.models import Cue, Exercise, TempoPreset, Variation
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, prescription
 from training import services
 from training.models import (
     AuditEntry,
@@ -200,16 +200,9 @@ def build_varied_state(django_user_model, client) -> dict:
     services.prescribe(
         coach,
         athlete,
-        {
-            "variation": bodyweight,
-            "sets": 3,
-            "reps_per_side": 12,
-            "load_kg": Decimal("4.5359237"),
-            "tempo": "3-0-1-1",
-            "hold_seconds": 2,
-            "sessions_per_week": 3,
-            "notes": "Slow lowering",
-        },
+        prescription(
+            bodyweight, load_kg=Decimal("4.5359237"), hold_seconds=2, notes="Slow lowering"
+        ),
     )
     services.add_coach_note(coach, athlete, session, "Hips level — good", session.sets.first())
     services.coach_change_level(coach, athlete, bodyweight, reason="Back to the standard rung")

@@ -14,7 +14,6 @@ import datetime
 import io
 from collections import Counter, deque
 from dataclasses import dataclass, field
-from decimal import Decimal
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -25,7 +24,7 @@ from django.test import Client, override_settings
 from PIL import Image
 
 from coaching.forms import IllustrationForm
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, prescription
 from training import services
 from training.models import Profile, Set, TrainingSession
 
@@ -226,20 +225,7 @@ def people(django_user_model, exercise, media_root):
             )
             if day % 5 == 0:
                 made.form_errors.add(errors[day % len(errors)])
-    services.prescribe(
-        coach,
-        athlete,
-        {
-            "variation": bodyweight,
-            "sets": 3,
-            "reps_per_side": 12,
-            "load_kg": Decimal(0),
-            "tempo": "3-0-1-1",
-            "hold_seconds": 0,
-            "sessions_per_week": 3,
-            "notes": "Slow on the way down.",
-        },
-    )
+    services.prescribe(coach, athlete, prescription(bodyweight, notes="Slow on the way down."))
     services.coach_change_level(coach, athlete, variations[2], reason="Ready for more.")
     services.add_coach_note(coach, athlete, session, "Hips level, good.", session.sets.first())
 
