@@ -2,54 +2,30 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from types import SimpleNamespace
 
 from django.db.models import DecimalField, ExpressionWrapper, F, Max, Q
 
 from coaching.models import Variation
-from training import charts
+from training import charts, review
 from training.models import TOTAL_FIELDS, LevelChange, Set, Side, TrainingSession
 from training.units import format_load, from_kg
 
-LAG_THRESHOLD = Decimal("10")  # percent
 
-
-@dataclass(frozen=True)
-class Balance:
-    left: Decimal
-    right: Decimal
-
-    @property
-    def asymmetry(self) -> Decimal | None:
-        """How far the weaker side is behind the stronger, as a percentage."""
-        stronger = max(self.left, self.right)
-        if not stronger:
-            return None
-        return ((stronger - min(self.left, self.right)) / stronger * 100).quantize(Decimal("0.1"))
-
-    @property
-    def weaker(self) -> str | None:
-        if self.left == self.right:
-            return None
-        return "left" if self.left < self.right else "right"
-
-
-def session_balance(session: TrainingSession) -> Balance | None:
-    """Work per side from a session annotated by SessionQuerySet.with_totals()."""
+def session_balance(session: TrainingSession) -> review.Balance | None:
+    """Work per side from a session annotated by SessionQuerySet.with_totals() (or a plain
+    row of the same totals); None unless both sides have sets."""
     if not (session.left_sets and session.right_sets):
         return None
-    return Balance(session.left_work, session.right_work)
+    return review.Balance(session.left_work, session.right_work)
 
 
 def balance_note(sessions: list[TrainingSession]) -> str | None:
-    """A plain sentence when one side lags by more than 10% over the recent sessions."""
+    """A plain sentence when one side lags (review.lags) over the recent sessions."""
     balances = [b for b in (session_balance(s) for s in sessions) if b is not None]
-    if not balances:
-        return None
-    total = Balance(sum(b.left for b in balances), sum(b.right for b in balances))
-    if total.asymmetry is None or total.asymmetry <= LAG_THRESHOLD:
+    total = review.combined(balances)
+    if not review.lags(total.asymmetry):
         return None
     stronger = "right" if total.weaker == "left" else "left"
     count = len(balances)
