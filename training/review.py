@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-LAG_PERCENT = Decimal("10")  # a weaker side more than this far behind lags; this far is even
+LAG_PERCENT = Decimal("10")  # a weaker side lags when more than this many percent behind
 STALL_DAYS = 21
 PAIN_DAYS = 14
 
