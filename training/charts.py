@@ -74,23 +74,74 @@ def line_chart(
     """One `<svg>` line chart of values over dates, y axis from 0."""
     if width <= _LEFT + _RIGHT or height <= _TOP + _BOTTOM:
         raise ValueError("The chart is too small to draw.")
+    head = _head(title, description, chart_id, width, height)
+    plotted = [s for s in series if s.points]
+    if not plotted:
+        return head + _empty(width, height)
+    plot = _plot_area(plotted, markers, width, height)
+    styles = [_style(item, index) for index, item in enumerate(plotted)]
+    return "".join(
+        [
+            head,
+            _gridlines(plot),
+            _y_axis(plot, y_label, y_format),
+            _x_axis(plot),
+            _markers(plot, markers),
+            _lines(plot, plotted, styles),
+            _legend(plotted, styles),
+            "</svg>",
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class _Plot:
+    """The plot area inside the margins and the scales that place data in it."""
+
+    left: int
+    right: int
+    top: int
+    bottom: int
+    first: date
+    last: date
+    y_ticks: tuple[float, ...]  # the last one is the top of the axis
+    x: Callable[[date], float]
+    y: Callable[[float], float]
+
+
+@dataclass(frozen=True)
+class _Style:
+    """How a series is told apart without colour: its point shape and its dash."""
+
+    key: str  # escaped, for css classes
+    shape: str
+    dash_attr: str  # the stroke-dasharray attribute, or ""
+
+
+def _head(title: str, description: str, chart_id: str, width: int, height: int) -> str:
+    """The opening tag and the chart's accessible name and description."""
     cid = escape(chart_id)
-    out: list[str] = [
+    return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'aria-labelledby="{cid}-title {cid}-desc" font-family="system-ui, sans-serif" '
-        'font-size="12" fill="currentColor">',
-        f'<title id="{cid}-title">{escape(title)}</title>',
-        f'<desc id="{cid}-desc">{escape(description)}</desc>',
-    ]
-    plotted = [s for s in series if s.points]
-    if not plotted:
-        out.append(
-            f'<text class="chart-empty" x="{_n(width / 2)}" y="{_n(height / 2)}" '
-            f'text-anchor="middle">{EMPTY_TEXT}</text></svg>'
-        )
-        return "".join(out)
+        'font-size="12" fill="currentColor">'
+        f'<title id="{cid}-title">{escape(title)}</title>'
+        f'<desc id="{cid}-desc">{escape(description)}</desc>'
+    )
 
+
+def _empty(width: int, height: int) -> str:
+    return (
+        f'<text class="chart-empty" x="{_n(width / 2)}" y="{_n(height / 2)}" '
+        f'text-anchor="middle">{EMPTY_TEXT}</text></svg>'
+    )
+
+
+def _plot_area(
+    plotted: Sequence[Series], markers: Sequence[Marker], width: int, height: int
+) -> _Plot:
+    """Scales fitting every value and every day (markers' too); refuses what cannot be drawn."""
     values = [float(value) for s in plotted for _, value in s.points]
     for value in values:
         if not math.isfinite(value) or value < -_NEGLIGIBLE:
@@ -98,103 +149,132 @@ def line_chart(
     days = [day for s in plotted for day, _ in s.points] + [m.day for m in markers]
     first, last = min(days), max(days)
     left, right, top, bottom = _LEFT, width - _RIGHT, _TOP, height - _BOTTOM
-    span = (last - first).days
-    x_of = _x_scale(first, span, left, right)
-    y_ticks = nice_ticks(max(values))
-    y_top = y_ticks[-1]
-
-    def y_of(value: float) -> float:
-        return bottom - (bottom - top) * value / y_top
-
-    # Grid and y axis.
-    out.append('<g class="chart-grid" stroke="currentColor" stroke-opacity="0.15">')
-    out.extend(
-        f'<line x1="{left}" y1="{_n(y_of(t))}" x2="{right}" y2="{_n(y_of(t))}"/>' for t in y_ticks
+    y_ticks = tuple(nice_ticks(max(values)))
+    return _Plot(
+        left=left,
+        right=right,
+        top=top,
+        bottom=bottom,
+        first=first,
+        last=last,
+        y_ticks=y_ticks,
+        x=_x_scale(first, (last - first).days, left, right),
+        y=_y_scale(top, bottom, y_ticks[-1]),
     )
-    out.append("</g>")
-    out.append('<g class="chart-axis chart-axis--y" text-anchor="end">')
-    out.extend(
-        f'<text x="{left - 6}" y="{_n(y_of(t) + 4)}">{escape(y_format(t))}</text>' for t in y_ticks
+
+
+def _style(item: Series, index: int) -> _Style:
+    dash = _DASH_BY_KEY.get(item.key)
+    return _Style(
+        key=escape(item.key),
+        shape=_SHAPE_BY_KEY.get(item.key, _SHAPES[index % len(_SHAPES)]),
+        dash_attr=f' stroke-dasharray="{dash}"' if dash else "",
     )
-    middle = (top + bottom) / 2
-    out.append(
+
+
+def _gridlines(plot: _Plot) -> str:
+    lines = "".join(
+        f'<line x1="{plot.left}" y1="{_n(plot.y(t))}" x2="{plot.right}" y2="{_n(plot.y(t))}"/>'
+        for t in plot.y_ticks
+    )
+    return f'<g class="chart-grid" stroke="currentColor" stroke-opacity="0.15">{lines}</g>'
+
+
+def _y_axis(plot: _Plot, y_label: str, y_format: Callable[[float], str]) -> str:
+    """A label on each gridline and the axis name, turned to read upwards."""
+    labels = "".join(
+        f'<text x="{plot.left - 6}" y="{_n(plot.y(t) + 4)}">{escape(y_format(t))}</text>'
+        for t in plot.y_ticks
+    )
+    middle = (plot.top + plot.bottom) / 2
+    return (
+        f'<g class="chart-axis chart-axis--y" text-anchor="end">{labels}'
         f'<text class="chart-axis-label" x="{_n(-middle)}" y="14" text-anchor="middle" '
         f'transform="rotate(-90)">{escape(y_label)}</text></g>'
     )
 
-    # X axis.
-    out.append(
-        f'<g class="chart-axis chart-axis--x" text-anchor="middle">'
-        f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="currentColor"/>'
+
+def _x_axis(plot: _Plot) -> str:
+    """The baseline with a tick and a date under it at each calendar step."""
+    bottom = plot.bottom
+    ticks = "".join(
+        f'<line x1="{_n(x)}" y1="{bottom}" x2="{_n(x)}" y2="{bottom + 4}" '
+        f'stroke="currentColor"/><text x="{_n(x)}" y="{bottom + 18}"'
+        f"{_anchor(x, plot.right)}>{escape(label)}</text>"
+        for x, label in ((plot.x(tick), label) for tick, label in date_ticks(plot.first, plot.last))
     )
-    for tick, label in date_ticks(first, last):
-        x = x_of(tick)
-        out.append(
-            f'<line x1="{_n(x)}" y1="{bottom}" x2="{_n(x)}" y2="{bottom + 4}" '
-            f'stroke="currentColor"/><text x="{_n(x)}" y="{bottom + 18}"'
-            f"{_anchor(x, right)}>{escape(label)}</text>"
-        )
-    out.append("</g>")
+    return (
+        f'<g class="chart-axis chart-axis--x" text-anchor="middle">'
+        f'<line x1="{plot.left}" y1="{bottom}" x2="{plot.right}" y2="{bottom}" '
+        f'stroke="currentColor"/>{ticks}</g>'
+    )
 
-    # Markers (behind the lines, so they never hide a point).
-    if markers:
-        out.append('<g class="chart-markers" text-anchor="middle">')
-        for marker in markers:
-            x = x_of(marker.day)
-            out.append(
-                f'<line class="chart-marker" x1="{_n(x)}" y1="{top - 4}" x2="{_n(x)}" '
-                f'y2="{bottom}" stroke="currentColor" stroke-opacity="0.6" stroke-dasharray="4 4"/>'
-                f'<text class="chart-marker-label" x="{_n(x)}" y="{top - 8}"'
-                f"{_anchor(x, right)}>{escape(marker.label)}</text>"
-            )
-        out.append("</g>")
 
-    # Series, each with its legend entry: a sample of the line, its point shape, the name.
-    legend: list[str] = ['<g class="chart-legend">']
-    legend_x = float(left)
-    x_text: dict[date, str] = {}  # the same day is the same x on every series
-    for index, item in enumerate(plotted):
-        key = escape(item.key)
-        shape = _SHAPE_BY_KEY.get(item.key, _SHAPES[index % len(_SHAPES)])
-        dash = _DASH_BY_KEY.get(item.key)
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        ordered = sorted(item.points, key=itemgetter(0))
-        for day, _ in ordered:
-            if day not in x_text:
-                x_text[day] = _n(x_of(day))
-        xs = [x_of(day) for day, _ in ordered]
-        ys = [y_of(float(value)) for _, value in ordered]
-        # Each number is formatted once and shared by the line and its point markers.
-        x_texts = [x_text[day] for day, _ in ordered]
-        y_texts = [_n(y) for y in ys]
-        out.append(
-            f'<g class="chart-series chart-series--{key}">'
-            f'<polyline class="chart-line chart-line--{key}" fill="none" stroke="currentColor" '
-            f'stroke-width="2" stroke-linejoin="round"{dash_attr} points="'
-        )
-        out.append(" ".join([f"{a},{b}" for a, b in zip(x_texts, y_texts, strict=True)]))
-        out.append('"/>')
-        point_class = f"chart-point chart-point--{key}"
-        centres = zip(xs, ys, x_texts, y_texts, strict=True)
-        out.extend([_shape(shape, x, y, a, b, point_class) for x, y, a, b in centres])
-        out.append("</g>")
+def _markers(plot: _Plot, markers: Sequence[Marker]) -> str:
+    """A dashed labelled line per marker; drawn before the series, so it never hides a point."""
+    if not markers:
+        return ""
+    lines = "".join(
+        f'<line class="chart-marker" x1="{_n(x)}" y1="{plot.top - 4}" x2="{_n(x)}" '
+        f'y2="{plot.bottom}" stroke="currentColor" stroke-opacity="0.6" stroke-dasharray="4 4"/>'
+        f'<text class="chart-marker-label" x="{_n(x)}" y="{plot.top - 8}"'
+        f"{_anchor(x, plot.right)}>{escape(marker.label)}</text>"
+        for x, marker in ((plot.x(marker.day), marker) for marker in markers)
+    )
+    return f'<g class="chart-markers" text-anchor="middle">{lines}</g>'
 
-        legend.append(
-            f'<g class="chart-legend-item">'
-            f'<line class="chart-legend-line chart-line--{key}" x1="{_n(legend_x)}" '
-            f'y1="{_LEGEND_Y}" x2="{_n(legend_x + 24)}" y2="{_LEGEND_Y}" stroke="currentColor" '
-            f'stroke-width="2"{dash_attr}/>'
-            f"{_legend_point(shape, legend_x + 12, f'chart-legend-point chart-point--{key}')}"
-            f'<text class="chart-legend-label" x="{_n(legend_x + 30)}" y="{_LEGEND_Y + 4}">'
-            f"{escape(item.name)}</text></g>"
-        )
+
+def _lines(plot: _Plot, plotted: Sequence[Series], styles: Sequence[_Style]) -> str:
+    # The same day is the same x on every series: format each day's x once.
+    x_text = {day: _n(plot.x(day)) for s in plotted for day, _ in s.points}
+    return "".join(
+        _series(plot, item, style, x_text) for item, style in zip(plotted, styles, strict=True)
+    )
+
+
+def _series(plot: _Plot, item: Series, style: _Style, x_text: dict[date, str]) -> str:
+    """One series: its line through the points in date order, and a marker on each point."""
+    ordered = sorted(item.points, key=itemgetter(0))
+    xs = [plot.x(day) for day, _ in ordered]
+    ys = [plot.y(float(value)) for _, value in ordered]
+    # Each number is formatted once and shared by the line and its point markers.
+    x_texts = [x_text[day] for day, _ in ordered]
+    y_texts = [_n(y) for y in ys]
+    key = style.key
+    line_points = " ".join([f"{a},{b}" for a, b in zip(x_texts, y_texts, strict=True)])
+    point_class = f"chart-point chart-point--{key}"
+    centres = zip(xs, ys, x_texts, y_texts, strict=True)
+    points = "".join([_shape(style.shape, x, y, a, b, point_class) for x, y, a, b in centres])
+    return (
+        f'<g class="chart-series chart-series--{key}">'
+        f'<polyline class="chart-line chart-line--{key}" fill="none" stroke="currentColor" '
+        f'stroke-width="2" stroke-linejoin="round"{style.dash_attr} points="{line_points}"/>'
+        f"{points}</g>"
+    )
+
+
+def _legend(plotted: Sequence[Series], styles: Sequence[_Style]) -> str:
+    """An entry per series in a row along the top: a sample of the line, its point, its name."""
+    entries = []
+    x = float(_LEFT)
+    for item, style in zip(plotted, styles, strict=True):
+        entries.append(_legend_entry(item.name, style, x))
         # Rough text width (about 7 units a character at 12px) keeps entries apart.
-        legend_x += 30 + 7 * len(item.name) + 18
-    legend.append("</g>")
-    out.extend(legend)
+        x += 30 + 7 * len(item.name) + 18
+    return f'<g class="chart-legend">{"".join(entries)}</g>'
 
-    out.append("</svg>")
-    return "".join(out)
+
+def _legend_entry(name: str, style: _Style, x: float) -> str:
+    key = style.key
+    return (
+        f'<g class="chart-legend-item">'
+        f'<line class="chart-legend-line chart-line--{key}" x1="{_n(x)}" '
+        f'y1="{_LEGEND_Y}" x2="{_n(x + 24)}" y2="{_LEGEND_Y}" stroke="currentColor" '
+        f'stroke-width="2"{style.dash_attr}/>'
+        f"{_legend_point(style.shape, x + 12, f'chart-legend-point chart-point--{key}')}"
+        f'<text class="chart-legend-label" x="{_n(x + 30)}" y="{_LEGEND_Y + 4}">'
+        f"{escape(name)}</text></g>"
+    )
 
 
 def nice_ticks(highest: float) -> list[float]:
@@ -261,6 +341,10 @@ def _x_scale(first: date, span: int, left: float, right: float) -> Callable[[dat
         return lambda day: middle
     per_day = (right - left) / span
     return lambda day: left + (day - first).days * per_day
+
+
+def _y_scale(top: float, bottom: float, y_top: float) -> Callable[[float], float]:
+    return lambda value: bottom - (bottom - top) * value / y_top
 
 
 def _shape(shape: str, x: float, y: float, x_text: str, y_text: str, css: str) -> str:

@@ -2,54 +2,32 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from decimal import Decimal
 from types import SimpleNamespace
+from typing import Any
 
 from django.db.models import DecimalField, ExpressionWrapper, F, Max, Q
 
 from coaching.models import Variation
-from training import charts
+from training import charts, review
 from training.models import TOTAL_FIELDS, LevelChange, Set, Side, TrainingSession
 from training.units import format_load, from_kg
 
-LAG_THRESHOLD = Decimal("10")  # percent
 
-
-@dataclass(frozen=True)
-class Balance:
-    left: Decimal
-    right: Decimal
-
-    @property
-    def asymmetry(self) -> Decimal | None:
-        """How far the weaker side is behind the stronger, as a percentage."""
-        stronger = max(self.left, self.right)
-        if not stronger:
-            return None
-        return ((stronger - min(self.left, self.right)) / stronger * 100).quantize(Decimal("0.1"))
-
-    @property
-    def weaker(self) -> str | None:
-        if self.left == self.right:
-            return None
-        return "left" if self.left < self.right else "right"
-
-
-def session_balance(session: TrainingSession) -> Balance | None:
-    """Work per side from a session annotated by SessionQuerySet.with_totals()."""
+def session_balance(session: TrainingSession) -> review.Balance | None:
+    """Work per side from a session annotated by SessionQuerySet.with_totals() (or a plain
+    row of the same totals); None unless both sides have sets."""
     if not (session.left_sets and session.right_sets):
         return None
-    return Balance(session.left_work, session.right_work)
+    return review.Balance(session.left_work, session.right_work)
 
 
 def balance_note(sessions: list[TrainingSession]) -> str | None:
-    """A plain sentence when one side lags by more than 10% over the recent sessions."""
+    """A plain sentence when one side lags (review.lags) over the recent sessions."""
     balances = [b for b in (session_balance(s) for s in sessions) if b is not None]
-    if not balances:
-        return None
-    total = Balance(sum(b.left for b in balances), sum(b.right for b in balances))
-    if total.asymmetry is None or total.asymmetry <= LAG_THRESHOLD:
+    total = review.combined(balances)
+    if not review.lags(total.asymmetry):
         return None
     stronger = "right" if total.weaker == "left" else "left"
     count = len(balances)
@@ -125,6 +103,9 @@ def _reps_at_load(rep_maxes: dict[int, Decimal], load: Decimal | None) -> int | 
 
 
 MAX_CHART_POINTS = 120
+BALANCE_SESSIONS = 30  # the newest sessions in the balance table and chart
+NOTE_SESSIONS = 6  # the newest sessions the progress page's balance note judges
+_SERIES_NAMES = ((Side.LEFT, "Left"), (Side.RIGHT, "Right"), (Side.BOTH, "Both legs"))
 
 
 def _thin(points: list[tuple]) -> tuple:
@@ -154,73 +135,114 @@ def _month(day):
 
 def progress_data(user, unit: str) -> dict:
     """Chart SVGs and the balance table, from two aggregate queries."""
+    sessions = _session_totals(user)
+    markers = _level_markers(user)
+    balance_rows = _balance_rows(sessions)
+    return {
+        "load_chart": _load_chart(sessions, markers, unit),
+        "volume_chart": _volume_chart(sessions, markers),
+        "hold_chart": _hold_chart(sessions, markers),
+        "balance_chart": _balance_chart(balance_rows, markers),
+        "balance_rows": balance_rows,
+        "balance_note": balance_note(list(reversed(sessions[-NOTE_SESSIONS:]))),
+        "session_count": len(sessions),
+        "thinned": len(sessions) > MAX_CHART_POINTS,
+        "has_holds": any(s.left_hold or s.right_hold or s.both_hold for s in sessions),
+        "format_load": format_load,
+    }
+
+
+def _session_totals(user) -> list[SimpleNamespace]:
+    """Every session's side totals, oldest first."""
     # Plain rows, not model instances: a long log has thousands of sessions to chart.
-    sessions = [
+    return [
         SimpleNamespace(**row)
         for row in TrainingSession.objects.for_user(user)
         .with_totals()
         .order_by("date", "pk")
         .values("pk", "date", *TOTAL_FIELDS)
     ]
-    changes = list(
-        LevelChange.objects.filter(user=user).select_related("to_variation").order_by("changed_at")
-    )
-    markers = [
+
+
+def _level_markers(user) -> list[charts.Marker]:
+    """A marker on every chart for each change of level."""
+    changes = LevelChange.objects.filter(user=user).select_related("to_variation")
+    return [
         charts.Marker(change.changed_at.date(), f"Level {change.to_variation.level}")
-        for change in changes
+        for change in changes.order_by("changed_at")
     ]
 
-    def series(field: str, convert=float) -> list[charts.Series]:
-        result = []
-        for side, name in ((Side.LEFT, "Left"), (Side.RIGHT, "Right"), (Side.BOTH, "Both legs")):
-            count, value = f"{side}_sets", f"{side}_{field}"
-            # Thin first, then convert: a long log converts its ~120 points, not thousands.
-            points = _thin(
-                [
-                    (s.date, getattr(s, value))
-                    for s in sessions
-                    if getattr(s, count) and getattr(s, value) is not None
-                ]
-            )
-            if points:
-                points = tuple((day, convert(v)) for day, v in points)
-                result.append(charts.Series(name, points, side))
-        return result
 
+def _side_series(
+    sessions: list[SimpleNamespace], field: str, convert: Callable[[Any], float] = float
+) -> list[charts.Series]:
+    """A series per side of one total (`max_load`, `work`, `hold`), for the sides that have it."""
+    result = []
+    for side, name in _SERIES_NAMES:
+        count, value = f"{side}_sets", f"{side}_{field}"
+        # Thin first, then convert: a long log converts its ~120 points, not thousands.
+        points = _thin(
+            [
+                (s.date, getattr(s, value))
+                for s in sessions
+                if getattr(s, count) and getattr(s, value) is not None
+            ]
+        )
+        if points:
+            points = tuple((day, convert(v)) for day, v in points)
+            result.append(charts.Series(name, points, side))
+    return result
+
+
+def _load_chart(sessions: list[SimpleNamespace], markers: list[charts.Marker], unit: str) -> str:
     def in_unit(kg) -> float:
         return float(from_kg(Decimal(kg), unit))
 
-    thinned = len(sessions) > MAX_CHART_POINTS
-    load_chart = charts.line_chart(
-        series("max_load", in_unit),
+    return charts.line_chart(
+        _side_series(sessions, "max_load", in_unit),
         title="Heaviest load per session",
         description="The heaviest load lifted in each session, left and right side.",
         y_label=f"Load ({unit})",
         chart_id="chart-load",
         markers=markers,
     )
-    volume_chart = charts.line_chart(
-        series("work"),
+
+
+def _volume_chart(sessions: list[SimpleNamespace], markers: list[charts.Marker]) -> str:
+    return charts.line_chart(
+        _side_series(sessions, "work"),
         title="Work per session",
         description="Reps times load (or reps, for body-weight sets) per session and side.",
         y_label="Reps × kg",
         chart_id="chart-volume",
         markers=markers,
     )
-    hold_chart = charts.line_chart(
-        series("hold"),
+
+
+def _hold_chart(sessions: list[SimpleNamespace], markers: list[charts.Marker]) -> str:
+    return charts.line_chart(
+        _side_series(sessions, "hold"),
         title="Hold time per session",
         description="Seconds held at the top per session and side.",
         y_label="Seconds",
         chart_id="chart-hold",
         markers=markers,
     )
-    balance_rows = []
-    for session in reversed(sessions[-30:]):
+
+
+def _balance_rows(sessions: list[SimpleNamespace]) -> list[dict]:
+    """The balance of each recent session with both sides, newest first."""
+    rows = []
+    for session in reversed(sessions[-BALANCE_SESSIONS:]):
         balance = session_balance(session)
         if balance is not None:
-            balance_rows.append({"session": session, "balance": balance})
-    asymmetry_series = (
+            rows.append({"session": session, "balance": balance})
+    return rows
+
+
+def _balance_chart(balance_rows: list[dict], markers: list[charts.Marker]) -> str:
+    """How far behind the weaker side was, per session: one line, whichever side it was."""
+    series = (
         [
             charts.Series(
                 "Weaker side behind (%)",
@@ -234,23 +256,11 @@ def progress_data(user, unit: str) -> dict:
         if balance_rows
         else []
     )
-    balance_chart = charts.line_chart(
-        asymmetry_series,
+    return charts.line_chart(
+        series,
         title="Balance between sides",
         description="How far the weaker side's work was behind the stronger side's, per session.",
         y_label="% behind",
         chart_id="chart-balance",
         markers=markers,
     )
-    return {
-        "load_chart": load_chart,
-        "volume_chart": volume_chart,
-        "hold_chart": hold_chart,
-        "balance_chart": balance_chart,
-        "balance_rows": balance_rows,
-        "balance_note": balance_note(list(reversed(sessions[-6:]))),
-        "session_count": len(sessions),
-        "thinned": thinned,
-        "has_holds": any(s.left_hold or s.right_hold or s.both_hold for s in sessions),
-        "format_load": format_load,
-    }

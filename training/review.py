@@ -1,14 +1,54 @@
-"""The coach's review flags and compliance: plain rules over numbers the views gather."""
+"""The coach's review flags and compliance: plain rules over numbers the views gather.
+
+The balance between sides and when a side lags live here too: the athlete's own balance
+note (progress.py) and the coach's lag flag judge by the same rule.
+"""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-LAG_PERCENT = Decimal("10")
+LAG_PERCENT = Decimal("10")  # a weaker side lags when more than this many percent behind
 STALL_DAYS = 21
 PAIN_DAYS = 14
+
+
+@dataclass(frozen=True)
+class Balance:
+    """Work done by the left and the right side, over one session or several."""
+
+    left: Decimal
+    right: Decimal
+
+    @property
+    def asymmetry(self) -> Decimal | None:
+        """How far the weaker side is behind the stronger, as a percentage."""
+        stronger = max(self.left, self.right)
+        if not stronger:
+            return None
+        return ((stronger - min(self.left, self.right)) / stronger * 100).quantize(Decimal("0.1"))
+
+    @property
+    def weaker(self) -> str | None:
+        if self.left == self.right:
+            return None
+        return "left" if self.left < self.right else "right"
+
+
+def combined(balances: Iterable[Balance]) -> Balance:
+    """The balance over several sessions: each side's work added up."""
+    balances = list(balances)
+    return Balance(
+        sum((b.left for b in balances), Decimal(0)), sum((b.right for b in balances), Decimal(0))
+    )
+
+
+def lags(asymmetry: Decimal | None) -> bool:
+    """Whether a weaker side this many percent behind lags: more than LAG_PERCENT does."""
+    return asymmetry is not None and asymmetry > LAG_PERCENT
 
 
 @dataclass(frozen=True)
@@ -56,7 +96,7 @@ def flags(stats: AthleteStats) -> list[Flag]:
                 3,
             )
         )
-    if stats.lag_percent is not None and stats.lag_percent > LAG_PERCENT:
+    if lags(stats.lag_percent):
         result.append(
             Flag(
                 "lag",

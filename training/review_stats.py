@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.db.models import Count, Max, Min, Q
 
 from training import review
 from training.level import advice_for
 from training.models import Prescription, Set, TrainingSession
-from training.progress import Balance
+from training.progress import session_balance
 
 RECENT_SESSIONS = 4  # per athlete, for balance; form errors count over the first three
 
@@ -86,7 +87,7 @@ def _prescribed_frequency(ids: list[int]) -> dict[int, int]:
     return frequency
 
 
-def _recent_sessions(ids: list[int], today: datetime.date) -> dict[int, list[dict]]:
+def _recent_sessions(ids: list[int], today: datetime.date) -> dict[int, list[SimpleNamespace]]:
     """The last few sessions of each athlete, with side totals and form-error counts."""
     month = today - datetime.timedelta(days=30)
     rows = (
@@ -96,11 +97,12 @@ def _recent_sessions(ids: list[int], today: datetime.date) -> dict[int, list[dic
         .order_by("user", "-date", "-pk")
         .values("user", "pk", "left_work", "right_work", "left_sets", "right_sets", "errors")
     )
-    by_athlete: dict[int, list[dict]] = {}
+    by_athlete: dict[int, list[SimpleNamespace]] = {}
     for row in rows:
         kept = by_athlete.setdefault(row["user"], [])
         if len(kept) < RECENT_SESSIONS:
-            kept.append(row)
+            # Plain rows with the totals' names, as session_balance reads them.
+            kept.append(SimpleNamespace(**row))
     return by_athlete
 
 
@@ -112,12 +114,10 @@ def _best(b: dict, when: str) -> tuple[Decimal, int, int]:
     )
 
 
-def _stats(athlete, today, s: dict, b: dict, per_week, rows: list[dict]) -> review.AthleteStats:
-    paired = [r for r in rows if r["left_sets"] and r["right_sets"]]
-    balance = Balance(
-        sum((r["left_work"] for r in paired), Decimal(0)),
-        sum((r["right_work"] for r in paired), Decimal(0)),
-    )
+def _stats(
+    athlete, today, s: dict, b: dict, per_week, rows: list[SimpleNamespace]
+) -> review.AthleteStats:
+    balance = review.combined(each for each in map(session_balance, rows) if each is not None)
     advice = advice_for(athlete.profile) if s else None
     return review.AthleteStats(
         today=today,
@@ -128,10 +128,10 @@ def _stats(athlete, today, s: dict, b: dict, per_week, rows: list[dict]) -> revi
         sessions_per_week=per_week,
         lag_percent=balance.asymmetry,
         lagging_side=balance.weaker,
-        form_error_sessions=sum(1 for r in rows[:3] if r["errors"]),
+        form_error_sessions=sum(1 for r in rows[:3] if r.errors),
         pain_session_id=b.get("pain_session"),
         best_recent=_best(b, "recent"),
         best_before=_best(b, "before"),
         promotion_waiting=bool(advice and advice.suggestion.kind == "advance"),
-        extra={"latest_session": rows[0]["pk"] if rows else None},
+        extra={"latest_session": rows[0].pk if rows else None},
     )

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import datetime
+import os
 import uuid
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -92,3 +94,14 @@ def timer_plan(**overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+PINNED = Path(__file__).parent / "pinned"
+
+
+def assert_pinned(name: str, text: str) -> None:
+    """`text` is exactly the pinned file `name`; PIN_UPDATE=1 rewrites the file instead."""
+    path = PINNED / name
+    if os.environ.get("PIN_UPDATE") == "1":
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")

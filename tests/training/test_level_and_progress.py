@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from tests.training.conftest import make_log
 from training.models import LevelChange, Profile, Set, TrainingSession
-from training.progress import Balance, balance_note
+from training.progress import balance_note
 
 pytestmark = pytest.mark.django_db
 
@@ -159,12 +159,6 @@ def test_a_side_lagging_over_ten_percent_gets_a_plain_note(left, right, lags):
     if lags:
         weaker = "left" if Decimal(left) < Decimal(right) else "right"
         assert note.startswith(f"Your {weaker} side did")
-
-
-def test_balance_measures_the_weaker_side_against_the_stronger():
-    assert Balance(Decimal(80), Decimal(100)).asymmetry == Decimal("20.0")
-    assert Balance(Decimal(80), Decimal(100)).weaker == "left"
-    assert Balance(Decimal(0), Decimal(0)).asymmetry is None
 
 
 def test_the_log_shows_the_balance_note_when_the_left_lags(user_client, user, bodyweight):
