@@ -614,7 +614,7 @@ def csv_files(draw, exported: str):
     if kind == "ours":
         rows = list(csv.reader(io.StringIO(exported)))
     else:
-        header = csv_io.STRONG_COLUMNS if kind == "strong" else csv_io.HEVY_COLUMNS
+        header = list(csv_io.STRONG_COLUMNS if kind == "strong" else csv_io.HEVY_COLUMNS)
         rows = [header, ["" for _ in header]]
     width = len(rows[0])
     for _ in range(draw(st.integers(min_value=0, max_value=6))):

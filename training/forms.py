@@ -24,6 +24,7 @@ from training.models import (
     WeightKind,
 )
 from training.units import from_kg, to_kg
+from training.units import plain as _plain
 
 EARLIEST_DATE = datetime.date(1990, 1, 1)
 
@@ -153,10 +154,6 @@ class NewSessionForm(SessionForm):
 
     def session_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self._meta.fields}
-
-
-def _plain(value: Decimal) -> str:
-    return format(value.normalize(), "f")
 
 
 EFFORT_CHOICES = [

@@ -61,7 +61,7 @@ def from_kg(kg: Decimal, unit: str) -> Decimal:
     """
     kg = _check(kg, unit)
     value = kg if unit == "kg" else _EXACT.divide(kg, KG_PER_LB)
-    return _plain(value.quantize(DISPLAY_PLACES, rounding=ROUND_HALF_UP, context=_EXACT))
+    return _trimmed(value.quantize(DISPLAY_PLACES, rounding=ROUND_HALF_UP, context=_EXACT))
 
 
 def format_load(kg: Decimal, unit: str) -> str:
@@ -103,7 +103,15 @@ def round_to_owned(
     return below if target_kg - below <= above - target_kg else above
 
 
-def _plain(value: Decimal) -> Decimal:
+def plain(value: Decimal) -> str:
+    """A decimal as text without trailing zeros or an exponent: 12.50 -> "12.5", 1E+2 -> "100".
+
+    The one spelling of a number in the CSV export, the effort choices and the templates.
+    """
+    return format(value.normalize(), "f")
+
+
+def _trimmed(value: Decimal) -> Decimal:
     # normalize() alone turns 100 into 1E+2, which str() shows in scientific notation.
     if value == value.to_integral_value():
         return value.quantize(Decimal(1))

@@ -13,14 +13,16 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from coaching.models import FormError, Variation
-from training import csv_io
 from training.csv_io import (
     HIPTHRUST_COLUMNS,
     CsvImportError,
     ImportResult,
+    duplicates,
     export_csv,
     import_csv,
+    reading,
 )
+from training.forms import SetForm
 from training.models import Set, TrainingSession
 from training.units import to_kg
 
@@ -621,7 +623,7 @@ def test_a_bad_last_row_of_a_long_file_saves_nothing(logged):
 
 
 def test_a_file_over_the_row_limit_is_refused(logged, monkeypatch):
-    monkeypatch.setattr(csv_io, "MAX_ROWS", 3)
+    monkeypatch.setattr(reading, "MAX_ROWS", 3)
     text = HEADER + "".join(row(session=str(n)) for n in range(4))
 
     with pytest.raises(CsvImportError) as caught:
@@ -1117,6 +1119,27 @@ def test_an_import_refuses_what_the_set_form_refuses(logged, changes, message):
     assert TrainingSession.objects.count() == 1
 
 
+LONG_TEMPO = "3   -   0   -   1   -   1"  # a tempo Tempo reads, longer than the form's field
+
+
+def test_an_import_refuses_a_tempo_longer_than_the_set_forms_field(logged):
+    typed = SetForm(
+        {"side": "left", "reps": "12", "tempo": LONG_TEMPO},
+        session=TrainingSession(variation=Variation.objects.get(slug="single-leg-hip-thrust")),
+        unit="kg",
+    )
+    assert "tempo" in typed.errors
+
+    with pytest.raises(CsvImportError) as caught:
+        import_text(logged, HEADER + row(tempo=LONG_TEMPO))
+
+    assert str(caught.value) == (
+        f"Line 2: tempo “{LONG_TEMPO}” is not valid. Ensure this value has at most 20 "
+        "characters (it has 25)."
+    )
+    assert TrainingSession.objects.count() == 1
+
+
 def test_our_format_takes_unknown_sides_and_hold_only_sets(user):
     import_text(user, HEADER + row(side="unknown", reps="0", hold_seconds="30"))
     assert sets_of(user) == [
@@ -1198,7 +1221,7 @@ def test_the_import_reads_and_checks_everything_before_one_short_write(user):
 
 def test_a_log_changed_between_the_check_and_the_write_is_checked_again(user, monkeypatch):
     text = big_file(3, 2)
-    original = csv_io._drop_duplicates
+    original = duplicates.drop_duplicates
     calls = []
 
     def racing(who, planned):
@@ -1208,7 +1231,7 @@ def test_a_log_changed_between_the_check_and_the_write_is_checked_again(user, mo
             import_text(user, text)
         return found
 
-    monkeypatch.setattr(csv_io, "_drop_duplicates", racing)
+    monkeypatch.setattr(duplicates, "drop_duplicates", racing)
 
     result = import_text(user, text)
 

@@ -10,6 +10,7 @@ from training.units import (
     UnitError,
     format_load,
     from_kg,
+    plain,
     round_to_owned,
     to_kg,
 )
@@ -190,3 +191,20 @@ def test_rounding_always_lands_on_an_owned_weight_on_the_right_side(target, owne
     up = round_to_owned(target, owned, "up")
     assert up in owned
     assert up >= target or up == max(owned)
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (D("100"), "100"),
+        (D("1E+2"), "100"),
+        (D("12.50"), "12.5"),
+        (D("0"), "0"),
+        (D("0E-10"), "0"),
+        (D("60.0000000000"), "60"),
+        (D("28.3495231250"), "28.349523125"),
+        (D("7.5"), "7.5"),
+    ],
+)
+def test_a_decimal_reads_plainly_without_trailing_zeros_or_an_exponent(value, text):
+    assert plain(value) == text

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django import template
 
+from training import units
 from training.units import format_load, from_kg
 
 register = template.Library()
@@ -35,7 +36,7 @@ def plain(value: Decimal | None) -> str:
     """A decimal without trailing zeros or exponent: 7.0 -> "7", 7.5 -> "7.5"."""
     if value is None:
         return ""
-    return format(value.normalize(), "f")
+    return units.plain(value)
 
 
 @register.filter

@@ -1,0 +1,84 @@
+"""A CSV file's records: the byte order mark dropped, the separator sniffed, bad rows reported."""
+
+from __future__ import annotations
+
+import csv
+import itertools
+from collections.abc import Iterator
+from typing import TextIO
+
+from training.csv_io.errors import CsvImportError
+
+MAX_ROWS = 50_000
+
+
+def records(data: TextIO) -> Iterator[tuple[int, list[str]]]:
+    """Yield (first physical line, cells) for each CSV record, the header first."""
+    first = data.readline()
+    first = first.removeprefix("\ufeff")
+    if not first.strip():
+        raise CsvImportError(
+            1, "the file is empty; it should start with a header row naming the columns."
+        )
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(itertools.chain([first], data), delimiter=delimiter, strict=True)
+    start = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise CsvImportError(
+                start, f"this row is not valid CSV ({error}); check its quotes."
+            ) from None
+        yield start, row
+        start = reader.line_num + 1
+
+
+def column_index(header: list[str]) -> dict[str, int]:
+    """Each column's position by its case-folded name, as rows are read."""
+    return {name.strip().casefold(): index for index, name in enumerate(header)}
+
+
+class Cells:
+    """One data row, read by column name: cells("reps"), or cells.optional("RPE")."""
+
+    __slots__ = ("_cells", "_columns")
+
+    def __init__(self, cells: list[str], columns: dict[str, int]) -> None:
+        self._cells, self._columns = cells, columns
+
+    def __call__(self, name: str) -> str:
+        return self._cells[self._columns[name.casefold()]]
+
+    def optional(self, name: str) -> str:
+        index = self._columns.get(name.casefold())
+        return "" if index is None else self._cells[index]
+
+
+Row = tuple[int, Cells]
+
+
+def rows(
+    records: Iterator[tuple[int, list[str]]], columns: dict[str, int], width: int
+) -> Iterator[Row]:
+    """Yield (first line, cells) for each data row that is not blank."""
+    count = 0
+    for line, cells in records:
+        count += 1
+        if count > MAX_ROWS:
+            raise CsvImportError(
+                line,
+                f"the file has more than {MAX_ROWS:,} rows; split it into smaller files and "
+                "import them one after another.",
+            )
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != width:
+            raise CsvImportError(
+                line,
+                f"this row has {len(cells)} columns but the header has {width}; "
+                "a separator or a quote may be missing or extra.",
+            )
+        yield line, Cells(cells, columns)
