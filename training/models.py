@@ -99,7 +99,8 @@ class OwnedWeight(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.load_kg.normalize()} kg"
+        # ":f" keeps 100 kg from reading "1E+2 kg", which normalize() alone gives.
+        return f"{self.get_kind_display()} {self.load_kg.normalize():f} kg"
 
 
 class LevelSource(models.TextChoices):
