@@ -209,6 +209,11 @@ class TrainingSession(models.Model):
         return reverse("training:session-detail", kwargs={"pk": self.pk})
 
 
+# What a set records, beside where it sits (session, position) and its form errors: the one
+# list the form, copies, undo and the admin work from.
+SET_FIELDS = ("side", "reps", "load_kg", "hold_seconds", "tempo", "rpe", "rir", "pain", "note")
+
+
 class Set(models.Model):
     session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="sets")
     position = models.PositiveIntegerField()

@@ -487,23 +487,7 @@ def set_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def set_delete(request: HttpRequest, pk: int) -> HttpResponse:
     existing = _get_set_for_user(request, pk)
     session = existing.session
-    request.session[UNDO_KEY] = {
-        "session": session.pk,
-        "position": existing.position,
-        "fields": {
-            "side": existing.side,
-            "reps": existing.reps,
-            "load_kg": str(existing.load_kg),
-            "hold_seconds": existing.hold_seconds,
-            "tempo": existing.tempo,
-            "rpe": str(existing.rpe) if existing.rpe is not None else None,
-            "rir": existing.rir,
-            "pain": existing.pain,
-            "note": existing.note,
-        },
-        "form_errors": list(existing.form_errors.values_list("pk", flat=True)),
-        "label": f"{existing.get_side_display()} · {existing.reps} reps",
-    }
+    request.session[UNDO_KEY] = services.snapshot_set(existing)
     existing.delete()
     return _after_set_change(request, session)
 
@@ -516,11 +500,7 @@ def set_restore(request: HttpRequest, pk: int) -> HttpResponse:
     if not undo or undo.get("session") != session.pk:
         messages.error(request, "There is nothing to undo.")
         return _after_set_change(request, session)
-    fields = dict(undo["fields"])
-    fields["load_kg"] = Decimal(fields["load_kg"])
-    fields["rpe"] = Decimal(fields["rpe"]) if fields["rpe"] is not None else None
-    errors = list(session.variation.exercise.form_errors.filter(pk__in=undo["form_errors"]))
-    services.add_set(session, fields, errors, position=undo["position"])
+    services.restore_set(request.user, undo)
     del request.session[UNDO_KEY]
     return _after_set_change(request, session)
 
