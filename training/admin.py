@@ -11,6 +11,7 @@ from django.http import Http404
 
 from training.coach_views import athletes_for
 from training.models import (
+    SET_FIELDS,
     AuditEntry,
     CoachLink,
     CoachNote,
@@ -58,18 +59,7 @@ class SetInline(admin.TabularInline):
     model = Set
     extra = 0
     can_delete = False
-    fields = [
-        "position",
-        "side",
-        "reps",
-        "load_kg",
-        "hold_seconds",
-        "tempo",
-        "rpe",
-        "rir",
-        "pain",
-        "note",
-    ]
+    fields = ["position", *SET_FIELDS]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:

@@ -66,11 +66,6 @@ def _get_athlete_for_coach(request: HttpRequest, user_id: int):
     return get_object_or_404(athletes_for(request.user), pk=user_id)
 
 
-def _unit(request: HttpRequest) -> str:
-    profile, _ = Profile.objects.get_or_create(user=request.user)
-    return profile.unit
-
-
 SORTS = {
     "name": lambda row: row["athlete"].get_username().lower(),
     "last": lambda row: row["stats"].last_session or datetime.date.min,
@@ -145,21 +140,11 @@ def cancel_invitation(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _athlete_context(request: HttpRequest, athlete, **forms) -> dict:
-    unit = _unit(request)
+    unit = Profile.objects.unit_of(request.user)
     prescription = Prescription.objects.filter(athlete=athlete).select_related("variation").first()
     initial = {}
     if prescription:
-        from training.units import from_kg
-
-        initial = {
-            "variation": prescription.variation_id,
-            "sets": prescription.sets,
-            "reps_per_side": prescription.reps_per_side,
-            "load": from_kg(prescription.load_kg, unit) if prescription.load_kg else None,
-            "tempo": prescription.tempo,
-            "hold_seconds": prescription.hold_seconds,
-            "sessions_per_week": prescription.sessions_per_week,
-        }
+        initial = PrescriptionForm.initial_from(prescription, unit)
     elif athlete.profile.level:
         level = athlete.profile.level
         initial = {
@@ -206,7 +191,7 @@ def athlete_detail(request: HttpRequest, user_id: int) -> HttpResponse:
 @require_POST
 def prescribe(request: HttpRequest, user_id: int) -> HttpResponse:
     athlete = _get_athlete_for_coach(request, user_id)
-    form = PrescriptionForm(request.POST, unit=_unit(request))
+    form = PrescriptionForm(request.POST, unit=Profile.objects.unit_of(request.user))
     if not form.is_valid():
         return render(
             request,
@@ -279,7 +264,7 @@ def athlete_session(request: HttpRequest, user_id: int, pk: int) -> HttpResponse
             "sets": session.sets.prefetch_related("form_errors").order_by("position"),
             "notes": session.coach_notes.select_related("coach", "set"),
             "form": form,
-            "unit": _unit(request),
+            "unit": Profile.objects.unit_of(request.user),
             "highlight": request.GET.get("flag", ""),
         },
     )

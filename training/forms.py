@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime
 import uuid
 from decimal import Decimal, InvalidOperation
 
@@ -8,25 +7,39 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from coaching.models import FormError, Variation
-from coaching.tempo import Tempo, TempoError
+from coaching.timer import SIDES as TIMER_SIDES
 from core.fields import BoundedModelChoiceField, BoundedModelMultipleChoiceField
+
+# The CSV import checks rows with these rules; it imports them from here, with SetForm.
+from training.fields import EARLIEST_DATE as EARLIEST_DATE
+from training.fields import EFFORT_CHOICES as EFFORT_CHOICES
+from training.fields import (
+    EffortField,
+    HoldField,
+    LoadField,
+    SessionDateField,
+    SideField,
+    TempoField,
+    sides_for,
+)
+from training.fields import latest_session_day as latest_session_day
+from training.fields import load_in_kg as load_in_kg
+from training.fields import tempo_notation as tempo_notation
 from training.models import (
-    MAX_HOLD_SECONDS,
     MAX_LOAD_KG,
     MAX_REPS,
-    RPE_VALUES,
+    MAX_SESSIONS_PER_WEEK,
+    MAX_SETS,
+    SET_FIELDS,
+    Prescription,
     Profile,
     Side,
     TrainingSession,
     WeightKind,
 )
 from training.units import from_kg, to_kg
-from training.units import plain as _plain
-
-EARLIEST_DATE = datetime.date(1990, 1, 1)
 
 
 class SignupForm(UserCreationForm):
@@ -66,7 +79,6 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, owned: dict[str, list[Decimal]] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["level"].queryset = Variation.objects.ladder()
-        self.fields["level"].label_from_instance = lambda v: f"{v.level}. {v.name}"
         self.fields["level"].required = True
         unit = self.instance.unit
         for kind, field in (
@@ -113,7 +125,7 @@ class SessionForm(forms.ModelForm):
     class Meta:
         model = TrainingSession
         fields = ["date", "variation", "notes"]
-        field_classes = {"variation": BoundedModelChoiceField}
+        field_classes = {"date": SessionDateField, "variation": BoundedModelChoiceField}
         widgets = {
             "date": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
             "notes": forms.Textarea(attrs={"rows": 2, "maxlength": 2000}),
@@ -123,23 +135,9 @@ class SessionForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["variation"].queryset = Variation.objects.ladder()
-        self.fields["variation"].label_from_instance = lambda v: f"{v.level}. {v.name}"
         self.fields["variation"].error_messages["invalid_choice"] = (
             "Choose a variation from the ladder."
         )
-
-    def clean_date(self) -> datetime.date:
-        day = self.cleaned_data["date"]
-        if day > latest_session_day():
-            raise ValidationError("The date is in the future; log sessions once they happen.")
-        if day < EARLIEST_DATE:
-            raise ValidationError("The date is too far in the past.")
-        return day
-
-
-def latest_session_day() -> datetime.date:
-    """Tomorrow: a day of slack for people training across time zones late at night."""
-    return timezone.localdate() + datetime.timedelta(days=1)
 
 
 class NewSessionForm(SessionForm):
@@ -156,28 +154,7 @@ class NewSessionForm(SessionForm):
         return {name: self.cleaned_data[name] for name in self._meta.fields}
 
 
-EFFORT_CHOICES = [
-    ("", "Not recorded"),
-    *[(f"rpe:{_plain(value)}", f"RPE {_plain(value)}") for value in RPE_VALUES],
-    *[(f"rir:{n}", f"{n} in reserve") for n in range(0, 6)],
-]
-
-
 HOLD_ONLY_ERROR = "Reps must be at least 1; 0 reps is only for a hold, with its seconds in Hold."
-
-
-def side_choices(variation: Variation, *, unknown: bool = False) -> list[tuple[str, str]]:
-    """The sides a set of `variation` can have: the one rule for forms, imports and views.
-
-    "Side not recorded" is only offered where a set already has it (an imported set)
-    or for an import; a set logged by hand always says its side.
-    """
-    if not variation.one_side_at_a_time:
-        return [(Side.BOTH, "Both legs")]
-    choices = [(Side.LEFT, "Left"), (Side.RIGHT, "Right")]
-    if unknown:
-        choices.append((Side.UNKNOWN, Side.UNKNOWN.label))
-    return choices
 
 
 def reps_and_hold_error(reps: int | None, hold_seconds: int) -> str | None:
@@ -187,34 +164,13 @@ def reps_and_hold_error(reps: int | None, hold_seconds: int) -> str | None:
     return None
 
 
-def load_in_kg(value: Decimal, unit: str) -> Decimal:
-    """A load entered in `unit`, as stored kilograms, within the limit."""
-    if value < 0:
-        raise ValidationError("Load cannot be negative.")
-    kg = to_kg(value, unit)
-    if kg > MAX_LOAD_KG:
-        limit = from_kg(MAX_LOAD_KG, unit)
-        raise ValidationError(f"That is more than {limit} {unit}; check the number.")
-    return kg
-
-
-def tempo_notation(raw: str) -> str:
-    raw = raw.strip()
-    if not raw:
-        return ""
-    try:
-        return Tempo.parse(raw).notation
-    except TempoError as error:
-        raise ValidationError(str(error)) from None
-
-
 class SetForm(forms.Form):
     """One set, entered in the trainee's unit; stores kilograms.
 
     The CSV import checks every row with these same fields and clean functions.
     """
 
-    side = forms.ChoiceField(choices=Side.choices, widget=forms.RadioSelect)
+    side = SideField()
     reps = forms.IntegerField(
         min_value=0,
         max_value=MAX_REPS,
@@ -225,32 +181,18 @@ class SetForm(forms.Form):
         # The first thing typed at the bench: focus lands here after every added set.
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "autofocus": True}),
     )
-    load = forms.DecimalField(
-        required=False,
-        min_value=0,
-        max_digits=8,
-        decimal_places=2,
-        label="Load",
-        error_messages={"min_value": "Load cannot be negative."},
+    load = LoadField(
+        help_text="Empty for body weight",
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.25"}),
     )
-    hold_seconds = forms.IntegerField(
+    hold_seconds = HoldField(
         required=False,
-        min_value=0,
-        max_value=MAX_HOLD_SECONDS,
         label="Hold (s)",
-        error_messages={
-            "min_value": "A hold cannot be negative.",
-            "max_value": "A hold can be at most 10 minutes (600 s).",
-        },
+        help_text="With 0 reps, a hold-only set",
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    tempo = forms.CharField(
-        required=False,
-        max_length=20,
-        help_text="Down-pause-up-hold, e.g. 3-0-1-1",
-    )
-    effort = forms.ChoiceField(choices=EFFORT_CHOICES, required=False)
+    tempo = TempoField(required=False, help_text="Down-pause-up-hold, e.g. 3-0-1-1")
+    effort = EffortField()
     form_errors = BoundedModelMultipleChoiceField(
         queryset=FormError.objects.none(),
         required=False,
@@ -272,27 +214,13 @@ class SetForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.session = session
         self.unit = unit
-        self.fields["load"].label = f"Load ({unit})"
-        self.fields["load"].help_text = "Empty for body weight"
+        self.fields["load"].set_unit(unit)
         self.fields["form_errors"].queryset = FormError.objects.filter(
             exercise_id=session.variation.exercise_id
         )
-        self.fields["side"].choices = side_choices(session.variation, unknown=allow_unknown_side)
-        if not session.variation.one_side_at_a_time:
-            self.fields["side"].initial = Side.BOTH
-        self.fields["hold_seconds"].help_text = "With 0 reps, a hold-only set"
+        self.fields["side"].for_variation(session.variation, unknown=allow_unknown_side)
         if not self.is_bound:
             self.initial.setdefault("submission_id", uuid.uuid4())
-
-    def clean_tempo(self) -> str:
-        return tempo_notation(self.cleaned_data["tempo"])
-
-    def clean_load(self) -> Decimal:
-        value = self.cleaned_data["load"]
-        return Decimal(0) if value is None else load_in_kg(value, self.unit)
-
-    def clean_hold_seconds(self) -> int:
-        return self.cleaned_data["hold_seconds"] or 0
 
     def clean(self) -> dict:
         data = super().clean()
@@ -302,43 +230,34 @@ class SetForm(forms.Form):
                 self.add_error("reps", error)
         return data
 
-    def clean_effort(self) -> tuple[Decimal | None, int | None]:
-        raw = self.cleaned_data["effort"]
-        if not raw:
-            return (None, None)
-        scale, _, value = raw.partition(":")
-        return (Decimal(value), None) if scale == "rpe" else (None, int(value))
-
     def set_fields(self) -> dict:
+        """The cleaned values under the set's own names (SET_FIELDS)."""
         data = self.cleaned_data
         rpe, rir = data["effort"]
-        return {
-            "side": data["side"],
-            "reps": data["reps"],
-            "load_kg": data["load"],
-            "hold_seconds": data["hold_seconds"],
-            "tempo": data["tempo"],
-            "rpe": rpe,
-            "rir": rir,
-            "pain": data["pain"],
-            "note": data["note"],
-        }
+        values = {**data, "load_kg": data["load"], "rpe": rpe, "rir": rir}
+        return {name: values[name] for name in SET_FIELDS}
 
     @classmethod
     def initial_from_set(cls, existing, unit: str, *, side: str | None = None) -> dict:
-        effort = ""
-        if existing.rpe is not None:
-            effort = f"rpe:{_plain(existing.rpe)}"
-        elif existing.rir is not None:
-            effort = f"rir:{existing.rir}"
         return {
             "side": side or existing.side,
             "reps": existing.reps,
             "load": from_kg(existing.load_kg, unit) if existing.load_kg else None,
             "hold_seconds": existing.hold_seconds or None,
             "tempo": existing.tempo,
-            "effort": effort,
+            "effort": EffortField.choice_for(existing.rpe, existing.rir),
             "note": "",
+        }
+
+    @classmethod
+    def initial_from_prescription(cls, prescription: Prescription, unit: str, *, side) -> dict:
+        values = PrescriptionForm.initial_from(prescription, unit)
+        return {
+            "side": side,
+            "reps": values["reps_per_side"],
+            "load": values["load"],
+            "hold_seconds": values["hold_seconds"] or None,
+            "tempo": values["tempo"],
         }
 
 
@@ -395,35 +314,32 @@ class ImportForm(forms.Form):
 
 class PrescriptionForm(forms.Form):
     variation = BoundedModelChoiceField(queryset=Variation.objects.none())
-    sets = forms.IntegerField(min_value=1, max_value=10, initial=3)
+    sets = forms.IntegerField(min_value=1, max_value=MAX_SETS, initial=3)
     reps_per_side = forms.IntegerField(min_value=1, max_value=MAX_REPS, initial=10)
-    load = forms.DecimalField(required=False, min_value=0, max_digits=8, decimal_places=2)
-    tempo = forms.CharField(max_length=20, initial="3-0-1-1")
-    hold_seconds = forms.IntegerField(min_value=0, max_value=MAX_HOLD_SECONDS, initial=0)
-    sessions_per_week = forms.IntegerField(min_value=1, max_value=14, initial=2)
+    load = LoadField()
+    tempo = TempoField(initial="3-0-1-1")
+    hold_seconds = HoldField(initial=0)
+    sessions_per_week = forms.IntegerField(min_value=1, max_value=MAX_SESSIONS_PER_WEEK, initial=2)
     notes = forms.CharField(required=False, max_length=500)
 
     def __init__(self, *args, unit: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.unit = unit
         self.fields["variation"].queryset = Variation.objects.ladder()
-        self.fields["variation"].label_from_instance = lambda v: f"{v.level}. {v.name}"
-        self.fields["load"].label = f"Load ({unit})"
+        self.fields["load"].set_unit(unit)
 
-    def clean_tempo(self) -> str:
-        try:
-            return Tempo.parse(self.cleaned_data["tempo"]).notation
-        except TempoError as error:
-            raise ValidationError(str(error)) from None
-
-    def clean_load(self) -> Decimal:
-        value = self.cleaned_data["load"]
-        kg = to_kg(value, self.unit) if value else Decimal(0)
-        if kg > MAX_LOAD_KG:
-            raise ValidationError(
-                f"That is more than {from_kg(MAX_LOAD_KG, self.unit)} {self.unit}."
-            )
-        return kg
+    @staticmethod
+    def initial_from(prescription: Prescription, unit: str) -> dict:
+        """A prescription as this form's values, its load in `unit`: to start the next from."""
+        return {
+            "variation": prescription.variation_id,
+            "sets": prescription.sets,
+            "reps_per_side": prescription.reps_per_side,
+            "load": from_kg(prescription.load_kg, unit) if prescription.load_kg else None,
+            "tempo": prescription.tempo,
+            "hold_seconds": prescription.hold_seconds,
+            "sessions_per_week": prescription.sessions_per_week,
+        }
 
     def prescription_fields(self) -> dict:
         data = self.cleaned_data
@@ -446,7 +362,6 @@ class CoachLevelForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["variation"].queryset = Variation.objects.ladder()
-        self.fields["variation"].label_from_instance = lambda v: f"{v.level}. {v.name}"
 
     def clean_reason(self) -> str:
         reason = " ".join(self.cleaned_data["reason"].split())
@@ -479,13 +394,11 @@ class TimerLogForm(forms.Form):
     """The sets a finished tempo-timer plan just counted, to log in one go."""
 
     variation = forms.SlugField(max_length=120)
-    tempo = forms.CharField(max_length=20)
-    sets = forms.IntegerField(min_value=1, max_value=10)
+    tempo = TempoField()
+    sets = forms.IntegerField(min_value=1, max_value=MAX_SETS)
     reps = forms.IntegerField(min_value=1, max_value=MAX_REPS)
-    sides = forms.ChoiceField(
-        choices=[(v, v) for v in ("left-right", "right-left", "alternating", "both")]
-    )
-    hold_seconds = forms.IntegerField(min_value=0, max_value=MAX_HOLD_SECONDS)
+    sides = forms.ChoiceField(choices=TIMER_SIDES)
+    hold_seconds = HoldField()
     submission_id = forms.UUIDField()
 
     def clean_variation(self) -> Variation:
@@ -494,16 +407,10 @@ class TimerLogForm(forms.Form):
         except Variation.DoesNotExist:
             raise ValidationError("That variation is not on the ladder.") from None
 
-    def clean_tempo(self) -> str:
-        try:
-            return Tempo.parse(self.cleaned_data["tempo"]).notation
-        except TempoError as error:
-            raise ValidationError(str(error)) from None
-
     def clean(self) -> dict:
         data = super().clean()
         variation, sides = data.get("variation"), data.get("sides")
-        if variation and sides and (sides == "both") == variation.one_side_at_a_time:
+        if variation and sides and (sides == "both") != (Side.BOTH in sides_for(variation)):
             raise ValidationError("Those sides do not fit that variation.")
         return data
 

@@ -15,6 +15,8 @@ from coaching.models import FormError, Variation
 MAX_LOAD_KG = Decimal("500")
 MAX_REPS = 100
 MAX_HOLD_SECONDS = 600
+MAX_SETS = 10  # in one prescription or one timer plan
+MAX_SESSIONS_PER_WEEK = 14
 RPE_VALUES = [Decimal(v) / 2 for v in range(12, 21)]  # 6, 6.5, ... 10
 TEMPO_PATTERN = r"^[0-9]{1,2}-[0-9]{1,2}-[0-9]{1,2}-[0-9]{1,2}$"
 
@@ -37,6 +39,11 @@ class ProfileQuerySet(models.QuerySet["Profile"]):
     def bump_log_version(self, user_id: int) -> None:
         """Mark the trainee's log as changed, so pages computed from it are made afresh."""
         self.filter(user_id=user_id).update(log_version=F("log_version") + 1)
+
+    def unit_of(self, user) -> str:
+        """The unit `user` reads weights in; a missing profile (a restored user) is made."""
+        profile, _ = self.only("user_id", "unit").get_or_create(user=user)
+        return profile.unit
 
 
 class Profile(models.Model):
@@ -99,7 +106,8 @@ class OwnedWeight(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.load_kg.normalize()} kg"
+        # ":f" keeps 100 kg from reading "1E+2 kg", which normalize() alone gives.
+        return f"{self.get_kind_display()} {self.load_kg.normalize():f} kg"
 
 
 class LevelSource(models.TextChoices):
@@ -206,6 +214,11 @@ class TrainingSession(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("training:session-detail", kwargs={"pk": self.pk})
+
+
+# What a set records, beside where it sits (session, position) and its form errors: the one
+# list the form, copies, undo and the admin work from.
+SET_FIELDS = ("side", "reps", "load_kg", "hold_seconds", "tempo", "rpe", "rir", "pain", "note")
 
 
 class Set(models.Model):
@@ -368,7 +381,7 @@ class Prescription(models.Model):
         indexes = [models.Index(fields=["athlete", "-created_at"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(sets__gte=1, sets__lte=10), name="prescription_sets_in_range"
+                condition=Q(sets__gte=1, sets__lte=MAX_SETS), name="prescription_sets_in_range"
             ),
             models.CheckConstraint(
                 condition=Q(reps_per_side__gte=1, reps_per_side__lte=MAX_REPS),
@@ -383,7 +396,7 @@ class Prescription(models.Model):
                 name="prescription_hold_in_range",
             ),
             models.CheckConstraint(
-                condition=Q(sessions_per_week__gte=1, sessions_per_week__lte=14),
+                condition=Q(sessions_per_week__gte=1, sessions_per_week__lte=MAX_SESSIONS_PER_WEEK),
                 name="prescription_frequency_in_range",
             ),
             models.CheckConstraint(

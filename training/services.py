@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from coaching.models import FormError, Variation
 from training.models import (
+    SET_FIELDS,
+    AuditEntry,
+    CoachLink,
+    CoachNote,
     LevelChange,
     LevelSource,
     OwnedWeight,
+    Prescription,
     Profile,
     Set,
     Side,
@@ -107,19 +114,48 @@ def add_set(
 
 
 def copy_set(source: Set, *, side: str | None = None) -> Set:
-    fields = {
-        "side": side or source.side,
-        "reps": source.reps,
-        "load_kg": source.load_kg,
-        "hold_seconds": source.hold_seconds,
-        "tempo": source.tempo,
-        "rpe": source.rpe,
-        "rir": source.rir,
-        "pain": False,
-        "note": "",
-    }
+    """The same numbers again; pain and the note were about that one set, so they stay behind."""
+    fields = {name: getattr(source, name) for name in SET_FIELDS}
+    fields.update(side=side or source.side, pain=False, note="")
     new_set, _ = add_set(source.session, fields, list(source.form_errors.all()))
     return new_set
+
+
+class NothingToRestore(Exception):
+    """The undo snapshot names no session of this user."""
+
+
+def snapshot_set(existing: Set) -> dict:
+    """What undoing the set's deletion needs, in a form the request session can store (JSON)."""
+    fields = {name: getattr(existing, name) for name in SET_FIELDS}
+    fields["load_kg"] = str(existing.load_kg)
+    fields["rpe"] = None if existing.rpe is None else str(existing.rpe)
+    return {
+        "session": existing.session_id,
+        "position": existing.position,
+        "fields": fields,
+        "form_errors": list(existing.form_errors.values_list("pk", flat=True)),
+        "label": f"{existing.get_side_display()} · {existing.reps} reps",
+    }
+
+
+def restore_set(user, snapshot: dict) -> Set:
+    """Put a deleted set back where it was, in the user's own session only."""
+    fields = dict(snapshot["fields"])
+    fields["load_kg"] = Decimal(fields["load_kg"])
+    fields["rpe"] = None if fields["rpe"] is None else Decimal(fields["rpe"])
+    with transaction.atomic():
+        session = (
+            TrainingSession.objects.select_related("variation__exercise")
+            .filter(pk=snapshot["session"], user=user)
+            .first()
+        )
+        if session is None:
+            raise NothingToRestore(snapshot["session"])
+        # Form errors deleted or moved to another exercise since are left out.
+        errors = list(session.variation.exercise.form_errors.filter(pk__in=snapshot["form_errors"]))
+        restored, _ = add_set(session, fields, errors, position=snapshot["position"])
+    return restored
 
 
 class StaleEdit(Exception):
@@ -226,24 +262,14 @@ def change_level(
 
 
 def audit(actor, athlete, action: str, detail: str) -> None:
-    from training.models import AuditEntry
-
     AuditEntry.objects.create(actor=actor, athlete=athlete, action=action, detail=detail[:1000])
 
 
 def create_invitation(coach):
-    import secrets
-
-    from training.models import CoachLink
-
     return CoachLink.objects.create(coach=coach, code=secrets.token_urlsafe(16))
 
 
 def accept_invitation(link, athlete) -> None:
-    from django.utils import timezone
-
-    from training.models import CoachLink
-
     with transaction.atomic():
         link = CoachLink.objects.select_for_update().get(pk=link.pk)
         if link.athlete_id or link.ended_at:
@@ -261,8 +287,6 @@ def accept_invitation(link, athlete) -> None:
 
 
 def end_link(link, by) -> None:
-    from django.utils import timezone
-
     with transaction.atomic():
         link.ended_at = timezone.now()
         link.ended_by = by
@@ -272,8 +296,6 @@ def end_link(link, by) -> None:
 
 
 def prescribe(coach, athlete, fields: dict):
-    from training.models import Prescription
-
     with transaction.atomic():
         prescription = Prescription.objects.create(coach=coach, athlete=athlete, **fields)
         audit(
@@ -281,7 +303,7 @@ def prescribe(coach, athlete, fields: dict):
             athlete,
             "prescription",
             f"Prescribed {prescription.variation.name}: {prescription.sets} × "
-            f"{prescription.reps_per_side} per side, {prescription.load_kg.normalize()} kg, "
+            f"{prescription.reps_per_side} per side, {prescription.load_kg.normalize():f} kg, "
             f"tempo {prescription.tempo}, hold {prescription.hold_seconds} s, "
             f"{prescription.sessions_per_week} sessions a week.",
         )
@@ -304,8 +326,6 @@ def coach_change_level(coach, athlete, variation, *, reason: str, approved: bool
 
 
 def add_coach_note(coach, athlete, session, text: str, set_=None):
-    from training.models import CoachNote
-
     with transaction.atomic():
         note = CoachNote.objects.create(
             coach=coach, athlete=athlete, session=session, set=set_, text=text

@@ -23,6 +23,7 @@ from core import throttle
 from core.middleware import client_ip
 from training import csv_io, progress, services
 from training.caching import render_log_page
+from training.fields import sides_for
 from training.forms import (
     AssignSidesForm,
     ImportForm,
@@ -47,14 +48,18 @@ from training.models import (
     TrainingSession,
     WeightKind,
 )
-from training.units import from_kg
 
 UNDO_KEY = "training_undo_set"
 
 
-def _profile(request: HttpRequest) -> Profile:
+def _profile_with_level(request: HttpRequest) -> Profile:
+    """The user's profile with their level and its tempo, which advice and level pages read."""
     profile, _ = Profile.objects.select_related("level__tempo").get_or_create(user=request.user)
     return profile
+
+
+def _unit(request: HttpRequest) -> str:
+    return Profile.objects.unit_of(request.user)
 
 
 def _log_profile(request: HttpRequest) -> Profile:
@@ -123,7 +128,7 @@ def _too_many_signups(request: HttpRequest) -> bool:
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
-    profile = _profile(request)
+    profile = _profile_with_level(request)
     owned: dict[str, list[Decimal]] = {WeightKind.DUMBBELL: [], WeightKind.KETTLEBELL: []}
     for weight in OwnedWeight.objects.filter(user=request.user):
         owned[weight.kind].append(weight.load_kg)
@@ -151,7 +156,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def log(request: HttpRequest) -> HttpResponse:
-    profile = _profile(request)
+    profile = _profile_with_level(request)
     recent = TrainingSession.objects.page_with_totals(
         list(
             TrainingSession.objects.for_user(request.user)
@@ -194,7 +199,7 @@ def log(request: HttpRequest) -> HttpResponse:
 @require_POST
 def session_create(request: HttpRequest) -> HttpResponse:
     form = NewSessionForm(request.POST)
-    profile = _profile(request)
+    unit = _unit(request)
     status = 200
     if form.is_valid():
         try:
@@ -214,7 +219,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
             "form": form,
             "title": "Log a session",
             "description": "Log a session.",
-            "unit": profile.unit,
+            "unit": unit,
         },
         status=status,
     )
@@ -245,10 +250,8 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _sides_fit(session: TrainingSession, form: SessionForm) -> bool:
-    variation = form.cleaned_data["variation"]
     sides = set(session.sets.values_list("side", flat=True))
-    allowed = {Side.LEFT, Side.RIGHT, Side.UNKNOWN} if variation.one_side_at_a_time else {Side.BOTH}
-    return sides <= allowed
+    return sides <= sides_for(form.cleaned_data["variation"])
 
 
 @login_required
@@ -272,7 +275,7 @@ def _session_context(
     form: SetForm | None = None,
     sides_form: AssignSidesForm | None = None,
 ):
-    profile = _profile(request)
+    unit = _unit(request)
     sets = list(session.sets.prefetch_related("form_errors").order_by("position"))
     previous = (
         TrainingSession.objects.filter(user=request.user, variation_id=session.variation_id)
@@ -287,8 +290,8 @@ def _session_context(
         .first()
     )
     if form is None:
-        initial = _next_set_initial(sets, previous, session, profile.unit, prescription)
-        form = SetForm(session=session, unit=profile.unit, initial=initial)
+        initial = _next_set_initial(sets, previous, session, unit, prescription)
+        form = SetForm(session=session, unit=unit, initial=initial)
     undo = request.session.get(UNDO_KEY)
     unknown = [s for s in sets if s.side == Side.UNKNOWN]
     return {
@@ -298,7 +301,7 @@ def _session_context(
         "sets": sets,
         "previous": previous,
         "form": form,
-        "unit": profile.unit,
+        "unit": unit,
         "undo": undo if undo and undo.get("session") == session.pk else None,
         "last_set": sets[-1] if sets else None,
         "unknown_sets": unknown,
@@ -312,13 +315,8 @@ def _next_set_initial(sets, previous, session, unit: str, prescription=None) -> 
     """Prefill the entry with what comes next: the other side of the last set, same numbers;
     for a session's first set, the coach's prescription if there is one."""
     if not sets and prescription is not None:
-        return {
-            "side": Side.LEFT if session.variation.one_side_at_a_time else Side.BOTH,
-            "reps": prescription.reps_per_side,
-            "load": from_kg(prescription.load_kg, unit) if prescription.load_kg else None,
-            "hold_seconds": prescription.hold_seconds or None,
-            "tempo": prescription.tempo,
-        }
+        side = Side.LEFT if session.variation.one_side_at_a_time else Side.BOTH
+        return SetForm.initial_from_prescription(prescription, unit, side=side)
     source = (
         sets[-1] if sets else (previous.sets.all()[0] if previous and previous.sets.all() else None)
     )
@@ -362,8 +360,8 @@ def _after_set_change(request: HttpRequest, session: TrainingSession) -> HttpRes
 @require_POST
 def set_create(request: HttpRequest, pk: int) -> HttpResponse:
     session = _get_session_for_user(request, pk)
-    profile = _profile(request)
-    form = SetForm(request.POST, session=session, unit=profile.unit)
+    unit = _unit(request)
+    form = SetForm(request.POST, session=session, unit=unit)
     if not form.is_valid():
         template = _htmx_fragment(request, "training/session_detail.html", "sets-and-entry")
         return render(request, template, _session_context(request, session, form))
@@ -433,14 +431,12 @@ def set_sides(request: HttpRequest, pk: int) -> HttpResponse:
 def set_edit(request: HttpRequest, pk: int) -> HttpResponse:
     existing = _get_set_for_user(request, pk)
     session = existing.session
-    profile = _profile(request)
+    unit = _unit(request)
     status, stale = 200, False
     # An imported set of unknown side may stay so while its other fields are corrected.
     unknown = existing.side == Side.UNKNOWN
     if request.method == "POST":
-        form = SetEditForm(
-            request.POST, session=session, unit=profile.unit, allow_unknown_side=unknown
-        )
+        form = SetEditForm(request.POST, session=session, unit=unit, allow_unknown_side=unknown)
         if form.is_valid():
             try:
                 services.update_set(
@@ -455,12 +451,10 @@ def set_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 # the edit on top of it if it still applies.
                 existing, stale, status = conflict.current, True, 409
                 form = SetEditForm.for_set(
-                    existing, session=session, unit=profile.unit, allow_unknown_side=unknown
+                    existing, session=session, unit=unit, allow_unknown_side=unknown
                 )
     else:
-        form = SetEditForm.for_set(
-            existing, session=session, unit=profile.unit, allow_unknown_side=unknown
-        )
+        form = SetEditForm.for_set(existing, session=session, unit=unit, allow_unknown_side=unknown)
     inline = bool(request.htmx and not request.htmx.boosted)
     context = {
         "title": "Edit set",
@@ -468,7 +462,7 @@ def set_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "session": session,
         "set": existing,
         "form": form,
-        "unit": profile.unit,
+        "unit": unit,
         "stale": stale,
         # In the session's list the form swaps the list; on its own page it is a plain
         # (boosted) form that returns to the session.
@@ -487,23 +481,7 @@ def set_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def set_delete(request: HttpRequest, pk: int) -> HttpResponse:
     existing = _get_set_for_user(request, pk)
     session = existing.session
-    request.session[UNDO_KEY] = {
-        "session": session.pk,
-        "position": existing.position,
-        "fields": {
-            "side": existing.side,
-            "reps": existing.reps,
-            "load_kg": str(existing.load_kg),
-            "hold_seconds": existing.hold_seconds,
-            "tempo": existing.tempo,
-            "rpe": str(existing.rpe) if existing.rpe is not None else None,
-            "rir": existing.rir,
-            "pain": existing.pain,
-            "note": existing.note,
-        },
-        "form_errors": list(existing.form_errors.values_list("pk", flat=True)),
-        "label": f"{existing.get_side_display()} · {existing.reps} reps",
-    }
+    request.session[UNDO_KEY] = services.snapshot_set(existing)
     existing.delete()
     return _after_set_change(request, session)
 
@@ -516,11 +494,7 @@ def set_restore(request: HttpRequest, pk: int) -> HttpResponse:
     if not undo or undo.get("session") != session.pk:
         messages.error(request, "There is nothing to undo.")
         return _after_set_change(request, session)
-    fields = dict(undo["fields"])
-    fields["load_kg"] = Decimal(fields["load_kg"])
-    fields["rpe"] = Decimal(fields["rpe"]) if fields["rpe"] is not None else None
-    errors = list(session.variation.exercise.form_errors.filter(pk__in=undo["form_errors"]))
-    services.add_set(session, fields, errors, position=undo["position"])
+    services.restore_set(request.user, undo)
     del request.session[UNDO_KEY]
     return _after_set_change(request, session)
 
@@ -531,7 +505,7 @@ def set_restore(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def level_accept(request: HttpRequest) -> HttpResponse:
-    profile = _profile(request)
+    profile = _profile_with_level(request)
     advice = advice_for(profile)
     if (
         advice is None
@@ -555,7 +529,7 @@ def level_accept(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def level_dismiss(request: HttpRequest) -> HttpResponse:
-    profile = _profile(request)
+    profile = _profile_with_level(request)
     fingerprint = request.POST.get("fingerprint", "")
     # Fingerprints are hex digests; anything else could only be a forged form.
     if not re.fullmatch(r"[0-9a-f]{1,64}", fingerprint):
@@ -579,7 +553,7 @@ def level_history(request: HttpRequest) -> HttpResponse:
             "title": "Your level history",
             "description": "Every change of level, when and why.",
             "changes": changes[:200],
-            "profile": _profile(request),
+            "profile": _profile_with_level(request),
         },
     )
 
@@ -616,7 +590,7 @@ def history(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def records(request: HttpRequest) -> HttpResponse:
-    profile = _profile(request)
+    unit = _unit(request)
     return render(
         request,
         "training/records.html",
@@ -624,7 +598,7 @@ def records(request: HttpRequest) -> HttpResponse:
             "title": "Personal records",
             "description": "Your best sets on each side.",
             "records": progress.personal_records(request.user),
-            "unit": profile.unit,
+            "unit": unit,
         },
     )
 
@@ -662,13 +636,13 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_csv(request: HttpRequest) -> HttpResponse:
-    profile = _profile(request)
+    unit = _unit(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             text = io.TextIOWrapper(upload.file, encoding="utf-8-sig", newline="")
-            result = csv_io.import_csv(request.user, text, unit=profile.unit)
+            result = csv_io.import_csv(request.user, text, unit=unit)
         except UnicodeDecodeError:
             form.add_error("file", "The file is not UTF-8 text; export it again as CSV.")
         except csv_io.CsvImportError as error:

@@ -157,3 +157,18 @@ def test_the_password_pages_post_to_themselves(client, user):
     client.force_login(user)
     page = client.get(reverse("password_change")).content.decode()
     assert f'action="{reverse("password_change")}"' in page
+
+
+@pytest.mark.parametrize(("kg", "shown"), [("100", "100"), ("20.0000000000", "20"), ("7.5", "7.5")])
+def test_an_owned_weight_reads_as_a_plain_number_of_kilograms(user, kg, shown):
+    weight = OwnedWeight.objects.create(user=user, kind="dumbbell", load_kg=Decimal(kg))
+    weight.refresh_from_db()
+    assert str(weight) == f"Dumbbell {shown} kg"
+
+
+def test_a_user_restored_without_a_profile_reads_kilograms_and_gets_one(user_client, user):
+    Profile.objects.filter(user=user).delete()
+    assert Profile.objects.unit_of(user) == "kg"
+    assert Profile.objects.filter(user=user).exists()
+    Profile.objects.filter(user=user).delete()
+    assert user_client.get(reverse("training:records")).context["unit"] == "kg"

@@ -143,6 +143,27 @@ def test_a_prescription_reaches_the_athletes_log_timer_link_and_set_entry(
     )
 
 
+@pytest.mark.parametrize(("load", "shown"), [("100", "100 kg"), ("12.50", "12.5 kg"), ("", "0 kg")])
+def test_the_prescription_audit_reads_the_load_as_a_plain_number(
+    client, coach, user, linked, loaded, load, shown
+):
+    client.force_login(coach)
+    client.post(
+        reverse("training:coach-prescribe", args=[user.pk]),
+        {
+            "variation": loaded.pk,
+            "sets": 3,
+            "reps_per_side": 8,
+            "load": load,
+            "tempo": "3-0-1-2",
+            "hold_seconds": 0,
+            "sessions_per_week": 2,
+        },
+    )
+    detail = AuditEntry.objects.get(athlete=user, action="prescription").detail
+    assert f"per side, {shown}, tempo" in detail
+
+
 def test_a_bad_prescription_is_refused_on_its_field(client, coach, user, linked, loaded):
     client.force_login(coach)
     response = client.post(

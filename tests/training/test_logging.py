@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.training.conftest import set_data
-from training.models import Profile, Set, TrainingSession
+from training import services
+from training.models import SET_FIELDS, Profile, Set, TrainingSession
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -233,6 +234,31 @@ def test_deleting_a_set_can_be_undone_in_place(user_client, session, exercise):
     again = user_client.post(reverse("training:set-restore", args=[session.pk]))
     assert again.status_code == 302
     assert session.sets.count() == 3
+
+
+def test_an_undone_deletion_gives_back_every_value_of_the_set(session, user, exercise):
+    _add(session, reps=8)
+    gone = Set.objects.create(
+        session=session, position=2, side="right", reps=0, load_kg=Decimal("12.5"),
+        hold_seconds=30, tempo="3-1-1-2", rpe=Decimal("8.5"), pain=True, note="Knee",
+    )  # fmt: skip
+    gone.form_errors.add(exercise.form_errors.first())
+    before = {name: getattr(gone, name) for name in SET_FIELDS}
+    snapshot = services.snapshot_set(gone)
+    gone.delete()
+
+    restored = services.restore_set(user, snapshot)
+    assert {name: getattr(restored, name) for name in SET_FIELDS} == before
+    assert (restored.session, restored.position) == (session, 2)
+    assert list(restored.form_errors.all()) == [exercise.form_errors.first()]
+
+
+def test_an_undo_snapshot_puts_nothing_into_another_users_session(session, other_user):
+    snapshot = services.snapshot_set(_add(session, reps=8))
+    session.sets.all().delete()
+    with pytest.raises(services.NothingToRestore):
+        services.restore_set(other_user, snapshot)
+    assert not Set.objects.filter(session=session).exists()
 
 
 def test_editing_a_set_saves_it_and_errors_go_back_to_its_row(user_client, session):

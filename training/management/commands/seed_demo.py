@@ -12,11 +12,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from coaching.models import Variation
+from training import services
 from training.models import (
     LevelChange,
     LevelSource,
@@ -166,10 +168,6 @@ def _dated_change(user, from_variation, to_variation, reason, source, day) -> No
 
 def build_coach(athlete):
     """A staff coach in the Coach group, linked to the demo trainee, with a prescription."""
-    from django.contrib.auth.models import Group
-
-    from training import services
-
     coach = get_user_model().objects.create_user(
         COACH_USERNAME, "coach@example.com", COACH_PASSWORD, is_staff=True
     )

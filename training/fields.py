@@ -1,0 +1,176 @@
+"""Each rule a logged value follows, written once, as a form field or the check it runs.
+
+The set forms, the prescription form, the timer's log form and the CSV import (which
+checks rows with SetForm's fields) all use these. The limits are training.models'
+constants, the ones its database constraints hold the rows to.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from coaching.models import Variation
+from coaching.tempo import Tempo, TempoError
+from training.models import MAX_HOLD_SECONDS, MAX_LOAD_KG, RPE_VALUES, Side, Unit
+from training.units import from_kg, plain, to_kg
+
+EARLIEST_DATE = datetime.date(1990, 1, 1)
+
+
+def latest_session_day() -> datetime.date:
+    """Tomorrow: a day of slack for people training across time zones late at night."""
+    return timezone.localdate() + datetime.timedelta(days=1)
+
+
+class SessionDateField(forms.DateField):
+    """A session's day, from EARLIEST_DATE to latest_session_day()."""
+
+    def validate(self, value: datetime.date | None) -> None:
+        super().validate(value)
+        if value is None:
+            return
+        if value > latest_session_day():
+            raise ValidationError("The date is in the future; log sessions once they happen.")
+        if value < EARLIEST_DATE:
+            raise ValidationError("The date is too far in the past.")
+
+
+def tempo_notation(raw: str) -> str:
+    """A tempo as Tempo writes it ("3 - 0 - 1 - 1" is 3-0-1-1); "" for none."""
+    raw = raw.strip()
+    if not raw:
+        return ""
+    try:
+        return Tempo.parse(raw).notation
+    except TempoError as error:
+        raise ValidationError(str(error)) from None
+
+
+class TempoField(forms.CharField):
+    """Down-pause-up-hold seconds, like 3-0-1-1: Tempo's rule, which the models' pattern holds."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+
+    def clean(self, value) -> str:
+        return tempo_notation(super().clean(value))
+
+
+def load_in_kg(value: Decimal, unit: str) -> Decimal:
+    """A load entered in `unit`, as stored kilograms, within the limit."""
+    if value < 0:
+        raise ValidationError("Load cannot be negative.")
+    kg = to_kg(value, unit)
+    if kg > MAX_LOAD_KG:
+        limit = from_kg(MAX_LOAD_KG, unit)
+        raise ValidationError(f"That is more than {limit} {unit}; check the number.")
+    return kg
+
+
+class LoadField(forms.DecimalField):
+    """A load typed in a unit, cleaned to kilograms within MAX_LOAD_KG; empty is body weight."""
+
+    def __init__(self, unit: str = Unit.KG, **kwargs) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("error_messages", {"min_value": "Load cannot be negative."})
+        super().__init__(min_value=0, max_digits=8, decimal_places=2, **kwargs)
+        self.set_unit(unit)
+
+    def set_unit(self, unit: str) -> None:
+        """The unit of the person filling the form in, known only when the form is made."""
+        self.unit = unit
+        self.label = f"Load ({unit})"
+
+    def clean(self, value) -> Decimal:
+        value = super().clean(value)
+        return Decimal(0) if value is None else load_in_kg(value, self.unit)
+
+
+class HoldField(forms.IntegerField):
+    """Seconds held at the top, up to MAX_HOLD_SECONDS; empty is no hold."""
+
+    def __init__(self, **kwargs) -> None:
+        minutes = MAX_HOLD_SECONDS // 60
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "min_value": "A hold cannot be negative.",
+                "max_value": f"A hold can be at most {minutes} minutes ({MAX_HOLD_SECONDS} s).",
+            },
+        )
+        super().__init__(min_value=0, max_value=MAX_HOLD_SECONDS, **kwargs)
+
+    def clean(self, value) -> int:
+        return super().clean(value) or 0
+
+
+EFFORT_CHOICES = [
+    ("", "Not recorded"),
+    *[(f"rpe:{plain(value)}", f"RPE {plain(value)}") for value in RPE_VALUES],
+    *[(f"rir:{n}", f"{n} in reserve") for n in range(0, 6)],
+]
+
+
+class EffortField(forms.ChoiceField):
+    """How hard the set was, on one of two scales: cleans to (rpe, rir), one of them None."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(choices=EFFORT_CHOICES, **kwargs)
+
+    def clean(self, value) -> tuple[Decimal | None, int | None]:
+        raw = super().clean(value)
+        if not raw:
+            return (None, None)
+        scale, _, number = raw.partition(":")
+        return (Decimal(number), None) if scale == "rpe" else (None, int(number))
+
+    @staticmethod
+    def choice_for(rpe: Decimal | None, rir: int | None) -> str:
+        """The choice a set's stored effort is shown as."""
+        if rpe is not None:
+            return f"rpe:{plain(rpe)}"
+        if rir is not None:
+            return f"rir:{rir}"
+        return ""
+
+
+def sides_for(variation: Variation) -> set[str]:
+    """The sides a set of `variation` may have: one leg at a time, or both legs together.
+
+    A set of unknown side (imported from Strong or Hevy) is one leg not yet named.
+    """
+    if variation.one_side_at_a_time:
+        return {Side.LEFT, Side.RIGHT, Side.UNKNOWN}
+    return {Side.BOTH}
+
+
+def side_choices(variation: Variation, *, unknown: bool = False) -> list[tuple[str, str]]:
+    """The sides to offer for a set of `variation`.
+
+    "Side not recorded" is only offered where a set already has it (an imported set)
+    or for an import; a set logged by hand always says its side.
+    """
+    fitting = sides_for(variation)
+    if not unknown:
+        fitting.discard(Side.UNKNOWN)
+    return [(side.value, side.label) for side in Side if side in fitting]
+
+
+class SideField(forms.ChoiceField):
+    """The leg of a set, from the sides its session's variation allows (see sides_for)."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("widget", forms.RadioSelect)
+        super().__init__(choices=Side.choices, **kwargs)
+
+    def for_variation(self, variation: Variation, *, unknown: bool = False) -> None:
+        self.choices = side_choices(variation, unknown=unknown)
+        if not variation.one_side_at_a_time:
+            self.initial = Side.BOTH
