@@ -19,12 +19,18 @@ LABEL_SIZE = 7.5
 GLYPH_WIDTH = 0.56
 
 
+# (name, value) pairs an SVG element carries as data-<name> attributes, for a page's
+# script to find it by (the timer moves its limbs); other renderers ignore them.
+Data = tuple[tuple[str, str], ...]
+
+
 @dataclass(frozen=True)
 class Line:
     points: tuple[Point, ...]
     role: str
     width: float = 1.0
     dashed: bool = False
+    data: Data = ()
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,7 @@ class Circle:
     centre: Point
     radius: float
     role: str
+    data: Data = ()
 
 
 @dataclass(frozen=True)
@@ -90,10 +97,14 @@ Item = Line | Circle | Rect | Polygon | Arc | Label | Callout
 class Scene:
     items: tuple[Item, ...]
     padding: float = 4.0
+    # A fixed (min_x, min_y, max_x, max_y), for a figure that moves beyond what is drawn.
+    frame: tuple[float, float, float, float] | None = None
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:
-        """(min_x, min_y, max_x, max_y) of everything drawn, labels included."""
+        """(min_x, min_y, max_x, max_y) of everything drawn, labels included, or the frame."""
+        if self.frame is not None:
+            return self.frame
         xs: list[float] = []
         ys: list[float] = []
         for item in self.items:

@@ -8,8 +8,10 @@ straight because the solved joints are. Plain Python, no Django.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from functools import cache
+from typing import NamedTuple
 
 from coaching.drawing import (
     Arc,
@@ -51,49 +53,85 @@ def phase_hip_heights(setup: Setup) -> dict[str, float | None]:
     }
 
 
-# Building blocks.
+# Building blocks, shared with the timer's moving figure (moving_figure below).
+
+
+class Limb(NamedTuple):
+    role: str
+    joints: tuple[str, ...]
+    width: float
+
+
+FAR_LEG = Limb("far", ("hip", "free_knee", "free_ankle"), 10.0)
+FAR_FOOT = Limb("far", ("free_ankle", "free_toe"), 5.0)
+ARM = Limb("far", ("shoulder", "elbow", "hand"), 6.0)
+NEAR_ARM = Limb("near-arm", ARM.joints, ARM.width)  # in front, holding a load
+NECK = Limb("body", ("shoulder", "head"), 7.0)
+TORSO = Limb("body", ("shoulder", "waist", "hip"), 17.0)
+LEG = Limb("working", ("hip", "knee", "ankle"), 11.0)
+FOOT = Limb("working", ("heel", "ankle", "toe"), 5.0)
+
+
+def _limb(joints: Mapping[str, Sequence[float]], limb: Limb, *, tagged: bool = False) -> Line:
+    """The limb through its joints; `tagged` names them on it, for a script that moves it."""
+    points = tuple((joints[name][0], joints[name][1]) for name in limb.joints)
+    data = (("joints", " ".join(limb.joints)),) if tagged else ()
+    return Line(points, limb.role, limb.width, data=data)
+
+
+def _head(joints: Mapping[str, Sequence[float]], *, tagged: bool = False) -> Circle:
+    centre = (joints["head"][0], joints["head"][1])
+    return Circle(centre, BODY.head_radius, "body", data=(("head", ""),) if tagged else ())
+
+
+def _floor(left: float, right: float) -> Line:
+    return Line(((left, 0.0), (right, 0.0)), "floor", 1.2)
+
+
+def _bench(height: float) -> list[Item]:
+    return [
+        Rect(-BENCH_LENGTH, height - 7, BENCH_LENGTH, 7, "bench", corner=2.0),
+        Rect(-BENCH_LENGTH + 3, 0.0, 4, height - 7, "bench"),
+        Rect(-7, 0.0, 4, height - 7, "bench"),
+    ]
+
+
+def _support(height: float, heel_x: float, toe_x: float) -> Rect:
+    """The plate under the working foot, a little wider than the foot from heel to toe."""
+    return Rect(heel_x - 4, 0.0, toe_x - heel_x + 8, height, "support", 1.5)
 
 
 def _equipment(skeleton: Skeleton) -> list[Item]:
     setup = skeleton.setup
-    items: list[Item] = []
     right = max(skeleton.toe[0], skeleton.free_toe[0], skeleton.knee[0]) + 8
     left = -BENCH_LENGTH - 6 if setup.bench_height else skeleton.head[0] - BODY.head_radius - 6
-    items.append(Line(((left, 0.0), (right, 0.0)), "floor", 1.2))
+    items: list[Item] = [_floor(left, right)]
     if setup.bench_height:
-        height = setup.bench_height
         # The wall keeps the bench from sliding, as the setup asks.
-        items.append(Rect(-BENCH_LENGTH - 6, 0.0, 3.0, height + 18, "wall"))
-        items.append(Rect(-BENCH_LENGTH, height - 7, BENCH_LENGTH, 7, "bench", corner=2.0))
-        items.append(Rect(-BENCH_LENGTH + 3, 0.0, 4, height - 7, "bench"))
-        items.append(Rect(-7, 0.0, 4, height - 7, "bench"))
+        items.append(Rect(-BENCH_LENGTH - 6, 0.0, 3.0, setup.bench_height + 18, "wall"))
+        items += _bench(setup.bench_height)
     if setup.support_height:
-        foot_left = skeleton.heel[0] - 4
-        width = skeleton.toe[0] + 4 - foot_left
-        items.append(Rect(foot_left, 0.0, width, setup.support_height, "support", 1.5))
+        items.append(_support(setup.support_height, skeleton.heel[0], skeleton.toe[0]))
     return items
 
 
 def _figure_items(skeleton: Skeleton) -> list[Item]:
     s = skeleton
+    joints = s.joints()
     items: list[Item] = []
     if s.free_knee != s.knee:
-        items.append(Line((s.hip, s.free_knee, s.free_ankle), "far", 10.0))
-        items.append(Line((s.free_ankle, s.free_toe), "far", 5.0))
+        items += [_limb(joints, FAR_LEG), _limb(joints, FAR_FOOT)]
     if s.load_centre is None:
-        items.append(Line((s.shoulder, s.elbow, s.hand), "far", 6.0))
-    items.append(Line((s.shoulder, s.head), "body", 7.0))
-    items.append(Circle(s.head, BODY.head_radius, "body"))
-    items.append(Line((s.shoulder, s.waist, s.hip), "body", 17.0))
-    items.append(Line((s.hip, s.knee, s.ankle), "working", 11.0))
-    items.append(Line((s.heel, s.ankle, s.toe), "working", 5.0))
+        items.append(_limb(joints, ARM))
+    items += [_limb(joints, NECK), _head(joints), _limb(joints, TORSO)]
+    items += [_limb(joints, LEG), _limb(joints, FOOT)]
     if s.load_centre is not None:
         if s.pose.load == "kettlebell":
             items.append(Circle(s.load_centre, 10.0, "load"))
         else:
             items.append(Rect(s.load_centre[0] - 11, s.load_centre[1] - 3, 22, 6, "load", 2))
             items.append(Circle(s.load_centre, 9.0, "load"))
-        items.append(Line((s.shoulder, s.elbow, s.hand), "near-arm", 6.0))
+        items.append(_limb(joints, NEAR_ARM))
     return items
 
 
@@ -580,10 +618,44 @@ BUILDERS = {
     "error-bouncing": _bouncing,
 }
 
-FIGURE_CHOICES = [(key, builder().title) for key, builder in BUILDERS.items()]
-
 
 @cache
 def figure(key: str) -> Figure:
     """The figure for `key`; KeyError for an unknown one."""
     return BUILDERS[key]()
+
+
+def keyframes_for(key: str) -> dict:
+    """The poses the timer animates for figure `key`: the figure's own, else the standard's."""
+    return (figure(key).keyframes if key in BUILDERS else None) or keyframes()
+
+
+def moving_figure(frames_data: dict, pose: str = "bottom") -> Scene:
+    """The timer's figure at `pose`, framed to fit every pose in `frames_data` (keyframes).
+
+    Every limb is drawn, each naming its joints, so the page's script has one to move
+    for each; it moves them between the keyframes, no equipment moves.
+    """
+    frames = frames_data["frames"]
+    bench = float(frames_data.get("bench_height") or 0)
+    support = float(frames_data.get("support_height") or 0)
+    xs = [x for frame in frames.values() for x, _ in frame.values()]
+    ys = [y for frame in frames.values() for _, y in frame.values()]
+    margin = 12.0  # the widest stroke and the head's radius
+    left = min([*xs, -BENCH_LENGTH if bench else min(xs)]) - margin
+    right = max(xs) + margin
+    top = max([*ys, bench]) + BODY.head_radius + 4
+    items: list[Item] = [_floor(left, right)]
+    if bench:
+        items += _bench(bench)
+    if support:
+        heel_x = min(frame["heel"][0] for frame in frames.values())
+        toe_x = max(frame["toe"][0] for frame in frames.values())
+        items.append(_support(support, heel_x, toe_x))
+    joints = frames[pose]
+    items += [
+        *(_limb(joints, limb, tagged=True) for limb in (FAR_LEG, FAR_FOOT, ARM, NECK)),
+        _head(joints, tagged=True),
+        *(_limb(joints, limb, tagged=True) for limb in (TORSO, LEG, FOOT)),
+    ]
+    return Scene(tuple(items), frame=(left, -3.0, right, top))

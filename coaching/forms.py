@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from django import forms
 from django.core.exceptions import ValidationError
 
 from coaching import images
-from coaching.models import Illustration, Placement
+from coaching.models import Illustration, Placement, TempoPreset, Variation
 from coaching.services import save_illustration
+from coaching.tempo import MAX_PHASE_SECONDS, Tempo, TempoError
+from coaching.timer import MAX_PLAN_SECONDS, SIDES, format_duration, plan_seconds
 from core.fields import BoundedModelChoiceField
 
 
@@ -94,3 +98,210 @@ class IllustrationForm(forms.ModelForm):
 
     def save_m2m(self) -> None:  # the model has no many-to-many fields
         pass
+
+
+# The tempo timer's plan: read from the query string, checked here. A missing parameter
+# takes the variation's default, a bad one gets a message on its field, and only a
+# valid plan reaches the page's timer, so bad input can never start a broken count.
+
+CUSTOM_TEMPO = "custom"
+# Used only when the ladder is empty, so the page still has something to count.
+FALLBACK_TEMPO = Tempo(lowering=3, bottom_pause=0, lifting=1, top_hold=1)
+
+
+def _count(label: str, low: int, high: int, unit: str, example: str, help_text: str = ""):
+    """A whole-number field whose every error names the field and the allowed range."""
+    range_message = f"{label} must be from {low} to {high} {unit}."
+    return forms.IntegerField(
+        label=label,
+        min_value=low,
+        max_value=high,
+        help_text=help_text,
+        error_messages={
+            "required": f"Enter the {label.lower()}, from {low} to {high} {unit}.",
+            "invalid": f"{label} must be a whole number, like {example}.",
+            "min_value": range_message,
+            "max_value": range_message,
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+class TimerPlanForm(forms.Form):
+    """Everything the timer needs, each field bounded so no value can break the count."""
+
+    variation = forms.CharField(required=False, widget=forms.HiddenInput)
+    preset = forms.ChoiceField(
+        label="Tempo",
+        error_messages={
+            "required": "Choose a tempo, or Custom and type your own.",
+            "invalid_choice": "Choose one of the listed tempos, or Custom and type your own.",
+        },
+    )
+    tempo = forms.CharField(
+        label="Custom tempo",
+        required=False,
+        max_length=20,
+        help_text=(
+            "Used when Tempo is Custom: seconds to lower, pause at the bottom, lift, hold at "
+            "the top, like 3-0-1-2."
+        ),
+        error_messages={"max_length": "That is too long for a tempo: write it like 3-0-1-2."},
+    )
+    sets = _count("Sets", 1, 10, "sets", "3")
+    reps = _count("Reps per side", 1, 50, "reps", "12", "With both legs together: reps per set.")
+    sides = forms.ChoiceField(
+        label="Legs",
+        choices=SIDES,
+        error_messages={"invalid_choice": "Choose which leg goes first, or both together."},
+    )
+    side_rest = _count(
+        "Rest to change legs",
+        0,
+        600,
+        "seconds",
+        "10",
+        "Seconds. With alternating legs it comes after every rep.",
+    )
+    set_rest = _count("Rest between sets", 0, 600, "seconds", "60", "Seconds.")
+    lead_in = _count("Countdown before the first rep", 0, 30, "seconds", "5", "Seconds.")
+    last_hold = _count(
+        "Long hold on the last rep",
+        0,
+        120,
+        "seconds",
+        "20",
+        "Seconds at the top of the last rep of each side, 0 for none.",
+    )
+
+    def __init__(self, *args, presets: Iterable[TempoPreset] = (), **kwargs) -> None:
+        self.unknown_variation: str | None = kwargs.pop("unknown_variation", None)
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.presets = {preset.slug: preset for preset in presets}
+        self.fields["preset"].choices = [
+            (slug, f"{preset.name} ({preset.tempo.notation})")
+            for slug, preset in self.presets.items()
+        ] + [(CUSTOM_TEMPO, "Custom")]
+
+    def clean_variation(self) -> str:
+        if self.unknown_variation is not None:
+            raise ValidationError(
+                "No variation on the ladder has that name: open the timer from a variation's "
+                "page, or start from the default plan.",
+                code="unknown_variation",
+            )
+        return self.cleaned_data["variation"]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        preset = cleaned.get("preset")
+        tempo: Tempo | None = None
+        if preset == CUSTOM_TEMPO:
+            try:
+                tempo = Tempo.parse(cleaned.get("tempo") or "")
+            except TempoError as error:
+                if "tempo" not in self.errors:
+                    self.add_error("tempo", str(error))
+        elif preset in self.presets:
+            tempo = self.presets[preset].tempo
+        cleaned["tempo_value"] = tempo
+        cleaned["preset_name"] = self.presets[preset].name if preset in self.presets else ""
+
+        last_hold = cleaned.get("last_hold")
+        if tempo and last_hold and last_hold <= tempo.top_hold:
+            self.add_error(
+                "last_hold",
+                f"Make the long hold longer than the tempo's hold at the top "
+                f"({tempo.top_hold} s), or 0 for none.",
+            )
+        if not self.errors and tempo is not None:
+            total = plan_seconds(
+                tempo,
+                sets=cleaned["sets"],
+                reps=cleaned["reps"],
+                sides=cleaned["sides"],
+                side_rest=cleaned["side_rest"],
+                set_rest=cleaned["set_rest"],
+                lead_in=cleaned["lead_in"],
+                last_hold=cleaned["last_hold"],
+            )
+            if total > MAX_PLAN_SECONDS:
+                raise ValidationError(
+                    f"This plan would take {format_duration(total)}. Keep it under two hours: "
+                    f"fewer sets or reps, or shorter rests.",
+                    code="too_long",
+                )
+            cleaned["total_seconds"] = total
+        return cleaned
+
+
+# The query parameters the timer reads: its form's fields.
+TIMER_FIELDS = tuple(TimerPlanForm.base_fields)
+
+
+def default_tempo(variation: Variation | None) -> Tempo:
+    """The variation's tempo, with its own hold at the top when it asks for one."""
+    if variation is None:
+        return FALLBACK_TEMPO
+    tempo = variation.tempo.tempo
+    if variation.advance_hold_seconds and variation.advance_hold_seconds != tempo.top_hold:
+        # A tempo's hold tops out at MAX_PHASE_SECONDS; a longer target hold is rare
+        # enough that the timer holds that long and says so in the plan.
+        hold = min(variation.advance_hold_seconds, MAX_PHASE_SECONDS)
+        tempo = Tempo(tempo.lowering, tempo.bottom_pause, tempo.lifting, hold)
+    return tempo
+
+
+def default_side_rest(sides: str) -> int:
+    # Alternating changes leg every rep, where a ten-second rest would be too much.
+    return 0 if sides in {"alternating", "both"} else 10
+
+
+def timer_defaults(variation: Variation | None, presets: Iterable[TempoPreset]) -> dict[str, str]:
+    """The form's values when the query gives none: the variation's own targets."""
+    tempo = default_tempo(variation)
+    preset = CUSTOM_TEMPO
+    if variation is not None and variation.tempo.tempo == tempo:
+        preset = variation.tempo.slug
+    elif variation is None:
+        preset = next((p.slug for p in presets if p.tempo == tempo), CUSTOM_TEMPO)
+    sides = "both" if variation is not None and not variation.one_side_at_a_time else "left-right"
+    return {
+        "variation": variation.slug if variation else "",
+        "preset": preset,
+        "tempo": tempo.notation,
+        "sets": str(variation.advance_sets if variation else 3),
+        "reps": str(variation.advance_reps_per_side if variation else 10),
+        "sides": sides,
+        "side_rest": str(default_side_rest(sides)),
+        "set_rest": "60",
+        "lead_in": "5",
+        "last_hold": "0",
+    }
+
+
+def plan_form(
+    query: Mapping[str, str],
+    *,
+    variation: Variation | None,
+    presets: list[TempoPreset],
+    unknown_variation: bool = False,
+) -> TimerPlanForm:
+    """The plan form bound to the query, with the variation's defaults for what it leaves out."""
+    given = {key: query[key] for key in TIMER_FIELDS if key in query}
+    data = timer_defaults(variation, presets)
+    if "sides" in given and "side_rest" not in given:
+        data["side_rest"] = str(default_side_rest(given["sides"]))
+    if "tempo" in given and "preset" not in given:
+        data["preset"] = CUSTOM_TEMPO  # a link with only a tempo means that tempo
+    if "preset" in given and "tempo" not in given:
+        chosen = next((p for p in presets if p.slug == given["preset"]), None)
+        if chosen is not None:
+            data["tempo"] = chosen.tempo.notation  # shown ready to edit under Custom
+    data.update(given)
+    return TimerPlanForm(
+        data,
+        presets=presets,
+        unknown_variation=given.get("variation", "") if unknown_variation else None,
+    )

@@ -1,16 +1,17 @@
 from __future__ import annotations
 
+import re
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from coaching.figures import BUILDERS
 from coaching.tempo import MAX_PHASE_SECONDS, Tempo
 
 
 def figure_choices() -> list[tuple[str, str]]:
-    from coaching.figures import BUILDERS
-
     return [(key, key.replace("-", " ").capitalize()) for key in BUILDERS]
 
 
@@ -171,10 +172,25 @@ class VariationKind(models.TextChoices):
     PROGRESSION = "progression", "Progression"
 
 
+_SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,120}$")
+
+
 class VariationQuerySet(models.QuerySet["Variation"]):
     def ladder(self) -> VariationQuerySet:
         """Every rung in order, with what the ladder pages show alongside."""
         return self.select_related("tempo").order_by("exercise_id", "level")
+
+    def for_timer(self, slug: str) -> tuple[Variation | None, bool]:
+        """The rung a timer query names (the ladder's standard rung when it names none),
+        and whether the name was unknown. One query."""
+        variations = self.select_related("tempo")
+        if not slug:
+            standard = variations.filter(kind=VariationKind.STANDARD)
+            return standard.order_by("exercise_id", "level").first(), False
+        if not _SLUG.match(slug):
+            return None, True
+        variation = variations.filter(slug=slug).first()
+        return variation, variation is None
 
 
 class Variation(models.Model):
@@ -330,13 +346,6 @@ class Illustration(models.Model):
     def stored_names(self) -> list[str]:
         names = [self.image.name] if self.image else []
         return names + [rendition["name"] for rendition in self.renditions]
-
-    def sources(self) -> dict[str, list[dict]]:
-        """Renditions grouped by content type, narrowest first, for <picture> and srcset."""
-        grouped: dict[str, list[dict]] = {}
-        for rendition in sorted(self.renditions, key=lambda r: r["width"]):
-            grouped.setdefault(rendition["content_type"], []).append(rendition)
-        return grouped
 
     @property
     def fallback(self) -> list[dict]:

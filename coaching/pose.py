@@ -136,10 +136,6 @@ class Skeleton:
         return {name: getattr(self, name) for name in names}
 
 
-def top_hip_height(setup: Setup = Setup(), body: Body = Body()) -> float:
-    return solve(Pose(), setup, body).hip[1]
-
-
 def solve(pose: Pose, setup: Setup = Setup(), body: Body = Body()) -> Skeleton:
     """Place every joint for this pose.
 

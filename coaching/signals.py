@@ -2,12 +2,23 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from coaching.models import Illustration
+from coaching import models as content
+from coaching.caching import bump_content_version
 from coaching.services import delete_files
 
+# The models whose rows are the guide's content.
+CONTENT_MODELS = {
+    content.Exercise,
+    content.Cue,
+    content.FormError,
+    content.Variation,
+    content.TempoPreset,
+    content.Illustration,
+}
 
-@receiver(post_delete, sender=Illustration)
-def remove_illustration_files(sender, instance: Illustration, **kwargs) -> None:
+
+@receiver(post_delete, sender=content.Illustration)
+def remove_illustration_files(sender, instance: content.Illustration, **kwargs) -> None:
     names = instance.stored_names()
     transaction.on_commit(lambda: delete_files(names))
 
@@ -16,16 +27,5 @@ def remove_illustration_files(sender, instance: Illustration, **kwargs) -> None:
 @receiver(post_delete)
 def drop_cached_pages(sender, **kwargs) -> None:
     """Any change to the guide's content makes every cached guide page stale."""
-    from coaching import models as content
-
-    if sender in {
-        content.Exercise,
-        content.Cue,
-        content.FormError,
-        content.Variation,
-        content.TempoPreset,
-        content.Illustration,
-    }:
-        from coaching.caching import bump_content_version
-
+    if sender in CONTENT_MODELS:
         bump_content_version()

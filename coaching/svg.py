@@ -10,7 +10,19 @@ from __future__ import annotations
 import math
 from html import escape
 
-from coaching.drawing import Arc, Callout, Circle, Figure, Item, Label, Line, Panel, Polygon, Rect
+from coaching.drawing import (
+    Arc,
+    Callout,
+    Circle,
+    Figure,
+    Item,
+    Label,
+    Line,
+    Panel,
+    Polygon,
+    Rect,
+    Scene,
+)
 
 # role: (stroke, fill). Light-mode defaults; the stylesheet overrides them.
 PALETTE: dict[str, tuple[str, str]] = {
@@ -42,7 +54,9 @@ SCALE = 3.0  # pixels per centimetre for the intrinsic size (the page scales it 
 
 
 def _n(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".") if value % 1 else str(int(value))
+    """A coordinate to one decimal, without a trailing ".0" (and never "-0")."""
+    text = f"{value:.1f}".removesuffix(".0")
+    return "0" if text == "-0" else text
 
 
 def _points(points) -> str:
@@ -52,6 +66,8 @@ def _points(points) -> str:
 def _element(item: Item) -> str:
     stroke, fill = PALETTE.get(item.role, ("#000", "none"))
     cls = f'class="fig-{item.role}"'
+    if isinstance(item, Line | Circle):
+        cls += "".join(f' data-{name}="{escape(value)}"' for name, value in item.data)
     if isinstance(item, Line):
         dash = ' stroke-dasharray="4 3"' if item.dashed else ""
         return (
@@ -138,3 +154,18 @@ def render_figure_panels(figure: Figure, *, id_prefix: str) -> list[str]:
         )
         for index, panel in enumerate(figure.panels)
     ]
+
+
+def render_moving_figure(scene: Scene, *, element_id: str, title: str) -> str:
+    """The timer's figure: the page's script moves the limbs that name their joints, and
+    mirrors the drawing about its middle (data-mirror) to show the right leg working."""
+    min_x, min_y, max_x, max_y = scene.bounds
+    width, height = max_x - min_x, max_y - min_y
+    mirror = f"matrix(-1 0 0 1 {_n(2 * min_x + width)} 0)"
+    body = "".join(_element(item) for item in scene.items)
+    return (
+        f'<svg class="timer-figure" viewBox="{_n(min_x)} {_n(-max_y)} {_n(width)} {_n(height)}" '
+        f'role="img" aria-labelledby="{element_id}-title" focusable="false">'
+        f'<title id="{element_id}-title">{escape(title)}</title>'
+        f'<g data-mirror="{mirror}">{body}</g></svg>'
+    )

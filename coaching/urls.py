@@ -1,8 +1,8 @@
 from django.urls import path
 
-from coaching import timer as timer_plan
 from coaching import views
 from coaching.caching import cached_public_page as cached
+from coaching.forms import TIMER_FIELDS
 
 app_name = "coaching"
 
@@ -19,7 +19,7 @@ urlpatterns = [
     path("figures/<slug:key>.png", views.figure_image, name="figure-image"),
     path(
         "timer/",
-        cached(views.timer, params=timer_plan.FIELDS, shareable=views.is_linked_plan),
+        cached(views.timer, params=TIMER_FIELDS, shareable=views.is_linked_plan),
         name="timer",
     ),
 ]

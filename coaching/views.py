@@ -14,7 +14,8 @@ from django.views.decorators.http import etag, require_GET
 from coaching import raster
 from coaching import timer as timer_plan
 from coaching.caching import cached_content
-from coaching.figures import BUILDERS, figure, keyframes
+from coaching.figures import BUILDERS, figure, keyframes_for
+from coaching.forms import TIMER_FIELDS, plan_form
 from coaching.models import Cue, Exercise, FormError, Phase, TempoPreset, Variation
 from coaching.structured_data import guide_howto
 from core.caching import render_parts, shared_request
@@ -252,9 +253,7 @@ def guide_sheet(request: HttpRequest, fmt: str) -> HttpResponse:
 def variation_keyframes(request: HttpRequest, slug: str) -> JsonResponse:
     """Joint positions at the bottom, midway and the top, for the tempo timer's figure."""
     variation = get_object_or_404(Variation.objects.only("slug", "figure"), slug=slug)
-    drawn = figure(variation.figure) if variation.figure in BUILDERS else None
-    data = (drawn.keyframes if drawn and drawn.keyframes else None) or keyframes()
-    return JsonResponse({"variation": variation.slug, **data})
+    return JsonResponse({"variation": variation.slug, **keyframes_for(variation.figure)})
 
 
 def is_linked_plan(request: HttpRequest) -> bool:
@@ -276,9 +275,9 @@ def timer(request: HttpRequest) -> HttpResponse:
     """
     if is_linked_plan(request):
         query = request.GET.get("variation", "")
-        parts = cached_content(request, f"timer?{query}", _timer_parts, params=timer_plan.FIELDS)
+        parts = cached_content(request, f"timer?{query}", _timer_parts, params=TIMER_FIELDS)
     else:
-        parts = _timer_parts(shared_request(request, timer_plan.FIELDS))
+        parts = _timer_parts(shared_request(request, TIMER_FIELDS))
     return render(
         request,
         "coaching/timer.html",
@@ -294,10 +293,8 @@ def _timer_parts(request: HttpRequest) -> dict:
     A plan with errors re-renders the form with them and no timer.
     """
     presets = list(TempoPreset.objects.all())
-    variation, unknown = timer_plan.find_variation(request.GET.get("variation", "").strip())
-    form = timer_plan.plan_form(
-        request.GET, variation=variation, presets=presets, unknown_variation=unknown
-    )
+    variation, unknown = Variation.objects.for_timer(request.GET.get("variation", "").strip())
+    form = plan_form(request.GET, variation=variation, presets=presets, unknown_variation=unknown)
     context = {}
     log = None
     if form.is_valid():

@@ -29,6 +29,7 @@ PURE = {
     "coaching.drawing",
     "coaching.svg",
     "coaching.figures",
+    "coaching.timer",
     "coaching.images",
     "coaching.raster",
     "training.units",

@@ -3,8 +3,9 @@ from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from coaching.drawing import Scene
 from coaching.figures import BUILDERS, figure
-from coaching.svg import render_figure_panels, render_panel
+from coaching.svg import render_figure_panels, render_moving_figure, render_panel
 
 register = template.Library()
 
@@ -43,6 +44,12 @@ def guide_figure(key: str) -> SafeString:
             ],
         },
     )
+
+
+@register.simple_tag
+def timer_figure(scene: Scene, title: str) -> SafeString:
+    """The tempo timer's figure, which timer.mjs moves in time with the count."""
+    return mark_safe(render_moving_figure(scene, element_id="timer-figure", title=title))
 
 
 @register.filter

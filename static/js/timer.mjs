@@ -34,7 +34,6 @@ const LABELS = {
   switch: "Switch legs",
   rest: "Rest",
 };
-const SPOKEN = { ...LABELS, "lead-in": "Get ready", hold: "Hold", switch: "Switch legs" };
 const SIDES = { left: "Left", right: "Right", both: "Both" };
 const AUDIO_LOOKAHEAD_MS = 3000;
 const AUDIO_PUMP_MS = 250;
@@ -392,7 +391,7 @@ class Timer {
       ? `rep ${step.rep} of ${plan.reps}, ${SIDES[step.side].toLowerCase()}`
       : `next: set ${step.set}, ${SIDES[step.side].toLowerCase()}`;
     this.announce(`${switching ? "Switch legs. " : ""}${label}, ${where}.`);
-    this.speak(switching && step.kind !== "switch" ? `Switch legs. ${SPOKEN[step.kind]}` : label);
+    this.speak(switching && step.kind !== "switch" ? `Switch legs. ${LABELS[step.kind]}` : label);
   }
 
   cueFor(step) {

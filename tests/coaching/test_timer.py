@@ -10,9 +10,12 @@ from urllib.parse import urlencode
 import pytest
 from django.urls import reverse
 
-from coaching import timer
-from coaching.figures import keyframes
-from coaching.models import Cue, TempoPreset, Variation
+from coaching import svg, timer
+from coaching.drawing import Circle, Line, Rect
+from coaching.figures import BRIDGE, ELEVATED, keyframes, moving_figure
+from coaching.forms import CUSTOM_TEMPO, TimerPlanForm, plan_form
+from coaching.models import Cue, Phase, TempoPreset, Variation
+from coaching.pose import Pose
 from coaching.tempo import Tempo
 from tests.coaching.test_pages import _Page
 
@@ -41,8 +44,8 @@ def _presets() -> list[TempoPreset]:
     ]
 
 
-def _form(**query) -> timer.TimerPlanForm:
-    return timer.plan_form(
+def _form(**query) -> TimerPlanForm:
+    return plan_form(
         {key: str(value) for key, value in query.items()}, variation=None, presets=_presets()
     )
 
@@ -97,7 +100,7 @@ def test_the_default_plan_passes_and_totals_eight_and_a_half_minutes():
 def test_a_custom_tempo_is_read_from_the_notation():
     form = _form(tempo="3-1-2-4")
     assert form.is_valid(), form.errors
-    assert form.cleaned_data["preset"] == timer.CUSTOM
+    assert form.cleaned_data["preset"] == CUSTOM_TEMPO
     assert form.cleaned_data["tempo_value"] == Tempo(3, 1, 2, 4)
 
 
@@ -190,42 +193,48 @@ def test_phase_rows_follow_the_rep_from_the_bottom_and_skip_zero_second_phases()
     assert [row.kind for row in rows] == ["lift", "lower", "pause"]
 
 
+def test_the_timer_calls_out_the_cues_of_phases_the_guide_has():
+    assert {*timer.CUE_PHASES.values(), timer.BREATHING_PHASE} <= set(Phase.values)
+
+
 @pytest.mark.parametrize(
     ("value", "text"), [(0, "0"), (-0.01, "0"), (20.0, "20"), (-31.38, "-31.4"), (7.25, "7.2")]
 )
 def test_figure_coordinates_are_short_and_never_empty(value, text):
-    assert timer._n(value) == text
+    assert svg._n(value) == text
 
 
-def _view_box(scene: dict) -> tuple[float, float, float, float]:
-    return tuple(float(n) for n in scene["view_box"].split())
+def _tagged(scene, kind: type) -> dict[str, object]:
+    """The items the page's script finds by their data attributes, by joints (or "head")."""
+    tagged = [item for item in scene.items if isinstance(item, kind) and item.data]
+    return {dict(item.data).get("joints", "head"): item for item in tagged}
 
 
 def test_the_figure_frame_holds_every_pose_and_starts_at_the_bottom():
     frames = keyframes()
-    scene = timer.figure_scene(frames)
-    left, top, width, height = _view_box(scene)
+    scene = moving_figure(frames)
+    left, bottom, right, top = scene.bounds
     for pose in frames["frames"].values():
         for x, y in pose.values():
-            assert left < x < left + width
-            assert top < -y < top + height
-    leg = next(part for part in scene["parts"] if part["id"] == "leg")
-    assert leg["joints"] == "hip knee ankle"
-    drawn = [float(n) for point in leg["points"].split() for n in point.split(",")]
-    bottom = frames["frames"]["bottom"]
-    expected = [n for j in ("hip", "knee", "ankle") for n in (bottom[j][0], -bottom[j][1])]
-    assert drawn == pytest.approx(expected, abs=0.05)
-    assert len(scene["bench"]) == 3
-    assert scene["support"] is None
-    assert scene["mirror"].startswith("matrix(-1 0 0 1 ")
+            assert left < x < right
+            assert bottom < y < top
+    leg = _tagged(scene, Line)["hip knee ankle"]
+    start = frames["frames"]["bottom"]
+    assert leg.points == tuple(tuple(start[j]) for j in ("hip", "knee", "ankle"))
+    assert [item.role for item in scene.items if isinstance(item, Rect)] == ["bench"] * 3
+    assert "head" in _tagged(scene, Circle)
+    html = svg.render_moving_figure(scene, element_id="timer-figure", title="Moving")
+    assert '<g data-mirror="matrix(-1 0 0 1 ' in html
+    assert 'class="fig-working" data-joints="hip knee ankle" points="' in html
+    assert '<circle class="fig-body" data-head=""' in html
 
 
 def test_a_bridge_has_no_bench_and_a_raised_foot_stands_on_its_plate():
-    from coaching.figures import BRIDGE, ELEVATED
-    from coaching.pose import Pose
-
-    assert timer.figure_scene(keyframes(BRIDGE, Pose(both_feet_down=True)))["bench"] == []
-    assert timer.figure_scene(keyframes(ELEVATED))["support"]["height"] == "7"
+    bridge = moving_figure(keyframes(BRIDGE, Pose(both_feet_down=True)))
+    assert not [item for item in bridge.items if isinstance(item, Rect)]
+    elevated = moving_figure(keyframes(ELEVATED)).items
+    (plate,) = [item for item in elevated if isinstance(item, Rect) and item.role == "support"]
+    assert plate.height == 7
 
 
 # The page, against the guide's content.
