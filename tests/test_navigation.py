@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import get_resolver, reverse
+
+from training.context_processors import NAV_ITEMS
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +77,62 @@ def test_the_link_follows_each_change_of_roles_at_once(client, django_user_model
     user.is_active = False
     user.save()
     assert not user.has_perm("training.add_prescription")
+
+
+# Pages that light no item of the main navigation, each for a reason.
+NO_CURRENT_ITEM = {
+    "coaching:variation-keyframes": "JSON for the ladder's animation, not a page",
+    "coaching:guide-sheet": "a PDF or PNG download",
+    "coaching:figure-image": "a PNG",
+    "training:signup": "only visitors see it, and they have no Log item to light",
+    "training:profile": "the account, reached from the name beside the navigation",
+    "training:coach-join": "an athlete accepting an invitation, not the coach panel",
+}
+
+
+def test_every_page_of_the_apps_has_a_navigation_item_or_is_named_without_one():
+    names = {
+        f"{namespace}:{name}"
+        for namespace in ("coaching", "training")
+        for name in get_resolver().namespace_dict[namespace][1].reverse_dict
+        if isinstance(name, str)
+    }
+    assert set(NAV_ITEMS) | set(NO_CURRENT_ITEM) == names
+    assert not set(NAV_ITEMS) & set(NO_CURRENT_ITEM)
+
+
+def _current_items(html: str) -> list[str]:
+    main = html[html.index('<nav class="site-nav"') : html.index("</nav>")]
+    return re.findall(r'<a href="[^"]*"\s+aria-current="page">(\w+)</a>', main)
+
+
+@pytest.mark.parametrize(
+    ("url", "item"),
+    [
+        (reverse("coaching:home"), ["Home"]),
+        (reverse("coaching:guide"), ["Guide"]),
+        (reverse("coaching:form-error-detail", kwargs={"slug": "knee-caving-in"}), ["Guide"]),
+        (reverse("coaching:variation-list"), ["Ladder"]),
+        (reverse("coaching:variation-detail", kwargs={"slug": "floor-glute-bridge"}), ["Ladder"]),
+        (reverse("coaching:timer"), ["Timer"]),
+        (reverse("training:log"), ["Log"]),
+        (reverse("training:history"), ["Log"]),
+        (reverse("training:profile"), []),
+        (reverse("login"), []),
+    ],
+)
+def test_the_navigation_marks_the_section_of_the_page(user_client, url, item):
+    assert _current_items(user_client.get(url).content.decode()) == item
+
+
+def test_a_cached_public_page_marks_its_item_for_every_visitor(client, user):
+    guide = reverse("coaching:guide")
+    assert _current_items(client.get(guide).content.decode()) == ["Guide"]
+    client.force_login(user)
+    assert _current_items(client.get(guide).content.decode()) == ["Guide"]
+
+
+def test_the_coach_panel_marks_the_coach_item(client, coach):
+    client.force_login(coach)
+    html = client.get(reverse("training:coach-dashboard")).content.decode()
+    assert _current_items(html) == ["Coach"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import django.contrib.admin
 from django import forms
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -39,3 +40,42 @@ def test_no_template_includes_the_field_template_by_hand():
         if 'include "_field.html"' in path.read_text()
     ]
     assert by_hand == []
+
+
+LINE_LIMIT = 120
+
+# Django's own admin templates, copied to add one line each: their lines stay as Django
+# wrote them (so a diff against Django's shows only our addition), and only those.
+DJANGO_ADMIN_COPIES = {
+    "admin/coaching/edit_inline/stacked.html": "admin/edit_inline/stacked.html",
+    "admin/coaching/edit_inline/tabular.html": "admin/edit_inline/tabular.html",
+}
+DJANGO_ADMIN_TEMPLATES = Path(django.contrib.admin.__file__).parent / "templates"
+
+# Partials being reshaped on another branch (the cached timer page); drop each once it is in.
+RESHAPED_ELSEWHERE = {"coaching/timer.html": ("top", "bottom")}
+
+
+def _long_lines(path: Path) -> list[str]:
+    lines = path.read_text().splitlines()
+    for name in RESHAPED_ELSEWHERE.get(str(path.relative_to(TEMPLATES)), ()):
+        start = lines.index(f"{{% partialdef {name} %}}")
+        end = lines.index("{% endpartialdef %}", start)
+        lines[start:end] = []
+    return [line for line in lines if len(line) > LINE_LIMIT]
+
+
+def test_no_template_line_is_over_the_limit():
+    too_long = {
+        str(path.relative_to(TEMPLATES)): len(lines)
+        for path in sorted(TEMPLATES.rglob("*.html"))
+        if str(path.relative_to(TEMPLATES)) not in DJANGO_ADMIN_COPIES
+        and (lines := _long_lines(path))
+    }
+    assert too_long == {}
+
+
+def test_a_long_line_in_an_admin_copy_is_one_of_djangos_own():
+    for ours, django_name in DJANGO_ADMIN_COPIES.items():
+        djangos = set((DJANGO_ADMIN_TEMPLATES / django_name).read_text().splitlines())
+        assert [line for line in _long_lines(TEMPLATES / ours) if line not in djangos] == [], ours

@@ -9,6 +9,7 @@ from django.db.models import Count, F, Max, Q, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from coaching.models import FormError, Variation
 
@@ -406,6 +407,18 @@ class Prescription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.variation.name}: {self.sets} × {self.reps_per_side}"
+
+    def timer_url(self) -> str:
+        """The tempo timer set up with this prescription's plan."""
+        plan = {
+            "variation": self.variation.slug,
+            "tempo": self.tempo,
+            "sets": self.sets,
+            "reps": self.reps_per_side,
+        }
+        if self.hold_seconds:
+            plan["last_hold"] = self.hold_seconds
+        return f"{reverse('coaching:timer')}?{urlencode(plan)}"
 
 
 class CoachNote(models.Model):

@@ -172,3 +172,45 @@ def test_a_locked_out_login_shows_the_lockout_page_with_javascript_on(
         page.wait_for_load_state()
     page.get_by_role("heading", name="Too many attempts").wait_for()
     assert _only_expected(console.errors, 429) == []
+
+
+def test_the_session_page_swaps_its_list_in_place_and_loads_whole_pages_from_it(
+    live_server, open_page, django_user_model
+):
+    """The set list's requests share one target and swap; its boosted links and forms
+    must still load whole pages, not nest them inside the list."""
+    from coaching.models import FormError
+    from training.models import Set
+
+    logged = _trainee_with_one_set(django_user_model, "swaps")
+    logged.form_errors.add(FormError.objects.get(slug="bouncing"))
+    session = logged.session
+    Set.objects.create(session=session, position=2, side="unknown", reps=6)
+    url = f"{live_server.url}/log/sessions/{session.pk}/"
+    page, console = open_page(DESKTOP)
+    log_in(page, live_server.url, "swaps")
+    page.goto(url)
+
+    page.get_by_role("button", name="Repeat last set").click()
+    page.locator(".set-row").nth(2).wait_for()
+    page.get_by_role("link", name="Edit set 1").click()
+    page.get_by_role("button", name="Save set").wait_for()
+    page.get_by_role("link", name="Cancel").click()
+    page.get_by_role("button", name="Save set").wait_for(state="detached")
+    page.get_by_role("button", name="Delete set 3").click()
+    page.get_by_role("button", name="Undo").click()
+    page.locator(".set-row").nth(2).wait_for()
+    assert page.url == url
+    assert page.locator("#sets-and-entry").count() == 1
+
+    page.get_by_label("All left").check()
+    page.get_by_role("button", name="Set sides").click()
+    page.get_by_text(re.compile(r"^Sides set for \d+ sets?\.$")).wait_for()
+    assert page.locator(".site-header").count() == 1
+    assert page.locator("#sets-and-entry").count() == 1
+
+    page.locator(".set-row").first.locator("a.flag--error").click()
+    page.wait_for_url(f"{live_server.url}/form-errors/bouncing/")
+    assert page.locator(".site-header").count() == 1
+    assert page.locator("#sets-and-entry").count() == 0
+    assert console.errors == []
