@@ -41,7 +41,7 @@ from training.forms import (
     reps_and_hold_error,
     tempo_notation,
 )
-from training.models import RPE_VALUES, Profile, Set, Side, TrainingSession
+from training.models import RPE_VALUES, Profile, Set, Side, TrainingSession, log_version_bumped
 
 HIPTHRUST_COLUMNS = [
     "session",
@@ -375,7 +375,8 @@ def import_csv(user, data: TextIO, *, unit: str = "kg") -> ImportResult:
             if not bumped:
                 Profile.objects.bump_log_version(user.pk)
                 new, duplicates = _drop_duplicates(user, plan.sessions)
-            set_count = _save(user, new) if new else 0
+            with log_version_bumped(user.pk):  # the bump above, which _save's writes skip
+                set_count = _save(user, new) if new else 0
     return ImportResult(
         source=source,
         sessions=len(new),
