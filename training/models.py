@@ -177,8 +177,9 @@ class LogQuerySet(models.QuerySet):
 
     def bulk_update(self, objs: Iterable[models.Model], fields, *args, **kwargs) -> int:
         objs = list(objs)
+        field = self._owner_field()
         with transaction.atomic(using=self.db, savepoint=False):
-            if {self._owner_field().name, self._owner_field().attname} & set(fields):
+            if {field.name, field.attname} & set(fields):
                 moved = self.model._base_manager.filter(pk__in=[o.pk for o in objs])
                 Profile.objects.bump_log_version(moved.values(self.owner))
             rows = super().bulk_update(objs, fields, *args, **kwargs)
