@@ -1,15 +1,16 @@
 """Caching for the public guide pages, dropped the moment a coach edits content.
 
-Two layers, both keyed by the content version that every edit bumps:
+Both stores are `VersionedCache`s named by the content version that every edit bumps:
 
-* whole pages, for requests without a session cookie (a signed-in page shows the
+* `PAGES`, whole pages for requests without a session cookie (a signed-in page shows the
   person's name and navigation). Each carries a strong ETag, so a browser that already
   has it gets a 304 and no body;
-* the pages' bodies (`cached_content`), for everyone: a signed-in visitor's page is the
-  cached body inside a freshly rendered frame, with no content queries.
+* `BODIES`, the pages' bodies (`core.caching.cached_parts`), for everyone: a signed-in
+  visitor's page is the cached body inside a freshly rendered frame, with no content
+  queries.
 
-Whatever goes into either layer is rendered from a `shared_request`: a request for the
-same page asked by nobody, with no cookie, session, messages or user, and only the query
+Whatever goes into either is rendered from a `shared_request`: a request for the same
+page asked by nobody, with no cookie, session, messages or user, and only the query
 parameters the page reads. So no entry can carry the state of the visitor who happened
 to fill it (a flash message, a name, a CSRF token), whatever a template asks for; a
 visitor with such state gets a page made for them alone around the shared body.
@@ -28,19 +29,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.gzip import re_accepts_gzip  # GZipMiddleware's own test
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from core.caching import check_shared, get_versioned, set_versioned, shared_request
+from core.caching import VersionedCache, check_shared, shared_request
 from core.versions import SharedVersion
 
 VERSION_KEY = "coaching:content-version"
-
-
-def page_ttl() -> int:
-    # With a shared cache an edit reaches every server at once; with per-process memory
-    # another worker keeps its copy, so bound how long that copy can live.
-    return 60 * 60 * 24 if settings.REDIS_URL else 60
-
-
 CONTENT_VERSION = SharedVersion(VERSION_KEY)
+PAGES = VersionedCache("coaching:page", [CONTENT_VERSION])
+BODIES = VersionedCache("coaching:content", [CONTENT_VERSION])
 
 
 def content_version() -> str:
@@ -50,28 +45,6 @@ def content_version() -> str:
 def bump_content_version() -> None:
     """Every cached page is keyed by this version; a new one orphans them all at once."""
     CONTENT_VERSION.bump()
-
-
-def cached_content(
-    request: HttpRequest, name: str, build: Callable[[HttpRequest], dict], params=()
-) -> dict:
-    """The parts of a page that are the same for everyone, built once per content version.
-
-    Unlike the page cache this serves signed-in visitors too: the page around these parts
-    (navigation, account links, messages, CSRF token) is still rendered for each request.
-    `build` gets a shared request (see `shared_request`) and may raise Http404; nothing is
-    cached then.
-    """
-    shared = shared_request(request, params)
-    raw = f"{shared.get_host()}|{settings.SITE_URL}|{name}"
-    key = f"coaching:content:{content_version()}:{hashlib.sha256(raw.encode()).hexdigest()}"
-    parts = get_versioned(key)
-    if parts is None:
-        parts = build(shared)
-        check_shared(shared)
-        if parts.get("status", 200) == 200:  # an error page is not worth a place
-            set_versioned(key, parts, page_ttl())
-    return parts
 
 
 def _has_personal_state(request: HttpRequest) -> bool:
@@ -84,8 +57,7 @@ def _has_personal_state(request: HttpRequest) -> bool:
 def _key(shared: HttpRequest) -> str:
     htmx = "h" if shared.headers.get("HX-Request") else "-"
     boosted = "b" if shared.headers.get("HX-Boosted") else "-"
-    raw = f"{shared.get_host()}|{shared.get_full_path()}|{htmx}{boosted}|{settings.SITE_URL}"
-    return f"coaching:page:{content_version()}:{hashlib.sha256(raw.encode()).hexdigest()}"
+    return PAGES.key(shared.get_host(), shared.get_full_path(), htmx + boosted, settings.SITE_URL)
 
 
 def _not_modified(request: HttpRequest, etag: str) -> bool:
@@ -143,14 +115,14 @@ def cached_public_page(
             if shareable is not None and not shareable(shared):
                 return view(shared, *args, **kwargs)
             key = _key(shared)
-            stored = get_versioned(key)
+            stored = PAGES.get(key)
             if stored is None:
                 response = view(shared, *args, **kwargs)
                 check_shared(shared)
                 if response.status_code != 200 or response.streaming or response.cookies:
                     return response
                 stored = _stored_page(response)
-                set_versioned(key, stored, page_ttl())
+                PAGES.set(key, stored)
             body, headers = stored["gzip" if _accepts_gzip(request) else "identity"]
             if _not_modified(request, headers["ETag"]):
                 response = HttpResponseNotModified()

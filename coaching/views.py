@@ -13,12 +13,12 @@ from django.views.decorators.http import etag, require_GET
 
 from coaching import raster
 from coaching import timer as timer_plan
-from coaching.caching import cached_content
+from coaching.caching import BODIES
 from coaching.figures import BUILDERS, figure, keyframes_for
 from coaching.forms import TIMER_FIELDS, plan_form
 from coaching.models import Cue, Exercise, FormError, Phase, TempoPreset, Variation
 from coaching.structured_data import guide_howto
-from core.caching import render_parts, shared_request
+from core.caching import cached_parts
 
 GUIDE_FIGURES = {
     "setup": "guide-setup",
@@ -54,10 +54,7 @@ def _public_page(
     `build` is given a request that carries nothing of the visitor (`shared_request`):
     the body is shared by every visitor.
     """
-    parts = cached_content(
-        request, name, lambda shared: render_parts(shared, template, build(shared))
-    )
-    return render(request, template, parts)
+    return render(request, template, cached_parts(request, BODIES, name, template, build))
 
 
 @require_GET
@@ -273,11 +270,19 @@ def timer(request: HttpRequest) -> HttpResponse:
     sets" form for a signed-in trainee is made per request. A query naming no rung of
     the ladder answers 404, with the form's message and a way back.
     """
-    if is_linked_plan(request):
-        query = request.GET.get("variation", "")
-        parts = cached_content(request, f"timer?{query}", _timer_parts, params=TIMER_FIELDS)
-    else:
-        parts = _timer_parts(shared_request(request, TIMER_FIELDS))
+    # Any other plan is rendered the same way for this request alone (no name, not kept).
+    name = f"timer?{request.GET.get('variation', '')}" if is_linked_plan(request) else None
+    parts = cached_parts(
+        request,
+        BODIES,
+        name,
+        "coaching/timer.html",
+        _timer_context,
+        params=TIMER_FIELDS,
+        # The signed-in trainee's "log these sets" form sits between the two.
+        partials=("top", "bottom"),
+        keep=("log", "status"),
+    )
     return render(
         request,
         "coaching/timer.html",
@@ -287,7 +292,7 @@ def timer(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _timer_parts(request: HttpRequest) -> dict:
+def _timer_context(request: HttpRequest) -> dict:
     """Three queries whatever the plan: the presets, the variation, its exercise's cues.
 
     A plan with errors re-renders the form with them and no timer.
@@ -323,8 +328,4 @@ def _timer_parts(request: HttpRequest) -> dict:
             "variation": variation,
         }
     )
-    return {
-        **render_parts(request, "coaching/timer.html", context, partials=("top", "bottom")),
-        "log": log,
-        "status": 404 if unknown else 200,
-    }
+    return {**context, "log": log, "status": 404 if unknown else 200}

@@ -1,17 +1,20 @@
-"""Cache primitives the apps build their caches from.
+"""Caching: one idea, entries named by the versions of what they were made from.
 
-* `get_versioned`/`set_versioned`: entries named by the versions they were made from,
-  with the ones a process used last kept in its memory too (with a shared cache);
+* `VersionedCache`: such entries, with the ones a process used last kept in its memory
+  too (with a shared cache), and how long an entry may live;
 * `shared_request`/`check_shared`: a request for the same page asked by nobody, so that
   what is rendered from it can be shared without carrying the visitor's state;
-* `render_parts`: the frame's values and a template's partials, rendered for sharing.
+* `cached_parts`: the frame's values and a template's partials, rendered from a shared
+  request once per versions: how every cached page body is made.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -21,39 +24,73 @@ from django.http import HttpRequest, QueryDict
 from django.template.loader import render_to_string
 from django_htmx.middleware import HtmxDetails
 
-# With a shared cache (Redis) every entry is named by the versions it was made from, so
-# it never changes: each process keeps the ones it used last in memory as well, and a
-# hit costs one small read (the version) instead of fetching and unpickling a page.
+from core.versions import SharedVersion
+
+# With a shared cache (Redis) an entry never changes, since it is named by the versions it
+# was made from: each process keeps the ones it used last in memory as well, and a hit
+# costs one small read (the version) instead of fetching and unpickling a page.
 LOCAL_COPIES = 64
 _local: OrderedDict[str, object] = OrderedDict()
 _local_lock = threading.Lock()
 
+DAY = 60 * 60 * 24
+# A version in per-process memory is bumped in the process that made the edit only; bound
+# how long another process serves what it made before.
+UNSHARED_TTL = 60
 
-def get_versioned(key: str):
-    if settings.REDIS_URL:
-        with _local_lock:
-            if key in _local:
-                _local.move_to_end(key)
-                return _local[key]
-    value = cache.get(key)
-    if value is not None:
+
+class VersionedCache:
+    """Entries named by `versions` (tokens every edit of their source bumps) and a name.
+
+    A bump orphans every entry named by the old token at once, so an entry is never
+    updated or deleted, only replaced by one under a new name. Versions kept in the
+    database (Profile.log_version) are given as part of the name instead.
+    """
+
+    def __init__(self, prefix: str, versions: Iterable[SharedVersion] = ()):
+        self.prefix = prefix
+        self.versions = tuple(versions)
+
+    @property
+    def ttl(self) -> int:
+        # Entries every process names alike may live a day; see UNSHARED_TTL.
+        return DAY if settings.SHARED_CACHE or not self.versions else UNSHARED_TTL
+
+    def key(self, *names: object) -> str:
+        tokens = ":".join(version.current() for version in self.versions)
+        raw = "|".join(str(name) for name in names)
+        return f"{self.prefix}:{tokens}:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+    def get(self, key: str):
+        if settings.SHARED_CACHE:
+            with _local_lock:
+                if key in _local:
+                    _local.move_to_end(key)
+                    return _local[key]
+        value = cache.get(key)
+        if value is not None:
+            _keep_local(key, value)
+        return value
+
+    def set(self, key: str, value) -> None:
+        cache.set(key, value, self.ttl)
         _keep_local(key, value)
-    return value
-
-
-def set_versioned(key: str, value, timeout: int) -> None:
-    cache.set(key, value, timeout)
-    _keep_local(key, value)
 
 
 def _keep_local(key: str, value) -> None:
-    if not settings.REDIS_URL:  # the cache is this process's memory already
+    if not settings.SHARED_CACHE:  # the cache is this process's memory already
         return
     with _local_lock:
         _local[key] = value
         _local.move_to_end(key)
         while len(_local) > LOCAL_COPIES:
             _local.popitem(last=False)
+
+
+def forget_local_copies() -> None:
+    """Drop this process's copies (tests)."""
+    with _local_lock:
+        _local.clear()
 
 
 class SharedRenderError(RuntimeError):
@@ -99,19 +136,42 @@ def check_shared(shared: HttpRequest) -> None:
         raise SharedRenderError(f"{shared.path}: a page shared by everyone asked for a CSRF token")
 
 
-# What the frame (base.html) reads from a page's context; the rest only feeds its partials.
-FRAME_KEYS = ("title", "description", "og_image", "og_type", "structured_data")
+# What the frame (base.html and a page's blocks outside its partials) reads from a page's
+# context; the rest only feeds its partials. tests/core/test_frame.py reads the templates
+# and fails when the two drift apart.
+FRAME_KEYS = ("title", "description", "og_image", "og_type", "structured_data", "noindex")
 
 
-def render_parts(
-    request: HttpRequest, template: str, context: dict, partials: tuple[str, ...] = ("body",)
+def cached_parts(
+    request: HttpRequest,
+    store: VersionedCache,
+    name: str | None,
+    template: str,
+    build: Callable[[HttpRequest], dict],
+    *,
+    params: tuple[str, ...] = (),
+    partials: tuple[str, ...] = ("body",),
+    keep: tuple[str, ...] = (),
 ) -> dict:
-    """The frame's values from `context` and each named partial of `template`, rendered:
-    small, picklable strings for the cache, that `template` then places in its blocks.
-    They are rendered for a shared request, so they can never carry the visitor's state."""
-    shared = shared_request(request)
-    parts = {key: context[key] for key in FRAME_KEYS if key in context}
-    for name in partials:
-        parts[name] = render_to_string(f"{template}#{name}", context, shared)
-    check_shared(shared)
+    """The frame's values, the `keep` values and each named partial of `template`, made
+    once per versions of `store` and `name`: small, picklable values `template` then
+    places in its blocks, around whatever it renders for this request alone.
+
+    `build` gets a `shared_request` carrying only the query `params` and returns the
+    context; it may raise Http404. The partials are rendered for that shared request, so
+    no entry can carry the state of the visitor who happened to fill it. A context with a
+    "status" other than 200 (kept with `keep`) is not worth a place and is not stored; nor
+    is anything when `name` is None (a page not worth keeping, made the same way).
+    """
+    shared = shared_request(request, params)
+    key = None if name is None else store.key(shared.get_host(), settings.SITE_URL, name)
+    parts = None if key is None else store.get(key)
+    if parts is None:
+        context = build(shared)
+        parts = {field: context[field] for field in FRAME_KEYS + keep if field in context}
+        for partial in partials:
+            parts[partial] = render_to_string(f"{template}#{partial}", context, shared)
+        check_shared(shared)
+        if key is not None and parts.get("status", 200) == 200:
+            store.set(key, parts)
     return parts

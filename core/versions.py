@@ -25,7 +25,7 @@ class SharedVersion:
         self._memo: tuple[float, str] | None = None
 
     def current(self) -> str:
-        shared = bool(settings.REDIS_URL)
+        shared = settings.SHARED_CACHE
         memo = self._memo
         if shared and memo is not None and memo[0] > time.monotonic():
             return memo[1]

@@ -134,7 +134,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # A shared cache (Redis) lets several app servers share sessions, login throttling and
 # rendered pages; without one, each process keeps its own in memory.
 REDIS_URL = env_str("REDIS_URL", "")
-if REDIS_URL:
+# Whether every process sees the same cache: the one thing the caching code asks (core/caching.py,
+# core/versions.py); nothing but this file reads REDIS_URL.
+SHARED_CACHE = bool(REDIS_URL)
+if SHARED_CACHE:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -7,11 +7,12 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from coaching.caching import content_version
-from core.caching import get_versioned, render_parts, set_versioned
+from coaching.caching import CONTENT_VERSION
+from core.caching import VersionedCache, cached_parts
 from training.models import Profile
 
-LOG_PAGE_TTL = 60 * 60 * 24
+# The guide's content version names them too: the log shows variation names.
+LOG_PAGES = VersionedCache("training:page", [CONTENT_VERSION])
 
 
 def render_log_page(
@@ -19,16 +20,10 @@ def render_log_page(
 ) -> HttpResponse:
     """`template` around its `body` partial, which is kept until the log changes.
 
-    The key carries Profile.log_version, which every change to the trainee's sessions,
-    sets and level bumps in the database (so every server process sees it at once), their
-    unit, and the guide's content version (the log shows variation names).
+    The name carries Profile.log_version, which every write to the trainee's log bumps in
+    the database (training.models.LogQuerySet, so every server process sees it at once),
+    and their unit.
     """
-    key = (
-        f"training:page:{profile.user_id}:{profile.log_version}:{profile.unit}:"
-        f"{content_version()}:{name}"
-    )
-    parts = get_versioned(key)
-    if parts is None:
-        parts = render_parts(request, template, build())
-        set_versioned(key, parts, LOG_PAGE_TTL)
+    name = f"{profile.user_id}:{profile.log_version}:{profile.unit}:{name}"
+    parts = cached_parts(request, LOG_PAGES, name, template, lambda _: build())
     return render(request, template, parts)

@@ -55,7 +55,6 @@ def create_session(
                     Set(session=session, position=position, **set_fields)
                     for position, set_fields in enumerate(sets, start=1)
                 )
-                Profile.objects.bump_log_version(user.pk)  # bulk_create sends no signals
     except IntegrityError:
         # Another request with this submission_id committed first (PostgreSQL lets both
         # reach the insert; the unique constraint decides).
@@ -207,7 +206,6 @@ def assign_sides(session: TrainingSession, pattern: str, *, expected: list[int])
         for index, done in enumerate(unknown):
             done.side = sides[index % len(sides)]
         Set.objects.bulk_update(unknown, ["side"])
-        Profile.objects.bump_log_version(session.user_id)  # bulk_update sends no signals
     return len(unknown)
 
 

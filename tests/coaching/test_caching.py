@@ -192,13 +192,13 @@ def test_signed_in_pages_are_compressed_too(client, user):
 def shared_cache(settings):
     """What a deployment with Redis looks like to the caching code (the flag it reads)."""
     from coaching import caching
-    from core.caching import _local
+    from core.caching import forget_local_copies
 
-    settings.REDIS_URL = "redis://127.0.0.1:6379/15"
-    _local.clear()
+    settings.SHARED_CACHE = True
+    forget_local_copies()
     caching.CONTENT_VERSION.forget()
     yield caching
-    _local.clear()
+    forget_local_copies()
     caching.CONTENT_VERSION.forget()
 
 

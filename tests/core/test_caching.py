@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 
 from core import caching
 from core.caching import SharedRenderError, check_shared, shared_request
+from core.versions import SharedVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -14,20 +18,20 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def local_copies(settings):
     """What a deployment with Redis looks like to the caching code (the flag it reads)."""
-    settings.REDIS_URL = "redis://127.0.0.1:6379/15"
-    caching._local.clear()
-    yield caching
-    caching._local.clear()
+    settings.SHARED_CACHE = True
+    caching.forget_local_copies()
+    yield caching.VersionedCache("test")
+    caching.forget_local_copies()
 
 
 def test_with_a_shared_cache_a_process_keeps_what_it_used_last(local_copies):
-    local_copies.set_versioned("entry", "kept", 60)
+    local_copies.set("entry", "kept")
     cache.clear()  # gone from the shared cache, still named by the same versions
-    assert local_copies.get_versioned("entry") == "kept"
-    for number in range(local_copies.LOCAL_COPIES):
-        local_copies.set_versioned(f"other-{number}", number, 60)
-    assert local_copies.get_versioned("entry") is None
-    assert len(local_copies._local) == local_copies.LOCAL_COPIES
+    assert local_copies.get("entry") == "kept"
+    for number in range(caching.LOCAL_COPIES):
+        local_copies.set(f"other-{number}", number)
+    assert local_copies.get("entry") is None
+    assert len(caching._local) == caching.LOCAL_COPIES
 
 
 def test_the_shared_request_carries_nothing_of_the_visitor(rf, user, settings):
@@ -62,3 +66,34 @@ def test_a_shared_render_that_asks_for_a_csrf_token_is_refused(rf):
     engines["django"].from_string("<form>{% csrf_token %}</form>").render({}, shared)
     with pytest.raises(SharedRenderError, match="CSRF"):
         check_shared(shared)
+
+
+def test_only_the_settings_read_redis_url():
+    """The rest asks settings.SHARED_CACHE, so the cache's address is read in one place."""
+    root = Path(settings.BASE_DIR)
+    readers = {
+        path.relative_to(root).as_posix()
+        for package in ("core", "coaching", "training", "hipthrust")
+        for path in (root / package).rglob("*.py")
+        if "REDIS_URL" in path.read_text()
+    }
+    assert readers == {"hipthrust/settings.py"}
+
+
+def test_an_entry_named_by_a_version_in_process_memory_lives_a_minute(settings):
+    named = caching.VersionedCache("test", [SharedVersion("test:version")])
+    unnamed = caching.VersionedCache("test")
+    settings.SHARED_CACHE = False
+    assert (named.ttl, unnamed.ttl) == (caching.UNSHARED_TTL, caching.DAY)
+    settings.SHARED_CACHE = True
+    assert (named.ttl, unnamed.ttl) == (caching.DAY, caching.DAY)
+
+
+def test_an_entry_is_named_by_the_current_versions(settings):
+    version = SharedVersion("test:version")
+    store = caching.VersionedCache("test", [version])
+    before = store.key("page")
+    assert store.key("page") == before
+    version.bump()
+    assert store.key("page") != before
+    assert store.key("other") != store.key("page")

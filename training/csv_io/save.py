@@ -14,7 +14,7 @@ from django.db.models import F
 
 from training.csv_io import duplicates
 from training.csv_io.plan import PlannedSession
-from training.models import Profile, Set, TrainingSession
+from training.models import Profile, Set, TrainingSession, log_version_bumped
 
 _BATCH = 1000
 
@@ -42,15 +42,16 @@ def save_plan(user, planned: list[PlannedSession]) -> Saved:
             if not bumped:
                 Profile.objects.bump_log_version(user.pk)
                 new, duplicate_count = duplicates.drop_duplicates(user, planned)
-            set_count = _insert(user, new) if new else 0
+            with log_version_bumped(user.pk):  # the bump above, which the INSERTs skip
+                set_count = _insert(user, new) if new else 0
     return Saved(sessions=len(new), sets=set_count, duplicate_sessions=duplicate_count)
 
 
 def _insert(user, planned: list[PlannedSession]) -> int:
     """Write the sessions, their sets and form errors in a few bulk INSERTs; return the sets.
 
-    bulk_create sets the new keys on SQLite 3.35+ and PostgreSQL, which the links need; it
-    sends no signals, so the caller bumps the log version.
+    bulk_create sets the new keys on SQLite 3.35+ and PostgreSQL, which the links need. The
+    caller has bumped the log version already, in the same transaction.
     """
     sessions = TrainingSession.objects.bulk_create(
         [
