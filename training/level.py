@@ -6,10 +6,18 @@ import hashlib
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch
+from django.utils import timezone
 
 from coaching.models import Variation
-from training.models import OwnedWeight, Profile, Set, TrainingSession
-from training.progression import Criteria, SessionRecord, SetRecord, Suggestion, suggest
+from training.models import LevelChange, OwnedWeight, Profile, Set, TrainingSession
+from training.progression import (
+    Criteria,
+    LevelChangeRecord,
+    SessionRecord,
+    SetRecord,
+    Suggestion,
+    suggest,
+)
 
 HISTORY_DEPTH = 6
 
@@ -45,6 +53,7 @@ def recent_history(user, depth: int = HISTORY_DEPTH) -> list[SessionRecord]:
         SessionRecord(
             day=session.date,
             level=session.variation.level,
+            logged_at=session.created_at,
             sets=tuple(
                 SetRecord(
                     side=s.side,
@@ -60,6 +69,17 @@ def recent_history(user, depth: int = HISTORY_DEPTH) -> list[SessionRecord]:
         )
         for session in sessions
     ]
+
+
+def latest_change(user) -> LevelChangeRecord | None:
+    """The newest change from one level to another; choosing a first level is not a change."""
+    change = (
+        LevelChange.objects.filter(user=user, from_variation__isnull=False)
+        .order_by("-changed_at", "-pk")
+        .values_list("changed_at", flat=True)
+        .first()
+    )
+    return None if change is None else LevelChangeRecord(change, timezone.localdate(change))
 
 
 def advice_for(profile: Profile) -> LevelAdvice | None:
@@ -79,6 +99,8 @@ def advice_for(profile: Profile) -> LevelAdvice | None:
         is_top_level=index == len(ladder) - 1,
         is_bottom_level=index == 0,
         owned_weights_kg=owned,
+        changed=latest_change(profile.user),
+        unit=profile.unit,
     )
     target = None
     if suggestion.kind == "advance":

@@ -1,11 +1,38 @@
-"""Suggest whether to advance, stay or step back on the exercise ladder.
+"""Suggest whether to advance, stay, step back or stop on the exercise ladder.
 
 Nothing is applied here: `suggest` only returns a `Suggestion` the trainee can
 accept or ignore. Plain Python (no Django) so the rules can be tested as a table.
+Advice that could hurt errs on the safe side: when in doubt, no added load.
 
-The rules
----------
-History is newest first and may hold sessions at other levels.
+History is newest first (at most a few sessions) and may hold sessions at other
+levels. A session *counts* at this level when it was done at this level and, if the
+level changed, was logged after the change and dated on or after its day: sessions
+from before a change decide nothing at the new level.
+
+The rules, first match wins
+---------------------------
+== ============================================ =========================================
+#  When                                         Suggestion
+== ============================================ =========================================
+1  Pain in 2 of the last 3 sessions (any        stop: stop this exercise and see a
+   level), or pain in a session that counts     physiotherapist or doctor; no move up, no
+   on the lowest level, not yet followed by     load, no hold until it trains pain-free
+   two pain-free sessions that count
+2  Pain in a session that counts, not yet       step back one level, "stop any set that
+   followed by two pain-free sessions that      hurts"
+   count
+3  Form errors in each of the two latest        step back a level (on the lowest level:
+   sessions that count, the newest of all       stay, practise the fix, no increase)
+   being one of them
+4  Pain before the latest level change (or at   stay, no load or hold increase, until two
+   another level), not yet followed by two      pain-free sessions that count
+   pain-free sessions that count
+5  The two newest sessions both count and       advance (the top level stays, and keeps
+   both meet the target                         progressing within it)
+6  Otherwise                                    stay; from the newest session that counts:
+                                                load + `load_step_kg` only when it meets
+                                                the target, else the same load; hold + 1 s
+== ============================================ =========================================
 
 Meeting the target (one session, `session_meets_target`)
     For each required side ("left" and "right" on a per-side level, "both" on a
@@ -16,56 +43,47 @@ Meeting the target (one session, `session_meets_target`)
     pain. Sets on a side that is not required are ignored for the target, but their
     pain and form errors still count against it.
 
+Adding load needs the whole target on both sides, not the weaker side alone: every
+prescribed set logged on both sides, both at the top of the rep range at the
+prescribed tempo, no form error and no pain on any set. Only levels that take
+external load suggest a load (a band is not a load). The weaker side's heaviest
+load is the one that goes up, rounded up to an owned weight when a list is given
+(never below the load already used).
+
+The next hold (levels with a hold) is the weaker side's shortest hold + 1 second,
+capped at the target, and + 0 while rule 3 or 4 holds.
+
 Sets of unknown side (imported from apps that record none) never count for a side:
 not for the target, the weaker side, the next load or the next hold. Nothing is
 guessed from their order. Their pain and form errors still count, as they happened
 whatever the leg.
 
-Only a session at the current level triggers a decision
-    When the newest session is at another level (the trainee just changed level),
-    nothing old can push them on again: the answer is "stay". This stops a pain
-    flag that already caused a step back from causing a second one.
-
-1. Step back (before everything else) when the newest session, at this level,
-   has pain on any set, or when each of the two most recent sessions at this
-   level has a form error. On the bottom level there is nowhere to step back to:
-   the answer is "stay", advising rest or a professional for pain and practising
-   the fix for form errors, and no load or hold increase is suggested.
-2. Advance when the two newest sessions (history[0] and history[1]) are both at
-   this level and both meet the target, unless this is the top level.
-3. Otherwise stay, with suggestions from the most recent session at this level
-   where **the weaker side decides** (on a per-side level only the weaker side's
-   sets are used; on a tie, both sides' sets):
-   - next load (levels that take load): when the deciding side logged at least
-     the prescribed sets and every one reached the top of the rep range cleanly
-     (no form error, no pain) — double progression — the heaviest load it used
-     plus `load_step_kg`, rounded up to an owned weight when a list is given (never
-     below the load already used); otherwise that heaviest load again.
-   - next hold (levels with a hold): the deciding side's shortest hold + 1 second,
-     capped at the target.
-   - reasons say what is missing, in sentences the trainee reads.
-
 The weaker side (`weaker_side`) is the side with less total work — the sum of
 reps times load when any set is loaded, otherwise the sum of reps — and then the
 shorter total hold. A side with no sets did no work. None when the session has no
 left or right sets, or both sides are equal.
+
+Every suggestion has `why`: one line naming the sessions and numbers that decided it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from training.units import round_to_owned
+from training.units import format_load, round_to_owned
 
 Side = Literal["left", "right", "both", "unknown"]
-Kind = Literal["advance", "stay", "step_back"]
+Kind = Literal["advance", "stay", "step_back", "stop"]
 
 _SIDE_ORDER: tuple[Side, ...] = ("left", "right", "both", "unknown")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+PAIN_WINDOW = 3  # sessions, at any level
+PAIN_FREE_NEEDED = 2  # sessions that count, after the newest pain
+SEE_SOMEONE = "see a physiotherapist or doctor"
 
 
 @dataclass(frozen=True)
@@ -96,6 +114,15 @@ class SessionRecord:
     day: date
     level: int
     sets: tuple[SetRecord, ...]
+    logged_at: datetime | None = None  # when it was entered; None when not known
+
+
+@dataclass(frozen=True)
+class LevelChangeRecord:
+    """The latest change of level: when it was made, and its day in the trainee's time zone."""
+
+    at: datetime
+    day: date
 
 
 @dataclass(frozen=True)
@@ -105,6 +132,7 @@ class Suggestion:
     weaker_side: Side | None
     next_load_kg: Decimal | None
     next_hold_seconds: int | None
+    why: str  # one line: the sessions and numbers that decided it
 
 
 def session_meets_target(
@@ -138,6 +166,17 @@ def weaker_side(session: SessionRecord) -> Side | None:
     return None
 
 
+def counts_after(session: SessionRecord, change: LevelChangeRecord | None) -> bool:
+    """Whether a session was logged after the level change (always, without one)."""
+    if change is None:
+        return True
+    return (
+        session.logged_at is not None
+        and session.logged_at > change.at
+        and session.day >= change.day
+    )
+
+
 def suggest(
     criteria: Criteria,
     history: Sequence[SessionRecord],
@@ -147,150 +186,262 @@ def suggest(
     is_bottom_level: bool,
     owned_weights_kg: Sequence[Decimal] = (),
     load_step_kg: Decimal = Decimal("2.5"),
+    changed: LevelChangeRecord | None = None,
+    unit: str = "kg",
 ) -> Suggestion:
-    """Advance, stay or step back, with the next load and hold when staying."""
-    at_level = [session for session in history if session.level == level]
-    latest = at_level[0] if at_level else None
-    newest_is_here = bool(history) and history[0].level == level
+    """Stop, step back, advance or stay, with the next load and hold when staying."""
+    here = [s.level == level and counts_after(s, changed) for s in history]
+    current = [s for s, counts in zip(history, here, strict=True) if counts]
+    latest = current[0] if current else None
+    newest_is_here = bool(here) and here[0]
     weak = weaker_side(latest) if latest is not None and criteria.per_side else None
 
-    warnings = _warnings(at_level, is_bottom_level) if newest_is_here else []
-    if warnings and not is_bottom_level:
-        return Suggestion("step_back", tuple(warnings), weak, None, None)
-
-    reasons: list[str] = list(warnings)
-    allow_increase = not warnings
-    if not warnings and latest is not None:
-        met, missing = session_meets_target(criteria, latest)
-        both_met = (
-            met
-            and len(history) >= 2
-            and history[1].level == level
-            and session_meets_target(criteria, history[1])[0]
+    # Rules 1, 2 and 4: pain, newest first, until two pain-free sessions that count.
+    hurt_at = next((i for i, s in enumerate(history) if _has_pain(s)), None)
+    gated = hurt_at is not None and sum(here[:hurt_at]) < PAIN_FREE_NEEDED
+    window = [s for s in history[:PAIN_WINDOW] if _has_pain(s)]
+    if len(window) >= 2 or (gated and here[hurt_at] and is_bottom_level):
+        return _stop(window if len(window) >= 2 else [history[hurt_at]], len(window) >= 2)
+    if gated and here[hurt_at]:
+        hurt = history[hurt_at]
+        where = _join(_pain_places(hurt))
+        return Suggestion(
+            "step_back",
+            (f"Pain was reported on {where} on {_day(hurt.day)}.",),
+            weak,
+            None,
+            None,
+            f"Pain on {where} on {_day(hurt.day)}: step back one level until it trains "
+            "pain-free, and stop any set that hurts.",
         )
-        if both_met and newest_is_here:
-            days = f"{_day(history[0].day)} and {_day(history[1].day)}"
-            if not is_top_level:
-                return Suggestion(
-                    "advance",
-                    (f"Target met in your last two sessions, on {days}: move up a level.",),
-                    weak,
-                    None,
-                    None,
-                )
-            reasons.append(
-                f"Target met on {days}. This is the top of the ladder, so keep progressing "
-                "within it."
+
+    # Rule 3: form errors in the two latest sessions that count.
+    warnings: list[str] = []
+    why = ""
+    if newest_is_here and len(current) >= 2 and all(map(_has_form_errors, current[:2])):
+        days = f"{_day(current[0].day)} and {_day(current[1].day)}"
+        if not is_bottom_level:
+            return Suggestion(
+                "step_back",
+                (
+                    f"Form errors in each of your last two sessions at this level ({days}). "
+                    "Step back a level and rebuild the movement.",
+                ),
+                weak,
+                None,
+                None,
+                f"Form errors on {_day(current[1].day)} and {_day(current[0].day)}, both "
+                "sessions in a row: step back a level and rebuild the movement.",
             )
-        elif met:
+        warnings.append(
+            f"Form errors in each of your last two sessions at this level ({days}). "
+            "Practise the fix slowly, with fewer reps, until the sets are clean."
+        )
+        why = (
+            f"Form errors on {_day(current[1].day)} and {_day(current[0].day)}, at the "
+            "easiest level: practise the fix slowly, with fewer reps, until the sets are clean."
+        )
+    pain_gate = ""
+    if not warnings and gated:
+        # Rule 4: the pain came before the change, or at another level.
+        pain_free = sum(here[:hurt_at])
+        hurt_day = _day(history[hurt_at].day)
+        warnings.append(
+            f"Pain was reported on {hurt_day}. No added load or longer hold "
+            f"until {PAIN_FREE_NEEDED} pain-free sessions at this level ({pain_free} so far)."
+        )
+        pain_gate = (
+            f"Pain on {hurt_day}, and {pain_free} of {PAIN_FREE_NEEDED} pain-free sessions "
+            "at this level since"
+        )
+
+    if latest is None:
+        since = f" since your level change on {_day(changed.day)}" if changed else " yet"
+        missing = f"No session logged at this level{since}."
+        return Suggestion(
+            "stay",
+            (*warnings, missing),
+            None,
+            None,
+            None,
+            f"{pain_gate}: no added load or longer hold yet."
+            if pain_gate
+            else f"{missing[:-1]}: log one to get a suggestion.",
+        )
+
+    met, missing = session_meets_target(criteria, latest)
+    met_days = [latest.day]
+    if (
+        met
+        and newest_is_here
+        and len(history) >= 2
+        and here[1]
+        and session_meets_target(criteria, history[1])[0]
+    ):
+        met_days.append(history[1].day)
+    if len(met_days) == 2 and not is_top_level and not warnings:
+        # Rule 5.
+        return Suggestion(
+            "advance",
+            (
+                f"Target met in your last two sessions, on {_day(met_days[0])} and "
+                f"{_day(met_days[1])}: move up a level.",
+            ),
+            weak,
+            None,
+            None,
+            f"{_made(criteria)} on {_days(met_days)}, clean: move up a level.",
+        )
+
+    # Rule 6 (and the numbers for rules 3 and 4).
+    reasons: list[str] = list(warnings)
+    if not warnings:
+        if met:
             onward = (
                 "This is the top of the ladder, so keep progressing within it."
                 if is_top_level
                 else "Meet it in two sessions in a row at this level to move up."
             )
-            reasons.append(f"Target met on {_day(latest.day)}. {onward}")
+            days = " and ".join(_day(day) for day in met_days)
+            reasons.append(f"Target met on {days}. {onward}")
         else:
             reasons.extend(missing)
-    elif latest is None:
-        reasons.append("No session logged at this level yet.")
-
-    if latest is None:
-        return Suggestion("stay", tuple(reasons), None, None, None)
-    load, hold, notes = _within_level(
-        criteria, latest, weak, allow_increase, owned_weights_kg, load_step_kg
+    used, load, hold, notes = _within_level(
+        criteria,
+        latest,
+        weak,
+        add_load=met and not warnings,
+        lengthen_hold=not warnings,
+        owned_weights_kg=owned_weights_kg,
+        load_step_kg=load_step_kg,
     )
-    return Suggestion("stay", (*reasons, *notes), weak, load, hold)
+    why = why or _stay_why(
+        criteria,
+        latest,
+        met_days=met_days if met else [],
+        missing=missing,
+        used=used,
+        load=load,
+        hold=hold,
+        is_top_level=is_top_level,
+        pain_gate=pain_gate,
+        owned=bool(owned_weights_kg),
+        unit=unit,
+    )
+    return Suggestion("stay", (*reasons, *notes), weak, load, hold, why)
+
+
+def _stop(hurt: list[SessionRecord], in_window: bool) -> Suggestion:
+    reasons = tuple(
+        f"Pain was reported on {_join(_pain_places(s))} on {_day(s.day)}." for s in hurt
+    )
+    if in_window:
+        decided = f"Pain in {len(hurt)} of your last {PAIN_WINDOW} sessions"
+    else:
+        decided = "Pain at the easiest level"
+    return Suggestion(
+        "stop",
+        reasons,
+        None,
+        None,
+        None,
+        f"{decided} (on {_days([s.day for s in hurt])}): stop this exercise and "
+        f"{SEE_SOMEONE}; no move up and no added load until it trains pain-free.",
+    )
 
 
 def _within_level(
     criteria: Criteria,
     latest: SessionRecord,
     weak: Side | None,
-    allow_increase: bool,
+    *,
+    add_load: bool,
+    lengthen_hold: bool,
     owned_weights_kg: Sequence[Decimal],
     load_step_kg: Decimal,
-) -> tuple[Decimal | None, int | None, list[str]]:
-    """Next load and hold from the deciding side of the latest session at this level."""
+) -> tuple[Decimal | None, Decimal | None, int | None, list[str]]:
+    """Load used, next load and next hold from the deciding side of the newest counting session.
+
+    `add_load` is the whole target met on both sides: the weaker side alone never adds load.
+    """
     required = _required_sides(criteria)
     deciding_sides = (weak,) if weak is not None else required
     deciding = [record for record in latest.sets if record.side in deciding_sides]
     # A side that logged nothing cannot set the load; repeat what the other side did.
     pool = deciding or [record for record in latest.sets if record.side in required]
     if not pool:
-        return None, None, []
+        return None, None, None, []
 
     notes: list[str] = []
     if weak is not None and (criteria.takes_load or criteria.hold_seconds):
         notes.append(f"Your {weak} side did less work, so it sets the next target.")
-    top_of_range = (
-        allow_increase
-        and bool(deciding)
-        and all(len(_on(latest, side)) >= criteria.sets for side in deciding_sides)
-        and all(
-            record.reps >= criteria.reps_per_side and not record.form_errors and not record.pain
-            for record in deciding
-        )
-    )
-
-    load: Decimal | None = None
-    if criteria.takes_load:
-        heaviest = max(record.load_kg for record in pool)
-        load = heaviest
-        if top_of_range:
-            target = heaviest + load_step_kg
-            if owned_weights_kg:
-                owned = round_to_owned(target, owned_weights_kg, "up")
-                target = owned if owned is not None else target
-            if target > heaviest:
-                load = target
-                where = f" on the {weak} side" if weak is not None else ""
-                notes.append(
-                    f"Every set{where} reached {criteria.reps_per_side} reps: "
-                    "add load next session."
-                )
-            else:
-                notes.append(
-                    "None of your weights is heavier than the one you used: keep it, "
-                    "and slow the tempo or add a hold."
-                )
+    used = max(record.load_kg for record in pool) if criteria.takes_load else None
+    load = used
+    if used is not None and add_load:
+        target = used + load_step_kg
+        if owned_weights_kg:
+            owned = round_to_owned(target, owned_weights_kg, "up")
+            target = owned if owned is not None else target
+        if target > used:
+            load = target
+            both = " on both sides" if criteria.per_side else ""
+            notes.append(
+                f"Every set{both} reached {criteria.reps_per_side} reps: add load next session."
+            )
+        else:
+            notes.append(
+                "None of your weights is heavier than the one you used: keep it, "
+                "and slow the tempo or add a hold."
+            )
 
     hold: int | None = None
     if criteria.hold_seconds > 0:
         shortest = min(record.hold_seconds for record in pool)
-        step = 1 if allow_increase and deciding else 0
+        step = 1 if lengthen_hold and deciding else 0
         hold = min(shortest + step, criteria.hold_seconds)
-    return load, hold, notes
+    return used, load, hold, notes
 
 
-def _warnings(at_level: list[SessionRecord], is_bottom_level: bool) -> list[str]:
-    """Pain in the newest session and form errors in the last two, as sentences."""
-    warnings: list[str] = []
-    newest = at_level[0]
-    hurt = [
-        _where(side, number)
-        for side in _SIDE_ORDER
-        for number, record in enumerate(_on(newest, side), start=1)
-        if record.pain
-    ]
-    if hurt:
-        advice = (
-            "Rest until it settles, and if it comes back see a physiotherapist or doctor "
-            "before training on."
-            if is_bottom_level
-            else "Step back to an easier level until it trains pain-free."
+def _stay_why(
+    criteria: Criteria,
+    latest: SessionRecord,
+    *,
+    met_days: list[date],
+    missing: tuple[str, ...],
+    used: Decimal | None,
+    load: Decimal | None,
+    hold: int | None,
+    is_top_level: bool,
+    pain_gate: str,
+    owned: bool,
+    unit: str,
+) -> str:
+    """The one line that says why the trainee stays, with the numbers for next session."""
+    keep = []
+    if load is not None and load == used:
+        keep.append(f"keep {format_load(load, unit)}")
+    if hold is not None:
+        keep.append(f"hold the top {hold} s")
+    then = " and ".join(keep) or "stay on this level"
+    if pain_gate:
+        return f"{pain_gate}: {then}, with no added load or longer hold yet."
+    if not met_days:
+        more = f", and {len(missing) - 1} more" if len(missing) > 1 else ""
+        first = missing[0][0].lower() + missing[0][1:].rstrip(".")
+        sides = " on both sides" if criteria.per_side else ""
+        return f"Not yet {_target(criteria)}{sides} on {_day(latest.day)} ({first}{more}): {then}."
+    made = f"{_made(criteria)} on {_days(met_days)}, clean"
+    if used is not None and load is not None and load > used:
+        mine = ", the next weight you own" if owned else ""
+        return (
+            f"{made}: add {format_load(load - used, unit)} "
+            f"({format_load(used, unit)} → {format_load(load, unit)}{mine})."
         )
-        warnings.append(f"Pain was reported on {_join(hurt)} on {_day(newest.day)}. {advice}")
-    if len(at_level) >= 2 and all(_has_form_errors(session) for session in at_level[:2]):
-        advice = (
-            "Practise the fix slowly, with fewer reps, until the sets are clean."
-            if is_bottom_level
-            else "Step back a level and rebuild the movement."
-        )
-        warnings.append(
-            f"Form errors in each of your last two sessions at this level "
-            f"({_day(at_level[0].day)} and {_day(at_level[1].day)}). {advice}"
-        )
-    return warnings
+    if used is not None and load == used:
+        return f"{made}, but you own nothing heavier: {then}, and slow the tempo or add a hold."
+    if is_top_level:
+        return f"{made}: this is the top of the ladder, so keep progressing within it."
+    return f"{made}: meet it again next session to move up a level."
 
 
 def _shortfalls(criteria: Criteria, record: SetRecord, side: Side, number: int) -> list[str]:
@@ -333,6 +484,35 @@ def _on(session: SessionRecord, side: Side) -> list[SetRecord]:
 
 def _has_form_errors(session: SessionRecord) -> bool:
     return any(record.form_errors for record in session.sets)
+
+
+def _has_pain(session: SessionRecord) -> bool:
+    return any(record.pain for record in session.sets)
+
+
+def _pain_places(session: SessionRecord) -> list[str]:
+    return [
+        _where(side, number)
+        for side in _SIDE_ORDER
+        for number, record in enumerate(_on(session, side), start=1)
+        if record.pain
+    ]
+
+
+def _target(criteria: Criteria) -> str:
+    text = f"{criteria.sets} × {criteria.reps_per_side}"
+    if criteria.hold_seconds:
+        text += f" with a {criteria.hold_seconds} s hold"
+    return f"{text} at {criteria.tempo}" if criteria.tempo else text
+
+
+def _made(criteria: Criteria) -> str:
+    return f"{'Both sides' if criteria.per_side else 'You'} made {_target(criteria)}"
+
+
+def _days(days: Iterable[date]) -> str:
+    """Days in the order they happened."""
+    return _join([_day(day) for day in sorted(days)])
 
 
 def _score(sets: Iterable[SetRecord], loaded: bool) -> tuple[Decimal, int]:

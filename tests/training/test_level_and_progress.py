@@ -10,7 +10,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import timezone
 
+from coaching.models import Variation
 from tests.training.conftest import make_log
 from training.models import LevelChange, Profile, Set, TrainingSession
 from training.progress import balance_note
@@ -93,6 +95,83 @@ def test_pain_suggests_a_step_back(user_client, user, bodyweight):
     advice = user_client.get(reverse("training:log")).context["advice"]
     assert advice.suggestion.kind == "step_back"
     assert advice.target.slug == "two-up-one-down-hip-thrust"
+
+
+def _on_target(user, variation, day, load="0"):
+    """Every prescribed set on both sides at the top of the range, tempo and hold: clean."""
+    notation = variation.tempo.tempo.notation
+    sets = [
+        (side, variation.advance_reps_per_side, load, variation.advance_hold_seconds, notation)
+        for _ in range(variation.advance_sets)
+        for side in ("left", "right")
+    ]
+    return _session(user, variation, day, sets)
+
+
+def test_after_a_step_back_for_pain_no_load_is_added_until_two_pain_free_sessions(
+    user_client, user, loaded
+):
+    held = Variation.objects.get(slug="isometric-hold-single-leg-hip-thrust")
+    Profile.objects.filter(user=user).update(level=held)
+    _on_target(user, loaded, datetime.date(2026, 11, 2), load="10")  # older, at the lower rung
+    hurt = _on_target(user, held, datetime.date(2026, 11, 5), load="10")
+    Set.objects.filter(session=hurt, position=1).update(pain=True)
+    advice = user_client.get(reverse("training:log")).context["advice"]
+    assert (advice.suggestion.kind, advice.target) == ("step_back", loaded)
+    assert "stop any set that hurts" in advice.suggestion.why
+    user_client.post(reverse("training:level-accept"), {"fingerprint": advice.fingerprint})
+    assert Profile.objects.get(user=user).level == loaded
+
+    # Neither the session from before the change nor one logged later but dated before it.
+    _on_target(user, loaded, timezone.localdate() - datetime.timedelta(days=1), load="10")
+    page = user_client.get(reverse("training:log"))
+    advice = page.context["advice"]
+    assert (advice.suggestion.kind, advice.suggestion.next_load_kg) == ("stay", None)
+    assert advice.suggestion.why == (
+        "Pain on 5 Nov 2026, and 0 of 2 pain-free sessions at this level since: "
+        "no added load or longer hold yet."
+    )
+    assert advice.suggestion.why in page.content.decode()
+
+    _on_target(user, loaded, timezone.localdate(), load="10")
+    suggestion = user_client.get(reverse("training:log")).context["advice"].suggestion
+    assert (suggestion.kind, suggestion.next_load_kg) == ("stay", Decimal("10"))
+    assert "1 of 2 pain-free sessions" in suggestion.why
+
+
+def test_only_rungs_that_hold_a_weight_take_external_load(db):
+    assert dict(Variation.objects.values_list("slug", "takes_external_load")) == {
+        "floor-glute-bridge": False,
+        "two-up-one-down-hip-thrust": False,
+        "single-leg-hip-thrust": False,
+        "loaded-single-leg-hip-thrust": True,
+        "isometric-hold-single-leg-hip-thrust": True,  # the dumbbell is optional there
+        "banded-single-leg-hip-thrust": False,  # a band is not a load
+        "foot-elevated-single-leg-hip-thrust": False,  # nor is the step under the foot
+    }
+
+
+def test_the_banded_rung_on_target_suggests_no_load(user_client, user):
+    banded = Variation.objects.get(slug="banded-single-leg-hip-thrust")
+    Profile.objects.filter(user=user).update(level=banded)
+    _on_target(user, banded, datetime.date(2026, 11, 5))
+    suggestion = user_client.get(reverse("training:log")).context["advice"].suggestion
+    assert (suggestion.kind, suggestion.next_load_kg) == ("stay", None)
+    assert "kg" not in suggestion.why
+
+
+def test_pain_in_two_of_the_last_three_sessions_stops_the_exercise(user_client, user, bodyweight):
+    Profile.objects.filter(user=user).update(level=bodyweight)
+    for day in (2, 5, 8):
+        session = _on_target(user, bodyweight, datetime.date(2026, 11, day))
+        Set.objects.filter(session=session, position=2).update(pain=day != 5)
+    page = user_client.get(reverse("training:log"))
+    advice = page.context["advice"]
+    assert (advice.suggestion.kind, advice.target) == ("stop", None)
+    html = page.content.decode()
+    assert "Stop this exercise for now" in html
+    assert "see a physiotherapist or doctor" in html
+    assert 'action="/log/level/accept/"' not in html
 
 
 def test_the_level_history_lists_every_change(user_client, user, bodyweight, loaded):

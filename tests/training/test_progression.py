@@ -1,4 +1,6 @@
-from datetime import date
+"""The ladder rules of training/progression.py, as a table: one row per rule, then the rest."""
+
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 import pytest
@@ -7,6 +9,7 @@ from hypothesis import strategies as st
 
 from training.progression import (
     Criteria,
+    LevelChangeRecord,
     SessionRecord,
     SetRecord,
     Suggestion,
@@ -26,8 +29,14 @@ HOLDING = Criteria(
 BRIDGE = Criteria(
     sets=3, reps_per_side=15, hold_seconds=0, tempo="2-0-1-1", per_side=False, takes_load=False
 )
+BANDED = Criteria(
+    sets=3, reps_per_side=12, hold_seconds=0, tempo=TEMPO, per_side=True, takes_load=False
+)
 
-MON, WED, FRI = date(2025, 3, 3), date(2025, 3, 5), date(2025, 3, 7)
+MON, WED, FRI, SAT, SUN = (date(2025, 3, day) for day in (3, 5, 7, 8, 9))
+TUE = date(2025, 3, 11)
+# A step back accepted on Saturday morning, after Friday's session.
+STEPPED_BACK = LevelChangeRecord(at=datetime(2025, 3, 8, 9, tzinfo=UTC), day=SAT)
 
 
 def a_set(side="left", reps=12, load="10", hold=0, tempo=TEMPO, errors=0, pain=False):
@@ -47,8 +56,14 @@ def sets(side, *reps, **fields):
     return tuple(a_set(side, count, **fields) for count in reps or (12, 12, 12))
 
 
-def session(day, *groups, level=4):
-    return SessionRecord(day=day, level=level, sets=tuple(s for group in groups for s in group))
+def session(day, *groups, level=4, logged=None):
+    """A session logged on its own day at 8 pm unless `logged` says when."""
+    return SessionRecord(
+        day=day,
+        level=level,
+        sets=tuple(s for group in groups for s in group),
+        logged_at=logged or datetime.combine(day, time(20), tzinfo=UTC),
+    )
 
 
 def clean(day, level=4, **fields):
@@ -72,41 +87,306 @@ MET_WED = "Target met on 5 Mar 2025. Meet it in two sessions in a row at this le
 ADVANCE_FRI_WED = (
     "Target met in your last two sessions, on 7 Mar 2025 and 5 Mar 2025: move up a level."
 )
-ADD_LOAD = "Every set reached 12 reps: add load next session."
+ADD_LOAD = "Every set on both sides reached 12 reps: add load next session."
 RIGHT_DECIDES = "Your right side did less work, so it sets the next target."
+MADE_FRI = "Both sides made 3 × 12 at 3-0-1-1 on 7 Mar 2025, clean"
+PLUS_STEP = f"{MADE_FRI}: add 2.5 kg (10 kg → 12.5 kg)."
+STOP = (
+    "stop this exercise and see a physiotherapist or doctor; no move up and no added load "
+    "until it trains pain-free."
+)
 
 
-def stay(*reasons, weak=None, load=None, hold=None):
-    return Suggestion("stay", reasons, weak, None if load is None else D(load), hold)
+def stay(*reasons, weak=None, load=None, hold=None, why):
+    return Suggestion("stay", reasons, weak, None if load is None else D(load), hold, why)
 
 
-SUGGESTIONS = [
+def knee_caving(side, load):
+    """Three sets of 12 at the tempo, every one flagged with a form error."""
+    return sets(side, load=load, errors=1)
+
+
+# One row per rule of the module's docstring, as issue 14 asked for them; each failed
+# before the rule (the stronger side, the tempo, the level change and the pain window).
+RULES = [
+    pytest.param(
+        LOADED,
+        [session(FRI, knee_caving("left", "12.5"), sets("right", load="10"))],
+        {},
+        stay(
+            "Set 1 on the left had 1 form error.",
+            "Set 2 on the left had 1 form error.",
+            "Set 3 on the left had 1 form error.",
+            RIGHT_DECIDES,
+            weak="right",
+            load="10",
+            why=(
+                "Not yet 3 × 12 at 3-0-1-1 on both sides on 7 Mar 2025 (set 1 on the left had 1 "
+                "form error, and 2 more): keep 10 kg."
+            ),
+        ),
+        id="form errors on the stronger side add no load",
+    ),
+    pytest.param(
+        LOADED,
+        [session(FRI, sets("left", 12, 12, load="20"), sets("right", load="10"))],
+        {},
+        stay(
+            "Left side: 2 of 3 sets logged.",
+            RIGHT_DECIDES,
+            weak="right",
+            load="10",
+            why=(
+                "Not yet 3 × 12 at 3-0-1-1 on both sides on 7 Mar 2025 (left side: 2 of 3 sets "
+                "logged): keep 10 kg."
+            ),
+        ),
+        id="two of three sets on the stronger side add no load",
+    ),
+    pytest.param(
+        LOADED,
+        [one_bad(FRI, "right", 3, tempo="2-0-1-1"), clean(WED)],
+        {},
+        stay(
+            "Set 3 on the right was done at 2-0-1-1, not 3-0-1-1.",
+            load="10",
+            why=(
+                "Not yet 3 × 12 at 3-0-1-1 on both sides on 7 Mar 2025 (set 3 on the right was "
+                "done at 2-0-1-1, not 3-0-1-1): keep 10 kg."
+            ),
+        ),
+        id="a set at the wrong tempo adds no load",
+    ),
+    pytest.param(
+        LOADED,
+        [one_bad(FRI, "left", 1, tempo=""), clean(WED)],
+        {},
+        stay(
+            "Set 1 on the left has no tempo recorded; the target is 3-0-1-1.",
+            load="10",
+            why=(
+                "Not yet 3 × 12 at 3-0-1-1 on both sides on 7 Mar 2025 (set 1 on the left has no "
+                "tempo recorded; the target is 3-0-1-1): keep 10 kg."
+            ),
+        ),
+        id="a set with no tempo recorded adds no load",
+    ),
+    pytest.param(
+        LOADED,
+        [one_bad(FRI, "right", 2, level=5, pain=True), clean(WED)],
+        {"changed": STEPPED_BACK},
+        stay(
+            "Pain was reported on 7 Mar 2025. No added load or longer hold until 2 pain-free "
+            "sessions at this level (0 so far).",
+            "No session logged at this level since your level change on 8 Mar 2025.",
+            why=(
+                "Pain on 7 Mar 2025, and 0 of 2 pain-free sessions at this level since: no added "
+                "load or longer hold yet."
+            ),
+        ),
+        id="after a step back for pain an older session at the lower level adds nothing",
+    ),
+    pytest.param(
+        LOADED,
+        [one_bad(FRI, "right", 2, level=5, pain=True), clean(WED)],
+        {},
+        stay(
+            "Pain was reported on 7 Mar 2025. No added load or longer hold until 2 pain-free "
+            "sessions at this level (0 so far).",
+            load="10",
+            why=(
+                "Pain on 7 Mar 2025, and 0 of 2 pain-free sessions at this level since: keep 10 "
+                "kg, with no added load or longer hold yet."
+            ),
+        ),
+        id="a pain flag at the old level does not step back again and adds no load",
+    ),
+    pytest.param(
+        LOADED,
+        [clean(SUN), one_bad(FRI, "right", 2, level=5, pain=True), clean(WED)],
+        {"changed": STEPPED_BACK},
+        stay(
+            "Pain was reported on 7 Mar 2025. No added load or longer hold until 2 pain-free "
+            "sessions at this level (1 so far).",
+            load="10",
+            why=(
+                "Pain on 7 Mar 2025, and 1 of 2 pain-free sessions at this level since: keep 10 "
+                "kg, with no added load or longer hold yet."
+            ),
+        ),
+        id="one pain-free session after a step back for pain adds no load",
+    ),
+    pytest.param(
+        HOLDING,
+        [
+            session(SUN, sets("left", 10, 10, 10, hold=6), sets("right", 10, 10, 10, hold=6)),
+            session(FRI, sets("left", 8, 8, 8, hold=5, pain=True), level=5),
+        ],
+        {"changed": STEPPED_BACK},
+        stay(
+            "Pain was reported on 7 Mar 2025. No added load or longer hold until 2 pain-free "
+            "sessions at this level (1 so far).",
+            hold=6,
+            why=(
+                "Pain on 7 Mar 2025, and 1 of 2 pain-free sessions at this level since: hold the "
+                "top 6 s, with no added load or longer hold yet."
+            ),
+        ),
+        id="one pain-free session after a step back for pain adds no hold",
+    ),
+    pytest.param(
+        LOADED,
+        [one_bad(FRI, "right", 2, pain=True), clean(WED), one_bad(MON, "left", 1, pain=True)],
+        {},
+        Suggestion(
+            "stop",
+            (
+                "Pain was reported on set 2 on the right on 7 Mar 2025.",
+                "Pain was reported on set 1 on the left on 3 Mar 2025.",
+            ),
+            None,
+            None,
+            None,
+            f"Pain in 2 of your last 3 sessions (on 3 Mar 2025 and 7 Mar 2025): {STOP}",
+        ),
+        id="pain in two of the last three sessions stops the exercise",
+    ),
+    pytest.param(
+        LOADED,
+        [
+            clean(SUN),
+            one_bad(FRI, "right", 2, level=5, pain=True),
+            one_bad(WED, "left", 1, pain=True),
+        ],
+        {"changed": STEPPED_BACK},
+        Suggestion(
+            "stop",
+            (
+                "Pain was reported on set 2 on the right on 7 Mar 2025.",
+                "Pain was reported on set 1 on the left on 5 Mar 2025.",
+            ),
+            None,
+            None,
+            None,
+            f"Pain in 2 of your last 3 sessions (on 5 Mar 2025 and 7 Mar 2025): {STOP}",
+        ),
+        id="pain in two of the last three sessions at any level stops the exercise",
+    ),
+    pytest.param(
+        LOADED,
+        [one_bad(FRI, "right", 2, pain=True), clean(WED)],
+        {"is_bottom_level": True},
+        Suggestion(
+            "stop",
+            ("Pain was reported on set 2 on the right on 7 Mar 2025.",),
+            None,
+            None,
+            None,
+            f"Pain at the easiest level (on 7 Mar 2025): {STOP}",
+        ),
+        id="pain on the lowest level stops the exercise",
+    ),
+    pytest.param(
+        LOADED,
+        [clean(FRI), one_bad(WED, "right", 2, pain=True)],
+        {},
+        Suggestion(
+            "step_back",
+            ("Pain was reported on set 2 on the right on 5 Mar 2025.",),
+            None,
+            None,
+            None,
+            "Pain on set 2 on the right on 5 Mar 2025: step back one level until it trains "
+            "pain-free, and stop any set that hurts.",
+        ),
+        id="pain in an older session still steps back",
+    ),
+    pytest.param(
+        LOADED,
+        [one_bad(FRI, "right", 2, pain=True), clean(WED)],
+        {},
+        Suggestion(
+            "step_back",
+            ("Pain was reported on set 2 on the right on 7 Mar 2025.",),
+            None,
+            None,
+            None,
+            "Pain on set 2 on the right on 7 Mar 2025: step back one level until it trains "
+            "pain-free, and stop any set that hurts.",
+        ),
+        id="one pain flag steps back one level and says to stop any set that hurts",
+    ),
+]
+
+# The cases that were already safe, kept as they were (the band's rule failed in the
+# content, so its failing tests are in test_level_and_progress.py).
+SAFE = [
+    pytest.param(
+        BANDED,
+        [clean(FRI, load="0")],
+        {"owned_weights_kg": [D("4"), D("6")]},
+        stay(
+            MET_FRI,
+            why=(
+                "Both sides made 3 × 12 at 3-0-1-1 on 7 Mar 2025, clean: meet it again next "
+                "session to move up a level."
+            ),
+        ),
+        id="a level that takes no load suggests no load",
+    ),
     pytest.param(
         LOADED,
         [clean(FRI), clean(WED)],
         {},
-        Suggestion("advance", (ADVANCE_FRI_WED,), None, None, None),
+        Suggestion(
+            "advance",
+            (ADVANCE_FRI_WED,),
+            None,
+            None,
+            None,
+            "Both sides made 3 × 12 at 3-0-1-1 on 5 Mar 2025 and 7 Mar 2025, clean: move up a "
+            "level.",
+        ),
         id="two sessions in a row on target advance",
     ),
     pytest.param(
         LOADED,
         [clean(FRI)],
         {},
-        stay(MET_FRI, ADD_LOAD, load="12.5"),
+        stay(MET_FRI, ADD_LOAD, load="12.5", why=PLUS_STEP),
         id="one session only stays and adds load",
+    ),
+    pytest.param(
+        LOADED,
+        [
+            clean(TUE),
+            one_bad(SUN, "left", 1, reps=11),
+            one_bad(FRI, "right", 2, level=5, pain=True),
+        ],
+        {"changed": STEPPED_BACK},
+        stay(
+            "Target met on 11 Mar 2025. Meet it in two sessions in a row at this level to move up.",
+            ADD_LOAD,
+            load="12.5",
+            why=(
+                "Both sides made 3 × 12 at 3-0-1-1 on 11 Mar 2025, clean: add 2.5 kg (10 kg → "
+                "12.5 kg)."
+            ),
+        ),
+        id="two pain-free sessions after a step back for pain may add load again",
     ),
     pytest.param(
         LOADED,
         [clean(FRI), clean(WED, level=3), clean(MON)],
         {},
-        stay(MET_FRI, ADD_LOAD, load="12.5"),
+        stay(MET_FRI, ADD_LOAD, load="12.5", why=PLUS_STEP),
         id="a session at another level in between breaks the run",
     ),
     pytest.param(
         LOADED,
         [clean(FRI), one_bad(WED, "left", 3, reps=11), clean(MON)],
         {},
-        stay(MET_FRI, ADD_LOAD, load="12.5"),
+        stay(MET_FRI, ADD_LOAD, load="12.5", why=PLUS_STEP),
         id="the two newest sessions must both meet the target",
     ),
     pytest.param(
@@ -118,42 +398,12 @@ SUGGESTIONS = [
             "so keep progressing within it.",
             ADD_LOAD,
             load="12.5",
+            why=(
+                "Both sides made 3 × 12 at 3-0-1-1 on 5 Mar 2025 and 7 Mar 2025, clean: add 2.5 "
+                "kg (10 kg → 12.5 kg)."
+            ),
         ),
         id="the top level never advances",
-    ),
-    pytest.param(
-        LOADED,
-        [one_bad(FRI, "right", 2, pain=True), clean(WED)],
-        {},
-        Suggestion(
-            "step_back",
-            (
-                "Pain was reported on set 2 on the right on 7 Mar 2025. "
-                "Step back to an easier level until it trains pain-free.",
-            ),
-            None,
-            None,
-            None,
-        ),
-        id="pain in the newest session steps back",
-    ),
-    pytest.param(
-        LOADED,
-        [one_bad(FRI, "right", 2, pain=True), clean(WED)],
-        {"is_bottom_level": True},
-        stay(
-            "Pain was reported on set 2 on the right on 7 Mar 2025. Rest until it settles, and "
-            "if it comes back see a physiotherapist or doctor before training on.",
-            load="10",
-        ),
-        id="the bottom level never steps back for pain and adds nothing",
-    ),
-    pytest.param(
-        LOADED,
-        [clean(FRI), one_bad(WED, "right", 2, pain=True)],
-        {},
-        stay(MET_FRI, ADD_LOAD, load="12.5"),
-        id="pain in an older session does not step back",
     ),
     pytest.param(
         LOADED,
@@ -172,6 +422,8 @@ SUGGESTIONS = [
             None,
             None,
             None,
+            "Form errors on 3 Mar 2025 and 7 Mar 2025, both sessions in a row: step back a "
+            "level and rebuild the movement.",
         ),
         id="form errors in the two latest sessions at this level step back",
     ),
@@ -183,6 +435,10 @@ SUGGESTIONS = [
             "Form errors in each of your last two sessions at this level (7 Mar 2025 and "
             "5 Mar 2025). Practise the fix slowly, with fewer reps, until the sets are clean.",
             load="10",
+            why=(
+                "Form errors on 5 Mar 2025 and 7 Mar 2025, at the easiest level: practise the fix "
+                "slowly, with fewer reps, until the sets are clean."
+            ),
         ),
         id="the bottom level never steps back for form errors",
     ),
@@ -190,15 +446,15 @@ SUGGESTIONS = [
         LOADED,
         [one_bad(FRI, "left", 1, errors=1), clean(WED)],
         {},
-        stay("Set 1 on the left had 1 form error.", load="10"),
+        stay(
+            "Set 1 on the left had 1 form error.",
+            load="10",
+            why=(
+                "Not yet 3 × 12 at 3-0-1-1 on both sides on 7 Mar 2025 (set 1 on the left had 1 "
+                "form error): keep 10 kg."
+            ),
+        ),
         id="one session with a form error stays at the same load",
-    ),
-    pytest.param(
-        LOADED,
-        [one_bad(FRI, "right", 2, level=5, pain=True), clean(WED)],
-        {},
-        stay(MET_WED, ADD_LOAD, load="12.5"),
-        id="a pain flag at the old level does not step back again",
     ),
     pytest.param(
         LOADED,
@@ -210,6 +466,10 @@ SUGGESTIONS = [
             RIGHT_DECIDES,
             weak="right",
             load="10",
+            why=(
+                "Not yet 3 × 12 at 3-0-1-1 on both sides on 7 Mar 2025 (right side: 10 of 12 reps "
+                "on set 2, and 1 more): keep 10 kg."
+            ),
         ),
         id="the weaker side decides",
     ),
@@ -217,45 +477,39 @@ SUGGESTIONS = [
         LOADED,
         [session(FRI, sets("left"), sets("right", 12, 12, 11))],
         {},
-        stay("Right side: 11 of 12 reps on set 3.", RIGHT_DECIDES, weak="right", load="10"),
+        stay(
+            "Right side: 11 of 12 reps on set 3.",
+            RIGHT_DECIDES,
+            weak="right",
+            load="10",
+            why=(
+                "Not yet 3 × 12 at 3-0-1-1 on both sides on 7 Mar 2025 (right side: 11 of 12 reps "
+                "on set 3): keep 10 kg."
+            ),
+        ),
         id="double progression keeps the load when one set fell short",
     ),
     pytest.param(
         LOADED,
         [session(FRI, sets("left", load="12.5"), sets("right", load="10"))],
         {},
-        stay(
-            MET_FRI,
-            RIGHT_DECIDES,
-            "Every set on the right side reached 12 reps: add load next session.",
-            weak="right",
-            load="12.5",
-        ),
+        stay(MET_FRI, RIGHT_DECIDES, ADD_LOAD, weak="right", load="12.5", why=PLUS_STEP),
         id="the weaker side's load is the one that goes up",
-    ),
-    pytest.param(
-        LOADED,
-        [one_bad(FRI, "right", 3, tempo="2-0-1-1"), clean(WED)],
-        {},
-        stay("Set 3 on the right was done at 2-0-1-1, not 3-0-1-1.", ADD_LOAD, load="12.5"),
-        id="the wrong tempo misses the target",
-    ),
-    pytest.param(
-        LOADED,
-        [one_bad(FRI, "left", 1, tempo=""), clean(WED)],
-        {},
-        stay(
-            "Set 1 on the left has no tempo recorded; the target is 3-0-1-1.",
-            ADD_LOAD,
-            load="12.5",
-        ),
-        id="a blank tempo is not the prescribed tempo",
     ),
     pytest.param(
         LOADED,
         [session(FRI, sets("left")), clean(WED)],
         {},
-        stay("Right side: 0 of 3 sets logged.", RIGHT_DECIDES, weak="right", load="10"),
+        stay(
+            "Right side: 0 of 3 sets logged.",
+            RIGHT_DECIDES,
+            weak="right",
+            load="10",
+            why=(
+                "Not yet 3 × 12 at 3-0-1-1 on both sides on 7 Mar 2025 (right side: 0 of 3 sets "
+                "logged): keep 10 kg."
+            ),
+        ),
         id="a missing side misses the target and adds nothing",
     ),
     pytest.param(
@@ -267,6 +521,10 @@ SUGGESTIONS = [
             "Your left side did less work, so it sets the next target.",
             weak="left",
             load="10",
+            why=(
+                "Not yet 3 × 12 at 3-0-1-1 on both sides on 7 Mar 2025 (left side: 2 of 3 sets "
+                "logged): keep 10 kg."
+            ),
         ),
         id="too few sets add no load",
     ),
@@ -274,7 +532,15 @@ SUGGESTIONS = [
         LOADED,
         [clean(FRI)],
         {"owned_weights_kg": [D("8"), D("12"), D("16"), D("20")]},
-        stay(MET_FRI, ADD_LOAD, load="16"),
+        stay(
+            MET_FRI,
+            ADD_LOAD,
+            load="16",
+            why=(
+                "Both sides made 3 × 12 at 3-0-1-1 on 7 Mar 2025, clean: add 6 kg (10 kg → 16 kg, "
+                "the next weight you own)."
+            ),
+        ),
         id="the next load rounds up to an owned weight",
     ),
     pytest.param(
@@ -286,6 +552,10 @@ SUGGESTIONS = [
             "None of your weights is heavier than the one you used: keep it, "
             "and slow the tempo or add a hold.",
             load="10",
+            why=(
+                "Both sides made 3 × 12 at 3-0-1-1 on 7 Mar 2025, clean, but you own nothing "
+                "heavier: keep 10 kg, and slow the tempo or add a hold."
+            ),
         ),
         id="with nothing heavier owned the load stays",
     ),
@@ -293,15 +563,46 @@ SUGGESTIONS = [
         LOADED,
         [clean(FRI)],
         {"load_step_kg": D("1.25")},
-        stay(MET_FRI, ADD_LOAD, load="11.25"),
+        stay(
+            MET_FRI,
+            ADD_LOAD,
+            load="11.25",
+            why=(
+                "Both sides made 3 × 12 at 3-0-1-1 on 7 Mar 2025, clean: add 1.25 kg (10 kg → "
+                "11.25 kg)."
+            ),
+        ),
         id="the load step is configurable",
     ),
     pytest.param(
         LOADED,
         [clean(FRI, load="0")],
         {"owned_weights_kg": [D("4"), D("6")]},
-        stay(MET_FRI, ADD_LOAD, load="4"),
+        stay(
+            MET_FRI,
+            ADD_LOAD,
+            load="4",
+            why=(
+                "Both sides made 3 × 12 at 3-0-1-1 on 7 Mar 2025, clean: add 4 kg (Body weight → "
+                "4 kg, the next weight you own)."
+            ),
+        ),
         id="from body weight to the lightest owned weight",
+    ),
+    pytest.param(
+        LOADED,
+        [clean(FRI)],
+        {"unit": "lb"},
+        stay(
+            MET_FRI,
+            ADD_LOAD,
+            load="12.5",
+            why=(
+                "Both sides made 3 × 12 at 3-0-1-1 on 7 Mar 2025, clean: add 5.51 lb (22.05 lb → "
+                "27.56 lb)."
+            ),
+        ),
+        id="the reason gives the trainee's unit",
     ),
     pytest.param(
         BRIDGE,
@@ -310,14 +611,27 @@ SUGGESTIONS = [
             session(WED, sets("both", 15, 15, 16, tempo="2-0-1-1")),
         ],
         {"is_bottom_level": True},
-        Suggestion("advance", (ADVANCE_FRI_WED,), None, None, None),
+        Suggestion(
+            "advance",
+            (ADVANCE_FRI_WED,),
+            None,
+            None,
+            None,
+            "You made 3 × 15 at 2-0-1-1 on 5 Mar 2025 and 7 Mar 2025, clean: move up a level.",
+        ),
         id="a bilateral level advances on both-sides sets",
     ),
     pytest.param(
         BRIDGE,
         [session(FRI, sets("both", 15, 13, 15, tempo="2-0-1-1"))],
         {"is_bottom_level": True},
-        stay("Both sides: 13 of 15 reps on set 2."),
+        stay(
+            "Both sides: 13 of 15 reps on set 2.",
+            why=(
+                "Not yet 3 × 15 at 2-0-1-1 on 7 Mar 2025 (both sides: 13 of 15 reps on set 2): "
+                "stay on this level."
+            ),
+        ),
         id="a bilateral level reports both sides",
     ),
     pytest.param(
@@ -341,6 +655,10 @@ SUGGESTIONS = [
             RIGHT_DECIDES,
             weak="right",
             hold=8,
+            why=(
+                "Not yet 3 × 10 with a 10 s hold at 3-0-1-1 on both sides on 7 Mar 2025 (right "
+                "side: held 8 of 10 seconds on set 1, and 2 more): hold the top 8 s."
+            ),
         ),
         id="a hold level adds a second to the weaker side's shortest hold",
     ),
@@ -353,6 +671,10 @@ SUGGESTIONS = [
             RIGHT_DECIDES,
             weak="right",
             hold=10,
+            why=(
+                "Both sides made 3 × 10 with a 10 s hold at 3-0-1-1 on 7 Mar 2025, clean: meet it "
+                "again next session to move up a level."
+            ),
         ),
         id="the next hold is capped at the target",
     ),
@@ -360,40 +682,77 @@ SUGGESTIONS = [
         LOADED,
         [clean(FRI, level=3)],
         {},
-        stay("No session logged at this level yet."),
+        stay(
+            "No session logged at this level yet.",
+            why="No session logged at this level yet: log one to get a suggestion.",
+        ),
         id="no session at this level gives no numbers",
     ),
     pytest.param(
         LOADED,
         [],
         {},
-        stay("No session logged at this level yet."),
+        stay(
+            "No session logged at this level yet.",
+            why="No session logged at this level yet: log one to get a suggestion.",
+        ),
         id="an empty history stays",
+    ),
+    pytest.param(
+        LOADED,
+        [clean(FRI, level=3), clean(WED)],
+        {},
+        stay(
+            MET_WED,
+            ADD_LOAD,
+            load="12.5",
+            why=(
+                "Both sides made 3 × 12 at 3-0-1-1 on 5 Mar 2025, clean: add 2.5 kg (10 kg → 12.5 "
+                "kg)."
+            ),
+        ),
+        id="the newest session may sit at another level and the current one still reports",
     ),
 ]
 
 
-@pytest.mark.parametrize(("criteria", "history", "options", "expected"), SUGGESTIONS)
+@pytest.mark.parametrize(("criteria", "history", "options", "expected"), RULES + SAFE)
 def test_the_ladder_rules(criteria, history, options, expected):
     arguments = {"level": 4, "is_top_level": False, "is_bottom_level": False, **options}
     assert suggest(criteria, history, **arguments) == expected
 
 
-def test_a_one_level_ladder_neither_advances_nor_steps_back():
+@pytest.mark.parametrize(("criteria", "history", "options", "expected"), RULES + SAFE)
+def test_every_suggestion_says_why_in_one_line_with_its_dates(criteria, history, options, expected):
+    arguments = {"level": 4, "is_top_level": False, "is_bottom_level": False, **options}
+    result = suggest(criteria, history, **arguments)
+    why = result.why
+    assert why
+    assert "\n" not in why
+    assert why.endswith(".")
+    if result.kind != "stay" or result.next_load_kg is not None:
+        assert "Mar 2025" in why
+
+
+def test_a_one_level_ladder_neither_advances_nor_steps_back_and_pain_there_stops():
     history = [one_bad(FRI, "left", 1, pain=True), clean(WED)]
     result = suggest(LOADED, history, level=4, is_top_level=True, is_bottom_level=True)
-    assert result.kind == "stay"
+    assert result.kind == "stop"
 
 
-def test_the_newest_session_may_sit_at_an_older_level_and_still_report_the_current_one():
+def test_a_session_logged_after_the_change_but_dated_before_it_does_not_count():
+    backdated = session(
+        FRI, sets("left"), sets("right"), logged=datetime(2025, 3, 8, 10, tzinfo=UTC)
+    )
     result = suggest(
         LOADED,
-        [clean(FRI, level=3), clean(WED)],
+        [backdated],
         level=4,
         is_top_level=False,
         is_bottom_level=False,
+        changed=STEPPED_BACK,
     )
-    assert result == stay(MET_WED, ADD_LOAD, load="12.5")
+    assert (result.kind, result.next_load_kg) == ("stay", None)
 
 
 @pytest.mark.parametrize(
@@ -571,3 +930,13 @@ def test_advancing_needs_the_two_newest_sessions_on_target_at_this_level(criteri
         assert history[0].level == history[1].level == 4
         assert session_meets_target(criteria, history[0])[0]
         assert session_meets_target(criteria, history[1])[0]
+
+
+@given(criteria_values, st.lists(session_records, max_size=4), st.booleans())
+def test_load_goes_up_only_from_a_clean_session_on_target_on_both_sides(criteria, history, top):
+    result = suggest(criteria, history, level=4, is_top_level=top, is_bottom_level=False)
+    if any("add load" in reason for reason in result.reasons):
+        latest = next(s for s in history if s.level == 4)
+        assert criteria.takes_load
+        assert session_meets_target(criteria, latest)[0]
+        assert not any(record.pain for s in history[:2] for record in s.sets)
