@@ -9,9 +9,14 @@ from __future__ import annotations
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from PIL import ImageFile
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
+
+# Importing WeasyPrint switches Pillow to accepting truncated images for the whole process;
+# the photo uploads (coaching/images.py) must go on refusing them. The sheet has no pictures.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 TEMPLATE = "coaching/guide_print.html"
 STYLESHEET = "css/print-sheet.css"

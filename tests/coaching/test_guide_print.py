@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import pytest
 from django.test import Client
 from django.urls import reverse
+from PIL import ImageFile
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
@@ -126,6 +127,11 @@ def test_the_sheet_is_tagged_for_screen_readers(pdf):
     assert "/StructTreeRoot" in catalog
     assert catalog["/Lang"] == "en"
     assert pdf.metadata.title == "How to do the single leg hip thrust"
+
+
+def test_the_pdf_engine_leaves_pillow_refusing_truncated_uploads():
+    # WeasyPrint's import turns this on for the whole process (see coaching/printing.py).
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
 
 
 @pytest.mark.django_db
