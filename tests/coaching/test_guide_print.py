@@ -21,6 +21,10 @@ from coaching.models import Exercise
 from coaching.views import GUIDE_FIGURES, SHEET_SECTIONS
 from tests.conftest import GUIDE_SLUG
 
+# Every test is a database test, so pytest-django runs them before the transactional tests
+# that flush the migrated guide away; the module's one rendering reads that guide.
+pytestmark = pytest.mark.django_db
+
 A4_POINTS = (595.28, 841.89)
 
 
@@ -134,19 +138,16 @@ def test_the_pdf_engine_leaves_pillow_refusing_truncated_uploads():
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
 
 
-@pytest.mark.django_db
 def test_the_old_picture_address_moves_to_the_pdf(client):
     response = client.get("/guide/sheet.png")
     assert response.status_code == 301
     assert response["Location"] == reverse("coaching:guide-sheet")
 
 
-@pytest.mark.django_db
 def test_the_sheet_comes_in_no_other_format(client):
     assert client.get("/guide/sheet.gif").status_code == 404
 
 
-@pytest.mark.django_db
 def test_the_guide_links_the_pdf_sheet(client):
     page = client.get(reverse("coaching:guide")).content.decode()
     assert f'href="{reverse("coaching:guide-sheet")}"' in page
