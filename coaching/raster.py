@@ -1,7 +1,7 @@
 """Render the guide's figures with Pillow, for where SVG does not serve.
 
-Social previews (og:image) must be PNG or JPEG, and a printable sheet is easiest
-to hand out as one picture or PDF. The drawing is the same scene the SVG shows.
+Social previews (og:image) must be PNG or JPEG. The drawing is the same scene the SVG
+shows. (The printable sheet is a real document: coaching/printing.py.)
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import itertools
 import math
-from collections.abc import Sequence
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -19,7 +18,6 @@ from coaching.svg import PALETTE
 BACKGROUND = "#f7f5f0"
 CARD = "#ffffff"
 INK = "#1d1c1a"
-MUTED = "#55524c"
 ACCENT = "#0f6b63"
 
 
@@ -143,22 +141,6 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> list[str]:
     return lines
 
 
-def _notes(draw, notes: Sequence[str], left: int, top: int, width: int, size: int) -> int:
-    font = _font(size)
-    y = top
-    for number, note in enumerate(notes, start=1):
-        r = size * 0.62
-        draw.ellipse((left, y + 2, left + 2 * r, y + 2 + 2 * r), fill=INK)
-        draw.text(
-            (left + r, y + 2 + r), str(number), fill="white", font=_font(size * 0.8), anchor="mm"
-        )
-        for line in _wrap(draw, note, font, width - int(3 * r)):
-            draw.text((left + int(3 * r), y), line, fill=INK, font=font)
-            y += int(size * 1.3)
-        y += int(size * 0.3)
-    return y
-
-
 def social_preview(
     figure: Figure, heading: str, *, size: tuple[int, int] = (1200, 630)
 ) -> Image.Image:
@@ -182,48 +164,7 @@ def social_preview(
     return image
 
 
-def guide_sheet(title: str, sections: Sequence[tuple[str, Figure, Sequence[str]]]) -> Image.Image:
-    """A printable A4 page (150 dpi): each section's figure, its legend and its cues."""
-    width, height = 1240, 1754
-    image = Image.new("RGB", (width, height), "white")
-    draw = ImageDraw.Draw(image)
-    margin = 70
-    draw.text((margin, margin), title, fill=INK, font=_font(46))
-    draw.text(
-        (margin, margin + 60), "hipthrust · print and keep by the bench", fill=MUTED, font=_font(24)
-    )
-    row_height = (height - margin * 2 - 110) // max(1, len(sections))
-    top = margin + 110
-    text_left = margin + 560
-    text_width = width - margin - text_left
-    for heading, figure, cues in sections:
-        panel = figure.panels[0]
-        draw.line((margin, top, width - margin, top), fill="#d9d4c8", width=2)
-        draw.text((margin, top + 14), heading, fill=ACCENT, font=_font(32))
-        draw_panel(image, panel, (margin, top + 56, margin + 520, top + row_height - 14))
-        y = _notes(draw, panel.notes, text_left, top + 60, text_width, 22)
-        font = _font(22)
-        for cue in cues:
-            for index, line in enumerate(_wrap(draw, cue, font, text_width - 24)):
-                draw.text(
-                    (text_left + (0 if index == 0 else 24), y + 6),
-                    ("• " if index == 0 else "") + line,
-                    fill=MUTED,
-                    font=font,
-                )
-                y += 28
-        top += row_height
-    return image
-
-
-def encode(image: Image.Image, fmt: str) -> bytes:
+def png(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
-    if fmt == "PNG":
-        image.save(buffer, "PNG", optimize=True)
-    elif fmt == "WEBP":
-        image.save(buffer, "WEBP", quality=85, method=5)
-    elif fmt == "PDF":
-        image.save(buffer, "PDF", resolution=150.0)
-    else:
-        raise ValueError(f"unknown format {fmt}")
+    image.save(buffer, "PNG", optimize=True)
     return buffer.getvalue()

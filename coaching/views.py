@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import etag, require_GET
 
-from coaching import raster
+from coaching import printing, raster
 from coaching import timer as timer_plan
 from coaching.caching import BODIES
 from coaching.figures import BUILDERS, figure, keyframes_for
@@ -199,7 +199,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 @lru_cache(maxsize=32)
 def _preview_png(key: str) -> bytes:
     drawn = figure(key)
-    return raster.encode(raster.social_preview(drawn, drawn.title), "PNG")
+    return raster.png(raster.social_preview(drawn, drawn.title))
 
 
 def _preview_etag(request: HttpRequest, key: str) -> str | None:
@@ -218,31 +218,39 @@ def figure_image(request: HttpRequest, key: str) -> HttpResponse:
     return HttpResponse(_preview_png(key), content_type="image/png")
 
 
-SHEET_FORMATS = {"png": ("PNG", "image/png"), "pdf": ("PDF", "application/pdf")}
+# The sheet's sections, in the guide's order: heading, figure (GUIDE_FIGURES) and cue phases.
+SHEET_SECTIONS = [
+    ("Setup", "setup", ["setup"]),
+    ("Execution", "execution", ["execution"]),
+    ("Top position", "top", ["top"]),
+    ("Descent and breathing", "descent", ["descent", "breathing"]),
+]
 
 
 @require_GET
 @cache_control(public=True, max_age=60 * 60)
-def guide_sheet(request: HttpRequest, fmt: str) -> HttpResponse:
-    """One printable page: the four phases, each with its figure and the cues from the guide."""
-    if fmt not in SHEET_FORMATS:
-        raise Http404("Sheets come as PNG or PDF.")
+def guide_sheet(request: HttpRequest) -> HttpResponse:
+    """The guide on one A4 page, as a PDF: each phase with its figure and cues, and the fixes."""
     exercise = _featured_exercise()
     cues = _cues_by_phase(exercise)
-    sections = [
-        ("1 Setup", figure(GUIDE_FIGURES["setup"]), [c.cue for c in cues["setup"]]),
-        ("2 Drive", figure(GUIDE_FIGURES["execution"]), [c.cue for c in cues["execution"]]),
-        ("3 Top position", figure(GUIDE_FIGURES["top"]), [c.cue for c in cues["top"]]),
-        (
-            "4 Descent and breathing",
-            figure(GUIDE_FIGURES["descent"]),
-            [c.cue for c in cues["descent"] + cues["breathing"]],
-        ),
-    ]
-    image = raster.guide_sheet(f"How to do the {exercise.name.lower()}", sections)
-    image_format, content_type = SHEET_FORMATS[fmt]
-    response = HttpResponse(raster.encode(image, image_format), content_type=content_type)
-    response["Content-Disposition"] = f'inline; filename="{exercise.slug}-sheet.{fmt}"'
+    context = {
+        "title": f"How to do the {exercise.name.lower()}",
+        "description": exercise.summary,
+        "sections": [
+            {
+                "heading": heading,
+                "figure": GUIDE_FIGURES[key],
+                # The legend of the figure's numbered callouts.
+                "notes": figure(GUIDE_FIGURES[key]).panels[0].notes,
+                "cues": [cue for phase in phases for cue in cues[phase]],
+            }
+            for heading, key, phases in SHEET_SECTIONS
+        ],
+        "form_errors": list(exercise.form_errors.all()),
+        "guide_url": request.build_absolute_uri(reverse("coaching:guide")),
+    }
+    response = HttpResponse(printing.guide_pdf(context), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{exercise.slug}-sheet.pdf"'
     return response
 
 

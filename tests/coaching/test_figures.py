@@ -76,19 +76,11 @@ def test_the_bouncing_strip_runs_in_time_order_for_each_verdict():
 
 
 def test_the_social_preview_is_a_1200_by_630_png():
-    data = raster.encode(raster.social_preview(figure("guide-top"), "How to"), "PNG")
+    data = raster.png(raster.social_preview(figure("guide-top"), "How to"))
     image = Image.open(io.BytesIO(data))
     assert (image.format, image.size) == ("PNG", (1200, 630))
     # Not a blank card: the figure's working-leg colour is drawn.
     assert (15, 107, 99) in {colour for _, colour in image.getcolors(1_000_000)}
-
-
-def test_the_printable_sheet_is_an_a4_page():
-    sections = [("1 Setup", figure("guide-setup"), ["Lock the bench in place"])]
-    image = raster.guide_sheet("How to", sections)
-    assert image.size == (1240, 1754)
-    pdf = raster.encode(image, "PDF")
-    assert pdf.startswith(b"%PDF")
 
 
 def test_keyframes_rise_from_bottom_to_top_and_serialise_to_json():

@@ -380,24 +380,6 @@ def test_an_unknown_figure_is_404(client):
     assert client.get("/figures/no-such-figure.png").status_code == 404
 
 
-@pytest.mark.parametrize(
-    ("fmt", "content_type", "magic"),
-    [
-        ("pdf", "application/pdf", b"%PDF"),
-        ("png", "image/png", b"\x89PNG"),
-    ],
-)
-def test_the_printable_sheet_comes_as_pdf_or_png(client, fmt, content_type, magic):
-    response = client.get(reverse("coaching:guide-sheet", kwargs={"fmt": fmt}))
-    assert response.status_code == 200
-    assert response["Content-Type"] == content_type
-    assert response.content.startswith(magic)
-
-
-def test_the_printable_sheet_refuses_other_formats(client):
-    assert client.get("/guide/sheet.gif").status_code == 404
-
-
 def test_variation_keyframes_are_served_as_json_for_the_timer(client):
     response = client.get(
         reverse(

@@ -1,0 +1,154 @@
+"""The printable guide: a real PDF document, laid out by WeasyPrint, that reads like the guide.
+
+It is rendered once for the module (a render takes seconds) from the content migration's
+guide; every test reads that one response.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from PIL import ImageFile
+from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
+
+from coaching.figures import figure
+from coaching.models import Exercise
+from coaching.views import GUIDE_FIGURES, SHEET_SECTIONS
+from tests.conftest import GUIDE_SLUG
+
+# Every test is a database test, so pytest-django runs them before the transactional tests
+# that flush the migrated guide away; the module's one rendering reads that guide.
+pytestmark = pytest.mark.django_db
+
+A4_POINTS = (595.28, 841.89)
+
+
+@pytest.fixture(scope="module")
+def sheet(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        return Client().get(reverse("coaching:guide-sheet"))
+
+
+@pytest.fixture(scope="module")
+def pdf(sheet) -> PdfReader:
+    return PdfReader(io.BytesIO(sheet.content))
+
+
+@pytest.fixture(scope="module")
+def text(pdf) -> str:
+    """The sheet's text in extraction order, its white space folded to single spaces."""
+    return " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
+
+
+@pytest.fixture(scope="module")
+def guide_in_order(django_db_blocker) -> list[str]:
+    """What the sheet must say, in the guide's order, from the database's content."""
+    with django_db_blocker.unblock():
+        exercise = Exercise.objects.get(slug=GUIDE_SLUG)
+        expected = [f"How to do the {exercise.name.lower()}"]
+        for heading, key, phases in SHEET_SECTIONS:
+            expected.append(heading)
+            expected.extend(figure(GUIDE_FIGURES[key]).panels[0].notes)
+            for phase in phases:
+                cues = exercise.cues.filter(phase=phase).order_by("order")
+                expected.extend(f"• {cue.cue}" for cue in cues)
+        for error in exercise.form_errors.all():
+            expected.extend([error.name, error.fix_cue])
+    return expected
+
+
+def _objects(resources: DictionaryObject) -> Iterator[DictionaryObject]:
+    """Every font and XObject a page uses, through the form XObjects its figures are drawn in."""
+    for font in (resources.get("/Font") or {}).values():
+        yield font.get_object()
+    for xobject in (resources.get("/XObject") or {}).values():
+        xobject = xobject.get_object()
+        yield xobject
+        if "/Resources" in xobject:
+            yield from _objects(xobject["/Resources"].get_object())
+
+
+def _page_objects(pdf: PdfReader) -> list[DictionaryObject]:
+    return [found for page in pdf.pages for found in _objects(page["/Resources"].get_object())]
+
+
+def test_the_sheet_is_a_pdf_of_one_or_two_a4_pages(sheet, pdf):
+    assert sheet.status_code == 200
+    assert sheet["Content-Type"] == "application/pdf"
+    assert sheet["Content-Disposition"] == f'inline; filename="{GUIDE_SLUG}-sheet.pdf"'
+    assert sheet.content.startswith(b"%PDF")
+    assert 1 <= len(pdf.pages) <= 2
+    for page in pdf.pages:
+        size = (float(page.mediabox.width), float(page.mediabox.height))
+        assert size == pytest.approx(A4_POINTS, abs=0.5)
+
+
+def test_the_sheet_is_cached_publicly_for_an_hour(sheet):
+    assert "public" in sheet["Cache-Control"]
+    assert "max-age=3600" in sheet["Cache-Control"]
+
+
+def test_the_sheet_says_every_cue_note_and_fix_in_the_guides_order(text, guide_in_order):
+    position = 0
+    for expected in guide_in_order:
+        found = text.find(expected, position)
+        assert found >= 0, f"{expected!r} missing or out of order after {text[:position][-80:]!r}"
+        position = found + len(expected)
+
+
+def test_the_sheet_text_has_no_missing_glyph(text, guide_in_order):
+    # A glyph the font lacks comes out as U+FFFD or not at all; the bullets and the
+    # degree sign (a figure's angle label) are the characters a Latin-only font lacks.
+    assert "\ufffd" not in text
+    assert text.count("•") == sum(item.startswith("•") for item in guide_in_order)
+    assert "90°" in text
+
+
+def test_every_font_in_the_sheet_is_embedded(pdf):
+    fonts = [found for found in _page_objects(pdf) if found.get("/Type") == "/Font"]
+    assert fonts
+    for font in fonts:
+        descendants = font.get("/DescendantFonts")
+        described = descendants[0].get_object() if descendants else font
+        descriptor = described["/FontDescriptor"].get_object()
+        assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor), font["/BaseFont"]
+        assert "DejaVu" in font["/BaseFont"] or "Sheet-Sans" in font["/BaseFont"]
+
+
+def test_the_figures_are_drawn_as_vectors_not_pictures(pdf):
+    subtypes = {found.get("/Subtype") for found in _page_objects(pdf)}
+    assert "/Image" not in subtypes
+
+
+def test_the_sheet_is_tagged_for_screen_readers(pdf):
+    catalog = pdf.trailer["/Root"]
+    assert catalog["/MarkInfo"]["/Marked"]
+    assert "/StructTreeRoot" in catalog
+    assert catalog["/Lang"] == "en"
+    assert pdf.metadata.title == "How to do the single leg hip thrust"
+
+
+def test_the_pdf_engine_leaves_pillow_refusing_truncated_uploads():
+    # WeasyPrint's import turns this on for the whole process (see coaching/printing.py).
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+
+
+def test_the_old_picture_address_moves_to_the_pdf(client):
+    response = client.get("/guide/sheet.png")
+    assert response.status_code == 301
+    assert response["Location"] == reverse("coaching:guide-sheet")
+
+
+def test_the_sheet_comes_in_no_other_format(client):
+    assert client.get("/guide/sheet.gif").status_code == 404
+
+
+def test_the_guide_links_the_pdf_sheet(client):
+    page = client.get(reverse("coaching:guide")).content.decode()
+    assert f'href="{reverse("coaching:guide-sheet")}"' in page
+    assert "sheet.png" not in page
