@@ -230,10 +230,26 @@ SHEET_SECTIONS = [
 @require_GET
 @cache_control(public=True, max_age=60 * 60)
 def guide_sheet(request: HttpRequest) -> HttpResponse:
-    """The guide on one A4 page, as a PDF: each phase with its figure and cues, and the fixes."""
+    """The guide on one A4 page, as a PDF: each phase with its figure and cues, and the fixes.
+
+    Laying it out takes WeasyPrint a second or more, so the bytes are kept per content
+    version; they hold nothing of the visitor (the guide's address is the site's own).
+    """
     exercise = _featured_exercise()
+    guide_url = request.build_absolute_uri(reverse("coaching:guide"))
+    key = BODIES.key("guide-sheet.pdf", guide_url)
+    pdf = BODIES.get(key)
+    if pdf is None:
+        pdf = printing.guide_pdf(_sheet_context(exercise, guide_url))
+        BODIES.set(key, pdf)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{exercise.slug}-sheet.pdf"'
+    return response
+
+
+def _sheet_context(exercise: Exercise, guide_url: str) -> dict:
     cues = _cues_by_phase(exercise)
-    context = {
+    return {
         "title": f"How to do the {exercise.name.lower()}",
         "description": exercise.summary,
         "sections": [
@@ -247,11 +263,8 @@ def guide_sheet(request: HttpRequest) -> HttpResponse:
             for heading, key, phases in SHEET_SECTIONS
         ],
         "form_errors": list(exercise.form_errors.all()),
-        "guide_url": request.build_absolute_uri(reverse("coaching:guide")),
+        "guide_url": guide_url,
     }
-    response = HttpResponse(printing.guide_pdf(context), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{exercise.slug}-sheet.pdf"'
-    return response
 
 
 @require_GET

@@ -16,8 +16,9 @@ from PIL import ImageFile
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
+from coaching import printing
 from coaching.figures import figure
-from coaching.models import Exercise
+from coaching.models import Cue, Exercise
 from coaching.views import GUIDE_FIGURES, SHEET_SECTIONS
 from tests.conftest import GUIDE_SLUG
 
@@ -152,3 +153,25 @@ def test_the_guide_links_the_pdf_sheet(client):
     page = client.get(reverse("coaching:guide")).content.decode()
     assert f'href="{reverse("coaching:guide-sheet")}"' in page
     assert "sheet.png" not in page
+
+
+def test_the_sheet_is_laid_out_once_per_content_version(client, monkeypatch):
+    layouts = []
+    lay_out = printing.guide_pdf
+
+    def counted(context):
+        layouts.append(context)
+        return lay_out(context)
+
+    monkeypatch.setattr(printing, "guide_pdf", counted)
+    first = client.get(reverse("coaching:guide-sheet")).content
+    assert client.get(reverse("coaching:guide-sheet")).content == first
+    assert len(layouts) == 1
+
+    cue = Cue.objects.filter(phase="setup").order_by("order").first()
+    cue.cue = "Bench pushed hard against the wall"
+    cue.save()  # an edit bumps the content version
+    edited = client.get(reverse("coaching:guide-sheet"))
+    assert len(layouts) == 2
+    text = " ".join(PdfReader(io.BytesIO(edited.content)).pages[0].extract_text().split())
+    assert "• Bench pushed hard against the wall" in text
