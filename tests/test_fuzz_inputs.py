@@ -37,10 +37,11 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+from coaching.forms import TIMER_FIELDS
 from coaching.models import Cue, Exercise, FormError, Illustration, TempoPreset, Variation
 from tests.conftest import PASSWORD
 from training import csv_io, services
-from training.forms import EFFORT_CHOICES
+from training.fields import EFFORT_CHOICES
 from training.level import advice_for
 from training.models import (
     AuditEntry,
@@ -821,18 +822,7 @@ TIMER_QUERY = st.fixed_dictionaries(
     {},
     optional={
         name: st.one_of(JUNK, st.integers(min_value=-5, max_value=10_000).map(str))
-        for name in (
-            "variation",
-            "preset",
-            "tempo",
-            "sets",
-            "reps",
-            "sides",
-            "side_rest",
-            "set_rest",
-            "lead_in",
-            "last_hold",
-        )
+        for name in TIMER_FIELDS
     },
 ).map(urlencode)
 PUBLIC = [

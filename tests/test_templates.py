@@ -52,6 +52,7 @@ DJANGO_ADMIN_COPIES = {
 }
 DJANGO_ADMIN_TEMPLATES = Path(django.contrib.admin.__file__).parent / "templates"
 
+
 def _long_lines(path: Path) -> list[str]:
     return [line for line in path.read_text().splitlines() if len(line) > LINE_LIMIT]
 

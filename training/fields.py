@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Literal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -27,16 +28,27 @@ def latest_session_day() -> datetime.date:
     return timezone.localdate() + datetime.timedelta(days=1)
 
 
+def outside_session_days(
+    value: datetime.date, latest: datetime.date | None = None
+) -> Literal["future", "past"] | None:
+    """Where a session's day falls outside EARLIEST_DATE to `latest` (latest_session_day()):
+    the one window the form and the CSV import both hold days to, each in its own words."""
+    if value > (latest or latest_session_day()):
+        return "future"
+    if value < EARLIEST_DATE:
+        return "past"
+    return None
+
+
 class SessionDateField(forms.DateField):
     """A session's day, from EARLIEST_DATE to latest_session_day()."""
 
     def validate(self, value: datetime.date | None) -> None:
         super().validate(value)
-        if value is None:
-            return
-        if value > latest_session_day():
+        outside = None if value is None else outside_session_days(value)
+        if outside == "future":
             raise ValidationError("The date is in the future; log sessions once they happen.")
-        if value < EARLIEST_DATE:
+        if outside == "past":
             raise ValidationError("The date is too far in the past.")
 
 

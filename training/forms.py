@@ -13,8 +13,6 @@ from coaching.timer import SIDES as TIMER_SIDES
 from core.fields import BoundedModelChoiceField, BoundedModelMultipleChoiceField
 
 # The CSV import checks rows with these rules; it imports them from here, with SetForm.
-from training.fields import EARLIEST_DATE as EARLIEST_DATE
-from training.fields import EFFORT_CHOICES as EFFORT_CHOICES
 from training.fields import (
     EffortField,
     HoldField,
@@ -24,9 +22,6 @@ from training.fields import (
     TempoField,
     sides_for,
 )
-from training.fields import latest_session_day as latest_session_day
-from training.fields import load_in_kg as load_in_kg
-from training.fields import tempo_notation as tempo_notation
 from training.models import (
     MAX_LOAD_KG,
     MAX_REPS,

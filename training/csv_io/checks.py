@@ -19,15 +19,14 @@ from django.core.exceptions import ValidationError
 
 from coaching.models import Variation
 from training.csv_io.errors import CsvImportError, got
-from training.forms import (
+from training.fields import (
     EARLIEST_DATE,
-    SessionForm,
-    SetForm,
     latest_session_day,
     load_in_kg,
-    reps_and_hold_error,
+    outside_session_days,
     tempo_notation,
 )
+from training.forms import SessionForm, SetForm, reps_and_hold_error
 from training.models import TrainingSession
 from training.units import plain
 
@@ -184,13 +183,14 @@ class Catalogue:
         return variation
 
     def day(self, line: int, value: date, raw: str) -> date:
-        # The session form's bounds, EARLIEST_DATE to latest_session_day(), read once.
-        if value > self.latest_day:
+        # The session form's window, with latest_session_day() read once per file.
+        outside = outside_session_days(value, self.latest_day)
+        if outside == "future":
             raise CsvImportError(
                 line,
                 f"the date “{raw.strip()}” is in the future; only past sessions can be logged.",
             )
-        if value < EARLIEST_DATE:
+        if outside == "past":
             raise CsvImportError(
                 line,
                 f"the date “{raw.strip()}” is too far in the past; the log starts in "
