@@ -11,6 +11,7 @@ from django.template import Variable, engines
 from django.template.base import FilterExpression, Node, NodeList
 from django.template.defaulttags import ForNode, URLNode, WithNode
 from django.template.library import SimpleNode
+from django.template.loader_tags import ExtendsNode
 from django.template.smartif import TokenBase
 from django.test import RequestFactory
 from template_partials.templatetags.partials import DefinePartialNode
@@ -85,6 +86,18 @@ def _template(name: str):
     return engines["django"].engine.get_template(name)
 
 
+def _read_with_parents(name: str) -> tuple[set[str], set[str]]:
+    """What `name` reads outside its partials, with what the templates it extends (short of
+    base.html, the frame) read: a page may place its body through a shared parent."""
+    nodelist = _template(name).nodelist
+    read, partials = read_outside_partials(nodelist)
+    extends = next((node for node in nodelist if isinstance(node, ExtendsNode)), None)
+    parent = extends.parent_name.resolve({}) if extends else None
+    if parent and parent != "base.html":
+        read |= _read_with_parents(parent)[0]
+    return read, partials
+
+
 def cached_pages() -> dict[str, set[str]]:
     """Every page that places cached partials in its blocks, and the variables it reads
     outside them (with the frame's)."""
@@ -92,7 +105,7 @@ def cached_pages() -> dict[str, set[str]]:
     pages = {}
     for path in sorted(TEMPLATES.rglob("*.html")):
         name = path.relative_to(TEMPLATES).as_posix()
-        read, partials = read_outside_partials(_template(name).nodelist)
+        read, partials = _read_with_parents(name)
         if read & partials:
             pages[name] = (read | frame) - partials
     return pages
@@ -102,6 +115,9 @@ def test_the_cached_pages_are_found():
     assert {
         "coaching/home.html",
         "coaching/guide.html",
+        "coaching/variation_list.html",
+        "coaching/variation_detail.html",
+        "coaching/form_error_detail.html",
         "coaching/timer.html",
         "training/history.html",
         "training/progress.html",
