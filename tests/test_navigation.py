@@ -82,7 +82,8 @@ def test_the_link_follows_each_change_of_roles_at_once(client, django_user_model
 # Pages that light no item of the main navigation, each for a reason.
 NO_CURRENT_ITEM = {
     "coaching:variation-keyframes": "JSON for the ladder's animation, not a page",
-    "coaching:guide-sheet": "a PDF or PNG download",
+    "coaching:guide-sheet": "a PDF download",
+    "coaching:guide-sheet-png": "the old picture address, moved to the PDF",
     "coaching:figure-image": "a PNG",
     "training:signup": "only visitors see it, and they have no Log item to light",
     "training:profile": "the account, reached from the name beside the navigation",

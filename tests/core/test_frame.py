@@ -31,7 +31,7 @@ def _names(value, found: set[str]) -> None:
             found.add(value.var.lookups[0])
         for _filter, args in value.filters:
             for is_lookup, arg in args:
-                if is_lookup:
+                if is_lookup and arg.lookups:  # not a number such as |add:1
                     found.add(arg.lookups[0])
     elif isinstance(value, TokenBase):  # a condition of {% if %}
         for part in (value.value, value.first, value.second):
