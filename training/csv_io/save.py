@@ -14,7 +14,7 @@ from django.db.models import F
 
 from training.csv_io import duplicates
 from training.csv_io.plan import PlannedSession
-from training.models import Profile, Set, TrainingSession, log_version_bumped
+from training.models import SET_FIELDS, Profile, Set, TrainingSession, log_version_bumped
 
 _BATCH = 1000
 
@@ -61,19 +61,7 @@ def _insert(user, planned: list[PlannedSession]) -> int:
         batch_size=_BATCH,
     )
     sets = [
-        Set(
-            session=session,
-            position=position,
-            side=s.side,
-            reps=s.reps,
-            load_kg=s.load_kg,
-            hold_seconds=s.hold_seconds,
-            tempo=s.tempo,
-            rpe=s.rpe,
-            rir=s.rir,
-            pain=s.pain,
-            note=s.note,
-        )
+        Set(session=session, position=position, **{name: getattr(s, name) for name in SET_FIELDS})
         for session, plan in zip(sessions, planned, strict=True)
         for position, s in enumerate(plan.sets, start=1)
     ]
