@@ -172,6 +172,19 @@ def arrow(start: Point, end: Point, role: str = "arrow", width: float = 1.6) -> 
     ]
 
 
+def arrow_between(
+    start: Point, end: Point, start_gap: float, end_gap: float
+) -> tuple[Point, Point]:
+    """The ends of an arrow from `start` to `end` that stops short of each by its gap."""
+    dx, dy = end[0] - start[0], end[1] - start[1]
+    length = math.hypot(dx, dy)
+    ux, uy = dx / length, dy / length
+    return (
+        (start[0] + ux * start_gap, start[1] + uy * start_gap),
+        (end[0] - ux * end_gap, end[1] - uy * end_gap),
+    )
+
+
 class Notes:
     """Numbers callouts in the order they are added and keeps their legend."""
 

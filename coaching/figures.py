@@ -23,9 +23,11 @@ from coaching.drawing import (
     Notes,
     Panel,
     Point,
+    Polygon,
     Rect,
     Scene,
     arrow,
+    arrow_between,
     direction_degrees,
     extend,
 )
@@ -35,7 +37,9 @@ BODY = Body()
 BENCH = Setup()
 BRIDGE = Setup(bench_height=0)
 ELEVATED = Setup(support_height=7)
-BENCH_LENGTH = 48.0
+# Deep enough front to back (a plyo box's long side) for the arms to lie flat along it
+# at their full length: the side view draws them in its own plane.
+BENCH_LENGTH = 78.0
 
 # Hip heights, in centimetres, for the named phases of a rep off a bench.
 SEATED_HIP = 10.0
@@ -62,14 +66,18 @@ class Limb(NamedTuple):
     width: float
 
 
-FAR_LEG = Limb("far", ("hip", "free_knee", "free_ankle"), 10.0)
+# Widths are the body's own thicknesses where something rests on that surface: the
+# trunk on the bench edge, the arms on the bench, the band around the thighs.
+FAR_LEG = Limb("far", ("hip", "free_knee", "free_ankle"), 2 * BODY.thigh_radius - 1)
 FAR_FOOT = Limb("far", ("free_ankle", "free_toe"), 5.0)
-ARM = Limb("far", ("shoulder", "elbow", "hand"), 6.0)
+ARM = Limb("far", ("shoulder", "elbow", "hand"), 2 * BODY.arm_radius)
 NEAR_ARM = Limb("near-arm", ARM.joints, ARM.width)  # in front, holding a load
 NECK = Limb("body", ("shoulder", "head"), 7.0)
-TORSO = Limb("body", ("shoulder", "waist", "hip"), 17.0)
-LEG = Limb("working", ("hip", "knee", "ankle"), 11.0)
+TORSO = Limb("body", ("shoulder", "waist", "hip"), 2 * BODY.back_radius)
+LEG = Limb("working", ("hip", "knee", "ankle"), 2 * BODY.thigh_radius)
 FOOT = Limb("working", ("heel", "ankle", "toe"), 5.0)
+BAND_WIDTH = 2.4
+DUMBBELL_RADIUS = 9.0
 
 
 def _limb(joints: Mapping[str, Sequence[float]], limb: Limb, *, tagged: bool = False) -> Line:
@@ -79,18 +87,96 @@ def _limb(joints: Mapping[str, Sequence[float]], limb: Limb, *, tagged: bool = F
     return Line(points, limb.role, limb.width, data=data)
 
 
+def _disc(
+    joints: Mapping[str, Sequence[float]], joint: str, radius: float, role: str, *, tagged: bool
+) -> Circle:
+    """A disc centred on `joint`; `tagged` names the joint, for a script that moves it."""
+    centre = (joints[joint][0], joints[joint][1])
+    return Circle(centre, radius, role, data=(("centre", joint),) if tagged else ())
+
+
 def _head(joints: Mapping[str, Sequence[float]], *, tagged: bool = False) -> Circle:
-    centre = (joints["head"][0], joints["head"][1])
-    return Circle(centre, BODY.head_radius, "body", data=(("head", ""),) if tagged else ())
+    return _disc(joints, "head", BODY.head_radius, "body", tagged=tagged)
+
+
+BAND_OUTLINE = tuple(f"band_{n}" for n in range(1, 9))
+BAND_SPAN = 5.0  # how much of the thigh, along it, the band covers
+
+
+def _band_outline(joints: Mapping[str, Sequence[float]]) -> dict[str, Point]:
+    """The loop band round both thighs just above the knees, seen from the side: the hull
+    of where it wraps each drawn thigh (a band's width along it) and the strands between.
+
+    Always eight points, the hull's last repeated if it has fewer, so that every pose
+    names the same points and a script can move the loop from one pose to the next.
+    """
+    hx, hy = joints["hip"]
+    corners: list[Point] = []
+    for point, knee, limb in (("band", "knee", LEG), ("free_band", "free_knee", FAR_LEG)):
+        (px, py), (kx, ky) = joints[point], joints[knee]
+        length = math.hypot(kx - hx, ky - hy)
+        ux, uy = (kx - hx) / length, (ky - hy) / length
+        half = limb.width / 2 + BAND_WIDTH / 2
+        for along in (-BAND_SPAN / 2, BAND_SPAN / 2):
+            corners += [(px + ux * along - uy * a, py + uy * along + ux * a) for a in (-half, half)]
+    hull = _hull(corners)
+    hull += [hull[-1]] * (len(BAND_OUTLINE) - len(hull))
+    return dict(zip(BAND_OUTLINE, hull, strict=True))
+
+
+def _hull(points: list[Point]) -> list[Point]:
+    """The convex hull, counter-clockwise from the lowest-left point (Andrew's chain)."""
+    ordered = sorted(set(points))
+
+    def chain(sequence: list[Point]) -> list[Point]:
+        kept: list[Point] = []
+        for p in sequence:
+            while len(kept) >= 2:
+                (ax, ay), (bx, by) = kept[-2], kept[-1]
+                if (bx - ax) * (p[1] - ay) - (by - ay) * (p[0] - ax) > 0:
+                    break
+                kept.pop()
+            kept.append(p)
+        return kept[:-1]
+
+    return chain(ordered) + chain(ordered[::-1])
+
+
+def _carried(joints: Mapping[str, Sequence[float]], load: str, *, tagged: bool = False):
+    """The equipment on the body, drawn over it: the band, the weight and the hand on it."""
+    items: list[Item] = []
+    if "band_1" in joints:
+        names = (*BAND_OUTLINE, BAND_OUTLINE[0])
+        points = tuple((joints[name][0], joints[name][1]) for name in names)
+        data = (("joints", " ".join(names)),) if tagged else ()
+        items.append(Line(points, "band", BAND_WIDTH, data=data))
+    if "load_centre" in joints:
+        if load == "kettlebell":
+            items.append(_disc(joints, "load_centre", 10.0, "load", tagged=tagged))
+        else:
+            # A dumbbell lies across the hips, so the side view sees its end: the plate
+            # and the handle's cap.
+            items.append(_disc(joints, "load_centre", DUMBBELL_RADIUS, "load", tagged=tagged))
+            items.append(_disc(joints, "load_centre", 3.0, "load-hub", tagged=tagged))
+        items.append(_limb(joints, NEAR_ARM, tagged=tagged))
+    return items
+
+
+def drawn_joints(skeleton: Skeleton) -> dict[str, Point]:
+    """The skeleton's points with the band's outline, which depends on the drawn thighs."""
+    joints = skeleton.joints()
+    if skeleton.band is not None:
+        joints.update(_band_outline(joints))
+    return joints
 
 
 def _floor(left: float, right: float) -> Line:
     return Line(((left, 0.0), (right, 0.0)), "floor", 1.2)
 
 
-def _bench(height: float) -> list[Item]:
+def _bench(height: float, edge_radius: float) -> list[Item]:
     return [
-        Rect(-BENCH_LENGTH, height - 7, BENCH_LENGTH, 7, "bench", corner=2.0),
+        Rect(-BENCH_LENGTH, height - 7, BENCH_LENGTH, 7, "bench", corner=edge_radius),
         Rect(-BENCH_LENGTH + 3, 0.0, 4, height - 7, "bench"),
         Rect(-7, 0.0, 4, height - 7, "bench"),
     ]
@@ -109,7 +195,7 @@ def _equipment(skeleton: Skeleton) -> list[Item]:
     if setup.bench_height:
         # The wall keeps the bench from sliding, as the setup asks.
         items.append(Rect(-BENCH_LENGTH - 6, 0.0, 3.0, setup.bench_height + 18, "wall"))
-        items += _bench(setup.bench_height)
+        items += _bench(setup.bench_height, setup.edge_radius)
     if setup.support_height:
         items.append(_support(setup.support_height, skeleton.heel[0], skeleton.toe[0]))
     return items
@@ -117,7 +203,7 @@ def _equipment(skeleton: Skeleton) -> list[Item]:
 
 def _figure_items(skeleton: Skeleton) -> list[Item]:
     s = skeleton
-    joints = s.joints()
+    joints = drawn_joints(s)
     items: list[Item] = []
     if s.free_knee != s.knee:
         items += [_limb(joints, FAR_LEG), _limb(joints, FAR_FOOT)]
@@ -125,14 +211,7 @@ def _figure_items(skeleton: Skeleton) -> list[Item]:
         items.append(_limb(joints, ARM))
     items += [_limb(joints, NECK), _head(joints), _limb(joints, TORSO)]
     items += [_limb(joints, LEG), _limb(joints, FOOT)]
-    if s.load_centre is not None:
-        if s.pose.load == "kettlebell":
-            items.append(Circle(s.load_centre, 10.0, "load"))
-        else:
-            items.append(Rect(s.load_centre[0] - 11, s.load_centre[1] - 3, 22, 6, "load", 2))
-            items.append(Circle(s.load_centre, 9.0, "load"))
-        items.append(_limb(joints, NEAR_ARM))
-    return items
+    return items + _carried(joints, s.pose.load)
 
 
 def _panel(skeleton: Skeleton, notes: Notes, *annotations: list[Item], **panel) -> Panel:
@@ -177,6 +256,35 @@ def _hip_arrow(s: Skeleton, notes: Notes, text: str, down: bool = False) -> list
     tip = (base[0], base[1] + 14)
     start, end = (tip, base) if down else (base, tip)
     return [*arrow(start, end), *notes.at((base[0] + 9, base[1] + 8), text)]
+
+
+def _clock(centre: Point, radius: float = 8.5) -> list[Item]:
+    """A stopwatch face: the body is held still here."""
+    return [
+        Circle(centre, radius, "hold-face"),
+        Arc(centre, radius, 90 - 300, 90, "hold", 2.2),
+        Line((centre, (centre[0], centre[1] + radius * 0.7)), "hold", 1.4),
+        Line((centre, (centre[0] + radius * 0.47, centre[1])), "hold", 1.4),
+    ]
+
+
+def _speed_lines(s: Skeleton, *, trailing_up: bool) -> list[Item]:
+    """Streaks left behind the moving hips: above them on the way down, below on the way up."""
+    x, y = s.hip
+    sign = 1 if trailing_up else -1
+    start = y + sign * (BODY.back_radius + 3)
+    return [
+        Line(((x + dx, start), (x + dx, start + sign * length)), "motion", 1.6)
+        for dx, length in ((-9, 9), (-3, 14), (3, 14), (9, 9))
+    ]
+
+
+def _impact(x: float) -> list[Item]:
+    """Marks of the hips hitting the floor."""
+    return [
+        Line(((x + dx * 0.4, 2 + abs(dx) * 0.1), (x + dx, 5 + abs(dx) * 0.35)), "motion", 1.6)
+        for dx in (-16, -9, 9, 16)
+    ]
 
 
 def _pressure(points: list[Point], notes: Notes, text: str, role: str = "pressure") -> list[Item]:
@@ -358,17 +466,11 @@ def _isometric() -> Figure:
     notes = Notes()
     s = solve(Pose(), BENCH)
     centre = (s.hip[0] - 12, s.hip[1] + 24)
-    clock = [
-        Circle(centre, 8.5, "hold-face"),
-        Arc(centre, 8.5, 90 - 300, 90, "hold", 2.2),
-        Line((centre, (centre[0], centre[1] + 6)), "hold", 1.4),
-        Line((centre, (centre[0] + 4, centre[1])), "hold", 1.4),
-    ]
     panel = _panel(
         s,
         notes,
         _body_line(s),
-        clock,
+        _clock(centre),
         notes.at((centre[0] + 14, centre[1]), "Hold the top for five seconds, glute squeezed"),
     )
     return Figure(
@@ -381,28 +483,30 @@ def _isometric() -> Figure:
     )
 
 
+# With the band on, the other leg is held out straight (the guide allows either): the
+# knees stay close, so the loop around them reads as one, not as a strap up to a thigh.
+BANDED = Pose(band=True, free_leg="straight")
+
+
 def _banded() -> Figure:
     notes = Notes()
-    s = solve(Pose(), BENCH)
-    a = (s.knee[0] - 6, s.knee[1] + 2)
-    b = (s.free_knee[0] - 4, s.free_knee[1] - 6)
+    s = solve(BANDED, BENCH)
+    loop = _band_outline(drawn_joints(s))
+    top = max(loop.values(), key=lambda p: p[1])
     panel = _panel(
         s,
         notes,
-        [Line((a, b), "band", 3.2)],
-        notes.at(
-            ((a[0] + b[0]) / 2 + 9, (a[1] + b[1]) / 2),
-            "Band looped around both legs just above the knees",
-        ),
+        notes.at((top[0] - 2, top[1] + 12), "Band looped around both legs just above the knees"),
         _shin_vertical(s, notes, "Working knee held out over the foot"),
     )
     return Figure(
         "variation-banded-single-leg-hip-thrust",
         "Band around the knees",
         "Side view at the top of a single leg hip thrust with a resistance band looped around "
-        "both legs just above the knees; the working knee stays over the ankle.",
+        "both legs just above the knees, the other leg held out straight; the working knee "
+        "stays over the ankle.",
         (panel,),
-        keyframes=keyframes(BENCH),
+        keyframes=keyframes(BENCH, BANDED),
     )
 
 
@@ -508,18 +612,56 @@ def _toes() -> Figure:
     )
 
 
+def _pelvis(leg: FrontLeg) -> Polygon:
+    """A pelvis seen from the front: the wide crests above, narrowing past the hip joints
+    to the pubic bone."""
+    (lx, y), (rx, _) = leg.hip, leg.other_hip
+    middle, half = (lx + rx) / 2, (rx - lx) / 2
+    return Polygon(
+        (
+            (middle - half * 1.7, y + 10),
+            (middle + half * 1.7, y + 10),
+            (rx + 2, y),
+            (middle + 4, y - 7),
+            (middle - 4, y - 7),
+            (lx - 2, y),
+        ),
+        "body",
+    )
+
+
 def _front_panel(leg: FrontLeg, text: str, **panel) -> Panel:
+    """The body seen from beyond the feet: the trunk beyond the hips, on the bench."""
     notes = Notes()
-    hip_y = leg.hip[1]
+    hips = leg.hip[1]
+    callout = (leg.hip[0] - 26, leg.knee[1])
+    tail, tip = arrow_between(callout, leg.knee, 6.5, LEG.width / 2 + 0.5)
+    toes = leg.toe[1]
     items: list[Item] = [
-        Line(((-40.0, 0.0), (40.0, 0.0)), "floor", 1.2),
-        # Seen from the feet: the pelvis, the other leg lifted toward the viewer.
-        Rect(leg.hip[0] - 8, hip_y - 6, leg.other_hip[0] - leg.hip[0] + 16, 14, "body", 6),
-        Line((leg.other_hip, (leg.other_hip[0] + 5, hip_y + 24)), "far", 10.0),
-        Line((leg.hip, leg.knee, leg.ankle), "working", 11.0),
-        Line(((leg.ankle[0] - 6, 2.5), (leg.ankle[0] + 6, 2.5)), "working", 5.0),
-        Line(((leg.ankle[0], 0.0), (leg.hip[0], hip_y + 14)), "guide", 1.2, True),
-        *notes.at((leg.knee[0] - 24, leg.knee[1]), text),
+        Line(((-46.0, toes - 3), (46.0, toes - 3)), "floor", 1.2),
+        Rect(-46.0, leg.bench_floor, 92.0, leg.bench_edge - leg.bench_floor, "bench", 2.0),
+        Circle((0.0, leg.head), BODY.head_radius, "body-far"),
+        Polygon(
+            ((-15.0, hips), (15.0, hips), (18.0, leg.shoulders), (-18.0, leg.shoulders)),
+            "body-far",
+        ),
+        Circle((-18.0 + BODY.back_radius, leg.shoulders), BODY.back_radius, "body-far"),
+        Circle((18.0 - BODY.back_radius, leg.shoulders), BODY.back_radius, "body-far"),
+        Line((leg.other_hip, leg.other_knee, leg.other_ankle), "far", FAR_LEG.width),
+        Line((leg.other_ankle, leg.other_toe), "far", FAR_FOOT.width + 1),
+        Line(
+            ((leg.other_toe[0] - 5, leg.other_toe[1]), (leg.other_toe[0] + 5, leg.other_toe[1])),
+            "far",
+            6.0,
+        ),
+        _pelvis(leg),
+        Line((leg.hip, leg.knee, leg.ankle), "working", LEG.width),
+        # The foot points at the viewer: from the ankle down to the toes, spread across.
+        Line((leg.ankle, leg.toe), "working", 8.0),
+        Line(((leg.toe[0] - 5, toes), (leg.toe[0] + 5, toes)), "working", 6.0),
+        Line(((leg.ankle[0], leg.toe[1]), (leg.hip[0], hips + 12)), "guide", 1.2, True),
+        *notes.at(callout, text),
+        *arrow(tail, tip, "arrow", 1.4),
     ]
     return Panel(Scene(tuple(items)), notes=tuple(notes.texts), **panel)
 
@@ -530,13 +672,13 @@ def _knee_caving() -> Figure:
     return _error_pair(
         "error-knee-caving-in",
         "Knee caving in, and the fix",
-        f"Two views from the front, looking at the working leg. Wrong: the knee drops about "
-        f"{caved.knee_offset_from_line:.0f} cm inward, off the line from hip to ankle. Right: "
-        "hip, knee and ankle stack in one vertical line with the knee over the foot.",
+        "Two views from beyond the feet, looking down the working leg. Wrong: the knee drops "
+        f"about {caved.knee_offset_from_line:.0f} cm inward, off the line from hip to ankle. "
+        "Right: hip, knee and ankle stack in one line with the knee over the foot.",
         _front_panel(
             caved,
             "Knee drifts in, off the hip-ankle line",
-            caption="From the front: knee caves in",
+            caption="From the feet: knee caves in",
             verdict="error",
         ),
         _front_panel(
@@ -550,50 +692,96 @@ def _knee_caving() -> Figure:
 
 def _bouncing() -> Figure:
     heights = phase_hip_heights(BENCH)
-    mid = (heights["bottom"] + solve(Pose(), BENCH).hip[1]) / 2
+    top = solve(Pose(), BENCH)
+    dropping = solve(Pose(hip_height=(heights["bottom"] + top.hip[1]) / 2), BENCH)
+    # Bouncing drops the hips until the seat hits the floor; control stops them short.
+    floor = solve(Pose(hip_height=BODY.back_radius), BENCH)
+    lowering = solve(Pose(hip_height=heights["lowering"]), BENCH)
+    still = solve(Pose(hip_height=heights["bottom"]), BENCH)
+    driving = solve(Pose(hip_height=heights["mid-drive"]), BENCH)
 
-    def frame(hip_height: float | None, caption: str, verdict, bounce: bool = False) -> Panel:
-        s = solve(Pose(hip_height=hip_height), BENCH)
-        note: list[Item] = []
-        if bounce:
-            note = arrow(
-                (s.hip[0] + 3, s.hip[1] + 4), (s.hip[0] + 3, s.hip[1] + 24), "error-arrow", 2.4
-            )
-        return _panel(s, Notes(), note, caption=caption, verdict=verdict)
+    def frame(s: Skeleton, caption: str, verdict, *marks: list[Item]) -> Panel:
+        return _panel(s, Notes(), *marks, caption=caption, verdict=verdict)
+
+    def hips_arrow(s: Skeleton, role: str, down: bool, width: float, length: float) -> list[Item]:
+        """Under the hips (or, when they are on the floor, between trunk and thigh)."""
+        x, y = s.hip
+        if y - BODY.back_radius < length:
+            x += 6  # clear of the trunk, rising steeply from the floor
+            near, far = y + BODY.back_radius + 3, y + BODY.back_radius + 3 + length
+        else:
+            near, far = y - BODY.back_radius - 3, y - BODY.back_radius - 3 - length
+        start, end = sorted((near, far), reverse=down)
+        return arrow((x, start), (x, end), role, width)
+
+    def clock(s: Skeleton) -> list[Item]:
+        # Between the trunk and the thigh, or above the level trunk at the top.
+        return _clock(
+            (s.hip[0] + 2, s.hip[1] + 27) if s.hip[1] < 40 else (s.hip[0] - 12, s.hip[1] + 24)
+        )
 
     return Figure(
         "error-bouncing",
         "Bouncing, and the fix, frame by frame",
-        "Two strips of side views. Bouncing: the hips fall from the top to the floor in about "
-        "half a second and rebound straight back up. Controlled: a pause at the top, three "
-        "seconds down, and a drive up from a still bottom position.",
+        "Two strips of side views. Bouncing: with no pause the hips fall from the top until the "
+        "seat hits the floor in about half a second and rebound straight back up, streaks "
+        "showing the speed. Controlled: a pause at the top, three seconds down, and a drive up "
+        "from a still bottom position with the hips held off the floor.",
         (
-            frame(None, "0 s: top", "error"),
-            frame(mid, "0.3 s: dropping fast", "error"),
-            frame(heights["bottom"], "0.5 s: rebound off the bottom", "error", bounce=True),
-            frame(mid, "0.8 s: momentum carries up", "error"),
-            frame(None, "0–1 s: pause at the top", "fix"),
-            frame(mid, "2.5 s: lowering slowly", "fix"),
-            frame(heights["bottom"], "4 s: still at the bottom", "fix"),
-            frame(None, "5 s: driven back up", "fix"),
+            frame(
+                top, "0 s: no pause at the top", "error", hips_arrow(top, "motion", True, 2.4, 22)
+            ),
+            frame(
+                dropping, "0.3 s: dropping fast", "error", _speed_lines(dropping, trailing_up=True)
+            ),
+            frame(
+                floor,
+                "0.5 s: seat hits the floor",
+                "error",
+                _impact(floor.hip[0]),
+                hips_arrow(floor, "motion", False, 2.4, 22),
+            ),
+            frame(
+                dropping,
+                "0.8 s: bounced back up",
+                "error",
+                _speed_lines(dropping, trailing_up=False),
+            ),
+            frame(top, "0–1 s: pause at the top", "fix", clock(top)),
+            frame(
+                lowering,
+                "2.5 s: lowering slowly",
+                "fix",
+                hips_arrow(lowering, "arrow", True, 1.2, 10),
+            ),
+            frame(still, "4 s: still, hips off the floor", "fix", clock(still)),
+            frame(
+                driving, "5 s: driven back up", "fix", hips_arrow(driving, "arrow", False, 1.6, 14)
+            ),
         ),
         layout="strip",
     )
 
 
 def keyframes(setup: Setup = BENCH, pose: Pose | None = None) -> dict:
-    """Joint positions at the bottom, midway and the top, for the tempo timer to animate."""
+    """Joint positions at the bottom, midway and the top, for the tempo timer to animate.
+
+    The equipment carried on the body (the load, the band's outline) comes as joints too,
+    so whatever moves the body moves it with the body.
+    """
     pose = pose or Pose()
     frames = {}
     for name in ("bottom", "mid-drive", "top"):
         skeleton = solve(replace(pose, hip_height=phase_hip_heights(setup)[name]), setup)
         frames[name] = {
-            joint: [round(x, 2), round(y, 2)] for joint, (x, y) in skeleton.joints().items()
+            joint: [round(x, 2), round(y, 2)] for joint, (x, y) in drawn_joints(skeleton).items()
         }
     return {
         "units": "cm",
         "bench_height": setup.bench_height,
+        "edge_radius": setup.edge_radius,
         "support_height": setup.support_height,
+        "load": pose.load,
         "frames": frames,
     }
 
@@ -634,10 +822,12 @@ def moving_figure(frames_data: dict, pose: str = "bottom") -> Scene:
     """The timer's figure at `pose`, framed to fit every pose in `frames_data` (keyframes).
 
     Every limb is drawn, each naming its joints, so the page's script has one to move
-    for each; it moves them between the keyframes, no equipment moves.
+    for each; it moves them between the keyframes, and the equipment carried on the body
+    with them. Only the bench and the plate under the foot, which nothing moves, stay put.
     """
     frames = frames_data["frames"]
     bench = float(frames_data.get("bench_height") or 0)
+    edge_radius = float(frames_data.get("edge_radius") or 0)
     support = float(frames_data.get("support_height") or 0)
     xs = [x for frame in frames.values() for x, _ in frame.values()]
     ys = [y for frame in frames.values() for _, y in frame.values()]
@@ -647,15 +837,17 @@ def moving_figure(frames_data: dict, pose: str = "bottom") -> Scene:
     top = max([*ys, bench]) + BODY.head_radius + 4
     items: list[Item] = [_floor(left, right)]
     if bench:
-        items += _bench(bench)
+        items += _bench(bench, edge_radius)
     if support:
         heel_x = min(frame["heel"][0] for frame in frames.values())
         toe_x = max(frame["toe"][0] for frame in frames.values())
         items.append(_support(support, heel_x, toe_x))
     joints = frames[pose]
+    behind = (FAR_LEG, FAR_FOOT) if "load_centre" in joints else (FAR_LEG, FAR_FOOT, ARM)
     items += [
-        *(_limb(joints, limb, tagged=True) for limb in (FAR_LEG, FAR_FOOT, ARM, NECK)),
+        *(_limb(joints, limb, tagged=True) for limb in (*behind, NECK)),
         _head(joints, tagged=True),
         *(_limb(joints, limb, tagged=True) for limb in (TORSO, LEG, FOOT)),
+        *_carried(joints, frames_data.get("load", "none"), tagged=True),
     ]
     return Scene(tuple(items), frame=(left, -3.0, right, top))

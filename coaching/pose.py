@@ -40,6 +40,8 @@ class Body:
     toe_ahead_of_ankle: float = 18.0
     upper_arm: float = 30.0
     forearm: float = 28.0
+    arm_radius: float = 3.0  # half the arm's thickness: a relaxed arm lies this far off its surface
+    thigh_radius: float = 5.5
 
     @property
     def torso(self) -> float:
@@ -51,6 +53,7 @@ class Setup:
     """Where the equipment is and where the working foot was placed."""
 
     bench_height: float = 42.0  # 0 means the upper back is on the floor (glute bridge)
+    edge_radius: float = 2.0  # the padded front edge of the bench top is rounded this much
     support_height: float = 0.0  # a plate or step under the working foot
     ankle_x: float | None = None  # None: placed so the shin is vertical at the top
 
@@ -64,6 +67,7 @@ class Pose:
     heel_lift: float = 0.0  # degrees the working foot rolls onto its toes
     free_leg: FreeLeg = "bent"
     load: Load = "none"
+    band: bool = False  # a loop band around both legs just above the knees
     both_feet_down: bool = False
 
 
@@ -71,7 +75,8 @@ class Pose:
 class Skeleton:
     """Solved joint positions of one pose, all in centimetres."""
 
-    bench_edge: Point
+    bench_edge: Point  # the front top corner of the bench
+    edge_centre: Point  # the centre of the rounded edge the back rolls over
     scapula_contact: Point  # the spine point over the bench edge
     shoulder: Point
     waist: Point
@@ -90,6 +95,7 @@ class Skeleton:
     pose: Pose
     body: Body = field(repr=False)
     load_centre: Point | None = None
+    band: tuple[Point, Point] | None = None  # on the working and the other thigh
 
     # Measures the guide talks about.
 
@@ -125,15 +131,23 @@ class Skeleton:
 
     @property
     def scapula_gap(self) -> float:
-        """Distance from the back's surface to the bench edge (0 means touching)."""
-        return _distance(self.scapula_contact, self.bench_edge) - self.body.back_radius
+        """Distance from the back's surface to the bench edge (0 means touching; the back
+        lifts off it only when the hips rise above the shoulders, resting on the bench top)."""
+        edge = _distance(self.scapula_contact, self.edge_centre) - self.body.back_radius
+        return edge - _edge_radius(self.setup)
 
     def joints(self) -> dict[str, Point]:
+        """Every named point, the equipment carried on the body included, for a figure to draw."""
         names = [
             "shoulder", "waist", "hip", "knee", "ankle", "heel", "toe",
             "free_knee", "free_ankle", "free_toe", "elbow", "hand", "head",
         ]  # fmt: skip
-        return {name: getattr(self, name) for name in names}
+        points = {name: getattr(self, name) for name in names}
+        if self.load_centre is not None:
+            points["load_centre"] = self.load_centre
+        if self.band is not None:
+            points["band"], points["free_band"] = self.band
+        return points
 
 
 def solve(pose: Pose, setup: Setup = Setup(), body: Body = Body()) -> Skeleton:
@@ -145,6 +159,8 @@ def solve(pose: Pose, setup: Setup = Setup(), body: Body = Body()) -> Skeleton:
     it and the knee is where thigh and shin meet.
     """
     bench_edge = (0.0, setup.bench_height)
+    edge_radius = _edge_radius(setup)
+    edge_centre = (-edge_radius, setup.bench_height - edge_radius)
     on_floor = setup.bench_height == 0
     ankle_y = setup.support_height + body.ankle_height
 
@@ -154,11 +170,20 @@ def solve(pose: Pose, setup: Setup = Setup(), body: Body = Body()) -> Skeleton:
         if on_floor:
             # A bridge rolls on the shoulders, which stay on the floor.
             contact = shoulder = (0.0, body.back_radius)
-        else:
-            # The spine runs a back's thickness above the bench edge it turns about.
+        elif direction[1] <= 0:
+            # Thorax level or pointing down toward the feet: the back rolls over the
+            # rounded edge, the spine a back's thickness off its surface.
             normal = (-direction[1], direction[0])
-            contact = _add(bench_edge, _scale(normal, body.back_radius))
+            contact = _add(edge_centre, _scale(normal, body.back_radius + edge_radius))
             shoulder = _add(contact, _scale(direction, -body.scapula_from_shoulder))
+        else:
+            # Hips above the shoulders (a raised foot at the top): the shoulders rest on
+            # the bench top where the level back had them, and the back lifts off the edge.
+            shoulder = (
+                edge_centre[0] - body.scapula_from_shoulder,
+                setup.bench_height + body.back_radius,
+            )
+            contact = _add(shoulder, _scale(direction, body.scapula_from_shoulder))
         waist = _add(shoulder, _scale(direction, body.thorax))
         # An arched lower back turns the pelvis up, past the line of the thorax.
         lumbar_angle = angle + math.radians(lumbar_extension)
@@ -208,11 +233,15 @@ def solve(pose: Pose, setup: Setup = Setup(), body: Body = Body()) -> Skeleton:
         raise PoseError("the working foot cannot be reached from the hips in this pose")
 
     free_knee, free_ankle, free_toe = _free_leg(pose, hip, knee, ankle, toe, shoulder, body)
-    elbow, hand, load_centre = _arms(pose, setup, shoulder, hip, waist, body)
+    elbow, hand, load_centre = _arms(pose, setup, shoulder, hip, body)
     head = _head(shoulder, waist, setup, body)
+    band = None
+    if pose.band:
+        band = (_above_knee(hip, knee), _above_knee(hip, free_knee))
 
     return Skeleton(
         bench_edge=bench_edge,
+        edge_centre=edge_centre,
         scapula_contact=contact,
         shoulder=shoulder,
         waist=waist,
@@ -231,7 +260,19 @@ def solve(pose: Pose, setup: Setup = Setup(), body: Body = Body()) -> Skeleton:
         pose=pose,
         body=body,
         load_centre=load_centre,
+        band=band,
     )
+
+
+def _edge_radius(setup: Setup) -> float:
+    return setup.edge_radius if setup.bench_height else 0.0
+
+
+BAND_ABOVE_KNEE = 7.0  # centimetres up the thigh from the knee joint
+
+
+def _above_knee(hip: Point, knee: Point) -> Point:
+    return _add(knee, _scale(_unit(_sub(hip, knee)), BAND_ABOVE_KNEE))
 
 
 def _free_leg(
@@ -264,8 +305,9 @@ def _direction(degrees: float) -> Point:
 
 
 def _arms(
-    pose: Pose, setup: Setup, shoulder: Point, hip: Point, waist: Point, body: Body
+    pose: Pose, setup: Setup, shoulder: Point, hip: Point, body: Body
 ) -> tuple[Point, Point, Point | None]:
+    """Elbow and hand, always an upper arm and a forearm apart, and the load's centre."""
     if pose.load != "none":
         # The hands steady the weight resting across the hip crease.
         thorax_dir = _unit(_sub(hip, shoulder))
@@ -277,12 +319,17 @@ def _arms(
         hand = _add(load_centre, _scale(up, radius * 0.4))
         elbow = _two_link(shoulder, hand, body.upper_arm, body.forearm, bend_up=False)
         if elbow is None:
-            elbow = _lerp(shoulder, hand, 0.5)
+            # Out of reach: the arm points at the weight, straight, rather than stretching.
+            reach = _unit(_sub(hand, shoulder))
+            elbow = _add(shoulder, _scale(reach, body.upper_arm))
+            hand = _add(elbow, _scale(reach, body.forearm))
         return elbow, hand, load_centre
-    # Relaxed and flat: along the top of the bench (or the floor), reaching back.
-    surface = setup.bench_height
-    elbow = (shoulder[0] - body.upper_arm * 0.6, surface + 3.0)
-    hand = (elbow[0] - body.forearm * 0.75, surface + 2.5)
+    # Relaxed and flat: laid back along the top of the bench (or the floor) from the
+    # shoulder, an arm's thickness above it.
+    surface = setup.bench_height + body.arm_radius
+    drop = min(shoulder[1] - surface, body.upper_arm)
+    elbow = (shoulder[0] - math.sqrt(body.upper_arm**2 - drop**2), shoulder[1] - drop)
+    hand = (elbow[0] - body.forearm, elbow[1])
     return elbow, hand, None
 
 
@@ -304,10 +351,24 @@ def _head(shoulder: Point, waist: Point, setup: Setup, body: Body) -> Point:
 
 @dataclass(frozen=True)
 class FrontLeg:
+    """The body at the top seen from beyond the feet, from a coach's eye height.
+
+    x runs across (the working side negative), y up the picture: a point further from the
+    viewer shows higher, so the thigh, running away from the knee to the hip, shows.
+    """
+
     hip: Point
     knee: Point
     ankle: Point
+    toe: Point
     other_hip: Point
+    other_knee: Point  # the lifted leg's knee, raised toward the ceiling
+    other_ankle: Point
+    other_toe: Point
+    shoulders: float  # how high the picture shows the shoulders, beyond the hips
+    head: float
+    bench_edge: float  # the front top edge of the bench
+    bench_floor: float  # where the bench stands on the floor
 
     @property
     def knee_offset_from_line(self) -> float:
@@ -318,15 +379,40 @@ class FrontLeg:
         return (self.knee[0] - line_x) * towards_midline
 
 
+HIP_HALF_WIDTH = 10.0  # from the middle of the pelvis to each hip joint
+VIEW_ELEVATION = 35.0  # degrees the viewer looks down along the body from beyond the feet
+
+
 def front_leg(valgus: float = 0.0, body: Body = Body(), setup: Setup = Setup()) -> FrontLeg:
-    """The working leg seen from the feet at the top: `valgus` degrees of knee cave."""
+    """The working leg seen from beyond the feet at the top: `valgus` degrees of knee cave.
+
+    The side view's pose, projected: across, each leg hangs under its hip joint (the knee
+    moved in by the cave, the lifted leg's shin falling a little outward as a relaxed
+    leg does); up the picture, height and distance from the viewer both count.
+    """
     top = solve(Pose(), setup, body)
-    hip_height = top.hip[1]
-    hip = (-10.0, hip_height)
-    other_hip = (10.0, hip_height)
-    ankle = (-10.0, top.ankle[1])
-    knee = (-10.0 + math.sin(math.radians(valgus)) * body.thigh, top.knee[1])
-    return FrontLeg(hip=hip, knee=knee, ankle=ankle, other_hip=other_hip)
+    elevation = math.radians(VIEW_ELEVATION)
+
+    def seen(point: Point, across: float) -> Point:
+        x, y = point
+        return (across, y * math.cos(elevation) + (top.ankle[0] - x) * math.sin(elevation))
+
+    side, other = -HIP_HALF_WIDTH, HIP_HALF_WIDTH
+    cave = math.sin(math.radians(valgus)) * body.thigh
+    return FrontLeg(
+        hip=seen(top.hip, side),
+        knee=seen(top.knee, side + cave),
+        ankle=seen(top.ankle, side),
+        toe=seen(top.toe, side),
+        other_hip=seen(top.hip, other),
+        other_knee=seen(top.free_knee, other),
+        other_ankle=seen(top.free_ankle, other + 8.0),
+        other_toe=seen(top.free_toe, other + 9.0),
+        shoulders=seen(top.shoulder, 0.0)[1],
+        head=seen(top.head, 0.0)[1],
+        bench_edge=seen(top.bench_edge, 0.0)[1],
+        bench_floor=seen((top.bench_edge[0], 0.0), 0.0)[1],
+    )
 
 
 # Small vector helpers.
@@ -342,10 +428,6 @@ def _sub(a: Point, b: Point) -> Point:
 
 def _scale(a: Point, k: float) -> Point:
     return (a[0] * k, a[1] * k)
-
-
-def _lerp(a: Point, b: Point, t: float) -> Point:
-    return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
 
 
 def _distance(a: Point, b: Point) -> float:

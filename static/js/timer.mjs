@@ -23,6 +23,7 @@ import {
   summarize,
   totalMs,
 } from "./tempo-plan.mjs";
+import { pointsThrough, poseAt } from "./figure-pose.mjs";
 
 const ROOT = "[data-timer]";
 const LABELS = {
@@ -216,7 +217,11 @@ class Timer {
       node,
       joints: node.dataset.joints.split(" "),
     }));
-    this.head = root.querySelector("[data-head]");
+    // Discs on a joint: the head, and a weight resting on the hips.
+    this.discs = [...root.querySelectorAll("[data-centre]")].map((node) => ({
+      node,
+      joint: node.dataset.centre,
+    }));
     this.mirror = root.querySelector("[data-mirror]");
     this.tones = new Tones();
     this.lock = new ScreenLock();
@@ -514,25 +519,13 @@ class Timer {
     if (this.motion.matches && !force) return; // reduced motion: the count goes on, the figure rests
     if (Math.abs(height - this.lastPose) < 0.002 && !force) return;
     this.lastPose = height;
-    const { frames, midAt } = this.plan.figure;
-    const [from, to, t] =
-      height <= midAt
-        ? [frames.bottom, frames["mid-drive"], midAt ? height / midAt : 1]
-        : [frames["mid-drive"], frames.top, (height - midAt) / (1 - midAt)];
-    const at = (joint) => {
-      const [x0, y0] = from[joint];
-      const [x1, y1] = to[joint];
-      return [x0 + (x1 - x0) * t, -(y0 + (y1 - y0) * t)];
-    };
-    for (const { node, joints } of this.limbs) {
-      node.setAttribute(
-        "points",
-        joints.map((joint) => at(joint).map((n) => n.toFixed(1)).join(",")).join(" "),
-      );
+    const at = poseAt(this.plan.figure, height);
+    for (const { node, joints } of this.limbs) node.setAttribute("points", pointsThrough(at, joints));
+    for (const { node, joint } of this.discs) {
+      const [x, y] = at[joint];
+      node.setAttribute("cx", x.toFixed(1));
+      node.setAttribute("cy", y.toFixed(1));
     }
-    const [hx, hy] = at("head");
-    this.head.setAttribute("cx", hx.toFixed(1));
-    this.head.setAttribute("cy", hy.toFixed(1));
   }
 
   setText(part, text) {

@@ -576,3 +576,36 @@ def test_a_signed_in_trainee_logs_the_finished_plan_in_one_click(
     assert all("2 reps" in row for row in rows)
     assert TrainingSession.objects.get(user=trainee).sets.count() == 2
     assert console.errors == []
+
+
+@pytest.mark.parametrize(
+    ("variation", "selector"),
+    [
+        ("loaded-single-leg-hip-thrust", "circle.fig-load[data-centre='load_centre']"),
+        ("banded-single-leg-hip-thrust", "polyline.fig-band[data-joints]"),
+    ],
+)
+def test_the_figure_moves_the_rungs_equipment_with_the_body(
+    live_server, open_page, variation, selector
+):
+    def place(page):
+        return page.evaluate(
+            """(selector) => {
+                const node = document.querySelector(selector);
+                const hips = document.querySelector("[data-joints='shoulder waist hip']");
+                const at = node.getAttribute("points");
+                return [at ?? `${node.getAttribute("cx")},${node.getAttribute("cy")}`,
+                        hips.getAttribute("points")];
+            }""",
+            selector,
+        )
+
+    page, _ = _open(open_page, _url(live_server, **{**PLAN, "variation": variation}))
+    origin = _start(page)
+    _at(page, origin, 3_001)
+    equipment, hips = place(page)
+    _at(page, origin, 3_600)
+    assert _shown(page)["phase"] == "Lift"
+    moved, raised = place(page)
+    assert raised != hips
+    assert moved != equipment

@@ -3,14 +3,30 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
+import math
 import xml.etree.ElementTree as ET
 
 import pytest
 from PIL import Image
 
 from coaching import raster
-from coaching.figures import BUILDERS, figure, keyframes
+from coaching.drawing import Callout, Circle, Line, Polygon, Rect
+from coaching.figures import (
+    ARM,
+    BODY,
+    BUILDERS,
+    FAR_LEG,
+    LEG,
+    NEAR_ARM,
+    NECK,
+    TORSO,
+    figure,
+    keyframes,
+    keyframes_for,
+    moving_figure,
+)
 from coaching.svg import render_figure_panels
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -90,3 +106,248 @@ def test_keyframes_rise_from_bottom_to_top_and_serialise_to_json():
     assert hips == sorted(hips)
     assert set(frames["top"]) >= {"shoulder", "hip", "knee", "ankle", "head", "free_knee"}
     json.dumps(keyframes())
+
+
+# The drawing is true to the body: what touches, touches; segments keep their lengths.
+
+SIDE_VIEWS = [key for key in BUILDERS if key != "error-knee-caving-in"]  # that one is from the feet
+TIMER_FRAMES = ["bottom", "mid-drive", "top"]
+
+
+def _side_panels():
+    for key in SIDE_VIEWS:
+        for index, panel in enumerate(figure(key).panels):
+            yield f"{key}[{index}]", panel.scene
+
+
+def _timer_scenes():
+    """The timer's figure at each keyframe, for every figure a rung can take."""
+    for key in BUILDERS:
+        frames = keyframes_for(key)
+        for name in TIMER_FRAMES:
+            yield f"{key}@{name}", moving_figure(frames, pose=name)
+
+
+def _lines(scene, limb):
+    return [
+        item
+        for item in scene.items
+        if isinstance(item, Line)
+        and item.role == limb.role
+        and item.width == limb.width
+        and len(item.points) == len(limb.joints)
+        and not item.dashed
+    ]
+
+
+def _segment_to_box(a, b, box) -> float:
+    """Shortest distance from segment a-b to an axis-aligned box (x0, y0, x1, y1)."""
+    x0, y0, x1, y1 = box
+    steps = max(1, int(math.dist(a, b) / 0.02))
+    best = math.inf
+    for i in range(steps + 1):
+        x = a[0] + (b[0] - a[0]) * i / steps
+        y = a[1] + (b[1] - a[1]) * i / steps
+        dx = max(x0 - x, 0, x - x1)
+        dy = max(y0 - y, 0, y - y1)
+        best = min(best, math.hypot(dx, dy))
+    return best
+
+
+def _gap_to_bench_top(torso: Line, bench: Rect) -> float:
+    """How far the drawn trunk's surface is from the drawn bench top (rounded corners)."""
+    r = bench.corner
+    inner = (bench.x + r, bench.y + r, bench.x + bench.width - r, bench.y + bench.height - r)
+    spine = min(_segment_to_box(a, b, inner) for a, b in itertools.pairwise(torso.points))
+    return spine - r - torso.width / 2
+
+
+def _all_scenes():
+    yield from _side_panels()
+    yield from _timer_scenes()
+
+
+def test_the_upper_back_rests_on_the_bench_edge_in_every_bench_pose_and_frame():
+    checked = 0
+    for name, scene in _all_scenes():
+        tops = [
+            i for i in scene.items if isinstance(i, Rect) and i.role == "bench" and i.height == 7
+        ]
+        (torso,) = _lines(scene, TORSO)
+        if not tops:  # a bridge: the shoulders rest on the floor instead
+            lowest = min(y for _, y in torso.points[:1]) - torso.width / 2
+            assert lowest == pytest.approx(0, abs=0.05), name
+            continue
+        assert _gap_to_bench_top(torso, tops[0]) == pytest.approx(0, abs=0.1), name
+        checked += 1
+    assert checked > 30
+
+
+def _segments(scene) -> dict[str, list[float]]:
+    lengths: dict[str, list[float]] = {}
+    named = {
+        LEG: ("thigh", "shin"),
+        FAR_LEG: ("thigh", "shin"),
+        ARM: ("upper arm", "forearm"),
+        NEAR_ARM: ("upper arm", "forearm"),
+        NECK: ("neck",),
+        TORSO: ("thorax", "lumbar"),
+    }
+    for limb, names in named.items():
+        for line in _lines(scene, limb):
+            for segment, (a, b) in zip(names, itertools.pairwise(line.points), strict=True):
+                lengths.setdefault(segment, []).append(math.dist(a, b))
+    return lengths
+
+
+def test_every_segment_keeps_its_length_in_every_pose_of_every_figure_and_timer_frame():
+    seen: dict[str, list[tuple[str, float]]] = {}
+    for name, scene in _all_scenes():
+        for segment, lengths in _segments(scene).items():
+            seen.setdefault(segment, []).extend((name, length) for length in lengths)
+    assert set(seen) == {"thigh", "shin", "upper arm", "forearm", "neck", "thorax", "lumbar"}
+    for segment, lengths in seen.items():
+        shortest, longest = min(lengths, key=lambda x: x[1]), max(lengths, key=lambda x: x[1])
+        assert longest[1] - shortest[1] < 0.05, (segment, shortest, longest)
+
+
+def test_relaxed_arms_lie_flat_on_the_bench_top_within_its_length():
+    for name, scene in _all_scenes():
+        tops = [
+            i for i in scene.items if isinstance(i, Rect) and i.role == "bench" and i.height == 7
+        ]
+        for arm in _lines(scene, ARM):
+            _, elbow, hand = arm.points
+            if not tops:
+                assert elbow[1] == hand[1] == pytest.approx(ARM.width / 2), name
+                continue
+            top = tops[0]
+            surface = top.y + top.height + ARM.width / 2
+            assert elbow[1] == pytest.approx(surface), name
+            assert hand[1] == pytest.approx(surface), name
+            assert hand[0] - ARM.width / 2 >= top.x, name
+
+
+def _inside(point, polygon) -> bool:
+    x, y = point
+    inside = False
+    for (x1, y1), (x2, y2) in itertools.pairwise(polygon):
+        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+            inside = not inside
+    return inside
+
+
+def _band_scenes():
+    key = "variation-banded-single-leg-hip-thrust"
+    yield from ((f"{key}[{i}]", p.scene) for i, p in enumerate(figure(key).panels))
+    for name in TIMER_FRAMES:
+        yield f"{key}@{name}", moving_figure(keyframes_for(key), pose=name)
+
+
+def test_the_band_is_a_closed_loop_round_both_thighs_just_above_the_knees():
+    for name, scene in _band_scenes():
+        (band,) = [item for item in scene.items if isinstance(item, Line) and item.role == "band"]
+        assert band.points[0] == band.points[-1], name
+        assert len(set(band.points)) >= 4, name
+        for limb in (LEG, FAR_LEG):
+            (leg,) = _lines(scene, limb)
+            hip, knee, _ = leg.points
+            along = math.dist(hip, knee)
+            ux, uy = (hip[0] - knee[0]) / along, (hip[1] - knee[1]) / along
+            for cm in (5.5, 7.0, 8.5):  # the band's width, just above the knee
+                x, y = knee[0] + ux * cm, knee[1] + uy * cm
+                # Round the thigh, not through it: where the band runs, the drawn thigh's
+                # surfaces are inside too.
+                surfaces = (limb.width / 2, -limb.width / 2) if cm == 7.0 else ()
+                for across in (0.0, *surfaces):
+                    point = (x - uy * across, y + ux * across)
+                    assert _inside(point, band.points), (name, limb.role, cm, across)
+
+
+def _hip(scene) -> tuple[float, float]:
+    (torso,) = _lines(scene, TORSO)
+    return torso.points[-1]
+
+
+def test_the_bouncing_strip_shows_the_fault_itself_not_only_other_captions():
+    panels = figure("error-bouncing").panels
+    wrong = [p for p in panels if p.verdict == "error"]
+    right = [p for p in panels if p.verdict == "fix"]
+    wrong_lowest = min(_hip(p.scene)[1] for p in wrong)
+    right_lowest = min(_hip(p.scene)[1] for p in right)
+    # Bouncing: the seat (the trunk's underside at the hips) hits the floor...
+    assert wrong_lowest - TORSO.width / 2 == pytest.approx(0, abs=0.5)
+    # ...control stops well short of it, and stays still there and at the top.
+    assert right_lowest - TORSO.width / 2 >= 5
+    roles = [{item.role for item in p.scene.items} for p in panels]
+    assert all("motion" in r for r, p in zip(roles, panels, strict=True) if p.verdict == "error")
+    assert not any("motion" in r for r, p in zip(roles, panels, strict=True) if p.verdict == "fix")
+    paused = [p for p in right if "hold" in {item.role for item in p.scene.items}]
+    assert {_hip(p.scene)[1] for p in paused} == {
+        max(_hip(p.scene)[1] for p in right),
+        right_lowest,
+    }
+    assert [_hip(p.scene) for p in wrong] != [_hip(p.scene) for p in right]
+
+
+def test_the_knee_caving_callout_points_at_the_knee_of_a_recognisable_body():
+    for panel in figure("error-knee-caving-in").panels:
+        items = panel.scene.items
+        (leg,) = [
+            i for i in items if isinstance(i, Line) and i.role == "working" and len(i.points) == 3
+        ]
+        knee = leg.points[1]
+        (head,) = [i for i in items if isinstance(i, Polygon) and i.role == "arrow"]
+        assert math.dist(head.points[0], knee) <= LEG.width / 2 + 1.5
+        (callout,) = [i for i in items if isinstance(i, Callout)]
+        (shaft,) = [i for i in items if isinstance(i, Line) and i.role == "arrow"]
+        assert math.dist(shaft.points[0], callout.at) <= callout.radius + 1.5
+        # A pelvis wider than the hips, both legs, a foot on each.
+        (pelvis,) = [i for i in items if isinstance(i, Polygon) and i.role == "body"]
+        xs = [x for x, _ in pelvis.points]
+        (other,) = [
+            i for i in items if isinstance(i, Line) and i.role == "far" and len(i.points) == 3
+        ]
+        hips = abs(other.points[0][0] - leg.points[0][0])
+        assert max(xs) - min(xs) > hips
+        feet = [
+            i
+            for i in items
+            if isinstance(i, Line) and i.role in ("working", "far") and len(i.points) == 2
+        ]
+        assert {f.role for f in feet} == {"working", "far"}
+        assert leg.points[0][1] > knee[1] > leg.points[2][1]  # the thigh shows, hip beyond the knee
+
+
+def test_the_timer_figure_carries_the_rungs_equipment_in_every_frame():
+    loaded = keyframes_for("variation-loaded-single-leg-hip-thrust")
+    banded = keyframes_for("variation-banded-single-leg-hip-thrust")
+    elevated = keyframes_for("variation-foot-elevated-single-leg-hip-thrust")
+    for name in TIMER_FRAMES:
+        joints = loaded["frames"][name]
+        scene = moving_figure(loaded, pose=name)
+        discs = [i for i in scene.items if isinstance(i, Circle) and i.role == "load"]
+        (weight,) = discs
+        assert dict(weight.data) == {"centre": "load_centre"}
+        assert weight.centre == tuple(joints["load_centre"])
+        # Resting on the hips, the near hand on it.
+        assert math.dist(weight.centre, joints["hip"]) == pytest.approx(
+            BODY.back_radius + weight.radius, abs=0.05
+        )
+        (arm,) = _lines(scene, NEAR_ARM)
+        assert math.dist(arm.points[-1], weight.centre) < weight.radius
+
+        scene = moving_figure(banded, pose=name)
+        (band,) = [i for i in scene.items if isinstance(i, Line) and i.role == "band"]
+        names = dict(band.data)["joints"].split()
+        assert band.points == tuple(tuple(banded["frames"][name][j]) for j in names)
+
+        scene = moving_figure(elevated, pose=name)
+        (plate,) = [i for i in scene.items if isinstance(i, Rect) and i.role == "support"]
+        heel, toe = elevated["frames"][name]["heel"], elevated["frames"][name]["toe"]
+        assert plate.x <= heel[0]
+        assert toe[0] <= plate.x + plate.width
+        assert plate.height == heel[1] == toe[1]
+    # The weight and the band move with the hips and knees between the frames.
+    assert loaded["frames"]["bottom"]["load_centre"] != loaded["frames"]["top"]["load_centre"]
+    assert banded["frames"]["bottom"]["band_1"] != banded["frames"]["top"]["band_1"]

@@ -39,11 +39,14 @@ def test_hips_rise_through_the_phases_of_a_rep(setup):
     assert hips[0] < hips[-1] - 10
 
 
+@pytest.mark.parametrize("load", ["none", "dumbbell"])
 @pytest.mark.parametrize("hip_height", [14.0, 20.0, 30.0, 45.0])
-def test_every_pose_keeps_the_foot_where_the_top_placed_it_and_the_segments_whole(hip_height):
+def test_every_pose_keeps_the_foot_where_the_top_placed_it_and_the_segments_whole(hip_height, load):
     body = Body()
     top = solve(TOP, BENCH)
-    pose = solve(Pose(hip_height=hip_height), BENCH)
+    pose = solve(Pose(hip_height=hip_height, load=load), BENCH)
+    assert math.dist(pose.shoulder, pose.elbow) == pytest.approx(body.upper_arm)
+    assert math.dist(pose.elbow, pose.hand) == pytest.approx(body.forearm)
     assert pose.ankle == top.ankle
     assert math.dist(pose.hip, pose.knee) == pytest.approx(body.thigh)
     assert math.dist(pose.knee, pose.ankle) == pytest.approx(body.shin)
@@ -122,3 +125,19 @@ def test_the_knee_that_caves_in_leaves_the_hip_ankle_line_and_the_fix_is_on_it()
 def test_an_unreachable_pose_is_refused():
     with pytest.raises(PoseError):
         solve(Pose(hip_height=500), BENCH)
+
+
+def test_with_the_hips_above_the_shoulders_the_back_rests_on_the_bench_top_not_through_it():
+    raised = solve(TOP, ELEVATED)
+    assert raised.hip[1] > raised.shoulder[1]
+    assert raised.shoulder[1] - Body().back_radius == pytest.approx(ELEVATED.bench_height)
+    assert raised.scapula_gap > 0
+
+
+def test_a_band_sits_on_both_thighs_just_above_the_knees():
+    banded = solve(Pose(band=True, free_leg="straight"), BENCH)
+    near, far = banded.band
+    assert math.dist(near, banded.knee) == pytest.approx(7.0)
+    assert math.dist(far, banded.free_knee) == pytest.approx(7.0)
+    assert "band" in banded.joints()
+    assert "band" not in solve(TOP, BENCH).joints()

@@ -205,9 +205,10 @@ def test_figure_coordinates_are_short_and_never_empty(value, text):
 
 
 def _tagged(scene, kind: type) -> dict[str, object]:
-    """The items the page's script finds by their data attributes, by joints (or "head")."""
+    """The items the page's script finds by their data attributes: by joints, or by the
+    joint a disc is centred on."""
     tagged = [item for item in scene.items if isinstance(item, kind) and item.data]
-    return {dict(item.data).get("joints", "head"): item for item in tagged}
+    return {dict(item.data).get("joints") or dict(item.data)["centre"]: item for item in tagged}
 
 
 def test_the_figure_frame_holds_every_pose_and_starts_at_the_bottom():
@@ -226,7 +227,7 @@ def test_the_figure_frame_holds_every_pose_and_starts_at_the_bottom():
     html = svg.render_moving_figure(scene, element_id="timer-figure", title="Moving")
     assert '<g data-mirror="matrix(-1 0 0 1 ' in html
     assert 'class="fig-working" data-joints="hip knee ankle" points="' in html
-    assert '<circle class="fig-body" data-head=""' in html
+    assert '<circle class="fig-body" data-centre="head"' in html
 
 
 def test_a_bridge_has_no_bench_and_a_raised_foot_stands_on_its_plate():
