@@ -17,14 +17,15 @@ from django.http import (
 )
 from django.template import loader
 from django.templatetags.static import static
-from django.utils.encoding import iri_to_uri
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from core import throttle
 from core.middleware import client_ip
+from core.redirects import safe_next
 from hipthrust.forms import LoginForm
+from training.roles import can_coach
 
 # Only what the upload pipeline writes is ever served from MEDIA_ROOT.
 MEDIA_TYPES = {".jpg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
@@ -117,12 +118,10 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
 
     def get_redirect_url(self) -> str:
-        # Django checks `next` as given but sends it percent-encoded, which can make it
-        # longer than Django itself accepts as a safe address; check what is sent.
-        url = super().get_redirect_url()
-        sent_safely = url_has_allowed_host_and_scheme(
-            iri_to_uri(url),
-            allowed_hosts=self.get_success_url_allowed_hosts(),
-            require_https=self.request.is_secure(),
-        )
-        return url if sent_safely else ""
+        return safe_next(self.request, self.request.POST.get("next", self.request.GET.get("next")))
+
+    def get_default_redirect_url(self) -> str:
+        # Without a `next`, each lands where their day starts: a coach on the review queue.
+        if can_coach(self.request.user):
+            return reverse("training:coach-dashboard")
+        return super().get_default_redirect_url()

@@ -32,10 +32,11 @@ from PIL import Image
 from coaching.forms import IllustrationForm
 from coaching.models import Cue, Exercise, TempoPreset, Variation
 from tests.conftest import PASSWORD, prescription
-from training import services
+from training import review, services
 from training.models import (
     AuditEntry,
     CoachNote,
+    FlagReview,
     LevelChange,
     LevelSource,
     OwnedWeight,
@@ -206,6 +207,7 @@ def build_varied_state(django_user_model, client) -> dict:
     )
     services.add_coach_note(coach, athlete, session, "Hips level — good", session.sets.first())
     services.coach_change_level(coach, athlete, bodyweight, reason="Back to the standard rung")
+    services.review_flag(coach, athlete, review.Flag("pain", "Pain", 5, subject="session 1"))
 
     # The guide edited after migrating, and photos with real files.
     cue = Cue.objects.order_by("pk").first()
@@ -252,7 +254,15 @@ def build_varied_state(django_user_model, client) -> dict:
 
     counts = {
         model: model.objects.count()
-        for model in (LevelChange, OwnedWeight, Prescription, CoachNote, AuditEntry, Set)
+        for model in (
+            LevelChange,
+            OwnedWeight,
+            Prescription,
+            CoachNote,
+            AuditEntry,
+            FlagReview,
+            Set,
+        )
     }
     assert all(counts.values()), counts
     return {"athlete": athlete}

@@ -155,6 +155,14 @@ MATRIX = [
         {**THEIR_COACH, "coach": 302, "superuser": 302},
         {},
     ),
+    # An empty form names no raised flag: the athlete's coaches are told so and sent back.
+    (
+        "training:coach-flag-review",
+        "post",
+        lambda w: [w["people"]["athlete"].pk],
+        {**THEIR_COACH, "coach": 302, "superuser": 302},
+        {},
+    ),
     (
         "training:coach-join",
         "get",

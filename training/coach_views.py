@@ -7,26 +7,29 @@ athlete's pages answer 404, as if they did not exist.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable
-from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.redirects import safe_next
 from training import review, review_stats, services
 from training.forms import CoachLevelForm, CoachNoteForm, PrescriptionForm
 from training.level import advice_for
 from training.models import (
     AuditEntry,
     CoachLink,
+    FlagReview,
     LevelChange,
     Prescription,
     Profile,
@@ -41,7 +44,7 @@ def coach_required(view: Callable) -> Callable:
     """Coaches and superusers only; for anyone else the coach area does not exist."""
 
     @login_required
-    @wraps(view)
+    @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.has_perm(COACH_PERMISSION):
             raise Http404("No such page.")
@@ -71,8 +74,18 @@ SORTS = {
     "last": lambda row: row["stats"].last_session or datetime.date.min,
     "level": lambda row: row["level"].level if row["level"] else 0,
     "compliance": lambda row: row["compliance_7"] if row["compliance_7"] is not None else -1,
-    "flags": lambda row: sum(flag.severity for flag in row["flags"]),
+    "flags": lambda row: sum(flag.severity for flag, _ in row["flags"]),
 }
+
+
+def _flag_url(athlete_id: int, stats: review.AthleteStats, flag: review.Flag) -> str:
+    """A flag opens the session that raised it (pain: the newest painful one), or the
+    athlete's page when no session did (inactive, or none in the last 30 days)."""
+    session_id = stats.pain_session_id if flag.kind == "pain" else stats.latest_session_id
+    if session_id is None or flag.kind == "inactive":
+        return reverse("training:coach-athlete", args=[athlete_id])
+    session_url = reverse("training:coach-session", args=[athlete_id, session_id])
+    return f"{session_url}?{urlencode({'flag': flag.kind})}"
 
 
 @coach_required
@@ -81,15 +94,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     athletes = list(athletes_for(request.user).select_related("profile__level"))
     today = timezone.localdate()
     stats = review_stats.athlete_stats(athletes, today)
+    flags = {athlete.pk: review.flags(stats[athlete.pk]) for athlete in athletes}
+    reviews = FlagReview.objects.covering(flags)
     rows = []
     for athlete in athletes:
         athlete_stats_ = stats[athlete.pk]
+        open_flags, reviewed_flags = review.split_reviewed(
+            flags[athlete.pk], reviews.get(athlete.pk, {})
+        )
+        url = functools.partial(_flag_url, athlete.pk, athlete_stats_)
         rows.append(
             {
                 "athlete": athlete,
                 "level": athlete.profile.level,
                 "stats": athlete_stats_,
-                "flags": review.flags(athlete_stats_),
+                # Open flags decide the order; reviewed ones stay in sight, after them.
+                "flags": [(flag, url(flag)) for flag in open_flags],
+                "reviewed_flags": [(flag, url(flag), done) for flag, done in reviewed_flags],
                 "compliance_7": review.compliance(
                     athlete_stats_.sessions_7d, athlete_stats_.sessions_per_week, 7
                 ),
@@ -240,6 +261,39 @@ def approve_promotion(request: HttpRequest, user_id: int) -> HttpResponse:
 
 
 @coach_required
+@require_POST
+def review_flag(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Mark a flag the queue raises now as reviewed; a stale or made-up one changes nothing."""
+    athlete = _get_athlete_for_coach(request, user_id)
+    wanted = (request.POST.get("kind"), request.POST.get("subject"))
+    flag = next(
+        (
+            flag
+            for flag in review_stats.athlete_flags(athlete, timezone.localdate())
+            if (flag.kind, flag.subject) == wanted
+        ),
+        None,
+    )
+    if flag is None:
+        messages.error(request, "That flag is no longer raised; nothing changed.")
+    else:
+        services.review_flag(request.user, athlete, flag)
+        messages.success(request, f"Marked reviewed: {flag.text}.")
+    back = safe_next(request, request.POST.get("next"))
+    return HttpResponseRedirect(back) if back else redirect("training:coach-dashboard")
+
+
+def _session_flag(athlete, session, kind: str):
+    """The flag of this kind that links to this session, if the queue raises one now,
+    with its review (or None): what the session page offers to mark reviewed."""
+    for flag in review_stats.athlete_flags(athlete, timezone.localdate()):
+        if flag.kind == kind and flag.subject == f"session {session.pk}":
+            reviews = FlagReview.objects.covering({athlete.pk: [flag]}).get(athlete.pk, {})
+            return flag, reviews.get((flag.kind, flag.subject))
+    return None, None
+
+
+@coach_required
 @require_http_methods(["GET", "POST"])
 def athlete_session(request: HttpRequest, user_id: int, pk: int) -> HttpResponse:
     athlete = _get_athlete_for_coach(request, user_id)
@@ -253,6 +307,8 @@ def athlete_session(request: HttpRequest, user_id: int, pk: int) -> HttpResponse
         )
         messages.success(request, "Note added; the athlete sees it on this session.")
         return redirect("training:coach-session", user_id=athlete.pk, pk=session.pk)
+    highlight = request.GET.get("flag", "")
+    flag, flag_review = _session_flag(athlete, session, highlight) if highlight else (None, None)
     return render(
         request,
         "training/coach/session.html",
@@ -265,7 +321,9 @@ def athlete_session(request: HttpRequest, user_id: int, pk: int) -> HttpResponse
             "notes": session.coach_notes.select_related("coach", "set"),
             "form": form,
             "unit": Profile.objects.unit_of(request.user),
-            "highlight": request.GET.get("flag", ""),
+            "highlight": highlight,
+            "flag": flag,
+            "flag_review": flag_review,
         },
     )
 

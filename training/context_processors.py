@@ -42,6 +42,7 @@ NAV_ITEMS = {
     "training:coach-prescribe": "coach",
     "training:coach-level": "coach",
     "training:coach-approve": "coach",
+    "training:coach-flag-review": "coach",
     "training:coach-session": "coach",
     "training:coach-end": "coach",
 }

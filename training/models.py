@@ -541,6 +541,53 @@ class CoachNote(models.Model):
         return self.text[:60]
 
 
+class FlagReviewQuerySet(models.QuerySet["FlagReview"]):
+    def covering(self, flags_by_athlete: dict) -> dict[int, dict[tuple[str, str], FlagReview]]:
+        """The reviews of the flags given ({athlete id: [review.Flag]}), per athlete id and
+        (kind, subject): one query, however many athletes."""
+        subjects = {flag.subject for flags in flags_by_athlete.values() for flag in flags}
+        found: dict[int, dict[tuple[str, str], FlagReview]] = {}
+        if not subjects:
+            return found
+        for review in self.filter(
+            athlete__in=list(flags_by_athlete), subject__in=subjects
+        ).select_related("reviewed_by"):
+            found.setdefault(review.athlete_id, {})[(review.kind, review.subject)] = review
+        return found
+
+
+class FlagReview(models.Model):
+    """A coach marked one review-queue flag as seen: who, when, and what raised it.
+
+    Flags are worked out from the log each time (review.py); this keeps the coach's
+    answer to one of them. `subject` is the flag's (review.Flag.subject), so a newer
+    cause raises the flag again, open, even after an older one was reviewed.
+    """
+
+    athlete = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flag_reviews"
+    )
+    kind = models.CharField(max_length=20)
+    subject = models.CharField(max_length=40)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FlagReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-reviewed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["athlete", "kind", "subject"], name="flagreview_once_per_flag"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.subject}) reviewed by {self.reviewed_by}"
+
+
 class AuditEntry(models.Model):
     """Who changed what for an athlete, and when: kept for every coach action."""
 

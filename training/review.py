@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 LAG_PERCENT = Decimal("10")  # a weaker side lags when more than this many percent behind
@@ -66,7 +66,7 @@ class AthleteStats:
     best_recent: tuple[Decimal, int, int] = (Decimal(0), 0, 0)  # load, reps, hold (21 days)
     best_before: tuple[Decimal, int, int] = (Decimal(0), 0, 0)  # the same, before that
     promotion_waiting: bool = False
-    extra: dict = field(default_factory=dict, compare=False)
+    latest_session_id: int | None = None  # the newest session of the last 30 days
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,17 @@ class Flag:
     kind: str  # "lag", "form-errors", "pain", "stalled", "inactive", "promotion"
     text: str
     severity: int  # higher is more urgent; the queue sorts on it
+    # What raised it: a review covers this flag for this subject only, so a new painful
+    # session (or any newer session, for the other kinds) opens the flag again.
+    subject: str = ""
+
+
+def _subject(stats: AthleteStats, kind: str) -> str:
+    if kind == "pain":
+        return f"session {stats.pain_session_id}"
+    if kind == "inactive" or stats.latest_session_id is None:
+        return f"last {stats.last_session.isoformat() if stats.last_session else 'never'}"
+    return f"session {stats.latest_session_id}"
 
 
 def compliance(done: int, per_week: int | None, days: int) -> int | None:
@@ -116,4 +127,17 @@ def flags(stats: AthleteStats) -> list[Flag]:
         and all(r <= b for r, b in zip(stats.best_recent, stats.best_before, strict=True))
     ):
         result.append(Flag("stalled", "No progress in load, reps or holds for three weeks", 1))
+    result = [replace(flag, subject=_subject(stats, flag.kind)) for flag in result]
     return sorted(result, key=lambda flag: -flag.severity)
+
+
+def split_reviewed(flags_: Iterable[Flag], reviewed: dict[tuple[str, str], object]) -> tuple:
+    """(open flags, [(flag, its review)]): a flag is reviewed when its kind and subject are."""
+    open_, done = [], []
+    for flag in flags_:
+        found = reviewed.get((flag.kind, flag.subject))
+        if found is None:
+            open_.append(flag)
+        else:
+            done.append((flag, found))
+    return open_, done

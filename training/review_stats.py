@@ -39,6 +39,11 @@ def athlete_stats(athletes: list, today: datetime.date) -> dict[int, review.Athl
     }
 
 
+def athlete_flags(athlete, today: datetime.date) -> list[review.Flag]:
+    """One athlete's flags, as the review queue shows them."""
+    return review.flags(athlete_stats([athlete], today)[athlete.pk])
+
+
 def _session_counts(ids: list[int], today: datetime.date) -> dict[int, dict]:
     week, month = today - datetime.timedelta(days=7), today - datetime.timedelta(days=30)
     return {
@@ -133,5 +138,5 @@ def _stats(
         best_recent=_best(b, "recent"),
         best_before=_best(b, "before"),
         promotion_waiting=bool(advice and advice.suggestion.kind == "advance"),
-        extra={"latest_session": rows[0].pk if rows else None},
+        latest_session_id=rows[0].pk if rows else None,
     )

@@ -16,6 +16,7 @@ from training.models import (
     AuditEntry,
     CoachLink,
     CoachNote,
+    FlagReview,
     LevelChange,
     LevelSource,
     OwnedWeight,
@@ -26,6 +27,7 @@ from training.models import (
     TrainingSession,
     WeightKind,
 )
+from training.units import format_load
 
 
 class SubmissionConflict(Exception):
@@ -296,12 +298,14 @@ def end_link(link, by) -> None:
 def prescribe(coach, athlete, fields: dict):
     with transaction.atomic():
         prescription = Prescription.objects.create(coach=coach, athlete=athlete, **fields)
+        # In the unit the coach entered it in, spelled as every page spells a load.
+        load = format_load(prescription.load_kg, Profile.objects.unit_of(coach))
         audit(
             coach,
             athlete,
             "prescription",
             f"Prescribed {prescription.variation.name}: {prescription.sets} × "
-            f"{prescription.reps_per_side} per side, {prescription.load_kg.normalize():f} kg, "
+            f"{prescription.reps_per_side} per side, {load}, "
             f"tempo {prescription.tempo}, hold {prescription.hold_seconds} s, "
             f"{prescription.sessions_per_week} sessions a week.",
         )
@@ -321,6 +325,17 @@ def coach_change_level(coach, athlete, variation, *, reason: str, approved: bool
             verb = "Approved the promotion to" if approved else "Moved the level to"
             audit(coach, athlete, "level", f"{verb} {variation.name}: {reason}")
     return change
+
+
+def review_flag(coach, athlete, flag) -> FlagReview:
+    """Mark one review-queue flag seen; marking it again keeps the first review."""
+    with transaction.atomic():
+        review, created = FlagReview.objects.get_or_create(
+            athlete=athlete, kind=flag.kind, subject=flag.subject, defaults={"reviewed_by": coach}
+        )
+        if created:
+            audit(coach, athlete, "flag-reviewed", f"Reviewed the flag “{flag.text}”.")
+    return review
 
 
 def add_coach_note(coach, athlete, session, text: str, set_=None):

@@ -44,6 +44,11 @@ urlpatterns = [
         name="coach-approve",
     ),
     path(
+        "coach/athletes/<int:user_id>/flags/review/",
+        coach_views.review_flag,
+        name="coach-flag-review",
+    ),
+    path(
         "coach/athletes/<int:user_id>/sessions/<int:pk>/",
         coach_views.athlete_session,
         name="coach-session",

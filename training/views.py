@@ -12,7 +12,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +21,7 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from core import throttle
 from core.middleware import client_ip
+from core.redirects import safe_next
 from training import csv_io, progress, services
 from training.caching import render_log_page
 from training.fields import sides_for
@@ -94,14 +95,17 @@ def _htmx_fragment(request: HttpRequest, template: str, fragment: str) -> str:
 
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
+    # Carried from the login page, so a coach's invitation still waits after signing up.
+    next_url = safe_next(request, request.POST.get("next", request.GET.get("next")))
     if request.user.is_authenticated:
-        return redirect("training:log")
+        return HttpResponseRedirect(next_url) if next_url else redirect("training:log")
     form = SignupForm(request.POST or None)
+    context = {"form": form, "next": next_url}
     if request.method == "POST" and _too_many_signups(request):
         response = render(
             request,
             "registration/signup.html",
-            {"form": form, "title": "Too many sign-ups", "throttled": True},
+            {**context, "title": "Too many sign-ups", "throttled": True},
             status=429,
         )
         response["Retry-After"] = "3600"
@@ -109,12 +113,15 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        if next_url:
+            messages.success(request, "Welcome! Your account is ready.")
+            return HttpResponseRedirect(next_url)
         messages.success(request, "Welcome! Pick your level on the ladder to get suggestions.")
         return redirect("training:profile")
     return render(
         request,
         "registration/signup.html",
-        {"form": form, "title": "Create your account", "description": "Sign up to log sets."},
+        {**context, "title": "Create your account", "description": "Sign up to log sets."},
     )
 
 

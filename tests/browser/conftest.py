@@ -96,15 +96,16 @@ def open_page(browser: Browser) -> Iterator:
         context.close()
 
 
-def log_in(page: Page, base: str, username: str) -> None:
-    """Sign in through the login form, as a person does; lands on the log."""
+def log_in(page: Page, base: str, username: str, lands_on: str = "/log/") -> None:
+    """Sign in through the login form, as a person does; a trainee lands on the log, a
+    coach on the review queue (lands_on="/coach/")."""
     from tests.conftest import PASSWORD
 
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{base}/log/")
+    page.wait_for_url(f"{base}{lands_on}")
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -11,10 +12,10 @@ from django.utils import timezone
 from PIL import Image
 
 from coaching.models import Variation
-from tests.browser.conftest import DESKTOP, log_in
+from tests.browser.conftest import DESKTOP, PHONE, log_in
 from tests.conftest import PASSWORD
 from training import services
-from training.models import Set, TrainingSession
+from training.models import CoachLink, FlagReview, Set, TrainingSession
 
 pytestmark = pytest.mark.browser
 
@@ -32,8 +33,10 @@ def coach_world(django_user_model, media_root):
         date=timezone.localdate(),
         variation=Variation.objects.get(slug="single-leg-hip-thrust"),
     )
-    Set.objects.create(session=session, position=1, side="left", reps=10)
-    Set.objects.create(session=session, position=2, side="right", reps=8, pain=True, note="knee")
+    Set.objects.create(session=session, position=1, side="left", reps=10, rpe=Decimal("7.5"))
+    Set.objects.create(
+        session=session, position=2, side="right", reps=8, rir=1, pain=True, note="knee"
+    )
     return {"coach": coach, "athlete": athlete, "session": session}
 
 
@@ -48,7 +51,7 @@ def test_a_coach_edits_a_cue_and_adds_a_photo_and_the_guide_shows_both(
 ):
     page, console = open_page(DESKTOP)
     base = live_server.url
-    log_in(page, base, "coachy")
+    log_in(page, base, "coachy", lands_on="/coach/")
 
     page.goto(f"{base}/admin/coaching/exercise/")
     page.get_by_role("link", name="Single leg hip thrust").first.click()
@@ -86,9 +89,7 @@ def test_a_coach_opens_the_queue_and_follows_the_pain_flag(
 ):
     page, console = open_page(DESKTOP)
     base = live_server.url
-    log_in(page, base, "coachy")
-    page.get_by_role("link", name="Coach", exact=True).click()
-    page.wait_for_url(f"{base}/coach/")
+    log_in(page, base, "coachy", lands_on="/coach/")  # the queue, with no `next` to follow
     severe = [
         v["id"]
         for v in Axe().run(page).response["violations"]
@@ -107,4 +108,76 @@ def test_a_coach_opens_the_queue_and_follows_the_pain_flag(
     page.get_by_role("textbox", name="Note").fill("Stop at the first twinge and tell me")
     page.get_by_role("button", name="Add note").click()
     page.get_by_text("Stop at the first twinge and tell me").wait_for()
+    assert console.errors == []
+
+
+# A pill wrapped over two lines draws as two broken half-pills: one box, one line of text.
+PILL_ON_ONE_LINE = """pill => {
+  const rects = pill.getClientRects();
+  const line = parseFloat(getComputedStyle(pill).lineHeight);
+  return rects.length === 1 && rects[0].height < 1.5 * line;
+}"""
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_a_coach_reads_the_effort_and_marks_the_pain_flag_reviewed_on_a_phone(
+    live_server, open_page, coach_world, screenshot_dir, color_scheme
+):
+    page, console = open_page(PHONE, color_scheme=color_scheme)
+    base = live_server.url
+    log_in(page, base, "coachy", lands_on="/coach/")
+    # The queue scrolls inside its own box; nothing in it pushes the page sideways.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    pain = page.get_by_role("link", name="Pain flagged in the last two weeks")
+    pain.scroll_into_view_if_needed()
+    assert pain.evaluate(PILL_ON_ONE_LINE)
+    if screenshot_dir:
+        page.screenshot(
+            path=screenshot_dir / f"coach-queue-phone-{color_scheme}.png", full_page=True
+        )
+
+    pain.click()
+    page.wait_for_url(lambda url: url.endswith("?flag=pain"))
+    rows = page.locator(".set-row")
+    assert "RPE 7.5" in rows.nth(0).inner_text()
+    assert "1 in reserve" in rows.nth(1).inner_text()
+    assert page.locator(".set-row .flag--pain").evaluate(PILL_ON_ONE_LINE)
+    page.get_by_role("button", name="Mark reviewed").click()
+    page.get_by_text("Reviewed by coachy").wait_for()
+    review = FlagReview.objects.get(athlete=coach_world["athlete"])
+    assert (review.kind, review.reviewed_by) == ("pain", coach_world["coach"])
+    if screenshot_dir:
+        page.screenshot(
+            path=screenshot_dir / f"coach-session-phone-{color_scheme}.png", full_page=True
+        )
+
+    page.get_by_role("link", name="Your athletes").click()
+    reviewed = page.locator(".flags--reviewed")
+    assert "Pain flagged in the last two weeks" in reviewed.inner_text()
+    assert "by coachy" in reviewed.inner_text()
+    assert page.get_by_role("button", name="Mark reviewed: Pain flagged").count() == 0
+    assert console.errors == []
+
+
+def test_an_invited_athlete_without_an_account_signs_up_and_is_asked_to_consent(
+    live_server, open_page, coach_world
+):
+    join = f"/coach/join/{services.create_invitation(coach_world['coach']).code}/"
+    page, console = open_page(PHONE)
+    base = live_server.url
+    page.goto(base + join)
+    page.wait_for_url(f"{base}/accounts/login/?next={join}")
+    page.get_by_role("banner").get_by_role("link", name="Sign up").click()  # the header's
+    page.wait_for_url(f"{base}/accounts/signup/?next={join}")
+    page.get_by_label("Username").fill("newcomer")
+    page.get_by_label("Email").fill("new@example.com")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password confirmation").fill(PASSWORD)
+    page.get_by_role("button", name="Sign up").click()
+    page.wait_for_url(base + join)
+    assert CoachLink.objects.get(code=join.split("/")[-2]).athlete is None  # consent first
+    page.get_by_role("button", name="Accept coachy as my coach").click()
+    page.wait_for_url(f"{base}/accounts/profile/")
+    page.get_by_text("coachy now coaches you.").wait_for()
+    assert CoachLink.objects.get(code=join.split("/")[-2]).athlete.username == "newcomer"
     assert console.errors == []

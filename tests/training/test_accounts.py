@@ -1,15 +1,19 @@
 from __future__ import annotations
 
+import datetime
 import re
 from decimal import Decimal
+from urllib.parse import quote, urlencode
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.conftest import PASSWORD
-from training.models import LevelChange, OwnedWeight, Profile
+from training import services
+from training.models import CoachLink, LevelChange, OwnedWeight, Profile
 
 pytestmark = pytest.mark.django_db
 
@@ -172,3 +176,76 @@ def test_a_user_restored_without_a_profile_reads_kilograms_and_gets_one(user_cli
     assert Profile.objects.filter(user=user).exists()
     Profile.objects.filter(user=user).delete()
     assert user_client.get(reverse("training:records")).context["unit"] == "kg"
+
+
+@pytest.mark.parametrize(
+    ("next_url", "lands_on"),
+    [("", "/coach/"), ("/log/history/", "/log/history/"), ("//evil.example/", "/coach/")],
+)
+def test_a_coach_lands_on_the_review_queue_unless_next_says_otherwise(
+    client, coach, next_url, lands_on
+):
+    data = {"username": coach.username, "password": PASSWORD}
+    response = client.post(reverse("login"), {**data, "next": next_url} if next_url else data)
+    assert response.status_code == 302
+    assert response["Location"] == lands_on
+
+
+def _join_url(coach) -> str:
+    return reverse("training:coach-join", args=[services.create_invitation(coach).code])
+
+
+def _sign_up(client, next_url: str | None):
+    data = {"username": "lin", "email": "lin@example.com", "password1": PASSWORD}
+    data["password2"] = PASSWORD
+    query = f"?{urlencode({'next': next_url})}" if next_url is not None else ""
+    return client.post(reverse("training:signup") + query, {**data, "next": next_url or ""})
+
+
+def test_a_coachs_invitation_survives_signing_up_and_asks_for_consent_right_after(client, coach):
+    join = _join_url(coach)
+    to_login = client.get(join)
+    assert to_login["Location"] == f"{reverse('login')}?next={quote(join)}"
+    login_page = client.get(to_login["Location"]).content.decode()
+    signup_link = f"{reverse('training:signup')}?next={quote(join)}"
+    assert login_page.count(f'href="{signup_link}"') == 2  # the header's and the form's
+
+    signup_page = client.get(signup_link).content.decode()
+    assert f'name="next" value="{join}"' in signup_page
+    assert signup_page.count(f'href="{reverse("login")}?next={quote(join)}"') == 2
+
+    response = _sign_up(client, join)
+    assert (response.status_code, response["Location"]) == (302, join)
+    consent = client.get(join).content.decode()
+    assert "coach would like to coach you" in consent
+    assert "Accept coach as my coach" in consent
+    assert not CoachLink.objects.active().exists()  # nothing is accepted without the consent
+    client.post(join)
+    link = CoachLink.objects.get(coach=coach)
+    assert link.athlete.username == "lin"
+
+
+def test_an_expired_invitation_still_says_so_after_signing_up(client, coach, settings):
+    settings.INVITATION_DAYS = 3
+    join = _join_url(coach)
+    CoachLink.objects.update(created_at=timezone.now() - datetime.timedelta(days=3, minutes=1))
+    response = _sign_up(client, join)
+    assert response["Location"] == join
+    page = client.get(join).content.decode()
+    assert "This invitation expired on" in page
+    assert "Accept coach as my coach" not in page
+
+
+@pytest.mark.parametrize("next_url", ["//evil.example/", "https://evil.example/coach/", "{" * 1500])
+def test_signing_up_follows_next_only_to_a_safe_address(client, next_url):
+    page = client.get(f"{reverse('training:signup')}?{urlencode({'next': next_url})}")
+    assert 'name="next"' not in page.content.decode()
+    response = _sign_up(client, next_url)
+    assert response["Location"] == reverse("training:profile")
+
+
+def test_someone_signed_in_who_opens_sign_up_goes_on_to_next(client, user, coach):
+    join = _join_url(coach)
+    client.force_login(user)
+    response = client.get(f"{reverse('training:signup')}?{urlencode({'next': join})}")
+    assert response["Location"] == join

@@ -17,6 +17,7 @@ from training.models import (
     AuditEntry,
     CoachLink,
     CoachNote,
+    FlagReview,
     LevelChange,
     Prescription,
     Profile,
@@ -143,10 +144,22 @@ def test_a_prescription_reaches_the_athletes_log_timer_link_and_set_entry(
     )
 
 
-@pytest.mark.parametrize(("load", "shown"), [("100", "100 kg"), ("12.50", "12.5 kg"), ("", "0 kg")])
-def test_the_prescription_audit_reads_the_load_as_a_plain_number(
-    client, coach, user, linked, loaded, load, shown
+@pytest.mark.parametrize(
+    ("unit", "load", "shown"),
+    [
+        ("kg", "100", "100 kg"),
+        ("kg", "10", "10 kg"),
+        ("kg", "12.50", "12.5 kg"),
+        ("kg", "", "Body weight"),
+        # Entered in pounds, stored as 20.41165665 kg: the history reads what was entered.
+        ("lb", "45", "45 lb"),
+        ("lb", "22.5", "22.5 lb"),
+    ],
+)
+def test_the_prescription_audit_spells_the_load_as_every_page_does(
+    client, coach, user, linked, loaded, unit, load, shown
 ):
+    Profile.objects.filter(user=coach).update(unit=unit)
     client.force_login(coach)
     client.post(
         reverse("training:coach-prescribe", args=[user.pk]),
@@ -162,6 +175,8 @@ def test_the_prescription_audit_reads_the_load_as_a_plain_number(
     )
     detail = AuditEntry.objects.get(athlete=user, action="prescription").detail
     assert f"per side, {shown}, tempo" in detail
+    history = client.get(reverse("training:coach-athlete", args=[user.pk])).content.decode()
+    assert f"per side, {shown}, tempo" in history
 
 
 def test_a_bad_prescription_is_refused_on_its_field(client, coach, user, linked, loaded):
@@ -397,3 +412,185 @@ def test_an_invitation_expires_after_the_configured_days(client, coach, user, se
     assert link.code not in client.get(reverse("training:coach-dashboard")).content.decode()
     settings.INVITATION_DAYS = 8  # the setting decides, not a date stored at creation
     assert CoachLink.objects.open_invitations().filter(pk=link.pk).exists()
+
+
+def test_the_coachs_session_page_shows_each_sets_effort_as_the_trainees_log_does(
+    client, coach, user, linked, session
+):
+    Set.objects.create(session=session, position=1, side="left", reps=10, rpe=Decimal("8.5"))
+    Set.objects.create(session=session, position=2, side="right", reps=10, rir=2)
+    Set.objects.create(session=session, position=3, side="left", reps=9)
+    client.force_login(coach)
+    html = client.get(reverse("training:coach-session", args=[user.pk, session.pk])).content
+    html = html.decode()
+    assert "RPE 8.5" in html
+    assert "2 in reserve" in html
+    assert html.count("RPE") == 1  # a set logged without effort claims none
+    client.force_login(user)
+    own = client.get(session.get_absolute_url()).content.decode()
+    assert "RPE 8.5" in own
+    assert "2 in reserve" in own
+
+
+def _painful_session(user, variation, day=None):
+    session = TrainingSession.objects.create(
+        user=user, date=day or timezone.localdate(), variation=variation
+    )
+    Set.objects.create(session=session, position=1, side="left", reps=8, pain=True)
+    return session
+
+
+def _flag_kinds(response):
+    return {
+        row["athlete"].username: (
+            [flag.kind for flag, _ in row["flags"]],
+            [flag.kind for flag, _, _ in row["reviewed_flags"]],
+        )
+        for row in response.context["rows"]
+    }
+
+
+def test_a_coach_marks_the_pain_flag_reviewed_and_the_queue_lists_it_after_open_flags(
+    client, coach, user, other_user, linked, bodyweight
+):
+    painful = _painful_session(user, bodyweight)
+    services.accept_invitation(services.create_invitation(coach), other_user)
+    TrainingSession.objects.create(
+        user=other_user,
+        date=timezone.localdate() - datetime.timedelta(days=30),
+        variation=bodyweight,
+    )
+    client.force_login(coach)
+    queue = client.get(reverse("training:coach-dashboard"))
+    assert [row["athlete"] for row in queue.context["rows"]] == [user, other_user]
+    assert _flag_kinds(queue)["ada"] == (["pain"], [])
+
+    response = client.post(
+        reverse("training:coach-flag-review", args=[user.pk]),
+        {"kind": "pain", "subject": f"session {painful.pk}"},
+    )
+    assert (response.status_code, response["Location"]) == (
+        302,
+        reverse("training:coach-dashboard"),
+    )
+    review_ = FlagReview.objects.get(athlete=user)
+    assert (review_.kind, review_.subject, review_.reviewed_by) == (
+        "pain",
+        f"session {painful.pk}",
+        coach,
+    )
+    assert timezone.now() - review_.reviewed_at < datetime.timedelta(minutes=1)
+    assert AuditEntry.objects.filter(athlete=user, action="flag-reviewed").count() == 1
+
+    queue = client.get(reverse("training:coach-dashboard"))
+    # The athlete with an open flag (inactive) now comes first; the reviewed pain stays in sight.
+    assert [row["athlete"] for row in queue.context["rows"]] == [other_user, user]
+    assert _flag_kinds(queue)["ada"] == ([], ["pain"])
+    html = queue.content.decode()
+    table = html[html.index('<table class="queue">') :]  # past the "Marked reviewed" message
+    assert table.index("No session in three weeks") < table.index("Pain flagged in the last")
+    assert "Reviewed</p>" in html
+    assert "by coach," in html
+
+    # Marking it again (a second tab, a double click) keeps the first review.
+    client.post(
+        reverse("training:coach-flag-review", args=[user.pk]),
+        {"kind": "pain", "subject": f"session {painful.pk}"},
+    )
+    assert FlagReview.objects.count() == 1
+    assert AuditEntry.objects.filter(athlete=user, action="flag-reviewed").count() == 1
+
+
+def test_a_new_painful_session_raises_the_reviewed_pain_flag_again(
+    client, coach, user, linked, bodyweight
+):
+    first = _painful_session(user, bodyweight, timezone.localdate() - datetime.timedelta(days=2))
+    services.review_flag(coach, user, review.Flag("pain", "Pain", 5, subject=f"session {first.pk}"))
+    client.force_login(coach)
+    assert _flag_kinds(client.get(reverse("training:coach-dashboard")))["ada"] == ([], ["pain"])
+    _painful_session(user, bodyweight)
+    assert _flag_kinds(client.get(reverse("training:coach-dashboard")))["ada"] == (["pain"], [])
+
+
+def test_the_session_page_offers_to_mark_the_flag_that_led_there_reviewed(
+    client, coach, user, linked, bodyweight
+):
+    painful = _painful_session(user, bodyweight)
+    client.force_login(coach)
+    page = reverse("training:coach-session", args=[user.pk, painful.pk]) + "?flag=pain"
+    html = client.get(page).content.decode()
+    assert f'name="subject" value="session {painful.pk}"' in html
+    response = client.post(
+        reverse("training:coach-flag-review", args=[user.pk]),
+        {"kind": "pain", "subject": f"session {painful.pk}", "next": page},
+    )
+    assert response["Location"] == page
+    html = client.get(page).content.decode()
+    assert "Reviewed by coach," in html
+    assert 'name="subject"' not in html
+    # `next` goes nowhere off the site.
+    response = client.post(
+        reverse("training:coach-flag-review", args=[user.pk]),
+        {"kind": "pain", "subject": f"session {painful.pk}", "next": "//evil.example/"},
+    )
+    assert response["Location"] == reverse("training:coach-dashboard")
+
+
+def test_only_the_athletes_own_coach_marks_a_flag_reviewed(
+    client, coach, other_coach, user, linked, bodyweight
+):
+    from django.test import Client
+
+    painful = _painful_session(user, bodyweight)
+    url = reverse("training:coach-flag-review", args=[user.pk])
+    data = {"kind": "pain", "subject": f"session {painful.pk}"}
+    client.force_login(other_coach)
+    assert client.post(url, data).status_code == 404
+    client.force_login(user)
+    assert client.post(url, data).status_code == 404
+    client.force_login(coach)
+    assert client.get(url, data).status_code == 405
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(coach)
+    assert strict.post(url, data).status_code == 403
+    assert not FlagReview.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"kind": "pain", "subject": "session 999999"},  # not what raised the flag
+        {"kind": "lag", "subject": "session 1"},  # a flag not raised at all
+        {"kind": "pain"},
+        {},
+    ],
+)
+def test_a_flag_not_raised_now_is_not_marked_reviewed(
+    client, coach, user, linked, bodyweight, data
+):
+    _painful_session(user, bodyweight)
+    client.force_login(coach)
+    response = client.post(reverse("training:coach-flag-review", args=[user.pk]), data, follow=True)
+    assert "That flag is no longer raised; nothing changed." in response.content.decode()
+    assert not FlagReview.objects.exists()
+    assert not AuditEntry.objects.filter(action="flag-reviewed").exists()
+
+
+def test_old_prescription_audits_lose_the_exponent_in_their_loads(coach, user):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("training.migrations.0009_audit_loads_without_exponent")
+    old = "Prescribed Loaded: 3 × 8 per side, {} kg, tempo 3-0-1-2, hold 0 s, 2 sessions a week."
+    for load in ("1E+1", "2.5E+2", "12.5"):
+        services.audit(coach, user, "prescription", old.format(load))
+    services.audit(coach, user, "note", "Note: try 1E+1 kg")  # a coach's own words stay
+    migration.rewrite_exponent_loads(apps, None)
+    details = set(AuditEntry.objects.values_list("detail", flat=True))
+    assert details == {
+        old.format("10"),
+        old.format("250"),
+        old.format("12.5"),
+        "Note: try 1E+1 kg",
+    }

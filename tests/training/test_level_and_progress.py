@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -358,12 +359,21 @@ def test_the_demo_trainee_has_months_of_history(db, capsys):
     call_command("seed_demo", force=True)
     out = capsys.readouterr().out
     assert "log in as demo / hipthrust-demo-2026" in out
+    assert "log in as coach / hipthrust-coach-2026" in out
     sessions = TrainingSession.objects.filter(user__username="demo")
     assert sessions.count() >= 20
     assert (sessions.last().date - sessions.first().date).days <= -60 or (
         sessions.first().date - sessions.last().date
     ).days >= 60
     assert LevelChange.objects.filter(user__username="demo").count() == 2
+
+
+def test_the_readme_names_the_demo_trainees_and_the_demo_coachs_login():
+    from training.management.commands import seed_demo
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert f"`{seed_demo.DEMO_USERNAME}` / `{seed_demo.DEMO_PASSWORD}`" in readme
+    assert f"`{seed_demo.COACH_USERNAME}` / `{seed_demo.COACH_PASSWORD}`" in readme
 
 
 def test_the_demo_trainee_is_refused_outside_the_local_sqlite_default(db):

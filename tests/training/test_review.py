@@ -94,3 +94,50 @@ def test_the_queue_has_no_lag_without_a_session_on_both_sides(user, bodyweight):
     _session(user, bodyweight, 1, ("left", 8))
     stats = review_stats.athlete_stats([user], TODAY)[user.pk]
     assert (stats.lag_percent, stats.lagging_side) == (None, None)
+
+
+def _stats(**overrides) -> review.AthleteStats:
+    base = {
+        "today": TODAY,
+        "first_session": TODAY - datetime.timedelta(days=10),
+        "last_session": TODAY - datetime.timedelta(days=1),
+        "latest_session_id": 30,
+    }
+    return review.AthleteStats(**{**base, **overrides})
+
+
+@pytest.mark.parametrize(
+    ("overrides", "subjects"),
+    [
+        # Pain: the newest painful session, whatever came after it.
+        ({"pain_session_id": 12}, {"pain": "session 12"}),
+        # The others: the newest session, so any new session asks for a fresh look.
+        ({"form_error_sessions": 2}, {"form-errors": "session 30"}),
+        ({"promotion_waiting": True}, {"promotion": "session 30"}),
+        (
+            {"lag_percent": Decimal("15"), "lagging_side": "left", "latest_session_id": 31},
+            {"lag": "session 31"},
+        ),
+        # Inactive: the last session's day, or never.
+        (
+            {"last_session": TODAY - datetime.timedelta(days=30), "latest_session_id": None},
+            {"inactive": f"last {TODAY - datetime.timedelta(days=30)}"},
+        ),
+        (
+            {"last_session": None, "first_session": None, "latest_session_id": None},
+            {"inactive": "last never"},
+        ),
+    ],
+)
+def test_each_flag_names_what_raised_it(overrides, subjects):
+    assert {flag.kind: flag.subject for flag in review.flags(_stats(**overrides))} == subjects
+
+
+def test_a_flag_is_reviewed_only_for_the_subject_that_was_reviewed():
+    pain = review.Flag("pain", "Pain", 5, subject="session 12")
+    lag = review.Flag("lag", "Lag", 2, subject="session 30")
+    seen = object()
+    open_, done = review.split_reviewed(
+        [pain, lag], {("pain", "session 12"): seen, ("lag", "session 29"): seen}
+    )
+    assert (open_, done) == ([lag], [(pain, seen)])

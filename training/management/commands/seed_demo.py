@@ -77,7 +77,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo trainee: log in as {DEMO_USERNAME} / {DEMO_PASSWORD}\n"
-                f"Demo coach (also the coach panel at /admin/): {COACH_USERNAME} / {COACH_PASSWORD}"
+                f"Demo coach (the review queue at /coach/, the guide's editor at /admin/): "
+                f"log in as {COACH_USERNAME} / {COACH_PASSWORD}"
             )
         )
 
