@@ -120,6 +120,14 @@ def test_the_preview_lists_skipped_rows_sides_and_converted_pounds(user_client, 
 
     assert "4 sessions and 7 sets to add" in page
     assert "6 rows skipped" in page
+    # One line per session to add, with its sets by side and the rows it was read from.
+    assert (
+        "5 Mar 2024 , Dumbbell or kettlebell single leg hip thrust: "
+        "2 sets (1 left · 1 right); rows 5–6" in page
+    )
+    assert (
+        "7 Mar 2024 , Single leg hip thrust: 3 sets (3 with no side recorded); rows 10–12" in page
+    )
     # The row number and the reason of every row left out.
     assert "Another exercise: 2 rows (2, 13), Squat (Barbell), Romanian Deadlift (Barbell)." in page
     assert "A warm-up set: 1 row (3), Glute Bridge." in page

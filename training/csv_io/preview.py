@@ -54,6 +54,14 @@ class SkippedGroup:
         return line_ranges(self.lines)
 
 
+_SIDES = {
+    Side.LEFT: "left",
+    Side.RIGHT: "right",
+    Side.BOTH: "both legs",
+    Side.UNKNOWN: "with no side recorded",
+}
+
+
 @dataclass(frozen=True)
 class SessionLine:
     """One session of the preview: when, what, and its sets by side."""
@@ -63,11 +71,14 @@ class SessionLine:
     @property
     def sides(self) -> str:
         counts = Counter(s.side for s in self.session.sets)
-        return " · ".join(f"{counts[side]} {side.label.lower()}" for side in Side if counts[side])
+        shown = [f"{counts[side]} {words}" for side, words in _SIDES.items() if counts[side]]
+        return " · ".join(shown)
 
     @property
     def rows(self) -> str:
-        return line_ranges([self.session.line, *(s.line for s in self.session.sets)])
+        """The rows of the file the session was read from: "row 4", "rows 5-6"."""
+        lines = {self.session.line, *(s.line for s in self.session.sets)}
+        return f"row{'s' if len(lines) > 1 else ''} {line_ranges(lines)}"
 
 
 @dataclass(frozen=True)
