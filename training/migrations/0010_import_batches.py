@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("training", "0007_throttle_cache_table"),
+        ("training", "0009_audit_loads_without_exponent"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
