@@ -14,6 +14,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import PASSWORD
 from training import services
+from training.csv_io import HIPTHRUST_COLUMNS
+from training.csv_io import pending as pending_imports
 from training.models import AuditEntry, CoachLink, LevelChange, Set, TrainingSession
 
 pytestmark = pytest.mark.django_db
@@ -46,12 +48,16 @@ def world(django_user_model, exercise):
     a_set = Set.objects.create(session=session, position=1, side="left", reps=9)
     link = CoachLink.objects.get(athlete=people["athlete"])
     invitation = services.create_invitation(people["coach"])
+    row = "1,2026-11-03,single-leg-hip-thrust,,1,left,8,0,0,,,,,no,"
+    upload = ",".join(HIPTHRUST_COLUMNS) + "\n" + row + "\n"
+    pending = pending_imports.hold(people["athlete"], file_name="log.csv", text=upload, unit="kg")
     return {
         "people": people,
         "session": session,
         "set": a_set,
         "link": link,
         "invitation": invitation,
+        "pending": pending,
         "variation": variation,
         "error": exercise.form_errors.first(),
     }
@@ -130,6 +136,7 @@ MATRIX = [
     ("training:level-history", "get", lambda w: [], SIGNED_IN, None),
     ("training:export", "get", lambda w: [], SIGNED_IN, None),
     ("training:import", "get", lambda w: [], SIGNED_IN, None),
+    ("training:import-preview", "get", lambda w: [w["pending"].pk], OWNER_ONLY, None),
     ("training:session-detail", "get", lambda w: [_s(w)], OWNER_ONLY, None),
     ("training:session-edit", "get", lambda w: [_s(w)], OWNER_ONLY, None),
     ("training:set-edit", "get", lambda w: [w["set"].pk], OWNER_ONLY, None),
@@ -268,6 +275,10 @@ FLOW_STEPS = {
     "training:coach-invite",
     "training:coach-invite-cancel",
     "training:coach-end",
+    # The import's save, cancel and undo: tests/training/test_import_preview.py, owner included.
+    "training:import-save",
+    "training:import-cancel",
+    "training:import-undo",
 }
 
 

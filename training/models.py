@@ -290,6 +290,15 @@ class TrainingSession(models.Model):
     notes = models.TextField(max_length=2000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     submission_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # The CSV import that added the session, while that import can still be undone.
+    import_batch = models.ForeignKey(
+        "ImportBatch",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="sessions",
+    )
 
     objects = SessionQuerySet.as_manager()
 
@@ -331,6 +340,14 @@ class Set(models.Model):
     # Moves on every edit; an edit made from an older revision (another tab, a coach's
     # change in between) is refused instead of silently overwriting the newer values.
     revision = models.PositiveIntegerField(default=1, editable=False)
+    import_batch = models.ForeignKey(
+        "ImportBatch",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="sets",
+    )
 
     objects = SetQuerySet.as_manager()
 
@@ -392,6 +409,71 @@ def invitation_cutoff():
 
 # The rows the cached log pages are made from: each model's writes bump the log version.
 LOG_MODELS = (TrainingSession, Set, LevelChange)
+
+
+class ImportBatchQuerySet(models.QuerySet["ImportBatch"]):
+    def beyond_undo(self, user) -> ImportBatchQuerySet:
+        """The user's imports older than the last KEEP, which can no longer be undone."""
+        newest = self.filter(owner=user).order_by("-created_at", "-pk")
+        return self.filter(pk__in=newest.values("pk")[ImportBatch.KEEP :])
+
+
+class ImportBatch(models.Model):
+    """One saved CSV import, so the trainee can undo it whole: the sessions and sets it added
+    point here. Only the last KEEP are kept (as Liftosaur does); their rows stay in the log."""
+
+    KEEP = 5
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_batches"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(max_length=255, blank=True)
+    file_hash = models.CharField(max_length=64, help_text="SHA-256 of the file's text.")
+    source = models.CharField(max_length=20)  # the adapter's: hipthrust, strong, hevy
+    session_count = models.PositiveIntegerField()
+    set_count = models.PositiveIntegerField()
+    duplicate_sessions = models.PositiveIntegerField(default=0)
+    skipped_rows = models.PositiveIntegerField(default=0)
+
+    objects = ImportBatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["owner", "-created_at"], name="importbatch_owner_created")]
+
+    def __str__(self) -> str:
+        return f"{self.file_name or 'CSV'} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class PendingImport(models.Model):
+    """An uploaded file between its preview and the trainee's "save": kept on the server, so
+    what is saved is the file previewed and nothing the browser sends back."""
+
+    KEEP_FOR = timedelta(hours=1)
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pending_imports"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    file_name = models.CharField(max_length=255, blank=True)
+    file_hash = models.CharField(max_length=64, help_text="SHA-256 of the text.")
+    unit = models.CharField(max_length=2, choices=Unit.choices)  # the unit it was read in
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name or 'CSV'}, uploaded {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def expires_at(self):
+        return self.created_at + self.KEEP_FOR
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
 
 
 class CoachLinkQuerySet(models.QuerySet["CoachLink"]):

@@ -11,9 +11,10 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -24,6 +25,7 @@ from core.middleware import client_ip
 from core.redirects import safe_next
 from training import csv_io, progress, services
 from training.caching import render_log_page
+from training.csv_io import pending as pending_imports
 from training.fields import sides_for
 from training.forms import (
     AssignSidesForm,
@@ -39,9 +41,11 @@ from training.forms import (
 from training.level import advice_for
 from training.models import (
     CoachLink,
+    ImportBatch,
     LevelChange,
     LevelSource,
     OwnedWeight,
+    PendingImport,
     Prescription,
     Profile,
     Set,
@@ -640,35 +644,124 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _get_pending_import_for_user(request: HttpRequest, pk: int) -> PendingImport:
+    return get_object_or_404(PendingImport, pk=pk, owner=request.user)
+
+
+def _get_import_for_user(request: HttpRequest, pk: int) -> ImportBatch:
+    return get_object_or_404(ImportBatch, pk=pk, owner=request.user)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_csv(request: HttpRequest) -> HttpResponse:
-    unit = _unit(request)
+    """Upload a file: it is checked whole and kept for its preview; nothing is imported yet."""
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        unit = _unit(request)
         try:
-            text = io.TextIOWrapper(upload.file, encoding="utf-8-sig", newline="")
-            result = csv_io.import_csv(request.user, text, unit=unit)
+            text = upload.read().decode("utf-8-sig")
+            csv_io.preview_csv(request.user, text, unit=unit)
         except UnicodeDecodeError:
             form.add_error("file", "The file is not UTF-8 text; export it again as CSV.")
         except csv_io.CsvImportError as error:
             form.add_error("file", f"{error} Nothing was imported.")
         else:
-            summary = f"Imported {result.sessions} sessions and {result.sets} sets."
-            if result.duplicate_sessions:
-                summary += f" {result.duplicate_sessions} sessions were already in your log."
-            if result.skipped_rows:
-                summary += (
-                    f" {result.skipped_rows} rows were skipped (other exercises or warm-ups)."
-                )
-            messages.success(request, " ".join([summary, *result.notes]))
-            return redirect("training:history")
+            pending = pending_imports.hold(
+                request.user, file_name=upload.name, text=text, unit=unit
+            )
+            return redirect("training:import-preview", pk=pending.pk)
     return render(
         request,
         "training/import.html",
-        {"form": form, "title": "Import a CSV", "description": "Import your log from a CSV."},
+        {
+            "form": form,
+            "imports": ImportBatch.objects.filter(owner=request.user).annotate(
+                sets_left=Count("sets")
+            )[: ImportBatch.KEEP],
+            "keep": ImportBatch.KEEP,
+            "title": "Import a CSV",
+            "description": "Import your log from a CSV.",
+        },
     )
+
+
+@login_required
+@require_GET
+def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    pending = _get_pending_import_for_user(request, pk)
+    try:
+        preview = pending_imports.preview_of(pending)
+    except csv_io.PendingGone as gone:
+        messages.error(request, gone.message)
+        return redirect("training:import")
+    return render(
+        request,
+        "training/import_preview.html",
+        {
+            "pending": pending,
+            "preview": preview,
+            "unit": _unit(request),
+            "title": "Check the import",
+            "description": "What the import would add to your log, before anything is saved.",
+        },
+    )
+
+
+@login_required
+@require_POST
+def import_save(request: HttpRequest, pk: int) -> HttpResponse:
+    pending = _get_pending_import_for_user(request, pk)
+    try:
+        saved = pending_imports.save(pending, request.POST.get("digest", ""))
+    except csv_io.PendingGone as gone:
+        messages.error(request, gone.message)
+        return redirect("training:import")
+    except csv_io.PreviewOutdated:
+        messages.error(
+            request,
+            "Nothing was saved: what this import would add is not what the preview showed "
+            "(your log changed since, or the form was altered). Check the preview again.",
+        )
+        return redirect("training:import-preview", pk=pending.pk)
+    if saved.batch is None:
+        messages.info(
+            request, "Nothing was imported: every session in the file is already in your log."
+        )
+    else:
+        messages.success(
+            request,
+            f"Imported {saved.sessions} session{pluralize(saved.sessions)} and "
+            f"{saved.sets} set{pluralize(saved.sets)}. You can undo this import below.",
+        )
+    return redirect("training:import")
+
+
+@login_required
+@require_POST
+def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    _get_pending_import_for_user(request, pk).delete()
+    messages.info(request, "Import cancelled. Nothing was saved.")
+    return redirect("training:import")
+
+
+@login_required
+@require_POST
+def import_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _get_import_for_user(request, pk)
+    undone = csv_io.undo_import(batch)
+    summary = (
+        f"Import undone: removed {undone.sets} set{pluralize(undone.sets)} and "
+        f"{undone.sessions} session{pluralize(undone.sessions)}."
+    )
+    if undone.kept_sessions:
+        summary += (
+            f" {undone.kept_sessions} session{pluralize(undone.kept_sessions)} stayed, with "
+            f"what you logged into {pluralize(undone.kept_sessions, 'it,them')} since."
+        )
+    messages.success(request, summary)
+    return redirect("training:import")
 
 
 @login_required

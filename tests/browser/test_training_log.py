@@ -214,3 +214,49 @@ def test_the_session_page_swaps_its_list_in_place_and_loads_whole_pages_from_it(
     assert page.locator(".site-header").count() == 1
     assert page.locator("#sets-and-entry").count() == 0
     assert console.errors == []
+
+
+IMPORT_FILE = (
+    "session,date,variation,session_notes,position,side,reps,load_kg,hold_seconds,tempo,rpe,rir,"
+    "form_errors,pain,note\n"
+    "1,2026-11-18,single-leg-hip-thrust,,1,left,10,0,0,3-0-1-1,8,,,no,\n"
+    "1,2026-11-18,single-leg-hip-thrust,,2,right,9,0,0,3-0-1-1,,,,no,\n"
+    "2,2026-11-19,floor-glute-bridge,,1,both,15,0,5,,,,,no,\n"
+)
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_an_import_is_previewed_saved_and_undone(
+    live_server, open_page, django_user_model, screenshot_dir, viewport
+):
+    from training.models import ImportBatch
+
+    logged = _trainee_with_one_set(django_user_model, "importer")
+    page, console = open_page(viewport)
+    log_in(page, live_server.url, "importer")
+    page.goto(f"{live_server.url}/log/import/")
+    page.get_by_label("File").set_input_files(
+        {"name": "log.csv", "mimeType": "text/csv", "buffer": IMPORT_FILE.encode()}
+    )
+    page.get_by_role("button", name="Preview the import").click()
+
+    page.get_by_role("heading", name="2 sessions and 3 sets to add").wait_for()
+    assert re.search(r"/log/import/pending/\d+/$", page.url)
+    assert Set.objects.count() == 1  # nothing saved yet
+    assert _axe_severe(page) == []
+    if screenshot_dir:
+        page.screenshot(path=screenshot_dir / f"preview-{viewport['width']}.png", full_page=True)
+
+    page.get_by_role("button", name="Save this import").click()
+    page.get_by_text("Imported 2 sessions and 3 sets.").wait_for()
+    assert page.url == f"{live_server.url}/log/import/"
+    assert Set.objects.filter(import_batch__isnull=False).count() == 3
+    assert _axe_severe(page) == []
+    if screenshot_dir:
+        page.screenshot(path=screenshot_dir / f"imports-{viewport['width']}.png", full_page=True)
+
+    page.get_by_role("button", name="Undo this import").click()
+    page.get_by_text("Import undone: removed 3 sets and 2 sessions.").wait_for()
+    assert list(Set.objects.all()) == [logged]
+    assert not ImportBatch.objects.exists()
+    assert console.errors == []

@@ -2,11 +2,14 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 import uuid
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import resolve, reverse
 
 from coaching.models import Variation
 from training.models import Set, TrainingSession
@@ -94,6 +97,18 @@ def timer_plan(**overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def import_file(client, content: bytes, name: str = "log.csv"):
+    """Upload a CSV, open its preview and save it, as a trainee does; the save's response."""
+    file = SimpleUploadedFile(name, content, content_type="text/csv")
+    uploaded = client.post(reverse("training:import"), {"file": file})
+    assert uploaded.status_code == 302, uploaded.status_code
+    pk = resolve(uploaded["Location"]).kwargs["pk"]
+    # From the page, as a browser sends it (a test client's context is not thread safe).
+    page = client.get(uploaded["Location"]).content.decode()
+    digest = re.search(r'name="digest" value="([0-9a-f]{64})"', page).group(1)
+    return client.post(reverse("training:import-save", args=[pk]), {"digest": digest})
 
 
 PINNED = Path(__file__).parent / "pinned"

@@ -13,14 +13,13 @@ from collections.abc import Callable
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
 from coaching.models import Variation
 from tests.conftest import PASSWORD
-from tests.training.conftest import make_log, set_data, timer_plan
+from tests.training.conftest import import_file, make_log, set_data, timer_plan
 from training import services
 from training.models import Set, TrainingSession
 
@@ -142,14 +141,12 @@ def test_five_imports_at_once_answer_no_500_and_each_is_stored(trainees, user):
     bodyweight = Variation.objects.get(slug="single-leg-hip-thrust")
     make_log(user, bodyweight, sessions=30, sets_per_side=3)
     exported = signed_in(user).get(reverse("training:export")).content
-    url = reverse("training:import")
 
     def upload(who) -> Callable[[], int]:
         client = signed_in(who)
 
         def send() -> int:
-            file = SimpleUploadedFile("log.csv", exported, content_type="text/csv")
-            return client.post(url, {"file": file}).status_code
+            return import_file(client, exported).status_code
 
         return send
 
@@ -169,8 +166,7 @@ def test_sets_posted_during_another_trainees_import_are_saved(trainees, user):
     importing = signed_in(importer)
 
     def send_import() -> int:
-        file = SimpleUploadedFile("log.csv", exported, content_type="text/csv")
-        return importing.post(reverse("training:import"), {"file": file}).status_code
+        return import_file(importing, exported).status_code
 
     url = reverse("training:set-create", args=[session.pk])
     sets = [post(signed_in(logger), url, set_data(reps=str(n + 1))) for n in range(PARALLEL)]

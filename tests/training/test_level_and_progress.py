@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coaching.models import Variation
-from tests.training.conftest import make_log
+from tests.training.conftest import import_file, make_log
 from training.models import LevelChange, Profile, Set, TrainingSession
 from training.progress import balance_note
 
@@ -335,9 +335,7 @@ def test_importing_a_file_adds_it_and_a_bad_file_adds_nothing(
     from training import csv_io
 
     csv_io.export_csv(other_user, exported)
-    good = io.BytesIO(exported.getvalue().encode())
-    good.name = "log.csv"
-    response = user_client.post(reverse("training:import"), {"file": good})
+    response = import_file(user_client, exported.getvalue().encode())
     assert response.status_code == 302
     assert Set.objects.filter(session__user=user).count() == 4
 

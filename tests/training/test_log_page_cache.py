@@ -12,8 +12,8 @@ import pytest
 from django.urls import reverse
 
 from training import services
-from training.csv_io import import_csv
-from training.models import LevelChange, LevelSource, Profile, Set, TrainingSession
+from training.csv_io import import_csv, undo_import
+from training.models import ImportBatch, LevelChange, LevelSource, Profile, Set, TrainingSession
 
 from .conftest import make_log, set_data
 
@@ -66,6 +66,7 @@ def test_every_kind_of_change_to_the_log_bumps_its_version(user, bodyweight, loa
                 "1,2025-02-01,single-leg-hip-thrust,,1,left,8,0,0,,,,,no,\n"
             ),
         ),
+        "an undone import": lambda: undo_import(ImportBatch.objects.get(owner=user)),
         "sets from the timer": lambda: services.log_timer_sets(
             user,
             day=datetime.date(2025, 3, 1),

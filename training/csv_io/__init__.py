@@ -6,11 +6,14 @@ imported file byte for byte; cells a spreadsheet would run as formulas are neutr
 (formulas.py).
 
 Imports are all or nothing: every row is checked first, with the rules of the set form a
-person types into (checks.py), then duplicates are looked up (duplicates.py), and only then
-is a file without a single bad row written, in one short transaction that does nothing but
-write (save.py). Each source app is one adapter (adapters/). Give `import_csv` text, for an
-upload for example `io.TextIOWrapper(upload, encoding="utf-8-sig", newline="")`; a byte
-order mark left in the text and CRLF line endings are tolerated.
+person types into (checks.py), then duplicates are looked up (duplicates.py); that is the
+preview (preview.py), which writes nothing. Only then is a file without a single bad row
+written, in one short transaction that does nothing but write (save.py), exactly the
+sessions the preview showed, as one import the trainee can undo (undo.py). Between the
+preview and the save the upload waits on the server (pending.py). Each source app is one
+adapter (adapters/). Give `preview_csv` the file's text, for an upload
+`upload.read().decode("utf-8-sig")`; a byte order mark left in the text and CRLF line
+endings are tolerated.
 """
 
 from training.csv_io.adapters.hevy import HEVY_COLUMNS
@@ -19,6 +22,10 @@ from training.csv_io.adapters.strong import STRONG_COLUMNS, STRONG_OLDER_COLUMNS
 from training.csv_io.errors import CsvImportError
 from training.csv_io.export import export_csv
 from training.csv_io.importing import ImportResult, import_csv
+from training.csv_io.pending import PendingGone
+from training.csv_io.preview import Preview, preview_csv
+from training.csv_io.save import PreviewOutdated
+from training.csv_io.undo import undo_import
 
 __all__ = [
     "HEVY_COLUMNS",
@@ -27,6 +34,11 @@ __all__ = [
     "STRONG_OLDER_COLUMNS",
     "CsvImportError",
     "ImportResult",
+    "PendingGone",
+    "Preview",
+    "PreviewOutdated",
     "export_csv",
     "import_csv",
+    "preview_csv",
+    "undo_import",
 ]

@@ -8,27 +8,31 @@ from training.csv_io.plan import PlannedSession, fingerprint
 from training.models import Set, TrainingSession
 
 
-def drop_duplicates(user, planned: list[PlannedSession]) -> tuple[list[PlannedSession], int]:
-    """Leave out sessions the user already has: same date, variation and sets in order.
+def drop_duplicates(
+    user, planned: list[PlannedSession]
+) -> tuple[list[PlannedSession], list[PlannedSession]]:
+    """Split the planned sessions into those to add and those the user already has (same
+    date, variation and sets in order).
 
     Each logged session accounts for one planned session, so a session logged twice in
     the file and once in the log is added once.
     """
     if not planned:
-        return [], 0
+        return [], []
     have = _logged_fingerprints(
         user,
         min(session.date for session in planned),
         max(session.date for session in planned),
     )
-    new = []
+    new, logged = [], []
     for session in planned:
         key = session.fingerprint()
         if have[key]:
             have[key] -= 1
+            logged.append(session)
         else:
             new.append(session)
-    return new, len(planned) - len(new)
+    return new, logged
 
 
 def _logged_fingerprints(user, first, last) -> Counter[tuple]:

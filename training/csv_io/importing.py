@@ -1,14 +1,12 @@
-"""An import from start to end: read the file, let its app's adapter plan it, save the plan."""
+"""An import from start to end, without a preview shown in between: preview it, save it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TextIO
 
-from training.csv_io import reading
-from training.csv_io.adapters import Context, adapter_for
-from training.csv_io.checks import Catalogue
-from training.csv_io.save import save_plan
+from training.csv_io.preview import preview_csv
+from training.csv_io.save import PreviewOutdated, save_preview
 
 
 @dataclass(frozen=True)
@@ -21,31 +19,23 @@ class ImportResult:
     notes: tuple[str, ...]
 
 
-def import_csv(user, data: TextIO, *, unit: str = "kg") -> ImportResult:
+def import_csv(user, data: TextIO, *, unit: str = "kg", file_name: str = "") -> ImportResult:
     """Add the sessions in `data` to the user's log; raise CsvImportError and save nothing if
     any row is wrong. `unit` is the user's unit, which Strong's current export writes its
     weights in (its older export and Hevy's name the unit themselves)."""
-    pounds = _is_pounds(unit)
-    records = reading.records(data)
-    header_line, header = next(records)
-    columns = reading.column_index(header)
-    catalogue = Catalogue.load()
-    adapter = adapter_for(header_line, header)
-    rows = reading.rows(records, columns, len(header))
-    plan = adapter.plan(rows, Context(columns=columns, catalogue=catalogue, pounds=pounds))
-    saved = save_plan(user, plan.sessions)
+    text = data.read()
+    preview = preview_csv(user, text, unit=unit)
+    try:
+        saved = save_preview(user, preview, file_name=file_name)
+    except PreviewOutdated:
+        # Nobody saw the preview: look the duplicates up again in the changed log.
+        preview = preview_csv(user, text, unit=unit)
+        saved = save_preview(user, preview, file_name=file_name)
     return ImportResult(
-        source=adapter.source,
+        source=preview.source,
         sessions=saved.sessions,
         sets=saved.sets,
-        skipped_rows=plan.skipped_rows,
+        skipped_rows=preview.skipped_rows,
         duplicate_sessions=saved.duplicate_sessions,
-        notes=tuple(plan.notes),
+        notes=preview.notes,
     )
-
-
-def _is_pounds(unit: str) -> bool:
-    cleaned = unit.strip().lower()
-    if cleaned not in {"kg", "lb", "lbs"}:
-        raise ValueError(f"unit must be 'kg' or 'lb', not {unit!r}")
-    return cleaned != "kg"

@@ -21,6 +21,11 @@ class PlannedSet:
     form_errors: tuple[int, ...] = ()
     pain: bool = False
     note: str = ""
+    # What the preview tells the trainee about the set; not saved.
+    line: int = 0
+    side_read_from: str = ""  # where a side was read from text, e.g. "the exercise name"
+    pounds: Decimal | None = None  # the file's load, when it was in pounds
+    rpe_left_out: str = ""  # an RPE cell the set form does not offer, left out
 
 
 @dataclass
@@ -45,8 +50,18 @@ def fingerprint(day: date, variation_id: int, sets: list[tuple]) -> tuple:
     return (day, variation_id, tuple(sets))
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A row that is not a set on the ladder, left out of the import."""
+
+    line: int
+    reason: str  # as the preview says it: "a warm-up set"
+    exercise: str = ""
+
+
 @dataclass
 class Plan:
     sessions: list[PlannedSession]
     skipped_rows: int = 0
     notes: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)  # the rows skipped_rows counts

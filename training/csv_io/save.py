@@ -1,7 +1,8 @@
-"""The write of a checked plan: one short transaction that does nothing but INSERT.
+"""The write of a previewed plan: one short transaction that does nothing but INSERT.
 
 Everything is read and checked before it, so the write lock is held only for the INSERTs:
-on SQLite it blocks every other trainee's writes while it is held.
+on SQLite it blocks every other trainee's writes while it is held. The sessions and sets
+written point to one ImportBatch, which undo.py removes whole.
 """
 
 from __future__ import annotations
@@ -14,9 +15,22 @@ from django.db.models import F
 
 from training.csv_io import duplicates
 from training.csv_io.plan import PlannedSession
-from training.models import SET_FIELDS, Profile, Set, TrainingSession, log_version_bumped
+from training.csv_io.preview import Preview, plan_digest
+from training.models import (
+    SET_FIELDS,
+    ImportBatch,
+    Profile,
+    Set,
+    TrainingSession,
+    log_version_bumped,
+)
 
 _BATCH = 1000
+
+
+class PreviewOutdated(Exception):
+    """The log changed since the preview, so a save would add other sessions than it showed.
+    Nothing was saved."""
 
 
 @dataclass(frozen=True)
@@ -24,30 +38,48 @@ class Saved:
     sessions: int
     sets: int
     duplicate_sessions: int  # sessions already in the log, not added again
+    batch: ImportBatch | None  # None when there was nothing to add
 
 
-def save_plan(user, planned: list[PlannedSession]) -> Saved:
-    """Add the planned sessions the user does not have yet, all or nothing."""
-    seen_version = Profile.objects.filter(user=user).values_list("log_version", flat=True).first()
-    new, duplicate_count = duplicates.drop_duplicates(user, planned)
-    set_count = 0
-    if new:
-        with transaction.atomic():
-            # The version bump is the first write: it takes the write lock (a row lock on
-            # PostgreSQL), so two imports of one trainee, from a double submit, queue here.
-            # If the log changed since the check, check again now that nothing can slip in.
-            bumped = Profile.objects.filter(user=user, log_version=seen_version).update(
-                log_version=F("log_version") + 1
-            )
-            if not bumped:
-                Profile.objects.bump_log_version(user.pk)
-                new, duplicate_count = duplicates.drop_duplicates(user, planned)
-            with log_version_bumped(user.pk):  # the bump above, which the INSERTs skip
-                set_count = _insert(user, new) if new else 0
-    return Saved(sessions=len(new), sets=set_count, duplicate_sessions=duplicate_count)
+def save_preview(user, preview: Preview, *, file_name: str = "") -> Saved:
+    """Add exactly the sessions the preview shows, all or nothing, as one import; raise
+    PreviewOutdated, saving nothing, if the log changed so that they are no longer those."""
+    if not preview.new:
+        return Saved(sessions=0, sets=0, duplicate_sessions=len(preview.logged), batch=None)
+    with transaction.atomic():
+        # The version bump is the first write: it takes the write lock (a row lock on
+        # PostgreSQL), so two imports of one trainee, from a double submit, queue here.
+        # If the log changed since the preview, check again now that nothing can slip in.
+        bumped = Profile.objects.filter(user=user, log_version=preview.log_version).update(
+            log_version=F("log_version") + 1
+        )
+        if not bumped:
+            Profile.objects.bump_log_version(user.pk)
+            new, _ = duplicates.drop_duplicates(user, preview.planned)
+            if plan_digest(preview.file_hash, new) != preview.digest:
+                raise PreviewOutdated
+        batch = ImportBatch.objects.create(
+            owner=user,
+            file_name=file_name[:255],
+            file_hash=preview.file_hash,
+            source=preview.source,
+            session_count=len(preview.new),
+            set_count=preview.set_count,
+            duplicate_sessions=len(preview.logged),
+            skipped_rows=preview.skipped_rows,
+        )
+        with log_version_bumped(user.pk):  # the bump above, which the INSERTs skip
+            set_count = _insert(user, preview.new, batch)
+    _forget_old_imports(user)
+    return Saved(
+        sessions=len(preview.new),
+        sets=set_count,
+        duplicate_sessions=len(preview.logged),
+        batch=batch,
+    )
 
 
-def _insert(user, planned: list[PlannedSession]) -> int:
+def _insert(user, planned: list[PlannedSession], batch: ImportBatch) -> int:
     """Write the sessions, their sets and form errors in a few bulk INSERTs; return the sets.
 
     bulk_create sets the new keys on SQLite 3.35+ and PostgreSQL, which the links need. The
@@ -55,13 +87,20 @@ def _insert(user, planned: list[PlannedSession]) -> int:
     """
     sessions = TrainingSession.objects.bulk_create(
         [
-            TrainingSession(user=user, date=p.date, variation=p.variation, notes=p.notes)
+            TrainingSession(
+                user=user, date=p.date, variation=p.variation, notes=p.notes, import_batch=batch
+            )
             for p in planned
         ],
         batch_size=_BATCH,
     )
     sets = [
-        Set(session=session, position=position, **{name: getattr(s, name) for name in SET_FIELDS})
+        Set(
+            session=session,
+            position=position,
+            import_batch=batch,
+            **{name: getattr(s, name) for name in SET_FIELDS},
+        )
         for session, plan in zip(sessions, planned, strict=True)
         for position, s in enumerate(plan.sets, start=1)
     ]
@@ -77,3 +116,11 @@ def _insert(user, planned: list[PlannedSession]) -> int:
         batch_size=_BATCH,
     )
     return len(sets)
+
+
+def _forget_old_imports(user) -> None:
+    """Only the last ImportBatch.KEEP imports can be undone; older ones let go of their rows,
+    which stay in the log (the links are set to NULL)."""
+    stale = list(ImportBatch.objects.beyond_undo(user).values_list("pk", flat=True))
+    if stale:
+        ImportBatch.objects.filter(pk__in=stale).delete()

@@ -18,7 +18,7 @@ from typing import Protocol
 from coaching.models import Variation
 from training.csv_io.checks import Catalogue, SetRules, load_kg, number, session_notes
 from training.csv_io.errors import CsvImportError, got
-from training.csv_io.plan import Plan, PlannedSession, PlannedSet
+from training.csv_io.plan import Plan, PlannedSession, PlannedSet, Skipped
 from training.csv_io.reading import Cells, Row
 from training.models import Side
 
@@ -32,12 +32,21 @@ _TIME_FORMATS = (
     "%d %b %Y, %H:%M",
     "%d %b %Y %H:%M",
 )
-# Skip reasons, in the order the result's notes name them, with what the note says.
-_SKIPPED_NOTES = {
-    "two-legged hip thrust": "two-legged hip thrusts, which are not on the ladder",
-    "single-leg glute bridge": "single-leg glute bridges, which are not on the ladder",
-    "warm-up": "warm-ups",
-    "no reps": "hip thrusts or bridges without reps or a hold",
+# Why a row is skipped: what the preview says of the row, and what the result's notes say
+# of them all, in this order (None: no note).
+_SKIPS = {
+    "other exercise": ("another exercise", None),
+    "not a set": ("not a set (a rest timer or a note)", None),
+    "two-legged hip thrust": (
+        "a two-legged hip thrust, which is not on the ladder",
+        "two-legged hip thrusts, which are not on the ladder",
+    ),
+    "single-leg glute bridge": (
+        "a single-leg glute bridge, which is not on the ladder",
+        "single-leg glute bridges, which are not on the ladder",
+    ),
+    "warm-up": ("a warm-up set", "warm-ups"),
+    "no reps": ("no reps and no hold", "hip thrusts or bridges without reps or a hold"),
 }
 
 
@@ -69,6 +78,7 @@ class AppReader(Protocol):
     reps_column: str
     seconds_column: str
     note_column: str
+    side_hints_column: str
 
     def __call__(self, get: Cells) -> AppRow: ...
 
@@ -85,7 +95,12 @@ class _Tally:
 
     unsided: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
+    skipped_rows: list[Skipped] = field(default_factory=list)
     dropped_rpe: int = 0
+
+    def skip(self, line: int, reason: str, exercise: str) -> None:
+        self.skipped[reason] += 1
+        self.skipped_rows.append(Skipped(line, _SKIPS[reason][0], exercise))
 
     def notes(self) -> list[str]:
         notes = []
@@ -96,8 +111,8 @@ class _Tally:
                 "unknown. Set their sides on each session's page; until then balance and "
                 "progression leave them out."
             )
-        for reason, text in _SKIPPED_NOTES.items():
-            if self.skipped[reason]:
+        for reason, (_, text) in _SKIPS.items():
+            if text and self.skipped[reason]:
                 notes.append(f"Skipped {_sets(self.skipped[reason])} of {text}.")
         if self.dropped_rpe:
             notes.append(
@@ -141,23 +156,30 @@ def plan_app(rows: Iterator[Row], catalogue: Catalogue, read: AppReader) -> Plan
         words = _exercise_words(row.exercise)
         reason = _skip_reason(row, words)
         if reason:
-            tally.skipped[reason] += 1
+            tally.skip(line, reason, row.exercise.strip())
             continue
-        load = load_kg(line, row.weight, read.weight_column, pounds=read.pounds_for(line, row))
+        pounds = read.pounds_for(line, row)
+        load = load_kg(line, row.weight, read.weight_column, pounds=pounds)
         variation = catalogue.variation(line, _variation_slug(words, load))
         rules = catalogue.rules_for(variation)
         done = _checked_set(line, row, read, rules, load)
+        if pounds and load:
+            done.pounds = number(row.weight)
         tally.unsided += done.side == Side.UNKNOWN
         try:
             done.rpe = rules.rpe(row.rpe)
         except ValueError:
             tally.dropped_rpe += 1
+            done.rpe_left_out = row.rpe.strip()
         session = workouts.session_for(line, row, variation)
         note = " · ".join(part for part in (row.flag, row.set_note) if part)
         done.note = rules.note(line, note, read.note_column)
         session.sets.append(done)
     return Plan(
-        sessions=workouts.planned, skipped_rows=sum(tally.skipped.values()), notes=tally.notes()
+        sessions=workouts.planned,
+        skipped_rows=len(tally.skipped_rows),
+        notes=tally.notes(),
+        skipped=tally.skipped_rows,
     )
 
 
@@ -165,8 +187,10 @@ def _skip_reason(row: AppRow, words: str) -> str | None:
     """Why a row is not a set on the ladder, or None for one that is."""
     bridge, thrust = "glute bridge" in words, "hip thrust" in words
     single_leg = bool(_SINGLE_LEG.search(words))
-    if not (row.is_set and (bridge or thrust)):
-        return "other"
+    if not (bridge or thrust):
+        return "other exercise"
+    if not row.is_set:
+        return "not a set"
     if single_leg and bridge:
         return "single-leg glute bridge"
     if thrust and not bridge and not single_leg:
@@ -192,18 +216,30 @@ def _checked_set(
     reps = 0 if is_zero(row.reps) else rules.whole(line, "reps", row.reps, read.reps_column)
     hold = rules.whole(line, "hold_seconds", row.seconds, read.seconds_column)
     rules.reps_and_hold(line, reps, hold, row.reps, read.reps_column)
+    side, read_from = Side.BOTH, ""
     if rules.variation.one_side_at_a_time:
         # Only what the row says; never a guess from the order of the sets.
-        side = _side_in(row.exercise) or _side_in(row.side_hints) or Side.UNKNOWN
-    else:
-        side = Side.BOTH
+        side, read_from = _side_of(row, read)
     rules.side(line, side)
-    return PlannedSet(side=side, reps=reps, load_kg=load, hold_seconds=hold)
+    return PlannedSet(
+        side=side, reps=reps, load_kg=load, hold_seconds=hold, line=line, side_read_from=read_from
+    )
 
 
 def _exercise_words(name: str) -> str:
     words = re.sub(r"[-_\s]+", " ", name.casefold())
     return words.replace("hipthrust", "hip thrust")
+
+
+def _side_of(row: AppRow, read: AppReader) -> tuple[str, str]:
+    """The side a row's words name, and where they were read; unknown if none or both."""
+    side = _side_in(row.exercise)
+    if side:
+        return side, "the exercise name"
+    side = _side_in(row.side_hints)
+    if side:
+        return side, f"the {read.side_hints_column} column"
+    return Side.UNKNOWN, ""
 
 
 def _side_in(text: str) -> str | None:

@@ -34,6 +34,7 @@ _TYPE_FLAGS = {"dropset": "Drop set", "failure": "Failure set"}
 class HevyReader:
     moment_column, reps_column = "start_time", "reps"
     seconds_column, note_column = "duration_seconds", "exercise_notes"
+    side_hints_column = "exercise_notes"
 
     def __init__(self, columns: dict[str, int]) -> None:
         # Hevy names the load column by the account's unit: weight_kg or weight_lbs.

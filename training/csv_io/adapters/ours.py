@@ -165,6 +165,7 @@ def _set(line: int, get: Cells, rules: SetRules) -> PlannedSet:
         form_errors=errors,
         pain=pain == "yes",
         note=rules.note(line, unsafe(get("note")), "note"),
+        line=line,
     )
 
 

@@ -51,6 +51,7 @@ _POUND_UNITS, _KILO_UNITS = {"lb", "lbs"}, {"kg", "kgs"}
 class StrongReader:
     moment_column, weight_column, reps_column = "Date", "Weight", "Reps"
     seconds_column, note_column = "Seconds", "Notes"
+    side_hints_column = "Notes"
 
     def __init__(self, pounds: bool, columns: dict[str, int]) -> None:
         self.pounds = pounds  # the account's unit, for the current export without a unit
