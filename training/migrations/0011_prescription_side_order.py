@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("training", "0007_throttle_cache_table"),
+        ("training", "0010_import_batches"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
