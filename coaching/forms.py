@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from coaching import images
-from coaching.models import Illustration, Placement, TempoPreset, Variation
+from coaching.models import OUR_DEFAULT, Illustration, Placement, TempoPreset, Variation
 from coaching.services import save_illustration
 from coaching.tempo import MAX_PHASE_SECONDS, Tempo, TempoError
 from coaching.timer import MAX_PLAN_SECONDS, SIDES, format_duration, plan_seconds
@@ -127,12 +127,29 @@ def _count(label: str, low: int, high: int, unit: str, example: str, help_text: 
     )
 
 
+class PresetSelect(forms.Select):
+    """The tempo menu: each preset's option carries its notation, for static/js/plan-form.mjs
+    to show it in the custom tempo field and to choose Custom when another is typed."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.notations: dict[str, str] = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value in self.notations:
+            option["attrs"]["data-tempo"] = self.notations[value]
+        return option
+
+
 class TimerPlanForm(forms.Form):
     """Everything the timer needs, each field bounded so no value can break the count."""
 
     variation = forms.CharField(required=False, widget=forms.HiddenInput)
     preset = forms.ChoiceField(
         label="Tempo",
+        widget=PresetSelect,
+        help_text=f"Each preset's seconds: {OUR_DEFAULT}.",
         error_messages={
             "required": "Choose a tempo, or Custom and type your own.",
             "invalid_choice": "Choose one of the listed tempos, or Custom and type your own.",
@@ -143,8 +160,8 @@ class TimerPlanForm(forms.Form):
         required=False,
         max_length=20,
         help_text=(
-            "Used when Tempo is Custom: seconds to lower, pause at the bottom, lift, hold at "
-            "the top, like 3-0-1-2."
+            "Seconds to lower, pause at the bottom, lift, hold at the top, like 3-0-1-2. "
+            "A tempo typed here that differs from the chosen one is the one the timer runs."
         ),
         error_messages={"max_length": "That is too long for a tempo: write it like 3-0-1-2."},
     )
@@ -174,15 +191,26 @@ class TimerPlanForm(forms.Form):
         "Seconds at the top of the last rep of each side, 0 for none.",
     )
 
-    def __init__(self, *args, presets: Iterable[TempoPreset] = (), **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        presets: Iterable[TempoPreset] = (),
+        replaced_preset: str = "",
+        **kwargs,
+    ) -> None:
         self.unknown_variation: str | None = kwargs.pop("unknown_variation", None)
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.presets = {preset.slug: preset for preset in presets}
+        # The preset the query chose whose tempo a typed one replaced (see plan_form).
+        self.replaced_preset = self.presets.get(replaced_preset)
         self.fields["preset"].choices = [
             (slug, f"{preset.name} ({preset.tempo.notation})")
             for slug, preset in self.presets.items()
         ] + [(CUSTOM_TEMPO, "Custom")]
+        self.fields["preset"].widget.notations = {
+            slug: preset.tempo.notation for slug, preset in self.presets.items()
+        }
 
     def clean_variation(self) -> str:
         if self.unknown_variation is not None:
@@ -207,6 +235,8 @@ class TimerPlanForm(forms.Form):
             tempo = self.presets[preset].tempo
         cleaned["tempo_value"] = tempo
         cleaned["preset_name"] = self.presets[preset].name if preset in self.presets else ""
+        cleaned["replaced_preset"] = self.replaced_preset
+        cleaned["tempo_warning"] = tempo.lowering_warning() if tempo else ""
 
         last_hold = cleaned.get("last_hold")
         if tempo and last_hold and last_hold <= tempo.top_hold:
@@ -248,8 +278,7 @@ def default_tempo(variation: Variation | None) -> Tempo:
     if variation.advance_hold_seconds and variation.advance_hold_seconds != tempo.top_hold:
         # A tempo's hold tops out at MAX_PHASE_SECONDS; a longer target hold is rare
         # enough that the timer holds that long and says so in the plan.
-        hold = min(variation.advance_hold_seconds, MAX_PHASE_SECONDS)
-        tempo = Tempo(tempo.lowering, tempo.bottom_pause, tempo.lifting, hold)
+        tempo = tempo.with_top_hold(min(variation.advance_hold_seconds, MAX_PHASE_SECONDS))
     return tempo
 
 
@@ -288,20 +317,35 @@ def plan_form(
     presets: list[TempoPreset],
     unknown_variation: bool = False,
 ) -> TimerPlanForm:
-    """The plan form bound to the query, with the variation's defaults for what it leaves out."""
+    """The plan form bound to the query, with the variation's defaults for what it leaves out.
+
+    A typed tempo wins over the menu: one that differs from the chosen preset's runs as
+    Custom, and the page says which preset it replaced. The page shows each preset's
+    tempo in the field, so only typing makes them differ.
+    """
     given = {key: query[key] for key in TIMER_FIELDS if key in query}
     data = timer_defaults(variation, presets)
     if "sides" in given and "side_rest" not in given:
         data["side_rest"] = str(default_side_rest(given["sides"]))
     if "tempo" in given and "preset" not in given:
         data["preset"] = CUSTOM_TEMPO  # a link with only a tempo means that tempo
-    if "preset" in given and "tempo" not in given:
-        chosen = next((p for p in presets if p.slug == given["preset"]), None)
-        if chosen is not None:
-            data["tempo"] = chosen.tempo.notation  # shown ready to edit under Custom
+    chosen = next((p for p in presets if p.slug == given.get("preset")), None)
+    replaced = ""
+    if chosen is not None and "tempo" not in given:
+        data["tempo"] = chosen.tempo.notation  # shown ready to edit under Custom
+    elif chosen is not None and given["tempo"].strip() and not _same_tempo(given["tempo"], chosen):
+        given["preset"], replaced = CUSTOM_TEMPO, chosen.slug
     data.update(given)
     return TimerPlanForm(
         data,
         presets=presets,
+        replaced_preset=replaced,
         unknown_variation=given.get("variation", "") if unknown_variation else None,
     )
+
+
+def _same_tempo(typed: str, preset: TempoPreset) -> bool:
+    try:
+        return Tempo.parse(typed) == preset.tempo
+    except TempoError:
+        return False  # typed, so it is the one to check: its field says what is wrong

@@ -10,6 +10,11 @@ from django.urls import reverse
 from coaching.figures import BUILDERS
 from coaching.tempo import MAX_PHASE_SECONDS, Tempo
 
+# Beside each of the site's own choices wherever it is shown (each rung's advance criteria,
+# the presets' seconds, the order of the rungs), so it reads apart from the guide's facts:
+# the source material sets none of them.
+OUR_DEFAULT = "hipthrust's default; your coach can change it"
+
 
 def figure_choices() -> list[tuple[str, str]]:
     return [(key, key.replace("-", " ").capitalize()) for key in BUILDERS]

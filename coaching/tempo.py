@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 
 MAX_PHASE_SECONDS = 30
+# The guide's one tempo fact: the lowering "should take two to three seconds".
+GUIDE_LOWERING_SECONDS = (2, 3)
 _NOTATION = re.compile(r"^\s*(\d{1,2})\s*-\s*(\d{1,2})\s*-\s*(\d{1,2})\s*-\s*(\d{1,2})\s*$")
 
 
@@ -54,6 +56,23 @@ class Tempo:
     @property
     def rep_seconds(self) -> int:
         return self.lowering + self.bottom_pause + self.lifting + self.top_hold
+
+    def with_top_hold(self, seconds: int) -> Tempo:
+        return Tempo(self.lowering, self.bottom_pause, self.lifting, seconds)
+
+    def lowering_warning(self) -> str:
+        """What to tell someone whose lowering is quicker than the guide asks; "" when it is not.
+
+        Accepted all the same: a tempo is theirs to choose, but they should know.
+        """
+        shortest, longest = GUIDE_LOWERING_SECONDS
+        if self.lowering >= shortest:
+            return ""
+        return (
+            f"{self.notation} lowers in {_seconds(self.lowering)}; the guide asks for "
+            f"{shortest} to {longest} seconds, which keeps the glutes working for longer and "
+            f"stops the hips dropping into a bounce."
+        )
 
     def describe(self) -> str:
         """A plain-language reading of the notation, in the order a rep is done from the floor."""

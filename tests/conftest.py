@@ -130,6 +130,10 @@ def guide_content(transactional_db: None) -> None:
     if not Exercise.objects.exists():
         importlib.import_module("coaching.migrations.0002_guide_content").load_guide(apps, None)
         importlib.import_module("coaching.migrations.0003_figures").assign_figures(apps, None)
+        loads = importlib.import_module("coaching.migrations.0006_band_and_step_take_no_load")
+        loads.take_no_load(apps, None)
+        honest = importlib.import_module("coaching.migrations.0007_honest_content")
+        honest.tell_only_the_source(apps, None)
     if not Group.objects.filter(name="Coach").exists():
         # A flush after a serialized-rollback test skips post_migrate, so the permissions
         # may be gone too; recreating them is idempotent.

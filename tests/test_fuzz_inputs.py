@@ -678,6 +678,7 @@ def test_coach_prescribe(coached, log, data):
                 ),
                 "tempo": st.sampled_from(["3-0-1-1", "2-1-2-0", "3011", "1-0-1-0"]),
                 "hold_seconds": st.integers(min_value=0, max_value=601).map(str),
+                "side_order": st.sampled_from(["left-right", "right-left", "alternating", "both"]),
                 "sessions_per_week": st.integers(min_value=1, max_value=15).map(str),
                 "notes": optional(st.text(max_size=60)),
             }
@@ -688,6 +689,10 @@ def test_coach_prescribe(coached, log, data):
     event(f"answered {response.status_code}")
     if response.status_code == 302:
         assert Prescription.objects.count() == len(before["training.Prescription"]) + 1
+        # What the form takes, the timer runs: its link opens a plan, not its messages.
+        timer = coached["client"].get(Prescription.objects.latest("pk").timer_url())
+        assert timer.status_code == 200
+        assert b"The plan needs a change" not in timer.content
         return
     assert_refused_cleanly(response, before, "prescription_form", data=form)
 

@@ -8,7 +8,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
 
-from coaching.models import FormError, Variation
+from coaching.forms import plan_form
+from coaching.models import FormError, TempoPreset, Variation
+from coaching.tempo import MAX_PHASE_SECONDS, Tempo
 from coaching.timer import SIDES as TIMER_SIDES
 from core.fields import BoundedModelChoiceField, BoundedModelMultipleChoiceField
 
@@ -28,6 +30,7 @@ from training.models import (
     MAX_SESSIONS_PER_WEEK,
     MAX_SETS,
     SET_FIELDS,
+    SIDE_ORDERS,
     Prescription,
     Profile,
     Side,
@@ -313,9 +316,27 @@ class PrescriptionForm(forms.Form):
     reps_per_side = forms.IntegerField(min_value=1, max_value=MAX_REPS, initial=10)
     load = LoadField()
     tempo = TempoField(initial="3-0-1-1")
-    hold_seconds = HoldField(initial=0)
+    hold_seconds = HoldField(
+        initial=0, label="Hold at the top (s)", help_text="On every rep; 0 for none."
+    )
+    side_order = forms.ChoiceField(
+        choices=SIDE_ORDERS,
+        initial="left-right",
+        required=False,  # a form from before the field existed: left first, as then
+        label="Legs",
+        help_text="Which leg goes first. A rung done on both legs together ignores it.",
+    )
     sessions_per_week = forms.IntegerField(min_value=1, max_value=MAX_SESSIONS_PER_WEEK, initial=2)
     notes = forms.CharField(required=False, max_length=500)
+
+    # Where the tempo timer's messages about the plan belong on this form.
+    TIMER_FIELD_FOR = {
+        "sets": "sets",
+        "reps": "reps_per_side",
+        "tempo": "tempo",
+        "last_hold": "hold_seconds",
+        "sides": "side_order",
+    }
 
     def __init__(self, *args, unit: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -333,8 +354,43 @@ class PrescriptionForm(forms.Form):
             "load": from_kg(prescription.load_kg, unit) if prescription.load_kg else None,
             "tempo": prescription.tempo,
             "hold_seconds": prescription.hold_seconds,
+            "side_order": prescription.side_order,
             "sessions_per_week": prescription.sessions_per_week,
         }
+
+    def clean_side_order(self) -> str:
+        return self.cleaned_data["side_order"] or "left-right"
+
+    def clean(self) -> dict:
+        """A prescription is one the tempo timer can run as written: "Time it with the
+        tempo timer" opens a plan with no message, or the coach hears why here."""
+        data = super().clean()
+        if self.errors:
+            return data
+        tempo, hold = Tempo.parse(data["tempo"]), data["hold_seconds"]
+        if hold > MAX_PHASE_SECONDS:
+            self.add_error(
+                "hold_seconds", f"A hold on every rep can be at most {MAX_PHASE_SECONDS} s."
+            )
+        elif 0 < hold < tempo.top_hold:
+            self.add_error(
+                "hold_seconds",
+                f"Tempo {tempo} already holds the top {tempo.top_hold} s: make the hold 0, "
+                f"or {tempo.top_hold} s or longer.",
+            )
+        else:
+            self._check_with_the_timer()
+        return data
+
+    def _check_with_the_timer(self) -> None:
+        query = Prescription(**self.prescription_fields()).timer_query()
+        variation = self.cleaned_data["variation"]
+        plan = plan_form(query, variation=variation, presets=list(TempoPreset.objects.all()))
+        if plan.is_valid():
+            return
+        for field, errors in plan.errors.items():
+            for error in errors:
+                self.add_error(self.TIMER_FIELD_FOR.get(field), f"For the tempo timer: {error}")
 
     def prescription_fields(self) -> dict:
         data = self.cleaned_data
@@ -345,6 +401,7 @@ class PrescriptionForm(forms.Form):
             "load_kg": data["load"],
             "tempo": data["tempo"],
             "hold_seconds": data["hold_seconds"],
+            "side_order": data["side_order"],
             "sessions_per_week": data["sessions_per_week"],
             "notes": data["notes"],
         }

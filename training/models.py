@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from coaching.models import FormError, Variation
+from coaching.tempo import Tempo, TempoError
+from coaching.timer import SIDES
 
 MAX_LOAD_KG = Decimal("500")
 MAX_REPS = 100
@@ -29,6 +31,11 @@ TEMPO_PATTERN = r"^[0-9]{1,2}-[0-9]{1,2}-[0-9]{1,2}-[0-9]{1,2}$"
 class Unit(models.TextChoices):
     KG = "kg", "Kilograms (kg)"
     LB = "lb", "Pounds (lb)"
+
+
+# The leg a prescription starts on: the timer's ways of taking the legs, but for "both",
+# which a rung done on both legs together takes whatever this says.
+SIDE_ORDERS = [(value, label) for value, label in SIDES if value != "both"]
 
 
 class Side(models.TextChoices):
@@ -551,7 +558,9 @@ class Prescription(models.Model):
     reps_per_side = models.PositiveSmallIntegerField()
     load_kg = models.DecimalField(max_digits=16, decimal_places=10, default=Decimal(0))
     tempo = models.CharField(max_length=11)
+    # Held at the top of every rep, as a set's hold and a rung's advance hold are.
     hold_seconds = models.PositiveSmallIntegerField(default=0)
+    side_order = models.CharField(max_length=12, choices=SIDE_ORDERS, default="left-right")
     sessions_per_week = models.PositiveSmallIntegerField(default=2)
     notes = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -582,22 +591,48 @@ class Prescription(models.Model):
             models.CheckConstraint(
                 condition=Q(tempo__regex=TEMPO_PATTERN), name="prescription_tempo_notation"
             ),
+            models.CheckConstraint(
+                condition=Q(side_order__in=[value for value, _ in SIDE_ORDERS]),
+                name="prescription_side_order_is_known",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.variation.name}: {self.sets} × {self.reps_per_side}"
 
-    def timer_url(self) -> str:
-        """The tempo timer set up with this prescription's plan."""
+    @property
+    def rep_tempo(self) -> Tempo:
+        """Each rep's tempo: the prescribed hold, when longer, is its hold at the top.
+
+        TempoError when the hold is longer than a tempo's hold can be (the prescription
+        form refuses that; rows from before it may have one).
+        """
+        tempo = Tempo.parse(self.tempo)
+        return (
+            tempo.with_top_hold(self.hold_seconds) if self.hold_seconds > tempo.top_hold else tempo
+        )
+
+    def timer_query(self) -> dict[str, str]:
+        """The tempo timer's plan for this prescription (coaching.forms.TIMER_FIELDS): the
+        hold on every rep, no long hold on the last, the legs in the prescribed order and
+        the timer's own rests."""
+        sides = self.side_order if self.variation.one_side_at_a_time else "both"
         plan = {
             "variation": self.variation.slug,
-            "tempo": self.tempo,
+            "tempo": self.rep_tempo.notation,
             "sets": self.sets,
             "reps": self.reps_per_side,
+            "sides": sides,
+            "last_hold": 0,
         }
-        if self.hold_seconds:
-            plan["last_hold"] = self.hold_seconds
-        return f"{reverse('coaching:timer')}?{urlencode(plan)}"
+        return {key: str(value) for key, value in plan.items()}
+
+    def timer_url(self) -> str:
+        """The tempo timer set up with this prescription's plan; "" for one it cannot time."""
+        try:
+            return f"{reverse('coaching:timer')}?{urlencode(self.timer_query())}"
+        except TempoError:
+            return ""
 
 
 class CoachNote(models.Model):

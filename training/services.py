@@ -307,6 +307,7 @@ def prescribe(coach, athlete, fields: dict):
             f"Prescribed {prescription.variation.name}: {prescription.sets} × "
             f"{prescription.reps_per_side} per side, {load}, "
             f"tempo {prescription.tempo}, hold {prescription.hold_seconds} s, "
+            f"{prescription.get_side_order_display().lower()}, "
             f"{prescription.sessions_per_week} sessions a week.",
         )
     return prescription

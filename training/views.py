@@ -326,7 +326,9 @@ def _next_set_initial(sets, previous, session, unit: str, prescription=None) -> 
     """Prefill the entry with what comes next: the other side of the last set, same numbers;
     for a session's first set, the coach's prescription if there is one."""
     if not sets and prescription is not None:
-        side = Side.LEFT if session.variation.one_side_at_a_time else Side.BOTH
+        side = Side.BOTH
+        if session.variation.one_side_at_a_time:
+            side = Side.RIGHT if prescription.side_order == "right-left" else Side.LEFT
         return SetForm.initial_from_prescription(prescription, unit, side=side)
     source = (
         sets[-1] if sets else (previous.sets.all()[0] if previous and previous.sets.all() else None)

@@ -609,3 +609,42 @@ def test_the_figure_moves_the_rungs_equipment_with_the_body(
     moved, raised = place(page)
     assert raised != hips
     assert moved != equipment
+
+
+def _plan_notation(page: Page) -> str:
+    return page.evaluate(
+        "JSON.parse(document.getElementById('timer-plan').textContent).tempo.notation"
+    )
+
+
+def test_typing_a_tempo_chooses_custom_and_the_timer_runs_the_typed_one(live_server, open_page):
+    page, console = open_page(PHONE)
+    page.goto(f"{live_server.url}/timer/?variation=single-leg-hip-thrust")
+    menu, typed = page.get_by_label("Tempo", exact=True), page.get_by_label("Custom tempo")
+    assert (menu.input_value(), typed.input_value()) == ("controlled", "3-0-1-1")
+    typed.fill("2-0-1-0")
+    assert menu.input_value() == "custom"
+    page.get_by_role("button", name="Update the timer").click()
+    page.wait_for_url("**tempo=2-0-1-0**")
+    page.locator("[data-timer][data-ready]").wait_for()
+    assert _plan_notation(page) == "2-0-1-0"
+    assert page.get_by_label("Tempo", exact=True).input_value() == "custom"
+    # Choosing a preset again shows its tempo in the field, and that is what runs.
+    page.get_by_label("Tempo", exact=True).select_option("squeeze")
+    assert page.get_by_label("Custom tempo").input_value() == "3-0-1-2"
+    page.get_by_role("button", name="Update the timer").click()
+    page.wait_for_url("**preset=squeeze**")
+    page.locator("[data-timer][data-ready]").wait_for()
+    assert _plan_notation(page) == "3-0-1-2"
+    assert console.errors == []
+
+
+def test_without_javascript_a_typed_tempo_still_wins_and_the_page_says_so(live_server, open_page):
+    page, _ = open_page(PHONE, java_script_enabled=False)
+    page.goto(f"{live_server.url}/timer/?variation=single-leg-hip-thrust")
+    page.get_by_label("Custom tempo").fill("2-0-1-0")
+    assert page.get_by_label("Tempo", exact=True).input_value() == "controlled"
+    page.get_by_role("button", name="Update the timer").click()
+    page.wait_for_url("**tempo=2-0-1-0**")
+    assert page.get_by_text("The tempo you typed runs, not Controlled").is_visible()
+    assert page.get_by_label("Tempo", exact=True).input_value() == "custom"

@@ -120,3 +120,113 @@ def test_the_content_migration_can_be_unapplied_and_applied_again():
     call_command("migrate", verbosity=0)
     assert Variation.objects.count() == 7
     assert Cue.objects.count() == 16
+
+
+# Honest content: only what the source says, and the site's own choices marked as its own.
+
+PAGE_NAMES = [
+    ("coaching:home", {}),
+    ("coaching:guide", {}),
+    ("coaching:variation-list", {}),
+    ("coaching:timer", {}),
+]
+
+CLAIMS_THE_SOURCE_DOES_NOT_MAKE = [
+    "the part where you are strongest",
+    "running, jumping and changing direction",
+    "the guide's standard",
+    "hold the top position for five seconds",
+    "beyond what body weight can",
+    "just above the knees",
+    "stays taut",
+    "hip width",
+    "far less",
+    "when the effort is highest",
+    "two sides that match",
+    "the mistakes people make most",
+    "teaches something the next one needs",
+]
+
+
+def _pages(client) -> dict[str, str]:
+    from django.urls import reverse
+
+    pages = {name: client.get(reverse(name, kwargs=kwargs)) for name, kwargs in PAGE_NAMES}
+    for rung in Variation.objects.all():
+        pages[rung.slug] = client.get(rung.get_absolute_url())
+        pages[f"timer:{rung.slug}"] = client.get(f"/timer/?variation={rung.slug}")
+    for page in pages.values():
+        assert page.status_code == 200
+    return {
+        name: " ".join(page.content.decode().replace("&#x27;", "'").split())
+        for name, page in pages.items()
+    }
+
+
+def _words_around_the_figures(html: str) -> str:
+    # The drawn figures' labels are coaching/figures.py's, not the content's.
+    html = re.sub(r"<figure\b.*?</figure>", "", html)
+    return re.sub(r"<svg\b.*?</svg>", "", html)
+
+
+def test_no_content_or_page_makes_a_claim_the_source_does_not(client):
+    texts = {"content": _all_content_text().replace("\n", " ")}
+    texts.update({name: _words_around_the_figures(html) for name, html in _pages(client).items()})
+    found = [
+        (claim, name)
+        for claim in CLAIMS_THE_SOURCE_DOES_NOT_MAKE
+        for name, text in texts.items()
+        if claim in text.lower()
+    ]
+    assert found == []
+
+
+def test_the_presets_say_what_the_guide_says_of_their_seconds():
+    presets = {preset.slug: preset.description for preset in TempoPreset.objects.all()}
+    assert "two to three seconds" in presets["controlled"]
+    assert "a few seconds (we start at 5)" in presets["isometric"]
+
+
+def test_every_shown_advance_target_and_preset_is_marked_as_the_sites_own(client):
+    from coaching.models import OUR_DEFAULT
+
+    mark = OUR_DEFAULT
+    pages = _pages(client)
+    for rung in Variation.objects.all():
+        target = re.search(r'<section class="target".*?</section>', pages[rung.slug]).group(0)
+        assert mark in target, rung.slug
+        tempo_row = re.search(r"<dt>Tempo</dt><dd>.*?</dd>", pages[rung.slug]).group(0)
+        assert mark in tempo_row, rung.slug
+        assert mark in pages[rung.slug].split('class="pager')[0].split("pager__order")[-1]
+        timer = pages[f"timer:{rung.slug}"]
+        assert mark in re.search(r'<p class="note">The target for.*?</p>', timer).group(0)
+        assert f"Each preset's seconds: {mark}" in timer
+    for name in ("coaching:guide", "coaching:variation-list"):
+        targets = re.findall(r'<p class="ladder__target">.*?</p>', pages[name])
+        assert len(targets) == Variation.objects.count()
+        assert all(mark in target for target in targets), name
+        assert f'The order of the rungs is <span class="our-default">{mark}</span>' in pages[name]
+
+
+def test_the_floor_bridge_target_reads_as_a_sentence(client):
+    html = " ".join(client.get("/ladder/floor-glute-bridge/").content.decode().split())
+    assert "Reach this in every set, with clean form" in html
+    assert "Reach this on in" not in html
+    two_sides = " ".join(client.get("/ladder/single-leg-hip-thrust/").content.decode().split())
+    assert "Reach this on both sides and in every set" in two_sides
+
+
+def test_a_coachs_own_edit_survives_the_honest_content_migration(exercise):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("coaching.migrations.0007_honest_content")
+    rung = Variation.objects.get(slug="two-up-one-down-hip-thrust")
+    rung.why = "The coach's own words."
+    rung.save()
+    migration.restore_0002(apps, None)
+    migration.tell_only_the_source(apps, None)
+    rung.refresh_from_db()
+    assert rung.why == "The coach's own words."
+    assert "far less" not in Variation.objects.get(slug="floor-glute-bridge").why

@@ -72,3 +72,14 @@ def test_arbitrary_text_either_parses_within_limits_or_raises_tempo_error(text):
 )
 def test_it_describes_a_rep_in_the_order_it_is_done_from_the_floor(tempo, sentence):
     assert tempo.describe() == sentence
+
+
+@pytest.mark.parametrize("notation", ["1-0-1-0", "1-2-1-3"])
+def test_a_lowering_under_two_seconds_warns_that_the_guide_asks_for_two_to_three(notation):
+    warning = Tempo.parse(notation).lowering_warning()
+    assert warning.startswith(f"{notation} lowers in 1 second; the guide asks for 2 to 3 seconds")
+
+
+@pytest.mark.parametrize("notation", ["2-0-1-0", "3-0-1-1", "6-0-1-0"])
+def test_a_lowering_of_two_seconds_or_more_brings_no_warning(notation):
+    assert Tempo.parse(notation).lowering_warning() == ""

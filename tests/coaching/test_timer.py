@@ -104,10 +104,32 @@ def test_a_custom_tempo_is_read_from_the_notation():
     assert form.cleaned_data["tempo_value"] == Tempo(3, 1, 2, 4)
 
 
-def test_a_preset_wins_over_a_leftover_custom_tempo():
-    form = _form(preset="squeeze", tempo="9-9-9-9")
+def test_a_typed_tempo_that_differs_from_the_chosen_preset_wins_as_custom():
+    form = _form(preset="controlled", tempo="2-0-1-0")
     assert form.is_valid(), form.errors
-    assert form.cleaned_data["tempo_value"].notation == "3-0-1-2"
+    assert form.cleaned_data["tempo_value"].notation == "2-0-1-0"
+    assert form.cleaned_data["preset"] == CUSTOM_TEMPO
+    assert form.cleaned_data["replaced_preset"].slug == "controlled"
+    assert form["preset"].value() == CUSTOM_TEMPO  # the menu shows what runs
+
+
+@pytest.mark.parametrize("typed", ["3-0-1-1", " 3 - 0 - 1 - 1 ", ""])
+def test_a_typed_tempo_equal_to_the_preset_or_empty_keeps_the_preset(typed):
+    form = _form(preset="controlled", tempo=typed)
+    assert form.is_valid(), form.errors
+    assert (form.cleaned_data["preset"], form.cleaned_data["replaced_preset"]) == (
+        "controlled",
+        None,
+    )
+    assert form.cleaned_data["tempo_value"] == CONTROLLED
+
+
+def test_a_typed_tempo_beside_a_preset_is_checked_as_the_one_that_runs():
+    form = _form(preset="controlled", tempo="fast")
+    assert not form.is_valid()
+    assert form.errors["tempo"] == [
+        "Write the tempo as four numbers of seconds joined by dashes, like 3-0-1-2."
+    ]
 
 
 BAD_INPUT = [
@@ -312,7 +334,7 @@ def test_a_variation_brings_its_tempo_sets_reps_hold_and_figure(client):
     assert plan["tempo"]["notation"] == "3-0-1-5"
     assert (plan["sets"], plan["reps"]) == (3, 8)
     html = response.content.decode()
-    assert '<option value="isometric" selected>' in html
+    assert '<option value="isometric" selected data-tempo="3-0-1-5">' in html
     assert (
         '<input type="hidden" name="variation" value="isometric-hold-single-leg-hip-thrust">'
         in (html)
@@ -524,3 +546,25 @@ def test_each_variation_links_to_the_timer_with_its_own_defaults(client, slug):
     html = client.get(reverse("coaching:variation-detail", kwargs={"slug": slug})).content.decode()
     assert f'href="/timer/?variation={slug}"' in html
     assert "Time this with the tempo timer" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("tempo", "warned"), [("1-0-1-0", True), ("2-0-1-0", False)])
+def test_a_custom_tempo_lowering_under_two_seconds_runs_with_the_guides_warning(
+    client, tempo, warned
+):
+    response, _ = _timer(client, preset="custom", tempo=tempo)
+    html = " ".join(response.content.decode().replace("&#x27;", "'").split())
+    assert _plan(response)["tempo"]["notation"] == tempo
+    assert ("the guide asks for 2 to 3 seconds" in html) is warned
+
+
+@pytest.mark.django_db
+def test_the_page_says_which_tempo_runs_when_the_typed_one_differs_from_the_menu(client):
+    response, _ = _timer(
+        client, variation="single-leg-hip-thrust", preset="controlled", tempo="2-0-1-0"
+    )
+    html = " ".join(response.content.decode().split())
+    assert _plan(response)["tempo"]["notation"] == "2-0-1-0"
+    assert "The tempo you typed runs, not Controlled" in html
+    assert '<option value="custom" selected>' in html

@@ -129,9 +129,10 @@ def test_a_prescription_reaches_the_athletes_log_timer_link_and_set_entry(
     log = client.get(reverse("training:log")).content.decode()
     assert "From your coach, coach" in log
     assert "3 × 8 per side with 12.5 kg" in log
+    # The hold is on every rep, so it is the tempo's hold at the top, not a long last hold.
     assert (
-        f"/timer/?variation={loaded.slug}&amp;tempo=3-0-1-2&amp;sets=3&amp;reps=8&amp;last_hold=2"
-        in log
+        f"/timer/?variation={loaded.slug}&amp;tempo=3-0-1-2&amp;sets=3&amp;reps=8"
+        "&amp;sides=left-right&amp;last_hold=0" in log
     )
     session = TrainingSession.objects.create(
         user=user, date=datetime.date(2026, 11, 3), variation=loaded

@@ -148,6 +148,7 @@ def test_a_prescription_prefills_the_coachs_form_and_the_athletes_first_set(coac
     prescription = Prescription.objects.create(
         coach=coach, athlete=user, variation=loaded, sets=3, reps_per_side=8,
         load_kg=Decimal("10"), tempo="3-0-1-2", hold_seconds=0, sessions_per_week=2,
+        side_order="right-left",
     )  # fmt: skip
     assert PrescriptionForm.initial_from(prescription, "kg") == {
         "variation": loaded.pk,
@@ -156,6 +157,7 @@ def test_a_prescription_prefills_the_coachs_form_and_the_athletes_first_set(coac
         "load": Decimal("10"),
         "tempo": "3-0-1-2",
         "hold_seconds": 0,
+        "side_order": "right-left",
         "sessions_per_week": 2,
     }
     assert SetForm.initial_from_prescription(prescription, "kg", side="left") == {
