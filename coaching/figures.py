@@ -471,13 +471,16 @@ def _isometric() -> Figure:
         notes,
         _body_line(s),
         _clock(centre),
-        notes.at((centre[0] + 14, centre[1]), "Hold the top for five seconds, glute squeezed"),
+        notes.at(
+            (centre[0] + 14, centre[1]),
+            "Hold the top a few seconds (we start at 5), glute squeezed",
+        ),
     )
     return Figure(
         "variation-isometric-hold-single-leg-hip-thrust",
         "Hold at the top",
-        "Side view at the top of a single leg hip thrust, held still for five seconds with the "
-        "glute squeezed; a clock marks the hold.",
+        "Side view at the top of a single leg hip thrust, held still for a few seconds (hipthrust "
+        "starts at five) with the glute squeezed; a clock marks the hold.",
         (panel,),
         keyframes=keyframes(BENCH),
     )
@@ -496,14 +499,14 @@ def _banded() -> Figure:
     panel = _panel(
         s,
         notes,
-        notes.at((top[0] - 2, top[1] + 12), "Band looped around both legs just above the knees"),
+        notes.at((top[0] - 2, top[1] + 12), "Band looped around both knees"),
         _shin_vertical(s, notes, "Working knee held out over the foot"),
     )
     return Figure(
         "variation-banded-single-leg-hip-thrust",
         "Band around the knees",
         "Side view at the top of a single leg hip thrust with a resistance band looped around "
-        "both legs just above the knees, the other leg held out straight; the working knee "
+        "both knees, the other leg held out straight; the working knee "
         "stays over the ankle.",
         (panel,),
         keyframes=keyframes(BENCH, BANDED),
