@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
+from coaching.caching import cached_public_page
 from coaching.sitemaps import SITEMAPS
 from coaching.views import robots_txt
 from hipthrust.views import (
@@ -11,7 +12,11 @@ from hipthrust.views import (
     PasswordResetView,
     favicon,
     health,
+    offline_page,
     serve_media,
+    service_worker,
+    start,
+    web_manifest,
 )
 
 urlpatterns = [
@@ -32,6 +37,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("robots.txt", robots_txt, name="robots-txt"),
     path("healthz", health, name="health"),
+    # At the root: a service worker controls only the pages under its own address.
+    path("sw.js", service_worker, name="service-worker"),
+    path("manifest.webmanifest", web_manifest, name="web-manifest"),
+    path("start/", start, name="start"),
+    path("offline/", cached_public_page(offline_page), name="offline"),
     # Pages outside our templates (the admin's) still make browsers ask for this.
     path("favicon.ico", favicon, name="favicon"),
     path(

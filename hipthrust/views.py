@@ -1,3 +1,4 @@
+import hashlib
 from pathlib import Path
 
 from axes.utils import reset as reset_login_lockout
@@ -15,15 +16,19 @@ from django.http import (
     HttpResponseRedirect,
     JsonResponse,
 )
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from core import throttle
+from core.icons import ICONS
 from core.middleware import client_ip
 from core.redirects import safe_next
+from hipthrust import offline
 from hipthrust.forms import LoginForm
 from training.roles import can_coach
 
@@ -81,6 +86,86 @@ def serve_media(request: HttpRequest, path: str) -> FileResponse:
 @require_GET
 def favicon(request: HttpRequest) -> HttpResponse:
     return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
+# The site's two background colours (static/css/site.css), as base.html's theme-color.
+LIGHT = "#f7f5f0"
+DARK = "#14181c"
+
+
+def _revalidated(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Sent again only when it changed: browsers ask each time and mostly get a 304."""
+    tag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+    response["ETag"] = tag
+    patch_cache_control(response, no_cache=True)
+    return get_conditional_response(request, etag=tag, response=response)
+
+
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker, at the root so that it may control every page."""
+    response = HttpResponse(offline.worker_script(), content_type="text/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    return _revalidated(request, response)
+
+
+@require_GET
+def web_manifest(request: HttpRequest) -> HttpResponse:
+    """What an installed hipthrust is called, looks like and opens on."""
+    icons = [
+        {
+            "src": static(f"icons/{name}"),
+            "sizes": f"{px}x{px}",
+            "type": "image/png",
+            "purpose": purpose,
+        }
+        for name, px, purpose in ICONS
+    ]
+    manifest = {
+        "id": "/",
+        "name": "hipthrust: the single leg hip thrust",
+        "short_name": "hipthrust",
+        "description": "Learn, time and log the single leg hip thrust.",
+        "lang": "en-GB",
+        "dir": "ltr",
+        # /start/ sends a signed-in trainee to their log and anyone else to the guide.
+        "start_url": reverse("start"),
+        "scope": "/",
+        "display": "standalone",
+        "theme_color": LIGHT,
+        "background_color": LIGHT,
+        # The manifest's own dark colours (an incubation some browsers read); the pages'
+        # theme-color meta tags carry both schemes too.
+        "user_preferences": {
+            "color_scheme": {"dark": {"theme_color": DARK, "background_color": DARK}}
+        },
+        "icons": icons,
+        "shortcuts": [
+            {"name": "Tempo timer", "url": reverse("coaching:timer")},
+            {"name": "Guide", "url": reverse("coaching:guide")},
+            {"name": "Training log", "url": reverse("training:log")},
+        ],
+    }
+    response = JsonResponse(manifest, content_type="application/manifest+json")
+    return _revalidated(request, response)
+
+
+@require_GET
+@never_cache
+def start(request: HttpRequest) -> HttpResponse:
+    """Where the installed app opens: a trainee's log, or the guide for anyone else."""
+    return redirect("training:log" if request.user.is_authenticated else "coaching:guide")
+
+
+@require_GET
+def offline_page(request: HttpRequest) -> HttpResponse:
+    """What the service worker shows for a page it does not keep, without a network."""
+    context = {
+        "title": "You are offline",
+        "description": "What hipthrust can show without a connection.",
+        "noindex": True,
+    }
+    return render(request, "offline.html", context)
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -36,6 +36,7 @@ PURE = {
     "training.progression",
     "training.charts",
     "training.review",
+    "core.icons",
 }
 # Besides the standard library: Pillow, for the figures' PNGs and the photo checks.
 PURE_MAY_IMPORT = set(sys.stdlib_module_names) | {"PIL"}

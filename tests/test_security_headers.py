@@ -21,6 +21,8 @@ def test_pages_send_a_strict_content_security_policy(client):
     assert policy["style-src"] == "'self'"
     assert policy["object-src"] == "'none'"
     assert policy["frame-ancestors"] == "'none'"
+    assert policy["worker-src"] == "'self'"
+    assert policy["manifest-src"] == "'self'"
     assert "unsafe-inline" not in response["Content-Security-Policy"]
     assert "unsafe-eval" not in response["Content-Security-Policy"]
 

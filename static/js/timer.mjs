@@ -24,6 +24,7 @@ import {
   totalMs,
 } from "./tempo-plan.mjs";
 import { pointsThrough, poseAt } from "./figure-pose.mjs";
+import { LockScreen } from "./lock-screen.mjs";
 
 const ROOT = "[data-timer]";
 const LABELS = {
@@ -37,6 +38,9 @@ const LABELS = {
 };
 const SIDES = { left: "Left", right: "Right", both: "Both" };
 const AUDIO_LOOKAHEAD_MS = 3000;
+// A hidden page's timers may run once a minute (Chrome's intensive throttling): while
+// hidden, tones are placed on the audio clock this far ahead.
+const HIDDEN_LOOKAHEAD_MS = 65000;
 const AUDIO_PUMP_MS = 250;
 const RING_LENGTH = 2 * Math.PI * 54;
 const PREFS_KEY = "hipthrust:timer-prefs";
@@ -91,8 +95,9 @@ class Tones {
   schedule(events, now) {
     if (!this.running) return;
     const audioNow = this.context.currentTime;
+    const ahead = document.visibilityState === "hidden" ? HIDDEN_LOOKAHEAD_MS : AUDIO_LOOKAHEAD_MS;
     for (const event of events) {
-      if (event.at > now + AUDIO_LOOKAHEAD_MS) break;
+      if (event.at > now + ahead) break;
       const key = `${event.index}:${event.tone}:${event.pip ?? ""}`;
       if (event.at < now - 50 || this.done.has(key)) continue;
       this.done.add(key);
@@ -225,6 +230,10 @@ class Timer {
     this.mirror = root.querySelector("[data-mirror]");
     this.tones = new Tones();
     this.lock = new ScreenLock();
+    this.lockScreen = new LockScreen({
+      play: () => this.state !== "running" && this.toggle(),
+      pause: () => this.state === "running" && this.toggle(),
+    });
     this.prefs = readPrefs();
     this.motion = window.matchMedia("(prefers-reduced-motion: reduce)");
     this.state = "idle";
@@ -396,6 +405,10 @@ class Timer {
       ? `rep ${step.rep} of ${plan.reps}, ${SIDES[step.side].toLowerCase()}`
       : `next: set ${step.set}, ${SIDES[step.side].toLowerCase()}`;
     this.announce(`${switching ? "Switch legs. " : ""}${label}, ${where}.`);
+    this.lockScreen.show(
+      `${label}: ${SIDES[step.side].toLowerCase()} leg${step.side === "both" ? "s" : ""}`,
+      `Set ${step.set} of ${plan.sets}, rep ${step.rep} of ${plan.reps}`,
+    );
     this.speak(switching && step.kind !== "switch" ? `Switch legs. ${LABELS[step.kind]}` : label);
   }
 
@@ -429,6 +442,7 @@ class Timer {
     this.setText("breath", "");
     this.setText("cue", "All sets done.");
     this.el.caption.textContent = "Finished";
+    this.lockScreen.show("Done", "All sets done");
     this.showSummary(summary);
     this.announce("Done. The summary is below the controls.");
     this.speak("Done");
@@ -506,6 +520,7 @@ class Timer {
     reset.disabled = state === "idle";
     if (state !== "running") skip.disabled = true;
     if (state === "running" || state === "paused") active = this;
+    this.lockScreen?.state(state);
   }
 
   // The figure: hips from 0 (bottom) to 1 (top), through the middle frame.
@@ -578,6 +593,7 @@ class Timer {
     this.lock.release();
     window.speechSynthesis?.cancel();
     this.root.removeEventListener("click", this.onClick);
+    this.lockScreen.clear();
     if (active === this) active = null;
     this.state = "gone";
   }
@@ -621,7 +637,13 @@ document.addEventListener("keydown", (event) => {
 });
 
 document.addEventListener("visibilitychange", () => {
-  if (document.visibilityState !== "visible" || !active?.root.isConnected) return;
+  if (!active?.root.isConnected) return;
+  if (document.visibilityState === "hidden") {
+    if (active.state === "running" && active.prefs.sound) {
+      active.tones.schedule(active.events, performance.now()); // the long look-ahead
+    }
+    return;
+  }
   active.lock.reacquire();
   if (active.state === "running") active.render(performance.now());
 });

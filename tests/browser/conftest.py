@@ -60,6 +60,9 @@ def browser(playwright_instance: Playwright) -> Iterator[Browser]:
     browser.close()
 
 
+PLAYWRIGHT_BLOCKED_WORKER = "Service Worker registration blocked by Playwright"
+
+
 class ConsoleWatch:
     def __init__(self, page: Page) -> None:
         self.errors: list[str] = []
@@ -76,7 +79,10 @@ class ConsoleWatch:
         )
 
     def _on_console(self, message: ConsoleMessage) -> None:
-        # CSP violations are reported as console errors, so they fail tests too.
+        # CSP violations are reported as console errors, so they fail tests too. The one
+        # message left out is Playwright's own, for the worker it blocks (open_page).
+        if message.text == PLAYWRIGHT_BLOCKED_WORKER:
+            return
         if message.type in {"error", "warning"}:
             self.errors.append(f"{message.type}: {message.text}")
 
@@ -86,6 +92,9 @@ def open_page(browser: Browser) -> Iterator:
     contexts = []
 
     def _open(viewport: dict[str, int] = DESKTOP, **context_options) -> tuple[Page, ConsoleWatch]:
+        # Every page registers the service worker, whose install fetches some thirty
+        # pages: only tests of it (test_offline.py) let it run, with service_workers="allow".
+        context_options.setdefault("service_workers", "block")
         context = browser.new_context(viewport=viewport, **context_options)
         contexts.append(context)
         page = context.new_page()

@@ -1,0 +1,133 @@
+"""What the service worker keeps for offline use, and the version that names it.
+
+The worker (/sw.js, `worker_script`) is a few lines written here: the plan below as
+JSON, then `importScripts` of the two files that act on it (static/js/offline-rules.js,
+static/js/offline-worker.js, hashed like every static file). Its body names the version,
+so the browser sees a new worker whenever the version moves:
+
+* the static files' version: the hash of the manifest of hashed names (every deploy that
+  changes a file changes it), or of the files' own bytes where names are plain (DEBUG,
+  the tests);
+* the content version (coaching/caching.py), which every coach's edit bumps.
+
+Each version's pages and files are fetched together into one cache named by it, so a
+page and the styles and scripts it names always come from the same deploy; the worker
+that activates deletes the caches of every other version.
+
+Signed-in pages (the log, the coach panel, the account pages) are never kept: see
+PERSONAL_PREFIXES. The public pages are fetched by the worker without cookies, as a
+visitor without an account sees them, so no cache entry carries a person's name or token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.templatetags.static import static
+from django.urls import reverse
+
+from coaching.caching import BODIES, content_version
+from coaching.models import FormError, Variation
+from core.icons import ICONS
+
+# Every static file the offline pages name (tests/test_offline.py reads the pages and
+# their modules' imports to check this list; the worker checks it again on install).
+OFFLINE_STATIC = (
+    "css/site.css",
+    "css/print.css",
+    "css/timer.css",
+    "js/offline.mjs",
+    "js/timer.mjs",
+    "js/tempo-plan.mjs",
+    "js/lock-screen.mjs",
+    "django_htmx/htmx-2.min.js",
+    "django_htmx/ext/hx-head-2.min.js",
+    # htmx_script adds it to every page with DEBUG on; kept always, so a development
+    # server's pages pass the worker's install check too.
+    "django_htmx/django-htmx.js",
+    "favicon.svg",
+    *(f"icons/{name}" for name, _, _ in ICONS),
+)
+WORKER_SCRIPTS = ("js/offline-rules.js", "js/offline-worker.js")
+
+# Never kept by the worker, for anyone: network only, and the offline page without a
+# network. Everything under these depends on who asks.
+PERSONAL_PREFIXES = ("/log/", "/coach/", "/accounts/", "/admin/")
+
+# How long a page waits for the network before the kept copy is shown (a gym's weak
+# signal often answers nothing rather than an error).
+NETWORK_TIMEOUT_MS = 4000
+
+
+def offline_pages() -> list[str]:
+    """The public pages kept: home, guide, ladder, every rung, every form error, the
+    timer with its default plan and each rung's, the offline page and the manifest."""
+    key = BODIES.key("offline-pages")
+    pages = BODIES.get(key)
+    if pages is None:
+        slugs = list(
+            Variation.objects.order_by("exercise_id", "level").values_list("slug", flat=True)
+        )
+        timer = reverse("coaching:timer")
+        pages = [
+            reverse("coaching:home"),
+            reverse("coaching:guide"),
+            reverse("coaching:variation-list"),
+            *(reverse("coaching:variation-detail", kwargs={"slug": slug}) for slug in slugs),
+            *(error.get_absolute_url() for error in FormError.objects.order_by("pk").only("slug")),
+            timer,
+            *(f"{timer}?{urlencode({'variation': slug})}" for slug in slugs),
+            reverse("offline"),
+            reverse("web-manifest"),
+        ]
+        BODIES.set(key, pages)
+    return pages
+
+
+def static_version() -> str:
+    manifest_hash = getattr(staticfiles_storage, "manifest_hash", "")
+    if manifest_hash and not settings.DEBUG:
+        return manifest_hash
+    # Plain names (DEBUG serves them whatever the manifest says) do not change with the
+    # files: their bytes name the version instead.
+    digest = hashlib.sha256()
+    for name in (*OFFLINE_STATIC, *WORKER_SCRIPTS):
+        digest.update(name.encode())
+        digest.update(Path(finders.find(name)).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def version() -> str:
+    """`<static>.<content>`: a deploy or a coach's edit gives the worker a new one."""
+    return f"{static_version()[:16]}.{content_version()}"
+
+
+def plan() -> dict:
+    return {
+        "version": version(),
+        "pages": offline_pages(),
+        "assets": [static(name) for name in OFFLINE_STATIC],
+        "staticPrefix": settings.STATIC_URL,
+        "offlinePage": reverse("offline"),
+        "start": reverse("start"),
+        "startOffline": reverse("coaching:guide"),
+        "personal": list(PERSONAL_PREFIXES),
+        "logout": reverse("logout"),
+        "networkTimeoutMs": NETWORK_TIMEOUT_MS,
+    }
+
+
+def worker_script() -> str:
+    scripts = ", ".join(json.dumps(static(name)) for name in WORKER_SCRIPTS)
+    return (
+        "// hipthrust's service worker, written by hipthrust/offline.py: the plan, then the\n"
+        "// code that acts on it. A new version here is a new worker.\n"
+        f"self.OFFLINE_PLAN = {json.dumps(plan(), indent=1)};\n"
+        f"importScripts({scripts});\n"
+    )

@@ -1,0 +1,302 @@
+"""Offline in real Chromium: the app installs, the public pages and the timer open with
+no network after one visit, signed-in pages are never kept, a deploy replaces the worker
+and its caches, and a hidden timer keeps its place.
+
+These contexts let the service worker run (the other browser tests block it).
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+
+import pytest
+from playwright.sync_api import Page
+
+from coaching.caching import bump_content_version
+from coaching.models import FormError, Variation
+from tests.browser.conftest import (
+    CHROMIUM_ARGS,
+    DESKTOP,
+    PHONE,
+    ConsoleWatch,
+    chromium_path,
+    log_in,
+)
+from tests.browser.test_timer import PLAN, START, _at, _shown, _start, _url, expected_timeline
+
+pytestmark = pytest.mark.browser
+
+CACHE_PREFIX = "hipthrust-offline-"
+
+CACHED_URLS = """async () => {
+    const urls = [];
+    for (const name of await caches.keys()) {
+        const cache = await caches.open(name);
+        for (const request of await cache.keys()) urls.push(new URL(request.url).pathname);
+    }
+    return urls;
+}"""
+
+
+def _open(open_page, viewport=DESKTOP, **options):
+    return open_page(viewport, service_workers="allow", **options)
+
+
+def _cache_names(page: Page) -> list[str]:
+    return [name for name in page.evaluate("caches.keys()") if name.startswith(CACHE_PREFIX)]
+
+
+def _installed(page: Page) -> str:
+    """Wait until the worker controls the page with its caches filled; its cache name."""
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30_000)
+    ours = _cache_names(page)
+    assert len(ours) == 1, ours
+    return ours[0]
+
+
+def _styled(page: Page) -> bool:
+    """site.css is applied: the header is laid out as a flex row, not plain blocks."""
+    return page.evaluate(
+        """() => [...document.styleSheets].some((sheet) => sheet.href?.includes('/css/site')
+                && sheet.cssRules.length > 50)
+            && getComputedStyle(document.querySelector('.site-header__inner')).display === 'flex'"""
+    )
+
+
+def test_the_app_has_a_manifest_and_a_worker_and_chromium_finds_it_installable(
+    live_server, playwright_instance, tmp_path
+):
+    # A profile on disk: Chromium never offers to install from an incognito one, which
+    # is what every other context here is.
+    context = playwright_instance.chromium.launch_persistent_context(
+        tmp_path / "profile",
+        executable_path=chromium_path(),
+        args=CHROMIUM_ARGS,
+        headless=True,
+        viewport=DESKTOP,
+    )
+    try:
+        page = context.new_page()
+        console = ConsoleWatch(page)
+        page.goto(f"{live_server.url}/guide/")
+        _installed(page)
+        cdp = context.new_cdp_session(page)
+        manifest = cdp.send("Page.getAppManifest")
+        assert manifest["url"] == f"{live_server.url}/manifest.webmanifest"
+        assert manifest["errors"] == []
+        assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
+        scope = page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.scope)")
+        assert scope == f"{live_server.url}/"
+        assert console.errors == []
+    finally:
+        context.close()
+
+
+def test_the_guide_a_rung_a_form_error_and_the_timer_open_offline_after_one_visit(
+    live_server, open_page
+):
+    page, console = _open(open_page, PHONE)
+    page.goto(f"{live_server.url}/")
+    _installed(page)
+    rung = Variation.objects.order_by("-level").first()
+    error = FormError.objects.order_by("pk").first()
+    page.context.set_offline(True)
+
+    page.goto(f"{live_server.url}/guide/")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("How to do the")
+    assert _styled(page)
+    assert page.locator("main figure svg").count() >= 4, "the guide's drawn figures"
+
+    page.goto(f"{live_server.url}{rung.get_absolute_url()}")
+    assert page.get_by_role("heading", level=1).inner_text() == rung.name
+    assert _styled(page)
+    assert page.locator("main figure svg").count() >= 1
+
+    page.goto(f"{live_server.url}{error.get_absolute_url()}")
+    assert error.name in page.get_by_role("heading", level=1).inner_text()
+    assert _styled(page)
+
+    # A boosted link (htmx) to the ladder works offline too.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Ladder").click()
+    page.wait_for_url(f"{live_server.url}/ladder/")
+    assert page.locator("main .ladder__rung").count() == Variation.objects.count()
+
+    page.goto(f"{live_server.url}/timer/?variation={rung.slug}")
+    page.locator("[data-timer][data-ready]").wait_for()
+    assert page.get_by_role("heading", level=1).inner_text() == "Tempo timer"
+    page.get_by_role("button", name="Start", exact=True).click()
+    page.wait_for_function(
+        "() => document.querySelector('[data-timer]').dataset.kind === 'lead-in'", timeout=5_000
+    )
+    assert console.errors == []
+
+
+def test_a_page_that_is_not_kept_shows_the_offline_page(live_server, open_page):
+    page, console = _open(open_page)
+    page.goto(f"{live_server.url}/guide/")
+    _installed(page)
+    page.context.set_offline(True)
+    page.goto(f"{live_server.url}/guide/sheet.pdf?unvisited=1")
+    assert page.get_by_role("heading", level=1).inner_text() == "This page needs a connection"
+    assert _styled(page)
+    page.get_by_role("link", name="Open the timer").click()
+    page.wait_for_url(f"{live_server.url}/timer/")
+    page.locator("[data-timer][data-ready]").wait_for()
+    assert console.errors == []
+
+
+def test_signed_in_pages_are_never_kept_and_show_the_offline_page_offline(
+    live_server, open_page, user
+):
+    page, console = _open(open_page)
+    log_in(page, live_server.url, user.username)
+    cache = _installed(page)
+    page.goto(f"{live_server.url}/log/history/")
+    page.goto(f"{live_server.url}/guide/")
+    assert page.locator(".account__name").inner_text() == user.username, "online: their own page"
+    kept = page.evaluate(CACHED_URLS)
+    assert "/guide/" in kept
+    assert [url for url in kept if url.startswith(("/log/", "/coach/", "/accounts/"))] == []
+
+    page.context.set_offline(True)
+    page.goto(f"{live_server.url}/log/")
+    assert page.get_by_role("heading", level=1).inner_text() == "This page needs a connection"
+    # The kept guide is the one a visitor without an account sees: no one's name in it.
+    page.goto(f"{live_server.url}/guide/")
+    assert page.locator(".account__name").count() == 0
+
+    page.context.set_offline(False)
+    page.goto(f"{live_server.url}/guide/")
+    # Were anything personal ever in a cache, logging out would drop it.
+    page.evaluate(
+        "(name) => caches.open(name).then((c) => c.put('/log/', new Response('someone')))", cache
+    )
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_function(
+        f"() => ({CACHED_URLS})().then((urls) => !urls.includes('/log/'))", timeout=10_000
+    )
+    assert "/guide/" in page.evaluate(CACHED_URLS)
+    assert console.errors == []
+
+
+def test_the_start_page_opens_the_log_or_the_guide_and_the_guide_offline(
+    live_server, open_page, user
+):
+    page, console = _open(open_page)
+    page.goto(f"{live_server.url}/start/")
+    page.wait_for_url(f"{live_server.url}/guide/")
+    _installed(page)
+    log_in(page, live_server.url, user.username)
+    page.goto(f"{live_server.url}/start/")
+    page.wait_for_url(f"{live_server.url}/log/")
+    page.context.set_offline(True)
+    page.goto(f"{live_server.url}/start/")
+    page.wait_for_url(f"{live_server.url}/guide/")
+    assert _styled(page)
+    assert console.errors == []
+
+
+def test_a_new_version_replaces_the_worker_and_deletes_the_old_caches(live_server, open_page):
+    page, console = _open(open_page)
+    page.goto(f"{live_server.url}/guide/")
+    old = _installed(page)
+    old_script = page.evaluate("navigator.serviceWorker.controller.scriptURL")
+
+    # What a coach's edit does (and a deploy does to the static half of the version).
+    bump_content_version()
+    page.reload()
+    deadline = time.monotonic() + 30
+    while (names := _cache_names(page)) in ([old], []) or len(names) > 1:
+        assert time.monotonic() < deadline, f"no new worker took over: {names}"
+        page.wait_for_timeout(200)
+    page.wait_for_function(
+        "() => navigator.serviceWorker.controller?.state === 'activated'", timeout=10_000
+    )
+    assert len(_cache_names(page)) == 1, "the old version's cache is deleted"
+    new = _installed(page)
+    assert new.split(".")[0] == old.split(".")[0], "the static files did not change"
+    assert new != old
+    assert page.evaluate("navigator.serviceWorker.controller.scriptURL") == old_script
+    # The new cache is complete: the guide opens offline from it.
+    page.context.set_offline(True)
+    page.goto(f"{live_server.url}/ladder/")
+    assert _styled(page)
+    assert console.errors == []
+
+
+HIDDEN_PAGE = """
+    window.wakeLocks = 0;
+    window.pageHidden = false;
+    Object.defineProperty(Document.prototype, 'visibilityState', {
+        get: () => (window.pageHidden ? 'hidden' : 'visible'),
+    });
+    Object.defineProperty(Document.prototype, 'hidden', { get: () => window.pageHidden });
+    // The browser drops a screen wake lock whenever the page is hidden.
+    const sentinels = [];
+    Object.defineProperty(navigator, 'wakeLock', { value: { request: async () => {
+        window.wakeLocks += 1;
+        const sentinel = new EventTarget();
+        sentinel.release = async () => sentinel.dispatchEvent(new Event('release'));
+        sentinels.push(sentinel);
+        return sentinel;
+    } } });
+    window.setPageHidden = (hidden) => {
+        window.pageHidden = hidden;
+        if (hidden) sentinels.splice(0).forEach((s) => s.dispatchEvent(new Event('release')));
+        document.dispatchEvent(new Event('visibilitychange'));
+    };
+    window.toneStarts = [];
+    const create = AudioContext.prototype.createOscillator;
+    AudioContext.prototype.createOscillator = function () {
+        const node = create.call(this);
+        const start = node.start.bind(node);
+        node.start = (when) => {
+            window.toneStarts.push({ ahead: when - this.currentTime, hidden: window.pageHidden });
+            start(when);
+        };
+        return node;
+    };
+"""
+
+
+def test_a_timer_hidden_for_a_minute_shows_the_right_phase_and_rep_on_return(
+    live_server, open_page
+):
+    page, console = _open(open_page, PHONE)
+    page.add_init_script(HIDDEN_PAGE)
+    page.clock.install(time=START)
+    page.goto(_url(live_server, **PLAN))
+    page.clock.pause_at(START + datetime.timedelta(seconds=10))
+    page.locator("[data-timer][data-ready]").wait_for()
+    origin = _start(page)
+    _at(page, origin, 3_500)
+    assert page.evaluate("window.wakeLocks") == 1
+    assert page.evaluate("navigator.mediaSession.metadata.title") == "Lift: left leg"
+    assert page.evaluate("navigator.mediaSession.playbackState") == "playing"
+
+    page.evaluate("setPageHidden(true)")
+    # While hidden, tones are placed a minute ahead: timers may barely run.
+    assert max(s["ahead"] for s in page.evaluate("toneStarts") if s["hidden"]) > 55
+    # A minute with the screen locked: timers fire at most once, no frames draw.
+    page.clock.fast_forward(60_000)
+    page.evaluate("setPageHidden(false)")
+    back = page.evaluate("performance.now()") - origin
+    assert back >= 63_500
+    row = max((row for row in expected_timeline() if row[0] <= back), key=lambda r: r[0])
+    shown = _shown(page)
+    _, phase, set_number, rep, leg = row
+    assert (shown["phase"], shown["set"], shown["rep"], shown["leg"]) == (
+        phase,
+        f"{set_number} of 2",
+        f"{rep} of 2",
+        leg,
+    )
+    assert shown["state"] == "running"
+    assert page.evaluate("window.wakeLocks") == 2, "the wake lock is asked for again on return"
+    assert page.evaluate("navigator.mediaSession.metadata.title") == f"{phase}: {leg.lower()} leg"
+    assert page.evaluate("navigator.mediaSession.metadata.artist") == (
+        f"Set {set_number} of 2, rep {rep} of 2"
+    )
+    assert console.errors == []
