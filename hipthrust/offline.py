@@ -46,6 +46,8 @@ OFFLINE_STATIC = (
     "js/timer.mjs",
     "js/tempo-plan.mjs",
     "js/lock-screen.mjs",
+    "js/figure-pose.mjs",
+    "js/plan-form.mjs",
     "django_htmx/htmx-2.min.js",
     "django_htmx/ext/hx-head-2.min.js",
     # htmx_script adds it to every page with DEBUG on; kept always, so a development
