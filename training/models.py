@@ -312,6 +312,18 @@ SET_FIELDS = ("side", "reps", "load_kg", "hold_seconds", "tempo", "rpe", "rir", 
 class SetQuerySet(LogQuerySet):
     owner = "session__user"
 
+    def recent_on_side(
+        self, session: TrainingSession, side: str, limit: int, *, besides: Set | None = None
+    ) -> SetQuerySet:
+        """The trainee's newest sets on `side` of `session`'s variation, this session's too,
+        leaving out `besides` (the set being edited)."""
+        sets = self.filter(
+            session__user_id=session.user_id, session__variation_id=session.variation_id, side=side
+        )
+        if besides is not None:
+            sets = sets.exclude(pk=besides.pk)
+        return sets.order_by("-session__date", "-session_id", "-position")[:limit]
+
 
 class Set(models.Model):
     session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="sets")

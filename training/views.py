@@ -436,7 +436,9 @@ def set_edit(request: HttpRequest, pk: int) -> HttpResponse:
     # An imported set of unknown side may stay so while its other fields are corrected.
     unknown = existing.side == Side.UNKNOWN
     if request.method == "POST":
-        form = SetEditForm(request.POST, session=session, unit=unit, allow_unknown_side=unknown)
+        form = SetEditForm(
+            request.POST, session=session, unit=unit, allow_unknown_side=unknown, saved=existing
+        )
         if form.is_valid():
             try:
                 services.update_set(

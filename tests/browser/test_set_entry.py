@@ -1,0 +1,80 @@
+"""At the bench: what is typed into the prefilled reps box replaces the number, and a set
+far outside the recent range is asked about before it is saved, in real Chromium."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from coaching.models import Variation
+from tests.browser.conftest import PHONE, log_in
+from tests.conftest import PASSWORD
+from training.models import Set, TrainingSession
+
+pytestmark = pytest.mark.browser
+
+
+def _session_with_left_sets(django_user_model, username: str, reps: list[int]) -> TrainingSession:
+    user = django_user_model.objects.create_user(username, f"{username}@example.com", PASSWORD)
+    session = TrainingSession.objects.create(
+        user=user,
+        date=datetime.date(2026, 11, 20),
+        variation=Variation.objects.get(slug="single-leg-hip-thrust"),
+    )
+    for position, count in enumerate(reps, start=1):
+        Set.objects.create(
+            session=session, position=position, side="left", reps=count, load_kg=Decimal(20)
+        )
+    return session
+
+
+def _focused_reps(page) -> str:
+    page.wait_for_function("document.activeElement && document.activeElement.name === 'reps'")
+    return page.evaluate("document.activeElement.value")
+
+
+def test_typing_into_the_prefilled_reps_replaces_the_number(
+    live_server, open_page, django_user_model
+):
+    session = _session_with_left_sets(django_user_model, "bench", [8])
+    page, console = open_page(PHONE)
+    log_in(page, live_server.url, "bench")
+    page.goto(f"{live_server.url}{session.get_absolute_url()}")
+
+    # Focused on reps, prefilled with the last set's 8.
+    assert _focused_reps(page) == "8"
+    page.keyboard.type("9")
+    page.keyboard.press("Enter")
+    page.locator(".set-row").nth(1).wait_for()
+
+    # htmx swapped the form in and focused the box again, now holding 9.
+    assert _focused_reps(page) == "9"
+    page.keyboard.type("10")
+    page.keyboard.press("Enter")
+    page.locator(".set-row").nth(2).wait_for()
+
+    assert list(session.sets.order_by("position").values_list("reps", flat=True)) == [8, 9, 10]
+    assert console.errors == []
+
+
+def test_a_far_set_is_asked_about_and_saved_once_confirmed(
+    live_server, open_page, django_user_model
+):
+    session = _session_with_left_sets(django_user_model, "slip", [10, 9, 8])
+    page, console = open_page(PHONE)
+    log_in(page, live_server.url, "slip")
+    page.goto(f"{live_server.url}{session.get_absolute_url()}")
+    _focused_reps(page)
+    page.get_by_label("Left").check()
+    page.get_by_label("Reps").fill("98")
+    page.get_by_role("button", name="Add set").click()
+
+    page.get_by_text("Did you mean 9?").wait_for()
+    assert session.sets.count() == 3
+    page.get_by_label("Yes, save 98 reps").check()
+    page.get_by_role("button", name="Add set").click()
+    page.locator(".set-row").nth(3).wait_for()
+    assert session.sets.order_by("position").last().reps == 98
+    assert console.errors == []
