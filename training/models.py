@@ -236,6 +236,16 @@ class SessionQuerySet(LogQuerySet):
     def for_user(self, user) -> SessionQuerySet:
         return self.filter(user=user)
 
+    def with_sets(self) -> SessionQuerySet:
+        """Sessions with at least one set: the ones that happened. "Start logging sets"
+        makes a session before its first set, and one left empty is no training: it never
+        counts for progression, compliance, balance, charts or history."""
+        return self.filter(models.Exists(Set.objects.filter(session=models.OuterRef("pk"))))
+
+    def without_sets(self) -> SessionQuerySet:
+        """The sessions with_sets() leaves out: started, nothing logged yet."""
+        return self.exclude(models.Exists(Set.objects.filter(session=models.OuterRef("pk"))))
+
     def with_totals(self) -> SessionQuerySet:
         """Per-side work and hold totals, computed in the database."""
         work = models.Case(

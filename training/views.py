@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -160,10 +161,13 @@ def log(request: HttpRequest) -> HttpResponse:
     recent = TrainingSession.objects.page_with_totals(
         list(
             TrainingSession.objects.for_user(request.user)
+            .with_sets()
             .select_related("variation")
             .order_by("-date", "-pk")[:5]
         )
     )
+    empty = TrainingSession.objects.for_user(request.user).without_sets()
+    today = _start_of_today()
     advice = advice_for(profile)
     if advice and advice.fingerprint == profile.dismissed_suggestion:
         advice = None
@@ -186,6 +190,9 @@ def log(request: HttpRequest) -> HttpResponse:
             "description": "Your sessions, level and balance.",
             "profile": profile,
             "recent": recent,
+            # Started today and nothing logged yet: the session to carry on with.
+            "started": empty.filter(created_at__gte=today).select_related("variation"),
+            "abandoned": empty.filter(created_at__lt=today).count(),
             "advice": advice,
             "balance": progress.balance_note(recent),
             "session_form": session_form,
@@ -193,6 +200,20 @@ def log(request: HttpRequest) -> HttpResponse:
             "unit": profile.unit,
         },
     )
+
+
+def _start_of_today() -> datetime.datetime:
+    """Midnight of the local day: a session started before it and still empty was left."""
+    return timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time()))
+
+
+@login_required
+@require_POST
+def empty_sessions_delete(request: HttpRequest) -> HttpResponse:
+    count = services.delete_empty_sessions(request.user, started_before=_start_of_today())
+    if count:
+        messages.success(request, f"Deleted {_counted(count, 'empty session')}.")
+    return redirect("training:log")
 
 
 @login_required
@@ -279,6 +300,7 @@ def _session_context(
     sets = list(session.sets.prefetch_related("form_errors").order_by("position"))
     previous = (
         TrainingSession.objects.filter(user=request.user, variation_id=session.variation_id)
+        .with_sets()
         .filter(Q(date__lt=session.date) | Q(date=session.date, pk__lt=session.pk))
         .order_by("-date", "-pk")
         .prefetch_related(Prefetch("sets", queryset=Set.objects.order_by("position")))
@@ -420,7 +442,7 @@ def set_sides(request: HttpRequest, pk: int) -> HttpResponse:
                 request, "Those sets changed in the meantime; check them and choose again."
             )
         else:
-            messages.success(request, f"Sides set for {count} set{'s' if count != 1 else ''}.")
+            messages.success(request, f"Sides set for {_counted(count, 'set')}.")
         return redirect(session)
     context = _session_context(request, session, sides_form=form)
     return render(request, "training/session_detail.html", context, status=400)
@@ -572,6 +594,7 @@ def history(request: HttpRequest) -> HttpResponse:
     def build() -> dict:
         sessions = (
             TrainingSession.objects.for_user(request.user)
+            .with_sets()
             .select_related("variation")
             .order_by("-date", "-pk")
         )
@@ -635,6 +658,11 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _counted(count: int, noun: str) -> str:
+    """A count with its noun in the right number: 1 session, 2 sessions."""
+    return f"{count} {noun}{pluralize(count)}"
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_csv(request: HttpRequest) -> HttpResponse:
@@ -650,12 +678,19 @@ def import_csv(request: HttpRequest) -> HttpResponse:
         except csv_io.CsvImportError as error:
             form.add_error("file", f"{error} Nothing was imported.")
         else:
-            summary = f"Imported {result.sessions} sessions and {result.sets} sets."
-            if result.duplicate_sessions:
-                summary += f" {result.duplicate_sessions} sessions were already in your log."
-            if result.skipped_rows:
+            summary = (
+                f"Imported {_counted(result.sessions, 'session')} and "
+                f"{_counted(result.sets, 'set')}."
+            )
+            if duplicates := result.duplicate_sessions:
                 summary += (
-                    f" {result.skipped_rows} rows were skipped (other exercises or warm-ups)."
+                    f" {_counted(duplicates, 'session')} {pluralize(duplicates, 'was,were')}"
+                    " already in your log."
+                )
+            if skipped := result.skipped_rows:
+                summary += (
+                    f" {_counted(skipped, 'row')} {pluralize(skipped, 'was,were')} skipped"
+                    " (other exercises or warm-ups)."
                 )
             messages.success(request, " ".join([summary, *result.notes]))
             return redirect("training:history")
