@@ -266,7 +266,16 @@ class SetForm(forms.Form):
             self.session, data["side"], RECENT_SETS, besides=self.saved
         )
         rows = list(recent.values_list("reps", "load_kg"))
-        return doubts(data["reps"], data["load"], [r for r, _ in rows], [kg for _, kg in rows])
+        # An edit comes with the set's own reps; a new set with the session's last set's
+        # (whichever side it was), or the last session's numbers, where no guess is made.
+        if self.saved is not None:
+            prefilled = self.saved.reps
+        else:
+            last = self.session.sets.order_by("-position").values_list("reps", flat=True)
+            prefilled = last.first()
+        return doubts(
+            data["reps"], data["load"], [r for r, _ in rows], [kg for _, kg in rows], prefilled
+        )
 
     def _is_saved_value(self, doubt: Doubt) -> bool:
         return self.saved is not None and getattr(self.saved, doubt.field) == doubt.typed
@@ -275,6 +284,12 @@ class SetForm(forms.Form):
         if doubt.field == "reps":
             return f"{value} rep{'' if value == 1 else 's'}"
         return format_load(value, self.unit)
+
+    def flagged(self) -> int:
+        """How many of form errors, pain and note hold something: the count their folded
+        section names, so what is in it is not hidden."""
+        errors = self["form_errors"].value() or []
+        return len(errors) + bool(self["pain"].value()) + bool(self["note"].value())
 
     def set_fields(self) -> dict:
         """The cleaned values under the set's own names (SET_FIELDS)."""

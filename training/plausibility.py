@@ -46,18 +46,23 @@ class Doubt:
 
 
 def doubts(
-    reps: int, load_kg: Decimal, recent_reps: list[int], recent_loads_kg: list[Decimal]
+    reps: int,
+    load_kg: Decimal,
+    recent_reps: list[int],
+    recent_loads_kg: list[Decimal],
+    prefilled: int | None = None,
 ) -> list[Doubt]:
     """What in this set is far outside the recent sets on its side (see the module's rule).
 
-    `recent_reps` is newest first: the newest is the number the entry was prefilled with.
+    `prefilled` is the reps the entry came with (the session's last set), for the guess.
     """
     found: list[Doubt] = []
     counted = [r for r in recent_reps if r > 0]
     if reps > 0 and counted:
         high = max(counted)
         if reps > REPS_FACTOR * high and reps >= high + REPS_MARGIN:
-            found.append(Doubt("reps", reps, min(counted), high, _guess(reps, counted[0])))
+            guess = _guess(reps, prefilled) if prefilled else None
+            found.append(Doubt("reps", reps, min(counted), high, guess))
     loads = [kg for kg in recent_loads_kg if kg > 0]
     if load_kg > 0 and loads:
         low, high = min(loads), max(loads)

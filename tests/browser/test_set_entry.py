@@ -78,3 +78,25 @@ def test_a_far_set_is_asked_about_and_saved_once_confirmed(
     page.locator(".set-row").nth(3).wait_for()
     assert session.sets.order_by("position").last().reps == 98
     assert console.errors == []
+
+
+def test_a_folded_section_shows_a_marker_that_turns_when_it_opens(
+    live_server, open_page, django_user_model
+):
+    session = _session_with_left_sets(django_user_model, "folds", [8])
+    page, console = open_page(PHONE)
+    log_in(page, live_server.url, "folds")
+    page.goto(f"{live_server.url}{session.get_absolute_url()}")
+    summary = page.locator(".set-form__more > summary")
+    marker = """s => {
+        const style = getComputedStyle(s, '::before');
+        return [style.content, style.width, style.transform];
+    }"""
+    content, width, closed = summary.evaluate(marker)
+    assert content != "none"
+    assert width != "0px"
+    summary.click()
+    assert page.locator(".set-form__more").evaluate("d => d.open")
+    page.wait_for_timeout(300)  # the turn's transition
+    assert summary.evaluate(marker)[2] != closed
+    assert console.errors == []

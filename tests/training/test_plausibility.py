@@ -30,7 +30,9 @@ D = Decimal
     ],
 )
 def test_reps_are_doubted_when_over_double_the_recent_most_and_ten_more(reps, recent, expected):
-    found = doubts(reps, D(0), recent, [D(0)] * len(recent))
+    # The entry was prefilled with the newest of the recent reps.
+    prefilled = recent[0] if recent else None
+    found = doubts(reps, D(0), recent, [D(0)] * len(recent), prefilled)
     assert found == ([expected] if expected else [])
 
 
@@ -57,3 +59,12 @@ def test_loads_are_doubted_beyond_three_times_or_a_third_of_the_recent_loads(
 
 def test_reps_and_load_are_doubted_together():
     assert [d.field for d in doubts(98, D(150), [8, 8], [D(15), D(15)])] == ["reps", "load_kg"]
+
+
+def test_without_a_prefilled_number_the_question_makes_no_guess():
+    assert doubts(98, D(0), [8, 10], [D(0), D(0)]) == [Doubt("reps", 98, 8, 10, guess=None)]
+
+
+def test_the_guess_reads_the_prefilled_number_not_the_sides_last():
+    # Prefilled with the other side's 10: 98 holds no stray 10, so no guess of 8 from a 9.
+    assert doubts(98, D(0), [9, 10], [D(0), D(0)], prefilled=10)[0].guess is None
