@@ -100,3 +100,31 @@ def test_a_folded_section_shows_a_marker_that_turns_when_it_opens(
     page.wait_for_timeout(300)  # the turn's transition
     assert summary.evaluate(marker)[2] != closed
     assert console.errors == []
+
+
+def test_htmx_updates_on_the_session_page_break_no_content_security_policy_rule(
+    live_server, open_page, django_user_model
+):
+    """Counted from the violation events themselves, beside the console the other tests
+    watch: htmx must inject no indicator <style> and evaluate nothing."""
+    session = _session_with_left_sets(django_user_model, "strict", [8])
+    page, console = open_page(PHONE)
+    page.add_init_script(
+        "window.cspViolations = [];"
+        "document.addEventListener('securitypolicyviolation',"
+        " e => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    log_in(page, live_server.url, "strict")
+    page.get_by_role("link", name="History").click()  # a boosted page change
+    page.goto(f"{live_server.url}{session.get_absolute_url()}")
+    page.get_by_role("button", name="Add set").click()  # a swap of the list and entry
+    page.locator(".set-row").nth(1).wait_for()
+    page.get_by_role("link", name="Edit set 1").click()  # a swap of one row
+    page.get_by_role("button", name="Save set").click()
+    page.get_by_role("button", name="Save set").wait_for(state="detached")
+    page.get_by_role("button", name="Delete set 2").click()
+    page.get_by_role("button", name="Undo").click()
+    page.locator(".set-row").nth(1).wait_for()
+    assert page.evaluate("window.cspViolations") == []
+    assert page.evaluate("document.querySelectorAll('style').length") == 0
+    assert console.errors == []
