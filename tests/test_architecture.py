@@ -34,6 +34,7 @@ PURE = {
     "coaching.raster",
     "training.units",
     "training.progression",
+    "training.plausibility",
     "training.charts",
     "training.review",
     "core.icons",

@@ -270,6 +270,7 @@ FLOW_STEPS = {
     "password_reset_complete",
     "training:session-create",
     "training:session-delete",
+    "training:empty-sessions-delete",
     "training:set-repeat",
     "training:set-mirror",
     "training:set-restore",

@@ -19,6 +19,7 @@ NAV_ITEMS = {
     "training:session-detail": "log",
     "training:session-edit": "log",
     "training:session-delete": "log",
+    "training:empty-sessions-delete": "log",
     "training:set-create": "log",
     "training:set-repeat": "log",
     "training:set-mirror": "log",

@@ -33,11 +33,13 @@ from training.models import (
     SIDE_ORDERS,
     Prescription,
     Profile,
+    Set,
     Side,
     TrainingSession,
     WeightKind,
 )
-from training.units import from_kg, to_kg
+from training.plausibility import RECENT_SETS, Doubt, doubts
+from training.units import format_load, from_kg, to_kg
 
 
 class SignupForm(UserCreationForm):
@@ -200,6 +202,10 @@ class SetForm(forms.Form):
     pain = forms.BooleanField(required=False, label="Pain during this set")
     note = forms.CharField(required=False, max_length=500)
     submission_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    # "Yes, save it" for a set far outside the recent range: the template renders it as a
+    # checkbox whose value names the numbers confirmed (confirm_value), so a changed number
+    # is asked about again.
+    confirm = forms.CharField(required=False, max_length=100)
 
     def __init__(
         self,
@@ -207,11 +213,14 @@ class SetForm(forms.Form):
         session: TrainingSession,
         unit: str,
         allow_unknown_side: bool = False,
+        saved: Set | None = None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.session = session
         self.unit = unit
+        self.saved = saved  # the set being edited: its own numbers are no surprise
+        self.confirm_value = self.confirm_label = ""
         self.fields["load"].set_unit(unit)
         self.fields["form_errors"].queryset = FormError.objects.filter(
             exercise_id=session.variation.exercise_id
@@ -226,7 +235,64 @@ class SetForm(forms.Form):
             error = reps_and_hold_error(data["reps"], data["hold_seconds"])
             if error:
                 self.add_error("reps", error)
+        if {"side", "reps", "load"} <= data.keys():
+            self._ask_about_doubts(data)
         return data
+
+    def _ask_about_doubts(self, data: dict) -> None:
+        """Refuse, once, a set far outside the recent range (training/plausibility.py),
+        with the question on the field; ticking "Yes, save" posts it again confirmed."""
+        found = [d for d in self._doubts(data) if not self._is_saved_value(d)]
+        if not found:
+            return
+        self.confirm_value = "|".join(f"{d.field}={d.typed}" for d in found)
+        if data.get("confirm") == self.confirm_value:
+            return
+        self.confirm_label = "Yes, save " + " with ".join(self._shown(d, d.typed) for d in found)
+        where = {Side.LEFT: "left side", Side.RIGHT: "right side"}.get(data["side"], "both legs")
+        for doubt in found:
+            recent = self._shown(doubt, doubt.high)
+            if doubt.low != doubt.high:
+                low = doubt.low if doubt.field == "reps" else self._shown(doubt, doubt.low)
+                recent = f"{low} to {recent}"
+            question = f"Did you mean {doubt.guess}? " if doubt.guess else ""
+            self.add_error(
+                "reps" if doubt.field == "reps" else "load",
+                f"{self._shown(doubt, doubt.typed)} is far from your recent sets on the {where} "
+                f"({recent}). {question}Correct it, or tick “{self.confirm_label}”.",
+            )
+
+    def _doubts(self, data: dict) -> list[Doubt]:
+        if data["side"] == Side.UNKNOWN:
+            return []
+        recent = Set.objects.recent_on_side(
+            self.session, data["side"], RECENT_SETS, besides=self.saved
+        )
+        rows = list(recent.values_list("reps", "load_kg"))
+        # An edit comes with the set's own reps; a new set with the session's last set's
+        # (whichever side it was), or the last session's numbers, where no guess is made.
+        if self.saved is not None:
+            prefilled = self.saved.reps
+        else:
+            last = self.session.sets.order_by("-position").values_list("reps", flat=True)
+            prefilled = last.first()
+        return doubts(
+            data["reps"], data["load"], [r for r, _ in rows], [kg for _, kg in rows], prefilled
+        )
+
+    def _is_saved_value(self, doubt: Doubt) -> bool:
+        return self.saved is not None and getattr(self.saved, doubt.field) == doubt.typed
+
+    def _shown(self, doubt: Doubt, value) -> str:
+        if doubt.field == "reps":
+            return f"{value} rep{'' if value == 1 else 's'}"
+        return format_load(value, self.unit)
+
+    def flagged(self) -> int:
+        """How many of form errors, pain and note hold something: the count their folded
+        section names, so what is in it is not hidden."""
+        errors = self["form_errors"].value() or []
+        return len(errors) + bool(self["pain"].value()) + bool(self["note"].value())
 
     def set_fields(self) -> dict:
         """The cleaned values under the set's own names (SET_FIELDS)."""
@@ -274,7 +340,7 @@ class SetEditForm(SetForm):
             pain=existing.pain,
             revision=existing.revision,
         )
-        return cls(session=session, unit=unit, initial=initial, **kwargs)
+        return cls(session=session, unit=unit, initial=initial, saved=existing, **kwargs)
 
 
 class AssignSidesForm(forms.Form):

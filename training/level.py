@@ -45,6 +45,7 @@ def recent_history(user, depth: int = HISTORY_DEPTH) -> list[SessionRecord]:
     sets = Set.objects.annotate(error_count=Count("form_errors")).order_by("position")
     sessions = (
         TrainingSession.objects.filter(user=user)
+        .with_sets()
         .select_related("variation")
         .prefetch_related(Prefetch("sets", queryset=sets))
         .order_by("-date", "-pk")[:depth]

@@ -243,6 +243,16 @@ class SessionQuerySet(LogQuerySet):
     def for_user(self, user) -> SessionQuerySet:
         return self.filter(user=user)
 
+    def with_sets(self) -> SessionQuerySet:
+        """Sessions with at least one set: the ones that happened. "Start logging sets"
+        makes a session before its first set, and one left empty is no training: it never
+        counts for progression, compliance, balance, charts or history."""
+        return self.filter(models.Exists(Set.objects.filter(session=models.OuterRef("pk"))))
+
+    def without_sets(self) -> SessionQuerySet:
+        """The sessions with_sets() leaves out: started, nothing logged yet."""
+        return self.exclude(models.Exists(Set.objects.filter(session=models.OuterRef("pk"))))
+
     def with_totals(self) -> SessionQuerySet:
         """Per-side work and hold totals, computed in the database."""
         work = models.Case(
@@ -327,6 +337,18 @@ SET_FIELDS = ("side", "reps", "load_kg", "hold_seconds", "tempo", "rpe", "rir", 
 
 class SetQuerySet(LogQuerySet):
     owner = "session__user"
+
+    def recent_on_side(
+        self, session: TrainingSession, side: str, limit: int, *, besides: Set | None = None
+    ) -> SetQuerySet:
+        """The trainee's newest sets on `side` of `session`'s variation, this session's too,
+        leaving out `besides` (the set being edited)."""
+        sets = self.filter(
+            session__user_id=session.user_id, session__variation_id=session.variation_id, side=side
+        )
+        if besides is not None:
+            sets = sets.exclude(pk=besides.pk)
+        return sets.order_by("-session__date", "-session_id", "-position")[:limit]
 
 
 class Set(models.Model):

@@ -158,6 +158,7 @@ def _session_totals(user) -> list[SimpleNamespace]:
     return [
         SimpleNamespace(**row)
         for row in TrainingSession.objects.for_user(user)
+        .with_sets()
         .with_totals()
         .order_by("date", "pk")
         .values("pk", "date", *TOTAL_FIELDS)

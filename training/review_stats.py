@@ -49,6 +49,7 @@ def _session_counts(ids: list[int], today: datetime.date) -> dict[int, dict]:
     return {
         row["user"]: row
         for row in TrainingSession.objects.filter(user__in=ids)
+        .with_sets()
         .values("user")
         .annotate(
             first=Min("date"),
@@ -97,6 +98,7 @@ def _recent_sessions(ids: list[int], today: datetime.date) -> dict[int, list[Sim
     month = today - datetime.timedelta(days=30)
     rows = (
         TrainingSession.objects.filter(user__in=ids, date__gt=month)
+        .with_sets()
         .with_totals()
         .annotate(errors=Count("sets__form_errors"))
         .order_by("user", "-date", "-pk")

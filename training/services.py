@@ -35,6 +35,20 @@ class SubmissionConflict(Exception):
     session."""
 
 
+def delete_empty_sessions(user, *, started_before) -> int:
+    """Delete `user`'s sessions started before then and still without a set; how many.
+
+    Locked first, as add_set locks a session: a set being added meanwhile either lands
+    before (and the session stays) or finds the session gone.
+    """
+    with transaction.atomic():
+        started = TrainingSession.objects.for_user(user).filter(created_at__lt=started_before)
+        locked = list(started.select_for_update().values_list("pk", flat=True))
+        empty = TrainingSession.objects.filter(pk__in=locked).without_sets()
+        _, deleted = empty.delete()
+    return deleted.get(TrainingSession._meta.label, 0)
+
+
 def create_session(
     user, fields: dict, *, submission_id: uuid.UUID | None = None, sets: list[dict] = ()
 ) -> tuple[TrainingSession, bool]:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/profile/", views.profile, name="profile"),
     path("log/", views.log, name="log"),
     path("log/sessions/new/", views.session_create, name="session-create"),
+    path("log/sessions/empty/delete/", views.empty_sessions_delete, name="empty-sessions-delete"),
     path("log/sessions/<int:pk>/", views.session_detail, name="session-detail"),
     path("log/sessions/<int:pk>/edit/", views.session_edit, name="session-edit"),
     path("log/sessions/<int:pk>/delete/", views.session_delete, name="session-delete"),

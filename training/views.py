@@ -171,10 +171,13 @@ def log(request: HttpRequest) -> HttpResponse:
     recent = TrainingSession.objects.page_with_totals(
         list(
             TrainingSession.objects.for_user(request.user)
+            .with_sets()
             .select_related("variation")
             .order_by("-date", "-pk")[:5]
         )
     )
+    empty = TrainingSession.objects.for_user(request.user).without_sets()
+    today = _start_of_today()
     advice = advice_for(profile)
     if advice and advice.fingerprint == profile.dismissed_suggestion:
         advice = None
@@ -197,6 +200,9 @@ def log(request: HttpRequest) -> HttpResponse:
             "description": "Your sessions, level and balance.",
             "profile": profile,
             "recent": recent,
+            # Started today and nothing logged yet: the session to carry on with.
+            "started": empty.filter(created_at__gte=today).select_related("variation"),
+            "abandoned": empty.filter(created_at__lt=today).count(),
             "advice": advice,
             "balance": progress.balance_note(recent),
             "session_form": session_form,
@@ -204,6 +210,20 @@ def log(request: HttpRequest) -> HttpResponse:
             "unit": profile.unit,
         },
     )
+
+
+def _start_of_today() -> datetime.datetime:
+    """Midnight of the local day: a session started before it and still empty was left."""
+    return timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time()))
+
+
+@login_required
+@require_POST
+def empty_sessions_delete(request: HttpRequest) -> HttpResponse:
+    count = services.delete_empty_sessions(request.user, started_before=_start_of_today())
+    if count:
+        messages.success(request, f"Deleted {_counted(count, 'empty session')}.")
+    return redirect("training:log")
 
 
 @login_required
@@ -290,6 +310,7 @@ def _session_context(
     sets = list(session.sets.prefetch_related("form_errors").order_by("position"))
     previous = (
         TrainingSession.objects.filter(user=request.user, variation_id=session.variation_id)
+        .with_sets()
         .filter(Q(date__lt=session.date) | Q(date=session.date, pk__lt=session.pk))
         .order_by("-date", "-pk")
         .prefetch_related(Prefetch("sets", queryset=Set.objects.order_by("position")))
@@ -433,7 +454,7 @@ def set_sides(request: HttpRequest, pk: int) -> HttpResponse:
                 request, "Those sets changed in the meantime; check them and choose again."
             )
         else:
-            messages.success(request, f"Sides set for {count} set{'s' if count != 1 else ''}.")
+            messages.success(request, f"Sides set for {_counted(count, 'set')}.")
         return redirect(session)
     context = _session_context(request, session, sides_form=form)
     return render(request, "training/session_detail.html", context, status=400)
@@ -449,7 +470,9 @@ def set_edit(request: HttpRequest, pk: int) -> HttpResponse:
     # An imported set of unknown side may stay so while its other fields are corrected.
     unknown = existing.side == Side.UNKNOWN
     if request.method == "POST":
-        form = SetEditForm(request.POST, session=session, unit=unit, allow_unknown_side=unknown)
+        form = SetEditForm(
+            request.POST, session=session, unit=unit, allow_unknown_side=unknown, saved=existing
+        )
         if form.is_valid():
             try:
                 services.update_set(
@@ -583,6 +606,7 @@ def history(request: HttpRequest) -> HttpResponse:
     def build() -> dict:
         sessions = (
             TrainingSession.objects.for_user(request.user)
+            .with_sets()
             .select_related("variation")
             .order_by("-date", "-pk")
         )
@@ -652,6 +676,11 @@ def _get_pending_import_for_user(request: HttpRequest, pk: int) -> PendingImport
 
 def _get_import_for_user(request: HttpRequest, pk: int) -> ImportBatch:
     return get_object_or_404(ImportBatch, pk=pk, owner=request.user)
+
+
+def _counted(count: int, noun: str) -> str:
+    """A count with its noun in the right number: 1 session, 2 sessions."""
+    return f"{count} {noun}{pluralize(count)}"
 
 
 @login_required

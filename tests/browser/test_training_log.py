@@ -63,10 +63,9 @@ def test_sign_up_and_log_a_left_and_a_right_set_with_the_keyboard(
     page.keyboard.press("Enter")
     page.locator(".set-row--left").wait_for()
 
-    # The form comes back for the other side, focus in reps again.
+    # The form comes back for the other side, focus in reps again: typing replaces the 10.
     assert page.get_by_label("Right").is_checked()
     page.wait_for_function("document.activeElement && document.activeElement.name === 'reps'")
-    page.keyboard.press("Control+a")
     page.keyboard.type("8")
     page.keyboard.press("Enter")
     page.locator(".set-row--right").wait_for()

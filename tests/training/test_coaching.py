@@ -350,11 +350,13 @@ def test_the_queue_sorts_and_stays_bounded_in_queries(
     for n in range(5):
         athlete = django_user_model.objects.create_user(f"a{n}", f"a{n}@example.com", PASSWORD)
         services.accept_invitation(services.create_invitation(coach), athlete)
-        TrainingSession.objects.create(
+        session = TrainingSession.objects.create(
             user=athlete,
             date=timezone.localdate() - datetime.timedelta(days=n),
             variation=bodyweight,
         )
+        # An empty session counts for nothing (SessionQuerySet.with_sets): each has a set.
+        Set.objects.create(session=session, position=1, side="left", reps=10)
     client.force_login(coach)
     with django_assert_max_num_queries(12 + 5 * 6):
         response = client.get(reverse("training:coach-dashboard") + "?sort=name")

@@ -1,0 +1,130 @@
+"""At the bench: what is typed into the prefilled reps box replaces the number, and a set
+far outside the recent range is asked about before it is saved, in real Chromium."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from coaching.models import Variation
+from tests.browser.conftest import PHONE, log_in
+from tests.conftest import PASSWORD
+from training.models import Set, TrainingSession
+
+pytestmark = pytest.mark.browser
+
+
+def _session_with_left_sets(django_user_model, username: str, reps: list[int]) -> TrainingSession:
+    user = django_user_model.objects.create_user(username, f"{username}@example.com", PASSWORD)
+    session = TrainingSession.objects.create(
+        user=user,
+        date=datetime.date(2026, 11, 20),
+        variation=Variation.objects.get(slug="single-leg-hip-thrust"),
+    )
+    for position, count in enumerate(reps, start=1):
+        Set.objects.create(
+            session=session, position=position, side="left", reps=count, load_kg=Decimal(20)
+        )
+    return session
+
+
+def _focused_reps(page) -> str:
+    page.wait_for_function("document.activeElement && document.activeElement.name === 'reps'")
+    return page.evaluate("document.activeElement.value")
+
+
+def test_typing_into_the_prefilled_reps_replaces_the_number(
+    live_server, open_page, django_user_model
+):
+    session = _session_with_left_sets(django_user_model, "bench", [8])
+    page, console = open_page(PHONE)
+    log_in(page, live_server.url, "bench")
+    page.goto(f"{live_server.url}{session.get_absolute_url()}")
+
+    # Focused on reps, prefilled with the last set's 8.
+    assert _focused_reps(page) == "8"
+    page.keyboard.type("9")
+    page.keyboard.press("Enter")
+    page.locator(".set-row").nth(1).wait_for()
+
+    # htmx swapped the form in and focused the box again, now holding 9.
+    assert _focused_reps(page) == "9"
+    page.keyboard.type("10")
+    page.keyboard.press("Enter")
+    page.locator(".set-row").nth(2).wait_for()
+
+    assert list(session.sets.order_by("position").values_list("reps", flat=True)) == [8, 9, 10]
+    assert console.errors == []
+
+
+def test_a_far_set_is_asked_about_and_saved_once_confirmed(
+    live_server, open_page, django_user_model
+):
+    session = _session_with_left_sets(django_user_model, "slip", [10, 9, 8])
+    page, console = open_page(PHONE)
+    log_in(page, live_server.url, "slip")
+    page.goto(f"{live_server.url}{session.get_absolute_url()}")
+    _focused_reps(page)
+    page.get_by_label("Left").check()
+    page.get_by_label("Reps").fill("98")
+    page.get_by_role("button", name="Add set").click()
+
+    page.get_by_text("Did you mean 9?").wait_for()
+    assert session.sets.count() == 3
+    page.get_by_label("Yes, save 98 reps").check()
+    page.get_by_role("button", name="Add set").click()
+    page.locator(".set-row").nth(3).wait_for()
+    assert session.sets.order_by("position").last().reps == 98
+    assert console.errors == []
+
+
+def test_a_folded_section_shows_a_marker_that_turns_when_it_opens(
+    live_server, open_page, django_user_model
+):
+    session = _session_with_left_sets(django_user_model, "folds", [8])
+    page, console = open_page(PHONE)
+    log_in(page, live_server.url, "folds")
+    page.goto(f"{live_server.url}{session.get_absolute_url()}")
+    summary = page.locator(".set-form__more > summary")
+    marker = """s => {
+        const style = getComputedStyle(s, '::before');
+        return [style.content, style.width, style.transform];
+    }"""
+    content, width, closed = summary.evaluate(marker)
+    assert content != "none"
+    assert width != "0px"
+    summary.click()
+    assert page.locator(".set-form__more").evaluate("d => d.open")
+    page.wait_for_timeout(300)  # the turn's transition
+    assert summary.evaluate(marker)[2] != closed
+    assert console.errors == []
+
+
+def test_htmx_updates_on_the_session_page_break_no_content_security_policy_rule(
+    live_server, open_page, django_user_model
+):
+    """Counted from the violation events themselves, beside the console the other tests
+    watch: htmx must inject no indicator <style> and evaluate nothing."""
+    session = _session_with_left_sets(django_user_model, "strict", [8])
+    page, console = open_page(PHONE)
+    page.add_init_script(
+        "window.cspViolations = [];"
+        "document.addEventListener('securitypolicyviolation',"
+        " e => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    log_in(page, live_server.url, "strict")
+    page.get_by_role("link", name="History").click()  # a boosted page change
+    page.goto(f"{live_server.url}{session.get_absolute_url()}")
+    page.get_by_role("button", name="Add set").click()  # a swap of the list and entry
+    page.locator(".set-row").nth(1).wait_for()
+    page.get_by_role("link", name="Edit set 1").click()  # a swap of one row
+    page.get_by_role("button", name="Save set").click()
+    page.get_by_role("button", name="Save set").wait_for(state="detached")
+    page.get_by_role("button", name="Delete set 2").click()
+    page.get_by_role("button", name="Undo").click()
+    page.locator(".set-row").nth(1).wait_for()
+    assert page.evaluate("window.cspViolations") == []
+    assert page.evaluate("document.querySelectorAll('style').length") == 0
+    assert console.errors == []

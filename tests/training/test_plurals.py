@@ -1,0 +1,48 @@
+"""Counts on the log pages read in the right number: "1 session", never "1 sessions"."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.urls import reverse
+
+from training.csv_io import HIPTHRUST_COLUMNS
+from training.models import Prescription, Set
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_one_rep_set_reads_1_rep(user_client, session):
+    Set.objects.create(session=session, position=1, side="left", reps=1)
+    page = user_client.get(session.get_absolute_url()).content.decode()
+    assert "<strong>1 rep</strong>" in page
+    assert "1 reps" not in page
+
+
+def test_an_import_of_one_session_and_one_set_says_so(user_client):
+    header = ",".join(HIPTHRUST_COLUMNS) + "\n"
+    row = "1,2026-11-01,single-leg-hip-thrust,,1,left,8,0,0,,,,,no,\n"
+    upload = io.BytesIO((header + row).encode())
+    upload.name = "log.csv"
+    response = user_client.post(reverse("training:import"), {"file": upload}, follow=True)
+    assert "Imported 1 session and 1 set." in response.content.decode()
+
+    again = io.BytesIO((header + row).encode())
+    again.name = "log.csv"
+    response = user_client.post(reverse("training:import"), {"file": again}, follow=True)
+    assert "1 session was already in your log." in response.content.decode()
+
+
+def test_a_prescription_of_one_session_a_week_says_so(user_client, user, other_user, bodyweight):
+    Prescription.objects.create(
+        athlete=user,
+        coach=other_user,
+        variation=bodyweight,
+        sets=3,
+        reps_per_side=10,
+        tempo="3-0-1-1",
+        sessions_per_week=1,
+    )
+    page = user_client.get(reverse("training:log")).content.decode()
+    assert "1 session a week" in " ".join(page.split())
