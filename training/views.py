@@ -4,6 +4,7 @@ import datetime
 import hashlib
 import io
 import re
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
@@ -106,16 +108,34 @@ def signup(request: HttpRequest) -> HttpResponse:
         )
         response["Retry-After"] = "3600"
         return response
+    next_url = _safe_next(request)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        if next_url:
+            messages.success(request, "Welcome! Your account is ready.")
+            return redirect(next_url)
         messages.success(request, "Welcome! Pick your level on the ladder to get suggestions.")
         return redirect("training:profile")
     return render(
         request,
         "registration/signup.html",
-        {"form": form, "title": "Create your account", "description": "Sign up to log sets."},
+        {
+            "form": form,
+            "next": next_url,
+            "title": "Create your account",
+            "description": "Sign up to log sets.",
+        },
     )
+
+
+def _safe_next(request: HttpRequest) -> str:
+    """Where to go after signing up (e.g. to keep a timer's sets): a path on this site only."""
+    candidate = request.POST.get("next") or request.GET.get("next", "")
+    allowed = url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return candidate if allowed else ""
 
 
 def _too_many_signups(request: HttpRequest) -> bool:
@@ -665,8 +685,20 @@ def import_csv(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def log_from_timer(request: HttpRequest) -> HttpResponse:
+    """POST logs a finished timer plan's sets; GET offers them again, for someone who
+    signed up (or in) after the timer finished."""
+    if request.method == "GET":
+        form = TimerLogForm({**request.GET.dict(), "submission_id": uuid.uuid4()})
+        if not form.is_valid():
+            messages.error(request, "Those sets could not be offered: the plan was not valid.")
+            return redirect("coaching:timer")
+        return render(
+            request,
+            "training/timer_keep.html",
+            {"form": form, "log": form.data, "title": "Keep the timer's sets"},
+        )
     form = TimerLogForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Those sets could not be logged: the plan was not valid.")

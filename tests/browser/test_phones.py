@@ -176,3 +176,45 @@ def test_the_coach_sees_who_needs_attention_without_scrolling_on_a_phone(
     flag = page.get_by_role("link", name="Pain flagged in the last two weeks").bounding_box()
     assert flag["x"] + flag["width"] <= queue["x"] + queue["width"]
     assert console.errors == []
+
+
+def _rgb(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text[text.index("(") + 1 : text.index(")")].split(",")[:3])
+
+
+def _hex(text: str) -> tuple[int, ...]:
+    return tuple(int(text[i : i + 2], 16) for i in (1, 3, 5))
+
+
+def _contrast(one: tuple[int, ...], other: tuple[int, ...]) -> float:
+    def luminance(rgb):
+        linear = [c / 255 / 12.92 if c <= 10 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted([luminance(one), luminance(other)], reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_focus_ring_is_blue_not_the_red_of_errors_and_stands_out(
+    live_server, open_page, scheme
+):
+    page, console = open_page(PHONE, color_scheme=scheme)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.keyboard.press("Tab")  # the skip link
+    page.keyboard.press("Tab")  # the brand link
+    ring = _rgb(page.evaluate("getComputedStyle(document.activeElement).outlineColor"))
+    root = page.evaluate(
+        """() => {
+            const style = getComputedStyle(document.documentElement);
+            return ['--error-text', '--warn'].map((name) => style.getPropertyValue(name).trim());
+        }"""
+    )
+    background = _rgb(page.evaluate("getComputedStyle(document.body).backgroundColor"))
+    red, green, blue = ring
+    assert blue > red, ring
+    assert blue > green, ring
+    for colour in root:
+        assert _hex(colour) != ring, colour
+    assert _contrast(ring, background) >= 3
+    assert console.errors == []
