@@ -4,6 +4,7 @@ import hashlib
 import uuid
 from collections.abc import Callable
 from functools import lru_cache
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -307,8 +308,13 @@ def timer(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "coaching/timer.html",
-        # A fresh id per page, so a double-clicked "log these sets" logs them once.
-        {**parts, "log_submission_id": uuid.uuid4()},
+        # A fresh id per page, so a double-clicked "log these sets" logs them once. A visitor
+        # is offered to sign up and keep the sets: the plan goes along in the query.
+        {
+            **parts,
+            "log_submission_id": uuid.uuid4(),
+            "log_query": urlencode(parts["log"]) if parts.get("log") else "",
+        },
         status=parts["status"],
     )
 

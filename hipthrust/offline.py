@@ -43,6 +43,7 @@ OFFLINE_STATIC = (
     "css/print.css",
     "css/timer.css",
     "js/offline.mjs",
+    "js/scroll-areas.mjs",
     "js/timer.mjs",
     "js/tempo-plan.mjs",
     "js/lock-screen.mjs",

@@ -7,7 +7,8 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
-from django.db.models import DecimalField, ExpressionWrapper, F, Max, Q
+from django.db.models import Case, DecimalField, ExpressionWrapper, F, Max, Q, When, Window
+from django.db.models.functions import FirstValue
 
 from coaching.models import Variation
 from training import charts, review
@@ -41,7 +42,8 @@ def balance_note(sessions: list[TrainingSession]) -> str | None:
 
 def personal_records(user) -> list[dict]:
     """Per variation and side: heaviest load (with its reps), most reps, longest hold, best e1RM,
-    and the heaviest load for each rep count. Three queries, whatever the size of the log.
+    each with the day it was first set, and the heaviest load for each rep count. Four queries,
+    whatever the size of the log.
     """
     sets = Set.objects.filter(session__user=user)
     e1rm = ExpressionWrapper(
@@ -57,6 +59,7 @@ def personal_records(user) -> list[dict]:
             best_e1rm=Max(e1rm, filter=Q(load_kg__gt=0, reps__lte=12)),
         )
     }
+    days = _record_days(sets, e1rm)
     # Heaviest load for each rep count, per side (a rep-max table).
     rep_maxes: dict[tuple[int, str], dict[int, Decimal]] = {}
     for row in (
@@ -89,10 +92,44 @@ def personal_records(user) -> list[dict]:
                     "longest_hold": row["longest_hold"] or None,
                     "best_e1rm": row["best_e1rm"],
                     "rep_maxes": rep_maxes.get((variation.pk, side), {}),
+                    **days.get((variation.pk, side), {}),
                 }
             )
         result.append({"variation": variation, "sides": sides})
     return result
+
+
+def _record_days(sets, e1rm) -> dict[tuple[int, str], dict]:
+    """The day each record was first set, per (variation, side): one query, each record's
+    row picked by a window over the side's sets, best first and then oldest first."""
+    partition = [F("session__variation"), F("side")]
+
+    def first_day(*best_first):
+        return Window(
+            FirstValue("session__date"),
+            partition_by=partition,
+            order_by=[*best_first, F("session__date").asc(), F("pk").asc()],
+        )
+
+    counted_e1rm = Case(When(load_kg__gt=0, reps__lte=12, then=e1rm), default=None)
+    rows = (
+        sets.annotate(
+            heaviest_on=first_day(F("load_kg").desc(), F("reps").desc()),
+            most_reps_on=first_day(F("reps").desc()),
+            longest_hold_on=first_day(F("hold_seconds").desc()),
+            best_e1rm_on=first_day(counted_e1rm.desc(nulls_last=True)),
+        )
+        .values(
+            "session__variation",
+            "side",
+            "heaviest_on",
+            "most_reps_on",
+            "longest_hold_on",
+            "best_e1rm_on",
+        )
+        .distinct()
+    )
+    return {(row.pop("session__variation"), row.pop("side")): row for row in rows}
 
 
 def _reps_at_load(rep_maxes: dict[int, Decimal], load: Decimal | None) -> int | None:
@@ -143,6 +180,7 @@ def progress_data(user, unit: str) -> dict:
         "volume_chart": _volume_chart(sessions, markers),
         "hold_chart": _hold_chart(sessions, markers),
         "balance_chart": _balance_chart(balance_rows, markers),
+        "balance_behind": balance_behind(balance_rows),
         "balance_rows": balance_rows,
         "balance_note": balance_note(list(reversed(sessions[-NOTE_SESSIONS:]))),
         "session_count": len(sessions),
@@ -212,9 +250,12 @@ def _load_chart(sessions: list[SimpleNamespace], markers: list[charts.Marker], u
 def _volume_chart(sessions: list[SimpleNamespace], markers: list[charts.Marker]) -> str:
     return charts.line_chart(
         _side_series(sessions, "work"),
-        title="Work per session",
-        description="Reps times load (or reps, for body-weight sets) per session and side.",
-        y_label="Reps × kg",
+        title="Work per session: reps × kg, or reps alone for body-weight sets",
+        description=(
+            "Reps times load per session and side; a body-weight set counts its reps alone, "
+            "so the line jumps when load is added."
+        ),
+        y_label="Reps × kg (or reps)",
         chart_id="chart-volume",
         markers=markers,
     )
@@ -241,6 +282,28 @@ def _balance_rows(sessions: list[SimpleNamespace]) -> list[dict]:
     return rows
 
 
+def balance_behind(balance_rows: list[dict]) -> str:
+    """Which side the balance chart's one line is, in words: "Of the last 28 sessions with
+    both sides, the left side was behind in 20, the right in 6, and 2 were even."."""
+    total = len(balance_rows)
+    if not total:
+        return ""
+    counts = {"left": 0, "right": 0, None: 0}
+    for row in balance_rows:
+        counts[row["balance"].weaker] += 1
+    sessions = "your one session" if total == 1 else f"the last {total} sessions"
+    if counts[None] == total:
+        return f"In {sessions} with both sides, the two sides were even."
+    first, second = sorted(("left", "right"), key=lambda side: -counts[side])
+    parts = [f"the {first} side was behind in {counts[first]}"]
+    if counts[second]:
+        parts.append(f"the {second} in {counts[second]}")
+    if counts[None]:
+        parts.append(f"{counts[None]} {'was' if counts[None] == 1 else 'were'} even")
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"Of {sessions} with both sides, {listed}."
+
+
 def _balance_chart(balance_rows: list[dict], markers: list[charts.Marker]) -> str:
     """How far behind the weaker side was, per session: one line, whichever side it was."""
     series = (
@@ -259,7 +322,7 @@ def _balance_chart(balance_rows: list[dict], markers: list[charts.Marker]) -> st
     )
     return charts.line_chart(
         series,
-        title="Balance between sides",
+        title=f"Balance between sides. {balance_behind(balance_rows)}".strip(),
         description="How far the weaker side's work was behind the stronger side's, per session.",
         y_label="% behind",
         chart_id="chart-balance",

@@ -4,6 +4,7 @@ import datetime
 import hashlib
 import io
 import re
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -796,8 +797,20 @@ def import_undo(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def log_from_timer(request: HttpRequest) -> HttpResponse:
+    """POST logs a finished timer plan's sets; GET offers them again, for someone who
+    signed up (or in) after the timer finished."""
+    if request.method == "GET":
+        form = TimerLogForm({**request.GET.dict(), "submission_id": uuid.uuid4()})
+        if not form.is_valid():
+            messages.error(request, "Those sets could not be offered: the plan was not valid.")
+            return redirect("coaching:timer")
+        return render(
+            request,
+            "training/timer_keep.html",
+            {"form": form, "log": form.data, "title": "Keep the timer's sets"},
+        )
     form = TimerLogForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Those sets could not be logged: the plan was not valid.")

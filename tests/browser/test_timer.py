@@ -250,10 +250,11 @@ def test_the_summary_reports_each_leg_and_is_sent_as_an_event(live_server, open_
     )
     assert (detail["elapsedMs"], detail["pausedMs"]) == (PLAN_MS, 0)
     assert detail["variation"] == "single-leg-hip-thrust"
-    # "Log these sets" lives here for signed-in people; a visitor has nothing to log.
+    # "Log these sets" lives here for signed-in people; a visitor is offered to sign up instead.
     log = page.locator("[data-timer-part=summary] #timer-log")
     assert log.count() == 1
-    assert log.inner_html().strip() == ""
+    assert log.get_by_role("link", name="Sign up and keep these sets").is_visible()
+    assert log.get_by_role("button").count() == 0
     assert console.errors == []
 
 
@@ -648,3 +649,83 @@ def test_without_javascript_a_typed_tempo_still_wins_and_the_page_says_so(live_s
     page.wait_for_url("**tempo=2-0-1-0**")
     assert page.get_by_text("The tempo you typed runs, not Controlled").is_visible()
     assert page.get_by_label("Tempo", exact=True).input_value() == "custom"
+
+
+LAPTOP = {"width": 1280, "height": 800}
+
+
+def _off_screen(page: Page, viewport: dict[str, int]) -> list[str]:
+    """What a lifter reads from the floor, and the main button, when not wholly on screen."""
+    parts = {
+        "phase": "[data-timer-part=phase]",
+        "countdown": "[data-timer-part=seconds]",
+        "leg": "[data-timer-part=side]",
+        "main button": "[data-action=toggle]",
+    }
+    missing = []
+    for name, selector in parts.items():
+        box = page.locator(selector).bounding_box()
+        inside = (
+            box is not None
+            and box["x"] >= 0
+            and box["y"] >= 0
+            and box["x"] + box["width"] <= viewport["width"]
+            and box["y"] + box["height"] <= viewport["height"]
+        )
+        if not inside:
+            missing.append(f"{name} at {box}")
+    return missing
+
+
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone", "laptop"])
+def test_the_countdown_phase_leg_and_main_button_are_on_screen_together_before_and_during_a_run(
+    live_server, open_page, viewport
+):
+    page, console = _open(open_page, _url(live_server, **PLAN), viewport)
+    assert _off_screen(page, viewport) == [], "before the start"
+    origin = _start(page)
+    _at(page, origin, 3_500)
+    assert _shown(page)["phase"] == "Lift"
+    # Down to the plan and the form, and on to the end of the page, while it counts.
+    for target in ["#plan-title", "#plan-form-title", "footer"]:
+        # Instantly: a smooth scroll would wait on the paused clock.
+        page.evaluate(
+            "t => window.scrollTo({top: document.querySelector(t).getBoundingClientRect().top"
+            " + window.scrollY, behavior: 'instant'})",
+            target,
+        )
+        assert page.evaluate("window.scrollY") > 0
+        assert _off_screen(page, viewport) == [], f"running, scrolled to {target}"
+    page.get_by_role("button", name="Pause").click()
+    assert _off_screen(page, viewport) == [], "paused"
+    assert console.errors == []
+
+
+def test_a_visitor_who_finishes_signs_up_and_keeps_the_sets(live_server, open_page):
+    from training.models import TrainingSession
+
+    page, console = open_page(PHONE)
+    page.clock.install(time=START)
+    plan = {"variation": "single-leg-hip-thrust", "tempo": "1-0-1-0", "sets": 1, "reps": 2}
+    page.goto(_url(live_server, **plan, sides="left-right", lead_in=0, side_rest=0))
+    page.clock.pause_at(START + datetime.timedelta(seconds=10))
+    page.locator("[data-timer][data-ready]").wait_for()
+    _at(page, _start(page), 60_000)
+    page.clock.resume()
+    page.get_by_role("link", name="Sign up and keep these sets").click()
+    page.wait_for_url("**/accounts/signup/?next=*")
+    page.get_by_label("Username").fill("newcomer")
+    page.get_by_label("Email").fill("new@example.com")
+    page.get_by_label("Password", exact=True).fill("a-long-enough-password-1")
+    page.get_by_label("Password confirmation").fill("a-long-enough-password-1")
+    page.get_by_role("button", name="Sign up").click()
+    page.wait_for_url("**/log/from-timer/?*")
+    assert page.get_by_role("heading", name="Keep these sets").is_visible()
+    page.get_by_role("button", name="Log these sets in your training log").click()
+    page.wait_for_url(f"{live_server.url}/log/sessions/*/")
+    session = TrainingSession.objects.get(user__username="newcomer")
+    assert [(s.side, s.reps, s.tempo) for s in session.sets.order_by("position")] == [
+        ("left", 2, "1-0-1-0"),
+        ("right", 2, "1-0-1-0"),
+    ]
+    assert console.errors == []

@@ -82,9 +82,11 @@ def test_sign_up_and_log_a_left_and_a_right_set_with_the_keyboard(
 
     page.get_by_role("link", name="Records").click()
     page.wait_for_url(f"{live_server.url}/log/records/")
+    # One column per side, each record with the day it was set.
     records = page.locator("table.records").inner_text()
-    assert re.search(r"Left\s+20 kg × 10\s+10", records)
-    assert re.search(r"Right\s+20 kg × 8\s+8", records)
+    today = datetime.date.today().strftime("%-d %b %Y")
+    assert re.search(rf"Heaviest load\s+20 kg × 10\s+{today}\s+20 kg × 8\s+{today}", records)
+    assert re.search(rf"Most reps in a set\s+10\s+{today}\s+8\s+{today}", records)
     assert _axe_severe(page) == []
 
     page.get_by_role("link", name="Progress").click()

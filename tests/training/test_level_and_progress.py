@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -383,3 +384,72 @@ def test_the_run_command_skips_the_demo_quietly_off_the_local_default(db, capsys
     call_command("seed_demo", if_local=True)
     assert "no demo trainee" in capsys.readouterr().out
     assert not TrainingSession.objects.exists()
+
+
+def test_each_record_says_the_day_it_was_first_set(user_client, user, loaded):
+    first, second, third = (datetime.date(2026, 11, day) for day in (1, 4, 8))
+    _session(user, loaded, first, [("left", 12, "10", 0, ""), ("right", 8, "10", 5, "")])
+    _session(user, loaded, second, [("left", 6, "15", 3, ""), ("right", 8, "10", 5, "")])
+    # The same heaviest load again, with fewer reps: the record stays the one of the 4th.
+    _session(user, loaded, third, [("left", 5, "15", 3, "")])
+    (group,) = user_client.get(reverse("training:records")).context["records"]
+    left, right = group["sides"]
+    assert (left["heaviest_on"], left["most_reps_on"], left["longest_hold_on"]) == (
+        second,
+        first,
+        second,
+    )
+    # Epley: 10 × (1 + 12/30) = 14 on the 1st; 15 × (1 + 6/30) = 18 on the 4th.
+    assert left["best_e1rm_on"] == second
+    # A tie is the day it was first reached.
+    assert (right["heaviest_on"], right["most_reps_on"], right["longest_hold_on"]) == (
+        first,
+        first,
+        first,
+    )
+    html = user_client.get(reverse("training:records")).content.decode()
+    assert '<time class="records__date" datetime="2026-11-04">4 Nov 2026</time>' in html
+
+
+def test_the_balance_chart_says_which_side_is_behind(user_client, user, bodyweight):
+    for day, left, right in [(1, 8, 10), (4, 9, 10), (8, 10, 8), (11, 10, 10)]:
+        _session(
+            user,
+            bodyweight,
+            datetime.date(2026, 11, day),
+            [("left", left, "0", 0, ""), ("right", right, "0", 0, "")],
+        )
+    response = user_client.get(reverse("training:progress"))
+    caption = (
+        "Of the last 4 sessions with both sides, the left side was behind in 2, "
+        "the right in 1 and 1 was even."
+    )
+    assert response.context["balance_behind"] == caption
+    html = response.content.decode()
+    assert f'<p class="chart-caption">The line is whichever side was behind.\n    {caption}' in html
+    assert f'<title id="chart-balance-title">Balance between sides. {caption}</title>' in html
+
+
+def test_the_work_chart_says_body_weight_sets_count_reps_alone(user_client, user, bodyweight):
+    make_log(user, bodyweight, sessions=2)
+    html = user_client.get(reverse("training:progress")).content.decode()
+    assert "Work is reps × kg for loaded sets and reps alone for body-weight sets" in html
+    assert "Reps × kg (or reps)" in html
+
+
+def test_every_list_of_l_and_r_work_says_what_l_and_r_are(client, user, coach, bodyweight):
+    from training import services
+
+    services.accept_invitation(services.create_invitation(coach), user)
+    make_log(user, bodyweight, sessions=2)
+    legend = "<strong>L / R</strong> is the work of the left / right side: reps × kg"
+    pages = [
+        (user, reverse("training:log")),
+        (user, reverse("training:history")),
+        (coach, reverse("training:coach-athlete", args=[user.pk])),
+    ]
+    for who, url in pages:
+        client.force_login(who)
+        html = client.get(url).content.decode()
+        assert re.search(r"L [\d,]+ / R\s+[\d,]+", html), url
+        assert legend in html, url

@@ -72,3 +72,54 @@ def test_someone_elses_submission_id_does_not_reveal_their_session(client, user,
     client.force_login(user)
     assert client.post(reverse("training:log-from-timer"), data).status_code == 404
     assert not TrainingSession.objects.filter(user=user).exists()
+
+
+def test_a_visitor_is_offered_to_sign_up_with_the_plan_kept_for_afterwards(client):
+    url = reverse("coaching:timer") + "?variation=single-leg-hip-thrust&sets=2&reps=8"
+    html = client.get(url).content.decode()
+    keep = reverse("training:log-from-timer")
+    assert "Sign up and keep these sets" in html
+    assert (
+        f'href="{reverse("training:signup")}?next={keep.replace("/", "%2F")}%3Fvariation%3D' in html
+    )
+    assert "%26reps%3D8%26sides%3Dleft-right%26hold_seconds%3D1" in html  # the plan, inside next
+
+
+def test_signing_up_goes_on_to_keep_the_sets_and_nowhere_off_the_site(client):
+    keep = (
+        reverse("training:log-from-timer")
+        + "?"
+        + "&".join(f"{k}={v}" for k, v in timer_plan().items() if k != "submission_id")
+    )
+    for target, expected in [(keep, keep), ("https://evil.example/", reverse("training:profile"))]:
+        client.logout()
+        response = client.post(
+            reverse("training:signup"),
+            {
+                "username": f"new{len(target)}",
+                "email": f"new{len(target)}@example.com",
+                "password1": "a-long-enough-password-1",
+                "password2": "a-long-enough-password-1",
+                "next": target,
+            },
+        )
+        assert response.status_code == 302
+        assert response["Location"] == expected
+
+
+def test_the_keep_page_offers_the_plans_sets_and_logs_nothing_by_itself(user_client, user):
+    query = {k: v for k, v in timer_plan().items() if k != "submission_id"}
+    response = user_client.get(reverse("training:log-from-timer"), query)
+    assert response.status_code == 200
+    html = " ".join(response.content.decode().split())
+    assert "2 sets of 10 reps per leg of Single leg hip thrust, at" in html
+    assert 'name="sides" value="right-left"' in html
+    assert TrainingSession.objects.filter(user=user).count() == 0
+    bad = user_client.get(reverse("training:log-from-timer"), {**query, "sets": "0"})
+    assert (bad.status_code, bad["Location"]) == (302, reverse("coaching:timer"))
+
+
+def test_the_keep_page_needs_a_signed_in_person(client):
+    response = client.get(reverse("training:log-from-timer"), {"variation": "x"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
