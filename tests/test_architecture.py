@@ -36,9 +36,11 @@ PURE = {
     "training.progression",
     "training.charts",
     "training.review",
+    "training.video",
 }
-# Besides the standard library: Pillow, for the figures' PNGs and the photo checks.
-PURE_MAY_IMPORT = set(sys.stdlib_module_names) | {"PIL"}
+# Besides the standard library: Pillow, for the figures' PNGs and the photo checks, and PyAV
+# (FFmpeg) for the video checks.
+PURE_MAY_IMPORT = set(sys.stdlib_module_names) | {"PIL", "av"}
 
 
 def _module_name(path: Path) -> str:

@@ -35,6 +35,8 @@ NAV_ITEMS = {
     "training:export": "log",
     "training:import": "log",
     "training:log-from-timer": "log",
+    "training:set-video": "log",
+    "training:video-delete": "log",
     "training:coach-dashboard": "coach",
     "training:coach-invite": "coach",
     "training:coach-invite-cancel": "coach",
