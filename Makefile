@@ -20,12 +20,12 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $(VENV)/.installed $@
 
 # Local server on SQLite with the guide loaded (the content arrives with `migrate`)
-# and a demo trainee whose credentials are printed.
+# and a demo trainee whose credentials are printed; one background worker (video processing)
+# runs beside the server and stops with it.
 run: $(VENV)/.installed
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo --if-local
 	DJANGO_DEBUG=1 $(BIN)/python manage.py requeue_videos
-	# One background worker beside the server (video processing), stopped with it.
 	DJANGO_DEBUG=1 $(BIN)/python manage.py db_worker --no-reload -v0 & worker=$$!; \
 	trap 'kill $$worker' EXIT INT TERM; \
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
