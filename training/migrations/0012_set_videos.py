@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("coaching", "0006_band_and_step_take_no_load"),
-        ("training", "0007_throttle_cache_table"),
+        ("training", "0011_prescription_side_order"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
