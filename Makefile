@@ -4,7 +4,7 @@ VENV ?= .venv
 PORT ?= 8000
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format migrate clean serve
+.PHONY: run test lint format migrate clean serve worker
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10) and "hipthrust needs Python 3.10 or newer")'
@@ -20,10 +20,14 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $(VENV)/.installed $@
 
 # Local server on SQLite with the guide loaded (the content arrives with `migrate`)
-# and a demo trainee whose credentials are printed.
+# and a demo trainee whose credentials are printed; one background worker (video processing)
+# runs beside the server and stops with it.
 run: $(VENV)/.installed
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo --if-local
+	DJANGO_DEBUG=1 $(BIN)/python manage.py requeue_videos
+	DJANGO_DEBUG=1 $(BIN)/python manage.py db_worker --no-reload -v0 & worker=$$!; \
+	trap 'kill $$worker' EXIT INT TERM; \
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The whole suite: lint, unit, database and browser tests. DATABASE_URL picks the engine.
@@ -38,6 +42,12 @@ serve: $(VENV)/.installed
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py migrate --noinput
 	HOST=$${HOST:-127.0.0.1} $(BIN)/gunicorn hipthrust.wsgi
+
+# Production: run one or more of these beside gunicorn (under systemd or similar, restarted
+# when they stop); each first queues again any job a killed worker left unfinished.
+worker: $(VENV)/.installed
+	$(BIN)/python manage.py requeue_videos
+	$(BIN)/python manage.py db_worker --no-reload
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

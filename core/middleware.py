@@ -1,3 +1,4 @@
+import re
 from collections.abc import Callable
 
 from django.conf import settings
@@ -31,18 +32,27 @@ class PermissionsPolicyMiddleware:
 
 
 class RequestSizeLimitMiddleware:
-    """Refuse a request body over MAX_REQUEST_BYTES before anything reads it."""
+    """Refuse a request body over MAX_REQUEST_BYTES before anything reads it; the addresses
+    in LARGE_UPLOAD_PATHS (a pattern to a limit) take up to their own limit instead."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
+        self.large = [
+            (re.compile(pattern), limit)
+            for pattern, limit in getattr(settings, "LARGE_UPLOAD_PATHS", {}).items()
+        ]
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             return HttpResponse("Bad Content-Length.", status=400, content_type="text/plain")
-        if length > settings.MAX_REQUEST_BYTES:
-            limit = settings.MAX_REQUEST_BYTES // (1024 * 1024)
+        allowed = next(
+            (limit for pattern, limit in self.large if pattern.match(request.path_info)),
+            settings.MAX_REQUEST_BYTES,
+        )
+        if length > allowed:
+            limit = allowed // (1024 * 1024)
             return HttpResponse(
                 f"The request is too large; the limit is {limit} MB.",
                 status=413,

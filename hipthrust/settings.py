@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "coaching",
     "training",
@@ -183,6 +185,17 @@ PASSWORD_RESETS_PER_IP_PER_HOUR = env_int("DJANGO_PASSWORD_RESETS_PER_IP_PER_HOU
 
 # Uploads: photos are capped at 10 MB by the pipeline; whole requests a little above.
 MAX_REQUEST_BYTES = env_int("DJANGO_MAX_REQUEST_BYTES", 12 * 1024 * 1024, minimum=1024)
+# Set videos (training/video.py caps them at 200 MB): only their upload address takes a body
+# this large, a little above the cap for the form's other fields.
+LARGE_UPLOAD_PATHS = {r"^/log/sets/[0-9]+/video/$": 201 * 1024 * 1024}
+# Stored video per trainee (originals, posters and renditions together), and uploads per hour.
+VIDEO_QUOTA_BYTES = env_int("DJANGO_VIDEO_QUOTA_MB", 1024, minimum=1) * 1024 * 1024
+VIDEO_UPLOADS_PER_HOUR = env_int("DJANGO_VIDEO_UPLOADS_PER_HOUR", 10, minimum=1)
+
+# Background jobs (video processing): django-tasks with its database backend, so a queued
+# job is a row committed with the upload that made it, and no other service is needed.
+# `manage.py db_worker` runs them (README, "Deployment"); `make run` starts one.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

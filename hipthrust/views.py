@@ -73,7 +73,9 @@ def serve_media(request: HttpRequest, path: str) -> FileResponse:
     root = Path(settings.MEDIA_ROOT).resolve()
     target = (root / path).resolve()
     content_type = MEDIA_TYPES.get(target.suffix.lower())
-    if content_type is None or root not in target.parents or not target.is_file():
+    # Set videos and their posters are private: only training's video view serves them.
+    private = root / "videos" in (target, *target.parents)
+    if content_type is None or private or root not in target.parents or not target.is_file():
         raise Http404("No such file.")
     response = FileResponse(target.open("rb"), content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"

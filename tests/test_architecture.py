@@ -38,9 +38,11 @@ PURE = {
     "training.charts",
     "training.review",
     "core.icons",
+    "training.video",
 }
-# Besides the standard library: Pillow, for the figures' PNGs and the photo checks.
-PURE_MAY_IMPORT = set(sys.stdlib_module_names) | {"PIL"}
+# Besides the standard library: Pillow, for the figures' PNGs and the photo checks, and PyAV
+# (FFmpeg) for the video checks.
+PURE_MAY_IMPORT = set(sys.stdlib_module_names) | {"PIL", "av"}
 
 
 def _module_name(path: Path) -> str:

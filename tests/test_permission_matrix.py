@@ -10,13 +10,23 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import PASSWORD
 from training import services
 from training.csv_io import HIPTHRUST_COLUMNS
 from training.csv_io import pending as pending_imports
-from training.models import AuditEntry, CoachLink, LevelChange, Set, TrainingSession
+from training.models import (
+    AuditEntry,
+    CoachLink,
+    LevelChange,
+    Set,
+    SetVideo,
+    TrainingSession,
+    VideoStatus,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +34,7 @@ ROLES = ["anonymous", "athlete", "other_athlete", "coach", "other_coach", "staff
 
 
 @pytest.fixture
-def world(django_user_model, exercise):
+def world(django_user_model, exercise, media_root):
     make = django_user_model.objects.create_user
     coach_group = Group.objects.get(name="Coach")
     people = {
@@ -51,7 +61,18 @@ def world(django_user_model, exercise):
     row = "1,2026-11-03,single-leg-hip-thrust,,1,left,8,0,0,,,,,no,"
     upload = ",".join(HIPTHRUST_COLUMNS) + "\n" + row + "\n"
     pending = pending_imports.hold(people["athlete"], file_name="log.csv", text=upload, unit="kg")
+    clip = SetVideo.objects.create(
+        owner=people["athlete"],
+        session=session,
+        set=a_set,
+        original=default_storage.save("videos/1/a/original.mp4", ContentFile(b"zz-private")),
+        poster=default_storage.save("videos/1/a/poster.jpg", ContentFile(b"zz-private")),
+        original_type="video/mp4",
+        status=VideoStatus.READY,
+        duration_seconds=1,
+    )
     return {
+        "video": clip,
         "people": people,
         "session": session,
         "set": a_set,
@@ -84,6 +105,8 @@ COACH_AREA = {
     "superuser": 200,
 }
 THEIR_COACH = {**COACH_AREA, "other_coach": 404}
+# A set video: its owner and their linked coach (a superuser coaches everyone).
+VIDEO_VIEWERS = {**OWNER_ONLY, "coach": 200, "superuser": 200}
 ADMIN_INDEX = {
     "anonymous": 302,
     "athlete": 302,
@@ -147,6 +170,42 @@ MATRIX = [
     ("training:set-create", "post", lambda w: [_s(w)], OWNER_ONLY, {"reps": "0"}),
     # An empty form: the owner is told what is missing (400), anyone else finds nothing.
     ("training:set-sides", "post", lambda w: [_s(w)], {**OWNER_ONLY, "athlete": 400}, {}),
+    ("training:set-video", "get", lambda w: [w["set"].pk], OWNER_ONLY, None),
+    # An empty form: the owner is told to choose a file (400), anyone else finds nothing.
+    ("training:set-video", "post", lambda w: [w["set"].pk], {**OWNER_ONLY, "athlete": 400}, {}),
+    ("training:video-detail", "get", lambda w: [w["video"].pk], VIDEO_VIEWERS, None),
+    ("training:video-file", "get", lambda w: [w["video"].pk, "play"], VIDEO_VIEWERS, None),
+    ("training:video-file", "get", lambda w: [w["video"].pk, "poster"], VIDEO_VIEWERS, None),
+    (
+        "training:video-file",
+        "get",
+        lambda w: [w["video"].pk, "other"],
+        {**OWNER_ONLY, "athlete": 404},
+        None,
+    ),
+    # Only the coach comments and marks reviewed; an empty comment is 400.
+    (
+        "training:video-comment",
+        "post",
+        lambda w: [w["video"].pk],
+        {**OWNER_ONLY, "athlete": 404, "coach": 400, "superuser": 400},
+        {},
+    ),
+    (
+        "training:video-reviewed",
+        "post",
+        lambda w: [w["video"].pk],
+        {**OWNER_ONLY, "athlete": 404, "coach": 302, "superuser": 302},
+        {},
+    ),
+    # Last of the video's rows: the owner deletes it, and it is gone for everyone after.
+    (
+        "training:video-delete",
+        "post",
+        lambda w: [w["video"].pk],
+        {**OWNER_ONLY, "athlete": 302},
+        {},
+    ),
     ("training:log-from-timer", "post", lambda w: [], dict.fromkeys(ROLES, 302), {}),
     ("training:coach-dashboard", "get", lambda w: [], COACH_AREA, None),
     ("training:coach-athlete", "get", lambda w: [w["people"]["athlete"].pk], THEIR_COACH, None),

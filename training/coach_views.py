@@ -33,6 +33,7 @@ from training.models import (
     LevelChange,
     Prescription,
     Profile,
+    SetVideo,
     TrainingSession,
 )
 from training.roles import COACH_PERMISSION
@@ -135,6 +136,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "sort": sort,
             "invitations": invitations,
             "invitation_days": settings.INVITATION_DAYS,
+            "videos_to_review": SetVideo.objects.to_review_by(request.user).select_related(
+                "owner", "set", "session"
+            ),
         },
     )
 

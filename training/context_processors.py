@@ -40,6 +40,8 @@ NAV_ITEMS = {
     "training:import-cancel": "log",
     "training:import-undo": "log",
     "training:log-from-timer": "log",
+    "training:set-video": "log",
+    "training:video-delete": "log",
     "training:coach-dashboard": "coach",
     "training:coach-invite": "coach",
     "training:coach-invite-cancel": "coach",

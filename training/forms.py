@@ -13,6 +13,7 @@ from coaching.models import FormError, TempoPreset, Variation
 from coaching.tempo import MAX_PHASE_SECONDS, Tempo
 from coaching.timer import SIDES as TIMER_SIDES
 from core.fields import BoundedModelChoiceField, BoundedModelMultipleChoiceField
+from training import video
 
 # The CSV import checks rows with these rules; it imports them from here, with SetForm.
 from training.fields import (
@@ -540,3 +541,63 @@ class TimerLogForm(forms.Form):
             "both": ["both"],
         }[self.cleaned_data["sides"]]
         return [side for _ in range(self.cleaned_data["sets"]) for side in order]
+
+
+class VideoUploadForm(forms.Form):
+    """One clip of a set; what it is comes from its bytes (training/video.py), never its name."""
+
+    file = forms.FileField(
+        label="Video of this set",
+        help_text=(
+            f"Film the set with your phone or choose a clip: up to {video.MAX_SECONDS} seconds "
+            f"and {video.describe_bytes(video.MAX_BYTES)} (MP4, MOV or WebM). Location and other "
+            "details your phone stores in the file are removed."
+        ),
+        allow_empty_file=True,  # refused below with a sentence of our own
+        widget=forms.ClearableFileInput(attrs={"accept": "video/*", "capture": "environment"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            self.probe = video.probe(upload, upload.size)
+        except video.VideoRejected as rejected:
+            raise ValidationError(str(rejected)) from rejected
+        return upload
+
+
+class VideoCommentForm(forms.Form):
+    at_seconds = forms.DecimalField(
+        label="At (seconds)",
+        min_value=Decimal(0),
+        max_digits=6,
+        decimal_places=2,
+        help_text="Pause the video at the moment: this fills in by itself.",
+    )
+    text = forms.CharField(
+        max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Comment"
+    )
+    form_error = BoundedModelChoiceField(
+        queryset=FormError.objects.order_by("name"),
+        required=False,
+        label="Form error",
+        empty_label="None",
+    )
+
+    def __init__(self, *args, duration: float, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.duration = Decimal(str(round(duration, 2)))
+        self.fields["at_seconds"].max_value = self.duration
+
+    def clean_at_seconds(self) -> Decimal:
+        moment = self.cleaned_data["at_seconds"]
+        if moment > self.duration:
+            raise ValidationError(f"The video is {self.duration} seconds long.")
+        return moment
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["text"] = (cleaned.get("text") or "").strip()
+        if not cleaned["text"] and not cleaned.get("form_error") and not self.errors:
+            raise ValidationError("Write a comment or choose a form error.")
+        return cleaned

@@ -18,6 +18,7 @@ from django.utils.http import urlencode
 from coaching.models import FormError, Variation
 from coaching.tempo import Tempo, TempoError
 from coaching.timer import SIDES
+from training.roles import COACH_PERMISSION
 
 MAX_LOAD_KG = Decimal("500")
 MAX_REPS = 100
@@ -747,3 +748,137 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor}: {self.action}"
+
+
+class VideoStatus(models.TextChoices):
+    PROCESSING = "processing", "Processing"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class SetVideoQuerySet(models.QuerySet["SetVideo"]):
+    def for_viewer(self, user) -> SetVideoQuerySet:
+        """The videos `user` may watch: their own, and their linked athletes' while the link
+        lasts (a superuser coach sees every athlete's, as in the coach panel)."""
+        if user.is_superuser:
+            return self.all()
+        own = Q(owner=user)
+        if user.has_perm(COACH_PERMISSION):
+            coached = CoachLink.objects.active().filter(coach=user).values("athlete")
+            own |= Q(owner__in=coached)
+        return self.filter(own)
+
+    def to_review_by(self, coach) -> SetVideoQuerySet:
+        return (
+            self.for_viewer(coach)
+            .exclude(owner=coach)
+            .filter(status=VideoStatus.READY, reviewed_at__isnull=True)
+        )
+
+    def stored_bytes(self, user) -> int:
+        return self.filter(owner=user).aggregate(total=Coalesce(Sum("size"), 0))["total"]
+
+
+class SetVideo(models.Model):
+    """A clip of one set (or of one side of a session) for the coach to review.
+
+    `original` is the upload as received until the job has processed it, then the same
+    streams with every tag and metadata track removed; `rendition` is the H.264/AAC copy
+    made when the original will not play in every browser. Nothing is served until ready.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="set_videos"
+    )
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="videos")
+    set = models.ForeignKey(
+        Set, on_delete=models.CASCADE, null=True, blank=True, related_name="videos"
+    )
+    # For a clip of one side of the session rather than of one set.
+    side = models.CharField(max_length=7, choices=Side.choices, blank=True)
+    original = models.FileField(max_length=200)
+    original_type = models.CharField(max_length=20, blank=True)
+    poster = models.FileField(max_length=200, blank=True)
+    rendition = models.FileField(max_length=200, blank=True)
+    status = models.CharField(
+        max_length=10, choices=VideoStatus.choices, default=VideoStatus.PROCESSING
+    )
+    failure = models.CharField(max_length=300, blank=True)
+    # How many times the job has started on it, and when it last did: a job that a killed
+    # worker never finished is found by its age and run again (training/tasks.py).
+    attempts = models.PositiveSmallIntegerField(default=0)
+    job_started_at = models.DateTimeField(null=True, blank=True)
+    duration_seconds = models.FloatField(default=0)
+    frame_rate = models.FloatField(default=30)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    # Every stored byte of it (original, poster, rendition): what the quota counts.
+    size = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SetVideoQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["owner", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=VideoStatus.values), name="setvideo_status_is_known"
+            ),
+            # Either a set, or a side of the session: never both, never neither.
+            models.CheckConstraint(
+                condition=(Q(set__isnull=False) & Q(side=""))
+                | (Q(set__isnull=True) & Q(side__in=[Side.LEFT, Side.RIGHT, Side.BOTH])),
+                name="setvideo_set_or_side",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=VideoStatus.FAILED) | ~Q(failure=""),
+                name="setvideo_failure_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Video of {self.set or self.get_side_display()} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("training:video-detail", kwargs={"pk": self.pk})
+
+    def stored_names(self) -> list[str]:
+        return [f.name for f in (self.original, self.poster, self.rendition) if f]
+
+    @property
+    def playback_type(self) -> str:
+        return "video/mp4" if self.rendition else self.original_type
+
+
+class VideoComment(models.Model):
+    """A coach's remark pinned to a moment of the clip, optionally naming a form error."""
+
+    video = models.ForeignKey(SetVideo, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    at_seconds = models.DecimalField(max_digits=6, decimal_places=2)
+    text = models.CharField(max_length=1000, blank=True)
+    form_error = models.ForeignKey(
+        FormError, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at_seconds", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(at_seconds__gte=0, at_seconds__lte=600),
+                name="videocomment_moment_in_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(text="") | Q(form_error__isnull=False),
+                name="videocomment_says_something",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at_seconds} s: {self.text[:50] or self.form_error}"

@@ -4,8 +4,9 @@ from django.contrib.auth.models import Group
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from training.models import LOG_MODELS, Profile
+from training.models import LOG_MODELS, Profile, SetVideo
 from training.roles import ROLES_VERSION
+from training.videos import delete_files_of
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)
@@ -33,3 +34,10 @@ for _model in LOG_MODELS:
 @receiver([post_save, post_delete], sender=Group)
 def roles_changed(sender, **kwargs) -> None:
     ROLES_VERSION.bump()
+
+
+@receiver(post_delete, sender=SetVideo)
+def video_deleted(sender, instance: SetVideo, **kwargs) -> None:
+    # Every way a video goes (its own delete, its set's, its session's, the account's)
+    # takes its files with it.
+    delete_files_of(instance)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from training import coach_views, views
+from training import coach_views, video_views, views
 
 app_name = "training"
 
@@ -60,4 +60,13 @@ urlpatterns = [
     ),
     path("coach/join/<str:code>/", coach_views.join, name="coach-join"),
     path("accounts/coaches/<int:pk>/end/", coach_views.end_coaching, name="coach-end"),
+]
+
+urlpatterns += [
+    path("log/sets/<int:pk>/video/", video_views.set_video, name="set-video"),
+    path("videos/<int:pk>/", video_views.video_detail, name="video-detail"),
+    path("videos/<int:pk>/delete/", video_views.video_delete, name="video-delete"),
+    path("videos/<int:pk>/comments/", video_views.video_comment, name="video-comment"),
+    path("videos/<int:pk>/reviewed/", video_views.video_reviewed, name="video-reviewed"),
+    path("videos/<int:pk>/<str:kind>", video_views.video_file, name="video-file"),
 ]

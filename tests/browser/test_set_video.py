@@ -1,0 +1,90 @@
+"""A set on video in real Chromium: the athlete uploads, the coach pins a form error to a
+moment, and the athlete's click on that comment takes the video there."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.utils import timezone
+
+from coaching.models import Variation
+from tests.browser.conftest import DESKTOP, PHONE, log_in
+from tests.conftest import PASSWORD
+from tests.training.clips import make_clip
+from training import services
+from training.models import Set, SetVideo, TrainingSession, VideoComment
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def video_world(django_user_model, media_root):
+    coach = django_user_model.objects.create_user(
+        "coachy", "c@example.com", PASSWORD, is_staff=True
+    )
+    coach.groups.add(Group.objects.get(name="Coach"))
+    athlete = django_user_model.objects.create_user("athlete", "a@example.com", PASSWORD)
+    services.accept_invitation(services.create_invitation(coach), athlete)
+    session = TrainingSession.objects.create(
+        user=athlete,
+        date=timezone.localdate(),
+        variation=Variation.objects.get(slug="single-leg-hip-thrust"),
+    )
+    return {"set": Set.objects.create(session=session, position=1, side="left", reps=10)}
+
+
+def test_a_coach_pins_a_form_error_to_a_moment_and_the_athlete_jumps_to_it(
+    live_server, open_page, video_world, tmp_path, screenshot_dir
+):
+    base = live_server.url
+    # Debian's Chromium plays H.264 (canPlayType says "probably"), so the phone's format.
+    clip = make_clip(tmp_path / "set.mp4", seconds=3, size=(320, 240), fps=10)
+    athlete, athlete_console = open_page(PHONE)
+    log_in(athlete, base, "athlete")
+    athlete.goto(f"{base}/log/sets/{video_world['set'].pk}/video/")
+    athlete.get_by_label("Video of this set").set_input_files(str(clip))
+    athlete.get_by_role("button", name="Upload the video").click()
+    athlete.get_by_text("Processing the video").wait_for()
+
+    # The worker, as `make run` and `make worker` run it.
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    player = athlete.locator("video#clip")
+    player.wait_for(timeout=10_000)  # the page asks again every 3 s
+    assert SetVideo.objects.get().status == "ready"
+
+    coach, coach_console = open_page(DESKTOP)
+    log_in(coach, base, "coachy")
+    coach.goto(f"{base}/coach/")
+    coach.get_by_role("link", name="Video to review").click()
+    coach.wait_for_function("() => document.getElementById('clip').readyState >= 1")
+    coach.get_by_role("button", name="0.25×").click()
+    assert coach.evaluate("document.getElementById('clip').playbackRate") == 0.25
+    coach.evaluate("document.getElementById('clip').currentTime = 2.0")
+    moment = coach.get_by_label("At (seconds)")
+    coach.wait_for_function("() => document.querySelector('[name=at_seconds]').value === '2.00'")
+    coach.get_by_role("button", name="Frame forward").click()
+    coach.wait_for_function("() => document.querySelector('[name=at_seconds]').value === '2.10'")
+    moment.fill("2.0")
+    coach.get_by_label("Form error").select_option(label="Knee caving inward")
+    coach.get_by_role("textbox", name="Comment").fill("The knee drifts in as the hips rise.")
+    coach.get_by_role("button", name="Add the comment").click()
+    coach.get_by_role("link", name="Knee caving inward").wait_for()
+    comment = VideoComment.objects.get()
+    assert (str(comment.at_seconds), comment.form_error.name) == ("2.00", "Knee caving inward")
+    _screenshots(coach, screenshot_dir, "video-coach-1280")
+
+    athlete.reload()
+    athlete.wait_for_function("() => document.getElementById('clip').readyState >= 1")
+    athlete.get_by_role("link", name="2.0 s").click()
+    assert athlete.evaluate("document.getElementById('clip').currentTime") == 2.0
+    _screenshots(athlete, screenshot_dir, "video-athlete-360")
+    assert athlete_console.errors == []
+    assert coach_console.errors == []
+
+
+def _screenshots(page, folder, name: str) -> None:
+    if folder:
+        for scheme in ("light", "dark"):
+            page.emulate_media(color_scheme=scheme)
+            page.screenshot(path=str(folder / f"{name}-{scheme}.png"), full_page=True)

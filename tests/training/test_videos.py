@@ -1,0 +1,488 @@
+"""Set videos: what an upload must be, the background job, serving with byte ranges, the
+coach's comments, and that every file goes with its video."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import av
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.http import HttpResponse
+from django.test import TestCase
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from core.middleware import RequestSizeLimitMiddleware
+from tests.training.clips import GPS, make_clip
+from training import services, tasks, video
+from training.models import AuditEntry, CoachLink, Set, SetVideo, VideoComment, VideoStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def a_set(session) -> Set:
+    return Set.objects.create(session=session, position=1, side="left", reps=10)
+
+
+@pytest.fixture
+def h264(tmp_path) -> Path:
+    return make_clip(tmp_path / "phone.mp4")
+
+
+@pytest.fixture
+def hevc(tmp_path) -> Path:
+    return make_clip(tmp_path / "iphone.mp4", codec="libx265")
+
+
+@pytest.fixture
+def athlete_client(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def linked_coach(coach, user):
+    services.accept_invitation(services.create_invitation(coach), user)
+    return coach
+
+
+def _upload(client, a_set, path: Path, name: str | None = None):
+    data = path.read_bytes()
+    upload = SimpleUploadedFile(name or path.name, data, content_type="video/mp4")
+    return client.post(reverse("training:set-video", args=[a_set.pk]), {"file": upload})
+
+
+def _stored(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file())
+
+
+def _ready(clip: SetVideo) -> SetVideo:
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        tasks.process_video.call(clip.pk)
+    clip.refresh_from_db()
+    return clip
+
+
+# Uploading
+
+
+def test_an_upload_answers_at_once_processing_with_its_job_queued(
+    athlete_client, a_set, h264, media_root
+):
+    response = _upload(athlete_client, a_set, h264)
+    clip = SetVideo.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == clip.get_absolute_url()
+    assert (clip.status, clip.owner, clip.set, clip.session) == (
+        VideoStatus.PROCESSING,
+        a_set.session.user,
+        a_set,
+        a_set.session,
+    )
+    job = DBTaskResult.objects.get()
+    assert job.task_path == "training.tasks.process_video"
+    assert job.args_kwargs["args"] == [clip.pk]
+    page = athlete_client.get(clip.get_absolute_url())
+    assert b"Processing the video" in page.content
+    assert b"<video" not in page.content
+
+
+def test_the_upload_field_asks_for_the_camera(athlete_client, a_set):
+    page = athlete_client.get(reverse("training:set-video", args=[a_set.pk])).content.decode()
+    assert 'type="file"' in page
+    assert 'accept="video/*"' in page
+    assert "capture=" in page
+
+
+def _refused(client, a_set, path, name=None) -> str:
+    response = _upload(client, a_set, path, name)
+    assert response.status_code == 400
+    assert not SetVideo.objects.exists()
+    assert not DBTaskResult.objects.exists()
+    return response.context["form"].errors["file"][0]
+
+
+def test_it_refuses_a_picture_called_mp4(athlete_client, a_set, tmp_path, media_root):
+    from PIL import Image
+
+    picture = tmp_path / "holiday.mp4"
+    Image.new("RGB", (64, 64), "red").save(picture, "PNG")
+    assert _refused(athlete_client, a_set, picture) == video.NOT_A_VIDEO
+    assert _stored(media_root) == []
+
+
+def test_it_refuses_an_empty_file(athlete_client, a_set, tmp_path, media_root):
+    empty = tmp_path / "empty.mp4"
+    empty.write_bytes(b"")
+    assert _refused(athlete_client, a_set, empty) == video.EMPTY
+
+
+def test_it_refuses_a_polyglot_whose_video_follows_other_bytes(
+    athlete_client, a_set, h264, tmp_path, media_root
+):
+    # A page with a whole MP4 after it: FFmpeg may still find the video, we do not.
+    polyglot = tmp_path / "page.mp4"
+    polyglot.write_bytes(b"<html><script>alert(1)</script></html>\n" + h264.read_bytes())
+    assert _refused(athlete_client, a_set, polyglot) == video.NOT_A_VIDEO
+
+
+def test_it_refuses_a_truncated_video(athlete_client, a_set, h264, tmp_path, media_root):
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(h264.read_bytes()[:200])
+    assert _refused(athlete_client, a_set, cut) == video.DAMAGED
+
+
+def test_it_refuses_a_video_over_a_minute(athlete_client, a_set, tmp_path, media_root):
+    long = make_clip(tmp_path / "long.mp4", seconds=61, size=(32, 32), fps=1, audio=False)
+    message = _refused(athlete_client, a_set, long)
+    assert message.startswith("The video is longer than 60 seconds")
+
+
+def test_it_refuses_absurd_dimensions(athlete_client, a_set, tmp_path, media_root):
+    tall = make_clip(tmp_path / "tall.mp4", size=(16, 4352), fps=2, audio=False)
+    assert _refused(athlete_client, a_set, tall) == (
+        "The video is 16 × 4352 pixels; each side must be between 16 and 4,096."
+    )
+
+
+def test_it_refuses_more_frames_than_a_minute_of_slow_motion(
+    athlete_client, a_set, tmp_path, media_root, monkeypatch
+):
+    monkeypatch.setattr(video, "MAX_FRAMES", 5)
+    clip = make_clip(tmp_path / "many.mp4", audio=False)
+    assert _refused(athlete_client, a_set, clip).startswith("The video has more than 5 frames")
+
+
+def test_it_refuses_a_file_over_the_size_limit(a_set, h264):
+    with h264.open("rb") as handle, pytest.raises(video.VideoRejected) as refused:
+        video.probe(handle, 300 * 1024 * 1024)
+    assert str(refused.value) == "The video is 300 MB; the limit is 200 MB."
+
+
+def test_a_large_upload_passes_the_request_size_guard_only_at_its_own_address(rf, a_set):
+    guard = RequestSizeLimitMiddleware(lambda request: HttpResponse("let through"))
+    big = str(150 * 1024 * 1024)
+    elsewhere = guard(rf.post(reverse("training:log"), CONTENT_LENGTH=big))
+    assert elsewhere.status_code == 413
+    here = guard(rf.post(reverse("training:set-video", args=[a_set.pk]), CONTENT_LENGTH=big))
+    assert here.status_code == 200
+    too_big = guard(
+        rf.post(
+            reverse("training:set-video", args=[a_set.pk]), CONTENT_LENGTH=str(202 * 1024 * 1024)
+        )
+    )
+    assert too_big.status_code == 413
+
+
+def test_another_users_set_takes_no_video(client, other_user, a_set, h264, media_root):
+    client.force_login(other_user)
+    assert _upload(client, a_set, h264).status_code == 404
+    assert client.get(reverse("training:set-video", args=[a_set.pk])).status_code == 404
+    assert not SetVideo.objects.exists()
+    assert _stored(media_root) == []
+
+
+def test_the_quota_refuses_with_a_message_and_keeps_nothing(
+    athlete_client, a_set, h264, media_root, settings
+):
+    settings.VIDEO_QUOTA_BYTES = h264.stat().st_size + 10
+    assert _upload(athlete_client, a_set, h264).status_code == 302
+    message = _refused_after(athlete_client, a_set, h264)
+    assert message.startswith("This video (")
+    assert "of video storage" in message
+    assert len(_stored(media_root)) == 1  # the first upload only
+
+
+def _refused_after(client, a_set, path) -> str:
+    before = SetVideo.objects.count()
+    response = _upload(client, a_set, path)
+    assert response.status_code == 400
+    assert SetVideo.objects.count() == before
+    return response.context["form"].errors["file"][0]
+
+
+def test_the_upload_rate_limit_refuses_with_a_message(
+    athlete_client, a_set, h264, media_root, settings
+):
+    settings.VIDEO_UPLOADS_PER_HOUR = 2
+    for _ in range(2):
+        assert _upload(athlete_client, a_set, h264).status_code == 302
+    response = _upload(athlete_client, a_set, h264)
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors() == [
+        "You have uploaded 2 videos in the last hour, the most we take; try again later."
+    ]
+    assert SetVideo.objects.count() == 2
+
+
+def test_a_failed_row_write_leaves_no_file(athlete_client, a_set, h264, media_root, monkeypatch):
+    class Unqueueable:
+        def enqueue(self, *args):
+            raise RuntimeError("database went away")
+
+    monkeypatch.setattr(tasks, "process_video", Unqueueable())
+    with pytest.raises(RuntimeError):
+        _upload(athlete_client, a_set, h264)
+    assert not SetVideo.objects.exists()
+    assert _stored(media_root) == []
+
+
+# Processing
+
+
+def test_processing_strips_the_location_and_makes_a_poster(athlete_client, a_set, h264, media_root):
+    with av.open(str(h264)) as phone:
+        assert phone.metadata["location"].startswith(GPS[:9])
+    assert b"loci" in h264.read_bytes()  # MP4's location box
+    _upload(athlete_client, a_set, h264)
+    clip = _ready(SetVideo.objects.get())
+    assert clip.status == VideoStatus.READY
+    assert not clip.rendition
+    data = (media_root / clip.original.name).read_bytes()
+    assert b"loci" not in data
+    with av.open(str(media_root / clip.original.name)) as out:
+        assert "location" not in out.metadata
+        assert len(out.streams) == 2
+        assert out.streams.video[0].codec_context.name == "h264"
+    poster = (media_root / clip.poster.name).read_bytes()
+    assert poster.startswith(b"\xff\xd8\xff")
+    # The upload as received, metadata and all, is gone; what remains is counted.
+    assert sorted(p.name for p in _stored(media_root)) == ["original.mp4", "poster.jpg"]
+    assert clip.size == sum(p.stat().st_size for p in _stored(media_root))
+
+
+def test_hevc_gets_an_h264_rendition_at_most_720p(athlete_client, a_set, tmp_path, media_root):
+    big = make_clip(tmp_path / "iphone.mp4", codec="libx265", size=(1280, 960), fps=5)
+    _upload(athlete_client, a_set, big)
+    clip = _ready(SetVideo.objects.get())
+    assert clip.status == VideoStatus.READY
+    assert clip.playback_type == "video/mp4"
+    with av.open(str(media_root / clip.rendition.name)) as out:
+        stream = out.streams.video[0].codec_context
+        assert (stream.name, stream.width, stream.height) == ("h264", 960, 720)
+        assert out.streams.audio[0].codec_context.name == "aac"
+        assert "location" not in out.metadata
+    with av.open(str(media_root / clip.original.name)) as kept:
+        assert kept.streams.video[0].codec_context.name == "hevc"
+
+
+def test_a_failing_job_retries_then_shows_the_athlete_why(
+    athlete_client, a_set, h264, media_root, monkeypatch
+):
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(video, "process", broken)
+    _upload(athlete_client, a_set, h264)
+    clip = SetVideo.objects.get()
+    DBTaskResult.objects.all().delete()
+    for attempt in range(1, tasks.MAX_ATTEMPTS):
+        assert tasks.process_video.call(clip.pk) == "retrying"
+        clip.refresh_from_db()
+        assert (clip.status, clip.attempts) == (VideoStatus.PROCESSING, attempt)
+        assert DBTaskResult.objects.filter(run_after__gt=timezone.now()).count() == attempt
+    assert tasks.process_video.call(clip.pk) == "failed"
+    clip.refresh_from_db()
+    assert clip.status == VideoStatus.FAILED
+    assert "OSError: disk full" in clip.failure
+    assert DBTaskResult.objects.count() == tasks.MAX_ATTEMPTS - 1  # no further retry
+    page = athlete_client.get(clip.get_absolute_url()).content.decode()
+    assert "could not be processed" in page
+    assert "disk full" in page
+    assert [p.name for p in _stored(media_root)] == ["upload.mp4"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_a_killed_worker_left_is_run_again_by_the_worker(
+    guide_content, client, user, a_set, h264, media_root
+):
+    client.force_login(user)
+    _upload(client, a_set, h264)
+    clip = SetVideo.objects.get()
+    # As a worker killed mid-job leaves it: claimed, never finished.
+    job = DBTaskResult.objects.get()
+    job.claim("killed-worker")
+    SetVideo.objects.filter(pk=clip.pk).update(
+        attempts=1, job_started_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    call_command("requeue_videos", stdout=io.StringIO())
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    clip.refresh_from_db()
+    assert (clip.status, clip.attempts) == (VideoStatus.READY, 2)
+
+
+def test_a_clip_that_kills_the_worker_every_time_ends_failed(a_set, h264, media_root, user):
+    clip = SetVideo.objects.create(
+        owner=user, session=a_set.session, set=a_set, original="videos/x/upload.mp4", size=1
+    )
+    SetVideo.objects.filter(pk=clip.pk).update(attempts=tasks.MAX_ATTEMPTS)
+    assert tasks.process_video.call(clip.pk) == "nothing to do"
+    clip.refresh_from_db()
+    assert clip.status == VideoStatus.FAILED
+    assert clip.failure.startswith("Processing stopped after 3")
+
+
+# Serving
+
+
+@pytest.fixture
+def ready_clip(athlete_client, a_set, h264, media_root) -> SetVideo:
+    _upload(athlete_client, a_set, h264)
+    return _ready(SetVideo.objects.get())
+
+
+def _body(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+def test_the_video_is_served_with_byte_ranges(athlete_client, ready_clip, media_root):
+    data = (media_root / ready_clip.original.name).read_bytes()
+    url = reverse("training:video-file", args=[ready_clip.pk, "play"])
+    whole = athlete_client.get(url)
+    assert whole.status_code == 200
+    assert _body(whole) == data
+    assert whole["Accept-Ranges"] == "bytes"
+    assert whole["Content-Type"] == "video/mp4"
+    assert whole["X-Content-Type-Options"] == "nosniff"
+    assert whole["Cache-Control"] == "private, no-store"
+    part = athlete_client.get(url, HTTP_RANGE="bytes=100-199", HTTP_ACCEPT_ENCODING="gzip")
+    assert part.status_code == 206
+    assert _body(part) == data[100:200]
+    assert part["Content-Range"] == f"bytes 100-199/{len(data)}"
+    assert part["Content-Length"] == "100"
+    tail = athlete_client.get(url, HTTP_RANGE="bytes=-50")
+    assert _body(tail) == data[-50:]
+    assert tail["Content-Range"] == f"bytes {len(data) - 50}-{len(data) - 1}/{len(data)}"
+    open_ended = athlete_client.get(url, HTTP_RANGE=f"bytes={len(data) - 10}-")
+    assert _body(open_ended) == data[-10:]
+    beyond = athlete_client.get(url, HTTP_RANGE=f"bytes={len(data)}-")
+    assert beyond.status_code == 416
+    assert beyond["Content-Range"] == f"bytes */{len(data)}"
+
+
+def test_the_public_media_view_never_serves_a_video_or_its_poster(client, ready_clip):
+    assert client.get(f"/media/{ready_clip.poster.name}").status_code == 404
+    assert client.get(f"/media/{ready_clip.original.name}").status_code == 404
+
+
+def test_a_coach_sees_the_video_only_while_linked(client, ready_clip, linked_coach, user):
+    url = reverse("training:video-file", args=[ready_clip.pk, "poster"])
+    client.force_login(linked_coach)
+    assert client.get(url).status_code == 200
+    services.end_link(CoachLink.objects.get(coach=linked_coach, athlete=user), user)
+    assert client.get(url).status_code == 404
+    assert client.get(ready_clip.get_absolute_url()).status_code == 404
+
+
+# The coach's review
+
+
+def test_the_coach_queue_shows_each_unreviewed_clip(client, ready_clip, linked_coach):
+    client.force_login(linked_coach)
+    page = client.get(reverse("training:coach-dashboard")).content.decode()
+    assert page.count("Video to review:") == 1
+    assert ready_clip.get_absolute_url() in page
+    response = client.post(reverse("training:video-reviewed", args=[ready_clip.pk]))
+    assert response.status_code == 302
+    ready_clip.refresh_from_db()
+    assert ready_clip.reviewed_by == linked_coach
+    assert ready_clip.reviewed_at is not None
+    assert (
+        "Video to review:" not in client.get(reverse("training:coach-dashboard")).content.decode()
+    )
+    assert AuditEntry.objects.filter(action="video-reviewed", athlete=ready_clip.owner).exists()
+
+
+def test_a_coach_comments_at_a_moment_tagged_with_a_form_error(
+    client, ready_clip, linked_coach, exercise, user
+):
+    error = exercise.form_errors.get(name__iexact="knee caving inward")
+    client.force_login(linked_coach)
+    url = reverse("training:video-comment", args=[ready_clip.pk])
+    response = client.post(
+        url, {"at_seconds": "0.5", "text": "Watch the knee", "form_error": error.pk}
+    )
+    assert response.status_code == 302
+    comment = VideoComment.objects.get()
+    assert (comment.at_seconds, comment.form_error, comment.author) == (
+        Decimal("0.50"),
+        error,
+        linked_coach,
+    )
+    client.force_login(user)
+    page = client.get(ready_clip.get_absolute_url()).content.decode()
+    assert 'data-seek="0.50"' in page
+    assert error.get_absolute_url() in page
+
+
+def test_a_comment_past_the_end_or_empty_is_refused(client, ready_clip, linked_coach):
+    client.force_login(linked_coach)
+    url = reverse("training:video-comment", args=[ready_clip.pk])
+    late = client.post(url, {"at_seconds": "5", "text": "late"})
+    assert late.status_code == 400
+    assert late.context["comment_form"].errors["at_seconds"] == ["The video is 1.0 seconds long."]
+    empty = client.post(url, {"at_seconds": "0.2", "text": "  "})
+    assert empty.status_code == 400
+    assert not VideoComment.objects.exists()
+
+
+def test_the_athlete_cannot_comment_or_mark_their_own_video(athlete_client, ready_clip):
+    url = reverse("training:video-comment", args=[ready_clip.pk])
+    assert athlete_client.post(url, {"at_seconds": "0.2", "text": "me"}).status_code == 404
+    assert (
+        athlete_client.post(reverse("training:video-reviewed", args=[ready_clip.pk])).status_code
+        == 404
+    )
+
+
+# Deleting
+
+
+def test_deleting_a_video_removes_every_file(athlete_client, a_set, hevc, media_root):
+    _upload(athlete_client, a_set, hevc)
+    clip = _ready(SetVideo.objects.get())
+    assert len(_stored(media_root)) == 3  # original, poster, rendition
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = athlete_client.post(reverse("training:video-delete", args=[clip.pk]))
+    assert response.status_code == 302
+    assert not SetVideo.objects.exists()
+    assert _stored(media_root) == []
+
+
+def test_deleting_the_account_removes_every_video_file(client, user, a_set, hevc, media_root):
+    client.force_login(user)
+    _upload(client, a_set, hevc)
+    _ready(SetVideo.objects.get())
+    assert _stored(media_root)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        user.delete()
+    assert _stored(media_root) == []
+
+
+def test_another_user_cannot_delete_a_video(client, other_user, ready_clip, media_root):
+    client.force_login(other_user)
+    assert client.post(reverse("training:video-delete", args=[ready_clip.pk])).status_code == 404
+    assert SetVideo.objects.filter(pk=ready_clip.pk).exists()
+
+
+def test_the_backup_lists_the_video_files_and_rows(ready_clip, media_root, tmp_path):
+    import json
+    import zipfile
+
+    out = tmp_path / "backup.zip"
+    call_command("backup", str(out), "--with-media", stdout=io.StringIO())
+    with zipfile.ZipFile(out) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        rows = json.loads(archive.read("data.json"))
+        names = archive.namelist()
+    listed = {entry["path"] for entry in manifest["media"]}
+    assert {ready_clip.original.name, ready_clip.poster.name} <= listed
+    assert f"media/{ready_clip.original.name}" in names
+    assert any(row["model"] == "training.setvideo" for row in rows)

@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from training.tasks import requeue_stale
+
+
+class Command(BaseCommand):
+    help = (
+        "Queue again the video jobs a killed worker left unfinished (run when workers start, "
+        "and every few minutes from cron)."
+    )
+
+    def handle(self, *args, **options) -> None:
+        requeued = requeue_stale()
+        self.stdout.write(f"Queued {len(requeued)} unfinished video job(s) again.")

@@ -1,0 +1,182 @@
+"""Set videos: the writes that span the database and file storage, and the job's steps.
+
+Files go through Django's storage API (local disk, or django-storages' S3 in production),
+under `videos/<owner>/<random>/`, which the public media view never serves
+(hipthrust/views.py): the only way to a video is the checked view in video_views.py.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import uuid
+from pathlib import Path, PurePosixPath
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from training import video
+from training.models import Profile, Set, SetVideo, VideoStatus
+
+logger = logging.getLogger(__name__)
+
+PREFIX = "videos/"
+
+
+def quota_message(used: int, size: int) -> str:
+    limit = settings.VIDEO_QUOTA_BYTES
+    return (
+        f"This video ({video.describe_bytes(size)}) would take you past your "
+        f"{video.describe_bytes(limit)} of video storage ({video.describe_bytes(used)} used); "
+        "delete a video you no longer need and upload it again."
+    )
+
+
+def save_upload(owner, target: Set, upload, info: video.Probe) -> SetVideo:
+    """Store a checked upload and its row together, with its processing job; on any failure,
+    or past the owner's quota, leave nothing behind."""
+    # The job scheduled here imports this module; importing it at the top would be circular.
+    from training.tasks import process_video
+
+    folder = f"{PREFIX}{owner.pk}/{uuid.uuid4().hex}"
+    written: list[str] = []
+    try:
+        upload.seek(0)
+        name = default_storage.save(f"{folder}/upload.{info.family}", File(upload))
+        written.append(name)
+        with transaction.atomic():
+            # One upload at a time per owner past this line, so two at once cannot both fit.
+            Profile.objects.select_for_update().get_or_create(user=owner)
+            used = SetVideo.objects.stored_bytes(owner)
+            if used + info.size > settings.VIDEO_QUOTA_BYTES:
+                raise video.VideoRejected(quota_message(used, info.size))
+            clip = SetVideo.objects.create(
+                owner=owner,
+                session=target.session,
+                set=target,
+                original=name,
+                original_type=f"video/{info.family}",
+                size=info.size,
+                duration_seconds=info.seconds,
+                frame_rate=info.frames / info.seconds if info.seconds else 30,
+                width=info.width,
+                height=info.height,
+            )
+            # The database backend writes the job as a row in this same transaction: the
+            # video and its job are committed together or not at all.
+            process_video.enqueue(clip.pk)
+    except BaseException:
+        delete_files(written)
+        raise
+    return clip
+
+
+def delete_files(names: list[str]) -> None:
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            logger.warning("could not delete stored video file %s", name, exc_info=True)
+
+
+def delete_files_of(clip: SetVideo) -> None:
+    """After the row's deletion commits (a cascade from a set, a session or the account
+    too): its files go, and a job still running for it finds no row and keeps nothing."""
+    names = clip.stored_names()
+    transaction.on_commit(lambda: delete_files(names))
+
+
+class Superseded(Exception):
+    """The row changed while the job worked (deleted, or another attempt finished first)."""
+
+
+def process(clip: SetVideo, attempt: int) -> None:
+    """Make the stripped original, the poster and the rendition, then mark the video ready.
+
+    Raises `video.VideoRejected` for a file that can never be processed, anything else for
+    a failure worth another try."""
+    with tempfile.TemporaryDirectory(prefix="hipthrust-video-") as tmp:
+        source = Path(tmp) / "upload"
+        with default_storage.open(clip.original.name, "rb") as stored, source.open("wb") as out:
+            shutil.copyfileobj(stored, out, 1 << 20)
+        with source.open("rb") as handle:
+            info = video.probe(handle, source.stat().st_size)
+        output = Path(tmp) / "out"
+        output.mkdir()
+        result = video.process(source, output, info)
+        folder = str(PurePosixPath(clip.original.name).parent)
+        written: list[str] = []
+        try:
+            original_name = f"{folder}/original{result.original.suffix}"
+            original = _store(original_name, result.original, written)
+            poster = default_storage.save(f"{folder}/poster.jpg", ContentFile(result.poster))
+            written.append(poster)
+            rendition = ""
+            if result.rendition is not None:
+                rendition = _store(f"{folder}/web.mp4", result.rendition, written)
+            sizes = [result.original.stat().st_size, len(result.poster)]
+            if result.rendition is not None:
+                sizes.append(result.rendition.stat().st_size)
+            with transaction.atomic():
+                current = (
+                    SetVideo.objects.select_for_update()
+                    .filter(pk=clip.pk, status=VideoStatus.PROCESSING, attempts=attempt)
+                    .first()
+                )
+                if current is None:
+                    raise Superseded
+                upload_name = current.original.name
+                current.original, current.poster, current.rendition = original, poster, rendition
+                current.original_type = result.original_type
+                current.size = sum(sizes)
+                current.duration_seconds = info.seconds
+                current.status, current.job_started_at = VideoStatus.READY, None
+                current.save()
+                # The upload, with its metadata, goes once the stripped copy is committed.
+                transaction.on_commit(lambda: delete_files([upload_name]))
+        except BaseException:
+            delete_files(written)
+            raise
+
+
+def _store(name: str, path: Path, written: list[str]) -> str:
+    with path.open("rb") as handle:
+        stored = default_storage.save(name, File(handle))
+    written.append(stored)
+    return stored
+
+
+def fail(clip_id: int, reason: str) -> None:
+    SetVideo.objects.filter(pk=clip_id, status=VideoStatus.PROCESSING).update(
+        status=VideoStatus.FAILED, failure=reason[:300], job_started_at=None
+    )
+
+
+def start_attempt(clip_id: int, max_attempts: int) -> int | None:
+    """Count one more run of the job; None when there is nothing (left) to do."""
+    with transaction.atomic():
+        clip = (
+            SetVideo.objects.select_for_update()
+            .filter(pk=clip_id, status=VideoStatus.PROCESSING)
+            .first()
+        )
+        if clip is None:
+            return None
+        if clip.attempts >= max_attempts:
+            clip.status = VideoStatus.FAILED
+            clip.failure = (
+                f"Processing stopped after {max_attempts} attempts that never finished; "
+                "delete this video and upload it again, or try a shorter clip."
+            )
+            clip.job_started_at = None
+            clip.save()
+            return None
+        clip.attempts += 1
+        clip.job_started_at = timezone.now()
+        clip.save(update_fields=["attempts", "job_started_at"])
+        return clip.attempts
