@@ -139,7 +139,15 @@ def check_shared(shared: HttpRequest) -> None:
 # What the frame (base.html and a page's blocks outside its partials) reads from a page's
 # context; the rest only feeds its partials. tests/core/test_frame.py reads the templates
 # and fails when the two drift apart.
-FRAME_KEYS = ("title", "description", "og_image", "og_type", "structured_data", "noindex")
+FRAME_KEYS = (
+    "title",
+    "description",
+    "og_image",
+    "og_type",
+    "structured_data",
+    "noindex",
+    "next",  # the header's log-in and sign-up links carry it (set by those two pages only)
+)
 
 
 def cached_parts(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
 
@@ -40,3 +42,16 @@ def test_modules_import_each_other_by_their_hashed_names(tmp_path):
         assert hashed != "tempo-plan.mjs"
         assert f'from "./{hashed}";' in timer
         assert '"./tempo-plan.mjs"' not in timer
+
+
+@pytest.mark.parametrize("sheet", sorted((settings.BASE_DIR / "static" / "css").glob("*.css")))
+def test_every_stylesheet_closes_each_block_it_opens(sheet):
+    # An unclosed rule swallows every rule after it into itself, silently.
+    text = re.sub(
+        r"/\*.*?\*/", lambda c: "\n" * c.group().count("\n"), sheet.read_text("utf-8"), flags=re.S
+    )
+    depth = 0
+    for line_number, line in enumerate(text.splitlines(), 1):
+        depth += line.count("{") - line.count("}")
+        assert depth >= 0, f"{sheet.name}:{line_number} closes a block it never opened"
+    assert depth == 0, f"{sheet.name} leaves {depth} block(s) open"

@@ -274,6 +274,8 @@ class SetForm(forms.Form):
         # (whichever side it was), or the last session's numbers, where no guess is made.
         if self.saved is not None:
             prefilled = self.saved.reps
+        elif self.session.pk is None:  # a session not saved yet holds no set
+            prefilled = None
         else:
             last = self.session.sets.order_by("-position").values_list("reps", flat=True)
             prefilled = last.first()

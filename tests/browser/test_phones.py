@@ -136,7 +136,7 @@ def test_no_signed_in_page_is_wider_than_a_phone_outside_its_scroll_areas(
 ):
     page, console = open_page(PHONE)
     user = phone_world[who]
-    log_in(page, live_server.url, user.get_username())
+    log_in(page, live_server.url, user.get_username(), "/log/" if who == "trainee" else "/coach/")
     pages = _trainee_pages(phone_world) if who == "trainee" else _coach_pages(phone_world)
     problems = []
     for path in pages:
@@ -168,7 +168,7 @@ def test_the_coach_sees_who_needs_attention_without_scrolling_on_a_phone(
     live_server, open_page, phone_world
 ):
     page, console = open_page(PHONE)
-    log_in(page, live_server.url, "coachy")
+    log_in(page, live_server.url, "coachy", "/coach/")
     page.goto(f"{live_server.url}/coach/")
     queue = page.get_by_role("region", name="Review queue").bounding_box()
     header = page.get_by_role("columnheader", name="Needs attention").bounding_box()

@@ -54,7 +54,7 @@ def test_a_coach_pins_a_form_error_to_a_moment_and_the_athlete_jumps_to_it(
     assert SetVideo.objects.get().status == "ready"
 
     coach, coach_console = open_page(DESKTOP)
-    log_in(coach, base, "coachy")
+    log_in(coach, base, "coachy", "/coach/")
     coach.goto(f"{base}/coach/")
     coach.get_by_role("link", name="Video to review").click()
     coach.wait_for_function("() => document.getElementById('clip').readyState >= 1")

@@ -20,7 +20,7 @@ from core.caching import FRAME_KEYS
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 # What a view passes beside the cached parts, made for each request.
-PER_REQUEST = {"coaching/timer.html": {"log_submission_id"}}
+PER_REQUEST = {"coaching/timer.html": {"log_submission_id", "log_query"}}
 # Kept with the timer's parts (coaching.views.timer, keep=...): not the frame's.
 KEPT = {"coaching/timer.html": {"log", "status"}}
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from tests.training.conftest import import_file
 from training.csv_io import HIPTHRUST_COLUMNS
 from training.models import Prescription, Set
 
@@ -23,15 +23,17 @@ def test_a_one_rep_set_reads_1_rep(user_client, session):
 def test_an_import_of_one_session_and_one_set_says_so(user_client):
     header = ",".join(HIPTHRUST_COLUMNS) + "\n"
     row = "1,2026-11-01,single-leg-hip-thrust,,1,left,8,0,0,,,,,no,\n"
-    upload = io.BytesIO((header + row).encode())
-    upload.name = "log.csv"
-    response = user_client.post(reverse("training:import"), {"file": upload}, follow=True)
-    assert "Imported 1 session and 1 set." in response.content.decode()
+    upload = SimpleUploadedFile("log.csv", (header + row).encode(), content_type="text/csv")
+    preview = user_client.post(reverse("training:import"), {"file": upload}, follow=True)
+    assert "1 session\n    and 1 set to add" in preview.content.decode()
+    saved = user_client.get(
+        import_file(user_client, (header + row).encode(), name="log.csv")["Location"]
+    )
+    assert "Imported 1 session and 1 set." in saved.content.decode()
 
-    again = io.BytesIO((header + row).encode())
-    again.name = "log.csv"
+    again = SimpleUploadedFile("log.csv", (header + row).encode(), content_type="text/csv")
     response = user_client.post(reverse("training:import"), {"file": again}, follow=True)
-    assert "1 session was already in your log." in response.content.decode()
+    assert "1 set\n      (1 session) already in your log" in response.content.decode()
 
 
 def test_a_prescription_of_one_session_a_week_says_so(user_client, user, other_user, bodyweight):

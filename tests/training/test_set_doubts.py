@@ -4,14 +4,13 @@ JavaScript or without; a confirmed one saves; the CSV import never asks."""
 from __future__ import annotations
 
 import datetime
-import io
 import re
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
-from tests.training.conftest import set_data
+from tests.training.conftest import import_file, set_data
 from training.csv_io import HIPTHRUST_COLUMNS
 from training.models import Profile, Set, TrainingSession
 
@@ -124,8 +123,6 @@ def test_an_edit_asks_about_a_new_far_number_but_not_one_already_saved(
 
 def test_the_csv_import_brings_in_a_far_set_without_asking(user_client, user, earlier):
     row = "1,2026-11-01,single-leg-hip-thrust,,1,left,98,20,0,,,,,no,\n"
-    upload = io.BytesIO((",".join(HIPTHRUST_COLUMNS) + "\n" + row).encode())
-    upload.name = "log.csv"
-    response = user_client.post(reverse("training:import"), {"file": upload})
+    response = import_file(user_client, (",".join(HIPTHRUST_COLUMNS) + "\n" + row).encode())
     assert response.status_code == 302
     assert Set.objects.filter(session__user=user, reps=98).count() == 1
