@@ -183,6 +183,7 @@ def _athlete_context(request: HttpRequest, athlete, **forms) -> dict:
     sessions = TrainingSession.objects.page_with_totals(
         list(
             TrainingSession.objects.filter(user=athlete)
+            .with_sets()
             .select_related("variation")
             .order_by("-date", "-pk")[:12]
         )

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from coaching.models import FormError, Variation
@@ -322,7 +323,8 @@ def prescribe(coach, athlete, fields: dict):
             f"{prescription.reps_per_side} per side, {load}, "
             f"tempo {prescription.tempo}, hold {prescription.hold_seconds} s, "
             f"{prescription.get_side_order_display().lower()}, "
-            f"{prescription.sessions_per_week} sessions a week.",
+            f"{prescription.sessions_per_week} session{pluralize(prescription.sessions_per_week)}"
+            " a week.",
         )
     return prescription
 

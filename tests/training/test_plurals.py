@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.training.conftest import import_file
+from training import services
 from training.csv_io import HIPTHRUST_COLUMNS
 from training.models import Prescription, Set
 
@@ -48,3 +49,22 @@ def test_a_prescription_of_one_session_a_week_says_so(user_client, user, other_u
     )
     page = user_client.get(reverse("training:log")).content.decode()
     assert "1 session a week" in " ".join(page.split())
+
+
+def test_the_coachs_pages_count_one_set_one_rep_and_one_session_a_week(
+    client, coach, user, session
+):
+    services.accept_invitation(services.create_invitation(coach), user)
+    Set.objects.create(session=session, position=1, side="left", reps=1)
+    fields = {"sets": 3, "reps_per_side": 10, "tempo": "3-0-1-1", "sessions_per_week": 1}
+    services.prescribe(coach, user, {"variation": session.variation, **fields})
+    client.force_login(coach)
+    athlete = " ".join(
+        client.get(reverse("training:coach-athlete", args=[user.pk])).content.decode().split()
+    )
+    assert "1 session a week." in athlete
+    assert "1 set · L" in athlete
+    assert "1 sessions" not in athlete
+    assert "1 sets" not in athlete
+    page = client.get(reverse("training:coach-session", args=[user.pk, session.pk]))
+    assert "<strong>1 rep</strong>" in " ".join(page.content.decode().split())
