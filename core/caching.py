@@ -24,7 +24,7 @@ from django.http import HttpRequest, QueryDict
 from django.template.loader import render_to_string
 from django_htmx.middleware import HtmxDetails
 
-from core.versions import SharedVersion
+from core.versions import SharedVersion, release
 
 # With a shared cache (Redis) an entry never changes, since it is named by the versions it
 # was made from: each process keeps the ones it used last in memory as well, and a hit
@@ -57,7 +57,7 @@ class VersionedCache:
         return DAY if settings.SHARED_CACHE or not self.versions else UNSHARED_TTL
 
     def key(self, *names: object) -> str:
-        tokens = ":".join(version.current() for version in self.versions)
+        tokens = ":".join([release(), *(version.current() for version in self.versions)])
         raw = "|".join(str(name) for name in names)
         return f"{self.prefix}:{tokens}:{hashlib.sha256(raw.encode()).hexdigest()}"
 

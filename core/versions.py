@@ -10,10 +10,16 @@ within a second everywhere else.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import secrets
 import time
+from collections.abc import Iterable
+from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 
 MEMO_SECONDS = 1.0
@@ -44,3 +50,30 @@ class SharedVersion:
     def forget(self) -> None:
         """Drop this process's memo (tests)."""
         self._memo = None
+
+
+def files_version(paths: Iterable[Path]) -> str:
+    """A digest of the files' names and bytes."""
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(str(path).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@functools.cache
+def release() -> str:
+    """What this deploy serves: the project's modules and templates, and the hashed static
+    names when there are any. Cached pages carry it in their names: with Redis they outlive
+    a deploy, and one rendered by the old code would name static files it no longer has.
+    """
+    base = Path(settings.BASE_DIR)
+    # The project's own apps sit at its top (a virtualenv inside it holds the others).
+    roots = [Path(app.path) for app in apps.get_app_configs() if Path(app.path).parent == base]
+    roots += [Path(folder) for engine in settings.TEMPLATES for folder in engine.get("DIRS", ())]
+    roots.append(base / settings.ROOT_URLCONF.partition(".")[0])  # settings, root URLs, views
+    sources = {
+        path for root in roots for pattern in ("*.py", "*.html") for path in root.rglob(pattern)
+    }
+    manifest = getattr(staticfiles_storage, "manifest_hash", "")
+    return f"{files_version(sources)}{manifest[:8]}"

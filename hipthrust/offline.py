@@ -35,6 +35,7 @@ from django.urls import reverse
 from coaching.caching import BODIES, content_version
 from coaching.models import FormError, Variation
 from core.icons import ICONS
+from core.versions import release
 
 # Every static file the offline pages name (tests/test_offline.py reads the pages and
 # their modules' imports to check this list; the worker checks it again on install).
@@ -107,8 +108,8 @@ def static_version() -> str:
 
 
 def version() -> str:
-    """`<static>.<content>`: a deploy or a coach's edit gives the worker a new one."""
-    return f"{static_version()[:16]}.{content_version()}"
+    """`<static>.<release>.<content>`: a deploy or a coach's edit gives the worker a new one."""
+    return f"{static_version()[:16]}.{release()}.{content_version()}"
 
 
 def plan() -> dict:

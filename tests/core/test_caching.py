@@ -8,9 +8,9 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
-from core import caching
+from core import caching, versions
 from core.caching import SharedRenderError, check_shared, shared_request
-from core.versions import SharedVersion
+from core.versions import SharedVersion, files_version
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +97,42 @@ def test_an_entry_is_named_by_the_current_versions(settings):
     version.bump()
     assert store.key("page") != before
     assert store.key("other") != store.key("page")
+
+
+def test_a_deploy_names_new_entries_even_where_no_version_moved(monkeypatch):
+    # With Redis a page outlives a deploy; one the old code rendered would name static files
+    # the new deploy no longer has.
+    store = caching.VersionedCache("test", [SharedVersion("test:version")])
+    before = store.key("page")
+    monkeypatch.setattr(caching, "release", lambda: "another-deploy")
+    assert store.key("page") != before
+
+
+def test_the_release_moves_with_any_module_or_template(tmp_path):
+    module, template = tmp_path / "views.py", tmp_path / "page.html"
+    module.write_text("x = 1\n")
+    template.write_text("<p>hi</p>\n")
+    before = files_version([module, template])
+    assert files_version([template, module]) == before
+    template.write_text("<p>hello</p>\n")
+    assert files_version([module, template]) != before
+
+
+def test_the_release_covers_the_apps_modules_and_the_templates(monkeypatch):
+    read = []
+    monkeypatch.setattr(versions, "files_version", lambda paths: read.extend(paths) or "v")
+    versions.release.cache_clear()
+    try:
+        versions.release()
+    finally:
+        versions.release.cache_clear()
+    names = {path.relative_to(settings.BASE_DIR).as_posix() for path in read}
+    assert {
+        "coaching/figures.py",
+        "training/views.py",
+        "core/caching.py",
+        "hipthrust/urls.py",
+        "templates/base.html",
+        "templates/coaching/guide.html",
+    } <= names
+    assert not any(name.startswith((".venv/", "tests/")) for name in names)
