@@ -44,6 +44,9 @@ OFFLINE_STATIC = (
     "css/print.css",
     "css/timer.css",
     "js/offline.mjs",
+    "js/offline-log.mjs",
+    "js/offline-queue.mjs",
+    "js/offline-store.mjs",
     "js/scroll-areas.mjs",
     "js/timer.mjs",
     "js/tempo-plan.mjs",
@@ -71,7 +74,8 @@ NETWORK_TIMEOUT_MS = 4000
 
 def offline_pages() -> list[str]:
     """The public pages kept: home, guide, ladder, every rung, every form error, the
-    timer with its default plan and each rung's, the offline page and the manifest."""
+    timer with its default plan and each rung's, the offline page, the offline log page
+    (the same for everyone: the queue it shows is on the device) and the manifest."""
     key = BODIES.key("offline-pages")
     pages = BODIES.get(key)
     if pages is None:
@@ -88,6 +92,7 @@ def offline_pages() -> list[str]:
             timer,
             *(f"{timer}?{urlencode({'variation': slug})}" for slug in slugs),
             reverse("offline"),
+            reverse("training:offline-log"),
             reverse("web-manifest"),
         ]
         BODIES.set(key, pages)

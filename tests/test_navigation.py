@@ -92,6 +92,7 @@ NO_CURRENT_ITEM = {
     "training:video-comment": "the coach's comment on a video, shown on the video's page",
     "training:video-reviewed": "the coach marking a video reviewed, shown on the video's page",
     "training:video-file": "the video or its poster, not a page",
+    "training:sync": "JSON for the offline queue, not a page",
 }
 
 

@@ -143,6 +143,16 @@ MATRIX = [
     ("web-manifest", "get", lambda w: [], ALL_200, None),
     ("start", "get", lambda w: [], dict.fromkeys(ROLES, 302), None),
     ("offline", "get", lambda w: [], ALL_200, None),
+    ("training:offline-log", "get", lambda w: [], ALL_200, None),
+    ("training:sync", "get", lambda w: [], SIGNED_IN, None),
+    # A set naming no session of the sender's: none found (ownership: test_offline_sync.py).
+    (
+        "training:sync",
+        "post",
+        lambda w: [],
+        {role: (302 if role == "anonymous" else 404) for role in ROLES},
+        {"kind": "set"},
+    ),
     ("media", "get", lambda w: ["illustrations/missing.webp"], dict.fromkeys(ROLES, 404), None),
     ("django.contrib.sitemaps.views.sitemap", "get", lambda w: [], ALL_200, None),
     ("login", "get", lambda w: [], ALL_200, None),

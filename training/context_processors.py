@@ -40,6 +40,7 @@ NAV_ITEMS = {
     "training:import-cancel": "log",
     "training:import-undo": "log",
     "training:log-from-timer": "log",
+    "training:offline-log": "log",
     "training:set-video": "log",
     "training:video-delete": "log",
     "training:coach-dashboard": "coach",

@@ -603,3 +603,20 @@ class VideoCommentForm(forms.Form):
         if not cleaned["text"] and not cleaned.get("form_error") and not self.errors:
             raise ValidationError("Write a comment or choose a form error.")
         return cleaned
+
+
+# The offline queue's entries (training/sync_views.py): the forms the pages post, with the
+# submission id the device gave each entry required, since it is what saves it once.
+
+
+class QueuedSessionForm(NewSessionForm):
+    submission_id = forms.UUIDField(widget=forms.HiddenInput)
+
+
+class QueuedSetForm(SetForm):
+    submission_id = forms.UUIDField(widget=forms.HiddenInput)
+
+
+class QueuedTimerLogForm(TimerLogForm):
+    # The day the timer finished: the queue may reach the server a day later.
+    date = SessionDateField(required=False)

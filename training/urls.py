@@ -1,6 +1,6 @@
 from django.urls import path
 
-from training import coach_views, video_views, views
+from training import coach_views, sync_views, video_views, views
 
 app_name = "training"
 
@@ -33,6 +33,9 @@ urlpatterns = [
     path("log/import/pending/<int:pk>/cancel/", views.import_cancel, name="import-cancel"),
     path("log/import/<int:pk>/undo/", views.import_undo, name="import-undo"),
     path("log/from-timer/", views.log_from_timer, name="log-from-timer"),
+    path("log/sync/", sync_views.sync, name="sync"),
+    # Public, kept by the service worker: outside the signed-in prefixes it never keeps.
+    path("offline/log/", sync_views.offline_log, name="offline-log"),
     path("coach/", coach_views.dashboard, name="coach-dashboard"),
     path("coach/invite/", coach_views.invite, name="coach-invite"),
     path(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import time
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import Page
@@ -24,6 +25,7 @@ from tests.browser.conftest import (
     log_in,
 )
 from tests.browser.test_timer import PLAN, START, _at, _shown, _start, _url, expected_timeline
+from training.models import Set, TrainingSession
 
 pytestmark = pytest.mark.browser
 
@@ -300,3 +302,155 @@ def test_a_timer_hidden_for_a_minute_shows_the_right_phase_and_rep_on_return(
         f"Set {set_number} of 2, rep {rep} of 2"
     )
     assert console.errors == []
+
+
+# The offline queue (static/js/offline-log.mjs, offline-queue.mjs, training/sync_views.py).
+
+QUEUE_ENTRIES = """async () => {
+    const store = await import('/static/js/offline-store.mjs');
+    return (await store.exists()) ? store.entries() : [];
+}"""
+OFFLINE_SETS = [
+    # side, reps, load (kg), hold (s)
+    ("left", "10", "20", ""),
+    ("right", "10", "20", ""),
+    ("left", "8", "22.5", ""),
+    ("right", "8", "22.5", ""),
+    ("left", "6", "20", "5"),
+]
+
+
+def _row_parts(row) -> list[str]:
+    return [part.strip() for part in row.locator("> span").all_text_contents()[:3]]
+
+
+def _add_offline_set(form, side: str, reps: str, load: str, hold: str) -> None:
+    form.get_by_label("Left" if side == "left" else "Right", exact=True).check()
+    form.get_by_label("Reps").fill(reps)
+    form.get_by_label("Load").fill(load)
+    form.get_by_label("Hold (s)").fill(hold)
+    form.get_by_role("button", name="Add set").click()
+
+
+def test_a_session_and_five_sets_logged_offline_are_saved_once_when_back_online(
+    live_server, open_page, user, screenshot_dir
+):
+    page, console = _open(open_page, PHONE)
+    log_in(page, live_server.url, user.username)
+    _installed(page)
+
+    page.context.set_offline(True)
+    page.goto(f"{live_server.url}/offline/log/")
+    page.get_by_label("Variation trained").select_option(
+        label="Dumbbell or kettlebell single leg hip thrust"
+    )
+    page.get_by_role("button", name="Start logging sets").click()
+    form = page.locator("form[data-offline-queue='set']")
+    rows = page.locator("#offline-sets .set-row")
+    for count, values in enumerate(OFFLINE_SETS, start=1):
+        _add_offline_set(form, *values)
+        rows.nth(count - 1).wait_for()
+    assert rows.count() == 5, console.errors
+    assert _row_parts(rows.nth(4)) == [
+        "Left",
+        "6 reps · 20 kg · hold 5 s",
+        "Waiting to sync",
+    ]
+    assert "6 logged offline, waiting to sync." in page.locator("#offline-status").inner_text()
+    if screenshot_dir:
+        page.screenshot(path=screenshot_dir / "offline-waiting-360.png", full_page=True)
+    queued = page.evaluate(QUEUE_ENTRIES)
+    assert not TrainingSession.objects.exists()
+
+    page.context.set_offline(False)
+    page.get_by_role("button", name="Send now").click()
+    page.wait_for_function("() => !document.getElementById('offline-status')", timeout=15_000)
+    session = TrainingSession.objects.get(user=user)
+    assert (session.variation.slug, session.date) == (
+        "loaded-single-leg-hip-thrust",
+        datetime.date.today(),
+    )
+    saved = list(session.sets.values_list("side", "reps", "load_kg", "hold_seconds"))
+    assert saved == [(s, int(r), Decimal(kg), int(h or 0)) for s, r, kg, h in OFFLINE_SETS]
+    assert page.evaluate(QUEUE_ENTRIES) == []
+
+    # The answers lost on the way: the device sends the whole queue again.
+    page.evaluate(
+        """async (entries) => {
+            const store = await import('/static/js/offline-store.mjs');
+            for (const entry of entries) await store.put(entry);
+            await (await import('/static/js/offline-log.mjs')).sync();
+        }""",
+        queued,
+    )
+    assert page.evaluate(QUEUE_ENTRIES) == []
+    assert TrainingSession.objects.filter(user=user).count() == 1
+    assert session.sets.count() == 5
+    assert console.errors == []
+
+
+def test_a_refused_set_stays_with_its_data_and_logging_out_warns_then_leaves_nothing(
+    live_server, open_page, user, screenshot_dir
+):
+    variation = Variation.objects.get(slug="loaded-single-leg-hip-thrust")
+    session = TrainingSession.objects.create(
+        user=user, date=datetime.date.today(), variation=variation
+    )
+    Set.objects.create(session=session, position=1, side="left", reps=10, load_kg=20)
+    page, console = _open(open_page)
+    log_in(page, live_server.url, user.username)
+    _installed(page)
+    page.goto(f"{live_server.url}{session.get_absolute_url()}")
+
+    page.context.set_offline(True)
+    form = page.locator("form[data-offline-queue='set']")
+    form.get_by_label("Right", exact=True).check()
+    form.get_by_label("Reps").fill("9")
+    form.get_by_label("Load (kg)").fill("21")
+    form.get_by_role("button", name="Add set").click()
+    rows = page.locator("#sets-and-entry .set-list > li")
+    rows.nth(1).wait_for()
+    assert rows.count() == 2, "the waiting set in the same list as the saved one"
+    assert _row_parts(rows.nth(1)) == [
+        "Right",
+        "9 reps · 21 kg",
+        "Waiting to sync",
+    ]
+    if screenshot_dir:
+        page.screenshot(path=screenshot_dir / "session-waiting-1280.png", full_page=True)
+
+    # Deleted from another device in the meantime: the server refuses the set.
+    session.delete()
+    page.context.set_offline(False)
+    page.evaluate("async () => (await import('/static/js/offline-log.mjs')).sync()")
+    refused = page.locator(".set-row--refused")
+    refused.wait_for()
+    assert "9 reps · 21 kg" in refused.inner_text()
+    assert "Its session is no longer in your log" in refused.inner_text()
+    assert refused.get_by_role("button", name="Discard").is_visible()
+    if screenshot_dir:
+        page.screenshot(path=screenshot_dir / "session-refused-1280.png", full_page=True)
+    [entry] = page.evaluate(QUEUE_ENTRIES)
+    assert entry["state"] == "refused"
+
+    warnings = []
+    page.once("dialog", lambda dialog: (warnings.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_timeout(300)
+    assert "1 entry logged offline is not saved" in warnings[0]
+    assert page.locator(".account__name").count() == 1, "dismissed: still logged in"
+    assert len(page.evaluate(QUEUE_ENTRIES)) == 1
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url(f"{live_server.url}/")
+    databases = page.evaluate("async () => (await indexedDB.databases()).map((db) => db.name)")
+    assert databases == []
+    kept = page.evaluate(CACHED_URLS)
+    assert "/offline/log/" in kept
+    assert [url for url in kept if url.startswith(("/log/", "/coach/", "/accounts/"))] == []
+    # The refusal's answer (404 for the deleted session) is the one failed response.
+    assert console.errors == [
+        f"http 404: {live_server.url}/log/sync/",
+        "error: Failed to load resource: the server responded with a status of 404 (Not Found)",
+    ]

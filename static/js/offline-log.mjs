@@ -1,0 +1,475 @@
+// Logging without a connection, on every page (base.html): a form marked
+// data-offline-queue (the session page's "Add a set", the offline log page's forms, the
+// timer's "log these sets") that cannot reach the server is kept on the device
+// (offline-store.mjs) with its submission id, and shown at once in the session's list as
+// waiting to sync. Whenever a page is online the queue is sent in order (offline-queue.mjs
+// decides what each answer means); what the server refuses stays, with its data and the
+// reason, until the trainee fixes or discards it. Logging out warns about anything not
+// sent, then deletes the queue.
+//
+// The session page is never kept for offline use (it is personal); /offline/log/ is the
+// same page for everyone, kept by the worker, and fills itself from the queue here.
+
+import * as queue from "./offline-queue.mjs";
+import * as store from "./offline-store.mjs";
+
+const root = document.documentElement.dataset;
+const SYNC_URL = root.offlineSync;
+// Read afresh each time: htmx swaps the page's body on every boosted link.
+const signedIn = () => document.querySelector(".account[data-user]")?.dataset.user || "";
+const here = () => document.querySelector("[data-offline-account]"); // the log and session pages
+const offlineLog = () => document.getElementById("offline-log");
+const status = { signedOut: false, sending: false };
+
+const uuid = () => crypto.randomUUID();
+const today = () => {
+  const now = new Date();
+  return new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+};
+
+function element(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (name === "class") node.className = value;
+    else if (name === "text") node.textContent = value;
+    else node.setAttribute(name, value);
+  }
+  node.append(...children.filter(Boolean));
+  return node;
+}
+
+async function known() {
+  return (await store.exists()) ? store.entries() : [];
+}
+
+// Who logs here
+
+/** A signed-in page says who logs on this device, their unit and the session open. */
+async function rememberAccount() {
+  const user = signedIn();
+  const page = here();
+  if (!user) return;
+  const before = await store.account();
+  const same = before && String(before.user) === user;
+  const session = page?.dataset.session ? { ...page.dataset } : same ? before.session : null;
+  await store.setAccount({
+    user,
+    unit: page?.dataset.unit || (same ? before.unit : "") || "kg",
+    session: session && {
+      pk: session.session,
+      date: session.date,
+      variation: session.variation,
+      sides: session.sides,
+    },
+  });
+}
+
+// Queueing a form
+
+function formFields(form) {
+  return [...new FormData(form)]
+    .filter(([name]) => name !== "csrfmiddlewaretoken")
+    .map(([name, value]) => [name, String(value)]);
+}
+
+async function queueForm(form) {
+  const kind = form.dataset.offlineQueue;
+  const account = await store.account();
+  const owner = signedIn() || account?.user;
+  if (!owner) return false; // nobody's log to keep it for: the browser shows its own error
+  let fields = formFields(form);
+  if (kind === "set") {
+    const where = form.dataset.session
+      ? ["session", form.dataset.session]
+      : ["session_submission_id", form.dataset.sessionSubmission || ""];
+    fields = [...fields.filter(([name]) => !name.startsWith("session")), where];
+    fields.push(["unit", form.dataset.unit || account?.unit || "kg"]);
+  }
+  if (kind === "timer") fields.push(["date", today()]);
+  const all = await known();
+  const replaced = all.find((entry) => entry.id === form.dataset.replaces);
+  const entry = replaced
+    ? queue.corrected(replaced, fields)
+    : queue.newEntry({
+        kind,
+        user: owner,
+        fields,
+        seq: queue.nextSeq(all),
+        loggedAt: new Date().toISOString(),
+        label: form.dataset.label || "",
+      });
+  await store.put(entry);
+  delete form.dataset.replaces;
+  const id = form.querySelector("[name=submission_id]");
+  if (id && kind !== "timer") id.value = uuid(); // the next set is another submission
+  form.dispatchEvent(new CustomEvent("offline:queued", { bubbles: true, detail: entry }));
+  if (kind === "timer") {
+    form.replaceWith(element("p", { role: "status", text: "Kept on this device: waiting to sync to your log." }));
+  }
+  await render();
+  if (navigator.onLine) scheduleSync();
+  return true;
+}
+
+document.addEventListener(
+  "submit",
+  (event) => {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement)) return;
+    if (form.matches(".logout-form")) return logOut(event, form);
+    if (!form.dataset.offlineQueue) return;
+    if (navigator.onLine && !("offlineOnly" in form.dataset)) return; // htmx or the browser sends it
+    event.preventDefault();
+    event.stopImmediatePropagation(); // before htmx's own listener on the form
+    queueForm(form);
+  },
+  true,
+);
+
+// Online but no answer (a gym's weak signal): the same form, kept.
+document.addEventListener("htmx:sendError", (event) => {
+  const form = event.detail.elt?.closest?.("form[data-offline-queue]");
+  if (form) queueForm(form);
+});
+
+// A fixed entry sent online by the page's own form: saved under its id, so it leaves.
+document.addEventListener("htmx:afterRequest", async (event) => {
+  const form = event.detail.elt?.closest?.("form[data-offline-queue]");
+  if (form?.dataset.replaces && event.detail.successful) {
+    await store.remove(form.dataset.replaces);
+    delete form.dataset.replaces;
+  }
+});
+
+// Sending
+
+async function send(entry, csrf) {
+  try {
+    const response = await fetch(SYNC_URL, {
+      method: "POST",
+      body: new URLSearchParams(queue.body(entry)),
+      headers: { "X-CSRFToken": csrf, Accept: "application/json" },
+      credentials: "same-origin",
+      redirect: "manual",
+    });
+    const json = (response.headers.get("Content-Type") || "").includes("json") ? await response.json() : null;
+    return queue.outcome({ type: response.type, status: response.status, json });
+  } catch {
+    return { result: "retry" };
+  }
+}
+
+async function whoIsSignedIn() {
+  try {
+    const response = await fetch(SYNC_URL, { credentials: "same-origin", redirect: "manual" });
+    if (response.type === "opaqueredirect" || !response.ok) return null;
+    return await response.json();
+  } catch {
+    return undefined; // no network: not a sign-out
+  }
+}
+
+let timer = null;
+function scheduleSync(delay = 0) {
+  clearTimeout(timer);
+  timer = setTimeout(sync, delay);
+}
+
+export async function sync() {
+  if (status.sending || !navigator.onLine) return;
+  const all = await known();
+  if (!all.some((entry) => entry.state === "waiting")) return render();
+  status.sending = true;
+  try {
+    const me = await whoIsSignedIn();
+    if (me === undefined) return scheduleSync(30000);
+    status.signedOut = me === null;
+    if (!me) return;
+    const done = await queue.drain(all, me.user, (entry) => send(entry, me.csrf), async (entries, entry) => {
+      const now = entries.find((other) => other.id === entry.id);
+      await (now ? store.put(now) : store.remove(entry.id));
+    });
+    status.signedOut = done.stopped === "signed-out";
+    if (done.stopped === "retry") scheduleSync(30000);
+    if (done.saved.length) refreshSession(done.saved);
+  } finally {
+    status.sending = false;
+    await render();
+  }
+}
+
+/** The session page shows what was just saved as saved rows, from the server. */
+function refreshSession(saved) {
+  const pk = here()?.dataset.session;
+  const ours = saved.some(([entry, answer]) => pk && String(answer.session) === pk && entry.kind !== "timer");
+  if (ours && window.htmx && document.getElementById("sets-and-entry")) {
+    window.htmx.ajax("GET", location.pathname, { target: "#sets-and-entry", swap: "outerHTML" });
+  }
+}
+
+window.addEventListener("online", () => scheduleSync());
+document.addEventListener("htmx:afterSettle", () => start());
+
+// Showing the queue
+
+function describe(entry, unit, sessions) {
+  const value = (name) => queue.value(entry.fields, name);
+  if (entry.kind === "set") {
+    const where = sessions?.(entry);
+    const line = queue.describeSet(entry.fields, value("unit") || unit);
+    return where ? { side: line.side, main: `${line.main} (${where})` } : line;
+  }
+  if (entry.kind === "session") return { side: "Session", main: `${entry.label || "Started offline"}, ${value("date")}` };
+  const sides = value("sides") === "both" ? "both legs" : "each leg";
+  return {
+    side: "Timer",
+    main: `${value("sets")} × ${value("reps")} reps ${sides}, ${value("tempo")}, ${value("variation")}, ${value("date")}`,
+  };
+}
+
+function row(entry, all, { unit, fixable, sessions }) {
+  const line = describe(entry, unit, sessions);
+  const side = entry.kind === "set" ? queue.value(entry.fields, "side") || "unknown" : "both";
+  const refused = entry.state === "refused";
+  const li = element(
+    "li",
+    { class: `set-row set-row--${side} set-row--queued${refused ? " set-row--refused" : ""}`, "data-entry": entry.id },
+    element("span", { class: "set-row__side", text: line.side }),
+    element("span", { class: "set-row__main", text: line.main }),
+    element("span", { class: "set-row__state", text: queue.stateText(entry, all) }),
+  );
+  if (refused) {
+    const reasons = Object.entries(entry.refusal.errors || {}).map(([, messages]) => messages.join(" "));
+    li.append(element("p", { class: "set-row__refusal", role: "alert", text: [entry.refusal.message, ...reasons].join(" ") }));
+    const actions = element("span", { class: "set-row__actions" });
+    if (fixable(entry)) actions.append(button("fix", entry, "Fix"));
+    if (entry.refusal.confirm) actions.append(button("confirm", entry, "Save as it is"));
+    actions.append(button("discard", entry, "Discard"));
+    li.append(actions);
+  }
+  return li;
+}
+
+function button(action, entry, text) {
+  return element("button", { type: "button", class: "link-button", "data-queue-action": action, "data-entry": entry.id, text });
+}
+
+function statusLine(mine) {
+  const waiting = mine.filter((entry) => entry.state === "waiting").length;
+  const refused = mine.length - waiting;
+  const parts = [];
+  if (waiting) parts.push(`${waiting} logged offline, waiting to sync.`);
+  if (refused) parts.push(`${refused} not saved: fix or discard ${refused === 1 ? "it" : "them"}.`);
+  if (status.signedOut && waiting) parts.push("Log in to send them; they stay on this device until then.");
+  return parts.join(" ");
+}
+
+async function render() {
+  const page = here();
+  const shell = offlineLog();
+  const all = queue.inOrder(await known());
+  const account = all.length || shell ? await store.account() : null;
+  const owner = signedIn() || account?.user || "";
+  const mine = all.filter((entry) => String(entry.user) === String(owner));
+  renderStatus(mine, shell);
+  if (page?.dataset.session) renderSession(mine, page);
+  if (shell) renderShell(mine, account, shell);
+  renderTimer(account);
+}
+
+function renderStatus(mine, shell) {
+  let line = document.getElementById("offline-status");
+  const text = statusLine(mine);
+  if (!text) return line?.remove();
+  if (!line) {
+    line = element("p", { id: "offline-status", class: "offline-status", role: "status" });
+    document.getElementById("main")?.prepend(line);
+  }
+  line.replaceChildren(text + " ");
+  if (!shell && root.offlineLog) line.append(element("a", { href: root.offlineLog, text: "See what is kept on this device" }));
+}
+
+function setList(container) {
+  let list = container.querySelector(".set-list");
+  if (!list) {
+    list = element("ol", { class: "set-list" });
+    const empty = container.querySelector("[data-no-sets]");
+    (empty || container.lastElementChild).after(list);
+    empty?.setAttribute("hidden", "");
+  }
+  return list;
+}
+
+function renderSession(mine, page) {
+  const section = document.querySelector("#sets-and-entry section");
+  if (!section) return;
+  section.querySelectorAll("[data-entry]").forEach((node) => node.closest("li")?.remove());
+  const key = { pk: page.dataset.session };
+  const ours = mine.filter((entry) => queue.belongsTo(entry, key));
+  if (!ours.length) return;
+  const list = setList(section);
+  const form = document.querySelector("form[data-offline-queue='set']");
+  for (const entry of ours) list.append(row(entry, mine, { unit: page.dataset.unit, fixable: () => Boolean(form) }));
+}
+
+// The timer's visitor copy (kept for offline use, or a lapsed sign-in): its sets can still
+// be kept for the trainee who logs on this device.
+function renderTimer(account) {
+  const keep = document.querySelector(".timer-keep");
+  if (!keep || !account || keep.querySelector("[data-offline-queue]")) return;
+  const next = new URL(keep.querySelector("a")?.href || location.href).searchParams.get("next") || "";
+  const plan = new URL(next, location.origin).searchParams;
+  const form = element("form", {
+    method: "post",
+    action: next.split("?")[0],
+    class: "timer-log-form",
+    "data-offline-queue": "timer",
+    "data-offline-only": "",
+  });
+  for (const [name, value] of plan) form.append(element("input", { type: "hidden", name, value }));
+  form.append(element("input", { type: "hidden", name: "submission_id", value: uuid() }));
+  form.append(element("button", { type: "submit", class: "button", text: "Log these sets when back online" }));
+  keep.prepend(form);
+}
+
+// The offline log page
+
+function renderShell(mine, account, shell) {
+  shell.querySelector("[data-needs-account]").hidden = Boolean(account);
+  shell.querySelector("[data-has-account]").hidden = !account;
+  if (!account) return;
+  const variations = JSON.parse(document.getElementById("offline-variations").textContent);
+  const choice = shell.querySelector("#offline-session");
+  const sessions = [];
+  if (account.session) sessions.push({ key: `pk:${account.session.pk}`, text: `${account.session.variation}, ${account.session.date}`, variation: account.session.variation });
+  for (const entry of mine.filter((e) => e.kind === "session")) {
+    const variation = variations.find((v) => String(v.pk) === queue.value(entry.fields, "variation"));
+    sessions.push({ key: `new:${entry.id}`, text: `${variation?.name || "?"}, ${queue.value(entry.fields, "date")} (started offline)`, variation: variation?.name });
+  }
+  const chosen = choice.value || shell.dataset.chosen || sessions.at(-1)?.key || "";
+  choice.replaceChildren(...sessions.map((s) => element("option", { value: s.key, text: s.text })));
+  choice.value = chosen;
+  const current = sessions.find((s) => s.key === choice.value);
+  const form = shell.querySelector("form[data-offline-queue='set']");
+  form.hidden = !current;
+  shell.querySelector("[data-no-session]").hidden = Boolean(current);
+  const key = current ? (current.key.startsWith("pk:") ? { pk: current.key.slice(3) } : { submission: current.key.slice(4) }) : null;
+  if (current) {
+    delete form.dataset.session;
+    delete form.dataset.sessionSubmission;
+    if (key.pk) form.dataset.session = key.pk;
+    else form.dataset.sessionSubmission = key.submission;
+    form.dataset.unit = account.unit;
+    form.querySelector("[data-unit]").textContent = account.unit;
+    const variation = variations.find((v) => v.name === current.variation);
+    const sides = variation ? variation.sides : ["left", "right"];
+    for (const input of form.querySelectorAll("[name=side]")) {
+      input.closest("label").hidden = !sides.includes(input.value);
+      if (!sides.includes(input.value)) input.checked = false;
+    }
+    if (!form.querySelector("[name=side]:checked")) form.querySelector(`[name=side][value='${sides[0]}']`).checked = true;
+  }
+  const list = shell.querySelector("#offline-sets");
+  const inSession = key ? mine.filter((entry) => queue.belongsTo(entry, key)) : [];
+  list.replaceChildren(...inSession.map((entry) => row(entry, mine, { unit: account.unit, fixable: () => true })));
+  shell.querySelector("[data-no-queued]").hidden = inSession.length > 0;
+  const labels = new Map(sessions.map((s) => [s.key, s.text]));
+  const where = (entry) => {
+    const own = queue.sessionOf(entry);
+    return labels.get(own.pk ? `pk:${own.pk}` : `new:${own.submission}`) || "a session not on this device";
+  };
+  const rest = mine.filter((entry) => !inSession.includes(entry));
+  shell.querySelector("#offline-others").replaceChildren(
+    ...rest.map((entry) => row(entry, mine, { unit: account.unit, fixable: (e) => e.kind === "set" && Boolean(current), sessions: where })),
+  );
+  shell.querySelector("[data-others]").hidden = rest.length === 0;
+  const started = shell.querySelector("[data-offline-started]");
+  if (!started.value) started.value = today();
+}
+
+// The offline log page's own controls, through the document: the page may arrive by htmx.
+document.addEventListener("change", (event) => {
+  const shell = offlineLog();
+  if (shell && event.target.id === "offline-session") {
+    shell.dataset.chosen = event.target.value;
+    render();
+  }
+});
+document.addEventListener("offline:queued", (event) => {
+  const shell = offlineLog();
+  if (shell && event.detail.kind === "session") {
+    shell.dataset.chosen = `new:${event.detail.id}`;
+    shell.querySelector("#offline-session").value = "";
+  }
+});
+document.addEventListener("click", (event) => {
+  if (event.target instanceof Element && event.target.closest("[data-send-now]")) sync();
+});
+
+function freshIds() {
+  for (const input of document.querySelectorAll("[data-fresh-id]")) input.value ||= uuid();
+}
+
+// Fix, confirm, discard
+
+document.addEventListener("click", async (event) => {
+  const target = event.target instanceof Element && event.target.closest("[data-queue-action]");
+  if (!target) return;
+  const entry = (await known()).find((e) => e.id === target.dataset.entry);
+  if (!entry) return render();
+  const action = target.dataset.queueAction;
+  if (action === "discard") {
+    await store.remove(entry.id);
+  } else if (action === "confirm") {
+    await store.put(queue.confirmed(entry));
+    scheduleSync();
+  } else if (action === "fix") {
+    fill(document.querySelector("form[data-offline-queue='set']:not([hidden])"), entry);
+  }
+  await render();
+});
+
+/** The set form, holding a refused entry's values: sent, it replaces the entry. */
+function fill(form, entry) {
+  if (!form) return;
+  for (const element of form.elements) {
+    if (!element.name || element.type === "hidden") continue;
+    const values = entry.fields.filter(([name]) => name === element.name).map(([, value]) => value);
+    if (element.type === "radio" || element.type === "checkbox") element.checked = values.includes(element.value);
+    else element.value = values[0] ?? "";
+  }
+  form.querySelector("[name=submission_id]").value = entry.id;
+  form.dataset.replaces = entry.id;
+  form.querySelector("[name=reps]")?.focus();
+}
+
+// Logging out
+
+async function logOut(event, form) {
+  event.preventDefault();
+  event.stopImmediatePropagation();
+  const unsent = (await known()).length;
+  if (
+    unsent &&
+    !window.confirm(
+      `${unsent} ${unsent === 1 ? "entry" : "entries"} logged offline ${unsent === 1 ? "is" : "are"} not saved ` +
+        "to your log yet. Logging out deletes them from this device. Log out anyway?",
+    )
+  ) {
+    return;
+  }
+  await store.wipe();
+  form.submit(); // the worker drops anything personal from its caches on this request
+}
+
+function start() {
+  freshIds();
+  rememberAccount()
+    .then(render)
+    .then(() => scheduleSync())
+    .catch(() => {
+      // no IndexedDB (a private window, storage refused): the forms post as they always did
+    });
+}
+
+start();

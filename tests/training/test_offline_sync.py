@@ -1,0 +1,152 @@
+"""What a device sends from its offline queue (training/sync_views.py): each entry saved
+exactly once under its submission id, however often it arrives; what is refused answered
+with the reason and nothing half-saved."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.training.conftest import set_data, timer_plan
+from training.models import Profile, Set, TrainingSession
+
+pytestmark = pytest.mark.django_db
+
+SYNC = reverse("training:sync")
+
+
+def _set(client, session_ref: dict, **fields):
+    return client.post(SYNC, {"kind": "set", "unit": "kg", **session_ref, **set_data(**fields)})
+
+
+def test_it_tells_the_device_who_is_signed_in_and_the_token_to_send_with(user_client, user):
+    response = user_client.get(SYNC)
+    assert response.status_code == 200
+    assert response["Cache-Control"].startswith("max-age=0")
+    assert response.json()["user"] == user.pk
+    assert len(response.json()["csrf"]) >= 32
+
+
+def test_a_signed_out_device_is_sent_to_log_in_and_nothing_is_saved(client, session):
+    response = _set(client, {"session": session.pk})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    assert not Set.objects.exists()
+
+
+def test_a_set_sent_twice_is_saved_once_and_the_replay_names_the_saved_set(user_client, session):
+    submission = str(uuid.uuid4())
+    first = _set(user_client, {"session": session.pk}, submission_id=submission, load="20")
+    again = _set(user_client, {"session": session.pk}, submission_id=submission, load="20")
+    saved = Set.objects.get()
+    assert first.status_code == again.status_code == 200
+    assert first.json() == {**again.json(), "created": True}
+    assert again.json()["set"] == saved.pk
+    assert again.json()["created"] is False
+    assert (saved.side, saved.reps, saved.load_kg, saved.submission_id) == (
+        "left",
+        10,
+        Decimal(20),
+        uuid.UUID(submission),
+    )
+
+
+def test_a_session_started_offline_is_created_once_with_the_sets_that_name_it(
+    user_client, user, loaded
+):
+    submission = str(uuid.uuid4())
+    session = {"kind": "session", "variation": loaded.pk, "date": "2026-11-30"}
+    session["submission_id"] = submission
+    assert user_client.post(SYNC, session).status_code == 200
+    replay = user_client.post(SYNC, session)
+    assert replay.json()["created"] is False
+    for side, load in (("left", "20"), ("right", "22.5")):
+        answer = _set(user_client, {"session_submission_id": submission}, side=side, load=load)
+        assert answer.status_code == 200
+    made = TrainingSession.objects.get(user=user)
+    assert made.date == datetime.date(2026, 11, 30)
+    assert made.variation == loaded
+    assert list(made.sets.values_list("position", "side", "load_kg")) == [
+        (1, "left", Decimal(20)),
+        (2, "right", Decimal("22.5")),
+    ]
+
+
+def test_it_refuses_a_value_out_of_range_with_the_field_and_saves_nothing(user_client, session):
+    response = _set(user_client, {"session": session.pk}, reps="800")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"reps": ["Reps must be at most 100."]}
+    assert response.json()["refused"] == "The set could not be saved."
+    assert not Set.objects.exists()
+
+
+def test_it_refuses_a_set_whose_session_was_deleted_meanwhile(user_client, session):
+    pk = session.pk
+    session.delete()
+    response = _set(user_client, {"session": pk})
+    assert response.status_code == 404
+    assert "no longer in your log" in response.json()["refused"]
+    assert not Set.objects.exists()
+
+
+def test_another_users_session_does_not_exist_for_the_queue(user_client, other_session):
+    for ref in ({"session": other_session.pk}, {"session_submission_id": str(uuid.uuid4())}):
+        assert _set(user_client, ref).status_code == 404
+    assert other_session.sets.count() == 1
+
+
+def test_a_set_logged_in_another_unit_than_the_profile_has_now_is_refused(
+    user_client, user, session
+):
+    Profile.objects.update_or_create(user=user, defaults={"unit": "lb"})
+    response = _set(user_client, {"session": session.pk}, load="20")
+    assert response.status_code == 409
+    assert "in lb now" in response.json()["refused"]
+    assert not Set.objects.exists()
+
+
+def test_a_set_far_from_the_recent_ones_is_refused_with_the_confirm_that_saves_it(
+    user_client, session
+):
+    for _ in range(3):
+        _set(user_client, {"session": session.pk}, reps="10")
+    far = _set(user_client, {"session": session.pk}, reps="90")
+    assert far.status_code == 400
+    confirm = far.json()["confirm"]
+    assert confirm == "reps=90"
+    saved = _set(user_client, {"session": session.pk}, reps="90", confirm=confirm)
+    assert saved.status_code == 200
+    assert session.sets.filter(reps=90).count() == 1
+
+
+def test_it_refuses_an_entry_without_its_submission_id(user_client, session):
+    response = _set(user_client, {"session": session.pk}, submission_id=None)
+    assert response.status_code == 400
+    assert "submission_id" in response.json()["errors"]
+    assert user_client.post(SYNC, {"kind": "nonsense"}).status_code == 400
+
+
+def test_timer_sets_logged_offline_are_saved_once_on_the_day_they_were_logged(user_client, user):
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    plan = {"kind": "timer", **timer_plan(), "date": yesterday.isoformat()}
+    assert user_client.post(SYNC, plan).status_code == 200
+    assert user_client.post(SYNC, plan).status_code == 200
+    session = TrainingSession.objects.get(user=user)
+    assert session.date == yesterday
+    assert session.sets.count() == 4
+
+
+def test_the_offline_log_page_is_the_same_for_everyone_and_names_no_one(client, user):
+    anonymous = client.get(reverse("training:offline-log")).content.decode()
+    client.force_login(user)
+    signed_in = client.get(reverse("training:offline-log")).content.decode()
+    assert "Log sets offline" in anonymous
+    assert "single-leg-hip-thrust" in anonymous  # the ladder, for a session started offline
+    assert user.username not in anonymous
+    assert "csrfmiddlewaretoken" not in anonymous
+    assert 'data-offline-queue="set"' in signed_in

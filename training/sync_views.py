@@ -1,0 +1,167 @@
+"""What a device sends from its offline queue (static/js/offline-queue.mjs), one entry a
+request, in the order it was logged: a session started offline, a set, a timer's sets.
+
+Each entry carries the submission id the device gave it when it was logged, so sending
+it twice (a reply lost on a weak signal, the queue replayed) saves it once: the second
+answer names what the first saved. What is refused is answered with the reason, field
+by field, as JSON: the device keeps the entry and shows it to the trainee to fix or
+discard (nothing here drops it).
+
+Signed out, @login_required answers with its redirect to the login page; the device
+sends with `redirect: "manual"` and reads that as "sign in to send these".
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from coaching.caching import cached_public_page
+from coaching.models import Variation
+from training import services
+from training.fields import sides_for
+from training.forms import QueuedSessionForm, QueuedSetForm, QueuedTimerLogForm
+from training.models import Profile, Side, TrainingSession
+
+
+def _refused(status: int, message: str, form=None, **extra) -> JsonResponse:
+    errors = {}
+    if form is not None:
+        errors = {
+            field: [e["message"] for e in found]
+            for field, found in form.errors.get_json_data().items()
+        }
+    return JsonResponse({"refused": message, "errors": errors, **extra}, status=status)
+
+
+def _queued_session(request: HttpRequest) -> TrainingSession | None:
+    """The user's session an entry names: by its id, or by the submission id a session
+    started offline was given (its id is known only once it is saved)."""
+    sessions = TrainingSession.objects.for_user(request.user).select_related("variation")
+    pk, submission = request.POST.get("session", ""), request.POST.get("session_submission_id", "")
+    if pk.isdigit():
+        return sessions.filter(pk=int(pk)).first()
+    try:
+        return sessions.filter(submission_id=uuid.UUID(submission)).first()
+    except ValueError:  # none, or not a UUID: no such session
+        return None
+
+
+def _sync_session(request: HttpRequest) -> JsonResponse:
+    form = QueuedSessionForm(request.POST)
+    if not form.is_valid():
+        return _refused(400, "The session could not be started.", form)
+    try:
+        session, created = services.create_session(
+            request.user, form.session_fields(), submission_id=form.cleaned_data["submission_id"]
+        )
+    except services.SubmissionConflict:
+        return _refused(409, "This session's id was used for another; start it again.")
+    return JsonResponse(
+        {"session": session.pk, "url": session.get_absolute_url(), "created": created}
+    )
+
+
+def _sync_set(request: HttpRequest) -> JsonResponse:
+    session = _queued_session(request)
+    if session is None:
+        return _refused(
+            404, "Its session is no longer in your log: it was deleted, or never saved."
+        )
+    unit = Profile.objects.unit_of(request.user)
+    if request.POST.get("unit", unit) != unit:
+        return _refused(
+            409,
+            f"Your weights are in {unit} now, and this set was logged in {request.POST['unit']}: "
+            "check the load.",
+            unit=unit,
+        )
+    form = QueuedSetForm(request.POST, session=session, unit=unit)
+    if not form.is_valid():
+        return _refused(400, "The set could not be saved.", form, confirm=form.confirm_value)
+    try:
+        saved, created = services.add_set(
+            session,
+            form.set_fields(),
+            list(form.cleaned_data["form_errors"]),
+            submission_id=form.cleaned_data["submission_id"],
+        )
+    except services.SubmissionConflict:
+        return _refused(409, "This set's id was used in another session; log it again.")
+    return JsonResponse(
+        {
+            "set": saved.pk,
+            "session": session.pk,
+            "url": session.get_absolute_url(),
+            "created": created,
+        }
+    )
+
+
+def _sync_timer(request: HttpRequest) -> JsonResponse:
+    form = QueuedTimerLogForm(request.POST)
+    if not form.is_valid():
+        return _refused(400, "The timer's sets could not be logged.", form)
+    data = form.cleaned_data
+    try:
+        session = services.log_timer_sets(
+            request.user,
+            data["variation"],
+            day=data["date"] or timezone.localdate(),
+            sides=form.set_sides(),
+            reps=data["reps"],
+            tempo=data["tempo"],
+            hold_seconds=data["hold_seconds"],
+            submission_id=data["submission_id"],
+        )
+    except services.SubmissionConflict:
+        return _refused(409, "These sets' id was used by someone else; log them again.")
+    return JsonResponse({"session": session.pk, "url": session.get_absolute_url()})
+
+
+SYNC = {"session": _sync_session, "set": _sync_set, "timer": _sync_timer}
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sync(request: HttpRequest) -> HttpResponse:
+    """GET: who is signed in and the token to send with (a page kept for offline use has
+    neither). POST: one queued entry, by its `kind`."""
+    if request.method == "GET":
+        return JsonResponse({"user": request.user.pk, "csrf": get_token(request)})
+    handler = SYNC.get(request.POST.get("kind", ""))
+    if handler is None:
+        return _refused(400, "Not an entry this site knows.")
+    return handler(request)
+
+
+@require_GET
+def _offline_log(request: HttpRequest) -> HttpResponse:
+    """The page for logging sets offline: the same for everyone (the ladder and its form
+    errors, no one's log), kept by the service worker; offline-log.mjs fills it from the
+    device's queue."""
+    variations = [
+        {"pk": v.pk, "slug": v.slug, "name": v.name, "sides": sorted(sides_for(v) - {Side.UNKNOWN})}
+        for v in Variation.objects.ladder()
+    ]
+    return render(
+        request,
+        "training/offline_log.html",
+        {
+            "title": "Log sets offline",
+            "description": "Log sets without a connection; they are sent when you are back online.",
+            "noindex": True,
+            "variations": variations,
+        },
+    )
+
+
+offline_log = cached_public_page(_offline_log)
