@@ -41,6 +41,7 @@ NAV_ITEMS = {
     "training:import-undo": "log",
     "training:log-from-timer": "log",
     "training:set-video": "log",
+    "training:side-video": "log",
     "training:video-delete": "log",
     "training:coach-dashboard": "coach",
     "training:coach-invite": "coach",
