@@ -187,10 +187,17 @@ PASSWORD_RESETS_PER_IP_PER_HOUR = env_int("DJANGO_PASSWORD_RESETS_PER_IP_PER_HOU
 MAX_REQUEST_BYTES = env_int("DJANGO_MAX_REQUEST_BYTES", 12 * 1024 * 1024, minimum=1024)
 # Set videos (training/video.py caps them at 200 MB): only their upload address takes a body
 # this large, a little above the cap for the form's other fields.
-LARGE_UPLOAD_PATHS = {r"^/log/sets/[0-9]+/video/$": 201 * 1024 * 1024}
+LARGE_UPLOAD_PATHS = {
+    r"^/log/sets/[0-9]+/video/$": 201 * 1024 * 1024,
+    r"^/log/sessions/[0-9]+/video/(left|right|both)/$": 201 * 1024 * 1024,
+}
 # Stored video per trainee (originals, posters and renditions together), and uploads per hour.
 VIDEO_QUOTA_BYTES = env_int("DJANGO_VIDEO_QUOTA_MB", 1024, minimum=1) * 1024 * 1024
 VIDEO_UPLOADS_PER_HOUR = env_int("DJANGO_VIDEO_UPLOADS_PER_HOUR", 10, minimum=1)
+# Chunked uploads (the page's script): chunks of this size, well under MAX_REQUEST_BYTES;
+# one never finished goes, with its chunks, this long after it began.
+VIDEO_UPLOAD_CHUNK_BYTES = 5 * 1024 * 1024
+VIDEO_UPLOAD_LIFETIME = timedelta(hours=6)
 
 # Background jobs (video processing): django-tasks with its database backend, so a queued
 # job is a row committed with the upload that made it, and no other service is needed.

@@ -93,6 +93,9 @@ NO_CURRENT_ITEM = {
     "training:video-reviewed": "the coach marking a video reviewed, shown on the video's page",
     "training:video-file": "the video or its poster, not a page",
     "training:sync": "JSON for the offline queue, not a page",
+    "training:set-video-upload-start": "opens a chunked upload for the page's script, JSON",
+    "training:side-video-upload-start": "opens a chunked upload for the page's script, JSON",
+    "training:video-upload": "a chunked upload's chunks and offset, JSON",
 }
 
 

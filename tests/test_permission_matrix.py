@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from tests.conftest import PASSWORD
 from training import services
@@ -26,6 +27,7 @@ from training.models import (
     SetVideo,
     TrainingSession,
     VideoStatus,
+    VideoUpload,
 )
 
 pytestmark = pytest.mark.django_db
@@ -71,8 +73,16 @@ def world(django_user_model, exercise, media_root):
         status=VideoStatus.READY,
         duration_seconds=1,
     )
+    upload = VideoUpload.objects.create(
+        owner=people["athlete"],
+        session=session,
+        set=a_set,
+        size=1000,
+        expires_at=timezone.now() + datetime.timedelta(hours=1),
+    )
     return {
         "video": clip,
+        "upload": upload,
         "people": people,
         "session": session,
         "set": a_set,
@@ -183,6 +193,32 @@ MATRIX = [
     ("training:set-video", "get", lambda w: [w["set"].pk], OWNER_ONLY, None),
     # An empty form: the owner is told to choose a file (400), anyone else finds nothing.
     ("training:set-video", "post", lambda w: [w["set"].pk], {**OWNER_ONLY, "athlete": 400}, {}),
+    ("training:side-video", "get", lambda w: [_s(w), "left"], OWNER_ONLY, None),
+    ("training:side-video", "post", lambda w: [_s(w), "left"], {**OWNER_ONLY, "athlete": 400}, {}),
+    # Chunked uploads: opened by the owner only (no size given: 400), each owner-only.
+    (
+        "training:set-video-upload-start",
+        "post",
+        lambda w: [w["set"].pk],
+        {**OWNER_ONLY, "athlete": 400},
+        {},
+    ),
+    (
+        "training:side-video-upload-start",
+        "post",
+        lambda w: [_s(w), "right"],
+        {**OWNER_ONLY, "athlete": 400},
+        {},
+    ),
+    ("training:video-upload", "get", lambda w: [w["upload"].pk], OWNER_ONLY, None),
+    # No Content-Range: the owner is told what to send (400).
+    (
+        "training:video-upload",
+        "put",
+        lambda w: [w["upload"].pk],
+        {**OWNER_ONLY, "athlete": 400},
+        {},
+    ),
     ("training:video-detail", "get", lambda w: [w["video"].pk], VIDEO_VIEWERS, None),
     ("training:video-file", "get", lambda w: [w["video"].pk, "play"], VIDEO_VIEWERS, None),
     ("training:video-file", "get", lambda w: [w["video"].pk, "poster"], VIDEO_VIEWERS, None),

@@ -42,6 +42,7 @@ NAV_ITEMS = {
     "training:log-from-timer": "log",
     "training:offline-log": "log",
     "training:set-video": "log",
+    "training:side-video": "log",
     "training:video-delete": "log",
     "training:coach-dashboard": "coach",
     "training:coach-invite": "coach",

@@ -546,7 +546,8 @@ class TimerLogForm(forms.Form):
 
 
 class VideoUploadForm(forms.Form):
-    """One clip of a set; what it is comes from its bytes (training/video.py), never its name."""
+    """One clip of a set or a side; what it is comes from its bytes (training/video.py), never
+    its name."""
 
     file = forms.FileField(
         label="Video of this set",
@@ -558,6 +559,10 @@ class VideoUploadForm(forms.Form):
         allow_empty_file=True,  # refused below with a sentence of our own
         widget=forms.ClearableFileInput(attrs={"accept": "video/*", "capture": "environment"}),
     )
+
+    def __init__(self, *args, label: str = "Video of this set", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].label = label
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

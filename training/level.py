@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from coaching.models import Variation
@@ -42,7 +42,8 @@ def criteria_for(variation: Variation) -> Criteria:
 
 
 def recent_history(user, depth: int = HISTORY_DEPTH) -> list[SessionRecord]:
-    sets = Set.objects.annotate(error_count=Count("form_errors")).order_by("position")
+    # A form error the coach tagged on the set's video counts once the trainee has seen it.
+    sets = Set.objects.with_error_count().order_by("position")
     sessions = (
         TrainingSession.objects.filter(user=user)
         .with_sets()

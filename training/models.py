@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -8,7 +9,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.db.transaction import TransactionManagementError
 from django.urls import reverse
@@ -330,6 +331,11 @@ class TrainingSession(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("training:session-detail", kwargs={"pk": self.pk})
 
+    @property
+    def video_sides(self) -> tuple[str, ...]:
+        """The sides a clip of the session (not of one set) can be of."""
+        return (Side.LEFT, Side.RIGHT) if self.variation.one_side_at_a_time else (Side.BOTH,)
+
 
 # What a set records, beside where it sits (session, position) and its form errors: the one
 # list the form, copies, undo and the admin work from.
@@ -338,6 +344,27 @@ SET_FIELDS = ("side", "reps", "load_kg", "hold_seconds", "tempo", "rpe", "rir", 
 
 class SetQuerySet(LogQuerySet):
     owner = "session__user"
+
+    def with_error_count(self) -> SetQuerySet:
+        """`error_count`: the trainee's own form-error flags on the set, and the other form
+        errors their coach tagged on the set's video that they have seen (training/level.py)."""
+        tagged = (
+            VideoComment.objects.form_errors_on_sets(seen_only=True)
+            .filter(video__set=OuterRef("pk"))
+            .exclude(
+                form_error__in=Set.form_errors.through.objects.filter(
+                    set=OuterRef("video__set")
+                ).values("formerror")
+            )
+            .order_by()
+            .values("video__set")
+            .annotate(count=Count("form_error", distinct=True))
+            .values("count")
+        )
+        return self.annotate(
+            error_count=Count("form_errors", distinct=True)
+            + Coalesce(Subquery(tagged, output_field=IntegerField()), 0)
+        )
 
     def recent_on_side(
         self, session: TrainingSession, side: str, limit: int, *, besides: Set | None = None
@@ -851,8 +878,22 @@ class SetVideo(models.Model):
         return [f.name for f in (self.original, self.poster, self.rendition) if f]
 
     @property
+    def side_title(self) -> str:
+        """What a clip of a side (not of one set) is of, as a heading."""
+        return "The whole session" if self.side == Side.BOTH else f"{self.get_side_display()} side"
+
+    @property
     def playback_type(self) -> str:
         return "video/mp4" if self.rendition else self.original_type
+
+
+class VideoCommentQuerySet(models.QuerySet["VideoComment"]):
+    def form_errors_on_sets(self, *, seen_only: bool) -> VideoCommentQuerySet:
+        """Comments naming a form error on a set's video: they count like the trainee's own
+        flag on that set (a side's video has no set to count on). In the review queue at
+        once; in the trainee's progression only once they have seen it."""
+        tagged = self.filter(form_error__isnull=False, video__set__isnull=False)
+        return tagged.filter(seen_at__isnull=False) if seen_only else tagged
 
 
 class VideoComment(models.Model):
@@ -866,6 +907,11 @@ class VideoComment(models.Model):
         FormError, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the athlete first opened the video page with this comment on it: a tagged form
+    # error counts in their progression from then on (training/level.py).
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    objects = VideoCommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["at_seconds", "pk"]
@@ -882,3 +928,63 @@ class VideoComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at_seconds} s: {self.text[:50] or self.form_error}"
+
+
+class VideoUploadQuerySet(models.QuerySet["VideoUpload"]):
+    def expired(self, now=None) -> VideoUploadQuerySet:
+        return self.filter(expires_at__lte=now or timezone.now())
+
+    def pending_bytes(self, user) -> int:
+        """What the user's unfinished uploads will take: counted against the quota while open."""
+        return self.filter(owner=user).aggregate(total=Coalesce(Sum("size"), 0))["total"]
+
+
+class VideoUpload(models.Model):
+    """A clip arriving in chunks, which a dropped connection does not start over.
+
+    Each chunk is stored, through the storage API, under `chunk_folder` named by its offset;
+    `received` counts the bytes kept so far, in order. The last chunk turns them into a
+    SetVideo (training/videos.py, finish_upload) and this row and its chunks go. An upload
+    left unfinished goes when it expires (a job queued for that moment, and requeue_videos).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="video_uploads"
+    )
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="+")
+    set = models.ForeignKey(Set, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    side = models.CharField(max_length=7, choices=Side.choices, blank=True)
+    size = models.PositiveBigIntegerField()
+    received = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    objects = VideoUploadQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(size__gt=0) & Q(received__lte=F("size")),
+                name="videoupload_received_within_size",
+            ),
+            models.CheckConstraint(
+                condition=(Q(set__isnull=False) & Q(side=""))
+                | (Q(set__isnull=True) & Q(side__in=[Side.LEFT, Side.RIGHT, Side.BOTH])),
+                name="videoupload_set_or_side",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Upload {self.pk}: {self.received} of {self.size} bytes"
+
+    def get_absolute_url(self) -> str:
+        return reverse("training:video-upload", kwargs={"pk": self.pk})
+
+    @property
+    def chunk_folder(self) -> str:
+        # Under videos/, which only the checked views serve (hipthrust/views.py).
+        return f"videos/uploads/{self.owner_id}/{self.pk.hex}"
+
+    def chunk_name(self, offset: int) -> str:
+        return f"{self.chunk_folder}/{offset:012d}.part"

@@ -63,6 +63,13 @@ reps times load when any set is loaded, otherwise the sum of reps — and then t
 shorter total hold. A side with no sets did no work. None when the session has no
 left or right sets, or both sides are equal.
 
+A set's form errors (`SetRecord.form_errors`) are the trainee's own flags on it and, once
+they have seen them, the other form errors their coach tagged in comments on the set's
+video: seen means the trainee opened the video page after the comment was made
+(`VideoComment.seen_at`; training/level.py builds the records). A tag they have not seen
+changes no advice, so the advice never steps back for a reason they were never shown. The
+coach's review queue counts the tag at once.
+
 Every suggestion has `why`: one line naming the sessions and numbers that decided it.
 """
 

@@ -7,11 +7,11 @@ import datetime
 from decimal import Decimal
 from types import SimpleNamespace
 
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 
 from training import review
 from training.level import advice_for
-from training.models import Prescription, Set, TrainingSession
+from training.models import Prescription, Set, TrainingSession, VideoComment
 from training.progress import session_balance
 
 RECENT_SESSIONS = 4  # per athlete, for balance; form errors count over the first three
@@ -100,9 +100,19 @@ def _recent_sessions(ids: list[int], today: datetime.date) -> dict[int, list[Sim
         TrainingSession.objects.filter(user__in=ids, date__gt=month)
         .with_sets()
         .with_totals()
-        .annotate(errors=Count("sets__form_errors"))
+        .annotate(
+            errors=Count("sets__form_errors"),
+            # A form error the coach tagged on a set's video counts as the athlete's flag.
+            tagged=Exists(
+                VideoComment.objects.form_errors_on_sets(seen_only=False).filter(
+                    video__session=OuterRef("pk")
+                )
+            ),
+        )
         .order_by("user", "-date", "-pk")
-        .values("user", "pk", "left_work", "right_work", "left_sets", "right_sets", "errors")
+        .values(
+            "user", "pk", "left_work", "right_work", "left_sets", "right_sets", "errors", "tagged"
+        )
     )
     by_athlete: dict[int, list[SimpleNamespace]] = {}
     for row in rows:
@@ -135,7 +145,7 @@ def _stats(
         sessions_per_week=per_week,
         lag_percent=balance.asymmetry,
         lagging_side=balance.weaker,
-        form_error_sessions=sum(1 for r in rows[:3] if r.errors),
+        form_error_sessions=sum(1 for r in rows[:3] if r.errors or r.tagged),
         pain_session_id=b.get("pain_session"),
         best_recent=_best(b, "recent"),
         best_before=_best(b, "before"),

@@ -4,9 +4,9 @@ from django.contrib.auth.models import Group
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from training.models import LOG_MODELS, Profile, SetVideo
+from training.models import LOG_MODELS, Profile, SetVideo, VideoUpload
 from training.roles import ROLES_VERSION
-from training.videos import delete_files_of
+from training.videos import delete_chunks_of, delete_files_of
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)
@@ -41,3 +41,10 @@ def video_deleted(sender, instance: SetVideo, **kwargs) -> None:
     # Every way a video goes (its own delete, its set's, its session's, the account's)
     # takes its files with it.
     delete_files_of(instance)
+    # Its seen, tagged comments counted in the owner's progression (training/level.py).
+    Profile.objects.bump_log_version(instance.owner_id)
+
+
+@receiver(post_delete, sender=VideoUpload)
+def upload_deleted(sender, instance: VideoUpload, **kwargs) -> None:
+    delete_chunks_of(instance)

@@ -10,6 +10,10 @@ its last run started, so `requeue_stale` finds runs older than STALE_AFTER (far 
 any minute-long clip takes) and queues them again. It runs when a worker starts (`make
 worker`, `make run`), at the start of every job, and from `manage.py requeue_videos` (cron).
 Each run counts as an attempt, so a clip that kills the worker every time ends failed.
+
+A chunked upload (training/videos.py, start_upload) queues `discard_expired_uploads` for the
+moment it expires, so one never finished leaves no chunk behind; `requeue_videos` sweeps
+them too, in case that job was lost with its database row.
 """
 
 from __future__ import annotations
@@ -58,6 +62,11 @@ def process_video(video_id: int) -> str:
         process_video.using(run_after=later).enqueue(video_id)
         return "retrying"
     return "ready"
+
+
+@task()
+def discard_expired_uploads() -> int:
+    return videos.discard_expired()
 
 
 def requeue_stale(now: datetime.datetime | None = None) -> list[int]:

@@ -67,6 +67,18 @@ urlpatterns = [
 
 urlpatterns += [
     path("log/sets/<int:pk>/video/", video_views.set_video, name="set-video"),
+    path(
+        "log/sets/<int:pk>/video/uploads/",
+        video_views.set_video_upload_start,
+        name="set-video-upload-start",
+    ),
+    path("log/sessions/<int:pk>/video/<str:side>/", video_views.side_video, name="side-video"),
+    path(
+        "log/sessions/<int:pk>/video/<str:side>/uploads/",
+        video_views.side_video_upload_start,
+        name="side-video-upload-start",
+    ),
+    path("videos/uploads/<uuid:pk>/", video_views.video_upload, name="video-upload"),
     path("videos/<int:pk>/", video_views.video_detail, name="video-detail"),
     path("videos/<int:pk>/delete/", video_views.video_delete, name="video-delete"),
     path("videos/<int:pk>/comments/", video_views.video_comment, name="video-comment"),

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 import av
+import av.filter
 from PIL import Image
 
 MAX_BYTES = 200 * 1024 * 1024
@@ -66,6 +67,17 @@ class Probe:
     seconds: float
     frames: int
     size: int
+    # Clockwise degrees to turn the frames upright (0, 90, 180 or 270): phones film portrait
+    # as landscape frames with a display matrix saying so.
+    rotation: int = 0
+
+    @property
+    def display_width(self) -> int:
+        return self.height if self.rotation in (90, 270) else self.width
+
+    @property
+    def display_height(self) -> int:
+        return self.width if self.rotation in (90, 270) else self.height
 
     @property
     def needs_rendition(self) -> bool:
@@ -95,14 +107,18 @@ def describe_bytes(count: int) -> str:
     return f"{count:,} bytes"
 
 
-def probe(fileobj: BinaryIO, size: int, *, max_bytes: int = MAX_BYTES) -> Probe:
-    """Check an upload; raises `VideoRejected`, and nothing else, for what is wrong with it."""
-    if size == 0:
+def check_size(size: int, max_bytes: int = MAX_BYTES) -> None:
+    if size <= 0:
         raise VideoRejected(EMPTY)
     if size > max_bytes:
         raise VideoRejected(
             f"The video is {describe_bytes(size)}; the limit is {describe_bytes(max_bytes)}."
         )
+
+
+def probe(fileobj: BinaryIO, size: int, *, max_bytes: int = MAX_BYTES) -> Probe:
+    """Check an upload; raises `VideoRejected`, and nothing else, for what is wrong with it."""
+    check_size(size, max_bytes)
     fileobj.seek(0)
     head = fileobj.read(12)
     fileobj.seek(0)
@@ -129,15 +145,15 @@ def probe(fileobj: BinaryIO, size: int, *, max_bytes: int = MAX_BYTES) -> Probe:
                 f"The video is {width} × {height} pixels; "
                 f"each side must be between {MIN_SIDE} and {MAX_SIDE:,}."
             )
-        frames, seconds = _count(container, stream)
+        frames, seconds, rotation = _count(container, stream)
         audio = container.streams.audio[0].codec_context.name if container.streams.audio else None
     fileobj.seek(0)
-    return Probe(family, codec, audio, width, height, seconds, frames, size)
+    return Probe(family, codec, audio, width, height, seconds, frames, size, rotation)
 
 
-def _count(container, stream) -> tuple[int, float]:
+def _count(container, stream) -> tuple[int, float, int]:
     """Frames and length as the packets say, stopping as soon as either is over its limit;
-    then the first frame must decode."""
+    then the first frame must decode (and says how it is turned)."""
     frames, end = 0, 0
     try:
         for packet in container.demux(stream):
@@ -160,12 +176,19 @@ def _count(container, stream) -> tuple[int, float]:
         if frames == 0:
             raise VideoRejected(f"The video has no frames; upload {ACCEPTED}.")
         container.seek(0, stream=stream)
-        next(container.decode(stream))
+        first = next(container.decode(stream))
     except VideoRejected:
         raise
     except (av.FFmpegError, StopIteration, ValueError) as error:
         raise VideoRejected(DAMAGED) from error
-    return frames, float((end - (stream.start_time or 0)) * stream.time_base)
+    return frames, float((end - (stream.start_time or 0)) * stream.time_base), _turn(first)
+
+
+def _turn(frame) -> int:
+    """Clockwise degrees from the frame's display matrix (PyAV gives counter-clockwise);
+    a matrix that is not a quarter turn is taken as none."""
+    degrees = round(-(frame.rotation or 0)) % 360
+    return degrees if degrees in (90, 180, 270) else 0
 
 
 def process(source: Path, folder: Path, info: Probe) -> Processed:
@@ -175,7 +198,7 @@ def process(source: Path, folder: Path, info: Probe) -> Processed:
     rendition = None
     if info.needs_rendition:
         rendition = folder / "rendition.mp4"
-        transcode(source, rendition)
+        transcode(source, rendition, info.rotation)
     return Processed(
         original=original,
         original_type=f"video/{info.family}",
@@ -208,11 +231,14 @@ def _remux_without_metadata(source: Path, target: Path, family: str) -> None:
             out.mux(packet)
 
 
-def transcode(source: Path, target: Path) -> None:
-    """H.264/AAC MP4, the shorter side at most RENDITION_SHORT_SIDE, no metadata."""
+def transcode(source: Path, target: Path, rotation: int = 0) -> None:
+    """H.264/AAC MP4, the shorter side at most RENDITION_SHORT_SIDE, no metadata; frames
+    turned upright, so the copy carries no display matrix for a player to get wrong."""
     with av.open(str(source), metadata_errors="ignore") as inp, _open_output(target, "mp4") as out:
         vin = inp.streams.video[0]
-        width, height = _fit(vin.codec_context.width, vin.codec_context.height)
+        upright = _rotator(vin, rotation)
+        sides = (vin.codec_context.width, vin.codec_context.height)
+        width, height = _fit(*(sides[::-1] if rotation in (90, 270) else sides))
         rate = vin.average_rate or vin.guessed_rate or Fraction(30)
         vout = out.add_stream("libx264", rate=rate)
         vout.width, vout.height, vout.pix_fmt = width, height, "yuv420p"
@@ -231,6 +257,9 @@ def transcode(source: Path, target: Path) -> None:
         for packet in inp.demux(*streams):
             for frame in packet.decode():
                 if packet.stream.type == "video":
+                    if upright is not None:
+                        upright.push(frame)
+                        frame = upright.pull()
                     scaled = frame.reformat(width=width, height=height, format="yuv420p")
                     scaled.pts, scaled.time_base = frame.pts, frame.time_base
                     out.mux(vout.encode(scaled))
@@ -246,10 +275,39 @@ def transcode(source: Path, target: Path) -> None:
             out.mux(aout.encode(None))
 
 
+_TURNS = {
+    90: [("transpose", "clock")],
+    180: [("hflip", None), ("vflip", None)],
+    270: [("transpose", "cclock")],
+}
+
+
+def _rotator(stream, rotation: int):
+    """A filter graph turning the stream's frames `rotation` degrees clockwise, or None."""
+    if not rotation:
+        return None
+    graph = av.filter.Graph()
+    last = graph.add_buffer(template=stream)
+    for name, args in _TURNS[rotation]:
+        node = graph.add(name, args)
+        last.link_to(node)
+        last = node
+    last.link_to(graph.add("buffersink"))
+    graph.configure()
+    return graph
+
+
 def _fit(width: int, height: int) -> tuple[int, int]:
     scale = min(1, RENDITION_SHORT_SIDE / min(width, height))
     # H.264 in 4:2:0 needs even sides.
     return max(2, round(width * scale / 2) * 2), max(2, round(height * scale / 2) * 2)
+
+
+_PIL_TURNS = {
+    90: Image.Transpose.ROTATE_270,  # Pillow's turns are counter-clockwise
+    180: Image.Transpose.ROTATE_180,
+    270: Image.Transpose.ROTATE_90,
+}
 
 
 def poster(source: Path) -> bytes:
@@ -265,6 +323,9 @@ def poster(source: Path) -> bytes:
         if chosen is None:
             raise VideoRejected(DAMAGED)
         picture = chosen.to_image().convert("RGB")
+        # A JPEG has no display matrix: the pixels themselves are turned.
+        if turn := _PIL_TURNS.get(_turn(chosen)):
+            picture = picture.transpose(turn)
     picture.thumbnail((POSTER_WIDTH, POSTER_WIDTH))
     fresh = Image.new("RGB", picture.size)
     fresh.paste(picture)

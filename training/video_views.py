@@ -13,8 +13,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,10 +23,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import throttle
 from training import video, videos
 from training.forms import VideoCommentForm, VideoUploadForm
-from training.models import AuditEntry, Set, SetVideo, VideoComment, VideoStatus
+from training.models import (
+    AuditEntry,
+    Set,
+    SetVideo,
+    Side,
+    TrainingSession,
+    VideoComment,
+    VideoStatus,
+    VideoUpload,
+)
 
 CHUNK = 64 * 1024
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+_CONTENT_RANGE = re.compile(r"^bytes (?P<first>\d+)-(?P<last>\d+)/(?P<size>\d+)$")
 
 
 def _get_set_for_user(request: HttpRequest, pk: int) -> Set:
@@ -48,27 +59,51 @@ def _get_video_for_coach(request: HttpRequest, pk: int) -> SetVideo:
     return clip
 
 
+def _get_session_side_for_user(request: HttpRequest, pk: int, side: str) -> videos.Target:
+    session = get_object_or_404(
+        TrainingSession.objects.select_related("variation"), pk=pk, user=request.user
+    )
+    if side not in session.video_sides:
+        raise Http404("The session has no such side.")
+    return videos.Target(session, side=side)
+
+
+def _rate_limited(request: HttpRequest) -> str:
+    """A sentence when the user has uploaded the most we take this hour, else ""; counts one."""
+    limit = settings.VIDEO_UPLOADS_PER_HOUR
+    if throttle.allow("video-upload", str(request.user.pk), limit=limit, window=60 * 60):
+        return ""
+    return f"You have uploaded {limit} videos in the last hour, the most we take; try again later."
+
+
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def set_video(request: HttpRequest, pk: int) -> HttpResponse:
     """Attach a clip to one of the user's sets; its videos are listed under the form."""
     target = _get_set_for_user(request, pk)
+    return _video_page(request, videos.Target.of_set(target), target.videos.all())
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def side_video(request: HttpRequest, pk: int, side: str) -> HttpResponse:
+    """Attach a clip of one side of the session (several sets, or the whole session)."""
+    target = _get_session_side_for_user(request, pk, side)
+    clips = target.session.videos.filter(set__isnull=True, side=side)
+    return _video_page(request, target, clips)
+
+
+def _video_page(request: HttpRequest, target: videos.Target, clips) -> HttpResponse:
+    """The upload form with the target's videos: the plain form is the path without the
+    page's script, which sends the file in chunks instead (video_upload_start)."""
     status = 200
+    label = "Video of this set" if target.set else "Video of this side"
     if request.method == "POST":
-        form = VideoUploadForm(request.POST, request.FILES)
-        allowed = throttle.allow(
-            "video-upload",
-            str(request.user.pk),
-            limit=settings.VIDEO_UPLOADS_PER_HOUR,
-            window=60 * 60,
-        )
-        if not allowed:
-            form.add_error(
-                None,
-                f"You have uploaded {settings.VIDEO_UPLOADS_PER_HOUR} videos in the last hour, "
-                "the most we take; try again later.",
-            )
+        form = VideoUploadForm(request.POST, request.FILES, label=label)
+        if refused := _rate_limited(request):
+            form.add_error(None, refused)
         elif form.is_valid():
             try:
                 upload = form.cleaned_data["file"]
@@ -80,18 +115,115 @@ def set_video(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(clip)
         status = 400
     else:
-        form = VideoUploadForm()
+        form = VideoUploadForm(label=label)
+    if target.set:
+        here = reverse("training:set-video", args=[target.set.pk])
+        start = reverse("training:set-video-upload-start", args=[target.set.pk])
+    else:
+        here = reverse("training:side-video", args=[target.session.pk, target.side])
+        start = reverse("training:side-video-upload-start", args=[target.session.pk, target.side])
     context = {
-        "title": "Video of a set",
-        "description": "Attach a video of this set for your coach.",
-        "set": target,
+        "title": "Video of a set" if target.set else "Video of a side",
+        "description": "Attach a video for your coach.",
+        "target": target,
+        "set": target.set,
         "session": target.session,
+        "heading": _heading(target),
+        "action": here,
+        "start_url": start,
         "form": form,
-        "videos": target.videos.all(),
-        "used": SetVideo.objects.stored_bytes(request.user),
+        "videos": clips,
+        "used": videos.bytes_in_use(request.user),
         "quota": settings.VIDEO_QUOTA_BYTES,
     }
     return render(request, "training/set_video.html", context, status=status)
+
+
+def _heading(target: videos.Target) -> str:
+    if target.set:
+        return f"Video of set {target.set.position}"
+    if target.side == Side.BOTH:
+        return "Video of the session"
+    return f"Video of the {target.side} side"
+
+
+@login_required
+@require_POST
+def set_video_upload_start(request: HttpRequest, pk: int) -> JsonResponse:
+    return _start_upload(request, videos.Target.of_set(_get_set_for_user(request, pk)))
+
+
+@login_required
+@require_POST
+def side_video_upload_start(request: HttpRequest, pk: int, side: str) -> JsonResponse:
+    return _start_upload(request, _get_session_side_for_user(request, pk, side))
+
+
+def _start_upload(request: HttpRequest, target: videos.Target) -> JsonResponse:
+    """Open a chunked upload of `size` bytes: where to send the chunks, and how large."""
+    try:
+        size = int(request.POST.get("size", ""))
+    except ValueError:
+        return JsonResponse({"error": "Say how large the file is."}, status=400)
+    if refused := _rate_limited(request):
+        return JsonResponse({"error": refused}, status=429)
+    try:
+        upload = videos.start_upload(request.user, target, size)
+    except video.VideoRejected as rejected:
+        return JsonResponse({"error": str(rejected)}, status=400)
+    return JsonResponse(_upload_state(upload), status=201)
+
+
+def _upload_state(upload: VideoUpload) -> dict:
+    return {
+        "url": upload.get_absolute_url(),
+        "offset": upload.received,
+        "size": upload.size,
+        "chunk": settings.VIDEO_UPLOAD_CHUNK_BYTES,
+    }
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "PUT"])
+def video_upload(request: HttpRequest, pk) -> JsonResponse:
+    """GET: how far the upload has got (where to resume). PUT: one chunk, its place given by
+    `Content-Range: bytes first-last/size`; the answer says where the next one starts, or,
+    after the last, where the video is."""
+    upload = get_object_or_404(VideoUpload, pk=pk, owner=request.user)
+    if upload.expires_at <= timezone.now():
+        videos.discard_expired()
+        raise Http404("The upload expired.")
+    if request.method == "GET":
+        return JsonResponse(_upload_state(upload))
+    match = _CONTENT_RANGE.match(request.headers.get("Content-Range", "").strip())
+    limit = settings.VIDEO_UPLOAD_CHUNK_BYTES
+    data = request.read(limit + 1)
+    if not match or int(match["size"]) != upload.size:
+        return JsonResponse(
+            {"error": f"Send Content-Range: bytes first-last/{upload.size}."}, status=400
+        )
+    first, last = int(match["first"]), int(match["last"])
+    if len(data) > limit or last - first + 1 != len(data) or last >= upload.size:
+        return JsonResponse(
+            {"error": f"A chunk is its Content-Range's bytes, at most {limit:,}."}, status=400
+        )
+    try:
+        clip = videos.receive_chunk(upload, first, data)
+    except videos.OffsetMismatch as mismatch:
+        return JsonResponse(
+            {"error": f"Send the bytes from {mismatch.expected}.", "offset": mismatch.expected},
+            status=409,
+        )
+    except VideoUpload.DoesNotExist as gone:
+        raise Http404("No such upload.") from gone
+    except video.VideoRejected as rejected:
+        return JsonResponse({"error": str(rejected)}, status=400)
+    if clip is None:
+        upload.refresh_from_db()
+        return JsonResponse(_upload_state(upload))
+    messages.success(request, "Video uploaded: it is being processed.")
+    return JsonResponse({"location": clip.get_absolute_url()}, status=201)
 
 
 @login_required
@@ -101,11 +233,12 @@ def video_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Watch a clip with its comments; the coach also comments and marks it reviewed. While
     it is processing, the status part asks again every few seconds (htmx)."""
     clip = _get_video_for_viewer(request, pk)
-    context = _video_context(request, clip)
     template = "training/video.html"
     if request.htmx and request.htmx.target == "video-status":
         template += "#video-status"
-    return render(request, template, context)
+    elif clip.owner_id == request.user.pk:
+        videos.mark_comments_seen(clip)
+    return render(request, template, _video_context(request, clip))
 
 
 def _video_context(request: HttpRequest, clip: SetVideo, **forms) -> dict:
@@ -168,10 +301,14 @@ def video_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def video_delete(request: HttpRequest, pk: int) -> HttpResponse:
     clip = get_object_or_404(SetVideo, pk=pk, owner=request.user)
-    back = clip.set_id
+    back = (
+        reverse("training:set-video", args=[clip.set_id])
+        if clip.set_id
+        else reverse("training:side-video", args=[clip.session_id, clip.side])
+    )
     clip.delete()  # its files go once this commits (training/signals.py)
     messages.success(request, "Video deleted, with every copy of it.")
-    return redirect("training:set-video", pk=back) if back else redirect("training:log")
+    return redirect(back)
 
 
 @login_required

@@ -11,6 +11,7 @@ import logging
 import shutil
 import tempfile
 import uuid
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
@@ -21,7 +22,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from training import video
-from training.models import Profile, Set, SetVideo, VideoStatus
+from training.models import (
+    Profile,
+    Set,
+    SetVideo,
+    TrainingSession,
+    VideoComment,
+    VideoStatus,
+    VideoUpload,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -37,9 +46,36 @@ def quota_message(used: int, size: int) -> str:
     )
 
 
-def save_upload(owner, target: Set, upload, info: video.Probe) -> SetVideo:
+@dataclass(frozen=True)
+class Target:
+    """What a clip is of: one set, or one side of a session (`side` set, `set` None)."""
+
+    session: TrainingSession
+    set: Set | None = None
+    side: str = ""
+
+    @classmethod
+    def of_set(cls, target: Set) -> Target:
+        return cls(target.session, target)
+
+    def fields(self) -> dict:
+        return {"session": self.session, "set": self.set, "side": self.side}
+
+
+def bytes_in_use(owner, *, besides: VideoUpload | None = None) -> int:
+    """Stored video and unfinished uploads (but `besides`): what the quota counts."""
+    pending = VideoUpload.objects.filter(owner=owner)
+    if besides is not None:
+        pending = pending.exclude(pk=besides.pk)
+    return SetVideo.objects.stored_bytes(owner) + pending.pending_bytes(owner)
+
+
+def save_upload(
+    owner, target: Target, upload, info: video.Probe, *, finishing: VideoUpload | None = None
+) -> SetVideo:
     """Store a checked upload and its row together, with its processing job; on any failure,
-    or past the owner's quota, leave nothing behind."""
+    or past the owner's quota, leave nothing behind. `finishing` is the chunked upload the
+    file was assembled from, whose size is not counted twice."""
     # The job scheduled here imports this module; importing it at the top would be circular.
     from training.tasks import process_video
 
@@ -52,20 +88,19 @@ def save_upload(owner, target: Set, upload, info: video.Probe) -> SetVideo:
         with transaction.atomic():
             # One upload at a time per owner past this line, so two at once cannot both fit.
             Profile.objects.select_for_update().get_or_create(user=owner)
-            used = SetVideo.objects.stored_bytes(owner)
+            used = bytes_in_use(owner, besides=finishing)
             if used + info.size > settings.VIDEO_QUOTA_BYTES:
                 raise video.VideoRejected(quota_message(used, info.size))
             clip = SetVideo.objects.create(
                 owner=owner,
-                session=target.session,
-                set=target,
+                **target.fields(),
                 original=name,
                 original_type=f"video/{info.family}",
                 size=info.size,
                 duration_seconds=info.seconds,
                 frame_rate=info.frames / info.seconds if info.seconds else 30,
-                width=info.width,
-                height=info.height,
+                width=info.display_width,
+                height=info.display_height,
             )
             # The database backend writes the job as a row in this same transaction: the
             # video and its job are committed together or not at all.
@@ -74,6 +109,121 @@ def save_upload(owner, target: Set, upload, info: video.Probe) -> SetVideo:
         delete_files(written)
         raise
     return clip
+
+
+# Chunked uploads: a dropped connection resumes from the last chunk kept, not the start.
+
+
+class OffsetMismatch(Exception):
+    """A chunk that does not start where the upload has got to: send from `expected`."""
+
+    def __init__(self, expected: int) -> None:
+        super().__init__(f"expected a chunk at byte {expected}")
+        self.expected = expected
+
+
+def start_upload(owner, target: Target, size: int) -> VideoUpload:
+    """Open a chunked upload of `size` bytes, counted against the quota until it ends; a job
+    queued for its expiry takes it away if it is never finished."""
+    from training.tasks import discard_expired_uploads
+
+    video.check_size(size)
+    discard_expired()
+    with transaction.atomic():
+        Profile.objects.select_for_update().get_or_create(user=owner)
+        used = bytes_in_use(owner)
+        if used + size > settings.VIDEO_QUOTA_BYTES:
+            raise video.VideoRejected(quota_message(used, size))
+        upload = VideoUpload.objects.create(
+            owner=owner,
+            **target.fields(),
+            size=size,
+            expires_at=timezone.now() + settings.VIDEO_UPLOAD_LIFETIME,
+        )
+        discard_expired_uploads.using(run_after=upload.expires_at).enqueue()
+    return upload
+
+
+def receive_chunk(upload: VideoUpload, start: int, data: bytes) -> SetVideo | None:
+    """Keep the bytes at `start`; the last chunk makes the video (the same checks and writes
+    as a single-request upload). A chunk already kept is a no-op, one past a gap raises
+    OffsetMismatch. A refused file takes the upload and its chunks with it."""
+    with transaction.atomic():
+        current = VideoUpload.objects.select_for_update().filter(pk=upload.pk).first()
+        if current is None:
+            raise VideoUpload.DoesNotExist
+        end = start + len(data)
+        if end <= current.received:  # sent again because its answer was lost
+            return None
+        if start != current.received:
+            raise OffsetMismatch(current.received)
+        name = current.chunk_name(start)
+        # Left by an earlier try whose row update never committed.
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        default_storage.save(name, ContentFile(data))
+        current.received = end
+        current.save(update_fields=["received"])
+        if end < current.size:
+            return None
+        try:
+            clip = _assemble_and_save(current)
+        except video.VideoRejected as rejected:
+            refused = rejected
+        else:
+            try:
+                current.delete()  # its chunks go once this commits (training/signals.py)
+            except BaseException:
+                delete_files(clip.stored_names())
+                raise
+            return clip
+        current.delete()
+    raise refused
+
+
+def _assemble_and_save(upload: VideoUpload) -> SetVideo:
+    with tempfile.TemporaryFile() as whole:
+        for name in sorted(_chunk_names(upload.chunk_folder)):
+            if int(PurePosixPath(name).stem) != whole.tell():
+                raise video.VideoRejected(video.DAMAGED)
+            with default_storage.open(name, "rb") as chunk:
+                shutil.copyfileobj(chunk, whole, 1 << 20)
+        size = whole.tell()
+        if size != upload.size:
+            raise video.VideoRejected(video.DAMAGED)
+        info = video.probe(whole, size)
+        target = Target(upload.session, upload.set, upload.side)
+        return save_upload(upload.owner, target, whole, info, finishing=upload)
+
+
+def _chunk_names(folder: str) -> list[str]:
+    try:
+        _, files = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return []
+    return [f"{folder}/{name}" for name in files if name.endswith(".part")]
+
+
+def delete_chunks_of(upload: VideoUpload) -> None:
+    """After the upload's row goes (finished, refused, expired, or a cascade)."""
+    folder = upload.chunk_folder
+    transaction.on_commit(lambda: delete_files(_chunk_names(folder)))
+
+
+def discard_expired(now=None) -> int:
+    """Remove the uploads past their expiry, with their chunks; how many went."""
+    count, _ = VideoUpload.objects.expired(now).delete()
+    return count
+
+
+def mark_comments_seen(clip: SetVideo) -> None:
+    """The owner has the page with these comments before them: from now on, a form error
+    they name counts in the owner's progression (training/level.py)."""
+    fresh = VideoComment.objects.filter(video=clip, seen_at__isnull=True)
+    with transaction.atomic():
+        if fresh.filter(form_error__isnull=False, video__set__isnull=False).exists():
+            Profile.objects.bump_log_version(clip.owner_id)
+        fresh.update(seen_at=timezone.now())
 
 
 def delete_files(names: list[str]) -> None:

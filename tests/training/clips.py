@@ -22,14 +22,21 @@ def make_clip(
     fps: int = 10,
     audio: bool = True,
     tags: dict[str, str] | None = None,
+    rotation: int = 0,
 ) -> Path:
-    """Frames that change colour each second, a silent audio track, phone-style tags."""
+    """Frames that change colour each second, a silent audio track, phone-style tags.
+
+    With `rotation` (counter-clockwise degrees, as PyAV and ffprobe give it: a phone held
+    upright films -90) the stream carries that display matrix, and the frames' left half is
+    red, so which way up a copy came out can be seen."""
     fmt = "webm" if codec in ("libvpx-vp9", "libvpx") else "mp4"
     with av.open(str(path), "w", format=fmt) as out:
         out.metadata.update(PHONE_TAGS if tags is None else tags)
         video = out.add_stream(codec, rate=fps)
         video.width, video.height = size
         video.pix_fmt = "yuv420p"
+        if rotation:
+            video.set_display_rotation(rotation)
         if codec == "libx265":
             video.options = {"x265-params": "log-level=error"}
         sound = None
@@ -38,7 +45,10 @@ def make_clip(
         frames = round(seconds * fps)
         for index in range(frames):
             shade = (index * 255 // max(frames - 1, 1), 80, 255 - index * 255 // max(frames, 1))
-            frame = av.VideoFrame.from_image(Image.new("RGB", size, shade))
+            picture = Image.new("RGB", size, shade)
+            if rotation:
+                picture.paste((255, 0, 0), (0, 0, size[0] // 2, size[1]))
+            frame = av.VideoFrame.from_image(picture)
             frame.pts, frame.time_base = index, Fraction(1, fps)
             out.mux(video.encode(frame))
         out.mux(video.encode(None))

@@ -12,6 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import resolve, reverse
 
 from coaching.models import Variation
+from tests.training.clips import make_clip
+from training import services
 from training.models import Set, TrainingSession
 
 
@@ -44,6 +46,29 @@ def other_session(other_user, bodyweight) -> TrainingSession:
     )
     Set.objects.create(session=session, position=1, side="left", reps=10)
     return session
+
+
+@pytest.fixture
+def a_set(session) -> Set:
+    return Set.objects.create(session=session, position=1, side="left", reps=10)
+
+
+@pytest.fixture
+def h264(tmp_path) -> Path:
+    """A second of a phone's H.264 clip, location tag included."""
+    return make_clip(tmp_path / "phone.mp4")
+
+
+@pytest.fixture
+def athlete_client(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def linked_coach(coach, user):
+    services.accept_invitation(services.create_invitation(coach), user)
+    return coach
 
 
 def set_data(**overrides) -> dict:

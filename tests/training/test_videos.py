@@ -17,40 +17,29 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+from PIL import Image
 
 from core.middleware import RequestSizeLimitMiddleware
 from tests.training.clips import GPS, make_clip
-from training import services, tasks, video
-from training.models import AuditEntry, CoachLink, Set, SetVideo, VideoComment, VideoStatus
+from training import review_stats, services, tasks, video
+from training.level import advice_for, recent_history
+from training.models import (
+    AuditEntry,
+    CoachLink,
+    Profile,
+    Set,
+    SetVideo,
+    TrainingSession,
+    VideoComment,
+    VideoStatus,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def a_set(session) -> Set:
-    return Set.objects.create(session=session, position=1, side="left", reps=10)
-
-
-@pytest.fixture
-def h264(tmp_path) -> Path:
-    return make_clip(tmp_path / "phone.mp4")
-
-
-@pytest.fixture
 def hevc(tmp_path) -> Path:
     return make_clip(tmp_path / "iphone.mp4", codec="libx265")
-
-
-@pytest.fixture
-def athlete_client(client, user):
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def linked_coach(coach, user):
-    services.accept_invitation(services.create_invitation(coach), user)
-    return coach
 
 
 def _upload(client, a_set, path: Path, name: str | None = None):
@@ -273,6 +262,37 @@ def test_hevc_gets_an_h264_rendition_at_most_720p(athlete_client, a_set, tmp_pat
         assert kept.streams.video[0].codec_context.name == "hevc"
 
 
+def _is_red(pixel) -> bool:
+    red, green, blue = pixel[:3]
+    return red > 200 and green < 60 and blue < 60
+
+
+def test_a_portrait_phone_clip_gets_an_upright_poster_and_rendition(
+    athlete_client, a_set, tmp_path, media_root
+):
+    # Filmed upright: landscape frames whose display matrix turns them 90° clockwise, so
+    # their red left half is at the top when shown.
+    portrait = make_clip(tmp_path / "portrait.mp4", codec="libx265", size=(160, 96), rotation=-90)
+    _upload(athlete_client, a_set, portrait)
+    clip = SetVideo.objects.get()
+    assert (clip.width, clip.height) == (96, 160)  # as it is shown
+    clip = _ready(clip)
+    poster = Image.open(media_root / clip.poster.name)
+    assert poster.size == (96, 160)
+    assert _is_red(poster.getpixel((48, 10)))
+    assert not _is_red(poster.getpixel((48, 150)))
+    with av.open(str(media_root / clip.rendition.name)) as out:
+        frame = next(out.decode(video=0))
+        # Turned in its pixels, so no player turns it again.
+        assert (frame.width, frame.height, frame.rotation) == (96, 160, 0)
+        picture = frame.to_image()
+        assert _is_red(picture.getpixel((48, 10)))
+        assert not _is_red(picture.getpixel((48, 150)))
+    # The original keeps its streams as filmed, and the matrix browsers turn it by.
+    with av.open(str(media_root / clip.original.name)) as kept:
+        assert next(kept.decode(video=0)).rotation == -90
+
+
 def test_a_failing_job_retries_then_shows_the_athlete_why(
     athlete_client, a_set, h264, media_root, monkeypatch
 ):
@@ -486,3 +506,123 @@ def test_the_backup_lists_the_video_files_and_rows(ready_clip, media_root, tmp_p
     assert {ready_clip.original.name, ready_clip.poster.name} <= listed
     assert f"media/{ready_clip.original.name}" in names
     assert any(row["model"] == "training.setvideo" for row in rows)
+
+
+# A form error the coach tags counts like the athlete's own flag
+
+
+def _clip_of(a_set: Set) -> SetVideo:
+    return SetVideo.objects.create(
+        owner=a_set.session.user,
+        session=a_set.session,
+        set=a_set,
+        original=f"videos/{a_set.pk}/original.mp4",
+        status=VideoStatus.READY,
+        duration_seconds=5,
+    )
+
+
+def _tag(clip: SetVideo, coach, error) -> VideoComment:
+    return VideoComment.objects.create(video=clip, author=coach, at_seconds=1, form_error=error)
+
+
+def _sessions_with_a_set(user, variation, days: int) -> list[Set]:
+    today = timezone.localdate()
+    sets = []
+    for back in range(days, 0, -1):
+        day = TrainingSession.objects.create(
+            user=user, date=today - datetime.timedelta(days=back), variation=variation
+        )
+        for position, side in enumerate(["left", "right"] * 3, start=1):
+            sets.append(Set.objects.create(session=day, position=position, side=side, reps=12))
+    return sets
+
+
+def test_a_tagged_comment_counts_as_a_form_error_in_the_review_queue(
+    user, linked_coach, exercise, bodyweight
+):
+    error = exercise.form_errors.get(name__iexact="knee caving inward")
+    sets = _sessions_with_a_set(user, bodyweight, 3)
+    assert "form-errors" not in [
+        f.kind for f in review_stats.athlete_flags(user, timezone.localdate())
+    ]
+    for first_of_session in (sets[6], sets[12]):  # the two newest sessions; never seen
+        _tag(_clip_of(first_of_session), linked_coach, error)
+    flags = review_stats.athlete_flags(user, timezone.localdate())
+    assert [f.text for f in flags if f.kind == "form-errors"] == [
+        "Form errors in 2 of the last 3 sessions"
+    ]
+
+
+# (the athlete's own flag, the coach's tag, seen by the athlete) -> form errors on the set
+SEEN_RULES = [
+    (None, None, False, 0),
+    (None, "knee caving inward", False, 0),  # not seen yet: not counted
+    (None, "knee caving inward", True, 1),
+    ("knee caving inward", "knee caving inward", True, 1),  # the same error, once
+    ("knee caving inward", "knee caving inward", False, 1),
+]
+
+
+@pytest.mark.parametrize(("own", "tagged", "seen", "expected"), SEEN_RULES)
+def test_progression_counts_a_tagged_error_once_the_athlete_has_seen_it(
+    client, user, a_set, linked_coach, exercise, own, tagged, seen, expected
+):
+    if own:
+        a_set.form_errors.add(exercise.form_errors.get(name__iexact=own))
+    clip = _clip_of(a_set)
+    if tagged:
+        _tag(clip, linked_coach, exercise.form_errors.get(name__iexact=tagged))
+    if seen:
+        client.force_login(user)
+        assert client.get(clip.get_absolute_url()).status_code == 200
+    (latest,) = recent_history(user)
+    assert latest.sets[0].form_errors == expected
+
+
+def test_a_second_tagged_error_adds_to_the_athletes_own(user, a_set, linked_coach, exercise):
+    a_set.form_errors.add(exercise.form_errors.get(name__iexact="knee caving inward"))
+    clip = _clip_of(a_set)
+    other = exercise.form_errors.exclude(name__iexact="knee caving inward").first()
+    _tag(clip, linked_coach, other)
+    VideoComment.objects.update(seen_at=timezone.now())
+    (latest,) = recent_history(user)
+    assert latest.sets[0].form_errors == 2
+
+
+def test_only_the_athletes_own_visit_marks_comments_seen(
+    client, user, ready_clip, linked_coach, exercise
+):
+    comment = _tag(ready_clip, linked_coach, exercise.form_errors.first())
+    client.force_login(linked_coach)
+    client.get(ready_clip.get_absolute_url())
+    comment.refresh_from_db()
+    assert comment.seen_at is None
+    version = Profile.objects.get(user=user).log_version
+    client.force_login(user)
+    client.get(ready_clip.get_absolute_url())
+    comment.refresh_from_db()
+    assert comment.seen_at is not None
+    # The level advice on the cached log pages is made afresh.
+    assert Profile.objects.get(user=user).log_version > version
+    first_seen = comment.seen_at
+    client.get(ready_clip.get_absolute_url())
+    comment.refresh_from_db()
+    assert comment.seen_at == first_seen
+
+
+def test_tagged_errors_step_the_athlete_back_only_once_seen(
+    client, user, linked_coach, exercise, bodyweight
+):
+    Profile.objects.filter(user=user).update(level=bodyweight)
+    error = exercise.form_errors.get(name__iexact="knee caving inward")
+    sets = _sessions_with_a_set(user, bodyweight, 2)
+    clips = [_clip_of(sets[0]), _clip_of(sets[6])]
+    for clip in clips:
+        _tag(clip, linked_coach, error)
+    profile = Profile.objects.select_related("level__tempo").get(user=user)
+    assert advice_for(profile).suggestion.kind != "step_back"
+    client.force_login(user)
+    for clip in clips:
+        client.get(clip.get_absolute_url())
+    assert advice_for(profile).suggestion.kind == "step_back"
