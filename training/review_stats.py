@@ -101,7 +101,9 @@ def _recent_sessions(ids: list[int], today: datetime.date) -> dict[int, list[Sim
         .with_sets()
         .with_totals()
         .annotate(
-            errors=Count("sets__form_errors"),
+            # Exists, not a Count over a join: joining form errors would repeat a set's row
+            # once per error and multiply its work in the totals beside it.
+            errors=Exists(Set.form_errors.through.objects.filter(set__session=OuterRef("pk"))),
             # A form error the coach tagged on a set's video counts as the athlete's flag.
             tagged=Exists(
                 VideoComment.objects.form_errors_on_sets(seen_only=False).filter(

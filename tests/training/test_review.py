@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from coaching.models import FormError
 from training import review, review_stats
 from training.models import Set, TrainingSession
 from training.progress import balance_note
@@ -141,3 +142,14 @@ def test_a_flag_is_reviewed_only_for_the_subject_that_was_reviewed():
         [pain, lag], {("pain", "session 12"): seen, ("lag", "session 29"): seen}
     )
     assert (open_, done) == ([lag], [(pain, seen)])
+
+
+def test_form_errors_on_a_set_do_not_multiply_its_work_in_the_queues_balance(user, bodyweight):
+    _session(user, bodyweight, 1, ("left", 10), ("right", 10))
+    left = Set.objects.get(side="left")
+    left.form_errors.set(FormError.objects.filter(exercise=bodyweight.exercise)[:2])
+
+    stats = review_stats.athlete_stats([user], TODAY)[user.pk]
+
+    assert stats.lag_percent == Decimal("0.0")
+    assert stats.form_error_sessions == 1
