@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import logging
 import uuid
 from pathlib import PurePosixPath
 
@@ -13,8 +12,7 @@ from django.db import transaction
 
 from coaching import images
 from coaching.models import Illustration
-
-logger = logging.getLogger(__name__)
+from core.files import delete_stored
 
 # How the cleaned original is stored: metadata-free, in its own format.
 ORIGINAL_SAVE_OPTIONS = {
@@ -63,19 +61,11 @@ def save_illustration(
         with transaction.atomic():
             illustration.save()
             # Old files go only once the new row is committed.
-            transaction.on_commit(lambda: delete_files(previous))
+            transaction.on_commit(lambda: delete_stored(previous))
     except BaseException:
-        delete_files(written)
+        delete_stored(written)
         raise
     return illustration
-
-
-def delete_files(names: list[str]) -> None:
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except OSError:
-            logger.warning("could not delete stored file %s", name, exc_info=True)
 
 
 def _safe_stem(filename: str) -> str:

@@ -4,7 +4,7 @@ from django.dispatch import receiver
 
 from coaching import models as content
 from coaching.caching import bump_content_version
-from coaching.services import delete_files
+from core.files import delete_stored
 
 # The models whose rows are the guide's content.
 CONTENT_MODELS = {
@@ -20,7 +20,7 @@ CONTENT_MODELS = {
 @receiver(post_delete, sender=content.Illustration)
 def remove_illustration_files(sender, instance: content.Illustration, **kwargs) -> None:
     names = instance.stored_names()
-    transaction.on_commit(lambda: delete_files(names))
+    transaction.on_commit(lambda: delete_stored(names))
 
 
 @receiver(post_save)

@@ -535,6 +535,18 @@ class TimerLogForm(forms.Form):
             raise ValidationError("Those sides do not fit that variation.")
         return data
 
+    def logged_sets(self) -> dict:
+        """What services.log_timer_sets takes from the plan, besides who and which day."""
+        data = self.cleaned_data
+        return {
+            "variation": data["variation"],
+            "sides": self.set_sides(),
+            "reps": data["reps"],
+            "tempo": data["tempo"],
+            "hold_seconds": data["hold_seconds"],
+            "submission_id": data["submission_id"],
+        }
+
     def set_sides(self) -> list[str]:
         order = {
             "left-right": ["left", "right"],

@@ -109,18 +109,9 @@ def _sync_timer(request: HttpRequest) -> JsonResponse:
     form = QueuedTimerLogForm(request.POST)
     if not form.is_valid():
         return _refused(400, "The timer's sets could not be logged.", form)
-    data = form.cleaned_data
+    day = form.cleaned_data["date"] or timezone.localdate()  # the day it was logged offline
     try:
-        session = services.log_timer_sets(
-            request.user,
-            data["variation"],
-            day=data["date"] or timezone.localdate(),
-            sides=form.set_sides(),
-            reps=data["reps"],
-            tempo=data["tempo"],
-            hold_seconds=data["hold_seconds"],
-            submission_id=data["submission_id"],
-        )
+        session = services.log_timer_sets(request.user, day=day, **form.logged_sets())
     except services.SubmissionConflict:
         return _refused(409, "These sets' id was used by someone else; log them again.")
     return JsonResponse({"session": session.pk, "url": session.get_absolute_url()})

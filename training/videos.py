@@ -7,7 +7,6 @@ under `videos/<owner>/<random>/`, which the public media view never serves
 
 from __future__ import annotations
 
-import logging
 import shutil
 import tempfile
 import uuid
@@ -21,6 +20,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from core.files import delete_stored
 from training import video
 from training.models import (
     Profile,
@@ -31,8 +31,6 @@ from training.models import (
     VideoStatus,
     VideoUpload,
 )
-
-logger = logging.getLogger(__name__)
 
 PREFIX = "videos/"
 
@@ -106,7 +104,7 @@ def save_upload(
             # video and its job are committed together or not at all.
             process_video.enqueue(clip.pk)
     except BaseException:
-        delete_files(written)
+        delete_stored(written)
         raise
     return clip
 
@@ -174,7 +172,7 @@ def receive_chunk(upload: VideoUpload, start: int, data: bytes) -> SetVideo | No
             try:
                 current.delete()  # its chunks go once this commits (training/signals.py)
             except BaseException:
-                delete_files(clip.stored_names())
+                delete_stored(clip.stored_names())
                 raise
             return clip
         current.delete()
@@ -207,7 +205,7 @@ def _chunk_names(folder: str) -> list[str]:
 def delete_chunks_of(upload: VideoUpload) -> None:
     """After the upload's row goes (finished, refused, expired, or a cascade)."""
     folder = upload.chunk_folder
-    transaction.on_commit(lambda: delete_files(_chunk_names(folder)))
+    transaction.on_commit(lambda: delete_stored(_chunk_names(folder)))
 
 
 def discard_expired(now=None) -> int:
@@ -226,19 +224,11 @@ def mark_comments_seen(clip: SetVideo) -> None:
         fresh.update(seen_at=timezone.now())
 
 
-def delete_files(names: list[str]) -> None:
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except OSError:
-            logger.warning("could not delete stored video file %s", name, exc_info=True)
-
-
 def delete_files_of(clip: SetVideo) -> None:
     """After the row's deletion commits (a cascade from a set, a session or the account
     too): its files go, and a job still running for it finds no row and keeps nothing."""
     names = clip.stored_names()
-    transaction.on_commit(lambda: delete_files(names))
+    transaction.on_commit(lambda: delete_stored(names))
 
 
 class Superseded(Exception):
@@ -288,9 +278,9 @@ def process(clip: SetVideo, attempt: int) -> None:
                 current.status, current.job_started_at = VideoStatus.READY, None
                 current.save()
                 # The upload, with its metadata, goes once the stripped copy is committed.
-                transaction.on_commit(lambda: delete_files([upload_name]))
+                transaction.on_commit(lambda: delete_stored([upload_name]))
         except BaseException:
-            delete_files(written)
+            delete_stored(written)
             raise
 
 

@@ -815,17 +815,9 @@ def log_from_timer(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Those sets could not be logged: the plan was not valid.")
         return redirect("coaching:timer")
-    data = form.cleaned_data
     try:
         session = services.log_timer_sets(
-            request.user,
-            data["variation"],
-            day=timezone.localdate(),
-            sides=form.set_sides(),
-            reps=data["reps"],
-            tempo=data["tempo"],
-            hold_seconds=data["hold_seconds"],
-            submission_id=data["submission_id"],
+            request.user, day=timezone.localdate(), **form.logged_sets()
         )
     except services.SubmissionConflict:
         raise Http404("No such session.") from None

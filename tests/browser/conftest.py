@@ -117,6 +117,30 @@ def log_in(page: Page, base: str, username: str, lands_on: str = "/log/") -> Non
     page.wait_for_url(f"{base}{lands_on}")
 
 
+def coach_with_athlete(django_user_model):
+    """The coach "coachy" linked to the trainee "athlete", who has today's session."""
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
+
+    from coaching.models import Variation
+    from tests.conftest import PASSWORD
+    from training import services
+    from training.models import TrainingSession
+
+    coach = django_user_model.objects.create_user(
+        "coachy", "c@example.com", PASSWORD, is_staff=True
+    )
+    coach.groups.add(Group.objects.get(name="Coach"))
+    athlete = django_user_model.objects.create_user("athlete", "a@example.com", PASSWORD)
+    services.accept_invitation(services.create_invitation(coach), athlete)
+    session = TrainingSession.objects.create(
+        user=athlete,
+        date=timezone.localdate(),
+        variation=Variation.objects.get(slug="single-leg-hip-thrust"),
+    )
+    return coach, athlete, session
+
+
 @pytest.fixture
 def screenshot_dir() -> Path | None:
     """Set HIPTHRUST_SCREENSHOTS=dir to keep the screenshots the tests take, to look at."""

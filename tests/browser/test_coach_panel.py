@@ -7,32 +7,19 @@ from decimal import Decimal
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.contrib.auth.models import Group
-from django.utils import timezone
 from PIL import Image
 
-from coaching.models import Variation
-from tests.browser.conftest import DESKTOP, PHONE, log_in
+from tests.browser.conftest import DESKTOP, PHONE, coach_with_athlete, log_in
 from tests.conftest import PASSWORD
 from training import services
-from training.models import CoachLink, FlagReview, Set, TrainingSession
+from training.models import CoachLink, FlagReview, Set
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def coach_world(django_user_model, media_root):
-    coach = django_user_model.objects.create_user(
-        "coachy", "c@example.com", PASSWORD, is_staff=True
-    )
-    coach.groups.add(Group.objects.get(name="Coach"))
-    athlete = django_user_model.objects.create_user("athlete", "a@example.com", PASSWORD)
-    services.accept_invitation(services.create_invitation(coach), athlete)
-    session = TrainingSession.objects.create(
-        user=athlete,
-        date=timezone.localdate(),
-        variation=Variation.objects.get(slug="single-leg-hip-thrust"),
-    )
+    coach, athlete, session = coach_with_athlete(django_user_model)
     Set.objects.create(session=session, position=1, side="left", reps=10, rpe=Decimal("7.5"))
     Set.objects.create(
         session=session, position=2, side="right", reps=8, rir=1, pain=True, note="knee"

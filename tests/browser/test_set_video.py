@@ -4,33 +4,18 @@ moment, and the athlete's click on that comment takes the video there."""
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.utils import timezone
 
-from coaching.models import Variation
-from tests.browser.conftest import DESKTOP, PHONE, log_in
-from tests.conftest import PASSWORD
+from tests.browser.conftest import DESKTOP, PHONE, coach_with_athlete, log_in
 from tests.training.clips import make_clip
-from training import services
-from training.models import Set, SetVideo, TrainingSession, VideoComment
+from training.models import Set, SetVideo, VideoComment
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def video_world(django_user_model, media_root):
-    coach = django_user_model.objects.create_user(
-        "coachy", "c@example.com", PASSWORD, is_staff=True
-    )
-    coach.groups.add(Group.objects.get(name="Coach"))
-    athlete = django_user_model.objects.create_user("athlete", "a@example.com", PASSWORD)
-    services.accept_invitation(services.create_invitation(coach), athlete)
-    session = TrainingSession.objects.create(
-        user=athlete,
-        date=timezone.localdate(),
-        variation=Variation.objects.get(slug="single-leg-hip-thrust"),
-    )
+    _, _, session = coach_with_athlete(django_user_model)
     return {"set": Set.objects.create(session=session, position=1, side="left", reps=10)}
 
 

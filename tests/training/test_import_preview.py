@@ -233,6 +233,24 @@ def test_reimporting_a_file_previews_nothing_to_add_and_saving_it_adds_nothing(
     assert not PendingImport.objects.exists()
 
 
+def test_part_of_a_logged_session_cut_from_the_export_is_already_in_the_log(user_client, user):
+    add_session(
+        user,
+        "2024-01-12",
+        "single-leg-hip-thrust",
+        "",
+        [(n, {"side": ("left", "right")[n % 2], "reps": 8 + n}) for n in range(1, 7)],
+    )
+    header, *rows = export_text(user).splitlines(keepends=True)
+    before = counts()
+
+    page = preview_page(user_client, uploaded(user_client, header + "".join(rows[:3])))
+
+    assert "0 sessions and 0 sets to add" in text_of(page)
+    assert "3 sets (1 session) already in your log, left out" in text_of(page)
+    assert counts() == before
+
+
 # --- a save refused: the preview is not what it would save --------------------------
 
 

@@ -11,32 +11,42 @@ from training.models import Set, TrainingSession
 def drop_duplicates(
     user, planned: list[PlannedSession]
 ) -> tuple[list[PlannedSession], list[PlannedSession]]:
-    """Split the planned sessions into those to add and those the user already has (same
-    date, variation and sets in order).
+    """Split the planned sessions into those to add and those the user already has.
 
-    Each logged session accounts for one planned session, so a session logged twice in
-    the file and once in the log is added once.
+    A planned session is in the log when a logged session of the same date and variation
+    holds every one of its sets: the same session (same sets in order), or part of an
+    export cut short, which would otherwise copy those sets again. The sets a planned
+    session matched are used up, so a session logged twice in the file and once in the
+    log is added once; a logged session with the very same sets is matched first.
     """
     if not planned:
         return [], []
-    have = _logged_fingerprints(
+    logged_sessions = _logged_sessions(
         user,
         min(session.date for session in planned),
         max(session.date for session in planned),
     )
+    unmatched = [(key, Counter(key[2])) for key in logged_sessions]
     new, logged = [], []
     for session in planned:
         key = session.fingerprint()
-        if have[key]:
-            have[key] -= 1
+        wanted = Counter(key[2])
+        candidates = [
+            (logged_key != key, index)
+            for index, (logged_key, left) in enumerate(unmatched)
+            if logged_key[:2] == key[:2] and wanted <= left
+        ]
+        if candidates:
+            _, index = min(candidates)  # an identical session before a larger one
+            unmatched[index][1].subtract(wanted)
             logged.append(session)
         else:
             new.append(session)
     return new, logged
 
 
-def _logged_fingerprints(user, first, last) -> Counter[tuple]:
-    """How many of the user's sessions between the two dates have each fingerprint."""
+def _logged_sessions(user, first, last) -> list[tuple]:
+    """The fingerprints of the user's sessions between the two dates."""
     existing = list(
         TrainingSession.objects.filter(user=user, date__gte=first, date__lte=last).values_list(
             "pk", "date", "variation_id"
@@ -50,6 +60,4 @@ def _logged_fingerprints(user, first, last) -> Counter[tuple]:
         "session_id", "side", "reps", "load_kg", "hold_seconds", "tempo"
     ):
         sets_of[row[0]].append(row[1:])
-    return Counter(
-        fingerprint(day, variation_id, sets_of[pk]) for pk, day, variation_id in existing
-    )
+    return [fingerprint(day, variation_id, sets_of[pk]) for pk, day, variation_id in existing]
