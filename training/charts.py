@@ -28,7 +28,8 @@ EMPTY_TEXT = "No sessions logged yet"
 _NEGLIGIBLE = 1e-9
 
 # Layout, in user units of the viewBox.
-_LEFT, _RIGHT, _TOP, _BOTTOM = 56, 16, 40, 36
+# The right margin holds the values again: a phone scrolls a chart open at its newest end.
+_LEFT, _RIGHT, _TOP, _BOTTOM = 56, 44, 40, 36
 _LEGEND_Y = 16
 _EDGE = 30  # labels this close to the right edge end at their tick instead
 _POINT = 3.5  # half the size of a point marker
@@ -186,11 +187,18 @@ def _y_axis(plot: _Plot, y_label: str, y_format: Callable[[float], str]) -> str:
         f'<text x="{plot.left - 6}" y="{_n(plot.y(t) + 4)}">{escape(y_format(t))}</text>'
         for t in plot.y_ticks
     )
+    # The same values at the right end, hidden from screen readers (they are said once).
+    again = "".join(
+        f'<text x="{plot.right + 6}" y="{_n(plot.y(t) + 4)}">{escape(y_format(t))}</text>'
+        for t in plot.y_ticks
+    )
     middle = (plot.top + plot.bottom) / 2
     return (
         f'<g class="chart-axis chart-axis--y" text-anchor="end">{labels}'
         f'<text class="chart-axis-label" x="{_n(-middle)}" y="14" text-anchor="middle" '
         f'transform="rotate(-90)">{escape(y_label)}</text></g>'
+        f'<g class="chart-axis chart-axis--y-end" text-anchor="start" aria-hidden="true">'
+        f"{again}</g>"
     )
 
 

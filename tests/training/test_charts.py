@@ -234,7 +234,7 @@ def test_a_single_point_still_shows():
     (point,) = find(root, "circle", "chart-point")
     assert find(root, "polyline")[0].get("points").count(",") == 1
     x, _ = center(point)
-    assert x == pytest.approx((56 + 624) / 2)  # a single day sits in the middle
+    assert x == pytest.approx((56 + 596) / 2)  # a single day sits in the middle
 
 
 def test_an_empty_series_next_to_a_full_one_is_left_out():
@@ -380,3 +380,13 @@ def test_there_are_one_to_six_date_ticks_inside_the_span(first, days):
 )
 def test_default_numbers_have_no_trailing_zeros(value, text):
     assert format_number(value) == text
+
+
+def test_the_values_stand_at_both_ends_so_a_chart_scrolled_to_its_newest_end_reads():
+    root = parse(chart((Series("Left", ((MAR[0], 12.0), (MAR[1], 30.0)), "left"),)))
+    (left,), (right,) = find(root, "g", "chart-axis--y"), find(root, "g", "chart-axis--y-end")
+    said = [t.text for t in left.iter(SVG + "text")][:-1]  # less the name
+    again = [t.text for t in right.iter(SVG + "text")]
+    assert said == again
+    assert right.get("aria-hidden") == "true"
+    assert all(float(t.get("x")) > 596 for t in right.iter(SVG + "text"))
