@@ -177,10 +177,12 @@ function scheduleSync(delay = 0) {
 
 export async function sync() {
   if (status.sending || !navigator.onLine) return;
-  const all = await known();
-  if (!all.some((entry) => entry.state === "waiting")) return render();
+  // Claimed before the first await: the "online" event and a page's own call arrive
+  // together, and two runs would send the same entries twice.
   status.sending = true;
   try {
+    const all = await known();
+    if (!all.some((entry) => entry.state === "waiting")) return;
     const me = await whoIsSignedIn();
     if (me === undefined) return scheduleSync(30000);
     status.signedOut = me === null;
