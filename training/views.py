@@ -764,8 +764,8 @@ def import_save(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"Imported {saved.sessions} session{pluralize(saved.sessions)} and "
-            f"{saved.sets} set{pluralize(saved.sets)}. You can undo this import below.",
+            f"Imported {_counted(saved.sessions, 'session')} and {_counted(saved.sets, 'set')}. "
+            "You can undo this import below.",
         )
     return redirect("training:import")
 
@@ -784,12 +784,12 @@ def import_undo(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _get_import_for_user(request, pk)
     undone = csv_io.undo_import(batch)
     summary = (
-        f"Import undone: removed {undone.sets} set{pluralize(undone.sets)} and "
-        f"{undone.sessions} session{pluralize(undone.sessions)}."
+        f"Import undone: removed {_counted(undone.sets, 'set')} and "
+        f"{_counted(undone.sessions, 'session')}."
     )
     if undone.kept_sessions:
         summary += (
-            f" {undone.kept_sessions} session{pluralize(undone.kept_sessions)} stayed, with "
+            f" {_counted(undone.kept_sessions, 'session')} stayed, with "
             f"what you logged into {pluralize(undone.kept_sessions, 'it,them')} since."
         )
     messages.success(request, summary)
