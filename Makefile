@@ -6,9 +6,14 @@ BIN := $(VENV)/bin
 
 .PHONY: run test lint format migrate clean serve worker
 
+# The pins (Pillow, PyAV, Hypothesis) need Python 3.11: say so before a virtualenv is made,
+# so an older Python leaves nothing half-built behind.
 $(BIN)/python:
-	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10) and "hipthrust needs Python 3.10 or newer")'
-	$(PYTHON) -m venv $(VENV)
+	@version=$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])') || exit 1; \
+	case "$$version" in 3.1[1-9]|3.[2-9][0-9]) ;; \
+	*) echo "hipthrust needs Python 3.11 or newer; $(PYTHON) is $$version." \
+	  "Name another with PYTHON=python3.11 make ..." >&2; exit 1;; esac
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }
 	$(BIN)/pip install --quiet --upgrade pip
 
 $(VENV)/.installed: requirements.txt | $(BIN)/python
@@ -41,7 +46,7 @@ test: $(VENV)/.installed-dev
 serve: $(VENV)/.installed
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py migrate --noinput
-	HOST=$${HOST:-127.0.0.1} $(BIN)/gunicorn hipthrust.wsgi
+	$(BIN)/gunicorn hipthrust.wsgi
 
 # Production: run one or more of these beside gunicorn (under systemd or similar, restarted
 # when they stop); each first queues again any job a killed worker left unfinished.

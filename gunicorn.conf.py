@@ -5,7 +5,9 @@ Everything comes from the environment so one image runs on any host.
 
 import os
 
-bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
+# Loopback by default, as `make serve` and `make run`: the reverse proxy on the same host
+# reaches it; HOST=0.0.0.0 where the proxy runs elsewhere (a container).
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))

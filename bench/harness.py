@@ -503,7 +503,7 @@ def main() -> int:
 
     result = {
         "engine": args.engine,
-        "when": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "seconds": args.seconds,
         "rounds": args.rounds,
         "connections": args.connections,

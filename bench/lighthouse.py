@@ -483,7 +483,7 @@ def main() -> int:
     settings = first["configSettings"]
     throttling = settings.get("throttling", {})
     result = {
-        "when": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "runs": args.runs,
         "workers": args.workers,
         "cpus": os.cpu_count(),

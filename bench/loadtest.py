@@ -492,7 +492,7 @@ def main() -> int:
     samples = [sample for user in users for sample in user.samples]
     result = {
         "engine": engine,
-        "when": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "users": args.users,
         "seconds": args.seconds,
         "elapsed_seconds": round(elapsed, 1),

@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from coaching.models import Variation
 from tests.training.conftest import import_file, make_log
+from training.management.commands.seed_demo import describe_database
 from training.models import LevelChange, Profile, Set, TrainingSession
 from training.progress import balance_note
 
@@ -382,8 +384,44 @@ def test_the_demo_trainee_is_refused_outside_the_local_sqlite_default(db):
 
 def test_the_run_command_skips_the_demo_quietly_off_the_local_default(db, capsys):
     call_command("seed_demo", if_local=True)
-    assert "no demo trainee" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "no demo trainee" in out
     assert not TrainingSession.objects.exists()
+    # It names the database it serves and how to get the demo (the test database is not
+    # the local default on either engine).
+    assert f"Serving {describe_database(settings.DATABASES['default'])}." in out
+    assert "env -u DATABASE_URL make run" in out
+
+
+def test_the_demo_names_the_database_it_was_made_in(db, capsys):
+    call_command("seed_demo", force=True)
+    assert f"Serving {describe_database(settings.DATABASES['default'])}." in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("database", "words"),
+    [
+        (
+            {"ENGINE": "django.db.backends.sqlite3", "NAME": "/srv/app/db.sqlite3"},
+            "the SQLite database /srv/app/db.sqlite3",
+        ),
+        (
+            {
+                "ENGINE": "django.db.backends.postgresql",
+                "NAME": "hipthrust",
+                "HOST": "127.0.0.1",
+                "PORT": 5432,
+            },
+            'the PostgreSQL database "hipthrust" on 127.0.0.1:5432',
+        ),
+        (
+            {"ENGINE": "django.db.backends.postgresql", "NAME": "hipthrust", "HOST": ""},
+            'the PostgreSQL database "hipthrust"',
+        ),
+    ],
+)
+def test_make_run_says_which_database_it_serves(database, words):
+    assert describe_database(database) == words
 
 
 def test_each_record_says_the_day_it_was_first_set(user_client, user, loaded):

@@ -231,7 +231,7 @@ class Command(BaseCommand):
             manifest = {
                 "format": FORMAT,
                 "version": FORMAT_VERSION,
-                "created_at": datetime.datetime.now(datetime.timezone.utc).isoformat(),
+                "created_at": datetime.datetime.now(datetime.UTC).isoformat(),
                 "database_vendor": connection.vendor,
                 "migrations": migrations,
                 "counts": counts,

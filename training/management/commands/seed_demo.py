@@ -35,6 +35,16 @@ COACH_USERNAME = "coach"
 COACH_PASSWORD = "hipthrust-coach-2026"
 
 
+def describe_database(database: dict) -> str:
+    """The database `make run` serves, in words: an exported DATABASE_URL is never a surprise."""
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        return f"the SQLite database {database['NAME']}"
+    engine = database["ENGINE"].rsplit(".", 1)[-1]
+    vendor = {"postgresql": "PostgreSQL", "mysql": "MySQL"}.get(engine, engine)
+    place = f" on {database['HOST']}:{database['PORT']}" if database.get("HOST") else ""
+    return f'the {vendor} database "{database["NAME"]}"{place}'
+
+
 def is_local_sqlite() -> bool:
     database = settings.DATABASES["default"]
     default_path = str(settings.BASE_DIR / "db.sqlite3")
@@ -53,15 +63,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-local",
             action="store_true",
-            help="Quietly do nothing, instead of failing, when not on the local default.",
+            help="Off the local default, say which database is served and make no demo.",
         )
         parser.add_argument("--weeks", type=int, default=14)
         parser.add_argument("--seed", type=int, default=7)
 
     def handle(self, *args, force: bool = False, weeks: int = 14, seed: int = 7, **options):
+        serving = describe_database(settings.DATABASES["default"])
         if not force and not is_local_sqlite():
             if options.get("if_local"):
-                self.stdout.write("Not the local SQLite default with DEBUG on: no demo trainee.")
+                self.stdout.write(
+                    f"Serving {serving}. It is not the local SQLite default with DEBUG on: "
+                    "no demo trainee or coach there. For the demo, run `env -u DATABASE_URL "
+                    "make run` (SQLite in db.sqlite3 beside manage.py)."
+                )
                 return
             raise CommandError(
                 "The demo trainee is only created on the local SQLite database with DJANGO_DEBUG=1."
@@ -76,6 +91,7 @@ class Command(BaseCommand):
                 build_coach(user)
         self.stdout.write(
             self.style.SUCCESS(
+                f"Serving {serving}.\n"
                 f"Demo trainee: log in as {DEMO_USERNAME} / {DEMO_PASSWORD}\n"
                 f"Demo coach (the review queue at /coach/, the guide's editor at /admin/): "
                 f"log in as {COACH_USERNAME} / {COACH_PASSWORD}"
