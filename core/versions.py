@@ -21,6 +21,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
+from django.db import transaction
 
 MEMO_SECONDS = 1.0
 
@@ -44,6 +45,14 @@ class SharedVersion:
         return version
 
     def bump(self) -> None:
+        """A new token once the change commits (at once outside a transaction): a visitor
+        who reads the old rows before the commit must not store them under the new token."""
+        if transaction.get_connection().in_atomic_block:
+            transaction.on_commit(self._replace)
+        else:
+            self._replace()
+
+    def _replace(self) -> None:
         cache.set(self.key, secrets.token_hex(8), timeout=None)
         self._memo = None
 

@@ -89,12 +89,13 @@ def test_an_entry_named_by_a_version_in_process_memory_lives_a_minute(settings):
     assert (named.ttl, unnamed.ttl) == (caching.DAY, caching.DAY)
 
 
-def test_an_entry_is_named_by_the_current_versions(settings):
+def test_an_entry_is_named_by_the_current_versions(settings, django_capture_on_commit_callbacks):
     version = SharedVersion("test:version")
     store = caching.VersionedCache("test", [version])
     before = store.key("page")
     assert store.key("page") == before
-    version.bump()
+    with django_capture_on_commit_callbacks(execute=True):  # the bump lands on commit
+        version.bump()
     assert store.key("page") != before
     assert store.key("other") != store.key("page")
 
@@ -136,3 +137,28 @@ def test_the_release_covers_the_apps_modules_and_the_templates(monkeypatch):
         "templates/coaching/guide.html",
     } <= names
     assert not any(name.startswith((".venv/", "tests/")) for name in names)
+
+
+def test_a_version_bumped_in_a_transaction_moves_when_it_commits(
+    db, django_capture_on_commit_callbacks
+):
+    version = SharedVersion("test:version")
+    before = version.current()
+    with django_capture_on_commit_callbacks(execute=True):
+        version.bump()
+        assert version.current() == before
+    assert version.current() != before
+
+
+def test_a_role_change_moves_the_roles_version_when_it_commits(
+    user, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth.models import Group
+
+    from training.roles import ROLES_VERSION
+
+    before = ROLES_VERSION.current()
+    with django_capture_on_commit_callbacks(execute=True):
+        user.groups.add(Group.objects.get(name="Coach"))
+        assert ROLES_VERSION.current() == before
+    assert ROLES_VERSION.current() != before
