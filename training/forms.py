@@ -415,7 +415,8 @@ class PrescriptionForm(forms.Form):
 
     @staticmethod
     def initial_from(prescription: Prescription, unit: str) -> dict:
-        """A prescription as this form's values, its load in `unit`: to start the next from."""
+        """A prescription as this form's values, its load in `unit`: every stored field, so
+        replacing it changes only what the coach changes (its note included)."""
         return {
             "variation": prescription.variation_id,
             "sets": prescription.sets,
@@ -425,6 +426,7 @@ class PrescriptionForm(forms.Form):
             "hold_seconds": prescription.hold_seconds,
             "side_order": prescription.side_order,
             "sessions_per_week": prescription.sessions_per_week,
+            "notes": prescription.notes,
         }
 
     def clean_side_order(self) -> str:

@@ -251,6 +251,16 @@ class SessionQuerySet(LogQuerySet):
         counts for progression, compliance, balance, charts or history."""
         return self.filter(models.Exists(Set.objects.filter(session=models.OuterRef("pk"))))
 
+    def on_day(self, day) -> SessionQuerySet:
+        """The sessions dated `day`, that day's session first: one with sets before an
+        empty one, then the latest started. A session back-dated to another day is not it."""
+        has_sets = models.Exists(Set.objects.filter(session=models.OuterRef("pk")))
+        return (
+            self.filter(date=day)
+            .alias(has_sets=has_sets)
+            .order_by(F("has_sets").desc(), "-created_at", "-pk")
+        )
+
     def without_sets(self) -> SessionQuerySet:
         """The sessions with_sets() leaves out: started, nothing logged yet."""
         return self.exclude(models.Exists(Set.objects.filter(session=models.OuterRef("pk"))))

@@ -30,8 +30,9 @@ The rules, first match wins
 5  The two newest sessions both count and       advance (the top level stays, and keeps
    both meet the target                         progressing within it)
 6  Otherwise                                    stay; from the newest session that counts:
-                                                load + `load_step_kg` only when it meets
-                                                the target, else the same load; hold + 1 s
+                                                the next load (`next_load`) only when it
+                                                meets the target, else the same load;
+                                                hold + 1 s
 == ============================================ =========================================
 
 Meeting the target (one session, `session_meets_target`)
@@ -47,8 +48,20 @@ Adding load needs the whole target on both sides, not the weaker side alone: eve
 prescribed set logged on both sides, both at the top of the rep range at the
 prescribed tempo, no form error and no pain on any set. Only levels that take
 external load suggest a load (a band is not a load). The weaker side's heaviest
-load is the one that goes up, rounded up to an owned weight when a list is given
-(never below the load already used).
+load is the one that goes up, by `next_load`:
+
+== ========================================== ==========================================
+#  Owned weights                              Next load
+== ========================================== ==========================================
+a  none listed                                the load + one step (`LOAD_STEP_KG`: 2.5 kg,
+                                              or 5 lb for a trainee in pounds)
+b  one or more above the load, within a step  the lightest of them: no owned weight is
+                                              skipped, the smaller jump is the safer one
+c  none within a step, some above             the lightest above; the advice gives the
+                                              jump in percent when it is over 10 %
+                                              (`jump_to_mention`)
+d  none above                                 the same load ("you own nothing heavier")
+== ========================================== ==========================================
 
 The next hold (levels with a hold) is the weaker side's shortest hold + 1 second,
 capped at the target, and + 0 while rule 3 or 4 holds.
@@ -78,10 +91,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Literal
 
-from training.units import format_load, round_to_owned
+from training.units import format_load, to_kg
 
 Side = Literal["left", "right", "both", "unknown"]
 Kind = Literal["advance", "stay", "step_back", "stop"]
@@ -91,6 +104,10 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 PAIN_WINDOW = 3  # sessions, at any level
 PAIN_FREE_NEEDED = 2  # sessions that count, after the newest pain
 SEE_SOMEONE = "see a physiotherapist or doctor"
+# Our own choice, not the guide's: the smallest plate step in each unit.
+LOAD_STEP_KG = {"kg": Decimal("2.5"), "lb": to_kg(Decimal(5), "lb")}
+# A jump to an owned weight beyond one step is spelled out in percent above this share.
+MENTIONED_JUMP = Decimal("0.10")
 
 
 @dataclass(frozen=True)
@@ -192,11 +209,14 @@ def suggest(
     is_top_level: bool,
     is_bottom_level: bool,
     owned_weights_kg: Sequence[Decimal] = (),
-    load_step_kg: Decimal = Decimal("2.5"),
+    load_step_kg: Decimal | None = None,
     changed: LevelChangeRecord | None = None,
     unit: str = "kg",
 ) -> Suggestion:
-    """Stop, step back, advance or stay, with the next load and hold when staying."""
+    """Stop, step back, advance or stay, with the next load and hold when staying.
+
+    `load_step_kg` defaults to the step of the trainee's unit (`LOAD_STEP_KG`)."""
+    step = LOAD_STEP_KG[unit] if load_step_kg is None else load_step_kg
     here = [s.level == level and counts_after(s, changed) for s in history]
     current = [s for s, counts in zip(history, here, strict=True) if counts]
     latest = current[0] if current else None
@@ -320,7 +340,7 @@ def suggest(
         add_load=met and not warnings,
         lengthen_hold=not warnings,
         owned_weights_kg=owned_weights_kg,
-        load_step_kg=load_step_kg,
+        load_step_kg=step,
     )
     why = why or _stay_why(
         criteria,
@@ -333,6 +353,7 @@ def suggest(
         is_top_level=is_top_level,
         pain_gate=pain_gate,
         owned=bool(owned_weights_kg),
+        load_step_kg=step,
         unit=unit,
     )
     return Suggestion("stay", (*reasons, *notes), weak, load, hold, why)
@@ -385,11 +406,8 @@ def _within_level(
     used = max(record.load_kg for record in pool) if criteria.takes_load else None
     load = used
     if used is not None and add_load:
-        target = used + load_step_kg
-        if owned_weights_kg:
-            owned = round_to_owned(target, owned_weights_kg, "up")
-            target = owned if owned is not None else target
-        if target > used:
+        target = next_load(used, load_step_kg, owned_weights_kg)
+        if target is not None:
             load = target
             both = " on both sides" if criteria.per_side else ""
             notes.append(
@@ -409,6 +427,28 @@ def _within_level(
     return used, load, hold, notes
 
 
+def next_load(
+    used_kg: Decimal, step_kg: Decimal, owned_kg: Sequence[Decimal] = ()
+) -> Decimal | None:
+    """The load after `used_kg` (rows a-d of the table above); None when nothing owned is heavier.
+
+    The lightest owned weight above the load is both the one within a step when any is
+    (never skipping a weight the trainee owns) and the nearest above when none is.
+    """
+    if not owned_kg:
+        return used_kg + step_kg
+    heavier = [weight for weight in owned_kg if weight > used_kg]
+    return min(heavier) if heavier else None
+
+
+def jump_to_mention(used_kg: Decimal, next_kg: Decimal, step_kg: Decimal) -> int | None:
+    """The jump in whole percent, rounded up, when it is beyond one step and over 10 %."""
+    jump = next_kg - used_kg
+    if used_kg <= 0 or jump <= step_kg or jump <= used_kg * MENTIONED_JUMP:
+        return None
+    return int((jump * 100 / used_kg).to_integral_value(rounding=ROUND_CEILING))
+
+
 def _stay_why(
     criteria: Criteria,
     latest: SessionRecord,
@@ -421,6 +461,7 @@ def _stay_why(
     is_top_level: bool,
     pain_gate: str,
     owned: bool,
+    load_step_kg: Decimal,
     unit: str,
 ) -> str:
     """The one line that says why the trainee stays, with the numbers for next session."""
@@ -440,6 +481,9 @@ def _stay_why(
     made = f"{_made(criteria)} on {_days(met_days)}, clean"
     if used is not None and load is not None and load > used:
         mine = ", the next weight you own" if owned else ""
+        percent = jump_to_mention(used, load, load_step_kg)
+        if percent is not None:
+            mine += f": {percent}% heavier, more than one {format_load(load_step_kg, unit)} step"
         return (
             f"{made}: add {format_load(load - used, unit)} "
             f"({format_load(used, unit)} → {format_load(load, unit)}{mine})."

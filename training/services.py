@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.defaultfilters import pluralize
@@ -365,6 +367,12 @@ def add_coach_note(coach, athlete, session, text: str, set_=None):
     return note
 
 
+@dataclass(frozen=True)
+class TimerLog:
+    session: TrainingSession
+    joined: bool  # the sets went into a session of that day that already existed
+
+
 def log_timer_sets(
     user,
     variation,
@@ -374,16 +382,64 @@ def log_timer_sets(
     reps: int,
     tempo: str,
     hold_seconds: int,
-    submission_id,
-) -> TrainingSession:
-    """Today's session for that variation (made if needed) with the sets the timer counted."""
-    session, _ = create_session(
-        user,
-        {"date": day, "variation": variation, "notes": "Logged from the tempo timer."},
-        submission_id=submission_id,
-        sets=[
-            {"side": side, "reps": reps, "tempo": tempo, "hold_seconds": hold_seconds}
-            for side in sides
-        ],
-    )
-    return session
+    submission_id: uuid.UUID,
+) -> TimerLog:
+    """The sets the timer counted, added to `day`'s session of that variation, or to a new
+    one when there is none: one day of one variation is one session, however often the
+    timer is used. The online "Log these sets" and the offline queue both come here.
+
+    The submission id names the sets, so the same post again (a double click, a replayed
+    queue) gives back the session they went into and adds nothing.
+    """
+    set_ids = [uuid.uuid5(submission_id, str(number)) for number in range(len(sides))]
+    logged = _timer_log_by_submission(user, submission_id, set_ids[0])
+    if logged is not None:
+        return TimerLog(logged, joined=False)
+    sets = [
+        {"side": side, "reps": reps, "tempo": tempo, "hold_seconds": hold_seconds} for side in sides
+    ]
+    try:
+        with transaction.atomic():
+            # One timer log at a time per trainee, so two at once cannot both find no
+            # session of the day and start one each.
+            get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+            session = (
+                TrainingSession.objects.for_user(user)
+                .on_day(day)
+                .filter(variation=variation)
+                .first()
+            )
+            joined = session is not None
+            if session is None:
+                session = TrainingSession.objects.create(
+                    user=user, date=day, variation=variation, notes="Logged from the tempo timer."
+                )
+            # As add_set does: positions are taken one writer at a time.
+            TrainingSession.objects.select_for_update().filter(pk=session.pk).first()
+            last = session.sets.aggregate(last=Max("position"))["last"] or 0
+            Set.objects.bulk_create(
+                Set(session=session, position=position, submission_id=set_id, **fields)
+                for position, (set_id, fields) in enumerate(
+                    zip(set_ids, sets, strict=True), start=last + 1
+                )
+            )
+    except IntegrityError:
+        # The same submission committed first in a parallel request.
+        logged = _timer_log_by_submission(user, submission_id, set_ids[0])
+        if logged is None:
+            raise
+        return TimerLog(logged, joined=False)
+    return TimerLog(session, joined=joined)
+
+
+def _timer_log_by_submission(
+    user, submission_id: uuid.UUID, first_set_id: uuid.UUID
+) -> TrainingSession | None:
+    """The session a timer log already went into: its first set carries the id's first
+    derived id (a log from before that, the session its own id)."""
+    first = Set.objects.filter(submission_id=first_set_id).select_related("session").first()
+    if first is None:
+        return _session_by_submission(user, submission_id)
+    if first.session.user_id != user.pk:
+        raise SubmissionConflict(submission_id)
+    return first.session

@@ -111,10 +111,13 @@ def _sync_timer(request: HttpRequest) -> JsonResponse:
         return _refused(400, "The timer's sets could not be logged.", form)
     day = form.cleaned_data["date"] or timezone.localdate()  # the day it was logged offline
     try:
-        session = services.log_timer_sets(request.user, day=day, **form.logged_sets())
+        logged = services.log_timer_sets(request.user, day=day, **form.logged_sets())
     except services.SubmissionConflict:
         return _refused(409, "These sets' id was used by someone else; log them again.")
-    return JsonResponse({"session": session.pk, "url": session.get_absolute_url()})
+    session = logged.session
+    return JsonResponse(
+        {"session": session.pk, "url": session.get_absolute_url(), "joined": logged.joined}
+    )
 
 
 SYNC = {"session": _sync_session, "set": _sync_set, "timer": _sync_timer}

@@ -816,10 +816,13 @@ def log_from_timer(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Those sets could not be logged: the plan was not valid.")
         return redirect("coaching:timer")
     try:
-        session = services.log_timer_sets(
+        logged = services.log_timer_sets(
             request.user, day=timezone.localdate(), **form.logged_sets()
         )
     except services.SubmissionConflict:
         raise Http404("No such session.") from None
-    messages.success(request, "Logged. Adjust any set that went differently.")
-    return redirect(session)
+    where = (
+        f"Added to today's {logged.session.variation.name} session" if logged.joined else "Logged"
+    )
+    messages.success(request, f"{where}. Adjust any set that went differently.")
+    return redirect(logged.session)

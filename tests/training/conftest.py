@@ -86,6 +86,15 @@ def set_data(**overrides) -> dict:
     return {key: value for key, value in data.items() if value is not None}
 
 
+def as_the_browser_submits(form) -> dict:
+    """A form's fields as its page shows them, as a browser posts them back untouched."""
+    return {
+        name: value
+        for name, value in ((field.name, field.value()) for field in form)
+        if value is not None
+    }
+
+
 def make_log(user, variation, *, sessions: int, sets_per_side: int = 3, start=None, load="0"):
     """A log built in bulk: `sessions` sessions, alternating left/right sets."""
     start = start or datetime.date(2024, 1, 1)

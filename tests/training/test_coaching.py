@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import PASSWORD
+from tests.training.conftest import as_the_browser_submits
 from training import review, services
 from training.models import (
     AuditEntry,
@@ -197,6 +198,37 @@ def test_a_bad_prescription_is_refused_on_its_field(client, coach, user, linked,
     errors = response.context["prescription_form"].errors
     assert set(errors) == {"sets", "tempo"}
     assert not Prescription.objects.exists()
+
+
+def test_it_keeps_the_prescription_note_when_editing(client, coach, user, linked, loaded):
+    client.force_login(coach)
+    prescribe = reverse("training:coach-prescribe", args=[user.pk])
+    first = {
+        "variation": loaded.pk,
+        "sets": 4,
+        "reps_per_side": 8,
+        "load": "12.5",
+        "tempo": "3-0-1-2",
+        "hold_seconds": 2,
+        "side_order": "right-left",
+        "sessions_per_week": 3,
+        "notes": "Start each session with the left side.",
+    }
+    assert client.post(prescribe, first).status_code == 302
+
+    page = client.get(reverse("training:coach-athlete", args=[user.pk]))
+    shown = as_the_browser_submits(page.context["prescription_form"])
+    assert set(shown) == set(first)  # every stored field is filled in, none left blank
+    client.post(prescribe, {**shown, "load": "15"})
+
+    replaced = Prescription.objects.first()
+    assert replaced.load_kg == Decimal(15)
+    assert (replaced.notes, replaced.sets, replaced.side_order, replaced.sessions_per_week) == (
+        "Start each session with the left side.",
+        4,
+        "right-left",
+        3,
+    )
 
 
 def test_a_coach_moves_the_level_with_a_reason_kept_in_the_history(

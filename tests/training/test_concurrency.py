@@ -137,6 +137,15 @@ def test_five_different_timer_logs_at_once_are_all_saved(trainees):
         assert Set.objects.filter(session__user=who).count() == 4
 
 
+def test_five_timer_logs_of_one_trainee_at_once_fill_one_session_of_the_day(guide_content, user):
+    url = reverse("training:log-from-timer")
+    statuses = in_parallel([post(signed_in(user), url, timer_plan()) for _ in range(PARALLEL)])
+    assert statuses == [302] * PARALLEL
+    session = TrainingSession.objects.get(user=user)
+    positions = list(session.sets.order_by("position").values_list("position", flat=True))
+    assert positions == list(range(1, 4 * PARALLEL + 1))
+
+
 def test_five_imports_at_once_answer_no_500_and_each_is_stored(trainees, user):
     bodyweight = Variation.objects.get(slug="single-leg-hip-thrust")
     make_log(user, bodyweight, sessions=30, sets_per_side=3)

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.training.conftest import set_data
+from tests.training.conftest import as_the_browser_submits, set_data
 from training import services
 from training.models import SET_FIELDS, Profile, Set, TrainingSession
 
@@ -272,6 +272,39 @@ def test_editing_a_set_saves_it_and_errors_go_back_to_its_row(user_client, sessi
     user_client.post(url, set_data(reps="11", side="right"))
     existing.refresh_from_db()
     assert (existing.reps, existing.side) == (11, "right")
+
+
+def test_saving_an_edit_untouched_keeps_every_stored_field_of_the_set(user_client, session):
+    existing = _add(session, side="right", reps=8, load="12.5")
+    Set.objects.filter(pk=existing.pk).update(
+        hold_seconds=3, rpe=Decimal("8.5"), pain=True, note="Cramp in the hamstring"
+    )
+    existing.refresh_from_db()
+    existing.form_errors.set(session.variation.exercise.form_errors.all()[:2])
+    url = reverse("training:set-edit", args=[existing.pk])
+    shown = as_the_browser_submits(user_client.get(url).context["form"])
+    assert user_client.post(url, shown).status_code == 302
+
+    kept = Set.objects.get(pk=existing.pk)
+    assert [getattr(kept, name) for name in SET_FIELDS] == [
+        getattr(existing, name) for name in SET_FIELDS
+    ]
+    assert (kept.pain, kept.note) == (True, "Cramp in the hamstring")
+    assert set(kept.form_errors.all()) == set(existing.form_errors.all())
+    assert kept.form_errors.count() == 2
+
+
+def test_saving_a_session_edit_untouched_keeps_its_date_variation_and_notes(user_client, session):
+    TrainingSession.objects.filter(pk=session.pk).update(notes="Gym was busy")
+    url = reverse("training:session-edit", args=[session.pk])
+    shown = as_the_browser_submits(user_client.get(url).context["form"])
+    assert user_client.post(url, shown).status_code == 302
+    kept = TrainingSession.objects.get(pk=session.pk)
+    assert (kept.date, kept.variation, kept.notes) == (
+        session.date,
+        session.variation,
+        "Gym was busy",
+    )
 
 
 def test_changing_a_session_to_a_both_legs_variation_keeps_its_sets_consistent(

@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from coaching.models import Variation
 from tests.training.conftest import set_data, timer_plan
 from training.models import Profile, Set, TrainingSession
 
@@ -139,6 +140,24 @@ def test_timer_sets_logged_offline_are_saved_once_on_the_day_they_were_logged(us
     session = TrainingSession.objects.get(user=user)
     assert session.date == yesterday
     assert session.sets.count() == 4
+
+
+def test_timer_sets_synced_later_join_that_days_session_of_the_variation(user_client, user):
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    earlier = TrainingSession.objects.create(
+        user=user, date=yesterday, variation=Variation.objects.get(slug="single-leg-hip-thrust")
+    )
+    Set.objects.create(session=earlier, position=1, side="left", reps=12)
+    plan = {"kind": "timer", **timer_plan(), "date": yesterday.isoformat()}
+    first = user_client.post(SYNC, plan).json()
+    replayed = user_client.post(SYNC, plan).json()
+    assert (first["session"], first["joined"], replayed["session"]) == (
+        earlier.pk,
+        True,
+        earlier.pk,
+    )
+    assert list(TrainingSession.objects.filter(user=user)) == [earlier]
+    assert list(earlier.sets.values_list("position", flat=True)) == [1, 2, 3, 4, 5]
 
 
 def test_the_offline_log_page_is_the_same_for_everyone_and_names_no_one(client, user):

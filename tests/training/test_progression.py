@@ -8,15 +8,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from training.progression import (
+    LOAD_STEP_KG,
     Criteria,
     LevelChangeRecord,
     SessionRecord,
     SetRecord,
     Suggestion,
+    jump_to_mention,
+    next_load,
     session_meets_target,
     suggest,
     weaker_side,
 )
+from training.units import to_kg
 
 D = Decimal
 TEMPO = "3-0-1-1"
@@ -37,6 +41,7 @@ MON, WED, FRI, SAT, SUN = (date(2025, 3, day) for day in (3, 5, 7, 8, 9))
 TUE = date(2025, 3, 11)
 # A step back accepted on Saturday morning, after Friday's session.
 STEPPED_BACK = LevelChangeRecord(at=datetime(2025, 3, 8, 9, tzinfo=UTC), day=SAT)
+LB_20, LB_25, LB_30, LB_35 = (to_kg(D(pounds), "lb") for pounds in (20, 25, 30, 35))
 
 
 def a_set(side="left", reps=12, load="10", hold=0, tempo=TEMPO, errors=0, pain=False):
@@ -535,13 +540,43 @@ SAFE = [
         stay(
             MET_FRI,
             ADD_LOAD,
-            load="16",
+            load="12",
             why=(
-                "Both sides made 3 × 12 at 3-0-1-1 on 7 Mar 2025, clean: add 6 kg (10 kg → 16 kg, "
+                "Both sides made 3 × 12 at 3-0-1-1 on 7 Mar 2025, clean: add 2 kg (10 kg → 12 kg, "
                 "the next weight you own)."
             ),
         ),
-        id="the next load rounds up to an owned weight",
+        id="the next load is the lightest owned weight above, skipping none",
+    ),
+    pytest.param(
+        LOADED,
+        [clean(FRI, load=str(LB_25))],
+        {"owned_weights_kg": [LB_20, LB_25, LB_30, LB_35], "unit": "lb"},
+        stay(
+            MET_FRI,
+            ADD_LOAD,
+            load=str(LB_30),
+            why=(
+                "Both sides made 3 × 12 at 3-0-1-1 on 7 Mar 2025, clean: add 5 lb (25 lb → 30 lb, "
+                "the next weight you own)."
+            ),
+        ),
+        id="a pounds trainee goes to the next dumbbell they own, not past it",
+    ),
+    pytest.param(
+        LOADED,
+        [clean(FRI, load=str(LB_25))],
+        {"owned_weights_kg": [LB_20, LB_25, LB_35], "unit": "lb"},
+        stay(
+            MET_FRI,
+            ADD_LOAD,
+            load=str(LB_35),
+            why=(
+                "Both sides made 3 × 12 at 3-0-1-1 on 7 Mar 2025, clean: add 10 lb (25 lb → 35 lb, "
+                "the next weight you own: 40% heavier, more than one 5 lb step)."
+            ),
+        ),
+        id="a jump past one step to the nearest owned weight is said in percent",
     ),
     pytest.param(
         LOADED,
@@ -596,13 +631,13 @@ SAFE = [
         stay(
             MET_FRI,
             ADD_LOAD,
-            load="12.5",
+            load="12.26796185",
             why=(
-                "Both sides made 3 × 12 at 3-0-1-1 on 7 Mar 2025, clean: add 5.51 lb (22.05 lb → "
-                "27.56 lb)."
+                "Both sides made 3 × 12 at 3-0-1-1 on 7 Mar 2025, clean: add 5 lb (22.05 lb → "
+                "27.05 lb)."
             ),
         ),
-        id="the reason gives the trainee's unit",
+        id="the reason and the step are in the trainee's unit",
     ),
     pytest.param(
         BRIDGE,
@@ -940,3 +975,36 @@ def test_load_goes_up_only_from_a_clean_session_on_target_on_both_sides(criteria
         assert criteria.takes_load
         assert session_meets_target(criteria, latest)[0]
         assert not any(record.pain for s in history[:2] for record in s.sets)
+
+
+def _kg(text: str) -> Decimal:
+    """A load such as "25 lb" or "12.5 kg" in kilograms, as stored."""
+    value, unit = text.split()
+    return to_kg(D(value), unit)
+
+
+# The next load and whether its jump is said in percent (the table in progression.py).
+NEXT_LOADS = [
+    # unit, load used, owned weights, next load, jump said (percent)
+    ("kg", "10 kg", [], "12.5 kg", None),
+    ("lb", "25 lb", [], "30 lb", None),
+    ("lb", "25 lb", ["20 lb", "25 lb", "30 lb", "35 lb"], "30 lb", None),
+    ("lb", "25 lb", ["35 lb", "30 lb", "20 lb"], "30 lb", None),
+    ("kg", "10 kg", ["8 kg", "11 kg", "12 kg", "12.5 kg"], "11 kg", None),
+    ("kg", "10 kg", ["12.5 kg", "15 kg"], "12.5 kg", None),
+    ("lb", "25 lb", ["20 lb", "25 lb", "35 lb"], "35 lb", 40),
+    ("kg", "10 kg", ["8 kg", "16 kg"], "16 kg", 60),
+    ("kg", "40 kg", ["40 kg", "43 kg"], "43 kg", None),  # 3 kg beyond a step, but 7.5 %
+    ("kg", "20 kg", ["20 kg", "22.6 kg"], "22.6 kg", 13),  # 13 % rounded up, never down
+    ("kg", "0 kg", ["4 kg", "6 kg"], "4 kg", None),  # from body weight: no percent of nothing
+    ("lb", "35 lb", ["20 lb", "35 lb"], None, None),  # nothing heavier: keep the load
+]
+
+
+@pytest.mark.parametrize(("unit", "used", "owned", "expected", "percent"), NEXT_LOADS)
+def test_the_next_load_never_skips_an_owned_weight(unit, used, owned, expected, percent):
+    step = LOAD_STEP_KG[unit]
+    found = next_load(_kg(used), step, [_kg(weight) for weight in owned])
+    assert found == (_kg(expected) if expected else None)
+    if found is not None:
+        assert jump_to_mention(_kg(used), found, step) == percent

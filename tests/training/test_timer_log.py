@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from coaching.models import Variation
 from tests.training.conftest import timer_plan
 from training.models import Set, TrainingSession
 
@@ -123,3 +124,49 @@ def test_the_keep_page_needs_a_signed_in_person(client):
     response = client.get(reverse("training:log-from-timer"), {"variation": "x"})
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def _todays(user, slug: str, sets: int) -> TrainingSession:
+    session = TrainingSession.objects.create(
+        user=user, date=timezone.localdate(), variation=Variation.objects.get(slug=slug)
+    )
+    for position in range(1, sets + 1):
+        side = "both" if slug == "floor-glute-bridge" else "left"
+        Set.objects.create(session=session, position=position, side=side, reps=12)
+    return session
+
+
+def test_timer_sets_go_into_todays_session_of_that_variation_and_say_so(user_client, user):
+    today = _todays(user, "single-leg-hip-thrust", sets=2)
+    data = timer_plan()
+    response = user_client.post(reverse("training:log-from-timer"), data, follow=True)
+    assert response.redirect_chain == [(today.get_absolute_url(), 302)]
+    assert list(TrainingSession.objects.filter(user=user)) == [today]
+    assert list(today.sets.values_list("position", "side", "reps")) == [
+        (1, "left", 12),
+        (2, "left", 12),
+        (3, "right", 10),
+        (4, "left", 10),
+        (5, "right", 10),
+        (6, "left", 10),
+    ]
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown == [
+        "Added to today's Single leg hip thrust session. Adjust any set that went differently."
+    ]
+    # The same post again adds nothing, and still lands on that session.
+    again = user_client.post(reverse("training:log-from-timer"), data)
+    assert again["Location"] == today.get_absolute_url()
+    assert today.sets.count() == 6
+
+
+def test_timer_sets_of_another_variation_start_their_own_session(user_client, user):
+    bridge = _todays(user, "floor-glute-bridge", sets=3)
+    user_client.post(reverse("training:log-from-timer"), timer_plan())
+    made = TrainingSession.objects.exclude(pk=bridge.pk).get(user=user)
+    assert (made.variation.slug, made.date, made.sets.count()) == (
+        "single-leg-hip-thrust",
+        timezone.localdate(),
+        4,
+    )
+    assert bridge.sets.count() == 3
