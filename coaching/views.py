@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import etag, require_GET
+from django.views.decorators.http import etag, require_safe
 
 from coaching import printing, raster
 from coaching import timer as timer_plan
@@ -58,7 +58,7 @@ def _public_page(
     return render(request, template, cached_parts(request, BODIES, name, template, build))
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return _public_page(request, "coaching/home.html", "home", lambda _: _home_context())
 
@@ -75,7 +75,7 @@ def _home_context() -> dict:
     }
 
 
-@require_GET
+@require_safe
 def guide(request: HttpRequest) -> HttpResponse:
     return _public_page(request, "coaching/guide.html", "guide", _guide_context)
 
@@ -106,7 +106,7 @@ def _guide_context(request: HttpRequest) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def variation_list(request: HttpRequest) -> HttpResponse:
     return _public_page(
         request,
@@ -130,7 +130,7 @@ def _variation_list_context() -> dict:
     }
 
 
-@require_GET
+@require_safe
 def variation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _public_page(
         request,
@@ -162,7 +162,7 @@ def _variation_detail_context(slug: str) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def form_error_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _public_page(
         request,
@@ -187,7 +187,7 @@ def _form_error_context(slug: str) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",
@@ -209,7 +209,7 @@ def _preview_etag(request: HttpRequest, key: str) -> str | None:
     return hashlib.sha256(_preview_png(key)).hexdigest()[:32]
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=24 * 60 * 60)
 @etag(_preview_etag)
 def figure_image(request: HttpRequest, key: str) -> HttpResponse:
@@ -228,7 +228,7 @@ SHEET_SECTIONS = [
 ]
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=60 * 60)
 def guide_sheet(request: HttpRequest) -> HttpResponse:
     """The guide on one A4 page, as a PDF: each phase with its figure and cues, and the fixes.
@@ -268,7 +268,7 @@ def _sheet_context(exercise: Exercise, guide_url: str) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def variation_keyframes(request: HttpRequest, slug: str) -> JsonResponse:
     """Joint positions at the bottom, midway and the top, for the tempo timer's figure."""
     variation = get_object_or_404(Variation.objects.only("slug", "figure"), slug=slug)
@@ -284,7 +284,7 @@ def is_linked_plan(request: HttpRequest) -> bool:
     return set(request.GET) <= {"variation"}
 
 
-@require_GET
+@require_safe
 def timer(request: HttpRequest) -> HttpResponse:
     """The tempo timer: the plan from the query string, checked, shown and run in the page.
 

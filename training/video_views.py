@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core import throttle
 from training import video, videos
@@ -78,7 +78,7 @@ def _rate_limited(request: HttpRequest) -> str:
 
 @login_required
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def set_video(request: HttpRequest, pk: int) -> HttpResponse:
     """Attach a clip to one of the user's sets; its videos are listed under the form."""
     target = _get_set_for_user(request, pk)
@@ -87,7 +87,7 @@ def set_video(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def side_video(request: HttpRequest, pk: int, side: str) -> HttpResponse:
     """Attach a clip of one side of the session (several sets, or the whole session)."""
     target = _get_session_side_for_user(request, pk, side)
@@ -185,7 +185,7 @@ def _upload_state(upload: VideoUpload) -> dict:
 
 @login_required
 @never_cache
-@require_http_methods(["GET", "PUT"])
+@require_http_methods(["GET", "HEAD", "PUT"])
 def video_upload(request: HttpRequest, pk) -> JsonResponse:
     """GET: how far the upload has got (where to resume). PUT: one chunk, its place given by
     `Content-Range: bytes first-last/size`; the answer says where the next one starts, or,
@@ -194,7 +194,7 @@ def video_upload(request: HttpRequest, pk) -> JsonResponse:
     if upload.expires_at <= timezone.now():
         videos.discard_expired()
         raise Http404("The upload expired.")
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return JsonResponse(_upload_state(upload))
     match = _CONTENT_RANGE.match(request.headers.get("Content-Range", "").strip())
     limit = settings.VIDEO_UPLOAD_CHUNK_BYTES
@@ -228,7 +228,7 @@ def video_upload(request: HttpRequest, pk) -> JsonResponse:
 
 @login_required
 @never_cache
-@require_GET
+@require_safe
 def video_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Watch a clip with its comments; the coach also comments and marks it reviewed. While
     it is processing, the status part asks again every few seconds (htmx)."""
@@ -312,7 +312,7 @@ def video_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def video_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """The playable video ("play") or its poster, with byte ranges so players can seek."""
     clip = _get_video_for_viewer(request, pk)
