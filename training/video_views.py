@@ -35,8 +35,15 @@ from training.models import (
 )
 
 CHUNK = 64 * 1024
-_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
-_CONTENT_RANGE = re.compile(r"^bytes (?P<first>\d+)-(?P<last>\d+)/(?P<size>\d+)$")
+# Byte positions of at most 15 digits (a petabyte): int() of a longer one is refused by
+# Python past 4,300 digits and slow well before, and no file here comes near it.
+_POSITION = r"\d{1,15}"
+_RANGE = re.compile(rf"^bytes=({_POSITION})?-({_POSITION})?$")
+# A range in the right form whose numbers are longer: past the end of any file (416).
+_LONG_RANGE = re.compile(r"^bytes=\d*-\d*$")
+_CONTENT_RANGE = re.compile(
+    rf"^bytes (?P<first>{_POSITION})-(?P<last>{_POSITION})/(?P<size>{_POSITION})$"
+)
 
 
 def _get_set_for_user(request: HttpRequest, pk: int) -> Set:
@@ -334,8 +341,10 @@ def video_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 def _ranged(request: HttpRequest, name: str, content_type: str) -> HttpResponse:
     total = default_storage.size(name)
     start, end, status = 0, total - 1, 200
-    header = request.headers.get("Range", "")
-    match = _RANGE.match(header.strip())
+    header = request.headers.get("Range", "").strip()
+    match = _RANGE.match(header)
+    if not match and _LONG_RANGE.match(header):
+        return _unsatisfiable(total)
     if header and match:
         first, last = match.groups()
         if first:
@@ -344,9 +353,7 @@ def _ranged(request: HttpRequest, name: str, content_type: str) -> HttpResponse:
         elif last:  # the final N bytes
             start = max(0, total - int(last))
         if not (first or last) or start >= total or start > end:
-            response = HttpResponse(status=416)
-            response["Content-Range"] = f"bytes */{total}"
-            return response
+            return _unsatisfiable(total)
         status = 206
     handle = default_storage.open(name, "rb")
     handle.seek(start)
@@ -359,6 +366,12 @@ def _ranged(request: HttpRequest, name: str, content_type: str) -> HttpResponse:
     response["Content-Encoding"] = "identity"
     if status == 206:
         response["Content-Range"] = f"bytes {start}-{end}/{total}"
+    return response
+
+
+def _unsatisfiable(total: int) -> HttpResponse:
+    response = HttpResponse(status=416)
+    response["Content-Range"] = f"bytes */{total}"
     return response
 
 
