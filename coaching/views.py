@@ -20,6 +20,7 @@ from coaching.forms import TIMER_FIELDS, plan_form
 from coaching.models import Cue, Exercise, FormError, Phase, TempoPreset, Variation
 from coaching.structured_data import guide_howto
 from core.caching import cached_parts
+from core.site import absolute_url
 
 GUIDE_FIGURES = {
     "setup": "guide-setup",
@@ -90,7 +91,7 @@ def _guide_context(request: HttpRequest) -> dict:
         for placement, found in exercise.illustrations.for_guide().items()
     }
     structured = guide_howto(
-        exercise, cues, form_errors, url=request.build_absolute_uri(reverse("coaching:guide"))
+        exercise, cues, form_errors, url=absolute_url(request, reverse("coaching:guide"))
     )
     return {
         "title": f"How to do the {exercise.name.lower()}",
@@ -192,7 +193,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
-        f"Sitemap: {request.build_absolute_uri(reverse('django.contrib.sitemaps.views.sitemap'))}",
+        f"Sitemap: {absolute_url(request, reverse('django.contrib.sitemaps.views.sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
@@ -237,7 +238,7 @@ def guide_sheet(request: HttpRequest) -> HttpResponse:
     version; they hold nothing of the visitor (the guide's address is the site's own).
     """
     exercise = _featured_exercise()
-    guide_url = request.build_absolute_uri(reverse("coaching:guide"))
+    guide_url = absolute_url(request, reverse("coaching:guide"))
     key = BODIES.key("guide-sheet.pdf", guide_url)
     pdf = BODIES.get(key)
     if pdf is None:
