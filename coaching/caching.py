@@ -30,6 +30,7 @@ from django.middleware.gzip import re_accepts_gzip  # GZipMiddleware's own test
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from core.caching import VersionedCache, check_shared, shared_request
+from core.site import site_origin
 from core.versions import SharedVersion
 
 VERSION_KEY = "coaching:content-version"
@@ -57,7 +58,7 @@ def _has_personal_state(request: HttpRequest) -> bool:
 def _key(shared: HttpRequest) -> str:
     htmx = "h" if shared.headers.get("HX-Request") else "-"
     boosted = "b" if shared.headers.get("HX-Boosted") else "-"
-    return PAGES.key(shared.get_host(), shared.get_full_path(), htmx + boosted, settings.SITE_URL)
+    return PAGES.key(site_origin(shared), shared.get_full_path(), htmx + boosted)
 
 
 def _not_modified(request: HttpRequest, etag: str) -> bool:

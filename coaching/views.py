@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import etag, require_GET
+from django.views.decorators.http import etag, require_safe
 
 from coaching import printing, raster
 from coaching import timer as timer_plan
@@ -20,6 +20,7 @@ from coaching.forms import TIMER_FIELDS, plan_form
 from coaching.models import Cue, Exercise, FormError, Phase, TempoPreset, Variation
 from coaching.structured_data import guide_howto
 from core.caching import cached_parts
+from core.site import absolute_url
 
 GUIDE_FIGURES = {
     "setup": "guide-setup",
@@ -58,7 +59,7 @@ def _public_page(
     return render(request, template, cached_parts(request, BODIES, name, template, build))
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return _public_page(request, "coaching/home.html", "home", lambda _: _home_context())
 
@@ -75,7 +76,7 @@ def _home_context() -> dict:
     }
 
 
-@require_GET
+@require_safe
 def guide(request: HttpRequest) -> HttpResponse:
     return _public_page(request, "coaching/guide.html", "guide", _guide_context)
 
@@ -90,7 +91,7 @@ def _guide_context(request: HttpRequest) -> dict:
         for placement, found in exercise.illustrations.for_guide().items()
     }
     structured = guide_howto(
-        exercise, cues, form_errors, url=request.build_absolute_uri(reverse("coaching:guide"))
+        exercise, cues, form_errors, url=absolute_url(request, reverse("coaching:guide"))
     )
     return {
         "title": f"How to do the {exercise.name.lower()}",
@@ -106,7 +107,7 @@ def _guide_context(request: HttpRequest) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def variation_list(request: HttpRequest) -> HttpResponse:
     return _public_page(
         request,
@@ -130,7 +131,7 @@ def _variation_list_context() -> dict:
     }
 
 
-@require_GET
+@require_safe
 def variation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _public_page(
         request,
@@ -162,7 +163,7 @@ def _variation_detail_context(slug: str) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def form_error_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _public_page(
         request,
@@ -187,12 +188,12 @@ def _form_error_context(slug: str) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
-        f"Sitemap: {request.build_absolute_uri(reverse('django.contrib.sitemaps.views.sitemap'))}",
+        f"Sitemap: {absolute_url(request, reverse('django.contrib.sitemaps.views.sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
@@ -209,7 +210,7 @@ def _preview_etag(request: HttpRequest, key: str) -> str | None:
     return hashlib.sha256(_preview_png(key)).hexdigest()[:32]
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=24 * 60 * 60)
 @etag(_preview_etag)
 def figure_image(request: HttpRequest, key: str) -> HttpResponse:
@@ -228,7 +229,7 @@ SHEET_SECTIONS = [
 ]
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=60 * 60)
 def guide_sheet(request: HttpRequest) -> HttpResponse:
     """The guide on one A4 page, as a PDF: each phase with its figure and cues, and the fixes.
@@ -237,7 +238,7 @@ def guide_sheet(request: HttpRequest) -> HttpResponse:
     version; they hold nothing of the visitor (the guide's address is the site's own).
     """
     exercise = _featured_exercise()
-    guide_url = request.build_absolute_uri(reverse("coaching:guide"))
+    guide_url = absolute_url(request, reverse("coaching:guide"))
     key = BODIES.key("guide-sheet.pdf", guide_url)
     pdf = BODIES.get(key)
     if pdf is None:
@@ -268,7 +269,7 @@ def _sheet_context(exercise: Exercise, guide_url: str) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def variation_keyframes(request: HttpRequest, slug: str) -> JsonResponse:
     """Joint positions at the bottom, midway and the top, for the tempo timer's figure."""
     variation = get_object_or_404(Variation.objects.only("slug", "figure"), slug=slug)
@@ -284,7 +285,7 @@ def is_linked_plan(request: HttpRequest) -> bool:
     return set(request.GET) <= {"variation"}
 
 
-@require_GET
+@require_safe
 def timer(request: HttpRequest) -> HttpResponse:
     """The tempo timer: the plan from the query string, checked, shown and run in the page.
 

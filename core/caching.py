@@ -24,6 +24,7 @@ from django.http import HttpRequest, QueryDict
 from django.template.loader import render_to_string
 from django_htmx.middleware import HtmxDetails
 
+from core.site import host_without_port, site_origin
 from core.versions import SharedVersion, release
 
 # With a shared cache (Redis) an entry never changes, since it is named by the versions it
@@ -105,10 +106,11 @@ _SHARED_ENVIRON = ("SERVER_NAME", "SERVER_PORT", "SCRIPT_NAME", "PATH_INFO", "ws
 def shared_request(request: HttpRequest, params: tuple[str, ...] = ()) -> HttpRequest:
     """A request for the same page asked by nobody in particular.
 
-    It carries the host, path and htmx flags of `request` and only the query `params`
-    the page reads; no cookie, no session, no messages, an anonymous user. Whatever is
-    rendered from it is the same for every visitor, so it may be shared: this is what
-    keeps a person's flash message, name or CSRF token out of every shared entry.
+    It carries the host (without its port), path and htmx flags of `request` and only
+    the query `params` the page reads; no cookie, no session, no messages, an anonymous
+    user. Whatever is rendered from it is the same for every visitor, so it may be
+    shared: this is what keeps a person's flash message, name or CSRF token out of every
+    shared entry.
     """
     if getattr(request, "is_shared", False):
         return request
@@ -120,7 +122,13 @@ def shared_request(request: HttpRequest, params: tuple[str, ...] = ()) -> HttpRe
         key: request.META[key] for key in _SHARED_HEADERS + _SHARED_ENVIRON if key in request.META
     }
     environ.update(
-        {"REQUEST_METHOD": "GET", "QUERY_STRING": query.urlencode(), "wsgi.input": io.BytesIO()}
+        {
+            # Without the port, which the client chooses freely: one page per site, not per port.
+            "HTTP_HOST": host_without_port(request),
+            "REQUEST_METHOD": "GET",
+            "QUERY_STRING": query.urlencode(),
+            "wsgi.input": io.BytesIO(),
+        }
     )
     shared = WSGIRequest(environ)
     shared.is_shared = True
@@ -172,7 +180,7 @@ def cached_parts(
     is anything when `name` is None (a page not worth keeping, made the same way).
     """
     shared = shared_request(request, params)
-    key = None if name is None else store.key(shared.get_host(), settings.SITE_URL, name)
+    key = None if name is None else store.key(site_origin(shared), name)
     parts = None if key is None else store.get(key)
     if parts is None:
         context = build(shared)

@@ -1,8 +1,9 @@
-from django.conf import settings
 from django.http import HttpRequest
+
+from core.site import site_origin
 
 
 def site(request: HttpRequest) -> dict[str, str]:
     """The public origin for canonical and Open Graph URLs."""
-    origin = settings.SITE_URL or f"{request.scheme}://{request.get_host()}"
+    origin = site_origin(request)
     return {"site_origin": origin, "canonical_url": origin + request.path}

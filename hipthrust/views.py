@@ -22,7 +22,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from core import throttle
 from core.icons import ICONS
@@ -44,7 +44,7 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return HttpResponseNotFound(loader.render_to_string("404.html", context, request))
 
 
-@require_GET
+@require_safe
 @never_cache
 def health(request: HttpRequest) -> JsonResponse:
     """For load balancers: 200 when the database and the cache answer, 503 otherwise."""
@@ -67,7 +67,7 @@ def health(request: HttpRequest) -> JsonResponse:
     )
 
 
-@require_GET
+@require_safe
 def serve_media(request: HttpRequest, path: str) -> FileResponse:
     """Uploaded photos, served as images and nothing else, never as a page or a script."""
     root = Path(settings.MEDIA_ROOT).resolve()
@@ -85,7 +85,7 @@ def serve_media(request: HttpRequest, path: str) -> FileResponse:
     return response
 
 
-@require_GET
+@require_safe
 def favicon(request: HttpRequest) -> HttpResponse:
     return HttpResponsePermanentRedirect(static("favicon.svg"))
 
@@ -103,7 +103,7 @@ def _revalidated(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     return get_conditional_response(request, etag=tag, response=response)
 
 
-@require_GET
+@require_safe
 def service_worker(request: HttpRequest) -> HttpResponse:
     """The service worker, at the root so that it may control every page."""
     response = HttpResponse(offline.worker_script(), content_type="text/javascript; charset=utf-8")
@@ -111,7 +111,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     return _revalidated(request, response)
 
 
-@require_GET
+@require_safe
 def web_manifest(request: HttpRequest) -> HttpResponse:
     """What an installed hipthrust is called, looks like and opens on."""
     icons = [
@@ -152,14 +152,14 @@ def web_manifest(request: HttpRequest) -> HttpResponse:
     return _revalidated(request, response)
 
 
-@require_GET
+@require_safe
 @never_cache
 def start(request: HttpRequest) -> HttpResponse:
     """Where the installed app opens: a trainee's log, or the guide for anyone else."""
     return redirect("training:log" if request.user.is_authenticated else "coaching:guide")
 
 
-@require_GET
+@require_safe
 def offline_page(request: HttpRequest) -> HttpResponse:
     """What the service worker shows for a page it does not keep, without a network."""
     context = {

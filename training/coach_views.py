@@ -20,7 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.redirects import safe_next
 from training import review, review_stats, services
@@ -90,7 +90,7 @@ def _flag_url(athlete_id: int, stats: review.AthleteStats, flag: review.Flag) ->
 
 
 @coach_required
-@require_GET
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     athletes = list(athletes_for(request.user).select_related("profile__level"))
     today = timezone.localdate()
@@ -207,7 +207,7 @@ def _athlete_context(request: HttpRequest, athlete, **forms) -> dict:
 
 
 @coach_required
-@require_GET
+@require_safe
 def athlete_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     athlete = _get_athlete_for_coach(request, user_id)
     return render(request, "training/coach/athlete.html", _athlete_context(request, athlete))
@@ -299,7 +299,7 @@ def _session_flag(athlete, session, kind: str):
 
 
 @coach_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def athlete_session(request: HttpRequest, user_id: int, pk: int) -> HttpResponse:
     athlete = _get_athlete_for_coach(request, user_id)
     session = get_object_or_404(
@@ -337,7 +337,7 @@ def athlete_session(request: HttpRequest, user_id: int, pk: int) -> HttpResponse
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def join(request: HttpRequest, code: str) -> HttpResponse:
     link = get_object_or_404(CoachLink.objects.select_related("coach"), code=code)
     if request.method == "POST":

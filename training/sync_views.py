@@ -21,7 +21,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from coaching.caching import cached_public_page
 from coaching.models import Variation
@@ -125,11 +125,11 @@ SYNC = {"session": _sync_session, "set": _sync_set, "timer": _sync_timer}
 
 @login_required
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def sync(request: HttpRequest) -> HttpResponse:
     """GET: who is signed in and the token to send with (a page kept for offline use has
     neither). POST: one queued entry, by its `kind`."""
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return JsonResponse({"user": request.user.pk, "csrf": get_token(request)})
     handler = SYNC.get(request.POST.get("kind", ""))
     if handler is None:
@@ -137,7 +137,7 @@ def sync(request: HttpRequest) -> HttpResponse:
     return handler(request)
 
 
-@require_GET
+@require_safe
 def _offline_log(request: HttpRequest) -> HttpResponse:
     """The page for logging sets offline: the same for everyone (the ladder and its form
     errors, no one's log), kept by the service worker; offline-log.mjs fills it from the

@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core import throttle
 from training import video, videos
@@ -35,8 +35,15 @@ from training.models import (
 )
 
 CHUNK = 64 * 1024
-_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
-_CONTENT_RANGE = re.compile(r"^bytes (?P<first>\d+)-(?P<last>\d+)/(?P<size>\d+)$")
+# Byte positions of at most 15 digits (a petabyte): int() of a longer one is refused by
+# Python past 4,300 digits and slow well before, and no file here comes near it.
+_POSITION = r"\d{1,15}"
+_RANGE = re.compile(rf"^bytes=({_POSITION})?-({_POSITION})?$")
+# A range in the right form whose numbers are longer: past the end of any file (416).
+_LONG_RANGE = re.compile(r"^bytes=\d*-\d*$")
+_CONTENT_RANGE = re.compile(
+    rf"^bytes (?P<first>{_POSITION})-(?P<last>{_POSITION})/(?P<size>{_POSITION})$"
+)
 
 
 def _get_set_for_user(request: HttpRequest, pk: int) -> Set:
@@ -78,7 +85,7 @@ def _rate_limited(request: HttpRequest) -> str:
 
 @login_required
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def set_video(request: HttpRequest, pk: int) -> HttpResponse:
     """Attach a clip to one of the user's sets; its videos are listed under the form."""
     target = _get_set_for_user(request, pk)
@@ -87,7 +94,7 @@ def set_video(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def side_video(request: HttpRequest, pk: int, side: str) -> HttpResponse:
     """Attach a clip of one side of the session (several sets, or the whole session)."""
     target = _get_session_side_for_user(request, pk, side)
@@ -185,7 +192,7 @@ def _upload_state(upload: VideoUpload) -> dict:
 
 @login_required
 @never_cache
-@require_http_methods(["GET", "PUT"])
+@require_http_methods(["GET", "HEAD", "PUT"])
 def video_upload(request: HttpRequest, pk) -> JsonResponse:
     """GET: how far the upload has got (where to resume). PUT: one chunk, its place given by
     `Content-Range: bytes first-last/size`; the answer says where the next one starts, or,
@@ -194,7 +201,7 @@ def video_upload(request: HttpRequest, pk) -> JsonResponse:
     if upload.expires_at <= timezone.now():
         videos.discard_expired()
         raise Http404("The upload expired.")
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return JsonResponse(_upload_state(upload))
     match = _CONTENT_RANGE.match(request.headers.get("Content-Range", "").strip())
     limit = settings.VIDEO_UPLOAD_CHUNK_BYTES
@@ -228,7 +235,7 @@ def video_upload(request: HttpRequest, pk) -> JsonResponse:
 
 @login_required
 @never_cache
-@require_GET
+@require_safe
 def video_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Watch a clip with its comments; the coach also comments and marks it reviewed. While
     it is processing, the status part asks again every few seconds (htmx)."""
@@ -312,7 +319,7 @@ def video_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def video_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """The playable video ("play") or its poster, with byte ranges so players can seek."""
     clip = _get_video_for_viewer(request, pk)
@@ -334,8 +341,10 @@ def video_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 def _ranged(request: HttpRequest, name: str, content_type: str) -> HttpResponse:
     total = default_storage.size(name)
     start, end, status = 0, total - 1, 200
-    header = request.headers.get("Range", "")
-    match = _RANGE.match(header.strip())
+    header = request.headers.get("Range", "").strip()
+    match = _RANGE.match(header)
+    if not match and _LONG_RANGE.match(header):
+        return _unsatisfiable(total)
     if header and match:
         first, last = match.groups()
         if first:
@@ -344,9 +353,7 @@ def _ranged(request: HttpRequest, name: str, content_type: str) -> HttpResponse:
         elif last:  # the final N bytes
             start = max(0, total - int(last))
         if not (first or last) or start >= total or start > end:
-            response = HttpResponse(status=416)
-            response["Content-Range"] = f"bytes */{total}"
-            return response
+            return _unsatisfiable(total)
         status = 206
     handle = default_storage.open(name, "rb")
     handle.seek(start)
@@ -359,6 +366,12 @@ def _ranged(request: HttpRequest, name: str, content_type: str) -> HttpResponse:
     response["Content-Encoding"] = "identity"
     if status == 206:
         response["Content-Range"] = f"bytes {start}-{end}/{total}"
+    return response
+
+
+def _unsatisfiable(total: int) -> HttpResponse:
+    response = HttpResponse(status=416)
+    response["Content-Range"] = f"bytes */{total}"
     return response
 
 

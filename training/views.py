@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from core import throttle
@@ -98,7 +98,7 @@ def _htmx_fragment(request: HttpRequest, template: str, fragment: str) -> str:
 # Accounts
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     # Carried from the login page, so a coach's invitation still waits after signing up.
     next_url = safe_next(request, request.POST.get("next", request.GET.get("next")))
@@ -138,7 +138,7 @@ def _too_many_signups(request: HttpRequest) -> bool:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     profile = _profile_with_level(request)
     owned: dict[str, list[Decimal]] = {WeightKind.DUMBBELL: [], WeightKind.KETTLEBELL: []}
@@ -166,7 +166,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def log(request: HttpRequest) -> HttpResponse:
     profile = _profile_with_level(request)
     recent = TrainingSession.objects.page_with_totals(
@@ -258,7 +258,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     session = _get_session_for_user(request, pk)
     form = SessionForm(request.POST or None, instance=session)
@@ -374,7 +374,7 @@ def _next_set_initial(sets, previous, session, unit: str, prescription=None) -> 
 
 
 @login_required
-@require_GET
+@require_safe
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = _get_session_for_user(request, pk)
     template = _htmx_fragment(request, "training/session_detail.html", "sets-and-entry")
@@ -462,7 +462,7 @@ def set_sides(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def set_edit(request: HttpRequest, pk: int) -> HttpResponse:
     existing = _get_set_for_user(request, pk)
     session = existing.session
@@ -578,7 +578,7 @@ def level_dismiss(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def level_history(request: HttpRequest) -> HttpResponse:
     changes = LevelChange.objects.filter(user=request.user).select_related(
         "from_variation", "to_variation", "changed_by"
@@ -599,7 +599,7 @@ def level_history(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def history(request: HttpRequest) -> HttpResponse:
     profile = _log_profile(request)
     page_number = request.GET.get("page")
@@ -626,7 +626,7 @@ def history(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def records(request: HttpRequest) -> HttpResponse:
     unit = _unit(request)
     return render(
@@ -642,7 +642,7 @@ def records(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def progress_view(request: HttpRequest) -> HttpResponse:
     profile = _log_profile(request)
 
@@ -661,7 +661,7 @@ def progress_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def export_csv(request: HttpRequest) -> HttpResponse:
     buffer = io.StringIO()
     csv_io.export_csv(request.user, buffer)
@@ -685,7 +685,7 @@ def _counted(count: int, noun: str) -> str:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def import_csv(request: HttpRequest) -> HttpResponse:
     """Upload a file: it is checked whole and kept for its preview; nothing is imported yet."""
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -720,7 +720,7 @@ def import_csv(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     pending = _get_pending_import_for_user(request, pk)
     try:
@@ -797,11 +797,11 @@ def import_undo(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def log_from_timer(request: HttpRequest) -> HttpResponse:
     """POST logs a finished timer plan's sets; GET offers them again, for someone who
     signed up (or in) after the timer finished."""
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         form = TimerLogForm({**request.GET.dict(), "submission_id": uuid.uuid4()})
         if not form.is_valid():
             messages.error(request, "Those sets could not be offered: the plan was not valid.")
