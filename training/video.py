@@ -188,18 +188,17 @@ def probe(fileobj: BinaryIO, size: int, *, max_bytes: int = MAX_BYTES) -> Probe:
     return info
 
 
-def check_work(info: Probe, max_work: int | None = None) -> None:
+def check_work(info: Probe) -> None:
     """Refuse a clip whose job would decode more than the budget allows."""
-    limit = MAX_PIXEL_FRAMES if max_work is None else max_work
-    if info.work <= limit:
+    if info.work <= MAX_PIXEL_FRAMES:
         return
-    fps = round(info.frame_rate)
-    fits = math.floor(limit / (info.width * info.height * max(info.frame_rate, 1)))
+    length = f"{info.seconds:.1f}".removesuffix(".0")
+    fits = math.floor(MAX_PIXEL_FRAMES / (info.width * info.height * max(info.frame_rate, 1)))
     raise VideoRejected(
-        f"The video is {info.width} × {info.height} pixels at {fps} frames per second for "
-        f"{info.seconds:.0f} s: more than we can process in the {JOB_SECONDS} s of work each "
-        f"video may take. At this size and frame rate we take {fits} s; trim it to the set, "
-        "or film at 1080p, or at 60 frames per second or fewer."
+        f"The video is {info.width} × {info.height} pixels at {round(info.frame_rate)} frames "
+        f"per second for {length} s: more than we can process in the {JOB_SECONDS} s of work "
+        f"each video may take. At this size and frame rate we take {fits} s; trim it to the "
+        "set, or film at 1080p, or at 60 frames per second or fewer."
     )
 
 
