@@ -5,6 +5,13 @@ Plain PyAV (FFmpeg's libraries, shipped in its wheels) and Pillow, so it runs wi
 without decoding them (to count frames and measure the length whatever the header claims)
 and decodes one frame. `process` is the slow part and runs in the background job.
 
+Each job has a budget of worker time, JOB_SECONDS of one core. Its work is decoding, which
+grows with pixels x frames decoded: the rendition decodes every frame, a clip without one only
+its first second or so, for the poster. `probe` estimates that from the packets, before a
+single frame is decoded, and refuses a clip over the budget (a 4096 x 4096 clip filmed at 240
+frames per second is over it after two seconds); a job still running at twice its budget, the
+estimate being wrong for this footage or this machine, is stopped and the clip refused.
+
 A file is judged by its bytes, never its name: the container must announce itself at the
 start (an ISO-BMFF `ftyp` box or Matroska's EBML header), FFmpeg must read it as MP4/MOV or
 Matroska/WebM, and it must hold a video stream in a codec phones and browsers record whose
@@ -14,7 +21,10 @@ first frame decodes. Anything else, a picture or a script that happens to contai
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import math
+import time
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -37,6 +47,14 @@ RENDITION_SHORT_SIDE = 720
 PLAYABLE_MAX_SHORT_SIDE = 1080
 PLAYABLE_MAX_BITRATE = 10_000_000
 POSTER_WIDTH = 1280
+# The poster is the frame about this far in: a clip without a rendition decodes this much.
+POSTER_SECONDS = 1.0
+# Ours: the worker time one video's job may take, and what one core decodes, scales and
+# encodes per second as pixels x frames (measured on the 2-core reference machine for the
+# rendition path, about 270 million, halved for footage harder to decode than ours).
+JOB_SECONDS = 60
+PIXEL_FRAMES_PER_SECOND = 150_000_000
+MAX_PIXEL_FRAMES = JOB_SECONDS * PIXEL_FRAMES_PER_SECOND
 
 _FAMILIES = {"mov,mp4,m4a,3gp,3g2,mj2": "mp4", "matroska,webm": "webm"}
 _VIDEO_CODECS = {"h264", "hevc", "vp8", "vp9", "av1"}
@@ -90,6 +108,22 @@ class Probe:
             or min(self.width, self.height) > PLAYABLE_MAX_SHORT_SIDE
             or bitrate > PLAYABLE_MAX_BITRATE
         )
+
+    @property
+    def frame_rate(self) -> float:
+        return self.frames / self.seconds if self.seconds else float(self.frames)
+
+    @property
+    def decoded_frames(self) -> int:
+        """Frames the job decodes: all of them for a rendition, else those up to the poster."""
+        if self.needs_rendition:
+            return self.frames
+        return min(self.frames, math.ceil(self.frame_rate * POSTER_SECONDS) + 1)
+
+    @property
+    def work(self) -> int:
+        """The job's decoding, in pixels x frames: what its worker time grows with."""
+        return self.width * self.height * self.decoded_frames
 
 
 @dataclass(frozen=True)
@@ -145,15 +179,40 @@ def probe(fileobj: BinaryIO, size: int, *, max_bytes: int = MAX_BYTES) -> Probe:
                 f"The video is {width} × {height} pixels; "
                 f"each side must be between {MIN_SIDE} and {MAX_SIDE:,}."
             )
-        frames, seconds, rotation = _count(container, stream)
+        frames, seconds = _count(container, stream)
         audio = container.streams.audio[0].codec_context.name if container.streams.audio else None
+        info = Probe(family, codec, audio, width, height, seconds, frames, size)
+        check_work(info)
+        info = dataclasses.replace(info, rotation=_first_frame_turn(container, stream))
     fileobj.seek(0)
-    return Probe(family, codec, audio, width, height, seconds, frames, size, rotation)
+    return info
 
 
-def _count(container, stream) -> tuple[int, float, int]:
+def check_work(info: Probe) -> None:
+    """Refuse a clip whose job would decode more than the budget allows."""
+    if info.work <= MAX_PIXEL_FRAMES:
+        return
+    length = f"{info.seconds:.1f}".removesuffix(".0")
+    fits = math.floor(MAX_PIXEL_FRAMES / (info.width * info.height * max(info.frame_rate, 1)))
+    raise VideoRejected(
+        f"The video is {info.width} × {info.height} pixels at {round(info.frame_rate)} frames "
+        f"per second for {length} s: more than we can process in the {JOB_SECONDS} s of work "
+        f"each video may take. At this size and frame rate we take {fits} s; trim it to the "
+        "set, or film at 1080p, or at 60 frames per second or fewer."
+    )
+
+
+def over_time() -> VideoRejected:
+    return VideoRejected(
+        f"Processing this video took longer than the {JOB_SECONDS * 2} s a video may take, so "
+        "we stopped; trim it to the set, or film at 1080p or at fewer frames per second, and "
+        "upload it again."
+    )
+
+
+def _count(container, stream) -> tuple[int, float]:
     """Frames and length as the packets say, stopping as soon as either is over its limit;
-    then the first frame must decode (and says how it is turned)."""
+    nothing is decoded."""
     frames, end = 0, 0
     try:
         for packet in container.demux(stream):
@@ -175,13 +234,21 @@ def _count(container, stream) -> tuple[int, float, int]:
                 )
         if frames == 0:
             raise VideoRejected(f"The video has no frames; upload {ACCEPTED}.")
-        container.seek(0, stream=stream)
-        first = next(container.decode(stream))
     except VideoRejected:
         raise
+    except (av.FFmpegError, ValueError) as error:
+        raise VideoRejected(DAMAGED) from error
+    return frames, float((end - (stream.start_time or 0)) * stream.time_base)
+
+
+def _first_frame_turn(container, stream) -> int:
+    """The first frame must decode, and says how the clip is turned."""
+    try:
+        container.seek(0, stream=stream)
+        first = next(container.decode(stream))
     except (av.FFmpegError, StopIteration, ValueError) as error:
         raise VideoRejected(DAMAGED) from error
-    return frames, float((end - (stream.start_time or 0)) * stream.time_base), _turn(first)
+    return _turn(first)
 
 
 def _turn(frame) -> int:
@@ -192,13 +259,14 @@ def _turn(frame) -> int:
 
 
 def process(source: Path, folder: Path, info: Probe) -> Processed:
-    """Write the stripped original, the poster and (when needed) the rendition into `folder`."""
+    """Write the stripped original, the poster and (when needed) the rendition into `folder`;
+    a rendition still being made at twice the job's budget is given up (VideoRejected)."""
     original = folder / f"original.{info.family}"
     _remux_without_metadata(source, original, info.family)
     rendition = None
     if info.needs_rendition:
         rendition = folder / "rendition.mp4"
-        transcode(source, rendition, info.rotation)
+        transcode(source, rendition, info.rotation, stop_at=time.monotonic() + 2 * JOB_SECONDS)
     return Processed(
         original=original,
         original_type=f"video/{info.family}",
@@ -231,9 +299,10 @@ def _remux_without_metadata(source: Path, target: Path, family: str) -> None:
             out.mux(packet)
 
 
-def transcode(source: Path, target: Path, rotation: int = 0) -> None:
+def transcode(source: Path, target: Path, rotation: int = 0, *, stop_at: float = math.inf) -> None:
     """H.264/AAC MP4, the shorter side at most RENDITION_SHORT_SIDE, no metadata; frames
-    turned upright, so the copy carries no display matrix for a player to get wrong."""
+    turned upright, so the copy carries no display matrix for a player to get wrong. Past
+    `stop_at` (time.monotonic()) it gives up: `over_time`."""
     with av.open(str(source), metadata_errors="ignore") as inp, _open_output(target, "mp4") as out:
         vin = inp.streams.video[0]
         upright = _rotator(vin, rotation)
@@ -257,6 +326,8 @@ def transcode(source: Path, target: Path, rotation: int = 0) -> None:
         for packet in inp.demux(*streams):
             for frame in packet.decode():
                 if packet.stream.type == "video":
+                    if time.monotonic() > stop_at:
+                        raise over_time()
                     if upright is not None:
                         upright.push(frame)
                         frame = upright.pull()
@@ -318,7 +389,7 @@ def poster(source: Path) -> bytes:
         chosen = None
         for frame in inp.decode(stream):
             chosen = frame
-            if frame.time is not None and frame.time >= 1.0:
+            if frame.time is not None and frame.time >= POSTER_SECONDS:
                 break
         if chosen is None:
             raise VideoRejected(DAMAGED)

@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django_tasks.base import TASK_MIN_PRIORITY
 
 from core.files import delete_stored
 from training import video
@@ -42,6 +43,25 @@ def quota_message(used: int, size: int) -> str:
         f"{video.describe_bytes(limit)} of video storage ({video.describe_bytes(used)} used); "
         "delete a video you no longer need and upload it again."
     )
+
+
+def check_queue(owner) -> int:
+    """How many of the owner's videos wait for (or are in) their job; VideoRejected when that
+    is already the most we queue for one person. Call it holding the owner's profile lock."""
+    waiting = SetVideo.objects.filter(owner=owner, status=VideoStatus.PROCESSING).count()
+    limit = settings.VIDEO_JOBS_PER_TRAINEE
+    if waiting >= limit:
+        raise video.VideoRejected(
+            f"You have {waiting} video{'s' if waiting != 1 else ''} waiting to be processed, the "
+            "most we queue for one person at a time; upload this one when one of them is ready."
+        )
+    return waiting
+
+
+def fair_priority(waiting: int) -> int:
+    """A job goes behind every other trainee's first one: its priority drops by one for each of
+    its owner's videos already waiting, so one person's clips cannot hold back everyone's."""
+    return max(-waiting, TASK_MIN_PRIORITY)
 
 
 @dataclass(frozen=True)
@@ -89,6 +109,7 @@ def save_upload(
             used = bytes_in_use(owner, besides=finishing)
             if used + info.size > settings.VIDEO_QUOTA_BYTES:
                 raise video.VideoRejected(quota_message(used, info.size))
+            waiting = check_queue(owner)
             clip = SetVideo.objects.create(
                 owner=owner,
                 **target.fields(),
@@ -102,7 +123,7 @@ def save_upload(
             )
             # The database backend writes the job as a row in this same transaction: the
             # video and its job are committed together or not at all.
-            process_video.enqueue(clip.pk)
+            process_video.using(priority=fair_priority(waiting)).enqueue(clip.pk)
     except BaseException:
         delete_stored(written)
         raise
@@ -132,6 +153,7 @@ def start_upload(owner, target: Target, size: int) -> VideoUpload:
         used = bytes_in_use(owner)
         if used + size > settings.VIDEO_QUOTA_BYTES:
             raise video.VideoRejected(quota_message(used, size))
+        check_queue(owner)  # refused now rather than after every chunk has been sent
         upload = VideoUpload.objects.create(
             owner=owner,
             **target.fields(),

@@ -213,6 +213,9 @@ def test_the_upload_rate_limit_refuses_with_a_message(
 
 def test_a_failed_row_write_leaves_no_file(athlete_client, a_set, h264, media_root, monkeypatch):
     class Unqueueable:
+        def using(self, **options):
+            return self
+
         def enqueue(self, *args):
             raise RuntimeError("database went away")
 
