@@ -559,6 +559,23 @@ class TimerLogForm(forms.Form):
         return [side for _ in range(self.cleaned_data["sets"]) for side in order]
 
 
+class FilmOrChooseInput(forms.FileInput):
+    """Two buttons for one video: "Film now" opens the phone's camera (capture), "Choose a
+    clip" the files and gallery, which a capture input never offers on Android or iOS. Both
+    post as the same field; the one picked last counts (static/js/video-upload.mjs empties
+    the other)."""
+
+    template_name = "training/_film_or_choose.html"
+    use_fieldset = True  # the field's label is the group's legend; each button has its own
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        # A template cannot read "aria-invalid" by name; neither input is `required` (either
+        # one will do, and an empty form gets the server's own sentence).
+        context["widget"]["invalid"] = context["widget"]["attrs"].get("aria-invalid") == "true"
+        return context
+
+
 class VideoUploadForm(forms.Form):
     """One clip of a set or a side; what it is comes from its bytes (training/video.py), never
     its name."""
@@ -566,12 +583,13 @@ class VideoUploadForm(forms.Form):
     file = forms.FileField(
         label="Video of this set",
         help_text=(
-            f"Film the set with your phone or choose a clip: up to {video.MAX_SECONDS} seconds "
-            f"and {video.describe_bytes(video.MAX_BYTES)} (MP4, MOV or WebM). Location and other "
+            "Film the set now with your phone's camera, or choose a clip you filmed: up to "
+            f"{video.MAX_SECONDS} seconds and {video.describe_bytes(video.MAX_BYTES)} "
+            "(MP4, MOV or WebM). Location and other "
             "details your phone stores in the file are removed."
         ),
         allow_empty_file=True,  # refused below with a sentence of our own
-        widget=forms.ClearableFileInput(attrs={"accept": "video/*", "capture": "environment"}),
+        widget=FilmOrChooseInput,
     )
 
     def __init__(self, *args, label: str = "Video of this set", **kwargs):

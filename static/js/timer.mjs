@@ -398,7 +398,7 @@ class Timer {
     if (switching) this.setText("switch-side", `${SIDES[step.side]} leg now`);
     this.setText("breath", plan.breathing[step.kind] ?? "");
     this.setText("cue", this.cueFor(step));
-    this.buttons.skip.disabled = !isSkippable(step);
+    this.showSkip(isSkippable(step));
     this.buttons.skip.textContent = step.kind === "lead-in" ? "Skip countdown" : "Skip rest";
     this.el.caption.textContent = `${SIDES[step.side]} leg${step.side === "both" ? "s" : ""} working`;
     const where = working
@@ -509,7 +509,7 @@ class Timer {
   setState(state) {
     this.state = state;
     this.root.dataset.state = state;
-    const { toggle, skip, reset } = this.buttons;
+    const { toggle, reset } = this.buttons;
     toggle.textContent = {
       idle: "Start",
       running: "Pause",
@@ -518,9 +518,18 @@ class Timer {
     }[state];
     toggle.setAttribute("aria-keyshortcuts", "Space");
     reset.disabled = state === "idle";
-    if (state !== "running") skip.disabled = true;
+    if (state !== "running") this.showSkip(false);
     if (state === "running" || state === "paused") active = this;
     this.lockScreen?.state(state);
+  }
+
+  // Skip is there only while there is a rest or a countdown to skip, not as a dead button
+  // during reps; a keyboard user's focus on it moves to Pause when it goes.
+  showSkip(shown) {
+    const { skip, toggle } = this.buttons;
+    if (!shown && document.activeElement === skip) toggle.focus();
+    skip.hidden = !shown;
+    skip.disabled = !shown;
   }
 
   // The figure: hips from 0 (bottom) to 1 (top), through the middle frame.

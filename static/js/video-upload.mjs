@@ -128,7 +128,14 @@ function watch(form) {
   const status = form.querySelector("[data-upload-status]");
   const error = form.querySelector("[data-upload-error]");
   const button = form.querySelector("button[type=submit]");
-  const input = form.querySelector("input[type=file]");
+  // "Film now" and "Choose a clip" are one field: the clip picked last is the one sent.
+  const inputs = [...form.querySelectorAll("input[type=file]")];
+  for (const input of inputs) {
+    input.addEventListener("change", () => {
+      if (!input.files.length) return;
+      for (const other of inputs) if (other !== input) other.value = "";
+    });
+  }
   const ui = {
     percent: (done, size) => Math.floor((done / size) * 100),
     progress(done, size) {
@@ -137,7 +144,7 @@ function watch(form) {
     },
   };
   form.addEventListener("submit", async (event) => {
-    const file = input.files[0];
+    const file = inputs.map((input) => input.files[0]).find(Boolean);
     if (!file || !form.dataset.start) return; // the server says what is missing
     event.preventDefault();
     error.hidden = true;

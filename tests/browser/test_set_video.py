@@ -4,6 +4,7 @@ moment, and the athlete's click on that comment takes the video there."""
 from __future__ import annotations
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 
 from tests.browser.conftest import DESKTOP, PHONE, coach_with_athlete, log_in
@@ -28,7 +29,12 @@ def test_a_coach_pins_a_form_error_to_a_moment_and_the_athlete_jumps_to_it(
     athlete, athlete_console = open_page(PHONE)
     log_in(athlete, base, "athlete")
     athlete.goto(f"{base}/log/sets/{video_world['set'].pk}/video/")
-    athlete.get_by_label("Video of this set").set_input_files(str(clip))
+    # Film now (the camera) or a clip already on the phone: the one picked last is sent.
+    athlete.get_by_label("Film now").set_input_files(str(clip))
+    athlete.get_by_label("Choose a clip").set_input_files(str(clip))
+    assert athlete.get_by_label("Film now").evaluate("input => input.files.length") == 0
+    _screenshots(athlete, screenshot_dir, "set-video-upload-360")
+    assert [v["id"] for v in Axe().run(athlete).response["violations"]] == []
     athlete.get_by_role("button", name="Upload the video").click()
     athlete.get_by_text("Processing the video").wait_for()
 
@@ -103,7 +109,7 @@ def test_a_dropped_chunk_resumes_without_sending_earlier_chunks_again(
 
     page.route("**/videos/uploads/*/", flaky)
     page.goto(f"{live_server.url}/log/sets/{video_world['set'].pk}/video/")
-    page.get_by_label("Video of this set").set_input_files(str(clip))
+    page.get_by_label("Film now").set_input_files(str(clip))
     page.get_by_role("button", name="Upload the video").click()
     page.get_by_text("Processing the video").wait_for()
     firsts = [int(header.split()[1].split("-")[0]) for header in sent]

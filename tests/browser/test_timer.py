@@ -185,7 +185,7 @@ def test_skip_rest_starts_the_next_set_now_and_brings_the_end_forward(live_serve
     origin = _start(page)
     skip = page.get_by_role("button", name="Skip rest")
     _at(page, origin, 3_500)
-    assert skip.is_disabled(), "a rep cannot be skipped"
+    assert _skip_is_hidden(page), "a rep cannot be skipped: no dead button during reps"
 
     _at(page, origin, 36_000)  # one second into the 6 s rest between sets
     assert _shown(page)["phase"] == "Rest"
@@ -200,6 +200,32 @@ def test_skip_rest_starts_the_next_set_now_and_brings_the_end_forward(live_serve
     assert _shown(page)["state"] == "running"
     _at(page, origin, PLAN_MS - 5_000 + 1)
     assert _shown(page)["state"] == "finished"
+    assert console.errors == []
+
+
+def _skip_is_hidden(page: Page) -> bool:
+    return page.locator("[data-action=skip]").is_hidden()
+
+
+def test_skip_shows_only_while_there_is_a_rest_or_countdown_to_skip(live_server, open_page):
+    page, console = _open(open_page, _url(live_server, **PLAN))
+    assert _skip_is_hidden(page), "nothing to skip before Start"
+    origin = _start(page)
+    assert page.get_by_role("button", name="Skip countdown").is_visible()
+    for ms, phase in ((3_500, "Lift"), (4_500, "Hold"), (8_500, "Pause")):
+        _at(page, origin, ms)
+        assert _shown(page)["phase"] == phase
+        assert _skip_is_hidden(page), f"a dead Skip during the {phase}"
+    _at(page, origin, 36_000)
+    assert page.get_by_role("button", name="Skip rest").is_visible()
+    # A keyboard user who skips keeps a focus: Pause, not the button that goes away.
+    page.get_by_role("button", name="Skip rest").focus()
+    page.keyboard.press("Enter")
+    _expect(page, (0, "Lift", 2, 1, "Left"))
+    assert _skip_is_hidden(page)
+    assert page.evaluate("document.activeElement.dataset.action") == "toggle"
+    page.get_by_role("button", name="Pause").click()
+    assert _skip_is_hidden(page), "nothing to skip while paused"
     assert console.errors == []
 
 
@@ -496,10 +522,14 @@ def test_bad_input_shows_the_messages_and_no_timer(live_server, open_page):
 
 def test_every_control_is_a_large_touch_target_on_a_phone(live_server, open_page):
     page, _ = _open(open_page, _url(live_server, **PLAN))
-    boxes = page.locator("[data-timer] button:visible").evaluate_all(
+    measure = (
         "buttons => buttons.map(b => { const r = b.getBoundingClientRect(); "
         "return [b.textContent, r.width, r.height, r.right]; })"
     )
+    boxes = page.locator("[data-timer] button:visible").evaluate_all(measure)
+    assert len(boxes) == 4  # Skip shows once there is a countdown or a rest to skip
+    _start(page)
+    boxes += page.locator("[data-timer] [data-action=skip]:visible").evaluate_all(measure)
     assert len(boxes) == 5
     for name, width, height, right in boxes:
         assert width >= 48, name

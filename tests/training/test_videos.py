@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -83,11 +84,43 @@ def test_an_upload_answers_at_once_processing_with_its_job_queued(
     assert b"<video" not in page.content
 
 
-def test_the_upload_field_asks_for_the_camera(athlete_client, a_set):
+def _file_inputs(page: str) -> dict[str, str]:
+    """Each file input's label text and tag."""
+    found = re.findall(
+        r'<label class="file-choice" for="([^"]+)"><span[^>]*>([^<]+)</span>\s*(<input[^>]*>)', page
+    )
+    return {label: tag for _, label, tag in found}
+
+
+def test_the_upload_offers_both_the_camera_and_a_clip_already_on_the_phone(athlete_client, a_set):
     page = athlete_client.get(reverse("training:set-video", args=[a_set.pk])).content.decode()
-    assert 'type="file"' in page
-    assert 'accept="video/*"' in page
-    assert "capture=" in page
+    inputs = _file_inputs(page)
+    assert list(inputs) == ["Film now", "Choose a clip"]
+    assert all('type="file"' in tag and 'accept="video/*"' in tag for tag in inputs.values())
+    assert all('name="file"' in tag for tag in inputs.values())
+    # A capture input opens the camera straight away: the other must not have it.
+    assert 'capture="environment"' in inputs["Film now"]
+    assert "capture" not in inputs["Choose a clip"]
+    assert "<legend>Video of this set</legend>" in page
+
+
+def test_a_clip_chosen_with_the_camera_input_left_empty_is_saved(athlete_client, a_set, h264):
+    # As a browser posts the two inputs of one name: the empty one (no file name) first.
+    boundary = "film-or-choose"
+    part = 'Content-Disposition: form-data; name="file"; filename="{}"\r\nContent-Type: {}\r\n\r\n'
+    body = (
+        f"--{boundary}\r\n{part.format('', 'application/octet-stream')}\r\n".encode()
+        + f"--{boundary}\r\n{part.format('clip.mp4', 'video/mp4')}".encode()
+        + h264.read_bytes()
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    response = athlete_client.post(
+        reverse("training:set-video", args=[a_set.pk]),
+        body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    assert response.status_code == 302
+    assert SetVideo.objects.get().set == a_set
 
 
 def _refused(client, a_set, path, name=None) -> str:
