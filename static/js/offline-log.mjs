@@ -193,20 +193,46 @@ export async function sync() {
     });
     status.signedOut = done.stopped === "signed-out";
     if (done.stopped === "retry") scheduleSync(30000);
-    if (done.saved.length) refreshSession(done.saved);
+    if (done.saved.length) refreshPage(done.saved);
   } finally {
     status.sending = false;
     await render();
   }
 }
 
-/** The session page shows what was just saved as saved rows, from the server. */
-function refreshSession(saved) {
-  const pk = here()?.dataset.session;
-  const ours = saved.some(([entry, answer]) => pk && String(answer.session) === pk && entry.kind !== "timer");
+/** What was just saved shows where the page lists it, fetched again from the server: the
+ *  session page's sets, or the log page's sessions, level and balance. */
+function refreshPage(saved) {
+  const page = here();
+  if (!page) return;
+  const pk = page.dataset.session;
+  if (!pk) return refreshLogPage();
+  const ours = saved.some(([, answer]) => String(answer.session) === pk);
   if (ours && window.htmx && document.getElementById("sets-and-entry")) {
     window.htmx.ajax("GET", location.pathname, { target: "#sets-and-entry", swap: "outerHTML" });
   }
+}
+
+/** The log page's main part, as the server writes it now. The messages shown with the page
+ *  stay (they are not sent twice), and so does the focus, by id. */
+async function refreshLogPage() {
+  const address = location.href;
+  let response;
+  try {
+    response = await fetch(address, { credentials: "same-origin", headers: { Accept: "text/html" } });
+  } catch {
+    return; // the connection dropped again: the page stays as it was
+  }
+  if (!response.ok || response.redirected) return;
+  const fresh = new DOMParser().parseFromString(await response.text(), "text/html").getElementById("main");
+  const main = document.getElementById("main");
+  if (!fresh || !main || location.href !== address) return; // another page by now
+  const focused = document.activeElement?.id;
+  const messages = main.querySelector(":scope > [role=status] > .messages")?.parentElement;
+  main.replaceChildren(...(messages ? [messages] : []), ...fresh.childNodes);
+  window.htmx?.process(main);
+  if (focused) document.getElementById(focused)?.focus({ preventScroll: true });
+  await render();
 }
 
 window.addEventListener("online", () => scheduleSync());

@@ -8,6 +8,7 @@ These contexts let the service worker run (the other browser tests block it).
 from __future__ import annotations
 
 import datetime
+import re
 import time
 from decimal import Decimal
 
@@ -454,3 +455,45 @@ def test_a_refused_set_stays_with_its_data_and_logging_out_warns_then_leaves_not
         f"http 404: {live_server.url}/log/sync/",
         "error: Failed to load resource: the server responded with a status of 404 (Not Found)",
     ]
+
+
+def test_the_log_page_shows_the_sets_sent_from_the_queue_without_a_reload(
+    live_server, open_page, user, screenshot_dir
+):
+    variation = Variation.objects.get(slug="loaded-single-leg-hip-thrust")
+    session = TrainingSession.objects.create(
+        user=user, date=datetime.date.today(), variation=variation
+    )
+    page, console = _open(open_page, PHONE)
+    log_in(page, live_server.url, user.username)
+    _installed(page)
+    page.goto(f"{live_server.url}{session.get_absolute_url()}")
+
+    page.context.set_offline(True)
+    form = page.locator("form[data-offline-queue='set']")
+    for side in ("Left", "Right"):
+        form.get_by_label(side, exact=True).check()
+        form.get_by_label("Reps").fill("9")
+        form.get_by_label("Load (kg)").fill("21")
+        form.get_by_role("button", name="Add set").click()
+    page.locator("#sets-and-entry .set-list > li").nth(1).wait_for()
+
+    # Back on a weak signal: the log page loads, the queue does not go through yet.
+    page.context.route("**/log/sync/", lambda route: route.abort())
+    page.context.set_offline(False)
+    page.goto(f"{live_server.url}/log/")
+    started = page.get_by_role("region", name="Today's session")
+    assert "no sets logged yet" in started.inner_text()
+    assert "2 logged offline, waiting to sync." in page.locator("#offline-status").inner_text()
+
+    page.context.unroute("**/log/sync/")
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_function("() => !document.getElementById('offline-status')", timeout=15_000)
+    assert session.sets.count() == 2
+    recent = page.get_by_role("region", name="Recent sessions")
+    recent.get_by_role("link", name=re.compile(variation.name)).wait_for(timeout=10_000)
+    assert page.get_by_text("no sets logged yet").count() == 0
+    assert "No sessions with sets yet" not in recent.inner_text()
+    if screenshot_dir:
+        page.screenshot(path=screenshot_dir / "log-after-sync-360.png", full_page=True)
+    assert [e for e in console.errors if "/log/sync/" not in e and "ERR_FAILED" not in e] == []
