@@ -324,12 +324,14 @@ def _arms(
             elbow = _add(shoulder, _scale(reach, body.upper_arm))
             hand = _add(elbow, _scale(reach, body.forearm))
         return elbow, hand, load_centre
-    # Relaxed and flat: laid back along the top of the bench (or the floor) from the
-    # shoulder, an arm's thickness above it.
+    # Relaxed and flat, an arm's thickness above the surface: on a bench, laid back along
+    # its top from the shoulder; on the floor, down beside the body, the hands by the hips
+    # (over the head they would leave the floor the shoulders rest on).
     surface = setup.bench_height + body.arm_radius
     drop = min(shoulder[1] - surface, body.upper_arm)
-    elbow = (shoulder[0] - math.sqrt(body.upper_arm**2 - drop**2), shoulder[1] - drop)
-    hand = (elbow[0] - body.forearm, elbow[1])
+    toward = 1.0 if setup.bench_height == 0 else -1.0
+    elbow = (shoulder[0] + toward * math.sqrt(body.upper_arm**2 - drop**2), shoulder[1] - drop)
+    hand = (elbow[0] + toward * body.forearm, elbow[1])
     return elbow, hand, None
 
 

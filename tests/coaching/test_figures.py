@@ -351,3 +351,26 @@ def test_the_timer_figure_carries_the_rungs_equipment_in_every_frame():
     # The weight and the band move with the hips and knees between the frames.
     assert loaded["frames"]["bottom"]["load_centre"] != loaded["frames"]["top"]["load_centre"]
     assert banded["frames"]["bottom"]["band_1"] != banded["frames"]["top"]["band_1"]
+
+
+def _bridge_scenes():
+    key = "variation-floor-glute-bridge"
+    yield from ((f"{key}[{i}]", p.scene) for i, p in enumerate(figure(key).panels))
+    for name in TIMER_FRAMES:
+        yield f"{key}@{name}", moving_figure(keyframes_for(key), pose=name)
+
+
+def test_the_floor_bridges_arms_lie_flat_on_the_floor_beside_the_body_not_over_the_head():
+    for name, scene in _bridge_scenes():
+        (arm,) = _lines(scene, ARM)
+        shoulder, elbow, hand = arm.points
+        (torso,) = _lines(scene, TORSO)
+        hip = torso.points[-1]
+        (head,) = [i for i in scene.items if isinstance(i, Circle) and i.role == "body"]
+        (floor,) = [i for i in scene.items if isinstance(i, Line) and i.role == "floor"]
+        # On the floor, as the text says: "arms flat beside you".
+        assert elbow[1] == hand[1] == pytest.approx(ARM.width / 2), name
+        # Down along the body toward the hips, never past the head.
+        assert head.centre[0] < shoulder[0] < elbow[0] < hand[0], name
+        assert abs(hand[0] - hip[0]) <= 15, name
+        assert floor.points[0][0] <= hand[0] <= floor.points[-1][0], name
