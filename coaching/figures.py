@@ -635,12 +635,21 @@ def _pelvis(leg: FrontLeg) -> Polygon:
     )
 
 
-def _front_panel(leg: FrontLeg, text: str, **panel) -> Panel:
-    """The body seen from beyond the feet: the trunk beyond the hips, on the bench."""
+def _front_panel(leg: FrontLeg, text: str, *, push_out: bool = False, **panel) -> Panel:
+    """The body seen from beyond the feet: the trunk beyond the hips, on the bench.
+
+    The arrow shows the fault, pointing in at the knee from outside; or, with `push_out`,
+    the fix: from the knee outward, the way the knee is driven, its number under it.
+    """
     notes = Notes()
     hips = leg.hip[1]
-    callout = (leg.hip[0] - 26, leg.knee[1])
-    tail, tip = arrow_between(callout, leg.knee, 6.5, LEG.width / 2 + 0.5)
+    if push_out:
+        outside = (leg.knee[0] - 32, leg.knee[1])
+        tip, tail = arrow_between(outside, leg.knee, 6.5, LEG.width / 2 + 1.5)
+        callout = ((tail[0] + tip[0]) / 2, leg.knee[1] - 9)
+    else:
+        callout = (leg.hip[0] - 26, leg.knee[1])
+        tail, tip = arrow_between(callout, leg.knee, 6.5, LEG.width / 2 + 0.5)
     toes = leg.toe[1]
     items: list[Item] = [
         Line(((-46.0, toes - 3), (46.0, toes - 3)), "floor", 1.2),
@@ -652,8 +661,10 @@ def _front_panel(leg: FrontLeg, text: str, **panel) -> Panel:
         ),
         Circle((-18.0 + BODY.back_radius, leg.shoulders), BODY.back_radius, "body-far"),
         Circle((18.0 - BODY.back_radius, leg.shoulders), BODY.back_radius, "body-far"),
+        # The lifted leg: thigh up from the hip to the bent knee, shin down, the foot
+        # hanging from it drawn as the working one is, toes spread across.
         Line((leg.other_hip, leg.other_knee, leg.other_ankle), "far", FAR_LEG.width),
-        Line((leg.other_ankle, leg.other_toe), "far", FAR_FOOT.width + 1),
+        Line((leg.other_ankle, leg.other_toe), "far", 8.0),
         Line(
             ((leg.other_toe[0] - 5, leg.other_toe[1]), (leg.other_toe[0] + 5, leg.other_toe[1])),
             "far",
@@ -666,7 +677,7 @@ def _front_panel(leg: FrontLeg, text: str, **panel) -> Panel:
         Line(((leg.toe[0] - 5, toes), (leg.toe[0] + 5, toes)), "working", 6.0),
         Line(((leg.ankle[0], leg.toe[1]), (leg.hip[0], hips + 12)), "guide", 1.2, True),
         *notes.at(callout, text),
-        *arrow(tail, tip, "arrow", 1.4),
+        *arrow(tail, tip, "arrow" if push_out else "error-arrow", 1.6),
     ]
     return Panel(Scene(tuple(items)), notes=tuple(notes.texts), **panel)
 
@@ -679,7 +690,8 @@ def _knee_caving() -> Figure:
         "Knee caving in, and the fix",
         "Two views from beyond the feet, looking down the working leg. Wrong: the knee drops "
         f"about {caved.knee_offset_from_line:.0f} cm inward, off the line from hip to ankle. "
-        "Right: hip, knee and ankle stack in one line with the knee over the foot.",
+        "Right: the knee is driven slightly outward, so hip, knee and ankle stack in one line "
+        "with the knee over the foot.",
         _front_panel(
             caved,
             "Knee drifts in, off the hip-ankle line",
@@ -689,6 +701,7 @@ def _knee_caving() -> Figure:
         _front_panel(
             tracked,
             "Knee pushed slightly out, over the foot",
+            push_out=True,
             caption="Knee tracks over the foot",
             verdict="fix",
         ),

@@ -290,33 +290,84 @@ def test_the_bouncing_strip_shows_the_fault_itself_not_only_other_captions():
     assert [_hip(p.scene) for p in wrong] != [_hip(p.scene) for p in right]
 
 
-def test_the_knee_caving_callout_points_at_the_knee_of_a_recognisable_body():
-    for panel in figure("error-knee-caving-in").panels:
-        items = panel.scene.items
-        (leg,) = [
-            i for i in items if isinstance(i, Line) and i.role == "working" and len(i.points) == 3
-        ]
-        knee = leg.points[1]
-        (head,) = [i for i in items if isinstance(i, Polygon) and i.role == "arrow"]
-        assert math.dist(head.points[0], knee) <= LEG.width / 2 + 1.5
-        (callout,) = [i for i in items if isinstance(i, Callout)]
-        (shaft,) = [i for i in items if isinstance(i, Line) and i.role == "arrow"]
-        assert math.dist(shaft.points[0], callout.at) <= callout.radius + 1.5
-        # A pelvis wider than the hips, both legs, a foot on each.
-        (pelvis,) = [i for i in items if isinstance(i, Polygon) and i.role == "body"]
-        xs = [x for x, _ in pelvis.points]
-        (other,) = [
-            i for i in items if isinstance(i, Line) and i.role == "far" and len(i.points) == 3
-        ]
-        hips = abs(other.points[0][0] - leg.points[0][0])
-        assert max(xs) - min(xs) > hips
-        feet = [
-            i
-            for i in items
-            if isinstance(i, Line) and i.role in ("working", "far") and len(i.points) == 2
-        ]
-        assert {f.role for f in feet} == {"working", "far"}
-        assert leg.points[0][1] > knee[1] > leg.points[2][1]  # the thigh shows, hip beyond the knee
+def _knee_panel(verdict: str):
+    (panel,) = [p for p in figure("error-knee-caving-in").panels if p.verdict == verdict]
+    items = panel.scene.items
+    (leg,) = [
+        i for i in items if isinstance(i, Line) and i.role == "working" and len(i.points) == 3
+    ]
+    (head,) = [i for i in items if isinstance(i, Polygon) and i.role in ("arrow", "error-arrow")]
+    (shaft,) = [i for i in items if isinstance(i, Line) and i.role == head.role]
+    (callout,) = [i for i in items if isinstance(i, Callout)]
+    return items, leg, shaft, head, callout
+
+
+def _towards_midline(leg, x_from, x_to) -> float:
+    """How far a move from x_from to x_to goes toward the body's middle (the pelvis's)."""
+    hip_x = leg.points[0][0]
+    return (x_to - x_from) * (1 if hip_x < 0 else -1)
+
+
+def test_the_knee_caving_wrong_panel_points_in_at_the_caved_knee():
+    _, leg, shaft, head, callout = _knee_panel("error")
+    knee = leg.points[1]
+    assert head.role == "error-arrow"
+    assert math.dist(head.points[0], knee) <= LEG.width / 2 + 1.5
+    assert math.dist(shaft.points[0], callout.at) <= callout.radius + 1.5
+    # The fault: the arrow runs in toward the middle, the way the knee fell.
+    assert _towards_midline(leg, shaft.points[0][0], head.points[0][0]) > 10
+
+
+def test_the_knee_caving_right_panel_drives_the_knee_out_and_keeps_it_over_the_foot():
+    items, leg, shaft, head, callout = _knee_panel("fix")
+    hip, knee, ankle = leg.points
+    # The fix, not the fault again: from the knee, outward.
+    assert head.role == "arrow"
+    assert math.dist(shaft.points[0], knee) <= LEG.width / 2 + 2
+    assert _towards_midline(leg, shaft.points[0][0], head.points[0][0]) < -10
+    assert abs(head.points[0][1] - knee[1]) < 1  # across, at the knee's height
+    assert math.dist(callout.at, shaft.points[-1]) < 15
+    # The knee sits over the foot, in line with hip and ankle.
+    (toes,) = [
+        i
+        for i in items
+        if isinstance(i, Line) and i.role == "working" and len(i.points) == 2 and not i.dashed
+        if i.points[0][1] == i.points[1][1]
+    ]
+    assert min(x for x, _ in toes.points) < knee[0] < max(x for x, _ in toes.points)
+    assert knee[0] == pytest.approx(ankle[0], abs=0.5)
+    assert knee[0] == pytest.approx(hip[0], abs=0.5)
+
+
+@pytest.mark.parametrize("verdict", ["error", "fix"])
+def test_the_knee_caving_panels_show_a_recognisable_body_with_a_lifted_leg(verdict):
+    items, leg, *_ = _knee_panel(verdict)
+    knee = leg.points[1]
+    # A pelvis wider than the hips, both legs, a foot on each.
+    (pelvis,) = [i for i in items if isinstance(i, Polygon) and i.role == "body"]
+    xs = [x for x, _ in pelvis.points]
+    (other,) = [i for i in items if isinstance(i, Line) and i.role == "far" and len(i.points) == 3]
+    hips = abs(other.points[0][0] - leg.points[0][0])
+    assert max(xs) - min(xs) > hips
+    feet = [
+        i
+        for i in items
+        if isinstance(i, Line) and i.role in ("working", "far") and len(i.points) == 2
+    ]
+    assert {f.role for f in feet} == {"working", "far"}
+    assert leg.points[0][1] > knee[1] > leg.points[2][1]  # the thigh shows, hip beyond the knee
+    # The lifted leg reads as a leg, not an arm hanging from a shoulder: it starts at the
+    # hip, its bent knee rises beside the trunk (not over it), and a foot hangs below it.
+    other_hip, other_knee, other_ankle = other.points
+    assert other_hip[1] == pytest.approx(leg.points[0][1])
+    (trunk,) = [i for i in items if isinstance(i, Polygon) and i.role == "body-far"]
+    assert abs(other_knee[0]) - FAR_LEG.width / 2 > max(abs(x) for x, _ in trunk.points)
+    assert other_knee[1] > other_hip[1]
+    assert other_knee[1] > other_ankle[1]
+    far_feet = [f for f in feet if f.role == "far"]
+    stem = next(f for f in far_feet if f.points[0] == other_ankle)
+    assert stem.points[1][1] < other_ankle[1]  # hanging from the ankle
+    assert any(f.points[0][1] == f.points[1][1] == stem.points[1][1] for f in far_feet)  # toes
 
 
 def test_the_timer_figure_carries_the_rungs_equipment_in_every_frame():
