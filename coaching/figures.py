@@ -715,7 +715,7 @@ def _bouncing() -> Figure:
     # Bouncing drops the hips until the seat hits the floor; control stops them short.
     floor = solve(Pose(hip_height=BODY.back_radius), BENCH)
     lowering = solve(Pose(hip_height=heights["lowering"]), BENCH)
-    still = solve(Pose(hip_height=heights["bottom"]), BENCH)
+    bottom = solve(Pose(hip_height=heights["bottom"]), BENCH)
     driving = solve(Pose(hip_height=heights["mid-drive"]), BENCH)
 
     def frame(s: Skeleton, caption: str, verdict, *marks: list[Item]) -> Panel:
@@ -732,19 +732,13 @@ def _bouncing() -> Figure:
         start, end = sorted((near, far), reverse=down)
         return arrow((x, start), (x, end), role, width)
 
-    def clock(s: Skeleton) -> list[Item]:
-        # Between the trunk and the thigh, or above the level trunk at the top.
-        return _clock(
-            (s.hip[0] + 2, s.hip[1] + 27) if s.hip[1] < 40 else (s.hip[0] - 12, s.hip[1] + 24)
-        )
-
     return Figure(
         "error-bouncing",
         "Bouncing, and the fix, frame by frame",
         "Two strips of side views. Bouncing: with no pause the hips fall from the top until the "
         "seat hits the floor in about half a second and rebound straight back up, streaks "
-        "showing the speed. Controlled: a pause at the top, three seconds down, and a drive up "
-        "from a still bottom position with the hips held off the floor.",
+        "showing the speed. Controlled: a brief pause at the top, a slow lowering over about "
+        "three seconds that reaches the bottom without hitting the floor, and the drive back up.",
         (
             frame(
                 top, "0 s: no pause at the top", "error", hips_arrow(top, "motion", True, 2.4, 22)
@@ -765,14 +759,17 @@ def _bouncing() -> Figure:
                 "error",
                 _speed_lines(dropping, trailing_up=False),
             ),
-            frame(top, "0–1 s: pause at the top", "fix", clock(top)),
+            # The source asks for a brief pause at the top, none at the bottom.
+            frame(
+                top, "0–1 s: pause at the top", "fix", _clock((top.hip[0] - 12, top.hip[1] + 24))
+            ),
             frame(
                 lowering,
                 "2.5 s: lowering slowly",
                 "fix",
                 hips_arrow(lowering, "arrow", True, 1.2, 10),
             ),
-            frame(still, "4 s: still, hips off the floor", "fix", clock(still)),
+            frame(bottom, "4 s: at the bottom, no bounce", "fix"),
             frame(
                 driving, "5 s: driven back up", "fix", hips_arrow(driving, "arrow", False, 1.6, 14)
             ),
