@@ -399,12 +399,14 @@ def _floor_glute_bridge() -> Figure:
         notes,
         _body_line(s, notes, "Shoulders, hips and knees in one straight line"),
         _shin_vertical(s, notes, "Both feet flat, shins vertical"),
+        notes.at((s.elbow[0], s.hand[1] - 9), "Arms flat on the floor beside you"),
     )
     return Figure(
         "variation-floor-glute-bridge",
         "Floor glute bridge",
-        "Side view of a glute bridge at the top: lying on the floor, both feet flat, the hips "
-        "lifted until shoulders, hips and knees make a straight line, shins vertical.",
+        "Side view of a glute bridge at the top: lying on the floor, arms flat beside the body, "
+        "both feet flat, the hips lifted until shoulders, hips and knees make a straight line, "
+        "shins vertical.",
         (panel,),
         keyframes=keyframes(BRIDGE, Pose(both_feet_down=True)),
     )
@@ -633,12 +635,21 @@ def _pelvis(leg: FrontLeg) -> Polygon:
     )
 
 
-def _front_panel(leg: FrontLeg, text: str, **panel) -> Panel:
-    """The body seen from beyond the feet: the trunk beyond the hips, on the bench."""
+def _front_panel(leg: FrontLeg, text: str, *, push_out: bool = False, **panel) -> Panel:
+    """The body seen from beyond the feet: the trunk beyond the hips, on the bench.
+
+    The arrow shows the fault, pointing in at the knee from outside; or, with `push_out`,
+    the fix: from the knee outward, the way the knee is driven, its number under it.
+    """
     notes = Notes()
     hips = leg.hip[1]
-    callout = (leg.hip[0] - 26, leg.knee[1])
-    tail, tip = arrow_between(callout, leg.knee, 6.5, LEG.width / 2 + 0.5)
+    if push_out:
+        outside = (leg.knee[0] - 32, leg.knee[1])
+        tip, tail = arrow_between(outside, leg.knee, 6.5, LEG.width / 2 + 1.5)
+        callout = ((tail[0] + tip[0]) / 2, leg.knee[1] - 9)
+    else:
+        callout = (leg.hip[0] - 26, leg.knee[1])
+        tail, tip = arrow_between(callout, leg.knee, 6.5, LEG.width / 2 + 0.5)
     toes = leg.toe[1]
     items: list[Item] = [
         Line(((-46.0, toes - 3), (46.0, toes - 3)), "floor", 1.2),
@@ -650,8 +661,10 @@ def _front_panel(leg: FrontLeg, text: str, **panel) -> Panel:
         ),
         Circle((-18.0 + BODY.back_radius, leg.shoulders), BODY.back_radius, "body-far"),
         Circle((18.0 - BODY.back_radius, leg.shoulders), BODY.back_radius, "body-far"),
+        # The lifted leg: thigh up from the hip to the bent knee, shin down, the foot
+        # hanging from it drawn as the working one is, toes spread across.
         Line((leg.other_hip, leg.other_knee, leg.other_ankle), "far", FAR_LEG.width),
-        Line((leg.other_ankle, leg.other_toe), "far", FAR_FOOT.width + 1),
+        Line((leg.other_ankle, leg.other_toe), "far", 8.0),
         Line(
             ((leg.other_toe[0] - 5, leg.other_toe[1]), (leg.other_toe[0] + 5, leg.other_toe[1])),
             "far",
@@ -664,7 +677,7 @@ def _front_panel(leg: FrontLeg, text: str, **panel) -> Panel:
         Line(((leg.toe[0] - 5, toes), (leg.toe[0] + 5, toes)), "working", 6.0),
         Line(((leg.ankle[0], leg.toe[1]), (leg.hip[0], hips + 12)), "guide", 1.2, True),
         *notes.at(callout, text),
-        *arrow(tail, tip, "arrow", 1.4),
+        *arrow(tail, tip, "arrow" if push_out else "error-arrow", 1.6),
     ]
     return Panel(Scene(tuple(items)), notes=tuple(notes.texts), **panel)
 
@@ -677,7 +690,8 @@ def _knee_caving() -> Figure:
         "Knee caving in, and the fix",
         "Two views from beyond the feet, looking down the working leg. Wrong: the knee drops "
         f"about {caved.knee_offset_from_line:.0f} cm inward, off the line from hip to ankle. "
-        "Right: hip, knee and ankle stack in one line with the knee over the foot.",
+        "Right: the knee is driven slightly outward, so hip, knee and ankle stack in one line "
+        "with the knee over the foot.",
         _front_panel(
             caved,
             "Knee drifts in, off the hip-ankle line",
@@ -687,6 +701,7 @@ def _knee_caving() -> Figure:
         _front_panel(
             tracked,
             "Knee pushed slightly out, over the foot",
+            push_out=True,
             caption="Knee tracks over the foot",
             verdict="fix",
         ),
@@ -700,7 +715,7 @@ def _bouncing() -> Figure:
     # Bouncing drops the hips until the seat hits the floor; control stops them short.
     floor = solve(Pose(hip_height=BODY.back_radius), BENCH)
     lowering = solve(Pose(hip_height=heights["lowering"]), BENCH)
-    still = solve(Pose(hip_height=heights["bottom"]), BENCH)
+    bottom = solve(Pose(hip_height=heights["bottom"]), BENCH)
     driving = solve(Pose(hip_height=heights["mid-drive"]), BENCH)
 
     def frame(s: Skeleton, caption: str, verdict, *marks: list[Item]) -> Panel:
@@ -717,19 +732,13 @@ def _bouncing() -> Figure:
         start, end = sorted((near, far), reverse=down)
         return arrow((x, start), (x, end), role, width)
 
-    def clock(s: Skeleton) -> list[Item]:
-        # Between the trunk and the thigh, or above the level trunk at the top.
-        return _clock(
-            (s.hip[0] + 2, s.hip[1] + 27) if s.hip[1] < 40 else (s.hip[0] - 12, s.hip[1] + 24)
-        )
-
     return Figure(
         "error-bouncing",
         "Bouncing, and the fix, frame by frame",
         "Two strips of side views. Bouncing: with no pause the hips fall from the top until the "
         "seat hits the floor in about half a second and rebound straight back up, streaks "
-        "showing the speed. Controlled: a pause at the top, three seconds down, and a drive up "
-        "from a still bottom position with the hips held off the floor.",
+        "showing the speed. Controlled: a brief pause at the top, a slow lowering over about "
+        "three seconds that reaches the bottom without hitting the floor, and the drive back up.",
         (
             frame(
                 top, "0 s: no pause at the top", "error", hips_arrow(top, "motion", True, 2.4, 22)
@@ -750,14 +759,17 @@ def _bouncing() -> Figure:
                 "error",
                 _speed_lines(dropping, trailing_up=False),
             ),
-            frame(top, "0–1 s: pause at the top", "fix", clock(top)),
+            # The source asks for a brief pause at the top, none at the bottom.
+            frame(
+                top, "0–1 s: pause at the top", "fix", _clock((top.hip[0] - 12, top.hip[1] + 24))
+            ),
             frame(
                 lowering,
                 "2.5 s: lowering slowly",
                 "fix",
                 hips_arrow(lowering, "arrow", True, 1.2, 10),
             ),
-            frame(still, "4 s: still, hips off the floor", "fix", clock(still)),
+            frame(bottom, "4 s: at the bottom, no bounce", "fix"),
             frame(
                 driving, "5 s: driven back up", "fix", hips_arrow(driving, "arrow", False, 1.6, 14)
             ),

@@ -324,12 +324,14 @@ def _arms(
             elbow = _add(shoulder, _scale(reach, body.upper_arm))
             hand = _add(elbow, _scale(reach, body.forearm))
         return elbow, hand, load_centre
-    # Relaxed and flat: laid back along the top of the bench (or the floor) from the
-    # shoulder, an arm's thickness above it.
+    # Relaxed and flat, an arm's thickness above the surface: on a bench, laid back along
+    # its top from the shoulder; on the floor, down beside the body, the hands by the hips
+    # (over the head they would leave the floor the shoulders rest on).
     surface = setup.bench_height + body.arm_radius
     drop = min(shoulder[1] - surface, body.upper_arm)
-    elbow = (shoulder[0] - math.sqrt(body.upper_arm**2 - drop**2), shoulder[1] - drop)
-    hand = (elbow[0] - body.forearm, elbow[1])
+    toward = 1.0 if setup.bench_height == 0 else -1.0
+    elbow = (shoulder[0] + toward * math.sqrt(body.upper_arm**2 - drop**2), shoulder[1] - drop)
+    hand = (elbow[0] + toward * body.forearm, elbow[1])
     return elbow, hand, None
 
 
@@ -381,14 +383,16 @@ class FrontLeg:
 
 HIP_HALF_WIDTH = 10.0  # from the middle of the pelvis to each hip joint
 VIEW_ELEVATION = 35.0  # degrees the viewer looks down along the body from beyond the feet
+LIFTED_KNEE_OUT = 14.0  # how far out from its hip joint the lifted knee shows, across
+FOOT_HANG = 9.0  # how far below its ankle the lifted foot's toes show
 
 
 def front_leg(valgus: float = 0.0, body: Body = Body(), setup: Setup = Setup()) -> FrontLeg:
     """The working leg seen from beyond the feet at the top: `valgus` degrees of knee cave.
 
     The side view's pose, projected: across, each leg hangs under its hip joint (the knee
-    moved in by the cave, the lifted leg's shin falling a little outward as a relaxed
-    leg does); up the picture, height and distance from the viewer both count.
+    moved in by the cave; the lifted leg, relaxed, falls a little open at the hip and its
+    foot hangs from the ankle); up the picture, height and distance from the viewer both count.
     """
     top = solve(Pose(), setup, body)
     elevation = math.radians(VIEW_ELEVATION)
@@ -405,9 +409,11 @@ def front_leg(valgus: float = 0.0, body: Body = Body(), setup: Setup = Setup()) 
         ankle=seen(top.ankle, side),
         toe=seen(top.toe, side),
         other_hip=seen(top.hip, other),
-        other_knee=seen(top.free_knee, other),
-        other_ankle=seen(top.free_ankle, other + 8.0),
-        other_toe=seen(top.free_toe, other + 9.0),
+        # The lifted thigh falls a little open, so its knee shows beside the trunk, not on it.
+        other_knee=seen(top.free_knee, other + LIFTED_KNEE_OUT),
+        other_ankle=seen(top.free_ankle, other + LIFTED_KNEE_OUT + 6.0),
+        # Relaxed, the lifted foot hangs from the ankle, toes down.
+        other_toe=_add(seen(top.free_ankle, other + LIFTED_KNEE_OUT + 7.0), (0.0, -FOOT_HANG)),
         shoulders=seen(top.shoulder, 0.0)[1],
         head=seen(top.head, 0.0)[1],
         bench_edge=seen(top.bench_edge, 0.0)[1],

@@ -126,3 +126,28 @@ def test_the_figures_are_drawn_and_fit_a_phone_screen(live_server, open_page):
     top = page.locator("#top-position .fig")
     assert top.locator(".fig-callout").count() == top.locator(".fig__notes li").count() == 2
     assert console.errors == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_the_bouncing_frames_are_readable_on_a_phone_and_a_laptop(
+    live_server, open_page, screenshot_dir, viewport, scheme
+):
+    page, console = open_page(viewport, color_scheme=scheme)
+    page.goto(f"{live_server.url}/form-errors/bouncing/")
+    strip = page.locator(".fig--strip")
+    frames = strip.locator("svg.fig-svg").evaluate_all(
+        "svgs => svgs.map(svg => svg.getBoundingClientRect().width)"
+    )
+    captions = strip.locator(".fig__caption").evaluate_all(
+        "ps => ps.map(p => parseFloat(getComputedStyle(p).fontSize))"
+    )
+    assert len(frames) == len(captions) == 8
+    # Each frame wide enough to see the body and the bench (two a row came out ~130 px).
+    assert min(frames) >= 240, frames
+    assert min(captions) >= 16, captions
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    if screenshot_dir:
+        strip.screenshot(path=screenshot_dir / f"bouncing-{viewport['width']}-{scheme}.png")
+    assert console.errors == []

@@ -277,46 +277,103 @@ def test_the_bouncing_strip_shows_the_fault_itself_not_only_other_captions():
     right_lowest = min(_hip(p.scene)[1] for p in right)
     # Bouncing: the seat (the trunk's underside at the hips) hits the floor...
     assert wrong_lowest - TORSO.width / 2 == pytest.approx(0, abs=0.5)
-    # ...control stops well short of it, and stays still there and at the top.
+    # ...control stops well short of it.
     assert right_lowest - TORSO.width / 2 >= 5
     roles = [{item.role for item in p.scene.items} for p in panels]
     assert all("motion" in r for r, p in zip(roles, panels, strict=True) if p.verdict == "error")
     assert not any("motion" in r for r, p in zip(roles, panels, strict=True) if p.verdict == "fix")
-    paused = [p for p in right if "hold" in {item.role for item in p.scene.items}]
-    assert {_hip(p.scene)[1] for p in paused} == {
-        max(_hip(p.scene)[1] for p in right),
-        right_lowest,
-    }
     assert [_hip(p.scene) for p in wrong] != [_hip(p.scene) for p in right]
 
 
-def test_the_knee_caving_callout_points_at_the_knee_of_a_recognisable_body():
-    for panel in figure("error-knee-caving-in").panels:
-        items = panel.scene.items
-        (leg,) = [
-            i for i in items if isinstance(i, Line) and i.role == "working" and len(i.points) == 3
-        ]
-        knee = leg.points[1]
-        (head,) = [i for i in items if isinstance(i, Polygon) and i.role == "arrow"]
-        assert math.dist(head.points[0], knee) <= LEG.width / 2 + 1.5
-        (callout,) = [i for i in items if isinstance(i, Callout)]
-        (shaft,) = [i for i in items if isinstance(i, Line) and i.role == "arrow"]
-        assert math.dist(shaft.points[0], callout.at) <= callout.radius + 1.5
-        # A pelvis wider than the hips, both legs, a foot on each.
-        (pelvis,) = [i for i in items if isinstance(i, Polygon) and i.role == "body"]
-        xs = [x for x, _ in pelvis.points]
-        (other,) = [
-            i for i in items if isinstance(i, Line) and i.role == "far" and len(i.points) == 3
-        ]
-        hips = abs(other.points[0][0] - leg.points[0][0])
-        assert max(xs) - min(xs) > hips
-        feet = [
-            i
-            for i in items
-            if isinstance(i, Line) and i.role in ("working", "far") and len(i.points) == 2
-        ]
-        assert {f.role for f in feet} == {"working", "far"}
-        assert leg.points[0][1] > knee[1] > leg.points[2][1]  # the thigh shows, hip beyond the knee
+def test_the_bouncing_fix_pauses_at_the_top_only_as_the_source_asks():
+    right = [p for p in figure("error-bouncing").panels if p.verdict == "fix"]
+    paused = [p for p in right if "hold" in {item.role for item in p.scene.items}]
+    # The source: slow the lowering and pause briefly at the top; no stop at the bottom.
+    assert {_hip(p.scene)[1] for p in paused} == {max(_hip(p.scene)[1] for p in right)}
+    assert not [p.caption for p in right if "still" in p.caption.lower()]
+    lowest = min(right, key=lambda p: _hip(p.scene)[1])
+    assert "no bounce" in lowest.caption
+    assert "still" not in figure("error-bouncing").description
+
+
+def _knee_panel(verdict: str):
+    (panel,) = [p for p in figure("error-knee-caving-in").panels if p.verdict == verdict]
+    items = panel.scene.items
+    (leg,) = [
+        i for i in items if isinstance(i, Line) and i.role == "working" and len(i.points) == 3
+    ]
+    (head,) = [i for i in items if isinstance(i, Polygon) and i.role in ("arrow", "error-arrow")]
+    (shaft,) = [i for i in items if isinstance(i, Line) and i.role == head.role]
+    (callout,) = [i for i in items if isinstance(i, Callout)]
+    return items, leg, shaft, head, callout
+
+
+def _towards_midline(leg, x_from, x_to) -> float:
+    """How far a move from x_from to x_to goes toward the body's middle (the pelvis's)."""
+    hip_x = leg.points[0][0]
+    return (x_to - x_from) * (1 if hip_x < 0 else -1)
+
+
+def test_the_knee_caving_wrong_panel_points_in_at_the_caved_knee():
+    _, leg, shaft, head, callout = _knee_panel("error")
+    knee = leg.points[1]
+    assert head.role == "error-arrow"
+    assert math.dist(head.points[0], knee) <= LEG.width / 2 + 1.5
+    assert math.dist(shaft.points[0], callout.at) <= callout.radius + 1.5
+    # The fault: the arrow runs in toward the middle, the way the knee fell.
+    assert _towards_midline(leg, shaft.points[0][0], head.points[0][0]) > 10
+
+
+def test_the_knee_caving_right_panel_drives_the_knee_out_and_keeps_it_over_the_foot():
+    items, leg, shaft, head, callout = _knee_panel("fix")
+    hip, knee, ankle = leg.points
+    # The fix, not the fault again: from the knee, outward.
+    assert head.role == "arrow"
+    assert math.dist(shaft.points[0], knee) <= LEG.width / 2 + 2
+    assert _towards_midline(leg, shaft.points[0][0], head.points[0][0]) < -10
+    assert abs(head.points[0][1] - knee[1]) < 1  # across, at the knee's height
+    assert math.dist(callout.at, shaft.points[-1]) < 15
+    # The knee sits over the foot, in line with hip and ankle.
+    (toes,) = [
+        i
+        for i in items
+        if isinstance(i, Line) and i.role == "working" and len(i.points) == 2 and not i.dashed
+        if i.points[0][1] == i.points[1][1]
+    ]
+    assert min(x for x, _ in toes.points) < knee[0] < max(x for x, _ in toes.points)
+    assert knee[0] == pytest.approx(ankle[0], abs=0.5)
+    assert knee[0] == pytest.approx(hip[0], abs=0.5)
+
+
+@pytest.mark.parametrize("verdict", ["error", "fix"])
+def test_the_knee_caving_panels_show_a_recognisable_body_with_a_lifted_leg(verdict):
+    items, leg, *_ = _knee_panel(verdict)
+    knee = leg.points[1]
+    # A pelvis wider than the hips, both legs, a foot on each.
+    (pelvis,) = [i for i in items if isinstance(i, Polygon) and i.role == "body"]
+    xs = [x for x, _ in pelvis.points]
+    (other,) = [i for i in items if isinstance(i, Line) and i.role == "far" and len(i.points) == 3]
+    hips = abs(other.points[0][0] - leg.points[0][0])
+    assert max(xs) - min(xs) > hips
+    feet = [
+        i
+        for i in items
+        if isinstance(i, Line) and i.role in ("working", "far") and len(i.points) == 2
+    ]
+    assert {f.role for f in feet} == {"working", "far"}
+    assert leg.points[0][1] > knee[1] > leg.points[2][1]  # the thigh shows, hip beyond the knee
+    # The lifted leg reads as a leg, not an arm hanging from a shoulder: it starts at the
+    # hip, its bent knee rises beside the trunk (not over it), and a foot hangs below it.
+    other_hip, other_knee, other_ankle = other.points
+    assert other_hip[1] == pytest.approx(leg.points[0][1])
+    (trunk,) = [i for i in items if isinstance(i, Polygon) and i.role == "body-far"]
+    assert abs(other_knee[0]) - FAR_LEG.width / 2 > max(abs(x) for x, _ in trunk.points)
+    assert other_knee[1] > other_hip[1]
+    assert other_knee[1] > other_ankle[1]
+    far_feet = [f for f in feet if f.role == "far"]
+    stem = next(f for f in far_feet if f.points[0] == other_ankle)
+    assert stem.points[1][1] < other_ankle[1]  # hanging from the ankle
+    assert any(f.points[0][1] == f.points[1][1] == stem.points[1][1] for f in far_feet)  # toes
 
 
 def test_the_timer_figure_carries_the_rungs_equipment_in_every_frame():
@@ -351,3 +408,26 @@ def test_the_timer_figure_carries_the_rungs_equipment_in_every_frame():
     # The weight and the band move with the hips and knees between the frames.
     assert loaded["frames"]["bottom"]["load_centre"] != loaded["frames"]["top"]["load_centre"]
     assert banded["frames"]["bottom"]["band_1"] != banded["frames"]["top"]["band_1"]
+
+
+def _bridge_scenes():
+    key = "variation-floor-glute-bridge"
+    yield from ((f"{key}[{i}]", p.scene) for i, p in enumerate(figure(key).panels))
+    for name in TIMER_FRAMES:
+        yield f"{key}@{name}", moving_figure(keyframes_for(key), pose=name)
+
+
+def test_the_floor_bridges_arms_lie_flat_on_the_floor_beside_the_body_not_over_the_head():
+    for name, scene in _bridge_scenes():
+        (arm,) = _lines(scene, ARM)
+        shoulder, elbow, hand = arm.points
+        (torso,) = _lines(scene, TORSO)
+        hip = torso.points[-1]
+        (head,) = [i for i in scene.items if isinstance(i, Circle) and i.role == "body"]
+        (floor,) = [i for i in scene.items if isinstance(i, Line) and i.role == "floor"]
+        # On the floor, as the text says: "arms flat beside you".
+        assert elbow[1] == hand[1] == pytest.approx(ARM.width / 2), name
+        # Down along the body toward the hips, never past the head.
+        assert head.centre[0] < shoulder[0] < elbow[0] < hand[0], name
+        assert abs(hand[0] - hip[0]) <= 15, name
+        assert floor.points[0][0] <= hand[0] <= floor.points[-1][0], name
