@@ -252,14 +252,15 @@ class SessionQuerySet(LogQuerySet):
         return self.filter(models.Exists(Set.objects.filter(session=models.OuterRef("pk"))))
 
     def on_day(self, day) -> SessionQuerySet:
-        """The sessions dated `day`, that day's session first: one with sets before an
-        empty one, then the latest started. A session back-dated to another day is not it."""
-        has_sets = models.Exists(Set.objects.filter(session=models.OuterRef("pk")))
-        return (
-            self.filter(date=day)
-            .alias(has_sets=has_sets)
-            .order_by(F("has_sets").desc(), "-created_at", "-pk")
-        )
+        """The sessions dated `day`, that day's session first (in_day_order). A session
+        back-dated to another day is not that day's session."""
+        return self.filter(date=day).in_day_order()
+
+    def in_day_order(self) -> SessionQuerySet:
+        """A day's session before the others of its day: one with sets before an empty
+        one, then the latest started; each with its `set_count`."""
+        empty_last = models.Case(models.When(set_count=0, then=1), default=0)
+        return self.annotate(set_count=Count("sets")).order_by(empty_last, "-created_at", "-pk")
 
     def without_sets(self) -> SessionQuerySet:
         """The sessions with_sets() leaves out: started, nothing logged yet."""
