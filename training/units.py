@@ -64,6 +64,12 @@ def from_kg(kg: Decimal, unit: str) -> Decimal:
     return _trimmed(value.quantize(DISPLAY_PLACES, rounding=ROUND_HALF_UP, context=_EXACT))
 
 
+def kg_per(unit: str) -> Decimal:
+    """Kilograms in one `unit`: what a stored load is divided by to read in that unit."""
+    _check(Decimal(1), unit)
+    return KG_PER_LB if unit == "lb" else Decimal(1)
+
+
 def format_load(kg: Decimal, unit: str) -> str:
     """Text such as "45 lb", "22.5 kg" or "1,000 kg"; "Body weight" when nothing is added."""
     value = from_kg(kg, unit)

@@ -175,7 +175,8 @@ def log(request: HttpRequest) -> HttpResponse:
             .with_sets()
             .select_related("variation")
             .order_by("-date", "-pk")[:5]
-        )
+        ),
+        profile.unit,
     )
     empty = TrainingSession.objects.for_user(request.user).without_sets()
     today = _start_of_today()
@@ -625,7 +626,9 @@ def history(request: HttpRequest) -> HttpResponse:
             .order_by("-date", "-pk")
         )
         page = Paginator(sessions, 20).get_page(page_number)
-        page.object_list = TrainingSession.objects.page_with_totals(list(page.object_list))
+        page.object_list = TrainingSession.objects.page_with_totals(
+            list(page.object_list), profile.unit
+        )
         return {
             "title": "History",
             "description": "Every session you logged.",
