@@ -464,9 +464,14 @@ class Set(models.Model):
         ]
 
     def __str__(self) -> str:
+        return f"{self.get_side_display()}: {self.amount}"
+
+    @property
+    def amount(self) -> str:
+        """What the set did, in a few words: "10 reps", "1 rep", or "30 s hold" for a hold only."""
         if self.is_hold_only:
-            return f"{self.get_side_display()}: hold {self.hold_seconds} s"
-        return f"{self.get_side_display()}: {self.reps} reps"
+            return f"{self.hold_seconds} s hold"
+        return f"{self.reps} rep{'' if self.reps == 1 else 's'}"
 
     @property
     def is_hold_only(self) -> bool:
