@@ -76,7 +76,14 @@ def format_load(kg: Decimal, unit: str) -> str:
     # Decided on the displayed value, so a load too small to show is not "0 kg".
     if value == 0:
         return "Body weight"
-    return f"{value:,} {unit}"
+    return f"{format_number(value)} {unit}"
+
+
+def format_number(value: Decimal) -> str:
+    """A load or a total of reps times load as shown: rounded half-up to 2 decimals, without
+    trailing zeros, thousands separated: "112.5", "1,125", "2,314.85"."""
+    rounded = value.quantize(DISPLAY_PLACES, rounding=ROUND_HALF_UP, context=_EXACT)
+    return f"{_trimmed(rounded):,}"
 
 
 def round_to_owned(

@@ -37,7 +37,9 @@ def _in(unit: str, *people) -> None:
     Profile.objects.filter(user__in=people).update(unit=unit)
 
 
-@pytest.mark.parametrize(("unit", "totals"), [("lb", "L 750 / R 750"), ("kg", "L 340 / R 340")])
+@pytest.mark.parametrize(
+    ("unit", "totals"), [("lb", "L 750 / R 750"), ("kg", "L 340.19 / R 340.19")]
+)
 def test_work_totals_are_in_the_trainees_unit_on_the_log_and_history(
     user_client, user, at_25_lb, unit, totals
 ):
