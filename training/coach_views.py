@@ -186,7 +186,8 @@ def _athlete_context(request: HttpRequest, athlete, **forms) -> dict:
             .with_sets()
             .select_related("variation")
             .order_by("-date", "-pk")[:12]
-        )
+        ),
+        unit,
     )
     return {
         "title": f"Athlete {athlete.get_username()}",

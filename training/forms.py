@@ -109,7 +109,8 @@ class ProfileForm(forms.ModelForm):
                 )
             kg = to_kg(value, unit)
             if kg > MAX_LOAD_KG:
-                raise ValidationError(f"{part} {unit} is heavier than the {MAX_LOAD_KG} kg limit.")
+                limit = format_load(MAX_LOAD_KG, unit)
+                raise ValidationError(f"{part} {unit} is heavier than the {limit} limit.")
             loads.add(kg)
         if len(loads) > 60:
             raise ValidationError("List at most 60 weights.")

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Round
 from django.db.transaction import TransactionManagementError
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from coaching.models import FormError, Variation
 from coaching.tempo import Tempo, TempoError
 from coaching.timer import SIDES
 from training.roles import COACH_PERMISSION
+from training.units import kg_per
 
 MAX_LOAD_KG = Decimal("500")
 MAX_REPS = 100
@@ -252,23 +253,28 @@ class SessionQuerySet(LogQuerySet):
         return self.filter(models.Exists(Set.objects.filter(session=models.OuterRef("pk"))))
 
     def on_day(self, day) -> SessionQuerySet:
-        """The sessions dated `day`, that day's session first: one with sets before an
-        empty one, then the latest started. A session back-dated to another day is not it."""
-        has_sets = models.Exists(Set.objects.filter(session=models.OuterRef("pk")))
-        return (
-            self.filter(date=day)
-            .alias(has_sets=has_sets)
-            .order_by(F("has_sets").desc(), "-created_at", "-pk")
-        )
+        """The sessions dated `day`, that day's session first (in_day_order). A session
+        back-dated to another day is not that day's session."""
+        return self.filter(date=day).in_day_order()
+
+    def in_day_order(self) -> SessionQuerySet:
+        """A day's session before the others of its day: one with sets before an empty
+        one, then the latest started; each with its `set_count`."""
+        empty_last = models.Case(models.When(set_count=0, then=1), default=0)
+        return self.annotate(set_count=Count("sets")).order_by(empty_last, "-created_at", "-pk")
 
     def without_sets(self) -> SessionQuerySet:
         """The sessions with_sets() leaves out: started, nothing logged yet."""
         return self.exclude(models.Exists(Set.objects.filter(session=models.OuterRef("pk"))))
 
-    def with_totals(self) -> SessionQuerySet:
-        """Per-side work and hold totals, computed in the database."""
+    def with_totals(self, unit: str = "kg") -> SessionQuerySet:
+        """Per-side work and hold totals, computed in the database; work is reps times load in
+        `unit` (a pounds trainee reads reps times pounds), or reps alone for a body-weight set."""
+        load = F("sets__load_kg")
+        if unit != "kg":
+            load = load / models.Value(kg_per(unit), output_field=models.DecimalField())
         work = models.Case(
-            models.When(sets__load_kg__gt=0, then=F("sets__reps") * F("sets__load_kg")),
+            models.When(sets__load_kg__gt=0, then=F("sets__reps") * load),
             default=F("sets__reps"),
             output_field=models.DecimalField(max_digits=20, decimal_places=10),
         )
@@ -278,6 +284,13 @@ class SessionQuerySet(LogQuerySet):
             totals[f"{side}_work"] = Coalesce(
                 Sum(work, filter=on_side), Decimal(0), output_field=models.DecimalField()
             )
+            if unit != "kg":
+                # Divided, the engines differ in the last digits: both agree to the cent.
+                totals[f"{side}_work"] = Round(
+                    totals[f"{side}_work"],
+                    2,
+                    output_field=models.DecimalField(max_digits=20, decimal_places=2),
+                )
             totals[f"{side}_hold"] = Coalesce(Sum("sets__hold_seconds", filter=on_side), 0)
             totals[f"{side}_sets"] = Count("sets", filter=on_side)
             totals[f"{side}_max_load"] = Max("sets__load_kg", filter=on_side)
@@ -285,8 +298,10 @@ class SessionQuerySet(LogQuerySet):
         totals["unknown_sets"] = Count("sets", filter=Q(sets__side=Side.UNKNOWN))
         return self.annotate(**totals, set_count=Count("sets"))
 
-    def page_with_totals(self, sessions: list[TrainingSession]) -> list[TrainingSession]:
-        """Attach the per-side totals to an already fetched page of sessions.
+    def page_with_totals(
+        self, sessions: list[TrainingSession], unit: str = "kg"
+    ) -> list[TrainingSession]:
+        """Attach the per-side totals (work in `unit`) to an already fetched page of sessions.
 
         Aggregating only the page's rows keeps a long log cheap: ordering and slicing an
         annotated queryset would make the database total every session first.
@@ -294,7 +309,7 @@ class SessionQuerySet(LogQuerySet):
         totals = {
             row["pk"]: row
             for row in self.filter(pk__in=[s.pk for s in sessions])
-            .with_totals()
+            .with_totals(unit)
             .values("pk", *TOTAL_FIELDS)
         }
         for session in sessions:
@@ -449,9 +464,14 @@ class Set(models.Model):
         ]
 
     def __str__(self) -> str:
+        return f"{self.get_side_display()}: {self.amount}"
+
+    @property
+    def amount(self) -> str:
+        """What the set did, in a few words: "10 reps", "1 rep", or "30 s hold" for a hold only."""
         if self.is_hold_only:
-            return f"{self.get_side_display()}: hold {self.hold_seconds} s"
-        return f"{self.get_side_display()}: {self.reps} reps"
+            return f"{self.hold_seconds} s hold"
+        return f"{self.reps} rep{'' if self.reps == 1 else 's'}"
 
     @property
     def is_hold_only(self) -> bool:

@@ -172,12 +172,12 @@ def _month(day):
 
 def progress_data(user, unit: str) -> dict:
     """Chart SVGs and the balance table, from two aggregate queries."""
-    sessions = _session_totals(user)
+    sessions = _session_totals(user, unit)
     markers = _level_markers(user)
     balance_rows = _balance_rows(sessions)
     return {
         "load_chart": _load_chart(sessions, markers, unit),
-        "volume_chart": _volume_chart(sessions, markers),
+        "volume_chart": _volume_chart(sessions, markers, unit),
         "hold_chart": _hold_chart(sessions, markers),
         "balance_chart": _balance_chart(balance_rows, markers),
         "balance_behind": balance_behind(balance_rows),
@@ -190,14 +190,14 @@ def progress_data(user, unit: str) -> dict:
     }
 
 
-def _session_totals(user) -> list[SimpleNamespace]:
-    """Every session's side totals, oldest first."""
+def _session_totals(user, unit: str) -> list[SimpleNamespace]:
+    """Every session's side totals (work in `unit`), oldest first."""
     # Plain rows, not model instances: a long log has thousands of sessions to chart.
     return [
         SimpleNamespace(**row)
         for row in TrainingSession.objects.for_user(user)
         .with_sets()
-        .with_totals()
+        .with_totals(unit)
         .order_by("date", "pk")
         .values("pk", "date", *TOTAL_FIELDS)
     ]
@@ -247,15 +247,15 @@ def _load_chart(sessions: list[SimpleNamespace], markers: list[charts.Marker], u
     )
 
 
-def _volume_chart(sessions: list[SimpleNamespace], markers: list[charts.Marker]) -> str:
+def _volume_chart(sessions: list[SimpleNamespace], markers: list[charts.Marker], unit: str) -> str:
     return charts.line_chart(
         _side_series(sessions, "work"),
-        title="Work per session: reps × kg, or reps alone for body-weight sets",
+        title=f"Work per session: reps × {unit}, or reps alone for body-weight sets",
         description=(
             "Reps times load per session and side; a body-weight set counts its reps alone, "
             "so the line jumps when load is added."
         ),
-        y_label="Reps × kg (or reps)",
+        y_label=f"Reps × {unit} (or reps)",
         chart_id="chart-volume",
         markers=markers,
     )

@@ -153,7 +153,7 @@ def snapshot_set(existing: Set) -> dict:
         "position": existing.position,
         "fields": fields,
         "form_errors": list(existing.form_errors.values_list("pk", flat=True)),
-        "label": f"{existing.get_side_display()} · {existing.reps} reps",
+        "label": f"{existing.get_side_display()} · {existing.amount}",
     }
 
 

@@ -64,13 +64,26 @@ def from_kg(kg: Decimal, unit: str) -> Decimal:
     return _trimmed(value.quantize(DISPLAY_PLACES, rounding=ROUND_HALF_UP, context=_EXACT))
 
 
+def kg_per(unit: str) -> Decimal:
+    """Kilograms in one `unit`: what a stored load is divided by to read in that unit."""
+    _check(Decimal(1), unit)
+    return KG_PER_LB if unit == "lb" else Decimal(1)
+
+
 def format_load(kg: Decimal, unit: str) -> str:
     """Text such as "45 lb", "22.5 kg" or "1,000 kg"; "Body weight" when nothing is added."""
     value = from_kg(kg, unit)
     # Decided on the displayed value, so a load too small to show is not "0 kg".
     if value == 0:
         return "Body weight"
-    return f"{value:,} {unit}"
+    return f"{format_number(value)} {unit}"
+
+
+def format_number(value: Decimal) -> str:
+    """A load or a total of reps times load as shown: rounded half-up to 2 decimals, without
+    trailing zeros, thousands separated: "112.5", "1,125", "2,314.85"."""
+    rounded = value.quantize(DISPLAY_PLACES, rounding=ROUND_HALF_UP, context=_EXACT)
+    return f"{_trimmed(rounded):,}"
 
 
 def round_to_owned(

@@ -175,10 +175,24 @@ def log(request: HttpRequest) -> HttpResponse:
             .with_sets()
             .select_related("variation")
             .order_by("-date", "-pk")[:5]
-        )
+        ),
+        profile.unit,
     )
     empty = TrainingSession.objects.for_user(request.user).without_sets()
     today = _start_of_today()
+    # Today's session and those started today (perhaps dated another day), in one query.
+    day = timezone.localdate()
+    current = list(
+        TrainingSession.objects.for_user(request.user)
+        .filter(Q(date=day) | Q(created_at__gte=today))
+        .in_day_order()
+        .select_related("variation")
+    )
+    todays_session = next((s for s in current if s.date == day), None)
+    # Started today and nothing logged yet: still offered, whatever its date.
+    started = [
+        s for s in current if s is not todays_session and not s.set_count and s.created_at >= today
+    ]
     advice = advice_for(profile)
     if advice and advice.fingerprint == profile.dismissed_suggestion:
         advice = None
@@ -201,8 +215,8 @@ def log(request: HttpRequest) -> HttpResponse:
             "description": "Your sessions, level and balance.",
             "profile": profile,
             "recent": recent,
-            # Started today and nothing logged yet: the session to carry on with.
-            "started": empty.filter(created_at__gte=today).select_related("variation"),
+            "todays_session": todays_session,
+            "started": started,
             "abandoned": empty.filter(created_at__lt=today).count(),
             "advice": advice,
             "balance": progress.balance_note(recent),
@@ -612,7 +626,9 @@ def history(request: HttpRequest) -> HttpResponse:
             .order_by("-date", "-pk")
         )
         page = Paginator(sessions, 20).get_page(page_number)
-        page.object_list = TrainingSession.objects.page_with_totals(list(page.object_list))
+        page.object_list = TrainingSession.objects.page_with_totals(
+            list(page.object_list), profile.unit
+        )
         return {
             "title": "History",
             "description": "Every session you logged.",

@@ -89,14 +89,49 @@ def test_the_last_time_card_skips_an_empty_session(user_client, user, bodyweight
     assert response.context["form"].initial["reps"] == 11
 
 
-def test_a_session_started_today_without_sets_is_todays_session(user_client, user, bodyweight):
+def test_a_session_started_today_without_sets_is_still_offered(user_client, user, bodyweight):
     # Backdated to yesterday, but started today: still the one being logged.
     started = _session(user, bodyweight, timezone.localdate() - datetime.timedelta(days=1))
     response = user_client.get(reverse("training:log"))
     page = response.content.decode()
-    assert "Today's session" in page
+    assert "Started today" in page
+    assert "Today's session" not in page  # it is dated yesterday
     assert f'href="{started.get_absolute_url()}"' in page
     assert response.context["abandoned"] == 0
+
+
+def test_todays_session_is_the_one_dated_today_with_sets(user_client, user, bodyweight):
+    today = timezone.localdate()
+    done = _session(user, bodyweight, today, [("left", 12), ("right", 12)])
+    TrainingSession.objects.filter(pk=done.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    backdated = _session(user, bodyweight, today - datetime.timedelta(days=3))
+    also_today = _session(user, bodyweight, today)  # started later, still empty
+    response = user_client.get(reverse("training:log"))
+    assert response.context["todays_session"] == done
+    assert set(response.context["started"]) == {backdated, also_today}
+    card = response.content.decode().split('id="started-title"')[1].split("</section>")[0]
+    assert "Today's session" in card
+    todays_line = card.split("Also started today")[0]
+    assert f'href="{done.get_absolute_url()}"' in todays_line
+    assert "2 sets logged" in todays_line
+    assert f'href="{backdated.get_absolute_url()}"' not in todays_line
+
+
+def test_an_empty_session_dated_today_is_todays_session_until_one_has_sets(
+    user_client, user, bodyweight
+):
+    today = timezone.localdate()
+    first = _session(user, bodyweight, today)
+    TrainingSession.objects.filter(pk=first.pk).update(
+        created_at=timezone.now() - datetime.timedelta(seconds=2)
+    )
+    latest = _session(user, bodyweight, today)
+    response = user_client.get(reverse("training:log"))
+    assert response.context["todays_session"] == latest
+    assert list(response.context["started"]) == [first]
+    assert "no sets logged yet" in response.content.decode()
 
 
 def test_empty_sessions_of_earlier_days_are_offered_for_deletion_and_only_they_go(

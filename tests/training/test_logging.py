@@ -236,6 +236,29 @@ def test_deleting_a_set_can_be_undone_in_place(user_client, session, exercise):
     assert session.sets.count() == 3
 
 
+@pytest.mark.parametrize(
+    ("reps", "hold", "said"),
+    [
+        (0, 30, "Deleted Left · 30 s hold."),
+        (1, 0, "Deleted Left · 1 rep."),
+        (9, 2, "Deleted Left · 9 reps."),
+    ],
+)
+def test_the_undo_line_says_what_the_deleted_set_did(user_client, session, reps, hold, said):
+    done = Set.objects.create(
+        session=session, position=1, side="left", reps=reps, hold_seconds=hold
+    )
+    deleted = user_client.post(reverse("training:set-delete", args=[done.pk]), **HTMX)
+    assert said in " ".join(deleted.content.decode().replace("</span>", "").split())
+
+
+def test_history_shows_a_half_kilo_of_work_as_it_is(user_client, session):
+    _add(session, side="left", reps=9, load="12.5")
+    _add(session, side="right", reps=10, load="12.5")
+    html = " ".join(user_client.get(reverse("training:history")).content.decode().split())
+    assert "L 112.5 / R 125" in html
+
+
 def test_an_undone_deletion_gives_back_every_value_of_the_set(session, user, exercise):
     _add(session, reps=8)
     gone = Set.objects.create(

@@ -9,6 +9,7 @@ from training.units import (
     STORAGE_PLACES,
     UnitError,
     format_load,
+    format_number,
     from_kg,
     plain,
     round_to_owned,
@@ -208,3 +209,19 @@ def test_rounding_always_lands_on_an_owned_weight_on_the_right_side(target, owne
 )
 def test_a_decimal_reads_plainly_without_trailing_zeros_or_an_exponent(value, text):
     assert plain(value) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (D("112.5"), "112.5"),
+        (D("112.50"), "112.5"),
+        (D("1125"), "1,125"),
+        (D("2314.853752941"), "2,314.85"),
+        (D("0.005"), "0.01"),  # half-up, as loads are
+        (D("12.5000000000"), "12.5"),
+        (D("0"), "0"),
+    ],
+)
+def test_loads_and_totals_are_shown_by_one_rule(value, text):
+    assert format_number(value) == text

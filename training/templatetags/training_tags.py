@@ -26,9 +26,10 @@ def in_unit(kg: Decimal | None, unit: str) -> str:
 
 @register.filter
 def work(value: Decimal | None) -> str:
+    """A side's work (reps times load, or reps), as loads are shown: 112.5 stays "112.5"."""
     if value is None:
         return "0"
-    return f"{value.quantize(Decimal('1')):,}"
+    return units.format_number(Decimal(value))
 
 
 @register.filter
