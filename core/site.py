@@ -8,9 +8,13 @@ ends up in a mail nor makes a page of its own in the cache.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.http import HttpRequest
 from django.http.request import split_domain_port
+
+SITE_NAME = "hipthrust"
 
 
 def site_origin(request: HttpRequest) -> str:
@@ -20,6 +24,13 @@ def site_origin(request: HttpRequest) -> str:
 
 def absolute_url(request: HttpRequest, path: str) -> str:
     return site_origin(request) + path
+
+
+def mail_link_context(request: HttpRequest) -> dict[str, str]:
+    """`protocol` and `domain` for a mail's links and the `site_name` it signs with (what
+    Django's mail templates read), never a Host of the client's choosing."""
+    scheme, netloc, *_ = urlsplit(site_origin(request))
+    return {"protocol": scheme, "domain": netloc, "site_name": SITE_NAME}
 
 
 def host_without_port(request: HttpRequest) -> str:

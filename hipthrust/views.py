@@ -1,4 +1,5 @@
 import hashlib
+import unicodedata
 from pathlib import Path
 
 from axes.utils import reset as reset_login_lockout
@@ -28,6 +29,7 @@ from core import throttle
 from core.icons import ICONS
 from core.middleware import client_ip
 from core.redirects import safe_next
+from core.site import mail_link_context
 from hipthrust import offline
 from hipthrust.forms import LoginForm
 from training.roles import can_coach
@@ -177,7 +179,10 @@ class PasswordResetView(auth_views.PasswordResetView):
     has an account or has been throttled."""
 
     def form_valid(self, form):
-        email = form.cleaned_data["email"].strip().lower()
+        # Named as the form's lookup compares addresses (NFKC, then casefold): PostgreSQL's
+        # case-insensitive match finds "sam@" spelled with U+017F (long s), and a key made
+        # with lower() would give that spelling a limit of its own.
+        email = unicodedata.normalize("NFKC", form.cleaned_data["email"].strip()).casefold()
         hour = 60 * 60
         allowed = throttle.allow(
             "password-reset-ip",
@@ -189,6 +194,9 @@ class PasswordResetView(auth_views.PasswordResetView):
         )
         if not allowed:
             return HttpResponseRedirect(self.get_success_url())
+        # The link goes to the site's own address, not to whatever Host (and port) the
+        # request named; the mail's template reads these two.
+        self.extra_email_context = mail_link_context(self.request)
         return super().form_valid(form)
 
 

@@ -191,6 +191,40 @@ def test_the_address_limit_holds_whatever_the_spelling_and_the_client(user, sett
     assert len(mail.outbox) == 2
 
 
+def test_the_address_limit_counts_every_spelling_the_lookup_folds_together(
+    django_user_model, settings
+):
+    """U+017F (long s) folds to "s": PostgreSQL finds sam@ for its spelling with a long s,
+    and so does the limit."""
+    django_user_model.objects.create_user("sam", "sam@example.com", PASSWORD)
+    settings.PASSWORD_RESETS_PER_HOUR = 2
+    for n in range(2):
+        _ask_reset(Client(REMOTE_ADDR=f"198.51.100.{n + 1}"), "\u017fam@example.com")
+    mailed = len(mail.outbox)
+    assert mailed == (2 if connection.vendor == "postgresql" else 0)
+    for n, email in enumerate(["sam@example.com", "SAM@example.com", "\u017fam@example.com"]):
+        _ask_reset(Client(REMOTE_ADDR=f"198.51.100.{n + 10}"), email)
+    assert len(mail.outbox) == mailed
+
+
+def test_the_reset_link_goes_to_the_site_url_whatever_the_host_header_says(client, user, settings):
+    settings.SITE_URL = "https://hipthrust.example"
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "testserver"]
+    _ask_reset(client, "ada@example.com", HTTP_HOST="127.0.0.1:4444")
+    (message,) = mail.outbox
+    link = re.search(r"https?://\S+/accounts/reset/\S+/", message.body).group(0)
+    assert link.startswith("https://hipthrust.example/accounts/reset/")
+    assert "4444" not in message.body
+    path = link.removeprefix("https://hipthrust.example")
+    assert client.get(path, follow=True).status_code == 200
+
+
+def test_without_a_site_url_the_reset_link_names_the_request_host(client, user, settings):
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "testserver"]
+    _ask_reset(client, "ada@example.com", HTTP_HOST="127.0.0.1:8000")
+    assert "http://127.0.0.1:8000/accounts/reset/" in mail.outbox[0].body
+
+
 def test_password_reset_requests_from_one_client_stop_at_the_limit(
     client, settings, django_user_model
 ):

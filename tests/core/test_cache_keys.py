@@ -37,9 +37,7 @@ def test_requests_on_many_ports_share_one_cached_public_page(client, exercise):
     assert _entries("coaching:page") == pages
 
 
-def test_requests_on_many_ports_share_one_cached_body_for_signed_in_visitors(
-    user_client, exercise
-):
+def test_requests_on_many_ports_share_one_cached_body_for_signed_in_visitors(user_client, exercise):
     assert user_client.get("/guide/", HTTP_HOST="127.0.0.1").status_code == 200
     bodies = _entries("coaching:content")
     assert bodies >= 1
