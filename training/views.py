@@ -756,7 +756,11 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The preview; while a job checks or saves the file, its progress, which asks again
     every few seconds (htmx) and gives way to the preview, or the import page, when done."""
     pending = _get_pending_import_for_user(request, pk)
-    if pending.in_progress and not pending.is_expired:
+    if pending.is_expired:
+        pending.delete()
+        messages.error(request, pending_imports.expired_message())
+        return redirect("training:import")
+    if pending.in_progress:
         template = "training/import_progress.html"
         if request.htmx and request.htmx.target == "import-progress":
             template += "#import-progress"
@@ -777,7 +781,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         pending.delete()
         return redirect("training:import")
     try:
-        if pending.in_progress or pending.summary_html:
+        if pending.summary_html:
             shown = pending_imports.kept(pending)
         else:
             shown = pending_imports.shown(pending_imports.preview_of(pending))

@@ -4,7 +4,10 @@ large file checked and saved by background jobs whose page follows them."""
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from training import import_budget, tasks
@@ -84,6 +87,32 @@ def test_a_file_over_the_byte_limit_is_refused_on_its_field(user_client):
 def test_the_form_states_the_limits(user_client):
     page = text_of(user_client.get(reverse("training:import")))
     assert "up to 20,000 lines and 5 MB" in page
+
+
+def test_the_counted_upload_still_needs_its_csrf_token(user, in_background):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(user)
+    browser.get(reverse("training:import"))
+    token = browser.cookies["csrftoken"].value
+    file = SimpleUploadedFile("log.csv", LARGE.encode(), content_type="text/csv")
+    assert browser.post(reverse("training:import"), {"file": file}).status_code == 403
+    assert not PendingImport.objects.exists()
+    file.seek(0)
+    sent = browser.post(reverse("training:import"), {"file": file, "csrfmiddlewaretoken": token})
+    assert sent.status_code == 302
+    assert PendingImport.objects.get().lines == 13
+
+
+def test_an_expired_check_says_so_and_is_discarded(user_client, in_background):
+    pending = uploaded(user_client, LARGE)
+    PendingImport.objects.filter(pk=pending.pk).update(
+        created_at=timezone.now() - PendingImport.KEEP_FOR
+    )
+    page = user_client.get(page_of(pending), follow=True)
+    assert shown_messages(page)[0].startswith("That preview expired")
+    assert not PendingImport.objects.exists()
+    # Nor does it hold back the next upload.
+    assert upload(user_client, OURS).status_code == 302
 
 
 # --- throttled per trainee ----------------------------------------------------------

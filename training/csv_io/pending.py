@@ -97,15 +97,19 @@ def hold(user, *, file_name: str, text: str, unit: str, lines: int = 0) -> Pendi
     return pending
 
 
+def expired_message() -> str:
+    minutes = int(PendingImport.KEEP_FOR.total_seconds() // 60)
+    return (
+        f"That preview expired: an upload is kept for {minutes} minutes. "
+        "Nothing was imported; upload the file again."
+    )
+
+
 def _checked(pending: PendingImport, progress=None) -> Preview:
     """The preview of a pending import against the log as it is now; PendingGone if it
     expired or no longer reads (the rules changed since the upload, e.g. a new day)."""
     if pending.is_expired:
-        minutes = int(PendingImport.KEEP_FOR.total_seconds() // 60)
-        raise PendingGone(
-            f"That preview expired: an upload is kept for {minutes} minutes. "
-            "Nothing was imported; upload the file again."
-        )
+        raise PendingGone(expired_message())
     if text_hash(pending.text) != pending.file_hash:
         raise PendingGone("The stored upload was damaged. Nothing was imported; upload it again.")
     try:
