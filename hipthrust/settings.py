@@ -194,6 +194,8 @@ LARGE_UPLOAD_PATHS = {
 # Stored video per trainee (originals, posters and renditions together), and uploads per hour.
 VIDEO_QUOTA_BYTES = env_int("DJANGO_VIDEO_QUOTA_MB", 1024, minimum=1) * 1024 * 1024
 VIDEO_UPLOADS_PER_HOUR = env_int("DJANGO_VIDEO_UPLOADS_PER_HOUR", 10, minimum=1)
+# CSV files a trainee may upload for import per hour (training/import_budget.py has the rest).
+CSV_IMPORTS_PER_HOUR = env_int("DJANGO_CSV_IMPORTS_PER_HOUR", 20, minimum=1)
 # Videos of one trainee waiting for (or in) their processing job: more are refused until one
 # is ready (training/videos.py, check_queue).
 VIDEO_JOBS_PER_TRAINEE = env_int("DJANGO_VIDEO_JOBS_PER_TRAINEE", 3, minimum=1)

@@ -13,7 +13,7 @@ from coaching.models import FormError, TempoPreset, Variation
 from coaching.tempo import MAX_PHASE_SECONDS, Tempo
 from coaching.timer import SIDES as TIMER_SIDES
 from core.fields import BoundedModelChoiceField, BoundedModelMultipleChoiceField
-from training import video
+from training import import_budget, video
 
 # The CSV import checks rows with these rules; it imports them from here, with SetForm.
 from training.fields import (
@@ -369,14 +369,26 @@ class AssignSidesForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        help_text="A CSV exported from hipthrust, Strong or Hevy, up to 5 MB.",
+        help_text=(
+            "A CSV exported from hipthrust, Strong or Hevy, up to "
+            f"{import_budget.MAX_LINES:,} lines and {import_budget.MAX_BYTES // (1024 * 1024)} MB."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
+    def __init__(self, *args, refusal: str = "", **kwargs) -> None:
+        """`refusal`: why the upload stopped being read (csv_io/upload.py), shown on the file."""
+        super().__init__(*args, **kwargs)
+        self.refusal = refusal
+        if refusal:
+            self.fields["file"].required = False
+
     def clean_file(self):
+        if self.refusal:
+            raise ValidationError(self.refusal)
         upload = self.cleaned_data["file"]
-        if upload.size > 5 * 1024 * 1024:
-            raise ValidationError("The file is larger than 5 MB.")
+        if upload.size > import_budget.MAX_BYTES:
+            raise ValidationError(import_budget.too_many_bytes())
         return upload
 
 

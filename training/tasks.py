@@ -1,4 +1,5 @@
-"""Background jobs (django-tasks, database backend): processing set videos.
+"""Background jobs (django-tasks, database backend): processing set videos, and checking and
+saving large CSV imports (training/csv_io/pending.py, which does their work).
 
 A job is a row in the database, committed with the upload that made it; `manage.py
 db_worker` claims rows and runs them. A failing run is retried up to MAX_ATTEMPTS in all,
@@ -26,6 +27,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from training import video, videos
+from training.csv_io import pending as pending_imports
 from training.models import SetVideo, VideoStatus
 
 logger = logging.getLogger(__name__)
@@ -62,6 +64,16 @@ def process_video(video_id: int) -> str:
         process_video.using(run_after=later).enqueue(video_id)
         return "retrying"
     return "ready"
+
+
+@task()
+def check_import(pending_id: int) -> str:
+    return pending_imports.run_check(pending_id)
+
+
+@task()
+def save_import(pending_id: int, digest: str) -> str:
+    return pending_imports.run_save(pending_id, digest)
 
 
 @task()

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
@@ -27,6 +28,7 @@ from core.redirects import safe_next
 from training import csv_io, progress, services
 from training.caching import render_log_page
 from training.csv_io import pending as pending_imports
+from training.csv_io.upload import CountingUploadHandler
 from training.fields import sides_for
 from training.forms import (
     AssignSidesForm,
@@ -43,6 +45,7 @@ from training.level import advice_for
 from training.models import (
     CoachLink,
     ImportBatch,
+    ImportStatus,
     LevelChange,
     LevelSource,
     OwnedWeight,
@@ -700,31 +703,59 @@ def _counted(count: int, noun: str) -> str:
     return f"{count} {noun}{pluralize(count)}"
 
 
+@csrf_exempt  # checked below, once the counting handler is in place to read the body
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def import_csv(request: HttpRequest) -> HttpResponse:
-    """Upload a file: it is checked whole and kept for its preview; nothing is imported yet."""
-    form = ImportForm(request.POST or None, request.FILES or None)
+    """Upload a file: counted as it arrives and refused past the budget before a row is read
+    (training/import_budget.py); then checked whole, here or by a job, and kept for its
+    preview. Nothing is imported yet."""
+    counter = CountingUploadHandler(request)
+    request.upload_handlers.insert(0, counter)
+    return _import_upload(request, counter)
+
+
+@csrf_protect
+def _import_upload(request: HttpRequest, counter: CountingUploadHandler) -> HttpResponse:
+    form = ImportForm()
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES, refusal=counter.refusal)
+    limit = settings.CSV_IMPORTS_PER_HOUR
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        unit = _unit(request)
-        try:
-            text = upload.read().decode("utf-8-sig")
-            csv_io.preview_csv(request.user, text, unit=unit)
-        except UnicodeDecodeError:
-            form.add_error("file", "The file is not UTF-8 text; export it again as CSV.")
-        except csv_io.CsvImportError as error:
-            form.add_error("file", f"{error} Nothing was imported.")
-        else:
-            pending = pending_imports.hold(
-                request.user, file_name=upload.name, text=text, unit=unit
+        if running := pending_imports.busy(request.user):
+            form.add_error("file", pending_imports.busy_message(running))
+        elif not throttle.allow("csv-import", str(request.user.pk), limit=limit, window=60 * 60):
+            form.add_error(
+                "file",
+                f"You have uploaded {limit} files in the last hour, the most we take; "
+                "try again later.",
             )
-            return redirect("training:import-preview", pk=pending.pk)
+        else:
+            upload = form.cleaned_data["file"]
+            unit = _unit(request)
+            try:
+                text = upload.read().decode("utf-8-sig")
+                if not pending_imports.runs_in_background(counter.line_count):
+                    csv_io.preview_csv(request.user, text, unit=unit)
+            except UnicodeDecodeError:
+                form.add_error("file", "The file is not UTF-8 text; export it again as CSV.")
+            except csv_io.CsvImportError as error:
+                form.add_error("file", f"{error} Nothing was imported.")
+            else:
+                pending = pending_imports.hold(
+                    request.user,
+                    file_name=upload.name,
+                    text=text,
+                    unit=unit,
+                    lines=counter.line_count,
+                )
+                return redirect("training:import-preview", pk=pending.pk)
     return render(
         request,
         "training/import.html",
         {
             "form": form,
+            "running": pending_imports.busy(request.user),
             "imports": ImportBatch.objects.filter(owner=request.user).annotate(
                 sets_left=Count("sets")
             )[: ImportBatch.KEEP],
@@ -738,19 +769,50 @@ def import_csv(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The preview; while a job checks or saves the file, its progress, which asks again
+    every few seconds (htmx) and gives way to the preview, or the import page, when done."""
     pending = _get_pending_import_for_user(request, pk)
+    if pending.is_expired:
+        pending.delete()
+        messages.error(request, pending_imports.expired_message())
+        return redirect("training:import")
+    if pending.in_progress:
+        template = "training/import_progress.html"
+        if request.htmx and request.htmx.target == "import-progress":
+            template += "#import-progress"
+        return render(
+            request,
+            template,
+            {"pending": pending, "title": "Import in progress", "description": "Import a CSV."},
+        )
+    if request.htmx:
+        return HttpResponseClientRedirect(request.path)  # the job ended: a whole new page
+    if pending.status in (ImportStatus.FAILED, ImportStatus.SAVED):
+        if pending.status == ImportStatus.FAILED:
+            messages.error(request, pending.job_message)
+        elif pending.sessions_to_add:
+            messages.success(request, pending.job_message)
+        else:
+            messages.info(request, pending.job_message)
+        pending.delete()
+        return redirect("training:import")
     try:
-        preview = pending_imports.preview_of(pending)
+        if pending.summary_html:
+            shown = pending_imports.kept(pending)
+        else:
+            shown = pending_imports.shown(pending_imports.preview_of(pending))
     except csv_io.PendingGone as gone:
         messages.error(request, gone.message)
         return redirect("training:import")
+    if pending.job_message:  # the save job found the log changed: this is the new preview
+        messages.error(request, pending.job_message)
+        PendingImport.objects.filter(pk=pending.pk).update(job_message="")
     return render(
         request,
         "training/import_preview.html",
         {
             "pending": pending,
-            "preview": preview,
-            "unit": _unit(request),
+            "shown": shown,
             "title": "Check the import",
             "description": "What the import would add to your log, before anything is saved.",
         },
@@ -761,35 +823,33 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def import_save(request: HttpRequest, pk: int) -> HttpResponse:
     pending = _get_pending_import_for_user(request, pk)
+    digest = request.POST.get("digest", "")
+    if pending_imports.runs_in_background(pending.lines):
+        pending_imports.start_save(pending, digest)
+        return redirect("training:import-preview", pk=pending.pk)
     try:
-        saved = pending_imports.save(pending, request.POST.get("digest", ""))
+        saved = pending_imports.save(pending, digest)
     except csv_io.PendingGone as gone:
         messages.error(request, gone.message)
         return redirect("training:import")
     except csv_io.PreviewOutdated:
-        messages.error(
-            request,
-            "Nothing was saved: what this import would add is not what the preview showed "
-            "(your log changed since, or the form was altered). Check the preview again.",
-        )
+        messages.error(request, pending_imports.OUTDATED)
         return redirect("training:import-preview", pk=pending.pk)
-    if saved.batch is None:
-        messages.info(
-            request, "Nothing was imported: every session in the file is already in your log."
-        )
-    else:
-        messages.success(
-            request,
-            f"Imported {_counted(saved.sessions, 'session')} and {_counted(saved.sets, 'set')}. "
-            "You can undo this import below.",
-        )
+    notify = messages.info if saved.batch is None else messages.success
+    notify(request, pending_imports.saved_message(saved))
     return redirect("training:import")
 
 
 @login_required
 @require_POST
 def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    _get_pending_import_for_user(request, pk).delete()
+    pending = _get_pending_import_for_user(request, pk)
+    if pending.status == ImportStatus.SAVING and not pending.is_expired:
+        messages.error(
+            request, "The import is being saved and can no longer be cancelled; undo it once saved."
+        )
+        return redirect("training:import-preview", pk=pending.pk)
+    pending.delete()  # a job checking it stops at its next progress report
     messages.info(request, "Import cancelled. Nothing was saved.")
     return redirect("training:import")
 

@@ -14,7 +14,7 @@ from django.urls import resolve, reverse
 from coaching.models import Variation
 from tests.training.clips import make_clip
 from training import services
-from training.models import Set, TrainingSession
+from training.models import ImportStatus, PendingImport, Set, TrainingSession
 
 
 @pytest.fixture
@@ -134,15 +134,23 @@ def timer_plan(**overrides) -> dict:
 
 
 def import_file(client, content: bytes, name: str = "log.csv"):
-    """Upload a CSV, open its preview and save it, as a trainee does; the save's response."""
+    """Upload a CSV, open its preview and save it, as a trainee does; the save's response.
+    A file large enough for the background jobs has them run here, as the worker would."""
+    from training import tasks
+
     file = SimpleUploadedFile(name, content, content_type="text/csv")
     uploaded = client.post(reverse("training:import"), {"file": file})
     assert uploaded.status_code == 302, uploaded.status_code
     pk = resolve(uploaded["Location"]).kwargs["pk"]
+    if PendingImport.objects.filter(pk=pk, status=ImportStatus.CHECKING).exists():
+        assert tasks.check_import.call(pk) == "checked"
     # From the page, as a browser sends it (a test client's context is not thread safe).
     page = client.get(uploaded["Location"]).content.decode()
     digest = re.search(r'name="digest" value="([0-9a-f]{64})"', page).group(1)
-    return client.post(reverse("training:import-save", args=[pk]), {"digest": digest})
+    saved = client.post(reverse("training:import-save", args=[pk]), {"digest": digest})
+    if PendingImport.objects.filter(pk=pk, status=ImportStatus.SAVING).exists():
+        assert tasks.save_import.call(pk, digest) == "saved"
+    return saved
 
 
 PINNED = Path(__file__).parent / "pinned"

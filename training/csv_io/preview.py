@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -180,10 +180,13 @@ def plan_digest(file_hash: str, sessions: list[PlannedSession]) -> str:
     return digest.hexdigest()
 
 
-def preview_csv(user, text: str, *, unit: str = "kg") -> Preview:
+def preview_csv(
+    user, text: str, *, unit: str = "kg", progress: Callable[[int], None] | None = None
+) -> Preview:
     """Read and check the whole file and look up its duplicates; raise CsvImportError if any
     row is wrong. Nothing is written. `unit` is the user's unit, which Strong's current
-    export writes its weights in (its older export and Hevy's name the unit themselves)."""
+    export writes its weights in (its older export and Hevy's name the unit themselves).
+    `progress` hears how many rows were read, now and then (reading.rows)."""
     pounds = _is_pounds(unit)
     log_version = Profile.objects.filter(user=user).values_list("log_version", flat=True).first()
     records = reading.records(io.StringIO(text, newline=""))
@@ -191,7 +194,7 @@ def preview_csv(user, text: str, *, unit: str = "kg") -> Preview:
     columns = reading.column_index(header)
     catalogue = Catalogue.load()
     adapter = adapter_for(header_line, header)
-    rows = reading.rows(records, columns, len(header))
+    rows = reading.rows(records, columns, len(header), progress)
     plan = adapter.plan(rows, Context(columns=columns, catalogue=catalogue, pounds=pounds))
     new, logged = duplicates.drop_duplicates(user, plan.sessions)
     return Preview(

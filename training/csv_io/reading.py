@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TextIO
 
 from training.csv_io.errors import CsvImportError
+from training.import_budget import MAX_LINES, PROGRESS_EVERY
 
-MAX_ROWS = 50_000
+# A backstop for files that did not come through the counted upload (csv_io/upload.py).
+MAX_ROWS = MAX_LINES
 
 
 def records(data: TextIO) -> Iterator[tuple[int, list[str]]]:
@@ -61,12 +63,18 @@ Row = tuple[int, Cells]
 
 
 def rows(
-    records: Iterator[tuple[int, list[str]]], columns: dict[str, int], width: int
+    records: Iterator[tuple[int, list[str]]],
+    columns: dict[str, int],
+    width: int,
+    progress: Callable[[int], None] | None = None,
 ) -> Iterator[Row]:
-    """Yield (first line, cells) for each data row that is not blank."""
+    """Yield (first line, cells) for each data row that is not blank; every PROGRESS_EVERY
+    rows `progress` is told how many were read (a job's progress and budget check)."""
     count = 0
     for line, cells in records:
         count += 1
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(count)
         if count > MAX_ROWS:
             raise CsvImportError(
                 line,
