@@ -50,6 +50,7 @@ from training.models import (
     Prescription,
     Profile,
     Set,
+    SetVideo,
     Side,
     TrainingSession,
     WeightKind,
@@ -61,6 +62,7 @@ UNDO_KEY = "training_undo_set"
 def _profile_with_level(request: HttpRequest) -> Profile:
     """The user's profile with their level and its tempo, which advice and level pages read."""
     profile, _ = Profile.objects.select_related("level__tempo").get_or_create(user=request.user)
+    profile.user = request.user  # the advice reads it: no second query for the same row
     return profile
 
 
@@ -209,6 +211,7 @@ def log(request: HttpRequest) -> HttpResponse:
             "session_form": session_form,
             "prescription": prescription,
             "unit": profile.unit,
+            "commented_videos": SetVideo.objects.with_unread_comments(request.user)[:5],
         },
     )
 
@@ -308,7 +311,9 @@ def _session_context(
     sides_form: AssignSidesForm | None = None,
 ):
     unit = _unit(request)
-    sets = list(session.sets.prefetch_related("form_errors").order_by("position"))
+    sets = list(
+        session.sets.prefetch_related("form_errors").with_video_marks().order_by("position")
+    )
     previous = (
         TrainingSession.objects.filter(user=request.user, variation_id=session.variation_id)
         .with_sets()
