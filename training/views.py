@@ -26,6 +26,7 @@ from core.middleware import client_ip
 from core.redirects import safe_next
 from training import csv_io, progress, services
 from training.caching import render_log_page
+from training.coach_views import invitation_named_by
 from training.csv_io import pending as pending_imports
 from training.fields import sides_for
 from training.forms import (
@@ -107,7 +108,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return HttpResponseRedirect(next_url) if next_url else redirect("training:log")
     form = SignupForm(request.POST or None)
-    context = {"form": form, "next": next_url}
+    context = {"form": form, "next": next_url, "invitation": invitation_named_by(request, next_url)}
     if request.method == "POST" and _too_many_signups(request):
         response = render(
             request,
