@@ -32,6 +32,7 @@ from core.redirects import safe_next
 from core.site import mail_link_context
 from hipthrust import offline
 from hipthrust.forms import LoginForm
+from training.coach_views import invitation_named_by
 from training.roles import can_coach
 
 # Only what the upload pipeline writes is ever served from MEDIA_ROOT.
@@ -214,6 +215,12 @@ class LoginView(auth_views.LoginView):
 
     def get_redirect_url(self) -> str:
         return safe_next(self.request, self.request.POST.get("next", self.request.GET.get("next")))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Opened from a coach's invitation: say whose, and offer an account first.
+        context["invitation"] = invitation_named_by(self.request, self.get_redirect_url())
+        return context
 
     def get_default_redirect_url(self) -> str:
         # Without a `next`, each lands where their day starts: a coach on the review queue.

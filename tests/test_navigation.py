@@ -88,6 +88,7 @@ NO_CURRENT_ITEM = {
     "training:signup": "only visitors see it, and they have no Log item to light",
     "training:profile": "the account, reached from the name beside the navigation",
     "training:coach-join": "an athlete accepting an invitation, not the coach panel",
+    "training:coach-join-decline": "an athlete declining an invitation, not the coach panel",
     "training:video-detail": "a set's video, watched by its athlete and their coach alike",
     "training:video-comment": "the coach's comment on a video, shown on the video's page",
     "training:video-reviewed": "the coach marking a video reviewed, shown on the video's page",

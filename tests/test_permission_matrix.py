@@ -283,7 +283,7 @@ MATRIX = [
         "training:coach-join",
         "get",
         lambda w: [w["invitation"].code],
-        SIGNED_IN,
+        ALL_200,  # signed out, the invitation's landing: who invites them, sign up or log in
         None,
     ),
     ("admin:index", "get", lambda w: [], ADMIN_INDEX, None),
@@ -385,6 +385,8 @@ FLOW_STEPS = {
     "training:coach-invite",
     "training:coach-invite-cancel",
     "training:coach-end",
+    # Declining records nothing: tests/training/test_invitations.py.
+    "training:coach-join-decline",
     # The import's save, cancel and undo: tests/training/test_import_preview.py, owner included.
     "training:import-save",
     "training:import-cancel",

@@ -9,16 +9,17 @@ from __future__ import annotations
 import datetime
 import functools
 from collections.abc import Callable
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -337,10 +338,36 @@ def athlete_session(request: HttpRequest, user_id: int, pk: int) -> HttpResponse
 # The athlete's side of the link.
 
 
-@login_required
+def invitation_named_by(request: HttpRequest, next_url: str) -> CoachLink | None:
+    """The coach's invitation a checked `next` address leads to, if it is one: the login and
+    sign-up pages say who invited the person and to what."""
+    try:
+        match = resolve(urlsplit(next_url).path) if next_url else None
+    except Resolver404:
+        return None
+    if match is None or match.view_name != "training:coach-join":
+        return None
+    return CoachLink.objects.select_related("coach").filter(code=match.kwargs["code"]).first()
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def join(request: HttpRequest, code: str) -> HttpResponse:
+    """The invitation link. Someone signed out learns who invites them and to what, and is
+    offered an account first (most have none), then logging in; back here, they consent."""
     link = get_object_or_404(CoachLink.objects.select_related("coach"), code=code)
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            return redirect_to_login(request.path)
+        return render(
+            request,
+            "training/coach/join.html",
+            {
+                "title": f"{link.coach.get_username()} invites you to hipthrust",
+                "description": "A coach's invitation to follow your training.",
+                "link": link,
+                "next_query": urlencode({"next": request.path}),
+            },
+        )
     if request.method == "POST":
         try:
             services.accept_invitation(link, request.user)
@@ -354,6 +381,19 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         "training/coach/join.html",
         {"title": "Coaching invitation", "description": "Accept a coach.", "link": link},
     )
+
+
+@login_required
+@require_POST
+def join_decline(request: HttpRequest, code: str) -> HttpResponse:
+    """No to an invitation: nothing is recorded or shared, and the page says so."""
+    link = get_object_or_404(CoachLink.objects.select_related("coach"), code=code)
+    messages.info(
+        request,
+        f"You declined {link.coach.get_username()}'s invitation. Nothing was recorded and they "
+        "see nothing of your log.",
+    )
+    return redirect("training:log")
 
 
 @login_required

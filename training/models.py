@@ -391,6 +391,24 @@ class SetQuerySet(LogQuerySet):
             + Coalesce(Subquery(tagged, output_field=IntegerField()), 0)
         )
 
+    def with_video_marks(self) -> SetQuerySet:
+        """What the set row shows of its videos, in the one query that lists the sets:
+        `video_pk`, its newest video (None without one); `unread_comments`, the comments on
+        its videos the owner has not opened yet, and `unread_video_pk`, the newest video
+        holding some (where the badge leads)."""
+        videos = SetVideo.objects.filter(set=OuterRef("pk")).order_by("-created_at", "-pk")
+        unread = VideoComment.objects.filter(
+            video__set=OuterRef("pk"), seen_at__isnull=True
+        ).exclude(author=OuterRef("session__user"))
+        counted = unread.order_by().values("video__set").annotate(count=Count("pk")).values("count")
+        return self.annotate(
+            video_pk=Subquery(videos.values("pk")[:1]),
+            unread_comments=Coalesce(Subquery(counted, output_field=IntegerField()), 0),
+            unread_video_pk=Subquery(
+                unread.order_by("-video__created_at", "-video_id").values("video_id")[:1]
+            ),
+        )
+
     def recent_on_side(
         self, session: TrainingSession, side: str, limit: int, *, besides: Set | None = None
     ) -> SetQuerySet:
@@ -862,6 +880,20 @@ class SetVideoQuerySet(models.QuerySet["SetVideo"]):
             self.for_viewer(coach)
             .exclude(owner=coach)
             .filter(status=VideoStatus.READY, reviewed_at__isnull=True)
+        )
+
+    def with_unread_comments(self, owner) -> SetVideoQuerySet:
+        """`owner`'s videos holding comments they have not opened yet, newest first, each
+        with `unread_comments`: what Today lists (one query)."""
+        unread = Count(
+            "comments", filter=Q(comments__seen_at__isnull=True) & ~Q(comments__author=owner)
+        )
+        return (
+            self.filter(owner=owner)
+            .annotate(unread_comments=unread)
+            .filter(unread_comments__gt=0)
+            .select_related("set", "session__variation")
+            .order_by("-created_at", "-pk")
         )
 
     def stored_bytes(self, user) -> int:

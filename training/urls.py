@@ -62,6 +62,7 @@ urlpatterns = [
         name="coach-session",
     ),
     path("coach/join/<str:code>/", coach_views.join, name="coach-join"),
+    path("coach/join/<str:code>/decline/", coach_views.join_decline, name="coach-join-decline"),
     path("accounts/coaches/<int:pk>/end/", coach_views.end_coaching, name="coach-end"),
 ]
 

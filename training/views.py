@@ -27,6 +27,7 @@ from core.middleware import client_ip
 from core.redirects import safe_next
 from training import csv_io, progress, services
 from training.caching import render_log_page
+from training.coach_views import invitation_named_by
 from training.csv_io import pending as pending_imports
 from training.csv_io.upload import CountingUploadHandler
 from training.fields import sides_for
@@ -53,6 +54,7 @@ from training.models import (
     Prescription,
     Profile,
     Set,
+    SetVideo,
     Side,
     TrainingSession,
     WeightKind,
@@ -64,6 +66,7 @@ UNDO_KEY = "training_undo_set"
 def _profile_with_level(request: HttpRequest) -> Profile:
     """The user's profile with their level and its tempo, which advice and level pages read."""
     profile, _ = Profile.objects.select_related("level__tempo").get_or_create(user=request.user)
+    profile.user = request.user  # the advice reads it: no second query for the same row
     return profile
 
 
@@ -108,7 +111,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return HttpResponseRedirect(next_url) if next_url else redirect("training:log")
     form = SignupForm(request.POST or None)
-    context = {"form": form, "next": next_url}
+    context = {"form": form, "next": next_url, "invitation": invitation_named_by(request, next_url)}
     if request.method == "POST" and _too_many_signups(request):
         response = render(
             request,
@@ -226,6 +229,7 @@ def log(request: HttpRequest) -> HttpResponse:
             "session_form": session_form,
             "prescription": prescription,
             "unit": profile.unit,
+            "commented_videos": SetVideo.objects.with_unread_comments(request.user)[:5],
         },
     )
 
@@ -325,7 +329,9 @@ def _session_context(
     sides_form: AssignSidesForm | None = None,
 ):
     unit = _unit(request)
-    sets = list(session.sets.prefetch_related("form_errors").order_by("position"))
+    sets = list(
+        session.sets.prefetch_related("form_errors").with_video_marks().order_by("position")
+    )
     previous = (
         TrainingSession.objects.filter(user=request.user, variation_id=session.variation_id)
         .with_sets()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
+from urllib.parse import urlencode
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -150,16 +151,39 @@ def test_a_coach_reads_the_effort_and_marks_the_pain_flag_reviewed_on_a_phone(
     assert console.errors == []
 
 
+def _shots(page, folder, name: str) -> None:
+    if folder:
+        for scheme in ("light", "dark"):
+            page.emulate_media(color_scheme=scheme)
+            page.screenshot(path=str(folder / f"{name}-{scheme}.png"), full_page=True)
+        page.emulate_media(color_scheme="light")
+
+
+def _axe_severe(page) -> list:
+    return [
+        v["id"]
+        for v in Axe().run(page).response["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["360", "1280"])
 def test_an_invited_athlete_without_an_account_signs_up_and_is_asked_to_consent(
-    live_server, open_page, coach_world
+    live_server, open_page, coach_world, viewport, screenshot_dir
 ):
     join = f"/coach/join/{services.create_invitation(coach_world['coach']).code}/"
-    page, console = open_page(PHONE)
+    page, console = open_page(viewport)
     base = live_server.url
     page.goto(base + join)
-    page.wait_for_url(f"{base}/accounts/login/?next={join}")
-    page.get_by_role("banner").get_by_role("link", name="Sign up").click()  # the header's
-    page.wait_for_url(f"{base}/accounts/signup/?next={join}")
+    # Who invites them and to what, with an account offered before logging in.
+    page.get_by_role("heading", name="coachy would like to coach you").wait_for()
+    actions = page.locator(".invitation .actions a")
+    assert actions.all_inner_texts() == ["Create an account", "I have an account: log in"]
+    assert _axe_severe(page) == []
+    _shots(page, screenshot_dir, f"invitation-landing-{viewport['width']}")
+    page.get_by_role("link", name="Create an account").click()
+    page.wait_for_url(f"{base}/accounts/signup/?{urlencode({'next': join})}")
+    page.get_by_text("coachy invites you").wait_for()
     page.get_by_label("Username").fill("newcomer")
     page.get_by_label("Email").fill("new@example.com")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
@@ -167,8 +191,23 @@ def test_an_invited_athlete_without_an_account_signs_up_and_is_asked_to_consent(
     page.get_by_role("button", name="Sign up").click()
     page.wait_for_url(base + join)
     assert CoachLink.objects.get(code=join.split("/")[-2]).athlete is None  # consent first
+    assert page.get_by_role("button", name="Decline").is_visible()
+    assert _axe_severe(page) == []
+    _shots(page, screenshot_dir, f"invitation-consent-{viewport['width']}")
     page.get_by_role("button", name="Accept coachy as my coach").click()
     page.wait_for_url(f"{base}/accounts/profile/")
     page.get_by_text("coachy now coaches you.").wait_for()
     assert CoachLink.objects.get(code=join.split("/")[-2]).athlete.username == "newcomer"
+    assert console.errors == []
+
+
+def test_an_invited_athlete_declines_and_nothing_is_shared(live_server, open_page, coach_world):
+    join = f"/coach/join/{services.create_invitation(coach_world['coach']).code}/"
+    page, console = open_page(PHONE)
+    log_in(page, live_server.url, "athlete")
+    page.goto(live_server.url + join)
+    page.get_by_role("button", name="Decline").click()
+    page.wait_for_url(f"{live_server.url}/log/")
+    page.get_by_text("You declined coachy's invitation. Nothing was recorded").wait_for()
+    assert CoachLink.objects.get(code=join.split("/")[-2]).athlete is None
     assert console.errors == []

@@ -204,11 +204,12 @@ def _sign_up(client, next_url: str | None):
 
 def test_a_coachs_invitation_survives_signing_up_and_asks_for_consent_right_after(client, coach):
     join = _join_url(coach)
-    to_login = client.get(join)
-    assert to_login["Location"] == f"{reverse('login')}?next={quote(join)}"
-    login_page = client.get(to_login["Location"]).content.decode()
+    landing = client.get(join)
+    assert landing.status_code == 200  # who invites them and to what, before any login
+    login_page = client.get(f"{reverse('login')}?next={quote(join)}").content.decode()
     signup_link = f"{reverse('training:signup')}?next={quote(join)}"
-    assert login_page.count(f'href="{signup_link}"') == 2  # the header's and the form's
+    # The header's, the invitation's "New here?" and the form's
+    assert login_page.count(f'href="{signup_link}"') == 3
 
     signup_page = client.get(signup_link).content.decode()
     assert f'name="next" value="{join}"' in signup_page

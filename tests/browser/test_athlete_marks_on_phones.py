@@ -1,0 +1,112 @@
+"""What the athlete and the coach see at 360 px and 1280 px, light and dark: the marks of a
+filmed set and of unread comments, touch targets of at least 44x44 px, the coach's athlete
+table as one card per athlete on a phone, and no axe violation."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser.conftest import DESKTOP, PHONE, coach_with_athlete, log_in
+from training.models import Set, SetVideo, VideoComment
+
+pytestmark = pytest.mark.browser
+
+SEVERE = {"serious", "critical"}
+VIEWPORTS = pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["360", "1280"])
+
+
+@pytest.fixture
+def filmed_world(django_user_model):
+    """The athlete's session of today: a filmed left set with two unread comments from the
+    coach, a right set with pain and no video."""
+    coach, athlete, session = coach_with_athlete(django_user_model)
+    filmed = Set.objects.create(session=session, position=1, side="left", reps=10)
+    Set.objects.create(session=session, position=2, side="right", reps=8, pain=True, note="knee")
+    clip = SetVideo.objects.create(
+        owner=athlete, session=session, set=filmed, original="videos/x.mp4", status="ready"
+    )
+    for at, text in ((1, "Knees out."), (2, "Slower on the way down.")):
+        VideoComment.objects.create(video=clip, author=coach, at_seconds=Decimal(at), text=text)
+    return {"coach": coach, "athlete": athlete, "session": session, "clip": clip}
+
+
+def _axe_severe(page) -> list:
+    return [
+        (v["id"], [n["target"] for n in v["nodes"]])
+        for v in Axe().run(page).response["violations"]
+        if v["impact"] in SEVERE
+    ]
+
+
+def _shots(page, folder, name: str) -> None:
+    if folder:
+        for scheme in ("light", "dark"):
+            page.emulate_media(color_scheme=scheme)
+            page.screenshot(path=str(folder / f"{name}-{scheme}.png"), full_page=True)
+        page.emulate_media(color_scheme="light")
+
+
+SMALL_TARGETS = """(selector) => [...document.querySelectorAll(selector)]
+  .filter((e) => e.offsetParent)
+  .map((e) => { const r = e.getBoundingClientRect();
+    return [e.textContent.trim().replace(/\\s+/g, ' '), Math.round(r.width), Math.round(r.height)]; })
+  .filter(([, width, height]) => width < 44 || height < 44)"""
+
+
+@VIEWPORTS
+def test_a_filmed_set_and_its_unread_comments_show_on_the_session_page(
+    live_server, open_page, filmed_world, viewport, screenshot_dir
+):
+    page, console = open_page(viewport)
+    log_in(page, live_server.url, "athlete")
+    page.goto(f"{live_server.url}{filmed_world['session'].get_absolute_url()}")
+    rows = page.locator(".set-row")
+    first, second = rows.nth(0), rows.nth(1)
+    assert first.get_by_role("link", name="Video of set 1: watch it").is_visible()
+    comments = first.get_by_role("link", name="2 new comments from your coach on set 1")
+    assert comments.is_visible()
+    assert second.locator(".mark").count() == 0
+    # Every control on a set's row is at least 44x44 px, on a phone too.
+    assert page.evaluate(SMALL_TARGETS, ".set-row a, .set-row button") == []
+    assert _axe_severe(page) == []
+    _shots(page, screenshot_dir, f"session-marks-{viewport['width']}")
+    assert comments.get_attribute("href") == f"{filmed_world['clip'].get_absolute_url()}#comments"
+    assert console.errors == []
+
+
+@VIEWPORTS
+def test_today_lists_the_coachs_unread_comments(
+    live_server, open_page, filmed_world, viewport, screenshot_dir
+):
+    page, console = open_page(viewport)
+    log_in(page, live_server.url, "athlete")
+    card = page.get_by_role("region", name="New comments from your coach")
+    assert card.get_by_role("link", name="2 new comments").is_visible()
+    assert "on the video of set 1 (Left: 10 reps)" in card.inner_text()
+    assert _axe_severe(page) == []
+    _shots(page, screenshot_dir, f"today-comments-{viewport['width']}")
+    assert console.errors == []
+
+
+@VIEWPORTS
+def test_the_coachs_athlete_table_keeps_flag_text_readable(
+    live_server, open_page, filmed_world, viewport, screenshot_dir
+):
+    page, console = open_page(viewport)
+    log_in(page, live_server.url, "coachy", "/coach/")
+    flag = page.get_by_role("link", name="Pain flagged in the last two weeks")
+    box = flag.bounding_box()
+    line = float(flag.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)"))
+    # Not one word per line: the five words take at most two lines.
+    assert box["height"] <= 2 * line + 8, box
+    assert box["x"] + box["width"] <= viewport["width"]
+    # Nothing wider than the screen, the video waiting for review included.
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    if viewport == PHONE:
+        assert page.evaluate(SMALL_TARGETS, ".queue a, .queue button") == []
+    assert _axe_severe(page) == []
+    _shots(page, screenshot_dir, f"coach-athletes-{viewport['width']}")
+    assert console.errors == []
