@@ -37,6 +37,7 @@ from training.models import (
     Set,
     Side,
     TrainingSession,
+    Unit,
     WeightKind,
 )
 from training.plausibility import RECENT_SETS, Doubt, doubts
@@ -670,3 +671,18 @@ class QueuedSetForm(SetForm):
 class QueuedTimerLogForm(TimerLogForm):
     # The day the timer finished: the queue may reach the server a day later.
     date = SessionDateField(required=False)
+
+
+class OfflineSetForm(SetForm):
+    """The set form of the offline log page (/offline/log/): the session page's, for a session
+    the device picks. The page is the same for everyone, so it offers every side the ladder
+    has (offline-log.mjs shows the chosen session's, and the load in the trainee's unit),
+    and each device fills in its own submission ids: one written here would be everyone's."""
+
+    def __init__(self, *, variations: list[Variation]):
+        super().__init__(session=TrainingSession(variation=variations[0]), unit=Unit.KG)
+        offered = set().union(*(sides_for(v) for v in variations)) - {Side.UNKNOWN}
+        self.fields["side"].choices = [(side.value, side.label) for side in Side if side in offered]
+        self.fields["side"].initial = None
+        del self.initial["submission_id"]
+        self.fields["submission_id"].widget.attrs["data-fresh-id"] = ""

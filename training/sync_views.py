@@ -27,7 +27,7 @@ from coaching.caching import cached_public_page
 from coaching.models import Variation
 from training import services
 from training.fields import sides_for
-from training.forms import QueuedSessionForm, QueuedSetForm, QueuedTimerLogForm
+from training.forms import OfflineSetForm, QueuedSessionForm, QueuedSetForm, QueuedTimerLogForm
 from training.models import Profile, Side, TrainingSession
 
 
@@ -139,12 +139,21 @@ def sync(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def _offline_log(request: HttpRequest) -> HttpResponse:
-    """The page for logging sets offline: the same for everyone (the ladder and its form
-    errors, no one's log), kept by the service worker; offline-log.mjs fills it from the
-    device's queue."""
+    """The page for logging sets offline: the same for everyone (the ladder and the session
+    page's set form, no one's log), kept by the service worker; offline-log.mjs fills it
+    from the device's queue."""
+    ladder = list(Variation.objects.ladder())
+    # What the page's script needs of each rung: the sides its sets take, and the tempo the
+    # set form starts at (the rung's, as on the session page: moving up counts sets at it).
     variations = [
-        {"pk": v.pk, "slug": v.slug, "name": v.name, "sides": sorted(sides_for(v) - {Side.UNKNOWN})}
-        for v in Variation.objects.ladder()
+        {
+            "pk": v.pk,
+            "slug": v.slug,
+            "name": v.name,
+            "sides": sorted(sides_for(v) - {Side.UNKNOWN}),
+            "tempo": v.tempo.tempo.notation,
+        }
+        for v in ladder
     ]
     return render(
         request,
@@ -154,6 +163,7 @@ def _offline_log(request: HttpRequest) -> HttpResponse:
             "description": "Log sets without a connection; they are sent when you are back online.",
             "noindex": True,
             "variations": variations,
+            "form": OfflineSetForm(variations=ladder),
         },
     )
 

@@ -107,8 +107,42 @@ async function queueForm(form) {
     form.replaceWith(element("p", { role: "status", text: "Kept on this device: waiting to sync to your log." }));
   }
   await render();
+  if (kind === "set") readyForNext(form, await sidesLogged(form));
   if (navigator.onLine) scheduleSync();
   return true;
+}
+
+/** The sides of a set form's session's sets, in order: those the session page lists as
+ *  saved, then those kept on this device (a refused one is not logged). */
+async function sidesLogged(form) {
+  const key = form.dataset.session ? { pk: form.dataset.session } : { submission: form.dataset.sessionSubmission };
+  const saved = [...document.querySelectorAll("#sets-and-entry .set-list > .set-row:not([data-entry])")].map((li) =>
+    ["left", "right", "both"].find((side) => li.classList.contains(`set-row--${side}`)),
+  );
+  return [...saved, ...sidesOf((await known()).filter((entry) => queue.belongsTo(entry, key)))];
+}
+
+function sidesOf(entries) {
+  return queue.inOrder(entries.filter((entry) => entry.state !== "refused")).map((entry) => queue.value(entry.fields, "side"));
+}
+
+function chooseSide(form, logged) {
+  const radios = [...form.querySelectorAll("[name=side]")];
+  const offered = radios.filter((input) => !input.closest("label")?.hidden).map((input) => input.value);
+  const side = queue.nextSide(logged, offered);
+  for (const input of radios) input.checked = input.value === side;
+}
+
+/** After a set is kept, the form is ready for the next one as the session page's comes back
+ *  from the server: the same numbers, tempo and effort, the next side, nothing flagged. */
+function readyForNext(form, logged) {
+  for (const box of form.querySelectorAll("[name=form_errors], [name=pain]")) box.checked = false;
+  form.querySelector(".set-form__confirm")?.remove();
+  const note = form.querySelector("[name=note]");
+  if (note) note.value = "";
+  form.querySelector(".set-form__more")?.removeAttribute("open");
+  chooseSide(form, logged);
+  form.querySelector("[name=reps]")?.focus();
 }
 
 document.addEventListener(
@@ -382,23 +416,21 @@ function renderShell(mine, account, shell) {
   form.hidden = !current;
   shell.querySelector("[data-no-session]").hidden = Boolean(current);
   const key = current ? (current.key.startsWith("pk:") ? { pk: current.key.slice(3) } : { submission: current.key.slice(4) }) : null;
+  const inSession = key ? mine.filter((entry) => queue.belongsTo(entry, key)) : [];
   if (current) {
     delete form.dataset.session;
     delete form.dataset.sessionSubmission;
     if (key.pk) form.dataset.session = key.pk;
     else form.dataset.sessionSubmission = key.submission;
     form.dataset.unit = account.unit;
-    form.querySelector("[data-unit]").textContent = account.unit;
-    const variation = variations.find((v) => v.name === current.variation);
-    const sides = variation ? variation.sides : ["left", "right"];
-    for (const input of form.querySelectorAll("[name=side]")) {
-      input.closest("label").hidden = !sides.includes(input.value);
-      if (!sides.includes(input.value)) input.checked = false;
+    showUnit(form, account.unit);
+    if (form.dataset.sessionKey !== current.key) {
+      form.dataset.sessionKey = current.key;
+      const variation = variations.find((v) => v.name === current.variation);
+      formForSession(form, variation, sidesOf(inSession));
     }
-    if (!form.querySelector("[name=side]:checked")) form.querySelector(`[name=side][value='${sides[0]}']`).checked = true;
   }
   const list = shell.querySelector("#offline-sets");
-  const inSession = key ? mine.filter((entry) => queue.belongsTo(entry, key)) : [];
   list.replaceChildren(...inSession.map((entry) => row(entry, mine, { unit: account.unit, fixable: () => true })));
   shell.querySelector("[data-no-queued]").hidden = inSession.length > 0;
   const labels = new Map(sessions.map((s) => [s.key, s.text]));
@@ -413,6 +445,24 @@ function renderShell(mine, account, shell) {
   shell.querySelector("[data-others]").hidden = rest.length === 0;
   const started = shell.querySelector("[data-offline-started]");
   if (!started.value) started.value = today();
+}
+
+/** The load's label in the trainee's unit: the page is the same for everyone, in kg. */
+function showUnit(form, unit) {
+  const load = form.querySelector("[name=load]");
+  const label = load && form.querySelector(`label[for='${load.id}']`);
+  if (label) label.textContent = label.textContent.replace(/\(\w+\)/, `(${unit})`);
+}
+
+/** The set form for the session chosen: its variation's sides, the next side by the
+ *  session page's rule, and its variation's tempo unless another was typed. */
+function formForSession(form, variation, logged) {
+  const sides = variation ? variation.sides : ["left", "right"];
+  for (const input of form.querySelectorAll("[name=side]")) input.closest("label").hidden = !sides.includes(input.value);
+  chooseSide(form, logged);
+  const tempo = form.querySelector("[name=tempo]");
+  if (variation && (!tempo.value || tempo.value === form.dataset.tempo)) tempo.value = variation.tempo;
+  form.dataset.tempo = variation?.tempo || "";
 }
 
 // The offline log page's own controls, through the document: the page may arrive by htmx.
@@ -466,6 +516,8 @@ function fill(form, entry) {
     if (element.type === "radio" || element.type === "checkbox") element.checked = values.includes(element.value);
     else element.value = values[0] ?? "";
   }
+  const flagged = entry.fields.some(([name, value]) => ["form_errors", "pain", "note"].includes(name) && value);
+  form.querySelector(".set-form__more")?.toggleAttribute("open", flagged); // nothing it holds hidden
   form.querySelector("[name=submission_id]").value = entry.id;
   form.dataset.replaces = entry.id;
   form.querySelector("[name=reps]")?.focus();

@@ -141,7 +141,27 @@ export async function drain(entries, user, send, keep = async () => {}) {
   }
 }
 
+/**
+ * The side the set form offers next, given the sides of the session's sets so far and the
+ * sides the form offers: as the session page's form comes back after a set
+ * (training/views.py, _next_set_initial), one leg at a time goes to the side with fewer
+ * sets, the left on a tie; otherwise the one side offered.
+ */
+export function nextSide(sides, offered) {
+  if (!offered.includes("left") || !offered.includes("right")) return offered[0] ?? null;
+  const count = (side) => sides.filter((other) => other === side).length;
+  return count("left") > count("right") ? "right" : "left";
+}
+
 const SIDE_NAMES = { left: "Left", right: "Right", both: "Both legs" };
+
+/** An effort as the session's list writes it (training/fields.py EFFORT_CHOICES). */
+function describeEffort(effort) {
+  const [scale, number] = effort.split(":");
+  if (scale === "rpe" && number) return `RPE ${number}`;
+  if (scale === "rir" && number) return `${number} in reserve`;
+  return "";
+}
 
 /** One line for a set entry, as the session's list writes a saved set. */
 export function describeSet(fields, unit) {
@@ -153,6 +173,8 @@ export function describeSet(fields, unit) {
   if (hold && Number(hold) > 0) parts.push(`hold ${hold} s`);
   const tempo = value(fields, "tempo");
   if (tempo) parts.push(tempo);
+  const effort = describeEffort(value(fields, "effort"));
+  if (effort) parts.push(effort);
   return { side: SIDE_NAMES[value(fields, "side")] || "Side not chosen", main: parts.join(" · ") };
 }
 

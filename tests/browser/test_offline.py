@@ -354,7 +354,7 @@ def test_a_session_and_five_sets_logged_offline_are_saved_once_when_back_online(
     assert rows.count() == 5, console.errors
     assert _row_parts(rows.nth(4)) == [
         "Left",
-        "6 reps · 20 kg · hold 5 s",
+        "6 reps · 20 kg · hold 5 s · 3-0-1-1",  # the rung's tempo, as online
         "Waiting to sync",
     ]
     assert "6 logged offline, waiting to sync." in page.locator("#offline-status").inner_text()
@@ -471,12 +471,17 @@ def test_the_log_page_shows_the_sets_sent_from_the_queue_without_a_reload(
 
     page.context.set_offline(True)
     form = page.locator("form[data-offline-queue='set']")
-    for side in ("Left", "Right"):
-        form.get_by_label(side, exact=True).check()
-        form.get_by_label("Reps").fill("9")
-        form.get_by_label("Load (kg)").fill("21")
-        form.get_by_role("button", name="Add set").click()
-    page.locator("#sets-and-entry .set-list > li").nth(1).wait_for()
+    form.get_by_label("Left", exact=True).check()
+    form.get_by_label("Reps").fill("9")
+    form.get_by_label("Load (kg)").fill("21")
+    form.get_by_role("button", name="Add set").click()
+    rows = page.locator("#sets-and-entry .set-list > li")
+    rows.first.wait_for()
+    # Kept on the device, the form is ready for the other side, as after a saved set.
+    assert form.get_by_label("Right", exact=True).is_checked()
+    assert form.get_by_label("Reps").input_value() == "9"
+    form.get_by_role("button", name="Add set").click()
+    rows.nth(1).wait_for()
 
     # Back on a weak signal: the log page loads, the queue does not go through yet.
     page.context.route("**/log/sync/", lambda route: route.abort())
@@ -497,3 +502,64 @@ def test_the_log_page_shows_the_sets_sent_from_the_queue_without_a_reload(
     if screenshot_dir:
         page.screenshot(path=screenshot_dir / "log-after-sync-360.png", full_page=True)
     assert [e for e in console.errors if "/log/sync/" not in e and "ERR_FAILED" not in e] == []
+
+
+def test_the_offline_set_form_is_the_online_one_and_its_tempo_effort_and_errors_are_saved(
+    live_server, open_page, user, screenshot_dir
+):
+    variation = Variation.objects.get(slug="loaded-single-leg-hip-thrust")
+    error = FormError.objects.order_by("pk").first()
+    page, console = _open(open_page, PHONE)
+    log_in(page, live_server.url, user.username)
+    _installed(page)
+
+    page.context.set_offline(True)
+    page.goto(f"{live_server.url}/offline/log/")
+    page.get_by_label("Variation trained").select_option(label=variation.name)
+    page.get_by_role("button", name="Start logging sets").click()
+    form = page.locator("form[data-offline-queue='set']")
+    form.wait_for()
+    # Where moving up counts sets: the rung's own tempo, as on the session page.
+    assert form.get_by_label("Tempo").input_value() == variation.tempo.tempo.notation
+    assert form.get_by_label("Left", exact=True).is_checked()
+    assert not form.get_by_label("Both legs").is_visible(), "one leg at a time"
+    form.get_by_label("Reps").fill("10")
+    form.get_by_label("Load (kg)").fill("20")
+    form.get_by_label("Effort").select_option(label="RPE 8")
+    form.get_by_text("Form errors, pain, note").click()
+    form.get_by_label(error.name).check()
+    if screenshot_dir:
+        page.screenshot(path=screenshot_dir / "offline-set-form-360.png", full_page=True)
+        page.emulate_media(color_scheme="dark")
+        page.screenshot(path=screenshot_dir / "offline-set-form-360-dark.png", full_page=True)
+        page.emulate_media(color_scheme="light")
+    form.get_by_role("button", name="Add set").click()
+    rows = page.locator("#offline-sets .set-row")
+    rows.first.wait_for()
+    assert _row_parts(rows.first) == [
+        "Left",
+        "10 reps · 20 kg · 3-0-1-1 · RPE 8",
+        "Waiting to sync",
+    ]
+
+    # Ready for the other side with the same numbers, as the session page comes back.
+    assert form.get_by_label("Right", exact=True).is_checked()
+    assert form.get_by_label("Reps").input_value() == "10"
+    assert form.get_by_label("Effort").input_value() == "rpe:8"
+    assert not form.get_by_label(error.name).is_checked()
+    form.get_by_label("Tempo").fill("4-0-1-1")
+    form.get_by_role("button", name="Add set").click()
+    rows.nth(1).wait_for()
+    assert form.get_by_label("Left", exact=True).is_checked()
+
+    page.context.set_offline(False)
+    page.get_by_role("button", name="Send now").click()
+    page.wait_for_function("() => !document.getElementById('offline-status')", timeout=15_000)
+    session = TrainingSession.objects.get(user=user)
+    sets = list(session.sets.order_by("position"))
+    assert [(s.side, s.reps, s.load_kg, s.tempo, s.rpe) for s in sets] == [
+        ("left", 10, Decimal(20), "3-0-1-1", Decimal(8)),
+        ("right", 10, Decimal(20), "4-0-1-1", Decimal(8)),
+    ]
+    assert [list(s.form_errors.all()) for s in sets] == [[error], []]
+    assert console.errors == []

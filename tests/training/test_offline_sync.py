@@ -7,12 +7,13 @@ from __future__ import annotations
 import datetime
 import uuid
 from decimal import Decimal
+from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from coaching.models import Variation
+from coaching.models import FormError, Variation
 from tests.training.conftest import set_data, timer_plan
 from training.models import Profile, Set, TrainingSession
 
@@ -169,3 +170,87 @@ def test_the_offline_log_page_is_the_same_for_everyone_and_names_no_one(client, 
     assert user.username not in anonymous
     assert "csrfmiddlewaretoken" not in anonymous
     assert 'data-offline-queue="set"' in signed_in
+
+
+class _SetFormControls(HTMLParser):
+    """The controls of a page's set form (the one marked data-offline-queue="set"): for each
+    name, the values it offers (a choice's options, radios and boxes) or its type."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inside = False
+        self.controls: dict[str, set[str]] = {}
+        self.attrs: dict[str, dict] = {}
+        self.select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        found = dict(attrs)
+        if tag == "form" and found.get("data-offline-queue") == "set":
+            self.inside = True
+        if not self.inside:
+            return
+        if tag in ("input", "textarea", "select") and found.get("name"):
+            name = found["name"]
+            self.attrs[name] = found
+            offers = self.controls.setdefault(name, set())
+            if found.get("type") in ("radio", "checkbox"):
+                offers.add(found.get("value", "on"))
+            elif tag != "select":
+                offers.add(found.get("type", tag))
+            self.select = name if tag == "select" else None
+        if tag == "option" and self.select:
+            self.controls[self.select].add(found.get("value", ""))
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+
+
+def _set_form(html: str) -> _SetFormControls:
+    parser = _SetFormControls()
+    parser.feed(html)
+    return parser
+
+
+def test_the_offline_log_page_has_the_session_pages_set_form_field_for_field(user_client, session):
+    online = _set_form(user_client.get(session.get_absolute_url()).content.decode())
+    offline = _set_form(user_client.get(reverse("training:offline-log")).content.decode())
+    online.controls.pop("csrfmiddlewaretoken")
+    assert offline.controls.keys() == online.controls.keys()
+    for name in ("effort", "form_errors", "tempo", "reps", "load", "hold_seconds", "pain", "note"):
+        assert offline.controls[name] == online.controls[name], name
+    assert len(offline.controls["form_errors"]) == FormError.objects.count() > 0
+    # Every side the ladder has: the page's script shows those of the chosen session.
+    assert offline.controls["side"] == {"left", "right", "both"}
+    # The same page for everyone: each device gives its own submission ids.
+    assert "value" not in offline.attrs["submission_id"]
+    assert "data-fresh-id" in offline.attrs["submission_id"]
+    assert "value" not in offline.attrs["tempo"], "the chosen session's tempo, from the page"
+
+
+def test_the_offline_log_page_names_each_rungs_tempo_for_its_set_form(client, loaded):
+    html = client.get(reverse("training:offline-log")).content.decode()
+    assert f'"tempo": "{loaded.tempo.tempo.notation}"' in html
+
+
+def test_a_set_sent_from_the_queue_keeps_its_tempo_effort_form_errors_pain_and_note(
+    user_client, session
+):
+    errors = list(FormError.objects.order_by("pk")[:2])
+    data = {
+        "kind": "set",
+        "unit": "kg",
+        "session": session.pk,
+        **set_data(tempo="4-0-1-2", effort="rir:2", pain="on", note="left knee drifted"),
+        "form_errors": [str(e.pk) for e in errors],
+    }
+    assert user_client.post(SYNC, data).status_code == 200
+    saved = Set.objects.get()
+    assert (saved.tempo, saved.rpe, saved.rir, saved.pain, saved.note) == (
+        "4-0-1-2",
+        None,
+        2,
+        True,
+        "left knee drifted",
+    )
+    assert list(saved.form_errors.order_by("pk")) == errors

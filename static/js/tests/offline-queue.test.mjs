@@ -158,6 +158,24 @@ test("a set is described as the session's list writes a saved one", () => {
   });
 });
 
+test("a set's effort is described as the session's list writes it", () => {
+  const fields = [["side", "left"], ["reps", "8"], ["load", "20"], ["tempo", "3-0-1-1"]];
+  assert.equal(queue.describeSet([...fields, ["effort", "rpe:7.5"]], "kg").main, "8 reps · 20 kg · 3-0-1-1 · RPE 7.5");
+  assert.equal(queue.describeSet([...fields, ["effort", "rir:2"]], "kg").main, "8 reps · 20 kg · 3-0-1-1 · 2 in reserve");
+  assert.equal(queue.describeSet([...fields, ["effort", ""]], "kg").main, "8 reps · 20 kg · 3-0-1-1");
+});
+
+test("the next set goes to the side with fewer sets, the left on a tie, as the session page's form", () => {
+  const oneLeg = ["left", "right"];
+  assert.equal(queue.nextSide([], oneLeg), "left");
+  assert.equal(queue.nextSide(["left"], oneLeg), "right");
+  assert.equal(queue.nextSide(["left", "right"], oneLeg), "left");
+  assert.equal(queue.nextSide(["right"], oneLeg), "left");
+  assert.equal(queue.nextSide(["left", "left", "right"], oneLeg), "right");
+  assert.equal(queue.nextSide(["both"], ["both"]), "both", "both legs together: always both");
+  assert.equal(queue.nextSide([], []), null);
+});
+
 test("a set belongs to its session by id, or by the submission id of one started offline", () => {
   assert.ok(queue.belongsTo(setEntry(1), { pk: 42 }));
   assert.ok(!queue.belongsTo(setEntry(1), { pk: 43 }));
