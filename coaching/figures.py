@@ -451,14 +451,15 @@ def _loaded() -> Figure:
         _body_line(s),
         notes.at(
             (s.load_centre[0] + 15, s.load_centre[1] + 6),
-            "Dumbbell across the hip crease, steadied by the hands",
+            "Dumbbell across the hip crease, the hands only keeping it from rolling",
         ),
     )
     return Figure(
         "variation-loaded-single-leg-hip-thrust",
         "Dumbbell across the hips",
         "Side view at the top of a single leg hip thrust with a dumbbell resting across the hip "
-        "crease, steadied by the hands; shoulders, hips and knee in line.",
+        "crease, the hands only keeping it from rolling, not pushing it up; shoulders, hips and "
+        "knee in line.",
         (panel,),
         keyframes=keyframes(BENCH, Pose(load="dumbbell")),
     )

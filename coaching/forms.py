@@ -107,6 +107,9 @@ class IllustrationForm(forms.ModelForm):
 CUSTOM_TEMPO = "custom"
 # Used only when the ladder is empty, so the page still has something to count.
 FALLBACK_TEMPO = Tempo(lowering=3, bottom_pause=0, lifting=1, top_hold=1)
+# The guide sets no rests: these starting values are hipthrust's own (OUR_DEFAULT).
+SIDE_REST = 10
+SET_REST = 60
 
 
 def _count(label: str, low: int, high: int, unit: str, example: str, help_text: str = ""):
@@ -178,9 +181,17 @@ class TimerPlanForm(forms.Form):
         600,
         "seconds",
         "10",
-        "Seconds. With alternating legs it comes after every rep.",
+        f"Seconds. With alternating legs it comes after every rep. The {SIDE_REST} it starts "
+        f"at (0 with alternating legs or both together): {OUR_DEFAULT}.",
     )
-    set_rest = _count("Rest between sets", 0, 600, "seconds", "60", "Seconds.")
+    set_rest = _count(
+        "Rest between sets",
+        0,
+        600,
+        "seconds",
+        "60",
+        f"Seconds. The {SET_REST} it starts at: {OUR_DEFAULT}.",
+    )
     lead_in = _count("Countdown before the first rep", 0, 30, "seconds", "5", "Seconds.")
     last_hold = _count(
         "Long hold on the last rep",
@@ -237,6 +248,13 @@ class TimerPlanForm(forms.Form):
         cleaned["preset_name"] = self.presets[preset].name if preset in self.presets else ""
         cleaned["replaced_preset"] = self.replaced_preset
         cleaned["tempo_warning"] = tempo.lowering_warning() if tempo else ""
+        # Which rests are still the site's own starting values, for the page to mark.
+        sides = cleaned.get("sides")
+        cleaned["side_rest_is_ours"] = cleaned.get("side_rest") == default_side_rest(sides)
+        cleaned["set_rest_is_ours"] = cleaned.get("set_rest") == SET_REST
+        cleaned["rests_are_ours"] = cleaned["set_rest_is_ours"] and (
+            cleaned["side_rest_is_ours"] or sides == "both"
+        )
 
         last_hold = cleaned.get("last_hold")
         if tempo and last_hold and last_hold <= tempo.top_hold:
@@ -284,7 +302,7 @@ def default_tempo(variation: Variation | None) -> Tempo:
 
 def default_side_rest(sides: str) -> int:
     # Alternating changes leg every rep, where a ten-second rest would be too much.
-    return 0 if sides in {"alternating", "both"} else 10
+    return 0 if sides in {"alternating", "both"} else SIDE_REST
 
 
 def timer_defaults(variation: Variation | None, presets: Iterable[TempoPreset]) -> dict[str, str]:
@@ -304,7 +322,7 @@ def timer_defaults(variation: Variation | None, presets: Iterable[TempoPreset]) 
         "reps": str(variation.advance_reps_per_side if variation else 10),
         "sides": sides,
         "side_rest": str(default_side_rest(sides)),
-        "set_rest": "60",
+        "set_rest": str(SET_REST),
         "lead_in": "5",
         "last_hold": "0",
     }

@@ -134,6 +134,8 @@ def guide_content(transactional_db: None) -> None:
         loads.take_no_load(apps, None)
         honest = importlib.import_module("coaching.migrations.0007_honest_content")
         honest.tell_only_the_source(apps, None)
+        hands = importlib.import_module("coaching.migrations.0008_why_the_hands_steady_the_weight")
+        hands.say_why_the_hands_steady_it(apps, None)
     if not Group.objects.filter(name="Coach").exists():
         # A flush after a serialized-rollback test skips post_migrate, so the permissions
         # may be gone too; recreating them is idempotent.

@@ -19,8 +19,8 @@ The rules, first match wins
    on the lowest level, not yet followed by     load, no hold until it trains pain-free
    two pain-free sessions that count
 2  Pain in a session that counts, not yet       step back one level, "stop any set that
-   followed by two pain-free sessions that      hurts"
-   count
+   followed by two pain-free sessions that      hurts", and see a physiotherapist or
+   count                                        doctor if the pain persists
 3  Form errors in each of the two latest        step back a level (on the lowest level:
    sessions that count, the newest of all       stay, practise the fix, no increase)
    being one of them
@@ -239,7 +239,7 @@ def suggest(
             None,
             None,
             f"Pain on {where} on {_day(hurt.day)}: step back one level until it trains "
-            "pain-free, and stop any set that hurts.",
+            f"pain-free, and stop any set that hurts. If the pain persists, {SEE_SOMEONE}.",
         )
 
     # Rule 3: form errors in the two latest sessions that count.

@@ -226,3 +226,34 @@ def test_a_coachs_own_edit_survives_the_honest_content_migration(exercise):
     rung.refresh_from_db()
     assert rung.why == "The coach's own words."
     assert "far less" not in Variation.objects.get(slug="floor-glute-bridge").why
+
+
+def test_the_loaded_rung_says_why_its_hands_steady_the_weight_where_the_guide_has_arms_flat():
+    loaded = Variation.objects.get(slug="loaded-single-leg-hip-thrust")
+    # The source keeps the arms relaxed and flat; a hand on the weight says why it is there.
+    assert "loose and flat" in loaded.how_to
+    assert "can roll" in loaded.how_to
+    assert "without pushing it up or pressing through the elbows" in loaded.how_to
+    assert "hipthrust adds" in loaded.how_to  # whose advice it is
+
+
+def test_a_coachs_own_edit_survives_the_hands_migration_both_ways(exercise):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("coaching.migrations.0008_why_the_hands_steady_the_weight")
+    loaded = Variation.objects.get(slug="loaded-single-leg-hip-thrust")
+    migration.restore_0007(apps, None)
+    loaded.refresh_from_db()
+    assert "steady it with your hands, without pushing it up" in loaded.how_to
+    migration.say_why_the_hands_steady_it(apps, None)
+    loaded.refresh_from_db()
+    assert "can roll" in loaded.how_to
+
+    loaded.how_to = "The coach's own words."
+    loaded.save()
+    migration.restore_0007(apps, None)
+    migration.say_why_the_hands_steady_it(apps, None)
+    loaded.refresh_from_db()
+    assert loaded.how_to == "The coach's own words."

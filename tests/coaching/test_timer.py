@@ -400,6 +400,36 @@ def test_choosing_alternating_legs_drops_the_rest_between_legs_unless_asked(clie
     assert _plan(response)["sideRest"] == 3
 
 
+def _rests(response) -> str:
+    html = " ".join(response.content.decode().replace("&#x27;", "'").split())
+    return re.search(r"<dt>Rests</dt><dd>(.*?)</dd>", html).group(1).strip()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({}, "10 s to change legs, 60 s between sets: {mark}"),
+        ({"variation": "floor-glute-bridge"}, "60 s between sets: {mark}"),
+        ({"side_rest": "5"}, "5 s to change legs, 60 s between sets ({mark})"),
+        ({"set_rest": "90"}, "10 s to change legs ({mark}), 90 s between sets"),
+        ({"side_rest": "5", "set_rest": "90"}, "5 s to change legs, 90 s between sets"),
+        ({"sides": "alternating"}, "0 s to change legs, 60 s between sets: {mark}"),
+    ],
+)
+def test_the_timers_rests_say_they_are_hipthrusts_own_defaults(client, query, expected):
+    from coaching.models import OUR_DEFAULT
+
+    # The guide sets no rests: the starting values are ours, and the plan says so; a rest
+    # the trainee typed is theirs.
+    response, _ = _timer(client, **query)
+    mark = f'<span class="our-default">{OUR_DEFAULT}</span>'
+    assert _rests(response) == expected.format(mark=mark)
+    html = " ".join(response.content.decode().replace("&#x27;", "'").split())
+    assert f"The 60 it starts at: {OUR_DEFAULT}." in html
+    assert f"The 10 it starts at (0 with alternating legs or both together): {OUR_DEFAULT}." in html
+
+
 @pytest.mark.django_db
 def test_the_page_reads_the_plan_out_with_the_guides_cues_per_phase(client, exercise):
     response, _ = _timer(client, preset="squeeze")

@@ -302,7 +302,8 @@ RULES = [
             None,
             None,
             "Pain on set 2 on the right on 5 Mar 2025: step back one level until it trains "
-            "pain-free, and stop any set that hurts.",
+            "pain-free, and stop any set that hurts. If the pain persists, see a "
+            "physiotherapist or doctor.",
         ),
         id="pain in an older session still steps back",
     ),
@@ -317,7 +318,8 @@ RULES = [
             None,
             None,
             "Pain on set 2 on the right on 7 Mar 2025: step back one level until it trains "
-            "pain-free, and stop any set that hurts.",
+            "pain-free, and stop any set that hurts. If the pain persists, see a "
+            "physiotherapist or doctor.",
         ),
         id="one pain flag steps back one level and says to stop any set that hurts",
     ),
@@ -773,6 +775,20 @@ def test_a_one_level_ladder_neither_advances_nor_steps_back_and_pain_there_stops
     history = [one_bad(FRI, "left", 1, pain=True), clean(WED)]
     result = suggest(LOADED, history, level=4, is_top_level=True, is_bottom_level=True)
     assert result.kind == "stop"
+
+
+def test_the_first_pain_step_back_says_to_see_a_professional_if_the_pain_persists():
+    # Advice on pain errs on the safe side: the first flag as much as the repeated one.
+    first = suggest(
+        LOADED,
+        [one_bad(FRI, "right", 2, pain=True), clean(WED)],
+        level=4,
+        is_top_level=False,
+        is_bottom_level=False,
+    )
+    assert first.kind == "step_back"
+    assert "stop any set that hurts" in first.why
+    assert "If the pain persists, see a physiotherapist or doctor." in first.why
 
 
 def test_a_session_logged_after_the_change_but_dated_before_it_does_not_count():
