@@ -66,11 +66,14 @@ def test_the_worker_keeps_every_public_page_and_no_signed_in_one(client, exercis
         assert client.get(page).status_code == 200, page
 
 
-def test_a_coach_edit_gives_the_worker_a_new_version(client, exercise):
+def test_a_coach_edit_gives_the_worker_a_new_version(
+    client, exercise, django_capture_on_commit_callbacks
+):
     before = _plan(client)["version"]
     variation = Variation.objects.order_by("level").first()
     variation.summary += " Edited."
-    variation.save()
+    with django_capture_on_commit_callbacks(execute=True):  # the edit commits
+        variation.save()
     after = _plan(client)["version"]
     assert after != before
     # The static half stays: only the content moved.

@@ -148,7 +148,7 @@ def test_a_prescription_prefills_the_coachs_form_and_the_athletes_first_set(coac
     prescription = Prescription.objects.create(
         coach=coach, athlete=user, variation=loaded, sets=3, reps_per_side=8,
         load_kg=Decimal("10"), tempo="3-0-1-2", hold_seconds=0, sessions_per_week=2,
-        side_order="right-left",
+        side_order="right-left", notes="Start each session with the left side.",
     )  # fmt: skip
     assert PrescriptionForm.initial_from(prescription, "kg") == {
         "variation": loaded.pk,
@@ -159,6 +159,7 @@ def test_a_prescription_prefills_the_coachs_form_and_the_athletes_first_set(coac
         "hold_seconds": 0,
         "side_order": "right-left",
         "sessions_per_week": 2,
+        "notes": "Start each session with the left side.",
     }
     assert SetForm.initial_from_prescription(prescription, "kg", side="left") == {
         "side": "left",
