@@ -33,6 +33,7 @@ from training.models import (
     LevelChange,
     Prescription,
     Profile,
+    Set,
     SetVideo,
     TrainingSession,
 )
@@ -323,7 +324,9 @@ def athlete_session(request: HttpRequest, user_id: int, pk: int) -> HttpResponse
             "description": "An athlete's session.",
             "athlete": athlete,
             "session": session,
-            "sets": session.sets.prefetch_related("form_errors").order_by("position"),
+            "sets": Set.number_by_side(
+                list(session.sets.prefetch_related("form_errors").order_by("position"))
+            ),
             "notes": session.coach_notes.select_related("coach", "set"),
             "form": form,
             "unit": Profile.objects.unit_of(request.user),

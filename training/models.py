@@ -14,11 +14,13 @@ from django.db.models.functions import Coalesce, Round
 from django.db.transaction import TransactionManagementError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 
 from coaching.models import FormError, Variation
 from coaching.tempo import Tempo, TempoError
 from coaching.timer import SIDES
+from training.progression import set_name, side_numbers
 from training.roles import COACH_PERMISSION
 from training.units import kg_per
 
@@ -465,6 +467,24 @@ class Set(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_side_display()}: {self.amount}"
+
+    @cached_property
+    def side_number(self) -> int:
+        """Its number on its side (progression.side_numbers); a page listing the session's
+        sets numbers them all at once with number_by_side instead."""
+        return self.session.sets.filter(side=self.side, position__lte=self.position).count()
+
+    @property
+    def name(self) -> str:
+        """ "set 2 on the left", as the advice names it."""
+        return set_name(self.side, self.side_number)
+
+    @staticmethod
+    def number_by_side(sets: list[Set]) -> list[Set]:
+        """A session's sets, in order, each given its side_number without a query."""
+        for done, number in zip(sets, side_numbers(s.side for s in sets), strict=True):
+            done.side_number = number
+        return sets
 
     @property
     def amount(self) -> str:

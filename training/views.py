@@ -322,7 +322,9 @@ def _session_context(
     sides_form: AssignSidesForm | None = None,
 ):
     unit = _unit(request)
-    sets = list(session.sets.prefetch_related("form_errors").order_by("position"))
+    sets = Set.number_by_side(
+        list(session.sets.prefetch_related("form_errors").order_by("position"))
+    )
     previous = (
         TrainingSession.objects.filter(user=request.user, variation_id=session.variation_id)
         .with_sets()
