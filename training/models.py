@@ -486,6 +486,16 @@ class Set(models.Model):
             done.side_number = number
         return sets
 
+    @staticmethod
+    def notes_on(session: TrainingSession, numbered: list[Set]) -> list[CoachNote]:
+        """The session's coach notes, each about one of the `numbered` sets (or none)."""
+        notes = list(session.coach_notes.select_related("coach"))
+        by_pk = {done.pk: done for done in numbered}
+        for note in notes:
+            if note.set_id in by_pk:
+                note.set = by_pk[note.set_id]
+        return notes
+
     @property
     def amount(self) -> str:
         """What the set did, in a few words: "10 reps", "1 rep", or "30 s hold" for a hold only."""

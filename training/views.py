@@ -356,7 +356,7 @@ def _session_context(
         "unknown_sets": unknown,
         "sides_form": sides_form or (AssignSidesForm(initial=_sides_initial(unknown))),
         "prescription": prescription,
-        "notes": session.coach_notes.select_related("coach", "set"),
+        "notes": Set.notes_on(session, sets),
     }
 
 
