@@ -34,6 +34,7 @@ from training.models import (
     LevelChange,
     Prescription,
     Profile,
+    Set,
     SetVideo,
     TrainingSession,
 )
@@ -316,6 +317,9 @@ def athlete_session(request: HttpRequest, user_id: int, pk: int) -> HttpResponse
         return redirect("training:coach-session", user_id=athlete.pk, pk=session.pk)
     highlight = request.GET.get("flag", "")
     flag, flag_review = _session_flag(athlete, session, highlight) if highlight else (None, None)
+    sets = Set.number_by_side(
+        list(session.sets.prefetch_related("form_errors").order_by("position"))
+    )
     return render(
         request,
         "training/coach/session.html",
@@ -324,8 +328,8 @@ def athlete_session(request: HttpRequest, user_id: int, pk: int) -> HttpResponse
             "description": "An athlete's session.",
             "athlete": athlete,
             "session": session,
-            "sets": session.sets.prefetch_related("form_errors").order_by("position"),
-            "notes": session.coach_notes.select_related("coach", "set"),
+            "sets": sets,
+            "notes": Set.notes_on(session, sets),
             "form": form,
             "unit": Profile.objects.unit_of(request.user),
             "highlight": highlight,

@@ -516,9 +516,10 @@ class CoachNoteForm(forms.Form):
     def __init__(self, *args, session: TrainingSession, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["set"].queryset = session.sets.order_by("position")
-        self.fields["set"].label_from_instance = lambda s: (
-            f"Set {s.position}: {s.get_side_display()} {s.reps} reps"
-        )
+        # Numbered by side as the session page numbers them, all in one query.
+        numbered = Set.number_by_side(list(session.sets.order_by("position")))
+        labels = {s.pk: f"{s.name.capitalize()}: {s.amount}" for s in numbered}
+        self.fields["set"].label_from_instance = lambda s: labels.get(s.pk, s.amount)
 
     def clean_text(self) -> str:
         text = self.cleaned_data["text"].strip()

@@ -14,11 +14,13 @@ from django.db.models.functions import Coalesce, Round
 from django.db.transaction import TransactionManagementError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 
 from coaching.models import FormError, Variation
 from coaching.tempo import Tempo, TempoError
 from coaching.timer import SIDES
+from training.progression import set_name, side_numbers
 from training.roles import COACH_PERMISSION
 from training.units import kg_per
 
@@ -483,6 +485,34 @@ class Set(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_side_display()}: {self.amount}"
+
+    @cached_property
+    def side_number(self) -> int:
+        """Its number on its side (progression.side_numbers); a page listing the session's
+        sets numbers them all at once with number_by_side instead."""
+        return self.session.sets.filter(side=self.side, position__lte=self.position).count()
+
+    @property
+    def name(self) -> str:
+        """ "set 2 on the left", as the advice names it."""
+        return set_name(self.side, self.side_number)
+
+    @staticmethod
+    def number_by_side(sets: list[Set]) -> list[Set]:
+        """A session's sets, in order, each given its side_number without a query."""
+        for done, number in zip(sets, side_numbers(s.side for s in sets), strict=True):
+            done.side_number = number
+        return sets
+
+    @staticmethod
+    def notes_on(session: TrainingSession, numbered: list[Set]) -> list[CoachNote]:
+        """The session's coach notes, each about one of the `numbered` sets (or none)."""
+        notes = list(session.coach_notes.select_related("coach"))
+        by_pk = {done.pk: done for done in numbered}
+        for note in notes:
+            if note.set_id in by_pk:
+                note.set = by_pk[note.set_id]
+        return notes
 
     @property
     def amount(self) -> str:

@@ -169,7 +169,7 @@ def session_meets_target(
         sets = _on(session, side)
         if side in required and len(sets) < criteria.sets:
             reasons.append(f"{_side_name(side)}: {len(sets)} of {criteria.sets} sets logged.")
-        for number, record in enumerate(sets, start=1):
+        for number, record in _numbered(session, side):
             if side in required:
                 reasons.extend(_shortfalls(criteria, record, side, number))
             reasons.extend(_safety_notes(record, side, number))
@@ -506,7 +506,7 @@ def _shortfalls(criteria: Criteria, record: SetRecord, side: Side, number: int) 
             f"on set {number}."
         )
     if criteria.tempo and _tempo_key(record.tempo) != _tempo_key(criteria.tempo):
-        where = _where(side, number).capitalize()
+        where = set_name(side, number).capitalize()
         if record.tempo.strip():
             found.append(f"{where} was done at {record.tempo.strip()}, not {criteria.tempo}.")
         else:
@@ -516,12 +516,12 @@ def _shortfalls(criteria: Criteria, record: SetRecord, side: Side, number: int) 
 
 def _safety_notes(record: SetRecord, side: Side, number: int) -> list[str]:
     found: list[str] = []
-    where = _where(side, number).capitalize()
+    where = set_name(side, number).capitalize()
     if record.form_errors:
         plural = "s" if record.form_errors != 1 else ""
         found.append(f"{where} had {record.form_errors} form error{plural}.")
     if record.pain:
-        found.append(f"Pain was reported on {_where(side, number)}.")
+        found.append(f"Pain was reported on {set_name(side, number)}.")
     return found
 
 
@@ -543,9 +543,9 @@ def _has_pain(session: SessionRecord) -> bool:
 
 def _pain_places(session: SessionRecord) -> list[str]:
     return [
-        _where(side, number)
+        set_name(side, number)
         for side in _SIDE_ORDER
-        for number, record in enumerate(_on(session, side), start=1)
+        for number, record in _numbered(session, side)
         if record.pain
     ]
 
@@ -584,7 +584,29 @@ def _side_name(side: Side) -> str:
     return "Both sides" if side == "both" else f"{side.capitalize()} side"
 
 
-def _where(side: Side, number: int) -> str:
+def side_numbers(sides: Iterable[str]) -> list[int]:
+    """Each set's number on its own side, counting in the session's order (left 1, right 1,
+    left 2...): the one numbering of sets, in the advice and on the session pages."""
+    seen: dict[str, int] = {}
+    numbers = []
+    for side in sides:
+        seen[side] = seen.get(side, 0) + 1
+        numbers.append(seen[side])
+    return numbers
+
+
+def _numbered(session: SessionRecord, side: Side) -> list[tuple[int, SetRecord]]:
+    """The session's sets on `side`, each with its number (side_numbers)."""
+    numbers = side_numbers(record.side for record in session.sets)
+    return [
+        (number, record)
+        for number, record in zip(numbers, session.sets, strict=True)
+        if record.side == side
+    ]
+
+
+def set_name(side: Side, number: int) -> str:
+    """A set as the advice and the pages name it: "set 2 on the left"."""
     if side == "unknown":
         return f"set {number} of unknown side"
     return f"set {number} on both sides" if side == "both" else f"set {number} on the {side}"

@@ -362,7 +362,7 @@ def add_coach_note(coach, athlete, session, text: str, set_=None):
         note = CoachNote.objects.create(
             coach=coach, athlete=athlete, session=session, set=set_, text=text
         )
-        where = f"set {set_.position} of " if set_ else ""
+        where = f"{set_.name} in " if set_ else ""
         audit(coach, athlete, "note", f"Note on {where}the session of {session.date}: {text}")
     return note
 

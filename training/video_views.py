@@ -148,7 +148,7 @@ def _video_page(request: HttpRequest, target: videos.Target, clips) -> HttpRespo
 
 def _heading(target: videos.Target) -> str:
     if target.set:
-        return f"Video of set {target.set.position}"
+        return f"Video of {target.set.name}"
     if target.side == Side.BOTH:
         return "Video of the session"
     return f"Video of the {target.side} side"

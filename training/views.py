@@ -329,8 +329,10 @@ def _session_context(
     sides_form: AssignSidesForm | None = None,
 ):
     unit = _unit(request)
-    sets = list(
-        session.sets.prefetch_related("form_errors").with_video_marks().order_by("position")
+    sets = Set.number_by_side(
+        list(
+            session.sets.prefetch_related("form_errors").with_video_marks().order_by("position")
+        )
     )
     previous = (
         TrainingSession.objects.filter(user=request.user, variation_id=session.variation_id)
@@ -363,7 +365,7 @@ def _session_context(
         "unknown_sets": unknown,
         "sides_form": sides_form or (AssignSidesForm(initial=_sides_initial(unknown))),
         "prescription": prescription,
-        "notes": session.coach_notes.select_related("coach", "set"),
+        "notes": Set.notes_on(session, sets),
     }
 
 

@@ -119,10 +119,10 @@ def test_htmx_updates_on_the_session_page_break_no_content_security_policy_rule(
     page.goto(f"{live_server.url}{session.get_absolute_url()}")
     page.get_by_role("button", name="Add set").click()  # a swap of the list and entry
     page.locator(".set-row").nth(1).wait_for()
-    page.get_by_role("link", name="Edit set 1").click()  # a swap of one row
+    page.get_by_role("link", name="Edit set 1 on the left").click()  # a swap of one row
     page.get_by_role("button", name="Save set").click()
     page.get_by_role("button", name="Save set").wait_for(state="detached")
-    page.get_by_role("button", name="Delete set 2").click()
+    page.locator(".set-row").nth(1).get_by_role("button", name="Delete").click()
     page.get_by_role("button", name="Undo").click()
     page.locator(".set-row").nth(1).wait_for()
     assert page.evaluate("window.cspViolations") == []

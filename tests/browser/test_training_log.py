@@ -144,7 +144,7 @@ def test_a_stale_edit_shows_the_newer_values_with_javascript_on(
     log_in(page, live_server.url, "tabs")
     if inline:
         page.goto(f"{live_server.url}/log/sessions/{session.pk}/")
-        page.get_by_role("link", name="Edit set 1").click()
+        page.get_by_role("link", name="Edit set 1 on the left").click()
     else:
         page.goto(f"{live_server.url}/log/sets/{logged.pk}/edit/")
     form = page.locator(f"#set-{logged.pk} form")
@@ -194,11 +194,11 @@ def test_the_session_page_swaps_its_list_in_place_and_loads_whole_pages_from_it(
 
     page.get_by_role("button", name="Repeat last set").click()
     page.locator(".set-row").nth(2).wait_for()
-    page.get_by_role("link", name="Edit set 1").click()
+    page.get_by_role("link", name="Edit set 1 on the left").click()
     page.get_by_role("button", name="Save set").wait_for()
     page.get_by_role("link", name="Cancel").click()
     page.get_by_role("button", name="Save set").wait_for(state="detached")
-    page.get_by_role("button", name="Delete set 3").click()
+    page.locator(".set-row").nth(2).get_by_role("button", name="Delete").click()
     page.get_by_role("button", name="Undo").click()
     page.locator(".set-row").nth(2).wait_for()
     assert page.url == url

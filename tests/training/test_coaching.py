@@ -301,7 +301,7 @@ def test_coach_notes_on_a_session_and_a_set_reach_the_athlete(client, coach, use
     page = client.get(session.get_absolute_url()).content.decode()
     assert "Notes from your coach" in page
     assert "Slow the lowering" in page
-    assert "about set 1 (left)" in page
+    assert "about set 1 on the left" in page
 
 
 TODAY = datetime.date(2026, 11, 23)

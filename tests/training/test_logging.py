@@ -453,3 +453,20 @@ def test_the_set_edit_page_on_its_own_posts_as_a_plain_form(user_client, session
     assert "#sets-and-entry" not in page, "that list is not on this page"
     inline = user_client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert 'hx-target="#sets-and-entry"' in inline
+
+
+def test_the_advice_and_the_session_page_number_a_set_alike(user_client, user, session):
+    Profile.objects.filter(user=user).update(level=session.variation)
+    for side in ("left", "right") * 3:
+        _add(session, side=side, reps=12)
+    second_left = session.sets.get(position=3)
+    Set.objects.filter(pk=second_left.pk).update(pain=True)
+
+    log = " ".join(user_client.get(reverse("training:log")).content.decode().split())
+    assert "Pain on set 2 on the left" in log
+    page = user_client.get(session.get_absolute_url()).content.decode()
+    row = page.split(f'id="set-{second_left.pk}"')[1].split("</li>")[0]
+    assert '<span class="set-row__side">Left 2</span>' in row
+    assert 'Edit<span class="visually-hidden"> set 2 on the left</span>' in row
+    edit = user_client.get(reverse("training:set-edit", args=[second_left.pk]))
+    assert "<h1>Edit set 2 on the left</h1>" in edit.content.decode()

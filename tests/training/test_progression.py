@@ -17,6 +17,7 @@ from training.progression import (
     jump_to_mention,
     next_load,
     session_meets_target,
+    side_numbers,
     suggest,
     weaker_side,
 )
@@ -1024,3 +1025,17 @@ def test_the_next_load_never_skips_an_owned_weight(unit, used, owned, expected, 
     assert found == (_kg(expected) if expected else None)
     if found is not None:
         assert jump_to_mention(_kg(used), found, step) == percent
+
+
+@pytest.mark.parametrize(
+    ("sides", "numbers"),
+    [
+        (["left", "right", "left", "right"], [1, 1, 2, 2]),
+        (["left", "left", "right", "left"], [1, 2, 1, 3]),
+        (["both", "both"], [1, 2]),
+        (["left", "unknown", "unknown", "left"], [1, 1, 2, 2]),
+        ([], []),
+    ],
+)
+def test_sets_are_numbered_on_their_own_side_in_the_sessions_order(sides, numbers):
+    assert side_numbers(sides) == numbers
