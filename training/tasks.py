@@ -61,7 +61,10 @@ def process_video(video_id: int) -> str:
             )
             return "failed"
         later = timezone.now() + RETRY_DELAY * attempt
-        process_video.using(run_after=later).enqueue(video_id)
+        # Behind every other trainee's first clip, as a second clip of theirs would be.
+        process_video.using(run_after=later, priority=videos.fair_priority(attempt)).enqueue(
+            video_id
+        )
         return "retrying"
     return "ready"
 

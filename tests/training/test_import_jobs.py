@@ -174,6 +174,9 @@ def test_a_large_file_is_checked_by_a_job_while_its_page_shows_the_progress(
     )
     assert poll.content.decode().lstrip().startswith('<section id="import-progress"')
 
+    PendingImport.objects.filter(pk=pending.pk).update(rows_read=6)  # as the job reports
+    assert "Read 6 of 13 lines." in text_of(user_client.get(page_of(pending)))
+
     assert tasks.check_import.call(pending.pk) == "checked"
     pending.refresh_from_db()
     assert (pending.status, pending.rows_read) == (ImportStatus.READY, 13)

@@ -149,3 +149,17 @@ def test_one_trainees_many_videos_do_not_hold_back_anothers(
     ]
     assert sorted(u.username for u in owners[:2]) == sorted([user.username, other_user.username])
     assert owners[2:] == [user, user]
+
+
+def test_a_retried_job_goes_behind_other_trainees_first_clips(
+    athlete_client, a_set, h264, media_root, monkeypatch
+):
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(video, "process", broken)
+    assert _upload(athlete_client, a_set, h264).status_code == 302
+    clip = SetVideo.objects.get()
+    DBTaskResult.objects.all().delete()
+    assert tasks.process_video.call(clip.pk) == "retrying"
+    assert DBTaskResult.objects.get().priority < 0
