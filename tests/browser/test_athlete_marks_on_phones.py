@@ -129,3 +129,17 @@ def test_every_control_on_a_set_row_is_a_44_px_target_on_a_phone(
         assert box["width"] >= 44, (name, box)
         assert box["height"] >= 44, (name, box)
     assert console.errors == []
+
+
+def test_after_a_refused_set_the_focus_is_on_the_first_wrong_field(
+    live_server, open_page, filmed_world
+):
+    page, console = open_page(PHONE)
+    log_in(page, live_server.url, "athlete")
+    page.goto(f"{live_server.url}{filmed_world['session'].get_absolute_url()}")
+    page.evaluate("document.querySelector('form.set-form').noValidate = true")  # the server's
+    page.get_by_label("Tempo").fill("fast")
+    page.get_by_role("button", name="Add set").click()
+    page.locator(".field--invalid").first.wait_for()
+    assert page.evaluate("document.activeElement.name") == "tempo"
+    assert console.errors == []
