@@ -369,7 +369,8 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
                 "title": f"{link.coach.get_username()} invites you to hipthrust",
                 "description": "A coach's invitation to follow your training.",
                 "link": link,
-                "next_query": urlencode({"next": request.path}),
+                # Where the sign-up and login links (the header's too) bring them back.
+                "next": request.path,
             },
         )
     if request.method == "POST":

@@ -52,7 +52,8 @@ def _shots(page, folder, name: str) -> None:
 SMALL_TARGETS = """(selector) => [...document.querySelectorAll(selector)]
   .filter((e) => e.offsetParent)
   .map((e) => { const r = e.getBoundingClientRect();
-    return [e.textContent.trim().replace(/\\s+/g, ' '), Math.round(r.width), Math.round(r.height)]; })
+    const name = e.textContent.trim().replace(/\\s+/g, ' ');
+    return [name, Math.round(r.width), Math.round(r.height)]; })
   .filter(([, width, height]) => width < 44 || height < 44)"""
 
 
@@ -109,4 +110,37 @@ def test_the_coachs_athlete_table_keeps_flag_text_readable(
         assert page.evaluate(SMALL_TARGETS, ".queue a, .queue button") == []
     assert _axe_severe(page) == []
     _shots(page, screenshot_dir, f"coach-athletes-{viewport['width']}")
+    assert console.errors == []
+
+
+def test_every_control_on_a_set_row_is_a_44_px_target_on_a_phone(
+    live_server, open_page, filmed_world
+):
+    page, console = open_page(PHONE)
+    log_in(page, live_server.url, "athlete")
+    page.goto(f"{live_server.url}{filmed_world['session'].get_absolute_url()}")
+    unfilmed = page.locator(".set-row").nth(1)
+    for role, name in (
+        ("link", "Edit set 2"),
+        ("link", "Add video of set 2"),
+        ("button", "Delete set 2"),
+    ):
+        box = unfilmed.get_by_role(role, name=name).bounding_box()
+        assert box["width"] >= 44, (name, box)
+        assert box["height"] >= 44, (name, box)
+    assert console.errors == []
+
+
+def test_after_a_refused_set_the_focus_is_on_the_first_wrong_field(
+    live_server, open_page, filmed_world
+):
+    page, console = open_page(PHONE)
+    log_in(page, live_server.url, "athlete")
+    page.goto(f"{live_server.url}{filmed_world['session'].get_absolute_url()}")
+    page.evaluate("document.querySelector('form.set-form').noValidate = true")  # the server's
+    page.get_by_label("Tempo").fill("fast")
+    page.get_by_role("button", name="Add set").click()
+    page.locator(".field--invalid").first.wait_for()
+    # htmx moves the focus once the swapped form settles, a moment after it shows.
+    page.wait_for_function("() => document.activeElement?.name === 'tempo'", timeout=3_000)
     assert console.errors == []

@@ -29,9 +29,11 @@ def test_a_stranger_opening_the_link_is_told_who_invites_them_and_offered_sign_u
     assert "<h1>coach would like to coach you</h1>" in page
     assert "coach invites you to log your single leg hip thrust sessions" in page
     main = page[page.index("<main") :]
-    sign_up = main.index(f'href="{reverse("training:signup")}?next={quote(join, safe="")}"')
-    log_in = main.index(f'href="{reverse("login")}?next={quote(join, safe="")}"')
+    sign_up = main.index(f'href="{reverse("training:signup")}?next={quote(join)}"')
+    log_in = main.index(f'href="{reverse("login")}?next={quote(join)}"')
     assert sign_up < log_in
+    # The header's links bring them back to the invitation too.
+    assert page.count(f'href="{reverse("training:signup")}?next={quote(join)}"') == 2
     assert "Accept coach as my coach" not in page
     assert not CoachLink.objects.active().exists()
 
