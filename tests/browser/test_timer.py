@@ -564,7 +564,10 @@ def test_the_timer_passes_axe_and_fits_in_every_state(
         if ms is not None:
             _at(page, _start(page), ms)
         if screenshot_dir:
-            target = page.locator("[data-timer-part=summary]" if state == "summary" else "#timer")
+            # The console: #timer lays out no box of its own (display: contents).
+            target = page.locator(
+                "[data-timer-part=summary]" if state == "summary" else ".timer__console"
+            )
             target.scroll_into_view_if_needed()
             page.screenshot(path=screenshot_dir / f"timer-{state}-{viewport['width']}-{scheme}.png")
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -758,4 +761,41 @@ def test_a_visitor_who_finishes_signs_up_and_keeps_the_sets(live_server, open_pa
         ("left", 2, "1-0-1-0"),
         ("right", 2, "1-0-1-0"),
     ]
+    assert console.errors == []
+
+
+def _within(box: dict | None, viewport: dict[str, int]) -> bool:
+    return (
+        box is not None
+        and box["width"] > 0
+        and box["x"] >= 0
+        and box["y"] >= 0
+        and box["x"] + box["width"] <= viewport["width"]
+        and box["y"] + box["height"] <= viewport["height"]
+    )
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_the_moving_figure_stays_on_screen_beside_the_countdown_once_started(
+    live_server, open_page, screenshot_dir, viewport, scheme
+):
+    page, console = _open(open_page, _url(live_server, **PLAN), viewport, color_scheme=scheme)
+    figure = page.locator("svg.timer-figure")
+    origin = _start(page)
+    _at(page, origin, 3_500)
+    assert _shown(page)["phase"] == "Lift"
+    if screenshot_dir:
+        page.screenshot(path=screenshot_dir / f"timer-started-{viewport['width']}-{scheme}.png")
+    assert _within(figure.bounding_box(), viewport), "just started"
+    assert _off_screen(page, viewport) == []
+    # Down the page while it counts: the console keeps the figure with the countdown.
+    page.evaluate(
+        "() => window.scrollTo({top: document.querySelector('#plan-form-title')"
+        ".getBoundingClientRect().top + window.scrollY, behavior: 'instant'})"
+    )
+    if screenshot_dir:
+        page.screenshot(path=screenshot_dir / f"timer-scrolled-{viewport['width']}-{scheme}.png")
+    assert _within(figure.bounding_box(), viewport), "scrolled down"
+    assert _off_screen(page, viewport) == []
     assert console.errors == []
