@@ -11,14 +11,12 @@ and it can be tested without a database.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Context, Decimal
 
 KG_PER_LB = Decimal("0.45359237")  # exact, by definition (international pound, 1959)
 STORAGE_PLACES = Decimal("0.0000000001")
 DISPLAY_PLACES = Decimal("0.01")
 UNITS = ("kg", "lb")
-DIRECTIONS = ("nearest", "down", "up")
 
 # Wide enough that quantizing a very large load never raises InvalidOperation; the
 # default context's 28 digits would already do for any real load, this is headroom.
@@ -84,36 +82,6 @@ def format_number(value: Decimal) -> str:
     trailing zeros, thousands separated: "112.5", "1,125", "2,314.85"."""
     rounded = value.quantize(DISPLAY_PLACES, rounding=ROUND_HALF_UP, context=_EXACT)
     return f"{_trimmed(rounded):,}"
-
-
-def round_to_owned(
-    target_kg: Decimal, owned_kg: Sequence[Decimal], direction: str = "nearest"
-) -> Decimal | None:
-    """The owned weight closest to `target_kg` in the given direction.
-
-    - "nearest": the closest; a tie goes to the lighter weight, the safer choice.
-    - "down": the heaviest weight not above the target; None when all are heavier.
-    - "up": the lightest weight not below the target; when nothing is heavier, the
-      heaviest owned weight (the best the trainee can do).
-    An empty list gives None.
-    """
-    if direction not in DIRECTIONS:
-        raise ValueError(f"Unknown direction {direction!r}; use one of {', '.join(DIRECTIONS)}.")
-    if not owned_kg:
-        return None
-    lighter = [w for w in owned_kg if w <= target_kg]
-    heavier = [w for w in owned_kg if w >= target_kg]
-    below = max(lighter) if lighter else None
-    above = min(heavier) if heavier else None
-    if direction == "down":
-        return below
-    if direction == "up":
-        return above if above is not None else max(owned_kg)
-    if below is None:
-        return above
-    if above is None:
-        return below
-    return below if target_kg - below <= above - target_kg else above
 
 
 def plain(value: Decimal) -> str:

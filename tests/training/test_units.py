@@ -12,7 +12,6 @@ from training.units import (
     format_number,
     from_kg,
     plain,
-    round_to_owned,
     to_kg,
 )
 
@@ -136,62 +135,6 @@ def test_impossible_loads_are_refused(value, message):
 
 def test_unit_errors_are_value_errors_for_callers_that_catch_those():
     assert issubclass(UnitError, ValueError)
-
-
-OWNED = [D("4"), D("6"), D("8"), D("12")]
-
-
-@pytest.mark.parametrize(
-    ("target", "direction", "expected"),
-    [
-        (D("6"), "nearest", D("6")),
-        (D("6.9"), "nearest", D("6")),
-        (D("7.1"), "nearest", D("8")),
-        (D("7"), "nearest", D("6")),  # a tie goes to the lighter weight
-        (D("10"), "nearest", D("8")),  # a tie again
-        (D("1"), "nearest", D("4")),
-        (D("30"), "nearest", D("12")),
-        (D("7"), "down", D("6")),
-        (D("8"), "down", D("8")),
-        (D("3.9"), "down", None),  # nothing lighter
-        (D("30"), "down", D("12")),
-        (D("7"), "up", D("8")),
-        (D("8"), "up", D("8")),
-        (D("1"), "up", D("4")),
-        (D("13"), "up", D("12")),  # nothing heavier: the heaviest owned
-    ],
-)
-def test_targets_round_to_an_owned_weight(target, direction, expected):
-    assert round_to_owned(target, OWNED, direction) == expected
-
-
-@pytest.mark.parametrize("direction", ["nearest", "down", "up"])
-def test_owning_nothing_rounds_to_nothing(direction):
-    assert round_to_owned(D("10"), [], direction) is None
-
-
-def test_the_order_of_owned_weights_does_not_matter():
-    assert round_to_owned(D("7"), [D("12"), D("8"), D("4"), D("6")], "up") == D("8")
-
-
-def test_an_unknown_direction_is_refused():
-    with pytest.raises(ValueError, match="Unknown direction"):
-        round_to_owned(D("10"), OWNED, "sideways")
-
-
-@given(
-    st.decimals(min_value=0, max_value=500, places=2),
-    st.lists(st.decimals(min_value=0, max_value=500, places=2), min_size=1, max_size=10),
-)
-def test_rounding_always_lands_on_an_owned_weight_on_the_right_side(target, owned):
-    nearest = round_to_owned(target, owned)
-    assert nearest in owned
-    assert all(abs(nearest - target) <= abs(w - target) for w in owned)
-    down = round_to_owned(target, owned, "down")
-    assert down is None or (down in owned and down <= target)
-    up = round_to_owned(target, owned, "up")
-    assert up in owned
-    assert up >= target or up == max(owned)
 
 
 @pytest.mark.parametrize(
