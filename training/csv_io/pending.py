@@ -10,6 +10,7 @@ import hmac
 
 from django.utils import timezone
 
+from core.text import stored_file_name
 from training.csv_io.errors import CsvImportError
 from training.csv_io.preview import Preview, preview_csv, text_hash
 from training.csv_io.save import PreviewOutdated, Saved, save_preview
@@ -30,7 +31,11 @@ def hold(user, *, file_name: str, text: str, unit: str) -> PendingImport:
     PendingImport.objects.filter(created_at__lte=timezone.now() - PendingImport.KEEP_FOR).delete()
     PendingImport.objects.filter(owner=user).delete()
     return PendingImport.objects.create(
-        owner=user, file_name=file_name[:255], file_hash=text_hash(text), unit=unit, text=text
+        owner=user,
+        file_name=stored_file_name(file_name),
+        file_hash=text_hash(text),
+        unit=unit,
+        text=text,
     )
 
 
