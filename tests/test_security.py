@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from core.middleware import client_ip
 from tests.conftest import PASSWORD
+from training import services
 
 pytestmark = pytest.mark.django_db
 
@@ -251,3 +252,23 @@ def test_a_throttled_reset_answers_exactly_like_an_unknown_address(client, user,
     )
     page = client.get(throttled["Location"]).content.decode()
     assert "If an account uses that address, we have sent it a link" in page
+
+
+def test_the_invitation_link_a_coach_copies_names_the_site_url(client, coach, settings):
+    settings.SITE_URL = "https://hipthrust.example"
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "testserver"]
+    link = services.create_invitation(coach)
+    client.force_login(coach)
+    page = client.get(reverse("training:coach-dashboard"), HTTP_HOST="127.0.0.1:4444")
+    join = reverse("training:coach-join", args=[link.code])
+    assert f"https://hipthrust.example{join}" in page.content.decode()
+    assert "4444" not in page.content.decode()
+
+
+def test_the_sitemap_names_the_site_url_whatever_the_host_header_says(client, exercise, settings):
+    settings.SITE_URL = "https://hipthrust.example"
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "testserver"]
+    sitemap = client.get("/sitemap.xml", HTTP_HOST="127.0.0.1:4444").content.decode()
+    locations = re.findall(r"<loc>([^<]+)</loc>", sitemap)
+    assert locations
+    assert all(url.startswith("https://hipthrust.example/") for url in locations)

@@ -330,9 +330,7 @@ def _session_context(
 ):
     unit = _unit(request)
     sets = Set.number_by_side(
-        list(
-            session.sets.prefetch_related("form_errors").with_video_marks().order_by("position")
-        )
+        list(session.sets.prefetch_related("form_errors").with_video_marks().order_by("position"))
     )
     previous = (
         TrainingSession.objects.filter(user=request.user, variation_id=session.variation_id)

@@ -498,7 +498,12 @@ MALFORMED = [
         row(note="x" * 501),
         "note: Ensure this value has at most 500 characters (it has 501).",
     ),
-    ("a NUL in a note", row(note="a\x00b"), "note: Null characters are not allowed."),
+    (
+        "a NUL in a note",
+        row(note="a\x00b"),
+        "this line holds a control character (U+0000), which is not text; remove it (or export "
+        "the file again) and import it again.",
+    ),
     (
         "too-long session notes",
         row(session_notes="x" * 2001),

@@ -59,7 +59,7 @@ def load_kg(line: int, raw: str, column: str, *, pounds: bool = False) -> Decima
 
 
 def session_notes(line: int, raw: str, column: str) -> str:
-    # The session form's own validators (length, NUL), on the text as it is.
+    # The session form's own validators (length, control characters), on the text as it is.
     try:
         SessionForm.base_fields["notes"].run_validators(raw)
     except ValidationError as error:

@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from core.text import stored_file_name
 from training import import_budget
 from training.csv_io.errors import CsvImportError
 from training.csv_io.preview import Preview, preview_csv, text_hash
@@ -85,7 +86,7 @@ def hold(user, *, file_name: str, text: str, unit: str, lines: int = 0) -> Pendi
         background = runs_in_background(lines)
         pending = PendingImport.objects.create(
             owner=user,
-            file_name=file_name[:255],
+            file_name=stored_file_name(file_name),
             file_hash=text_hash(text),
             unit=unit,
             text=text,

@@ -7,6 +7,7 @@ import itertools
 from collections.abc import Callable, Iterator
 from typing import TextIO
 
+from core.text import code_point, first_control_character
 from training.csv_io.errors import CsvImportError
 from training.import_budget import MAX_LINES, PROGRESS_EVERY
 
@@ -23,7 +24,8 @@ def records(data: TextIO) -> Iterator[tuple[int, list[str]]]:
             1, "the file is empty; it should start with a header row naming the columns."
         )
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(itertools.chain([first], data), delimiter=delimiter, strict=True)
+    lines = _without_control_characters(itertools.chain([first], data))
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     start = 1
     while True:
         try:
@@ -36,6 +38,20 @@ def records(data: TextIO) -> Iterator[tuple[int, list[str]]]:
             ) from None
         yield start, row
         start = reader.line_num + 1
+
+
+def _without_control_characters(lines: Iterator[str]) -> Iterator[str]:
+    """Each physical line, refused if it holds a control character (core/text.py): one in a
+    cell nothing reads would still be kept with the upload, and PostgreSQL refuses NUL."""
+    for number, line in enumerate(lines, start=1):
+        found = first_control_character(line)
+        if found is not None:
+            raise CsvImportError(
+                number,
+                f"this line holds a control character ({code_point(found)}), which is not "
+                "text; remove it (or export the file again) and import it again.",
+            )
+        yield line
 
 
 def column_index(header: list[str]) -> dict[str, int]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import F
 
+from core.text import stored_file_name
 from training.csv_io import duplicates
 from training.csv_io.plan import PlannedSession
 from training.csv_io.preview import Preview, plan_digest
@@ -60,7 +61,7 @@ def save_preview(user, preview: Preview, *, file_name: str = "") -> Saved:
                 raise PreviewOutdated
         batch = ImportBatch.objects.create(
             owner=user,
-            file_name=file_name[:255],
+            file_name=stored_file_name(file_name),
             file_hash=preview.file_hash,
             source=preview.source,
             session_count=len(preview.new),
