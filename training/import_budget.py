@@ -11,11 +11,20 @@ nothing (a save is one transaction, so there is never half an import).
 
 from __future__ import annotations
 
+import datetime
+
 MAX_LINES = 20_000  # about 2.5 s to check, 5 s to save
 MAX_BYTES = 5 * 1024 * 1024
 SYNC_LINES = 1_000
 JOB_SECONDS = 30
 PROGRESS_EVERY = 500  # rows between two progress reports (and budget checks) of a job
+# A job started this long ago and not ended had its worker killed (no job runs past its
+# budget by more than its last write): it is marked failed (csv_io.pending.fail_stale).
+STALE_AFTER = datetime.timedelta(minutes=5)
+STOPPED = (
+    "The worker checking or saving this file stopped before it was done. Nothing was "
+    "imported; upload the file again."
+)
 
 
 class OverBudget(Exception):

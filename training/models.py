@@ -593,7 +593,7 @@ class PendingImport(models.Model):
     """An uploaded file between its preview and the trainee's "save": kept on the server, so
     what is saved is the file previewed and nothing the browser sends back.
 
-    A file of more than csv_io.budget.SYNC_LINES lines is checked and saved by background
+    A file of more than import_budget.SYNC_LINES lines is checked and saved by background
     jobs: the row says how far they got, keeps the preview they rendered, and what became of
     the save (training/csv_io/pending.py)."""
 
@@ -611,6 +611,7 @@ class PendingImport(models.Model):
     lines = models.PositiveIntegerField(default=0)  # as counted while it was uploaded
     status = models.CharField(max_length=10, choices=ImportStatus, default=ImportStatus.READY)
     rows_read = models.PositiveIntegerField(default=0)  # how far the running job has read
+    job_started_at = models.DateTimeField(null=True, blank=True)  # the running job's start
     # A job's word for the trainee: why it failed, what it saved, or why the preview is new.
     job_message = models.TextField(blank=True)
     # The preview a job rendered (its pieces as preview pages show them), and its digest.
@@ -918,9 +919,21 @@ class SetVideoQuerySet(models.QuerySet["SetVideo"]):
         unread = Count(
             "comments", filter=Q(comments__seen_at__isnull=True) & ~Q(comments__author=owner)
         )
+        # The filmed set's number on its side, as the session page numbers it.
+        side_number = (
+            Set.objects.filter(
+                session=OuterRef("set__session"),
+                side=OuterRef("set__side"),
+                position__lte=OuterRef("set__position"),
+            )
+            .order_by()
+            .values("session")
+            .annotate(number=Count("pk"))
+            .values("number")[:1]
+        )
         return (
             self.filter(owner=owner)
-            .annotate(unread_comments=unread)
+            .annotate(unread_comments=unread, set_side_number=Subquery(side_number))
             .filter(unread_comments__gt=0)
             .select_related("set", "session__variation")
             .order_by("-created_at", "-pk")
@@ -1000,6 +1013,12 @@ class SetVideo(models.Model):
 
     def stored_names(self) -> list[str]:
         return [f.name for f in (self.original, self.poster, self.rendition) if f]
+
+    @property
+    def set_name(self) -> str:
+        """The filmed set as the session page names it, "set 2 on the left" (the number from
+        SetVideoQuerySet.with_unread_comments)."""
+        return set_name(self.set.side, self.set_side_number)
 
     @property
     def side_title(self) -> str:

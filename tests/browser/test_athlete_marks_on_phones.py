@@ -66,8 +66,8 @@ def test_a_filmed_set_and_its_unread_comments_show_on_the_session_page(
     page.goto(f"{live_server.url}{filmed_world['session'].get_absolute_url()}")
     rows = page.locator(".set-row")
     first, second = rows.nth(0), rows.nth(1)
-    assert first.get_by_role("link", name="Video of set 1: watch it").is_visible()
-    comments = first.get_by_role("link", name="2 new comments from your coach on set 1")
+    assert first.get_by_role("link", name="Video of set 1 on the left: watch it").is_visible()
+    comments = first.get_by_role("link", name="2 new comments from your coach on set 1 on the left")
     assert comments.is_visible()
     assert second.locator(".mark").count() == 0
     # Every control on a set's row is at least 44x44 px, on a phone too.
@@ -86,7 +86,7 @@ def test_today_lists_the_coachs_unread_comments(
     log_in(page, live_server.url, "athlete")
     card = page.get_by_role("region", name="New comments from your coach")
     assert card.get_by_role("link", name="2 new comments").is_visible()
-    assert "on the video of set 1 (Left: 10 reps)" in card.inner_text()
+    assert "on the video of set 1 on the left (10 reps)" in card.inner_text()
     assert _axe_severe(page) == []
     _shots(page, screenshot_dir, f"today-comments-{viewport['width']}")
     assert console.errors == []
@@ -121,9 +121,9 @@ def test_every_control_on_a_set_row_is_a_44_px_target_on_a_phone(
     page.goto(f"{live_server.url}{filmed_world['session'].get_absolute_url()}")
     unfilmed = page.locator(".set-row").nth(1)
     for role, name in (
-        ("link", "Edit set 2"),
-        ("link", "Add video of set 2"),
-        ("button", "Delete set 2"),
+        ("link", "Edit set 1 on the right"),
+        ("link", "Add video of set 1 on the right"),
+        ("button", "Delete set 1 on the right"),
     ):
         box = unfilmed.get_by_role(role, name=name).bounding_box()
         assert box["width"] >= 44, (name, box)

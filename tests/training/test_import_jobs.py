@@ -3,8 +3,12 @@ large file checked and saved by background jobs whose page follows them."""
 
 from __future__ import annotations
 
+import datetime
+import io
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -142,6 +146,60 @@ def test_a_second_upload_while_one_is_being_checked_is_refused(user_client, in_b
     assert PendingImport.objects.get().file_name == "big.csv"
     page = text_of(user_client.get(reverse("training:import")))
     assert "big.csv is being checked: see how far it got" in page
+
+
+def _started(pending: PendingImport, ago: datetime.timedelta) -> None:
+    """As if a worker claimed the job `ago`; a killed one never ends it."""
+    PendingImport.objects.filter(pk=pending.pk).update(job_started_at=timezone.now() - ago)
+
+
+def test_an_import_whose_worker_was_killed_frees_the_next_upload(user_client, in_background):
+    pending = uploaded(user_client, LARGE)
+    _started(pending, import_budget.STALE_AFTER + datetime.timedelta(seconds=1))
+    assert upload(user_client, OURS).status_code == 302
+    assert PendingImport.objects.get().pk != pending.pk
+
+
+def test_an_import_whose_job_is_running_still_holds_back_the_next_upload(
+    user_client, in_background
+):
+    pending = uploaded(user_client, LARGE)
+    _started(pending, import_budget.STALE_AFTER - datetime.timedelta(seconds=30))
+    assert "still being checked" in file_error(upload(user_client, OURS))
+    assert PendingImport.objects.get().status == ImportStatus.CHECKING
+
+
+@pytest.mark.parametrize("status", [ImportStatus.CHECKING, ImportStatus.SAVING])
+def test_the_sweep_marks_an_import_its_killed_worker_left_failed_and_says_why(
+    user_client, in_background, status
+):
+    pending = uploaded(user_client, LARGE)
+    PendingImport.objects.filter(pk=pending.pk).update(status=status)
+    _started(pending, import_budget.STALE_AFTER + datetime.timedelta(minutes=1))
+    call_command("requeue_videos", stdout=io.StringIO())
+    pending.refresh_from_db()
+    assert (pending.status, pending.job_message) == (ImportStatus.FAILED, import_budget.STOPPED)
+    assert shown_messages(user_client.get(page_of(pending), follow=True)) == [import_budget.STOPPED]
+    assert counts() == (0, 0, 0, 0)
+
+
+def test_the_sweep_leaves_a_job_within_its_time_and_one_still_queued(user_client, in_background):
+    running = uploaded(user_client, LARGE)
+    _started(running, datetime.timedelta(seconds=10))
+    call_command("requeue_videos", stdout=io.StringIO())
+    assert PendingImport.objects.get().status == ImportStatus.CHECKING
+    PendingImport.objects.update(job_started_at=None)  # queued, not yet claimed
+    call_command("requeue_videos", stdout=io.StringIO())
+    assert PendingImport.objects.get().status == ImportStatus.CHECKING
+
+
+def test_a_job_marks_its_import_started_when_it_claims_it(user_client, in_background):
+    pending = uploaded(user_client, LARGE)
+    assert pending.job_started_at is None
+    tasks.check_import.call(pending.pk)
+    pending.refresh_from_db()
+    assert pending.status == ImportStatus.READY
+    assert timezone.now() - pending.job_started_at < datetime.timedelta(minutes=1)
 
 
 # --- a large file goes to the jobs ---------------------------------------------------

@@ -46,7 +46,7 @@ def test_a_filmed_set_is_marked_with_a_link_to_its_video_and_others_are_not(
     rows = page.split('class="set-row ')[1:]
     assert 'class="mark mark--video"' in rows[0]
     assert f'href="{clip.get_absolute_url()}"' in rows[0]
-    assert 'Video<span class="visually-hidden"> of set 1: watch it</span>' in rows[0]
+    assert 'Video<span class="visually-hidden"> of set 1 on the left: watch it</span>' in rows[0]
     assert "mark--video" not in rows[1]
     assert "new comment" not in page
 
@@ -81,7 +81,7 @@ def test_today_lists_the_videos_with_unread_comments_and_leads_to_them(
     assert f'href="{unread.get_absolute_url()}#comments"' in page
     assert f'href="{read.get_absolute_url()}#comments"' not in page
     assert "1 new comment</a>" in page
-    assert "on the video of set 2 (Right: 8 reps)" in page
+    assert "on the video of set 1 on the right (8 reps)" in page
 
 
 def test_today_says_nothing_about_comments_when_all_are_read(athlete_client, session):

@@ -13,8 +13,10 @@ past its budget.
 
 from __future__ import annotations
 
+import datetime
 import hmac
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -53,7 +55,9 @@ def runs_in_background(lines: int) -> bool:
 
 
 def busy(user) -> PendingImport | None:
-    """The user's import a job is checking or saving now, if any: one at a time."""
+    """The user's import a job is checking or saving now, if any: one at a time. One whose
+    worker was killed is marked failed first, and holds back nothing."""
+    fail_stale(PendingImport.objects.filter(owner=user))
     fresh = timezone.now() - PendingImport.KEEP_FOR
     return (
         PendingImport.objects.filter(
@@ -225,18 +229,18 @@ def _fail(pending_id: int, status: str, message: str) -> None:
 
 
 def _claim(pending_id: int, status: str) -> PendingImport:
-    pending = PendingImport.objects.filter(pk=pending_id, status=status).first()
-    if pending is None:
+    """The row, marked as started now (fail_stale reads it); Cancelled if it waits no more."""
+    if not PendingImport.objects.filter(pk=pending_id, status=status).update(
+        job_started_at=timezone.now()
+    ):
         raise Cancelled
-    return pending
+    return PendingImport.objects.get(pk=pending_id)
 
 
-def run_check(pending_id: int) -> str:
-    """Check a large upload and keep its rendered preview on the row."""
-    status = ImportStatus.CHECKING
+def _run(pending_id: int, status: str, body: Callable[[], str]) -> str:
+    """A job's body, and what stops it told on its row; whatever stops it saved nothing."""
     try:
-        pending = _claim(pending_id, status)
-        preview = _checked(pending, progress=_Watch(pending_id, status))
+        return body()
     except Cancelled:
         return "cancelled"
     except PendingGone as gone:
@@ -245,17 +249,27 @@ def run_check(pending_id: int) -> str:
     except import_budget.OverBudget:
         _fail(pending_id, status, import_budget.OverBudget.message)
         return "over budget"
-    page = shown(preview)
-    PendingImport.objects.filter(pk=pending_id, status=status).update(
-        status=ImportStatus.READY,
-        rows_read=pending.lines,
-        source=page.source,
-        digest=page.digest,
-        sessions_to_add=page.sessions_to_add,
-        summary_html=str(page.summary),
-        details_html=str(page.details),
-    )
-    return "checked"
+
+
+def run_check(pending_id: int) -> str:
+    """Check a large upload and keep its rendered preview on the row."""
+    status = ImportStatus.CHECKING
+
+    def check() -> str:
+        pending = _claim(pending_id, status)
+        page = shown(_checked(pending, progress=_Watch(pending_id, status)))
+        PendingImport.objects.filter(pk=pending_id, status=status).update(
+            status=ImportStatus.READY,
+            rows_read=pending.lines,
+            source=page.source,
+            digest=page.digest,
+            sessions_to_add=page.sessions_to_add,
+            summary_html=str(page.summary),
+            details_html=str(page.details),
+        )
+        return "checked"
+
+    return _run(pending_id, status, check)
 
 
 def run_save(pending_id: int, digest: str) -> str:
@@ -264,31 +278,43 @@ def run_save(pending_id: int, digest: str) -> str:
     from training.tasks import check_import
 
     status = ImportStatus.SAVING
-    watch = _Watch(pending_id, status)
-    try:
+
+    def outdated() -> str:
+        # Back to a check, for a new preview; nothing was saved.
+        if PendingImport.objects.filter(pk=pending_id, status=status).update(
+            status=ImportStatus.CHECKING, rows_read=0, job_message=OUTDATED
+        ):
+            check_import.enqueue(pending_id)
+        return "outdated"
+
+    def save() -> str:
+        watch = _Watch(pending_id, status)
         pending = _claim(pending_id, status)
         preview = _checked(pending, progress=watch)
         if not hmac.compare_digest(preview.digest.encode(), digest.encode()):
-            raise PreviewOutdated
+            return outdated()
         watch.check_time()  # the last moment to stop: the write is short and all or nothing
-        saved = save_preview(pending.owner, preview, file_name=pending.file_name)
-    except Cancelled:
-        return "cancelled"
-    except PendingGone as gone:
-        _fail(pending_id, status, gone.message)
-        return "refused"
-    except import_budget.OverBudget:
-        _fail(pending_id, status, import_budget.OverBudget.message)
-        return "over budget"
-    except PreviewOutdated:
-        with transaction.atomic():
-            again = PendingImport.objects.filter(pk=pending_id, status=status).update(
-                status=ImportStatus.CHECKING, rows_read=0, job_message=OUTDATED
-            )
-            if again:
-                check_import.enqueue(pending_id)
-        return "outdated"
-    PendingImport.objects.filter(pk=pending_id).update(
-        status=ImportStatus.SAVED, job_message=saved_message(saved)
+        try:
+            # The rows and the word that they are saved commit together: a worker killed
+            # between the two can never leave "being saved" over a saved import.
+            with transaction.atomic():
+                saved = save_preview(pending.owner, preview, file_name=pending.file_name)
+                PendingImport.objects.filter(pk=pending_id).update(
+                    status=ImportStatus.SAVED, job_message=saved_message(saved)
+                )
+        except PreviewOutdated:
+            return outdated()
+        return "saved"
+
+    return _run(pending_id, status, save)
+
+
+def fail_stale(imports=None, now: datetime.datetime | None = None) -> int:
+    """Imports whose job started longer ago than any job may run (import_budget.STALE_AFTER)
+    and never ended: its worker was killed. Each is marked failed, nothing of it having been
+    saved (a save commits with its SAVED mark), so it no longer holds back the next upload."""
+    cutoff = (now or timezone.now()) - import_budget.STALE_AFTER
+    stale = (PendingImport.objects if imports is None else imports).filter(
+        status__in=PendingImport.IN_PROGRESS, job_started_at__lt=cutoff
     )
-    return "saved"
+    return stale.update(status=ImportStatus.FAILED, job_message=import_budget.STOPPED)

@@ -26,6 +26,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name="pendingimport",
+            name="job_started_at",
+            field=models.DateTimeField(blank=True, null=True),
+        ),
+        migrations.AddField(
+            model_name="pendingimport",
             name="lines",
             field=models.PositiveIntegerField(default=0),
         ),
