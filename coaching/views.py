@@ -20,7 +20,7 @@ from coaching.forms import TIMER_FIELDS, plan_form
 from coaching.models import Cue, Exercise, FormError, Phase, TempoPreset, Variation
 from coaching.structured_data import guide_howto
 from core.caching import cached_parts
-from core.site import absolute_url
+from core.site import absolute_url, shared_origin
 
 GUIDE_FIGURES = {
     "setup": "guide-setup",
@@ -238,7 +238,7 @@ def guide_sheet(request: HttpRequest) -> HttpResponse:
     version; they hold nothing of the visitor (the guide's address is the site's own).
     """
     exercise = _featured_exercise()
-    guide_url = absolute_url(request, reverse("coaching:guide"))
+    guide_url = shared_origin(request) + reverse("coaching:guide")
     key = BODIES.key("guide-sheet.pdf", guide_url)
     pdf = BODIES.get(key)
     if pdf is None:

@@ -22,6 +22,12 @@ def site_origin(request: HttpRequest) -> str:
     return settings.SITE_URL or f"{request.scheme}://{request.get_host()}"
 
 
+def shared_origin(request: HttpRequest) -> str:
+    """The origin a render shared by everyone (a cached page, the printable sheet) names:
+    DJANGO_SITE_URL, else the request's scheme and host without the port the client chose."""
+    return settings.SITE_URL or f"{request.scheme}://{host_without_port(request)}"
+
+
 def absolute_url(request: HttpRequest, path: str) -> str:
     return site_origin(request) + path
 

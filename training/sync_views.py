@@ -13,6 +13,7 @@ sends with `redirect: "manual"` and reads that as "sign in to send these".
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from django.contrib.auth.decorators import login_required
@@ -46,7 +47,7 @@ def _queued_session(request: HttpRequest) -> TrainingSession | None:
     started offline was given (its id is known only once it is saved)."""
     sessions = TrainingSession.objects.for_user(request.user).select_related("variation")
     pk, submission = request.POST.get("session", ""), request.POST.get("session_submission_id", "")
-    if pk.isdigit():
+    if re.fullmatch(r"[0-9]{1,18}", pk):  # str.isdigit() takes "²" and 5,000 digits alike
         return sessions.filter(pk=int(pk)).first()
     try:
         return sessions.filter(submission_id=uuid.UUID(submission)).first()
@@ -163,7 +164,7 @@ def _offline_log(request: HttpRequest) -> HttpResponse:
             "description": "Log sets without a connection; they are sent when you are back online.",
             "noindex": True,
             "variations": variations,
-            "form": OfflineSetForm(variations=ladder),
+            "form": OfflineSetForm(variations=ladder) if ladder else None,  # before any rung
         },
     )
 

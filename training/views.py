@@ -29,6 +29,7 @@ from training import csv_io, progress, services
 from training.caching import render_log_page
 from training.coach_views import invitation_named_by
 from training.csv_io import pending as pending_imports
+from training.csv_io.reading import refuse_control_characters
 from training.csv_io.upload import CountingUploadHandler
 from training.fields import sides_for
 from training.forms import (
@@ -186,11 +187,13 @@ def log(request: HttpRequest) -> HttpResponse:
     )
     empty = TrainingSession.objects.for_user(request.user).without_sets()
     today = _start_of_today()
-    # Today's session and those started today (perhaps dated another day), in one query.
+    # Today's session and those started today without sets (perhaps dated another day), in
+    # one query; an import's sessions, made today, are not read.
     day = timezone.localdate()
+    started_today = empty.filter(created_at__gte=today).values("pk")
     current = list(
         TrainingSession.objects.for_user(request.user)
-        .filter(Q(date=day) | Q(created_at__gte=today))
+        .filter(Q(date=day) | Q(pk__in=started_today))
         .in_day_order()
         .select_related("variation")
     )
@@ -741,6 +744,7 @@ def _import_upload(request: HttpRequest, counter: CountingUploadHandler) -> Http
             unit = _unit(request)
             try:
                 text = upload.read().decode("utf-8-sig")
+                refuse_control_characters(text)  # a job's file is kept before it is read
                 if not pending_imports.runs_in_background(counter.line_count):
                     csv_io.preview_csv(request.user, text, unit=unit)
             except UnicodeDecodeError:
@@ -791,7 +795,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             template,
             {"pending": pending, "title": "Import in progress", "description": "Import a CSV."},
         )
-    if request.htmx:
+    if request.htmx and not request.htmx.boosted:
         return HttpResponseClientRedirect(request.path)  # the job ended: a whole new page
     if pending.status in (ImportStatus.FAILED, ImportStatus.SAVED):
         if pending.status == ImportStatus.FAILED:

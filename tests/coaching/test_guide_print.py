@@ -178,3 +178,19 @@ def test_the_sheet_is_laid_out_once_per_content_version(
     assert len(layouts) == 2
     text = " ".join(PdfReader(io.BytesIO(edited.content)).pages[0].extract_text().split())
     assert "• Bench pushed hard against the wall" in text
+
+
+def test_the_sheet_is_laid_out_once_whatever_port_the_host_header_names(client, monkeypatch):
+    layouts = []
+    lay_out = printing.guide_pdf
+
+    def counted(context):
+        layouts.append(context)
+        return lay_out(context)
+
+    monkeypatch.setattr(printing, "guide_pdf", counted)
+    for port in (8000, 8001, 41234):
+        response = client.get(reverse("coaching:guide-sheet"), HTTP_HOST=f"127.0.0.1:{port}")
+        assert response.status_code == 200
+    assert len(layouts) == 1
+    assert layouts[0]["guide_url"] == "http://127.0.0.1/guide/"

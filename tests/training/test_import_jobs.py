@@ -202,6 +202,50 @@ def test_a_job_marks_its_import_started_when_it_claims_it(user_client, in_backgr
     assert timezone.now() - pending.job_started_at < datetime.timedelta(minutes=1)
 
 
+def test_a_large_file_with_a_control_character_is_refused_before_it_is_kept(
+    user_client, in_background
+):
+    lines = LARGE.splitlines(keepends=True)
+    lines[4] = lines[4].replace("2024", "2024\x00", 1)
+    message = file_error(upload(user_client, "".join(lines)))
+    assert message.startswith("Line 5: this line holds a control character (U+0000)")
+    assert not PendingImport.objects.exists()
+
+
+def test_a_tiny_file_part_after_the_csv_does_not_make_a_large_file_small(
+    user_client, in_background
+):
+    extra = SimpleUploadedFile("x.txt", b"x", content_type="text/plain")
+    big = SimpleUploadedFile("log.csv", LARGE.encode(), content_type="text/csv")
+    response = user_client.post(reverse("training:import"), {"file": big, "extra": extra})
+    assert response.status_code == 302
+    assert PendingImport.objects.get().status == ImportStatus.CHECKING  # left to the job
+
+
+def test_a_save_queued_long_after_its_check_is_not_taken_for_a_killed_job(
+    user_client, in_background
+):
+    pending = uploaded(user_client, LARGE)
+    tasks.check_import.call(pending.pk)
+    _started(pending, import_budget.STALE_AFTER * 2)  # the trainee read the preview a while
+    digest = user_client.get(page_of(pending)).context["shown"].digest
+    user_client.post(reverse("training:import-save", args=[pending.pk]), {"digest": digest})
+    call_command("requeue_videos", stdout=io.StringIO())
+    assert PendingImport.objects.get().status == ImportStatus.SAVING
+    assert tasks.save_import.call(pending.pk, digest) == "saved"
+
+
+def test_a_boosted_visit_to_a_checked_preview_gets_the_page_not_a_client_redirect(
+    user_client, in_background
+):
+    pending = uploaded(user_client, LARGE)
+    tasks.check_import.call(pending.pk)
+    response = user_client.get(page_of(pending), HTTP_HX_REQUEST="true", HTTP_HX_BOOSTED="true")
+    assert response.status_code == 200
+    assert "HX-Redirect" not in response
+    assert "6 sessions and 12 sets to add" in text_of(response)
+
+
 # --- a large file goes to the jobs ---------------------------------------------------
 
 

@@ -254,3 +254,20 @@ def test_a_set_sent_from_the_queue_keeps_its_tempo_effort_form_errors_pain_and_n
         "left knee drifted",
     )
     assert list(saved.form_errors.order_by("pk")) == errors
+
+
+def test_the_offline_log_page_still_answers_before_the_ladder_has_a_rung(client):
+    Profile.objects.update(level=None)
+    Variation.objects.all().delete()
+    response = client.get(reverse("training:offline-log"))
+    assert response.status_code == 200
+    assert 'data-offline-queue="session"' in response.content.decode()
+
+
+@pytest.mark.parametrize("reference", ["²", "9" * 5000, "-1", "1 "])
+def test_a_session_reference_that_is_no_id_is_an_unknown_session_not_an_error(
+    user_client, reference
+):
+    response = _set(user_client, {"session": reference})
+    assert response.status_code == 404
+    assert not Set.objects.exists()

@@ -193,7 +193,7 @@ def start_save(pending: PendingImport, digest: str) -> bool:
 
     with transaction.atomic():
         claimed = PendingImport.objects.filter(pk=pending.pk, status=ImportStatus.READY).update(
-            status=ImportStatus.SAVING, rows_read=0, job_message=""
+            status=ImportStatus.SAVING, rows_read=0, job_message="", job_started_at=None
         )
         if claimed:
             save_import.enqueue(pending.pk, digest)
@@ -282,7 +282,7 @@ def run_save(pending_id: int, digest: str) -> str:
     def outdated() -> str:
         # Back to a check, for a new preview; nothing was saved.
         if PendingImport.objects.filter(pk=pending_id, status=status).update(
-            status=ImportStatus.CHECKING, rows_read=0, job_message=OUTDATED
+            status=ImportStatus.CHECKING, rows_read=0, job_message=OUTDATED, job_started_at=None
         ):
             check_import.enqueue(pending_id)
         return "outdated"

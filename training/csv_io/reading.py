@@ -40,17 +40,29 @@ def records(data: TextIO) -> Iterator[tuple[int, list[str]]]:
         start = reader.line_num + 1
 
 
+def refuse_control_characters(text: str) -> None:
+    """The whole upload at once, before it is kept for a job to read (PostgreSQL refuses NUL
+    in the stored text): CsvImportError naming the first line with a control character."""
+    found = first_control_character(text)
+    if found is not None:
+        raise _control_character_error(text.count("\n", 0, text.index(found)) + 1, found)
+
+
+def _control_character_error(number: int, found: str) -> CsvImportError:
+    return CsvImportError(
+        number,
+        f"this line holds a control character ({code_point(found)}), which is not "
+        "text; remove it (or export the file again) and import it again.",
+    )
+
+
 def _without_control_characters(lines: Iterator[str]) -> Iterator[str]:
     """Each physical line, refused if it holds a control character (core/text.py): one in a
     cell nothing reads would still be kept with the upload, and PostgreSQL refuses NUL."""
     for number, line in enumerate(lines, start=1):
         found = first_control_character(line)
         if found is not None:
-            raise CsvImportError(
-                number,
-                f"this line holds a control character ({code_point(found)}), which is not "
-                "text; remove it (or export the file again) and import it again.",
-            )
+            raise _control_character_error(number, found)
         yield line
 
 

@@ -8,7 +8,8 @@ from training import import_budget
 
 
 class CountingUploadHandler(FileUploadHandler):
-    """Counts the file's bytes and lines chunk by chunk, handing each chunk on to Django's own
+    """Counts the upload's bytes and lines chunk by chunk, over every file part of the body (a
+    tiny part after the CSV must not reset the count), handing each chunk on to Django's own
     handlers; past MAX_BYTES or MAX_LINES it stops the upload (the rest of the body is read
     and dropped, so the answer reaches the browser) and says why in `refusal`."""
 
@@ -18,10 +19,6 @@ class CountingUploadHandler(FileUploadHandler):
         self.bytes = 0
         self.last_byte = b""
         self.refusal = ""
-
-    def new_file(self, *args, **kwargs) -> None:
-        super().new_file(*args, **kwargs)
-        self.lines, self.bytes, self.last_byte = 0, 0, b""
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
         self.bytes += len(raw_data)
