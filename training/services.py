@@ -91,6 +91,13 @@ def _session_by_submission(user, submission_id: uuid.UUID) -> TrainingSession | 
     return existing
 
 
+def _lock_last_position(session: TrainingSession) -> int:
+    """The session's last set position, with its row locked until the transaction ends, so
+    concurrent writers take positions one at a time."""
+    TrainingSession.objects.select_for_update().filter(pk=session.pk).first()
+    return session.sets.aggregate(last=Max("position"))["last"] or 0
+
+
 def add_set(
     session: TrainingSession,
     fields: dict,
@@ -112,10 +119,8 @@ def add_set(
             return existing, False
     try:
         with transaction.atomic():
-            # Lock the session row so concurrent writers take positions one at a time.
-            TrainingSession.objects.select_for_update().filter(pk=session.pk).first()
+            last = _lock_last_position(session)
             if position is None or session.sets.filter(position=position).exists():
-                last = session.sets.aggregate(last=Max("position"))["last"] or 0
                 position = last + 1
             new_set = Set.objects.create(
                 session=session, position=position, submission_id=submission_id, **fields
@@ -414,9 +419,7 @@ def log_timer_sets(
                 session = TrainingSession.objects.create(
                     user=user, date=day, variation=variation, notes="Logged from the tempo timer."
                 )
-            # As add_set does: positions are taken one writer at a time.
-            TrainingSession.objects.select_for_update().filter(pk=session.pk).first()
-            last = session.sets.aggregate(last=Max("position"))["last"] or 0
+            last = _lock_last_position(session)
             Set.objects.bulk_create(
                 Set(session=session, position=position, submission_id=set_id, **fields)
                 for position, (set_id, fields) in enumerate(
