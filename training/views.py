@@ -810,7 +810,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         if pending.summary_html:
             shown = pending_imports.kept(pending)
         else:
-            shown = pending_imports.shown(pending_imports.preview_of(pending))
+            shown = pending_imports.shown(pending_imports.preview_of(pending), unit=pending.unit)
     except csv_io.PendingGone as gone:
         messages.error(request, gone.message)
         return redirect("training:import")

@@ -20,7 +20,7 @@ from training.models import (
     TrainingSession,
 )
 
-from .test_csv_io import HEADER, STRONG, add_session, export_text, log_of
+from .test_csv_io import HEADER, STRONG, STRONG_OLD, add_session, export_text, log_of
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +113,14 @@ def test_a_new_upload_replaces_the_trainees_earlier_one(user_client):
     assert not PendingImport.objects.filter(pk=first.pk).exists()
 
 
+def test_a_kilogram_trainee_sees_each_load_the_file_gave_in_pounds_as_stored(user_client):
+    pending = uploaded(user_client, STRONG_OLD, "strong.csv")
+    page = text_of(preview_page(user_client, pending))
+    assert "Loads converted from pounds" in page
+    assert "2 25 lb 11.34 kg" in page
+    assert "3 25 lb 11.34 kg" in page
+
+
 def test_the_preview_lists_skipped_rows_sides_and_converted_pounds(user_client, user):
     Profile.objects.filter(user=user).update(unit="lb")
     pending = uploaded(user_client, STRONG, "strong.csv")
@@ -137,9 +145,9 @@ def test_the_preview_lists_skipped_rows_sides_and_converted_pounds(user_client, 
     # Sides read from a note, and sides not recorded, with their rows.
     assert "2 sets: side read from the Notes column (rows 5–6)" in page
     assert "4 sets: no side recorded (rows 7, 10–12)" in page
-    # Each load the file gave in pounds, and the kilograms stored.
-    assert "5 25 lb 11.34 kg" in page
-    assert "6 25 lb 11.34 kg" in page
+    # A pounds trainee reads the loads as the file gave them: no kilograms anywhere.
+    assert "Loads converted from pounds" not in page
+    assert " kg" not in page
     assert "Row 7: “7.3”" in page  # an RPE the set form does not offer, left out
     assert counts() == (0, 0, 0, 0)
 

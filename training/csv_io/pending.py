@@ -164,8 +164,9 @@ class Shown:
     details: SafeString
 
 
-def shown(preview: Preview) -> Shown:
-    context = {"preview": preview}
+def shown(preview: Preview, *, unit: str) -> Shown:
+    """The preview's pieces for a trainee reading loads in `unit`."""
+    context = {"preview": preview, "unit": unit}
     return Shown(
         source=preview.source,
         sessions_to_add=len(preview.new),
@@ -257,7 +258,7 @@ def run_check(pending_id: int) -> str:
 
     def check() -> str:
         pending = _claim(pending_id, status)
-        page = shown(_checked(pending, progress=_Watch(pending_id, status)))
+        page = shown(_checked(pending, progress=_Watch(pending_id, status)), unit=pending.unit)
         PendingImport.objects.filter(pk=pending_id, status=status).update(
             status=ImportStatus.READY,
             rows_read=pending.lines,
