@@ -45,7 +45,13 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 # bench/ is this script's folder, so its sibling is importable: one gunicorn starter.
-from loadtest import free_port, production_env, recreate_postgresql_database, stop_gunicorn
+from loadtest import (
+    check_database_url,
+    free_port,
+    production_env,
+    recreate_postgresql_database,
+    stop_gunicorn,
+)
 from loadtest import start_gunicorn as _start_gunicorn
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,6 +67,16 @@ ACCEPT = {"Accept-Encoding": "gzip, br", "Accept": "text/html,*/*"}
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--engine", choices=["postgresql", "sqlite"], default="postgresql")
+    parser.add_argument(
+        "--database-url",
+        default=PG_URL,
+        help=f"the PostgreSQL database, dropped and recreated: its name must say bench ({PG_URL})",
+    )
+    parser.add_argument(
+        "--redis-url",
+        default=REDIS_URL,
+        help=f"the Redis database the pages are cached in, flushed first ({REDIS_URL})",
+    )
     parser.add_argument("--seconds", type=int, default=5, help="wrk duration per page (5)")
     parser.add_argument(
         "--rounds", type=int, default=3, help="rounds over every row; the median is kept (3)"
@@ -147,14 +163,14 @@ def start_gunicorn(env: dict[str, str], port: int, workers: int, log: Path):
     return _start_gunicorn({**env, "HIPTHRUST_BENCH_VIEW": "1"}, port, workers, log)
 
 
-def flush_redis() -> None:
+def flush_redis(url: str) -> None:
     """Empty the harness's own Redis database, so no page is cached before the run."""
     import redis
 
     try:
-        redis.Redis.from_url(REDIS_URL).flushdb()
+        redis.Redis.from_url(url).flushdb()
     except redis.ConnectionError:
-        sys.exit(f"Redis is not answering at {REDIS_URL}; start it or use --cache memory.")
+        sys.exit(f"Redis is not answering at {url}; start it or use --cache memory.")
 
 
 def fetch(port: int, path: str, headers: dict | None = None):
@@ -386,14 +402,18 @@ def main() -> int:
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (apt-get install -y wrk).")
     scratch = Path(tempfile.mkdtemp(prefix="hipthrust-harness-"))
-    database_url = PG_URL if args.engine == "postgresql" else f"sqlite:///{scratch}/bench.sqlite3"
+    if args.engine == "postgresql":
+        check_database_url(args.database_url)
+    database_url = (
+        args.database_url if args.engine == "postgresql" else f"sqlite:///{scratch}/bench.sqlite3"
+    )
     env = {
         **production_env(database_url, scratch),
         "HIPTHRUST_BENCH_VIEW": "1",  # the harness process counts the bare view's queries too
     }
     if args.cache == "redis":
-        env["REDIS_URL"] = REDIS_URL
-        flush_redis()
+        env["REDIS_URL"] = args.redis_url
+        flush_redis(args.redis_url)
     print(f"Preparing {args.engine} with {args.sets} sets…", flush=True)
     plan = prepare(args.engine, args.sets, env)
     print(f"  built {plan['sets']} sets in {plan['build_seconds']} s", flush=True)

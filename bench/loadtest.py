@@ -64,6 +64,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
     )
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("REDIS_URL", ""),
+        help="the shared cache gunicorn uses, as in production (REDIS_URL; none: each worker's "
+        "own memory)",
+    )
     parser.add_argument("--think-ms", type=float, default=0, help="pause between requests (0)")
     args = parser.parse_args()
     if not 1 <= args.users <= MAX_USERS:
@@ -461,7 +467,12 @@ def main() -> int:
     engine = check_database_url(args.database_url)
     scratch = Path(tempfile.mkdtemp(prefix="hipthrust-load-"))
     env = production_env(args.database_url, scratch)
-    print(f"Preparing {engine} database and {args.users} accounts…", flush=True)
+    if args.redis_url:
+        env["REDIS_URL"] = args.redis_url  # production's shared cache, passed on to gunicorn
+    cache = (
+        f"Redis at {args.redis_url}" if args.redis_url else "each worker's memory (no REDIS_URL)"
+    )
+    print(f"Preparing {engine} database and {args.users} accounts; cache: {cache}…", flush=True)
     plan = prepare(engine, args, env)
     port = free_port()
     log = scratch / "gunicorn.log"
@@ -492,6 +503,7 @@ def main() -> int:
     samples = [sample for user in users for sample in user.samples]
     result = {
         "engine": engine,
+        "cache": "redis" if args.redis_url else "each worker's memory",
         "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "users": args.users,
         "seconds": args.seconds,

@@ -2,6 +2,7 @@
 made here with PyAV: probe, and process (stripped copy, poster, 720p H.264 rendition).
 Run: .venv/bin/python bench/video_processing.py"""
 
+import argparse
 import sys
 import tempfile
 import time
@@ -15,6 +16,7 @@ from PIL import Image, ImageChops
 
 from training import video
 
+argparse.ArgumentParser(description=__doc__).parse_args()  # no options; --help says what it does
 d = Path(tempfile.mkdtemp(prefix="video-bench-"))
 
 
