@@ -15,6 +15,16 @@ GUIDE_LOWERING_SECONDS = (2, 3)
 _NOTATION = re.compile(r"^\s*(\d{1,2})\s*-\s*(\d{1,2})\s*-\s*(\d{1,2})\s*-\s*(\d{1,2})\s*$")
 
 
+def _seconds_pattern(least: int) -> str:
+    """Whole seconds from `least` to MAX_PHASE_SECONDS, written as `notation` writes them."""
+    return "|".join(str(seconds) for seconds in range(least, MAX_PHASE_SECONDS + 1))
+
+
+# A tempo as it is stored (Tempo.notation), as a regular expression both databases read:
+# the models' check constraints hold the same rule as Tempo, lowering and lifting >= 1 s.
+NOTATION_PATTERN = "^({1})-({0})-({1})-({0})$".format(_seconds_pattern(0), _seconds_pattern(1))
+
+
 class TempoError(ValueError):
     pass
 

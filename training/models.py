@@ -18,7 +18,7 @@ from django.utils.functional import cached_property
 from django.utils.http import urlencode
 
 from coaching.models import FormError, Variation
-from coaching.tempo import Tempo, TempoError
+from coaching.tempo import NOTATION_PATTERN, Tempo, TempoError
 from coaching.timer import SIDES
 from training.progression import set_name, side_numbers
 from training.roles import COACH_PERMISSION
@@ -30,7 +30,6 @@ MAX_HOLD_SECONDS = 600
 MAX_SETS = 10  # in one prescription or one timer plan
 MAX_SESSIONS_PER_WEEK = 14
 RPE_VALUES = [Decimal(v) / 2 for v in range(12, 21)]  # 6, 6.5, ... 10
-TEMPO_PATTERN = r"^[0-9]{1,2}-[0-9]{1,2}-[0-9]{1,2}-[0-9]{1,2}$"
 
 
 class Unit(models.TextChoices):
@@ -479,7 +478,7 @@ class Set(models.Model):
                 condition=Q(rpe__isnull=True) | Q(rir__isnull=True), name="set_one_effort_scale"
             ),
             models.CheckConstraint(
-                condition=Q(tempo="") | Q(tempo__regex=TEMPO_PATTERN), name="set_tempo_notation"
+                condition=Q(tempo="") | Q(tempo__regex=NOTATION_PATTERN), name="set_tempo_notation"
             ),
         ]
 
@@ -750,7 +749,7 @@ class Prescription(models.Model):
                 name="prescription_frequency_in_range",
             ),
             models.CheckConstraint(
-                condition=Q(tempo__regex=TEMPO_PATTERN), name="prescription_tempo_notation"
+                condition=Q(tempo__regex=NOTATION_PATTERN), name="prescription_tempo_notation"
             ),
             models.CheckConstraint(
                 condition=Q(side_order__in=[value for value, _ in SIDE_ORDERS]),

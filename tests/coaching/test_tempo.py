@@ -1,8 +1,10 @@
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coaching.tempo import MAX_PHASE_SECONDS, Tempo, TempoError
+from coaching.tempo import MAX_PHASE_SECONDS, NOTATION_PATTERN, Tempo, TempoError
 
 phase = st.integers(min_value=0, max_value=MAX_PHASE_SECONDS)
 moving_phase = st.integers(min_value=1, max_value=MAX_PHASE_SECONDS)
@@ -83,3 +85,25 @@ def test_a_lowering_under_two_seconds_warns_that_the_guide_asks_for_two_to_three
 @pytest.mark.parametrize("notation", ["2-0-1-0", "3-0-1-1", "6-0-1-0"])
 def test_a_lowering_of_two_seconds_or_more_brings_no_warning(notation):
     assert Tempo.parse(notation).lowering_warning() == ""
+
+
+def _stored_by_tempo(notation: str) -> bool:
+    """What Tempo would store: a notation it reads, written as it writes it."""
+    try:
+        return Tempo.parse(notation).notation == notation
+    except TempoError:
+        return False
+
+
+@given(st.lists(st.integers(min_value=0, max_value=45), min_size=4, max_size=4))
+def test_the_databases_pattern_takes_exactly_the_notations_tempo_stores(phases):
+    notation = "-".join(str(seconds) for seconds in phases)
+    assert bool(re.fullmatch(NOTATION_PATTERN, notation)) == _stored_by_tempo(notation)
+
+
+@pytest.mark.parametrize(
+    "notation", ["0-0-0-0", "0-0-1-0", "3-0-0-0", "31-0-1-0", "3-0-1-99", "03-0-1-1", "3-0-1", ""]
+)
+def test_the_databases_pattern_refuses_what_tempo_refuses(notation):
+    assert not re.fullmatch(NOTATION_PATTERN, notation)
+    assert not _stored_by_tempo(notation)
