@@ -524,17 +524,6 @@ class Set(models.Model):
     def is_hold_only(self) -> bool:
         return self.reps == 0
 
-    @property
-    def volume(self) -> Decimal:
-        return self.reps * self.load_kg if self.load_kg else Decimal(self.reps)
-
-    @property
-    def estimated_one_rep_max(self) -> Decimal | None:
-        """Epley's estimate; only meaningful for loaded sets of up to about 12 reps."""
-        if not self.load_kg:
-            return None
-        return self.load_kg * (1 + Decimal(self.reps) / 30)
-
 
 def invitation_cutoff():
     """Invitations made before this moment have expired."""
