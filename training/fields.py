@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from coaching.models import Variation
 from coaching.tempo import Tempo, TempoError
-from training.models import MAX_HOLD_SECONDS, MAX_LOAD_KG, RPE_VALUES, Side, Unit
+from training.models import MAX_HOLD_SECONDS, MAX_LOAD_KG, MAX_REPS, RPE_VALUES, Side, Unit
 from training.units import from_kg, plain, to_kg
 
 EARLIEST_DATE = datetime.date(1990, 1, 1)
@@ -72,6 +72,16 @@ class TempoField(forms.CharField):
 
     def clean(self, value) -> str:
         return tempo_notation(super().clean(value))
+
+
+class RepsField(forms.IntegerField):
+    """Reps, from `least` (0 where a hold alone is a set) to MAX_REPS, said in words."""
+
+    def __init__(self, *, least: int = 1, **kwargs) -> None:
+        fewest = "Reps cannot be negative." if least == 0 else f"Reps must be at least {least}."
+        messages = {"min_value": fewest, "max_value": f"Reps must be at most {MAX_REPS}."}
+        kwargs.setdefault("widget", forms.NumberInput(attrs={"inputmode": "numeric"}))
+        super().__init__(min_value=least, max_value=MAX_REPS, error_messages=messages, **kwargs)
 
 
 def load_in_kg(value: Decimal, unit: str) -> Decimal:

@@ -20,6 +20,7 @@ from training.fields import (
     EffortField,
     HoldField,
     LoadField,
+    RepsField,
     SessionDateField,
     SideField,
     TempoField,
@@ -27,7 +28,6 @@ from training.fields import (
 )
 from training.models import (
     MAX_LOAD_KG,
-    MAX_REPS,
     MAX_SESSIONS_PER_WEEK,
     MAX_SETS,
     SET_FIELDS,
@@ -174,13 +174,8 @@ class SetForm(forms.Form):
     """
 
     side = SideField()
-    reps = forms.IntegerField(
-        min_value=0,
-        max_value=MAX_REPS,
-        error_messages={
-            "min_value": "Reps cannot be negative.",
-            "max_value": f"Reps must be at most {MAX_REPS}.",
-        },
+    reps = RepsField(
+        least=0,  # a hold alone (clean_reps says so)
         # The first thing typed at the bench: focus lands here after every added set.
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "autofocus": True}),
     )
@@ -396,7 +391,7 @@ class ImportForm(forms.Form):
 class PrescriptionForm(forms.Form):
     variation = BoundedModelChoiceField(queryset=Variation.objects.none())
     sets = forms.IntegerField(min_value=1, max_value=MAX_SETS, initial=3)
-    reps_per_side = forms.IntegerField(min_value=1, max_value=MAX_REPS, initial=10)
+    reps_per_side = RepsField(initial=10)
     load = LoadField()
     tempo = TempoField(initial="3-0-1-1")
     hold_seconds = HoldField(
@@ -534,7 +529,7 @@ class TimerLogForm(forms.Form):
     variation = forms.SlugField(max_length=120)
     tempo = TempoField()
     sets = forms.IntegerField(min_value=1, max_value=MAX_SETS)
-    reps = forms.IntegerField(min_value=1, max_value=MAX_REPS)
+    reps = RepsField()
     sides = forms.ChoiceField(choices=TIMER_SIDES)
     hold_seconds = HoldField()
     submission_id = forms.UUIDField()

@@ -15,6 +15,7 @@ from training.fields import (
     EffortField,
     HoldField,
     LoadField,
+    RepsField,
     SessionDateField,
     TempoField,
     latest_session_day,
@@ -30,7 +31,7 @@ from training.forms import (
     SetForm,
     TimerLogForm,
 )
-from training.models import MAX_HOLD_SECONDS, MAX_LOAD_KG, Prescription, Profile, Set
+from training.models import MAX_HOLD_SECONDS, MAX_LOAD_KG, MAX_REPS, Prescription, Profile, Set
 from training.units import to_kg
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +53,24 @@ def test_a_tempo_cleans_to_its_notation_and_an_optional_one_may_be_empty():
 @pytest.mark.parametrize("form", [SetForm, SetEditForm, PrescriptionForm, TimerLogForm])
 def test_every_form_with_a_tempo_checks_it_with_the_one_tempo_field(form):
     assert isinstance(form.base_fields["tempo"], TempoField)
+
+
+@pytest.mark.parametrize(
+    ("form", "name", "fewest"),
+    [
+        (SetForm, "reps", 0),
+        (SetEditForm, "reps", 0),
+        (PrescriptionForm, "reps_per_side", 1),
+        (TimerLogForm, "reps", 1),
+    ],
+)
+def test_every_form_with_reps_checks_them_with_the_one_reps_field(form, name, fewest):
+    field = form.base_fields[name]
+    assert isinstance(field, RepsField)
+    assert (field.min_value, field.max_value) == (fewest, MAX_REPS)
+    assert _messages(field, MAX_REPS + 1) == f"Reps must be at most {MAX_REPS}."
+    below = "Reps cannot be negative." if fewest == 0 else "Reps must be at least 1."
+    assert _messages(field, fewest - 1) == below
 
 
 def test_a_load_is_stored_in_kilograms_and_empty_is_body_weight():
