@@ -141,6 +141,16 @@ def coach_with_athlete(django_user_model):
     return coach, athlete, session
 
 
+def take_screenshots(page, folder: Path | None, name: str) -> None:
+    """Full-page shots of the page as it is, light and dark, into `folder` (screenshot_dir)
+    when one is set; the page is left light."""
+    if folder:
+        for scheme in ("light", "dark"):
+            page.emulate_media(color_scheme=scheme)
+            page.screenshot(path=str(folder / f"{name}-{scheme}.png"), full_page=True)
+        page.emulate_media(color_scheme="light")
+
+
 @pytest.fixture
 def screenshot_dir() -> Path | None:
     """Set HIPTHRUST_SCREENSHOTS=dir to keep the screenshots the tests take, to look at."""

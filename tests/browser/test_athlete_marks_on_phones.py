@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.conftest import DESKTOP, PHONE, coach_with_athlete, log_in
+from tests.browser.conftest import DESKTOP, PHONE, coach_with_athlete, log_in, take_screenshots
 from training.models import Set, SetVideo, VideoComment
 
 pytestmark = pytest.mark.browser
@@ -41,14 +41,6 @@ def _axe_severe(page) -> list:
     ]
 
 
-def _shots(page, folder, name: str) -> None:
-    if folder:
-        for scheme in ("light", "dark"):
-            page.emulate_media(color_scheme=scheme)
-            page.screenshot(path=str(folder / f"{name}-{scheme}.png"), full_page=True)
-        page.emulate_media(color_scheme="light")
-
-
 SMALL_TARGETS = """(selector) => [...document.querySelectorAll(selector)]
   .filter((e) => e.offsetParent)
   .map((e) => { const r = e.getBoundingClientRect();
@@ -73,7 +65,7 @@ def test_a_filmed_set_and_its_unread_comments_show_on_the_session_page(
     # Every control on a set's row is at least 44x44 px, on a phone too.
     assert page.evaluate(SMALL_TARGETS, ".set-row a, .set-row button") == []
     assert _axe_severe(page) == []
-    _shots(page, screenshot_dir, f"session-marks-{viewport['width']}")
+    take_screenshots(page, screenshot_dir, f"session-marks-{viewport['width']}")
     assert comments.get_attribute("href") == f"{filmed_world['clip'].get_absolute_url()}#comments"
     assert console.errors == []
 
@@ -88,7 +80,7 @@ def test_today_lists_the_coachs_unread_comments(
     assert card.get_by_role("link", name="2 new comments").is_visible()
     assert "on the video of set 1 on the left (10 reps)" in card.inner_text()
     assert _axe_severe(page) == []
-    _shots(page, screenshot_dir, f"today-comments-{viewport['width']}")
+    take_screenshots(page, screenshot_dir, f"today-comments-{viewport['width']}")
     assert console.errors == []
 
 
@@ -109,7 +101,7 @@ def test_the_coachs_athlete_table_keeps_flag_text_readable(
     if viewport == PHONE:
         assert page.evaluate(SMALL_TARGETS, ".queue a, .queue button") == []
     assert _axe_severe(page) == []
-    _shots(page, screenshot_dir, f"coach-athletes-{viewport['width']}")
+    take_screenshots(page, screenshot_dir, f"coach-athletes-{viewport['width']}")
     assert console.errors == []
 
 

@@ -9,7 +9,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
 
-from tests.browser.conftest import DESKTOP, PHONE, coach_with_athlete, log_in
+from tests.browser.conftest import DESKTOP, PHONE, coach_with_athlete, log_in, take_screenshots
 from tests.conftest import PASSWORD
 from training import services
 from training.models import CoachLink, FlagReview, Set
@@ -150,14 +150,6 @@ def test_a_coach_reads_the_effort_and_marks_the_pain_flag_reviewed_on_a_phone(
     assert console.errors == []
 
 
-def _shots(page, folder, name: str) -> None:
-    if folder:
-        for scheme in ("light", "dark"):
-            page.emulate_media(color_scheme=scheme)
-            page.screenshot(path=str(folder / f"{name}-{scheme}.png"), full_page=True)
-        page.emulate_media(color_scheme="light")
-
-
 def _axe_severe(page) -> list:
     return [
         v["id"]
@@ -179,7 +171,7 @@ def test_an_invited_athlete_without_an_account_signs_up_and_is_asked_to_consent(
     actions = page.locator(".invitation .actions a")
     assert actions.all_inner_texts() == ["Create an account", "I have an account: log in"]
     assert _axe_severe(page) == []
-    _shots(page, screenshot_dir, f"invitation-landing-{viewport['width']}")
+    take_screenshots(page, screenshot_dir, f"invitation-landing-{viewport['width']}")
     page.get_by_role("link", name="Create an account").click()
     page.wait_for_url(f"{base}/accounts/signup/?next={join}")
     page.get_by_text("coachy invites you").wait_for()
@@ -192,7 +184,7 @@ def test_an_invited_athlete_without_an_account_signs_up_and_is_asked_to_consent(
     assert CoachLink.objects.get(code=join.split("/")[-2]).athlete is None  # consent first
     assert page.get_by_role("button", name="Decline").is_visible()
     assert _axe_severe(page) == []
-    _shots(page, screenshot_dir, f"invitation-consent-{viewport['width']}")
+    take_screenshots(page, screenshot_dir, f"invitation-consent-{viewport['width']}")
     page.get_by_role("button", name="Accept coachy as my coach").click()
     page.wait_for_url(f"{base}/accounts/profile/")
     page.get_by_text("coachy now coaches you.").wait_for()

@@ -7,7 +7,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 
-from tests.browser.conftest import DESKTOP, PHONE, coach_with_athlete, log_in
+from tests.browser.conftest import DESKTOP, PHONE, coach_with_athlete, log_in, take_screenshots
 from tests.training.clips import make_clip
 from training.models import Set, SetVideo, VideoComment
 
@@ -33,7 +33,7 @@ def test_a_coach_pins_a_form_error_to_a_moment_and_the_athlete_jumps_to_it(
     athlete.get_by_label("Film now").set_input_files(str(clip))
     athlete.get_by_label("Choose a clip").set_input_files(str(clip))
     assert athlete.get_by_label("Film now").evaluate("input => input.files.length") == 0
-    _screenshots(athlete, screenshot_dir, "set-video-upload-360")
+    take_screenshots(athlete, screenshot_dir, "set-video-upload-360")
     assert [v["id"] for v in Axe().run(athlete).response["violations"]] == []
     athlete.get_by_role("button", name="Upload the video").click()
     athlete.get_by_text("Processing the video").wait_for()
@@ -63,22 +63,15 @@ def test_a_coach_pins_a_form_error_to_a_moment_and_the_athlete_jumps_to_it(
     coach.get_by_role("link", name="Knee caving inward").wait_for()
     comment = VideoComment.objects.get()
     assert (str(comment.at_seconds), comment.form_error.name) == ("2.00", "Knee caving inward")
-    _screenshots(coach, screenshot_dir, "video-coach-1280")
+    take_screenshots(coach, screenshot_dir, "video-coach-1280")
 
     athlete.reload()
     athlete.wait_for_function("() => document.getElementById('clip').readyState >= 1")
     athlete.get_by_role("link", name="2.0 s").click()
     assert athlete.evaluate("document.getElementById('clip').currentTime") == 2.0
-    _screenshots(athlete, screenshot_dir, "video-athlete-360")
+    take_screenshots(athlete, screenshot_dir, "video-athlete-360")
     assert athlete_console.errors == []
     assert coach_console.errors == []
-
-
-def _screenshots(page, folder, name: str) -> None:
-    if folder:
-        for scheme in ("light", "dark"):
-            page.emulate_media(color_scheme=scheme)
-            page.screenshot(path=str(folder / f"{name}-{scheme}.png"), full_page=True)
 
 
 def test_a_dropped_chunk_resumes_without_sending_earlier_chunks_again(
@@ -119,4 +112,4 @@ def test_a_dropped_chunk_resumes_without_sending_earlier_chunks_again(
     assert upload.original.open("rb").read() == data
     # The one request the test broke is the only thing that went wrong.
     assert [e for e in console.errors if "ERR_FAILED" not in e] == []
-    _screenshots(page, screenshot_dir, "video-uploaded-360")
+    take_screenshots(page, screenshot_dir, "video-uploaded-360")

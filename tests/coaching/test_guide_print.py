@@ -155,17 +155,23 @@ def test_the_guide_links_the_pdf_sheet(client):
     assert "sheet.png" not in page
 
 
-def test_the_sheet_is_laid_out_once_per_content_version(
-    client, monkeypatch, django_capture_on_commit_callbacks
-):
-    layouts = []
+@pytest.fixture
+def layouts(monkeypatch) -> list[dict]:
+    """Each context the sheet is laid out from, as WeasyPrint is asked."""
+    made: list[dict] = []
     lay_out = printing.guide_pdf
 
     def counted(context):
-        layouts.append(context)
+        made.append(context)
         return lay_out(context)
 
     monkeypatch.setattr(printing, "guide_pdf", counted)
+    return made
+
+
+def test_the_sheet_is_laid_out_once_per_content_version(
+    client, layouts, django_capture_on_commit_callbacks
+):
     first = client.get(reverse("coaching:guide-sheet")).content
     assert client.get(reverse("coaching:guide-sheet")).content == first
     assert len(layouts) == 1
@@ -180,15 +186,7 @@ def test_the_sheet_is_laid_out_once_per_content_version(
     assert "• Bench pushed hard against the wall" in text
 
 
-def test_the_sheet_is_laid_out_once_whatever_port_the_host_header_names(client, monkeypatch):
-    layouts = []
-    lay_out = printing.guide_pdf
-
-    def counted(context):
-        layouts.append(context)
-        return lay_out(context)
-
-    monkeypatch.setattr(printing, "guide_pdf", counted)
+def test_the_sheet_is_laid_out_once_whatever_port_the_host_header_names(client, layouts):
     for port in (8000, 8001, 41234):
         response = client.get(reverse("coaching:guide-sheet"), HTTP_HOST=f"127.0.0.1:{port}")
         assert response.status_code == 200
