@@ -31,7 +31,12 @@ def _session_with_left_sets(django_user_model, username: str, reps: list[int]) -
 
 
 def _focused_reps(page) -> str:
-    page.wait_for_function("document.activeElement && document.activeElement.name === 'reps'")
+    """The reps box's value once it has the focus and htmx has settled the swap that brought
+    it (a person types after the page stops moving; the tests sometimes typed before)."""
+    page.wait_for_function(
+        """() => document.activeElement && document.activeElement.name === 'reps'
+            && !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"""
+    )
     return page.evaluate("document.activeElement.value")
 
 
