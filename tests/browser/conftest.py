@@ -141,6 +141,16 @@ def coach_with_athlete(django_user_model):
     return coach, athlete, session
 
 
+HTMX_BUSY = ".htmx-request, .htmx-swapping, .htmx-settling"
+
+
+def wait_for_htmx(page) -> None:
+    """Until htmx has no request out and has swapped and settled what came back: acting on
+    the page before that types into, or clicks, a form about to be replaced (a person is
+    never that fast). Playwright's response event comes before htmx's swap."""
+    page.wait_for_function(f"() => !document.querySelector({HTMX_BUSY!r})")
+
+
 def take_screenshots(page, folder: Path | None, name: str) -> None:
     """Full-page shots of the page as it is, light and dark, into `folder` (screenshot_dir)
     when one is set; the page is left light."""

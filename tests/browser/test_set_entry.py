@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from coaching.models import Variation
-from tests.browser.conftest import PHONE, log_in
+from tests.browser.conftest import PHONE, log_in, wait_for_htmx
 from tests.conftest import PASSWORD
 from training.models import Set, TrainingSession
 
@@ -31,12 +31,10 @@ def _session_with_left_sets(django_user_model, username: str, reps: list[int]) -
 
 
 def _focused_reps(page) -> str:
-    """The reps box's value once it has the focus and htmx has settled the swap that brought
-    it (a person types after the page stops moving; the tests sometimes typed before)."""
-    page.wait_for_function(
-        """() => document.activeElement && document.activeElement.name === 'reps'
-            && !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"""
-    )
+    """The reps box's value once htmx has settled the swap that brought it and it has the
+    focus (a person types after the page stops moving; the test once typed before)."""
+    wait_for_htmx(page)
+    page.wait_for_function("document.activeElement && document.activeElement.name === 'reps'")
     return page.evaluate("document.activeElement.value")
 
 

@@ -10,7 +10,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.db.models import F
 
 from coaching.models import Variation
-from tests.browser.conftest import DESKTOP, PHONE, log_in
+from tests.browser.conftest import DESKTOP, PHONE, log_in, wait_for_htmx
 from tests.conftest import PASSWORD
 from training.models import Set, TrainingSession
 
@@ -170,7 +170,9 @@ def test_a_locked_out_login_shows_the_lockout_page_with_javascript_on(
         page.get_by_label("Password").fill("wrong-password")
         with page.expect_response(lambda response: response.request.method == "POST"):
             page.get_by_role("button", name="Log in").click()
-        page.wait_for_load_state()
+        # The response comes before htmx swaps the page: filling the form then typed into
+        # the one about to go, and the next click sent an empty password (a CI timeout).
+        wait_for_htmx(page)
     page.get_by_role("heading", name="Too many attempts").wait_for()
     assert _only_expected(console.errors, 429) == []
 
