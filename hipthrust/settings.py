@@ -38,6 +38,12 @@ if (
 # Empty means "the host of the request", which is right for local use.
 SITE_URL = env_str("DJANGO_SITE_URL", "").rstrip("/")
 
+# Where every answer depends on who asks (a log, a coach's view, a video, an account): the
+# one list. The cache-control middleware (core/middleware.py) never lets these be stored,
+# and the service worker (hipthrust/offline.py) never keeps them; tests/test_permission_matrix.py
+# checks that every URL whose answer differs by person starts with one of them.
+PERSONAL_PATH_PREFIXES = ("/log/", "/coach/", "/videos/", "/accounts/", "/admin/")
+
 # bench/harness.py routes a bare view to measure the stack's ceiling; never on otherwise.
 BENCH_VIEW = env_bool("HIPTHRUST_BENCH_VIEW", False)
 

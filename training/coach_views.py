@@ -38,7 +38,7 @@ from training.models import (
     SetVideo,
     TrainingSession,
 )
-from training.roles import COACH_PERMISSION
+from training.roles import can_coach
 
 User = get_user_model()
 
@@ -49,27 +49,16 @@ def coach_required(view: Callable) -> Callable:
     @login_required
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.has_perm(COACH_PERMISSION):
+        if not can_coach(request.user):
             raise Http404("No such page.")
         return view(request, *args, **kwargs)
 
     return wrapper
 
 
-def athletes_for(user):
-    """The athletes a coach may see: their own linked athletes; a superuser sees everyone's."""
-    links = CoachLink.objects.active()
-    if not user.is_superuser:
-        links = links.filter(coach=user)
-        return User.objects.filter(is_active=True, athlete_links__in=links).distinct()
-    return User.objects.filter(
-        Q(training_sessions__isnull=False) | Q(athlete_links__in=links), is_active=True
-    ).distinct()
-
-
 def _get_athlete_for_coach(request: HttpRequest, user_id: int):
     """The coach's own athlete, or 404."""
-    return get_object_or_404(athletes_for(request.user), pk=user_id)
+    return get_object_or_404(CoachLink.objects.athletes_of(request.user), pk=user_id)
 
 
 SORTS = {
@@ -94,7 +83,7 @@ def _flag_url(athlete_id: int, stats: review.AthleteStats, flag: review.Flag) ->
 @coach_required
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
-    athletes = list(athletes_for(request.user).select_related("profile__level"))
+    athletes = list(CoachLink.objects.athletes_of(request.user).select_related("profile__level"))
     today = timezone.localdate()
     stats = review_stats.athlete_stats(athletes, today)
     flags = {athlete.pk: review.flags(stats[athlete.pk]) for athlete in athletes}

@@ -8,8 +8,9 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models, transaction
-from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, Round
 from django.db.transaction import TransactionManagementError
 from django.urls import reverse
@@ -21,7 +22,7 @@ from coaching.models import FormError, Variation
 from coaching.tempo import NOTATION_PATTERN, Tempo, TempoError
 from coaching.timer import SIDES
 from training.progression import set_name, side_numbers
-from training.roles import COACH_PERMISSION
+from training.roles import can_coach
 from training.units import kg_per
 
 MAX_LOAD_KG = Decimal("500")
@@ -177,6 +178,14 @@ class LogQuerySet(models.QuerySet):
     def _owner_field(self) -> models.Field:
         return self.model._meta.get_field(self.owner.partition("__")[0])
 
+    def for_user(self, user) -> LogQuerySet:
+        """The rows of `user`'s own log."""
+        return self.filter(**{self.owner: user})
+
+    def coached_by(self, coach) -> LogQuerySet:
+        """The rows of the athletes `coach` may see (CoachLinkQuerySet.athletes_of)."""
+        return self.filter(**{f"{self.owner}__in": CoachLink.objects.athletes_of(coach)})
+
     def update(self, **kwargs) -> int:
         field = self._owner_field()
         with transaction.atomic(using=self.db, savepoint=False):
@@ -244,9 +253,6 @@ class LevelChange(models.Model):
 
 
 class SessionQuerySet(LogQuerySet):
-    def for_user(self, user) -> SessionQuerySet:
-        return self.filter(user=user)
-
     def with_sets(self) -> SessionQuerySet:
         """Sessions with at least one set: the ones that happened. "Start logging sets"
         makes a session before its first set, and one left empty is no training: it never
@@ -633,8 +639,39 @@ class PendingImport(models.Model):
 
 
 class CoachLinkQuerySet(models.QuerySet["CoachLink"]):
+    """Who may see whose log: the one definition, used by the coach panel, the admin,
+    videos and sync. Everything else (`coached_by`, `visible_to`, the views' lookups) is
+    built on `athletes_of`."""
+
     def active(self) -> CoachLinkQuerySet:
+        """Accepted and not ended: the link as the two people see it on their pages."""
         return self.filter(athlete__isnull=False, accepted_at__isnull=False, ended_at__isnull=True)
+
+    def current(self) -> CoachLinkQuerySet:
+        """Active links whose coach and athlete are both still active accounts: only these
+        let a coach see anything (a deactivated person's link shows nobody's log)."""
+        return self.active().filter(coach__is_active=True, athlete__is_active=True)
+
+    def athletes_of(self, coach) -> models.QuerySet:
+        """The users whose log `coach` may see, as a coach.
+
+        A coach (the coach permission, an active account) sees the athletes of their
+        current links. A superuser coaches every active athlete, linked or not (the
+        permission matrix's rule, the same in the coach panel, the admin and videos): every
+        active user with a log or a current link. Anyone else coaches nobody. One's own log
+        is not in it (no one is linked to themselves), unless a superuser has a log.
+        """
+        users = get_user_model().objects
+        if not can_coach(coach):
+            return users.none()
+        current = self.current()
+        if coach.is_superuser:
+            athlete = Exists(current.filter(athlete=OuterRef("pk"))) | Exists(
+                TrainingSession.objects.filter(user=OuterRef("pk"))
+            )
+        else:
+            athlete = Exists(current.filter(coach=coach, athlete=OuterRef("pk")))
+        return users.filter(athlete, is_active=True)
 
     def open_invitations(self) -> CoachLinkQuerySet:
         """Invitations not yet accepted, withdrawn or expired."""
@@ -883,20 +920,14 @@ class VideoStatus(models.TextChoices):
 
 
 class SetVideoQuerySet(models.QuerySet["SetVideo"]):
-    def for_viewer(self, user) -> SetVideoQuerySet:
-        """The videos `user` may watch: their own, and their linked athletes' while the link
-        lasts (a superuser coach sees every athlete's, as in the coach panel)."""
-        if user.is_superuser:
-            return self.all()
-        own = Q(owner=user)
-        if user.has_perm(COACH_PERMISSION):
-            coached = CoachLink.objects.active().filter(coach=user).values("athlete")
-            own |= Q(owner__in=coached)
-        return self.filter(own)
+    def visible_to(self, user) -> SetVideoQuerySet:
+        """The videos `user` may watch: their own, and those of the athletes they coach
+        (CoachLinkQuerySet.athletes_of) while the link is current."""
+        return self.filter(Q(owner=user) | Q(owner__in=CoachLink.objects.athletes_of(user)))
 
     def to_review_by(self, coach) -> SetVideoQuerySet:
         return (
-            self.for_viewer(coach)
+            self.filter(owner__in=CoachLink.objects.athletes_of(coach))
             .exclude(owner=coach)
             .filter(status=VideoStatus.READY, reviewed_at__isnull=True)
         )

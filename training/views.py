@@ -86,13 +86,14 @@ def _log_profile(request: HttpRequest) -> Profile:
 def _get_session_for_user(request: HttpRequest, pk: int) -> TrainingSession:
     """The user's own session, or 404: another user's session does not exist for them."""
     return get_object_or_404(
-        TrainingSession.objects.select_related("variation__tempo"), pk=pk, user=request.user
+        TrainingSession.objects.for_user(request.user).select_related("variation__tempo"), pk=pk
     )
 
 
 def _get_set_for_user(request: HttpRequest, pk: int) -> Set:
+    """The user's own set, or 404 (the video pages use it too)."""
     return get_object_or_404(
-        Set.objects.select_related("session__variation__tempo"), pk=pk, session__user=request.user
+        Set.objects.for_user(request.user).select_related("session__variation__tempo"), pk=pk
     )
 
 
