@@ -159,7 +159,7 @@ else:
 
 # Throttle counts (core/throttle.py) in a cache of their own, so that page traffic
 # cannot evict them: a database table (made by `migrate`, see
-# training/migrations/0007_throttle_cache_table.py), shared by every process, culled only
+# core/migrations/0001_throttle_cache_table.py), shared by every process, culled only
 # far beyond any real use. Not Redis, even when there is one: Redis is run with an LRU
 # eviction policy (README, "Deployment") that would drop the counts under page traffic.
 CACHES["throttle"] = {
