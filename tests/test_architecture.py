@@ -35,6 +35,7 @@ PURE = {
     "coaching.raster",
     "training.units",
     "training.progression",
+    "training.sides",
     "training.plausibility",
     "training.charts",
     "training.review",

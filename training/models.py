@@ -21,6 +21,7 @@ from django.utils.http import urlencode
 from coaching.models import FormError, Variation
 from coaching.tempo import NOTATION_PATTERN, Tempo, TempoError
 from coaching.timer import SIDES
+from training import sides
 from training.progression import set_name, side_numbers
 from training.roles import can_coach
 from training.units import kg_per
@@ -44,12 +45,14 @@ SIDE_ORDERS = [(value, label) for value, label in SIDES if value != "both"]
 
 
 class Side(models.TextChoices):
-    LEFT = "left", "Left"
-    RIGHT = "right", "Right"
-    BOTH = "both", "Both legs"
+    """The sides of training.sides, which holds their rules."""
+
+    LEFT = sides.LEFT, "Left"
+    RIGHT = sides.RIGHT, "Right"
+    BOTH = sides.BOTH, "Both legs"
     # Strong and Hevy record no side; an imported set keeps "not recorded" until the
     # trainee says which leg it was, rather than a guess from set order.
-    UNKNOWN = "unknown", "Side not recorded"
+    UNKNOWN = sides.UNKNOWN, "Side not recorded"
 
 
 # Trainees whose log version the running code bumped already, in this transaction and
@@ -286,7 +289,7 @@ class SessionQuerySet(LogQuerySet):
             output_field=models.DecimalField(max_digits=20, decimal_places=10),
         )
         totals = {}
-        for side in (Side.LEFT, Side.RIGHT, Side.BOTH):
+        for side in sides.NAMED:
             on_side = Q(sets__side=side)
             totals[f"{side}_work"] = Coalesce(
                 Sum(work, filter=on_side), Decimal(0), output_field=models.DecimalField()
@@ -326,9 +329,7 @@ class SessionQuerySet(LogQuerySet):
 
 
 TOTAL_FIELDS = [
-    f"{side}_{measure}"
-    for side in ("left", "right", "both")
-    for measure in ("work", "hold", "sets", "max_load")
+    f"{side}_{measure}" for side in sides.NAMED for measure in ("work", "hold", "sets", "max_load")
 ] + ["unknown_sets", "set_count"]
 
 
@@ -366,7 +367,7 @@ class TrainingSession(models.Model):
     @property
     def video_sides(self) -> tuple[str, ...]:
         """The sides a clip of the session (not of one set) can be of."""
-        return (Side.LEFT, Side.RIGHT) if self.variation.one_side_at_a_time else (Side.BOTH,)
+        return sides.worked(self.variation.one_side_at_a_time)
 
 
 # What a set records, beside where it sits (session, position) and its form errors: the one
@@ -415,6 +416,12 @@ class SetQuerySet(LogQuerySet):
                 unread.order_by("-video__created_at", "-video_id").values("video_id")[:1]
             ),
         )
+
+    def numbered_up_to(self, session, side: str, position) -> SetQuerySet:
+        """The sets a set's number on its side counts: its session's, on its side, up to its
+        position (progression.side_numbers counts the same in a list). The arguments may
+        be OuterRefs, for the number of a set in a subquery."""
+        return self.filter(session=session, side=side, position__lte=position)
 
     def recent_on_side(
         self, session: TrainingSession, side: str, limit: int, *, besides: Set | None = None
@@ -493,9 +500,9 @@ class Set(models.Model):
 
     @cached_property
     def side_number(self) -> int:
-        """Its number on its side (progression.side_numbers); a page listing the session's
+        """Its number on its side (SetQuerySet.numbered_up_to); a page listing the session's
         sets numbers them all at once with number_by_side instead."""
-        return self.session.sets.filter(side=self.side, position__lte=self.position).count()
+        return Set.objects.numbered_up_to(self.session_id, self.side, self.position).count()
 
     @property
     def name(self) -> str:
@@ -802,13 +809,12 @@ class Prescription(models.Model):
         """The tempo timer's plan for this prescription (coaching.forms.TIMER_FIELDS): the
         hold on every rep, no long hold on the last, the legs in the prescribed order and
         the timer's own rests."""
-        sides = self.side_order if self.variation.one_side_at_a_time else "both"
         plan = {
             "variation": self.variation.slug,
             "tempo": self.rep_tempo.notation,
             "sets": self.sets,
             "reps": self.reps_per_side,
-            "sides": sides,
+            "sides": sides.plan_order(self.side_order, self.variation.one_side_at_a_time),
             "last_hold": 0,
         }
         return {key: str(value) for key, value in plan.items()}
@@ -940,10 +946,8 @@ class SetVideoQuerySet(models.QuerySet["SetVideo"]):
         )
         # The filmed set's number on its side, as the session page numbers it.
         side_number = (
-            Set.objects.filter(
-                session=OuterRef("set__session"),
-                side=OuterRef("set__side"),
-                position__lte=OuterRef("set__position"),
+            Set.objects.numbered_up_to(
+                OuterRef("set__session"), OuterRef("set__side"), OuterRef("set__position")
             )
             .order_by()
             .values("session")
@@ -1015,7 +1019,7 @@ class SetVideo(models.Model):
             # Either a set, or a side of the session: never both, never neither.
             models.CheckConstraint(
                 condition=(Q(set__isnull=False) & Q(side=""))
-                | (Q(set__isnull=True) & Q(side__in=[Side.LEFT, Side.RIGHT, Side.BOTH])),
+                | (Q(set__isnull=True) & Q(side__in=sides.NAMED)),
                 name="setvideo_set_or_side",
             ),
             models.CheckConstraint(
@@ -1132,7 +1136,7 @@ class VideoUpload(models.Model):
             ),
             models.CheckConstraint(
                 condition=(Q(set__isnull=False) & Q(side=""))
-                | (Q(set__isnull=True) & Q(side__in=[Side.LEFT, Side.RIGHT, Side.BOTH])),
+                | (Q(set__isnull=True) & Q(side__in=sides.NAMED)),
                 name="videoupload_set_or_side",
             ),
         ]
