@@ -14,9 +14,10 @@ Each version's pages and files are fetched together into one cache named by it, 
 page and the styles and scripts it names always come from the same deploy; the worker
 that activates deletes the caches of every other version.
 
-Signed-in pages (the log, the coach panel, videos, the account pages) are never kept: see
-settings.PERSONAL_PATH_PREFIXES. The public pages are fetched by the worker without cookies, as a
-visitor without an account sees them, so no cache entry carries a person's name or token.
+Signed-in pages (the log, the coach panel, videos, the account pages) are never kept:
+see settings.PERSONAL_PATH_PREFIXES. The public pages are fetched by the worker without
+cookies, as a visitor without an account sees them, so no cache entry carries a person's
+name or token.
 """
 
 from __future__ import annotations

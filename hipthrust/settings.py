@@ -40,8 +40,8 @@ SITE_URL = env_str("DJANGO_SITE_URL", "").rstrip("/")
 
 # Where every answer depends on who asks (a log, a coach's view, a video, an account): the
 # one list. The cache-control middleware (core/middleware.py) never lets these be stored,
-# and the service worker (hipthrust/offline.py) never keeps them; tests/test_permission_matrix.py
-# checks that every URL whose answer differs by person starts with one of them.
+# and the service worker (hipthrust/offline.py) never keeps them. A test in
+# tests/test_permission_matrix.py checks every URL whose answer differs by person is here.
 PERSONAL_PATH_PREFIXES = ("/log/", "/coach/", "/videos/", "/accounts/", "/admin/")
 
 # bench/harness.py routes a bare view to measure the stack's ceiling; never on otherwise.

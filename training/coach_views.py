@@ -13,7 +13,6 @@ from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Q
@@ -39,8 +38,6 @@ from training.models import (
     TrainingSession,
 )
 from training.roles import can_coach
-
-User = get_user_model()
 
 
 def coach_required(view: Callable) -> Callable:

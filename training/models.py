@@ -646,9 +646,10 @@ class PendingImport(models.Model):
 
 
 class CoachLinkQuerySet(models.QuerySet["CoachLink"]):
-    """Who may see whose log: the one definition, used by the coach panel, the admin,
-    videos and sync. Everything else (`coached_by`, `visible_to`, the views' lookups) is
-    built on `athletes_of`."""
+    """Who may see another's log: the one definition, `athletes_of`, under the coach panel,
+    the admin, videos and the review queue (`LogQuerySet.coached_by`,
+    `SetVideoQuerySet.visible_to`). One's own rows are `LogQuerySet.for_user`, which the
+    views' `_get_..._for_user` lookups and sync use."""
 
     def active(self) -> CoachLinkQuerySet:
         """Accepted and not ended: the link as the two people see it on their pages."""
