@@ -157,6 +157,10 @@ class _Tracker:
                 if points is not None:
                     self.region = region
                     self.follow.reset()  # what it followed was in another square
+                    # The detector's box places the body roughly; the landmark model's
+                    # second look, cropped around its own first landmarks, places it well.
+                    for _ in range(2):
+                        points = _run(self.follow, picture, region) or points
                     break
         if points is None:
             return {}
@@ -171,7 +175,8 @@ class _Tracker:
 def _search_regions(picture: np.ndarray) -> Iterator[tuple[int, int, int]]:
     height, width = picture.shape[:2]
     short, long = min(width, height), max(width, height)
-    yield (0, 0, long)  # the whole frame, letterboxed
+    # The whole frame, letterboxed (centred, as the model's own letterboxing does).
+    yield (0, (height - long) // 2, long) if width >= height else ((width - long) // 2, 0, long)
     if long > short * 1.2:
         # Overlapping squares along the long side, where a small figure fills more of the
         # detector's input.

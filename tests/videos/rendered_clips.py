@@ -110,21 +110,32 @@ CLOTHES = (
     (110, 40, 130), (15, 100, 110),
 )  # fmt: skip
 WALLS = ((235, 232, 225), (200, 210, 220), (180, 170, 150), (120, 125, 130), (225, 215, 190))
+CONTRAST = 110  # the least RGB distance between the wall and the skin or the clothes
 FLOORS = ((120, 95, 70), (80, 80, 85), (160, 150, 140), (60, 70, 60), (150, 120, 90))
 
 
 def _colours(seed: int) -> _Colours:
+    """Colours drawn from `seed`; the wall is chosen to stand apart from the skin and the
+    clothes, as a person filming would stand against a wall they can be seen on (a flat
+    drawing has no shading to set a limb off a wall of its own colour)."""
     pick = random.Random(seed)
     top, bottoms = pick.sample(CLOTHES, 2)
+    skin = pick.choice(SKINS)
+    walls = [w for w in WALLS if min(math.dist(w, c) for c in (skin, top, bottoms)) >= CONTRAST]
     return _Colours(
-        wall=pick.choice(WALLS),
+        wall=pick.choice(walls or [_far_from(skin, top, bottoms)]),
         floor=pick.choice(FLOORS),
         bench=pick.choice(((40, 40, 45), (110, 80, 50), (150, 30, 30), (30, 50, 90))),
-        skin=pick.choice(SKINS),
+        skin=skin,
         top=top,
         bottoms=bottoms,
         shoes=pick.choice(((240, 240, 240), (20, 20, 20), (200, 60, 60))),
     )
+
+
+def _far_from(*colours) -> tuple[int, int, int]:
+    """White or a dark grey, whichever is further from the nearest of `colours`."""
+    return max(((245, 245, 245), (45, 45, 50)), key=lambda w: min(math.dist(w, c) for c in colours))
 
 
 def _ease(t: float) -> float:
@@ -253,13 +264,36 @@ class _Projection:
         return cm * self.scale
 
 
-def _limb(draw, proj: _Projection, points, width_cm: float, colour) -> None:
-    pixels = [proj.point(p) for p in points]
-    width = max(2, round(proj.length(width_cm)))
-    draw.line(pixels, fill=colour, width=width, joint="curve")
-    radius = width / 2
-    for x, y in pixels:  # round ends and elbows
-        draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=colour)
+def _segment(draw, proj: _Projection, a, b, width_a: float, width_b: float, colour) -> None:
+    """A limb from joint a to joint b, `width_a` thick (centimetres) at a tapering to
+    `width_b` at b, with rounded ends."""
+    (ax, ay), (bx, by) = proj.point(a), proj.point(b)
+    ra, rb = proj.length(width_a) / 2, proj.length(width_b) / 2
+    length = math.hypot(bx - ax, by - ay) or 1.0
+    nx, ny = -(by - ay) / length, (bx - ax) / length
+    draw.polygon(
+        [(ax + nx * ra, ay + ny * ra), (bx + nx * rb, by + ny * rb),
+         (bx - nx * rb, by - ny * rb), (ax - nx * ra, ay - ny * ra)],
+        fill=colour,
+    )  # fmt: skip
+    for (x, y), r in (((ax, ay), ra), ((bx, by), rb)):
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=colour)
+
+
+def _shoe(draw, proj: _Projection, heel, ankle, toe, colour) -> None:
+    """A shoe around the foot from heel to toe, rising to the ankle."""
+    length = math.dist(heel, toe)
+    u = ((toe[0] - heel[0]) / length, (toe[1] - heel[1]) / length)
+    n = (-u[1], u[0])  # up from the sole
+
+    def at(base, along: float, up: float):
+        return proj.point((base[0] + u[0] * along + n[0] * up, base[1] + u[1] * along + n[1] * up))
+
+    outline = [
+        at(heel, -2, 0), at(heel, -2.5, 6), at(ankle, -3, 4), at(ankle, 5, 4),
+        at(toe, -2, 5), at(toe, 3, 2), at(toe, 3, 0),
+    ]  # fmt: skip
+    draw.polygon(outline, fill=colour)
 
 
 def _shade(colour, factor: float):
@@ -294,22 +328,24 @@ def _background(spec: ClipSpec, proj: _Projection, colours: _Colours) -> Image.I
 
 
 def _draw_person(image: Image.Image, proj: _Projection, s: Skeleton, colours: _Colours) -> None:
+    """Filled, at an adult's thicknesses in centimetres (the guide's figures draw thinner
+    limbs); the far leg and arm behind the body, in shadow."""
     draw = ImageDraw.Draw(image)
-    far = 0.75  # the far side is in shadow
-    _limb(draw, proj, (s.hip, s.free_knee), BODY.thigh_radius * 2 - 1, _shade(colours.bottoms, far))
-    _limb(draw, proj, (s.free_knee, s.free_ankle), 8.0, _shade(colours.skin, far))
-    _limb(draw, proj, (s.free_ankle, s.free_toe), 5.0, _shade(colours.shoes, far))
-    _limb(draw, proj, (s.shoulder, s.elbow), BODY.arm_radius * 2, _shade(colours.top, far))
-    _limb(draw, proj, (s.elbow, s.hand), BODY.arm_radius * 2 - 1, _shade(colours.skin, far))
-    _limb(draw, proj, (s.shoulder, s.head), 8.0, colours.skin)
+    far = 0.75
+    _segment(draw, proj, s.hip, s.free_knee, 16, 11, _shade(colours.bottoms, far))
+    _segment(draw, proj, s.free_knee, s.free_ankle, 11, 7, _shade(colours.skin, far))
+    _segment(draw, proj, s.free_ankle, s.free_toe, 9, 6, _shade(colours.shoes, far))
+    _segment(draw, proj, s.shoulder, s.elbow, 10, 8, _shade(colours.top, far))
+    _segment(draw, proj, s.elbow, s.hand, 7, 5, _shade(colours.skin, far))
+    _segment(draw, proj, s.shoulder, s.head, 11, 11, colours.skin)
     hx, hy = proj.point(s.head)
     r = proj.length(BODY.head_radius)
-    draw.ellipse((hx - r, hy - r, hx + r, hy + r), fill=colours.skin)
-    _limb(draw, proj, (s.shoulder, s.waist), BODY.back_radius * 2, colours.top)
-    _limb(draw, proj, (s.waist, s.hip), BODY.back_radius * 2 - 2, colours.bottoms)
-    _limb(draw, proj, (s.hip, s.knee), BODY.thigh_radius * 2, colours.bottoms)
-    _limb(draw, proj, (s.knee, s.ankle), 9.0, colours.skin)
-    _limb(draw, proj, (s.heel, s.ankle, s.toe), 5.0, colours.shoes)
+    draw.ellipse((hx - r, hy - r * 1.1, hx + r, hy + r * 1.1), fill=colours.skin)
+    _segment(draw, proj, s.shoulder, s.waist, 2 * BODY.back_radius, 18, colours.top)
+    _segment(draw, proj, s.waist, s.hip, 18, 21, colours.bottoms)
+    _segment(draw, proj, s.hip, s.knee, 17, 11, colours.bottoms)
+    _segment(draw, proj, s.knee, s.ankle, 11, 7, colours.skin)
+    _shoe(draw, proj, s.heel, s.ankle, s.toe, colours.shoes)
 
 
 def _joints(proj: _Projection, s: Skeleton) -> dict[str, tuple[float, float]]:
