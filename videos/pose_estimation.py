@@ -42,6 +42,9 @@ ANALYSED_RATE = 15.0
 # clip at ANALYSED_RATE (about 20 s on the 2-core reference machine, decoding included; see
 # bench/form_analysis.py). A larger or longer clip is sampled more sparsely.
 MAX_PIXEL_FRAMES = 1920 * 1080 * 30 * int(ANALYSED_RATE)
+# Ours: while no one is found, the squares along the frame's long side are searched at most
+# this often (seconds of clip); the whole frame is tried on every sampled frame.
+SEARCH_INTERVAL = 0.5
 # Twice the landmark model's input side: a square larger than this is thinned to it.
 MODEL_SIDE = 512
 
@@ -96,7 +99,7 @@ def landmarks_of_clip(
             next_time = (math.floor(time / step + 1e-6) + 1) * step
             picture = _upright(frame)
             upright_size = (picture.shape[1], picture.shape[0])
-            frames.append(PoseFrame(time=time, landmarks=tracker.find(picture)))
+            frames.append(PoseFrame(time=time, landmarks=tracker.find(picture, time)))
         found = any(frame.landmarks for frame in frames)
     return ClipLandmarks(
         width=upright_size[0],
@@ -145,14 +148,22 @@ class _Tracker:
         self.search = search
         self.follow = follow
         self.region: tuple[int, int, int] | None = None  # left, top, side of the square
+        self.next_search = 0.0  # clip time from which the squares may be searched again
 
-    def find(self, picture: np.ndarray) -> dict[str, Landmark]:
+    def find(self, picture: np.ndarray, time: float) -> dict[str, Landmark]:
         points = None
         if self.region is not None:
             points = _run(self.follow, picture, self.region)
         if points is None:
             self.region = None
-            for region in _search_regions(picture):
+            regions = list(_search_regions(picture))
+            if time < self.next_search:
+                # Between two full searches only the whole frame is tried, so a clip where
+                # the person cannot be followed costs at most about two calls a frame.
+                regions = regions[:1]
+            else:
+                self.next_search = time + SEARCH_INTERVAL
+            for region in regions:
                 points = _run(self.search, picture, region)
                 if points is not None:
                     self.region = region

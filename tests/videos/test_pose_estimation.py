@@ -9,6 +9,7 @@ import math
 import pytest
 
 from tests.videos.rendered_clips import ClipSpec, render_clip
+from videos import pose_estimation
 from videos.pose_data import LANDMARK_NAMES
 from videos.pose_estimation import ANALYSED_RATE, MAX_PIXEL_FRAMES, analysed_rate, landmarks_of_clip
 
@@ -84,15 +85,26 @@ def test_a_portrait_clip_is_turned_upright_by_its_display_matrix(tmp_path):
     _check_near_drawn(clip, result)
 
 
-def test_a_clip_with_nobody_in_it_gives_frames_without_landmarks(tmp_path):
-    spec = ClipSpec(size=(480, 270), fps=5, tempo="1-0-1-0", reps=1, lead_in=0.5, person=False)
-    clip = render_clip(tmp_path / "empty.mp4", spec)
+def test_a_clip_with_nobody_in_it_gives_frames_without_landmarks(tmp_path, monkeypatch):
+    """And costs the whole frame's look at each frame, the squares' only every
+    SEARCH_INTERVAL: an empty clip holds the worker no longer than a filmed set."""
+    spec = ClipSpec(size=(480, 270), fps=10, tempo="1-0-1-0", reps=1, lead_in=0.5, person=False)
+    clip = render_clip(tmp_path / "empty.mp4", spec)  # 3 s, 30 frames
+    looks = []
+    real_run = pose_estimation._run
+    monkeypatch.setattr(
+        pose_estimation, "_run", lambda *args: looks.append(args[2]) or real_run(*args)
+    )
 
     result = landmarks_of_clip(clip.path)
 
-    assert len(result.frames) == clip.frame_count
+    assert len(result.frames) == 30
     assert all(frame.landmarks == {} for frame in result.frames)
     assert result.people_seen == 0
+    whole_frame = (0, -105, 480)  # letterboxed, centred
+    assert looks.count(whole_frame) == 30
+    squares = len(looks) - 30
+    assert squares == 3 * 6  # three squares along the frame, twice a second
 
 
 def test_a_clip_over_the_budget_is_sampled_more_sparsely_over_its_whole_length(tmp_path):
