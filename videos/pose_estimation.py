@@ -10,13 +10,16 @@ upright stores landscape frames), and sampled at up to ANALYSED_RATE a second; a
 or longer than MAX_PIXEL_FRAMES allows is sampled more sparsely, so no clip holds the worker
 longer than a 30 s 1080p one.
 
-The model's input is small (224 pixels for the detector, 256 for the landmarks), so a small
-figure in a tall frame is easily missed when the whole frame is shrunk into it. So each frame
-is first tried on a square crop around where the person was last seen, padded for the motion
-between samples and scaled by the model to fill its input; when that finds no one, the whole
-frame, then squares along its long side, are searched. The legacy solution reports at most
-one person and does not say how many it saw: `people_seen` is 1 when anyone was found and 0
-otherwise, never a count of several.
+The detector's input is small (224 pixels), so a small figure in a tall frame is easily
+missed when the whole frame is shrunk into it: the search also tries squares along the
+frame's long side. Once found, the person is followed with BlazePose's own tracking (the
+landmark model crops around its last landmarks at full resolution, scaled to fill its
+256-pixel input, and detects again only when it loses them); see `_Tracker`.
+
+The legacy solution reports at most one person and does not say how many it saw:
+`people_seen` is 1 when anyone was found and 0 otherwise, never a count of several. Seen from
+the side, it may give the working leg either name, left or right, and swap them between
+frames: the rules must pick the working leg by how it moves, not by its name.
 """
 
 from __future__ import annotations
@@ -39,8 +42,8 @@ MODEL_VERSION = mediapipe.__version__
 # more, and 15 a second times them to a fifteenth of a second.
 ANALYSED_RATE = 15.0
 # Ours: the work one clip's analysis may take, as pixels x frames analysed: a 30 s 1080p
-# clip at ANALYSED_RATE (about 20 s on the 2-core reference machine, decoding included; see
-# bench/form_analysis.py). A larger or longer clip is sampled more sparsely.
+# clip at ANALYSED_RATE (18 s on the 2-core reference machine, decoding included; see
+# bench/pose_estimation.py). A larger or longer clip is sampled more sparsely.
 MAX_PIXEL_FRAMES = 1920 * 1080 * 30 * int(ANALYSED_RATE)
 # Ours: while no one is found, the squares along the frame's long side are searched at most
 # this often (seconds of clip); the whole frame is tried on every sampled frame.
