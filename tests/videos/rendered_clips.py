@@ -1,12 +1,13 @@
 """Clips of a drawn person doing single leg hip thrusts, with the truth they were drawn from.
 
-The tests and bench/form_analysis.py both use them: the joints come from the guide's own pose
-model (coaching/pose.py), so every rep's times, its phases and the angle at its top are known
-exactly. The figure is filled (head, trunk, arms, thighs, shins, feet as thick round-capped
-segments, the far leg behind the body), on a bench against a wall over a floor, in colours
-drawn from `seed`. Written with PyAV (H.264 in MP4); a portrait clip is stored as landscape
-frames with a display matrix, as phones film it.
-"""
+The tests and the benchmarks (bench/pose_estimation.py, and the form analysis's) use them:
+the joints come from the guide's own pose model (coaching/pose.py), so every rep's times, its
+phases and the angle at its top are known exactly (phases are the nominal tempo: the hips
+ease in and out of each movement, as a person's do). The figure is filled, limbs tapered at an
+adult's thicknesses (head, trunk, arms, thighs, shins, shoes; the far leg and arm behind the
+body, in shadow), on a bench against a wall over a floor, in colours drawn from `seed`.
+Written with PyAV (H.264 in MP4); a portrait clip may be stored as landscape frames with a
+display matrix, as phones film it."""
 
 from __future__ import annotations
 
@@ -395,10 +396,3 @@ def render_clip(path: Path, spec: ClipSpec = ClipSpec()) -> RenderedClip:
         reps=tuple(reps),
         joints=tuple(joints),
     )
-
-
-def angle_at(vertex, a, b) -> float:
-    va = (a[0] - vertex[0], a[1] - vertex[1])
-    vb = (b[0] - vertex[0], b[1] - vertex[1])
-    cosine = (va[0] * vb[0] + va[1] * vb[1]) / (math.hypot(*va) * math.hypot(*vb))
-    return math.degrees(math.acos(max(-1.0, min(1.0, cosine))))
