@@ -108,8 +108,8 @@ def test_a_clip_with_nobody_in_it_gives_frames_without_landmarks(tmp_path, monke
 
 
 def test_a_clip_over_the_budget_is_sampled_more_sparsely_over_its_whole_length(tmp_path):
-    spec = ClipSpec(size=(320, 180), fps=30, tempo="2-0-2-0", reps=2, lead_in=1, seed=1)
-    clip = render_clip(tmp_path / "long.mp4", spec)  # 10 s, 300 frames
+    spec = ClipSpec(size=(320, 180), fps=10, tempo="2-0-2-0", reps=2, lead_in=1, seed=1)
+    clip = render_clip(tmp_path / "long.mp4", spec)  # 10 s, 100 frames
     budget = 320 * 180 * 20  # twenty of its frames
 
     result = landmarks_of_clip(clip.path, max_pixel_frames=budget)
