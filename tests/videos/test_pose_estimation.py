@@ -25,24 +25,23 @@ def _distance(landmark, point) -> float:
 
 
 def _check_near_drawn(clip, result) -> None:
-    """Every sampled frame has the person, the hips near where they were drawn, and in most
-    frames a shoulder, a knee and an ankle near the drawn ones. Seen from the side, the model
-    may call either leg left or right (a clip's rules pick the working leg by how it moves,
-    not by its name), so the nearest of the two is taken."""
+    """Every sampled frame has the person with a hip near where it was drawn, and most frames
+    a shoulder, a knee and an ankle near theirs. A side view shows the two sides one over the
+    other, and the model may call either leg left or right (a clip's rules pick the working
+    leg by how it moves, not by its name), so the nearer of the two landmarks is taken."""
     tolerance = NEAR * math.hypot(result.width, result.height)
     assert result.frames
     near = dict.fromkeys(("shoulder", "knee", "ankle"), 0)
+
+    def nearest(points, joint, drawn) -> float:
+        return min(_distance(points[f"{side}_{joint}"], drawn[joint]) for side in ("left", "right"))
+
     for frame in result.frames:
         drawn = clip.joints_at(frame.time)
-        points = frame.landmarks
-        assert set(points) == set(LANDMARK_NAMES), frame.time
-        for side in ("left", "right"):
-            assert _distance(points[f"{side}_hip"], drawn["hip"]) < tolerance, (frame.time, side)
+        assert set(frame.landmarks) == set(LANDMARK_NAMES), frame.time
+        assert nearest(frame.landmarks, "hip", drawn) < tolerance, frame.time
         for joint in near:
-            nearest = min(
-                _distance(points[f"{side}_{joint}"], drawn[joint]) for side in ("left", "right")
-            )
-            near[joint] += nearest < tolerance
+            near[joint] += nearest(frame.landmarks, joint, drawn) < tolerance
     assert all(count >= MOSTLY * len(result.frames) for count in near.values()), near
 
 
