@@ -41,6 +41,7 @@ PURE = {
     "core.icons",
     "training.video",
     "videos.pose_data",
+    "videos.form_analysis",
 }
 # Besides the standard library: Pillow, for the figures' PNGs and the photo checks, and PyAV
 # (FFmpeg) for the video checks.
