@@ -69,6 +69,7 @@ MOVING_SHARE = 0.15  # our choice: moving while faster than this share of the ph
 # Our choice, per second: never slower than this share of the rep's range counts as moving, so
 # a slow drift or the landmarks' jitter in a hold is still.
 STILL_SPEED_SHARE = 0.04
+STILL_SECONDS = 0.15  # our choice: the hips have stopped once under that speed this long
 MAX_BLIND_SECONDS = 0.35  # our choice: a longer stretch with no person seen is a gap
 TOP_BAND_SHARE = 0.02  # our choice: the top is read where the hips are this close to their highest
 
@@ -468,9 +469,10 @@ def _moves(series: _Series, points: list[tuple[int, str]]) -> list[_Move]:
 def _still_at(
     series: _Series, peak: int, step: int, limit: int, direction: int, threshold: float
 ) -> float | None:
-    """When, walking from `peak` by `step`, the hips' speed in `direction` first falls under
-    `threshold` (between two samples, in proportion); None when a gap or the clip's end (or
-    `limit`) comes first: the moment was not seen."""
+    """When, walking from `peak` by `step`, the hips' speed in `direction` falls under
+    `threshold` (between two samples, in proportion) and stays under it for STILL_SECONDS
+    (a dip of the landmarks' jitter in the middle of a slow move is no stop); None when a gap
+    or the clip's end (or `limit`) comes first: the moment was not seen."""
     index = peak
     while True:
         following = index + step
@@ -480,10 +482,28 @@ def _still_at(
             return None
         above, below = direction * series.speed[index], direction * series.speed[following]
         if below < threshold:
-            share = (above - threshold) / (above - below) if above != below else 0.0
-            time = series.time(index) + share * (series.time(following) - series.time(index))
-            return time
+            moving_again = _moving_within(series, following, step, direction, threshold)
+            if moving_again is None:
+                share = (above - threshold) / (above - below) if above != below else 0.0
+                return series.time(index) + share * (series.time(following) - series.time(index))
+            following = moving_again
         index = following
+
+
+def _moving_within(
+    series: _Series, index: int, step: int, direction: int, threshold: float
+) -> int | None:
+    """The first sample within STILL_SECONDS of `index` (walking by `step`, in one stretch)
+    where the speed in `direction` is back at `threshold` or above; None if there is none."""
+    start = series.time(index)
+    following = index + step
+    while 0 <= following < len(series.samples) and series.part[following] == series.part[index]:
+        if abs(series.time(following) - start) > STILL_SECONDS:
+            return None
+        if direction * series.speed[following] >= threshold:
+            return following
+        following += step
+    return None
 
 
 def _reps(
@@ -629,12 +649,60 @@ def _top(
     ]
     held = lowering is not None and lowering.start is not None
     if not held or lowering.start - lift.end < SMOOTHING_SECONDS:
-        highest = max(near, key=lambda sample: sample.angle)
-        return round(highest.angle, 1), round(highest.shin, 1)
+        return _turn_top(series, top_index), round(statistics.median(s.shin for s in near), 1)
     return (
         round(statistics.median(sample.angle for sample in near), 1),
         round(statistics.median(sample.shin for sample in near), 1),
     )
+
+
+def _turn_top(series: _Series, top_index: int) -> float:
+    """The highest hip angle of a turn at the top: the peak of a parabola fitted (least
+    squares) to the frames within half the smoothing window of it, its neighbours always
+    included. Smoothing would flatten the peak, and the single highest frame is jitter's."""
+    times = [sample.time for sample in series.samples]
+    window = [
+        index
+        for index in _window(times, top_index, neighbours=True)
+        if series.part[index] == series.part[top_index]
+    ]
+    centre = times[top_index]
+    points = [(times[i] - centre, series.samples[i].angle) for i in window]
+    highest = max(angle for _, angle in points)
+    if len(points) < 3:
+        return round(highest, 1)
+    sums = [sum(u**power for u, _ in points) for power in range(5)]
+    rhs = [sum(angle * u**power for u, angle in points) for power in range(3)]
+    matrix = [[sums[row + column] for column in range(3)] for row in range(3)]
+    c, b, a = _solve3(matrix, rhs)
+    if a >= 0:  # no peak in the frames: keep the highest one
+        return round(highest, 1)
+    first, last = points[0][0], points[-1][0]
+    vertex = min(max(-b / (2 * a), first), last)
+    return round(a * vertex**2 + b * vertex + c, 1)
+
+
+def _solve3(matrix: list[list[float]], rhs: list[float]) -> list[float]:
+    """The solution of three linear equations (Cramer's rule)."""
+
+    def det(m: list[list[float]]) -> float:
+        return (
+            m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1])
+            - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0])
+            + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0])
+        )
+
+    whole = det(matrix)
+    return [
+        det(
+            [
+                [rhs[row] if column == k else matrix[row][column] for column in range(3)]
+                for row in range(3)
+            ]
+        )
+        / whole
+        for k in range(3)
+    ]
 
 
 def _with_bounce(
