@@ -79,15 +79,13 @@ FAST_LOWERING_MARGIN = 0.3  # our choice, seconds: how far a lowering may fall s
 # their lift's in less than this had no still moment there: a bounce. (A controlled turn
 # takes about 0.3 s in our synthetic series, a bounce 0.15 s; landmark jitter blurs both.)
 BOUNCE_TURN_SECONDS = 0.22
-TURN_SPEED_SHARE = 0.5
+TURN_SPEED_SHARE = 0.5  # our choice, with BOUNCE_TURN_SECONDS
 MAX_BOUNCE_FRAME_INTERVAL = 1 / 15  # our choice, seconds: sparser frames cannot time the turn
 SHORT_TOP_DEGREES = 10.0  # our choice: a top this far short of the straight line is short
 ARCHED_TOP_DEGREES = 10.0  # our choice: a top this far past the straight line is arched
 
 _PARTS = ("shoulder", "hip", "knee", "ankle")
 _PART_NAMES = {"shoulder": "shoulders", "hip": "hips", "knee": "knees", "ankle": "feet"}
-
-Point = tuple[float, float]
 
 
 @dataclass(frozen=True)
@@ -141,7 +139,7 @@ def analyse(clip: ClipLandmarks, *, prescribed_tempo: str | None = None) -> Form
     }
     frames = sorted(clip.frames, key=lambda frame: frame.time)
     reasons = _reasons_to_decline(clip, frames)
-    side = None if reasons else _working_side(frames)
+    side = None if reasons else _working_side(frames, clip)
     if side is None and not reasons:
         reasons = [
             "Which leg is working could not be told: both feet stayed down or both were "
@@ -217,6 +215,27 @@ def _reasons_to_decline(clip: ClipLandmarks, frames: Sequence) -> list[str]:
     if statistics.median(intervals) > MAX_FRAME_INTERVAL:
         reasons.append("Too few frames a second were read to time the reps.")
 
+    # The better seen of each pair of landmarks, wherever the model put it.
+    visibility = statistics.fmean(
+        max(mark.visibility for mark in marks)
+        for frame in with_person
+        for part in _PARTS
+        if (
+            marks := [
+                mark
+                for side in ("left", "right")
+                if (mark := frame.landmarks.get(f"{side}_{part}")) is not None
+            ]
+        )
+    )
+    if visibility < MIN_MEAN_VISIBILITY:
+        reasons.append(
+            f"The pose model was unsure of the body's landmarks (mean confidence "
+            f"{visibility:.0%}): film in better light, with the body clear of the bench and "
+            "of clothes that hide the joints."
+        )
+        return reasons
+
     seen = [{part: _pair(frame.landmarks, part, clip) for part in _PARTS} for frame in with_person]
     cut = [
         _PART_NAMES[part]
@@ -229,16 +248,6 @@ def _reasons_to_decline(clip: ClipLandmarks, frames: Sequence) -> list[str]:
             "body, shoulders to feet, in view."
         )
         return reasons
-
-    visibility = statistics.fmean(
-        mark.visibility for parts in seen for mark in parts.values() if mark is not None
-    )
-    if visibility < MIN_MEAN_VISIBILITY:
-        reasons.append(
-            f"The pose model was unsure of the body's landmarks (mean confidence "
-            f"{visibility:.0%}): film in better light, with the body clear of the bench and "
-            "of clothes that hide the joints."
-        )
 
     spread, along = [], []
     for frame, parts in zip(with_person, seen, strict=True):
@@ -271,17 +280,19 @@ def _reasons_to_decline(clip: ClipLandmarks, frames: Sequence) -> list[str]:
     return reasons
 
 
-def _working_side(frames: Sequence) -> str | None:
-    """The planted foot's side: its ankle sits lowest in the picture (y grows down)."""
+def _working_side(frames: Sequence, clip: ClipLandmarks) -> str | None:
+    """The planted foot's side: its ankle sits lowest in the picture (y grows down), by at
+    least MIN_ANKLE_DROP of the torso's length."""
     drops = []
     for frame in frames:
         marks = frame.landmarks
-        needed = ("left_ankle", "right_ankle", "left_shoulder", "left_hip")
-        if not all(name in marks for name in needed):
+        shoulder, hip = _pair(marks, "shoulder", clip), _pair(marks, "hip", clip)
+        left, right = marks.get("left_ankle"), marks.get("right_ankle")
+        if shoulder is None or hip is None or left is None or right is None:
             continue
-        torso = _distance(marks["left_shoulder"], marks["left_hip"])
+        torso = _distance(shoulder, hip)
         if torso:
-            drops.append((marks["left_ankle"].y - marks["right_ankle"].y) / torso)
+            drops.append((left.y - right.y) / torso)
     if not drops:
         return None
     drop = statistics.median(drops)

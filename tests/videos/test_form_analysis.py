@@ -277,6 +277,13 @@ def test_low_landmark_confidence_is_declined():
     assert "mean confidence 55%" in declined(analyse(clip))
 
 
+def test_landmarks_too_unsure_to_count_as_seen_are_declined_as_unsure_not_as_cut_off():
+    clip, _ = make_clip(plan("2-0-1-1", 3), visibility=0.3)
+    reasons = declined(analyse(clip))
+    assert "mean confidence 30%" in reasons
+    assert "out of the picture" not in reasons
+
+
 def test_a_person_found_in_too_few_frames_is_declined():
     clip, _ = make_clip(plan("2-0-1-1", 3), missing=[(0.0, 10.0)])
     assert "The person was found in only" in declined(analyse(clip))
