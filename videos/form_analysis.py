@@ -153,6 +153,14 @@ def analyse(clip: ClipLandmarks, *, prescribed_tempo: str | None = None) -> Form
         for frame in frames
         if frame.landmarks and (sample := _read(frame.time, frame.landmarks, side, clip))
     ]
+    with_person = sum(1 for frame in frames if frame.landmarks)
+    if len(seen) < max(MIN_SEEN_FRAMES, MIN_SEEN_SHARE * with_person):
+        reason = (
+            f"The working {side} leg's knee or ankle was hidden or out of the picture in "
+            f"{with_person - len(seen)} of the {with_person} frames with the person: film the "
+            "side of the body with the whole working leg in view."
+        )
+        return FormAnalysis(side=None, declined=(reason,), **common)
     series = _Series.of(seen)
     gaps = _gaps(seen, frames[0].time, frames[-1].time)
     notes = [_gap_note(start, end) for start, end in gaps]

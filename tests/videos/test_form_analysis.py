@@ -303,6 +303,22 @@ def test_a_person_cut_off_by_the_frame_is_declined():
     assert "The feet were out of the picture or hidden" in declined(analyse(clip))
 
 
+def test_a_working_knee_hidden_in_most_frames_is_declined():
+    clip, _ = make_clip(plan("2-0-1-1", 3), working="left")
+    hidden = tuple(
+        PoseFrame(
+            frame.time,
+            {
+                name: Landmark(mark.x, mark.y, 0.2 if name == "left_knee" else mark.visibility)
+                for name, mark in frame.landmarks.items()
+            },
+        )
+        for frame in clip.frames
+    )
+    reasons = declined(analyse(dataclasses.replace(clip, frames=hidden)))
+    assert reasons.startswith("The working left leg's knee or ankle was hidden")
+
+
 def test_both_feet_down_leaves_the_working_leg_unknown_and_is_declined():
     clip, _ = make_clip(plan("2-0-1-1", 3))
     # Lay the free leg's landmarks onto the working one's, as with both feet on the floor.
@@ -388,3 +404,23 @@ def test_any_timing_of_the_phases_is_measured_within_a_quarter_second(
 ):
     clip, truths = make_clip([RepPlan(lifting, hold, lowering, pause)] * reps, fps=fps)
     assert_matches_truth(analyse(clip), truths)
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    lowering=st.floats(1.0, 4.0),
+    lifting=st.floats(0.8, 2.0),
+    hold=st.floats(0.0, 2.0),
+    reps=st.integers(3, 6),
+    fps=st.sampled_from([24, 30, 60]),
+    mirrored=st.booleans(),
+)
+def test_a_bounce_is_told_from_a_controlled_turn_at_any_timing(
+    lowering, lifting, hold, reps, fps, mirrored
+):
+    bounced = [RepPlan(lifting, hold, lowering, 0.0, bounce=True)] * reps
+    controlled = [RepPlan(lifting, hold, lowering, 0.0)] * reps
+    for rep_plans, expected in ((bounced, {"bounce"}), (controlled, set())):
+        clip, _ = make_clip(rep_plans, fps=fps, mirrored=mirrored)
+        codes = fault_codes(analyse(clip))
+        assert [code - {"fast-lowering"} for code in codes] == [expected] * (reps - 1) + [set()]
