@@ -71,6 +71,7 @@ MOVING_SHARE = 0.15  # our choice: moving while faster than this share of the ph
 STILL_SPEED_SHARE = 0.04
 STILL_SECONDS = 0.15  # our choice: the hips have stopped once under that speed this long
 MAX_BLIND_SECONDS = 0.35  # our choice: a longer stretch with no person seen is a gap
+LONG_GAP_SECONDS = 1.0  # our choice: a gap this long could hide a whole quick rep
 TOP_BAND_SHARE = 0.02  # our choice: the top is read where the hips are this close to their highest
 
 # Faults a side view can see.
@@ -404,9 +405,6 @@ def _gaps(samples: Sequence[_Sample], first: float, last: float) -> list[tuple[f
     return [
         (start, end) for start, end in itertools.pairwise(times) if end - start > MAX_BLIND_SECONDS
     ]
-
-
-LONG_GAP_SECONDS = 1.0  # our choice: a gap this long could hide a whole quick rep
 
 
 def _gap_note(start: float, end: float) -> str:
