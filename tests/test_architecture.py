@@ -43,6 +43,7 @@ PURE = {
     "training.video",
     "videos.pose_data",
     "videos.pose_estimation",
+    "videos.form_analysis",
 }
 # Besides the standard library: Pillow, for the figures' PNGs and the photo checks, PyAV
 # (FFmpeg) for the video checks, and the pose model (MediaPipe) with the arrays it takes
