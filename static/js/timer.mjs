@@ -147,6 +147,7 @@ class Tones {
   }
 }
 
+// The Screen Wake Lock API: the screen stays on while the timer counts.
 class KeepScreenOn {
   constructor() {
     this.sentinel = null;
