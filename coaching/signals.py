@@ -3,7 +3,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from coaching import models as content
-from coaching.caching import bump_content_version
+from coaching.caching import CONTENT
 from core.files import delete_stored
 
 # The models whose rows are the guide's content.
@@ -28,4 +28,4 @@ def remove_illustration_files(sender, instance: content.Illustration, **kwargs) 
 def drop_cached_pages(sender, **kwargs) -> None:
     """Any change to the guide's content makes every cached guide page stale."""
     if sender in CONTENT_MODELS:
-        bump_content_version()
+        CONTENT.bump()
