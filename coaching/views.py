@@ -6,7 +6,6 @@ from collections.abc import Callable
 from functools import lru_cache
 from urllib.parse import urlencode
 
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -20,7 +19,6 @@ from coaching.figures import BUILDERS, figure, keyframes_for
 from coaching.forms import plan_form
 from coaching.models import Cue, Exercise, FormError, Phase, TempoPreset, Variation
 from coaching.structured_data import guide_howto
-from core.caching import LIFETIME
 from core.site import absolute_url, shared_origin
 
 GUIDE_FIGURES = {
@@ -232,11 +230,9 @@ def guide_sheet(request: HttpRequest) -> HttpResponse:
     """
     exercise = _featured_exercise()
     guide_url = shared_origin(request) + reverse("coaching:guide")
-    key = CONTENT.key("coaching:sheet", guide_url)
-    pdf = cache.get(key)
-    if pdf is None:
-        pdf = printing.guide_pdf(_sheet_context(exercise, guide_url))
-        cache.set(key, pdf, LIFETIME)
+    pdf = CONTENT.remember(
+        lambda: printing.guide_pdf(_sheet_context(exercise, guide_url)), "coaching:sheet", guide_url
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{exercise.slug}-sheet.pdf"'
     return response

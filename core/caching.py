@@ -1,10 +1,7 @@
-"""One cache idea: a generation per kind of shared content, and entries named by it.
-
-A `Generation` is a token kept in the cache that every edit of its content replaces once
-the edit commits; an entry named by the old token is never read again and ages out.
-`cached_page` keeps whole pages for visitors without a session under (generation, site,
-path with only the query parameters the page reads, htmx flags), with an ETag.
-"""
+"""One cache idea: a `Generation` per kind of shared content, a token in the cache that an
+edit replaces once it commits, names every entry made from that content (an old entry is
+never read again and ages out); `cached_page` keeps whole pages for visitors without a
+session under (generation, site, path with the query the page reads, htmx flags)."""
 
 from __future__ import annotations
 
@@ -19,14 +16,13 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, QueryDict
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 
 from core.site import host_without_port, shared_origin
 
-# One lifetime, short: without Redis each process has its own cache and never sees another
-# process's bump, so an edit must reach it within a minute. With Redis, a page rendered
-# again once a minute costs little (and keeps its ETag when nothing changed).
+# One lifetime, short: without Redis a process never sees another's bump, so an edit reaches
+# it within a minute. With Redis a page made again each minute costs little (same ETag).
 LIFETIME = 60
 
 
@@ -35,12 +31,7 @@ class Generation:
         self.name = name
 
     def current(self) -> str:
-        # Random, not a counter: after the cache is emptied no new token names an old entry.
-        token = cache.get(self.name)
-        if token is None:
-            cache.add(self.name, secrets.token_hex(8), timeout=None)
-            token = cache.get(self.name)
-        return token
+        return cache.get_or_set(self.name, lambda: secrets.token_hex(8), timeout=None)
 
     def bump(self) -> None:
         """A new token once the change commits (at once outside a transaction): a visitor
@@ -54,24 +45,19 @@ class Generation:
         digest = hashlib.sha256("|".join(map(str, names)).encode()).hexdigest()
         return f"{kind}:{self.current()}{static}:{digest}"
 
-
-def _personal(request: HttpRequest) -> bool:
-    """A session, or a message waiting in the cookie storage (it outlives a logout)."""
-    return (
-        settings.SESSION_COOKIE_NAME in request.COOKIES
-        or CookieStorage.cookie_name in request.COOKIES
-    )
+    def remember(self, make: Callable[[], object], kind: str, *names: object):
+        """What `make()` returns, kept under this generation and `names`."""
+        return cache.get_or_set(self.key(kind, *names), make, LIFETIME)
 
 
 def _shareable(request: HttpRequest, response: HttpResponse) -> bool:
     """Nothing of this visitor went into the page: no cookie, CSRF token, session or message."""
-    session = getattr(request, "session", None)
     return (
         response.status_code == 200
         and not response.streaming
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # get_token() was called
-        and not (session is not None and session.modified)
+        and not getattr(getattr(request, "session", None), "modified", False)
         and not len(get_messages(request))
     )
 
@@ -92,12 +78,14 @@ def cached_page(
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.method not in ("GET", "HEAD") or _personal(request):
+        # A session, or a message waiting in the cookie storage (it outlives a logout).
+        cookies = {settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name}
+        personal = cookies & request.COOKIES.keys()
+        if request.method not in ("GET", "HEAD") or personal:
             return view(request, *args, **kwargs)
         query = QueryDict(mutable=True)
-        for name in sorted(params):
-            if name in request.GET:
-                query.setlist(name, request.GET.getlist(name))
+        for name in sorted(set(params) & request.GET.keys()):
+            query.setlist(name, request.GET.getlist(name))
         request.GET, request.META["QUERY_STRING"] = query, query.urlencode()
         request.META["HTTP_HOST"] = host_without_port(request)
         if shareable is not None and not shareable(request):
@@ -115,15 +103,7 @@ def cached_page(
             response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
             stored = (response.content, dict(response.items()))
             cache.set(key, stored, LIFETIME)
-        body, headers = stored
-        wanted = {
-            tag.strip().removeprefix("W/")
-            for tag in request.headers.get("If-None-Match", "").split(",")
-        }
-        if headers["ETag"] in wanted or "*" in wanted:
-            return HttpResponseNotModified(
-                headers={name: headers[name] for name in ("ETag", "Cache-Control", "Vary")}
-            )
-        return HttpResponse(body, headers=headers)
+        response = HttpResponse(stored[0], headers=stored[1])
+        return get_conditional_response(request, etag=response["ETag"], response=response)
 
     return wrapper

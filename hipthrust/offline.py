@@ -29,13 +29,11 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.core.cache import cache
 from django.templatetags.static import static
 from django.urls import reverse
 
 from coaching.caching import CONTENT
 from coaching.models import FormError, Variation
-from core.caching import LIFETIME
 from core.icons import ICONS
 
 # Every static file the offline pages name (tests/test_offline.py reads the pages and
@@ -77,27 +75,24 @@ def offline_pages() -> list[str]:
     """The public pages kept: home, guide, ladder, every rung, every form error, the
     timer with its default plan and each rung's, the offline page, the offline log page
     (the same for everyone: the queue it shows is on the device) and the manifest."""
-    key = CONTENT.key("coaching:offline-pages")
-    pages = cache.get(key)
-    if pages is None:
-        slugs = list(
-            Variation.objects.order_by("exercise_id", "level").values_list("slug", flat=True)
-        )
-        timer = reverse("coaching:timer")
-        pages = [
-            reverse("coaching:home"),
-            reverse("coaching:guide"),
-            reverse("coaching:variation-list"),
-            *(reverse("coaching:variation-detail", kwargs={"slug": slug}) for slug in slugs),
-            *(error.get_absolute_url() for error in FormError.objects.order_by("pk").only("slug")),
-            timer,
-            *(f"{timer}?{urlencode({'variation': slug})}" for slug in slugs),
-            reverse("offline"),
-            reverse("training:offline-log"),
-            reverse("web-manifest"),
-        ]
-        cache.set(key, pages, LIFETIME)
-    return pages
+    return CONTENT.remember(_offline_pages, "coaching:offline-pages")
+
+
+def _offline_pages() -> list[str]:
+    slugs = list(Variation.objects.order_by("exercise_id", "level").values_list("slug", flat=True))
+    timer = reverse("coaching:timer")
+    return [
+        reverse("coaching:home"),
+        reverse("coaching:guide"),
+        reverse("coaching:variation-list"),
+        *(reverse("coaching:variation-detail", kwargs={"slug": slug}) for slug in slugs),
+        *(error.get_absolute_url() for error in FormError.objects.order_by("pk").only("slug")),
+        timer,
+        *(f"{timer}?{urlencode({'variation': slug})}" for slug in slugs),
+        reverse("offline"),
+        reverse("training:offline-log"),
+        reverse("web-manifest"),
+    ]
 
 
 def static_version() -> str:

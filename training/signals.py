@@ -1,8 +1,11 @@
 from django.conf import settings
-from django.db.models.signals import post_delete, post_save
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from training.models import Profile, SetVideo, VideoUpload
+from training.roles import ROLES
 from training.videos import delete_chunks_of, delete_files_of
 
 
@@ -11,6 +14,14 @@ def create_profile(sender, instance, created: bool, raw: bool = False, **kwargs)
     # Not while loading fixtures or a backup: the profile rows come with the data.
     if created and not raw:
         Profile.objects.get_or_create(user=instance)
+
+
+@receiver(m2m_changed, sender=get_user_model().groups.through)
+@receiver(m2m_changed, sender=get_user_model().user_permissions.through)
+@receiver(m2m_changed, sender=Group.permissions.through)
+@receiver([post_save, post_delete], sender=Group)
+def roles_changed(sender, **kwargs) -> None:
+    ROLES.bump()
 
 
 @receiver(post_delete, sender=SetVideo)
