@@ -103,6 +103,7 @@ class Preview:
     skipped: list[Skipped]
     skipped_rows: int  # as the adapter counts them
     notes: tuple[str, ...]
+    log_mark: tuple[int, ...]  # the log the duplicates were looked up in (duplicates.log_mark)
 
     @property
     def set_count(self) -> int:
@@ -187,6 +188,7 @@ def preview_csv(
     export writes its weights in (its older export and Hevy's name the unit themselves).
     `progress` hears how many rows were read, now and then (reading.rows)."""
     pounds = _is_pounds(unit)
+    log_mark = duplicates.log_mark(user)
     records = reading.records(io.StringIO(text, newline=""))
     header_line, header = next(records)
     columns = reading.column_index(header)
@@ -204,6 +206,7 @@ def preview_csv(
         skipped=plan.skipped,
         skipped_rows=plan.skipped_rows,
         notes=tuple(plan.notes),
+        log_mark=log_mark,
     )
 
 

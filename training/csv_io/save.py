@@ -16,7 +16,7 @@ from core.text import stored_file_name
 from training.csv_io import duplicates
 from training.csv_io.plan import PlannedSession
 from training.csv_io.preview import Preview, plan_digest
-from training.models import SET_FIELDS, ImportBatch, Profile, Set, TrainingSession
+from training.models import SET_FIELDS, ImportBatch, Set, TrainingSession
 
 _BATCH = 1000
 
@@ -40,14 +40,13 @@ def save_preview(user, preview: Preview, *, file_name: str = "") -> Saved:
     if not preview.new:
         return Saved(sessions=0, sets=0, duplicate_sessions=len(preview.logged), batch=None)
     with transaction.atomic():
-        # The profile's row lock is the first write (PostgreSQL; SQLite's IMMEDIATE
-        # transactions hold the write lock already), so two imports of one trainee, from a
-        # double submit, queue here. Then the duplicates are looked up again, now that
-        # nothing can slip in: if the log changed since the preview, the save stops.
-        list(Profile.objects.select_for_update().filter(user=user).values_list("pk"))
-        new, _ = duplicates.drop_duplicates(user, preview.planned)
-        if plan_digest(preview.file_hash, new) != preview.digest:
-            raise PreviewOutdated
+        # The first write takes the trainee's row lock, so two imports of one trainee, from
+        # a double submit, queue here. If the log changed since the preview, check again
+        # now that nothing can slip in.
+        if not duplicates.lock_if_unchanged(user, preview.log_mark):
+            new, _ = duplicates.drop_duplicates(user, preview.planned)
+            if plan_digest(preview.file_hash, new) != preview.digest:
+                raise PreviewOutdated
         batch = ImportBatch.objects.create(
             owner=user,
             file_name=stored_file_name(file_name),
