@@ -100,17 +100,14 @@ def _bad_text() -> HttpResponse:
     )
 
 
-# A trainee's log and a coach's panel are never kept anywhere, not even by the browser.
-NEVER_STORED_PREFIXES = ("/log/", "/coach/")
-
-
 class PrivateCacheMiddleware:
     """No shared cache (a proxy, a CDN) may keep an answer that depends on who asks.
 
     Private: every answer to a request with a session (everyone signed in has one), that
-    changed the session, or that sets a cookie. The log and the coach panel are
-    not stored at all. Sits outside the session middleware, so it sees the session's
-    cookie set on the way out.
+    changed the session, or that sets a cookie. The personal areas the project lists in
+    settings.PERSONAL_PATH_PREFIXES (a log, a coach's view, videos, accounts) are not
+    stored at all, not even by the browser. Sits outside the session middleware, so it sees
+    the session's cookie set on the way out.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -118,7 +115,7 @@ class PrivateCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if request.path.startswith(NEVER_STORED_PREFIXES):
+        if request.path.startswith(settings.PERSONAL_PATH_PREFIXES):
             add_never_cache_headers(response)
             patch_cache_control(response, private=True)
         elif _depends_on_the_requester(request, response):

@@ -14,9 +14,10 @@ Each version's pages and files are fetched together into one cache named by it, 
 page and the styles and scripts it names always come from the same deploy; the worker
 that activates deletes the caches of every other version.
 
-Signed-in pages (the log, the coach panel, the account pages) are never kept: see
-PERSONAL_PREFIXES. The public pages are fetched by the worker without cookies, as a
-visitor without an account sees them, so no cache entry carries a person's name or token.
+Signed-in pages (the log, the coach panel, videos, the account pages) are never kept:
+see settings.PERSONAL_PATH_PREFIXES. The public pages are fetched by the worker without
+cookies, as a visitor without an account sees them, so no cache entry carries a person's
+name or token.
 """
 
 from __future__ import annotations
@@ -61,10 +62,6 @@ OFFLINE_STATIC = (
     *(f"icons/{name}" for name, _, _ in ICONS),
 )
 WORKER_SCRIPTS = ("js/offline-rules.js", "js/offline-worker.js")
-
-# Never kept by the worker, for anyone: network only, and the offline page without a
-# network. Everything under these depends on who asks.
-PERSONAL_PREFIXES = ("/log/", "/coach/", "/accounts/", "/admin/")
 
 # How long a page waits for the network before the kept copy is shown (a gym's weak
 # signal often answers nothing rather than an error).
@@ -123,7 +120,9 @@ def plan() -> dict:
         "offlinePage": reverse("offline"),
         "start": reverse("start"),
         "startOffline": reverse("coaching:guide"),
-        "personal": list(PERSONAL_PREFIXES),
+        # Never kept by the worker, for anyone: network only, and the offline page without a
+        # network.
+        "personal": list(settings.PERSONAL_PATH_PREFIXES),
         "logout": reverse("logout"),
         "networkTimeoutMs": NETWORK_TIMEOUT_MS,
     }

@@ -38,6 +38,12 @@ if (
 # Empty means "the host of the request", which is right for local use.
 SITE_URL = env_str("DJANGO_SITE_URL", "").rstrip("/")
 
+# Where every answer depends on who asks (a log, a coach's view, a video, an account): the
+# one list. The cache-control middleware (core/middleware.py) never lets these be stored,
+# and the service worker (hipthrust/offline.py) never keeps them. A test in
+# tests/test_permission_matrix.py checks every URL whose answer differs by person is here.
+PERSONAL_PATH_PREFIXES = ("/log/", "/coach/", "/videos/", "/accounts/", "/admin/")
+
 # bench/harness.py routes a bare view to measure the stack's ceiling; never on otherwise.
 BENCH_VIEW = env_bool("HIPTHRUST_BENCH_VIEW", False)
 
@@ -150,7 +156,7 @@ else:
 
 # Throttle counts (core/throttle.py) in a cache of their own, so that page traffic
 # cannot evict them: a database table (made by `migrate`, see
-# training/migrations/0007_throttle_cache_table.py), shared by every process, culled only
+# core/migrations/0001_throttle_cache_table.py), shared by every process, culled only
 # far beyond any real use. Not Redis, even when there is one: Redis is run with an LRU
 # eviction policy (README, "Deployment") that would drop the counts under page traffic.
 CACHES["throttle"] = {

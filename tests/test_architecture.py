@@ -35,16 +35,20 @@ PURE = {
     "coaching.raster",
     "training.units",
     "training.progression",
+    "training.sides",
     "training.plausibility",
     "training.charts",
     "training.review",
     "core.icons",
     "training.video",
     "videos.pose_data",
+    "videos.pose_estimation",
+    "videos.form_analysis",
 }
-# Besides the standard library: Pillow, for the figures' PNGs and the photo checks, and PyAV
-# (FFmpeg) for the video checks.
-PURE_MAY_IMPORT = set(sys.stdlib_module_names) | {"PIL", "av"}
+# Besides the standard library: Pillow, for the figures' PNGs and the photo checks, PyAV
+# (FFmpeg) for the video checks, and the pose model (MediaPipe) with the arrays it takes
+# (NumPy), for finding the person in a set video.
+PURE_MAY_IMPORT = set(sys.stdlib_module_names) | {"PIL", "av", "mediapipe", "numpy"}
 
 
 def _module_name(path: Path) -> str:

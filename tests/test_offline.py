@@ -60,7 +60,7 @@ def test_the_worker_keeps_every_public_page_and_no_signed_in_one(client, exercis
     assert {f"/ladder/{slug}/" for slug in variations} <= pages
     assert {f"/timer/?variation={slug}" for slug in variations} <= pages
     assert {error.get_absolute_url() for error in FormError.objects.all()} <= pages
-    assert plan["personal"] == ["/log/", "/coach/", "/accounts/", "/admin/"]
+    assert plan["personal"] == ["/log/", "/coach/", "/videos/", "/accounts/", "/admin/"]
     assert not [page for page in pages if page.startswith(tuple(plan["personal"]))]
     for page in plan["pages"]:
         assert client.get(page).status_code == 200, page

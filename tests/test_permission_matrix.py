@@ -9,6 +9,7 @@ import datetime
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -416,3 +417,39 @@ def test_the_coachs_panel_links_to_nothing_the_coach_cannot_open(client, world):
         html = client.get(page).content.decode()
         assert "/admin/auth/user/" not in html, page
         assert "athlete" in html
+
+
+def test_every_personal_url_is_under_a_personal_prefix(world):
+    """An address whose answer differs by who asks is never stored by a cache nor kept by
+    the service worker: both read settings.PERSONAL_PATH_PREFIXES."""
+    personal = {
+        reverse(name, args=args(world))
+        for name, _, args, expected, _ in MATRIX
+        if len(set(expected.values())) > 1
+    }
+    assert personal
+    outside = sorted(url for url in personal if not url.startswith(settings.PERSONAL_PATH_PREFIXES))
+    assert outside == []
+
+
+def test_a_video_is_seen_by_those_who_see_its_owners_log_in_the_admin(client, world):
+    """The video pages and the admin ask the same question (CoachLinkQuerySet.athletes_of):
+    a superuser, the athlete's coach and another coach each see the athlete in both or in
+    neither, also once the athlete's account is deactivated."""
+    athlete = world["people"]["athlete"]
+    video_url = reverse("training:video-detail", args=[world["video"].pk])
+    admin_url = reverse("admin:training_trainingsession_change", args=[_s(world)])
+
+    def seen_by(role):
+        client.force_login(world["people"][role])
+        return client.get(video_url).status_code, client.get(admin_url).status_code
+
+    roles = ["coach", "other_coach", "superuser"]
+    assert {role: seen_by(role) for role in roles} == {
+        "coach": (200, 200),
+        "other_coach": (404, 404),
+        "superuser": (200, 200),
+    }
+    athlete.is_active = False
+    athlete.save()
+    assert {role: seen_by(role) for role in roles} == dict.fromkeys(roles, (404, 404))

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
 import sqlite3
 import threading
 import time
+import types
 
 import pytest
 from django.core.cache import caches
 from django.core.management import call_command
-from django.db import connections
+from django.db import connection, connections
 
 from core.throttle import allow
 from tests.test_settings import _run
@@ -94,3 +96,19 @@ def test_migrate_makes_the_throttle_table_without_redis(tmp_path):
     with sqlite3.connect(database) as db:
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
     assert "hipthrust_throttle" in tables
+
+
+@pytest.mark.django_db
+def test_core_migration_makes_the_table_and_passes_where_it_is_already(settings):
+    """Made by core's own migration now; a database where training's 0007 made the table
+    already must migrate cleanly too."""
+    settings.CACHES = {**settings.CACHES, "throttle": DATABASE_CACHE}
+    migration = importlib.import_module("core.migrations.0001_throttle_cache_table")
+    editor = types.SimpleNamespace(connection=connection)
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS hipthrust_throttle")
+    assert "hipthrust_throttle" not in connection.introspection.table_names()
+    migration.create_cache_tables(None, editor)
+    assert "hipthrust_throttle" in connection.introspection.table_names()
+    migration.create_cache_tables(None, editor)  # an existing database: nothing to do
+    assert "hipthrust_throttle" in connection.introspection.table_names()

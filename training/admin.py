@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import Http404
 
-from training.coach_views import athletes_for
 from training.models import (
     SET_FIELDS,
     AuditEntry,
@@ -37,10 +36,9 @@ class OwnAthletesOnly(admin.ModelAdmin):
     athlete_field = "user"
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(**{f"{self.athlete_field}__in": athletes_for(request.user)})
+        # The superuser too: what they see here is what they see in the coach panel.
+        athletes = CoachLink.objects.athletes_of(request.user)
+        return super().get_queryset(request).filter(**{f"{self.athlete_field}__in": athletes})
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise Http404("No such object.")

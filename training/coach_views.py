@@ -13,7 +13,6 @@ from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Q
@@ -38,9 +37,7 @@ from training.models import (
     SetVideo,
     TrainingSession,
 )
-from training.roles import COACH_PERMISSION
-
-User = get_user_model()
+from training.roles import can_coach
 
 
 def coach_required(view: Callable) -> Callable:
@@ -49,27 +46,16 @@ def coach_required(view: Callable) -> Callable:
     @login_required
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.has_perm(COACH_PERMISSION):
+        if not can_coach(request.user):
             raise Http404("No such page.")
         return view(request, *args, **kwargs)
 
     return wrapper
 
 
-def athletes_for(user):
-    """The athletes a coach may see: their own linked athletes; a superuser sees everyone's."""
-    links = CoachLink.objects.active()
-    if not user.is_superuser:
-        links = links.filter(coach=user)
-        return User.objects.filter(is_active=True, athlete_links__in=links).distinct()
-    return User.objects.filter(
-        Q(training_sessions__isnull=False) | Q(athlete_links__in=links), is_active=True
-    ).distinct()
-
-
 def _get_athlete_for_coach(request: HttpRequest, user_id: int):
     """The coach's own athlete, or 404."""
-    return get_object_or_404(athletes_for(request.user), pk=user_id)
+    return get_object_or_404(CoachLink.objects.athletes_of(request.user), pk=user_id)
 
 
 SORTS = {
@@ -94,7 +80,7 @@ def _flag_url(athlete_id: int, stats: review.AthleteStats, flag: review.Flag) ->
 @coach_required
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
-    athletes = list(athletes_for(request.user).select_related("profile__level"))
+    athletes = list(CoachLink.objects.athletes_of(request.user).select_related("profile__level"))
     today = timezone.localdate()
     stats = review_stats.athlete_stats(athletes, today)
     flags = {athlete.pk: review.flags(stats[athlete.pk]) for athlete in athletes}

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from coaching.models import Variation
 from coaching.tempo import Tempo, TempoError
+from training import sides
 from training.models import MAX_HOLD_SECONDS, MAX_LOAD_KG, MAX_REPS, RPE_VALUES, Side, Unit
 from training.units import from_kg, plain, to_kg
 
@@ -84,14 +85,20 @@ class RepsField(forms.IntegerField):
         super().__init__(min_value=least, max_value=MAX_REPS, error_messages=messages, **kwargs)
 
 
-def load_in_kg(value: Decimal, unit: str) -> Decimal:
-    """A load entered in `unit`, as stored kilograms, within the limit."""
+def load_in_kg(
+    value: Decimal,
+    unit: str,
+    *,
+    too_heavy: str = "That is more than {limit} {unit}; check the number.",
+) -> Decimal:
+    """A load entered in `unit`, as stored kilograms, within MAX_LOAD_KG: the one check of
+    the limit the database's constraints hold too (set forms, prescriptions, owned weights,
+    imports). `too_heavy` is the refusal, given the limit in `unit` and `unit`."""
     if value < 0:
         raise ValidationError("Load cannot be negative.")
     kg = to_kg(value, unit)
     if kg > MAX_LOAD_KG:
-        limit = from_kg(MAX_LOAD_KG, unit)
-        raise ValidationError(f"That is more than {limit} {unit}; check the number.")
+        raise ValidationError(too_heavy.format(limit=from_kg(MAX_LOAD_KG, unit), unit=unit))
     return kg
 
 
@@ -168,9 +175,7 @@ def sides_for(variation: Variation) -> set[str]:
 
     A set of unknown side (imported from Strong or Hevy) is one leg not yet named.
     """
-    if variation.one_side_at_a_time:
-        return {Side.LEFT, Side.RIGHT, Side.UNKNOWN}
-    return {Side.BOTH}
+    return set(sides.recordable(variation.one_side_at_a_time))
 
 
 def side_choices(variation: Variation, *, unknown: bool = False) -> list[tuple[str, str]]:

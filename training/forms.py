@@ -13,7 +13,7 @@ from coaching.models import FormError, TempoPreset, Variation
 from coaching.tempo import MAX_PHASE_SECONDS, Tempo
 from coaching.timer import SIDES as TIMER_SIDES
 from core.fields import BoundedModelChoiceField, BoundedModelMultipleChoiceField
-from training import import_budget, video
+from training import import_budget, sides, video
 
 # The CSV import checks rows with these rules; it imports them from here, with SetForm.
 from training.fields import (
@@ -24,10 +24,9 @@ from training.fields import (
     SessionDateField,
     SideField,
     TempoField,
-    sides_for,
+    load_in_kg,
 )
 from training.models import (
-    MAX_LOAD_KG,
     MAX_SESSIONS_PER_WEEK,
     MAX_SETS,
     SET_FIELDS,
@@ -41,7 +40,7 @@ from training.models import (
     WeightKind,
 )
 from training.plausibility import RECENT_SETS, Doubt, doubts
-from training.units import format_load, from_kg, to_kg
+from training.units import format_load, from_kg
 
 
 class SignupForm(UserCreationForm):
@@ -108,11 +107,8 @@ class ProfileForm(forms.ModelForm):
                 raise ValidationError(
                     f"“{part}” must be a positive weight with at most two decimals."
                 )
-            kg = to_kg(value, unit)
-            if kg > MAX_LOAD_KG:
-                limit = format_load(MAX_LOAD_KG, unit)
-                raise ValidationError(f"{part} {unit} is heavier than the {limit} limit.")
-            loads.add(kg)
+            too_heavy = f"{part} {{unit}} is heavier than the {{limit:,}} {{unit}} limit."
+            loads.add(load_in_kg(value, unit, too_heavy=too_heavy))
         if len(loads) > 60:
             raise ValidationError("List at most 60 weights.")
         return sorted(loads)
@@ -542,8 +538,8 @@ class TimerLogForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
-        variation, sides = data.get("variation"), data.get("sides")
-        if variation and sides and (sides == "both") != (Side.BOTH in sides_for(variation)):
+        variation, order = data.get("variation"), data.get("sides")
+        if variation and order and not sides.order_fits(order, variation.one_side_at_a_time):
             raise ValidationError("Those sides do not fit that variation.")
         return data
 
@@ -560,13 +556,9 @@ class TimerLogForm(forms.Form):
         }
 
     def set_sides(self) -> list[str]:
-        order = {
-            "left-right": ["left", "right"],
-            "right-left": ["right", "left"],
-            "alternating": ["left", "right"],
-            "both": ["both"],
-        }[self.cleaned_data["sides"]]
-        return [side for _ in range(self.cleaned_data["sets"]) for side in order]
+        # Each of the plan's sets is one round of the legs: a left and a right set, or one.
+        order = self.cleaned_data["sides"]
+        return sides.in_order(order, self.cleaned_data["sets"] * len(sides.ORDERS[order]))
 
 
 class FilmOrChooseInput(forms.FileInput):
@@ -677,7 +669,7 @@ class OfflineSetForm(SetForm):
 
     def __init__(self, *, variations: list[Variation]):
         super().__init__(session=TrainingSession(variation=variations[0]), unit=Unit.KG)
-        offered = set().union(*(sides_for(v) for v in variations)) - {Side.UNKNOWN}
+        offered = {side for v in variations for side in sides.worked(v.one_side_at_a_time)}
         self.fields["side"].choices = [(side.value, side.label) for side in Side if side in offered]
         self.fields["side"].initial = None
         del self.initial["submission_id"]

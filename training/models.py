@@ -5,8 +5,9 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, Round
 from django.urls import reverse
 from django.utils import timezone
@@ -16,8 +17,9 @@ from django.utils.http import urlencode
 from coaching.models import FormError, Variation
 from coaching.tempo import NOTATION_PATTERN, Tempo, TempoError
 from coaching.timer import SIDES
+from training import sides
 from training.progression import set_name, side_numbers
-from training.roles import COACH_PERMISSION
+from training.roles import can_coach
 from training.units import kg_per
 
 MAX_LOAD_KG = Decimal("500")
@@ -39,12 +41,14 @@ SIDE_ORDERS = [(value, label) for value, label in SIDES if value != "both"]
 
 
 class Side(models.TextChoices):
-    LEFT = "left", "Left"
-    RIGHT = "right", "Right"
-    BOTH = "both", "Both legs"
+    """The sides of training.sides, which holds their rules."""
+
+    LEFT = sides.LEFT, "Left"
+    RIGHT = sides.RIGHT, "Right"
+    BOTH = sides.BOTH, "Both legs"
     # Strong and Hevy record no side; an imported set keeps "not recorded" until the
     # trainee says which leg it was, rather than a guess from set order.
-    UNKNOWN = "unknown", "Side not recorded"
+    UNKNOWN = sides.UNKNOWN, "Side not recorded"
 
 
 class ProfileQuerySet(models.QuerySet["Profile"]):
@@ -115,6 +119,20 @@ class OwnedWeight(models.Model):
         return f"{self.get_kind_display()} {self.load_kg.normalize():f} kg"
 
 
+class LogQuerySet(models.QuerySet):
+    """Rows of a trainee's log. `owner` is the lookup from a row to its trainee."""
+
+    owner = "user"
+
+    def for_user(self, user) -> LogQuerySet:
+        """The rows of `user`'s own log."""
+        return self.filter(**{self.owner: user})
+
+    def coached_by(self, coach) -> LogQuerySet:
+        """The rows of the athletes `coach` may see (CoachLinkQuerySet.athletes_of)."""
+        return self.filter(**{f"{self.owner}__in": CoachLink.objects.athletes_of(coach)})
+
+
 class LevelSource(models.TextChoices):
     START = "start", "Starting level"
     SUGGESTION = "suggestion", "Accepted suggestion"
@@ -141,6 +159,8 @@ class LevelChange(models.Model):
         related_name="+",
     )
 
+    objects = LogQuerySet.as_manager()
+
     class Meta:
         ordering = ["-changed_at", "-pk"]
         indexes = [models.Index(fields=["user", "changed_at"])]
@@ -149,10 +169,7 @@ class LevelChange(models.Model):
         return f"{self.user} → {self.to_variation} ({self.get_source_display()})"
 
 
-class SessionQuerySet(models.QuerySet):
-    def for_user(self, user) -> SessionQuerySet:
-        return self.filter(user=user)
-
+class SessionQuerySet(LogQuerySet):
     def with_sets(self) -> SessionQuerySet:
         """Sessions with at least one set: the ones that happened. "Start logging sets"
         makes a session before its first set, and one left empty is no training: it never
@@ -186,7 +203,7 @@ class SessionQuerySet(models.QuerySet):
             output_field=models.DecimalField(max_digits=20, decimal_places=10),
         )
         totals = {}
-        for side in (Side.LEFT, Side.RIGHT, Side.BOTH):
+        for side in sides.NAMED:
             on_side = Q(sets__side=side)
             totals[f"{side}_work"] = Coalesce(
                 Sum(work, filter=on_side), Decimal(0), output_field=models.DecimalField()
@@ -226,9 +243,7 @@ class SessionQuerySet(models.QuerySet):
 
 
 TOTAL_FIELDS = [
-    f"{side}_{measure}"
-    for side in ("left", "right", "both")
-    for measure in ("work", "hold", "sets", "max_load")
+    f"{side}_{measure}" for side in sides.NAMED for measure in ("work", "hold", "sets", "max_load")
 ] + ["unknown_sets", "set_count"]
 
 
@@ -266,7 +281,7 @@ class TrainingSession(models.Model):
     @property
     def video_sides(self) -> tuple[str, ...]:
         """The sides a clip of the session (not of one set) can be of."""
-        return (Side.LEFT, Side.RIGHT) if self.variation.one_side_at_a_time else (Side.BOTH,)
+        return sides.worked(self.variation.one_side_at_a_time)
 
 
 # What a set records, beside where it sits (session, position) and its form errors: the one
@@ -274,7 +289,9 @@ class TrainingSession(models.Model):
 SET_FIELDS = ("side", "reps", "load_kg", "hold_seconds", "tempo", "rpe", "rir", "pain", "note")
 
 
-class SetQuerySet(models.QuerySet):
+class SetQuerySet(LogQuerySet):
+    owner = "session__user"
+
     def with_error_count(self) -> SetQuerySet:
         """`error_count`: the trainee's own form-error flags on the set, and the other form
         errors their coach tagged on the set's video that they have seen (training/level.py)."""
@@ -313,6 +330,12 @@ class SetQuerySet(models.QuerySet):
                 unread.order_by("-video__created_at", "-video_id").values("video_id")[:1]
             ),
         )
+
+    def numbered_up_to(self, session, side: str, position) -> SetQuerySet:
+        """The sets a set's number on its side counts: its session's, on its side, up to its
+        position (progression.side_numbers counts the same in a list). The arguments may
+        be OuterRefs, for the number of a set in a subquery."""
+        return self.filter(session=session, side=side, position__lte=position)
 
     def recent_on_side(
         self, session: TrainingSession, side: str, limit: int, *, besides: Set | None = None
@@ -391,9 +414,9 @@ class Set(models.Model):
 
     @cached_property
     def side_number(self) -> int:
-        """Its number on its side (progression.side_numbers); a page listing the session's
+        """Its number on its side (SetQuerySet.numbered_up_to); a page listing the session's
         sets numbers them all at once with number_by_side instead."""
-        return self.session.sets.filter(side=self.side, position__lte=self.position).count()
+        return Set.objects.numbered_up_to(self.session_id, self.side, self.position).count()
 
     @property
     def name(self) -> str:
@@ -533,8 +556,40 @@ class PendingImport(models.Model):
 
 
 class CoachLinkQuerySet(models.QuerySet["CoachLink"]):
+    """Who may see another's log: the one definition, `athletes_of`, under the coach panel,
+    the admin, videos and the review queue (`LogQuerySet.coached_by`,
+    `SetVideoQuerySet.visible_to`). One's own rows are `LogQuerySet.for_user`, which the
+    views' `_get_..._for_user` lookups and sync use."""
+
     def active(self) -> CoachLinkQuerySet:
+        """Accepted and not ended: the link as the two people see it on their pages."""
         return self.filter(athlete__isnull=False, accepted_at__isnull=False, ended_at__isnull=True)
+
+    def current(self) -> CoachLinkQuerySet:
+        """Active links whose coach and athlete are both still active accounts: only these
+        let a coach see anything (a deactivated person's link shows nobody's log)."""
+        return self.active().filter(coach__is_active=True, athlete__is_active=True)
+
+    def athletes_of(self, coach) -> models.QuerySet:
+        """The users whose log `coach` may see, as a coach.
+
+        A coach (the coach permission, an active account) sees the athletes of their
+        current links. A superuser coaches every active athlete, linked or not (the
+        permission matrix's rule, the same in the coach panel, the admin and videos): every
+        active user with a log or a current link. Anyone else coaches nobody. One's own log
+        is not in it (no one is linked to themselves), unless a superuser has a log.
+        """
+        users = get_user_model().objects
+        if not can_coach(coach):
+            return users.none()
+        current = self.current()
+        if coach.is_superuser:
+            athlete = Exists(current.filter(athlete=OuterRef("pk"))) | Exists(
+                TrainingSession.objects.filter(user=OuterRef("pk"))
+            )
+        else:
+            athlete = Exists(current.filter(coach=coach, athlete=OuterRef("pk")))
+        return users.filter(athlete, is_active=True)
 
     def open_invitations(self) -> CoachLinkQuerySet:
         """Invitations not yet accepted, withdrawn or expired."""
@@ -665,13 +720,12 @@ class Prescription(models.Model):
         """The tempo timer's plan for this prescription (coaching.forms.TIMER_FIELDS): the
         hold on every rep, no long hold on the last, the legs in the prescribed order and
         the timer's own rests."""
-        sides = self.side_order if self.variation.one_side_at_a_time else "both"
         plan = {
             "variation": self.variation.slug,
             "tempo": self.rep_tempo.notation,
             "sets": self.sets,
             "reps": self.reps_per_side,
-            "sides": sides,
+            "sides": sides.plan_order(self.side_order, self.variation.one_side_at_a_time),
             "last_hold": 0,
         }
         return {key: str(value) for key, value in plan.items()}
@@ -783,20 +837,14 @@ class VideoStatus(models.TextChoices):
 
 
 class SetVideoQuerySet(models.QuerySet["SetVideo"]):
-    def for_viewer(self, user) -> SetVideoQuerySet:
-        """The videos `user` may watch: their own, and their linked athletes' while the link
-        lasts (a superuser coach sees every athlete's, as in the coach panel)."""
-        if user.is_superuser:
-            return self.all()
-        own = Q(owner=user)
-        if user.has_perm(COACH_PERMISSION):
-            coached = CoachLink.objects.active().filter(coach=user).values("athlete")
-            own |= Q(owner__in=coached)
-        return self.filter(own)
+    def visible_to(self, user) -> SetVideoQuerySet:
+        """The videos `user` may watch: their own, and those of the athletes they coach
+        (CoachLinkQuerySet.athletes_of) while the link is current."""
+        return self.filter(Q(owner=user) | Q(owner__in=CoachLink.objects.athletes_of(user)))
 
     def to_review_by(self, coach) -> SetVideoQuerySet:
         return (
-            self.for_viewer(coach)
+            self.filter(owner__in=CoachLink.objects.athletes_of(coach))
             .exclude(owner=coach)
             .filter(status=VideoStatus.READY, reviewed_at__isnull=True)
         )
@@ -809,10 +857,8 @@ class SetVideoQuerySet(models.QuerySet["SetVideo"]):
         )
         # The filmed set's number on its side, as the session page numbers it.
         side_number = (
-            Set.objects.filter(
-                session=OuterRef("set__session"),
-                side=OuterRef("set__side"),
-                position__lte=OuterRef("set__position"),
+            Set.objects.numbered_up_to(
+                OuterRef("set__session"), OuterRef("set__side"), OuterRef("set__position")
             )
             .order_by()
             .values("session")
@@ -884,7 +930,7 @@ class SetVideo(models.Model):
             # Either a set, or a side of the session: never both, never neither.
             models.CheckConstraint(
                 condition=(Q(set__isnull=False) & Q(side=""))
-                | (Q(set__isnull=True) & Q(side__in=[Side.LEFT, Side.RIGHT, Side.BOTH])),
+                | (Q(set__isnull=True) & Q(side__in=sides.NAMED)),
                 name="setvideo_set_or_side",
             ),
             models.CheckConstraint(
@@ -1001,7 +1047,7 @@ class VideoUpload(models.Model):
             ),
             models.CheckConstraint(
                 condition=(Q(set__isnull=False) & Q(side=""))
-                | (Q(set__isnull=True) & Q(side__in=[Side.LEFT, Side.RIGHT, Side.BOTH])),
+                | (Q(set__isnull=True) & Q(side__in=sides.NAMED)),
                 name="videoupload_set_or_side",
             ),
         ]

@@ -7,11 +7,11 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
-from django.db.models import Case, DecimalField, ExpressionWrapper, F, Max, Q, When, Window
+from django.db.models import Case, DecimalField, ExpressionWrapper, F, Max, When, Window
 from django.db.models.functions import FirstValue
 
 from coaching.models import Variation
-from training import charts, review
+from training import charts, review, sides
 from training.models import TOTAL_FIELDS, LevelChange, Set, Side, TrainingSession
 from training.units import format_load, from_kg
 
@@ -40,23 +40,39 @@ def balance_note(sessions: list[TrainingSession]) -> str | None:
     )
 
 
+# Epley's formula; past 12 reps it says little of a single rep (records.html says so).
+E1RM_MOST_REPS = 12
+
+
+def estimated_one_rep_max() -> Case:
+    """A set's estimated one-rep max in kg, by Epley's formula: null for a set it does not
+    count (body weight alone, or more than E1RM_MOST_REPS reps). The one definition: the
+    record and the day it was set both read it."""
+    epley = ExpressionWrapper(
+        F("load_kg") * (1 + F("reps") / 30.0),
+        output_field=DecimalField(max_digits=20, decimal_places=10),
+    )
+    return Case(
+        When(load_kg__gt=0, reps__lte=E1RM_MOST_REPS, then=epley),
+        default=None,
+        output_field=DecimalField(max_digits=20, decimal_places=10),
+    )
+
+
 def personal_records(user) -> list[dict]:
     """Per variation and side: heaviest load (with its reps), most reps, longest hold, best e1RM,
     each with the day it was first set, and the heaviest load for each rep count. Four queries,
     whatever the size of the log.
     """
     sets = Set.objects.filter(session__user=user)
-    e1rm = ExpressionWrapper(
-        F("load_kg") * (1 + F("reps") / 30.0),
-        output_field=DecimalField(max_digits=20, decimal_places=10),
-    )
+    e1rm = estimated_one_rep_max()
     bests = {
         (row["session__variation"], row["side"]): row
         for row in sets.values("session__variation", "side").annotate(
             heaviest=Max("load_kg"),
             most_reps=Max("reps"),
             longest_hold=Max("hold_seconds"),
-            best_e1rm=Max(e1rm, filter=Q(load_kg__gt=0, reps__lte=12)),
+            best_e1rm=Max(e1rm),
         )
     }
     days = _record_days(sets, e1rm)
@@ -74,13 +90,13 @@ def personal_records(user) -> list[dict]:
     variations = {v.pk: v for v in Variation.objects.filter(pk__in={k[0] for k in bests})}
     result = []
     for variation in sorted(variations.values(), key=lambda v: v.level):
-        sides = []
-        for side in (Side.LEFT, Side.RIGHT, Side.BOTH):
+        per_side = []
+        for side in sides.NAMED:
             row = bests.get((variation.pk, side))
             if row is None:
                 continue
             heaviest = row["heaviest"] or None
-            sides.append(
+            per_side.append(
                 {
                     "side": side,
                     "label": Side(side).label,
@@ -95,7 +111,7 @@ def personal_records(user) -> list[dict]:
                     **days.get((variation.pk, side), {}),
                 }
             )
-        result.append({"variation": variation, "sides": sides})
+        result.append({"variation": variation, "sides": per_side})
     return result
 
 
@@ -111,13 +127,12 @@ def _record_days(sets, e1rm) -> dict[tuple[int, str], dict]:
             order_by=[*best_first, F("session__date").asc(), F("pk").asc()],
         )
 
-    counted_e1rm = Case(When(load_kg__gt=0, reps__lte=12, then=e1rm), default=None)
     rows = (
         sets.annotate(
             heaviest_on=first_day(F("load_kg").desc(), F("reps").desc()),
             most_reps_on=first_day(F("reps").desc()),
             longest_hold_on=first_day(F("hold_seconds").desc()),
-            best_e1rm_on=first_day(counted_e1rm.desc(nulls_last=True)),
+            best_e1rm_on=first_day(e1rm.desc(nulls_last=True)),
         )
         .values(
             "session__variation",

@@ -94,12 +94,13 @@ from datetime import date, datetime
 from decimal import ROUND_CEILING, Decimal
 from typing import Literal
 
+from training import sides
 from training.units import format_load, to_kg
 
 Side = Literal["left", "right", "both", "unknown"]
 Kind = Literal["advance", "stay", "step_back", "stop"]
 
-_SIDE_ORDER: tuple[Side, ...] = ("left", "right", "both", "unknown")
+_SIDE_ORDER: tuple[Side, ...] = (*sides.NAMED, sides.UNKNOWN)
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 PAIN_WINDOW = 3  # sessions, at any level
 PAIN_FREE_NEEDED = 2  # sessions that count, after the newest pain
@@ -476,8 +477,8 @@ def _stay_why(
     if not met_days:
         more = f", and {len(missing) - 1} more" if len(missing) > 1 else ""
         first = missing[0][0].lower() + missing[0][1:].rstrip(".")
-        sides = " on both sides" if criteria.per_side else ""
-        return f"Not yet {_target(criteria)}{sides} on {_day(latest.day)} ({first}{more}): {then}."
+        where = " on both sides" if criteria.per_side else ""
+        return f"Not yet {_target(criteria)}{where} on {_day(latest.day)} ({first}{more}): {then}."
     made = f"{_made(criteria)} on {_days(met_days)}, clean"
     if used is not None and load is not None and load > used:
         mine = ", the next weight you own" if owned else ""
@@ -526,7 +527,7 @@ def _safety_notes(record: SetRecord, side: Side, number: int) -> list[str]:
 
 
 def _required_sides(criteria: Criteria) -> tuple[Side, ...]:
-    return ("left", "right") if criteria.per_side else ("both",)
+    return sides.worked(criteria.per_side)
 
 
 def _on(session: SessionRecord, side: Side) -> list[SetRecord]:
@@ -584,12 +585,12 @@ def _side_name(side: Side) -> str:
     return "Both sides" if side == "both" else f"{side.capitalize()} side"
 
 
-def side_numbers(sides: Iterable[str]) -> list[int]:
+def side_numbers(set_sides: Iterable[str]) -> list[int]:
     """Each set's number on its own side, counting in the session's order (left 1, right 1,
     left 2...): the one numbering of sets, in the advice and on the session pages."""
     seen: dict[str, int] = {}
     numbers = []
-    for side in sides:
+    for side in set_sides:
         seen[side] = seen.get(side, 0) + 1
         numbers.append(seen[side])
     return numbers

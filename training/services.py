@@ -14,6 +14,7 @@ from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from coaching.models import FormError, Variation
+from training import sides
 from training.models import (
     SET_FIELDS,
     AuditEntry,
@@ -203,14 +204,6 @@ def update_set(existing: Set, fields: dict, form_errors, *, revision: int | None
     return current
 
 
-SIDE_PATTERNS = {
-    "left-right": ("left", "right"),
-    "right-left": ("right", "left"),
-    "left": ("left",),
-    "right": ("right",),
-}
-
-
 class StaleSides(Exception):
     """The sets of unknown side changed since the trainee saw them."""
 
@@ -221,14 +214,13 @@ def assign_sides(session: TrainingSession, pattern: str, *, expected: list[int])
     `expected` are the sets the trainee saw; if another tab changed them meanwhile, nothing
     is changed. Returns how many sets were given a side.
     """
-    sides = SIDE_PATTERNS[pattern]
     with transaction.atomic():
         TrainingSession.objects.select_for_update().filter(pk=session.pk).first()
         unknown = list(session.sets.filter(side=Side.UNKNOWN).order_by("position"))
         if [s.pk for s in unknown] != expected:
             raise StaleSides(session.pk)
-        for index, done in enumerate(unknown):
-            done.side = sides[index % len(sides)]
+        for done, side in zip(unknown, sides.in_order(pattern, len(unknown)), strict=True):
+            done.side = side
         Set.objects.bulk_update(unknown, ["side"])
     return len(unknown)
 

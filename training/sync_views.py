@@ -26,10 +26,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from coaching.caching import cached_public_page
 from coaching.models import Variation
-from training import services
-from training.fields import sides_for
+from training import services, sides
 from training.forms import OfflineSetForm, QueuedSessionForm, QueuedSetForm, QueuedTimerLogForm
-from training.models import Profile, Side, TrainingSession
+from training.models import Profile, TrainingSession
 
 
 def _refused(status: int, message: str, form=None, **extra) -> JsonResponse:
@@ -151,7 +150,7 @@ def _offline_log(request: HttpRequest) -> HttpResponse:
             "pk": v.pk,
             "slug": v.slug,
             "name": v.name,
-            "sides": sorted(sides_for(v) - {Side.UNKNOWN}),
+            "sides": list(sides.worked(v.one_side_at_a_time)),
             "tempo": v.tempo.tempo.notation,
         }
         for v in ladder

@@ -25,14 +25,13 @@ from training import video, videos
 from training.forms import VideoCommentForm, VideoUploadForm
 from training.models import (
     AuditEntry,
-    Set,
     SetVideo,
     Side,
-    TrainingSession,
     VideoComment,
     VideoStatus,
     VideoUpload,
 )
+from training.views import _get_session_for_user, _get_set_for_user
 
 CHUNK = 64 * 1024
 # Byte positions of at most 15 digits (a petabyte): int() of a longer one is refused by
@@ -46,30 +45,22 @@ _CONTENT_RANGE = re.compile(
 )
 
 
-def _get_set_for_user(request: HttpRequest, pk: int) -> Set:
-    return get_object_or_404(
-        Set.objects.select_related("session__variation"), pk=pk, session__user=request.user
-    )
-
-
-def _get_video_for_viewer(request: HttpRequest, pk: int) -> SetVideo:
+def _get_video_for_user(request: HttpRequest, pk: int) -> SetVideo:
     """The owner's or their linked coach's video, or 404."""
     return get_object_or_404(
-        SetVideo.objects.for_viewer(request.user).select_related("owner", "set", "session"), pk=pk
+        SetVideo.objects.visible_to(request.user).select_related("owner", "set", "session"), pk=pk
     )
 
 
 def _get_video_for_coach(request: HttpRequest, pk: int) -> SetVideo:
-    clip = _get_video_for_viewer(request, pk)
+    clip = _get_video_for_user(request, pk)
     if clip.owner_id == request.user.pk:
         raise Http404("No such video.")
     return clip
 
 
 def _get_session_side_for_user(request: HttpRequest, pk: int, side: str) -> videos.Target:
-    session = get_object_or_404(
-        TrainingSession.objects.select_related("variation"), pk=pk, user=request.user
-    )
+    session = _get_session_for_user(request, pk)
     if side not in session.video_sides:
         raise Http404("The session has no such side.")
     return videos.Target(session, side=side)
@@ -239,7 +230,7 @@ def video_upload(request: HttpRequest, pk) -> JsonResponse:
 def video_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Watch a clip with its comments; the coach also comments and marks it reviewed. While
     it is processing, the status part asks again every few seconds (htmx)."""
-    clip = _get_video_for_viewer(request, pk)
+    clip = _get_video_for_user(request, pk)
     template = "training/video.html"
     if request.htmx and request.htmx.target == "video-status":
         template += "#video-status"
@@ -322,7 +313,7 @@ def video_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def video_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """The playable video ("play") or its poster, with byte ranges so players can seek."""
-    clip = _get_video_for_viewer(request, pk)
+    clip = _get_video_for_user(request, pk)
     if clip.status != VideoStatus.READY:
         raise Http404("The video is not ready.")
     if kind == "play":

@@ -24,7 +24,7 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 from core import throttle
 from core.middleware import client_ip
 from core.redirects import safe_next
-from training import csv_io, progress, services
+from training import csv_io, progress, services, sides
 from training.coach_views import invitation_named_by
 from training.csv_io import pending as pending_imports
 from training.csv_io.reading import refuse_control_characters
@@ -76,13 +76,14 @@ def _unit(request: HttpRequest) -> str:
 def _get_session_for_user(request: HttpRequest, pk: int) -> TrainingSession:
     """The user's own session, or 404: another user's session does not exist for them."""
     return get_object_or_404(
-        TrainingSession.objects.select_related("variation__tempo"), pk=pk, user=request.user
+        TrainingSession.objects.for_user(request.user).select_related("variation__tempo"), pk=pk
     )
 
 
 def _get_set_for_user(request: HttpRequest, pk: int) -> Set:
+    """The user's own set, or 404 (the video pages use it too)."""
     return get_object_or_404(
-        Set.objects.select_related("session__variation__tempo"), pk=pk, session__user=request.user
+        Set.objects.for_user(request.user).select_related("session__variation__tempo"), pk=pk
     )
 
 
@@ -296,8 +297,8 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _sides_fit(session: TrainingSession, form: SessionForm) -> bool:
-    sides = set(session.sets.values_list("side", flat=True))
-    return sides <= sides_for(form.cleaned_data["variation"])
+    logged = set(session.sets.values_list("side", flat=True))
+    return logged <= sides_for(form.cleaned_data["variation"])
 
 
 @login_required
@@ -363,18 +364,17 @@ def _session_context(
 def _next_set_initial(sets, previous, session, unit: str, prescription=None) -> dict:
     """Prefill the entry with what comes next: the other side of the last set, same numbers;
     for a session's first set, the coach's prescription if there is one."""
+    one_side = session.variation.one_side_at_a_time
     if not sets and prescription is not None:
-        side = Side.BOTH
-        if session.variation.one_side_at_a_time:
-            side = Side.RIGHT if prescription.side_order == "right-left" else Side.LEFT
+        # The prescribed order's first leg.
+        (side, *_) = sides.ORDERS[sides.plan_order(prescription.side_order, one_side)]
         return SetForm.initial_from_prescription(prescription, unit, side=side)
     source = (
         sets[-1] if sets else (previous.sets.all()[0] if previous and previous.sets.all() else None)
     )
     tempo = session.variation.tempo.tempo.notation
     if source is None:
-        side = Side.LEFT if session.variation.one_side_at_a_time else Side.BOTH
-        return {"side": side, "tempo": tempo}
+        return {"side": sides.worked(one_side)[0], "tempo": tempo}
     initial = SetForm.initial_from_set(source, unit)
     if source.side == Side.UNKNOWN:
         initial["side"] = Side.LEFT  # a set typed by hand says its side
@@ -382,9 +382,9 @@ def _next_set_initial(sets, previous, session, unit: str, prescription=None) -> 
         left = sum(1 for s in sets if s.side == Side.LEFT)
         right = sum(1 for s in sets if s.side == Side.RIGHT)
         initial["side"] = Side.RIGHT if left > right else Side.LEFT
-    elif not sets and session.variation.one_side_at_a_time:
+    elif not sets and one_side:
         initial["side"] = Side.LEFT
-    if not session.variation.one_side_at_a_time:
+    if not one_side:
         initial["side"] = Side.BOTH
     return initial
 
@@ -448,10 +448,11 @@ def set_repeat(request: HttpRequest, pk: int) -> HttpResponse:
 def set_mirror(request: HttpRequest, pk: int) -> HttpResponse:
     session = _get_session_for_user(request, pk)
     last = session.sets.order_by("-position").first()
-    if last is None or last.side in (Side.BOTH, Side.UNKNOWN):
+    other = sides.mirror(last.side) if last is not None else None
+    if other is None:
         messages.error(request, "The last set has no other side to copy to.")
     else:
-        services.copy_set(last, side=Side.RIGHT if last.side == Side.LEFT else Side.LEFT)
+        services.copy_set(last, side=other)
     return _after_set_change(request, session)
 
 

@@ -57,13 +57,18 @@ class Fault:
 
 @dataclass(frozen=True)
 class RepReport:
+    """One lift and what follows it, in the order a rep is done from the floor (as the timer
+    runs it): lifting, top hold, lowering, pause at the bottom. A phase is None when the clip
+    did not see it (a gap, or the clip's start or end); the last rep's pause is None, since
+    what follows it is rest."""
+
     number: int  # 1, 2, ... in the clip
-    start: float  # seconds into the clip: the lowering begins
-    end: float  # the top hold ends
-    lowering: float  # seconds
-    pause: float  # at the bottom
-    lifting: float
-    top_hold: float
+    start: float  # seconds into the clip: the lifting begins
+    end: float  # the pause at the bottom ends (the last rep's lowering, when it has no pause)
+    lowering: float | None  # seconds
+    pause: float | None  # at the bottom
+    lifting: float | None
+    top_hold: float | None
     top_angle: float | None  # shoulder-hip-knee at the top, degrees; 180 is a straight line
     shin_from_vertical: float | None  # at the top, degrees
     confidence: float  # 0 to 1, the mean visibility of the landmarks the rep was read from
@@ -73,12 +78,14 @@ class RepReport:
 @dataclass(frozen=True)
 class FormAnalysis:
     """`declined` holds the reasons the clip could not be read (nothing else is then given);
-    `cannot_judge` names what a side view cannot see."""
+    `cannot_judge` names what a side view cannot see; `notes` says what the camera missed in
+    a clip that was read (gaps, parts of reps not seen, a lift not counted)."""
 
     side: str | None  # the working leg: "left" or "right"; None when declined
     reps: tuple[RepReport, ...] = ()
     declined: tuple[str, ...] = ()
     cannot_judge: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
     prescribed_tempo: str | None = None
     model: str = ""
     model_version: str = ""

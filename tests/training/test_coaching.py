@@ -50,6 +50,31 @@ def _client(client, who):
     return client
 
 
+def test_a_deactivated_coachs_link_no_longer_shows_their_athlete(coach, user, linked, session):
+    """The admin, the coach panel, videos and review all ask athletes_of: a link counts
+    only while both accounts are active."""
+    assert list(CoachLink.objects.athletes_of(coach)) == [user]
+    assert list(TrainingSession.objects.coached_by(coach)) == [session]
+    coach.is_active = False
+    coach.save()
+    assert list(CoachLink.objects.athletes_of(coach)) == []
+    assert list(TrainingSession.objects.coached_by(coach)) == []
+    assert list(Set.objects.coached_by(coach)) == []
+
+
+def test_a_superuser_coaches_every_active_athlete_and_no_deactivated_one(
+    django_user_model, user, other_user, session, other_session
+):
+    """The permission matrix's rule, written once: a superuser is every active trainee's
+    coach, linked or not; a deactivated account is nobody's athlete."""
+    root = django_user_model.objects.create_superuser("root", "r@example.com", PASSWORD)
+    assert set(CoachLink.objects.athletes_of(root)) == {user, other_user}
+    other_user.is_active = False
+    other_user.save()
+    assert set(CoachLink.objects.athletes_of(root)) == {user}
+    assert set(TrainingSession.objects.coached_by(root)) == {session}
+
+
 def test_a_coach_invites_and_the_athlete_accepts(client, coach, user):
     _client(client, coach).post(reverse("training:coach-invite"))
     link = CoachLink.objects.get(coach=coach)

@@ -1,19 +1,16 @@
-"""The database cache's table, where throttle counts live without Redis (settings.CACHES).
+"""Once made the throttle's cache table; core/migrations/0001_throttle_cache_table.py does now.
 
-`createcachetable` is idempotent and makes nothing for other cache backends; running it
-from a migration means every `migrate` (make run, make serve, the test databases, a
-restore's fresh database) has the table, with no extra deployment step to forget.
+Kept, empty, as history: 0008 depends on it, and databases record it as applied. Doing
+nothing is safe on both kinds of database: an existing one already has the table (made
+when this ran), and `migrate` on a new one runs core's 0001, which makes it. It cannot
+depend on core's 0001: a database that applied this before core had migrations would
+then fail `migrate` with an inconsistent history.
 """
 
-from django.core.management import call_command
 from django.db import migrations
-
-
-def create_cache_tables(apps, schema_editor):
-    call_command("createcachetable", database=schema_editor.connection.alias, verbosity=0)
 
 
 class Migration(migrations.Migration):
     dependencies = [("training", "0006_set_revision")]
 
-    operations = [migrations.RunPython(create_cache_tables, migrations.RunPython.noop)]
+    operations = []

@@ -1,0 +1,426 @@
+"""The camera's rules on landmark series made from the guide's pose model, at known tempos.
+
+tests/videos/synthetic.py animates coaching/pose.py through reps and knows when every phase
+began and ended; these tests hold the rules to that truth.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from coaching.pose import Pose, solve
+from tests.videos.synthetic import (
+    RepPlan,
+    RepTruth,
+    front_view_clip,
+    make_clip,
+    plan,
+)
+from videos.form_analysis import (
+    CANNOT_JUDGE,
+    MIN_REP_RANGE_DEGREES,
+    analyse,
+)
+from videos.pose_data import ClipLandmarks, FormAnalysis, Landmark, PoseFrame
+
+PHASE_TOLERANCE = 0.25  # seconds: the issue's target for phase times
+ANGLE_TOLERANCE = 2.0  # degrees, on noise-free series
+PHASES = ("lifting", "top_hold", "lowering", "pause")
+
+
+def assert_matches_truth(analysis: FormAnalysis, truths: list[RepTruth]) -> None:
+    assert not analysis.declined
+    assert len(analysis.reps) == len(truths)
+    for rep, truth in zip(analysis.reps, truths, strict=True):
+        for phase in PHASES:
+            expected, measured = getattr(truth, phase), getattr(rep, phase)
+            if expected is None:  # the last rep's pause is the rest that ends the set
+                assert measured is None, (rep.number, phase)
+            else:
+                assert measured == pytest.approx(expected, abs=PHASE_TOLERANCE), (
+                    rep.number,
+                    phase,
+                )
+        assert rep.start == pytest.approx(truth.lift_start, abs=PHASE_TOLERANCE)
+        assert rep.top_angle == pytest.approx(truth.top_angle, abs=ANGLE_TOLERANCE)
+        assert rep.shin_from_vertical == pytest.approx(0, abs=ANGLE_TOLERANCE)
+
+
+def fault_codes(analysis: FormAnalysis) -> list[set[str]]:
+    return [{fault.code for fault in rep.faults} for rep in analysis.reps]
+
+
+@pytest.mark.parametrize(
+    ("tempo", "reps", "fps", "mirrored"),
+    [
+        ("1-0-1-0", 3, 30, False),
+        ("1-0-1-0", 12, 60, True),
+        ("2-0-1-1", 5, 24, False),
+        ("2-0-1-1", 8, 30, True),
+        ("3-0-1-1", 6, 60, False),
+        ("3-0-1-2", 4, 24, True),
+        ("3-1-1-2", 8, 30, False),
+        ("3-1-1-2", 3, 60, True),
+        ("4-1-2-3", 10, 24, False),
+        ("4-1-2-3", 12, 30, True),
+        ("2-2-2-0", 7, 30, False),
+        ("3-0-1-5", 3, 60, False),
+    ],
+)
+def test_clean_reps_are_counted_and_timed_with_no_flags(tempo, reps, fps, mirrored):
+    clip, truths = make_clip(plan(tempo, reps), fps=fps, mirrored=mirrored)
+    analysis = analyse(clip, prescribed_tempo=tempo)
+    assert_matches_truth(analysis, truths)
+    assert fault_codes(analysis) == [set()] * reps
+    assert analysis.side == "right"
+    assert analysis.prescribed_tempo == tempo
+    assert analysis.notes == ()
+    assert all(rep.confidence == pytest.approx(0.95) for rep in analysis.reps)
+
+
+@pytest.mark.parametrize("tempo", ["1-0-1-0", "2-0-1-1", "3-1-1-2", "4-1-2-3"])
+def test_sparse_and_uneven_sampling_still_times_the_phases(tempo):
+    sparse, truths = make_clip(plan(tempo, 4), fps=8)
+    assert_matches_truth(analyse(sparse, prescribed_tempo=tempo), truths)
+    uneven, truths = make_clip(plan(tempo, 4), fps=30, jitter=0.4, seed=7)
+    assert_matches_truth(analyse(uneven, prescribed_tempo=tempo), truths)
+
+
+def test_mirrored_left_leg_portrait_reads_the_same_as_right_leg_landscape():
+    reps = [*plan("3-1-1-2", 4), RepPlan(1, 1, 3, 1, top_height=46)]
+    right, _ = make_clip(reps, fps=30)
+    left, _ = make_clip(reps, fps=30, mirrored=True, working="left", size=(720, 1280))
+    right_analysis, left_analysis = analyse(right), analyse(left)
+    assert (right_analysis.side, left_analysis.side) == ("right", "left")
+    assert left_analysis.reps == right_analysis.reps
+
+
+def test_the_working_leg_is_the_planted_one_either_way_the_person_faces():
+    for working in ("left", "right"):
+        for mirrored in (False, True):
+            clip, _ = make_clip(plan("2-0-1-1", 3), working=working, mirrored=mirrored)
+            assert analyse(clip).side == working
+
+
+@pytest.mark.parametrize(("tempo", "fps"), [("1-0-1-0", 30), ("2-0-1-1", 24), ("3-0-1-1", 60)])
+def test_a_bounce_at_the_bottom_is_flagged_on_every_rep_that_bounced(tempo, fps):
+    clip, truths = make_clip(plan(tempo, 5, bounce=True), fps=fps)
+    analysis = analyse(clip, prescribed_tempo=tempo)
+    assert len(analysis.reps) == 5
+    # The last rep's lowering ends the set: nothing rebounds from it.
+    assert fault_codes(analysis) == [{"bounce"}] * 4 + [set()]
+    bounce = analysis.reps[0].faults[0]
+    assert bounce.time == pytest.approx(truths[0].lower_end, abs=PHASE_TOLERANCE)
+    assert "bounced" in bounce.text
+
+
+def test_one_bounced_rep_among_clean_ones_is_the_only_flag():
+    reps = plan("2-0-1-1", 6)
+    reps[2] = dataclasses.replace(reps[2], bounce=True)
+    clip, _ = make_clip(reps, fps=30)
+    assert fault_codes(analyse(clip, prescribed_tempo="2-0-1-1")) == [
+        set(),
+        set(),
+        {"bounce"},
+        set(),
+        set(),
+        set(),
+    ]
+
+
+def test_frames_too_sparse_to_time_the_turn_judge_no_bounce_and_say_so():
+    clip, _ = make_clip(plan("2-0-1-1", 4, bounce=True), fps=8)
+    analysis = analyse(clip, prescribed_tempo="2-0-1-1")
+    assert fault_codes(analysis) == [set()] * 4
+    assert any("bounce" in note for note in analysis.notes)
+
+
+@pytest.mark.parametrize("fps", [24, 30, 60])
+def test_hips_stopping_short_of_the_line_are_flagged(fps):
+    clip, truths = make_clip(plan("3-0-1-1", 4, top_height=46), fps=fps)
+    analysis = analyse(clip, prescribed_tempo="3-0-1-1")
+    assert_matches_truth(analysis, truths)
+    assert fault_codes(analysis) == [{"short-top"}] * 4
+    assert analysis.reps[0].top_angle == pytest.approx(163, abs=1.5)
+    assert "° short of the straight line from shoulders to knee" in analysis.reps[0].faults[0].text
+
+
+@pytest.mark.parametrize("fps", [24, 30, 60])
+def test_hips_rising_past_the_line_with_an_arched_back_are_flagged(fps):
+    clip, truths = make_clip(plan("3-0-1-1", 4, top_height=58, lumbar_extension=20), fps=fps)
+    analysis = analyse(clip, prescribed_tempo="3-0-1-1")
+    assert_matches_truth(analysis, truths)
+    assert fault_codes(analysis) == [{"arched-top"}] * 4
+    assert analysis.reps[0].top_angle > 190
+
+
+def test_a_top_near_the_line_is_within_the_tolerance_either_side():
+    for height in (50.0, 54.0):  # 174 and 185 degrees
+        clip, _ = make_clip(plan("2-0-1-1", 3, top_height=height))
+        assert fault_codes(analyse(clip)) == [set()] * 3
+
+
+def test_a_lowering_quicker_than_prescribed_is_flagged():
+    clip, truths = make_clip(plan("1-0-1-1", 4), fps=30)
+    analysis = analyse(clip, prescribed_tempo="3-0-1-1")
+    assert fault_codes(analysis) == [{"fast-lowering"}] * 4
+    fault = analysis.reps[0].faults[0]
+    assert fault.text.startswith("The hips came down in 0.9 s; the prescribed tempo 3-0-1-1")
+    assert truths[0].lower_start < fault.time < truths[0].lower_end
+
+
+def test_with_no_tempo_prescribed_the_guides_two_seconds_is_the_floor():
+    quick, _ = make_clip(plan("1-0-1-1", 3))
+    steady, _ = make_clip(plan("2-0-1-1", 3))
+    quick_analysis = analyse(quick)
+    assert fault_codes(quick_analysis) == [{"fast-lowering"}] * 3
+    assert "the guide asks for at least 2 s" in quick_analysis.reps[0].faults[0].text
+    assert fault_codes(analyse(steady)) == [set()] * 3
+
+
+def test_a_gap_in_a_hold_invents_no_rep_and_lowers_that_reps_confidence():
+    clip, truths = make_clip(plan("2-0-1-3", 4), fps=30)
+    start = truths[1].lift_end + 1.0
+    clip, truths = make_clip(plan("2-0-1-3", 4), fps=30, missing=[(start, start + 0.5)])
+    analysis = analyse(clip, prescribed_tempo="2-0-1-3")
+    assert_matches_truth(analysis, truths)
+    assert fault_codes(analysis) == [set()] * 4
+    assert analysis.reps[1].confidence < analysis.reps[0].confidence == 0.95
+    assert analysis.notes == (
+        f"The person was not seen from {start:.1f} s to {start + 0.5:.1f} s.",
+    )
+
+
+def test_a_gap_over_a_bottom_judges_no_bounce_there_and_times_nothing_it_hid():
+    _, truths = make_clip(plan("2-0-1-1", 5, bounce=True))
+    bottom = truths[1].lower_end
+    clip, _ = make_clip(plan("2-0-1-1", 5, bounce=True), missing=[(bottom - 0.3, bottom + 0.3)])
+    analysis = analyse(clip, prescribed_tempo="2-0-1-1")
+    assert len(analysis.reps) == 5
+    assert fault_codes(analysis) == [{"bounce"}, set(), {"bounce"}, {"bounce"}, set()]
+    hidden, after = analysis.reps[1], analysis.reps[2]
+    assert (hidden.lowering, hidden.pause, after.lifting) == (None, None, None)
+    assert hidden.lifting is not None
+    assert hidden.top_hold is not None
+    assert hidden.confidence < 0.95
+    assert any(
+        note.startswith("Rep 2 was not seen in full: its lowering and pause")
+        for note in analysis.notes
+    )
+
+
+def test_a_long_gap_is_said_to_possibly_hide_a_rep():
+    clip, _ = make_clip(plan("2-0-1-1", 5), missing=[(6.5, 8.0)])
+    analysis = analyse(clip)
+    assert analysis.notes[0] == (
+        "The person was not seen from 6.5 s to 8.0 s; a rep done entirely then is not counted."
+    )
+
+
+def test_a_clip_starting_with_the_hips_up_does_not_count_that_lift():
+    clip, truths = make_clip(plan("3-1-1-2", 5))
+    start = truths[0].lift_end + 0.5
+    later = dataclasses.replace(clip, frames=tuple(f for f in clip.frames if f.time >= start))
+    analysis = analyse(later, prescribed_tempo="3-1-1-2")
+    assert len(analysis.reps) == 4
+    assert analysis.reps[0].start == pytest.approx(truths[1].lift_start, abs=PHASE_TOLERANCE)
+    assert "The clip starts with the hips already up: that lift is not counted." in analysis.notes
+
+
+def test_small_wobbles_are_no_reps():
+    # Rises of 30 degrees of hip angle (hips from 15 to about 27 cm): under the rep threshold.
+    clip, _ = make_clip(plan("2-0-1-1", 4, top_height=27.0))
+    assert MIN_REP_RANGE_DEGREES > 30
+    analysis = analyse(clip)
+    assert analysis.reps == ()
+    assert analysis.notes[-1].startswith("No rep was found")
+
+
+def test_jittery_landmarks_still_give_the_count_and_the_phases():
+    for seed in range(3):
+        clip, truths = make_clip(plan("3-1-1-2", 6), fps=30, noise=0.5, seed=seed)
+        analysis = analyse(clip, prescribed_tempo="3-1-1-2")
+        assert len(analysis.reps) == 6
+        for rep, truth in zip(analysis.reps, truths, strict=True):
+            assert rep.lowering == pytest.approx(truth.lowering, abs=PHASE_TOLERANCE)
+            assert rep.top_hold == pytest.approx(truth.top_hold, abs=PHASE_TOLERANCE)
+            assert rep.top_angle == pytest.approx(180, abs=3)
+        assert fault_codes(analysis) == [set()] * 6
+
+
+# Declining.
+
+
+def declined(analysis: FormAnalysis) -> str:
+    assert analysis.side is None
+    assert analysis.reps == ()
+    assert analysis.cannot_judge == CANNOT_JUDGE
+    return " ".join(analysis.declined)
+
+
+def test_a_clip_filmed_from_the_front_is_declined_with_the_reason():
+    reasons = declined(analyse(front_view_clip()))
+    assert "filmed from the front or from behind" in reasons
+
+
+def test_two_people_in_view_are_declined():
+    clip, _ = make_clip(plan("2-0-1-1", 3), people=2)
+    assert "More than one person was in view" in declined(analyse(clip))
+
+
+def test_low_landmark_confidence_is_declined():
+    clip, _ = make_clip(plan("2-0-1-1", 3), visibility=0.55)
+    assert "mean confidence 55%" in declined(analyse(clip))
+
+
+def test_landmarks_too_unsure_to_count_as_seen_are_declined_as_unsure_not_as_cut_off():
+    clip, _ = make_clip(plan("2-0-1-1", 3), visibility=0.3)
+    reasons = declined(analyse(clip))
+    assert "mean confidence 30%" in reasons
+    assert "out of the picture" not in reasons
+
+
+def test_a_person_found_in_too_few_frames_is_declined():
+    clip, _ = make_clip(plan("2-0-1-1", 3), missing=[(0.0, 10.0)])
+    assert "The person was found in only" in declined(analyse(clip))
+
+
+def test_a_person_cut_off_by_the_frame_is_declined():
+    clip, _ = make_clip(plan("2-0-1-1", 3), size=(1280, 720))
+
+    def shifted(frame: PoseFrame) -> PoseFrame:
+        moved = {
+            name: Landmark(mark.x + 500, mark.y, mark.visibility)
+            for name, mark in frame.landmarks.items()
+        }
+        return PoseFrame(frame.time, moved)
+
+    clip = dataclasses.replace(clip, frames=tuple(shifted(f) for f in clip.frames))
+    assert "The feet were out of the picture or hidden" in declined(analyse(clip))
+
+
+def test_a_working_knee_hidden_in_most_frames_is_declined():
+    clip, _ = make_clip(plan("2-0-1-1", 3), working="left")
+    hidden = tuple(
+        PoseFrame(
+            frame.time,
+            {
+                name: Landmark(mark.x, mark.y, 0.2 if name == "left_knee" else mark.visibility)
+                for name, mark in frame.landmarks.items()
+            },
+        )
+        for frame in clip.frames
+    )
+    reasons = declined(analyse(dataclasses.replace(clip, frames=hidden)))
+    assert reasons.startswith("The working left leg's knee or ankle was hidden")
+
+
+def test_both_feet_down_leaves_the_working_leg_unknown_and_is_declined():
+    clip, _ = make_clip(plan("2-0-1-1", 3))
+    # Lay the free leg's landmarks onto the working one's, as with both feet on the floor.
+    both = tuple(
+        PoseFrame(
+            frame.time,
+            {
+                **frame.landmarks,
+                **{
+                    name.replace("right_", "left_"): mark
+                    for name, mark in frame.landmarks.items()
+                    if name.startswith("right_") and "shoulder" not in name and "hip" not in name
+                },
+            },
+        )
+        for frame in clip.frames
+    )
+    reasons = declined(analyse(dataclasses.replace(clip, frames=both)))
+    assert "Which leg is working could not be told" in reasons
+
+
+def test_what_a_side_view_cannot_see_is_always_said():
+    clip, _ = make_clip(plan("2-0-1-1", 3))
+    analysis = analyse(clip)
+    assert analysis.cannot_judge == CANNOT_JUDGE
+    assert any("knee caves in" in text for text in CANNOT_JUDGE)
+    assert any("tilt" in text for text in CANNOT_JUDGE)
+    stored = analysis.as_json()
+    assert stored["reps"][0]["faults"] == ()
+    assert stored["model"] == "synthetic"
+
+
+def test_an_empty_clip_is_declined():
+    clip = ClipLandmarks(1280, 720, 2.0, (PoseFrame(0.0), PoseFrame(1.0)), "m", "1")
+    assert "found in only 0 of the 2 frames" in declined(analyse(clip))
+
+
+def test_the_synthetic_top_is_the_pose_models_straight_line():
+    # The truth the tests hold the rules to: the default top is 180 degrees, shin vertical.
+    top = solve(Pose())
+    assert top.hip_angle == pytest.approx(180, abs=0.01)
+    assert top.shin_angle_from_vertical == pytest.approx(0, abs=0.01)
+
+
+# Properties over tempos.
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    lowering=st.integers(1, 4),
+    pause=st.integers(0, 2),
+    lifting=st.integers(1, 3),
+    hold=st.integers(0, 3),
+    reps=st.integers(3, 12),
+    fps=st.sampled_from([24, 30, 60]),
+    mirrored=st.booleans(),
+)
+def test_any_tempo_gives_the_rep_count_and_its_phases(
+    lowering, pause, lifting, hold, reps, fps, mirrored
+):
+    tempo = f"{lowering}-{pause}-{lifting}-{hold}"
+    clip, truths = make_clip(plan(tempo, reps), fps=fps, mirrored=mirrored)
+    analysis = analyse(clip, prescribed_tempo=tempo)
+    assert_matches_truth(analysis, truths)
+    assert fault_codes(analysis) == [set()] * reps
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    lowering=st.floats(0.8, 4.0),
+    lifting=st.floats(0.6, 2.0),
+    hold=st.floats(0.0, 2.0),
+    pause=st.floats(0.0, 1.5),
+    reps=st.integers(3, 8),
+    fps=st.sampled_from([8, 15, 24, 30]),
+)
+# A quick lift into a slow lowering at 8 fps: smoothing once dragged the lift into the lowering.
+@example(lowering=3.0, lifting=0.625, hold=0.0, pause=0.0, reps=3, fps=8)
+# A turn at the top with no hold at 8 fps: a median once flattened the top by 4 degrees.
+@example(lowering=1.0, lifting=1.0, hold=0.0, pause=0.0, reps=3, fps=8)
+def test_any_timing_of_the_phases_is_measured_within_a_quarter_second(
+    lowering, lifting, hold, pause, reps, fps
+):
+    clip, truths = make_clip([RepPlan(lifting, hold, lowering, pause)] * reps, fps=fps)
+    assert_matches_truth(analyse(clip), truths)
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    lowering=st.floats(1.0, 4.0),
+    lifting=st.floats(0.8, 2.0),
+    hold=st.floats(0.0, 2.0),
+    reps=st.integers(3, 6),
+    fps=st.sampled_from([24, 30, 60]),
+    mirrored=st.booleans(),
+)
+def test_a_bounce_is_told_from_a_controlled_turn_at_any_timing(
+    lowering, lifting, hold, reps, fps, mirrored
+):
+    bounced = [RepPlan(lifting, hold, lowering, 0.0, bounce=True)] * reps
+    controlled = [RepPlan(lifting, hold, lowering, 0.0)] * reps
+    for rep_plans, expected in ((bounced, {"bounce"}), (controlled, set())):
+        clip, _ = make_clip(rep_plans, fps=fps, mirrored=mirrored)
+        codes = fault_codes(analyse(clip))
+        assert [code - {"fast-lowering"} for code in codes] == [expected] * (reps - 1) + [set()]

@@ -1,0 +1,60 @@
+"""Which leg a set is on, and the rules about sides, each written once.
+
+A set is on the left or the right leg of a variation done one leg at a time, on both legs
+of one done with both together, or of unknown side: a set imported from an app that
+records no side (Strong, Hevy), one leg not yet named. The models' `Side` choices, the
+forms, the import, the timer's log, the advice and the video pages read these. A set's
+number on its side is `progression.side_numbers` (and its SQL twin,
+`training.models.side_number_in_sql`).
+"""
+
+from __future__ import annotations
+
+LEFT, RIGHT, BOTH, UNKNOWN = "left", "right", "both", "unknown"
+# The sides a set is on once its leg is named, in the order every page lists them.
+NAMED = (LEFT, RIGHT, BOTH)
+
+# The orders in which sets go from leg to leg, each a cycle: a prescription's or a timer
+# plan's (coaching.timer.SIDES), and the sides given to imported sets of unknown side.
+ORDERS: dict[str, tuple[str, ...]] = {
+    "left-right": (LEFT, RIGHT),
+    "right-left": (RIGHT, LEFT),
+    "alternating": (LEFT, RIGHT),  # legs swap every rep; each is still logged as its own set
+    "left": (LEFT,),
+    "right": (RIGHT,),
+    "both": (BOTH,),
+}
+
+
+def worked(one_side_at_a_time: bool) -> tuple[str, ...]:
+    """The sides a variation is trained on, in the order they come: each leg in turn, or
+    both together. What a clip of a whole side can be of, and what the advice asks for."""
+    return (LEFT, RIGHT) if one_side_at_a_time else (BOTH,)
+
+
+def recordable(one_side_at_a_time: bool) -> frozenset[str]:
+    """The sides a set of such a variation may be saved with: an unknown side only where
+    a leg should have been named."""
+    unknown = (UNKNOWN,) if one_side_at_a_time else ()
+    return frozenset((*worked(one_side_at_a_time), *unknown))
+
+
+def mirror(side: str) -> str | None:
+    """The other leg, to copy a set to it; none for both legs or an unknown side."""
+    return {LEFT: RIGHT, RIGHT: LEFT}.get(side)
+
+
+def order_fits(order: str, one_side_at_a_time: bool) -> bool:
+    """Whether a plan's order of legs can be done on such a variation."""
+    return set(ORDERS[order]) <= set(worked(one_side_at_a_time))
+
+
+def plan_order(order: str, one_side_at_a_time: bool) -> str:
+    """A coach's order of legs as done on the variation: both legs at once ignore it."""
+    return order if one_side_at_a_time else BOTH
+
+
+def in_order(order: str, count: int) -> list[str]:
+    """The sides of `count` sets done one after another in `order`."""
+    cycle = ORDERS[order]
+    return [cycle[index % len(cycle)] for index in range(count)]

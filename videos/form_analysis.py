@@ -1,0 +1,766 @@
+"""The rules of the camera's analysis: a clip's landmarks in, reps, phases, angles and flags out.
+
+What a side view of a single leg hip thrust shows, read against the guide (the straight line
+shoulders-hips-knee at the top, a vertical shin, a lowering of two to three seconds, no
+bounce) and the prescribed tempo:
+
+- The rep signal is the hip angle, shoulder-hip-knee, signed so that hips risen past the
+  straight line read above 180. It is smoothed over time (a centred median, then a centred
+  mean, both over a window in seconds, so uneven sampling is fine) and its speed taken.
+- A rep is one lift of at least MIN_REP_RANGE_DEGREES, counted with what follows it in the
+  order a rep is done from the floor, as the timer runs it: lifting, top hold, lowering,
+  pause at the bottom. A set filmed from the floor is then whole rep by rep; the last rep's
+  pause is None (what follows is rest), and so is any phase the clip did not see.
+- Each phase begins when the hips start moving and ends when they stop: when their speed
+  rises above, or falls below, a share of the phase's top speed (or, when that is tiny, of
+  the rep's range per second). A phase is never a fixed fraction of the range.
+- Which leg works: the planted foot's, whose ankle stays lowest; the free leg is raised.
+  Left and right are the person's own, so the facing direction does not matter, and every
+  measure is an angle or a ratio, so neither does the frame's size.
+
+Honesty: a clip whose person is not seen well is declined with the reasons, in plain
+sentences, and nothing else is given. Frames where the person was not found leave gaps;
+a phase whose start or end fell in one is not measured (None) and no fault is read from
+it, and the rep's confidence drops by the share of it not seen.
+
+Every threshold below marked "our choice" is the app's own, not the guide's.
+Plain Python: no Django, no model.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from coaching.tempo import GUIDE_LOWERING_SECONDS, Tempo
+from videos.pose_data import ClipLandmarks, Fault, FormAnalysis, Landmark, RepReport
+
+# What a side view cannot see, said with every analysis rather than guessed.
+CANNOT_JUDGE = (
+    "Whether the working knee caves in (moves in toward the middle of the body): a side view "
+    "cannot see it; film from beyond the feet to check it.",
+    "Whether the hips tilt or drop to one side: a side view cannot see it.",
+)
+
+# Seeing the person.
+MIN_VISIBILITY = 0.5  # our choice: a landmark counts as seen at or above this visibility
+MIN_MEAN_VISIBILITY = 0.65  # our choice: below this mean, the landmarks are too unsure to read
+MIN_SEEN_SHARE = 0.5  # our choice: the person must be found in at least half of the frames
+MIN_SEEN_FRAMES = 10  # our choice: fewer frames with the person found cannot show a rep
+MAX_FRAME_INTERVAL = 0.2  # our choice, seconds: sparser than 5 frames a second cannot time a lift
+CUT_OFF_SHARE = 0.5  # our choice: a body part out of the picture in more frames than this
+# Our choice: in a side view the two shoulders (and the two hips) nearly overlap; more than
+# this share of the torso's length apart means the camera faces the front or the back.
+MAX_SIDE_VIEW_SPREAD = 0.5
+# Our choice: in a side view the torso and the thigh both show at full length, so neither is
+# less than this share of the other; less means the camera looks along the body.
+MIN_SEGMENT_RATIO = 0.5
+# Our choice: the planted ankle sits at least this share of the torso's length below the
+# free one, else the working leg cannot be told.
+MIN_ANKLE_DROP = 0.15
+
+# Reading reps.
+SMOOTHING_SECONDS = 0.2  # our choice: the smoothing window, centred
+MIN_REP_RANGE_DEGREES = 40.0  # our choice: a smaller rise and fall of the hip angle is no rep
+MOVING_SHARE = 0.15  # our choice: moving while faster than this share of the phase's top speed
+# Our choice, per second: never slower than this share of the rep's range counts as moving, so
+# a slow drift or the landmarks' jitter in a hold is still.
+STILL_SPEED_SHARE = 0.04
+STILL_SECONDS = 0.15  # our choice: the hips have stopped once under that speed this long
+MAX_BLIND_SECONDS = 0.35  # our choice: a longer stretch with no person seen is a gap
+LONG_GAP_SECONDS = 1.0  # our choice: a gap this long could hide a whole quick rep
+TOP_BAND_SHARE = 0.02  # our choice: the top is read where the hips are this close to their highest
+
+# Faults a side view can see.
+FAST_LOWERING_MARGIN = 0.3  # our choice, seconds: how far a lowering may fall short unflagged
+# Our choice: hips that turn at the bottom from half their lowering's top speed to half
+# their lift's in less than this had no still moment there: a bounce. (A controlled turn
+# takes about 0.3 s in our synthetic series, a bounce 0.15 s; landmark jitter blurs both.)
+BOUNCE_TURN_SECONDS = 0.22
+TURN_SPEED_SHARE = 0.5  # our choice, with BOUNCE_TURN_SECONDS
+MAX_BOUNCE_FRAME_INTERVAL = 1 / 15  # our choice, seconds: sparser frames cannot time the turn
+SHORT_TOP_DEGREES = 10.0  # our choice: a top this far short of the straight line is short
+ARCHED_TOP_DEGREES = 10.0  # our choice: a top this far past the straight line is arched
+
+_PARTS = ("shoulder", "hip", "knee", "ankle")
+_PART_NAMES = {"shoulder": "shoulders", "hip": "hips", "knee": "knees", "ankle": "feet"}
+
+
+@dataclass(frozen=True)
+class _Sample:
+    """What one frame shows of the working side."""
+
+    time: float
+    angle: float  # signed shoulder-hip-knee, degrees
+    shin: float  # degrees from vertical
+    visibility: float  # mean of the landmarks read
+
+
+@dataclass(frozen=True)
+class _Series:
+    """The frames seen, in time order, smoothed, with the hips' speed. `part` numbers the
+    stretches between gaps: smoothing and speed never reach across one."""
+
+    samples: tuple[_Sample, ...]
+    part: tuple[int, ...]
+    smooth: tuple[float, ...]  # the signed hip angle, smoothed
+    speed: tuple[float, ...]  # degrees a second, + while the hips rise
+
+    @classmethod
+    def of(cls, samples: Sequence[_Sample]) -> _Series:
+        parts: list[list[_Sample]] = []
+        for sample in samples:
+            if not parts or sample.time - parts[-1][-1].time > MAX_BLIND_SECONDS:
+                parts.append([])
+            parts[-1].append(sample)
+        part, smooth, speed = [], [], []
+        for number, stretch in enumerate(parts):
+            times = [sample.time for sample in stretch]
+            values = _smoothed(times, [sample.angle for sample in stretch])
+            part += [number] * len(stretch)
+            smooth += values
+            speed += _rates(times, values)
+        return cls(tuple(samples), tuple(part), tuple(smooth), tuple(speed))
+
+    def time(self, index: int) -> float:
+        return self.samples[index].time
+
+
+def analyse(clip: ClipLandmarks, *, prescribed_tempo: str | None = None) -> FormAnalysis:
+    """The clip read rep by rep; `prescribed_tempo` is the notation the set was prescribed."""
+    tempo = Tempo.parse(prescribed_tempo) if prescribed_tempo else None
+    common = {
+        "cannot_judge": CANNOT_JUDGE,
+        "prescribed_tempo": tempo.notation if tempo else None,
+        "model": clip.model,
+        "model_version": clip.model_version,
+    }
+    frames = sorted(clip.frames, key=lambda frame: frame.time)
+    reasons = _reasons_to_decline(clip, frames)
+    side = None if reasons else _working_side(frames, clip)
+    if side is None and not reasons:
+        reasons = [
+            "Which leg is working could not be told: both feet stayed down or both were "
+            "lifted. Film a single-leg set from the side."
+        ]
+    if reasons:
+        return FormAnalysis(side=None, declined=tuple(reasons), **common)
+
+    seen = [
+        sample
+        for frame in frames
+        if frame.landmarks and (sample := _read(frame.time, frame.landmarks, side, clip))
+    ]
+    with_person = sum(1 for frame in frames if frame.landmarks)
+    if len(seen) < max(MIN_SEEN_FRAMES, MIN_SEEN_SHARE * with_person):
+        reason = (
+            f"The working {side} leg's knee or ankle was hidden or out of the picture in "
+            f"{with_person - len(seen)} of the {with_person} frames with the person: film the "
+            "side of the body with the whole working leg in view."
+        )
+        return FormAnalysis(side=None, declined=(reason,), **common)
+    series = _Series.of(seen)
+    gaps = _gaps(seen, frames[0].time, frames[-1].time)
+    notes = [_gap_note(start, end) for start, end in gaps]
+    intervals = [b.time - a.time for a, b in itertools.pairwise(seen)]
+    if intervals and statistics.median(intervals) > MAX_BOUNCE_FRAME_INTERVAL:
+        notes.append("The frames came too far apart to tell a bounce, so none is judged.")
+    reps, rep_notes = _reps(series, gaps, tempo)
+    notes += rep_notes
+    if not reps:
+        notes.append(
+            f"No rep was found: the hips never rose and fell by {MIN_REP_RANGE_DEGREES:.0f} "
+            "degrees of hip angle."
+        )
+    return FormAnalysis(side=side, reps=tuple(reps), notes=tuple(notes), **common)
+
+
+# Seeing the person.
+
+
+def _seen(landmark: Landmark | None, clip: ClipLandmarks) -> bool:
+    return (
+        landmark is not None
+        and landmark.visibility >= MIN_VISIBILITY
+        and 0 <= landmark.x <= clip.width
+        and 0 <= landmark.y <= clip.height
+    )
+
+
+def _pair(landmarks: dict[str, Landmark], joint: str, clip: ClipLandmarks) -> Landmark | None:
+    """The left and right `joint` as one point, each weighted by how visible it is: in a side
+    view they nearly overlap, and the far one is often hidden."""
+    both = [
+        mark for side in ("left", "right") if _seen(mark := landmarks.get(f"{side}_{joint}"), clip)
+    ]
+    if not both:
+        return None
+    weight = sum(mark.visibility for mark in both)
+    return Landmark(
+        sum(mark.x * mark.visibility for mark in both) / weight,
+        sum(mark.y * mark.visibility for mark in both) / weight,
+        max(mark.visibility for mark in both),
+    )
+
+
+def _reasons_to_decline(clip: ClipLandmarks, frames: Sequence) -> list[str]:
+    reasons = []
+    if clip.people_seen > 1:
+        reasons.append(
+            "More than one person was in view, so whose reps these are cannot be told. Film "
+            "with only the athlete in the picture."
+        )
+    with_person = [frame for frame in frames if frame.landmarks]
+    if len(with_person) < max(MIN_SEEN_FRAMES, MIN_SEEN_SHARE * len(frames)):
+        reasons.append(
+            f"The person was found in only {len(with_person)} of the {len(frames)} frames read "
+            "(too dark, too far, or out of the picture?)."
+        )
+        return reasons
+    intervals = [b.time - a.time for a, b in itertools.pairwise(frames)]
+    if statistics.median(intervals) > MAX_FRAME_INTERVAL:
+        reasons.append("Too few frames a second were read to time the reps.")
+
+    # The better seen of each pair of landmarks, wherever the model put it.
+    visibility = statistics.fmean(
+        max(mark.visibility for mark in marks)
+        for frame in with_person
+        for part in _PARTS
+        if (
+            marks := [
+                mark
+                for side in ("left", "right")
+                if (mark := frame.landmarks.get(f"{side}_{part}")) is not None
+            ]
+        )
+    )
+    if visibility < MIN_MEAN_VISIBILITY:
+        reasons.append(
+            f"The pose model was unsure of the body's landmarks (mean confidence "
+            f"{visibility:.0%}): film in better light, with the body clear of the bench and "
+            "of clothes that hide the joints."
+        )
+        return reasons
+
+    seen = [{part: _pair(frame.landmarks, part, clip) for part in _PARTS} for frame in with_person]
+    cut = [
+        _PART_NAMES[part]
+        for part in _PARTS
+        if sum(parts[part] is None for parts in seen) > CUT_OFF_SHARE * len(seen)
+    ]
+    if cut:
+        reasons.append(
+            f"The {_join(cut)} were out of the picture or hidden in most frames: keep the whole "
+            "body, shoulders to feet, in view."
+        )
+        return reasons
+
+    spread, along = [], []
+    for frame, parts in zip(with_person, seen, strict=True):
+        marks = frame.landmarks
+        shoulder, hip, knee = parts["shoulder"], parts["hip"], parts["knee"]
+        if shoulder is None or hip is None or knee is None:
+            continue
+        torso = _distance(shoulder, hip)
+        if torso == 0:
+            continue
+        widths = [
+            _distance(marks[f"left_{joint}"], marks[f"right_{joint}"])
+            for joint in ("shoulder", "hip")
+            if f"left_{joint}" in marks and f"right_{joint}" in marks
+        ]
+        if widths:
+            spread.append(max(widths) / torso)
+        thigh = _distance(hip, knee)
+        along.append(min(torso, thigh) / max(torso, thigh))
+    if spread and statistics.median(spread) > MAX_SIDE_VIEW_SPREAD:
+        reasons.append(
+            "The clip seems filmed from the front or from behind: the shoulders or the hips "
+            "show side by side. Film from the side, level with the hips."
+        )
+    elif along and statistics.median(along) < MIN_SEGMENT_RATIO:
+        reasons.append(
+            "The camera seems to look along the body, not at its side: the torso or the thigh "
+            "shows foreshortened. Film from the side, level with the hips."
+        )
+    return reasons
+
+
+def _working_side(frames: Sequence, clip: ClipLandmarks) -> str | None:
+    """The planted foot's side: its ankle sits lowest in the picture (y grows down), by at
+    least MIN_ANKLE_DROP of the torso's length."""
+    drops = []
+    for frame in frames:
+        marks = frame.landmarks
+        shoulder, hip = _pair(marks, "shoulder", clip), _pair(marks, "hip", clip)
+        left, right = marks.get("left_ankle"), marks.get("right_ankle")
+        if shoulder is None or hip is None or left is None or right is None:
+            continue
+        torso = _distance(shoulder, hip)
+        if torso:
+            drops.append((left.y - right.y) / torso)
+    if not drops:
+        return None
+    drop = statistics.median(drops)
+    if abs(drop) < MIN_ANKLE_DROP:
+        return None
+    return "left" if drop > 0 else "right"
+
+
+def _read(
+    time: float, marks: dict[str, Landmark], side: str, clip: ClipLandmarks
+) -> _Sample | None:
+    shoulder, hip = _pair(marks, "shoulder", clip), _pair(marks, "hip", clip)
+    knee, ankle = marks.get(f"{side}_knee"), marks.get(f"{side}_ankle")
+    if shoulder is None or hip is None or not _seen(knee, clip) or not _seen(ankle, clip):
+        return None
+    return _Sample(
+        time=time,
+        angle=_signed_hip_angle(shoulder, hip, knee),
+        shin=_from_vertical(knee, ankle),
+        visibility=(shoulder.visibility + hip.visibility + knee.visibility + ankle.visibility) / 4,
+    )
+
+
+# Geometry, in pixels with y growing down.
+
+
+def _distance(a: Landmark, b: Landmark) -> float:
+    return math.hypot(a.x - b.x, a.y - b.y)
+
+
+def _signed_hip_angle(shoulder: Landmark, hip: Landmark, knee: Landmark) -> float:
+    """Shoulder-hip-knee in degrees: 180 in a straight line, above 180 with the hips past it
+    toward the ceiling, whichever way the person faces."""
+    ax, ay = shoulder.x - hip.x, shoulder.y - hip.y
+    bx, by = knee.x - hip.x, knee.y - hip.y
+    cosine = (ax * bx + ay * by) / (math.hypot(ax, ay) * math.hypot(bx, by) or 1.0)
+    angle = math.degrees(math.acos(max(-1.0, min(1.0, cosine))))
+    # The line's normal pointing up the picture (toward smaller y): the hip above the line
+    # lies on that side of it.
+    dx, dy = knee.x - shoulder.x, knee.y - shoulder.y
+    normal = (dy, -dx) if dx > 0 else (-dy, dx)
+    above = (hip.x - shoulder.x) * normal[0] + (hip.y - shoulder.y) * normal[1] > 0
+    return 360.0 - angle if above else angle
+
+
+def _from_vertical(knee: Landmark, ankle: Landmark) -> float:
+    return abs(math.degrees(math.atan2(knee.x - ankle.x, ankle.y - knee.y)))
+
+
+def _join(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+# Smoothing and speed, over windows in seconds so uneven sampling is read right.
+
+
+def _window(times: Sequence[float], index: int, *, neighbours: bool) -> range:
+    """The samples within half the smoothing window of `index`, with its neighbours if asked."""
+    time = times[index]
+    half = SMOOTHING_SECONDS / 2
+    if neighbours:
+        before = time - times[index - 1] if index > 0 else 0.0
+        after = times[index + 1] - time if index + 1 < len(times) else 0.0
+        half = max(half, before, after)
+    low = high = index
+    while low > 0 and time - times[low - 1] <= half + 1e-9:
+        low -= 1
+    while high + 1 < len(times) and times[high + 1] - time <= half + 1e-9:
+        high += 1
+    return range(low, high + 1)
+
+
+def _smoothed(times: Sequence[float], values: Sequence[float]) -> list[float]:
+    """A centred median, always over three samples at least (a stray landmark does not move
+    it), then a centred mean within the window (in sparse frames, none: it would blur the
+    turns at the top and the bottom into the phases)."""
+    medians = [
+        statistics.median(values[i] for i in _window(times, index, neighbours=True))
+        for index in range(len(times))
+    ]
+    return [
+        statistics.fmean(medians[i] for i in _window(times, index, neighbours=False))
+        for index in range(len(times))
+    ]
+
+
+def _rates(times: Sequence[float], values: Sequence[float]) -> list[float]:
+    """How fast each value changes, from its neighbours (one-sided at the ends)."""
+    if len(values) < 2:
+        return [0.0] * len(values)
+    rates = []
+    for index in range(len(values)):
+        low, high = max(index - 1, 0), min(index + 1, len(values) - 1)
+        rates.append((values[high] - values[low]) / (times[high] - times[low]))
+    return rates
+
+
+def _gaps(samples: Sequence[_Sample], first: float, last: float) -> list[tuple[float, float]]:
+    """Stretches longer than MAX_BLIND_SECONDS with no frame seen, the clip's ends included."""
+    times = [first, *(sample.time for sample in samples), last]
+    return [
+        (start, end) for start, end in itertools.pairwise(times) if end - start > MAX_BLIND_SECONDS
+    ]
+
+
+def _gap_note(start: float, end: float) -> str:
+    note = f"The person was not seen from {start:.1f} s to {end:.1f} s"
+    if end - start >= LONG_GAP_SECONDS:
+        return note + "; a rep done entirely then is not counted."
+    return note + "."
+
+
+# Reps and their phases.
+
+
+def _turning_points(values: Sequence[float], swing: float) -> list[tuple[int, str]]:
+    """The alternating lowest ("bottom") and highest ("top") points between which the values
+    move by at least `swing`; smaller wobbles are no turn."""
+    points: list[tuple[int, str]] = []
+    low = high = 0
+    heading = ""  # "up" after a bottom, "down" after a top
+    for index, value in enumerate(values):
+        if not heading:
+            low = index if value < values[low] else low
+            high = index if value > values[high] else high
+            if values[high] - values[low] >= swing:
+                if low < high:
+                    points.append((low, "bottom"))
+                    heading, candidate = "up", high
+                else:
+                    points.append((high, "top"))
+                    heading, candidate = "down", low
+        elif heading == "up":
+            if value > values[candidate]:
+                candidate = index
+            elif values[candidate] - value >= swing:
+                points.append((candidate, "top"))
+                heading, candidate = "down", index
+        else:
+            if value < values[candidate]:
+                candidate = index
+            elif value - values[candidate] >= swing:
+                points.append((candidate, "bottom"))
+                heading, candidate = "up", index
+    if heading:
+        points.append((candidate, "top" if heading == "up" else "bottom"))
+    return points
+
+
+@dataclass(frozen=True)
+class _Move:
+    """The hips going from one turning point to the next: up (a lift) or down (a lowering).
+    `start` and `end` are when they start and stop moving; None when that was not seen."""
+
+    direction: int  # +1 up, -1 down
+    peak: int  # the index of the top speed
+    range: float  # degrees
+    start: float | None
+    end: float | None
+
+
+def _moves(series: _Series, points: list[tuple[int, str]]) -> list[_Move]:
+    peaks = []
+    for (first, kind), (last, _) in itertools.pairwise(points):
+        direction = 1 if kind == "bottom" else -1
+        indices = range(first, last + 1)
+        peaks.append((direction, max(indices, key=lambda i: direction * series.speed[i])))
+    moves = []
+    count = len(series.samples)
+    for number, (direction, peak) in enumerate(peaks):
+        first, last = points[number][0], points[number + 1][0]
+        span = abs(series.smooth[last] - series.smooth[first])
+        threshold = max(MOVING_SHARE * direction * series.speed[peak], STILL_SPEED_SHARE * span)
+        before = peaks[number - 1][1] if number else 0
+        after = peaks[number + 1][1] if number + 1 < len(peaks) else count - 1
+        start = _still_at(series, peak, -1, before, direction, threshold)
+        end = _still_at(series, peak, 1, after, direction, threshold)
+        moves.append(_Move(direction, peak, span, start, end))
+    return moves
+
+
+def _still_at(
+    series: _Series, peak: int, step: int, limit: int, direction: int, threshold: float
+) -> float | None:
+    """When, walking from `peak` by `step`, the hips' speed in `direction` falls under
+    `threshold` (between two samples, in proportion) and stays under it for STILL_SECONDS
+    (a dip of the landmarks' jitter in the middle of a slow move is no stop); None when a gap
+    or the clip's end (or `limit`) comes first: the moment was not seen."""
+    index = peak
+    while True:
+        following = index + step
+        if not 0 <= following < len(series.samples) or (following - limit) * step > 0:
+            return None
+        if series.part[following] != series.part[index]:
+            return None
+        above, below = direction * series.speed[index], direction * series.speed[following]
+        if below < threshold:
+            moving_again = _moving_within(series, following, step, direction, threshold)
+            if moving_again is None:
+                share = (above - threshold) / (above - below) if above != below else 0.0
+                return series.time(index) + share * (series.time(following) - series.time(index))
+            following = moving_again
+        index = following
+
+
+def _moving_within(
+    series: _Series, index: int, step: int, direction: int, threshold: float
+) -> int | None:
+    """The first sample within STILL_SECONDS of `index` (walking by `step`, in one stretch)
+    where the speed in `direction` is back at `threshold` or above; None if there is none."""
+    start = series.time(index)
+    following = index + step
+    while 0 <= following < len(series.samples) and series.part[following] == series.part[index]:
+        if abs(series.time(following) - start) > STILL_SECONDS:
+            return None
+        if direction * series.speed[following] >= threshold:
+            return following
+        following += step
+    return None
+
+
+def _reps(
+    series: _Series, gaps: list[tuple[float, float]], tempo: Tempo | None
+) -> tuple[list[RepReport], list[str]]:
+    if len(series.samples) < 2:
+        return [], []
+    points = _turning_points(series.smooth, MIN_REP_RANGE_DEGREES)
+    moves = _moves(series, points)
+    notes = []
+    if moves and moves[0].direction < 0:
+        notes.append("The clip starts with the hips already up: that lift is not counted.")
+    reps = []
+    for number, lift in enumerate(moves):
+        if lift.direction < 0:
+            continue
+        lowering = moves[number + 1] if number + 1 < len(moves) else None
+        following = moves[number + 2] if number + 2 < len(moves) else None
+        top_index = points[number + 1][0]
+        bottom_index = points[number + 2][0] if lowering else None
+        previous = moves[number - 1] if number else None
+        rep = _rep(
+            series, gaps, tempo, len(reps) + 1, previous, lift, lowering, following, top_index
+        )
+        rep = _with_bounce(series, rep, lowering, following, bottom_index)
+        reps.append(rep)
+        if rep.confidence < 1 and _unseen(rep, lowering, following):
+            notes.append(
+                f"Rep {rep.number} was not seen in full: its "
+                f"{_join(_unseen(rep, lowering, following))} are not timed and no fault is "
+                "read from them."
+            )
+    return reps, notes
+
+
+def _unseen(rep: RepReport, lowering: _Move | None, following: _Move | None) -> list[str]:
+    phases = [("lifting", rep.lifting), ("top hold", rep.top_hold)]
+    if lowering is not None:
+        phases.append(("lowering", rep.lowering))
+    if following is not None:
+        phases.append(("pause", rep.pause))
+    return [name for name, seconds in phases if seconds is None]
+
+
+def _between(start: float | None, end: float | None) -> float | None:
+    return None if start is None or end is None else round(max(end - start, 0.0), 2)
+
+
+def _rep(
+    series: _Series,
+    gaps: list[tuple[float, float]],
+    tempo: Tempo | None,
+    number: int,
+    previous: _Move | None,
+    lift: _Move,
+    lowering: _Move | None,
+    following: _Move | None,
+    top_index: int,
+) -> RepReport:
+    # Where a boundary was not seen, the rep runs to the neighbouring move's fastest moment
+    # (or the clip's end), so it spans what the gap hid.
+    start = lift.start
+    if start is None:
+        start = series.time(previous.peak) if previous else series.samples[0].time
+    if following is not None:
+        end = following.start if following.start is not None else series.time(following.peak)
+    elif lowering is not None and lowering.end is not None:
+        end = lowering.end
+    else:
+        end = series.samples[-1].time
+    top = _top(series, lift, lowering, top_index)
+    faults = []
+    lowering_seconds = _between(lowering and lowering.start, lowering and lowering.end)
+    if lowering_seconds is not None:
+        asked = tempo.lowering if tempo else GUIDE_LOWERING_SECONDS[0]
+        if lowering_seconds < asked - FAST_LOWERING_MARGIN:
+            by = f"the prescribed tempo {tempo.notation} asks" if tempo else "the guide asks"
+            faults.append(
+                Fault(
+                    "fast-lowering",
+                    round(lowering.start + lowering_seconds / 2, 2),
+                    f"The hips came down in {lowering_seconds:.1f} s; {by} for at least "
+                    f"{asked} s. Slow the lowering down.",
+                )
+            )
+    top_angle, shin = top if top else (None, None)
+    if top_angle is not None:
+        time = round(series.time(top_index), 2)
+        if top_angle < 180 - SHORT_TOP_DEGREES:
+            faults.append(
+                Fault(
+                    "short-top",
+                    time,
+                    f"The hips stopped {180 - top_angle:.0f}° short of the straight line from "
+                    "shoulders to knee. Drive them up until the body is one flat line.",
+                )
+            )
+        elif top_angle > 180 + ARCHED_TOP_DEGREES:
+            faults.append(
+                Fault(
+                    "arched-top",
+                    time,
+                    f"The hips rose {top_angle - 180:.0f}° past the straight line from shoulders "
+                    "to knee, so the lower back arched. Ribs down, tuck, stop at the line.",
+                )
+            )
+    seen = [sample for sample in series.samples if start <= sample.time <= end]
+    blind = sum(max(0.0, min(end, b) - max(start, a)) for a, b in gaps)
+    confidence = statistics.fmean(sample.visibility for sample in seen) if seen else 0.0
+    if end > start:
+        confidence *= 1 - blind / (end - start)
+    return RepReport(
+        number=number,
+        start=round(start, 2),
+        end=round(end, 2),
+        lowering=lowering_seconds,
+        pause=_between(lowering and lowering.end, following and following.start),
+        lifting=_between(lift.start, lift.end),
+        top_hold=_between(lift.end, lowering and lowering.start),
+        top_angle=top_angle,
+        shin_from_vertical=shin,
+        confidence=round(confidence, 2),
+        faults=tuple(faults),
+    )
+
+
+def _top(
+    series: _Series, lift: _Move, lowering: _Move | None, top_index: int
+) -> tuple[float, float] | None:
+    """The hip angle and the shin at the top, read in the frames where the hips are within
+    TOP_BAND_SHARE of the rep's range of their highest: their medians over a hold, and at a
+    turn with no hold (which smoothing flattens) the frame with the hips highest. Only a top
+    seen in full counts: the lift must be seen to stop."""
+    if lift.end is None:
+        return None
+    last = lowering.peak if lowering else len(series.samples) - 1
+    part = series.part[top_index]
+    near = [
+        series.samples[index]
+        for index in range(lift.peak, last + 1)
+        if series.part[index] == part
+        and series.smooth[index] >= series.smooth[top_index] - TOP_BAND_SHARE * lift.range
+    ]
+    held = lowering is not None and lowering.start is not None
+    if not held or lowering.start - lift.end < SMOOTHING_SECONDS:
+        return _turn_top(series, top_index), round(statistics.median(s.shin for s in near), 1)
+    return (
+        round(statistics.median(sample.angle for sample in near), 1),
+        round(statistics.median(sample.shin for sample in near), 1),
+    )
+
+
+def _turn_top(series: _Series, top_index: int) -> float:
+    """The highest hip angle of a turn at the top: the peak of a parabola fitted (least
+    squares) to the frames within half the smoothing window of it, its neighbours always
+    included. Smoothing would flatten the peak, and the single highest frame is jitter's."""
+    times = [sample.time for sample in series.samples]
+    window = [
+        index
+        for index in _window(times, top_index, neighbours=True)
+        if series.part[index] == series.part[top_index]
+    ]
+    centre = times[top_index]
+    points = [(times[i] - centre, series.samples[i].angle) for i in window]
+    highest = max(angle for _, angle in points)
+    if len(points) < 3:
+        return round(highest, 1)
+    sums = [sum(u**power for u, _ in points) for power in range(5)]
+    rhs = [sum(angle * u**power for u, angle in points) for power in range(3)]
+    matrix = [[sums[row + column] for column in range(3)] for row in range(3)]
+    c, b, a = _solve3(matrix, rhs)
+    if a >= 0:  # no peak in the frames: keep the highest one
+        return round(highest, 1)
+    first, last = points[0][0], points[-1][0]
+    vertex = min(max(-b / (2 * a), first), last)
+    return round(a * vertex**2 + b * vertex + c, 1)
+
+
+def _solve3(matrix: list[list[float]], rhs: list[float]) -> list[float]:
+    """The solution of three linear equations (Cramer's rule)."""
+
+    def det(m: list[list[float]]) -> float:
+        return (
+            m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1])
+            - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0])
+            + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0])
+        )
+
+    whole = det(matrix)
+    return [
+        det(
+            [
+                [rhs[row] if column == k else matrix[row][column] for column in range(3)]
+                for row in range(3)
+            ]
+        )
+        / whole
+        for k in range(3)
+    ]
+
+
+def _with_bounce(
+    series: _Series,
+    rep: RepReport,
+    lowering: _Move | None,
+    following: _Move | None,
+    bottom_index: int | None,
+) -> RepReport:
+    """A bounce: the hips reverse at the bottom with no still moment, turning from half
+    their lowering's top speed to half their next lift's in under BOUNCE_TURN_SECONDS.
+    Judged only when the whole bottom was seen, in frames close enough to time the turn."""
+    if lowering is None or following is None or bottom_index is None:
+        return rep
+    if lowering.end is None or following.start is None:
+        return rep
+    down = _moving_at(series, bottom_index, -1, lowering)
+    up = _moving_at(series, bottom_index, 1, following)
+    if down is None or up is None or up - down >= BOUNCE_TURN_SECONDS:
+        return rep
+    fault = Fault(
+        "bounce",
+        round(series.time(bottom_index), 2),
+        "The hips bounced off the bottom: they rose again with no still moment. Slow the "
+        "lowering and stop for a moment at the bottom.",
+    )
+    return RepReport(**{**rep.__dict__, "faults": (*rep.faults, fault)})
+
+
+def _moving_at(series: _Series, index: int, step: int, move: _Move) -> float | None:
+    """When, walking from the bottom at `index` by `step`, the hips reach TURN_SPEED_SHARE of
+    `move`'s top speed; None when the frames there are too sparse to tell."""
+    threshold = TURN_SPEED_SHARE * move.direction * series.speed[move.peak]
+    while True:
+        following = index + step
+        if (following - move.peak) * step > 0 or series.part[following] != series.part[index]:
+            return None
+        if abs(series.time(following) - series.time(index)) > MAX_BOUNCE_FRAME_INTERVAL:
+            return None
+        now, then = (move.direction * series.speed[i] for i in (index, following))
+        if then >= threshold:
+            share = (threshold - now) / (then - now)
+            return series.time(index) + share * (series.time(following) - series.time(index))
+        index = following
