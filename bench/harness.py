@@ -537,8 +537,8 @@ def main() -> int:
             "'memory' is each worker's own);",
             "cached = anonymous requests (served from the whole-page cache);",
             f"uncached = the same page with 'Cookie: {UNCACHED_COOKIE}' (no such session), "
-            "which the page cache never serves: the page is rendered around its cached "
-            "body (core.caching.cached_parts), plus one session lookup;",
+            "which the page cache never serves: the page is rendered whole, plus one "
+            "session lookup;",
             "wrk runs on the same machine as gunicorn, so they share the CPUs;",
             "gunicorn.conf.py recycles a worker every ~2000 requests (max_requests), "
             "which empties its in-memory page cache; that is part of what is measured.",

@@ -75,7 +75,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages leave compressed, proxy or not: the guide is 88 KB of HTML and about 10 KB
     # gzipped. Django pads each body with random bytes against BREACH. whitenoise sends
-    # static files already compressed, and the page cache keeps a gzipped copy.
+    # static files already compressed.
     "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
@@ -142,10 +142,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # A shared cache (Redis) lets several app servers share sessions, login throttling and
 # rendered pages; without one, each process keeps its own in memory.
 REDIS_URL = env_str("REDIS_URL", "")
-# Whether every process sees the same cache: the one thing the caching code asks (core/caching.py,
-# core/versions.py); nothing but this file reads REDIS_URL.
-SHARED_CACHE = bool(REDIS_URL)
-if SHARED_CACHE:
+if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -1,18 +1,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, Round
-from django.db.transaction import TransactionManagementError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -55,35 +51,7 @@ class Side(models.TextChoices):
     UNKNOWN = sides.UNKNOWN, "Side not recorded"
 
 
-# Trainees whose log version the running code bumped already, in this transaction and
-# before its writes (see log_version_bumped).
-_BUMPED: ContextVar[frozenset[int]] = ContextVar("log_version_bumped", default=frozenset())
-
-
-@contextmanager
-def log_version_bumped(user_id: int) -> Iterator[None]:
-    """Writes to `user_id`'s log inside this block skip their own bump: the caller bumped
-    the version in the same transaction, before them (the CSV import takes that bump as its
-    lock), and readers see one bump or many alike, at the commit."""
-    if not transaction.get_connection().in_atomic_block:
-        raise TransactionManagementError("the bump and the writes must commit together")
-    token = _BUMPED.set(_BUMPED.get() | {user_id})
-    try:
-        yield
-    finally:
-        _BUMPED.reset(token)
-
-
 class ProfileQuerySet(models.QuerySet["Profile"]):
-    def bump_log_version(self, users: int | Iterable[int] | models.QuerySet) -> int:
-        """Mark these trainees' logs as changed (a user id, ids, or a query of ids), so
-        pages computed from them are made afresh. Every LogQuerySet write calls it."""
-        if not isinstance(users, models.QuerySet):
-            users = ({users} if isinstance(users, int) else set(users)) - _BUMPED.get()
-            if not users:
-                return 0
-        return self.filter(user_id__in=users).update(log_version=F("log_version") + 1)
-
     def unit_of(self, user) -> str:
         """The unit `user` reads weights in; a missing profile (a restored user) is made."""
         profile, _ = self.only("user_id", "unit").get_or_create(user=user)
@@ -108,9 +76,6 @@ class Profile(models.Model):
         blank=True,
         help_text="The fingerprint of the last suggestion the trainee dismissed.",
     )
-    # Bumped by every write to the trainee's sessions, sets and level changes (LogQuerySet);
-    # cached pages made from the log carry it.
-    log_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ProfileQuerySet.as_manager()
 
@@ -155,31 +120,9 @@ class OwnedWeight(models.Model):
 
 
 class LogQuerySet(models.QuerySet):
-    """Rows of a trainee's log, which the cached log pages are made from (training/caching.py).
-
-    Every write bumps the log version of the trainees whose rows it wrote, in the same
-    transaction, so that no writer can forget to: update, bulk_create and bulk_update here
-    (they send no signals); save and delete, cascades included, in training/signals.py.
-    `owner` is the lookup from a row to its trainee.
-    """
+    """Rows of a trainee's log. `owner` is the lookup from a row to its trainee."""
 
     owner = "user"
-
-    def owners(self, rows: Iterable[models.Model]) -> set[int] | models.QuerySet:
-        """The ids of the trainees `rows` belong to: a set, or a subquery (no query run)."""
-        rows = list(rows)
-        hop, _, rest = self.owner.partition("__")
-        field = self.model._meta.get_field(hop)
-        if not rest:
-            return {getattr(row, field.attname) for row in rows}
-        if all(field.is_cached(row) for row in rows):  # e.g. a set made as Set(session=...)
-            attname = field.related_model._meta.get_field(rest).attname
-            return {getattr(field.get_cached_value(row), attname) for row in rows}
-        ids = {getattr(row, field.attname) for row in rows}
-        return field.related_model._base_manager.filter(pk__in=ids).values(rest)
-
-    def _owner_field(self) -> models.Field:
-        return self.model._meta.get_field(self.owner.partition("__")[0])
 
     def for_user(self, user) -> LogQuerySet:
         """The rows of `user`'s own log."""
@@ -188,35 +131,6 @@ class LogQuerySet(models.QuerySet):
     def coached_by(self, coach) -> LogQuerySet:
         """The rows of the athletes `coach` may see (CoachLinkQuerySet.athletes_of)."""
         return self.filter(**{f"{self.owner}__in": CoachLink.objects.athletes_of(coach)})
-
-    def update(self, **kwargs) -> int:
-        field = self._owner_field()
-        with transaction.atomic(using=self.db, savepoint=False):
-            # First, while the filter still finds the rows: readers see both at the commit.
-            Profile.objects.bump_log_version(self.values(self.owner))
-            rows = super().update(**kwargs)
-            moved_to = {k: v for k, v in kwargs.items() if k in (field.name, field.attname)}
-            if moved_to:
-                Profile.objects.bump_log_version(self.owners([self.model(**moved_to)]))
-        return rows
-
-    def bulk_create(self, objs: Iterable[models.Model], *args, **kwargs) -> list:
-        objs = list(objs)
-        with transaction.atomic(using=self.db, savepoint=False):
-            created = super().bulk_create(objs, *args, **kwargs)
-            Profile.objects.bump_log_version(self.owners(objs))
-        return created
-
-    def bulk_update(self, objs: Iterable[models.Model], fields, *args, **kwargs) -> int:
-        objs = list(objs)
-        field = self._owner_field()
-        with transaction.atomic(using=self.db, savepoint=False):
-            if {field.name, field.attname} & set(fields):
-                moved = self.model._base_manager.filter(pk__in=[o.pk for o in objs])
-                Profile.objects.bump_log_version(moved.values(self.owner))
-            rows = super().bulk_update(objs, fields, *args, **kwargs)
-            Profile.objects.bump_log_version(self.owners(objs))
-        return rows
 
 
 class LevelSource(models.TextChoices):
@@ -541,10 +455,6 @@ class Set(models.Model):
 def invitation_cutoff():
     """Invitations made before this moment have expired."""
     return timezone.now() - timedelta(days=settings.INVITATION_DAYS)
-
-
-# The rows the cached log pages are made from: each model's writes bump the log version.
-LOG_MODELS = (TrainingSession, Set, LevelChange)
 
 
 class ImportBatchQuerySet(models.QuerySet["ImportBatch"]):

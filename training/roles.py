@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import Permission
-from django.core.cache import cache
 from django.db.models import Q
 
-from core.versions import SharedVersion
+from core.caching import Generation
 
 COACH_PERMISSION = "training.add_prescription"
-# Bumped whenever group memberships or permissions change (training.signals).
-ROLES_VERSION = SharedVersion("training:roles-version")
-ROLES_TTL = 60 * 60
+# Bumped when a change to group memberships or permissions commits (training.signals).
+ROLES = Generation("training:roles")
 
 
 def can_coach(user) -> bool:
@@ -20,14 +18,13 @@ def can_coach(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    key = f"training:can-coach:{ROLES_VERSION.current()}:{user.pk}"
-    answer = cache.get(key)
-    if answer is None:
-        app_label, codename = COACH_PERMISSION.split(".")
-        answer = (
-            Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-            .filter(Q(user=user) | Q(group__user=user))
-            .exists()
-        )
-        cache.set(key, answer, ROLES_TTL)
-    return answer
+    return ROLES.remember(lambda: _has_coach_permission(user), "training:can-coach", user.pk)
+
+
+def _has_coach_permission(user) -> bool:
+    app_label, codename = COACH_PERMISSION.split(".")
+    return (
+        Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+        .filter(Q(user=user) | Q(group__user=user))
+        .exists()
+    )

@@ -239,11 +239,7 @@ def discard_expired(now=None) -> int:
 def mark_comments_seen(clip: SetVideo) -> None:
     """The owner has the page with these comments before them: from now on, a form error
     they name counts in the owner's progression (training/level.py)."""
-    fresh = VideoComment.objects.filter(video=clip, seen_at__isnull=True)
-    with transaction.atomic():
-        if fresh.filter(form_error__isnull=False, video__set__isnull=False).exists():
-            Profile.objects.bump_log_version(clip.owner_id)
-        fresh.update(seen_at=timezone.now())
+    VideoComment.objects.filter(video=clip, seen_at__isnull=True).update(seen_at=timezone.now())
 
 
 def delete_files_of(clip: SetVideo) -> None:

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
 import io
 import re
 import uuid
@@ -26,7 +25,6 @@ from core import throttle
 from core.middleware import client_ip
 from core.redirects import safe_next
 from training import csv_io, progress, services, sides
-from training.caching import render_log_page
 from training.coach_views import invitation_named_by
 from training.csv_io import pending as pending_imports
 from training.csv_io.reading import refuse_control_characters
@@ -73,14 +71,6 @@ def _profile_with_level(request: HttpRequest) -> Profile:
 
 def _unit(request: HttpRequest) -> str:
     return Profile.objects.unit_of(request.user)
-
-
-def _log_profile(request: HttpRequest) -> Profile:
-    """Just what a cached log page is keyed by: no join to the level and its tempo."""
-    profile, _ = Profile.objects.only("user_id", "unit", "log_version").get_or_create(
-        user=request.user
-    )
-    return profile
 
 
 def _get_session_for_user(request: HttpRequest, pk: int) -> TrainingSession:
@@ -628,30 +618,25 @@ def level_history(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def history(request: HttpRequest) -> HttpResponse:
-    profile = _log_profile(request)
-    page_number = request.GET.get("page")
-
-    def build() -> dict:
-        sessions = (
-            TrainingSession.objects.for_user(request.user)
-            .with_sets()
-            .select_related("variation")
-            .order_by("-date", "-pk")
-        )
-        page = Paginator(sessions, 20).get_page(page_number)
-        page.object_list = TrainingSession.objects.page_with_totals(
-            list(page.object_list), profile.unit
-        )
-        return {
+    unit = _unit(request)
+    sessions = (
+        TrainingSession.objects.for_user(request.user)
+        .with_sets()
+        .select_related("variation")
+        .order_by("-date", "-pk")
+    )
+    page = Paginator(sessions, 20).get_page(request.GET.get("page"))
+    page.object_list = TrainingSession.objects.page_with_totals(list(page.object_list), unit)
+    return render(
+        request,
+        "training/history.html",
+        {
             "title": "History",
             "description": "Every session you logged.",
             "page": page,
-            "unit": profile.unit,
-        }
-
-    # Keyed by the page asked for as given: get_page turns a bad one into the first or last.
-    asked = hashlib.sha256(str(page_number).encode()).hexdigest()[:16]
-    return render_log_page(request, profile, "training/history.html", f"history:{asked}", build)
+            "unit": unit,
+        },
+    )
 
 
 @login_required
@@ -673,17 +658,17 @@ def records(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def progress_view(request: HttpRequest) -> HttpResponse:
-    profile = _log_profile(request)
-
-    def build() -> dict:
-        return {
+    unit = _unit(request)
+    return render(
+        request,
+        "training/progress.html",
+        {
             "title": "Progress and balance",
             "description": "Load, volume and holds per side over time.",
-            "unit": profile.unit,
-            **progress.progress_data(request.user, profile.unit),
-        }
-
-    return render_log_page(request, profile, "training/progress.html", "progress", build)
+            "unit": unit,
+            **progress.progress_data(request.user, unit),
+        },
+    )
 
 
 # CSV

@@ -17,11 +17,14 @@ from training.csv_io import (
     HIPTHRUST_COLUMNS,
     CsvImportError,
     ImportResult,
+    PreviewOutdated,
     duplicates,
     export_csv,
     import_csv,
+    preview_csv,
     reading,
 )
+from training.csv_io.save import save_preview
 from training.forms import SetForm
 from training.models import Set, TrainingSession
 from training.units import to_kg
@@ -1224,6 +1227,28 @@ def test_the_import_reads_and_checks_everything_before_one_short_write(user):
     assert inside
     assert set(inside) <= {"INSERT", "UPDATE"}, inside
     assert statements.count("SAVEPOINT") + statements.count("BEGIN") == 1
+
+
+def test_a_session_deleted_between_the_check_and_the_write_is_checked_again(user, monkeypatch):
+    """The import's check notices a deleted session too, not only an added one."""
+    import_text(user, big_file(2, 2))  # two of the file's three sessions are in the log
+    text = big_file(3, 2)
+    original = duplicates.drop_duplicates
+
+    def racing(who, planned):
+        found = original(who, planned)
+        # Deleted in another tab, between the look-up and the write.
+        TrainingSession.objects.filter(user=user).order_by("pk").first().delete()
+        return found
+
+    monkeypatch.setattr(duplicates, "drop_duplicates", racing)
+    preview = preview_csv(user, text)
+    monkeypatch.setattr(duplicates, "drop_duplicates", original)
+    assert (len(preview.new), len(preview.logged)) == (1, 2)
+
+    with pytest.raises(PreviewOutdated):
+        save_preview(user, preview)
+    assert TrainingSession.objects.filter(user=user).count() == 1
 
 
 def test_a_log_changed_between_the_check_and_the_write_is_checked_again(user, monkeypatch):

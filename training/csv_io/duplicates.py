@@ -4,8 +4,45 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from django.db.models import Count, F, Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
 from training.csv_io.plan import PlannedSession, fingerprint
-from training.models import Set, TrainingSession
+from training.models import Profile, Set, TrainingSession
+
+
+def _mark_parts(user) -> dict:
+    """How many sessions and sets the trainee has and their newest keys: any session or set
+    added or deleted moves one of them. As subqueries of `user` (a profile's user column)."""
+    sessions = TrainingSession.objects.filter(user=user).order_by().values("user")
+    sets = Set.objects.filter(session__user=user).order_by().values("session__user")
+    parts = {
+        "mark_sessions": sessions.annotate(value=Count("pk")),
+        "mark_last_session": sessions.annotate(value=Max("pk")),
+        "mark_sets": sets.annotate(value=Count("pk")),
+        "mark_last_set": sets.annotate(value=Max("pk")),
+    }
+    return {name: Coalesce(Subquery(part.values("value")), 0) for name, part in parts.items()}
+
+
+def log_mark(user) -> tuple[int, ...]:
+    """The trainee's log as `_mark_parts` sees it, read when the duplicates are looked up."""
+    parts = _mark_parts(OuterRef("user"))
+    return tuple(
+        Profile.objects.filter(user=user).annotate(**parts).values_list(*parts).first() or ()
+    )
+
+
+def lock_if_unchanged(user, mark: tuple[int, ...]) -> bool:
+    """Take the trainee's row lock with one UPDATE (the first write of the import's short
+    transaction), and say whether their log still has the `mark` it had at the preview."""
+    parts = _mark_parts(OuterRef("user"))
+    unchanged = dict(zip(parts, mark, strict=True)) if mark else {}
+    touched = Profile.objects.filter(user=user).alias(**parts).filter(**unchanged)
+    if touched.update(unit=F("unit")):
+        return bool(mark)
+    Profile.objects.filter(user=user).update(unit=F("unit"))  # the lock, all the same
+    return False
 
 
 def drop_duplicates(

@@ -19,7 +19,7 @@ from training.csv_io import duplicates, reading
 from training.csv_io.adapters import Context, adapter_for
 from training.csv_io.checks import Catalogue
 from training.csv_io.plan import PlannedSession, PlannedSet, Skipped
-from training.models import SET_FIELDS, Profile, Side
+from training.models import SET_FIELDS, Side
 
 
 def text_hash(text: str) -> str:
@@ -103,7 +103,7 @@ class Preview:
     skipped: list[Skipped]
     skipped_rows: int  # as the adapter counts them
     notes: tuple[str, ...]
-    log_version: int | None  # the log the duplicates were looked up in
+    log_mark: tuple[int, ...]  # the log the duplicates were looked up in (duplicates.log_mark)
 
     @property
     def set_count(self) -> int:
@@ -188,7 +188,7 @@ def preview_csv(
     export writes its weights in (its older export and Hevy's name the unit themselves).
     `progress` hears how many rows were read, now and then (reading.rows)."""
     pounds = _is_pounds(unit)
-    log_version = Profile.objects.filter(user=user).values_list("log_version", flat=True).first()
+    log_mark = duplicates.log_mark(user)
     records = reading.records(io.StringIO(text, newline=""))
     header_line, header = next(records)
     columns = reading.column_index(header)
@@ -206,7 +206,7 @@ def preview_csv(
         skipped=plan.skipped,
         skipped_rows=plan.skipped_rows,
         notes=tuple(plan.notes),
-        log_version=log_version,
+        log_mark=log_mark,
     )
 
 

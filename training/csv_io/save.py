@@ -11,20 +11,12 @@ import itertools
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F
 
 from core.text import stored_file_name
 from training.csv_io import duplicates
 from training.csv_io.plan import PlannedSession
 from training.csv_io.preview import Preview, plan_digest
-from training.models import (
-    SET_FIELDS,
-    ImportBatch,
-    Profile,
-    Set,
-    TrainingSession,
-    log_version_bumped,
-)
+from training.models import SET_FIELDS, ImportBatch, Set, TrainingSession
 
 _BATCH = 1000
 
@@ -48,14 +40,10 @@ def save_preview(user, preview: Preview, *, file_name: str = "") -> Saved:
     if not preview.new:
         return Saved(sessions=0, sets=0, duplicate_sessions=len(preview.logged), batch=None)
     with transaction.atomic():
-        # The version bump is the first write: it takes the write lock (a row lock on
-        # PostgreSQL), so two imports of one trainee, from a double submit, queue here.
-        # If the log changed since the preview, check again now that nothing can slip in.
-        bumped = Profile.objects.filter(user=user, log_version=preview.log_version).update(
-            log_version=F("log_version") + 1
-        )
-        if not bumped:
-            Profile.objects.bump_log_version(user.pk)
+        # The first write takes the trainee's row lock, so two imports of one trainee, from
+        # a double submit, queue here. If the log changed since the preview, check again
+        # now that nothing can slip in.
+        if not duplicates.lock_if_unchanged(user, preview.log_mark):
             new, _ = duplicates.drop_duplicates(user, preview.planned)
             if plan_digest(preview.file_hash, new) != preview.digest:
                 raise PreviewOutdated
@@ -69,8 +57,7 @@ def save_preview(user, preview: Preview, *, file_name: str = "") -> Saved:
             duplicate_sessions=len(preview.logged),
             skipped_rows=preview.skipped_rows,
         )
-        with log_version_bumped(user.pk):  # the bump above, which the INSERTs skip
-            set_count = _insert(user, preview.new, batch)
+        set_count = _insert(user, preview.new, batch)
     _forget_old_imports(user)
     return Saved(
         sessions=len(preview.new),
@@ -83,8 +70,7 @@ def save_preview(user, preview: Preview, *, file_name: str = "") -> Saved:
 def _insert(user, planned: list[PlannedSession], batch: ImportBatch) -> int:
     """Write the sessions, their sets and form errors in a few bulk INSERTs; return the sets.
 
-    bulk_create sets the new keys on SQLite 3.35+ and PostgreSQL, which the links need. The
-    caller has bumped the log version already, in the same transaction.
+    bulk_create sets the new keys on SQLite 3.35+ and PostgreSQL, which the links need.
     """
     sessions = TrainingSession.objects.bulk_create(
         [

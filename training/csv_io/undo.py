@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db import router, transaction
 from django.db.models.deletion import Collector
 
-from training.models import ImportBatch, Profile, Set, TrainingSession, log_version_bumped
+from training.models import ImportBatch, Profile, Set, TrainingSession
 
 
 @dataclass(frozen=True)
@@ -26,19 +26,17 @@ def undo_import(batch: ImportBatch) -> Undone:
     """
     user_id = batch.owner_id
     with transaction.atomic():
-        # One bump, first: it takes the write lock, and the deletes below skip their own.
-        Profile.objects.bump_log_version(user_id)
-        with log_version_bumped(user_id):
-            # The sets come with their session, which the delete signals read the owner from
-            # (without it, each set's signal would look its trainee up again).
-            sets = list(Set.objects.filter(import_batch=batch).select_related("session"))
-            _delete(sets)
-            sessions = TrainingSession.objects.filter(import_batch=batch)
-            empty = sessions.filter(sets__isnull=True, coach_notes__isnull=True)
-            emptied = list(empty.distinct())
-            kept = sessions.count() - len(emptied)
-            _delete(emptied)
-            batch.delete()
+        # The trainee's row lock first (PostgreSQL; SQLite's IMMEDIATE transactions hold the
+        # write lock already), so a double submit undoes the import once.
+        list(Profile.objects.select_for_update().filter(user_id=user_id).values_list("pk"))
+        sets = list(Set.objects.filter(import_batch=batch))
+        _delete(sets)
+        sessions = TrainingSession.objects.filter(import_batch=batch)
+        empty = sessions.filter(sets__isnull=True, coach_notes__isnull=True)
+        emptied = list(empty.distinct())
+        kept = sessions.count() - len(emptied)
+        _delete(emptied)
+        batch.delete()
     return Undone(sets=len(sets), sessions=len(emptied), kept_sessions=kept)
 
 
