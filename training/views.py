@@ -189,12 +189,13 @@ def log(request: HttpRequest) -> HttpResponse:
     empty = TrainingSession.objects.for_user(request.user).without_sets()
     today = _start_of_today()
     # Today's session and those started today without sets (perhaps dated another day), in
-    # one query; an import's sessions, made today, are not read.
+    # one query; an import's sessions, made today, are not read. Both sides of the "or" name
+    # an index (the user's day, the user's sessions started today): a few rows, not the log.
     day = timezone.localdate()
     started_today = empty.filter(created_at__gte=today).values("pk")
     current = list(
         TrainingSession.objects.for_user(request.user)
-        .filter(Q(date=day) | Q(pk__in=started_today))
+        .filter(Q(date=day) | Q(created_at__gte=today, pk__in=started_today))
         .in_day_order()
         .select_related("variation")
     )
