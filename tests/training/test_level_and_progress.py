@@ -276,12 +276,19 @@ def test_history_is_paginated(user_client, user, bodyweight):
     assert user_client.get(reverse("training:history") + "?page=99").status_code == 200
 
 
-LOG_PAGES = ["training:log", "training:history", "training:records", "training:progress"]
+# Each log page's queries, the session, user and navigation's coach lookups included: the same
+# at 6 sets as at 5,000.
+LOG_PAGES = {
+    "training:log": 16,
+    "training:history": 7,
+    "training:records": 6,
+    "training:progress": 6,
+}
 
 
-@pytest.mark.parametrize("name", LOG_PAGES)
+@pytest.mark.parametrize(("name", "most"), LOG_PAGES.items())
 def test_log_pages_run_the_same_queries_for_5000_sets_as_for_a_few(
-    client, user, other_user, bodyweight, name, django_assert_max_num_queries
+    client, user, other_user, bodyweight, name, most, django_assert_max_num_queries
 ):
     Profile.objects.filter(user__in=[user, other_user]).update(level=bodyweight)
     make_log(user, bodyweight, sessions=6, sets_per_side=1)
@@ -297,7 +304,7 @@ def test_log_pages_run_the_same_queries_for_5000_sets_as_for_a_few(
     client.force_login(other_user)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(reverse(name)).status_code == 200
-    assert len(small.captured_queries) <= 16
+    assert len(small.captured_queries) <= most
 
 
 def test_the_session_page_query_count_does_not_grow_with_its_sets(
