@@ -188,8 +188,15 @@ class SessionQuerySet(LogQuerySet):
         return self.annotate(set_count=Count("sets")).order_by(empty_last, "-created_at", "-pk")
 
     def without_sets(self) -> SessionQuerySet:
-        """The sessions with_sets() leaves out: started, nothing logged yet."""
-        return self.exclude(models.Exists(Set.objects.filter(session=models.OuterRef("pk"))))
+        """The sessions with_sets() leaves out: started, nothing logged yet.
+
+        Asked of each session by its first set, not with NOT EXISTS: PostgreSQL turns that
+        into an anti-join it may run by hashing every user's sets; this looks up only the
+        sets of the sessions asked about, in the set table's session index.
+        """
+        first_set = Set.objects.filter(session=models.OuterRef("pk")).order_by()
+        first_set = first_set.values("session")[:1]
+        return self.alias(first_set=models.Subquery(first_set)).filter(first_set__isnull=True)
 
     def with_totals(self, unit: str = "kg") -> SessionQuerySet:
         """Per-side work and hold totals, computed in the database; work is reps times load in
@@ -270,7 +277,11 @@ class TrainingSession(models.Model):
 
     class Meta:
         ordering = ["-date", "-pk"]
-        indexes = [models.Index(fields=["user", "-date", "-id"], name="session_user_date")]
+        indexes = [
+            models.Index(fields=["user", "-date", "-id"], name="session_user_date"),
+            # Today reads the sessions started today: a few, whatever the history.
+            models.Index(fields=["user", "created_at"], name="session_user_created"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.date:%d %b %Y}: {self.variation.name}"

@@ -7,8 +7,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
-from django.db.models import Case, DecimalField, ExpressionWrapper, F, Max, When, Window
-from django.db.models.functions import FirstValue
+from django.db.models import Case, DecimalField, ExpressionWrapper, F, Max, Min, When
 
 from coaching.models import Variation
 from training import charts, review, sides
@@ -61,97 +60,65 @@ def estimated_one_rep_max() -> Case:
 
 def personal_records(user) -> list[dict]:
     """Per variation and side: heaviest load (with its reps), most reps, longest hold, best e1RM,
-    each with the day it was first set, and the heaviest load for each rep count. Four queries,
-    whatever the size of the log.
+    each with the day it was first set, and the heaviest load for each rep count.
+
+    One query: the log's sets grouped by what a record is made of (variation, side, reps,
+    load, hold), each group with the first day it was done and its estimated one-rep max.
+    There are as many groups as distinct sets, not as sets, so every record and its day is
+    read off them here.
     """
-    sets = Set.objects.filter(session__user=user)
-    e1rm = estimated_one_rep_max()
-    bests = {
-        (row["session__variation"], row["side"]): row
-        for row in sets.values("session__variation", "side").annotate(
-            heaviest=Max("load_kg"),
-            most_reps=Max("reps"),
-            longest_hold=Max("hold_seconds"),
-            best_e1rm=Max(e1rm),
-        )
-    }
-    days = _record_days(sets, e1rm)
-    # Heaviest load for each rep count, per side (a rep-max table).
-    rep_maxes: dict[tuple[int, str], dict[int, Decimal]] = {}
+    groups: dict[tuple[int, str], list[dict]] = {}
     for row in (
-        sets.filter(load_kg__gt=0)
-        .values("session__variation", "side", "reps")
-        .annotate(best=Max("load_kg"))
-        .order_by("reps")
+        Set.objects.filter(session__user=user)
+        .values("session__variation", "side", "reps", "load_kg", "hold_seconds")
+        .annotate(first_day=Min("session__date"), e1rm=Max(estimated_one_rep_max()))
+        .order_by()
     ):
-        rep_maxes.setdefault((row["session__variation"], row["side"]), {})[row["reps"]] = row[
-            "best"
-        ]
-    variations = {v.pk: v for v in Variation.objects.filter(pk__in={k[0] for k in bests})}
+        groups.setdefault((row.pop("session__variation"), row.pop("side")), []).append(row)
+    variations = {v.pk: v for v in Variation.objects.filter(pk__in={k[0] for k in groups})}
     result = []
     for variation in sorted(variations.values(), key=lambda v: v.level):
         per_side = []
         for side in sides.NAMED:
-            row = bests.get((variation.pk, side))
-            if row is None:
-                continue
-            heaviest = row["heaviest"] or None
-            per_side.append(
-                {
-                    "side": side,
-                    "label": Side(side).label,
-                    "heaviest": heaviest,
-                    "heaviest_reps": _reps_at_load(
-                        rep_maxes.get((variation.pk, side), {}), heaviest
-                    ),
-                    "most_reps": row["most_reps"],
-                    "longest_hold": row["longest_hold"] or None,
-                    "best_e1rm": row["best_e1rm"],
-                    "rep_maxes": rep_maxes.get((variation.pk, side), {}),
-                    **days.get((variation.pk, side), {}),
-                }
-            )
+            rows = groups.get((variation.pk, side))
+            if rows is not None:
+                per_side.append({"side": side, "label": Side(side).label, **_side_records(rows)})
         result.append({"variation": variation, "sides": per_side})
     return result
 
 
-def _record_days(sets, e1rm) -> dict[tuple[int, str], dict]:
-    """The day each record was first set, per (variation, side): one query, each record's
-    row picked by a window over the side's sets, best first and then oldest first."""
-    partition = [F("session__variation"), F("side")]
+def _side_records(rows: list[dict]) -> dict:
+    """The records of one variation and side from its groups of alike sets (each with
+    `reps`, `load_kg`, `hold_seconds`, `first_day` and `e1rm`); a tie is the day it was
+    first reached."""
 
-    def first_day(*best_first):
-        return Window(
-            FirstValue("session__date"),
-            partition_by=partition,
-            order_by=[*best_first, F("session__date").asc(), F("pk").asc()],
-        )
+    def first_day(matching) -> Any:
+        return min(row["first_day"] for row in rows if matching(row))
 
-    rows = (
-        sets.annotate(
-            heaviest_on=first_day(F("load_kg").desc(), F("reps").desc()),
-            most_reps_on=first_day(F("reps").desc()),
-            longest_hold_on=first_day(F("hold_seconds").desc()),
-            best_e1rm_on=first_day(e1rm.desc(nulls_last=True)),
-        )
-        .values(
-            "session__variation",
-            "side",
-            "heaviest_on",
-            "most_reps_on",
-            "longest_hold_on",
-            "best_e1rm_on",
-        )
-        .distinct()
-    )
-    return {(row.pop("session__variation"), row.pop("side")): row for row in rows}
-
-
-def _reps_at_load(rep_maxes: dict[int, Decimal], load: Decimal | None) -> int | None:
-    """The most reps done with `load`, read off the rep-max table."""
-    if not load:
-        return None
-    return max((reps for reps, best in rep_maxes.items() if best == load), default=None)
+    heaviest = max(row["load_kg"] for row in rows)
+    heaviest_reps = max(row["reps"] for row in rows if row["load_kg"] == heaviest)
+    most_reps = max(row["reps"] for row in rows)
+    longest_hold = max(row["hold_seconds"] for row in rows)
+    best_e1rm = max((row["e1rm"] for row in rows if row["e1rm"] is not None), default=None)
+    rep_maxes: dict[int, Decimal] = {}
+    for row in sorted(rows, key=lambda row: row["reps"]):
+        if row["load_kg"] > 0 and row["load_kg"] > rep_maxes.get(row["reps"], 0):
+            rep_maxes[row["reps"]] = row["load_kg"]
+    return {
+        "heaviest": heaviest or None,
+        "heaviest_reps": heaviest_reps if heaviest else None,
+        "most_reps": most_reps,
+        "longest_hold": longest_hold or None,
+        "best_e1rm": best_e1rm,
+        "rep_maxes": rep_maxes,
+        "heaviest_on": first_day(
+            lambda row: row["load_kg"] == heaviest and row["reps"] == heaviest_reps
+        ),
+        "most_reps_on": first_day(lambda row: row["reps"] == most_reps),
+        "longest_hold_on": first_day(lambda row: row["hold_seconds"] == longest_hold),
+        # With no counted set, the side's first day (as the window query of old picked it).
+        "best_e1rm_on": first_day(lambda row: best_e1rm is None or row["e1rm"] == best_e1rm),
+    }
 
 
 MAX_CHART_POINTS = 120

@@ -4,6 +4,7 @@ import datetime
 import io
 import re
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.conf import settings
@@ -70,7 +71,10 @@ def _profile_with_level(request: HttpRequest) -> Profile:
 
 
 def _unit(request: HttpRequest) -> str:
-    return Profile.objects.unit_of(request.user)
+    # Read once a request: a set's POST and the fragment it answers both need it.
+    if not hasattr(request, "training_unit"):
+        request.training_unit = Profile.objects.unit_of(request.user)
+    return request.training_unit
 
 
 def _get_session_for_user(request: HttpRequest, pk: int) -> TrainingSession:
@@ -179,12 +183,13 @@ def log(request: HttpRequest) -> HttpResponse:
     empty = TrainingSession.objects.for_user(request.user).without_sets()
     today = _start_of_today()
     # Today's session and those started today without sets (perhaps dated another day), in
-    # one query; an import's sessions, made today, are not read.
+    # one query; an import's sessions, made today, are not read. Both sides of the "or" name
+    # an index (the user's day, the user's sessions started today): a few rows, not the log.
     day = timezone.localdate()
     started_today = empty.filter(created_at__gte=today).values("pk")
     current = list(
         TrainingSession.objects.for_user(request.user)
-        .filter(Q(date=day) | Q(pk__in=started_today))
+        .filter(Q(date=day) | Q(created_at__gte=today, pk__in=started_today))
         .in_day_order()
         .select_related("variation")
     )
@@ -312,6 +317,28 @@ def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("training:log")
 
 
+# A pk no row has, reversed once and replaced by each row's: reversing a URL costs more
+# than the rest of a set's row, and a session page has five links a set.
+_PK_SLOT = 2_147_483_647
+
+
+def _url_for_pk(name: str) -> Callable[[int], str]:
+    head, tail = reverse(name, args=[_PK_SLOT]).split(str(_PK_SLOT))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def _link_set_rows(sets: list[Set]) -> None:
+    """Each set's row links on the session page: edit, delete, add a video, its video."""
+    edit, delete, add_video, video = map(
+        _url_for_pk,
+        ("training:set-edit", "training:set-delete", "training:set-video", "training:video-detail"),
+    )
+    for s in sets:
+        s.edit_url, s.delete_url, s.add_video_url = edit(s.pk), delete(s.pk), add_video(s.pk)
+        s.video_url = video(s.video_pk) if s.video_pk else None
+        s.unread_video_url = video(s.unread_video_pk) if s.unread_comments else None
+
+
 def _sides_initial(unknown: list[Set]) -> dict:
     return {"sets": ",".join(str(s.pk) for s in unknown)}
 
@@ -326,6 +353,7 @@ def _session_context(
     sets = Set.number_by_side(
         list(session.sets.prefetch_related("form_errors").with_video_marks().order_by("position"))
     )
+    _link_set_rows(sets)
     previous = (
         TrainingSession.objects.filter(user=request.user, variation_id=session.variation_id)
         .with_sets()

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import resolve, reverse
+from django.utils import timezone
 
 from coaching.models import Variation
 from tests.training.clips import make_clip
@@ -96,12 +97,17 @@ def as_the_browser_submits(form) -> dict:
 
 
 def make_log(user, variation, *, sessions: int, sets_per_side: int = 3, start=None, load="0"):
-    """A log built in bulk: `sessions` sessions, alternating left/right sets."""
+    """A log built in bulk: `sessions` sessions, alternating left/right sets, each session
+    started at noon of its own day (as a trainee logs it), not all of them now."""
     start = start or datetime.date(2024, 1, 1)
     made = TrainingSession.objects.bulk_create(
         TrainingSession(user=user, date=start + datetime.timedelta(days=i), variation=variation)
         for i in range(sessions)
     )
+    # bulk_create stamps auto_now_add fields with now, whatever they were given.
+    for s in made:
+        s.created_at = timezone.make_aware(datetime.datetime.combine(s.date, datetime.time(12)))
+    TrainingSession.objects.bulk_update(made, ["created_at"], batch_size=1000)
     Set.objects.bulk_create(
         Set(
             session=s,

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coaching.models import Variation
-from tests.training.conftest import import_file, make_log
+from tests.training.conftest import import_file, make_log, set_data
 from training.management.commands.seed_demo import describe_database
 from training.models import LevelChange, Profile, Set, TrainingSession
 from training.progress import balance_note
@@ -276,12 +276,19 @@ def test_history_is_paginated(user_client, user, bodyweight):
     assert user_client.get(reverse("training:history") + "?page=99").status_code == 200
 
 
-LOG_PAGES = ["training:log", "training:history", "training:records", "training:progress"]
+# Each log page's queries, the session, user and navigation's coach lookups included: the same
+# at 6 sets as at 5,000.
+LOG_PAGES = {
+    "training:log": 16,
+    "training:history": 7,
+    "training:records": 6,
+    "training:progress": 6,
+}
 
 
-@pytest.mark.parametrize("name", LOG_PAGES)
+@pytest.mark.parametrize(("name", "most"), LOG_PAGES.items())
 def test_log_pages_run_the_same_queries_for_5000_sets_as_for_a_few(
-    client, user, other_user, bodyweight, name, django_assert_max_num_queries
+    client, user, other_user, bodyweight, name, most, django_assert_max_num_queries
 ):
     Profile.objects.filter(user__in=[user, other_user]).update(level=bodyweight)
     make_log(user, bodyweight, sessions=6, sets_per_side=1)
@@ -297,7 +304,7 @@ def test_log_pages_run_the_same_queries_for_5000_sets_as_for_a_few(
     client.force_login(other_user)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(reverse(name)).status_code == 200
-    assert len(small.captured_queries) <= 16
+    assert len(small.captured_queries) <= most
 
 
 def test_the_session_page_query_count_does_not_grow_with_its_sets(
@@ -316,6 +323,29 @@ def test_the_session_page_query_count_does_not_grow_with_its_sets(
         client.get(small.get_absolute_url())
     with django_assert_max_num_queries(len(counted.captured_queries)):
         client.get(big.get_absolute_url())
+
+
+def test_adding_a_set_runs_the_same_queries_whatever_the_history(
+    client, user, other_user, bodyweight, django_assert_max_num_queries
+):
+    """The htmx POST and the fragment it answers: a trainee with a long log pays no more."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    *_, short = make_log(user, bodyweight, sessions=2, sets_per_side=1)
+    *_, long = make_log(other_user, bodyweight, sessions=400, sets_per_side=3)
+    client.force_login(user)
+    url = reverse("training:set-create", args=[short.pk])
+    with CaptureQueriesContext(connection) as small:
+        response = client.post(url, set_data(), headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert len(small.captured_queries) <= 21
+    client.force_login(other_user)
+    url = reverse("training:set-create", args=[long.pk])
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.post(url, set_data(), headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert Set.objects.filter(session=long).count() == 7
 
 
 def test_the_export_is_a_csv_attachment_of_the_users_own_log(
