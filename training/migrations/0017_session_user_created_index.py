@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("coaching", "0008_why_the_hands_steady_the_weight"),
-        ("training", "0015_tempo_constraint_as_tempo_rules"),
+        ("training", "0016_remove_profile_log_version"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
