@@ -126,7 +126,7 @@ def prepare(engine: str, sets: int, env: dict[str, str]) -> dict:
     from django.test.utils import setup_test_environment
 
     from coaching.models import Variation
-    from tests.training.conftest import make_log
+    from tests.conftest import make_log
     from training.models import Profile
 
     setup_test_environment()  # lets the test Client in; adds "testserver" to ALLOWED_HOSTS

@@ -99,7 +99,7 @@ def build_trainee(number: int, sets: int):
     from django.db import connection
 
     from coaching.models import Variation
-    from tests.training.conftest import make_log
+    from tests.conftest import make_log
     from training.models import Profile
 
     user = get_user_model().objects.create_user(f"bench{number}", password="bench-password")

@@ -10,7 +10,7 @@ Where it is applied:
 * every form field that takes text (`forms.CharField` and its subclasses, the admin's
   and the auth views' included): `ControlCharacterValidator`, made a default validator
   of CharField in core/apps.py, so a refusal is a message on the field;
-* a CSV import, line by line as it is read (training/csv_io/reading.py);
+* a CSV import, line by line as it is read (imports/csv_io/reading.py);
 * names the browser gives an uploaded file, which are stored without theirs
   (`stored_file_name`).
 Query strings and paths are refused at the door (core.middleware.RejectNulMiddleware).

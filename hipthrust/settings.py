@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "core",
     "coaching",
     "training",
+    "coaches",
+    "videos",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -188,7 +191,7 @@ PASSWORD_RESETS_PER_IP_PER_HOUR = env_int("DJANGO_PASSWORD_RESETS_PER_IP_PER_HOU
 
 # Uploads: photos are capped at 10 MB by the pipeline; whole requests a little above.
 MAX_REQUEST_BYTES = env_int("DJANGO_MAX_REQUEST_BYTES", 12 * 1024 * 1024, minimum=1024)
-# Set videos (training/video.py caps them at 200 MB): only their upload address takes a body
+# Set videos (videos/processing.py caps them at 200 MB): only their upload address takes a body
 # this large, a little above the cap for the form's other fields.
 LARGE_UPLOAD_PATHS = {
     r"^/log/sets/[0-9]+/video/$": 201 * 1024 * 1024,
@@ -197,10 +200,10 @@ LARGE_UPLOAD_PATHS = {
 # Stored video per trainee (originals, posters and renditions together), and uploads per hour.
 VIDEO_QUOTA_BYTES = env_int("DJANGO_VIDEO_QUOTA_MB", 1024, minimum=1) * 1024 * 1024
 VIDEO_UPLOADS_PER_HOUR = env_int("DJANGO_VIDEO_UPLOADS_PER_HOUR", 10, minimum=1)
-# CSV files a trainee may upload for import per hour (training/import_budget.py has the rest).
+# CSV files a trainee may upload for import per hour (imports/budget.py has the rest).
 CSV_IMPORTS_PER_HOUR = env_int("DJANGO_CSV_IMPORTS_PER_HOUR", 20, minimum=1)
 # Videos of one trainee waiting for (or in) their processing job: more are refused until one
-# is ready (training/videos.py, check_queue).
+# is ready (videos/services.py, check_queue).
 VIDEO_JOBS_PER_TRAINEE = env_int("DJANGO_VIDEO_JOBS_PER_TRAINEE", 3, minimum=1)
 # Chunked uploads (the page's script): chunks of this size, well under MAX_REQUEST_BYTES;
 # one never finished goes, with its chunks, this long after it began.

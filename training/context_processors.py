@@ -2,7 +2,7 @@ from functools import partial
 
 from django.http import HttpRequest
 
-from training.roles import can_coach
+from coaches.roles import can_coach
 
 # The main navigation's item for each page, by URL name. A name left out has no current
 # item (tests/test_templates.py names those). It reads only where the page is, never who
@@ -33,27 +33,27 @@ NAV_ITEMS = {
     "training:history": "log",
     "training:records": "log",
     "training:progress": "log",
-    "training:export": "log",
-    "training:import": "log",
-    "training:import-preview": "log",
-    "training:import-save": "log",
-    "training:import-cancel": "log",
-    "training:import-undo": "log",
+    "imports:export": "log",
+    "imports:import": "log",
+    "imports:preview": "log",
+    "imports:save": "log",
+    "imports:cancel": "log",
+    "imports:undo": "log",
     "training:log-from-timer": "log",
     "training:offline-log": "log",
-    "training:set-video": "log",
-    "training:side-video": "log",
-    "training:video-delete": "log",
-    "training:coach-dashboard": "coach",
-    "training:coach-invite": "coach",
-    "training:coach-invite-cancel": "coach",
-    "training:coach-athlete": "coach",
-    "training:coach-prescribe": "coach",
-    "training:coach-level": "coach",
-    "training:coach-approve": "coach",
-    "training:coach-flag-review": "coach",
-    "training:coach-session": "coach",
-    "training:coach-end": "coach",
+    "videos:set-video": "log",
+    "videos:side-video": "log",
+    "videos:delete": "log",
+    "coaches:dashboard": "coach",
+    "coaches:invite": "coach",
+    "coaches:invite-cancel": "coach",
+    "coaches:athlete": "coach",
+    "coaches:prescribe": "coach",
+    "coaches:level": "coach",
+    "coaches:approve": "coach",
+    "coaches:flag-review": "coach",
+    "coaches:session": "coach",
+    "coaches:end": "coach",
 }
 
 

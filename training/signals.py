@@ -4,9 +4,10 @@ from django.contrib.auth.models import Group
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from training.models import Profile, SetVideo, VideoUpload
-from training.roles import ROLES
-from training.videos import delete_chunks_of, delete_files_of
+from coaches.roles import ROLES
+from training.models import Profile
+from videos.models import SetVideo, VideoUpload
+from videos.services import delete_chunks_of, delete_files_of
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)

@@ -9,9 +9,9 @@ import random
 import pytest
 from django.contrib.auth.models import Group
 
+from coaches import services
 from tests.browser.conftest import log_in
 from tests.conftest import PASSWORD
-from training import services
 from training.management.commands.seed_demo import build_history
 from training.models import TrainingSession
 

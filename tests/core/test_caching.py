@@ -155,7 +155,7 @@ def test_a_role_change_moves_the_roles_generation_when_it_commits(
 ):
     from django.contrib.auth.models import Group
 
-    from training.roles import ROLES, can_coach
+    from coaches.roles import ROLES, can_coach
 
     assert not can_coach(user)
     before = ROLES.current()

@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from coaches.forms import CoachLevelForm, PrescriptionForm
+from coaches.models import Prescription
 from coaching import timer
 from coaching.models import Variation
 from training.fields import (
@@ -22,16 +24,8 @@ from training.fields import (
     side_choices,
     sides_for,
 )
-from training.forms import (
-    CoachLevelForm,
-    PrescriptionForm,
-    ProfileForm,
-    SessionForm,
-    SetEditForm,
-    SetForm,
-    TimerLogForm,
-)
-from training.models import MAX_HOLD_SECONDS, MAX_LOAD_KG, MAX_REPS, Prescription, Profile, Set
+from training.forms import ProfileForm, SessionForm, SetEditForm, SetForm, TimerLogForm
+from training.models import MAX_HOLD_SECONDS, MAX_LOAD_KG, MAX_REPS, Profile, Set
 from training.units import to_kg
 
 pytestmark = pytest.mark.django_db

@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coaching.models import Variation
-from tests.training.conftest import import_file, make_log, set_data
+from tests.conftest import import_file, make_log, set_data
 from training.management.commands.seed_demo import describe_database
 from training.models import LevelChange, Profile, Set, TrainingSession
-from training.progress import balance_note
+from training.records import balance_note
 
 pytestmark = pytest.mark.django_db
 
@@ -353,7 +353,7 @@ def test_the_export_is_a_csv_attachment_of_the_users_own_log(
 ):
     make_log(user, bodyweight, sessions=2, sets_per_side=1)
     make_log(other_user, bodyweight, sessions=3, sets_per_side=1)
-    response = user_client.get(reverse("training:export"))
+    response = user_client.get(reverse("imports:export"))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="hipthrust-log-')
@@ -365,7 +365,7 @@ def test_importing_a_file_adds_it_and_a_bad_file_adds_nothing(
 ):
     make_log(other_user, bodyweight, sessions=2, sets_per_side=1)
     exported = io.StringIO()
-    from training import csv_io
+    from imports import csv_io
 
     csv_io.export_csv(other_user, exported)
     response = import_file(user_client, exported.getvalue().encode())
@@ -378,7 +378,7 @@ def test_importing_a_file_adds_it_and_a_bad_file_adds_nothing(
     bad = io.BytesIO("\n".join(lines).encode())
     bad.name = "bad.csv"
     before = Set.objects.filter(session__user=user).count()
-    response = user_client.post(reverse("training:import"), {"file": bad})
+    response = user_client.post(reverse("imports:import"), {"file": bad})
     assert response.status_code == 200
     message = " ".join(response.context["form"].errors["file"])
     assert "Line 3" in message
@@ -506,15 +506,15 @@ def test_the_work_chart_says_body_weight_sets_count_reps_alone(user_client, user
 
 
 def test_every_list_of_l_and_r_work_says_what_l_and_r_are(client, user, coach, bodyweight):
-    from training import services
+    from coaches import services as coach_services
 
-    services.accept_invitation(services.create_invitation(coach), user)
+    coach_services.accept_invitation(coach_services.create_invitation(coach), user)
     make_log(user, bodyweight, sessions=2)
     legend = "<strong>L / R</strong> is the work of the left / right side: reps × kg"
     pages = [
         (user, reverse("training:log")),
         (user, reverse("training:history")),
-        (coach, reverse("training:coach-athlete", args=[user.pk])),
+        (coach, reverse("coaches:athlete", args=[user.pk])),
     ]
     for who, url in pages:
         client.force_login(who)

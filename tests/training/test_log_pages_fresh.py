@@ -8,9 +8,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from tests.conftest import make_log, set_data
 from training.models import Profile
-
-from .conftest import make_log, set_data
 
 pytestmark = pytest.mark.django_db
 

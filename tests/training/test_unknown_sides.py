@@ -9,7 +9,8 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from training import progress, services
+from training import records as progress
+from training import services
 from training.forms import HOLD_ONLY_ERROR, SetForm
 from training.level import recent_history
 from training.models import Set, SetQuerySet, Side, TrainingSession

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
-from training.csv_io.pending import fail_stale
-from training.tasks import requeue_stale
-from training.videos import discard_expired
+from imports.csv_io.pending import fail_stale
+from videos.services import discard_expired
+from videos.tasks import requeue_stale
 
 
 class Command(BaseCommand):

@@ -17,8 +17,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from coaches import services
 from coaching.models import Variation
-from training import services
 from training.models import (
     LevelChange,
     LevelSource,
