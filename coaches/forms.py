@@ -23,7 +23,6 @@ from training.models import (
     Set,
     TrainingSession,
 )
-from training.units import from_kg
 
 
 class PrescriptionForm(forms.Form):
@@ -59,22 +58,6 @@ class PrescriptionForm(forms.Form):
         self.unit = unit
         self.fields["variation"].queryset = Variation.objects.ladder()
         self.fields["load"].set_unit(unit)
-
-    @staticmethod
-    def initial_from(prescription: Prescription, unit: str) -> dict:
-        """A prescription as this form's values, its load in `unit`: every stored field, so
-        replacing it changes only what the coach changes (its note included)."""
-        return {
-            "variation": prescription.variation_id,
-            "sets": prescription.sets,
-            "reps_per_side": prescription.reps_per_side,
-            "load": from_kg(prescription.load_kg, unit) if prescription.load_kg else None,
-            "tempo": prescription.tempo,
-            "hold_seconds": prescription.hold_seconds,
-            "side_order": prescription.side_order,
-            "sessions_per_week": prescription.sessions_per_week,
-            "notes": prescription.notes,
-        }
 
     def clean_side_order(self) -> str:
         return self.cleaned_data["side_order"] or "left-right"

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
@@ -29,6 +30,7 @@ from training.models import (
     Set,
     TrainingSession,
 )
+from training.units import from_kg
 
 
 def invitation_cutoff():
@@ -38,9 +40,8 @@ def invitation_cutoff():
 
 class CoachLinkQuerySet(models.QuerySet["CoachLink"]):
     """Who may see another's log: the one definition, `athletes_of`, under the coach panel,
-    the admin, videos and the review queue (`LogQuerySet.coached_by`,
-    `SetVideoQuerySet.visible_to`). One's own rows are `LogQuerySet.for_user`, which the
-    views' `_get_..._for_user` lookups and sync use."""
+    the admin, videos and the review queue (`SetVideoQuerySet.visible_to`). One's own rows
+    are `LogQuerySet.for_user`, which the views' `_get_..._for_user` lookups and sync use."""
 
     def active(self) -> CoachLinkQuerySet:
         """Accepted and not ended: the link as the two people see it on their pages."""
@@ -77,6 +78,17 @@ class CoachLinkQuerySet(models.QuerySet["CoachLink"]):
         return self.filter(
             athlete__isnull=True, ended_at__isnull=True, created_at__gt=invitation_cutoff()
         )
+
+    def named_by(self, next_url: str) -> CoachLink | None:
+        """The coach's invitation a checked `next` address leads to, if it is one: the login
+        and sign-up pages say who invited the person and to what."""
+        try:
+            match = resolve(urlsplit(next_url).path) if next_url else None
+        except Resolver404:
+            return None
+        if match is None or match.view_name != "coaches:join":
+            return None
+        return self.select_related("coach").filter(code=match.kwargs["code"]).first()
 
 
 class CoachLink(models.Model):
@@ -199,6 +211,32 @@ class Prescription(models.Model):
             tempo.with_top_hold(self.hold_seconds) if self.hold_seconds > tempo.top_hold else tempo
         )
 
+    def form_values(self, unit: str) -> dict:
+        """The prescription form's values, its load in `unit`: every stored field, so
+        replacing it changes only what the coach changes (its note included)."""
+        return {
+            "variation": self.variation_id,
+            "sets": self.sets,
+            "reps_per_side": self.reps_per_side,
+            "load": from_kg(self.load_kg, unit) if self.load_kg else None,
+            "tempo": self.tempo,
+            "hold_seconds": self.hold_seconds,
+            "side_order": self.side_order,
+            "sessions_per_week": self.sessions_per_week,
+            "notes": self.notes,
+        }
+
+    def first_set_values(self, unit: str, *, side: str) -> dict:
+        """The set form's values for a set done as prescribed, on `side`."""
+        values = self.form_values(unit)
+        return {
+            "side": side,
+            "reps": values["reps_per_side"],
+            "load": values["load"],
+            "hold_seconds": values["hold_seconds"] or None,
+            "tempo": values["tempo"],
+        }
+
     def timer_query(self) -> dict[str, str]:
         """The tempo timer's plan for this prescription (coaching.forms.TIMER_FIELDS): the
         hold on every rep, no long hold on the last, the legs in the prescribed order and
@@ -221,6 +259,17 @@ class Prescription(models.Model):
             return ""
 
 
+class CoachNoteQuerySet(models.QuerySet["CoachNote"]):
+    def on_session(self, session: TrainingSession, numbered: list[Set]) -> list[CoachNote]:
+        """The session's coach notes, each about one of the `numbered` sets (or none)."""
+        notes = list(self.filter(session=session).select_related("coach"))
+        by_pk = {done.pk: done for done in numbered}
+        for note in notes:
+            if note.set_id in by_pk:
+                note.set = by_pk[note.set_id]
+        return notes
+
+
 class CoachNote(models.Model):
     coach = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notes_written"
@@ -236,6 +285,8 @@ class CoachNote(models.Model):
     )
     text = models.CharField(max_length=1000)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CoachNoteQuerySet.as_manager()
 
     class Meta:
         db_table = "training_coachnote"  # made by training, kept

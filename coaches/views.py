@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import functools
 from collections.abc import Callable
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,13 +18,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from coaches import review_queue, services
 from coaches.forms import CoachLevelForm, CoachNoteForm, PrescriptionForm
-from coaches.models import AuditEntry, CoachLink, FlagReview, Prescription
+from coaches.models import AuditEntry, CoachLink, CoachNote, FlagReview, Prescription
 from coaches.roles import can_coach
 from core.redirects import safe_next
 from training import balance
@@ -150,7 +150,7 @@ def _athlete_context(request: HttpRequest, athlete, **forms) -> dict:
     prescription = Prescription.objects.filter(athlete=athlete).select_related("variation").first()
     initial = {}
     if prescription:
-        initial = PrescriptionForm.initial_from(prescription, unit)
+        initial = prescription.form_values(unit)
     elif athlete.profile.level:
         level = athlete.profile.level
         initial = {
@@ -308,7 +308,7 @@ def athlete_session(request: HttpRequest, user_id: int, pk: int) -> HttpResponse
             "athlete": athlete,
             "session": session,
             "sets": sets,
-            "notes": Set.notes_on(session, sets),
+            "notes": CoachNote.objects.on_session(session, sets),
             "form": form,
             "unit": Profile.objects.unit_of(request.user),
             "highlight": highlight,
@@ -319,18 +319,6 @@ def athlete_session(request: HttpRequest, user_id: int, pk: int) -> HttpResponse
 
 
 # The athlete's side of the link.
-
-
-def invitation_named_by(request: HttpRequest, next_url: str) -> CoachLink | None:
-    """The coach's invitation a checked `next` address leads to, if it is one: the login and
-    sign-up pages say who invited the person and to what."""
-    try:
-        match = resolve(urlsplit(next_url).path) if next_url else None
-    except Resolver404:
-        return None
-    if match is None or match.view_name != "coaches:join":
-        return None
-    return CoachLink.objects.select_related("coach").filter(code=match.kwargs["code"]).first()
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

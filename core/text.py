@@ -72,3 +72,8 @@ class ControlCharacterValidator:
 
     def __hash__(self) -> int:
         return hash(self.code)
+
+
+def counted(count: int, noun: str) -> str:
+    """A count with its noun in the right number: 1 session, 2 sessions."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "core",
+    "hipthrust",  # the site-wide commands: demo data, requeueing every app's jobs
     "coaching",
     "training",
     "coaches",
@@ -115,7 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hipthrust.context_processors.site",
-                "training.context_processors.navigation",
+                "hipthrust.context_processors.navigation",
             ],
         },
     },

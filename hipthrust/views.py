@@ -25,8 +25,8 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from coaches.models import CoachLink
 from coaches.roles import can_coach
-from coaches.views import invitation_named_by
 from core import throttle
 from core.icons import ICONS
 from core.middleware import client_ip
@@ -219,7 +219,7 @@ class LoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # Opened from a coach's invitation: say whose, and offer an account first.
-        context["invitation"] = invitation_named_by(self.request, self.get_redirect_url())
+        context["invitation"] = CoachLink.objects.named_by(self.get_redirect_url())
         return context
 
     def get_default_redirect_url(self) -> str:

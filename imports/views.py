@@ -17,16 +17,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRedirect
 
 from core import throttle
+from core.text import counted
 from imports import csv_io
 from imports.csv_io import pending as pending_imports
 from imports.csv_io.reading import refuse_control_characters
 from imports.csv_io.upload import CountingUploadHandler
 from imports.forms import ImportForm
 from imports.models import ImportStatus, PendingImport
-from training.models import (
-    ImportBatch,
-)
-from training.views import _unit
+from training.models import ImportBatch, Profile
 
 
 @login_required
@@ -46,11 +44,6 @@ def _get_pending_import_for_user(request: HttpRequest, pk: int) -> PendingImport
 
 def _get_import_for_user(request: HttpRequest, pk: int) -> ImportBatch:
     return get_object_or_404(ImportBatch, pk=pk, owner=request.user)
-
-
-def _counted(count: int, noun: str) -> str:
-    """A count with its noun in the right number: 1 session, 2 sessions."""
-    return f"{count} {noun}{pluralize(count)}"
 
 
 @csrf_exempt  # checked below, once the counting handler is in place to read the body
@@ -82,7 +75,7 @@ def _import_upload(request: HttpRequest, counter: CountingUploadHandler) -> Http
             )
         else:
             upload = form.cleaned_data["file"]
-            unit = _unit(request)
+            unit = Profile.objects.unit_of(request.user)
             try:
                 text = upload.read().decode("utf-8-sig")
                 refuse_control_characters(text)  # a job's file is kept before it is read
@@ -211,12 +204,12 @@ def import_undo(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _get_import_for_user(request, pk)
     undone = csv_io.undo_import(batch)
     summary = (
-        f"Import undone: removed {_counted(undone.sets, 'set')} and "
-        f"{_counted(undone.sessions, 'session')}."
+        f"Import undone: removed {counted(undone.sets, 'set')} and "
+        f"{counted(undone.sessions, 'session')}."
     )
     if undone.kept_sessions:
         summary += (
-            f" {_counted(undone.kept_sessions, 'session')} stayed, with "
+            f" {counted(undone.kept_sessions, 'session')} stayed, with "
             f"what you logged into {pluralize(undone.kept_sessions, 'it,them')} since."
         )
     messages.success(request, summary)

@@ -33,7 +33,7 @@ from coaches import services as coach_services
 from coaches.models import AuditEntry, CoachNote, FlagReview, Prescription
 from coaching.forms import IllustrationForm
 from coaching.models import Cue, Exercise, TempoPreset, Variation
-from tests.conftest import PASSWORD, prescription
+from tests.conftest import PASSWORD, make_coach_group, prescription
 from training import balance, services
 from training.models import LevelChange, LevelSource, OwnedWeight, Profile, Set, TrainingSession
 
@@ -62,12 +62,7 @@ def freshly_migrated() -> None:
     call_command("flush", interactive=False, verbosity=0)  # post_migrate: types, permissions
     _migration("coaching.migrations.0002_guide_content").load_guide(apps, None)
     _migration("coaching.migrations.0003_figures").assign_figures(apps, None)
-    coach_group = _migration("training.migrations.0003_coach_group")
-    group = Group.objects.create(name=coach_group.COACH_GROUP)
-    group.permissions.set(
-        Permission.objects.get(content_type__app_label=app, codename=codename)
-        for app, codename in coach_group.wanted()
-    )
+    make_coach_group()
 
 
 @pytest.fixture

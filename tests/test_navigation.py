@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver, reverse
 
-from training.context_processors import NAV_ITEMS
+from hipthrust.context_processors import NAV_ITEMS
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def _make(django_user_model, name: str, how: str):
         user.groups.add(Group.objects.get(name="Coach"))
     elif how == "direct":
         user.user_permissions.add(
-            Permission.objects.get(content_type__app_label="training", codename="add_prescription")
+            Permission.objects.get(content_type__app_label="coaches", codename="add_prescription")
         )
     elif how == "superuser":
         user.is_superuser = True
@@ -66,7 +66,7 @@ def test_the_link_follows_each_change_of_roles_at_once(
     assert _sees_link(client)
     coach_group = Group.objects.get(name="Coach")
     permission = Permission.objects.get(
-        content_type__app_label="training", codename="add_prescription"
+        content_type__app_label="coaches", codename="add_prescription"
     )
     changes = [
         (lambda: user.groups.remove(coach_group), False),

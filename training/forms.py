@@ -8,8 +8,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
 
-from coaches.forms import PrescriptionForm
-from coaches.models import Prescription
 from coaching.models import FormError, Variation
 from coaching.timer import SIDES as TIMER_SIDES
 from core.fields import BoundedModelChoiceField, BoundedModelMultipleChoiceField
@@ -304,17 +302,6 @@ class SetForm(forms.Form):
             "tempo": existing.tempo,
             "effort": EffortField.choice_for(existing.rpe, existing.rir),
             "note": "",
-        }
-
-    @classmethod
-    def initial_from_prescription(cls, prescription: Prescription, unit: str, *, side) -> dict:
-        values = PrescriptionForm.initial_from(prescription, unit)
-        return {
-            "side": side,
-            "reps": values["reps_per_side"],
-            "load": values["load"],
-            "hold_seconds": values["hold_seconds"] or None,
-            "tempo": values["tempo"],
         }
 
 

@@ -4,19 +4,17 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, Max, Q, Sum
 from django.db.models.functions import Coalesce, Round
 from django.urls import reverse
 from django.utils.functional import cached_property
 
-from coaches.models import CoachLink, CoachNote
 from coaching.models import FormError, Variation
 from coaching.tempo import NOTATION_PATTERN
 from coaching.timer import SIDES
 from training import sides
 from training.progression import set_name, side_numbers
 from training.units import kg_per
-from videos.models import SetVideo, VideoComment
 
 MAX_LOAD_KG = Decimal("500")
 MAX_REPS = 100
@@ -123,10 +121,6 @@ class LogQuerySet(models.QuerySet):
     def for_user(self, user) -> LogQuerySet:
         """The rows of `user`'s own log."""
         return self.filter(**{self.owner: user})
-
-    def coached_by(self, coach) -> LogQuerySet:
-        """The rows of the athletes `coach` may see (CoachLinkQuerySet.athletes_of)."""
-        return self.filter(**{f"{self.owner}__in": CoachLink.objects.athletes_of(coach)})
 
 
 class LevelSource(models.TextChoices):
@@ -299,45 +293,6 @@ SET_FIELDS = ("side", "reps", "load_kg", "hold_seconds", "tempo", "rpe", "rir", 
 class SetQuerySet(LogQuerySet):
     owner = "session__user"
 
-    def with_error_count(self) -> SetQuerySet:
-        """`error_count`: the trainee's own form-error flags on the set, and the other form
-        errors their coach tagged on the set's video that they have seen (training/level.py)."""
-        tagged = (
-            VideoComment.objects.form_errors_on_sets(seen_only=True)
-            .filter(video__set=OuterRef("pk"))
-            .exclude(
-                form_error__in=Set.form_errors.through.objects.filter(
-                    set=OuterRef("video__set")
-                ).values("formerror")
-            )
-            .order_by()
-            .values("video__set")
-            .annotate(count=Count("form_error", distinct=True))
-            .values("count")
-        )
-        return self.annotate(
-            error_count=Count("form_errors", distinct=True)
-            + Coalesce(Subquery(tagged, output_field=IntegerField()), 0)
-        )
-
-    def with_video_marks(self) -> SetQuerySet:
-        """What the set row shows of its videos, in the one query that lists the sets:
-        `video_pk`, its newest video (None without one); `unread_comments`, the comments on
-        its videos the owner has not opened yet, and `unread_video_pk`, the newest video
-        holding some (where the badge leads)."""
-        videos = SetVideo.objects.filter(set=OuterRef("pk")).order_by("-created_at", "-pk")
-        unread = VideoComment.objects.filter(
-            video__set=OuterRef("pk"), seen_at__isnull=True
-        ).exclude(author=OuterRef("session__user"))
-        counted = unread.order_by().values("video__set").annotate(count=Count("pk")).values("count")
-        return self.annotate(
-            video_pk=Subquery(videos.values("pk")[:1]),
-            unread_comments=Coalesce(Subquery(counted, output_field=IntegerField()), 0),
-            unread_video_pk=Subquery(
-                unread.order_by("-video__created_at", "-video_id").values("video_id")[:1]
-            ),
-        )
-
     def numbered_up_to(self, session, side: str, position) -> SetQuerySet:
         """The sets a set's number on its side counts: its session's, on its side, up to its
         position (progression.side_numbers counts the same in a list). The arguments may
@@ -436,16 +391,6 @@ class Set(models.Model):
         for done, number in zip(sets, side_numbers(s.side for s in sets), strict=True):
             done.side_number = number
         return sets
-
-    @staticmethod
-    def notes_on(session: TrainingSession, numbered: list[Set]) -> list[CoachNote]:
-        """The session's coach notes, each about one of the `numbered` sets (or none)."""
-        notes = list(session.coach_notes.select_related("coach"))
-        by_pk = {done.pk: done for done in numbered}
-        for note in notes:
-            if note.set_id in by_pk:
-                note.set = by_pk[note.set_id]
-        return notes
 
     @property
     def amount(self) -> str:

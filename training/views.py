@@ -19,12 +19,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
-from coaches.models import CoachLink, Prescription
-from coaches.views import invitation_named_by
+from coaches.models import CoachLink, CoachNote, Prescription
 from core import throttle
 from core.middleware import client_ip
 from core.redirects import safe_next
-from imports.views import _counted
+from core.text import counted
 from training import records as progress
 from training import services, sides
 from training.fields import sides_for
@@ -49,7 +48,7 @@ from training.models import (
     TrainingSession,
     WeightKind,
 )
-from videos.models import SetVideo
+from videos.models import SetVideo, with_video_marks
 
 UNDO_KEY = "training_undo_set"
 
@@ -98,7 +97,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return HttpResponseRedirect(next_url) if next_url else redirect("training:log")
     form = SignupForm(request.POST or None)
-    context = {"form": form, "next": next_url, "invitation": invitation_named_by(request, next_url)}
+    context = {"form": form, "next": next_url, "invitation": CoachLink.objects.named_by(next_url)}
     if request.method == "POST" and _too_many_signups(request):
         response = render(
             request,
@@ -234,7 +233,7 @@ def _start_of_today() -> datetime.datetime:
 def empty_sessions_delete(request: HttpRequest) -> HttpResponse:
     count = services.delete_empty_sessions(request.user, started_before=_start_of_today())
     if count:
-        messages.success(request, f"Deleted {_counted(count, 'empty session')}.")
+        messages.success(request, f"Deleted {counted(count, 'empty session')}.")
     return redirect("training:log")
 
 
@@ -342,7 +341,7 @@ def _session_context(
 ):
     unit = _unit(request)
     sets = Set.number_by_side(
-        list(session.sets.prefetch_related("form_errors").with_video_marks().order_by("position"))
+        list(with_video_marks(session.sets.prefetch_related("form_errors")).order_by("position"))
     )
     _link_set_rows(sets)
     previous = (
@@ -376,7 +375,7 @@ def _session_context(
         "unknown_sets": unknown,
         "sides_form": sides_form or (AssignSidesForm(initial=_sides_initial(unknown))),
         "prescription": prescription,
-        "notes": Set.notes_on(session, sets),
+        "notes": CoachNote.objects.on_session(session, sets),
     }
 
 
@@ -387,7 +386,7 @@ def _next_set_initial(sets, previous, session, unit: str, prescription=None) -> 
     if not sets and prescription is not None:
         # The prescribed order's first leg.
         (side, *_) = sides.ORDERS[sides.plan_order(prescription.side_order, one_side)]
-        return SetForm.initial_from_prescription(prescription, unit, side=side)
+        return prescription.first_set_values(unit, side=side)
     source = (
         sets[-1] if sets else (previous.sets.all()[0] if previous and previous.sets.all() else None)
     )
@@ -491,7 +490,7 @@ def set_sides(request: HttpRequest, pk: int) -> HttpResponse:
                 request, "Those sets changed in the meantime; check them and choose again."
             )
         else:
-            messages.success(request, f"Sides set for {_counted(count, 'set')}.")
+            messages.success(request, f"Sides set for {counted(count, 'set')}.")
         return redirect(session)
     context = _session_context(request, session, sides_form=form)
     return render(request, "training/session_detail.html", context, status=400)

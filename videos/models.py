@@ -6,7 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +14,7 @@ from django.utils import timezone
 from coaches.models import CoachLink
 from coaching.models import FormError
 from training import sides
-from training.models import Set, Side, TrainingSession
+from training.models import Set, SetQuerySet, Side, TrainingSession
 from training.progression import set_name
 
 
@@ -256,3 +256,44 @@ class VideoUpload(models.Model):
 
     def chunk_name(self, offset: int) -> str:
         return f"{self.chunk_folder}/{offset:012d}.part"
+
+
+def with_error_count(sets: SetQuerySet) -> SetQuerySet:
+    """`sets` with `error_count`: the trainee's own form-error flags on each set, and the other
+    form errors their coach tagged on the set's video that they have seen (training/level.py)."""
+    tagged = (
+        VideoComment.objects.form_errors_on_sets(seen_only=True)
+        .filter(video__set=OuterRef("pk"))
+        .exclude(
+            form_error__in=Set.form_errors.through.objects.filter(
+                set=OuterRef("video__set")
+            ).values("formerror")
+        )
+        .order_by()
+        .values("video__set")
+        .annotate(count=Count("form_error", distinct=True))
+        .values("count")
+    )
+    return sets.annotate(
+        error_count=Count("form_errors", distinct=True)
+        + Coalesce(Subquery(tagged, output_field=IntegerField()), 0)
+    )
+
+
+def with_video_marks(sets: SetQuerySet) -> SetQuerySet:
+    """`sets` with what a set row shows of its videos, in the one query that lists them:
+    `video_pk`, its newest video (None without one); `unread_comments`, the comments on
+    its videos the owner has not opened yet, and `unread_video_pk`, the newest video
+    holding some (where the badge leads)."""
+    videos = SetVideo.objects.filter(set=OuterRef("pk")).order_by("-created_at", "-pk")
+    unread = VideoComment.objects.filter(video__set=OuterRef("pk"), seen_at__isnull=True).exclude(
+        author=OuterRef("session__user")
+    )
+    counted = unread.order_by().values("video__set").annotate(count=Count("pk")).values("count")
+    return sets.annotate(
+        video_pk=Subquery(videos.values("pk")[:1]),
+        unread_comments=Coalesce(Subquery(counted, output_field=IntegerField()), 0),
+        unread_video_pk=Subquery(
+            unread.order_by("-video__created_at", "-video_id").values("video_id")[:1]
+        ),
+    )

@@ -351,14 +351,14 @@ def test_cancel_discards_the_upload(user_client):
     assert counts() == (0, 0, 0, 0)
 
 
-@pytest.mark.parametrize("name", ["import-preview", "import-save", "import-cancel"])
+@pytest.mark.parametrize("name", ["preview", "save", "cancel"])
 def test_another_trainees_upload_is_not_found(client, user, other_user, name):
     client.force_login(user)
     pending = uploaded(client, OURS)
     client.force_login(other_user)
 
-    url = reverse(f"training:{name}", args=[pending.pk])
-    response = client.get(url) if name == "import-preview" else client.post(url, {"digest": ""})
+    url = reverse(f"imports:{name}", args=[pending.pk])
+    response = client.get(url) if name == "preview" else client.post(url, {"digest": ""})
 
     assert response.status_code == 404
     assert PendingImport.objects.filter(pk=pending.pk).exists()

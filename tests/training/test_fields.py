@@ -163,7 +163,7 @@ def test_a_prescription_prefills_the_coachs_form_and_the_athletes_first_set(coac
         load_kg=Decimal("10"), tempo="3-0-1-2", hold_seconds=0, sessions_per_week=2,
         side_order="right-left", notes="Start each session with the left side.",
     )  # fmt: skip
-    assert PrescriptionForm.initial_from(prescription, "kg") == {
+    assert prescription.form_values("kg") == {
         "variation": loaded.pk,
         "sets": 3,
         "reps_per_side": 8,
@@ -174,7 +174,7 @@ def test_a_prescription_prefills_the_coachs_form_and_the_athletes_first_set(coac
         "sessions_per_week": 2,
         "notes": "Start each session with the left side.",
     }
-    assert SetForm.initial_from_prescription(prescription, "kg", side="left") == {
+    assert prescription.first_set_values("kg", side="left") == {
         "side": "left",
         "reps": 8,
         "load": Decimal("10"),

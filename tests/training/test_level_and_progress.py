@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coaching.models import Variation
+from hipthrust.management.commands.seed_demo import describe_database
 from tests.conftest import import_file, make_log, set_data
-from training.management.commands.seed_demo import describe_database
 from training.models import LevelChange, Profile, Set, TrainingSession
 from training.records import balance_note
 
@@ -400,7 +400,7 @@ def test_the_demo_trainee_has_months_of_history(db, capsys):
 
 
 def test_the_readme_names_the_demo_trainees_and_the_demo_coachs_login():
-    from training.management.commands import seed_demo
+    from hipthrust.management.commands import seed_demo
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert f"`{seed_demo.DEMO_USERNAME}` / `{seed_demo.DEMO_PASSWORD}`" in readme
