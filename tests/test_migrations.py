@@ -62,7 +62,7 @@ def _fill_the_old_tables(apps) -> None:
         actor=coach, athlete=athlete, action="prescribed", detail="3 x 10"
     )
     video = old["setvideo"].objects.create(
-        owner=athlete, session=session, set=a_set, side="left", original="videos/1/a/clip.mp4"
+        owner=athlete, session=session, set=a_set, original="videos/1/a/clip.mp4"
     )
     old["videocomment"].objects.create(
         video=video,
@@ -72,7 +72,7 @@ def _fill_the_old_tables(apps) -> None:
         form_error=error,
     )
     old["videoupload"].objects.create(
-        id=uuid.uuid4(), owner=athlete, session=session, size=10, expires_at=now
+        id=uuid.uuid4(), owner=athlete, session=session, set=a_set, size=10, expires_at=now
     )
     old["pendingimport"].objects.create(
         owner=athlete, file_hash="0" * 64, unit="kg", text="date,side,reps\n"
@@ -80,7 +80,7 @@ def _fill_the_old_tables(apps) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_database_made_before_the_split_migrates_with_every_row_kept():
+def test_a_database_made_before_the_split_migrates_with_every_row_kept(guide_content):
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE_THE_SPLIT)
     executor.loader.build_graph()

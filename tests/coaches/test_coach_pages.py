@@ -626,9 +626,13 @@ def test_a_flag_not_raised_now_is_not_marked_reviewed(
 def test_old_prescription_audits_lose_the_exponent_in_their_loads(coach, user):
     import importlib
 
-    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
 
-    migration = importlib.import_module("training.migrations.0009_audit_loads_without_exponent")
+    name = "0009_audit_loads_without_exponent"
+    migration = importlib.import_module(f"training.migrations.{name}")
+    # The models as that migration saw them (the audit has moved to coaches since).
+    apps = MigrationLoader(connection).project_state(("training", name)).apps
     old = "Prescribed Loaded: 3 × 8 per side, {} kg, tempo 3-0-1-2, hold 0 s, 2 sessions a week."
     for load in ("1E+1", "2.5E+2", "12.5"):
         services.audit(coach, user, "prescription", old.format(load))
