@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -38,6 +38,7 @@ from training.forms import (
     TimerLogForm,
 )
 from training.level import advice_for
+from training.lookups import get_session_for_user, get_set_for_user
 from training.models import (
     LevelChange,
     LevelSource,
@@ -65,20 +66,6 @@ def _unit(request: HttpRequest) -> str:
     if not hasattr(request, "training_unit"):
         request.training_unit = Profile.objects.unit_of(request.user)
     return request.training_unit
-
-
-def _get_session_for_user(request: HttpRequest, pk: int) -> TrainingSession:
-    """The user's own session, or 404: another user's session does not exist for them."""
-    return get_object_or_404(
-        TrainingSession.objects.for_user(request.user).select_related("variation__tempo"), pk=pk
-    )
-
-
-def _get_set_for_user(request: HttpRequest, pk: int) -> Set:
-    """The user's own set, or 404 (the video pages use it too)."""
-    return get_object_or_404(
-        Set.objects.for_user(request.user).select_related("session__variation__tempo"), pk=pk
-    )
 
 
 def _htmx_fragment(request: HttpRequest, template: str, fragment: str) -> str:
@@ -270,7 +257,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _get_session_for_user(request, pk)
+    session = get_session_for_user(request, pk)
     form = SessionForm(request.POST or None, instance=session)
     if request.method == "POST" and form.is_valid():
         changed_variation = "variation" in form.changed_data
@@ -299,7 +286,7 @@ def _sides_fit(session: TrainingSession, form: SessionForm) -> bool:
 @login_required
 @require_POST
 def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _get_session_for_user(request, pk)
+    session = get_session_for_user(request, pk)
     session.delete()
     messages.success(request, f"Deleted the session of {session.date:%d %b %Y}.")
     if request.htmx:
@@ -410,7 +397,7 @@ def _next_set_initial(sets, previous, session, unit: str, prescription=None) -> 
 @login_required
 @require_safe
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _get_session_for_user(request, pk)
+    session = get_session_for_user(request, pk)
     template = _htmx_fragment(request, "training/session_detail.html", "sets-and-entry")
     return render(request, template, _session_context(request, session))
 
@@ -428,7 +415,7 @@ def _after_set_change(request: HttpRequest, session: TrainingSession) -> HttpRes
 @login_required
 @require_POST
 def set_create(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _get_session_for_user(request, pk)
+    session = get_session_for_user(request, pk)
     unit = _unit(request)
     form = SetForm(request.POST, session=session, unit=unit)
     if not form.is_valid():
@@ -452,7 +439,7 @@ def set_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def set_repeat(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _get_session_for_user(request, pk)
+    session = get_session_for_user(request, pk)
     last = session.sets.order_by("-position").first()
     if last is None:
         messages.error(request, "There is no set to repeat yet.")
@@ -464,7 +451,7 @@ def set_repeat(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def set_mirror(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _get_session_for_user(request, pk)
+    session = get_session_for_user(request, pk)
     last = session.sets.order_by("-position").first()
     other = sides.mirror(last.side) if last is not None else None
     if other is None:
@@ -478,7 +465,7 @@ def set_mirror(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def set_sides(request: HttpRequest, pk: int) -> HttpResponse:
     """Give every set of unknown side in the session its side, in one go."""
-    session = _get_session_for_user(request, pk)
+    session = get_session_for_user(request, pk)
     form = AssignSidesForm(request.POST)
     if form.is_valid():
         try:
@@ -499,7 +486,7 @@ def set_sides(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def set_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    existing = _get_set_for_user(request, pk)
+    existing = get_set_for_user(request, pk)
     session = existing.session
     unit = _unit(request)
     status, stale = 200, False
@@ -551,7 +538,7 @@ def set_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def set_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    existing = _get_set_for_user(request, pk)
+    existing = get_set_for_user(request, pk)
     session = existing.session
     request.session[UNDO_KEY] = services.snapshot_set(existing)
     existing.delete()
@@ -561,7 +548,7 @@ def set_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def set_restore(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _get_session_for_user(request, pk)
+    session = get_session_for_user(request, pk)
     undo = request.session.get(UNDO_KEY)
     if not undo or undo.get("session") != session.pk:
         messages.error(request, "There is nothing to undo.")

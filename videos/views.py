@@ -22,8 +22,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from coaches.models import AuditEntry
 from core import throttle
+from training.lookups import get_session_for_user, get_set_for_user
 from training.models import Side
-from training.views import _get_session_for_user, _get_set_for_user
 from videos import processing as video
 from videos import services as videos
 from videos.forms import VideoCommentForm, VideoUploadForm
@@ -56,7 +56,7 @@ def _get_video_for_coach(request: HttpRequest, pk: int) -> SetVideo:
 
 
 def _get_session_side_for_user(request: HttpRequest, pk: int, side: str) -> videos.Target:
-    session = _get_session_for_user(request, pk)
+    session = get_session_for_user(request, pk)
     if side not in session.video_sides:
         raise Http404("The session has no such side.")
     return videos.Target(session, side=side)
@@ -75,7 +75,7 @@ def _rate_limited(request: HttpRequest) -> str:
 @require_http_methods(["GET", "HEAD", "POST"])
 def set_video(request: HttpRequest, pk: int) -> HttpResponse:
     """Attach a clip to one of the user's sets; its videos are listed under the form."""
-    target = _get_set_for_user(request, pk)
+    target = get_set_for_user(request, pk)
     return _video_page(request, videos.Target.of_set(target), target.videos.all())
 
 
@@ -144,7 +144,7 @@ def _heading(target: videos.Target) -> str:
 @login_required
 @require_POST
 def set_video_upload_start(request: HttpRequest, pk: int) -> JsonResponse:
-    return _start_upload(request, videos.Target.of_set(_get_set_for_user(request, pk)))
+    return _start_upload(request, videos.Target.of_set(get_set_for_user(request, pk)))
 
 
 @login_required
