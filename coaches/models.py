@@ -115,7 +115,7 @@ class CoachLink(models.Model):
     objects = CoachLinkQuerySet.as_manager()
 
     class Meta:
-        db_table = "training_coachlink"  # made by training, kept
+        db_table = "training_coachlink"  # the table made before the split: nothing renamed
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -164,7 +164,7 @@ class Prescription(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        db_table = "training_prescription"  # made by training, kept
+        db_table = "training_prescription"  # the table made before the split: nothing renamed
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["athlete", "-created_at"])]
         constraints = [
@@ -289,7 +289,7 @@ class CoachNote(models.Model):
     objects = CoachNoteQuerySet.as_manager()
 
     class Meta:
-        db_table = "training_coachnote"  # made by training, kept
+        db_table = "training_coachnote"  # the table made before the split: nothing renamed
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
@@ -332,7 +332,7 @@ class FlagReview(models.Model):
     objects = FlagReviewQuerySet.as_manager()
 
     class Meta:
-        db_table = "training_flagreview"  # made by training, kept
+        db_table = "training_flagreview"  # the table made before the split: nothing renamed
         ordering = ["-reviewed_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
@@ -358,7 +358,7 @@ class AuditEntry(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        db_table = "training_auditentry"  # made by training, kept
+        db_table = "training_auditentry"  # the table made before the split: nothing renamed
         ordering = ["-created_at", "-pk"]
         verbose_name_plural = "audit entries"
         indexes = [models.Index(fields=["athlete", "-created_at"])]

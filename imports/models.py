@@ -52,7 +52,7 @@ class PendingImport(models.Model):
     details_html = models.TextField(blank=True)
 
     class Meta:
-        db_table = "training_pendingimport"  # made by training, kept
+        db_table = "training_pendingimport"  # the table made before the split: nothing renamed
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:

@@ -109,7 +109,7 @@ class SetVideo(models.Model):
     objects = SetVideoQuerySet.as_manager()
 
     class Meta:
-        db_table = "training_setvideo"  # made by training, kept
+        db_table = "training_setvideo"  # the table made before the split: nothing renamed
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["owner", "status"])]
         constraints = [
@@ -180,7 +180,7 @@ class VideoComment(models.Model):
     objects = VideoCommentQuerySet.as_manager()
 
     class Meta:
-        db_table = "training_videocomment"  # made by training, kept
+        db_table = "training_videocomment"  # the table made before the split: nothing renamed
         ordering = ["at_seconds", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -230,7 +230,7 @@ class VideoUpload(models.Model):
     objects = VideoUploadQuerySet.as_manager()
 
     class Meta:
-        db_table = "training_videoupload"  # made by training, kept
+        db_table = "training_videoupload"  # the table made before the split: nothing renamed
         constraints = [
             models.CheckConstraint(
                 condition=Q(size__gt=0) & Q(received__lte=F("size")),
