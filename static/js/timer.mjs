@@ -654,7 +654,7 @@ document.addEventListener("visibilitychange", () => {
     }
     return;
   }
-  active.lock.reacquire();
+  active.keepScreenOn.reacquire();
   if (active.state === "running") active.render(performance.now());
 });
 
