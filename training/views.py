@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -61,10 +61,12 @@ def _profile_with_level(request: HttpRequest) -> Profile:
     return profile
 
 
-def _unit(request: HttpRequest) -> str:
-    # Read once a request: a set's POST and the fragment it answers both need it.
+def _unit(request: HttpRequest, session: TrainingSession | None = None) -> str:
+    # Read once a request: a set's POST and the fragment it answers both need it. A session
+    # from get_session_for_user brings it (owner_unit), so no query of its own.
     if not hasattr(request, "training_unit"):
-        request.training_unit = Profile.objects.unit_of(request.user)
+        unit = getattr(session, "owner_unit", None)
+        request.training_unit = unit or Profile.objects.unit_of(request.user)
     return request.training_unit
 
 
@@ -326,26 +328,20 @@ def _session_context(
     form: SetForm | None = None,
     sides_form: AssignSidesForm | None = None,
 ):
-    unit = _unit(request)
+    unit = _unit(request, session)
     sets = Set.number_by_side(
         list(with_video_marks(session.sets.prefetch_related("form_errors")).order_by("position"))
     )
     _link_set_rows(sets)
-    previous = (
-        TrainingSession.objects.filter(user=request.user, variation_id=session.variation_id)
-        .with_sets()
-        .filter(Q(date__lt=session.date) | Q(date=session.date, pk__lt=session.pk))
-        .order_by("-date", "-pk")
-        .prefetch_related(Prefetch("sets", queryset=Set.objects.order_by("position")))
-        .first()
-    )
+    previous_sets = _previous_sets(request, session)
+    previous = previous_sets[0].session if previous_sets else None
     prescription = (
         Prescription.objects.filter(athlete=request.user, variation_id=session.variation_id)
         .order_by("-created_at", "-pk")
         .first()
     )
     if form is None:
-        initial = _next_set_initial(sets, previous, session, unit, prescription)
+        initial = _next_set_initial(sets, previous_sets, session, unit, prescription)
         form = SetForm(session=session, unit=unit, initial=initial)
     undo = request.session.get(UNDO_KEY)
     unknown = [s for s in sets if s.side == Side.UNKNOWN]
@@ -355,6 +351,7 @@ def _session_context(
         "session": session,
         "sets": sets,
         "previous": previous,
+        "previous_sets": previous_sets,
         "form": form,
         "unit": unit,
         "undo": undo if undo and undo.get("session") == session.pk else None,
@@ -366,7 +363,24 @@ def _session_context(
     }
 
 
-def _next_set_initial(sets, previous, session, unit: str, prescription=None) -> dict:
+def _previous_sets(request: HttpRequest, session: TrainingSession) -> list[Set]:
+    """The sets of the last session of the same variation before this one, each with that
+    session: one query, the session chosen in a subquery, not a session then its sets."""
+    previous = (
+        TrainingSession.objects.filter(user=request.user, variation_id=session.variation_id)
+        .with_sets()
+        .filter(Q(date__lt=session.date) | Q(date=session.date, pk__lt=session.pk))
+        .order_by("-date", "-pk")
+        .values("pk")[:1]
+    )
+    return list(
+        Set.objects.filter(session_id=Subquery(previous))
+        .select_related("session")
+        .order_by("position")
+    )
+
+
+def _next_set_initial(sets, previous_sets, session, unit: str, prescription=None) -> dict:
     """Prefill the entry with what comes next: the other side of the last set, same numbers;
     for a session's first set, the coach's prescription if there is one."""
     one_side = session.variation.one_side_at_a_time
@@ -374,9 +388,7 @@ def _next_set_initial(sets, previous, session, unit: str, prescription=None) -> 
         # The prescribed order's first leg.
         (side, *_) = sides.ORDERS[sides.plan_order(prescription.side_order, one_side)]
         return prescription.first_set_values(unit, side=side)
-    source = (
-        sets[-1] if sets else (previous.sets.all()[0] if previous and previous.sets.all() else None)
-    )
+    source = sets[-1] if sets else (previous_sets[0] if previous_sets else None)
     tempo = session.variation.tempo.tempo.notation
     if source is None:
         return {"side": sides.worked(one_side)[0], "tempo": tempo}
@@ -416,7 +428,7 @@ def _after_set_change(request: HttpRequest, session: TrainingSession) -> HttpRes
 @require_POST
 def set_create(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request, pk)
-    unit = _unit(request)
+    unit = _unit(request, session)
     form = SetForm(request.POST, session=session, unit=unit)
     if not form.is_valid():
         template = _htmx_fragment(request, "training/session_detail.html", "sets-and-entry")
