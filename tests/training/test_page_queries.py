@@ -15,9 +15,9 @@ from training.models import Profile, Set
 pytestmark = pytest.mark.django_db
 
 # The most each page may run.
-SESSION_PAGE = 9
-ADD_A_SET = 17
-TODAY = 15
+SESSION_PAGE = 5
+ADD_A_SET = 12
+TODAY = 11
 PROFILE = 6
 
 
