@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Count, Min, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, Min, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from training import sides
@@ -97,7 +97,13 @@ def _recount_sessions(session_ids: set[int], *, some_emptied: bool) -> None:
     holds its write lock for writes alone."""
     if not session_ids:
         return
-    TrainingSession.objects.filter(pk__in=session_ids).update(
+    sessions = TrainingSession.objects.filter(pk__in=session_ids)
+    # Their rows locked first (an UPDATE that changes nothing, a write an import may make):
+    # a writer of the same session meanwhile has committed before the counts below start,
+    # so they count its sets. Counted in the locking statement itself, PostgreSQL would
+    # read them as of before the wait.
+    sessions.update(set_count=F("set_count"))
+    sessions.update(
         set_count=Coalesce(
             Subquery(
                 Set.objects.filter(session=OuterRef("pk"))
@@ -165,6 +171,11 @@ def _recount_groups(groups: set[tuple]) -> None:
     """Count groups that lost sets again from the trainee's sets; an emptied one goes."""
     for group in groups:
         user_id, variation_id, side, reps, load_kg, hold_seconds = group
+        where = AlikeSets.objects.filter(**dict(zip(_GROUP, group, strict=True)))
+        # Locked before counting, as the sessions are: a writer of the group meanwhile
+        # (an added set counted in, another removal) has committed before the count.
+        if not list(where.select_for_update().values_list("pk", flat=True)):
+            continue
         found = Set.objects.filter(
             session__user_id=user_id,
             session__variation_id=variation_id,
@@ -173,7 +184,6 @@ def _recount_groups(groups: set[tuple]) -> None:
             load_kg=load_kg,
             hold_seconds=hold_seconds,
         ).aggregate(count=Count("pk"), first_day=Min("session__date"))
-        where = AlikeSets.objects.filter(**dict(zip(_GROUP, group, strict=True)))
         if found["count"]:
             where.update(set_count=found["count"], first_day=found["first_day"])
         else:
