@@ -6,8 +6,8 @@ bounce) and the prescribed tempo:
 
 - The rep signal is the hips' height above the shoulders as a share of the torso's length
   (the sine of the torso's slope; the shoulders rest on the bench, so it is the hips that
-  move it). It is smoothed over time (a centred median, then a centred
-  mean, both over a window in seconds, so uneven sampling is fine) and its speed taken. The
+  move it). It is smoothed over time (a centred median, then a centred mean, both over a
+  window in seconds, so uneven sampling is fine) and its speed taken across a window. The
   shoulders and hips are the landmarks the pose model places best from the side; the working
   knee, needed for the hip angle, is drawn toward the free knee as the two come close in the
   lower half of a rep, which bends the hip angle's curve there (a false stop halfway down),
@@ -74,13 +74,10 @@ SPEED_SECONDS = 0.3  # our choice: the hips' speed is their slope across this wi
 # rep (a full rep moves them about 0.7 to 0.85 of it, hips stopping 9 cm short of the line
 # about 0.35, a 12 cm wobble off the floor about 0.25).
 MIN_REP_RISE = 0.3
-MOVING_SHARE = 0.15  # our choice: moving while faster than this share of the phase's top speed
-# Our choice: where the speed crosses MOVING_SHARE, the moment the hips start (or stop) moving
-# is found by following the speed's ramp, from there to where it reaches this share of the top
-# speed, back to zero: a move that eases in or out is slow for a while at each end, and cutting
-# it at a share of its speed shortens it (by about a quarter on the model's landmarks).
-RAMP_SPEED_SHARE = 0.5
-MAX_RAMP_SECONDS = 0.05  # our choice: the most a boundary is moved so
+# Our choice: moving while faster than this share of the phase's top speed. (A move that
+# eases in and out is slow for a while at each end: 0.15 cut 0.2 s off the model's drawn
+# lowerings, 0.1 about 0.1 s; lower, the landmarks' jitter in a hold reads as moving.)
+MOVING_SHARE = 0.1
 # Our choice, per second: never slower than this share of the rep's range counts as moving, so
 # a slow drift or the landmarks' jitter in a hold is still.
 STILL_SPEED_SHARE = 0.04
@@ -554,40 +551,9 @@ def _still_at(
             moving_again = _moving_within(series, following, step, direction, threshold)
             if moving_again is None:
                 share = (above - threshold) / (above - below) if above != below else 0.0
-                crossing = series.time(index) + share * (
-                    series.time(following) - series.time(index)
-                )
-                return _ramp_end(series, peak, index, step, direction, threshold, crossing)
+                return series.time(index) + share * (series.time(following) - series.time(index))
             following = moving_again
         index = following
-
-
-def _ramp_end(
-    series: _Series,
-    peak: int,
-    index: int,
-    step: int,
-    direction: int,
-    threshold: float,
-    crossing: float,
-) -> float:
-    """Where the speed's ramp, followed from `crossing` (where it fell under `threshold`, just
-    past `index`) back toward `peak` up to RAMP_SPEED_SHARE of the top speed, reaches zero;
-    never past the last sample before the hips were still, nor further out than the ramp's
-    own length."""
-    top = direction * series.speed[peak]
-    high = max(RAMP_SPEED_SHARE * top, 2 * threshold)
-    if high >= top:
-        return crossing
-    inner = index
-    while inner != peak and direction * series.speed[inner] < high:
-        inner -= step
-    outer = inner + step  # under `high`, toward the crossing
-    fast, slow = direction * series.speed[inner], direction * series.speed[outer]
-    share = (fast - high) / (fast - slow) if fast != slow else 0.0
-    reached = series.time(inner) + share * (series.time(outer) - series.time(inner))
-    extension = (crossing - reached) * threshold / (high - threshold)
-    return crossing + max(-MAX_RAMP_SECONDS, min(MAX_RAMP_SECONDS, extension))
 
 
 def _moving_within(
