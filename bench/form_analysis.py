@@ -478,7 +478,13 @@ def table(summary: dict, results: list[ClipResult], ref: dict | None, front: dic
             f"| 30 s 1080p clip, analysis time on this machine | <= 30 s | "
             f"{ref['analysis_seconds']} s ({ref['cpu_seconds']} s CPU; "
             f"{ref['with_loading_seconds']} s with the imports), peak memory {ref['peak_mb']} MB, "
-            f"{ref['reps']}/{ref['true_reps']} reps | {verdict(ref['analysis_seconds'] <= 30)} |"
+            f"{ref['reps']}/{ref['true_reps']} reps | {verdict(ref['analysis_seconds'] <= 30)}"
+            + (
+                " on the wall clock, at this load; its CPU time is within"
+                if ref["analysis_seconds"] > 30 >= ref["cpu_seconds"]
+                else ""
+            )
+            + " |"
         )
     lines += ["", f"Load average when run: {_load()} (2 cores, shared with other work).", ""]
     if front:
