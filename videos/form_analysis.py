@@ -4,10 +4,15 @@ What a side view of a single leg hip thrust shows, read against the guide (the s
 shoulders-hips-knee at the top, a vertical shin, a lowering of two to three seconds, no
 bounce) and the prescribed tempo:
 
-- The rep signal is the hip angle, shoulder-hip-knee, signed so that hips risen past the
-  straight line read above 180. It is smoothed over time (a centred median, then a centred
-  mean, both over a window in seconds, so uneven sampling is fine) and its speed taken.
-- A rep is one lift of at least MIN_REP_RANGE_DEGREES, counted with what follows it in the
+- The rep signal is the hips' height above the shoulders as a share of the torso's length
+  (the sine of the torso's slope; the shoulders rest on the bench, so it is the hips that
+  move it). It is smoothed over time (a centred median, then a centred mean, both over a
+  window in seconds, so uneven sampling is fine) and its speed taken across a window. The
+  shoulders and hips are the landmarks the pose model places best from the side; the working
+  knee, needed for the hip angle, is drawn toward the free knee as the two come close in the
+  lower half of a rep, which bends the hip angle's curve there (a false stop halfway down),
+  so the hip angle is read only at the top.
+- A rep is one lift of at least MIN_REP_RISE, counted with what follows it in the
   order a rep is done from the floor, as the timer runs it: lifting, top hold, lowering,
   pause at the bottom. A set filmed from the floor is then whole rep by rep; the last rep's
   pause is None (what follows is rest), and so is any phase the clip did not see.
@@ -64,8 +69,15 @@ MIN_ANKLE_DROP = 0.15
 
 # Reading reps.
 SMOOTHING_SECONDS = 0.2  # our choice: the smoothing window, centred
-MIN_REP_RANGE_DEGREES = 40.0  # our choice: a smaller rise and fall of the hip angle is no rep
-MOVING_SHARE = 0.15  # our choice: moving while faster than this share of the phase's top speed
+SPEED_SECONDS = 0.3  # our choice: the hips' speed is their slope across this window, centred
+# Our choice, a share of the torso's length: the hips rising and falling less than this is no
+# rep (a full rep moves them about 0.7 to 0.85 of it, hips stopping 9 cm short of the line
+# about 0.35, a 12 cm wobble off the floor about 0.25).
+MIN_REP_RISE = 0.3
+# Our choice: moving while faster than this share of the phase's top speed. (A move that
+# eases in and out is slow for a while at each end: 0.15 cut 0.2 s off the model's drawn
+# lowerings, 0.1 about 0.1 s; lower, the landmarks' jitter in a hold reads as moving.)
+MOVING_SHARE = 0.1
 # Our choice, per second: never slower than this share of the rep's range counts as moving, so
 # a slow drift or the landmarks' jitter in a hold is still.
 STILL_SPEED_SHARE = 0.04
@@ -78,10 +90,21 @@ TOP_BAND_SHARE = 0.02  # our choice: the top is read where the hips are this clo
 FAST_LOWERING_MARGIN = 0.3  # our choice, seconds: how far a lowering may fall short unflagged
 # Our choice: hips that turn at the bottom from half their lowering's top speed to half
 # their lift's in less than this had no still moment there: a bounce. (A controlled turn
-# takes about 0.3 s in our synthetic series, a bounce 0.15 s; landmark jitter blurs both.)
-BOUNCE_TURN_SECONDS = 0.22
+# takes 0.33 s or more in our synthetic series and the model's reading of drawn clips, a
+# bounce about 0.22 s in the synthetic series; the speed's window blurs both.)
+BOUNCE_TURN_SECONDS = 0.27
+# Our choice: hips still at half their lowering's top speed this close to the bottom dropped
+# into it: a bounce, however slowly the next lift leaves. (Controlled lowerings take 0.11 s
+# or more from there in the model's reading of drawn clips, drops 0.06 to 0.1 s.)
+BOUNCE_ARRIVAL_SECONDS = 0.1
 TURN_SPEED_SHARE = 0.5  # our choice, with BOUNCE_TURN_SECONDS
-MAX_BOUNCE_FRAME_INTERVAL = 1 / 15  # our choice, seconds: sparser frames cannot time the turn
+# Our choice, seconds: sparser frames cannot time the turn (15 frames a second read from a
+# 24 fps clip come 1/12 s apart at times).
+MAX_BOUNCE_FRAME_INTERVAL = 0.1
+# Our choice, seconds: where the prescribed tempo asks for a pause at the bottom, hips that
+# rise again within this of stopping did not pause: a bounce, however gently they turned. (A
+# controlled rep with no pause, as 2-0-1-0 asks, turns about as quickly as a bounce does.)
+NO_PAUSE_SECONDS = 0.3
 SHORT_TOP_DEGREES = 10.0  # our choice: a top this far short of the straight line is short
 ARCHED_TOP_DEGREES = 10.0  # our choice: a top this far past the straight line is arched
 
@@ -95,6 +118,7 @@ class _Sample:
 
     time: float
     angle: float  # signed shoulder-hip-knee, degrees
+    hips: float  # the hips' height above the shoulders, a share of the torso's length
     shin: float  # degrees from vertical
     visibility: float  # mean of the landmarks read
 
@@ -106,8 +130,8 @@ class _Series:
 
     samples: tuple[_Sample, ...]
     part: tuple[int, ...]
-    smooth: tuple[float, ...]  # the signed hip angle, smoothed
-    speed: tuple[float, ...]  # degrees a second, + while the hips rise
+    smooth: tuple[float, ...]  # the hips' height, smoothed
+    speed: tuple[float, ...]  # torso lengths a second, + while the hips rise
 
     @classmethod
     def of(cls, samples: Sequence[_Sample]) -> _Series:
@@ -119,7 +143,7 @@ class _Series:
         part, smooth, speed = [], [], []
         for number, stretch in enumerate(parts):
             times = [sample.time for sample in stretch]
-            values = _smoothed(times, [sample.angle for sample in stretch])
+            values = _smoothed(times, [sample.hips for sample in stretch])
             part += [number] * len(stretch)
             smooth += values
             speed += _rates(times, values)
@@ -172,8 +196,8 @@ def analyse(clip: ClipLandmarks, *, prescribed_tempo: str | None = None) -> Form
     notes += rep_notes
     if not reps:
         notes.append(
-            f"No rep was found: the hips never rose and fell by {MIN_REP_RANGE_DEGREES:.0f} "
-            "degrees of hip angle."
+            f"No rep was found: the hips never rose and fell by {MIN_REP_RISE:.0%} of the "
+            "torso's length."
         )
     return FormAnalysis(side=side, reps=tuple(reps), notes=tuple(notes), **common)
 
@@ -313,13 +337,23 @@ def _working_side(frames: Sequence, clip: ClipLandmarks) -> str | None:
 def _read(
     time: float, marks: dict[str, Landmark], side: str, clip: ClipLandmarks
 ) -> _Sample | None:
+    """The frame's working knee and ankle, which must be seen under the working side's name;
+    but seen from the side, the model gives the working leg either name, frame by frame, so
+    of the two seen, the ankle read is the lower one (the free foot is in the air) and the
+    knee the one nearer that ankle (the free knee hangs from the hip, a thigh away)."""
     shoulder, hip = _pair(marks, "shoulder", clip), _pair(marks, "hip", clip)
-    knee, ankle = marks.get(f"{side}_knee"), marks.get(f"{side}_ankle")
-    if shoulder is None or hip is None or not _seen(knee, clip) or not _seen(ankle, clip):
+    if not all(_seen(marks.get(f"{side}_{joint}"), clip) for joint in ("knee", "ankle")):
         return None
+    ankles = [mark for s in ("left", "right") if _seen(mark := marks.get(f"{s}_ankle"), clip)]
+    knees = [mark for s in ("left", "right") if _seen(mark := marks.get(f"{s}_knee"), clip)]
+    if shoulder is None or hip is None:
+        return None
+    ankle = max(ankles, key=lambda mark: mark.y)
+    knee = min(knees, key=lambda mark: _distance(mark, ankle))
     return _Sample(
         time=time,
         angle=_signed_hip_angle(shoulder, hip, knee),
+        hips=_hip_height(shoulder, hip),
         shin=_from_vertical(knee, ankle),
         visibility=(shoulder.visibility + hip.visibility + knee.visibility + ankle.visibility) / 4,
     )
@@ -347,6 +381,13 @@ def _signed_hip_angle(shoulder: Landmark, hip: Landmark, knee: Landmark) -> floa
     return 360.0 - angle if above else angle
 
 
+def _hip_height(shoulder: Landmark, hip: Landmark) -> float:
+    """How far the hips are above the shoulders, as a share of the torso's length (the sine
+    of its slope): negative below, whichever way the person faces, and as far off the camera
+    as they are."""
+    return (shoulder.y - hip.y) / (_distance(shoulder, hip) or 1.0)
+
+
 def _from_vertical(knee: Landmark, ankle: Landmark) -> float:
     return abs(math.degrees(math.atan2(knee.x - ankle.x, ankle.y - knee.y)))
 
@@ -358,10 +399,13 @@ def _join(words: list[str]) -> str:
 # Smoothing and speed, over windows in seconds so uneven sampling is read right.
 
 
-def _window(times: Sequence[float], index: int, *, neighbours: bool) -> range:
-    """The samples within half the smoothing window of `index`, with its neighbours if asked."""
+def _window(
+    times: Sequence[float], index: int, *, neighbours: bool, seconds: float | None = None
+) -> range:
+    """The samples within half the window of `seconds` (the smoothing window unless said) of
+    `index`, with its neighbours if asked."""
     time = times[index]
-    half = SMOOTHING_SECONDS / 2
+    half = (SMOOTHING_SECONDS if seconds is None else seconds) / 2
     if neighbours:
         before = time - times[index - 1] if index > 0 else 0.0
         after = times[index + 1] - time if index + 1 < len(times) else 0.0
@@ -389,12 +433,17 @@ def _smoothed(times: Sequence[float], values: Sequence[float]) -> list[float]:
 
 
 def _rates(times: Sequence[float], values: Sequence[float]) -> list[float]:
-    """How fast each value changes, from its neighbours (one-sided at the ends)."""
+    """How fast each value changes: the slope across the window of SPEED_SECONDS centred on
+    it, its neighbours at least (one-sided at the ends). Across two neighbours only, the
+    landmarks' jitter left by the smoothing makes a still hold look as if it moved."""
     if len(values) < 2:
         return [0.0] * len(values)
     rates = []
     for index in range(len(values)):
-        low, high = max(index - 1, 0), min(index + 1, len(values) - 1)
+        span = _window(times, index, neighbours=True, seconds=SPEED_SECONDS)
+        low, high = span[0], span[-1]
+        if low == high:
+            low, high = max(index - 1, 0), min(index + 1, len(values) - 1)
         rates.append((values[high] - values[low]) / (times[high] - times[low]))
     return rates
 
@@ -458,7 +507,7 @@ class _Move:
 
     direction: int  # +1 up, -1 down
     peak: int  # the index of the top speed
-    range: float  # degrees
+    range: float  # torso lengths
     start: float | None
     end: float | None
 
@@ -528,7 +577,7 @@ def _reps(
 ) -> tuple[list[RepReport], list[str]]:
     if len(series.samples) < 2:
         return [], []
-    points = _turning_points(series.smooth, MIN_REP_RANGE_DEGREES)
+    points = _turning_points(series.smooth, MIN_REP_RISE)
     moves = _moves(series, points)
     notes = []
     if moves and moves[0].direction < 0:
@@ -545,7 +594,7 @@ def _reps(
         rep = _rep(
             series, gaps, tempo, len(reps) + 1, previous, lift, lowering, following, top_index
         )
-        rep = _with_bounce(series, rep, lowering, following, bottom_index)
+        rep = _with_bounce(series, rep, lowering, following, bottom_index, tempo)
         reps.append(rep)
         if rep.confidence < 1 and _unseen(rep, lowering, following):
             notes.append(
@@ -664,8 +713,9 @@ def _top(
         if series.part[index] == part
         and series.smooth[index] >= series.smooth[top_index] - TOP_BAND_SHARE * lift.range
     ]
-    held = lowering is not None and lowering.start is not None
-    if not held or lowering.start - lift.end < SMOOTHING_SECONDS:
+    # With no lowering after it, the clip ends with the hips up: a hold, however long.
+    held_until = series.samples[last].time if lowering is None else lowering.start
+    if held_until is None or held_until - lift.end < SMOOTHING_SECONDS:
         return _turn_top(series, top_index), round(statistics.median(s.shin for s in near), 1)
     return (
         round(statistics.median(sample.angle for sample in near), 1),
@@ -728,9 +778,12 @@ def _with_bounce(
     lowering: _Move | None,
     following: _Move | None,
     bottom_index: int | None,
+    tempo: Tempo | None,
 ) -> RepReport:
     """A bounce: the hips reverse at the bottom with no still moment, turning from half
-    their lowering's top speed to half their next lift's in under BOUNCE_TURN_SECONDS.
+    their lowering's top speed to half their next lift's in under BOUNCE_TURN_SECONDS, or
+    arriving at it from half that speed in under BOUNCE_ARRIVAL_SECONDS, or, where the
+    prescribed tempo asks for a pause there, rising again within NO_PAUSE_SECONDS.
     Judged only when the whole bottom was seen, in frames close enough to time the turn."""
     if lowering is None or following is None or bottom_index is None:
         return rep
@@ -738,13 +791,23 @@ def _with_bounce(
         return rep
     down = _moving_at(series, bottom_index, -1, lowering)
     up = _moving_at(series, bottom_index, 1, following)
-    if down is None or up is None or up - down >= BOUNCE_TURN_SECONDS:
+    if down is None or up is None:
         return rep
+    skipped = (
+        tempo is not None
+        and tempo.bottom_pause > 0
+        and rep.pause is not None
+        and rep.pause < NO_PAUSE_SECONDS
+    )
+    dropped = series.time(bottom_index) - down < BOUNCE_ARRIVAL_SECONDS
+    if up - down >= BOUNCE_TURN_SECONDS and not dropped and not skipped:
+        return rep
+    asked = f" as the prescribed tempo {tempo.notation} asks" if skipped else ""
     fault = Fault(
         "bounce",
         round(series.time(bottom_index), 2),
         "The hips bounced off the bottom: they rose again with no still moment. Slow the "
-        "lowering and stop for a moment at the bottom.",
+        f"lowering and stop for a moment at the bottom{asked}.",
     )
     return RepReport(**{**rep.__dict__, "faults": (*rep.faults, fault)})
 

@@ -157,6 +157,11 @@ class _Tracker:
         points = None
         if self.region is not None:
             points = _run(self.follow, picture, self.region)
+            if points is not None:
+                # The follower crops around the previous frame's landmarks, so a moving
+                # person's come out drawn toward where they were; a second look, cropped
+                # around this frame's own, does not lag.
+                points = _run(self.follow, picture, self.region) or points
         if points is None:
             self.region = None
             regions = list(_search_regions(picture))
