@@ -24,6 +24,10 @@ MAY_IMPORT = {
     "core": {"core"},
 }
 
+# Until the set-video code moves from training/ into the videos app, training reads the
+# analysis's plain modules of videos/, and only those.
+TRAINING_MAY_USE = {"videos.pose_data", "videos.pose_estimation", "videos.form_analysis"}
+
 PURE = {
     "coaching.tempo",
     "coaching.pose",
@@ -88,6 +92,8 @@ def test_dependencies_point_one_way():
         layer = name.split(".")[0]
         for imported in sorted(_imports(path, modules)):
             target = imported.split(".")[0]
+            if layer == "training" and imported in TRAINING_MAY_USE:
+                continue
             if target in MAY_IMPORT and target not in MAY_IMPORT[layer]:
                 wrong.append(f"{path.relative_to(REPO)} imports {imported}")
     assert not wrong, "\n".join(wrong)

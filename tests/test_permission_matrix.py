@@ -21,15 +21,18 @@ from training import services
 from training.csv_io import HIPTHRUST_COLUMNS
 from training.csv_io import pending as pending_imports
 from training.models import (
+    AnalysisStatus,
     AuditEntry,
     CoachLink,
     LevelChange,
     Set,
     SetVideo,
     TrainingSession,
+    VideoAnalysis,
     VideoStatus,
     VideoUpload,
 )
+from videos.pose_data import FormAnalysis, RepReport
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +76,12 @@ def world(django_user_model, exercise, media_root):
         original_type="video/mp4",
         status=VideoStatus.READY,
         duration_seconds=1,
+    )
+    rep = RepReport(1, 0.2, 0.9, 0.3, None, 0.2, 0.1, 178.0, 2.0, 0.9)
+    VideoAnalysis.objects.create(
+        video=clip,
+        status=AnalysisStatus.DONE,
+        result=FormAnalysis(side=None, reps=(rep,), notes=("zz-private",)).as_json(),
     )
     upload = VideoUpload.objects.create(
         owner=people["athlete"],
@@ -229,6 +238,18 @@ MATRIX = [
         lambda w: [w["video"].pk, "other"],
         {**OWNER_ONLY, "athlete": 404},
         None,
+    ),
+    # The analysis as data: whoever may watch the video.
+    ("training:video-analysis", "get", lambda w: [w["video"].pk], VIDEO_VIEWERS, None),
+    # "Log this set from the video": the set form filled for its owner, nothing saved.
+    ("training:video-log-set", "get", lambda w: [w["video"].pk], OWNER_ONLY, None),
+    # Only the coach answers the camera's suggestions; naming none is 400.
+    (
+        "training:video-suggestion",
+        "post",
+        lambda w: [w["video"].pk],
+        {**OWNER_ONLY, "athlete": 404, "coach": 400, "superuser": 400},
+        {},
     ),
     # Only the coach comments and marks reviewed; an empty comment is 400.
     (

@@ -84,5 +84,9 @@ urlpatterns += [
     path("videos/<int:pk>/delete/", video_views.video_delete, name="video-delete"),
     path("videos/<int:pk>/comments/", video_views.video_comment, name="video-comment"),
     path("videos/<int:pk>/reviewed/", video_views.video_reviewed, name="video-reviewed"),
+    # Before video-file, whose <str:kind> would take "analysis.json".
+    path("videos/<int:pk>/analysis.json", video_views.video_analysis, name="video-analysis"),
+    path("videos/<int:pk>/suggestions/", video_views.video_suggestion, name="video-suggestion"),
+    path("videos/<int:pk>/log-set/", video_views.video_log_set, name="video-log-set"),
     path("videos/<int:pk>/<str:kind>", video_views.video_file, name="video-file"),
 ]
