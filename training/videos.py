@@ -7,6 +7,7 @@ under `videos/<owner>/<random>/`, which the public media view never serves
 
 from __future__ import annotations
 
+import math
 import shutil
 import statistics
 import tempfile
@@ -551,8 +552,8 @@ def fail_analysis(clip_id: int, attempt: int, reason: str) -> None:
 def measured_tempo(result: dict) -> str | None:
     """The reps' tempo in whole seconds, lowering-pause-lifting-hold as coaching.tempo writes
     it: each phase's median over the reps that measured it (the last rep's pause is rest, not
-    measured), rounded, within the notation's limits. None when no lowering or no lifting was
-    timed."""
+    measured), rounded half up, within the notation's limits. None when no lowering or no
+    lifting was timed."""
     reps = result.get("reps") or []
 
     def median(phase: str) -> float | None:
@@ -564,7 +565,8 @@ def measured_tempo(result: dict) -> str | None:
         return None
 
     def whole(seconds: float | None, least: int) -> int:
-        return min(max(round(seconds or 0), least), MAX_PHASE_SECONDS)
+        # Half a second up, as a person rounds (round() would take 2.5 to 2).
+        return min(max(math.floor((seconds or 0) + 0.5), least), MAX_PHASE_SECONDS)
 
     pause, hold = median("pause"), median("top_hold")
     return Tempo(whole(lowering, 1), whole(pause, 0), whole(lifting, 1), whole(hold, 0)).notation
