@@ -46,11 +46,9 @@ export function nearestFrame(frames, time) {
 }
 
 function draw(canvas, video, skeleton) {
+  // The stylesheet lays the canvas over the player's box (no inline style: the page's CSP);
+  // its pixels follow that box's size.
   const scale = window.devicePixelRatio || 1;
-  canvas.style.left = `${video.offsetLeft}px`;
-  canvas.style.top = `${video.offsetTop}px`;
-  canvas.style.width = `${video.clientWidth}px`;
-  canvas.style.height = `${video.clientHeight}px`;
   canvas.width = Math.round(video.clientWidth * scale);
   canvas.height = Math.round(video.clientHeight * scale);
   const context = canvas.getContext("2d");
