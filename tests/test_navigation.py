@@ -97,6 +97,8 @@ NO_CURRENT_ITEM = {
     "training:video-comment": "the coach's comment on a video, shown on the video's page",
     "training:video-reviewed": "the coach marking a video reviewed, shown on the video's page",
     "training:video-file": "the video or its poster, not a page",
+    "training:video-analysis": "the camera's analysis of a video as JSON, not a page",
+    "training:video-suggestion": "the coach's answer to a suggestion, shown on the video's page",
     "training:sync": "JSON for the offline queue, not a page",
     "training:set-video-upload-start": "opens a chunked upload for the page's script, JSON",
     "training:side-video-upload-start": "opens a chunked upload for the page's script, JSON",

@@ -44,6 +44,8 @@ NAV_ITEMS = {
     "training:set-video": "log",
     "training:side-video": "log",
     "training:video-delete": "log",
+    # The set form filled from a video: the log's own form.
+    "training:video-log-set": "log",
     "training:coach-dashboard": "coach",
     "training:coach-invite": "coach",
     "training:coach-invite-cancel": "coach",
