@@ -2,6 +2,8 @@
 // analysis kept for each frame it read (training/videos.py, skeleton_of). A toggle shows
 // it; the page says everything else without it.
 
+import { nearestFrame, pictureBox } from "./video-analysis-frames.mjs";
+
 // Bones between the joints, as the analysis names them, for each side the model named.
 const BONES = [
   ["ear", "shoulder"],
@@ -12,38 +14,6 @@ const BONES = [
   ["heel", "foot_index"],
   ["ankle", "foot_index"],
 ];
-// A frame further than this from the video's moment is not drawn (seconds): the analysis
-// samples up to 15 frames a second, so the nearest one is always closer when it was read.
-const NEAREST = 0.2;
-
-// Where the picture sits in the video element's box (the player letterboxes it).
-function pictureBox(video) {
-  const boxWidth = video.clientWidth;
-  const boxHeight = video.clientHeight;
-  const ratio = video.videoWidth && video.videoHeight ? video.videoWidth / video.videoHeight : 0;
-  if (!ratio) return { x: 0, y: 0, width: boxWidth, height: boxHeight };
-  if (boxWidth / boxHeight > ratio) {
-    const width = boxHeight * ratio;
-    return { x: (boxWidth - width) / 2, y: 0, width, height: boxHeight };
-  }
-  const height = boxWidth / ratio;
-  return { x: 0, y: (boxHeight - height) / 2, width: boxWidth, height };
-}
-
-// The index of the frame nearest `time` (frames in time order), or -1.
-export function nearestFrame(frames, time) {
-  let low = 0;
-  let high = frames.length - 1;
-  if (high < 0) return -1;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (frames[middle][0] < time) low = middle + 1;
-    else high = middle;
-  }
-  const before = low > 0 ? low - 1 : low;
-  const best = Math.abs(frames[before][0] - time) <= Math.abs(frames[low][0] - time) ? before : low;
-  return Math.abs(frames[best][0] - time) <= NEAREST ? best : -1;
-}
 
 function draw(canvas, video, skeleton) {
   // The stylesheet lays the canvas over the player's box (no inline style: the page's CSP);
@@ -58,7 +28,7 @@ function draw(canvas, video, skeleton) {
   if (index < 0) return;
   const row = skeleton.frames[index];
   if (row.length < 2) return; // no one was found in that frame
-  const box = pictureBox(video);
+  const box = pictureBox(video.clientWidth, video.clientHeight, video.videoWidth, video.videoHeight);
   const point = (name) => {
     const at = skeleton.joints.indexOf(name);
     const x = row[1 + 2 * at];
