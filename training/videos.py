@@ -271,7 +271,8 @@ class Superseded(Exception):
 
 
 def process(clip: SetVideo, attempt: int) -> None:
-    """Make the stripped original, the poster and the rendition, then mark the video ready.
+    """Make the stripped original, the poster and the rendition, then mark the video ready
+    and queue its analysis (queue_analysis), in one transaction.
 
     Raises `video.VideoRejected` for a file that can never be processed, anything else for
     a failure worth another try."""
