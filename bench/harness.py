@@ -4,7 +4,7 @@ Not a test: it measures and reports, and asserts no times. In one run it
 
 * recreates a throwaway database (PostgreSQL `hipthrust_bench_harness`, dropped and
   recreated; or a temporary SQLite file), migrates it, collects static files and builds
-  a trainee with --sets sets (tests/training/conftest.py `make_log`);
+  a trainee with --sets sets (tests/conftest.py `make_log`);
 * starts gunicorn (`hipthrust.wsgi`, gunicorn.conf.py) with DJANGO_DEBUG=0, a generated
   secret key, DJANGO_ALLOWED_HOSTS=127.0.0.1, --workers workers, on a free loopback port,
   and HIPTHRUST_BENCH_VIEW=1, which routes a bare view (hipthrust/bench_view.py) at
@@ -126,7 +126,7 @@ def prepare(engine: str, sets: int, env: dict[str, str]) -> dict:
     from django.test.utils import setup_test_environment
 
     from coaching.models import Variation
-    from tests.training.conftest import make_log
+    from tests.conftest import make_log
     from training.models import Profile
 
     setup_test_environment()  # lets the test Client in; adds "testserver" to ALLOWED_HOSTS
@@ -537,8 +537,8 @@ def main() -> int:
             "'memory' is each worker's own);",
             "cached = anonymous requests (served from the whole-page cache);",
             f"uncached = the same page with 'Cookie: {UNCACHED_COOKIE}' (no such session), "
-            "which the page cache never serves: the page is rendered around its cached "
-            "body (core.caching.cached_parts), plus one session lookup;",
+            "which the page cache never serves: the page is rendered whole, plus one "
+            "session lookup;",
             "wrk runs on the same machine as gunicorn, so they share the CPUs;",
             "gunicorn.conf.py recycles a worker every ~2000 requests (max_requests), "
             "which empties its in-memory page cache; that is part of what is measured.",

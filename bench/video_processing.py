@@ -1,4 +1,4 @@
-"""Times training/video.py on a 30 s 1080p clip (HEVC as an iPhone records it, then H.264),
+"""Times videos/processing.py on a 30 s 1080p clip (HEVC as an iPhone records it, then H.264),
 made here with PyAV: probe, and process (stripped copy, poster, 720p H.264 rendition).
 Run: .venv/bin/python bench/video_processing.py"""
 
@@ -14,7 +14,7 @@ from pathlib import Path
 import av
 from PIL import Image, ImageChops
 
-from training import video
+from videos import processing
 
 argparse.ArgumentParser(description=__doc__).parse_args()  # no options; --help says what it does
 d = Path(tempfile.mkdtemp(prefix="video-bench-"))
@@ -57,12 +57,12 @@ for codec in ("libx265", "libx264"):
     print(codec, "made in", round(time.time() - t, 1), "s", src.stat().st_size)
     with src.open("rb") as f:
         t = time.time()
-        info = video.probe(f, src.stat().st_size)
+        info = processing.probe(f, src.stat().st_size)
         print(" probe", round(time.time() - t, 2), "s", info, info.needs_rendition)
     out = d / codec
     out.mkdir(exist_ok=True)
     t = time.time()
-    r = video.process(src, out, info)
+    r = processing.process(src, out, info)
     took = time.time() - t
     print(
         " process",

@@ -14,12 +14,11 @@ from django.views.decorators.http import etag, require_safe
 
 from coaching import printing, raster
 from coaching import timer as timer_plan
-from coaching.caching import BODIES
+from coaching.caching import CONTENT
 from coaching.figures import BUILDERS, figure, keyframes_for
-from coaching.forms import TIMER_FIELDS, plan_form
+from coaching.forms import plan_form
 from coaching.models import Cue, Exercise, FormError, Phase, TempoPreset, Variation
 from coaching.structured_data import guide_howto
-from core.caching import cached_parts
 from core.site import absolute_url, shared_origin
 
 GUIDE_FIGURES = {
@@ -49,19 +48,14 @@ def _cues_by_phase(exercise: Exercise) -> dict[str, list]:
 
 
 def _public_page(
-    request: HttpRequest, template: str, name: str, build: Callable[[HttpRequest], dict]
+    request: HttpRequest, template: str, build: Callable[[HttpRequest], dict]
 ) -> HttpResponse:
-    """`template` around its `body` partial, which is rendered once per content version.
-
-    `build` is given a request that carries nothing of the visitor (`shared_request`):
-    the body is shared by every visitor.
-    """
-    return render(request, template, cached_parts(request, BODIES, name, template, build))
+    return render(request, template, build(request))
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return _public_page(request, "coaching/home.html", "home", lambda _: _home_context())
+    return _public_page(request, "coaching/home.html", lambda _: _home_context())
 
 
 def _home_context() -> dict:
@@ -78,7 +72,7 @@ def _home_context() -> dict:
 
 @require_safe
 def guide(request: HttpRequest) -> HttpResponse:
-    return _public_page(request, "coaching/guide.html", "guide", _guide_context)
+    return _public_page(request, "coaching/guide.html", _guide_context)
 
 
 def _guide_context(request: HttpRequest) -> dict:
@@ -112,7 +106,6 @@ def variation_list(request: HttpRequest) -> HttpResponse:
     return _public_page(
         request,
         "coaching/variation_list.html",
-        "variation-list",
         lambda _: _variation_list_context(),
     )
 
@@ -136,7 +129,6 @@ def variation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _public_page(
         request,
         "coaching/variation_detail.html",
-        f"variation:{slug}",
         lambda _: _variation_detail_context(slug),
     )
 
@@ -168,7 +160,6 @@ def form_error_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _public_page(
         request,
         "coaching/form_error_detail.html",
-        f"form-error:{slug}",
         lambda _: _form_error_context(slug),
     )
 
@@ -235,15 +226,13 @@ def guide_sheet(request: HttpRequest) -> HttpResponse:
     """The guide on one A4 page, as a PDF: each phase with its figure and cues, and the fixes.
 
     Laying it out takes WeasyPrint a second or more, so the bytes are kept per content
-    version; they hold nothing of the visitor (the guide's address is the site's own).
+    generation; they hold nothing of the visitor (the guide's address is the site's own).
     """
     exercise = _featured_exercise()
     guide_url = shared_origin(request) + reverse("coaching:guide")
-    key = BODIES.key("guide-sheet.pdf", guide_url)
-    pdf = BODIES.get(key)
-    if pdf is None:
-        pdf = printing.guide_pdf(_sheet_context(exercise, guide_url))
-        BODIES.set(key, pdf)
+    pdf = CONTENT.remember(
+        lambda: printing.guide_pdf(_sheet_context(exercise, guide_url)), "coaching:sheet", guide_url
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{exercise.slug}-sheet.pdf"'
     return response
@@ -279,8 +268,8 @@ def variation_keyframes(request: HttpRequest, slug: str) -> JsonResponse:
 def is_linked_plan(request: HttpRequest) -> bool:
     """The plans the site itself links to: the default one and each rung's own.
 
-    Only these are kept in the shared caches; any other plan a query spells out is
-    rendered for its request alone, so a stranger cannot fill the cache with plans.
+    Only these are kept in the page cache; any other plan a query spells out is rendered
+    for its request alone, so a stranger cannot fill the cache with plans.
     """
     return set(request.GET) <= {"variation"}
 
@@ -289,34 +278,21 @@ def is_linked_plan(request: HttpRequest) -> bool:
 def timer(request: HttpRequest) -> HttpResponse:
     """The tempo timer: the plan from the query string, checked, shown and run in the page.
 
-    A linked plan is rendered once per content version and shared; only the "log these
-    sets" form for a signed-in trainee is made per request. A query naming no rung of
-    the ladder answers 404, with the form's message and a way back.
+    A signed-in trainee gets a "log these sets" form. A query naming no rung of the
+    ladder answers 404, with the form's message and a way back.
     """
-    # Any other plan is rendered the same way for this request alone (no name, not kept).
-    name = f"timer?{request.GET.get('variation', '')}" if is_linked_plan(request) else None
-    parts = cached_parts(
-        request,
-        BODIES,
-        name,
-        "coaching/timer.html",
-        _timer_context,
-        params=TIMER_FIELDS,
-        # The signed-in trainee's "log these sets" form sits between the two.
-        partials=("top", "bottom"),
-        keep=("log", "status"),
-    )
+    context = _timer_context(request)
     return render(
         request,
         "coaching/timer.html",
         # A fresh id per page, so a double-clicked "log these sets" logs them once. A visitor
         # is offered to sign up and keep the sets: the plan goes along in the query.
         {
-            **parts,
+            **context,
             "log_submission_id": uuid.uuid4(),
-            "log_query": urlencode(parts["log"]) if parts.get("log") else "",
+            "log_query": urlencode(context["log"]) if context.get("log") else "",
         },
-        status=parts["status"],
+        status=context["status"],
     )
 
 

@@ -10,7 +10,7 @@ Where it is applied:
 * every form field that takes text (`forms.CharField` and its subclasses, the admin's
   and the auth views' included): `ControlCharacterValidator`, made a default validator
   of CharField in core/apps.py, so a refusal is a message on the field;
-* a CSV import, line by line as it is read (training/csv_io/reading.py);
+* a CSV import, line by line as it is read (imports/csv_io/reading.py);
 * names the browser gives an uploaded file, which are stored without theirs
   (`stored_file_name`).
 Query strings and paths are refused at the door (core.middleware.RejectNulMiddleware).
@@ -72,3 +72,8 @@ class ControlCharacterValidator:
 
     def __hash__(self) -> int:
         return hash(self.code)
+
+
+def counted(count: int, noun: str) -> str:
+    """A count with its noun in the right number: 1 session, 2 sessions."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"

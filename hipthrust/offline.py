@@ -8,7 +8,7 @@ so the browser sees a new worker whenever the version moves:
 * the static files' version: the hash of the manifest of hashed names (every deploy that
   changes a file changes it), or of the files' own bytes where names are plain (DEBUG,
   the tests);
-* the content version (coaching/caching.py), which every coach's edit bumps.
+* the content generation (coaching/caching.py), which every coach's edit bumps.
 
 Each version's pages and files are fetched together into one cache named by it, so a
 page and the styles and scripts it names always come from the same deploy; the worker
@@ -33,10 +33,9 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.templatetags.static import static
 from django.urls import reverse
 
-from coaching.caching import BODIES, content_version
+from coaching.caching import CONTENT
 from coaching.models import FormError, Variation
 from core.icons import ICONS
-from core.versions import release
 
 # Every static file the offline pages name (tests/test_offline.py reads the pages and
 # their modules' imports to check this list; the worker checks it again on install).
@@ -73,27 +72,24 @@ def offline_pages() -> list[str]:
     """The public pages kept: home, guide, ladder, every rung, every form error, the
     timer with its default plan and each rung's, the offline page, the offline log page
     (the same for everyone: the queue it shows is on the device) and the manifest."""
-    key = BODIES.key("offline-pages")
-    pages = BODIES.get(key)
-    if pages is None:
-        slugs = list(
-            Variation.objects.order_by("exercise_id", "level").values_list("slug", flat=True)
-        )
-        timer = reverse("coaching:timer")
-        pages = [
-            reverse("coaching:home"),
-            reverse("coaching:guide"),
-            reverse("coaching:variation-list"),
-            *(reverse("coaching:variation-detail", kwargs={"slug": slug}) for slug in slugs),
-            *(error.get_absolute_url() for error in FormError.objects.order_by("pk").only("slug")),
-            timer,
-            *(f"{timer}?{urlencode({'variation': slug})}" for slug in slugs),
-            reverse("offline"),
-            reverse("training:offline-log"),
-            reverse("web-manifest"),
-        ]
-        BODIES.set(key, pages)
-    return pages
+    return CONTENT.remember(_offline_pages, "coaching:offline-pages")
+
+
+def _offline_pages() -> list[str]:
+    slugs = list(Variation.objects.order_by("exercise_id", "level").values_list("slug", flat=True))
+    timer = reverse("coaching:timer")
+    return [
+        reverse("coaching:home"),
+        reverse("coaching:guide"),
+        reverse("coaching:variation-list"),
+        *(reverse("coaching:variation-detail", kwargs={"slug": slug}) for slug in slugs),
+        *(error.get_absolute_url() for error in FormError.objects.order_by("pk").only("slug")),
+        timer,
+        *(f"{timer}?{urlencode({'variation': slug})}" for slug in slugs),
+        reverse("offline"),
+        reverse("training:offline-log"),
+        reverse("web-manifest"),
+    ]
 
 
 def static_version() -> str:
@@ -110,8 +106,9 @@ def static_version() -> str:
 
 
 def version() -> str:
-    """`<static>.<release>.<content>`: a deploy or a coach's edit gives the worker a new one."""
-    return f"{static_version()[:16]}.{release()}.{content_version()}"
+    """`<static>.<content>`: a deploy that changes a file or a coach's edit gives the worker
+    a new one."""
+    return f"{static_version()[:16]}.{CONTENT.current()}"
 
 
 def plan() -> dict:

@@ -64,8 +64,12 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "core",
+    "hipthrust",  # the site-wide commands: demo data, requeueing every app's jobs
     "coaching",
     "training",
+    "coaches",
+    "videos",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -75,7 +79,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages leave compressed, proxy or not: the guide is 88 KB of HTML and about 10 KB
     # gzipped. Django pads each body with random bytes against BREACH. whitenoise sends
-    # static files already compressed, and the page cache keeps a gzipped copy.
+    # static files already compressed.
     "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
@@ -112,7 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hipthrust.context_processors.site",
-                "training.context_processors.navigation",
+                "hipthrust.context_processors.navigation",
             ],
         },
     },
@@ -142,10 +146,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # A shared cache (Redis) lets several app servers share sessions, login throttling and
 # rendered pages; without one, each process keeps its own in memory.
 REDIS_URL = env_str("REDIS_URL", "")
-# Whether every process sees the same cache: the one thing the caching code asks (core/caching.py,
-# core/versions.py); nothing but this file reads REDIS_URL.
-SHARED_CACHE = bool(REDIS_URL)
-if SHARED_CACHE:
+if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -191,7 +192,7 @@ PASSWORD_RESETS_PER_IP_PER_HOUR = env_int("DJANGO_PASSWORD_RESETS_PER_IP_PER_HOU
 
 # Uploads: photos are capped at 10 MB by the pipeline; whole requests a little above.
 MAX_REQUEST_BYTES = env_int("DJANGO_MAX_REQUEST_BYTES", 12 * 1024 * 1024, minimum=1024)
-# Set videos (training/video.py caps them at 200 MB): only their upload address takes a body
+# Set videos (videos/processing.py caps them at 200 MB): only their upload address takes a body
 # this large, a little above the cap for the form's other fields.
 LARGE_UPLOAD_PATHS = {
     r"^/log/sets/[0-9]+/video/$": 201 * 1024 * 1024,
@@ -200,10 +201,10 @@ LARGE_UPLOAD_PATHS = {
 # Stored video per trainee (originals, posters and renditions together), and uploads per hour.
 VIDEO_QUOTA_BYTES = env_int("DJANGO_VIDEO_QUOTA_MB", 1024, minimum=1) * 1024 * 1024
 VIDEO_UPLOADS_PER_HOUR = env_int("DJANGO_VIDEO_UPLOADS_PER_HOUR", 10, minimum=1)
-# CSV files a trainee may upload for import per hour (training/import_budget.py has the rest).
+# CSV files a trainee may upload for import per hour (imports/budget.py has the rest).
 CSV_IMPORTS_PER_HOUR = env_int("DJANGO_CSV_IMPORTS_PER_HOUR", 20, minimum=1)
 # Videos of one trainee waiting for (or in) their processing job: more are refused until one
-# is ready (training/videos.py, check_queue).
+# is ready (videos/services.py, check_queue).
 VIDEO_JOBS_PER_TRAINEE = env_int("DJANGO_VIDEO_JOBS_PER_TRAINEE", 3, minimum=1)
 # Chunked uploads (the page's script): chunks of this size, well under MAX_REQUEST_BYTES;
 # one never finished goes, with its chunks, this long after it began.

@@ -22,6 +22,9 @@ from hipthrust.views import (
 urlpatterns = [
     path("", include("coaching.urls")),
     path("", include("training.urls")),
+    path("", include("coaches.urls")),
+    path("", include("videos.urls")),
+    path("", include("imports.urls")),
     path(
         "accounts/login/",
         LoginView.as_view(),

@@ -25,6 +25,8 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from coaches.models import CoachLink
+from coaches.roles import can_coach
 from core import throttle
 from core.icons import ICONS
 from core.middleware import client_ip
@@ -32,8 +34,6 @@ from core.redirects import safe_next
 from core.site import mail_link_context
 from hipthrust import offline
 from hipthrust.forms import LoginForm
-from training.coach_views import invitation_named_by
-from training.roles import can_coach
 
 # Only what the upload pipeline writes is ever served from MEDIA_ROOT.
 MEDIA_TYPES = {".jpg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
@@ -219,11 +219,11 @@ class LoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # Opened from a coach's invitation: say whose, and offer an account first.
-        context["invitation"] = invitation_named_by(self.request, self.get_redirect_url())
+        context["invitation"] = CoachLink.objects.named_by(self.get_redirect_url())
         return context
 
     def get_default_redirect_url(self) -> str:
         # Without a `next`, each lands where their day starts: a coach on the review queue.
         if can_coach(self.request.user):
-            return reverse("training:coach-dashboard")
+            return reverse("coaches:dashboard")
         return super().get_default_redirect_url()

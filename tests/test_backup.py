@@ -31,27 +31,15 @@ from django.core.management.base import CommandError
 from django.utils.module_loading import module_has_submodule
 from PIL import Image
 
+from coaches import services as coach_services
+from coaches.models import AuditEntry, CoachNote, FlagReview, Prescription
 from coaching.forms import IllustrationForm
 from coaching.models import Cue, Exercise, TempoPreset, Variation
-from tests.conftest import PASSWORD, prescription
-from training import review, services, videos
-from training.models import (
-    AnalysisStatus,
-    AuditEntry,
-    CoachNote,
-    FlagReview,
-    LevelChange,
-    LevelSource,
-    OwnedWeight,
-    Prescription,
-    Profile,
-    Set,
-    SetVideo,
-    TrainingSession,
-    VideoAnalysis,
-    VideoComment,
-    VideoStatus,
-)
+from tests.conftest import PASSWORD, make_coach_group, prescription
+from training import balance, services
+from training.models import LevelChange, LevelSource, OwnedWeight, Profile, Set, TrainingSession
+from videos import services as videos
+from videos.models import AnalysisStatus, SetVideo, VideoAnalysis, VideoComment, VideoStatus
 from videos.pose_data import FormAnalysis, RepReport
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -79,12 +67,7 @@ def freshly_migrated() -> None:
     call_command("flush", interactive=False, verbosity=0)  # post_migrate: types, permissions
     _migration("coaching.migrations.0002_guide_content").load_guide(apps, None)
     _migration("coaching.migrations.0003_figures").assign_figures(apps, None)
-    coach_group = _migration("training.migrations.0003_coach_group")
-    group = Group.objects.create(name=coach_group.COACH_GROUP)
-    group.permissions.set(
-        Permission.objects.get(content_type__app_label=app, codename=codename)
-        for app, codename in coach_group.wanted()
-    )
+    make_coach_group()
 
 
 @pytest.fixture
@@ -204,18 +187,22 @@ def build_varied_state(django_user_model, client) -> dict:
     TrainingSession.objects.create(user=other, date=datetime.date(2026, 9, 1), variation=bridge)
 
     # Coaching: a link, a pending invitation, a prescription, a note, audit entries.
-    services.accept_invitation(services.create_invitation(coach), athlete)
-    services.create_invitation(coach)
-    services.prescribe(
+    coach_services.accept_invitation(coach_services.create_invitation(coach), athlete)
+    coach_services.create_invitation(coach)
+    coach_services.prescribe(
         coach,
         athlete,
         prescription(
             bodyweight, load_kg=Decimal("4.5359237"), hold_seconds=2, notes="Slow lowering"
         ),
     )
-    services.add_coach_note(coach, athlete, session, "Hips level — good", session.sets.first())
-    services.coach_change_level(coach, athlete, bodyweight, reason="Back to the standard rung")
-    services.review_flag(coach, athlete, review.Flag("pain", "Pain", 5, subject="session 1"))
+    coach_services.add_coach_note(
+        coach, athlete, session, "Hips level — good", session.sets.first()
+    )
+    coach_services.coach_change_level(
+        coach, athlete, bodyweight, reason="Back to the standard rung"
+    )
+    coach_services.review_flag(coach, athlete, balance.Flag("pain", "Pain", 5, subject="session 1"))
 
     # A set video with its analysis (JSON, a coach's answer to a suggestion) and a comment.
     clip = SetVideo.objects.create(
@@ -344,7 +331,7 @@ def test_backup_and_restore_give_back_the_same_database_and_files(
     client.force_login(ada)
     assert client.get("/log/").status_code == 200
     coach = django_user_model.objects.get(username="coachy")
-    assert coach.has_perm("training.add_prescription")
+    assert coach.has_perm("coaches.add_prescription")
     assert client.get("/ladder/single-leg-hip-thrust/").status_code == 200
 
 

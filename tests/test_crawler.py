@@ -23,9 +23,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from PIL import Image
 
+from coaches import services
 from coaching.forms import IllustrationForm
 from tests.conftest import PASSWORD, prescription
-from training import services
 from training.models import Profile, Set, TrainingSession
 
 pytestmark = pytest.mark.django_db
@@ -288,7 +288,7 @@ def test_every_link_works_for_every_role(people):
 
 def test_the_coachs_admin_pages_link_only_to_pages_the_coach_may_open(client, people):
     client.force_login(people["coach"])
-    for url in ["/admin/training/auditentry/", "/admin/training/trainingsession/"]:
+    for url in ["/admin/coaches/auditentry/", "/admin/training/trainingsession/"]:
         listing = PageParser()
         listing.feed(client.get(url).content.decode())
         change = next(href for href in listing.links if href.endswith("/change/"))

@@ -37,23 +37,15 @@ from hypothesis import HealthCheck, assume, event, example, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+from coaches import services
+from coaches.models import AuditEntry, CoachLink, CoachNote, Prescription
 from coaching.forms import TIMER_FIELDS
 from coaching.models import Cue, Exercise, FormError, Illustration, TempoPreset, Variation
+from imports import csv_io
 from tests.conftest import PASSWORD
-from training import csv_io, services
 from training.fields import EFFORT_CHOICES
 from training.level import advice_for
-from training.models import (
-    AuditEntry,
-    CoachLink,
-    CoachNote,
-    LevelChange,
-    OwnedWeight,
-    Prescription,
-    Profile,
-    Set,
-    TrainingSession,
-)
+from training.models import LevelChange, OwnedWeight, Profile, Set, TrainingSession
 
 pytestmark = pytest.mark.django_db
 
@@ -679,7 +671,7 @@ def test_csv_import(user_client, exported, recipe, name, extra):
     content = csv_file(recipe, exported)
     form = {"file": upload(name, content, "text/csv"), **extra}
     before = snapshot()
-    response = user_client.post(reverse("training:import"), form)
+    response = user_client.post(reverse("imports:import"), form)
     event(f"answered {response.status_code}")
     if response.status_code == 302:
         return
@@ -714,10 +706,10 @@ def test_coach_prescribe(coached, log, data):
         )
     )
     before = snapshot()
-    response = coached["client"].post(_coach_url("training:coach-prescribe", coached), form)
+    response = coached["client"].post(_coach_url("coaches:prescribe", coached), form)
     event(f"answered {response.status_code}")
     if response.status_code == 302:
-        assert Prescription.objects.count() == len(before["training.Prescription"]) + 1
+        assert Prescription.objects.count() == len(before["coaches.Prescription"]) + 1
         # What the form takes, the timer runs: its link opens a plan, not its messages.
         timer = coached["client"].get(Prescription.objects.latest("pk").timer_url())
         assert timer.status_code == 200
@@ -738,7 +730,7 @@ def test_coach_level(coached, log, data):
         )
     )
     before = snapshot()
-    response = coached["client"].post(_coach_url("training:coach-level", coached), form)
+    response = coached["client"].post(_coach_url("coaches:level", coached), form)
     event(f"answered {response.status_code}")
     if response.status_code == 302:
         return
@@ -759,12 +751,10 @@ def test_coach_note(coached, log, data):
         )
     )
     before = snapshot()
-    response = coached["client"].post(
-        _coach_url("training:coach-session", coached, session.pk), form
-    )
+    response = coached["client"].post(_coach_url("coaches:session", coached, session.pk), form)
     event(f"answered {response.status_code}")
     if response.status_code == 302:
-        assert CoachNote.objects.count() == len(before["training.CoachNote"]) + 1
+        assert CoachNote.objects.count() == len(before["coaches.CoachNote"]) + 1
         return
     assert_refused_cleanly(response, before, data=form)
 
@@ -927,9 +917,9 @@ def test_signed_in_get_views_with_arbitrary_query_strings(user_client, log, path
 )
 def test_coach_get_views_with_arbitrary_query_strings(coached, log, path, query):
     if path == "athlete":
-        path = _coach_url("training:coach-athlete", coached)
+        path = _coach_url("coaches:athlete", coached)
     elif path == "session":
-        path = _coach_url("training:coach-session", coached, log["one_sided"].pk)
+        path = _coach_url("coaches:session", coached, log["one_sided"].pk)
     before = snapshot()
     response = coached["client"].get(path, QUERY_STRING=query)
     event(f"answered {response.status_code}")
@@ -946,7 +936,7 @@ def test_coach_get_views_with_arbitrary_query_strings(coached, log, path, query)
         [
             "/admin/",
             "/admin/training/trainingsession/",
-            "/admin/training/auditentry/",
+            "/admin/coaches/auditentry/",
             "/admin/coaching/cue/",
             "/admin/coaching/illustration/",
             "/admin/coaching/variation/",
@@ -1019,7 +1009,7 @@ def test_a_username_longer_than_255_characters_is_not_a_500(client, user):
 
 @pytest.mark.parametrize(
     "url",
-    ["/admin/training/auditentry/?action=a%00b", "/admin/coaching/illustration/?placement=%00"],
+    ["/admin/coaches/auditentry/?action=a%00b", "/admin/coaching/illustration/?placement=%00"],
 )
 def test_a_nul_in_an_admin_list_filter_is_not_a_500(admin_client, url):
     path, _, query = url.partition("?")

@@ -10,11 +10,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver, reverse
 
-from training.context_processors import NAV_ITEMS
+from hipthrust.context_processors import NAV_ITEMS
 
 pytestmark = pytest.mark.django_db
 
-COACH_LINK = f'href="{reverse("training:coach-dashboard")}"'
+COACH_LINK = f'href="{reverse("coaches:dashboard")}"'
 
 
 def _make(django_user_model, name: str, how: str):
@@ -23,7 +23,7 @@ def _make(django_user_model, name: str, how: str):
         user.groups.add(Group.objects.get(name="Coach"))
     elif how == "direct":
         user.user_permissions.add(
-            Permission.objects.get(content_type__app_label="training", codename="add_prescription")
+            Permission.objects.get(content_type__app_label="coaches", codename="add_prescription")
         )
     elif how == "superuser":
         user.is_superuser = True
@@ -40,7 +40,7 @@ def test_the_coach_link_follows_the_permission(client, django_user_model, how, s
     client.force_login(user)
     html = client.get(reverse("training:log")).content.decode()
     assert (COACH_LINK in html) is sees_link
-    assert user.has_perm("training.add_prescription") is sees_link
+    assert user.has_perm("coaches.add_prescription") is sees_link
 
 
 def test_the_answer_is_remembered_and_visitors_cost_nothing(client, django_user_model):
@@ -66,7 +66,7 @@ def test_the_link_follows_each_change_of_roles_at_once(
     assert _sees_link(client)
     coach_group = Group.objects.get(name="Coach")
     permission = Permission.objects.get(
-        content_type__app_label="training", codename="add_prescription"
+        content_type__app_label="coaches", codename="add_prescription"
     )
     changes = [
         (lambda: user.groups.remove(coach_group), False),
@@ -80,7 +80,7 @@ def test_the_link_follows_each_change_of_roles_at_once(
         assert _sees_link(client) is sees
     user.is_active = False
     user.save()
-    assert not user.has_perm("training.add_prescription")
+    assert not user.has_perm("coaches.add_prescription")
 
 
 # Pages that light no item of the main navigation, each for a reason.
@@ -91,25 +91,25 @@ NO_CURRENT_ITEM = {
     "coaching:figure-image": "a PNG",
     "training:signup": "only visitors see it, and they have no Log item to light",
     "training:profile": "the account, reached from the name beside the navigation",
-    "training:coach-join": "an athlete accepting an invitation, not the coach panel",
-    "training:coach-join-decline": "an athlete declining an invitation, not the coach panel",
-    "training:video-detail": "a set's video, watched by its athlete and their coach alike",
-    "training:video-comment": "the coach's comment on a video, shown on the video's page",
-    "training:video-reviewed": "the coach marking a video reviewed, shown on the video's page",
-    "training:video-file": "the video or its poster, not a page",
-    "training:video-analysis": "the camera's analysis of a video as JSON, not a page",
-    "training:video-suggestion": "the coach's answer to a suggestion, shown on the video's page",
+    "coaches:join": "an athlete accepting an invitation, not the coach panel",
+    "coaches:join-decline": "an athlete declining an invitation, not the coach panel",
+    "videos:detail": "a set's video, watched by its athlete and their coach alike",
+    "videos:comment": "the coach's comment on a video, shown on the video's page",
+    "videos:reviewed": "the coach marking a video reviewed, shown on the video's page",
+    "videos:file": "the video or its poster, not a page",
+    "videos:analysis": "the camera's analysis of a video as JSON, not a page",
+    "videos:suggestion": "the coach's answer to a suggestion, shown on the video's page",
     "training:sync": "JSON for the offline queue, not a page",
-    "training:set-video-upload-start": "opens a chunked upload for the page's script, JSON",
-    "training:side-video-upload-start": "opens a chunked upload for the page's script, JSON",
-    "training:video-upload": "a chunked upload's chunks and offset, JSON",
+    "videos:set-upload-start": "opens a chunked upload for the page's script, JSON",
+    "videos:side-upload-start": "opens a chunked upload for the page's script, JSON",
+    "videos:upload": "a chunked upload's chunks and offset, JSON",
 }
 
 
 def test_every_page_of_the_apps_has_a_navigation_item_or_is_named_without_one():
     names = {
         f"{namespace}:{name}"
-        for namespace in ("coaching", "training")
+        for namespace in ("coaching", "training", "coaches", "videos", "imports")
         for name in get_resolver().namespace_dict[namespace][1].reverse_dict
         if isinstance(name, str)
     }
@@ -150,5 +150,5 @@ def test_a_cached_public_page_marks_its_item_for_every_visitor(client, user):
 
 def test_the_coach_panel_marks_the_coach_item(client, coach):
     client.force_login(coach)
-    html = client.get(reverse("training:coach-dashboard")).content.decode()
+    html = client.get(reverse("coaches:dashboard")).content.decode()
     assert _current_items(html) == ["Coach"]

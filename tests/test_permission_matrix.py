@@ -16,22 +16,14 @@ from django.core.files.storage import default_storage
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from coaches import services as coach_services
+from coaches.models import AuditEntry, CoachLink
+from imports.csv_io import HIPTHRUST_COLUMNS
+from imports.csv_io import pending as pending_imports
 from tests.conftest import PASSWORD
 from training import services
-from training.csv_io import HIPTHRUST_COLUMNS
-from training.csv_io import pending as pending_imports
-from training.models import (
-    AnalysisStatus,
-    AuditEntry,
-    CoachLink,
-    LevelChange,
-    Set,
-    SetVideo,
-    TrainingSession,
-    VideoAnalysis,
-    VideoStatus,
-    VideoUpload,
-)
+from training.models import LevelChange, Set, TrainingSession
+from videos.models import AnalysisStatus, SetVideo, VideoAnalysis, VideoStatus, VideoUpload
 from videos.pose_data import FormAnalysis, RepReport
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +45,9 @@ def world(django_user_model, exercise, media_root):
     }
     for name in ("coach", "other_coach"):
         people[name].groups.add(coach_group)
-    services.accept_invitation(services.create_invitation(people["coach"]), people["athlete"])
+    coach_services.accept_invitation(
+        coach_services.create_invitation(people["coach"]), people["athlete"]
+    )
     variation = exercise.variations.get(slug="single-leg-hip-thrust")
     session = TrainingSession.objects.create(
         user=people["athlete"],
@@ -63,7 +57,7 @@ def world(django_user_model, exercise, media_root):
     )
     a_set = Set.objects.create(session=session, position=1, side="left", reps=9)
     link = CoachLink.objects.get(athlete=people["athlete"])
-    invitation = services.create_invitation(people["coach"])
+    invitation = coach_services.create_invitation(people["coach"])
     row = "1,2026-11-03,single-leg-hip-thrust,,1,left,8,0,0,,,,,no,"
     upload = ",".join(HIPTHRUST_COLUMNS) + "\n" + row + "\n"
     pending = pending_imports.hold(people["athlete"], file_name="log.csv", text=upload, unit="kg")
@@ -191,61 +185,61 @@ MATRIX = [
     ("training:records", "get", lambda w: [], SIGNED_IN, None),
     ("training:progress", "get", lambda w: [], SIGNED_IN, None),
     ("training:level-history", "get", lambda w: [], SIGNED_IN, None),
-    ("training:export", "get", lambda w: [], SIGNED_IN, None),
-    ("training:import", "get", lambda w: [], SIGNED_IN, None),
-    ("training:import-preview", "get", lambda w: [w["pending"].pk], OWNER_ONLY, None),
+    ("imports:export", "get", lambda w: [], SIGNED_IN, None),
+    ("imports:import", "get", lambda w: [], SIGNED_IN, None),
+    ("imports:preview", "get", lambda w: [w["pending"].pk], OWNER_ONLY, None),
     ("training:session-detail", "get", lambda w: [_s(w)], OWNER_ONLY, None),
     ("training:session-edit", "get", lambda w: [_s(w)], OWNER_ONLY, None),
     ("training:set-edit", "get", lambda w: [w["set"].pk], OWNER_ONLY, None),
     ("training:set-create", "post", lambda w: [_s(w)], OWNER_ONLY, {"reps": "0"}),
     # An empty form: the owner is told what is missing (400), anyone else finds nothing.
     ("training:set-sides", "post", lambda w: [_s(w)], {**OWNER_ONLY, "athlete": 400}, {}),
-    ("training:set-video", "get", lambda w: [w["set"].pk], OWNER_ONLY, None),
+    ("videos:set-video", "get", lambda w: [w["set"].pk], OWNER_ONLY, None),
     # An empty form: the owner is told to choose a file (400), anyone else finds nothing.
-    ("training:set-video", "post", lambda w: [w["set"].pk], {**OWNER_ONLY, "athlete": 400}, {}),
-    ("training:side-video", "get", lambda w: [_s(w), "left"], OWNER_ONLY, None),
-    ("training:side-video", "post", lambda w: [_s(w), "left"], {**OWNER_ONLY, "athlete": 400}, {}),
+    ("videos:set-video", "post", lambda w: [w["set"].pk], {**OWNER_ONLY, "athlete": 400}, {}),
+    ("videos:side-video", "get", lambda w: [_s(w), "left"], OWNER_ONLY, None),
+    ("videos:side-video", "post", lambda w: [_s(w), "left"], {**OWNER_ONLY, "athlete": 400}, {}),
     # Chunked uploads: opened by the owner only (no size given: 400), each owner-only.
     (
-        "training:set-video-upload-start",
+        "videos:set-upload-start",
         "post",
         lambda w: [w["set"].pk],
         {**OWNER_ONLY, "athlete": 400},
         {},
     ),
     (
-        "training:side-video-upload-start",
+        "videos:side-upload-start",
         "post",
         lambda w: [_s(w), "right"],
         {**OWNER_ONLY, "athlete": 400},
         {},
     ),
-    ("training:video-upload", "get", lambda w: [w["upload"].pk], OWNER_ONLY, None),
+    ("videos:upload", "get", lambda w: [w["upload"].pk], OWNER_ONLY, None),
     # No Content-Range: the owner is told what to send (400).
     (
-        "training:video-upload",
+        "videos:upload",
         "put",
         lambda w: [w["upload"].pk],
         {**OWNER_ONLY, "athlete": 400},
         {},
     ),
-    ("training:video-detail", "get", lambda w: [w["video"].pk], VIDEO_VIEWERS, None),
-    ("training:video-file", "get", lambda w: [w["video"].pk, "play"], VIDEO_VIEWERS, None),
-    ("training:video-file", "get", lambda w: [w["video"].pk, "poster"], VIDEO_VIEWERS, None),
+    ("videos:detail", "get", lambda w: [w["video"].pk], VIDEO_VIEWERS, None),
+    ("videos:file", "get", lambda w: [w["video"].pk, "play"], VIDEO_VIEWERS, None),
+    ("videos:file", "get", lambda w: [w["video"].pk, "poster"], VIDEO_VIEWERS, None),
     (
-        "training:video-file",
+        "videos:file",
         "get",
         lambda w: [w["video"].pk, "other"],
         {**OWNER_ONLY, "athlete": 404},
         None,
     ),
     # The analysis as data: whoever may watch the video.
-    ("training:video-analysis", "get", lambda w: [w["video"].pk], VIDEO_VIEWERS, None),
+    ("videos:analysis", "get", lambda w: [w["video"].pk], VIDEO_VIEWERS, None),
     # "Log this set from the video": the set form filled for its owner, nothing saved.
-    ("training:video-log-set", "get", lambda w: [w["video"].pk], OWNER_ONLY, None),
+    ("videos:log-set", "get", lambda w: [w["video"].pk], OWNER_ONLY, None),
     # Only the coach answers the camera's suggestions; naming none is 400.
     (
-        "training:video-suggestion",
+        "videos:suggestion",
         "post",
         lambda w: [w["video"].pk],
         {**OWNER_ONLY, "athlete": 404, "coach": 400, "superuser": 400},
@@ -253,14 +247,14 @@ MATRIX = [
     ),
     # Only the coach comments and marks reviewed; an empty comment is 400.
     (
-        "training:video-comment",
+        "videos:comment",
         "post",
         lambda w: [w["video"].pk],
         {**OWNER_ONLY, "athlete": 404, "coach": 400, "superuser": 400},
         {},
     ),
     (
-        "training:video-reviewed",
+        "videos:reviewed",
         "post",
         lambda w: [w["video"].pk],
         {**OWNER_ONLY, "athlete": 404, "coach": 302, "superuser": 302},
@@ -268,26 +262,26 @@ MATRIX = [
     ),
     # Last of the video's rows: the owner deletes it, and it is gone for everyone after.
     (
-        "training:video-delete",
+        "videos:delete",
         "post",
         lambda w: [w["video"].pk],
         {**OWNER_ONLY, "athlete": 302},
         {},
     ),
     ("training:log-from-timer", "post", lambda w: [], dict.fromkeys(ROLES, 302), {}),
-    ("training:coach-dashboard", "get", lambda w: [], COACH_AREA, None),
-    ("training:coach-athlete", "get", lambda w: [w["people"]["athlete"].pk], THEIR_COACH, None),
+    ("coaches:dashboard", "get", lambda w: [], COACH_AREA, None),
+    ("coaches:athlete", "get", lambda w: [w["people"]["athlete"].pk], THEIR_COACH, None),
     (
-        "training:coach-session",
+        "coaches:session",
         "get",
         lambda w: [w["people"]["athlete"].pk, _s(w)],
         THEIR_COACH,
         None,
     ),
-    ("training:coach-prescribe", "post", lambda w: [w["people"]["athlete"].pk], THEIR_COACH, {}),
-    ("training:coach-level", "post", lambda w: [w["people"]["athlete"].pk], THEIR_COACH, {}),
+    ("coaches:prescribe", "post", lambda w: [w["people"]["athlete"].pk], THEIR_COACH, {}),
+    ("coaches:level", "post", lambda w: [w["people"]["athlete"].pk], THEIR_COACH, {}),
     (
-        "training:coach-approve",
+        "coaches:approve",
         "post",
         lambda w: [w["people"]["athlete"].pk],
         {**THEIR_COACH, "coach": 302, "superuser": 302},
@@ -295,14 +289,14 @@ MATRIX = [
     ),
     # An empty form names no raised flag: the athlete's coaches are told so and sent back.
     (
-        "training:coach-flag-review",
+        "coaches:flag-review",
         "post",
         lambda w: [w["people"]["athlete"].pk],
         {**THEIR_COACH, "coach": 302, "superuser": 302},
         {},
     ),
     (
-        "training:coach-join",
+        "coaches:join",
         "get",
         lambda w: [w["invitation"].code],
         ALL_200,  # signed out, the invitation's landing: who invites them, sign up or log in
@@ -312,11 +306,11 @@ MATRIX = [
     ("admin:training_trainingsession_changelist", "get", lambda w: [], ADMIN_LIST, None),
     ("admin:training_trainingsession_change", "get", lambda w: [_s(w)], ADMIN_OBJECT, None),
     ("admin:training_levelchange_changelist", "get", lambda w: [], ADMIN_LIST, None),
-    ("admin:training_prescription_changelist", "get", lambda w: [], ADMIN_LIST, None),
-    ("admin:training_coachnote_changelist", "get", lambda w: [], ADMIN_LIST, None),
-    ("admin:training_auditentry_changelist", "get", lambda w: [], ADMIN_LIST, None),
+    ("admin:coaches_prescription_changelist", "get", lambda w: [], ADMIN_LIST, None),
+    ("admin:coaches_coachnote_changelist", "get", lambda w: [], ADMIN_LIST, None),
+    ("admin:coaches_auditentry_changelist", "get", lambda w: [], ADMIN_LIST, None),
     (
-        "admin:training_coachlink_changelist",
+        "admin:coaches_coachlink_changelist",
         "get",
         lambda w: [],
         {**ADMIN_LIST, "coach": 403, "other_coach": 403},
@@ -347,13 +341,13 @@ def test_another_coachs_lists_and_searches_show_nothing_of_the_athlete(client, w
     for name in [
         "admin:training_trainingsession_changelist",
         "admin:training_levelchange_changelist",
-        "admin:training_auditentry_changelist",
+        "admin:coaches_auditentry_changelist",
     ]:
         html = client.get(reverse(name), {"q": "athlete"}).content.decode()
         assert "zz-private" not in html
         assert ">athlete<" not in html
         assert re.search(r'<p class="paginator">\s*0 ', html)
-    dashboard = client.get(reverse("training:coach-dashboard")).content.decode()
+    dashboard = client.get(reverse("coaches:dashboard")).content.decode()
     assert ">athlete<" not in dashboard
 
 
@@ -404,15 +398,15 @@ FLOW_STEPS = {
     "training:set-delete",
     "training:level-accept",
     "training:level-dismiss",
-    "training:coach-invite",
-    "training:coach-invite-cancel",
-    "training:coach-end",
-    # Declining records nothing: tests/training/test_invitations.py.
-    "training:coach-join-decline",
-    # The import's save, cancel and undo: tests/training/test_import_preview.py, owner included.
-    "training:import-save",
-    "training:import-cancel",
-    "training:import-undo",
+    "coaches:invite",
+    "coaches:invite-cancel",
+    "coaches:end",
+    # Declining records nothing: tests/coaches/test_invitations.py.
+    "coaches:join-decline",
+    # The import's save, cancel and undo: tests/imports/test_import_preview.py, owner included.
+    "imports:save",
+    "imports:cancel",
+    "imports:undo",
 }
 
 
@@ -428,7 +422,7 @@ def test_the_coachs_panel_links_to_nothing_the_coach_cannot_open(client, world):
     athlete = world["people"]["athlete"]
     pages = [reverse("admin:training_trainingsession_change", args=[world["session"].pk])]
     entry = AuditEntry.objects.filter(athlete=athlete).first()
-    pages.append(reverse("admin:training_auditentry_change", args=[entry.pk]))
+    pages.append(reverse("admin:coaches_auditentry_change", args=[entry.pk]))
     services.change_level(
         athlete, world["variation"], reason="start", source="start", changed_by=coach
     )
@@ -458,7 +452,7 @@ def test_a_video_is_seen_by_those_who_see_its_owners_log_in_the_admin(client, wo
     a superuser, the athlete's coach and another coach each see the athlete in both or in
     neither, also once the athlete's account is deactivated."""
     athlete = world["people"]["athlete"]
-    video_url = reverse("training:video-detail", args=[world["video"].pk])
+    video_url = reverse("videos:detail", args=[world["video"].pk])
     admin_url = reverse("admin:training_trainingsession_change", args=[_s(world)])
 
     def seen_by(role):

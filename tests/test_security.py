@@ -12,9 +12,9 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from coaches import services
 from core.middleware import client_ip
 from tests.conftest import PASSWORD
-from training import services
 
 pytestmark = pytest.mark.django_db
 
@@ -259,8 +259,8 @@ def test_the_invitation_link_a_coach_copies_names_the_site_url(client, coach, se
     settings.ALLOWED_HOSTS = ["127.0.0.1", "testserver"]
     link = services.create_invitation(coach)
     client.force_login(coach)
-    page = client.get(reverse("training:coach-dashboard"), HTTP_HOST="127.0.0.1:4444")
-    join = reverse("training:coach-join", args=[link.code])
+    page = client.get(reverse("coaches:dashboard"), HTTP_HOST="127.0.0.1:4444")
+    join = reverse("coaches:join", args=[link.code])
     assert f"https://hipthrust.example{join}" in page.content.decode()
     assert "4444" not in page.content.decode()
 

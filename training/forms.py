@@ -8,12 +8,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
 
-from coaching.forms import plan_form
-from coaching.models import FormError, TempoPreset, Variation
-from coaching.tempo import MAX_PHASE_SECONDS, Tempo
+from coaching.models import FormError, Variation
 from coaching.timer import SIDES as TIMER_SIDES
 from core.fields import BoundedModelChoiceField, BoundedModelMultipleChoiceField
-from training import import_budget, sides, video
+from training import sides
 
 # The CSV import checks rows with these rules; it imports them from here, with SetForm.
 from training.fields import (
@@ -27,11 +25,8 @@ from training.fields import (
     load_in_kg,
 )
 from training.models import (
-    MAX_SESSIONS_PER_WEEK,
     MAX_SETS,
     SET_FIELDS,
-    SIDE_ORDERS,
-    Prescription,
     Profile,
     Set,
     Side,
@@ -309,17 +304,6 @@ class SetForm(forms.Form):
             "note": "",
         }
 
-    @classmethod
-    def initial_from_prescription(cls, prescription: Prescription, unit: str, *, side) -> dict:
-        values = PrescriptionForm.initial_from(prescription, unit)
-        return {
-            "side": side,
-            "reps": values["reps_per_side"],
-            "load": values["load"],
-            "hold_seconds": values["hold_seconds"] or None,
-            "tempo": values["tempo"],
-        }
-
 
 class SetEditForm(SetForm):
     """A set's edit, tied to the revision it was opened at (see Set.revision)."""
@@ -357,166 +341,6 @@ class AssignSidesForm(forms.Form):
 
     def clean_sets(self) -> list[int]:
         return [int(pk) for pk in self.cleaned_data["sets"].split(",")]
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        help_text=(
-            "A CSV exported from hipthrust, Strong or Hevy, up to "
-            f"{import_budget.MAX_LINES:,} lines and {import_budget.MAX_BYTES // (1024 * 1024)} MB."
-        ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
-    )
-
-    def __init__(self, *args, refusal: str = "", **kwargs) -> None:
-        """`refusal`: why the upload stopped being read (csv_io/upload.py), shown on the file."""
-        super().__init__(*args, **kwargs)
-        self.refusal = refusal
-        if refusal:
-            self.fields["file"].required = False
-
-    def clean_file(self):
-        if self.refusal:
-            raise ValidationError(self.refusal)
-        upload = self.cleaned_data["file"]
-        if upload.size > import_budget.MAX_BYTES:
-            raise ValidationError(import_budget.too_many_bytes())
-        return upload
-
-
-class PrescriptionForm(forms.Form):
-    variation = BoundedModelChoiceField(queryset=Variation.objects.none())
-    sets = forms.IntegerField(min_value=1, max_value=MAX_SETS, initial=3)
-    reps_per_side = RepsField(initial=10)
-    load = LoadField()
-    tempo = TempoField(initial="3-0-1-1")
-    hold_seconds = HoldField(
-        initial=0, label="Hold at the top (s)", help_text="On every rep; 0 for none."
-    )
-    side_order = forms.ChoiceField(
-        choices=SIDE_ORDERS,
-        initial="left-right",
-        required=False,  # a form from before the field existed: left first, as then
-        label="Legs",
-        help_text="Which leg goes first. A rung done on both legs together ignores it.",
-    )
-    sessions_per_week = forms.IntegerField(min_value=1, max_value=MAX_SESSIONS_PER_WEEK, initial=2)
-    notes = forms.CharField(required=False, max_length=500)
-
-    # Where the tempo timer's messages about the plan belong on this form.
-    TIMER_FIELD_FOR = {
-        "sets": "sets",
-        "reps": "reps_per_side",
-        "tempo": "tempo",
-        "last_hold": "hold_seconds",
-        "sides": "side_order",
-    }
-
-    def __init__(self, *args, unit: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.unit = unit
-        self.fields["variation"].queryset = Variation.objects.ladder()
-        self.fields["load"].set_unit(unit)
-
-    @staticmethod
-    def initial_from(prescription: Prescription, unit: str) -> dict:
-        """A prescription as this form's values, its load in `unit`: every stored field, so
-        replacing it changes only what the coach changes (its note included)."""
-        return {
-            "variation": prescription.variation_id,
-            "sets": prescription.sets,
-            "reps_per_side": prescription.reps_per_side,
-            "load": from_kg(prescription.load_kg, unit) if prescription.load_kg else None,
-            "tempo": prescription.tempo,
-            "hold_seconds": prescription.hold_seconds,
-            "side_order": prescription.side_order,
-            "sessions_per_week": prescription.sessions_per_week,
-            "notes": prescription.notes,
-        }
-
-    def clean_side_order(self) -> str:
-        return self.cleaned_data["side_order"] or "left-right"
-
-    def clean(self) -> dict:
-        """A prescription is one the tempo timer can run as written: "Time it with the
-        tempo timer" opens a plan with no message, or the coach hears why here."""
-        data = super().clean()
-        if self.errors:
-            return data
-        tempo, hold = Tempo.parse(data["tempo"]), data["hold_seconds"]
-        if hold > MAX_PHASE_SECONDS:
-            self.add_error(
-                "hold_seconds", f"A hold on every rep can be at most {MAX_PHASE_SECONDS} s."
-            )
-        elif 0 < hold < tempo.top_hold:
-            self.add_error(
-                "hold_seconds",
-                f"Tempo {tempo} already holds the top {tempo.top_hold} s: make the hold 0, "
-                f"or {tempo.top_hold} s or longer.",
-            )
-        else:
-            self._check_with_the_timer()
-        return data
-
-    def _check_with_the_timer(self) -> None:
-        query = Prescription(**self.prescription_fields()).timer_query()
-        variation = self.cleaned_data["variation"]
-        plan = plan_form(query, variation=variation, presets=list(TempoPreset.objects.all()))
-        if plan.is_valid():
-            return
-        for field, errors in plan.errors.items():
-            for error in errors:
-                self.add_error(self.TIMER_FIELD_FOR.get(field), f"For the tempo timer: {error}")
-
-    def prescription_fields(self) -> dict:
-        data = self.cleaned_data
-        return {
-            "variation": data["variation"],
-            "sets": data["sets"],
-            "reps_per_side": data["reps_per_side"],
-            "load_kg": data["load"],
-            "tempo": data["tempo"],
-            "hold_seconds": data["hold_seconds"],
-            "side_order": data["side_order"],
-            "sessions_per_week": data["sessions_per_week"],
-            "notes": data["notes"],
-        }
-
-
-class CoachLevelForm(forms.Form):
-    variation = BoundedModelChoiceField(queryset=Variation.objects.none(), label="Move to")
-    reason = forms.CharField(max_length=500, help_text="The athlete sees this in their history.")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["variation"].queryset = Variation.objects.ladder()
-
-    def clean_reason(self) -> str:
-        reason = " ".join(self.cleaned_data["reason"].split())
-        if not reason:
-            raise ValidationError("Say why, so the athlete knows.")
-        return reason
-
-
-class CoachNoteForm(forms.Form):
-    text = forms.CharField(max_length=1000, widget=forms.Textarea(attrs={"rows": 2}), label="Note")
-    set = BoundedModelChoiceField(
-        queryset=None, required=False, label="About set", empty_label="The whole session"
-    )
-
-    def __init__(self, *args, session: TrainingSession, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["set"].queryset = session.sets.order_by("position")
-        # Numbered by side as the session page numbers them, all in one query.
-        numbered = Set.number_by_side(list(session.sets.order_by("position")))
-        labels = {s.pk: f"{s.name.capitalize()}: {s.amount}" for s in numbered}
-        self.fields["set"].label_from_instance = lambda s: labels.get(s.pk, s.amount)
-
-    def clean_text(self) -> str:
-        text = self.cleaned_data["text"].strip()
-        if not text:
-            raise ValidationError("Write the note first.")
-        return text
 
 
 class TimerLogForm(forms.Form):
@@ -559,89 +383,6 @@ class TimerLogForm(forms.Form):
         # Each of the plan's sets is one round of the legs: a left and a right set, or one.
         order = self.cleaned_data["sides"]
         return sides.in_order(order, self.cleaned_data["sets"] * len(sides.ORDERS[order]))
-
-
-class FilmOrChooseInput(forms.FileInput):
-    """Two buttons for one video: "Film now" opens the phone's camera (capture), "Choose a
-    clip" the files and gallery, which a capture input never offers on Android or iOS. Both
-    post as the same field; the one picked last counts (static/js/video-upload.mjs empties
-    the other)."""
-
-    template_name = "training/_film_or_choose.html"
-    use_fieldset = True  # the field's label is the group's legend; each button has its own
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        # A template cannot read "aria-invalid" by name; neither input is `required` (either
-        # one will do, and an empty form gets the server's own sentence).
-        context["widget"]["invalid"] = context["widget"]["attrs"].get("aria-invalid") == "true"
-        return context
-
-
-class VideoUploadForm(forms.Form):
-    """One clip of a set or a side; what it is comes from its bytes (training/video.py), never
-    its name."""
-
-    file = forms.FileField(
-        label="Video of this set",
-        help_text=(
-            "Film the set now with your phone's camera, or choose a clip you filmed: up to "
-            f"{video.MAX_SECONDS} seconds and {video.describe_bytes(video.MAX_BYTES)} "
-            "(MP4, MOV or WebM). Location and other "
-            "details your phone stores in the file are removed."
-        ),
-        allow_empty_file=True,  # refused below with a sentence of our own
-        widget=FilmOrChooseInput,
-    )
-
-    def __init__(self, *args, label: str = "Video of this set", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].label = label
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        try:
-            self.probe = video.probe(upload, upload.size)
-        except video.VideoRejected as rejected:
-            raise ValidationError(str(rejected)) from rejected
-        return upload
-
-
-class VideoCommentForm(forms.Form):
-    at_seconds = forms.DecimalField(
-        label="At (seconds)",
-        min_value=Decimal(0),
-        max_digits=6,
-        decimal_places=2,
-        help_text="Pause the video at the moment: this fills in by itself.",
-    )
-    text = forms.CharField(
-        max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Comment"
-    )
-    form_error = BoundedModelChoiceField(
-        queryset=FormError.objects.order_by("name"),
-        required=False,
-        label="Form error",
-        empty_label="None",
-    )
-
-    def __init__(self, *args, duration: float, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.duration = Decimal(str(round(duration, 2)))
-        self.fields["at_seconds"].max_value = self.duration
-
-    def clean_at_seconds(self) -> Decimal:
-        moment = self.cleaned_data["at_seconds"]
-        if moment > self.duration:
-            raise ValidationError(f"The video is {self.duration} seconds long.")
-        return moment
-
-    def clean(self):
-        cleaned = super().clean()
-        cleaned["text"] = (cleaned.get("text") or "").strip()
-        if not cleaned["text"] and not cleaned.get("form_error") and not self.errors:
-            raise ValidationError("Write a comment or choose a form error.")
-        return cleaned
 
 
 # The offline queue's entries (training/sync_views.py): the forms the pages post, with the

@@ -18,6 +18,7 @@ from training.progression import (
     Suggestion,
     suggest,
 )
+from videos.models import with_error_count
 
 HISTORY_DEPTH = 6
 
@@ -43,7 +44,7 @@ def criteria_for(variation: Variation) -> Criteria:
 
 def recent_history(user, depth: int = HISTORY_DEPTH) -> list[SessionRecord]:
     # A form error the coach tagged on the set's video counts once the trainee has seen it.
-    sets = Set.objects.with_error_count().order_by("position")
+    sets = with_error_count(Set.objects.all()).order_by("position")
     sessions = (
         TrainingSession.objects.filter(user=user)
         .with_sets()

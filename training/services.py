@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -10,28 +9,20 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.template.defaultfilters import pluralize
-from django.utils import timezone
 
 from coaching.models import FormError, Variation
 from training import sides
 from training.models import (
     SET_FIELDS,
-    AuditEntry,
-    CoachLink,
-    CoachNote,
-    FlagReview,
     LevelChange,
     LevelSource,
     OwnedWeight,
-    Prescription,
     Profile,
     Set,
     Side,
     TrainingSession,
     WeightKind,
 )
-from training.units import format_load
 
 
 class SubmissionConflict(Exception):
@@ -273,95 +264,6 @@ def change_level(
 
 
 # Coaching: every change a coach makes for an athlete is written to the audit log.
-
-
-def audit(actor, athlete, action: str, detail: str) -> None:
-    AuditEntry.objects.create(actor=actor, athlete=athlete, action=action, detail=detail[:1000])
-
-
-def create_invitation(coach):
-    return CoachLink.objects.create(coach=coach, code=secrets.token_urlsafe(16))
-
-
-def accept_invitation(link, athlete) -> None:
-    with transaction.atomic():
-        link = CoachLink.objects.select_for_update().get(pk=link.pk)
-        if link.athlete_id or link.ended_at:
-            raise ValueError("This invitation has already been used.")
-        if not link.is_open_invitation:
-            raise ValueError("This invitation has expired. Ask your coach for a new link.")
-        if link.coach_id == athlete.pk:
-            raise ValueError("You cannot coach yourself.")
-        if CoachLink.objects.active().filter(coach=link.coach, athlete=athlete).exists():
-            raise ValueError("This coach already coaches you.")
-        link.athlete = athlete
-        link.accepted_at = timezone.now()
-        link.save(update_fields=["athlete", "accepted_at"])
-        audit(athlete, athlete, "link-accepted", f"Accepted {link.coach} as coach.")
-
-
-def end_link(link, by) -> None:
-    with transaction.atomic():
-        link.ended_at = timezone.now()
-        link.ended_by = by
-        link.save(update_fields=["ended_at", "ended_by"])
-        if link.athlete_id:
-            audit(by, link.athlete, "link-ended", f"{by} ended the link with {link.coach}.")
-
-
-def prescribe(coach, athlete, fields: dict):
-    with transaction.atomic():
-        prescription = Prescription.objects.create(coach=coach, athlete=athlete, **fields)
-        # In the unit the coach entered it in, spelled as every page spells a load.
-        load = format_load(prescription.load_kg, Profile.objects.unit_of(coach))
-        audit(
-            coach,
-            athlete,
-            "prescription",
-            f"Prescribed {prescription.variation.name}: {prescription.sets} × "
-            f"{prescription.reps_per_side} per side, {load}, "
-            f"tempo {prescription.tempo}, hold {prescription.hold_seconds} s, "
-            f"{prescription.get_side_order_display().lower()}, "
-            f"{prescription.sessions_per_week} session{pluralize(prescription.sessions_per_week)}"
-            " a week.",
-        )
-    return prescription
-
-
-def coach_change_level(coach, athlete, variation, *, reason: str, approved: bool = False):
-    with transaction.atomic():
-        change = change_level(
-            athlete,
-            variation,
-            reason=reason,
-            source=LevelSource.SUGGESTION if approved else LevelSource.COACH,
-            changed_by=coach,
-        )
-        if change is not None:
-            verb = "Approved the promotion to" if approved else "Moved the level to"
-            audit(coach, athlete, "level", f"{verb} {variation.name}: {reason}")
-    return change
-
-
-def review_flag(coach, athlete, flag) -> FlagReview:
-    """Mark one review-queue flag seen; marking it again keeps the first review."""
-    with transaction.atomic():
-        review, created = FlagReview.objects.get_or_create(
-            athlete=athlete, kind=flag.kind, subject=flag.subject, defaults={"reviewed_by": coach}
-        )
-        if created:
-            audit(coach, athlete, "flag-reviewed", f"Reviewed the flag “{flag.text}”.")
-    return review
-
-
-def add_coach_note(coach, athlete, session, text: str, set_=None):
-    with transaction.atomic():
-        note = CoachNote.objects.create(
-            coach=coach, athlete=athlete, session=session, set=set_, text=text
-        )
-        where = f"{set_.name} in " if set_ else ""
-        audit(coach, athlete, "note", f"Note on {where}the session of {session.date}: {text}")
-    return note
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
-import io
 import re
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.conf import settings
@@ -12,29 +11,24 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import pluralize
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
+from coaches.models import CoachLink, CoachNote, Prescription
 from core import throttle
 from core.middleware import client_ip
 from core.redirects import safe_next
-from training import csv_io, progress, services, sides
-from training.caching import render_log_page
-from training.coach_views import invitation_named_by
-from training.csv_io import pending as pending_imports
-from training.csv_io.reading import refuse_control_characters
-from training.csv_io.upload import CountingUploadHandler
+from core.text import counted
+from training import records as progress
+from training import services, sides
 from training.fields import sides_for
 from training.forms import (
     AssignSidesForm,
-    ImportForm,
     NewSessionForm,
     ProfileForm,
     SessionForm,
@@ -44,22 +38,18 @@ from training.forms import (
     TimerLogForm,
 )
 from training.level import advice_for
+from training.lookups import get_session_for_user, get_set_for_user
 from training.models import (
-    CoachLink,
-    ImportBatch,
-    ImportStatus,
     LevelChange,
     LevelSource,
     OwnedWeight,
-    PendingImport,
-    Prescription,
     Profile,
     Set,
-    SetVideo,
     Side,
     TrainingSession,
     WeightKind,
 )
+from videos.models import SetVideo, with_video_marks
 
 UNDO_KEY = "training_undo_set"
 
@@ -72,29 +62,10 @@ def _profile_with_level(request: HttpRequest) -> Profile:
 
 
 def _unit(request: HttpRequest) -> str:
-    return Profile.objects.unit_of(request.user)
-
-
-def _log_profile(request: HttpRequest) -> Profile:
-    """Just what a cached log page is keyed by: no join to the level and its tempo."""
-    profile, _ = Profile.objects.only("user_id", "unit", "log_version").get_or_create(
-        user=request.user
-    )
-    return profile
-
-
-def _get_session_for_user(request: HttpRequest, pk: int) -> TrainingSession:
-    """The user's own session, or 404: another user's session does not exist for them."""
-    return get_object_or_404(
-        TrainingSession.objects.for_user(request.user).select_related("variation__tempo"), pk=pk
-    )
-
-
-def _get_set_for_user(request: HttpRequest, pk: int) -> Set:
-    """The user's own set, or 404 (the video pages use it too)."""
-    return get_object_or_404(
-        Set.objects.for_user(request.user).select_related("session__variation__tempo"), pk=pk
-    )
+    # Read once a request: a set's POST and the fragment it answers both need it.
+    if not hasattr(request, "training_unit"):
+        request.training_unit = Profile.objects.unit_of(request.user)
+    return request.training_unit
 
 
 def _htmx_fragment(request: HttpRequest, template: str, fragment: str) -> str:
@@ -113,7 +84,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return HttpResponseRedirect(next_url) if next_url else redirect("training:log")
     form = SignupForm(request.POST or None)
-    context = {"form": form, "next": next_url, "invitation": invitation_named_by(request, next_url)}
+    context = {"form": form, "next": next_url, "invitation": CoachLink.objects.named_by(next_url)}
     if request.method == "POST" and _too_many_signups(request):
         response = render(
             request,
@@ -189,12 +160,13 @@ def log(request: HttpRequest) -> HttpResponse:
     empty = TrainingSession.objects.for_user(request.user).without_sets()
     today = _start_of_today()
     # Today's session and those started today without sets (perhaps dated another day), in
-    # one query; an import's sessions, made today, are not read.
+    # one query; an import's sessions, made today, are not read. Both sides of the "or" name
+    # an index (the user's day, the user's sessions started today): a few rows, not the log.
     day = timezone.localdate()
     started_today = empty.filter(created_at__gte=today).values("pk")
     current = list(
         TrainingSession.objects.for_user(request.user)
-        .filter(Q(date=day) | Q(pk__in=started_today))
+        .filter(Q(date=day) | Q(created_at__gte=today, pk__in=started_today))
         .in_day_order()
         .select_related("variation")
     )
@@ -248,7 +220,7 @@ def _start_of_today() -> datetime.datetime:
 def empty_sessions_delete(request: HttpRequest) -> HttpResponse:
     count = services.delete_empty_sessions(request.user, started_before=_start_of_today())
     if count:
-        messages.success(request, f"Deleted {_counted(count, 'empty session')}.")
+        messages.success(request, f"Deleted {counted(count, 'empty session')}.")
     return redirect("training:log")
 
 
@@ -285,7 +257,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _get_session_for_user(request, pk)
+    session = get_session_for_user(request, pk)
     form = SessionForm(request.POST or None, instance=session)
     if request.method == "POST" and form.is_valid():
         changed_variation = "variation" in form.changed_data
@@ -314,12 +286,34 @@ def _sides_fit(session: TrainingSession, form: SessionForm) -> bool:
 @login_required
 @require_POST
 def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _get_session_for_user(request, pk)
+    session = get_session_for_user(request, pk)
     session.delete()
     messages.success(request, f"Deleted the session of {session.date:%d %b %Y}.")
     if request.htmx:
         return HttpResponseClientRedirect(reverse("training:log"))
     return redirect("training:log")
+
+
+# A pk no row has, reversed once and replaced by each row's: reversing a URL costs more
+# than the rest of a set's row, and a session page has five links a set.
+_PK_SLOT = 2_147_483_647
+
+
+def _url_for_pk(name: str) -> Callable[[int], str]:
+    head, tail = reverse(name, args=[_PK_SLOT]).split(str(_PK_SLOT))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def _link_set_rows(sets: list[Set]) -> None:
+    """Each set's row links on the session page: edit, delete, add a video, its video."""
+    edit, delete, add_video, video = map(
+        _url_for_pk,
+        ("training:set-edit", "training:set-delete", "videos:set-video", "videos:detail"),
+    )
+    for s in sets:
+        s.edit_url, s.delete_url, s.add_video_url = edit(s.pk), delete(s.pk), add_video(s.pk)
+        s.video_url = video(s.video_pk) if s.video_pk else None
+        s.unread_video_url = video(s.unread_video_pk) if s.unread_comments else None
 
 
 def _sides_initial(unknown: list[Set]) -> dict:
@@ -334,8 +328,9 @@ def _session_context(
 ):
     unit = _unit(request)
     sets = Set.number_by_side(
-        list(session.sets.prefetch_related("form_errors").with_video_marks().order_by("position"))
+        list(with_video_marks(session.sets.prefetch_related("form_errors")).order_by("position"))
     )
+    _link_set_rows(sets)
     previous = (
         TrainingSession.objects.filter(user=request.user, variation_id=session.variation_id)
         .with_sets()
@@ -367,7 +362,7 @@ def _session_context(
         "unknown_sets": unknown,
         "sides_form": sides_form or (AssignSidesForm(initial=_sides_initial(unknown))),
         "prescription": prescription,
-        "notes": Set.notes_on(session, sets),
+        "notes": CoachNote.objects.on_session(session, sets),
     }
 
 
@@ -378,7 +373,7 @@ def _next_set_initial(sets, previous, session, unit: str, prescription=None) -> 
     if not sets and prescription is not None:
         # The prescribed order's first leg.
         (side, *_) = sides.ORDERS[sides.plan_order(prescription.side_order, one_side)]
-        return SetForm.initial_from_prescription(prescription, unit, side=side)
+        return prescription.first_set_values(unit, side=side)
     source = (
         sets[-1] if sets else (previous.sets.all()[0] if previous and previous.sets.all() else None)
     )
@@ -402,7 +397,7 @@ def _next_set_initial(sets, previous, session, unit: str, prescription=None) -> 
 @login_required
 @require_safe
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _get_session_for_user(request, pk)
+    session = get_session_for_user(request, pk)
     template = _htmx_fragment(request, "training/session_detail.html", "sets-and-entry")
     return render(request, template, _session_context(request, session))
 
@@ -420,7 +415,7 @@ def _after_set_change(request: HttpRequest, session: TrainingSession) -> HttpRes
 @login_required
 @require_POST
 def set_create(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _get_session_for_user(request, pk)
+    session = get_session_for_user(request, pk)
     unit = _unit(request)
     form = SetForm(request.POST, session=session, unit=unit)
     if not form.is_valid():
@@ -444,7 +439,7 @@ def set_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def set_repeat(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _get_session_for_user(request, pk)
+    session = get_session_for_user(request, pk)
     last = session.sets.order_by("-position").first()
     if last is None:
         messages.error(request, "There is no set to repeat yet.")
@@ -456,7 +451,7 @@ def set_repeat(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def set_mirror(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _get_session_for_user(request, pk)
+    session = get_session_for_user(request, pk)
     last = session.sets.order_by("-position").first()
     other = sides.mirror(last.side) if last is not None else None
     if other is None:
@@ -470,7 +465,7 @@ def set_mirror(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def set_sides(request: HttpRequest, pk: int) -> HttpResponse:
     """Give every set of unknown side in the session its side, in one go."""
-    session = _get_session_for_user(request, pk)
+    session = get_session_for_user(request, pk)
     form = AssignSidesForm(request.POST)
     if form.is_valid():
         try:
@@ -482,7 +477,7 @@ def set_sides(request: HttpRequest, pk: int) -> HttpResponse:
                 request, "Those sets changed in the meantime; check them and choose again."
             )
         else:
-            messages.success(request, f"Sides set for {_counted(count, 'set')}.")
+            messages.success(request, f"Sides set for {counted(count, 'set')}.")
         return redirect(session)
     context = _session_context(request, session, sides_form=form)
     return render(request, "training/session_detail.html", context, status=400)
@@ -491,7 +486,7 @@ def set_sides(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def set_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    existing = _get_set_for_user(request, pk)
+    existing = get_set_for_user(request, pk)
     session = existing.session
     unit = _unit(request)
     status, stale = 200, False
@@ -543,7 +538,7 @@ def set_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def set_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    existing = _get_set_for_user(request, pk)
+    existing = get_set_for_user(request, pk)
     session = existing.session
     request.session[UNDO_KEY] = services.snapshot_set(existing)
     existing.delete()
@@ -553,7 +548,7 @@ def set_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def set_restore(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _get_session_for_user(request, pk)
+    session = get_session_for_user(request, pk)
     undo = request.session.get(UNDO_KEY)
     if not undo or undo.get("session") != session.pk:
         messages.error(request, "There is nothing to undo.")
@@ -628,30 +623,25 @@ def level_history(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def history(request: HttpRequest) -> HttpResponse:
-    profile = _log_profile(request)
-    page_number = request.GET.get("page")
-
-    def build() -> dict:
-        sessions = (
-            TrainingSession.objects.for_user(request.user)
-            .with_sets()
-            .select_related("variation")
-            .order_by("-date", "-pk")
-        )
-        page = Paginator(sessions, 20).get_page(page_number)
-        page.object_list = TrainingSession.objects.page_with_totals(
-            list(page.object_list), profile.unit
-        )
-        return {
+    unit = _unit(request)
+    sessions = (
+        TrainingSession.objects.for_user(request.user)
+        .with_sets()
+        .select_related("variation")
+        .order_by("-date", "-pk")
+    )
+    page = Paginator(sessions, 20).get_page(request.GET.get("page"))
+    page.object_list = TrainingSession.objects.page_with_totals(list(page.object_list), unit)
+    return render(
+        request,
+        "training/history.html",
+        {
             "title": "History",
             "description": "Every session you logged.",
             "page": page,
-            "unit": profile.unit,
-        }
-
-    # Keyed by the page asked for as given: get_page turns a bad one into the first or last.
-    asked = hashlib.sha256(str(page_number).encode()).hexdigest()[:16]
-    return render_log_page(request, profile, "training/history.html", f"history:{asked}", build)
+            "unit": unit,
+        },
+    )
 
 
 @login_required
@@ -673,214 +663,20 @@ def records(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def progress_view(request: HttpRequest) -> HttpResponse:
-    profile = _log_profile(request)
-
-    def build() -> dict:
-        return {
+    unit = _unit(request)
+    return render(
+        request,
+        "training/progress.html",
+        {
             "title": "Progress and balance",
             "description": "Load, volume and holds per side over time.",
-            "unit": profile.unit,
-            **progress.progress_data(request.user, profile.unit),
-        }
-
-    return render_log_page(request, profile, "training/progress.html", "progress", build)
+            "unit": unit,
+            **progress.progress_data(request.user, unit),
+        },
+    )
 
 
 # CSV
-
-
-@login_required
-@require_safe
-def export_csv(request: HttpRequest) -> HttpResponse:
-    buffer = io.StringIO()
-    csv_io.export_csv(request.user, buffer)
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    stamp = datetime.date.today().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="hipthrust-log-{stamp}.csv"'
-    return response
-
-
-def _get_pending_import_for_user(request: HttpRequest, pk: int) -> PendingImport:
-    return get_object_or_404(PendingImport, pk=pk, owner=request.user)
-
-
-def _get_import_for_user(request: HttpRequest, pk: int) -> ImportBatch:
-    return get_object_or_404(ImportBatch, pk=pk, owner=request.user)
-
-
-def _counted(count: int, noun: str) -> str:
-    """A count with its noun in the right number: 1 session, 2 sessions."""
-    return f"{count} {noun}{pluralize(count)}"
-
-
-@csrf_exempt  # checked below, once the counting handler is in place to read the body
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def import_csv(request: HttpRequest) -> HttpResponse:
-    """Upload a file: counted as it arrives and refused past the budget before a row is read
-    (training/import_budget.py); then checked whole, here or by a job, and kept for its
-    preview. Nothing is imported yet."""
-    counter = CountingUploadHandler(request)
-    request.upload_handlers.insert(0, counter)
-    return _import_upload(request, counter)
-
-
-@csrf_protect
-def _import_upload(request: HttpRequest, counter: CountingUploadHandler) -> HttpResponse:
-    form = ImportForm()
-    if request.method == "POST":
-        form = ImportForm(request.POST, request.FILES, refusal=counter.refusal)
-    limit = settings.CSV_IMPORTS_PER_HOUR
-    if request.method == "POST" and form.is_valid():
-        if running := pending_imports.busy(request.user):
-            form.add_error("file", pending_imports.busy_message(running))
-        elif not throttle.allow("csv-import", str(request.user.pk), limit=limit, window=60 * 60):
-            form.add_error(
-                "file",
-                f"You have uploaded {limit} files in the last hour, the most we take; "
-                "try again later.",
-            )
-        else:
-            upload = form.cleaned_data["file"]
-            unit = _unit(request)
-            try:
-                text = upload.read().decode("utf-8-sig")
-                refuse_control_characters(text)  # a job's file is kept before it is read
-                if not pending_imports.runs_in_background(counter.line_count):
-                    csv_io.preview_csv(request.user, text, unit=unit)
-            except UnicodeDecodeError:
-                form.add_error("file", "The file is not UTF-8 text; export it again as CSV.")
-            except csv_io.CsvImportError as error:
-                form.add_error("file", f"{error} Nothing was imported.")
-            else:
-                pending = pending_imports.hold(
-                    request.user,
-                    file_name=upload.name,
-                    text=text,
-                    unit=unit,
-                    lines=counter.line_count,
-                )
-                return redirect("training:import-preview", pk=pending.pk)
-    return render(
-        request,
-        "training/import.html",
-        {
-            "form": form,
-            "running": pending_imports.busy(request.user),
-            "imports": ImportBatch.objects.filter(owner=request.user).annotate(
-                sets_left=Count("sets")
-            )[: ImportBatch.KEEP],
-            "keep": ImportBatch.KEEP,
-            "title": "Import a CSV",
-            "description": "Import your log from a CSV.",
-        },
-    )
-
-
-@login_required
-@require_safe
-def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    """The preview; while a job checks or saves the file, its progress, which asks again
-    every few seconds (htmx) and gives way to the preview, or the import page, when done."""
-    pending = _get_pending_import_for_user(request, pk)
-    if pending.is_expired:
-        pending.delete()
-        messages.error(request, pending_imports.expired_message())
-        return redirect("training:import")
-    if pending.in_progress:
-        template = "training/import_progress.html"
-        if request.htmx and request.htmx.target == "import-progress":
-            template += "#import-progress"
-        return render(
-            request,
-            template,
-            {"pending": pending, "title": "Import in progress", "description": "Import a CSV."},
-        )
-    if request.htmx and not request.htmx.boosted:
-        return HttpResponseClientRedirect(request.path)  # the job ended: a whole new page
-    if pending.status in (ImportStatus.FAILED, ImportStatus.SAVED):
-        if pending.status == ImportStatus.FAILED:
-            messages.error(request, pending.job_message)
-        elif pending.sessions_to_add:
-            messages.success(request, pending.job_message)
-        else:
-            messages.info(request, pending.job_message)
-        pending.delete()
-        return redirect("training:import")
-    try:
-        if pending.summary_html:
-            shown = pending_imports.kept(pending)
-        else:
-            shown = pending_imports.shown(pending_imports.preview_of(pending), unit=pending.unit)
-    except csv_io.PendingGone as gone:
-        messages.error(request, gone.message)
-        return redirect("training:import")
-    if pending.job_message:  # the save job found the log changed: this is the new preview
-        messages.error(request, pending.job_message)
-        PendingImport.objects.filter(pk=pending.pk).update(job_message="")
-    return render(
-        request,
-        "training/import_preview.html",
-        {
-            "pending": pending,
-            "shown": shown,
-            "title": "Check the import",
-            "description": "What the import would add to your log, before anything is saved.",
-        },
-    )
-
-
-@login_required
-@require_POST
-def import_save(request: HttpRequest, pk: int) -> HttpResponse:
-    pending = _get_pending_import_for_user(request, pk)
-    digest = request.POST.get("digest", "")
-    if pending_imports.runs_in_background(pending.lines):
-        pending_imports.start_save(pending, digest)
-        return redirect("training:import-preview", pk=pending.pk)
-    try:
-        saved = pending_imports.save(pending, digest)
-    except csv_io.PendingGone as gone:
-        messages.error(request, gone.message)
-        return redirect("training:import")
-    except csv_io.PreviewOutdated:
-        messages.error(request, pending_imports.OUTDATED)
-        return redirect("training:import-preview", pk=pending.pk)
-    notify = messages.info if saved.batch is None else messages.success
-    notify(request, pending_imports.saved_message(saved))
-    return redirect("training:import")
-
-
-@login_required
-@require_POST
-def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    pending = _get_pending_import_for_user(request, pk)
-    if pending.status == ImportStatus.SAVING and not pending.is_expired:
-        messages.error(
-            request, "The import is being saved and can no longer be cancelled; undo it once saved."
-        )
-        return redirect("training:import-preview", pk=pending.pk)
-    pending.delete()  # a job checking it stops at its next progress report
-    messages.info(request, "Import cancelled. Nothing was saved.")
-    return redirect("training:import")
-
-
-@login_required
-@require_POST
-def import_undo(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = _get_import_for_user(request, pk)
-    undone = csv_io.undo_import(batch)
-    summary = (
-        f"Import undone: removed {_counted(undone.sets, 'set')} and "
-        f"{_counted(undone.sessions, 'session')}."
-    )
-    if undone.kept_sessions:
-        summary += (
-            f" {_counted(undone.kept_sessions, 'session')} stayed, with "
-            f"what you logged into {pluralize(undone.kept_sessions, 'it,them')} since."
-        )
-    messages.success(request, summary)
-    return redirect("training:import")
 
 
 @login_required

@@ -74,7 +74,7 @@ def landmarks_of_clip(
     does not decode.
 
     Every frame is decoded (a phone's H.264 or HEVC cannot skip), which the upload's own
-    budget (training/video.py) already bounds; the analysed ones, the costly part, are at
+    budget (videos/processing.py) already bounds; the analysed ones, the costly part, are at
     most `max_pixel_frames` / the frame's pixels, whatever the container claims."""
     with (
         av.open(str(path), metadata_errors="ignore") as container,

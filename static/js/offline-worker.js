@@ -12,7 +12,7 @@
 // an account sees, never one with a person's name or token in it. Online, pages come
 // from the network first (so a signed-in person sees their own header, and a coach's
 // edit shows at once); the kept copy is for when the network fails or stays silent.
-// A coach's edit moves the content version, so the next visit that checks for a new
+// A coach's edit moves the content generation, so the next visit that checks for a new
 // worker (every page load and each return to the app) installs a fresh copy behind it.
 "use strict";
 

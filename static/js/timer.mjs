@@ -147,7 +147,8 @@ class Tones {
   }
 }
 
-class ScreenLock {
+// The Screen Wake Lock API: the screen stays on while the timer counts.
+class KeepScreenOn {
   constructor() {
     this.sentinel = null;
     this.wanted = false;
@@ -229,7 +230,7 @@ class Timer {
     }));
     this.mirror = root.querySelector("[data-mirror]");
     this.tones = new Tones();
-    this.lock = new ScreenLock();
+    this.keepScreenOn = new KeepScreenOn();
     this.lockScreen = new LockScreen({
       play: () => this.state !== "running" && this.toggle(),
       pause: () => this.state === "running" && this.toggle(),
@@ -282,7 +283,7 @@ class Timer {
     this.pausedMs = 0;
     this.el.summary.hidden = true;
     this.setState("running");
-    this.lock.acquire();
+    this.keepScreenOn.acquire();
     this.rescheduled(now);
     this.render(now); // the press itself changes the display, not the next frame
     this.tick();
@@ -321,7 +322,7 @@ class Timer {
   reset() {
     this.stopLoop();
     this.tones.cancel();
-    this.lock.release();
+    this.keepScreenOn.release();
     window.speechSynthesis?.cancel();
     this.steps = [];
     this.el.summary.hidden = true;
@@ -424,7 +425,7 @@ class Timer {
 
   finish(now) {
     this.stopLoop();
-    this.lock.release();
+    this.keepScreenOn.release();
     this.setState("finished");
     const summary = {
       ...summarize(this.plan, this.steps),
@@ -599,7 +600,7 @@ class Timer {
   destroy() {
     this.stopLoop();
     this.tones.close();
-    this.lock.release();
+    this.keepScreenOn.release();
     window.speechSynthesis?.cancel();
     this.root.removeEventListener("click", this.onClick);
     this.lockScreen.clear();
@@ -653,7 +654,7 @@ document.addEventListener("visibilitychange", () => {
     }
     return;
   }
-  active.lock.reacquire();
+  active.keepScreenOn.reacquire();
   if (active.state === "running") active.render(performance.now());
 });
 

@@ -1,5 +1,5 @@
 // The athlete's skeleton over the video, in step with playback, from the joints the
-// analysis kept for each frame it read (training/videos.py, skeleton_of). A toggle shows
+// analysis kept for each frame it read (videos/services.py, skeleton_of). A toggle shows
 // it; the page says everything else without it.
 
 import { nearestFrame, pictureBox } from "./video-analysis-frames.mjs";

@@ -122,9 +122,9 @@ def coach_with_athlete(django_user_model):
     from django.contrib.auth.models import Group
     from django.utils import timezone
 
+    from coaches import services
     from coaching.models import Variation
     from tests.conftest import PASSWORD
-    from training import services
     from training.models import TrainingSession
 
     coach = django_user_model.objects.create_user(

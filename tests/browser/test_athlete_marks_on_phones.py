@@ -10,7 +10,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.browser.conftest import DESKTOP, PHONE, coach_with_athlete, log_in, take_screenshots
-from training.models import Set, SetVideo, VideoComment
+from training.models import Set
+from videos.models import SetVideo, VideoComment
 
 pytestmark = pytest.mark.browser
 

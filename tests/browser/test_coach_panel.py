@@ -9,10 +9,11 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
 
+from coaches import services
+from coaches.models import CoachLink, FlagReview
 from tests.browser.conftest import DESKTOP, PHONE, coach_with_athlete, log_in, take_screenshots
 from tests.conftest import PASSWORD
-from training import services
-from training.models import CoachLink, FlagReview, Set
+from training.models import Set
 
 pytestmark = pytest.mark.browser
 

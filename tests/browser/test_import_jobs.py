@@ -6,10 +6,11 @@ import re
 
 import pytest
 
+from imports import budget, tasks
+from imports.models import PendingImport
 from tests.browser.conftest import DESKTOP, PHONE, log_in
 from tests.browser.test_training_log import IMPORT_FILE, _axe_severe, _trainee_with_one_set
-from training import import_budget, tasks
-from training.models import PendingImport, Set
+from training.models import Set
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.browser
 def test_a_large_import_shows_its_progress_then_its_preview_then_what_it_saved(
     live_server, open_page, django_user_model, screenshot_dir, viewport, scheme, monkeypatch
 ):
-    monkeypatch.setattr(import_budget, "SYNC_LINES", 2)  # the four-line file goes to the jobs
+    monkeypatch.setattr(budget, "SYNC_LINES", 2)  # the four-line file goes to the jobs
     _trainee_with_one_set(django_user_model, "bigimporter")
     page, console = open_page(viewport, color_scheme=scheme)
     log_in(page, live_server.url, "bigimporter")

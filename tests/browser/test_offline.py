@@ -15,7 +15,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import Page
 
-from coaching.caching import bump_content_version
+from coaching.caching import CONTENT
 from coaching.models import FormError, Variation
 from tests.browser.conftest import (
     CHROMIUM_ARGS,
@@ -208,7 +208,7 @@ def test_a_new_version_replaces_the_worker_and_deletes_the_old_caches(live_serve
     old_script = page.evaluate("navigator.serviceWorker.controller.scriptURL")
 
     # What a coach's edit does (and a deploy does to the static half of the version).
-    bump_content_version()
+    CONTENT.bump()
     page.reload()
     deadline = time.monotonic() + 30
     while (names := _cache_names(page)) in ([old], []) or len(names) > 1:

@@ -9,10 +9,10 @@ import random
 import pytest
 from django.contrib.auth.models import Group
 
+from coaches import services
+from hipthrust.management.commands.seed_demo import build_history
 from tests.browser.conftest import log_in
 from tests.conftest import PASSWORD
-from training import services
-from training.management.commands.seed_demo import build_history
 from training.models import TrainingSession
 
 pytestmark = pytest.mark.browser

@@ -8,8 +8,9 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 
 from tests.browser.conftest import DESKTOP, PHONE, coach_with_athlete, log_in, take_screenshots
-from tests.training.clips import make_clip
-from training.models import Set, SetVideo, VideoComment
+from tests.videos.clips import make_clip
+from training.models import Set
+from videos.models import SetVideo, VideoComment
 
 pytestmark = pytest.mark.browser
 

@@ -18,8 +18,9 @@ from tests.browser.conftest import (
     wait_for_htmx,
 )
 from tests.videos.rendered_clips import ClipSpec, render_clip
-from training import videos
-from training.models import AnalysisStatus, Set, SetVideo, VideoAnalysis
+from training.models import Set
+from videos import services as videos
+from videos.models import AnalysisStatus, SetVideo, VideoAnalysis
 
 pytestmark = pytest.mark.browser
 

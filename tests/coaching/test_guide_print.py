@@ -179,7 +179,7 @@ def test_the_sheet_is_laid_out_once_per_content_version(
     cue = Cue.objects.filter(phase="setup").order_by("order").first()
     cue.cue = "Bench pushed hard against the wall"
     with django_capture_on_commit_callbacks(execute=True):
-        cue.save()  # an edit bumps the content version when it commits
+        cue.save()  # an edit bumps the content generation when it commits
     edited = client.get(reverse("coaching:guide-sheet"))
     assert len(layouts) == 2
     text = " ".join(PdfReader(io.BytesIO(edited.content)).pages[0].extract_text().split())

@@ -1,75 +1,31 @@
-"""The cache primitives: versioned entries kept in process, and requests asked by nobody."""
+"""The one cache idea: generations bumped on commit, and whole pages kept for visitors
+without a session, into which nothing of the visitor may go."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 
-from core import caching, versions
-from core.caching import SharedRenderError, check_shared, shared_request
-from core.versions import SharedVersion, files_version
+from core import caching
+from core.caching import Generation, cached_page
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def local_copies(settings):
-    """What a deployment with Redis looks like to the caching code (the flag it reads)."""
-    settings.SHARED_CACHE = True
-    caching.forget_local_copies()
-    yield caching.VersionedCache("test")
-    caching.forget_local_copies()
-
-
-def test_with_a_shared_cache_a_process_keeps_what_it_used_last(local_copies):
-    local_copies.set("entry", "kept")
-    cache.clear()  # gone from the shared cache, still named by the same versions
-    assert local_copies.get("entry") == "kept"
-    for number in range(caching.LOCAL_COPIES):
-        local_copies.set(f"other-{number}", number)
-    assert local_copies.get("entry") is None
-    assert len(caching._local) == caching.LOCAL_COPIES
-
-
-def test_the_shared_request_carries_nothing_of_the_visitor(rf, user, settings):
-    request = rf.get(
-        "/timer/?variation=single-leg-hip-thrust&sets=4&x=1",
-        HTTP_COOKIE="sessionid=abc; messages=xyz; csrftoken=t",
-        HTTP_X_CSRFTOKEN="token",
-        HTTP_HOST="hipthrust.example",
-        HTTP_HX_REQUEST="true",
-        HTTP_HX_CURRENT_URL="http://testserver/log/sessions/9/",
-        REMOTE_ADDR="203.0.113.9",
-    )
-    settings.ALLOWED_HOSTS = ["hipthrust.example"]
-    request.user = user
-    shared = shared_request(request, ("variation", "sets"))
-    assert shared.COOKIES == {}
-    assert shared.user.is_anonymous
-    assert not hasattr(shared, "session")
-    assert dict(shared.GET) == {"sets": ["4"], "variation": ["single-leg-hip-thrust"]}
-    assert shared.get_full_path() == "/timer/?sets=4&variation=single-leg-hip-thrust"
-    assert set(shared.headers) == {"Host", "Hx-Request"}
-    assert "REMOTE_ADDR" not in shared.META
-    assert shared.htmx
-    assert shared.htmx.current_url is None
-    assert shared.get_host() == "hipthrust.example"
-
-
-def test_a_shared_render_that_asks_for_a_csrf_token_is_refused(rf):
-    from django.template import engines
-
-    shared = shared_request(rf.get("/guide/"))
-    engines["django"].from_string("<form>{% csrf_token %}</form>").render({}, shared)
-    with pytest.raises(SharedRenderError, match="CSRF"):
-        check_shared(shared)
+def _entries() -> int:
+    return sum(":page:" in key for key in cache._cache)  # LocMemCache's own store
 
 
 def test_only_the_settings_read_redis_url():
-    """The rest asks settings.SHARED_CACHE, so the cache's address is read in one place."""
+    """The cache's address is read in one place."""
     root = Path(settings.BASE_DIR)
     readers = {
         path.relative_to(root).as_posix()
@@ -80,85 +36,132 @@ def test_only_the_settings_read_redis_url():
     assert readers == {"hipthrust/settings.py"}
 
 
-def test_an_entry_named_by_a_version_in_process_memory_lives_a_minute(settings):
-    named = caching.VersionedCache("test", [SharedVersion("test:version")])
-    unnamed = caching.VersionedCache("test")
-    settings.SHARED_CACHE = False
-    assert (named.ttl, unnamed.ttl) == (caching.UNSHARED_TTL, caching.DAY)
-    settings.SHARED_CACHE = True
-    assert (named.ttl, unnamed.ttl) == (caching.DAY, caching.DAY)
+def test_a_generation_bumped_in_a_transaction_moves_when_it_commits(
+    django_capture_on_commit_callbacks,
+):
+    generation = Generation("test:generation")
+    before = generation.current()
+    with django_capture_on_commit_callbacks(execute=True):
+        generation.bump()
+        assert generation.current() == before
+    assert generation.current() != before
 
 
-def test_an_entry_is_named_by_the_current_versions(settings, django_capture_on_commit_callbacks):
-    version = SharedVersion("test:version")
-    store = caching.VersionedCache("test", [version])
-    before = store.key("page")
-    assert store.key("page") == before
-    with django_capture_on_commit_callbacks(execute=True):  # the bump lands on commit
-        version.bump()
-    assert store.key("page") != before
-    assert store.key("other") != store.key("page")
+def test_an_entry_is_named_by_the_current_generation(django_capture_on_commit_callbacks):
+    generation = Generation("test:generation")
+    before = generation.key("test", "page")
+    assert generation.key("test", "page") == before
+    with django_capture_on_commit_callbacks(execute=True):
+        generation.bump()
+    assert generation.key("test", "page") != before
+    assert generation.key("test", "other") != generation.key("test", "page")
 
 
-def test_a_deploy_names_new_entries_even_where_no_version_moved(monkeypatch):
+def test_an_emptied_cache_never_names_an_old_entry_again():
+    generation = Generation("test:generation")
+    before = generation.current()
+    cache.clear()  # Redis restarted, or a backup restored
+    assert generation.current() != before
+
+
+def test_a_deploy_with_new_static_files_names_new_entries(monkeypatch):
     # With Redis a page outlives a deploy; one the old code rendered would name static files
     # the new deploy no longer has.
-    store = caching.VersionedCache("test", [SharedVersion("test:version")])
-    before = store.key("page")
-    monkeypatch.setattr(caching, "release", lambda: "another-deploy")
-    assert store.key("page") != before
+    generation = Generation("test:generation")
+    monkeypatch.setattr(caching, "staticfiles_storage", SimpleNamespace(manifest_hash="aaaaaaaa"))
+    before = generation.key("test", "page")
+    monkeypatch.setattr(caching, "staticfiles_storage", SimpleNamespace(manifest_hash="bbbbbbbb"))
+    assert generation.key("test", "page") != before
 
 
-def test_the_release_moves_with_any_module_or_template(tmp_path):
-    module, template = tmp_path / "views.py", tmp_path / "page.html"
-    module.write_text("x = 1\n")
-    template.write_text("<p>hi</p>\n")
-    before = files_version([module, template])
-    assert files_version([template, module]) == before
-    template.write_text("<p>hello</p>\n")
-    assert files_version([module, template]) != before
+def _page(view, **options):
+    return cached_page(Generation("test:generation"), view, **options)
 
 
-def test_the_release_covers_the_apps_modules_and_the_templates(monkeypatch):
-    read = []
-    monkeypatch.setattr(versions, "files_version", lambda paths: read.extend(paths) or "v")
-    versions.release.cache_clear()
-    try:
-        versions.release()
-    finally:
-        versions.release.cache_clear()
-    names = {path.relative_to(settings.BASE_DIR).as_posix() for path in read}
-    assert {
-        "coaching/figures.py",
-        "training/views.py",
-        "core/caching.py",
-        "hipthrust/urls.py",
-        "templates/base.html",
-        "templates/coaching/guide.html",
-    } <= names
-    assert not any(name.startswith((".venv/", "tests/")) for name in names)
+def test_a_page_is_kept_whole_and_answers_a_conditional_get(rf):
+    calls = []
+
+    def view(request):
+        calls.append(request)
+        return HttpResponse("<p>the page</p>")
+
+    page = _page(view)
+    first = page(rf.get("/p/"))
+    again = page(rf.get("/p/"))
+    assert (len(calls), again.content, again["ETag"]) == (1, b"<p>the page</p>", first["ETag"])
+    assert "Cookie" in again["Vary"]
+    assert page(rf.get("/p/", HTTP_IF_NONE_MATCH=f"W/{first['ETag']}")).status_code == 304
+    assert page(rf.get("/p/", HTTP_IF_NONE_MATCH='"stale"')).status_code == 200
 
 
-def test_a_version_bumped_in_a_transaction_moves_when_it_commits(
-    db, django_capture_on_commit_callbacks
-):
-    version = SharedVersion("test:version")
-    before = version.current()
-    with django_capture_on_commit_callbacks(execute=True):
-        version.bump()
-        assert version.current() == before
-    assert version.current() != before
+def test_the_view_sees_only_the_query_it_reads_and_the_host_without_its_port(rf):
+    seen = []
+
+    def view(request):
+        seen.append((request.get_full_path(), request.get_host()))
+        return HttpResponse("ok")
+
+    page = _page(view, params=("sets",))
+    for number in range(5):
+        request = rf.get(f"/p/?sets=2&utm={number}", HTTP_HOST=f"testserver:{40000 + number}")
+        assert page(request).status_code == 200
+    assert seen == [("/p/?sets=2", "testserver")]
+    assert _entries() == 1
 
 
-def test_a_role_change_moves_the_roles_version_when_it_commits(
+def test_a_visitor_with_a_session_or_a_waiting_message_is_never_kept_nor_served_a_kept_page(rf):
+    page = _page(lambda request: HttpResponse(request.COOKIES.get("who", "nobody")))
+    for cookie in (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name):
+        request = rf.get("/p/", HTTP_COOKIE=f"{cookie}=x; who=ada")
+        assert page(request).content == b"ada"
+    assert _entries() == 0
+    assert page(rf.get("/p/")).content == b"nobody"
+    assert _entries() == 1
+
+
+def _with_messages(request):
+    request._messages = CookieStorage(request)
+    return request
+
+
+@pytest.mark.parametrize(
+    "personal",
+    [
+        pytest.param(lambda request: HttpResponse(get_token(request)), id="a CSRF token"),
+        pytest.param(
+            lambda request: messages.info(request, "secret-5d1e") or HttpResponse("secret-5d1e"),
+            id="a message",
+        ),
+        pytest.param(
+            lambda request: (response := HttpResponse("ok")).set_cookie("who", "ada") or response,
+            id="a cookie",
+        ),
+    ],
+)
+def test_a_page_made_with_something_of_the_visitor_is_served_but_never_kept(rf, personal):
+    page = _page(personal)
+    assert page(_with_messages(rf.get("/p/"))).status_code == 200
+    assert _entries() == 0
+
+
+def test_a_page_that_is_not_a_200_is_not_kept(rf):
+    page = _page(lambda request: HttpResponse("gone", status=404))
+    assert page(rf.get("/p/")).status_code == 404
+    assert _entries() == 0
+
+
+def test_a_role_change_moves_the_roles_generation_when_it_commits(
     user, django_capture_on_commit_callbacks
 ):
     from django.contrib.auth.models import Group
 
-    from training.roles import ROLES_VERSION
+    from coaches.roles import ROLES, can_coach
 
-    before = ROLES_VERSION.current()
+    assert not can_coach(user)
+    before = ROLES.current()
     with django_capture_on_commit_callbacks(execute=True):
         user.groups.add(Group.objects.get(name="Coach"))
-        assert ROLES_VERSION.current() == before
-    assert ROLES_VERSION.current() != before
+        assert ROLES.current() == before
+        assert not can_coach(user)  # remembered until the change commits
+    assert ROLES.current() != before
+    assert can_coach(user)

@@ -11,9 +11,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from coaches import services
+from coaches.models import CoachLink
 from tests.conftest import PASSWORD
-from training import services
-from training.models import CoachLink, LevelChange, OwnedWeight, Profile
+from training.models import LevelChange, OwnedWeight, Profile
 
 pytestmark = pytest.mark.django_db
 
@@ -192,7 +193,7 @@ def test_a_coach_lands_on_the_review_queue_unless_next_says_otherwise(
 
 
 def _join_url(coach) -> str:
-    return reverse("training:coach-join", args=[services.create_invitation(coach).code])
+    return reverse("coaches:join", args=[services.create_invitation(coach).code])
 
 
 def _sign_up(client, next_url: str | None):

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.training.conftest import assert_pinned
+from tests.conftest import assert_pinned
 from training.charts import Marker, Series, line_chart
 
 MAR = [date(2025, 3, day) for day in (3, 5, 7, 10)]

@@ -18,8 +18,7 @@ from django.test import Client
 from django.urls import reverse
 
 from coaching.models import Variation
-from tests.conftest import PASSWORD
-from tests.training.conftest import import_file, make_log, set_data, timer_plan
+from tests.conftest import PASSWORD, import_file, make_log, set_data, timer_plan
 from training import services
 from training.models import Set, TrainingSession
 
@@ -149,7 +148,7 @@ def test_five_timer_logs_of_one_trainee_at_once_fill_one_session_of_the_day(guid
 def test_five_imports_at_once_answer_no_500_and_each_is_stored(trainees, user):
     bodyweight = Variation.objects.get(slug="single-leg-hip-thrust")
     make_log(user, bodyweight, sessions=30, sets_per_side=3)
-    exported = signed_in(user).get(reverse("training:export")).content
+    exported = signed_in(user).get(reverse("imports:export")).content
 
     def upload(who) -> Callable[[], int]:
         client = signed_in(who)
@@ -169,7 +168,7 @@ def test_five_imports_at_once_answer_no_500_and_each_is_stored(trainees, user):
 def test_sets_posted_during_another_trainees_import_are_saved(trainees, user):
     bodyweight = Variation.objects.get(slug="single-leg-hip-thrust")
     make_log(user, bodyweight, sessions=200, sets_per_side=3)
-    exported = signed_in(user).get(reverse("training:export")).content
+    exported = signed_in(user).get(reverse("imports:export")).content
     importer, logger = trainees[:2]
     session = _session(logger)
     importing = signed_in(importer)

@@ -21,25 +21,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.urls import reverse
 
+from coaches.models import CoachNote, Prescription
 from coaching import forms as coaching_forms
 from coaching.models import Cue, Phase
 from core.text import ControlCharacterValidator
 from hipthrust import forms as site_forms
+from imports import csv_io
+from imports.models import PendingImport
 from tests.conftest import PASSWORD
-from training import csv_io, tasks
 from training import forms as training_forms
-from training.models import (
-    CoachNote,
-    ImportBatch,
-    OwnedWeight,
-    PendingImport,
-    Prescription,
-    Profile,
-    Set,
-    SetVideo,
-    TrainingSession,
-    VideoComment,
-)
+from training.models import ImportBatch, OwnedWeight, Profile, Set, TrainingSession
+from videos import tasks
+from videos.models import SetVideo, VideoComment
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +89,7 @@ def encoding(request) -> str:
 
 @pytest.fixture
 def linked(coach, user):
-    from training import services
+    from coaches import services
 
     services.accept_invitation(services.create_invitation(coach), user)
     return coach
@@ -130,7 +123,7 @@ def test_profile_weights(user_client, bodyweight, character, encoding):
 def test_a_coach_note(client, linked, user, session, character, encoding):
     client.force_login(linked)
     before = _state()
-    url = reverse("training:coach-session", args=[user.pk, session.pk])
+    url = reverse("coaches:session", args=[user.pk, session.pk])
     response = _post(client, url, {"text": f"hips{character}level", "set": ""}, encoding)
     _assert_refused(_field_errors(response, "form", "text"), character)
     assert _state() == before
@@ -150,7 +143,7 @@ def test_a_prescriptions_notes(client, linked, user, bodyweight, character, enco
         "sessions_per_week": "3",
         "notes": f"left{character}side first",
     }
-    url = reverse("training:coach-prescribe", args=[user.pk])
+    url = reverse("coaches:prescribe", args=[user.pk])
     response = _post(client, url, data, encoding)
     _assert_refused(_field_errors(response, "prescription_form", "notes"), character)
     assert _state() == before
@@ -158,13 +151,13 @@ def test_a_prescriptions_notes(client, linked, user, bodyweight, character, enco
 
 def test_a_video_comment(client, linked, athlete_client, a_set, h264, media_root, character):
     upload = SimpleUploadedFile("clip.mp4", h264.read_bytes(), content_type="video/mp4")
-    athlete_client.post(reverse("training:set-video", args=[a_set.pk]), {"file": upload})
+    athlete_client.post(reverse("videos:set-video", args=[a_set.pk]), {"file": upload})
     clip = SetVideo.objects.get()
     with TestCase.captureOnCommitCallbacks(execute=True):
         tasks.process_video.call(clip.pk)
     client.force_login(linked)
     before = _state()
-    url = reverse("training:video-comment", args=[clip.pk])
+    url = reverse("videos:comment", args=[clip.pk])
     response = client.post(url, {"at_seconds": "0.5", "text": f"knee{character}in"})
     _assert_refused(_field_errors(response, "comment_form", "text"), character)
     assert _state() == before
@@ -231,7 +224,7 @@ def test_a_csv_file_holding_one_is_refused_by_its_line(user_client, a_set, chara
     content = "".join(lines).encode()
     before = _state()
     response = user_client.post(
-        reverse("training:import"), {"file": SimpleUploadedFile("log.csv", content, "text/csv")}
+        reverse("imports:import"), {"file": SimpleUploadedFile("log.csv", content, "text/csv")}
     )
     errors = _field_errors(response, "form", "file")
     code = f"U+{ord(character):04X}"
@@ -245,7 +238,7 @@ def test_a_csv_file_holding_one_is_refused_by_its_line(user_client, a_set, chara
 def test_an_uploads_name_is_kept_without_them(user_client, a_set, character):
     content = _exported(a_set.session.user).encode()
     upload = SimpleUploadedFile(f"my{character}log.csv", content, "text/csv")
-    response = user_client.post(reverse("training:import"), {"file": upload})
+    response = user_client.post(reverse("imports:import"), {"file": upload})
     assert response.status_code == 302
     assert PendingImport.objects.get().file_name == "mylog.csv"
 

@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from training import progress, review_stats
+from coaches import review_queue
+from training import records
 from training.level import advice_for
 from training.models import Profile, Set, TrainingSession
 
@@ -65,19 +66,19 @@ def test_history_and_recent_sessions_leave_empty_sessions_out(user_client, train
 
 
 def test_the_charts_leave_empty_sessions_out(user, trained):
-    assert progress.progress_data(user, "kg")["session_count"] == 1
+    assert records.progress_data(user, "kg")["session_count"] == 1
 
 
 def test_the_coach_queue_counts_only_sessions_with_sets(user, bodyweight):
     _session(user, bodyweight, TODAY - datetime.timedelta(days=40), [("left", 10)])
     _session(user, bodyweight, TODAY - datetime.timedelta(days=1))
-    stats = review_stats.athlete_stats([user], TODAY)[user.pk]
+    stats = review_queue.athlete_stats([user], TODAY)[user.pk]
     assert (stats.last_session, stats.sessions_7d, stats.sessions_30d) == (
         TODAY - datetime.timedelta(days=40),
         0,
         0,
     )
-    assert "inactive" in [flag.kind for flag in review_stats.review.flags(stats)]
+    assert "inactive" in [flag.kind for flag in review_queue.review.flags(stats)]
 
 
 def test_the_last_time_card_skips_an_empty_session(user_client, user, bodyweight):

@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from coaches.forms import CoachLevelForm, PrescriptionForm
+from coaches.models import Prescription
 from coaching import timer
 from coaching.models import Variation
 from training.fields import (
@@ -22,16 +24,8 @@ from training.fields import (
     side_choices,
     sides_for,
 )
-from training.forms import (
-    CoachLevelForm,
-    PrescriptionForm,
-    ProfileForm,
-    SessionForm,
-    SetEditForm,
-    SetForm,
-    TimerLogForm,
-)
-from training.models import MAX_HOLD_SECONDS, MAX_LOAD_KG, MAX_REPS, Prescription, Profile, Set
+from training.forms import ProfileForm, SessionForm, SetEditForm, SetForm, TimerLogForm
+from training.models import MAX_HOLD_SECONDS, MAX_LOAD_KG, MAX_REPS, Profile, Set
 from training.units import to_kg
 
 pytestmark = pytest.mark.django_db
@@ -169,7 +163,7 @@ def test_a_prescription_prefills_the_coachs_form_and_the_athletes_first_set(coac
         load_kg=Decimal("10"), tempo="3-0-1-2", hold_seconds=0, sessions_per_week=2,
         side_order="right-left", notes="Start each session with the left side.",
     )  # fmt: skip
-    assert PrescriptionForm.initial_from(prescription, "kg") == {
+    assert prescription.form_values("kg") == {
         "variation": loaded.pk,
         "sets": 3,
         "reps_per_side": 8,
@@ -180,7 +174,7 @@ def test_a_prescription_prefills_the_coachs_form_and_the_athletes_first_set(coac
         "sessions_per_week": 2,
         "notes": "Start each session with the left side.",
     }
-    assert SetForm.initial_from_prescription(prescription, "kg", side="left") == {
+    assert prescription.first_set_values("kg", side="left") == {
         "side": "left",
         "reps": 8,
         "load": Decimal("10"),

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from tests.training.conftest import make_log, set_data
+from tests.conftest import make_log, set_data
 from training.models import Set
 
 pytestmark = pytest.mark.django_db

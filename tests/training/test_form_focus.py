@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.training.conftest import set_data
+from tests.conftest import set_data
 
 pytestmark = pytest.mark.django_db
 

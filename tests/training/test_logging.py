@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.training.conftest import as_the_browser_submits, set_data
+from tests.conftest import as_the_browser_submits, set_data
 from training import services
 from training.models import SET_FIELDS, Profile, Set, TrainingSession
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coaching.models import FormError, Variation
-from tests.training.conftest import set_data, timer_plan
+from tests.conftest import set_data, timer_plan
 from training.models import Profile, Set, TrainingSession
 
 pytestmark = pytest.mark.django_db

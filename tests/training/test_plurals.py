@@ -6,10 +6,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tests.training.conftest import import_file
-from training import services
-from training.csv_io import HIPTHRUST_COLUMNS
-from training.models import Prescription, Set
+from coaches import services
+from coaches.models import Prescription
+from imports.csv_io import HIPTHRUST_COLUMNS
+from tests.conftest import import_file
+from training.models import Set
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def test_an_import_of_one_session_and_one_set_says_so(user_client):
     header = ",".join(HIPTHRUST_COLUMNS) + "\n"
     row = "1,2026-11-01,single-leg-hip-thrust,,1,left,8,0,0,,,,,no,\n"
     upload = SimpleUploadedFile("log.csv", (header + row).encode(), content_type="text/csv")
-    preview = user_client.post(reverse("training:import"), {"file": upload}, follow=True)
+    preview = user_client.post(reverse("imports:import"), {"file": upload}, follow=True)
     assert "1 session\n    and 1 set to add" in preview.content.decode()
     saved = user_client.get(
         import_file(user_client, (header + row).encode(), name="log.csv")["Location"]
@@ -33,7 +34,7 @@ def test_an_import_of_one_session_and_one_set_says_so(user_client):
     assert "Imported 1 session and 1 set." in saved.content.decode()
 
     again = SimpleUploadedFile("log.csv", (header + row).encode(), content_type="text/csv")
-    response = user_client.post(reverse("training:import"), {"file": again}, follow=True)
+    response = user_client.post(reverse("imports:import"), {"file": again}, follow=True)
     assert "1 set\n      (1 session) already in your log" in response.content.decode()
 
 
@@ -60,11 +61,11 @@ def test_the_coachs_pages_count_one_set_one_rep_and_one_session_a_week(
     services.prescribe(coach, user, {"variation": session.variation, **fields})
     client.force_login(coach)
     athlete = " ".join(
-        client.get(reverse("training:coach-athlete", args=[user.pk])).content.decode().split()
+        client.get(reverse("coaches:athlete", args=[user.pk])).content.decode().split()
     )
     assert "1 session a week." in athlete
     assert "1 set · L" in athlete
     assert "1 sessions" not in athlete
     assert "1 sets" not in athlete
-    page = client.get(reverse("training:coach-session", args=[user.pk, session.pk]))
+    page = client.get(reverse("coaches:session", args=[user.pk, session.pk]))
     assert "<strong>1 rep</strong>" in " ".join(page.content.decode().split())

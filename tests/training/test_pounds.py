@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from training import services
+from coaches import services
 from training.models import Profile, Set, TrainingSession
 from training.units import to_kg
 
@@ -64,7 +64,7 @@ def test_a_pounds_coach_reads_the_athletes_work_in_pounds(client, coach, user, a
     services.accept_invitation(services.create_invitation(coach), user)
     _in("lb", coach)
     client.force_login(coach)
-    html = client.get(reverse("training:coach-athlete", args=[user.pk])).content.decode()
+    html = client.get(reverse("coaches:athlete", args=[user.pk])).content.decode()
     assert "L 750 / R 750" in html
     assert "reps × lb" in html
 

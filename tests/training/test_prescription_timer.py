@@ -9,13 +9,14 @@ import re
 import pytest
 from django.urls import reverse
 
+from coaches import services
+from coaches.forms import PrescriptionForm
+from coaches.models import Prescription
 from coaching.forms import plan_form
 from coaching.models import TempoPreset, Variation
 from coaching.tempo import Tempo
 from tests.conftest import prescription
-from training import services
-from training.forms import PrescriptionForm
-from training.models import Prescription, TrainingSession
+from training.models import TrainingSession
 
 pytestmark = pytest.mark.django_db
 
@@ -74,10 +75,10 @@ def test_the_coach_chooses_the_first_leg_and_the_athlete_sees_it_on_the_log_and_
     client, coach, user, linked, loaded
 ):
     client.force_login(coach)
-    page = client.get(reverse("training:coach-athlete", args=[user.pk])).content.decode()
+    page = client.get(reverse("coaches:athlete", args=[user.pk])).content.decode()
     assert 'name="side_order"' in page
     response = client.post(
-        reverse("training:coach-prescribe", args=[user.pk]),
+        reverse("coaches:prescribe", args=[user.pk]),
         {
             "variation": loaded.pk,
             "sets": 3,
@@ -131,7 +132,7 @@ def test_a_prescription_the_timer_cannot_run_is_refused_on_its_field(
         "sessions_per_week": 2,
         **changes,
     }
-    response = client.post(reverse("training:coach-prescribe", args=[user.pk]), data)
+    response = client.post(reverse("coaches:prescribe", args=[user.pk]), data)
     assert response.status_code == 200
     errors = response.context["prescription_form"].errors
     assert list(errors) == [field]

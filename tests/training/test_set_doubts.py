@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from tests.training.conftest import import_file, set_data
-from training.csv_io import HIPTHRUST_COLUMNS
+from imports.csv_io import HIPTHRUST_COLUMNS
+from tests.conftest import import_file, set_data
 from training.models import Profile, Set, TrainingSession
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from training import sides
-from training.models import Set, SetVideo, VideoComment, VideoStatus
+from training.models import Set
 from training.progression import side_numbers
+from videos.models import SetVideo, VideoComment, VideoStatus
 
 
 @pytest.mark.parametrize(

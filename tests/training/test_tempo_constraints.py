@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from django.db import IntegrityError, transaction
 
-from training.models import Prescription, Set
+from coaches.models import Prescription
+from training.models import Set
 
 pytestmark = pytest.mark.django_db
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from coaches import services
 from coaching.tempo import Tempo
-from tests.conftest import prescription
-from tests.training.conftest import set_data
-from training import services
+from tests.conftest import prescription, set_data
 from training.models import Set
 
 pytestmark = pytest.mark.django_db
@@ -50,5 +49,5 @@ def test_a_prescription_with_a_quick_lowering_warns_the_athlete_and_the_coach(
         "the guide asks for 2 to 3 seconds" in _text(client.get(reverse("training:log")))
     ) is warned
     client.force_login(coach)
-    coach_page = client.get(reverse("training:coach-athlete", args=[user.pk]))
+    coach_page = client.get(reverse("coaches:athlete", args=[user.pk]))
     assert ("the guide asks for 2 to 3 seconds" in _text(coach_page)) is warned

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coaching.models import Variation
-from tests.training.conftest import timer_plan
+from tests.conftest import timer_plan
 from training.models import Set, TrainingSession
 
 pytestmark = pytest.mark.django_db

@@ -9,10 +9,11 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from training import progress, services
+from training import records as progress
+from training import services
 from training.forms import HOLD_ONLY_ERROR, SetForm
 from training.level import recent_history
-from training.models import ProfileQuerySet, Set, Side, TrainingSession
+from training.models import Set, SetQuerySet, Side, TrainingSession
 from training.progression import Criteria, SessionRecord, SetRecord, suggest, weaker_side
 
 pytestmark = pytest.mark.django_db
@@ -174,10 +175,13 @@ def test_sides_set_from_a_stale_page_change_nothing(user_client, session):
 def test_setting_sides_is_all_or_nothing(session, monkeypatch):
     unknown = add_sets(session, "unknown", "unknown")
 
-    def broken(self, user_id):
+    written = SetQuerySet.bulk_update
+
+    def broken(self, *args, **kwargs):
+        written(self, *args, **kwargs)  # the sides are written, then the transaction fails
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(ProfileQuerySet, "bump_log_version", broken)
+    monkeypatch.setattr(SetQuerySet, "bulk_update", broken)
     with pytest.raises(RuntimeError):
         services.assign_sides(session, "left-right", expected=[s.pk for s in unknown])
 

@@ -19,17 +19,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from coaches import services
+from coaches.models import AuditEntry
 from coaching.models import Variation
 from tests.conftest import prescription
 from tests.videos import synthetic
 from tests.videos.rendered_clips import ClipSpec, render_clip
-from training import services, tasks, videos
-from training.models import (
+from training.models import Set, TrainingSession
+from videos import services as videos
+from videos import tasks
+from videos.models import (
     AnalysisStatus,
-    AuditEntry,
-    Set,
     SetVideo,
-    TrainingSession,
     VideoAnalysis,
     VideoComment,
     VideoStatus,
@@ -102,12 +103,12 @@ def test_a_processed_clip_is_analysed_by_the_pose_model_and_shown_rep_by_rep(
     drawn = render_clip(tmp_path / "set.mp4", spec)
     client.force_login(user)
     upload = SimpleUploadedFile("set.mp4", drawn.path.read_bytes(), content_type="video/mp4")
-    client.post(reverse("training:set-video", args=[a_set.pk]), {"file": upload})
+    client.post(reverse("videos:set-video", args=[a_set.pk]), {"file": upload})
     clip = SetVideo.objects.get()
     with TestCase.captureOnCommitCallbacks(execute=True):
         assert tasks.process_video.call(clip.pk) == "ready"
     assert VideoAnalysis.objects.get(video=clip).status == AnalysisStatus.WAITING
-    job = DBTaskResult.objects.get(task_path="training.tasks.analyse_video")
+    job = DBTaskResult.objects.get(task_path="videos.tasks.analyse_video")
     assert job.args_kwargs["args"] == [clip.pk]
     assert b"Reading the reps" in client.get(clip.get_absolute_url()).content
 
@@ -120,7 +121,7 @@ def test_a_processed_clip_is_analysed_by_the_pose_model_and_shown_rep_by_rep(
     skeleton = analysis.result["skeleton"]
     assert len(skeleton["frames"]) == drawn.frame_count  # 15 a second: every frame
     assert {len(row) for row in skeleton["frames"]} == {1 + 2 * len(skeleton["joints"])}
-    data = client.get(reverse("training:video-analysis", args=[clip.pk])).json()
+    data = client.get(reverse("videos:analysis", args=[clip.pk])).json()
     assert (data["status"], data["side"], data["prescribed_tempo"]) == ("done", "left", "1-1-1-1")
     assert data["model_version"] == analysis.model_version
     assert [rep["number"] for rep in data["reps"]] == [1, 2]
@@ -162,15 +163,15 @@ def test_a_clip_with_nobody_in_it_is_declined_with_the_reason_and_the_video_stil
     assert analysis.result["reps"] == []
     assert analysis.result["declined"][0].startswith("The person was found in only 0 of the")
     client.force_login(user)
-    data = client.get(reverse("training:video-analysis", args=[clip.pk])).json()
+    data = client.get(reverse("videos:analysis", args=[clip.pk])).json()
     assert (data["status"], data["reps"]) == ("declined", [])
     assert data["declined"] == analysis.result["declined"]
     page = client.get(clip.get_absolute_url()).content.decode()
     assert "did not see the person well enough" in page
     assert "The person was found in only 0 of the" in page
     assert "Log this set from the video" not in page
-    assert client.get(reverse("training:video-log-set", args=[clip.pk])).status_code == 404
-    assert client.get(reverse("training:video-file", args=[clip.pk, "play"])).status_code == 200
+    assert client.get(reverse("videos:log-set", args=[clip.pk])).status_code == 404
+    assert client.get(reverse("videos:file", args=[clip.pk, "play"])).status_code == 200
 
 
 # The job without the model's result
@@ -192,7 +193,7 @@ def test_a_file_the_model_cannot_read_fails_the_analysis_with_its_reason_not_the
     client.force_login(user)
     page = client.get(clip.get_absolute_url()).content.decode()
     assert "The analysis failed: The analysis could not read this video" in page
-    data = client.get(reverse("training:video-analysis", args=[clip.pk])).json()
+    data = client.get(reverse("videos:analysis", args=[clip.pk])).json()
     assert (data["status"], data["failure"]) == ("failed", analysis.failure)
     # Run again, it finds nothing to do: a failure is final.
     assert tasks.analyse_video.call(clip.pk) == "nothing to do"
@@ -208,7 +209,7 @@ def test_an_analysis_a_killed_worker_left_is_queued_again_and_ends_failed_after_
     )
 
     assert tasks.requeue_stale() == [clip.pk]
-    assert DBTaskResult.objects.get().task_path == "training.tasks.analyse_video"
+    assert DBTaskResult.objects.get().task_path == "videos.tasks.analyse_video"
     assert tasks.requeue_stale() == []  # claimed by moving its start
 
     VideoAnalysis.objects.filter(video=clip).update(attempts=tasks.MAX_ATTEMPTS)
@@ -227,13 +228,13 @@ def test_processing_again_asks_for_a_fresh_analysis(user, session, media_root):
         videos.queue_analysis(clip)
     analysis = VideoAnalysis.objects.get(video=clip)
     assert (analysis.status, analysis.failure, analysis.attempts) == (AnalysisStatus.WAITING, "", 0)
-    assert DBTaskResult.objects.filter(task_path="training.tasks.analyse_video").count() == 2
+    assert DBTaskResult.objects.filter(task_path="videos.tasks.analyse_video").count() == 2
 
 
 def test_deleting_the_video_deletes_its_analysis(client, user, session, media_root):
     clip = _ready_video(user, session, side="left", content=b"x")
     client.force_login(user)
-    client.post(reverse("training:video-delete", args=[clip.pk]))
+    client.post(reverse("videos:delete", args=[clip.pk]))
     assert not VideoAnalysis.objects.exists()
 
 
@@ -271,7 +272,7 @@ def test_the_side_is_the_logs_never_the_cameras(
     # The series' working leg is the right one, whatever the log says.
     _read_synthetic(clip, synthetic.plan("2-0-1-1", 2), "2-0-1-1")
     client.force_login(user)
-    data = client.get(reverse("training:video-analysis", args=[clip.pk])).json()
+    data = client.get(reverse("videos:analysis", args=[clip.pk])).json()
     assert data["side"] == shown
     assert bool(data["side_note"]) == (shown is None)
     assert "side" not in VideoAnalysis.objects.get(video=clip).result
@@ -306,7 +307,7 @@ def test_the_coach_confirms_a_suggested_form_error_as_a_pinned_comment_or_dismis
     suggested = videos.suggestions(analysis)
     assert [(item.rep, item.code) for item in suggested] == [(1, "bounce"), (2, "bounce")]
     assert {item.form_error.slug for item in suggested} == {"bouncing"}
-    url = reverse("training:video-suggestion", args=[clip.pk])
+    url = reverse("videos:suggestion", args=[clip.pk])
 
     client.force_login(user)  # the athlete sees the flags, not the coach's buttons
     assert "Suggested from the camera" not in client.get(clip.get_absolute_url()).content.decode()
@@ -351,9 +352,7 @@ def test_a_fault_the_guide_has_no_form_error_for_is_suggested_in_words(
     assert all(item.form_error is None for item in suggested)
     client.force_login(linked_coach)
     key = suggested[0].key
-    client.post(
-        reverse("training:video-suggestion", args=[clip.pk]), {"key": key, "answer": "confirmed"}
-    )
+    client.post(reverse("videos:suggestion", args=[clip.pk]), {"key": key, "answer": "confirmed"})
     comment = VideoComment.objects.get()
     assert (comment.form_error, comment.text) == (None, suggested[0].text)
 
@@ -367,7 +366,7 @@ def test_logging_a_set_from_its_video_fills_the_edit_form_and_saves_nothing(
     clip = _ready_video(user, a_set.session, a_set=a_set, content=b"x")
     _read_synthetic(clip, synthetic.plan("2-1-1-1", 3), "2-1-1-1")
     client.force_login(user)
-    response = client.get(reverse("training:video-log-set", args=[clip.pk]))
+    response = client.get(reverse("videos:log-set", args=[clip.pk]))
     page = response.content.decode()
     assert response.status_code == 200
     assert f'action="{reverse("training:set-edit", args=[a_set.pk])}"' in page
@@ -384,7 +383,7 @@ def test_logging_from_a_side_video_fills_the_sessions_new_set_and_saves_nothing(
     clip = _ready_video(user, session, side="right", content=b"x")
     _read_synthetic(clip, synthetic.plan("2-0-1-1", 4), None)
     client.force_login(user)
-    page = client.get(reverse("training:video-log-set", args=[clip.pk])).content.decode()
+    page = client.get(reverse("videos:log-set", args=[clip.pk])).content.decode()
     assert f'action="{reverse("training:set-create", args=[session.pk])}"' in page
     assert (_field_value(page, "reps"), _field_value(page, "tempo")) == ("4", "2-0-1-1")
     assert re.search(r'<input[^>]*name="side"[^>]*value="right"[^>]*checked', page)

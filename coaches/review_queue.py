@@ -1,0 +1,158 @@
+"""The numbers the review queue's rules (review.py) judge, gathered in a few grouped
+queries however many athletes a coach has."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from types import SimpleNamespace
+
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q
+
+from coaches.models import Prescription
+from training import balance as review
+from training.level import advice_for
+from training.models import Set, TrainingSession
+from training.records import session_balance
+from videos.models import VideoComment
+
+RECENT_SESSIONS = 4  # per athlete, for balance; form errors count over the first three
+
+
+def athlete_stats(athletes: list, today: datetime.date) -> dict[int, review.AthleteStats]:
+    """Everything the review queue needs, per athlete id."""
+    ids = [a.pk for a in athletes]
+    if not ids:
+        return {}
+    sessions = _session_counts(ids, today)
+    bests = _bests(ids, today)
+    frequency = _prescribed_frequency(ids)
+    recent = _recent_sessions(ids, today)
+    return {
+        athlete.pk: _stats(
+            athlete,
+            today,
+            sessions.get(athlete.pk, {}),
+            bests.get(athlete.pk, {}),
+            frequency.get(athlete.pk),
+            recent.get(athlete.pk, []),
+        )
+        for athlete in athletes
+    }
+
+
+def athlete_flags(athlete, today: datetime.date) -> list[review.Flag]:
+    """One athlete's flags, as the review queue shows them."""
+    return review.flags(athlete_stats([athlete], today)[athlete.pk])
+
+
+def _session_counts(ids: list[int], today: datetime.date) -> dict[int, dict]:
+    week, month = today - datetime.timedelta(days=7), today - datetime.timedelta(days=30)
+    return {
+        row["user"]: row
+        for row in TrainingSession.objects.filter(user__in=ids)
+        .with_sets()
+        .values("user")
+        .annotate(
+            first=Min("date"),
+            last=Max("date"),
+            week=Count("pk", filter=Q(date__gt=week)),
+            month=Count("pk", filter=Q(date__gt=month)),
+        )
+    }
+
+
+def _bests(ids: list[int], today: datetime.date) -> dict[int, dict]:
+    """Best load, reps and hold before and within the stall window, and the latest pain."""
+    stall = today - datetime.timedelta(days=review.STALL_DAYS)
+    pain_since = today - datetime.timedelta(days=review.PAIN_DAYS)
+    recent, before = Q(session__date__gt=stall), Q(session__date__lte=stall)
+    return {
+        row["session__user"]: row
+        for row in Set.objects.filter(session__user__in=ids)
+        .values("session__user")
+        .annotate(
+            load_recent=Max("load_kg", filter=recent),
+            reps_recent=Max("reps", filter=recent),
+            hold_recent=Max("hold_seconds", filter=recent),
+            load_before=Max("load_kg", filter=before),
+            reps_before=Max("reps", filter=before),
+            hold_before=Max("hold_seconds", filter=before),
+            pain_session=Max("session_id", filter=Q(pain=True, session__date__gte=pain_since)),
+        )
+    }
+
+
+def _prescribed_frequency(ids: list[int]) -> dict[int, int]:
+    """Sessions per week of each athlete's prescription in force (the newest)."""
+    frequency: dict[int, int] = {}
+    for athlete_id, per_week in (
+        Prescription.objects.filter(athlete__in=ids)
+        .order_by("athlete", "-created_at", "-pk")
+        .values_list("athlete", "sessions_per_week")
+    ):
+        frequency.setdefault(athlete_id, per_week)
+    return frequency
+
+
+def _recent_sessions(ids: list[int], today: datetime.date) -> dict[int, list[SimpleNamespace]]:
+    """The last few sessions of each athlete, with side totals and form-error counts."""
+    month = today - datetime.timedelta(days=30)
+    rows = (
+        TrainingSession.objects.filter(user__in=ids, date__gt=month)
+        .with_sets()
+        .with_totals()
+        .annotate(
+            # Exists, not a Count over a join: joining form errors would repeat a set's row
+            # once per error and multiply its work in the totals beside it.
+            errors=Exists(Set.form_errors.through.objects.filter(set__session=OuterRef("pk"))),
+            # A form error the coach tagged on a set's video counts as the athlete's flag.
+            tagged=Exists(
+                VideoComment.objects.form_errors_on_sets(seen_only=False).filter(
+                    video__session=OuterRef("pk")
+                )
+            ),
+        )
+        .order_by("user", "-date", "-pk")
+        .values(
+            "user", "pk", "left_work", "right_work", "left_sets", "right_sets", "errors", "tagged"
+        )
+    )
+    by_athlete: dict[int, list[SimpleNamespace]] = {}
+    for row in rows:
+        kept = by_athlete.setdefault(row["user"], [])
+        if len(kept) < RECENT_SESSIONS:
+            # Plain rows with the totals' names, as session_balance reads them.
+            kept.append(SimpleNamespace(**row))
+    return by_athlete
+
+
+def _best(b: dict, when: str) -> tuple[Decimal, int, int]:
+    return (
+        b.get(f"load_{when}") or Decimal(0),
+        b.get(f"reps_{when}") or 0,
+        b.get(f"hold_{when}") or 0,
+    )
+
+
+def _stats(
+    athlete, today, s: dict, b: dict, per_week, rows: list[SimpleNamespace]
+) -> review.AthleteStats:
+    balance = review.combined(each for each in map(session_balance, rows) if each is not None)
+    advice = advice_for(athlete.profile) if s else None
+    return review.AthleteStats(
+        today=today,
+        first_session=s.get("first"),
+        last_session=s.get("last"),
+        sessions_7d=s.get("week", 0),
+        sessions_30d=s.get("month", 0),
+        sessions_per_week=per_week,
+        lag_percent=balance.asymmetry,
+        lagging_side=balance.weaker,
+        form_error_sessions=sum(1 for r in rows[:3] if r.errors or r.tagged),
+        pain_session_id=b.get("pain_session"),
+        best_recent=_best(b, "recent"),
+        best_before=_best(b, "before"),
+        promotion_waiting=bool(advice and advice.suggestion.kind == "advance"),
+        latest_session_id=rows[0].pk if rows else None,
+    )

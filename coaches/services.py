@@ -1,0 +1,108 @@
+"""Writes of the coaching relationship: invitations, links,
+prescriptions, level moves, flags, notes, each audited.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import transaction
+from django.template.defaultfilters import pluralize
+from django.utils import timezone
+
+from coaches.models import AuditEntry, CoachLink, CoachNote, FlagReview, Prescription
+from training.models import (
+    LevelSource,
+    Profile,
+)
+from training.services import change_level
+from training.units import format_load
+
+
+def audit(actor, athlete, action: str, detail: str) -> None:
+    AuditEntry.objects.create(actor=actor, athlete=athlete, action=action, detail=detail[:1000])
+
+
+def create_invitation(coach):
+    return CoachLink.objects.create(coach=coach, code=secrets.token_urlsafe(16))
+
+
+def accept_invitation(link, athlete) -> None:
+    with transaction.atomic():
+        link = CoachLink.objects.select_for_update().get(pk=link.pk)
+        if link.athlete_id or link.ended_at:
+            raise ValueError("This invitation has already been used.")
+        if not link.is_open_invitation:
+            raise ValueError("This invitation has expired. Ask your coach for a new link.")
+        if link.coach_id == athlete.pk:
+            raise ValueError("You cannot coach yourself.")
+        if CoachLink.objects.active().filter(coach=link.coach, athlete=athlete).exists():
+            raise ValueError("This coach already coaches you.")
+        link.athlete = athlete
+        link.accepted_at = timezone.now()
+        link.save(update_fields=["athlete", "accepted_at"])
+        audit(athlete, athlete, "link-accepted", f"Accepted {link.coach} as coach.")
+
+
+def end_link(link, by) -> None:
+    with transaction.atomic():
+        link.ended_at = timezone.now()
+        link.ended_by = by
+        link.save(update_fields=["ended_at", "ended_by"])
+        if link.athlete_id:
+            audit(by, link.athlete, "link-ended", f"{by} ended the link with {link.coach}.")
+
+
+def prescribe(coach, athlete, fields: dict):
+    with transaction.atomic():
+        prescription = Prescription.objects.create(coach=coach, athlete=athlete, **fields)
+        # In the unit the coach entered it in, spelled as every page spells a load.
+        load = format_load(prescription.load_kg, Profile.objects.unit_of(coach))
+        audit(
+            coach,
+            athlete,
+            "prescription",
+            f"Prescribed {prescription.variation.name}: {prescription.sets} × "
+            f"{prescription.reps_per_side} per side, {load}, "
+            f"tempo {prescription.tempo}, hold {prescription.hold_seconds} s, "
+            f"{prescription.get_side_order_display().lower()}, "
+            f"{prescription.sessions_per_week} session{pluralize(prescription.sessions_per_week)}"
+            " a week.",
+        )
+    return prescription
+
+
+def coach_change_level(coach, athlete, variation, *, reason: str, approved: bool = False):
+    with transaction.atomic():
+        change = change_level(
+            athlete,
+            variation,
+            reason=reason,
+            source=LevelSource.SUGGESTION if approved else LevelSource.COACH,
+            changed_by=coach,
+        )
+        if change is not None:
+            verb = "Approved the promotion to" if approved else "Moved the level to"
+            audit(coach, athlete, "level", f"{verb} {variation.name}: {reason}")
+    return change
+
+
+def review_flag(coach, athlete, flag) -> FlagReview:
+    """Mark one review-queue flag seen; marking it again keeps the first review."""
+    with transaction.atomic():
+        review, created = FlagReview.objects.get_or_create(
+            athlete=athlete, kind=flag.kind, subject=flag.subject, defaults={"reviewed_by": coach}
+        )
+        if created:
+            audit(coach, athlete, "flag-reviewed", f"Reviewed the flag “{flag.text}”.")
+    return review
+
+
+def add_coach_note(coach, athlete, session, text: str, set_=None):
+    with transaction.atomic():
+        note = CoachNote.objects.create(
+            coach=coach, athlete=athlete, session=session, set=set_, text=text
+        )
+        where = f"{set_.name} in " if set_ else ""
+        audit(coach, athlete, "note", f"Note on {where}the session of {session.date}: {text}")
+    return note

@@ -1,0 +1,383 @@
+"""The coach's side: the review queue, one athlete's log, prescriptions, levels and notes.
+
+Coaches see only the athletes who accepted their invitation; for everyone else an
+athlete's pages answer 404, as if they did not exist.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from coaches import review_queue, services
+from coaches.forms import CoachLevelForm, CoachNoteForm, PrescriptionForm
+from coaches.models import AuditEntry, CoachLink, CoachNote, FlagReview, Prescription
+from coaches.roles import can_coach
+from core.redirects import safe_next
+from training import balance
+from training.level import advice_for
+from training.models import LevelChange, Profile, Set, TrainingSession
+from videos.models import SetVideo
+
+
+def coach_required(view: Callable) -> Callable:
+    """Coaches and superusers only; for anyone else the coach area does not exist."""
+
+    @login_required
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not can_coach(request.user):
+            raise Http404("No such page.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _get_athlete_for_coach(request: HttpRequest, user_id: int):
+    """The coach's own athlete, or 404."""
+    return get_object_or_404(CoachLink.objects.athletes_of(request.user), pk=user_id)
+
+
+SORTS = {
+    "name": lambda row: row["athlete"].get_username().lower(),
+    "last": lambda row: row["stats"].last_session or datetime.date.min,
+    "level": lambda row: row["level"].level if row["level"] else 0,
+    "compliance": lambda row: row["compliance_7"] if row["compliance_7"] is not None else -1,
+    "flags": lambda row: sum(flag.severity for flag, _ in row["flags"]),
+}
+
+
+def _flag_url(athlete_id: int, stats: balance.AthleteStats, flag: balance.Flag) -> str:
+    """A flag opens the session that raised it (pain: the newest painful one), or the
+    athlete's page when no session did (inactive, or none in the last 30 days)."""
+    session_id = stats.pain_session_id if flag.kind == "pain" else stats.latest_session_id
+    if session_id is None or flag.kind == "inactive":
+        return reverse("coaches:athlete", args=[athlete_id])
+    session_url = reverse("coaches:session", args=[athlete_id, session_id])
+    return f"{session_url}?{urlencode({'flag': flag.kind})}"
+
+
+@coach_required
+@require_safe
+def dashboard(request: HttpRequest) -> HttpResponse:
+    athletes = list(CoachLink.objects.athletes_of(request.user).select_related("profile__level"))
+    today = timezone.localdate()
+    stats = review_queue.athlete_stats(athletes, today)
+    flags = {athlete.pk: balance.flags(stats[athlete.pk]) for athlete in athletes}
+    reviews = FlagReview.objects.covering(flags)
+    rows = []
+    for athlete in athletes:
+        athlete_stats_ = stats[athlete.pk]
+        open_flags, reviewed_flags = balance.split_reviewed(
+            flags[athlete.pk], reviews.get(athlete.pk, {})
+        )
+        url = functools.partial(_flag_url, athlete.pk, athlete_stats_)
+        rows.append(
+            {
+                "athlete": athlete,
+                "level": athlete.profile.level,
+                "stats": athlete_stats_,
+                # Open flags decide the order; reviewed ones stay in sight, after them.
+                "flags": [(flag, url(flag)) for flag in open_flags],
+                "reviewed_flags": [(flag, url(flag), done) for flag, done in reviewed_flags],
+                "compliance_7": balance.compliance(
+                    athlete_stats_.sessions_7d, athlete_stats_.sessions_per_week, 7
+                ),
+                "compliance_30": balance.compliance(
+                    athlete_stats_.sessions_30d, athlete_stats_.sessions_per_week, 30
+                ),
+            }
+        )
+    sort = request.GET.get("sort", "flags")
+    if sort not in SORTS:
+        sort = "flags"
+    descending = sort in {"flags", "last", "level", "compliance"}
+    rows.sort(key=SORTS[sort], reverse=descending)
+    invitations = CoachLink.objects.filter(coach=request.user).open_invitations()
+    return render(
+        request,
+        "coaches/dashboard.html",
+        {
+            "title": "Your athletes",
+            "description": "Review queue",
+            "rows": rows,
+            "sort": sort,
+            "invitations": invitations,
+            "invitation_days": settings.INVITATION_DAYS,
+            "videos_to_review": SetVideo.objects.to_review_by(request.user).select_related(
+                "owner", "set", "session"
+            ),
+        },
+    )
+
+
+@coach_required
+@require_POST
+def invite(request: HttpRequest) -> HttpResponse:
+    services.create_invitation(request.user)
+    # The link is a secret: it is shown on this coach's own dashboard, never in a message
+    # (a message outlives a logout in its cookie and may be shown on a shared page).
+    messages.success(request, "Invitation ready: copy its link under Open invitations.")
+    return redirect(reverse("coaches:dashboard") + "#invite-title")
+
+
+@coach_required
+@require_POST
+def cancel_invitation(request: HttpRequest, pk: int) -> HttpResponse:
+    link = get_object_or_404(
+        CoachLink, pk=pk, coach=request.user, athlete__isnull=True, ended_at__isnull=True
+    )
+    services.end_link(link, request.user)
+    messages.info(request, "Invitation withdrawn.")
+    return redirect("coaches:dashboard")
+
+
+def _athlete_context(request: HttpRequest, athlete, **forms) -> dict:
+    unit = Profile.objects.unit_of(request.user)
+    prescription = Prescription.objects.filter(athlete=athlete).select_related("variation").first()
+    initial = {}
+    if prescription:
+        initial = prescription.form_values(unit)
+    elif athlete.profile.level:
+        level = athlete.profile.level
+        initial = {
+            "variation": level.pk,
+            "sets": level.advance_sets,
+            "reps_per_side": level.advance_reps_per_side,
+            "tempo": level.tempo.tempo.notation,
+            "hold_seconds": level.advance_hold_seconds,
+        }
+    advice = advice_for(athlete.profile)
+    sessions = TrainingSession.objects.page_with_totals(
+        list(
+            TrainingSession.objects.filter(user=athlete)
+            .with_sets()
+            .select_related("variation")
+            .order_by("-date", "-pk")[:12]
+        ),
+        unit,
+    )
+    return {
+        "title": f"Athlete {athlete.get_username()}",
+        "description": "An athlete's log, level and prescription.",
+        "athlete": athlete,
+        "unit": unit,
+        "sessions": sessions,
+        "prescription": prescription,
+        "advice": advice,
+        "changes": LevelChange.objects.filter(user=athlete).select_related(
+            "from_variation", "to_variation", "changed_by"
+        )[:10],
+        "audit": AuditEntry.objects.filter(athlete=athlete).select_related("actor")[:15],
+        "prescription_form": forms.get("prescription_form")
+        or PrescriptionForm(unit=unit, initial=initial),
+        "level_form": forms.get("level_form") or CoachLevelForm(),
+    }
+
+
+@coach_required
+@require_safe
+def athlete_detail(request: HttpRequest, user_id: int) -> HttpResponse:
+    athlete = _get_athlete_for_coach(request, user_id)
+    return render(request, "coaches/athlete.html", _athlete_context(request, athlete))
+
+
+@coach_required
+@require_POST
+def prescribe(request: HttpRequest, user_id: int) -> HttpResponse:
+    athlete = _get_athlete_for_coach(request, user_id)
+    form = PrescriptionForm(request.POST, unit=Profile.objects.unit_of(request.user))
+    if not form.is_valid():
+        return render(
+            request,
+            "coaches/athlete.html",
+            _athlete_context(request, athlete, prescription_form=form),
+        )
+    services.prescribe(request.user, athlete, form.prescription_fields())
+    messages.success(request, f"Prescription saved; {athlete.get_username()} sees it now.")
+    return redirect("coaches:athlete", user_id=athlete.pk)
+
+
+@coach_required
+@require_POST
+def move_level(request: HttpRequest, user_id: int) -> HttpResponse:
+    athlete = _get_athlete_for_coach(request, user_id)
+    form = CoachLevelForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "coaches/athlete.html",
+            _athlete_context(request, athlete, level_form=form),
+        )
+    services.coach_change_level(
+        request.user, athlete, form.cleaned_data["variation"], reason=form.cleaned_data["reason"]
+    )
+    messages.success(request, "Level changed.")
+    return redirect("coaches:athlete", user_id=athlete.pk)
+
+
+@coach_required
+@require_POST
+def approve_promotion(request: HttpRequest, user_id: int) -> HttpResponse:
+    athlete = _get_athlete_for_coach(request, user_id)
+    advice = advice_for(athlete.profile)
+    if (
+        advice is None
+        or advice.suggestion.kind != "advance"
+        or advice.fingerprint != request.POST.get("fingerprint")
+    ):
+        messages.error(request, "That promotion is no longer suggested; nothing changed.")
+        return redirect("coaches:athlete", user_id=athlete.pk)
+    reason = " ".join(advice.suggestion.reasons) or "Met the target twice in a row."
+    services.coach_change_level(request.user, athlete, advice.target, reason=reason, approved=True)
+    messages.success(request, f"Promotion to {advice.target.name} approved.")
+    return redirect("coaches:athlete", user_id=athlete.pk)
+
+
+@coach_required
+@require_POST
+def review_flag(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Mark a flag the queue raises now as reviewed; a stale or made-up one changes nothing."""
+    athlete = _get_athlete_for_coach(request, user_id)
+    wanted = (request.POST.get("kind"), request.POST.get("subject"))
+    flag = next(
+        (
+            flag
+            for flag in review_queue.athlete_flags(athlete, timezone.localdate())
+            if (flag.kind, flag.subject) == wanted
+        ),
+        None,
+    )
+    if flag is None:
+        messages.error(request, "That flag is no longer raised; nothing changed.")
+    else:
+        services.review_flag(request.user, athlete, flag)
+        messages.success(request, f"Marked reviewed: {flag.text}.")
+    back = safe_next(request, request.POST.get("next"))
+    return HttpResponseRedirect(back) if back else redirect("coaches:dashboard")
+
+
+def _session_flag(athlete, session, kind: str):
+    """The flag of this kind that links to this session, if the queue raises one now,
+    with its review (or None): what the session page offers to mark reviewed."""
+    for flag in review_queue.athlete_flags(athlete, timezone.localdate()):
+        if flag.kind == kind and flag.subject == f"session {session.pk}":
+            reviews = FlagReview.objects.covering({athlete.pk: [flag]}).get(athlete.pk, {})
+            return flag, reviews.get((flag.kind, flag.subject))
+    return None, None
+
+
+@coach_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def athlete_session(request: HttpRequest, user_id: int, pk: int) -> HttpResponse:
+    athlete = _get_athlete_for_coach(request, user_id)
+    session = get_object_or_404(
+        TrainingSession.objects.select_related("variation__tempo"), pk=pk, user=athlete
+    )
+    form = CoachNoteForm(request.POST or None, session=session)
+    if request.method == "POST" and form.is_valid():
+        services.add_coach_note(
+            request.user, athlete, session, form.cleaned_data["text"], form.cleaned_data["set"]
+        )
+        messages.success(request, "Note added; the athlete sees it on this session.")
+        return redirect("coaches:session", user_id=athlete.pk, pk=session.pk)
+    highlight = request.GET.get("flag", "")
+    flag, flag_review = _session_flag(athlete, session, highlight) if highlight else (None, None)
+    sets = Set.number_by_side(
+        list(session.sets.prefetch_related("form_errors").order_by("position"))
+    )
+    return render(
+        request,
+        "coaches/session.html",
+        {
+            "title": f"{athlete.get_username()}: session of {session.date:%d %b %Y}",
+            "description": "An athlete's session.",
+            "athlete": athlete,
+            "session": session,
+            "sets": sets,
+            "notes": CoachNote.objects.on_session(session, sets),
+            "form": form,
+            "unit": Profile.objects.unit_of(request.user),
+            "highlight": highlight,
+            "flag": flag,
+            "flag_review": flag_review,
+        },
+    )
+
+
+# The athlete's side of the link.
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def join(request: HttpRequest, code: str) -> HttpResponse:
+    """The invitation link. Someone signed out learns who invites them and to what, and is
+    offered an account first (most have none), then logging in; back here, they consent."""
+    link = get_object_or_404(CoachLink.objects.select_related("coach"), code=code)
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            return redirect_to_login(request.path)
+        return render(
+            request,
+            "coaches/join.html",
+            {
+                "title": f"{link.coach.get_username()} invites you to hipthrust",
+                "description": "A coach's invitation to follow your training.",
+                "link": link,
+                # Where the sign-up and login links (the header's too) bring them back.
+                "next": request.path,
+            },
+        )
+    if request.method == "POST":
+        try:
+            services.accept_invitation(link, request.user)
+        except ValueError as error:
+            messages.error(request, str(error))
+            return redirect("training:profile")
+        messages.success(request, f"{link.coach.get_username()} now coaches you.")
+        return redirect("training:profile")
+    return render(
+        request,
+        "coaches/join.html",
+        {"title": "Coaching invitation", "description": "Accept a coach.", "link": link},
+    )
+
+
+@login_required
+@require_POST
+def join_decline(request: HttpRequest, code: str) -> HttpResponse:
+    """No to an invitation: nothing is recorded or shared, and the page says so."""
+    link = get_object_or_404(CoachLink.objects.select_related("coach"), code=code)
+    messages.info(
+        request,
+        f"You declined {link.coach.get_username()}'s invitation. Nothing was recorded and they "
+        "see nothing of your log.",
+    )
+    return redirect("training:log")
+
+
+@login_required
+@require_POST
+def end_coaching(request: HttpRequest, pk: int) -> HttpResponse:
+    link = get_object_or_404(
+        CoachLink.objects.active(),
+        Q(athlete=request.user) | Q(coach=request.user),
+        pk=pk,
+    )
+    services.end_link(link, request.user)
+    messages.success(request, "Coaching link ended; the coach no longer sees your log.")
+    if link.coach_id == request.user.pk:
+        return redirect("coaches:dashboard")
+    return redirect("training:profile")

@@ -1,0 +1,271 @@
+"""What the Strong and Hevy adapters share: their rows, told apart by exercise name.
+
+Each app's reader turns a row into an AppRow; `plan_app` keeps the single-leg hip thrusts
+and glute bridges, checks them as typed sets, and groups them into one session per
+workout and variation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Protocol
+
+from coaching.models import Variation
+from imports.csv_io.checks import Catalogue, SetRules, load_kg, number, session_notes
+from imports.csv_io.errors import CsvImportError, got
+from imports.csv_io.plan import Plan, PlannedSession, PlannedSet, Skipped
+from imports.csv_io.reading import Cells, Row
+from training.models import Side
+
+_SINGLE_LEG = re.compile(r"\b(single leg|one leg|unilateral)\b")
+_LEFT = re.compile(r"\bleft\b|\(l\)", re.IGNORECASE)
+_RIGHT = re.compile(r"\bright\b|\(r\)", re.IGNORECASE)
+# Strong's current export: "2025-09-02 6:12:45 PM", maybe with U+202F before the PM.
+_TIME_FORMATS = (
+    "%Y-%m-%d %I:%M:%S %p",
+    "%Y-%m-%d %I:%M %p",
+    "%d %b %Y, %H:%M",
+    "%d %b %Y %H:%M",
+)
+# Why a row is skipped: what the preview says of the row, and what the result's notes say
+# of them all, in this order (None: no note).
+_SKIPS = {
+    "other exercise": ("another exercise", None),
+    "not a set": ("not a set (a rest timer or a note)", None),
+    "two-legged hip thrust": (
+        "a two-legged hip thrust, which is not on the ladder",
+        "two-legged hip thrusts, which are not on the ladder",
+    ),
+    "single-leg glute bridge": (
+        "a single-leg glute bridge, which is not on the ladder",
+        "single-leg glute bridges, which are not on the ladder",
+    ),
+    "warm-up": ("a warm-up set", "warm-ups"),
+    "no reps": ("no reps and no hold", "hip thrusts or bridges without reps or a hold"),
+}
+
+
+@dataclass
+class AppRow:
+    """What the Strong and Hevy readers hand over from one row."""
+
+    workout: tuple[str, str]  # one workout: (date, name) for Strong, (title, start) for Hevy
+    moment: str
+    exercise: str
+    is_set: bool  # Strong gives rest timers and notes rows of their own
+    warm_up: bool
+    flag: str  # "Drop set", "Failure set" or ""
+    weight: str
+    weight_unit: str | None  # the row's own unit; None when the file has no such column
+    reps: str
+    seconds: str  # a timed set's duration: its hold
+    rpe: str
+    side_hints: str  # text besides the exercise name that may say left or right
+    set_note: str
+    session_notes: tuple[str, ...]
+
+
+class AppReader(Protocol):
+    """One app's columns: the names its errors quote, and how a row is read."""
+
+    moment_column: str
+    weight_column: str
+    reps_column: str
+    seconds_column: str
+    note_column: str
+    side_hints_column: str
+
+    def __call__(self, get: Cells) -> AppRow: ...
+
+    def pounds_for(self, line: int, row: AppRow) -> bool: ...
+
+
+def is_zero(raw: str) -> bool:
+    return not raw.strip() or number(raw) == 0
+
+
+@dataclass
+class _Tally:
+    """What the result's notes report: sets without a side, rows skipped, RPEs left out."""
+
+    unsided: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    skipped_rows: list[Skipped] = field(default_factory=list)
+    dropped_rpe: int = 0
+
+    def skip(self, line: int, reason: str, exercise: str) -> None:
+        self.skipped[reason] += 1
+        self.skipped_rows.append(Skipped(line, _SKIPS[reason][0], exercise))
+
+    def notes(self) -> list[str]:
+        notes = []
+        if self.unsided:
+            have = "set has" if self.unsided == 1 else "sets have"
+            notes.append(
+                f"{self.unsided} {have} no side recorded: they are logged with the side "
+                "unknown. Set their sides on each session's page; until then balance and "
+                "progression leave them out."
+            )
+        for reason, (_, text) in _SKIPS.items():
+            if text and self.skipped[reason]:
+                notes.append(f"Skipped {_sets(self.skipped[reason])} of {text}.")
+        if self.dropped_rpe:
+            notes.append(
+                f"RPE was left out for {_sets(self.dropped_rpe)}: it was not from 6 to 10 in "
+                "half steps."
+            )
+        return notes
+
+
+class _Workouts:
+    """The planned sessions: one per workout and variation, in the order first seen."""
+
+    def __init__(self, catalogue: Catalogue, read: AppReader) -> None:
+        self.catalogue, self.read = catalogue, read
+        self.planned: list[PlannedSession] = []
+        self._sessions: dict[tuple, PlannedSession] = {}
+        self._notes: dict[tuple, list[str]] = {}
+
+    def session_for(self, line: int, row: AppRow, variation: Variation) -> PlannedSession:
+        key = (row.workout, variation.slug)
+        session = self._sessions.get(key)
+        if session is None:
+            day = _moment(line, row.moment, self.read.moment_column, self.catalogue)
+            session = PlannedSession(line=line, date=day, variation=variation)
+            self._sessions[key], self._notes[key] = session, []
+            self.planned.append(session)
+        # A workout's notes repeat on its rows; each different one is kept once.
+        seen = self._notes[key]
+        for text in row.session_notes:
+            if text not in seen:
+                seen.append(text)
+                session.notes = session_notes(line, "\n\n".join(seen), "the session note")
+        return session
+
+
+def plan_app(rows: Iterator[Row], catalogue: Catalogue, read: AppReader) -> Plan:
+    tally = _Tally()
+    workouts = _Workouts(catalogue, read)
+    for line, get in rows:
+        row = read(get)
+        words = _exercise_words(row.exercise)
+        reason = _skip_reason(row, words)
+        if reason:
+            tally.skip(line, reason, row.exercise.strip())
+            continue
+        pounds = read.pounds_for(line, row)
+        load = load_kg(line, row.weight, read.weight_column, pounds=pounds)
+        variation = catalogue.variation(line, _variation_slug(words, load))
+        rules = catalogue.rules_for(variation)
+        done = _checked_set(line, row, read, rules, load)
+        if pounds and load:
+            done.pounds = number(row.weight)
+        tally.unsided += done.side == Side.UNKNOWN
+        try:
+            done.rpe = rules.rpe(row.rpe)
+        except ValueError:
+            tally.dropped_rpe += 1
+            done.rpe_left_out = row.rpe.strip()
+        session = workouts.session_for(line, row, variation)
+        note = " · ".join(part for part in (row.flag, row.set_note) if part)
+        done.note = rules.note(line, note, read.note_column)
+        session.sets.append(done)
+    return Plan(
+        sessions=workouts.planned,
+        skipped_rows=len(tally.skipped_rows),
+        notes=tally.notes(),
+        skipped=tally.skipped_rows,
+    )
+
+
+def _skip_reason(row: AppRow, words: str) -> str | None:
+    """Why a row is not a set on the ladder, or None for one that is."""
+    bridge, thrust = "glute bridge" in words, "hip thrust" in words
+    single_leg = bool(_SINGLE_LEG.search(words))
+    if not (bridge or thrust):
+        return "other exercise"
+    if not row.is_set:
+        return "not a set"
+    if single_leg and bridge:
+        return "single-leg glute bridge"
+    if thrust and not bridge and not single_leg:
+        return "two-legged hip thrust"
+    if row.warm_up:
+        return "warm-up"
+    if is_zero(row.reps) and is_zero(row.seconds):
+        return "no reps"  # neither reps nor a time: not a finished set
+    return None
+
+
+def _variation_slug(words: str, load: Decimal) -> str:
+    if "glute bridge" in words:
+        return "floor-glute-bridge"
+    return "loaded-single-leg-hip-thrust" if load > 0 else "single-leg-hip-thrust"
+
+
+def _checked_set(
+    line: int, row: AppRow, read: AppReader, rules: SetRules, load: Decimal
+) -> PlannedSet:
+    """The set's reps, hold and side, by the set form's rules; RPE and note come after."""
+    # A timed set is a hold: its seconds are the hold, and it may have no reps.
+    reps = 0 if is_zero(row.reps) else rules.whole(line, "reps", row.reps, read.reps_column)
+    hold = rules.whole(line, "hold_seconds", row.seconds, read.seconds_column)
+    rules.reps_and_hold(line, reps, hold, row.reps, read.reps_column)
+    side, read_from = Side.BOTH, ""
+    if rules.variation.one_side_at_a_time:
+        # Only what the row says; never a guess from the order of the sets.
+        side, read_from = _side_of(row, read)
+    rules.side(line, side)
+    return PlannedSet(
+        side=side, reps=reps, load_kg=load, hold_seconds=hold, line=line, side_read_from=read_from
+    )
+
+
+def _exercise_words(name: str) -> str:
+    words = re.sub(r"[-_\s]+", " ", name.casefold())
+    return words.replace("hipthrust", "hip thrust")
+
+
+def _side_of(row: AppRow, read: AppReader) -> tuple[str, str]:
+    """The side a row's words name, and where they were read; unknown if none or both."""
+    side = _side_in(row.exercise)
+    if side:
+        return side, "the exercise name"
+    side = _side_in(row.side_hints)
+    if side:
+        return side, f"the {read.side_hints_column} column"
+    return Side.UNKNOWN, ""
+
+
+def _side_in(text: str) -> str | None:
+    left, right = bool(_LEFT.search(text)), bool(_RIGHT.search(text))
+    if left == right:  # neither, or both mentioned: no side can be read from it
+        return None
+    return Side.LEFT if left else Side.RIGHT
+
+
+def _moment(line: int, raw: str, column: str, catalogue: Catalogue) -> date:
+    text = " ".join(raw.replace("\u202f", " ").replace("\xa0", " ").split())
+    text = text.replace("Sept", "Sep")
+    try:
+        return catalogue.day(line, datetime.fromisoformat(text).date(), raw)
+    except ValueError:
+        pass
+    for pattern in _TIME_FORMATS:
+        try:
+            moment = datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+        return catalogue.day(line, moment.date(), raw)
+    raise CsvImportError(
+        line, f"{column} must be a date and time like 2024-03-05 07:30:12 {got(raw)}."
+    )
+
+
+def _sets(count: int) -> str:
+    return f"{count} set" if count == 1 else f"{count} sets"

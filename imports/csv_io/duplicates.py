@@ -1,0 +1,100 @@
+"""Sessions of a file the trainee already has in the log, left out of the import."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from django.db.models import Count, F, Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
+from imports.csv_io.plan import PlannedSession, fingerprint
+from training.models import Profile, Set, TrainingSession
+
+
+def _mark_parts(user) -> dict:
+    """How many sessions and sets the trainee has and their newest keys: any session or set
+    added or deleted moves one of them. As subqueries of `user` (a profile's user column)."""
+    sessions = TrainingSession.objects.filter(user=user).order_by().values("user")
+    sets = Set.objects.filter(session__user=user).order_by().values("session__user")
+    parts = {
+        "mark_sessions": sessions.annotate(value=Count("pk")),
+        "mark_last_session": sessions.annotate(value=Max("pk")),
+        "mark_sets": sets.annotate(value=Count("pk")),
+        "mark_last_set": sets.annotate(value=Max("pk")),
+    }
+    return {name: Coalesce(Subquery(part.values("value")), 0) for name, part in parts.items()}
+
+
+def log_mark(user) -> tuple[int, ...]:
+    """The trainee's log as `_mark_parts` sees it, read when the duplicates are looked up."""
+    parts = _mark_parts(OuterRef("user"))
+    return tuple(
+        Profile.objects.filter(user=user).annotate(**parts).values_list(*parts).first() or ()
+    )
+
+
+def lock_if_unchanged(user, mark: tuple[int, ...]) -> bool:
+    """Take the trainee's row lock with one UPDATE (the first write of the import's short
+    transaction), and say whether their log still has the `mark` it had at the preview."""
+    parts = _mark_parts(OuterRef("user"))
+    unchanged = dict(zip(parts, mark, strict=True)) if mark else {}
+    touched = Profile.objects.filter(user=user).alias(**parts).filter(**unchanged)
+    if touched.update(unit=F("unit")):
+        return bool(mark)
+    Profile.objects.filter(user=user).update(unit=F("unit"))  # the lock, all the same
+    return False
+
+
+def drop_duplicates(
+    user, planned: list[PlannedSession]
+) -> tuple[list[PlannedSession], list[PlannedSession]]:
+    """Split the planned sessions into those to add and those the user already has.
+
+    A planned session is in the log when a logged session of the same date and variation
+    holds every one of its sets: the same session (same sets in order), or part of an
+    export cut short, which would otherwise copy those sets again. The sets a planned
+    session matched are used up, so a session logged twice in the file and once in the
+    log is added once; a logged session with the very same sets is matched first.
+    """
+    if not planned:
+        return [], []
+    logged_sessions = _logged_sessions(
+        user,
+        min(session.date for session in planned),
+        max(session.date for session in planned),
+    )
+    unmatched = [(key, Counter(key[2])) for key in logged_sessions]
+    new, logged = [], []
+    for session in planned:
+        key = session.fingerprint()
+        wanted = Counter(key[2])
+        candidates = [
+            (logged_key != key, index)
+            for index, (logged_key, left) in enumerate(unmatched)
+            if logged_key[:2] == key[:2] and wanted <= left
+        ]
+        if candidates:
+            _, index = min(candidates)  # an identical session before a larger one
+            unmatched[index][1].subtract(wanted)
+            logged.append(session)
+        else:
+            new.append(session)
+    return new, logged
+
+
+def _logged_sessions(user, first, last) -> list[tuple]:
+    """The fingerprints of the user's sessions between the two dates."""
+    existing = list(
+        TrainingSession.objects.filter(user=user, date__gte=first, date__lte=last).values_list(
+            "pk", "date", "variation_id"
+        )
+    )
+    sets_of: defaultdict[int, list[tuple]] = defaultdict(list)
+    logged_sets = Set.objects.filter(
+        session__user=user, session__date__gte=first, session__date__lte=last
+    )
+    for row in logged_sets.order_by("session_id", "position").values_list(
+        "session_id", "side", "reps", "load_kg", "hold_seconds", "tempo"
+    ):
+        sets_of[row[0]].append(row[1:])
+    return [fingerprint(day, variation_id, sets_of[pk]) for pk, day, variation_id in existing]

@@ -1,0 +1,647 @@
+"""Coaches and athletes: invitations, access, prescriptions, levels, notes, flags, audit."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import timezone
+
+from coaches import services
+from coaches.models import AuditEntry, CoachLink, CoachNote, FlagReview, Prescription
+from tests.conftest import PASSWORD, as_the_browser_submits
+from training import balance
+from training.models import LevelChange, Profile, Set, TrainingSession
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def other_coach(django_user_model):
+    user = django_user_model.objects.create_user(
+        "coach2", "c2@example.com", PASSWORD, is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Coach"))
+    return user
+
+
+@pytest.fixture
+def linked(coach, user):
+    link = services.create_invitation(coach)
+    services.accept_invitation(link, user)
+    return link
+
+
+def _client(client, who):
+    client.force_login(who)
+    return client
+
+
+def test_a_deactivated_coachs_link_no_longer_shows_their_athlete(coach, user, linked, session):
+    """The admin, the coach panel, videos and review all ask athletes_of: a link counts
+    only while both accounts are active."""
+    assert list(CoachLink.objects.athletes_of(coach)) == [user]
+    coach.is_active = False
+    coach.save()
+    assert list(CoachLink.objects.athletes_of(coach)) == []
+
+
+def test_a_superuser_coaches_every_active_athlete_and_no_deactivated_one(
+    django_user_model, user, other_user, session, other_session
+):
+    """The permission matrix's rule, written once: a superuser is every active trainee's
+    coach, linked or not; a deactivated account is nobody's athlete."""
+    root = django_user_model.objects.create_superuser("root", "r@example.com", PASSWORD)
+    assert set(CoachLink.objects.athletes_of(root)) == {user, other_user}
+    other_user.is_active = False
+    other_user.save()
+    assert set(CoachLink.objects.athletes_of(root)) == {user}
+
+
+def test_a_coach_invites_and_the_athlete_accepts(client, coach, user):
+    _client(client, coach).post(reverse("coaches:invite"))
+    link = CoachLink.objects.get(coach=coach)
+    assert link.athlete is None
+    assert len(link.code) >= 16
+
+    client.force_login(user)
+    page = client.get(reverse("coaches:join", args=[link.code]))
+    assert "coach would like to coach you" in page.content.decode()
+    response = client.post(reverse("coaches:join", args=[link.code]))
+    assert response.status_code == 302
+    link.refresh_from_db()
+    assert (link.athlete, link.is_active) == (user, True)
+    assert AuditEntry.objects.filter(athlete=user, action="link-accepted").exists()
+
+    client.force_login(coach)
+    assert user.username in client.get(reverse("coaches:dashboard")).content.decode()
+
+
+def test_an_invitation_works_once_and_not_for_the_coach_themself(client, coach, user, other_user):
+    link = services.create_invitation(coach)
+    services.accept_invitation(link, user)
+    _client(client, other_user).post(reverse("coaches:join", args=[link.code]))
+    link.refresh_from_db()
+    assert link.athlete == user
+    own = services.create_invitation(coach)
+    with pytest.raises(ValueError, match="cannot coach yourself"):
+        services.accept_invitation(own, coach)
+    assert client.get(reverse("coaches:join", args=["nope"])).status_code == 404
+
+
+def test_ending_the_link_takes_the_coachs_access_away_at_once(client, coach, user, linked, session):
+    client.force_login(coach)
+    athlete_page = reverse("coaches:athlete", args=[user.pk])
+    assert client.get(athlete_page).status_code == 200
+
+    client.force_login(user)
+    client.post(reverse("coaches:end", args=[linked.pk]))
+    linked.refresh_from_db()
+    assert linked.ended_by == user
+
+    client.force_login(coach)
+    assert client.get(athlete_page).status_code == 404
+    session_page = reverse("coaches:session", args=[user.pk, session.pk])
+    assert client.get(session_page).status_code == 404
+    assert user.username not in client.get(reverse("coaches:dashboard")).content.decode()
+    admin_change = reverse("admin:training_trainingsession_change", args=[session.pk])
+    assert client.get(admin_change).status_code == 404
+
+
+def test_a_prescription_reaches_the_athletes_log_timer_link_and_set_entry(
+    client, coach, user, linked, loaded
+):
+    client.force_login(coach)
+    response = client.post(
+        reverse("coaches:prescribe", args=[user.pk]),
+        {
+            "variation": loaded.pk,
+            "sets": 3,
+            "reps_per_side": 8,
+            "load": "12.5",
+            "tempo": "3-0-1-2",
+            "hold_seconds": 2,
+            "sessions_per_week": 3,
+            "notes": "Left side first",
+        },
+    )
+    assert response.status_code == 302
+    prescription = Prescription.objects.get(athlete=user)
+    assert (prescription.load_kg, prescription.tempo, prescription.coach) == (
+        Decimal("12.5"),
+        "3-0-1-2",
+        coach,
+    )
+    assert AuditEntry.objects.get(athlete=user, action="prescription").actor == coach
+
+    client.force_login(user)
+    log = client.get(reverse("training:log")).content.decode()
+    assert "From your coach, coach" in log
+    assert "3 × 8 per side with 12.5 kg" in log
+    # The hold is on every rep, so it is the tempo's hold at the top, not a long last hold.
+    assert (
+        f"/timer/?variation={loaded.slug}&amp;tempo=3-0-1-2&amp;sets=3&amp;reps=8"
+        "&amp;sides=left-right&amp;last_hold=0" in log
+    )
+    session = TrainingSession.objects.create(
+        user=user, date=datetime.date(2026, 11, 3), variation=loaded
+    )
+    entry = client.get(session.get_absolute_url()).context["form"]
+    assert (entry.initial["reps"], entry.initial["load"], entry.initial["tempo"]) == (
+        8,
+        Decimal("12.5"),
+        "3-0-1-2",
+    )
+
+
+@pytest.mark.parametrize(
+    ("unit", "load", "shown"),
+    [
+        ("kg", "100", "100 kg"),
+        ("kg", "10", "10 kg"),
+        ("kg", "12.50", "12.5 kg"),
+        ("kg", "", "Body weight"),
+        # Entered in pounds, stored as 20.41165665 kg: the history reads what was entered.
+        ("lb", "45", "45 lb"),
+        ("lb", "22.5", "22.5 lb"),
+    ],
+)
+def test_the_prescription_audit_spells_the_load_as_every_page_does(
+    client, coach, user, linked, loaded, unit, load, shown
+):
+    Profile.objects.filter(user=coach).update(unit=unit)
+    client.force_login(coach)
+    client.post(
+        reverse("coaches:prescribe", args=[user.pk]),
+        {
+            "variation": loaded.pk,
+            "sets": 3,
+            "reps_per_side": 8,
+            "load": load,
+            "tempo": "3-0-1-2",
+            "hold_seconds": 0,
+            "sessions_per_week": 2,
+        },
+    )
+    detail = AuditEntry.objects.get(athlete=user, action="prescription").detail
+    assert f"per side, {shown}, tempo" in detail
+    history = client.get(reverse("coaches:athlete", args=[user.pk])).content.decode()
+    assert f"per side, {shown}, tempo" in history
+
+
+def test_a_bad_prescription_is_refused_on_its_field(client, coach, user, linked, loaded):
+    client.force_login(coach)
+    response = client.post(
+        reverse("coaches:prescribe", args=[user.pk]),
+        {
+            "variation": loaded.pk,
+            "sets": 0,
+            "reps_per_side": 8,
+            "tempo": "fast",
+            "hold_seconds": 0,
+            "sessions_per_week": 2,
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["prescription_form"].errors
+    assert set(errors) == {"sets", "tempo"}
+    assert not Prescription.objects.exists()
+
+
+def test_it_keeps_the_prescription_note_when_editing(client, coach, user, linked, loaded):
+    client.force_login(coach)
+    prescribe = reverse("coaches:prescribe", args=[user.pk])
+    first = {
+        "variation": loaded.pk,
+        "sets": 4,
+        "reps_per_side": 8,
+        "load": "12.5",
+        "tempo": "3-0-1-2",
+        "hold_seconds": 2,
+        "side_order": "right-left",
+        "sessions_per_week": 3,
+        "notes": "Start each session with the left side.",
+    }
+    assert client.post(prescribe, first).status_code == 302
+
+    page = client.get(reverse("coaches:athlete", args=[user.pk]))
+    shown = as_the_browser_submits(page.context["prescription_form"])
+    assert set(shown) == set(first)  # every stored field is filled in, none left blank
+    client.post(prescribe, {**shown, "load": "15"})
+
+    replaced = Prescription.objects.first()
+    assert replaced.load_kg == Decimal(15)
+    assert (replaced.notes, replaced.sets, replaced.side_order, replaced.sessions_per_week) == (
+        "Start each session with the left side.",
+        4,
+        "right-left",
+        3,
+    )
+
+
+def test_a_coach_moves_the_level_with_a_reason_kept_in_the_history(
+    client, coach, user, linked, loaded
+):
+    client.force_login(coach)
+    refused = client.post(
+        reverse("coaches:level", args=[user.pk]), {"variation": loaded.pk, "reason": "  "}
+    )
+    assert "reason" in refused.context["level_form"].errors
+    client.post(
+        reverse("coaches:level", args=[user.pk]),
+        {"variation": loaded.pk, "reason": "Ready for a dumbbell"},
+    )
+    assert Profile.objects.get(user=user).level == loaded
+    change = LevelChange.objects.get(user=user)
+    assert (change.source, change.changed_by, change.reason) == (
+        "coach",
+        coach,
+        "Ready for a dumbbell",
+    )
+    entry = AuditEntry.objects.get(athlete=user, action="level")
+    assert "Ready for a dumbbell" in entry.detail
+    client.force_login(user)
+    assert (
+        "Changed by a coach by coach"
+        in client.get(reverse("training:level-history")).content.decode()
+    )
+
+
+def _target_session(user, variation, day):
+    session = TrainingSession.objects.create(user=user, date=day, variation=variation)
+    Set.objects.bulk_create(
+        Set(session=session, position=i + 1, side=side, reps=12, tempo="3-0-1-1")
+        for i, side in enumerate(["left", "right"] * 3)
+    )
+    return session
+
+
+def test_a_coach_approves_the_promotion_the_rules_suggest(
+    client, coach, user, linked, bodyweight, loaded
+):
+    Profile.objects.filter(user=user).update(level=bodyweight)
+    _target_session(user, bodyweight, datetime.date(2026, 11, 2))
+    _target_session(user, bodyweight, datetime.date(2026, 11, 5))
+    client.force_login(coach)
+    page = client.get(reverse("coaches:athlete", args=[user.pk]))
+    advice = page.context["advice"]
+    assert advice.suggestion.kind == "advance"
+    client.post(reverse("coaches:approve", args=[user.pk]), {"fingerprint": "stale"})
+    assert Profile.objects.get(user=user).level == bodyweight
+    client.post(reverse("coaches:approve", args=[user.pk]), {"fingerprint": advice.fingerprint})
+    assert Profile.objects.get(user=user).level == loaded
+    change = LevelChange.objects.get(user=user)
+    assert (change.source, change.changed_by) == ("suggestion", coach)
+    assert "Approved the promotion" in AuditEntry.objects.get(athlete=user, action="level").detail
+
+
+def test_coach_notes_on_a_session_and_a_set_reach_the_athlete(client, coach, user, linked, session):
+    a_set = Set.objects.create(session=session, position=1, side="left", reps=9)
+    client.force_login(coach)
+    url = reverse("coaches:session", args=[user.pk, session.pk])
+    client.post(url, {"text": "Slow the lowering", "set": a_set.pk})
+    client.post(url, {"text": "Good session"})
+    assert CoachNote.objects.filter(athlete=user).count() == 2
+    assert AuditEntry.objects.filter(athlete=user, action="note").count() == 2
+    client.force_login(user)
+    page = client.get(session.get_absolute_url()).content.decode()
+    assert "Notes from your coach" in page
+    assert "Slow the lowering" in page
+    assert "about set 1 on the left" in page
+
+
+TODAY = datetime.date(2026, 11, 23)
+
+
+def _stats(**overrides):
+    base = {
+        "today": TODAY,
+        "first_session": TODAY - datetime.timedelta(days=10),
+        "last_session": TODAY - datetime.timedelta(days=1),
+    }
+    return balance.AthleteStats(**{**base, **overrides})
+
+
+@pytest.mark.parametrize(
+    ("overrides", "kinds"),
+    [
+        ({}, []),
+        ({"pain_session_id": 4}, ["pain"]),
+        ({"form_error_sessions": 2}, ["form-errors"]),
+        ({"form_error_sessions": 1}, []),
+        ({"lag_percent": Decimal("10.0"), "lagging_side": "left"}, []),
+        ({"lag_percent": Decimal("10.1"), "lagging_side": "left"}, ["lag"]),
+        ({"promotion_waiting": True}, ["promotion"]),
+        ({"last_session": TODAY - datetime.timedelta(days=22)}, ["inactive"]),
+        ({"last_session": None, "first_session": None}, ["inactive"]),
+        (
+            {
+                "first_session": TODAY - datetime.timedelta(days=60),
+                "best_recent": (Decimal(10), 10, 0),
+                "best_before": (Decimal(10), 12, 0),
+            },
+            ["stalled"],
+        ),
+        (
+            {
+                "first_session": TODAY - datetime.timedelta(days=60),
+                "best_recent": (Decimal("12.5"), 10, 0),
+                "best_before": (Decimal(10), 12, 0),
+            },
+            [],
+        ),
+        (
+            {"pain_session_id": 1, "promotion_waiting": True, "form_error_sessions": 3},
+            ["pain", "promotion", "form-errors"],
+        ),
+    ],
+)
+def test_review_flags(overrides, kinds):
+    assert [flag.kind for flag in balance.flags(_stats(**overrides))] == kinds
+
+
+@pytest.mark.parametrize(
+    ("done", "per_week", "days", "expected"),
+    [(2, 2, 7, 100), (1, 2, 7, 50), (9, 2, 30, 105), (0, 3, 30, 0), (3, None, 7, None)],
+)
+def test_compliance_compares_done_with_prescribed(done, per_week, days, expected):
+    assert balance.compliance(done, per_week, days) == expected
+
+
+def test_the_queue_flags_pain_and_links_to_the_sets_behind_it(
+    client, coach, user, linked, bodyweight
+):
+    today = timezone.localdate()
+    session = TrainingSession.objects.create(user=user, date=today, variation=bodyweight)
+    Set.objects.create(session=session, position=1, side="left", reps=8, pain=True)
+    client.force_login(coach)
+    html = client.get(reverse("coaches:dashboard")).content.decode()
+    link = reverse("coaches:session", args=[user.pk, session.pk]) + "?flag=pain"
+    assert f'href="{link}">Pain flagged in the last two weeks' in html
+    flagged = client.get(link).content.decode()
+    assert "set-row--flagged" in flagged
+
+
+def test_the_queue_sorts_and_stays_bounded_in_queries(
+    client, coach, linked, django_user_model, bodyweight, django_assert_max_num_queries
+):
+    for n in range(5):
+        athlete = django_user_model.objects.create_user(f"a{n}", f"a{n}@example.com", PASSWORD)
+        services.accept_invitation(services.create_invitation(coach), athlete)
+        session = TrainingSession.objects.create(
+            user=athlete,
+            date=timezone.localdate() - datetime.timedelta(days=n),
+            variation=bodyweight,
+        )
+        # An empty session counts for nothing (SessionQuerySet.with_sets): each has a set.
+        Set.objects.create(session=session, position=1, side="left", reps=10)
+    client.force_login(coach)
+    with django_assert_max_num_queries(12 + 5 * 6):
+        response = client.get(reverse("coaches:dashboard") + "?sort=name")
+    names = [row["athlete"].username for row in response.context["rows"]]
+    assert names == sorted(names)
+    last = client.get(reverse("coaches:dashboard") + "?sort=last").context["rows"]
+    assert last[0]["athlete"].username == "a0"
+
+
+def test_a_coachs_invitation_never_reaches_a_stranger_through_the_page_cache(client, coach):
+    from django.core.cache import cache
+    from django.test import Client
+
+    cache.clear()
+    client.force_login(coach)
+    client.post(reverse("coaches:invite"))  # the coach does not open the dashboard
+    client.post(reverse("logout"))
+    del client.cookies[settings.SESSION_COOKIE_NAME]  # as a browser drops a deleted cookie
+    link = CoachLink.objects.get(coach=coach)
+    own = client.get(reverse("coaching:home")).content.decode()
+    assert "Invitation ready" in own
+    assert link.code not in own, "the secret link is never in a message"
+    stranger = Client().get(reverse("coaching:home")).content.decode()
+    assert "Invitation ready" not in stranger
+    assert link.code not in stranger
+
+
+def test_the_invitation_link_is_shown_on_the_coachs_own_dashboard_only(client, coach, other_coach):
+    client.force_login(coach)
+    response = client.post(reverse("coaches:invite"), follow=True)
+    link = CoachLink.objects.get(coach=coach)
+    assert response.redirect_chain[-1][0].endswith("#invite-title")
+    html = response.content.decode()
+    assert html.count(link.code) == 1
+    assert f"http://testserver/coach/join/{link.code}/" in html
+    assert "expires" in html
+    client.force_login(other_coach)
+    assert link.code not in client.get(reverse("coaches:dashboard")).content.decode()
+
+
+def test_an_invitation_expires_after_the_configured_days(client, coach, user, settings):
+    settings.INVITATION_DAYS = 7
+    link = services.create_invitation(coach)
+    CoachLink.objects.filter(pk=link.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=7, minutes=1)
+    )
+    client.force_login(user)
+    page = client.get(reverse("coaches:join", args=[link.code])).content.decode()
+    assert "This invitation expired on" in page
+    assert "Accept coach as my coach" not in page
+    response = client.post(reverse("coaches:join", args=[link.code]), follow=True)
+    assert "This invitation has expired" in response.content.decode()
+    link.refresh_from_db()
+    assert link.athlete is None
+    client.force_login(coach)
+    assert link.code not in client.get(reverse("coaches:dashboard")).content.decode()
+    settings.INVITATION_DAYS = 8  # the setting decides, not a date stored at creation
+    assert CoachLink.objects.open_invitations().filter(pk=link.pk).exists()
+
+
+def test_the_coachs_session_page_shows_each_sets_effort_as_the_trainees_log_does(
+    client, coach, user, linked, session
+):
+    Set.objects.create(session=session, position=1, side="left", reps=10, rpe=Decimal("8.5"))
+    Set.objects.create(session=session, position=2, side="right", reps=10, rir=2)
+    Set.objects.create(session=session, position=3, side="left", reps=9)
+    client.force_login(coach)
+    html = client.get(reverse("coaches:session", args=[user.pk, session.pk])).content
+    html = html.decode()
+    assert "RPE 8.5" in html
+    assert "2 in reserve" in html
+    assert html.count("RPE") == 1  # a set logged without effort claims none
+    client.force_login(user)
+    own = client.get(session.get_absolute_url()).content.decode()
+    assert "RPE 8.5" in own
+    assert "2 in reserve" in own
+
+
+def _painful_session(user, variation, day=None):
+    session = TrainingSession.objects.create(
+        user=user, date=day or timezone.localdate(), variation=variation
+    )
+    Set.objects.create(session=session, position=1, side="left", reps=8, pain=True)
+    return session
+
+
+def _flag_kinds(response):
+    return {
+        row["athlete"].username: (
+            [flag.kind for flag, _ in row["flags"]],
+            [flag.kind for flag, _, _ in row["reviewed_flags"]],
+        )
+        for row in response.context["rows"]
+    }
+
+
+def test_a_coach_marks_the_pain_flag_reviewed_and_the_queue_lists_it_after_open_flags(
+    client, coach, user, other_user, linked, bodyweight
+):
+    painful = _painful_session(user, bodyweight)
+    services.accept_invitation(services.create_invitation(coach), other_user)
+    TrainingSession.objects.create(
+        user=other_user,
+        date=timezone.localdate() - datetime.timedelta(days=30),
+        variation=bodyweight,
+    )
+    client.force_login(coach)
+    queue = client.get(reverse("coaches:dashboard"))
+    assert [row["athlete"] for row in queue.context["rows"]] == [user, other_user]
+    assert _flag_kinds(queue)["ada"] == (["pain"], [])
+
+    response = client.post(
+        reverse("coaches:flag-review", args=[user.pk]),
+        {"kind": "pain", "subject": f"session {painful.pk}"},
+    )
+    assert (response.status_code, response["Location"]) == (
+        302,
+        reverse("coaches:dashboard"),
+    )
+    review_ = FlagReview.objects.get(athlete=user)
+    assert (review_.kind, review_.subject, review_.reviewed_by) == (
+        "pain",
+        f"session {painful.pk}",
+        coach,
+    )
+    assert timezone.now() - review_.reviewed_at < datetime.timedelta(minutes=1)
+    assert AuditEntry.objects.filter(athlete=user, action="flag-reviewed").count() == 1
+
+    queue = client.get(reverse("coaches:dashboard"))
+    # The athlete with an open flag (inactive) now comes first; the reviewed pain stays in sight.
+    assert [row["athlete"] for row in queue.context["rows"]] == [other_user, user]
+    assert _flag_kinds(queue)["ada"] == ([], ["pain"])
+    html = queue.content.decode()
+    table = html[html.index('<table class="queue">') :]  # past the "Marked reviewed" message
+    assert table.index("No session in three weeks") < table.index("Pain flagged in the last")
+    assert "Reviewed</p>" in html
+    assert "by coach," in html
+
+    # Marking it again (a second tab, a double click) keeps the first review.
+    client.post(
+        reverse("coaches:flag-review", args=[user.pk]),
+        {"kind": "pain", "subject": f"session {painful.pk}"},
+    )
+    assert FlagReview.objects.count() == 1
+    assert AuditEntry.objects.filter(athlete=user, action="flag-reviewed").count() == 1
+
+
+def test_a_new_painful_session_raises_the_reviewed_pain_flag_again(
+    client, coach, user, linked, bodyweight
+):
+    first = _painful_session(user, bodyweight, timezone.localdate() - datetime.timedelta(days=2))
+    services.review_flag(
+        coach, user, balance.Flag("pain", "Pain", 5, subject=f"session {first.pk}")
+    )
+    client.force_login(coach)
+    assert _flag_kinds(client.get(reverse("coaches:dashboard")))["ada"] == ([], ["pain"])
+    _painful_session(user, bodyweight)
+    assert _flag_kinds(client.get(reverse("coaches:dashboard")))["ada"] == (["pain"], [])
+
+
+def test_the_session_page_offers_to_mark_the_flag_that_led_there_reviewed(
+    client, coach, user, linked, bodyweight
+):
+    painful = _painful_session(user, bodyweight)
+    client.force_login(coach)
+    page = reverse("coaches:session", args=[user.pk, painful.pk]) + "?flag=pain"
+    html = client.get(page).content.decode()
+    assert f'name="subject" value="session {painful.pk}"' in html
+    response = client.post(
+        reverse("coaches:flag-review", args=[user.pk]),
+        {"kind": "pain", "subject": f"session {painful.pk}", "next": page},
+    )
+    assert response["Location"] == page
+    html = client.get(page).content.decode()
+    assert "Reviewed by coach," in html
+    assert 'name="subject"' not in html
+    # `next` goes nowhere off the site.
+    response = client.post(
+        reverse("coaches:flag-review", args=[user.pk]),
+        {"kind": "pain", "subject": f"session {painful.pk}", "next": "//evil.example/"},
+    )
+    assert response["Location"] == reverse("coaches:dashboard")
+
+
+def test_only_the_athletes_own_coach_marks_a_flag_reviewed(
+    client, coach, other_coach, user, linked, bodyweight
+):
+    from django.test import Client
+
+    painful = _painful_session(user, bodyweight)
+    url = reverse("coaches:flag-review", args=[user.pk])
+    data = {"kind": "pain", "subject": f"session {painful.pk}"}
+    client.force_login(other_coach)
+    assert client.post(url, data).status_code == 404
+    client.force_login(user)
+    assert client.post(url, data).status_code == 404
+    client.force_login(coach)
+    assert client.get(url, data).status_code == 405
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(coach)
+    assert strict.post(url, data).status_code == 403
+    assert not FlagReview.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"kind": "pain", "subject": "session 999999"},  # not what raised the flag
+        {"kind": "lag", "subject": "session 1"},  # a flag not raised at all
+        {"kind": "pain"},
+        {},
+    ],
+)
+def test_a_flag_not_raised_now_is_not_marked_reviewed(
+    client, coach, user, linked, bodyweight, data
+):
+    _painful_session(user, bodyweight)
+    client.force_login(coach)
+    response = client.post(reverse("coaches:flag-review", args=[user.pk]), data, follow=True)
+    assert "That flag is no longer raised; nothing changed." in response.content.decode()
+    assert not FlagReview.objects.exists()
+    assert not AuditEntry.objects.filter(action="flag-reviewed").exists()
+
+
+def test_old_prescription_audits_lose_the_exponent_in_their_loads(coach, user):
+    import importlib
+
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    name = "0009_audit_loads_without_exponent"
+    migration = importlib.import_module(f"training.migrations.{name}")
+    # The models as that migration saw them (the audit has moved to coaches since).
+    apps = MigrationLoader(connection).project_state(("training", name)).apps
+    old = "Prescribed Loaded: 3 × 8 per side, {} kg, tempo 3-0-1-2, hold 0 s, 2 sessions a week."
+    for load in ("1E+1", "2.5E+2", "12.5"):
+        services.audit(coach, user, "prescription", old.format(load))
+    services.audit(coach, user, "note", "Note: try 1E+1 kg")  # a coach's own words stay
+    migration.rewrite_exponent_loads(apps, None)
+    details = set(AuditEntry.objects.values_list("detail", flat=True))
+    assert details == {
+        old.format("10"),
+        old.format("250"),
+        old.format("12.5"),
+        "Note: try 1E+1 kg",
+    }

@@ -1,0 +1,474 @@
+"""An import you can trust: a preview that writes nothing and is exactly what a save writes,
+and an undo that takes back exactly what one import added."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from imports.csv_io import pending as pending_imports
+from imports.csv_io import save as csv_save
+from imports.models import PendingImport
+from training.models import ImportBatch, Profile, Set, TrainingSession
+
+from .test_csv_io import HEADER, STRONG, STRONG_OLD, add_session, export_text, log_of
+
+pytestmark = pytest.mark.django_db
+
+OURS = HEADER + (
+    "1,2024-02-01,single-leg-hip-thrust,First,1,left,10,0,0,3-0-1-1,8,,bouncing,no,\n"
+    "1,2024-02-01,single-leg-hip-thrust,First,2,right,9,0,0,3-0-1-1,,2,,no,a note\n"
+    "2,2024-02-03,floor-glute-bridge,,1,both,15,0,5,,,,,yes,\n"
+)
+
+
+def upload(client, text: str, name: str = "log.csv"):
+    file = SimpleUploadedFile(name, text.encode(), content_type="text/csv")
+    return client.post(reverse("imports:import"), {"file": file})
+
+
+def uploaded(client, text: str, name: str = "log.csv") -> PendingImport:
+    response = upload(client, text, name)
+    pending = PendingImport.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("imports:preview", args=[pending.pk])
+    return pending
+
+
+def preview_page(client, pending: PendingImport):
+    response = client.get(reverse("imports:preview", args=[pending.pk]))
+    assert response.status_code == 200
+    return response
+
+
+def save(client, pending: PendingImport, digest: str | None = None):
+    if digest is None:
+        digest = preview_page(client, pending).context["preview"].digest
+    return client.post(reverse("imports:save", args=[pending.pk]), {"digest": digest})
+
+
+def text_of(response) -> str:
+    html = response.content.decode()
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def counts() -> tuple[int, int, int, int]:
+    return (
+        TrainingSession.objects.count(),
+        Set.objects.count(),
+        Set.form_errors.through.objects.count(),
+        ImportBatch.objects.count(),
+    )
+
+
+def shown_messages(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+# --- the preview writes nothing ------------------------------------------------------
+
+
+def test_an_upload_and_its_preview_write_nothing_to_the_log(user_client, user):
+    add_session(user, "2024-01-01", "floor-glute-bridge", "", [(1, {"side": "both", "reps": 9})])
+    before = counts()
+
+    pending = uploaded(user_client, OURS)
+    page = preview_page(user_client, pending)
+
+    assert counts() == before
+    assert "2 sessions and 3 sets to add" in text_of(page)
+
+
+def test_a_file_with_a_bad_row_is_refused_at_upload_and_nothing_is_kept(user_client, user):
+    response = upload(user_client, OURS.replace(",15,0,5,", ",101,0,5,"))
+
+    assert response.status_code == 200
+    message = " ".join(response.context["form"].errors["file"])
+    assert "Line 4" in message
+    assert "Nothing was imported" in message
+    assert PendingImport.objects.count() == 0
+    assert counts() == (0, 0, 0, 0)
+
+
+def test_a_new_upload_replaces_the_trainees_earlier_one(user_client):
+    first = uploaded(user_client, OURS)
+    second = upload(user_client, OURS, "again.csv")
+
+    assert second.status_code == 302
+    assert list(PendingImport.objects.values_list("file_name", flat=True)) == ["again.csv"]
+    assert not PendingImport.objects.filter(pk=first.pk).exists()
+
+
+def test_a_kilogram_trainee_sees_each_load_the_file_gave_in_pounds_as_stored(user_client):
+    pending = uploaded(user_client, STRONG_OLD, "strong.csv")
+    page = text_of(preview_page(user_client, pending))
+    assert "Loads converted from pounds" in page
+    assert "2 25 lb 11.34 kg" in page
+    assert "3 25 lb 11.34 kg" in page
+
+
+def test_the_preview_lists_skipped_rows_sides_and_converted_pounds(user_client, user):
+    Profile.objects.filter(user=user).update(unit="lb")
+    pending = uploaded(user_client, STRONG, "strong.csv")
+    page = text_of(preview_page(user_client, pending))
+
+    assert "4 sessions and 7 sets to add" in page
+    assert "6 rows skipped" in page
+    # One line per session to add, with its sets by side and the rows it was read from.
+    assert (
+        "5 Mar 2024 , Dumbbell or kettlebell single leg hip thrust: "
+        "2 sets (1 left · 1 right); rows 5–6" in page
+    )
+    assert (
+        "7 Mar 2024 , Single leg hip thrust: 3 sets (3 with no side recorded); rows 10–12" in page
+    )
+    # The row number and the reason of every row left out.
+    assert "Another exercise: 2 rows (2, 13), Squat (Barbell), Romanian Deadlift (Barbell)." in page
+    assert "A warm-up set: 1 row (3), Glute Bridge." in page
+    assert "A two-legged hip thrust, which is not on the ladder: 1 row (8)" in page
+    assert "A single-leg glute bridge, which is not on the ladder: 1 row (9)" in page
+    assert "Not a set (a rest timer or a note): 1 row (14)" in page
+    # Sides read from a note, and sides not recorded, with their rows.
+    assert "2 sets: side read from the Notes column (rows 5–6)" in page
+    assert "4 sets: no side recorded (rows 7, 10–12)" in page
+    # A pounds trainee reads the loads as the file gave them: no kilograms anywhere.
+    assert "Loads converted from pounds" not in page
+    assert " kg" not in page
+    assert "Row 7: “7.3”" in page  # an RPE the set form does not offer, left out
+    assert counts() == (0, 0, 0, 0)
+
+
+# --- the save writes exactly the preview --------------------------------------------
+
+
+def test_saving_writes_exactly_the_sessions_and_sets_the_preview_showed(user_client, user):
+    Profile.objects.filter(user=user).update(unit="lb")
+    pending = uploaded(user_client, STRONG, "strong.csv")
+    preview = preview_page(user_client, pending).context["preview"]
+    shown = [
+        (
+            s.date.isoformat(),
+            s.variation.slug,
+            s.notes,
+            [
+                (n, p.side, p.reps, p.load_kg, p.hold_seconds, p.rpe)
+                for n, p in enumerate(s.sets, 1)
+            ],
+        )
+        for s in preview.new
+    ]
+
+    response = save(user_client, pending, preview.digest)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("imports:import")
+    saved = [
+        (day, slug, notes, [(d[0], d[1], d[2], d[3], d[4], d[6]) for d in sets])
+        for day, slug, notes, sets in log_of(user)
+    ]
+    assert sorted(saved) == sorted(shown)
+    batch = ImportBatch.objects.get(owner=user)
+    assert (batch.file_name, batch.source, batch.session_count, batch.set_count) == (
+        "strong.csv",
+        "strong",
+        4,
+        7,
+    )
+    assert batch.file_hash == pending.file_hash
+    assert set(Set.objects.values_list("import_batch", flat=True)) == {batch.pk}
+    assert set(TrainingSession.objects.values_list("import_batch", flat=True)) == {batch.pk}
+    assert not PendingImport.objects.exists()
+
+
+def test_a_failing_save_leaves_nothing_half_written(user_client, user, monkeypatch):
+    pending = uploaded(user_client, OURS)
+    digest = preview_page(user_client, pending).context["preview"].digest
+    link = Set.form_errors.through
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(link.objects, "bulk_create", broken)
+    with pytest.raises(RuntimeError):
+        save(user_client, pending, digest)
+
+    assert counts() == (0, 0, 0, 0)
+    assert PendingImport.objects.filter(pk=pending.pk).exists()
+
+
+def test_reimporting_a_file_previews_nothing_to_add_and_saving_it_adds_nothing(
+    user_client, user, other_user
+):
+    add_session(
+        other_user,
+        "2024-01-10",
+        "floor-glute-bridge",
+        "x",
+        [(1, {"side": "both", "reps": 15}), (2, {"side": "both", "reps": 12})],
+    )
+    add_session(
+        other_user, "2024-01-12", "single-leg-hip-thrust", "", [(1, {"side": "left", "reps": 8})]
+    )
+    exported = export_text(other_user)
+    save(user_client, uploaded(user_client, exported))
+    before, saved = counts(), log_of(user)
+
+    pending = uploaded(user_client, exported)
+    page = preview_page(user_client, pending)
+
+    assert "0 sessions and 0 sets to add" in text_of(page)
+    assert "3 sets (2 sessions) already in your log, left out" in text_of(page)
+    assert 'name="digest"' not in page.content.decode()  # no save button
+    response = save(user_client, pending)
+    assert response.status_code == 302
+    assert counts() == before
+    assert log_of(user) == saved
+    assert not PendingImport.objects.exists()
+
+
+def test_part_of_a_logged_session_cut_from_the_export_is_already_in_the_log(user_client, user):
+    add_session(
+        user,
+        "2024-01-12",
+        "single-leg-hip-thrust",
+        "",
+        [(n, {"side": ("left", "right")[n % 2], "reps": 8 + n}) for n in range(1, 7)],
+    )
+    header, *rows = export_text(user).splitlines(keepends=True)
+    before = counts()
+
+    page = preview_page(user_client, uploaded(user_client, header + "".join(rows[:3])))
+
+    assert "0 sessions and 0 sets to add" in text_of(page)
+    assert "3 sets (1 session) already in your log, left out" in text_of(page)
+    assert counts() == before
+
+
+# --- a save refused: the preview is not what it would save --------------------------
+
+
+def test_a_save_with_an_altered_digest_is_refused_and_saves_nothing(user_client, user):
+    pending = uploaded(user_client, OURS)
+
+    response = save(user_client, pending, "0" * 64)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("imports:preview", args=[pending.pk])
+    assert counts() == (0, 0, 0, 0)
+    page = user_client.get(response["Location"])
+    assert any("Nothing was saved" in m for m in shown_messages(page))
+    assert PendingImport.objects.filter(pk=pending.pk).exists()  # to check and save again
+
+
+def test_a_log_changed_since_the_preview_refuses_the_save(user_client, user):
+    pending = uploaded(user_client, OURS)
+    digest = preview_page(user_client, pending).context["preview"].digest
+    # The bridge session, logged by hand in another tab after the preview.
+    add_session(
+        user,
+        "2024-02-03",
+        "floor-glute-bridge",
+        "",
+        [(1, {"side": "both", "reps": 15, "hold_seconds": 5})],
+    )
+    before = counts()
+
+    response = save(user_client, pending, digest)
+
+    assert response["Location"] == reverse("imports:preview", args=[pending.pk])
+    assert counts() == before
+    assert "1 session and 2 sets to add" in text_of(preview_page(user_client, pending))
+
+
+def test_the_save_checks_the_log_again_under_its_lock(user_client, user, monkeypatch):
+    """A change that lands between the view's check and the write is caught by the write."""
+    pending = uploaded(user_client, OURS)
+    digest = preview_page(user_client, pending).context["preview"].digest
+    real_save = csv_save.save_preview
+
+    def late_change(who, preview, **kwargs):
+        add_session(
+            user,
+            "2024-02-03",
+            "floor-glute-bridge",
+            "",
+            [(1, {"side": "both", "reps": 15, "hold_seconds": 5, "pain": True})],
+        )
+        return real_save(who, preview, **kwargs)
+
+    monkeypatch.setattr(pending_imports, "save_preview", late_change)
+    response = save(user_client, pending, digest)
+
+    assert response["Location"] == reverse("imports:preview", args=[pending.pk])
+    assert ImportBatch.objects.count() == 0
+    assert TrainingSession.objects.count() == 1  # the hand-logged one alone
+
+
+def test_an_expired_upload_is_refused_with_a_clear_message(user_client, user):
+    pending = uploaded(user_client, OURS)
+    digest = preview_page(user_client, pending).context["preview"].digest
+    PendingImport.objects.filter(pk=pending.pk).update(
+        created_at=pending.created_at - PendingImport.KEEP_FOR
+    )
+
+    response = save(user_client, pending, digest)
+
+    assert response["Location"] == reverse("imports:import")
+    page = user_client.get(response["Location"])
+    assert shown_messages(page) == [
+        "That preview expired: an upload is kept for 60 minutes. Nothing was imported; "
+        "upload the file again."
+    ]
+    assert counts() == (0, 0, 0, 0)
+    assert not PendingImport.objects.exists()
+
+
+def test_a_stored_upload_that_no_longer_matches_its_hash_is_refused(user_client, user):
+    pending = uploaded(user_client, OURS)
+    digest = preview_page(user_client, pending).context["preview"].digest
+    PendingImport.objects.filter(pk=pending.pk).update(text=OURS.replace(",10,", ",12,"))
+
+    response = save(user_client, pending, digest)
+
+    page = user_client.get(response["Location"])
+    assert shown_messages(page) == [
+        "The stored upload was damaged. Nothing was imported; upload it again."
+    ]
+    assert counts() == (0, 0, 0, 0)
+
+
+def test_cancel_discards_the_upload(user_client):
+    pending = uploaded(user_client, OURS)
+
+    response = user_client.post(reverse("imports:cancel", args=[pending.pk]))
+
+    assert response.status_code == 302
+    assert not PendingImport.objects.exists()
+    assert counts() == (0, 0, 0, 0)
+
+
+@pytest.mark.parametrize("name", ["preview", "save", "cancel"])
+def test_another_trainees_upload_is_not_found(client, user, other_user, name):
+    client.force_login(user)
+    pending = uploaded(client, OURS)
+    client.force_login(other_user)
+
+    url = reverse(f"imports:{name}", args=[pending.pk])
+    response = client.get(url) if name == "preview" else client.post(url, {"digest": ""})
+
+    assert response.status_code == 404
+    assert PendingImport.objects.filter(pk=pending.pk).exists()
+    assert counts() == (0, 0, 0, 0)
+
+
+# --- undo ------------------------------------------------------------------------------
+
+
+def undo(client, batch: ImportBatch):
+    return client.post(reverse("imports:undo", args=[batch.pk]))
+
+
+def test_undo_removes_exactly_what_the_import_added(user_client, user, other_user):
+    add_session(
+        user, "2024-02-01", "floor-glute-bridge", "mine", [(1, {"side": "both", "reps": 7})]
+    )
+    add_session(
+        other_user, "2024-02-01", "single-leg-hip-thrust", "", [(1, {"side": "left", "reps": 9})]
+    )
+    before, theirs = log_of(user), log_of(other_user)
+    save(user_client, uploaded(user_client, OURS))
+    assert len(log_of(user)) == 3
+    batch = ImportBatch.objects.get()
+
+    response = undo(user_client, batch)
+
+    assert response.status_code == 302
+    assert log_of(user) == before
+    assert log_of(other_user) == theirs
+    assert not ImportBatch.objects.exists()
+    assert Set.form_errors.through.objects.count() == 0
+    page = user_client.get(response["Location"])
+    assert shown_messages(page)[-1] == "Import undone: removed 3 sets and 2 sessions."
+    assert "1 session logged" in user_client.get(reverse("training:history")).content.decode()
+
+
+def test_a_set_logged_by_hand_into_an_imported_session_survives_undo(user_client, user):
+    save(user_client, uploaded(user_client, OURS))
+    session = TrainingSession.objects.get(date=datetime.date(2024, 2, 1))
+    by_hand = Set.objects.create(session=session, position=3, side="left", reps=12)
+
+    response = undo(user_client, ImportBatch.objects.get())
+
+    assert list(TrainingSession.objects.all()) == [session]
+    assert list(Set.objects.all()) == [by_hand]
+    page = user_client.get(response["Location"])
+    assert shown_messages(page)[-1] == (
+        "Import undone: removed 3 sets and 1 session. 1 session stayed, with what you logged "
+        "into it since."
+    )
+
+
+def test_another_trainees_import_cannot_be_undone(client, user, other_user):
+    client.force_login(user)
+    save(client, uploaded(client, OURS))
+    batch = ImportBatch.objects.get()
+    before = log_of(user)
+    client.force_login(other_user)
+
+    response = undo(client, batch)
+
+    assert response.status_code == 404
+    assert log_of(user) == before
+    assert ImportBatch.objects.filter(pk=batch.pk).exists()
+
+
+def test_undo_is_all_or_nothing(user_client, user, monkeypatch):
+    save(user_client, uploaded(user_client, OURS))
+    before = log_of(user)
+
+    def broken(self, *args, **kwargs):
+        raise RuntimeError("lost the connection")
+
+    monkeypatch.setattr(ImportBatch, "delete", broken)
+    with pytest.raises(RuntimeError):
+        undo(user_client, ImportBatch.objects.get())
+
+    assert log_of(user) == before
+
+
+def test_only_the_last_five_imports_can_be_undone(user_client, user):
+    for day in range(1, 7):
+        text = HEADER + f"1,2024-03-0{day},single-leg-hip-thrust,,1,left,10,0,0,,,,,no,\n"
+        save(user_client, uploaded(user_client, text, f"day-{day}.csv"))
+
+    batches = ImportBatch.objects.filter(owner=user)
+    assert [b.file_name for b in batches] == [f"day-{day}.csv" for day in range(6, 1, -1)]
+    # The oldest import's session stays in the log, no longer tied to an import.
+    oldest = TrainingSession.objects.get(date=datetime.date(2024, 3, 1))
+    assert oldest.import_batch is None
+    assert oldest.sets.get().import_batch is None
+    page = text_of(user_client.get(reverse("imports:import")))
+    assert page.count("Undo this import") == 5
+    assert "Only your last 5 imports can be undone" in page
+
+
+def test_the_import_page_says_how_much_of_an_import_is_left(user_client, user):
+    save(user_client, uploaded(user_client, OURS, "mine.csv"))
+    Set.objects.filter(reps=9).delete()
+
+    page = text_of(user_client.get(reverse("imports:import")))
+
+    assert "mine.csv" in page
+    assert "Added 2 sessions and 3 sets; 2 of those sets are still in your log." in page
+
+
+def test_a_saved_import_shows_on_the_import_page_with_its_message(user_client):
+    response = save(user_client, uploaded(user_client, OURS))
+    page = user_client.get(response["Location"])
+    assert shown_messages(page) == [
+        "Imported 2 sessions and 3 sets. You can undo this import below."
+    ]

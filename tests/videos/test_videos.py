@@ -1,0 +1,651 @@
+"""Set videos: what an upload must be, the background job, serving with byte ranges, the
+coach's comments, and that every file goes with its video."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import av
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.http import HttpResponse
+from django.test import TestCase
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+from PIL import Image
+
+from coaches import review_queue, services
+from coaches.models import AuditEntry, CoachLink
+from core.middleware import RequestSizeLimitMiddleware
+from tests.videos.clips import GPS, make_clip
+from training.level import advice_for, recent_history
+from training.models import Profile, Set, TrainingSession
+from videos import processing as video
+from videos import tasks
+from videos.models import SetVideo, VideoComment, VideoStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def hevc(tmp_path) -> Path:
+    return make_clip(tmp_path / "iphone.mp4", codec="libx265")
+
+
+def _upload(client, a_set, path: Path, name: str | None = None):
+    data = path.read_bytes()
+    upload = SimpleUploadedFile(name or path.name, data, content_type="video/mp4")
+    return client.post(reverse("videos:set-video", args=[a_set.pk]), {"file": upload})
+
+
+def _stored(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file())
+
+
+def _ready(clip: SetVideo) -> SetVideo:
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        tasks.process_video.call(clip.pk)
+    clip.refresh_from_db()
+    return clip
+
+
+# Uploading
+
+
+def test_an_upload_answers_at_once_processing_with_its_job_queued(
+    athlete_client, a_set, h264, media_root
+):
+    response = _upload(athlete_client, a_set, h264)
+    clip = SetVideo.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == clip.get_absolute_url()
+    assert (clip.status, clip.owner, clip.set, clip.session) == (
+        VideoStatus.PROCESSING,
+        a_set.session.user,
+        a_set,
+        a_set.session,
+    )
+    job = DBTaskResult.objects.get()
+    assert job.task_path == "videos.tasks.process_video"
+    assert job.args_kwargs["args"] == [clip.pk]
+    page = athlete_client.get(clip.get_absolute_url())
+    assert b"Processing the video" in page.content
+    assert b"<video" not in page.content
+
+
+def _file_inputs(page: str) -> dict[str, str]:
+    """Each file input's label text and tag."""
+    found = re.findall(
+        r'<label class="file-choice" for="([^"]+)"><span[^>]*>([^<]+)</span>\s*(<input[^>]*>)', page
+    )
+    return {label: tag for _, label, tag in found}
+
+
+def test_the_upload_offers_both_the_camera_and_a_clip_already_on_the_phone(athlete_client, a_set):
+    page = athlete_client.get(reverse("videos:set-video", args=[a_set.pk])).content.decode()
+    inputs = _file_inputs(page)
+    assert list(inputs) == ["Film now", "Choose a clip"]
+    assert all('type="file"' in tag and 'accept="video/*"' in tag for tag in inputs.values())
+    assert all('name="file"' in tag for tag in inputs.values())
+    # A capture input opens the camera straight away: the other must not have it.
+    assert 'capture="environment"' in inputs["Film now"]
+    assert "capture" not in inputs["Choose a clip"]
+    assert "<legend>Video of this set</legend>" in page
+
+
+def test_a_clip_chosen_with_the_camera_input_left_empty_is_saved(athlete_client, a_set, h264):
+    # As a browser posts the two inputs of one name: the empty one (no file name) first.
+    boundary = "film-or-choose"
+    part = 'Content-Disposition: form-data; name="file"; filename="{}"\r\nContent-Type: {}\r\n\r\n'
+    body = (
+        f"--{boundary}\r\n{part.format('', 'application/octet-stream')}\r\n".encode()
+        + f"--{boundary}\r\n{part.format('clip.mp4', 'video/mp4')}".encode()
+        + h264.read_bytes()
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    response = athlete_client.post(
+        reverse("videos:set-video", args=[a_set.pk]),
+        body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    assert response.status_code == 302
+    assert SetVideo.objects.get().set == a_set
+
+
+def _refused(client, a_set, path, name=None) -> str:
+    response = _upload(client, a_set, path, name)
+    assert response.status_code == 400
+    assert not SetVideo.objects.exists()
+    assert not DBTaskResult.objects.exists()
+    return response.context["form"].errors["file"][0]
+
+
+def test_it_refuses_a_picture_called_mp4(athlete_client, a_set, tmp_path, media_root):
+    from PIL import Image
+
+    picture = tmp_path / "holiday.mp4"
+    Image.new("RGB", (64, 64), "red").save(picture, "PNG")
+    assert _refused(athlete_client, a_set, picture) == video.NOT_A_VIDEO
+    assert _stored(media_root) == []
+
+
+def test_it_refuses_an_empty_file(athlete_client, a_set, tmp_path, media_root):
+    empty = tmp_path / "empty.mp4"
+    empty.write_bytes(b"")
+    assert _refused(athlete_client, a_set, empty) == video.EMPTY
+
+
+def test_it_refuses_a_polyglot_whose_video_follows_other_bytes(
+    athlete_client, a_set, h264, tmp_path, media_root
+):
+    # A page with a whole MP4 after it: FFmpeg may still find the video, we do not.
+    polyglot = tmp_path / "page.mp4"
+    polyglot.write_bytes(b"<html><script>alert(1)</script></html>\n" + h264.read_bytes())
+    assert _refused(athlete_client, a_set, polyglot) == video.NOT_A_VIDEO
+
+
+def test_it_refuses_a_truncated_video(athlete_client, a_set, h264, tmp_path, media_root):
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(h264.read_bytes()[:200])
+    assert _refused(athlete_client, a_set, cut) == video.DAMAGED
+
+
+def test_it_refuses_a_video_over_a_minute(athlete_client, a_set, tmp_path, media_root):
+    long = make_clip(tmp_path / "long.mp4", seconds=61, size=(32, 32), fps=1, audio=False)
+    message = _refused(athlete_client, a_set, long)
+    assert message.startswith("The video is longer than 60 seconds")
+
+
+def test_it_refuses_absurd_dimensions(athlete_client, a_set, tmp_path, media_root):
+    tall = make_clip(tmp_path / "tall.mp4", size=(16, 4352), fps=2, audio=False)
+    assert _refused(athlete_client, a_set, tall) == (
+        "The video is 16 × 4352 pixels; each side must be between 16 and 4,096."
+    )
+
+
+def test_it_refuses_more_frames_than_a_minute_of_slow_motion(
+    athlete_client, a_set, tmp_path, media_root, monkeypatch
+):
+    monkeypatch.setattr(video, "MAX_FRAMES", 5)
+    clip = make_clip(tmp_path / "many.mp4", audio=False)
+    assert _refused(athlete_client, a_set, clip).startswith("The video has more than 5 frames")
+
+
+def test_it_refuses_a_file_over_the_size_limit(a_set, h264):
+    with h264.open("rb") as handle, pytest.raises(video.VideoRejected) as refused:
+        video.probe(handle, 300 * 1024 * 1024)
+    assert str(refused.value) == "The video is 300 MB; the limit is 200 MB."
+
+
+def test_a_large_upload_passes_the_request_size_guard_only_at_its_own_address(rf, a_set):
+    guard = RequestSizeLimitMiddleware(lambda request: HttpResponse("let through"))
+    big = str(150 * 1024 * 1024)
+    elsewhere = guard(rf.post(reverse("training:log"), CONTENT_LENGTH=big))
+    assert elsewhere.status_code == 413
+    here = guard(rf.post(reverse("videos:set-video", args=[a_set.pk]), CONTENT_LENGTH=big))
+    assert here.status_code == 200
+    too_big = guard(
+        rf.post(reverse("videos:set-video", args=[a_set.pk]), CONTENT_LENGTH=str(202 * 1024 * 1024))
+    )
+    assert too_big.status_code == 413
+
+
+def test_another_users_set_takes_no_video(client, other_user, a_set, h264, media_root):
+    client.force_login(other_user)
+    assert _upload(client, a_set, h264).status_code == 404
+    assert client.get(reverse("videos:set-video", args=[a_set.pk])).status_code == 404
+    assert not SetVideo.objects.exists()
+    assert _stored(media_root) == []
+
+
+def test_the_quota_refuses_with_a_message_and_keeps_nothing(
+    athlete_client, a_set, h264, media_root, settings
+):
+    settings.VIDEO_QUOTA_BYTES = h264.stat().st_size + 10
+    assert _upload(athlete_client, a_set, h264).status_code == 302
+    message = _refused_after(athlete_client, a_set, h264)
+    assert message.startswith("This video (")
+    assert "of video storage" in message
+    assert len(_stored(media_root)) == 1  # the first upload only
+
+
+def _refused_after(client, a_set, path) -> str:
+    before = SetVideo.objects.count()
+    response = _upload(client, a_set, path)
+    assert response.status_code == 400
+    assert SetVideo.objects.count() == before
+    return response.context["form"].errors["file"][0]
+
+
+def test_the_upload_rate_limit_refuses_with_a_message(
+    athlete_client, a_set, h264, media_root, settings
+):
+    settings.VIDEO_UPLOADS_PER_HOUR = 2
+    for _ in range(2):
+        assert _upload(athlete_client, a_set, h264).status_code == 302
+    response = _upload(athlete_client, a_set, h264)
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors() == [
+        "You have uploaded 2 videos in the last hour, the most we take; try again later."
+    ]
+    assert SetVideo.objects.count() == 2
+
+
+def test_a_failed_row_write_leaves_no_file(athlete_client, a_set, h264, media_root, monkeypatch):
+    class Unqueueable:
+        def using(self, **options):
+            return self
+
+        def enqueue(self, *args):
+            raise RuntimeError("database went away")
+
+    monkeypatch.setattr(tasks, "process_video", Unqueueable())
+    with pytest.raises(RuntimeError):
+        _upload(athlete_client, a_set, h264)
+    assert not SetVideo.objects.exists()
+    assert _stored(media_root) == []
+
+
+# Processing
+
+
+def test_processing_strips_the_location_and_makes_a_poster(athlete_client, a_set, h264, media_root):
+    with av.open(str(h264)) as phone:
+        assert phone.metadata["location"].startswith(GPS[:9])
+    assert b"loci" in h264.read_bytes()  # MP4's location box
+    _upload(athlete_client, a_set, h264)
+    clip = _ready(SetVideo.objects.get())
+    assert clip.status == VideoStatus.READY
+    assert not clip.rendition
+    data = (media_root / clip.original.name).read_bytes()
+    assert b"loci" not in data
+    with av.open(str(media_root / clip.original.name)) as out:
+        assert "location" not in out.metadata
+        assert len(out.streams) == 2
+        assert out.streams.video[0].codec_context.name == "h264"
+    poster = (media_root / clip.poster.name).read_bytes()
+    assert poster.startswith(b"\xff\xd8\xff")
+    # The upload as received, metadata and all, is gone; what remains is counted.
+    assert sorted(p.name for p in _stored(media_root)) == ["original.mp4", "poster.jpg"]
+    assert clip.size == sum(p.stat().st_size for p in _stored(media_root))
+
+
+def test_hevc_gets_an_h264_rendition_at_most_720p(athlete_client, a_set, tmp_path, media_root):
+    big = make_clip(tmp_path / "iphone.mp4", codec="libx265", size=(1280, 960), fps=5)
+    _upload(athlete_client, a_set, big)
+    clip = _ready(SetVideo.objects.get())
+    assert clip.status == VideoStatus.READY
+    assert clip.playback_type == "video/mp4"
+    with av.open(str(media_root / clip.rendition.name)) as out:
+        stream = out.streams.video[0].codec_context
+        assert (stream.name, stream.width, stream.height) == ("h264", 960, 720)
+        assert out.streams.audio[0].codec_context.name == "aac"
+        assert "location" not in out.metadata
+    with av.open(str(media_root / clip.original.name)) as kept:
+        assert kept.streams.video[0].codec_context.name == "hevc"
+
+
+def _is_red(pixel) -> bool:
+    red, green, blue = pixel[:3]
+    return red > 200 and green < 60 and blue < 60
+
+
+def test_a_portrait_phone_clip_gets_an_upright_poster_and_rendition(
+    athlete_client, a_set, tmp_path, media_root
+):
+    # Filmed upright: landscape frames whose display matrix turns them 90° clockwise, so
+    # their red left half is at the top when shown.
+    portrait = make_clip(tmp_path / "portrait.mp4", codec="libx265", size=(160, 96), rotation=-90)
+    _upload(athlete_client, a_set, portrait)
+    clip = SetVideo.objects.get()
+    assert (clip.width, clip.height) == (96, 160)  # as it is shown
+    clip = _ready(clip)
+    poster = Image.open(media_root / clip.poster.name)
+    assert poster.size == (96, 160)
+    assert _is_red(poster.getpixel((48, 10)))
+    assert not _is_red(poster.getpixel((48, 150)))
+    with av.open(str(media_root / clip.rendition.name)) as out:
+        frame = next(out.decode(video=0))
+        # Turned in its pixels, so no player turns it again.
+        assert (frame.width, frame.height, frame.rotation) == (96, 160, 0)
+        picture = frame.to_image()
+        assert _is_red(picture.getpixel((48, 10)))
+        assert not _is_red(picture.getpixel((48, 150)))
+    # The original keeps its streams as filmed, and the matrix browsers turn it by.
+    with av.open(str(media_root / clip.original.name)) as kept:
+        assert next(kept.decode(video=0)).rotation == -90
+
+
+def test_a_failing_job_retries_then_shows_the_athlete_why(
+    athlete_client, a_set, h264, media_root, monkeypatch
+):
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(video, "process", broken)
+    _upload(athlete_client, a_set, h264)
+    clip = SetVideo.objects.get()
+    DBTaskResult.objects.all().delete()
+    for attempt in range(1, tasks.MAX_ATTEMPTS):
+        assert tasks.process_video.call(clip.pk) == "retrying"
+        clip.refresh_from_db()
+        assert (clip.status, clip.attempts) == (VideoStatus.PROCESSING, attempt)
+        assert DBTaskResult.objects.filter(run_after__gt=timezone.now()).count() == attempt
+    assert tasks.process_video.call(clip.pk) == "failed"
+    clip.refresh_from_db()
+    assert clip.status == VideoStatus.FAILED
+    assert "OSError: disk full" in clip.failure
+    assert DBTaskResult.objects.count() == tasks.MAX_ATTEMPTS - 1  # no further retry
+    page = athlete_client.get(clip.get_absolute_url()).content.decode()
+    assert "could not be processed" in page
+    assert "disk full" in page
+    assert [p.name for p in _stored(media_root)] == ["upload.mp4"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_a_killed_worker_left_is_run_again_by_the_worker(
+    guide_content, client, user, a_set, h264, media_root
+):
+    client.force_login(user)
+    _upload(client, a_set, h264)
+    clip = SetVideo.objects.get()
+    # As a worker killed mid-job leaves it: claimed, never finished.
+    job = DBTaskResult.objects.get()
+    job.claim("killed-worker")
+    SetVideo.objects.filter(pk=clip.pk).update(
+        attempts=1, job_started_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    call_command("requeue_videos", stdout=io.StringIO())
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    clip.refresh_from_db()
+    assert (clip.status, clip.attempts) == (VideoStatus.READY, 2)
+
+
+def test_a_clip_that_kills_the_worker_every_time_ends_failed(a_set, h264, media_root, user):
+    clip = SetVideo.objects.create(
+        owner=user, session=a_set.session, set=a_set, original="videos/x/upload.mp4", size=1
+    )
+    SetVideo.objects.filter(pk=clip.pk).update(attempts=tasks.MAX_ATTEMPTS)
+    assert tasks.process_video.call(clip.pk) == "nothing to do"
+    clip.refresh_from_db()
+    assert clip.status == VideoStatus.FAILED
+    assert clip.failure.startswith("Processing stopped after 3")
+
+
+# Serving
+
+
+@pytest.fixture
+def ready_clip(athlete_client, a_set, h264, media_root) -> SetVideo:
+    _upload(athlete_client, a_set, h264)
+    return _ready(SetVideo.objects.get())
+
+
+def _body(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+def test_the_video_is_served_with_byte_ranges(athlete_client, ready_clip, media_root):
+    data = (media_root / ready_clip.original.name).read_bytes()
+    url = reverse("videos:file", args=[ready_clip.pk, "play"])
+    whole = athlete_client.get(url)
+    assert whole.status_code == 200
+    assert _body(whole) == data
+    assert whole["Accept-Ranges"] == "bytes"
+    assert whole["Content-Type"] == "video/mp4"
+    assert whole["X-Content-Type-Options"] == "nosniff"
+    # The view's own "private, no-store", and the middleware's never-cache for /videos/.
+    directives = {part.strip() for part in whole["Cache-Control"].split(",")}
+    assert directives == {"private", "no-store", "no-cache", "must-revalidate", "max-age=0"}
+    part = athlete_client.get(url, HTTP_RANGE="bytes=100-199", HTTP_ACCEPT_ENCODING="gzip")
+    assert part.status_code == 206
+    assert _body(part) == data[100:200]
+    assert part["Content-Range"] == f"bytes 100-199/{len(data)}"
+    assert part["Content-Length"] == "100"
+    tail = athlete_client.get(url, HTTP_RANGE="bytes=-50")
+    assert _body(tail) == data[-50:]
+    assert tail["Content-Range"] == f"bytes {len(data) - 50}-{len(data) - 1}/{len(data)}"
+    open_ended = athlete_client.get(url, HTTP_RANGE=f"bytes={len(data) - 10}-")
+    assert _body(open_ended) == data[-10:]
+    beyond = athlete_client.get(url, HTTP_RANGE=f"bytes={len(data)}-")
+    assert beyond.status_code == 416
+    assert beyond["Content-Range"] == f"bytes */{len(data)}"
+
+
+def test_the_public_media_view_never_serves_a_video_or_its_poster(client, ready_clip):
+    assert client.get(f"/media/{ready_clip.poster.name}").status_code == 404
+    assert client.get(f"/media/{ready_clip.original.name}").status_code == 404
+
+
+def test_a_coach_sees_the_video_only_while_linked(client, ready_clip, linked_coach, user):
+    url = reverse("videos:file", args=[ready_clip.pk, "poster"])
+    client.force_login(linked_coach)
+    assert client.get(url).status_code == 200
+    services.end_link(CoachLink.objects.get(coach=linked_coach, athlete=user), user)
+    assert client.get(url).status_code == 404
+    assert client.get(ready_clip.get_absolute_url()).status_code == 404
+
+
+# The coach's review
+
+
+def test_the_coach_queue_shows_each_unreviewed_clip(client, ready_clip, linked_coach):
+    client.force_login(linked_coach)
+    page = client.get(reverse("coaches:dashboard")).content.decode()
+    assert page.count("Video to review:") == 1
+    assert ready_clip.get_absolute_url() in page
+    response = client.post(reverse("videos:reviewed", args=[ready_clip.pk]))
+    assert response.status_code == 302
+    ready_clip.refresh_from_db()
+    assert ready_clip.reviewed_by == linked_coach
+    assert ready_clip.reviewed_at is not None
+    assert "Video to review:" not in client.get(reverse("coaches:dashboard")).content.decode()
+    assert AuditEntry.objects.filter(action="video-reviewed", athlete=ready_clip.owner).exists()
+
+
+def test_a_coach_comments_at_a_moment_tagged_with_a_form_error(
+    client, ready_clip, linked_coach, exercise, user
+):
+    error = exercise.form_errors.get(name__iexact="knee caving inward")
+    client.force_login(linked_coach)
+    url = reverse("videos:comment", args=[ready_clip.pk])
+    response = client.post(
+        url, {"at_seconds": "0.5", "text": "Watch the knee", "form_error": error.pk}
+    )
+    assert response.status_code == 302
+    comment = VideoComment.objects.get()
+    assert (comment.at_seconds, comment.form_error, comment.author) == (
+        Decimal("0.50"),
+        error,
+        linked_coach,
+    )
+    client.force_login(user)
+    page = client.get(ready_clip.get_absolute_url()).content.decode()
+    assert 'data-seek="0.50"' in page
+    assert error.get_absolute_url() in page
+
+
+def test_a_comment_past_the_end_or_empty_is_refused(client, ready_clip, linked_coach):
+    client.force_login(linked_coach)
+    url = reverse("videos:comment", args=[ready_clip.pk])
+    late = client.post(url, {"at_seconds": "5", "text": "late"})
+    assert late.status_code == 400
+    assert late.context["comment_form"].errors["at_seconds"] == ["The video is 1.0 seconds long."]
+    empty = client.post(url, {"at_seconds": "0.2", "text": "  "})
+    assert empty.status_code == 400
+    assert not VideoComment.objects.exists()
+
+
+def test_the_athlete_cannot_comment_or_mark_their_own_video(athlete_client, ready_clip):
+    url = reverse("videos:comment", args=[ready_clip.pk])
+    assert athlete_client.post(url, {"at_seconds": "0.2", "text": "me"}).status_code == 404
+    assert athlete_client.post(reverse("videos:reviewed", args=[ready_clip.pk])).status_code == 404
+
+
+# Deleting
+
+
+def test_deleting_a_video_removes_every_file(athlete_client, a_set, hevc, media_root):
+    _upload(athlete_client, a_set, hevc)
+    clip = _ready(SetVideo.objects.get())
+    assert len(_stored(media_root)) == 3  # original, poster, rendition
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = athlete_client.post(reverse("videos:delete", args=[clip.pk]))
+    assert response.status_code == 302
+    assert not SetVideo.objects.exists()
+    assert _stored(media_root) == []
+
+
+def test_deleting_the_account_removes_every_video_file(client, user, a_set, hevc, media_root):
+    client.force_login(user)
+    _upload(client, a_set, hevc)
+    _ready(SetVideo.objects.get())
+    assert _stored(media_root)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        user.delete()
+    assert _stored(media_root) == []
+
+
+def test_another_user_cannot_delete_a_video(client, other_user, ready_clip, media_root):
+    client.force_login(other_user)
+    assert client.post(reverse("videos:delete", args=[ready_clip.pk])).status_code == 404
+    assert SetVideo.objects.filter(pk=ready_clip.pk).exists()
+
+
+def test_the_backup_lists_the_video_files_and_rows(ready_clip, media_root, tmp_path):
+    import json
+    import zipfile
+
+    out = tmp_path / "backup.zip"
+    call_command("backup", str(out), "--with-media", stdout=io.StringIO())
+    with zipfile.ZipFile(out) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        rows = json.loads(archive.read("data.json"))
+        names = archive.namelist()
+    listed = {entry["path"] for entry in manifest["media"]}
+    assert {ready_clip.original.name, ready_clip.poster.name} <= listed
+    assert f"media/{ready_clip.original.name}" in names
+    assert any(row["model"] == "videos.setvideo" for row in rows)
+
+
+# A form error the coach tags counts like the athlete's own flag
+
+
+def _clip_of(a_set: Set) -> SetVideo:
+    return SetVideo.objects.create(
+        owner=a_set.session.user,
+        session=a_set.session,
+        set=a_set,
+        original=f"videos/{a_set.pk}/original.mp4",
+        status=VideoStatus.READY,
+        duration_seconds=5,
+    )
+
+
+def _tag(clip: SetVideo, coach, error) -> VideoComment:
+    return VideoComment.objects.create(video=clip, author=coach, at_seconds=1, form_error=error)
+
+
+def _sessions_with_a_set(user, variation, days: int) -> list[Set]:
+    today = timezone.localdate()
+    sets = []
+    for back in range(days, 0, -1):
+        day = TrainingSession.objects.create(
+            user=user, date=today - datetime.timedelta(days=back), variation=variation
+        )
+        for position, side in enumerate(["left", "right"] * 3, start=1):
+            sets.append(Set.objects.create(session=day, position=position, side=side, reps=12))
+    return sets
+
+
+def test_a_tagged_comment_counts_as_a_form_error_in_the_review_queue(
+    user, linked_coach, exercise, bodyweight
+):
+    error = exercise.form_errors.get(name__iexact="knee caving inward")
+    sets = _sessions_with_a_set(user, bodyweight, 3)
+    assert "form-errors" not in [
+        f.kind for f in review_queue.athlete_flags(user, timezone.localdate())
+    ]
+    for first_of_session in (sets[6], sets[12]):  # the two newest sessions; never seen
+        _tag(_clip_of(first_of_session), linked_coach, error)
+    flags = review_queue.athlete_flags(user, timezone.localdate())
+    assert [f.text for f in flags if f.kind == "form-errors"] == [
+        "Form errors in 2 of the last 3 sessions"
+    ]
+
+
+# (the athlete's own flag, the coach's tag, seen by the athlete) -> form errors on the set
+SEEN_RULES = [
+    (None, None, False, 0),
+    (None, "knee caving inward", False, 0),  # not seen yet: not counted
+    (None, "knee caving inward", True, 1),
+    ("knee caving inward", "knee caving inward", True, 1),  # the same error, once
+    ("knee caving inward", "knee caving inward", False, 1),
+]
+
+
+@pytest.mark.parametrize(("own", "tagged", "seen", "expected"), SEEN_RULES)
+def test_progression_counts_a_tagged_error_once_the_athlete_has_seen_it(
+    client, user, a_set, linked_coach, exercise, own, tagged, seen, expected
+):
+    if own:
+        a_set.form_errors.add(exercise.form_errors.get(name__iexact=own))
+    clip = _clip_of(a_set)
+    if tagged:
+        _tag(clip, linked_coach, exercise.form_errors.get(name__iexact=tagged))
+    if seen:
+        client.force_login(user)
+        assert client.get(clip.get_absolute_url()).status_code == 200
+    (latest,) = recent_history(user)
+    assert latest.sets[0].form_errors == expected
+
+
+def test_a_second_tagged_error_adds_to_the_athletes_own(user, a_set, linked_coach, exercise):
+    a_set.form_errors.add(exercise.form_errors.get(name__iexact="knee caving inward"))
+    clip = _clip_of(a_set)
+    other = exercise.form_errors.exclude(name__iexact="knee caving inward").first()
+    _tag(clip, linked_coach, other)
+    VideoComment.objects.update(seen_at=timezone.now())
+    (latest,) = recent_history(user)
+    assert latest.sets[0].form_errors == 2
+
+
+def test_only_the_athletes_own_visit_marks_comments_seen(
+    client, user, ready_clip, linked_coach, exercise
+):
+    comment = _tag(ready_clip, linked_coach, exercise.form_errors.first())
+    client.force_login(linked_coach)
+    client.get(ready_clip.get_absolute_url())
+    comment.refresh_from_db()
+    assert comment.seen_at is None
+    client.force_login(user)
+    client.get(ready_clip.get_absolute_url())
+    comment.refresh_from_db()
+    assert comment.seen_at is not None
+    first_seen = comment.seen_at
+    client.get(ready_clip.get_absolute_url())
+    comment.refresh_from_db()
+    assert comment.seen_at == first_seen
+
+
+def test_tagged_errors_step_the_athlete_back_only_once_seen(
+    client, user, linked_coach, exercise, bodyweight
+):
+    Profile.objects.filter(user=user).update(level=bodyweight)
+    error = exercise.form_errors.get(name__iexact="knee caving inward")
+    sets = _sessions_with_a_set(user, bodyweight, 2)
+    clips = [_clip_of(sets[0]), _clip_of(sets[6])]
+    for clip in clips:
+        _tag(clip, linked_coach, error)
+    profile = Profile.objects.select_related("level__tempo").get(user=user)
+    assert advice_for(profile).suggestion.kind != "step_back"
+    client.force_login(user)
+    for clip in clips:
+        client.get(clip.get_absolute_url())
+    assert advice_for(profile).suggestion.kind == "step_back"

@@ -1,0 +1,356 @@
+"""Set videos, the coach's comments on them, and uploads in progress."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from coaches.models import CoachLink
+from coaching.models import FormError
+from training import sides
+from training.models import Set, SetQuerySet, Side, TrainingSession
+from training.progression import set_name
+
+
+class VideoStatus(models.TextChoices):
+    PROCESSING = "processing", "Processing"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class SetVideoQuerySet(models.QuerySet["SetVideo"]):
+    def visible_to(self, user) -> SetVideoQuerySet:
+        """The videos `user` may watch: their own, and those of the athletes they coach
+        (CoachLinkQuerySet.athletes_of) while the link is current."""
+        return self.filter(Q(owner=user) | Q(owner__in=CoachLink.objects.athletes_of(user)))
+
+    def to_review_by(self, coach) -> SetVideoQuerySet:
+        return (
+            self.filter(owner__in=CoachLink.objects.athletes_of(coach))
+            .exclude(owner=coach)
+            .filter(status=VideoStatus.READY, reviewed_at__isnull=True)
+        )
+
+    def with_unread_comments(self, owner) -> SetVideoQuerySet:
+        """`owner`'s videos holding comments they have not opened yet, newest first, each
+        with `unread_comments`: what Today lists (one query)."""
+        unread = Count(
+            "comments", filter=Q(comments__seen_at__isnull=True) & ~Q(comments__author=owner)
+        )
+        # The filmed set's number on its side, as the session page numbers it.
+        side_number = (
+            Set.objects.numbered_up_to(
+                OuterRef("set__session"), OuterRef("set__side"), OuterRef("set__position")
+            )
+            .order_by()
+            .values("session")
+            .annotate(number=Count("pk"))
+            .values("number")[:1]
+        )
+        return (
+            self.filter(owner=owner)
+            .annotate(unread_comments=unread, set_side_number=Subquery(side_number))
+            .filter(unread_comments__gt=0)
+            .select_related("set", "session__variation")
+            .order_by("-created_at", "-pk")
+        )
+
+    def stored_bytes(self, user) -> int:
+        return self.filter(owner=user).aggregate(total=Coalesce(Sum("size"), 0))["total"]
+
+
+class SetVideo(models.Model):
+    """A clip of one set (or of one side of a session) for the coach to review.
+
+    `original` is the upload as received until the job has processed it, then the same
+    streams with every tag and metadata track removed; `rendition` is the H.264/AAC copy
+    made when the original will not play in every browser. Nothing is served until ready.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="set_videos"
+    )
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="videos")
+    set = models.ForeignKey(
+        Set, on_delete=models.CASCADE, null=True, blank=True, related_name="videos"
+    )
+    # For a clip of one side of the session rather than of one set.
+    side = models.CharField(max_length=7, choices=Side.choices, blank=True)
+    original = models.FileField(max_length=200)
+    original_type = models.CharField(max_length=20, blank=True)
+    poster = models.FileField(max_length=200, blank=True)
+    rendition = models.FileField(max_length=200, blank=True)
+    status = models.CharField(
+        max_length=10, choices=VideoStatus.choices, default=VideoStatus.PROCESSING
+    )
+    failure = models.CharField(max_length=300, blank=True)
+    # How many times the job has started on it, and when it last did: a job that a killed
+    # worker never finished is found by its age and run again (videos/tasks.py).
+    attempts = models.PositiveSmallIntegerField(default=0)
+    job_started_at = models.DateTimeField(null=True, blank=True)
+    duration_seconds = models.FloatField(default=0)
+    frame_rate = models.FloatField(default=30)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    # Every stored byte of it (original, poster, rendition): what the quota counts.
+    size = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SetVideoQuerySet.as_manager()
+
+    class Meta:
+        db_table = "training_setvideo"  # the table made before the split: nothing renamed
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["owner", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=VideoStatus.values), name="setvideo_status_is_known"
+            ),
+            # Either a set, or a side of the session: never both, never neither.
+            models.CheckConstraint(
+                condition=(Q(set__isnull=False) & Q(side=""))
+                | (Q(set__isnull=True) & Q(side__in=sides.NAMED)),
+                name="setvideo_set_or_side",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=VideoStatus.FAILED) | ~Q(failure=""),
+                name="setvideo_failure_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Video of {self.set or self.get_side_display()} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("videos:detail", kwargs={"pk": self.pk})
+
+    def stored_names(self) -> list[str]:
+        return [f.name for f in (self.original, self.poster, self.rendition) if f]
+
+    @property
+    def set_name(self) -> str:
+        """The filmed set as the session page names it, "set 2 on the left" (the number from
+        SetVideoQuerySet.with_unread_comments)."""
+        return set_name(self.set.side, self.set_side_number)
+
+    @property
+    def side_title(self) -> str:
+        """What a clip of a side (not of one set) is of, as a heading."""
+        return "The whole session" if self.side == Side.BOTH else f"{self.get_side_display()} side"
+
+    @property
+    def playback_type(self) -> str:
+        return "video/mp4" if self.rendition else self.original_type
+
+
+class VideoCommentQuerySet(models.QuerySet["VideoComment"]):
+    def form_errors_on_sets(self, *, seen_only: bool) -> VideoCommentQuerySet:
+        """Comments naming a form error on a set's video: they count like the trainee's own
+        flag on that set (a side's video has no set to count on). In the review queue at
+        once; in the trainee's progression only once they have seen it."""
+        tagged = self.filter(form_error__isnull=False, video__set__isnull=False)
+        return tagged.filter(seen_at__isnull=False) if seen_only else tagged
+
+
+class VideoComment(models.Model):
+    """A coach's remark pinned to a moment of the clip, optionally naming a form error."""
+
+    video = models.ForeignKey(SetVideo, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    at_seconds = models.DecimalField(max_digits=6, decimal_places=2)
+    text = models.CharField(max_length=1000, blank=True)
+    form_error = models.ForeignKey(
+        FormError, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # When the athlete first opened the video page with this comment on it: a tagged form
+    # error counts in their progression from then on (training/level.py).
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    objects = VideoCommentQuerySet.as_manager()
+
+    class Meta:
+        db_table = "training_videocomment"  # the table made before the split: nothing renamed
+        ordering = ["at_seconds", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(at_seconds__gte=0, at_seconds__lte=600),
+                name="videocomment_moment_in_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(text="") | Q(form_error__isnull=False),
+                name="videocomment_says_something",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at_seconds} s: {self.text[:50] or self.form_error}"
+
+
+class VideoUploadQuerySet(models.QuerySet["VideoUpload"]):
+    def expired(self, now=None) -> VideoUploadQuerySet:
+        return self.filter(expires_at__lte=now or timezone.now())
+
+    def pending_bytes(self, user) -> int:
+        """What the user's unfinished uploads will take: counted against the quota while open."""
+        return self.filter(owner=user).aggregate(total=Coalesce(Sum("size"), 0))["total"]
+
+
+class VideoUpload(models.Model):
+    """A clip arriving in chunks, which a dropped connection does not start over.
+
+    Each chunk is stored, through the storage API, under `chunk_folder` named by its offset;
+    `received` counts the bytes kept so far, in order. The last chunk turns them into a
+    SetVideo (videos/services.py, finish_upload) and this row and its chunks go. An upload
+    left unfinished goes when it expires (a job queued for that moment, and requeue_videos).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="video_uploads"
+    )
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="+")
+    set = models.ForeignKey(Set, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    side = models.CharField(max_length=7, choices=Side.choices, blank=True)
+    size = models.PositiveBigIntegerField()
+    received = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    objects = VideoUploadQuerySet.as_manager()
+
+    class Meta:
+        db_table = "training_videoupload"  # the table made before the split: nothing renamed
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(size__gt=0) & Q(received__lte=F("size")),
+                name="videoupload_received_within_size",
+            ),
+            models.CheckConstraint(
+                condition=(Q(set__isnull=False) & Q(side=""))
+                | (Q(set__isnull=True) & Q(side__in=sides.NAMED)),
+                name="videoupload_set_or_side",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Upload {self.pk}: {self.received} of {self.size} bytes"
+
+    def get_absolute_url(self) -> str:
+        return reverse("videos:upload", kwargs={"pk": self.pk})
+
+    @property
+    def chunk_folder(self) -> str:
+        # Under videos/, which only the checked views serve (hipthrust/views.py).
+        return f"videos/uploads/{self.owner_id}/{self.pk.hex}"
+
+    def chunk_name(self, offset: int) -> str:
+        return f"{self.chunk_folder}/{offset:012d}.part"
+
+
+def with_error_count(sets: SetQuerySet) -> SetQuerySet:
+    """`sets` with `error_count`: the trainee's own form-error flags on each set, and the other
+    form errors their coach tagged on the set's video that they have seen (training/level.py)."""
+    tagged = (
+        VideoComment.objects.form_errors_on_sets(seen_only=True)
+        .filter(video__set=OuterRef("pk"))
+        .exclude(
+            form_error__in=Set.form_errors.through.objects.filter(
+                set=OuterRef("video__set")
+            ).values("formerror")
+        )
+        .order_by()
+        .values("video__set")
+        .annotate(count=Count("form_error", distinct=True))
+        .values("count")
+    )
+    return sets.annotate(
+        error_count=Count("form_errors", distinct=True)
+        + Coalesce(Subquery(tagged, output_field=IntegerField()), 0)
+    )
+
+
+def with_video_marks(sets: SetQuerySet) -> SetQuerySet:
+    """`sets` with what a set row shows of its videos, in the one query that lists them:
+    `video_pk`, its newest video (None without one); `unread_comments`, the comments on
+    its videos the owner has not opened yet, and `unread_video_pk`, the newest video
+    holding some (where the badge leads)."""
+    videos = SetVideo.objects.filter(set=OuterRef("pk")).order_by("-created_at", "-pk")
+    unread = VideoComment.objects.filter(video__set=OuterRef("pk"), seen_at__isnull=True).exclude(
+        author=OuterRef("session__user")
+    )
+    counted = unread.order_by().values("video__set").annotate(count=Count("pk")).values("count")
+    return sets.annotate(
+        video_pk=Subquery(videos.values("pk")[:1]),
+        unread_comments=Coalesce(Subquery(counted, output_field=IntegerField()), 0),
+        unread_video_pk=Subquery(
+            unread.order_by("-video__created_at", "-video_id").values("video_id")[:1]
+        ),
+    )
+
+
+class AnalysisStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting"
+    DONE = "done", "Done"
+    # The clip was read but the person was not seen well enough: `result["declined"]` says why.
+    DECLINED = "declined", "Declined"
+    # The analysis could not run (`failure` says why); the video itself is unaffected.
+    FAILED = "failed", "Failed"
+
+
+class SuggestionAnswer(models.TextChoices):
+    CONFIRMED = "confirmed", "Confirmed"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class VideoAnalysis(models.Model):
+    """What the camera read in a ready set video, rep by rep (videos/form_analysis.py).
+
+    `result` is `FormAnalysis.as_json()` without its guess of the working leg (the side is
+    the app's: the video's set or side), plus `skeleton`, the few joints of each analysed
+    frame that the page draws over the video. `answers` holds the coach's reply to each
+    suggested form error, by its key (videos/services.py, suggestion_key).
+    """
+
+    video = models.OneToOneField(SetVideo, on_delete=models.CASCADE, related_name="analysis")
+    status = models.CharField(
+        max_length=10, choices=AnalysisStatus.choices, default=AnalysisStatus.WAITING
+    )
+    result = models.JSONField(default=dict, blank=True)
+    failure = models.CharField(max_length=300, blank=True)
+    model = models.CharField(max_length=100, blank=True)
+    model_version = models.CharField(max_length=40, blank=True)
+    # What the reps were read against: the prescription's tempo, else the set's.
+    prescribed_tempo = models.CharField(max_length=11, blank=True)
+    answers = models.JSONField(default=dict, blank=True)
+    # As SetVideo's: runs a killed worker never finished are found by their age.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    job_started_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "video analyses"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=AnalysisStatus.values),
+                name="videoanalysis_status_is_known",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=AnalysisStatus.FAILED) | ~Q(failure=""),
+                name="videoanalysis_failure_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Analysis of video {self.video_id} ({self.get_status_display()})"

@@ -1,0 +1,618 @@
+"""Set videos: the athlete uploads and deletes, the coach comments and marks reviewed, and
+both watch, through a view that checks who asks for every byte.
+
+A video exists only for its owner and their currently linked coaches; for anyone else,
+and for a coach the moment the link ends, every address here answers 404.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from coaches.models import AuditEntry
+from coaching.tempo import Tempo
+from core import throttle
+from training.forms import SetEditForm
+from training.lookups import get_session_for_user, get_set_for_user
+from training.models import Side
+from training.views import _session_context, _unit
+from videos import form_analysis
+from videos import processing as video
+from videos import services as videos
+from videos.forms import VideoCommentForm, VideoUploadForm
+from videos.models import AnalysisStatus, SetVideo, VideoAnalysis, VideoStatus, VideoUpload
+
+CHUNK = 64 * 1024
+# Byte positions of at most 15 digits (a petabyte): int() of a longer one is refused by
+# Python past 4,300 digits and slow well before, and no file here comes near it.
+_POSITION = r"\d{1,15}"
+_RANGE = re.compile(rf"^bytes=({_POSITION})?-({_POSITION})?$")
+# A range in the right form whose numbers are longer: past the end of any file (416).
+_LONG_RANGE = re.compile(r"^bytes=\d*-\d*$")
+_CONTENT_RANGE = re.compile(
+    rf"^bytes (?P<first>{_POSITION})-(?P<last>{_POSITION})/(?P<size>{_POSITION})$"
+)
+
+
+def _get_video_for_user(request: HttpRequest, pk: int) -> SetVideo:
+    """The owner's or their linked coach's video, or 404."""
+    return get_object_or_404(
+        SetVideo.objects.visible_to(request.user).select_related("owner", "set", "session"), pk=pk
+    )
+
+
+def _get_video_for_coach(request: HttpRequest, pk: int) -> SetVideo:
+    clip = _get_video_for_user(request, pk)
+    if clip.owner_id == request.user.pk:
+        raise Http404("No such video.")
+    return clip
+
+
+def _get_session_side_for_user(request: HttpRequest, pk: int, side: str) -> videos.Target:
+    session = get_session_for_user(request, pk)
+    if side not in session.video_sides:
+        raise Http404("The session has no such side.")
+    return videos.Target(session, side=side)
+
+
+def _rate_limited(request: HttpRequest) -> str:
+    """A sentence when the user has uploaded the most we take this hour, else ""; counts one."""
+    limit = settings.VIDEO_UPLOADS_PER_HOUR
+    if throttle.allow("video-upload", str(request.user.pk), limit=limit, window=60 * 60):
+        return ""
+    return f"You have uploaded {limit} videos in the last hour, the most we take; try again later."
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def set_video(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attach a clip to one of the user's sets; its videos are listed under the form."""
+    target = get_set_for_user(request, pk)
+    return _video_page(request, videos.Target.of_set(target), target.videos.all())
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def side_video(request: HttpRequest, pk: int, side: str) -> HttpResponse:
+    """Attach a clip of one side of the session (several sets, or the whole session)."""
+    target = _get_session_side_for_user(request, pk, side)
+    clips = target.session.videos.filter(set__isnull=True, side=side)
+    return _video_page(request, target, clips)
+
+
+def _video_page(request: HttpRequest, target: videos.Target, clips) -> HttpResponse:
+    """The upload form with the target's videos: the plain form is the path without the
+    page's script, which sends the file in chunks instead (video_upload_start)."""
+    status = 200
+    label = "Video of this set" if target.set else "Video of this side"
+    if request.method == "POST":
+        form = VideoUploadForm(request.POST, request.FILES, label=label)
+        if refused := _rate_limited(request):
+            form.add_error(None, refused)
+        elif form.is_valid():
+            try:
+                upload = form.cleaned_data["file"]
+                clip = videos.save_upload(request.user, target, upload, form.probe)
+            except video.VideoRejected as rejected:
+                form.add_error("file", str(rejected))
+            else:
+                messages.success(request, "Video uploaded: it is being processed.")
+                return redirect(clip)
+        status = 400
+    else:
+        form = VideoUploadForm(label=label)
+    if target.set:
+        here = reverse("videos:set-video", args=[target.set.pk])
+        start = reverse("videos:set-upload-start", args=[target.set.pk])
+    else:
+        here = reverse("videos:side-video", args=[target.session.pk, target.side])
+        start = reverse("videos:side-upload-start", args=[target.session.pk, target.side])
+    context = {
+        "title": "Video of a set" if target.set else "Video of a side",
+        "description": "Attach a video for your coach.",
+        "target": target,
+        "set": target.set,
+        "session": target.session,
+        "heading": _heading(target),
+        "action": here,
+        "start_url": start,
+        "form": form,
+        "videos": clips,
+        "used": videos.bytes_in_use(request.user),
+        "quota": settings.VIDEO_QUOTA_BYTES,
+    }
+    return render(request, "videos/set_video.html", context, status=status)
+
+
+def _heading(target: videos.Target) -> str:
+    if target.set:
+        return f"Video of {target.set.name}"
+    if target.side == Side.BOTH:
+        return "Video of the session"
+    return f"Video of the {target.side} side"
+
+
+@login_required
+@require_POST
+def set_video_upload_start(request: HttpRequest, pk: int) -> JsonResponse:
+    return _start_upload(request, videos.Target.of_set(get_set_for_user(request, pk)))
+
+
+@login_required
+@require_POST
+def side_video_upload_start(request: HttpRequest, pk: int, side: str) -> JsonResponse:
+    return _start_upload(request, _get_session_side_for_user(request, pk, side))
+
+
+def _start_upload(request: HttpRequest, target: videos.Target) -> JsonResponse:
+    """Open a chunked upload of `size` bytes: where to send the chunks, and how large."""
+    try:
+        size = int(request.POST.get("size", ""))
+    except ValueError:
+        return JsonResponse({"error": "Say how large the file is."}, status=400)
+    if refused := _rate_limited(request):
+        return JsonResponse({"error": refused}, status=429)
+    try:
+        upload = videos.start_upload(request.user, target, size)
+    except video.VideoRejected as rejected:
+        return JsonResponse({"error": str(rejected)}, status=400)
+    return JsonResponse(_upload_state(upload), status=201)
+
+
+def _upload_state(upload: VideoUpload) -> dict:
+    return {
+        "url": upload.get_absolute_url(),
+        "offset": upload.received,
+        "size": upload.size,
+        "chunk": settings.VIDEO_UPLOAD_CHUNK_BYTES,
+    }
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD", "PUT"])
+def video_upload(request: HttpRequest, pk) -> JsonResponse:
+    """GET: how far the upload has got (where to resume). PUT: one chunk, its place given by
+    `Content-Range: bytes first-last/size`; the answer says where the next one starts, or,
+    after the last, where the video is."""
+    upload = get_object_or_404(VideoUpload, pk=pk, owner=request.user)
+    if upload.expires_at <= timezone.now():
+        videos.discard_expired()
+        raise Http404("The upload expired.")
+    if request.method in ("GET", "HEAD"):
+        return JsonResponse(_upload_state(upload))
+    match = _CONTENT_RANGE.match(request.headers.get("Content-Range", "").strip())
+    limit = settings.VIDEO_UPLOAD_CHUNK_BYTES
+    data = request.read(limit + 1)
+    if not match or int(match["size"]) != upload.size:
+        return JsonResponse(
+            {"error": f"Send Content-Range: bytes first-last/{upload.size}."}, status=400
+        )
+    first, last = int(match["first"]), int(match["last"])
+    if len(data) > limit or last - first + 1 != len(data) or last >= upload.size:
+        return JsonResponse(
+            {"error": f"A chunk is its Content-Range's bytes, at most {limit:,}."}, status=400
+        )
+    try:
+        clip = videos.receive_chunk(upload, first, data)
+    except videos.OffsetMismatch as mismatch:
+        return JsonResponse(
+            {"error": f"Send the bytes from {mismatch.expected}.", "offset": mismatch.expected},
+            status=409,
+        )
+    except VideoUpload.DoesNotExist as gone:
+        raise Http404("No such upload.") from gone
+    except video.VideoRejected as rejected:
+        return JsonResponse({"error": str(rejected)}, status=400)
+    if clip is None:
+        upload.refresh_from_db()
+        return JsonResponse(_upload_state(upload))
+    messages.success(request, "Video uploaded: it is being processed.")
+    return JsonResponse({"location": clip.get_absolute_url()}, status=201)
+
+
+@login_required
+@never_cache
+@require_safe
+def video_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Watch a clip with its comments; the coach also comments and marks it reviewed. While
+    it is processing, the status part asks again every few seconds (htmx)."""
+    clip = _get_video_for_user(request, pk)
+    template = "videos/video.html"
+    if request.htmx and request.htmx.target in ("video-status", "video-analysis"):
+        template += f"#{request.htmx.target}"
+    elif clip.owner_id == request.user.pk:
+        videos.mark_comments_seen(clip)
+    return render(request, template, _video_context(request, clip))
+
+
+def _video_context(request: HttpRequest, clip: SetVideo, **forms) -> dict:
+    is_coach = clip.owner_id != request.user.pk
+    comment_form = forms.get("comment_form")
+    if is_coach and comment_form is None:
+        comment_form = VideoCommentForm(duration=clip.duration_seconds)
+    return {
+        "title": "Video review",
+        "description": "A set on video, with the coach's comments.",
+        "video": clip,
+        "comments": clip.comments.select_related("form_error", "author"),
+        "is_coach": is_coach,
+        "comment_form": comment_form,
+        **_analysis_context(clip, is_coach),
+    }
+
+
+# The analysis on the video page.
+
+PHASES = (
+    ("lifting", "Lifting"),
+    ("top_hold", "Top hold"),
+    ("lowering", "Lowering"),
+    ("pause", "Pause"),
+)
+# The timeline's width in the units of its drawing (an SVG stretched to the page's width).
+TIMELINE_WIDTH = 1000
+
+
+@dataclass(frozen=True)
+class Segment:
+    phase: str  # a PHASES name, or "unseen"
+    label: str
+    x: float
+    width: float
+
+
+@dataclass(frozen=True)
+class RepRow:
+    number: int
+    start: float
+    end: float
+    lowering: float | None
+    pause: float | None
+    lifting: float | None
+    top_hold: float | None
+    top_angle: float | None
+    shin_from_vertical: float | None
+    confidence: float
+    faults: list[dict]
+    segments: list[Segment]
+    is_last: bool
+
+    @property
+    def description(self) -> str:
+        """The rep's segment named for a screen reader: when, and its phases."""
+        measured = [
+            f"{label.lower()} {getattr(self, name):.1f} s"
+            for name, label in PHASES
+            if getattr(self, name) is not None
+        ]
+        flags = f", flagged: {len(self.faults)}" if self.faults else ""
+        return (
+            f"Rep {self.number}, from {self.start:.1f} s"
+            + (f": {', '.join(measured)}" if measured else "")
+            + flags
+        )
+
+
+def _segments(rep: dict, duration: float) -> list[Segment]:
+    """The rep's phases in the order they are done, placed on the timeline; from the first
+    phase the camera did not see, the rest of the rep is one unseen stretch."""
+    scale = TIMELINE_WIDTH / duration if duration > 0 else 0
+    segments, moment = [], rep["start"]
+    for name, label in PHASES:
+        seconds = rep[name]
+        if seconds is None:
+            break
+        segments.append(Segment(name, label, moment * scale, seconds * scale))
+        moment += seconds
+    rest = rep["end"] - moment
+    if rest > 0.01:
+        segments.append(Segment("unseen", "Not seen", moment * scale, rest * scale))
+    return segments
+
+
+def _analysis_context(clip: SetVideo, is_coach: bool) -> dict:
+    analysis = VideoAnalysis.objects.filter(video=clip).first()
+    context: dict = {"analysis": analysis, "side": videos.app_side(clip)}
+    if analysis is None:
+        return context
+    analysis.video = clip
+    result = analysis.result
+    reps = result.get("reps", [])
+    duration = clip.duration_seconds or max((rep["end"] for rep in reps), default=0)
+    rows = [
+        RepRow(
+            **{key: rep[key] for key in RepRow.__dataclass_fields__ if key in rep},
+            segments=_segments(rep, duration),
+            is_last=index == len(reps) - 1,
+        )
+        for index, rep in enumerate(reps)
+    ]
+    tempo = Tempo.parse(analysis.prescribed_tempo) if analysis.prescribed_tempo else None
+    context.update(
+        rows=rows,
+        prescribed=tempo,
+        measured_tempo=videos.measured_tempo(result),
+        flagged=[(row.number, fault) for row in rows for fault in row.faults],
+        thresholds=_thresholds(tempo),
+        suggestions=videos.suggestions(analysis) if is_coach else [],
+        play_url=reverse("videos:file", args=[clip.pk, "play"]),
+    )
+    return context
+
+
+def _thresholds(tempo: Tempo | None) -> list[str]:
+    """The analysis's own choices, said as what they mean on the page."""
+    fa = form_analysis
+    asked = (
+        f"the prescribed {tempo.lowering} s"
+        if tempo
+        else (f"the guide's {fa.GUIDE_LOWERING_SECONDS[0]} s")
+    )
+    return [
+        f"A rep is a rise and fall of the hips of at least {fa.MIN_REP_RANGE_DEGREES:.0f}° of "
+        "hip angle (shoulder-hip-knee).",
+        f"A lowering is flagged fast when it is more than {fa.FAST_LOWERING_MARGIN} s shorter "
+        f"than {asked}.",
+        f"A bounce: the hips turn at the bottom in under {fa.BOUNCE_TURN_SECONDS} s, with no "
+        "still moment.",
+        f"A top is short {fa.SHORT_TOP_DEGREES:.0f}° or more below the straight line "
+        f"shoulders-hips-knee (180°), arched {fa.ARCHED_TOP_DEGREES:.0f}° or more past it.",
+        f"The hips have stopped once slower than {fa.MOVING_SHARE:.0%} of the phase's top "
+        f"speed for {fa.STILL_SECONDS} s.",
+        f"The person must be found in at least {fa.MIN_SEEN_SHARE:.0%} of the frames, with a "
+        f"mean landmark confidence of {fa.MIN_MEAN_VISIBILITY:.0%} or more.",
+    ]
+
+
+@login_required
+@require_POST
+def video_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    clip = _get_video_for_coach(request, pk)
+    form = VideoCommentForm(request.POST, duration=clip.duration_seconds)
+    if clip.status != VideoStatus.READY:
+        form.add_error(None, "The video is not ready yet.")
+    elif form.is_valid():
+        videos.add_comment(
+            clip,
+            request.user,
+            form.cleaned_data["at_seconds"],
+            form.cleaned_data["text"],
+            form.cleaned_data["form_error"],
+        )
+        return redirect(f"{clip.get_absolute_url()}#comments")
+    context = _video_context(request, clip, comment_form=form)
+    return render(request, "videos/video.html", context, status=400)
+
+
+@login_required
+@never_cache
+@require_safe
+def video_analysis(request: HttpRequest, pk: int) -> JsonResponse:
+    """The analysis as data: status, reps with their phase times, angles, flags and
+    confidence, what was declined and why, what a side view cannot judge, the model."""
+    clip = _get_video_for_user(request, pk)
+    analysis = VideoAnalysis.objects.filter(video=clip).first()
+    side = videos.app_side(clip)
+    data: dict = {
+        "video": clip.pk,
+        "side": side,
+        "side_note": "" if side else _UNKNOWN_SIDE,
+        "status": analysis.status if analysis else "none",
+    }
+    if analysis is not None:
+        result = analysis.result
+        data.update(
+            failure=analysis.failure,
+            model=analysis.model,
+            model_version=analysis.model_version,
+            prescribed_tempo=analysis.prescribed_tempo or None,
+            measured_tempo=videos.measured_tempo(result),
+            reps=result.get("reps", []),
+            declined=result.get("declined", []),
+            cannot_judge=result.get("cannot_judge", []),
+            notes=result.get("notes", []),
+            skeleton=result.get("skeleton", {"joints": [], "frames": []}),
+            created_at=analysis.created_at.isoformat(),
+            finished_at=analysis.finished_at.isoformat() if analysis.finished_at else None,
+        )
+    return JsonResponse(data)
+
+
+_UNKNOWN_SIDE = (
+    "The log does not say which leg this clip is of, and the camera cannot tell it reliably "
+    "(seen from the side, left and right are easily swapped)."
+)
+
+
+@login_required
+@require_POST
+def video_suggestion(request: HttpRequest, pk: int) -> HttpResponse:
+    """The coach confirms a suggested form error (it becomes their comment at that moment)
+    or dismisses it, with one click."""
+    clip = _get_video_for_coach(request, pk)
+    try:
+        comment = videos.answer_suggestion(
+            clip, request.user, request.POST.get("key", ""), request.POST.get("answer", "")
+        )
+    except (VideoAnalysis.DoesNotExist, videos.NoSuchSuggestion):
+        return HttpResponseBadRequest("No such suggestion on this video.")
+    if comment is not None:
+        messages.success(request, f"Pinned at {comment.at_seconds} s.")
+        return redirect(f"{clip.get_absolute_url()}#comments")
+    return redirect(f"{clip.get_absolute_url()}#analysis")
+
+
+@login_required
+@never_cache
+@require_safe
+def video_log_set(request: HttpRequest, pk: int) -> HttpResponse:
+    """The set form filled from the analysis: the reps counted, the measured tempo and the
+    log's side. Nothing is saved here: the form posts to the set's own edit (a set's video)
+    or to the session's new set (a side's), where the trainee confirms."""
+    clip = get_object_or_404(
+        SetVideo.objects.select_related("set", "session__variation"), pk=pk, owner=request.user
+    )
+    analysis = VideoAnalysis.objects.filter(video=clip, status=AnalysisStatus.DONE).first()
+    if analysis is None or not analysis.result.get("reps"):
+        raise Http404("No reps were read from this video.")
+    reps = len(analysis.result["reps"])
+    tempo = videos.measured_tempo(analysis.result)
+    side = videos.app_side(clip)
+    filled: dict = {"reps": reps}
+    if tempo:
+        filled["tempo"] = tempo
+    if side:
+        filled["side"] = side
+    said = [f"{reps} rep{'s' if reps != 1 else ''}"]
+    if tempo:
+        said.append(f"tempo {tempo}")
+    said.append(f"the {side} side" if side else "no side (the log does not say which leg)")
+    messages.info(
+        request,
+        f"Filled from the video: {', '.join(said)}. Check it and save; nothing is saved until "
+        "you do.",
+    )
+    unit = _unit(request)
+    if clip.set_id:
+        existing = clip.set
+        form = SetEditForm.for_set(
+            existing,
+            session=clip.session,
+            unit=unit,
+            allow_unknown_side=existing.side == Side.UNKNOWN,
+        )
+        form.initial.update(filled)
+        context = {
+            "title": "Edit set",
+            "description": "Edit one set.",
+            "session": clip.session,
+            "set": existing,
+            "form": form,
+            "unit": unit,
+            "stale": False,
+            "inline": False,
+        }
+        return render(request, "training/set_edit.html", context)
+    context = _session_context(request, clip.session)
+    context["form"].initial.update(filled)
+    return render(request, "training/session_detail.html", context)
+
+
+@login_required
+@require_POST
+def video_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
+    clip = _get_video_for_coach(request, pk)
+    SetVideo.objects.filter(pk=clip.pk).update(reviewed_by=request.user, reviewed_at=timezone.now())
+    AuditEntry.objects.create(
+        actor=request.user,
+        athlete=clip.owner,
+        action="video-reviewed",
+        detail=f"Marked video {clip.pk} reviewed",
+    )
+    messages.success(request, "Marked reviewed.")
+    return redirect(clip)
+
+
+@login_required
+@require_POST
+def video_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    clip = get_object_or_404(SetVideo, pk=pk, owner=request.user)
+    back = (
+        reverse("videos:set-video", args=[clip.set_id])
+        if clip.set_id
+        else reverse("videos:side-video", args=[clip.session_id, clip.side])
+    )
+    clip.delete()  # its files go once this commits (training/signals.py)
+    messages.success(request, "Video deleted, with every copy of it.")
+    return redirect(back)
+
+
+@login_required
+@require_safe
+def video_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """The playable video ("play") or its poster, with byte ranges so players can seek."""
+    clip = _get_video_for_user(request, pk)
+    if clip.status != VideoStatus.READY:
+        raise Http404("The video is not ready.")
+    if kind == "play":
+        name, content_type = (clip.rendition or clip.original).name, clip.playback_type
+    elif kind == "poster":
+        name, content_type = clip.poster.name, "image/jpeg"
+    else:
+        raise Http404("No such file.")
+    response = _ranged(request, name, content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _ranged(request: HttpRequest, name: str, content_type: str) -> HttpResponse:
+    total = default_storage.size(name)
+    start, end, status = 0, total - 1, 200
+    header = request.headers.get("Range", "").strip()
+    match = _RANGE.match(header)
+    if not match and _LONG_RANGE.match(header):
+        return _unsatisfiable(total)
+    if header and match:
+        first, last = match.groups()
+        if first:
+            start = int(first)
+            end = min(int(last), total - 1) if last else total - 1
+        elif last:  # the final N bytes
+            start = max(0, total - int(last))
+        if not (first or last) or start >= total or start > end:
+            return _unsatisfiable(total)
+        status = 206
+    handle = default_storage.open(name, "rb")
+    handle.seek(start)
+    response = StreamingHttpResponse(
+        _read(handle, end - start + 1), status=status, content_type=content_type
+    )
+    response["Content-Length"] = str(end - start + 1)
+    response["Accept-Ranges"] = "bytes"
+    # Already compressed; and gzip would break the byte ranges.
+    response["Content-Encoding"] = "identity"
+    if status == 206:
+        response["Content-Range"] = f"bytes {start}-{end}/{total}"
+    return response
+
+
+def _unsatisfiable(total: int) -> HttpResponse:
+    response = HttpResponse(status=416)
+    response["Content-Range"] = f"bytes */{total}"
+    return response
+
+
+def _read(handle, remaining: int):
+    try:
+        while remaining > 0:
+            chunk = handle.read(min(CHUNK, remaining))
+            if not chunk:
+                break
+            remaining -= len(chunk)
+            yield chunk
+    finally:
+        handle.close()
