@@ -1,6 +1,7 @@
-from functools import partial
+from functools import cache, partial
 
 from django.http import HttpRequest
+from django.urls import get_script_prefix, reverse
 
 from coaches.roles import can_coach
 from core.site import site_origin
@@ -67,10 +68,41 @@ NAV_ITEMS = {
 }
 
 
+# The links every page's frame (base.html, the log's subnav) holds, by the name the template
+# reads (frame_urls.<name>). They take no arguments, so they are reversed once a process (per
+# script prefix), not about twenty times a page.
+FRAME_URLS = {
+    "service_worker": "service-worker",
+    "sync": "training:sync",
+    "offline_log": "training:offline-log",
+    "manifest": "web-manifest",
+    "home": "coaching:home",
+    "guide": "coaching:guide",
+    "ladder": "coaching:variation-list",
+    "timer": "coaching:timer",
+    "log": "training:log",
+    "coach": "coaches:dashboard",
+    "profile": "training:profile",
+    "logout": "logout",
+    "login": "login",
+    "signup": "training:signup",
+    "history": "training:history",
+    "records": "training:records",
+    "progress": "training:progress",
+    "level_history": "training:level-history",
+}
+
+
+@cache
+def _frame_urls(script_prefix: str) -> dict[str, str]:
+    return {name: reverse(url_name) for name, url_name in FRAME_URLS.items()}
+
+
 def navigation(request: HttpRequest) -> dict:
     match = request.resolver_match
     return {
         # A callable: the template calls it only where it asks, for a signed-in visitor.
         "can_coach": partial(can_coach, request.user),
         "nav_current": NAV_ITEMS.get(match.view_name) if match else None,
+        "frame_urls": _frame_urls(get_script_prefix()),
     }

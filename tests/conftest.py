@@ -23,6 +23,7 @@ from coaches import services
 from coaching.models import Exercise, Variation
 from imports.models import ImportStatus, PendingImport
 from tests.videos.clips import make_clip
+from training import summaries
 from training.models import Set, TrainingSession
 
 GUIDE_SLUG = "single-leg-hip-thrust"
@@ -272,7 +273,7 @@ def make_log(user, variation, *, sessions: int, sets_per_side: int = 3, start=No
     for s in made:
         s.created_at = timezone.make_aware(datetime.datetime.combine(s.date, datetime.time(12)))
     TrainingSession.objects.bulk_update(made, ["created_at"], batch_size=1000)
-    Set.objects.bulk_create(
+    sets = Set.objects.bulk_create(
         Set(
             session=s,
             position=position,
@@ -285,6 +286,8 @@ def make_log(user, variation, *, sessions: int, sets_per_side: int = 3, start=No
         for s in made
         for position in range(1, 2 * sets_per_side + 1)
     )
+    # Bulk writes pass the receivers by: their summaries are made as a service makes them.
+    summaries.sets_changed([s.pk for s in made], added=summaries.marks_of_new(sets))
     return made
 
 

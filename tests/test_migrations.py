@@ -2,7 +2,8 @@
 
 A database migrated only as far as the last migration before the split (what the site ran
 until then), holding a row of every model that moved, migrates forward with every row, its
-content types and the coach group's permissions kept, on whichever engine runs the suite.
+content types and the coach group's permissions kept, on whichever engine runs the suite;
+and the log's summaries, new since, are built for the log it holds.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -21,6 +23,7 @@ from django.utils import timezone
 
 from coaches.models import AuditEntry, CoachLink, CoachNote, FlagReview, Prescription
 from imports.models import PendingImport
+from tests.training.test_summaries import kept, recounted
 from videos.models import SetVideo, VideoComment, VideoUpload
 
 
@@ -53,6 +56,25 @@ def _fill_the_old_tables(apps) -> None:
     )
     a_set = apps.get_model("training", "Set").objects.create(
         session=session, position=1, side="left", reps=10
+    )
+    # A log for 0020 to build the summaries of: sides, loads, holds, two days, an empty session.
+    later = apps.get_model("training", "TrainingSession").objects.create(
+        user=athlete, date=datetime.date(2026, 11, 4), variation=variation
+    )
+    for position, (side, reps, load, hold) in enumerate(
+        [("left", 10, "0", 0), ("right", 8, "12.5", 2), ("left", 10, "0", 0), ("both", 3, "5", 1)],
+        start=1,
+    ):
+        apps.get_model("training", "Set").objects.create(
+            session=later,
+            position=position,
+            side=side,
+            reps=reps,
+            load_kg=Decimal(load),
+            hold_seconds=hold,
+        )
+    apps.get_model("training", "TrainingSession").objects.create(
+        user=athlete, date=datetime.date(2026, 11, 5), variation=variation
     )
     old = {name: apps.get_model("training", name) for names in MOVED.values() for name in names}
     now = timezone.now()
@@ -103,10 +125,14 @@ def test_a_database_made_before_the_split_migrates_with_every_row_kept(guide_con
     executor.migrate(executor.loader.graph.leaf_nodes())
     ContentType.objects.clear_cache()
 
-    # The split renames nothing and makes no table; the one new table is a model added since
-    # (videos 0002, the video analysis).
-    assert set(connection.introspection.table_names()) - tables_before == {"videos_videoanalysis"}
-    assert tables_before <= set(connection.introspection.table_names())
+    # Only the log's summaries are new (training 0019), built for the log there (0020), and
+    # the video analysis (videos 0002).
+    summaries = {"training_sessiontotals", "training_alikesets"}
+    analyses = {"videos_videoanalysis"}
+    assert set(connection.introspection.table_names()) == tables_before | summaries | analyses
+    athlete = get_user_model().objects.get(username="athlete-before-split")
+    assert kept(athlete) == recounted(athlete)
+    assert sorted(athlete.training_sessions.values_list("set_count", flat=True)) == [0, 1, 4]
     for model in (CoachLink, Prescription, CoachNote, FlagReview, AuditEntry):
         assert model.objects.filter(athlete__username="athlete-before-split").count() == 1
     assert SetVideo.objects.get(owner__username="athlete-before-split").set.reps == 10

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
+from django.db.models import OuterRef, Subquery
 
 from coaching.models import FormError, Variation
 from coaching.timer import SIDES as TIMER_SIDES
@@ -158,6 +159,15 @@ def reps_and_hold_error(reps: int | None, hold_seconds: int) -> str | None:
     return None
 
 
+# The reps of a session's last set, which a new set's doubts compare with (SetForm._doubts),
+# as an annotation for the query that finds the session: not a query of its own.
+SESSION_LAST_REPS = {
+    "last_reps": Subquery(
+        Set.objects.filter(session=OuterRef("pk")).order_by("-position").values("reps")[:1]
+    )
+}
+
+
 class SetForm(forms.Form):
     """One set, entered in the trainee's unit; stores kilograms.
 
@@ -264,9 +274,11 @@ class SetForm(forms.Form):
             prefilled = self.saved.reps
         elif self.session.pk is None:  # a session not saved yet holds no set
             prefilled = None
+        elif hasattr(self.session, "last_reps"):  # looked up with SESSION_LAST_REPS
+            prefilled = self.session.last_reps
         else:
-            last = self.session.sets.order_by("-position").values_list("reps", flat=True)
-            prefilled = last.first()
+            prefilled = self.session.sets.order_by("-position").values_list("reps", flat=True)
+            prefilled = prefilled.first()
         return doubts(
             data["reps"], data["load"], [r for r, _ in rows], [kg for _, kg in rows], prefilled
         )

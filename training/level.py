@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from coaching.models import Variation
@@ -43,20 +43,23 @@ def criteria_for(variation: Variation) -> Criteria:
 
 
 def recent_history(user, depth: int = HISTORY_DEPTH) -> list[SessionRecord]:
+    """The `depth` newest sessions with sets, newest first: one query of their sets, each
+    with its session, the sessions chosen in a subquery."""
+    newest = TrainingSession.objects.filter(user=user).with_sets().order_by("-date", "-pk")
     # A form error the coach tagged on the set's video counts once the trainee has seen it.
-    sets = with_error_count(Set.objects.all()).order_by("position")
-    sessions = (
-        TrainingSession.objects.filter(user=user)
-        .with_sets()
-        .select_related("variation")
-        .prefetch_related(Prefetch("sets", queryset=sets))
-        .order_by("-date", "-pk")[:depth]
+    sets = (
+        with_error_count(Set.objects.filter(session__in=newest.values("pk")[:depth]))
+        .select_related("session__variation")
+        .order_by("-session__date", "-session_id", "position")
     )
+    by_session: dict[int, list[Set]] = {}
+    for s in sets:
+        by_session.setdefault(s.session_id, []).append(s)
     return [
         SessionRecord(
-            day=session.date,
-            level=session.variation.level,
-            logged_at=session.created_at,
+            day=session_sets[0].session.date,
+            level=session_sets[0].session.variation.level,
+            logged_at=session_sets[0].session.created_at,
             sets=tuple(
                 SetRecord(
                     side=s.side,
@@ -67,21 +70,36 @@ def recent_history(user, depth: int = HISTORY_DEPTH) -> list[SessionRecord]:
                     form_errors=s.error_count,
                     pain=s.pain,
                 )
-                for s in session.sets.all()
+                for s in session_sets
             ),
         )
-        for session in sessions
+        for session_sets in by_session.values()
     ]
+
+
+def _latest_change_query(user):
+    return (
+        LevelChange.objects.filter(user=user, from_variation__isnull=False)
+        .order_by("-changed_at", "-pk")
+        .values_list("changed_at", flat=True)
+    )
+
+
+# What advice_for reads of the profile's user besides the history, as annotations for the
+# query that finds the profile (not a query of its own): the latest change of level.
+ADVICE = {"latest_level_change_at": Subquery(_latest_change_query(OuterRef("user"))[:1])}
 
 
 def latest_change(user) -> LevelChangeRecord | None:
     """The newest change from one level to another; choosing a first level is not a change."""
-    change = (
-        LevelChange.objects.filter(user=user, from_variation__isnull=False)
-        .order_by("-changed_at", "-pk")
-        .values_list("changed_at", flat=True)
-        .first()
-    )
+    change = _latest_change_query(user).first()
+    return None if change is None else LevelChangeRecord(change, timezone.localdate(change))
+
+
+def _latest_change_of(profile: Profile) -> LevelChangeRecord | None:
+    if not hasattr(profile, "latest_level_change_at"):  # not looked up with ADVICE
+        return latest_change(profile.user)
+    change = profile.latest_level_change_at
     return None if change is None else LevelChangeRecord(change, timezone.localdate(change))
 
 
@@ -102,7 +120,7 @@ def advice_for(profile: Profile) -> LevelAdvice | None:
         is_top_level=index == len(ladder) - 1,
         is_bottom_level=index == 0,
         owned_weights_kg=owned,
-        changed=latest_change(profile.user),
+        changed=_latest_change_of(profile),
         unit=profile.unit,
     )
     target = None

@@ -3,15 +3,24 @@
 
 from __future__ import annotations
 
+from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from training.models import Set, TrainingSession
+from training.models import Profile, Set, TrainingSession
 
 
-def get_session_for_user(request: HttpRequest, pk: int) -> TrainingSession:
+def get_session_for_user(request: HttpRequest, pk: int, **annotations) -> TrainingSession:
+    """The session, with what its page asks of it besides (`annotations`) in the same query.
+
+    The owner's unit (owner_unit; None without a profile) always comes along: every page of
+    a session shows its weights in it, and a subquery here spares a query of its own."""
+    unit = Profile.objects.filter(user_id=OuterRef("user_id")).values("unit")[:1]
     return get_object_or_404(
-        TrainingSession.objects.for_user(request.user).select_related("variation__tempo"), pk=pk
+        TrainingSession.objects.for_user(request.user)
+        .select_related("variation__tempo")
+        .annotate(owner_unit=Subquery(unit), **annotations),
+        pk=pk,
     )
 
 

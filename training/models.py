@@ -163,8 +163,9 @@ class SessionQuerySet(LogQuerySet):
     def with_sets(self) -> SessionQuerySet:
         """Sessions with at least one set: the ones that happened. "Start logging sets"
         makes a session before its first set, and one left empty is no training: it never
-        counts for progression, compliance, balance, charts or history."""
-        return self.filter(models.Exists(Set.objects.filter(session=models.OuterRef("pk"))))
+        counts for progression, compliance, balance, charts or history. Read off the kept
+        `set_count`, in an index of the sessions with sets: no set is read."""
+        return self.filter(set_count__gt=0)
 
     def on_day(self, day) -> SessionQuerySet:
         """The sessions dated `day`, that day's session first (in_day_order). A session
@@ -173,51 +174,28 @@ class SessionQuerySet(LogQuerySet):
 
     def in_day_order(self) -> SessionQuerySet:
         """A day's session before the others of its day: one with sets before an empty
-        one, then the latest started; each with its `set_count`."""
+        one, then the latest started."""
         empty_last = models.Case(models.When(set_count=0, then=1), default=0)
-        return self.annotate(set_count=Count("sets")).order_by(empty_last, "-created_at", "-pk")
+        return self.order_by(empty_last, "-created_at", "-pk")
 
     def without_sets(self) -> SessionQuerySet:
-        """The sessions with_sets() leaves out: started, nothing logged yet.
-
-        Asked of each session by its first set, not with NOT EXISTS: PostgreSQL turns that
-        into an anti-join it may run by hashing every user's sets; this looks up only the
-        sets of the sessions asked about, in the set table's session index.
-        """
-        first_set = Set.objects.filter(session=models.OuterRef("pk")).order_by()
-        first_set = first_set.values("session")[:1]
-        return self.alias(first_set=models.Subquery(first_set)).filter(first_set__isnull=True)
+        """The sessions with_sets() leaves out: started, nothing logged yet; in an index of
+        the empty sessions alone, so neither the log nor anyone else's sets are read."""
+        return self.filter(set_count=0)
 
     def with_totals(self, unit: str = "kg") -> SessionQuerySet:
         """Per-side work and hold totals, computed in the database; work is reps times load in
         `unit` (a pounds trainee reads reps times pounds), or reps alone for a body-weight set."""
-        load = F("sets__load_kg")
-        if unit != "kg":
-            load = load / models.Value(kg_per(unit), output_field=models.DecimalField())
-        work = models.Case(
-            models.When(sets__load_kg__gt=0, then=F("sets__reps") * load),
-            default=F("sets__reps"),
-            output_field=models.DecimalField(max_digits=20, decimal_places=10),
-        )
         totals = {}
         for side in sides.NAMED:
             on_side = Q(sets__side=side)
-            totals[f"{side}_work"] = Coalesce(
-                Sum(work, filter=on_side), Decimal(0), output_field=models.DecimalField()
-            )
-            if unit != "kg":
-                # Divided, the engines differ in the last digits: both agree to the cent.
-                totals[f"{side}_work"] = Round(
-                    totals[f"{side}_work"],
-                    2,
-                    output_field=models.DecimalField(max_digits=20, decimal_places=2),
-                )
+            totals[f"{side}_work"] = work_total(side, unit)
             totals[f"{side}_hold"] = Coalesce(Sum("sets__hold_seconds", filter=on_side), 0)
             totals[f"{side}_sets"] = Count("sets", filter=on_side)
             totals[f"{side}_max_load"] = Max("sets__load_kg", filter=on_side)
         # Sets of unknown side are counted, never added to a side's totals.
         totals["unknown_sets"] = Count("sets", filter=Q(sets__side=Side.UNKNOWN))
-        return self.annotate(**totals, set_count=Count("sets"))
+        return self.annotate(**totals)
 
     def page_with_totals(
         self, sessions: list[TrainingSession], unit: str = "kg"
@@ -237,6 +215,25 @@ class SessionQuerySet(LogQuerySet):
             for name in TOTAL_FIELDS:
                 setattr(session, name, totals[session.pk][name])
         return sessions
+
+
+def work_total(side: str, unit: str) -> models.Expression:
+    """A session's work on `side` (SessionQuerySet.with_totals), in `unit`."""
+    load = F("sets__load_kg")
+    if unit != "kg":
+        load = load / models.Value(kg_per(unit), output_field=models.DecimalField())
+    work = models.Case(
+        models.When(sets__load_kg__gt=0, then=F("sets__reps") * load),
+        default=F("sets__reps"),
+        output_field=models.DecimalField(max_digits=20, decimal_places=10),
+    )
+    total = Coalesce(
+        Sum(work, filter=Q(sets__side=side)), Decimal(0), output_field=models.DecimalField()
+    )
+    if unit != "kg":
+        # Divided, the engines differ in the last digits: both agree to the cent.
+        total = Round(total, 2, output_field=models.DecimalField(max_digits=20, decimal_places=2))
+    return total
 
 
 TOTAL_FIELDS = [
@@ -263,6 +260,9 @@ class TrainingSession(models.Model):
         related_name="sessions",
     )
 
+    # How many sets it holds, kept by training.summaries with every write of its sets.
+    set_count = models.PositiveIntegerField(default=0, editable=False)
+
     objects = SessionQuerySet.as_manager()
 
     class Meta:
@@ -271,10 +271,31 @@ class TrainingSession(models.Model):
             models.Index(fields=["user", "-date", "-id"], name="session_user_date"),
             # Today reads the sessions started today: a few, whatever the history.
             models.Index(fields=["user", "created_at"], name="session_user_created"),
+            # History and charts page through the sessions that happened, Today counts the
+            # empty ones: each in its own index, so neither walks the other's rows.
+            models.Index(
+                fields=["user", "-date", "-id"],
+                name="session_user_done",
+                condition=Q(set_count__gt=0),
+            ),
+            models.Index(
+                fields=["user", "created_at"], name="session_user_empty", condition=Q(set_count=0)
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.date:%d %b %Y}: {self.variation.name}"
+
+    def save(self, *args, **kwargs) -> None:
+        # set_count is training.summaries' to write: a session saved from a copy read
+        # before its sets changed never writes back its older count.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "set_count"
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("training:session-detail", kwargs={"pk": self.pk})
@@ -402,6 +423,64 @@ class Set(models.Model):
     @property
     def is_hold_only(self) -> bool:
         return self.reps == 0
+
+
+class SessionTotals(models.Model):
+    """A session's per-side totals (SessionQuerySet.with_totals, work in kg), kept by
+    training.summaries for each session with sets: the progress page reads one row a
+    session instead of every set."""
+
+    session = models.OneToOneField(
+        TrainingSession, on_delete=models.CASCADE, primary_key=True, related_name="totals"
+    )
+    # Work in kg and, rounded to the cent as with_totals("lb") gives it, in pounds.
+    left_work = models.DecimalField(max_digits=20, decimal_places=10)
+    left_work_lb = models.DecimalField(max_digits=20, decimal_places=2)
+    left_hold = models.PositiveIntegerField()
+    left_sets = models.PositiveIntegerField()
+    left_max_load = models.DecimalField(max_digits=16, decimal_places=10, null=True)
+    right_work = models.DecimalField(max_digits=20, decimal_places=10)
+    right_work_lb = models.DecimalField(max_digits=20, decimal_places=2)
+    right_hold = models.PositiveIntegerField()
+    right_sets = models.PositiveIntegerField()
+    right_max_load = models.DecimalField(max_digits=16, decimal_places=10, null=True)
+    both_work = models.DecimalField(max_digits=20, decimal_places=10)
+    both_work_lb = models.DecimalField(max_digits=20, decimal_places=2)
+    both_hold = models.PositiveIntegerField()
+    both_sets = models.PositiveIntegerField()
+    both_max_load = models.DecimalField(max_digits=16, decimal_places=10, null=True)
+    unknown_sets = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"Totals of session {self.session_id}"
+
+
+class AlikeSets(models.Model):
+    """The sets of one trainee alike in all a record is made of (variation, side, reps, load,
+    hold): how many, and the first day one was done. Kept by training.summaries; the
+    records page reads these groups, as many as distinct sets, never the sets."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    variation = models.ForeignKey(Variation, on_delete=models.PROTECT, related_name="+")
+    side = models.CharField(max_length=7, choices=Side.choices)
+    reps = models.PositiveSmallIntegerField()
+    load_kg = models.DecimalField(max_digits=16, decimal_places=10)
+    hold_seconds = models.PositiveSmallIntegerField()
+    first_day = models.DateField()
+    set_count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "variation", "side", "reps", "load_kg", "hold_seconds"],
+                name="alikesets_one_row_per_group",
+            ),
+            # A group with no set left is deleted, never kept at zero.
+            models.CheckConstraint(condition=Q(set_count__gte=1), name="alikesets_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.set_count} × {self.side} {self.reps} @ {self.load_kg} kg"
 
 
 class ImportBatchQuerySet(models.QuerySet["ImportBatch"]):

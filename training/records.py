@@ -7,12 +7,19 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
-from django.db.models import Case, DecimalField, ExpressionWrapper, F, Max, Min, When
+from django.db.models import Case, DecimalField, ExpressionWrapper, F, When
 
 from coaching.models import Variation
 from training import balance as review
 from training import charts, sides
-from training.models import TOTAL_FIELDS, LevelChange, Set, Side, TrainingSession
+from training.models import (
+    TOTAL_FIELDS,
+    AlikeSets,
+    LevelChange,
+    SessionTotals,
+    Side,
+    TrainingSession,
+)
 from training.units import format_load, from_kg
 
 
@@ -63,19 +70,19 @@ def personal_records(user) -> list[dict]:
     """Per variation and side: heaviest load (with its reps), most reps, longest hold, best e1RM,
     each with the day it was first set, and the heaviest load for each rep count.
 
-    One query: the log's sets grouped by what a record is made of (variation, side, reps,
-    load, hold), each group with the first day it was done and its estimated one-rep max.
-    There are as many groups as distinct sets, not as sets, so every record and its day is
-    read off them here.
+    One query, of the trainee's groups of alike sets (AlikeSets, kept on write: variation,
+    side, reps, load, hold and the first day one was done), each with its estimated one-rep
+    max. There are as many groups as distinct sets, not as sets, so every record and its
+    day is read off them here.
     """
     groups: dict[tuple[int, str], list[dict]] = {}
     for row in (
-        Set.objects.filter(session__user=user)
-        .values("session__variation", "side", "reps", "load_kg", "hold_seconds")
-        .annotate(first_day=Min("session__date"), e1rm=Max(estimated_one_rep_max()))
+        AlikeSets.objects.filter(user=user)
+        .annotate(e1rm=estimated_one_rep_max())
+        .values("variation", "side", "reps", "load_kg", "hold_seconds", "first_day", "e1rm")
         .order_by()
     ):
-        groups.setdefault((row.pop("session__variation"), row.pop("side")), []).append(row)
+        groups.setdefault((row.pop("variation"), row.pop("side")), []).append(row)
     variations = {v.pk: v for v in Variation.objects.filter(pk__in={k[0] for k in groups})}
     result = []
     for variation in sorted(variations.values(), key=lambda v: v.level):
@@ -174,15 +181,25 @@ def progress_data(user, unit: str) -> dict:
 
 
 def _session_totals(user, unit: str) -> list[SimpleNamespace]:
-    """Every session's side totals (work in `unit`), oldest first."""
+    """Every session's side totals (work in `unit`), oldest first: their SessionTotals,
+    kept on write, one row a session rather than every set."""
+    names = {
+        **{name: name for name in TOTAL_FIELDS if name != "set_count"},
+        **{
+            f"{side}_work": f"{side}_work" if unit == "kg" else f"{side}_work_{unit}"
+            for side in sides.NAMED
+        },
+    }
     # Plain rows, not model instances: a long log has thousands of sessions to chart.
     return [
-        SimpleNamespace(**row)
-        for row in TrainingSession.objects.for_user(user)
-        .with_sets()
-        .with_totals(unit)
-        .order_by("date", "pk")
-        .values("pk", "date", *TOTAL_FIELDS)
+        SimpleNamespace(
+            **{name: row[column] for name, column in names.items()},
+            date=row["session__date"],
+            pk=row["session_id"],
+        )
+        for row in SessionTotals.objects.filter(session__user=user)
+        .order_by("session__date", "session_id")
+        .values("session_id", "session__date", *names.values())
     ]
 
 

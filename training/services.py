@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from coaching.models import FormError, Variation
-from training import sides
+from training import sides, summaries
 from training.models import (
     SET_FIELDS,
     LevelChange,
@@ -62,10 +62,11 @@ def create_session(
                 user=user, submission_id=submission_id, **fields
             )
             if sets:
-                Set.objects.bulk_create(
+                made = Set.objects.bulk_create(
                     Set(session=session, position=position, **set_fields)
                     for position, set_fields in enumerate(sets, start=1)
                 )
+                summaries.sets_changed({session.pk}, added=summaries.marks_of_new(made))
     except IntegrityError:
         # Another request with this submission_id committed first (PostgreSQL lets both
         # reach the insert; the unique constraint decides).
@@ -210,9 +211,12 @@ def assign_sides(session: TrainingSession, pattern: str, *, expected: list[int])
         unknown = list(session.sets.filter(side=Side.UNKNOWN).order_by("position"))
         if [s.pk for s in unknown] != expected:
             raise StaleSides(session.pk)
+        changed = Set.objects.filter(pk__in=expected)
+        before = summaries.marks_of(changed)
         for done, side in zip(unknown, sides.in_order(pattern, len(unknown)), strict=True):
             done.side = side
         Set.objects.bulk_update(unknown, ["side"])
+        summaries.sets_changed({session.pk}, removed=before, added=summaries.marks_of(changed))
     return len(unknown)
 
 
@@ -314,12 +318,13 @@ def log_timer_sets(
                     user=user, date=day, variation=variation, notes="Logged from the tempo timer."
                 )
             last = _lock_last_position(session)
-            Set.objects.bulk_create(
+            made = Set.objects.bulk_create(
                 Set(session=session, position=position, submission_id=set_id, **fields)
                 for position, (set_id, fields) in enumerate(
                     zip(set_ids, sets, strict=True), start=last + 1
                 )
             )
+            summaries.sets_changed({session.pk}, added=summaries.marks_of_new(made))
     except IntegrityError:
         # The same submission committed first in a parallel request.
         logged = _timer_log_by_submission(user, submission_id, set_ids[0])

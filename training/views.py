@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Q, Subquery, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,6 +28,7 @@ from training import records as progress
 from training import services, sides
 from training.fields import sides_for
 from training.forms import (
+    SESSION_LAST_REPS,
     AssignSidesForm,
     NewSessionForm,
     ProfileForm,
@@ -37,7 +38,7 @@ from training.forms import (
     SignupForm,
     TimerLogForm,
 )
-from training.level import advice_for
+from training.level import ADVICE, advice_for
 from training.lookups import get_session_for_user, get_set_for_user
 from training.models import (
     LevelChange,
@@ -49,22 +50,29 @@ from training.models import (
     TrainingSession,
     WeightKind,
 )
-from videos.models import SetVideo, with_video_marks
+from videos.models import SetVideo, VideoComment, with_video_marks
 
 UNDO_KEY = "training_undo_set"
 
 
-def _profile_with_level(request: HttpRequest) -> Profile:
-    """The user's profile with their level and its tempo, which advice and level pages read."""
-    profile, _ = Profile.objects.select_related("level__tempo").get_or_create(user=request.user)
+def _profile_with_level(request: HttpRequest, **annotations) -> Profile:
+    """The user's profile with their level and its tempo, which advice and level pages read,
+    and what the page asks of it besides (`annotations`) in the same query."""
+    profile, _ = (
+        Profile.objects.select_related("level__tempo")
+        .annotate(**annotations)
+        .get_or_create(user=request.user)
+    )
     profile.user = request.user  # the advice reads it: no second query for the same row
     return profile
 
 
-def _unit(request: HttpRequest) -> str:
-    # Read once a request: a set's POST and the fragment it answers both need it.
+def _unit(request: HttpRequest, session: TrainingSession | None = None) -> str:
+    # Read once a request: a set's POST and the fragment it answers both need it. A session
+    # from get_session_for_user brings it (owner_unit), so no query of its own.
     if not hasattr(request, "training_unit"):
-        request.training_unit = Profile.objects.unit_of(request.user)
+        unit = getattr(session, "owner_unit", None)
+        request.training_unit = unit or Profile.objects.unit_of(request.user)
     return request.training_unit
 
 
@@ -147,7 +155,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def log(request: HttpRequest) -> HttpResponse:
-    profile = _profile_with_level(request)
+    profile = _profile_with_level(request, **TODAY, **ADVICE)
     recent = TrainingSession.objects.page_with_totals(
         list(
             TrainingSession.objects.for_user(request.user)
@@ -178,11 +186,17 @@ def log(request: HttpRequest) -> HttpResponse:
     advice = advice_for(profile)
     if advice and advice.fingerprint == profile.dismissed_suggestion:
         advice = None
-    prescription = (
-        Prescription.objects.filter(athlete=request.user)
-        .select_related("variation", "coach")
-        .first()
-    )
+    # A profile made just now has no annotations: then ask (True).
+    prescription = None
+    if getattr(profile, "has_prescription", True):
+        prescription = (
+            Prescription.objects.filter(athlete=request.user)
+            .select_related("variation", "coach")
+            .first()
+        )
+    commented_videos = []
+    if getattr(profile, "has_unread_comments", True):
+        commented_videos = SetVideo.objects.with_unread_comments(request.user)[:5]
     session_form = NewSessionForm(
         initial={
             "date": timezone.localdate(),
@@ -205,9 +219,21 @@ def log(request: HttpRequest) -> HttpResponse:
             "session_form": session_form,
             "prescription": prescription,
             "unit": profile.unit,
-            "commented_videos": SetVideo.objects.with_unread_comments(request.user)[:5],
+            "commented_videos": commented_videos,
         },
     )
+
+
+# Whether Today has a coach's prescription or unread comments on videos to show, asked in
+# the profile's query: most trainees have neither, and then read neither.
+TODAY = {
+    "has_prescription": Exists(Prescription.objects.filter(athlete=OuterRef("user"))),
+    "has_unread_comments": Exists(
+        VideoComment.objects.filter(video__owner=OuterRef("user"), seen_at__isnull=True).exclude(
+            author=OuterRef("user")
+        )
+    ),
+}
 
 
 def _start_of_today() -> datetime.datetime:
@@ -326,47 +352,80 @@ def _session_context(
     form: SetForm | None = None,
     sides_form: AssignSidesForm | None = None,
 ):
-    unit = _unit(request)
-    sets = Set.number_by_side(
-        list(with_video_marks(session.sets.prefetch_related("form_errors")).order_by("position"))
-    )
-    _link_set_rows(sets)
-    previous = (
-        TrainingSession.objects.filter(user=request.user, variation_id=session.variation_id)
-        .with_sets()
-        .filter(Q(date__lt=session.date) | Q(date=session.date, pk__lt=session.pk))
-        .order_by("-date", "-pk")
-        .prefetch_related(Prefetch("sets", queryset=Set.objects.order_by("position")))
-        .first()
-    )
-    prescription = (
-        Prescription.objects.filter(athlete=request.user, variation_id=session.variation_id)
-        .order_by("-created_at", "-pk")
-        .first()
-    )
+    unit = _unit(request, session)
+    sets, previous_sets = _session_sets(request, session)
+    previous = previous_sets[0].session if previous_sets else None
     if form is None:
-        initial = _next_set_initial(sets, previous, session, unit, prescription)
+        # A coach's prescription fills only a session's first set: read only then.
+        prescription = None if sets else _prescription_for(request, session)
+        initial = _next_set_initial(sets, previous_sets, session, unit, prescription)
         form = SetForm(session=session, unit=unit, initial=initial)
     undo = request.session.get(UNDO_KEY)
     unknown = [s for s in sets if s.side == Side.UNKNOWN]
+    # A session looked up for its page says whether a coach wrote on it (SESSION_PAGE).
+    noted = getattr(session, "has_coach_notes", True)
     return {
         "title": f"Session of {session.date:%d %b %Y}",
         "description": "Sets of one session.",
         "session": session,
         "sets": sets,
         "previous": previous,
+        "previous_sets": previous_sets,
         "form": form,
         "unit": unit,
         "undo": undo if undo and undo.get("session") == session.pk else None,
         "last_set": sets[-1] if sets else None,
         "unknown_sets": unknown,
         "sides_form": sides_form or (AssignSidesForm(initial=_sides_initial(unknown))),
-        "prescription": prescription,
-        "notes": CoachNote.objects.on_session(session, sets),
+        "notes": CoachNote.objects.on_session(session, sets) if noted else [],
     }
 
 
-def _next_set_initial(sets, previous, session, unit: str, prescription=None) -> dict:
+# What the session page needs to know of its session besides its row, asked in the query
+# that finds it (get_session_for_user) rather than in queries of their own.
+SESSION_PAGE = {
+    "has_coach_notes": Exists(CoachNote.objects.filter(session=OuterRef("pk"))),
+}
+
+
+def _prescription_for(request: HttpRequest, session: TrainingSession) -> Prescription | None:
+    return (
+        Prescription.objects.filter(athlete=request.user, variation_id=session.variation_id)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def _session_sets(request: HttpRequest, session: TrainingSession) -> tuple[list[Set], list[Set]]:
+    """The session's sets, numbered and linked for their rows, and the sets of the last
+    session of the same variation before it (each with that session), in one query: the
+    earlier session is chosen in a subquery. A set's form errors are read only for the
+    sets that have some (form_errors_shown), so a session without any reads none."""
+    previous = (
+        TrainingSession.objects.filter(user=request.user, variation_id=session.variation_id)
+        .with_sets()
+        .filter(Q(date__lt=session.date) | Q(date=session.date, pk__lt=session.pk))
+        .order_by("-date", "-pk")
+        .values("pk")[:1]
+    )
+    tagged = Set.form_errors.through.objects.filter(set_id=OuterRef("pk"))
+    rows = list(
+        with_video_marks(Set.objects.filter(Q(session=session) | Q(session_id=Subquery(previous))))
+        .annotate(has_form_errors=Exists(tagged))
+        .select_related("session")
+        .order_by("position")
+    )
+    sets = Set.number_by_side([s for s in rows if s.session_id == session.pk])
+    flagged = [s for s in sets if s.has_form_errors]
+    prefetch_related_objects(flagged, "form_errors")
+    for s in sets:
+        s.session = session
+        s.form_errors_shown = list(s.form_errors.all()) if s.has_form_errors else []
+    _link_set_rows(sets)
+    return sets, [s for s in rows if s.session_id != session.pk]
+
+
+def _next_set_initial(sets, previous_sets, session, unit: str, prescription=None) -> dict:
     """Prefill the entry with what comes next: the other side of the last set, same numbers;
     for a session's first set, the coach's prescription if there is one."""
     one_side = session.variation.one_side_at_a_time
@@ -374,9 +433,7 @@ def _next_set_initial(sets, previous, session, unit: str, prescription=None) -> 
         # The prescribed order's first leg.
         (side, *_) = sides.ORDERS[sides.plan_order(prescription.side_order, one_side)]
         return prescription.first_set_values(unit, side=side)
-    source = (
-        sets[-1] if sets else (previous.sets.all()[0] if previous and previous.sets.all() else None)
-    )
+    source = sets[-1] if sets else (previous_sets[0] if previous_sets else None)
     tempo = session.variation.tempo.tempo.notation
     if source is None:
         return {"side": sides.worked(one_side)[0], "tempo": tempo}
@@ -397,7 +454,7 @@ def _next_set_initial(sets, previous, session, unit: str, prescription=None) -> 
 @login_required
 @require_safe
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    session = get_session_for_user(request, pk)
+    session = get_session_for_user(request, pk, **SESSION_PAGE)
     template = _htmx_fragment(request, "training/session_detail.html", "sets-and-entry")
     return render(request, template, _session_context(request, session))
 
@@ -415,8 +472,8 @@ def _after_set_change(request: HttpRequest, session: TrainingSession) -> HttpRes
 @login_required
 @require_POST
 def set_create(request: HttpRequest, pk: int) -> HttpResponse:
-    session = get_session_for_user(request, pk)
-    unit = _unit(request)
+    session = get_session_for_user(request, pk, **SESSION_PAGE, **SESSION_LAST_REPS)
+    unit = _unit(request, session)
     form = SetForm(request.POST, session=session, unit=unit)
     if not form.is_valid():
         template = _htmx_fragment(request, "training/session_detail.html", "sets-and-entry")
@@ -439,7 +496,7 @@ def set_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def set_repeat(request: HttpRequest, pk: int) -> HttpResponse:
-    session = get_session_for_user(request, pk)
+    session = get_session_for_user(request, pk, **SESSION_PAGE)
     last = session.sets.order_by("-position").first()
     if last is None:
         messages.error(request, "There is no set to repeat yet.")
@@ -451,7 +508,7 @@ def set_repeat(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def set_mirror(request: HttpRequest, pk: int) -> HttpResponse:
-    session = get_session_for_user(request, pk)
+    session = get_session_for_user(request, pk, **SESSION_PAGE)
     last = session.sets.order_by("-position").first()
     other = sides.mirror(last.side) if last is not None else None
     if other is None:
@@ -465,7 +522,7 @@ def set_mirror(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def set_sides(request: HttpRequest, pk: int) -> HttpResponse:
     """Give every set of unknown side in the session its side, in one go."""
-    session = get_session_for_user(request, pk)
+    session = get_session_for_user(request, pk, **SESSION_PAGE)
     form = AssignSidesForm(request.POST)
     if form.is_valid():
         try:
@@ -548,7 +605,7 @@ def set_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def set_restore(request: HttpRequest, pk: int) -> HttpResponse:
-    session = get_session_for_user(request, pk)
+    session = get_session_for_user(request, pk, **SESSION_PAGE)
     undo = request.session.get(UNDO_KEY)
     if not undo or undo.get("session") != session.pk:
         messages.error(request, "There is nothing to undo.")

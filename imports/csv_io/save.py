@@ -16,6 +16,7 @@ from core.text import stored_file_name
 from imports.csv_io import duplicates
 from imports.csv_io.plan import PlannedSession
 from imports.csv_io.preview import Preview, plan_digest
+from training import summaries
 from training.models import SET_FIELDS, ImportBatch, Set, TrainingSession
 
 _BATCH = 1000
@@ -101,6 +102,10 @@ def _insert(user, planned: list[PlannedSession], batch: ImportBatch) -> int:
             for error in s.form_errors
         ],
         batch_size=_BATCH,
+    )
+    summaries.sets_changed(
+        [session.pk for session in sessions],
+        added=summaries.marks_of_new(sets),
     )
     return len(sets)
 

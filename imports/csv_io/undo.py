@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db import router, transaction
 from django.db.models.deletion import Collector
 
+from training import summaries
 from training.models import ImportBatch, Profile, Set, TrainingSession
 
 
@@ -30,6 +31,8 @@ def undo_import(batch: ImportBatch) -> Undone:
         # write lock already), so a double submit undoes the import once.
         list(Profile.objects.select_for_update().filter(user_id=user_id).values_list("pk"))
         sets = list(Set.objects.filter(import_batch=batch))
+        removed = summaries.marks_of(Set.objects.filter(import_batch=batch))
+        touched = summaries.sessions_of(Set.objects.filter(import_batch=batch))
         _delete(sets)
         sessions = TrainingSession.objects.filter(import_batch=batch)
         empty = sessions.filter(sets__isnull=True, coach_notes__isnull=True)
@@ -37,6 +40,8 @@ def undo_import(batch: ImportBatch) -> Undone:
         kept = sessions.count() - len(emptied)
         _delete(emptied)
         batch.delete()
+        # Deleted without an origin the summaries' receivers know: counted here, once.
+        summaries.sets_changed(touched - {s.pk for s in emptied}, removed=removed)
     return Undone(sets=len(sets), sessions=len(emptied), kept_sessions=kept)
 
 

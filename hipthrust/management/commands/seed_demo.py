@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from coaches import services
 from coaching.models import Variation
+from training import summaries
 from training.models import (
     LevelChange,
     LevelSource,
@@ -165,6 +166,7 @@ def build_history(user, *, weeks: int, rng: random.Random, today: datetime.date 
                 a_set.pain = a_set.position == 5
                 a_set.note = "Twinge in the left knee" if a_set.pain else ""
     Set.objects.bulk_create(sets)
+    summaries.rebuild(get_user_model().objects.filter(pk=user.pk))
 
 
 def _dated_change(user, from_variation, to_variation, reason, source, day) -> None:
