@@ -53,6 +53,8 @@ NAV_ITEMS = {
     "videos:set-video": "log",
     "videos:side-video": "log",
     "videos:delete": "log",
+    # The set form filled from a video: the log's own form.
+    "videos:log-set": "log",
     "coaches:dashboard": "coach",
     "coaches:invite": "coach",
     "coaches:invite-cancel": "coach",

@@ -23,6 +23,8 @@ from django.apps import apps
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -36,6 +38,9 @@ from coaching.models import Cue, Exercise, TempoPreset, Variation
 from tests.conftest import PASSWORD, make_coach_group, prescription
 from training import balance, services
 from training.models import LevelChange, LevelSource, OwnedWeight, Profile, Set, TrainingSession
+from videos import services as videos
+from videos.models import AnalysisStatus, SetVideo, VideoAnalysis, VideoComment, VideoStatus
+from videos.pose_data import FormAnalysis, RepReport
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -199,6 +204,30 @@ def build_varied_state(django_user_model, client) -> dict:
     )
     coach_services.review_flag(coach, athlete, balance.Flag("pain", "Pain", 5, subject="session 1"))
 
+    # A set video with its analysis (JSON, a coach's answer to a suggestion) and a comment.
+    clip = SetVideo.objects.create(
+        owner=athlete,
+        session=session,
+        set=made,
+        original=default_storage.save("videos/1/a/original.mp4", ContentFile(b"a clip")),
+        original_type="video/mp4",
+        status=VideoStatus.READY,
+        duration_seconds=9.5,
+    )
+    rep = RepReport(1, 0.5, 4.25, 2.1, 0.8, 1.0, None, 182.5, 3.0, 0.91)
+    VideoAnalysis.objects.create(
+        video=clip,
+        status=AnalysisStatus.DONE,
+        result=FormAnalysis(side=None, reps=(rep,), notes=("Séance — «vue» 💪",)).as_json(),
+        model="MediaPipe BlazePose full",
+        model_version="0.10.21",
+        prescribed_tempo="3-0-1-1",
+        answers={"1-bounce": "dismissed"},
+        attempts=1,
+        finished_at=datetime.datetime(2026, 10, 5, 12, 30, tzinfo=datetime.UTC),
+    )
+    videos.add_comment(clip, coach, Decimal("2.50"), "Hips level", errors[0])
+
     # The guide edited after migrating, and photos with real files.
     cue = Cue.objects.order_by("pk").first()
     cue.cue = "Drive through the heel (edited)"
@@ -252,6 +281,9 @@ def build_varied_state(django_user_model, client) -> dict:
             AuditEntry,
             FlagReview,
             Set,
+            SetVideo,
+            VideoAnalysis,
+            VideoComment,
         )
     }
     assert all(counts.values()), counts

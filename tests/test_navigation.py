@@ -97,6 +97,8 @@ NO_CURRENT_ITEM = {
     "videos:comment": "the coach's comment on a video, shown on the video's page",
     "videos:reviewed": "the coach marking a video reviewed, shown on the video's page",
     "videos:file": "the video or its poster, not a page",
+    "videos:analysis": "the camera's analysis of a video as JSON, not a page",
+    "videos:suggestion": "the coach's answer to a suggestion, shown on the video's page",
     "training:sync": "JSON for the offline queue, not a page",
     "videos:set-upload-start": "opens a chunked upload for the page's script, JSON",
     "videos:side-upload-start": "opens a chunked upload for the page's script, JSON",

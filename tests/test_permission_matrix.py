@@ -23,7 +23,8 @@ from imports.csv_io import pending as pending_imports
 from tests.conftest import PASSWORD
 from training import services
 from training.models import LevelChange, Set, TrainingSession
-from videos.models import SetVideo, VideoStatus, VideoUpload
+from videos.models import AnalysisStatus, SetVideo, VideoAnalysis, VideoStatus, VideoUpload
+from videos.pose_data import FormAnalysis, RepReport
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +70,12 @@ def world(django_user_model, exercise, media_root):
         original_type="video/mp4",
         status=VideoStatus.READY,
         duration_seconds=1,
+    )
+    rep = RepReport(1, 0.2, 0.9, 0.3, None, 0.2, 0.1, 178.0, 2.0, 0.9)
+    VideoAnalysis.objects.create(
+        video=clip,
+        status=AnalysisStatus.DONE,
+        result=FormAnalysis(side=None, reps=(rep,), notes=("zz-private",)).as_json(),
     )
     upload = VideoUpload.objects.create(
         owner=people["athlete"],
@@ -225,6 +232,18 @@ MATRIX = [
         lambda w: [w["video"].pk, "other"],
         {**OWNER_ONLY, "athlete": 404},
         None,
+    ),
+    # The analysis as data: whoever may watch the video.
+    ("videos:analysis", "get", lambda w: [w["video"].pk], VIDEO_VIEWERS, None),
+    # "Log this set from the video": the set form filled for its owner, nothing saved.
+    ("videos:log-set", "get", lambda w: [w["video"].pk], OWNER_ONLY, None),
+    # Only the coach answers the camera's suggestions; naming none is 400.
+    (
+        "videos:suggestion",
+        "post",
+        lambda w: [w["video"].pk],
+        {**OWNER_ONLY, "athlete": 404, "coach": 400, "superuser": 400},
+        {},
     ),
     # Only the coach comments and marks reviewed; an empty comment is 400.
     (

@@ -297,3 +297,60 @@ def with_video_marks(sets: SetQuerySet) -> SetQuerySet:
             unread.order_by("-video__created_at", "-video_id").values("video_id")[:1]
         ),
     )
+
+
+class AnalysisStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting"
+    DONE = "done", "Done"
+    # The clip was read but the person was not seen well enough: `result["declined"]` says why.
+    DECLINED = "declined", "Declined"
+    # The analysis could not run (`failure` says why); the video itself is unaffected.
+    FAILED = "failed", "Failed"
+
+
+class SuggestionAnswer(models.TextChoices):
+    CONFIRMED = "confirmed", "Confirmed"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class VideoAnalysis(models.Model):
+    """What the camera read in a ready set video, rep by rep (videos/form_analysis.py).
+
+    `result` is `FormAnalysis.as_json()` without its guess of the working leg (the side is
+    the app's: the video's set or side), plus `skeleton`, the few joints of each analysed
+    frame that the page draws over the video. `answers` holds the coach's reply to each
+    suggested form error, by its key (videos/services.py, suggestion_key).
+    """
+
+    video = models.OneToOneField(SetVideo, on_delete=models.CASCADE, related_name="analysis")
+    status = models.CharField(
+        max_length=10, choices=AnalysisStatus.choices, default=AnalysisStatus.WAITING
+    )
+    result = models.JSONField(default=dict, blank=True)
+    failure = models.CharField(max_length=300, blank=True)
+    model = models.CharField(max_length=100, blank=True)
+    model_version = models.CharField(max_length=40, blank=True)
+    # What the reps were read against: the prescription's tempo, else the set's.
+    prescribed_tempo = models.CharField(max_length=11, blank=True)
+    answers = models.JSONField(default=dict, blank=True)
+    # As SetVideo's: runs a killed worker never finished are found by their age.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    job_started_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "video analyses"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=AnalysisStatus.values),
+                name="videoanalysis_status_is_known",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=AnalysisStatus.FAILED) | ~Q(failure=""),
+                name="videoanalysis_failure_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Analysis of video {self.video_id} ({self.get_status_display()})"

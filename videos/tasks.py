@@ -12,6 +12,15 @@ any minute-long clip takes) and queues them again. It runs when a worker starts 
 worker`, `make run`), at the start of every job, and from `manage.py requeue_videos` (cron).
 Each run counts as an attempt, so a clip that kills the worker every time ends failed.
 
+A video once ready is analysed rep by rep in a job of its own, `analyse_video` (the pose
+model and the rules of videos/; videos/services.py, analyse). Its budget is the pose
+model's: the frames analysed are bounded by pixels x frames (pose_estimation's
+MAX_PIXEL_FRAMES, a 30 s 1080p clip at 15 frames a second, about 18 s on the 2-core reference
+machine; a larger or longer clip is sampled more sparsely), so no clip holds the worker
+longer. An analysis that fails is stored failed with its reason, one that declines with its
+reasons, and the video plays and takes comments whatever the analysis says. A run a killed
+worker never finished is queued again by `requeue_stale`, as a video's is.
+
 A chunked upload (videos/services.py, start_upload) queues `discard_expired_uploads` for the
 moment it expires, so one never finished leaves no chunk behind; `requeue_videos` sweeps
 them too, in case that job was lost with its database row.
@@ -28,7 +37,7 @@ from django_tasks import task
 
 from videos import processing as video
 from videos import services as videos
-from videos.models import SetVideo, VideoStatus
+from videos.models import AnalysisStatus, SetVideo, VideoAnalysis, VideoStatus
 
 logger = logging.getLogger(__name__)
 
@@ -70,12 +79,38 @@ def process_video(video_id: int) -> str:
 
 
 @task()
+def analyse_video(video_id: int) -> str:
+    requeue_stale()
+    attempt = videos.start_analysis(video_id, MAX_ATTEMPTS)
+    if attempt is None:
+        return "nothing to do"
+    clip = SetVideo.objects.select_related("set", "session__variation").filter(pk=video_id).first()
+    if clip is None:
+        return "superseded"
+    try:
+        return videos.analyse(clip, attempt)
+    except videos.Superseded:
+        return "superseded"
+    except Exception as error:
+        # The same clip gives the same error again: no retry, the reason is kept instead.
+        logger.exception("analysing video %s failed", video_id)
+        videos.fail_analysis(
+            video_id,
+            attempt,
+            f"The analysis could not read this video ({type(error).__name__}: {error}). The "
+            "video itself is fine, and your coach can still review it.",
+        )
+        return "failed"
+
+
+@task()
 def discard_expired_uploads() -> int:
     return videos.discard_expired()
 
 
 def requeue_stale(now: datetime.datetime | None = None) -> list[int]:
-    """Queue again the videos whose last run started STALE_AFTER ago and never ended."""
+    """Queue again the videos (and analyses) whose last run started STALE_AFTER ago and never
+    ended; the ids of their videos."""
     cutoff = (now or timezone.now()) - STALE_AFTER
     requeued = []
     with transaction.atomic():
@@ -86,5 +121,12 @@ def requeue_stale(now: datetime.datetime | None = None) -> list[int]:
             # Claimed by moving the start, so two sweeps at once do not both queue it.
             SetVideo.objects.filter(pk=clip_id).update(job_started_at=timezone.now())
             process_video.enqueue(clip_id)
+            requeued.append(clip_id)
+        stale = VideoAnalysis.objects.select_for_update().filter(
+            status=AnalysisStatus.WAITING, job_started_at__lt=cutoff
+        )
+        for clip_id in stale.values_list("video_id", flat=True):
+            VideoAnalysis.objects.filter(video_id=clip_id).update(job_started_at=timezone.now())
+            analyse_video.enqueue(clip_id)
             requeued.append(clip_id)
     return requeued

@@ -22,5 +22,9 @@ urlpatterns = [
     path("videos/<int:pk>/delete/", views.video_delete, name="delete"),
     path("videos/<int:pk>/comments/", views.video_comment, name="comment"),
     path("videos/<int:pk>/reviewed/", views.video_reviewed, name="reviewed"),
+    # Before "file", whose <str:kind> would take "analysis.json".
+    path("videos/<int:pk>/analysis.json", views.video_analysis, name="analysis"),
+    path("videos/<int:pk>/suggestions/", views.video_suggestion, name="suggestion"),
+    path("videos/<int:pk>/log-set/", views.video_log_set, name="log-set"),
     path("videos/<int:pk>/<str:kind>", views.video_file, name="file"),
 ]

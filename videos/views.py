@@ -8,12 +8,20 @@ and for a coach the moment the link ends, every address here answers 404.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,13 +29,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from coaches.models import AuditEntry
+from coaching.tempo import Tempo
 from core import throttle
+from training.forms import SetEditForm
 from training.lookups import get_session_for_user, get_set_for_user
 from training.models import Side
+from training.views import _session_context, _unit
+from videos import form_analysis
 from videos import processing as video
 from videos import services as videos
 from videos.forms import VideoCommentForm, VideoUploadForm
-from videos.models import SetVideo, VideoComment, VideoStatus, VideoUpload
+from videos.models import AnalysisStatus, SetVideo, VideoAnalysis, VideoStatus, VideoUpload
 
 CHUNK = 64 * 1024
 # Byte positions of at most 15 digits (a petabyte): int() of a longer one is refused by
@@ -228,8 +240,8 @@ def video_detail(request: HttpRequest, pk: int) -> HttpResponse:
     it is processing, the status part asks again every few seconds (htmx)."""
     clip = _get_video_for_user(request, pk)
     template = "videos/video.html"
-    if request.htmx and request.htmx.target == "video-status":
-        template += "#video-status"
+    if request.htmx and request.htmx.target in ("video-status", "video-analysis"):
+        template += f"#{request.htmx.target}"
     elif clip.owner_id == request.user.pk:
         videos.mark_comments_seen(clip)
     return render(request, template, _video_context(request, clip))
@@ -247,7 +259,131 @@ def _video_context(request: HttpRequest, clip: SetVideo, **forms) -> dict:
         "comments": clip.comments.select_related("form_error", "author"),
         "is_coach": is_coach,
         "comment_form": comment_form,
+        **_analysis_context(clip, is_coach),
     }
+
+
+# The analysis on the video page.
+
+PHASES = (
+    ("lifting", "Lifting"),
+    ("top_hold", "Top hold"),
+    ("lowering", "Lowering"),
+    ("pause", "Pause"),
+)
+# The timeline's width in the units of its drawing (an SVG stretched to the page's width).
+TIMELINE_WIDTH = 1000
+
+
+@dataclass(frozen=True)
+class Segment:
+    phase: str  # a PHASES name, or "unseen"
+    label: str
+    x: float
+    width: float
+
+
+@dataclass(frozen=True)
+class RepRow:
+    number: int
+    start: float
+    end: float
+    lowering: float | None
+    pause: float | None
+    lifting: float | None
+    top_hold: float | None
+    top_angle: float | None
+    shin_from_vertical: float | None
+    confidence: float
+    faults: list[dict]
+    segments: list[Segment]
+    is_last: bool
+
+    @property
+    def description(self) -> str:
+        """The rep's segment named for a screen reader: when, and its phases."""
+        measured = [
+            f"{label.lower()} {getattr(self, name):.1f} s"
+            for name, label in PHASES
+            if getattr(self, name) is not None
+        ]
+        flags = f", flagged: {len(self.faults)}" if self.faults else ""
+        return (
+            f"Rep {self.number}, from {self.start:.1f} s"
+            + (f": {', '.join(measured)}" if measured else "")
+            + flags
+        )
+
+
+def _segments(rep: dict, duration: float) -> list[Segment]:
+    """The rep's phases in the order they are done, placed on the timeline; from the first
+    phase the camera did not see, the rest of the rep is one unseen stretch."""
+    scale = TIMELINE_WIDTH / duration if duration > 0 else 0
+    segments, moment = [], rep["start"]
+    for name, label in PHASES:
+        seconds = rep[name]
+        if seconds is None:
+            break
+        segments.append(Segment(name, label, moment * scale, seconds * scale))
+        moment += seconds
+    rest = rep["end"] - moment
+    if rest > 0.01:
+        segments.append(Segment("unseen", "Not seen", moment * scale, rest * scale))
+    return segments
+
+
+def _analysis_context(clip: SetVideo, is_coach: bool) -> dict:
+    analysis = VideoAnalysis.objects.filter(video=clip).first()
+    context: dict = {"analysis": analysis, "side": videos.app_side(clip)}
+    if analysis is None:
+        return context
+    analysis.video = clip
+    result = analysis.result
+    reps = result.get("reps", [])
+    duration = clip.duration_seconds or max((rep["end"] for rep in reps), default=0)
+    rows = [
+        RepRow(
+            **{key: rep[key] for key in RepRow.__dataclass_fields__ if key in rep},
+            segments=_segments(rep, duration),
+            is_last=index == len(reps) - 1,
+        )
+        for index, rep in enumerate(reps)
+    ]
+    tempo = Tempo.parse(analysis.prescribed_tempo) if analysis.prescribed_tempo else None
+    context.update(
+        rows=rows,
+        prescribed=tempo,
+        measured_tempo=videos.measured_tempo(result),
+        flagged=[(row.number, fault) for row in rows for fault in row.faults],
+        thresholds=_thresholds(tempo),
+        suggestions=videos.suggestions(analysis) if is_coach else [],
+        play_url=reverse("videos:file", args=[clip.pk, "play"]),
+    )
+    return context
+
+
+def _thresholds(tempo: Tempo | None) -> list[str]:
+    """The analysis's own choices, said as what they mean on the page."""
+    fa = form_analysis
+    asked = (
+        f"the prescribed {tempo.lowering} s"
+        if tempo
+        else (f"the guide's {fa.GUIDE_LOWERING_SECONDS[0]} s")
+    )
+    return [
+        f"A rep is a rise and fall of the hips of at least {fa.MIN_REP_RANGE_DEGREES:.0f}° of "
+        "hip angle (shoulder-hip-knee).",
+        f"A lowering is flagged fast when it is more than {fa.FAST_LOWERING_MARGIN} s shorter "
+        f"than {asked}.",
+        f"A bounce: the hips turn at the bottom in under {fa.BOUNCE_TURN_SECONDS} s, with no "
+        "still moment.",
+        f"A top is short {fa.SHORT_TOP_DEGREES:.0f}° or more below the straight line "
+        f"shoulders-hips-knee (180°), arched {fa.ARCHED_TOP_DEGREES:.0f}° or more past it.",
+        f"The hips have stopped once slower than {fa.MOVING_SHARE:.0%} of the phase's top "
+        f"speed for {fa.STILL_SECONDS} s.",
+        f"The person must be found in at least {fa.MIN_SEEN_SHARE:.0%} of the frames, with a "
+        f"mean landmark confidence of {fa.MIN_MEAN_VISIBILITY:.0%} or more.",
+    ]
 
 
 @login_required
@@ -258,22 +394,130 @@ def video_comment(request: HttpRequest, pk: int) -> HttpResponse:
     if clip.status != VideoStatus.READY:
         form.add_error(None, "The video is not ready yet.")
     elif form.is_valid():
-        VideoComment.objects.create(
-            video=clip,
-            author=request.user,
-            at_seconds=form.cleaned_data["at_seconds"],
-            text=form.cleaned_data["text"],
-            form_error=form.cleaned_data["form_error"],
-        )
-        AuditEntry.objects.create(
-            actor=request.user,
-            athlete=clip.owner,
-            action="video-comment",
-            detail=f"Commented on video {clip.pk} at {form.cleaned_data['at_seconds']} s",
+        videos.add_comment(
+            clip,
+            request.user,
+            form.cleaned_data["at_seconds"],
+            form.cleaned_data["text"],
+            form.cleaned_data["form_error"],
         )
         return redirect(f"{clip.get_absolute_url()}#comments")
     context = _video_context(request, clip, comment_form=form)
     return render(request, "videos/video.html", context, status=400)
+
+
+@login_required
+@never_cache
+@require_safe
+def video_analysis(request: HttpRequest, pk: int) -> JsonResponse:
+    """The analysis as data: status, reps with their phase times, angles, flags and
+    confidence, what was declined and why, what a side view cannot judge, the model."""
+    clip = _get_video_for_user(request, pk)
+    analysis = VideoAnalysis.objects.filter(video=clip).first()
+    side = videos.app_side(clip)
+    data: dict = {
+        "video": clip.pk,
+        "side": side,
+        "side_note": "" if side else _UNKNOWN_SIDE,
+        "status": analysis.status if analysis else "none",
+    }
+    if analysis is not None:
+        result = analysis.result
+        data.update(
+            failure=analysis.failure,
+            model=analysis.model,
+            model_version=analysis.model_version,
+            prescribed_tempo=analysis.prescribed_tempo or None,
+            measured_tempo=videos.measured_tempo(result),
+            reps=result.get("reps", []),
+            declined=result.get("declined", []),
+            cannot_judge=result.get("cannot_judge", []),
+            notes=result.get("notes", []),
+            skeleton=result.get("skeleton", {"joints": [], "frames": []}),
+            created_at=analysis.created_at.isoformat(),
+            finished_at=analysis.finished_at.isoformat() if analysis.finished_at else None,
+        )
+    return JsonResponse(data)
+
+
+_UNKNOWN_SIDE = (
+    "The log does not say which leg this clip is of, and the camera cannot tell it reliably "
+    "(seen from the side, left and right are easily swapped)."
+)
+
+
+@login_required
+@require_POST
+def video_suggestion(request: HttpRequest, pk: int) -> HttpResponse:
+    """The coach confirms a suggested form error (it becomes their comment at that moment)
+    or dismisses it, with one click."""
+    clip = _get_video_for_coach(request, pk)
+    try:
+        comment = videos.answer_suggestion(
+            clip, request.user, request.POST.get("key", ""), request.POST.get("answer", "")
+        )
+    except (VideoAnalysis.DoesNotExist, videos.NoSuchSuggestion):
+        return HttpResponseBadRequest("No such suggestion on this video.")
+    if comment is not None:
+        messages.success(request, f"Pinned at {comment.at_seconds} s.")
+        return redirect(f"{clip.get_absolute_url()}#comments")
+    return redirect(f"{clip.get_absolute_url()}#analysis")
+
+
+@login_required
+@never_cache
+@require_safe
+def video_log_set(request: HttpRequest, pk: int) -> HttpResponse:
+    """The set form filled from the analysis: the reps counted, the measured tempo and the
+    log's side. Nothing is saved here: the form posts to the set's own edit (a set's video)
+    or to the session's new set (a side's), where the trainee confirms."""
+    clip = get_object_or_404(
+        SetVideo.objects.select_related("set", "session__variation"), pk=pk, owner=request.user
+    )
+    analysis = VideoAnalysis.objects.filter(video=clip, status=AnalysisStatus.DONE).first()
+    if analysis is None or not analysis.result.get("reps"):
+        raise Http404("No reps were read from this video.")
+    reps = len(analysis.result["reps"])
+    tempo = videos.measured_tempo(analysis.result)
+    side = videos.app_side(clip)
+    filled: dict = {"reps": reps}
+    if tempo:
+        filled["tempo"] = tempo
+    if side:
+        filled["side"] = side
+    said = [f"{reps} rep{'s' if reps != 1 else ''}"]
+    if tempo:
+        said.append(f"tempo {tempo}")
+    said.append(f"the {side} side" if side else "no side (the log does not say which leg)")
+    messages.info(
+        request,
+        f"Filled from the video: {', '.join(said)}. Check it and save; nothing is saved until "
+        "you do.",
+    )
+    unit = _unit(request)
+    if clip.set_id:
+        existing = clip.set
+        form = SetEditForm.for_set(
+            existing,
+            session=clip.session,
+            unit=unit,
+            allow_unknown_side=existing.side == Side.UNKNOWN,
+        )
+        form.initial.update(filled)
+        context = {
+            "title": "Edit set",
+            "description": "Edit one set.",
+            "session": clip.session,
+            "set": existing,
+            "form": form,
+            "unit": unit,
+            "stale": False,
+            "inline": False,
+        }
+        return render(request, "training/set_edit.html", context)
+    context = _session_context(request, clip.session)
+    context["form"].initial.update(filled)
+    return render(request, "training/session_detail.html", context)
 
 
 @login_required

@@ -1,0 +1,390 @@
+"""The analysis of a set video in the app: the job after processing (through the real pose
+model on a drawn clip, declining on a clip with nobody in it, failing on a file that does not
+decode), what the page and `analysis.json` give, the coach's suggested form errors, and the
+set form filled from the video without saving anything."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import TestCase
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from coaches import services
+from coaches.models import AuditEntry
+from coaching.models import Variation
+from tests.conftest import prescription
+from tests.videos import synthetic
+from tests.videos.rendered_clips import ClipSpec, render_clip
+from training.models import Set, TrainingSession
+from videos import services as videos
+from videos import tasks
+from videos.models import (
+    AnalysisStatus,
+    SetVideo,
+    VideoAnalysis,
+    VideoComment,
+    VideoStatus,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def session(user) -> TrainingSession:
+    return TrainingSession.objects.create(
+        user=user,
+        date=datetime.date(2026, 11, 2),
+        variation=Variation.objects.get(slug="single-leg-hip-thrust"),
+    )
+
+
+@pytest.fixture
+def a_set(session) -> Set:
+    return Set.objects.create(session=session, position=1, side="left", reps=9, tempo="1-1-1-1")
+
+
+@pytest.fixture
+def linked_coach(coach, user):
+    services.accept_invitation(services.create_invitation(coach), user)
+    return coach
+
+
+def _ready_video(owner, session, path=None, *, a_set=None, side="", content=b"") -> SetVideo:
+    """A processed video of the file at `path` (or of `content`), its analysis queued as
+    processing queues it."""
+    data = path.read_bytes() if path else content
+    clip = SetVideo.objects.create(
+        owner=owner,
+        session=session,
+        set=a_set,
+        side=side,
+        original=default_storage.save(f"videos/{owner.pk}/t/original.mp4", ContentFile(data)),
+        original_type="video/mp4",
+        status=VideoStatus.READY,
+        duration_seconds=60,
+    )
+    with transaction.atomic():
+        videos.queue_analysis(clip)
+    return clip
+
+
+def _read_synthetic(clip: SetVideo, reps, tempo: str | None) -> VideoAnalysis:
+    """The rules' reading of a landmark series drawn from the guide's pose model, stored as
+    the job stores the model's."""
+    attempt = videos.start_analysis(clip.pk, tasks.MAX_ATTEMPTS)
+    landmarks, _ = synthetic.make_clip(reps, fps=30)
+    videos.record_reading(clip.pk, attempt, landmarks, tempo)
+    return VideoAnalysis.objects.get(video=clip)
+
+
+def _field_value(page: str, name: str) -> str:
+    tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', page).group(0)
+    return re.search(r'value="([^"]*)"', tag).group(1)
+
+
+# Through the real model
+
+
+def test_a_processed_clip_is_analysed_by_the_pose_model_and_shown_rep_by_rep(
+    client, user, a_set, media_root, tmp_path
+):
+    # Drawn facing right with the right leg working: the log says left, and the log wins.
+    spec = ClipSpec(size=(640, 360), fps=15, tempo="1-1-1-1", reps=2, lead_in=0.5, seed=3)
+    drawn = render_clip(tmp_path / "set.mp4", spec)
+    client.force_login(user)
+    upload = SimpleUploadedFile("set.mp4", drawn.path.read_bytes(), content_type="video/mp4")
+    client.post(reverse("videos:set-video", args=[a_set.pk]), {"file": upload})
+    clip = SetVideo.objects.get()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert tasks.process_video.call(clip.pk) == "ready"
+    assert VideoAnalysis.objects.get(video=clip).status == AnalysisStatus.WAITING
+    job = DBTaskResult.objects.get(task_path="videos.tasks.analyse_video")
+    assert job.args_kwargs["args"] == [clip.pk]
+    assert b"Reading the reps" in client.get(clip.get_absolute_url()).content
+
+    assert tasks.analyse_video.call(clip.pk) == AnalysisStatus.DONE
+
+    analysis = VideoAnalysis.objects.get(video=clip)
+    assert analysis.model.startswith("MediaPipe BlazePose")
+    assert analysis.prescribed_tempo == "1-1-1-1"  # the set's own, with no prescription
+    assert len(analysis.result["reps"]) == len(drawn.reps)
+    skeleton = analysis.result["skeleton"]
+    assert len(skeleton["frames"]) == drawn.frame_count  # 15 a second: every frame
+    assert {len(row) for row in skeleton["frames"]} == {1 + 2 * len(skeleton["joints"])}
+    data = client.get(reverse("videos:analysis", args=[clip.pk])).json()
+    assert (data["status"], data["side"], data["prescribed_tempo"]) == ("done", "left", "1-1-1-1")
+    assert data["model_version"] == analysis.model_version
+    assert [rep["number"] for rep in data["reps"]] == [1, 2]
+    assert set(data["reps"][0]) >= {
+        "start",
+        "end",
+        "lowering",
+        "pause",
+        "lifting",
+        "top_hold",
+        "top_angle",
+        "shin_from_vertical",
+        "confidence",
+        "faults",
+    }
+    assert data["cannot_judge"]
+    assert data["declined"] == []
+    page = client.get(clip.get_absolute_url()).content.decode()
+    assert "2 reps counted" in page
+    assert page.count('class="phase phase--lifting"') == 2
+    assert "Log this set from the video" in page
+    assert clip.status == VideoStatus.PROCESSING  # the row as read before the job
+    clip.refresh_from_db()
+    assert clip.status == VideoStatus.READY
+
+
+def test_a_clip_with_nobody_in_it_is_declined_with_the_reason_and_the_video_still_plays(
+    client, user, session, media_root, tmp_path
+):
+    empty = render_clip(
+        tmp_path / "empty.mp4",
+        ClipSpec(size=(320, 180), fps=10, tempo="1-0-1-0", reps=1, lead_in=0.5, person=False),
+    )
+    clip = _ready_video(user, session, empty.path, side="left")
+
+    assert tasks.analyse_video.call(clip.pk) == AnalysisStatus.DECLINED
+
+    analysis = VideoAnalysis.objects.get(video=clip)
+    assert analysis.result["reps"] == []
+    assert analysis.result["declined"][0].startswith("The person was found in only 0 of the")
+    client.force_login(user)
+    data = client.get(reverse("videos:analysis", args=[clip.pk])).json()
+    assert (data["status"], data["reps"]) == ("declined", [])
+    assert data["declined"] == analysis.result["declined"]
+    page = client.get(clip.get_absolute_url()).content.decode()
+    assert "did not see the person well enough" in page
+    assert "The person was found in only 0 of the" in page
+    assert "Log this set from the video" not in page
+    assert client.get(reverse("videos:log-set", args=[clip.pk])).status_code == 404
+    assert client.get(reverse("videos:file", args=[clip.pk, "play"])).status_code == 200
+
+
+# The job without the model's result
+
+
+def test_a_file_the_model_cannot_read_fails_the_analysis_with_its_reason_not_the_video(
+    client, user, session, media_root
+):
+    clip = _ready_video(user, session, side="left", content=b"not a video at all")
+
+    assert tasks.analyse_video.call(clip.pk) == "failed"
+
+    analysis = VideoAnalysis.objects.get(video=clip)
+    assert analysis.status == AnalysisStatus.FAILED
+    assert analysis.failure.startswith("The analysis could not read this video (")
+    assert analysis.result == {}
+    clip.refresh_from_db()
+    assert clip.status == VideoStatus.READY
+    client.force_login(user)
+    page = client.get(clip.get_absolute_url()).content.decode()
+    assert "The analysis failed: The analysis could not read this video" in page
+    data = client.get(reverse("videos:analysis", args=[clip.pk])).json()
+    assert (data["status"], data["failure"]) == ("failed", analysis.failure)
+    # Run again, it finds nothing to do: a failure is final.
+    assert tasks.analyse_video.call(clip.pk) == "nothing to do"
+
+
+def test_an_analysis_a_killed_worker_left_is_queued_again_and_ends_failed_after_three(
+    user, session, media_root
+):
+    clip = _ready_video(user, session, side="left", content=b"x")
+    DBTaskResult.objects.all().delete()
+    VideoAnalysis.objects.filter(video=clip).update(
+        attempts=1, job_started_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+
+    assert tasks.requeue_stale() == [clip.pk]
+    assert DBTaskResult.objects.get().task_path == "videos.tasks.analyse_video"
+    assert tasks.requeue_stale() == []  # claimed by moving its start
+
+    VideoAnalysis.objects.filter(video=clip).update(attempts=tasks.MAX_ATTEMPTS)
+    assert tasks.analyse_video.call(clip.pk) == "nothing to do"
+    analysis = VideoAnalysis.objects.get(video=clip)
+    assert analysis.status == AnalysisStatus.FAILED
+    assert analysis.failure.startswith("The analysis stopped after 3 attempts")
+
+
+def test_processing_again_asks_for_a_fresh_analysis(user, session, media_root):
+    clip = _ready_video(user, session, side="left", content=b"x")
+    VideoAnalysis.objects.filter(video=clip).update(
+        status=AnalysisStatus.FAILED, failure="old", attempts=2
+    )
+    with transaction.atomic():
+        videos.queue_analysis(clip)
+    analysis = VideoAnalysis.objects.get(video=clip)
+    assert (analysis.status, analysis.failure, analysis.attempts) == (AnalysisStatus.WAITING, "", 0)
+    assert DBTaskResult.objects.filter(task_path="videos.tasks.analyse_video").count() == 2
+
+
+def test_deleting_the_video_deletes_its_analysis(client, user, session, media_root):
+    clip = _ready_video(user, session, side="left", content=b"x")
+    client.force_login(user)
+    client.post(reverse("videos:delete", args=[clip.pk]))
+    assert not VideoAnalysis.objects.exists()
+
+
+# What the reps are measured against, and the side
+
+
+def test_the_prescription_for_the_variation_comes_before_the_sets_own_tempo(
+    user, a_set, linked_coach, media_root
+):
+    clip = _ready_video(user, a_set.session, a_set=a_set, content=b"x")
+    assert videos.prescribed_tempo(clip) == "1-1-1-1"
+    services.prescribe(linked_coach, user, prescription(a_set.session.variation, tempo="3-0-1-1"))
+    assert videos.prescribed_tempo(clip) == "3-0-1-1"
+
+
+def test_a_side_video_is_measured_against_that_sides_logged_tempo(user, session, media_root):
+    Set.objects.create(session=session, position=1, side="left", reps=8, tempo="2-0-2-0")
+    Set.objects.create(session=session, position=2, side="right", reps=8, tempo="4-1-2-0")
+    Set.objects.create(session=session, position=3, side="right", reps=8, tempo="1-0-1-0")
+    clip = _ready_video(user, session, side="right", content=b"x")
+    assert videos.prescribed_tempo(clip) == "4-1-2-0"
+
+
+@pytest.mark.parametrize(
+    ("set_side", "clip_side", "shown"),
+    [("left", "", "left"), ("unknown", "", None), (None, "right", "right"), (None, "both", None)],
+)
+def test_the_side_is_the_logs_never_the_cameras(
+    client, user, session, media_root, set_side, clip_side, shown
+):
+    a_set = (
+        Set.objects.create(session=session, position=1, side=set_side, reps=8) if set_side else None
+    )
+    clip = _ready_video(user, session, a_set=a_set, side=clip_side, content=b"x")
+    # The series' working leg is the right one, whatever the log says.
+    _read_synthetic(clip, synthetic.plan("2-0-1-1", 2), "2-0-1-1")
+    client.force_login(user)
+    data = client.get(reverse("videos:analysis", args=[clip.pk])).json()
+    assert data["side"] == shown
+    assert bool(data["side_note"]) == (shown is None)
+    assert "side" not in VideoAnalysis.objects.get(video=clip).result
+
+
+@pytest.mark.parametrize(
+    ("phases", "tempo"),
+    [
+        ([(2.4, 0.6, 1.2, 0.2), (2.6, None, 1.0, 0.4)], "3-1-1-0"),
+        ([(2.0, 0.4, 1.0, 1.6)], "2-0-1-2"),
+        ([(0.3, 0.0, 0.2, 0.0), (0.4, None, 0.3, 0.0)], "1-0-1-0"),  # never under a second
+        ([(45.0, 40.0, 1.0, 31.0)], "30-30-1-30"),  # never over the notation's thirty
+        ([(None, 0.5, 1.0, 1.0)], None),  # no lowering timed: no tempo
+        ([(2.0, 0.5, None, 1.0)], None),  # no lifting timed: no tempo
+        ([], None),
+    ],
+)
+def test_the_measured_tempo_is_each_phases_median_in_whole_seconds(phases, tempo):
+    names = ("lowering", "pause", "lifting", "top_hold")
+    reps = [dict(zip(names, rep, strict=True)) for rep in phases]
+    assert videos.measured_tempo({"reps": reps}) == tempo
+
+
+# The coach's suggested form errors
+
+
+def test_the_coach_confirms_a_suggested_form_error_as_a_pinned_comment_or_dismisses_it(
+    client, user, a_set, linked_coach, other_user, media_root
+):
+    clip = _ready_video(user, a_set.session, a_set=a_set, content=b"x")
+    analysis = _read_synthetic(clip, synthetic.plan("2-0-1-1", 3, bounce=True), "2-0-1-1")
+    suggested = videos.suggestions(analysis)
+    assert [(item.rep, item.code) for item in suggested] == [(1, "bounce"), (2, "bounce")]
+    assert {item.form_error.slug for item in suggested} == {"bouncing"}
+    url = reverse("videos:suggestion", args=[clip.pk])
+
+    client.force_login(user)  # the athlete sees the flags, not the coach's buttons
+    assert "Suggested from the camera" not in client.get(clip.get_absolute_url()).content.decode()
+    assert client.post(url, {"key": "1-bounce", "answer": "confirmed"}).status_code == 404
+    client.force_login(other_user)
+    assert client.post(url, {"key": "1-bounce", "answer": "confirmed"}).status_code == 404
+
+    client.force_login(linked_coach)
+    page = client.get(clip.get_absolute_url()).content.decode()
+    assert page.count('name="answer" value="confirmed"') == 2
+    response = client.post(url, {"key": "1-bounce", "answer": "confirmed"})
+    assert response.status_code == 302
+    comment = VideoComment.objects.get()
+    assert (comment.author, comment.form_error.slug) == (linked_coach, "bouncing")
+    assert comment.at_seconds == Decimal(str(suggested[0].time))
+    assert comment.text == suggested[0].text
+    assert AuditEntry.objects.filter(action="video-comment", athlete=user).count() == 1
+    # A second click (another tab) pins nothing more.
+    client.post(url, {"key": "1-bounce", "answer": "confirmed"})
+    assert VideoComment.objects.count() == 1
+
+    assert client.post(url, {"key": "2-bounce", "answer": "dismissed"}).status_code == 302
+    assert VideoComment.objects.count() == 1
+    analysis.refresh_from_db()
+    assert analysis.answers == {"1-bounce": "confirmed", "2-bounce": "dismissed"}
+    page = client.get(clip.get_absolute_url()).content.decode()
+    assert 'name="answer"' not in page
+    assert "Confirmed" in page
+    assert "Dismissed" in page
+    assert client.post(url, {"key": "9-bounce", "answer": "confirmed"}).status_code == 400
+    assert client.post(url, {"key": "2-bounce", "answer": "maybe"}).status_code == 400
+
+
+def test_a_fault_the_guide_has_no_form_error_for_is_suggested_in_words(
+    client, user, a_set, linked_coach, media_root
+):
+    clip = _ready_video(user, a_set.session, a_set=a_set, content=b"x")
+    # Lowered in one second where the prescription asks for three.
+    analysis = _read_synthetic(clip, synthetic.plan("1-0-1-1", 2), "3-0-1-1")
+    suggested = videos.suggestions(analysis)
+    assert {item.code for item in suggested} == {"fast-lowering"}
+    assert all(item.form_error is None for item in suggested)
+    client.force_login(linked_coach)
+    key = suggested[0].key
+    client.post(reverse("videos:suggestion", args=[clip.pk]), {"key": key, "answer": "confirmed"})
+    comment = VideoComment.objects.get()
+    assert (comment.form_error, comment.text) == (None, suggested[0].text)
+
+
+# "Log this set from the video"
+
+
+def test_logging_a_set_from_its_video_fills_the_edit_form_and_saves_nothing(
+    client, user, a_set, media_root
+):
+    clip = _ready_video(user, a_set.session, a_set=a_set, content=b"x")
+    _read_synthetic(clip, synthetic.plan("2-1-1-1", 3), "2-1-1-1")
+    client.force_login(user)
+    response = client.get(reverse("videos:log-set", args=[clip.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f'action="{reverse("training:set-edit", args=[a_set.pk])}"' in page
+    assert (_field_value(page, "reps"), _field_value(page, "tempo")) == ("3", "2-1-1-1")
+    assert re.search(r'<input[^>]*name="side"[^>]*value="left"[^>]*checked', page)
+    assert "Filled from the video: 3 reps, tempo 2-1-1-1, the left side." in page
+    a_set.refresh_from_db()
+    assert (a_set.reps, a_set.tempo, a_set.revision) == (9, "1-1-1-1", 1)
+
+
+def test_logging_from_a_side_video_fills_the_sessions_new_set_and_saves_nothing(
+    client, user, session, media_root
+):
+    clip = _ready_video(user, session, side="right", content=b"x")
+    _read_synthetic(clip, synthetic.plan("2-0-1-1", 4), None)
+    client.force_login(user)
+    page = client.get(reverse("videos:log-set", args=[clip.pk])).content.decode()
+    assert f'action="{reverse("training:set-create", args=[session.pk])}"' in page
+    assert (_field_value(page, "reps"), _field_value(page, "tempo")) == ("4", "2-0-1-1")
+    assert re.search(r'<input[^>]*name="side"[^>]*value="right"[^>]*checked', page)
+    assert not Set.objects.exists()
