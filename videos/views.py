@@ -371,12 +371,13 @@ def _thresholds(tempo: Tempo | None) -> list[str]:
         else (f"the guide's {fa.GUIDE_LOWERING_SECONDS[0]} s")
     )
     return [
-        f"A rep is a rise and fall of the hips of at least {fa.MIN_REP_RANGE_DEGREES:.0f}° of "
-        "hip angle (shoulder-hip-knee).",
+        f"A rep is the hips rising and falling by at least {fa.MIN_REP_RISE:.0%} of the "
+        "torso's length.",
         f"A lowering is flagged fast when it is more than {fa.FAST_LOWERING_MARGIN} s shorter "
         f"than {asked}.",
-        f"A bounce: the hips turn at the bottom in under {fa.BOUNCE_TURN_SECONDS} s, with no "
-        "still moment.",
+        f"A bounce: the hips turn at the bottom in under {fa.BOUNCE_TURN_SECONDS} s, still "
+        f"fast {fa.BOUNCE_ARRIVAL_SECONDS} s before they stop, or rise again within "
+        f"{fa.NO_PAUSE_SECONDS} s where the tempo asks for a pause.",
         f"A top is short {fa.SHORT_TOP_DEGREES:.0f}° or more below the straight line "
         f"shoulders-hips-knee (180°), arched {fa.ARCHED_TOP_DEGREES:.0f}° or more past it.",
         f"The hips have stopped once slower than {fa.MOVING_SHARE:.0%} of the phase's top "
