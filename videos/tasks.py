@@ -13,7 +13,7 @@ worker`, `make run`), at the start of every job, and from `manage.py requeue_vid
 Each run counts as an attempt, so a clip that kills the worker every time ends failed.
 
 A video once ready is analysed rep by rep in a job of its own, `analyse_video` (the pose
-model and the rules of videos/; videos/services.py, analyse). Its budget is the pose
+model and the rules of videos/; videos/analysis.py, analyse). Its budget is the pose
 model's: the frames analysed are bounded by pixels x frames (pose_estimation's
 MAX_PIXEL_FRAMES, a 30 s 1080p clip at 15 frames a second, about 18 s on the 2-core reference
 machine; a larger or longer clip is sampled more sparsely), so no clip holds the worker
@@ -35,6 +35,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from videos import analysis as camera
 from videos import processing as video
 from videos import services as videos
 from videos.models import AnalysisStatus, SetVideo, VideoAnalysis, VideoStatus
@@ -81,20 +82,20 @@ def process_video(video_id: int) -> str:
 @task()
 def analyse_video(video_id: int) -> str:
     requeue_stale()
-    attempt = videos.start_analysis(video_id, MAX_ATTEMPTS)
+    attempt = camera.start_analysis(video_id, MAX_ATTEMPTS)
     if attempt is None:
         return "nothing to do"
     clip = SetVideo.objects.select_related("set", "session__variation").filter(pk=video_id).first()
     if clip is None:
         return "superseded"
     try:
-        return videos.analyse(clip, attempt)
+        return camera.analyse(clip, attempt)
     except videos.Superseded:
         return "superseded"
     except Exception as error:
         # The same clip gives the same error again: no retry, the reason is kept instead.
         logger.exception("analysing video %s failed", video_id)
-        videos.fail_analysis(
+        camera.fail_analysis(
             video_id,
             attempt,
             f"The analysis could not read this video ({type(error).__name__}: {error}). The "

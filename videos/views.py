@@ -35,6 +35,7 @@ from training.forms import SetEditForm
 from training.lookups import get_session_for_user, get_set_for_user
 from training.models import Side
 from training.views import _session_context, _unit
+from videos import analysis as camera
 from videos import form_analysis
 from videos import processing as video
 from videos import services as videos
@@ -334,7 +335,7 @@ def _segments(rep: dict, duration: float) -> list[Segment]:
 
 def _analysis_context(clip: SetVideo, is_coach: bool) -> dict:
     analysis = VideoAnalysis.objects.filter(video=clip).first()
-    context: dict = {"analysis": analysis, "side": videos.app_side(clip)}
+    context: dict = {"analysis": analysis, "side": camera.app_side(clip)}
     if analysis is None:
         return context
     analysis.video = clip
@@ -353,10 +354,10 @@ def _analysis_context(clip: SetVideo, is_coach: bool) -> dict:
     context.update(
         rows=rows,
         prescribed=tempo,
-        measured_tempo=videos.measured_tempo(result),
+        measured_tempo=camera.measured_tempo(result),
         flagged=[(row.number, fault) for row in rows for fault in row.faults],
         thresholds=_thresholds(tempo),
-        suggestions=videos.suggestions(analysis) if is_coach else [],
+        suggestions=camera.suggestions(analysis) if is_coach else [],
         play_url=reverse("videos:file", args=[clip.pk, "play"]),
     )
     return context
@@ -415,7 +416,7 @@ def video_analysis(request: HttpRequest, pk: int) -> JsonResponse:
     confidence, what was declined and why, what a side view cannot judge, the model."""
     clip = _get_video_for_user(request, pk)
     analysis = VideoAnalysis.objects.filter(video=clip).first()
-    side = videos.app_side(clip)
+    side = camera.app_side(clip)
     data: dict = {
         "video": clip.pk,
         "side": side,
@@ -429,7 +430,7 @@ def video_analysis(request: HttpRequest, pk: int) -> JsonResponse:
             model=analysis.model,
             model_version=analysis.model_version,
             prescribed_tempo=analysis.prescribed_tempo or None,
-            measured_tempo=videos.measured_tempo(result),
+            measured_tempo=camera.measured_tempo(result),
             reps=result.get("reps", []),
             declined=result.get("declined", []),
             cannot_judge=result.get("cannot_judge", []),
@@ -454,10 +455,10 @@ def video_suggestion(request: HttpRequest, pk: int) -> HttpResponse:
     or dismisses it, with one click."""
     clip = _get_video_for_coach(request, pk)
     try:
-        comment = videos.answer_suggestion(
+        comment = camera.answer_suggestion(
             clip, request.user, request.POST.get("key", ""), request.POST.get("answer", "")
         )
-    except (VideoAnalysis.DoesNotExist, videos.NoSuchSuggestion):
+    except (VideoAnalysis.DoesNotExist, camera.NoSuchSuggestion):
         return HttpResponseBadRequest("No such suggestion on this video.")
     if comment is not None:
         messages.success(request, f"Pinned at {comment.at_seconds} s.")
@@ -479,8 +480,8 @@ def video_log_set(request: HttpRequest, pk: int) -> HttpResponse:
     if analysis is None or not analysis.result.get("reps"):
         raise Http404("No reps were read from this video.")
     reps = len(analysis.result["reps"])
-    tempo = videos.measured_tempo(analysis.result)
-    side = videos.app_side(clip)
+    tempo = camera.measured_tempo(analysis.result)
+    side = camera.app_side(clip)
     filled: dict = {"reps": reps}
     if tempo:
         filled["tempo"] = tempo

@@ -19,7 +19,7 @@ from tests.browser.conftest import (
 )
 from tests.videos.rendered_clips import ClipSpec, render_clip
 from training.models import Set
-from videos import services as videos
+from videos import analysis as camera
 from videos.models import AnalysisStatus, SetVideo, VideoAnalysis
 
 pytestmark = pytest.mark.browser
@@ -97,7 +97,7 @@ def test_the_timeline_seeks_the_video_and_the_set_form_is_filled_from_it_unsaved
     # The set form filled from the video; nothing saved until the trainee saves.
     athlete.get_by_role("link", name="Log this set from the video").click()
     athlete.get_by_text("Filled from the video").wait_for()
-    tempo = videos.measured_tempo(analysis.result)
+    tempo = camera.measured_tempo(analysis.result)
     assert athlete.get_by_label("Reps").input_value() == str(len(reps))
     assert athlete.locator("input[name=tempo]").input_value() == tempo
     assert athlete.get_by_role("radio", name="Left").is_checked()

@@ -26,6 +26,7 @@ from tests.conftest import prescription
 from tests.videos import synthetic
 from tests.videos.rendered_clips import ClipSpec, render_clip
 from training.models import Set, TrainingSession
+from videos import analysis as camera
 from videos import services as videos
 from videos import tasks
 from videos.models import (
@@ -81,9 +82,9 @@ def _ready_video(owner, session, path=None, *, a_set=None, side="", content=b"")
 def _read_synthetic(clip: SetVideo, reps, tempo: str | None) -> VideoAnalysis:
     """The rules' reading of a landmark series drawn from the guide's pose model, stored as
     the job stores the model's."""
-    attempt = videos.start_analysis(clip.pk, tasks.MAX_ATTEMPTS)
+    attempt = camera.start_analysis(clip.pk, tasks.MAX_ATTEMPTS)
     landmarks, _ = synthetic.make_clip(reps, fps=30)
-    videos.record_reading(clip.pk, attempt, landmarks, tempo)
+    camera.record_reading(clip.pk, attempt, landmarks, tempo)
     return VideoAnalysis.objects.get(video=clip)
 
 
@@ -245,9 +246,9 @@ def test_the_prescription_for_the_variation_comes_before_the_sets_own_tempo(
     user, a_set, linked_coach, media_root
 ):
     clip = _ready_video(user, a_set.session, a_set=a_set, content=b"x")
-    assert videos.prescribed_tempo(clip) == "1-1-1-1"
+    assert camera.prescribed_tempo(clip) == "1-1-1-1"
     services.prescribe(linked_coach, user, prescription(a_set.session.variation, tempo="3-0-1-1"))
-    assert videos.prescribed_tempo(clip) == "3-0-1-1"
+    assert camera.prescribed_tempo(clip) == "3-0-1-1"
 
 
 def test_a_side_video_is_measured_against_that_sides_logged_tempo(user, session, media_root):
@@ -255,7 +256,7 @@ def test_a_side_video_is_measured_against_that_sides_logged_tempo(user, session,
     Set.objects.create(session=session, position=2, side="right", reps=8, tempo="4-1-2-0")
     Set.objects.create(session=session, position=3, side="right", reps=8, tempo="1-0-1-0")
     clip = _ready_video(user, session, side="right", content=b"x")
-    assert videos.prescribed_tempo(clip) == "4-1-2-0"
+    assert camera.prescribed_tempo(clip) == "4-1-2-0"
 
 
 @pytest.mark.parametrize(
@@ -293,7 +294,7 @@ def test_the_side_is_the_logs_never_the_cameras(
 def test_the_measured_tempo_is_each_phases_median_in_whole_seconds(phases, tempo):
     names = ("lowering", "pause", "lifting", "top_hold")
     reps = [dict(zip(names, rep, strict=True)) for rep in phases]
-    assert videos.measured_tempo({"reps": reps}) == tempo
+    assert camera.measured_tempo({"reps": reps}) == tempo
 
 
 # The coach's suggested form errors
@@ -304,7 +305,7 @@ def test_the_coach_confirms_a_suggested_form_error_as_a_pinned_comment_or_dismis
 ):
     clip = _ready_video(user, a_set.session, a_set=a_set, content=b"x")
     analysis = _read_synthetic(clip, synthetic.plan("2-0-1-1", 3, bounce=True), "2-0-1-1")
-    suggested = videos.suggestions(analysis)
+    suggested = camera.suggestions(analysis)
     assert [(item.rep, item.code) for item in suggested] == [(1, "bounce"), (2, "bounce")]
     assert {item.form_error.slug for item in suggested} == {"bouncing"}
     url = reverse("videos:suggestion", args=[clip.pk])
@@ -347,7 +348,7 @@ def test_a_fault_the_guide_has_no_form_error_for_is_suggested_in_words(
     clip = _ready_video(user, a_set.session, a_set=a_set, content=b"x")
     # Lowered in one second where the prescription asks for three.
     analysis = _read_synthetic(clip, synthetic.plan("1-0-1-1", 2), "3-0-1-1")
-    suggested = videos.suggestions(analysis)
+    suggested = camera.suggestions(analysis)
     assert {item.code for item in suggested} == {"fast-lowering"}
     assert all(item.form_error is None for item in suggested)
     client.force_login(linked_coach)

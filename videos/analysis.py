@@ -1,0 +1,279 @@
+"""The camera's analysis of a set video in the app: the job's steps (the pose model, then
+the rules of videos/form_analysis.py, with the prescribed tempo and the side from the log),
+its stored reading, the measured tempo, and the coach's suggested form errors."""
+
+from __future__ import annotations
+
+import math
+import shutil
+import statistics
+import tempfile
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from coaches.models import Prescription
+from coaching.models import FormError
+from coaching.tempo import MAX_PHASE_SECONDS, Tempo, TempoError
+from training.models import Side
+from videos import form_analysis
+from videos.models import (
+    AnalysisStatus,
+    SetVideo,
+    SuggestionAnswer,
+    VideoAnalysis,
+    VideoComment,
+)
+from videos.pose_data import ClipLandmarks
+from videos.services import Superseded, add_comment
+
+# The guide's form errors that a fault the camera flags is (videos/form_analysis.py codes);
+# a fault with none here is suggested as a comment in words, with no tag.
+FAULT_FORM_ERRORS = {"bounce": "bouncing", "arched-top": "arched-lower-back"}
+
+
+# The joints drawn over the video, each side's as the model names it (it may swap them).
+SKELETON_JOINTS = tuple(
+    f"{side}_{joint}"
+    for side in ("left", "right")
+    for joint in ("ear", "shoulder", "hip", "knee", "ankle", "heel", "foot_index")
+)
+
+
+# Ours: a joint the model is less sure of than this is not drawn (form_analysis's own bar).
+SKELETON_MIN_VISIBILITY = 0.5
+
+
+def start_analysis(clip_id: int, max_attempts: int) -> int | None:
+    """Count one more run of the analysis; None when there is nothing (left) to do."""
+    with transaction.atomic():
+        analysis = (
+            VideoAnalysis.objects.select_for_update()
+            .filter(video_id=clip_id, status=AnalysisStatus.WAITING)
+            .first()
+        )
+        if analysis is None:
+            return None
+        if analysis.attempts >= max_attempts:
+            analysis.status = AnalysisStatus.FAILED
+            analysis.failure = (
+                f"The analysis stopped after {max_attempts} attempts that never finished; the "
+                "video itself is fine."
+            )
+            analysis.job_started_at, analysis.finished_at = None, timezone.now()
+            analysis.save()
+            return None
+        analysis.attempts += 1
+        analysis.job_started_at = timezone.now()
+        analysis.save(update_fields=["attempts", "job_started_at"])
+        return analysis.attempts
+
+
+def prescribed_tempo(clip: SetVideo) -> str | None:
+    """What the reps are measured against: the athlete's prescription for the session's
+    variation, else the filmed set's own tempo (for a side, the first of its sets with one)."""
+    prescriptions = Prescription.objects.filter(
+        athlete_id=clip.owner_id, variation_id=clip.session.variation_id
+    )
+    prescription = prescriptions.order_by("-created_at", "-pk").first()
+    if prescription is not None:
+        try:
+            return prescription.rep_tempo.notation
+        except TempoError:
+            pass  # an old row the form would refuse: the set's own tempo then
+    if clip.set_id:
+        logged = clip.set.tempo
+    else:
+        on_side = clip.session.sets.exclude(tempo="").order_by("position")
+        if clip.side != Side.BOTH:
+            on_side = on_side.filter(side=clip.side)
+        logged = on_side.values_list("tempo", flat=True).first() or ""
+    try:
+        return Tempo.parse(logged).notation if logged else None
+    except TempoError:
+        return None
+
+
+def app_side(clip: SetVideo) -> str | None:
+    """The leg the clip is of, as the log says: the set's side or the clip's. Never the
+    analysis's guess (seen from the side, the pose model mixes up left and right). None when
+    the log does not say: a set of unrecorded side, or a whole session of a one-leg rung."""
+    side = clip.set.side if clip.set_id else clip.side
+    if side == Side.UNKNOWN:
+        return None
+    if side == Side.BOTH and clip.session.variation.one_side_at_a_time:
+        return None
+    return side
+
+
+def skeleton_of(clip_landmarks: ClipLandmarks) -> dict:
+    """The joints of each analysed frame, compactly: `frames` rows of [time, x, y, x, y, ...]
+    in SKELETON_JOINTS order, as shares of the upright frame (0 to 1, three places), null
+    for a joint not seen; a row of the time alone when no one was found."""
+    width, height = clip_landmarks.width or 1, clip_landmarks.height or 1
+    frames = []
+    for frame in clip_landmarks.frames:
+        row: list = [round(frame.time, 3)]
+        if frame.landmarks:
+            for name in SKELETON_JOINTS:
+                mark = frame.landmarks.get(name)
+                if mark is None or mark.visibility < SKELETON_MIN_VISIBILITY:
+                    row += [None, None]
+                else:
+                    row += [round(mark.x / width, 3), round(mark.y / height, 3)]
+        frames.append(row)
+    return {"joints": list(SKELETON_JOINTS), "frames": frames}
+
+
+def analyse(clip: SetVideo, attempt: int) -> str:
+    """Find the person in the clip with the pose model and store what the rules read (see
+    record_reading). Its time is bounded as pose_estimation bounds it: pixels x frames
+    analysed, MAX_PIXEL_FRAMES."""
+    # Loaded here, in the worker: the pose model is large and the web processes never use it.
+    from videos import pose_estimation
+
+    tempo = prescribed_tempo(clip)
+    with tempfile.TemporaryDirectory(prefix="hipthrust-analysis-") as tmp:
+        # The file the page plays, so the skeleton lands where the player shows the body.
+        source = Path(tmp) / "clip"
+        with (
+            default_storage.open((clip.rendition or clip.original).name, "rb") as stored,
+            source.open("wb") as out,
+        ):
+            shutil.copyfileobj(stored, out, 1 << 20)
+        landmarks = pose_estimation.landmarks_of_clip(
+            source, max_pixel_frames=pose_estimation.MAX_PIXEL_FRAMES
+        )
+    return record_reading(clip.pk, attempt, landmarks, tempo)
+
+
+def record_reading(clip_id: int, attempt: int, landmarks: ClipLandmarks, tempo: str | None) -> str:
+    """Read the reps from the clip's landmarks (videos/form_analysis.py) and store them: done,
+    or declined with the reasons. Raises Superseded when the row changed meanwhile."""
+    reading = form_analysis.analyse(landmarks, prescribed_tempo=tempo)
+    result = reading.as_json()
+    result.pop("side")  # the log's side is the one shown (app_side)
+    result["skeleton"] = skeleton_of(landmarks)
+    status = AnalysisStatus.DECLINED if reading.declined else AnalysisStatus.DONE
+    with transaction.atomic():
+        current = (
+            VideoAnalysis.objects.select_for_update()
+            .filter(video_id=clip_id, status=AnalysisStatus.WAITING, attempts=attempt)
+            .first()
+        )
+        if current is None:
+            raise Superseded
+        current.status, current.result = status, result
+        current.model, current.model_version = reading.model, reading.model_version
+        current.prescribed_tempo = tempo or ""
+        current.job_started_at, current.finished_at = None, timezone.now()
+        current.save()
+    return status
+
+
+def fail_analysis(clip_id: int, attempt: int, reason: str) -> None:
+    VideoAnalysis.objects.filter(
+        video_id=clip_id, status=AnalysisStatus.WAITING, attempts=attempt
+    ).update(
+        status=AnalysisStatus.FAILED,
+        failure=reason[:300],
+        job_started_at=None,
+        finished_at=timezone.now(),
+    )
+
+
+def measured_tempo(result: dict) -> str | None:
+    """The reps' tempo in whole seconds, lowering-pause-lifting-hold as coaching.tempo writes
+    it: each phase's median over the reps that measured it (the last rep's pause is rest, not
+    measured), rounded half up, within the notation's limits. None when no lowering or no
+    lifting was timed."""
+    reps = result.get("reps") or []
+
+    def median(phase: str) -> float | None:
+        seen = [rep[phase] for rep in reps if rep.get(phase) is not None]
+        return statistics.median(seen) if seen else None
+
+    lowering, lifting = median("lowering"), median("lifting")
+    if lowering is None or lifting is None:
+        return None
+
+    def whole(seconds: float | None, least: int) -> int:
+        # Half a second up, as a person rounds (round() would take 2.5 to 2).
+        return min(max(math.floor((seconds or 0) + 0.5), least), MAX_PHASE_SECONDS)
+
+    pause, hold = median("pause"), median("top_hold")
+    return Tempo(whole(lowering, 1), whole(pause, 0), whole(lifting, 1), whole(hold, 0)).notation
+
+
+def suggestion_key(rep_number: int, code: str) -> str:
+    return f"{rep_number}-{code}"
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A fault the camera flagged, offered to the coach as a comment at its moment."""
+
+    key: str
+    rep: int
+    code: str
+    time: float
+    text: str
+    form_error: FormError | None
+    answer: str  # "" until the coach confirms or dismisses it
+
+
+def suggestions(analysis: VideoAnalysis) -> list[Suggestion]:
+    """Every flagged fault, each with the guide's form error that fits it (if one does)."""
+    if analysis.status != AnalysisStatus.DONE:
+        return []
+    errors = FormError.objects.filter(
+        exercise_id=analysis.video.session.variation.exercise_id,
+        slug__in=FAULT_FORM_ERRORS.values(),
+    )
+    by_slug = {error.slug: error for error in errors}
+    found = []
+    for rep in analysis.result.get("reps", []):
+        for fault in rep.get("faults", []):
+            key = suggestion_key(rep["number"], fault["code"])
+            found.append(
+                Suggestion(
+                    key=key,
+                    rep=rep["number"],
+                    code=fault["code"],
+                    time=fault["time"],
+                    text=fault["text"],
+                    form_error=by_slug.get(FAULT_FORM_ERRORS.get(fault["code"], "")),
+                    answer=analysis.answers.get(key, ""),
+                )
+            )
+    return found
+
+
+class NoSuchSuggestion(Exception):
+    pass
+
+
+def answer_suggestion(clip: SetVideo, coach, key: str, answer: str) -> VideoComment | None:
+    """The coach's one click on a suggestion: confirmed, it becomes their comment at the
+    fault's moment naming its form error (add_comment, as a typed one); dismissed, it is
+    remembered and offered no more. A suggestion already answered is left as it is."""
+    with transaction.atomic():
+        analysis = VideoAnalysis.objects.select_for_update().get(video=clip)
+        analysis.video = clip
+        found = {item.key: item for item in suggestions(analysis)}
+        if key not in found or answer not in SuggestionAnswer.values:
+            raise NoSuchSuggestion(key)
+        if analysis.answers.get(key):
+            return None
+        comment = None
+        if answer == SuggestionAnswer.CONFIRMED:
+            item = found[key]
+            moment = min(Decimal(str(item.time)), Decimal(str(round(clip.duration_seconds, 2))))
+            comment = add_comment(clip, coach, moment, item.text, item.form_error)
+        analysis.answers = {**analysis.answers, key: answer}
+        analysis.save(update_fields=["answers"])
+    return comment
