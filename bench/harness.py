@@ -4,7 +4,8 @@ Not a test: it measures and reports, and asserts no times. In one run it
 
 * recreates a throwaway database (PostgreSQL `hipthrust_bench_harness`, dropped and
   recreated; or a temporary SQLite file), migrates it, collects static files and builds
-  a trainee with --sets sets (tests/conftest.py `make_log`);
+  a trainee with --sets sets (bench/log_pages.py `build_trainee`: a session a day up to
+  yesterday, then ANALYZE);
 * starts gunicorn (`hipthrust.wsgi`, gunicorn.conf.py) with DJANGO_DEBUG=0, a generated
   secret key, DJANGO_ALLOWED_HOSTS=127.0.0.1, --workers workers, on a free loopback port,
   and HIPTHRUST_BENCH_VIEW=1, which routes a bare view (hipthrust/bench_view.py) at
@@ -53,6 +54,7 @@ from loadtest import (
     stop_gunicorn,
 )
 from loadtest import start_gunicorn as _start_gunicorn
+from log_pages import build_trainee
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -83,7 +85,7 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (8)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
-    parser.add_argument("--sets", type=int, default=20000, help="sets in the trainee's log")
+    parser.add_argument("--sets", type=int, default=20000, help="sets in the trainee's log (20000)")
     parser.add_argument(
         "--cache",
         choices=["redis", "memory"],
@@ -119,15 +121,12 @@ def prepare(engine: str, sets: int, env: dict[str, str]) -> dict:
 
     django.setup()
     from django.conf import settings
-    from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import setup_test_environment
 
     from coaching.models import Variation
-    from tests.conftest import make_log
-    from training.models import Profile
 
     setup_test_environment()  # lets the test Client in; adds "testserver" to ALLOWED_HOSTS
     if engine == "postgresql":
@@ -135,13 +134,10 @@ def prepare(engine: str, sets: int, env: dict[str, str]) -> dict:
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
 
-    user = get_user_model().objects.create_user("harness", "harness@example.com", "harness-pw")
-    variation = Variation.objects.get(slug=VARIATION)
-    Profile.objects.filter(user=user).update(level=variation)
     started = time.monotonic()
-    if sets:
-        make_log(user, variation, sessions=max(1, -(-sets // 6)), sets_per_side=3, load="12.5")
+    user = build_trainee("harness", sets)
     built = time.monotonic() - started
+    variation = Variation.objects.get(slug=VARIATION)
     client = Client()
     client.force_login(user)  # a session row in the same database gunicorn reads
     from django.templatetags.static import static

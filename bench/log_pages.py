@@ -94,7 +94,9 @@ def setup(database_url: str) -> None:
     call_command("migrate", verbosity=0)
 
 
-def build_trainee(number: int, sets: int):
+def build_trainee(username: str, sets: int):
+    """A trainee at the top of the ladder with `sets` sets, a session a day up to yesterday:
+    a history, with nothing dated in the future, and the statistics a real table would have."""
     from django.contrib.auth import get_user_model
     from django.db import connection
 
@@ -102,13 +104,13 @@ def build_trainee(number: int, sets: int):
     from tests.conftest import make_log
     from training.models import Profile
 
-    user = get_user_model().objects.create_user(f"bench{number}", password="bench-password")
+    user = get_user_model().objects.create_user(username, password="bench-password")
     variation = Variation.objects.get(slug="loaded-single-leg-hip-thrust")
     Profile.objects.filter(user=user).update(level=variation)
-    sessions = max(1, -(-sets // 6))
-    # A session a day up to yesterday: a history, with nothing dated in the future.
-    start = datetime.date.today() - datetime.timedelta(days=sessions)
-    make_log(user, variation, sessions=sessions, sets_per_side=3, load="12.5", start=start)
+    if sets:
+        sessions = -(-sets // 6)
+        start = datetime.date.today() - datetime.timedelta(days=sessions)
+        make_log(user, variation, sessions=sessions, sets_per_side=3, load="12.5", start=start)
     if connection.vendor == "postgresql":
         # As autovacuum would after such a load: plans made from empty-table statistics
         # would measure the planner's ignorance, not the pages.
@@ -175,7 +177,7 @@ def main() -> None:
     rows: dict[str, dict[int, dict]] = {label: {} for label in PAGES}
     for number, size in enumerate(args.sizes):
         started = time.monotonic()
-        user = build_trainee(number, size)
+        user = build_trainee(f"bench{number}", size)
         print(f"built {size} sets in {time.monotonic() - started:.1f} s", flush=True)
         client = Client()
         client.force_login(user)
