@@ -23,13 +23,30 @@ def _check_pk(field: forms.Field, value) -> None:
         )
 
 
+class ListedChoices(forms.models.ModelChoiceIterator):
+    """A model field's choices read by one plain query. Django's iterator() reads them
+    through a server-side cursor on PostgreSQL (three round trips: declare, fetch, close) to
+    spare memory on huge tables; our choices (a ladder's rungs, a guide's form errors, a
+    session's sets) are a few dozen rows at most."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
 class BoundedModelChoiceField(forms.ModelChoiceField):
+    iterator = ListedChoices
+
     def to_python(self, value):
         _check_pk(self, value)
         return super().to_python(value)
 
 
 class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    iterator = ListedChoices
+
     def _check_values(self, value):
         for item in value or ():
             try:
