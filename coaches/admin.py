@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.http import Http404
 
 from coaches.models import AuditEntry, CoachLink, CoachNote, Prescription
+from core import admin as core_admin
 from training.models import SET_FIELDS, LevelChange, Set, TrainingSession
 
 
@@ -24,7 +25,7 @@ def _person(field: str, label: str):
     return show
 
 
-class OwnAthletesOnly(admin.ModelAdmin):
+class OwnAthletesOnly(core_admin.ModelAdmin):
     athlete_field = "user"
 
     def get_queryset(self, request):
@@ -126,7 +127,7 @@ class AuditEntryAdmin(OwnAthletesOnly):
 
 
 @admin.register(CoachLink)
-class CoachLinkAdmin(admin.ModelAdmin):
+class CoachLinkAdmin(core_admin.ModelAdmin):
     """Superusers only: coaches manage their links from the coach dashboard."""
 
     list_display = ["coach", "athlete", "created_at", "accepted_at", "ended_at"]

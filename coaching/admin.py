@@ -34,6 +34,7 @@ from coaching.models import (
     Variation,
 )
 from coaching.svg import render_figure_panels
+from core import admin as core_admin
 
 ADMIN_CSS = {"all": ["admin-extra/admin.css"]}
 
@@ -139,7 +140,7 @@ def log_deletions(request, objs) -> None:
         LogEntry.objects.log_actions(request.user.pk, objs, DELETION, change_message="")
 
 
-class ContentAdmin(admin.ModelAdmin):
+class ContentAdmin(core_admin.ModelAdmin):
     """Content admin: a deletion is refused while trainees' logs refer to what it would
     delete, and every row it takes with it is audited."""
 

@@ -155,3 +155,18 @@ def test_a_form_error_deleted_on_the_exercise_page_is_audited_as_a_deletion(
         str(unflagged.pk),
         "formerror",
     )
+
+
+@pytest.mark.parametrize("selected", ["abc", "1e3", str(2**70)])
+def test_an_action_on_ids_that_are_no_rows_changes_nothing_and_says_so(
+    admin_client, unflagged, selected
+):
+    # A hand-edited or stale form: the changelist answers as for no selection, not a 500.
+    response = admin_client.post(
+        reverse("admin:coaching_formerror_changelist"),
+        {"action": "delete_selected", "_selected_action": [selected], "post": "yes"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "Items must be selected in order to perform actions" in response.content.decode()
+    assert FormError.objects.filter(pk=unflagged.pk).exists()
