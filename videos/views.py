@@ -564,7 +564,13 @@ def video_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         name, content_type = clip.poster.name, "image/jpeg"
     else:
         raise Http404("No such file.")
-    response = _ranged(request, name, content_type)
+    if not name:
+        raise Http404("The video has no such file.")
+    try:
+        response = _ranged(request, name, content_type)
+    except FileNotFoundError:
+        # Lost from storage (a restore without media): the page shows no image, no 500.
+        raise Http404("The file is missing.") from None
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"

@@ -418,6 +418,20 @@ def test_the_video_is_served_with_byte_ranges(athlete_client, ready_clip, media_
     assert beyond["Content-Range"] == f"bytes */{len(data)}"
 
 
+def test_a_file_missing_from_storage_is_not_found_not_a_server_error(
+    athlete_client, ready_clip, media_root
+):
+    # A poster lost from storage (a restore without media, a disk cleaned by hand), and a
+    # poster never made: the page's image is missing, the server does not fail.
+    (media_root / ready_clip.poster.name).unlink()
+    url = reverse("videos:file", args=[ready_clip.pk, "poster"])
+    assert athlete_client.get(url).status_code == 404
+    SetVideo.objects.filter(pk=ready_clip.pk).update(poster="")
+    assert athlete_client.get(url).status_code == 404
+    play = athlete_client.get(reverse("videos:file", args=[ready_clip.pk, "play"]))
+    assert play.status_code == 200
+
+
 def test_the_public_media_view_never_serves_a_video_or_its_poster(client, ready_clip):
     assert client.get(f"/media/{ready_clip.poster.name}").status_code == 404
     assert client.get(f"/media/{ready_clip.original.name}").status_code == 404
