@@ -117,9 +117,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "sort": sort,
             "invitations": invitations,
             "invitation_days": settings.INVITATION_DAYS,
-            "videos_to_review": SetVideo.objects.to_review_by(request.user).select_related(
-                "owner", "set", "session"
-            ),
+            "videos_to_review": SetVideo.objects.to_review_by(request.user)
+            .with_set_side_number()
+            .select_related("owner", "set", "session"),
         },
     )
 

@@ -37,13 +37,9 @@ class SetVideoQuerySet(models.QuerySet["SetVideo"]):
             .filter(status=VideoStatus.READY, reviewed_at__isnull=True)
         )
 
-    def with_unread_comments(self, owner) -> SetVideoQuerySet:
-        """`owner`'s videos holding comments they have not opened yet, newest first, each
-        with `unread_comments`: what Today lists (one query)."""
-        unread = Count(
-            "comments", filter=Q(comments__seen_at__isnull=True) & ~Q(comments__author=owner)
-        )
-        # The filmed set's number on its side, as the session page numbers it.
+    def with_set_side_number(self) -> SetVideoQuerySet:
+        """Each clip with `set_side_number`, its set's number on its side as the session page
+        numbers it (None for a clip of a side), so that SetVideo.set_name can name it."""
         side_number = (
             Set.objects.numbered_up_to(
                 OuterRef("set__session"), OuterRef("set__side"), OuterRef("set__position")
@@ -53,9 +49,18 @@ class SetVideoQuerySet(models.QuerySet["SetVideo"]):
             .annotate(number=Count("pk"))
             .values("number")[:1]
         )
+        return self.annotate(set_side_number=Subquery(side_number))
+
+    def with_unread_comments(self, owner) -> SetVideoQuerySet:
+        """`owner`'s videos holding comments they have not opened yet, newest first, each
+        with `unread_comments`: what Today lists (one query)."""
+        unread = Count(
+            "comments", filter=Q(comments__seen_at__isnull=True) & ~Q(comments__author=owner)
+        )
         return (
             self.filter(owner=owner)
-            .annotate(unread_comments=unread, set_side_number=Subquery(side_number))
+            .with_set_side_number()
+            .annotate(unread_comments=unread)
             .filter(unread_comments__gt=0)
             .select_related("set", "session__variation")
             .order_by("-created_at", "-pk")
@@ -140,7 +145,7 @@ class SetVideo(models.Model):
     @property
     def set_name(self) -> str:
         """The filmed set as the session page names it, "set 2 on the left" (the number from
-        SetVideoQuerySet.with_unread_comments)."""
+        SetVideoQuerySet.with_set_side_number)."""
         return set_name(self.set.side, self.set_side_number)
 
     @property

@@ -463,6 +463,20 @@ def test_the_coach_queue_shows_each_unreviewed_clip(client, ready_clip, linked_c
     assert AuditEntry.objects.filter(action="video-reviewed", athlete=ready_clip.owner).exists()
 
 
+def test_the_coach_queue_names_the_set_as_the_session_page_does(
+    client, ready_clip, linked_coach, a_set, session
+):
+    # Sets 1 and 3 on the right before the filmed set (left, stored at position 5), and a
+    # deleted set between: the session page calls it "Left 1", never its stored position.
+    Set.objects.filter(pk=a_set.pk).update(position=5)
+    for position in (1, 3):
+        Set.objects.create(session=session, position=position, side="right", reps=8)
+    client.force_login(linked_coach)
+    page = client.get(reverse("coaches:dashboard")).content.decode()
+    assert "set 1 on the left" in page
+    assert "set 5" not in page
+
+
 def test_a_coach_comments_at_a_moment_tagged_with_a_form_error(
     client, ready_clip, linked_coach, exercise, user
 ):
