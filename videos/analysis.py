@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from coaches.models import Prescription
@@ -277,3 +278,130 @@ def answer_suggestion(clip: SetVideo, coach, key: str, answer: str) -> VideoComm
         analysis.answers = {**analysis.answers, key: answer}
         analysis.save(update_fields=["answers"])
     return comment
+
+
+# The analysis on the video page.
+
+PHASES = (
+    ("lifting", "Lifting"),
+    ("top_hold", "Top hold"),
+    ("lowering", "Lowering"),
+    ("pause", "Pause"),
+)
+# The timeline's width in the units of its drawing (an SVG stretched to the page's width).
+TIMELINE_WIDTH = 1000
+
+
+@dataclass(frozen=True)
+class Segment:
+    phase: str  # a PHASES name, or "unseen"
+    label: str
+    x: float
+    width: float
+
+
+@dataclass(frozen=True)
+class RepRow:
+    number: int
+    start: float
+    end: float
+    lowering: float | None
+    pause: float | None
+    lifting: float | None
+    top_hold: float | None
+    top_angle: float | None
+    shin_from_vertical: float | None
+    confidence: float
+    faults: list[dict]
+    segments: list[Segment]
+    is_last: bool
+
+    @property
+    def description(self) -> str:
+        """The rep's segment named for a screen reader: when, and its phases."""
+        measured = [
+            f"{label.lower()} {getattr(self, name):.1f} s"
+            for name, label in PHASES
+            if getattr(self, name) is not None
+        ]
+        flags = f", flagged: {len(self.faults)}" if self.faults else ""
+        return (
+            f"Rep {self.number}, from {self.start:.1f} s"
+            + (f": {', '.join(measured)}" if measured else "")
+            + flags
+        )
+
+
+def _segments(rep: dict, duration: float) -> list[Segment]:
+    """The rep's phases in the order they are done, placed on the timeline; from the first
+    phase the camera did not see, the rest of the rep is one unseen stretch."""
+    scale = TIMELINE_WIDTH / duration if duration > 0 else 0
+    segments, moment = [], rep["start"]
+    for name, label in PHASES:
+        seconds = rep[name]
+        if seconds is None:
+            break
+        segments.append(Segment(name, label, moment * scale, seconds * scale))
+        moment += seconds
+    rest = rep["end"] - moment
+    if rest > 0.01:
+        segments.append(Segment("unseen", "Not seen", moment * scale, rest * scale))
+    return segments
+
+
+def page_context(clip: SetVideo, is_coach: bool) -> dict:
+    """What the video page shows of the clip's analysis: its reps as rows on a timeline, the
+    tempo measured against the prescribed one, the flags, the rules' thresholds in words
+    and, for the coach, the suggestions to answer."""
+    analysis = VideoAnalysis.objects.filter(video=clip).first()
+    context: dict = {"analysis": analysis, "side": app_side(clip)}
+    if analysis is None:
+        return context
+    analysis.video = clip
+    result = analysis.result
+    reps = result.get("reps", [])
+    duration = clip.duration_seconds or max((rep["end"] for rep in reps), default=0)
+    rows = [
+        RepRow(
+            **{key: rep[key] for key in RepRow.__dataclass_fields__ if key in rep},
+            segments=_segments(rep, duration),
+            is_last=index == len(reps) - 1,
+        )
+        for index, rep in enumerate(reps)
+    ]
+    tempo = Tempo.parse(analysis.prescribed_tempo) if analysis.prescribed_tempo else None
+    context.update(
+        rows=rows,
+        prescribed=tempo,
+        measured_tempo=measured_tempo(result),
+        flagged=[(row.number, fault) for row in rows for fault in row.faults],
+        thresholds=_thresholds(tempo),
+        suggestions=suggestions(analysis) if is_coach else [],
+        play_url=reverse("videos:file", args=[clip.pk, "play"]),
+    )
+    return context
+
+
+def _thresholds(tempo: Tempo | None) -> list[str]:
+    """The analysis's own choices, said as what they mean on the page."""
+    fa = form_analysis
+    asked = (
+        f"the prescribed {tempo.lowering} s"
+        if tempo
+        else (f"the guide's {fa.GUIDE_LOWERING_SECONDS[0]} s")
+    )
+    return [
+        f"A rep is the hips rising and falling by at least {fa.MIN_REP_RISE:.0%} of the "
+        "torso's length.",
+        f"A lowering is flagged fast when it is more than {fa.FAST_LOWERING_MARGIN} s shorter "
+        f"than {asked}.",
+        f"A bounce: the hips turn at the bottom in under {fa.BOUNCE_TURN_SECONDS} s, still "
+        f"fast {fa.BOUNCE_ARRIVAL_SECONDS} s before they stop, or rise again within "
+        f"{fa.NO_PAUSE_SECONDS} s where the tempo asks for a pause.",
+        f"A top is short {fa.SHORT_TOP_DEGREES:.0f}° or more below the straight line "
+        f"shoulders-hips-knee (180°), arched {fa.ARCHED_TOP_DEGREES:.0f}° or more past it.",
+        f"The hips have stopped once slower than {fa.MOVING_SHARE:.0%} of the phase's top "
+        f"speed for {fa.STILL_SECONDS} s.",
+        f"The person must be found in at least {fa.MIN_SEEN_SHARE:.0%} of the frames, with a "
+        f"mean landmark confidence of {fa.MIN_MEAN_VISIBILITY:.0%} or more.",
+    ]

@@ -8,19 +8,16 @@ and for a coach the moment the link ends, every address here answers 404.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
 from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
     JsonResponse,
-    StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,28 +26,20 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from coaches.models import AuditEntry
-from coaching.tempo import Tempo
 from core import throttle
+from core.ranged import POSITION, ranged_file_response
 from training.forms import SetEditForm
 from training.lookups import get_session_for_user, get_set_for_user
 from training.models import Side
 from training.views import _session_context, _unit
 from videos import analysis as camera
-from videos import form_analysis
 from videos import processing as video
 from videos import services as videos
 from videos.forms import VideoCommentForm, VideoUploadForm
 from videos.models import AnalysisStatus, SetVideo, VideoAnalysis, VideoStatus, VideoUpload
 
-CHUNK = 64 * 1024
-# Byte positions of at most 15 digits (a petabyte): int() of a longer one is refused by
-# Python past 4,300 digits and slow well before, and no file here comes near it.
-_POSITION = r"\d{1,15}"
-_RANGE = re.compile(rf"^bytes=({_POSITION})?-({_POSITION})?$")
-# A range in the right form whose numbers are longer: past the end of any file (416).
-_LONG_RANGE = re.compile(r"^bytes=\d*-\d*$")
 _CONTENT_RANGE = re.compile(
-    rf"^bytes (?P<first>{_POSITION})-(?P<last>{_POSITION})/(?P<size>{_POSITION})$"
+    rf"^bytes (?P<first>{POSITION})-(?P<last>{POSITION})/(?P<size>{POSITION})$"
 )
 
 
@@ -260,132 +249,8 @@ def _video_context(request: HttpRequest, clip: SetVideo, **forms) -> dict:
         "comments": clip.comments.select_related("form_error", "author"),
         "is_coach": is_coach,
         "comment_form": comment_form,
-        **_analysis_context(clip, is_coach),
+        **camera.page_context(clip, is_coach),
     }
-
-
-# The analysis on the video page.
-
-PHASES = (
-    ("lifting", "Lifting"),
-    ("top_hold", "Top hold"),
-    ("lowering", "Lowering"),
-    ("pause", "Pause"),
-)
-# The timeline's width in the units of its drawing (an SVG stretched to the page's width).
-TIMELINE_WIDTH = 1000
-
-
-@dataclass(frozen=True)
-class Segment:
-    phase: str  # a PHASES name, or "unseen"
-    label: str
-    x: float
-    width: float
-
-
-@dataclass(frozen=True)
-class RepRow:
-    number: int
-    start: float
-    end: float
-    lowering: float | None
-    pause: float | None
-    lifting: float | None
-    top_hold: float | None
-    top_angle: float | None
-    shin_from_vertical: float | None
-    confidence: float
-    faults: list[dict]
-    segments: list[Segment]
-    is_last: bool
-
-    @property
-    def description(self) -> str:
-        """The rep's segment named for a screen reader: when, and its phases."""
-        measured = [
-            f"{label.lower()} {getattr(self, name):.1f} s"
-            for name, label in PHASES
-            if getattr(self, name) is not None
-        ]
-        flags = f", flagged: {len(self.faults)}" if self.faults else ""
-        return (
-            f"Rep {self.number}, from {self.start:.1f} s"
-            + (f": {', '.join(measured)}" if measured else "")
-            + flags
-        )
-
-
-def _segments(rep: dict, duration: float) -> list[Segment]:
-    """The rep's phases in the order they are done, placed on the timeline; from the first
-    phase the camera did not see, the rest of the rep is one unseen stretch."""
-    scale = TIMELINE_WIDTH / duration if duration > 0 else 0
-    segments, moment = [], rep["start"]
-    for name, label in PHASES:
-        seconds = rep[name]
-        if seconds is None:
-            break
-        segments.append(Segment(name, label, moment * scale, seconds * scale))
-        moment += seconds
-    rest = rep["end"] - moment
-    if rest > 0.01:
-        segments.append(Segment("unseen", "Not seen", moment * scale, rest * scale))
-    return segments
-
-
-def _analysis_context(clip: SetVideo, is_coach: bool) -> dict:
-    analysis = VideoAnalysis.objects.filter(video=clip).first()
-    context: dict = {"analysis": analysis, "side": camera.app_side(clip)}
-    if analysis is None:
-        return context
-    analysis.video = clip
-    result = analysis.result
-    reps = result.get("reps", [])
-    duration = clip.duration_seconds or max((rep["end"] for rep in reps), default=0)
-    rows = [
-        RepRow(
-            **{key: rep[key] for key in RepRow.__dataclass_fields__ if key in rep},
-            segments=_segments(rep, duration),
-            is_last=index == len(reps) - 1,
-        )
-        for index, rep in enumerate(reps)
-    ]
-    tempo = Tempo.parse(analysis.prescribed_tempo) if analysis.prescribed_tempo else None
-    context.update(
-        rows=rows,
-        prescribed=tempo,
-        measured_tempo=camera.measured_tempo(result),
-        flagged=[(row.number, fault) for row in rows for fault in row.faults],
-        thresholds=_thresholds(tempo),
-        suggestions=camera.suggestions(analysis) if is_coach else [],
-        play_url=reverse("videos:file", args=[clip.pk, "play"]),
-    )
-    return context
-
-
-def _thresholds(tempo: Tempo | None) -> list[str]:
-    """The analysis's own choices, said as what they mean on the page."""
-    fa = form_analysis
-    asked = (
-        f"the prescribed {tempo.lowering} s"
-        if tempo
-        else (f"the guide's {fa.GUIDE_LOWERING_SECONDS[0]} s")
-    )
-    return [
-        f"A rep is the hips rising and falling by at least {fa.MIN_REP_RISE:.0%} of the "
-        "torso's length.",
-        f"A lowering is flagged fast when it is more than {fa.FAST_LOWERING_MARGIN} s shorter "
-        f"than {asked}.",
-        f"A bounce: the hips turn at the bottom in under {fa.BOUNCE_TURN_SECONDS} s, still "
-        f"fast {fa.BOUNCE_ARRIVAL_SECONDS} s before they stop, or rise again within "
-        f"{fa.NO_PAUSE_SECONDS} s where the tempo asks for a pause.",
-        f"A top is short {fa.SHORT_TOP_DEGREES:.0f}° or more below the straight line "
-        f"shoulders-hips-knee (180°), arched {fa.ARCHED_TOP_DEGREES:.0f}° or more past it.",
-        f"The hips have stopped once slower than {fa.MOVING_SHARE:.0%} of the phase's top "
-        f"speed for {fa.STILL_SECONDS} s.",
-        f"The person must be found in at least {fa.MIN_SEEN_SHARE:.0%} of the frames, with a "
-        f"mean landmark confidence of {fa.MIN_MEAN_VISIBILITY:.0%} or more.",
-    ]
 
 
 @login_required
@@ -567,7 +432,7 @@ def video_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if not name:
         raise Http404("The video has no such file.")
     try:
-        response = _ranged(request, name, content_type)
+        response = ranged_file_response(request, name, content_type)
     except FileNotFoundError:
         # Lost from storage (a restore without media): the page shows no image, no 500.
         raise Http404("The file is missing.") from None
@@ -575,52 +440,3 @@ def video_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-def _ranged(request: HttpRequest, name: str, content_type: str) -> HttpResponse:
-    total = default_storage.size(name)
-    start, end, status = 0, total - 1, 200
-    header = request.headers.get("Range", "").strip()
-    match = _RANGE.match(header)
-    if not match and _LONG_RANGE.match(header):
-        return _unsatisfiable(total)
-    if header and match:
-        first, last = match.groups()
-        if first:
-            start = int(first)
-            end = min(int(last), total - 1) if last else total - 1
-        elif last:  # the final N bytes
-            start = max(0, total - int(last))
-        if not (first or last) or start >= total or start > end:
-            return _unsatisfiable(total)
-        status = 206
-    handle = default_storage.open(name, "rb")
-    handle.seek(start)
-    response = StreamingHttpResponse(
-        _read(handle, end - start + 1), status=status, content_type=content_type
-    )
-    response["Content-Length"] = str(end - start + 1)
-    response["Accept-Ranges"] = "bytes"
-    # Already compressed; and gzip would break the byte ranges.
-    response["Content-Encoding"] = "identity"
-    if status == 206:
-        response["Content-Range"] = f"bytes {start}-{end}/{total}"
-    return response
-
-
-def _unsatisfiable(total: int) -> HttpResponse:
-    response = HttpResponse(status=416)
-    response["Content-Range"] = f"bytes */{total}"
-    return response
-
-
-def _read(handle, remaining: int):
-    try:
-        while remaining > 0:
-            chunk = handle.read(min(CHUNK, remaining))
-            if not chunk:
-                break
-            remaining -= len(chunk)
-            yield chunk
-    finally:
-        handle.close()
