@@ -9,6 +9,7 @@ their service. `rebuild` makes them again from the sets, for a migration or a re
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterable
 
@@ -71,7 +72,11 @@ def sessions_of(sets: QuerySet[Set]) -> set[int]:
 
 
 def sets_changed(
-    sessions: Iterable[int] = (), *, removed: Counter | None = None, added: Counter | None = None
+    sessions: Iterable[int] = (),
+    *,
+    removed: Counter | None = None,
+    added: Counter | None = None,
+    locked: bool = False,
 ) -> None:
     """Bring the summaries up to date after sets were added, removed or changed.
 
@@ -79,6 +84,8 @@ def sets_changed(
     sets); `removed` and `added` are the marks of the sets as they were and are. An added
     mark is counted in; a group that lost a set is counted again from the trainee's sets,
     so a removal never trusts a count that a raw UPDATE elsewhere may have left behind.
+    `locked`: the caller locked the sessions' rows in this transaction before writing their
+    sets (services.add_set), so they are not locked again.
     """
     # In the writer's transaction (no savepoint of its own), or one of its own without.
     with transaction.atomic(savepoint=False):
@@ -86,23 +93,25 @@ def sets_changed(
         delta.subtract(removed or {})
         sessions = sorted(set(sessions))
         for start in range(0, len(sessions), _BATCH):
-            _recount_sessions(set(sessions[start : start + _BATCH]), some_emptied=bool(removed))
+            batch = set(sessions[start : start + _BATCH])
+            _recount_sessions(batch, some_emptied=bool(removed), locked=locked)
         _add_marks({mark: n for mark, n in delta.items() if n > 0})
         _recount_groups({mark[:6] for mark, n in delta.items() if n < 0})
 
 
-def _recount_sessions(session_ids: set[int], *, some_emptied: bool) -> None:
+def _recount_sessions(session_ids: set[int], *, some_emptied: bool, locked: bool) -> None:
     """Count the sessions' sets and totals again from their own sets, in statements that
     write as they read (UPDATE ... SELECT, INSERT ... SELECT): an import's transaction
     holds its write lock for writes alone."""
     if not session_ids:
         return
     sessions = TrainingSession.objects.filter(pk__in=session_ids)
-    # Their rows locked first (an UPDATE that changes nothing, a write an import may make):
-    # a writer of the same session meanwhile has committed before the counts below start,
-    # so they count its sets. Counted in the locking statement itself, PostgreSQL would
-    # read them as of before the wait.
-    sessions.update(set_count=F("set_count"))
+    if not locked:
+        # Their rows locked first (an UPDATE that changes nothing, a write an import may
+        # make): a writer of the same session meanwhile has committed before the counts
+        # below start, so they count its sets. Counted in the locking statement itself,
+        # PostgreSQL would read them as of before the wait.
+        sessions.update(set_count=F("set_count"))
     sessions.update(
         set_count=Coalesce(
             Subquery(
@@ -117,24 +126,43 @@ def _recount_sessions(session_ids: set[int], *, some_emptied: bool) -> None:
     )
     if some_emptied:
         SessionTotals.objects.filter(session_id__in=session_ids, session__set_count=0).delete()
+    statement, params, id_at = _totals_upsert(connection.vendor, len(session_ids))
+    params = list(params)
+    for at, session_id in zip(id_at, session_ids, strict=True):
+        params[at] = session_id
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+# Ids no session has, standing in for the sessions' in the statement compiled once.
+_ID_SLOT = -2_147_483_000
+
+
+@functools.lru_cache(maxsize=16)
+def _totals_upsert(vendor: str, count: int) -> tuple[str, tuple, tuple[int, ...]]:
+    """The INSERT ... SELECT ... ON CONFLICT that writes `count` sessions' SessionTotals,
+    compiled once for each engine and number of sessions: building its annotated query
+    took longer than running it. Returns the statement, its parameters and where in them
+    the session ids go."""
+    slots = [_ID_SLOT - n for n in range(count)]
     totals = (
-        TrainingSession.objects.filter(pk__in=session_ids, set_count__gt=0)
+        TrainingSession.objects.filter(pk__in=slots, set_count__gt=0)
         .with_totals()
         .annotate(**{f"{side}_work_lb": work_total(side, "lb") for side in sides.NAMED})
         .values("pk", *_TOTALS)
         .order_by()
     )
     select, params = totals.query.sql_with_params()
+    id_at = tuple(at for at, value in enumerate(params) if value in slots)
+    assert len(id_at) == count, "each session id is one parameter of the statement"
     names = ["session_id", *totals.query.annotation_select]
     table = connection.ops.quote_name(SessionTotals._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(name) for name in names)
     updates = ", ".join(f"{name} = excluded.{name}" for name in names[1:])
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}) {select} "
-            f"ON CONFLICT (session_id) DO UPDATE SET {updates}",
-            params,
-        )
+    statement = (
+        f"INSERT INTO {table} ({columns}) {select} ON CONFLICT (session_id) DO UPDATE SET {updates}"
+    )
+    return statement, tuple(params), id_at
 
 
 def _add_marks(added: dict[tuple, int]) -> None:
