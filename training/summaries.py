@@ -9,14 +9,13 @@ their service. `rebuild` makes them again from the sets, for a migration or a re
 
 from __future__ import annotations
 
-import functools
 from collections import Counter
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Min, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Min, QuerySet
 
+from core.prepared import Prepared
 from training import sides
 from training.models import (
     TOTAL_FIELDS,
@@ -112,57 +111,43 @@ def _recount_sessions(session_ids: set[int], *, some_emptied: bool, locked: bool
         # below start, so they count its sets. Counted in the locking statement itself,
         # PostgreSQL would read them as of before the wait.
         sessions.update(set_count=F("set_count"))
-    sessions.update(
-        set_count=Coalesce(
-            Subquery(
-                Set.objects.filter(session=OuterRef("pk"))
-                .order_by()
-                .values("session")
-                .annotate(count=Count("pk"))
-                .values("count")
-            ),
-            0,
+    # Written out: the ORM took longer to build this statement than the engine to run it.
+    counted, sets = (connection.ops.quote_name(m._meta.db_table) for m in (TrainingSession, Set))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {counted} SET set_count = (SELECT COUNT(*) FROM {sets} "
+            f"WHERE {sets}.session_id = {counted}.id) "
+            f"WHERE id IN ({', '.join(['%s'] * len(session_ids))})",
+            list(session_ids),
         )
-    )
     if some_emptied:
         SessionTotals.objects.filter(session_id__in=session_ids, session__set_count=0).delete()
-    statement, params, id_at = _totals_upsert(connection.vendor, len(session_ids))
-    params = list(params)
-    for at, session_id in zip(id_at, session_ids, strict=True):
-        params[at] = session_id
+    select, params = _TOTALS_OF.sql_with_params(*session_ids)
+    table = connection.ops.quote_name(SessionTotals._meta.db_table)
+    names = ["session_id", *_TOTALS]  # the select's columns: the pk, then the totals
+    columns = ", ".join(connection.ops.quote_name(name) for name in names)
+    updates = ", ".join(f"{name} = excluded.{name}" for name in names[1:])
     with connection.cursor() as cursor:
-        cursor.execute(statement, params)
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) {select} "
+            f"ON CONFLICT (session_id) DO UPDATE SET {updates}",
+            params,
+        )
 
 
-# Ids no session has, standing in for the sessions' in the statement compiled once.
-_ID_SLOT = -2_147_483_000
-
-
-@functools.lru_cache(maxsize=16)
-def _totals_upsert(vendor: str, count: int) -> tuple[str, tuple, tuple[int, ...]]:
-    """The INSERT ... SELECT ... ON CONFLICT that writes `count` sessions' SessionTotals,
-    compiled once for each engine and number of sessions: building its annotated query
-    took longer than running it. Returns the statement, its parameters and where in them
-    the session ids go."""
-    slots = [_ID_SLOT - n for n in range(count)]
-    totals = (
-        TrainingSession.objects.filter(pk__in=slots, set_count__gt=0)
+def _totals_of(*session_ids: int) -> QuerySet:
+    return (
+        TrainingSession.objects.filter(pk__in=session_ids, set_count__gt=0)
         .with_totals()
         .annotate(**{f"{side}_work_lb": work_total(side, "lb") for side in sides.NAMED})
         .values("pk", *_TOTALS)
         .order_by()
     )
-    select, params = totals.query.sql_with_params()
-    id_at = tuple(at for at, value in enumerate(params) if value in slots)
-    assert len(id_at) == count, "each session id is one parameter of the statement"
-    names = ["session_id", *totals.query.annotation_select]
-    table = connection.ops.quote_name(SessionTotals._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(name) for name in names)
-    updates = ", ".join(f"{name} = excluded.{name}" for name in names[1:])
-    statement = (
-        f"INSERT INTO {table} ({columns}) {select} ON CONFLICT (session_id) DO UPDATE SET {updates}"
-    )
-    return statement, tuple(params), id_at
+
+
+# Compiled once for each number of sessions: Django took longer to build this annotated
+# query than the engine to run it.
+_TOTALS_OF = Prepared(_totals_of)
 
 
 def _add_marks(added: dict[tuple, int]) -> None:
