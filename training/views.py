@@ -354,7 +354,7 @@ def _session_context(
     sides_form: AssignSidesForm | None = None,
 ):
     unit = _unit(request, session)
-    sets, previous_sets = _session_sets(request, session)
+    sets, previous_sets = _session_sets(session)
     previous = previous_sets[0].session if previous_sets else None
     if form is None:
         # A coach's prescription fills only a session's first set: read only then.
@@ -397,12 +397,13 @@ def _prescription_for(request: HttpRequest, session: TrainingSession) -> Prescri
     )
 
 
-def _session_sets(request: HttpRequest, session: TrainingSession) -> tuple[list[Set], list[Set]]:
+def _session_sets(session: TrainingSession) -> tuple[list[Set], list[Set]]:
     """The session's sets, numbered and linked for their rows, and the sets of the last
-    session of the same variation before it (each with that session), in one query: the
-    earlier session is chosen in a subquery. A set's form errors are read only for the
-    sets that have some (form_errors_shown), so a session without any reads none."""
-    rows = list(SESSION_SETS.raw(session.pk, session.user_id, session.variation_id, session.date))
+    session of the same variation before it (each with that session: its id and day), in
+    one query: the earlier session is chosen in a subquery. A set's form errors are read
+    only for the sets that have some (form_errors_shown), so a session without any reads
+    none."""
+    rows = list(_SESSION_SETS.raw(session.pk, session.user_id, session.variation_id, session.date))
     sets = Set.number_by_side([s for s in rows if s.session_id == session.pk])
     flagged = [s for s in sets if s.has_form_errors]
     prefetch_related_objects(flagged, "form_errors")
@@ -445,7 +446,7 @@ def _session_sets_query(session_id: int, user_id: int, variation_id: int, day: d
 
 # The session page's one query of sets, compiled once: Django took longer to build it
 # (its video marks, form errors and the earlier session are subqueries) than to run it.
-SESSION_SETS = Prepared(_session_sets_query)
+_SESSION_SETS = Prepared(_session_sets_query)
 
 
 def _next_set_initial(sets, previous_sets, session, unit: str, prescription=None) -> dict:
