@@ -104,26 +104,29 @@ def add_set(
     The same submission_id twice, from a double-clicked button or a replayed request,
     gives back the set it already made instead of a second one.
     """
-    if submission_id is not None:
-        existing = Set.objects.filter(submission_id=submission_id).first()
-        if existing is not None:
-            if existing.session_id != session.pk:
-                raise SubmissionConflict(submission_id)
-            return existing, False
     try:
         with transaction.atomic():
             last = _lock_last_position(session)
             if position is None or session.sets.filter(position=position).exists():
                 position = last + 1
-            new_set = Set.objects.create(
-                session=session, position=position, submission_id=submission_id, **fields
+            # Its summaries kept here rather than by the saved set's signal, which would
+            # lock the session again.
+            (new_set,) = Set.objects.bulk_create(
+                [Set(session=session, position=position, submission_id=submission_id, **fields)]
+            )
+            summaries.sets_changed(
+                {session.pk}, added=summaries.marks_of_new([new_set]), locked=True
             )
             if form_errors:
                 new_set.form_errors.set(form_errors)
     except IntegrityError:
+        # A submission id already used (its unique constraint): rarer than a new set, so
+        # looked up only then.
         if submission_id is not None:
-            existing = Set.objects.filter(submission_id=submission_id, session=session).first()
+            existing = Set.objects.filter(submission_id=submission_id).first()
             if existing is not None:
+                if existing.session_id != session.pk:
+                    raise SubmissionConflict(submission_id) from None
                 return existing, False
         raise
     return new_set, True
@@ -324,7 +327,7 @@ def log_timer_sets(
                     zip(set_ids, sets, strict=True), start=last + 1
                 )
             )
-            summaries.sets_changed({session.pk}, added=summaries.marks_of_new(made))
+            summaries.sets_changed({session.pk}, added=summaries.marks_of_new(made), locked=True)
     except IntegrityError:
         # The same submission committed first in a parallel request.
         logged = _timer_log_by_submission(user, submission_id, set_ids[0])

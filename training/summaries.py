@@ -13,9 +13,9 @@ from collections import Counter
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Min, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Min, QuerySet
 
+from core.prepared import Prepared
 from training import sides
 from training.models import (
     TOTAL_FIELDS,
@@ -71,7 +71,11 @@ def sessions_of(sets: QuerySet[Set]) -> set[int]:
 
 
 def sets_changed(
-    sessions: Iterable[int] = (), *, removed: Counter | None = None, added: Counter | None = None
+    sessions: Iterable[int] = (),
+    *,
+    removed: Counter | None = None,
+    added: Counter | None = None,
+    locked: bool = False,
 ) -> None:
     """Bring the summaries up to date after sets were added, removed or changed.
 
@@ -79,6 +83,8 @@ def sets_changed(
     sets); `removed` and `added` are the marks of the sets as they were and are. An added
     mark is counted in; a group that lost a set is counted again from the trainee's sets,
     so a removal never trusts a count that a raw UPDATE elsewhere may have left behind.
+    `locked`: the caller locked the sessions' rows in this transaction before writing their
+    sets (services.add_set), so they are not locked again.
     """
     # In the writer's transaction (no savepoint of its own), or one of its own without.
     with transaction.atomic(savepoint=False):
@@ -86,47 +92,39 @@ def sets_changed(
         delta.subtract(removed or {})
         sessions = sorted(set(sessions))
         for start in range(0, len(sessions), _BATCH):
-            _recount_sessions(set(sessions[start : start + _BATCH]), some_emptied=bool(removed))
+            batch = set(sessions[start : start + _BATCH])
+            _recount_sessions(batch, some_emptied=bool(removed), locked=locked)
         _add_marks({mark: n for mark, n in delta.items() if n > 0})
         _recount_groups({mark[:6] for mark, n in delta.items() if n < 0})
 
 
-def _recount_sessions(session_ids: set[int], *, some_emptied: bool) -> None:
+def _recount_sessions(session_ids: set[int], *, some_emptied: bool, locked: bool) -> None:
     """Count the sessions' sets and totals again from their own sets, in statements that
     write as they read (UPDATE ... SELECT, INSERT ... SELECT): an import's transaction
     holds its write lock for writes alone."""
     if not session_ids:
         return
     sessions = TrainingSession.objects.filter(pk__in=session_ids)
-    # Their rows locked first (an UPDATE that changes nothing, a write an import may make):
-    # a writer of the same session meanwhile has committed before the counts below start,
-    # so they count its sets. Counted in the locking statement itself, PostgreSQL would
-    # read them as of before the wait.
-    sessions.update(set_count=F("set_count"))
-    sessions.update(
-        set_count=Coalesce(
-            Subquery(
-                Set.objects.filter(session=OuterRef("pk"))
-                .order_by()
-                .values("session")
-                .annotate(count=Count("pk"))
-                .values("count")
-            ),
-            0,
+    if not locked:
+        # Their rows locked first (an UPDATE that changes nothing, a write an import may
+        # make): a writer of the same session meanwhile has committed before the counts
+        # below start, so they count its sets. Counted in the locking statement itself,
+        # PostgreSQL would read them as of before the wait.
+        sessions.update(set_count=F("set_count"))
+    # Written out: the ORM took longer to build this statement than the engine to run it.
+    counted, sets = (connection.ops.quote_name(m._meta.db_table) for m in (TrainingSession, Set))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {counted} SET set_count = (SELECT COUNT(*) FROM {sets} "
+            f"WHERE {sets}.session_id = {counted}.id) "
+            f"WHERE id IN ({', '.join(['%s'] * len(session_ids))})",
+            list(session_ids),
         )
-    )
     if some_emptied:
         SessionTotals.objects.filter(session_id__in=session_ids, session__set_count=0).delete()
-    totals = (
-        TrainingSession.objects.filter(pk__in=session_ids, set_count__gt=0)
-        .with_totals()
-        .annotate(**{f"{side}_work_lb": work_total(side, "lb") for side in sides.NAMED})
-        .values("pk", *_TOTALS)
-        .order_by()
-    )
-    select, params = totals.query.sql_with_params()
-    names = ["session_id", *totals.query.annotation_select]
+    select, params = _TOTALS_OF.sql_with_params(*session_ids)
     table = connection.ops.quote_name(SessionTotals._meta.db_table)
+    names = ["session_id", *_TOTALS]  # the select's columns: the pk, then the totals
     columns = ", ".join(connection.ops.quote_name(name) for name in names)
     updates = ", ".join(f"{name} = excluded.{name}" for name in names[1:])
     with connection.cursor() as cursor:
@@ -135,6 +133,21 @@ def _recount_sessions(session_ids: set[int], *, some_emptied: bool) -> None:
             f"ON CONFLICT (session_id) DO UPDATE SET {updates}",
             params,
         )
+
+
+def _totals_of(*session_ids: int) -> QuerySet:
+    return (
+        TrainingSession.objects.filter(pk__in=session_ids, set_count__gt=0)
+        .with_totals()
+        .annotate(**{f"{side}_work_lb": work_total(side, "lb") for side in sides.NAMED})
+        .values("pk", *_TOTALS)
+        .order_by()
+    )
+
+
+# Compiled once for each number of sessions: Django took longer to build this annotated
+# query than the engine to run it.
+_TOTALS_OF = Prepared(_totals_of)
 
 
 def _add_marks(added: dict[tuple, int]) -> None:

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q, Subquery, prefetch_related_objects
+from django.db.models import Exists, F, OuterRef, Q, Subquery, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +22,7 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 from coaches.models import CoachLink, CoachNote, Prescription
 from core import throttle
 from core.middleware import client_ip
+from core.prepared import Prepared
 from core.redirects import safe_next
 from core.text import counted
 from training import records as progress
@@ -353,7 +354,7 @@ def _session_context(
     sides_form: AssignSidesForm | None = None,
 ):
     unit = _unit(request, session)
-    sets, previous_sets = _session_sets(request, session)
+    sets, previous_sets = _session_sets(session)
     previous = previous_sets[0].session if previous_sets else None
     if form is None:
         # A coach's prescription fills only a session's first set: read only then.
@@ -396,25 +397,13 @@ def _prescription_for(request: HttpRequest, session: TrainingSession) -> Prescri
     )
 
 
-def _session_sets(request: HttpRequest, session: TrainingSession) -> tuple[list[Set], list[Set]]:
+def _session_sets(session: TrainingSession) -> tuple[list[Set], list[Set]]:
     """The session's sets, numbered and linked for their rows, and the sets of the last
-    session of the same variation before it (each with that session), in one query: the
-    earlier session is chosen in a subquery. A set's form errors are read only for the
-    sets that have some (form_errors_shown), so a session without any reads none."""
-    previous = (
-        TrainingSession.objects.filter(user=request.user, variation_id=session.variation_id)
-        .with_sets()
-        .filter(Q(date__lt=session.date) | Q(date=session.date, pk__lt=session.pk))
-        .order_by("-date", "-pk")
-        .values("pk")[:1]
-    )
-    tagged = Set.form_errors.through.objects.filter(set_id=OuterRef("pk"))
-    rows = list(
-        with_video_marks(Set.objects.filter(Q(session=session) | Q(session_id=Subquery(previous))))
-        .annotate(has_form_errors=Exists(tagged))
-        .select_related("session")
-        .order_by("position")
-    )
+    session of the same variation before it (each with that session: its id and day), in
+    one query: the earlier session is chosen in a subquery. A set's form errors are read
+    only for the sets that have some (form_errors_shown), so a session without any reads
+    none."""
+    rows = list(_SESSION_SETS.raw(session.pk, session.user_id, session.variation_id, session.date))
     sets = Set.number_by_side([s for s in rows if s.session_id == session.pk])
     flagged = [s for s in sets if s.has_form_errors]
     prefetch_related_objects(flagged, "form_errors")
@@ -422,7 +411,42 @@ def _session_sets(request: HttpRequest, session: TrainingSession) -> tuple[list[
         s.session = session
         s.form_errors_shown = list(s.form_errors.all()) if s.has_form_errors else []
     _link_set_rows(sets)
-    return sets, [s for s in rows if s.session_id != session.pk]
+    previous_sets = [s for s in rows if s.session_id != session.pk]
+    if previous_sets:
+        # What the page shows of the earlier session: its day and its link.
+        day = TrainingSession._meta.get_field("date").to_python(previous_sets[0].session_date)
+        previous = TrainingSession(
+            pk=previous_sets[0].session_id,
+            user_id=session.user_id,
+            variation=session.variation,
+            date=day,
+        )
+        for s in previous_sets:
+            s.session = previous
+    return sets, previous_sets
+
+
+def _session_sets_query(session_id: int, user_id: int, variation_id: int, day: datetime.date):
+    previous = (
+        TrainingSession.objects.filter(user_id=user_id, variation_id=variation_id)
+        .with_sets()
+        .filter(Q(date__lt=day) | Q(date=day, pk__lt=session_id))
+        .order_by("-date", "-pk")
+        .values("pk")[:1]
+    )
+    tagged = Set.form_errors.through.objects.filter(set_id=OuterRef("pk"))
+    return (
+        with_video_marks(
+            Set.objects.filter(Q(session_id=session_id) | Q(session=Subquery(previous)))
+        )
+        .annotate(has_form_errors=Exists(tagged), session_date=F("session__date"))
+        .order_by("position")
+    )
+
+
+# The session page's one query of sets, compiled once: Django took longer to build it
+# (its video marks, form errors and the earlier session are subqueries) than to run it.
+_SESSION_SETS = Prepared(_session_sets_query)
 
 
 def _next_set_initial(sets, previous_sets, session, unit: str, prescription=None) -> dict:

@@ -1,0 +1,61 @@
+"""A Prepared query (core/prepared.py) is compiled once and runs with each call's values."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db.models import Count, Q
+
+from core.prepared import Prepared
+from tests.conftest import make_log
+from training.models import TrainingSession
+
+pytestmark = pytest.mark.django_db
+
+
+def _sessions_before(user_id: int, day: datetime.date):
+    return (
+        TrainingSession.objects.filter(Q(user_id=user_id) & Q(date__lt=day))
+        .annotate(sets_counted=Count("sets"))
+        .order_by("date")
+    )
+
+
+def test_it_gives_the_rows_the_queryset_gives_for_each_calls_values(user, other_user, bodyweight):
+    make_log(user, bodyweight, sessions=4, sets_per_side=1)
+    make_log(other_user, bodyweight, sessions=2, sets_per_side=2)
+    prepared = Prepared(_sessions_before)
+    days = sorted(TrainingSession.objects.values_list("date", flat=True).distinct())
+    for who in (user, other_user):
+        for day in days:
+            expected = [(s.pk, s.date, s.sets_counted) for s in _sessions_before(who.pk, day)]
+            got = [(s.pk, s.date, s.sets_counted) for s in prepared.raw(who.pk, day)]
+            assert got == expected
+
+
+def test_it_builds_the_queryset_once(user, bodyweight):
+    built = []
+
+    def build(user_id, day):
+        built.append((user_id, day))
+        return _sessions_before(user_id, day)
+
+    prepared = Prepared(build)
+    for offset in range(3):
+        list(prepared.raw(user.pk, datetime.date(2026, 1, 1) + datetime.timedelta(days=offset)))
+    assert len(built) == 1
+
+
+@pytest.mark.parametrize("value", ["text", 1.5, True, datetime.datetime(2026, 1, 1)])
+def test_it_takes_ids_and_days_alone(user, value):
+    with pytest.raises(TypeError):
+        Prepared(lambda user_id, other: _sessions_before(user_id, datetime.date.today())).raw(
+            user.pk, value
+        )
+
+
+def test_it_refuses_a_value_the_query_does_not_take(user):
+    prepared = Prepared(lambda user_id, unused: _sessions_before(user_id, datetime.date.today()))
+    with pytest.raises(ValueError, match="not parameters"):
+        prepared.raw(user.pk, 7)
