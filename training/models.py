@@ -427,8 +427,8 @@ class Set(models.Model):
 
 class SessionTotals(models.Model):
     """A session's per-side totals (SessionQuerySet.with_totals, work in kg), kept by
-    training.summaries for each session with sets: the progress page reads one row a
-    session instead of every set."""
+    training.summaries for each session with sets: the progress page's points
+    (ProgressPoints) are counted from one row a session instead of every set."""
 
     session = models.OneToOneField(
         TrainingSession, on_delete=models.CASCADE, primary_key=True, related_name="totals"
