@@ -52,6 +52,7 @@ PURE = {
     "training.plausibility",
     "training.charts",
     "training.balance",
+    "training.thinning",
     "core.icons",
     "videos.processing",
     "videos.pose_data",

@@ -12,7 +12,7 @@ from django.utils.functional import cached_property
 from coaching.models import FormError, Variation
 from coaching.tempo import NOTATION_PATTERN
 from coaching.timer import SIDES
-from training import sides
+from training import sides, thinning
 from training.progression import set_name, side_numbers
 from training.units import kg_per
 
@@ -427,8 +427,8 @@ class Set(models.Model):
 
 class SessionTotals(models.Model):
     """A session's per-side totals (SessionQuerySet.with_totals, work in kg), kept by
-    training.summaries for each session with sets: the progress page reads one row a
-    session instead of every set."""
+    training.summaries for each session with sets: the progress page's points
+    (ProgressPoints) are counted from one row a session instead of every set."""
 
     session = models.OneToOneField(
         TrainingSession, on_delete=models.CASCADE, primary_key=True, related_name="totals"
@@ -481,6 +481,65 @@ class AlikeSets(models.Model):
 
     def __str__(self) -> str:
         return f"{self.set_count} × {self.side} {self.reps} @ {self.load_kg} kg"
+
+
+class ProgressPoints(models.Model):
+    """What the progress page charts, per side, at the three levels training.thinning
+    thins a series to: each session's totals, each ISO week's and each month's bests; of
+    each series (heaviest load, work in kg and in pounds, hold) the value and its day. Kept
+    by training.summaries, so the page reads a few rows a month, never every session.
+
+    A session's row has its totals (`sessions` 1); a week's, the bests of its sessions; a
+    month's, the bests of the weeks whose best day falls in it (None where none does), and
+    the sessions and weeks of the weeks starting in it. The side ANY_SIDE has a row for
+    every session with sets, whatever its sides, and no values.
+    """
+
+    SESSION = thinning.SESSION
+    WEEK = thinning.WEEK
+    MONTH = thinning.MONTH
+    ANY_SIDE = "any"
+    SIDES = (*sides.NAMED, ANY_SIDE)
+    # The series, in thinning.Period.bests' order: (value, day) columns.
+    SERIES = ("max_load", "work", "work_lb", "hold")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    period = models.CharField(
+        max_length=7, choices=[(SESSION, "Session"), (WEEK, "Week"), (MONTH, "Month")]
+    )
+    side = models.CharField(max_length=7)
+    start = models.DateField(help_text="The session's day, the week's Monday, the month's first.")
+    # Not a key: a week's or month's row has none (0), and one unique index takes them all,
+    # as an upsert of sessions and weeks together needs.
+    session_pk = models.PositiveIntegerField(default=0, help_text="The session's, or 0.")
+    sessions = models.PositiveIntegerField()
+    weeks = models.PositiveIntegerField()
+    max_load = models.DecimalField(max_digits=16, decimal_places=10, null=True)
+    max_load_on = models.DateField(null=True)
+    work = models.DecimalField(max_digits=20, decimal_places=10, null=True)
+    work_on = models.DateField(null=True)
+    work_lb = models.DecimalField(max_digits=20, decimal_places=2, null=True)
+    work_lb_on = models.DateField(null=True)
+    hold = models.PositiveIntegerField(null=True)
+    hold_on = models.DateField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "period", "side", "start", "session_pk"],
+                name="progresspoints_one_row_each",
+            ),
+            models.CheckConstraint(
+                condition=Q(period__in=[thinning.SESSION, thinning.WEEK, thinning.MONTH]),
+                name="progresspoints_period_is_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(side__in=[*sides.NAMED, "any"]), name="progresspoints_side_is_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.side} {self.period} of {self.start}"
 
 
 class ImportBatchQuerySet(models.QuerySet["ImportBatch"]):

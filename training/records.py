@@ -2,24 +2,36 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
-from django.db.models import Case, DecimalField, ExpressionWrapper, F, When
+from django.db.models import (
+    Case,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from coaching.models import Variation
 from training import balance as review
-from training import charts, sides
+from training import charts, sides, thinning
 from training.models import (
-    TOTAL_FIELDS,
     AlikeSets,
     LevelChange,
-    SessionTotals,
+    ProgressPoints,
     Side,
     TrainingSession,
 )
+from training.thinning import MAX_CHART_POINTS
 from training.units import format_load, from_kg
 
 
@@ -129,78 +141,149 @@ def _side_records(rows: list[dict]) -> dict:
     }
 
 
-MAX_CHART_POINTS = 120
 BALANCE_SESSIONS = 30  # the newest sessions in the balance table and chart
 NOTE_SESSIONS = 6  # the newest sessions the progress page's balance note judges
 _SERIES_NAMES = ((Side.LEFT, "Left"), (Side.RIGHT, "Right"), (Side.BOTH, "Both legs"))
 
 
-def _thin(points: list[tuple]) -> tuple:
-    """Keep a long history readable and light: the best value per week, then per month."""
-    for bucket in (_week, _month):
-        if len(points) <= MAX_CHART_POINTS:
-            break
-        best: dict = {}
-        for day, value in points:
-            key = bucket(day)
-            if key not in best or value > best[key][1]:
-                best[key] = (day, value)
-        points = sorted(best.values())
-    return (
-        tuple(points[-MAX_CHART_POINTS:]) if len(points) > MAX_CHART_POINTS * 3 else tuple(points)
-    )
-
-
-def _week(day):
-    year, week, _ = day.isocalendar()
-    return (year, week)
-
-
-def _month(day):
-    return (day.year, day.month)
-
-
 def progress_data(user, unit: str) -> dict:
-    """Chart SVGs and the balance table, from two aggregate queries."""
-    sessions = _session_totals(user, unit)
+    """Chart SVGs and the balance table, from two queries of a few rows whatever the
+    history: the trainee's kept progress points (ProgressPoints) and changes of level."""
+    points = _progress_points(user)
     markers = _level_markers(user)
-    balance_rows = _balance_rows(sessions)
+    work = "work" if unit == "kg" else f"work_{unit}"
+    series = {
+        (side, total): _thinned(points[side], column)
+        for side in sides.NAMED
+        if points[side].sessions
+        for total, column in (("max_load", "max_load"), ("work", work), ("hold", "hold"))
+    }
+    recent = _newest_sessions(points, work)
+    balance_rows = _balance_rows(recent)
+    session_count = points[ProgressPoints.ANY_SIDE].sessions
     return {
-        "load_chart": _load_chart(sessions, markers, unit),
-        "volume_chart": _volume_chart(sessions, markers, unit),
-        "hold_chart": _hold_chart(sessions, markers),
+        "load_chart": _load_chart(series, markers, unit),
+        "volume_chart": _volume_chart(series, markers, unit),
+        "hold_chart": _hold_chart(series, markers),
         "balance_chart": _balance_chart(balance_rows, markers),
         "balance_behind": balance_behind(balance_rows),
         "balance_rows": balance_rows,
-        "balance_note": balance_note(list(reversed(sessions[-NOTE_SESSIONS:]))),
-        "session_count": len(sessions),
-        "thinned": len(sessions) > MAX_CHART_POINTS,
-        "has_holds": any(s.left_hold or s.right_hold or s.both_hold for s in sessions),
+        "balance_note": balance_note(list(reversed(recent[-NOTE_SESSIONS:]))),
+        "session_count": session_count,
+        "thinned": session_count > MAX_CHART_POINTS,
+        # Every week's best hold is some month's, or under a better one of that month.
+        "has_holds": any(row.hold for side in sides.NAMED for row in points[side].months),
         "format_load": format_load,
     }
 
 
-def _session_totals(user, unit: str) -> list[SimpleNamespace]:
-    """Every session's side totals (work in `unit`), oldest first: their SessionTotals,
-    kept on write, one row a session rather than every set."""
-    names = {
-        **{name: name for name in TOTAL_FIELDS if name != "set_count"},
-        **{
-            f"{side}_work": f"{side}_work" if unit == "kg" else f"{side}_work_{unit}"
-            for side in sides.NAMED
-        },
-    }
-    # Plain rows, not model instances: a long log has thousands of sessions to chart.
-    return [
-        SimpleNamespace(
-            **{name: row[column] for name, column in names.items()},
-            date=row["session__date"],
-            pk=row["session_id"],
+@dataclass
+class _SidePoints:
+    """One side's kept points, in order: its months, and the weeks and sessions read of it
+    (every one of them when thinning.thinned takes that level)."""
+
+    sessions: int = 0
+    weeks: int = 0
+    months: list = field(default_factory=list)
+    weeks_read: list = field(default_factory=list)
+    sessions_read: list = field(default_factory=list)
+
+
+def _progress_points(user) -> dict[str, _SidePoints]:
+    """In one query: each side's months (their sums say how many sessions and weeks it
+    has), the weeks of a side with few enough to chart them, the sessions of a side with
+    few enough, and every side's rows of the newest BALANCE_SESSIONS sessions. Each is a
+    range of the index (user, period, side, start), read apart and put together (UNION)."""
+    points = ProgressPoints.objects.filter(user=user)
+    months = points.filter(period=ProgressPoints.MONTH)
+
+    def sides_with_few(count: str):
+        return (
+            months.exclude(side=ProgressPoints.ANY_SIDE)
+            .values("side")
+            .annotate(in_all=Sum(count))
+            .filter(in_all__lte=MAX_CHART_POINTS)
+            .values("side")
         )
-        for row in SessionTotals.objects.filter(session__user=user)
-        .order_by("session__date", "session_id")
-        .values("session_id", "session__date", *names.values())
-    ]
+
+    newest = points.filter(period=ProgressPoints.SESSION, side=ProgressPoints.ANY_SIDE)
+    # The day of the oldest of them (the first day of all with fewer).
+    since = Coalesce(
+        Subquery(
+            newest.order_by("-start", "-session_pk").values("start")[
+                BALANCE_SESSIONS - 1 : BALANCE_SESSIONS
+            ]
+        ),
+        Value(datetime.date.min),
+    )
+    rows = months.union(
+        points.filter(period=ProgressPoints.WEEK, side__in=sides_with_few("weeks")),
+        points.filter(period=ProgressPoints.SESSION, side__in=sides_with_few("sessions")),
+        points.filter(
+            period=ProgressPoints.SESSION, side__in=ProgressPoints.SIDES, start__gte=since
+        ),
+    )
+    found = {side: _SidePoints() for side in ProgressPoints.SIDES}
+    # Plain rows, not model instances: a long history has a few thousand.
+    for row in rows.order_by("start", "session_pk").values_list(*_READ, named=True):
+        side = found[row.side]
+        if row.period == ProgressPoints.MONTH:
+            side.sessions += row.sessions
+            side.weeks += row.weeks
+            side.months.append(row)
+        elif row.period == ProgressPoints.WEEK:
+            side.weeks_read.append(row)
+        else:
+            side.sessions_read.append(row)
+    return found
+
+
+_READ = [
+    "period",
+    "side",
+    "start",
+    "session_pk",
+    "sessions",
+    "weeks",
+    *(name for series in ProgressPoints.SERIES for name in (series, f"{series}_on")),
+]
+
+
+def _thinned(side: _SidePoints, column: str) -> tuple:
+    """A side's series of one kept total, thinned (thinning.thinned)."""
+
+    def points(rows):
+        return [
+            (getattr(row, f"{column}_on"), getattr(row, column))
+            for row in rows
+            if getattr(row, f"{column}_on") is not None
+        ]
+
+    return thinning.thinned(
+        side.sessions,
+        side.weeks,
+        each=points(side.sessions_read),
+        weekly=points(side.weeks_read),
+        monthly=points(side.months),
+    )
+
+
+def _newest_sessions(points: dict[str, _SidePoints], work: str) -> list[SimpleNamespace]:
+    """The newest BALANCE_SESSIONS sessions, oldest first, each with its sets and work (the
+    kept `work` column) per side, as session_balance reads them."""
+    newest = points[ProgressPoints.ANY_SIDE].sessions_read[-BALANCE_SESSIONS:]
+    on_side = {
+        (side, row.session_pk): row for side in sides.NAMED for row in points[side].sessions_read
+    }
+    sessions = []
+    for session in newest:
+        totals = {}
+        for side in sides.NAMED:
+            row = on_side.get((side, session.session_pk))
+            totals[f"{side}_sets"] = 1 if row else 0
+            totals[f"{side}_work"] = getattr(row, work) if row else Decimal(0)
+        sessions.append(SimpleNamespace(date=session.start, pk=session.session_pk, **totals))
+    return sessions
 
 
 def _level_markers(user) -> list[charts.Marker]:
@@ -213,32 +296,26 @@ def _level_markers(user) -> list[charts.Marker]:
 
 
 def _side_series(
-    sessions: list[SimpleNamespace], field: str, convert: Callable[[Any], float] = float
+    series: dict, total: str, convert: Callable[[Any], float] = float
 ) -> list[charts.Series]:
-    """A series per side of one total (`max_load`, `work`, `hold`), for the sides that have it."""
+    """A chart series per side of one total (`max_load`, `work`, `hold`), for the sides
+    that have it."""
     result = []
     for side, name in _SERIES_NAMES:
-        count, value = f"{side}_sets", f"{side}_{field}"
-        # Thin first, then convert: a long log converts its ~120 points, not thousands.
-        points = _thin(
-            [
-                (s.date, getattr(s, value))
-                for s in sessions
-                if getattr(s, count) and getattr(s, value) is not None
-            ]
-        )
+        points = series.get((side, total))
         if points:
+            # Thinned first, then converted: a long log converts its ~120 points.
             points = tuple((day, convert(v)) for day, v in points)
             result.append(charts.Series(name, points, side))
     return result
 
 
-def _load_chart(sessions: list[SimpleNamespace], markers: list[charts.Marker], unit: str) -> str:
+def _load_chart(series: dict, markers: list[charts.Marker], unit: str) -> str:
     def in_unit(kg) -> float:
         return float(from_kg(Decimal(kg), unit))
 
     return charts.line_chart(
-        _side_series(sessions, "max_load", in_unit),
+        _side_series(series, "max_load", in_unit),
         title="Heaviest load per session",
         description="The heaviest load lifted in each session, left and right side.",
         y_label=f"Load ({unit})",
@@ -247,9 +324,9 @@ def _load_chart(sessions: list[SimpleNamespace], markers: list[charts.Marker], u
     )
 
 
-def _volume_chart(sessions: list[SimpleNamespace], markers: list[charts.Marker], unit: str) -> str:
+def _volume_chart(series: dict, markers: list[charts.Marker], unit: str) -> str:
     return charts.line_chart(
-        _side_series(sessions, "work"),
+        _side_series(series, "work"),
         title=f"Work per session: reps × {unit}, or reps alone for body-weight sets",
         description=(
             "Reps times load per session and side; a body-weight set counts its reps alone, "
@@ -261,9 +338,9 @@ def _volume_chart(sessions: list[SimpleNamespace], markers: list[charts.Marker],
     )
 
 
-def _hold_chart(sessions: list[SimpleNamespace], markers: list[charts.Marker]) -> str:
+def _hold_chart(series: dict, markers: list[charts.Marker]) -> str:
     return charts.line_chart(
-        _side_series(sessions, "hold"),
+        _side_series(series, "hold"),
         title="Hold time per session",
         description="Seconds held at the top per session and side.",
         y_label="Seconds",

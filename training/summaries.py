@@ -1,5 +1,6 @@
 """The log's summaries, kept on write so the log's pages read a few rows, not the history:
-each session's `set_count` and SessionTotals, and each trainee's AlikeSets (the records).
+each session's `set_count` and SessionTotals, each trainee's AlikeSets (the records) and
+ProgressPoints (the progress page's sessions, weeks and months).
 
 `sets_changed` is the one place they change. Every write of sets or sessions calls it in
 its own transaction: single rows through the receivers in training/signals.py (a set or
@@ -9,17 +10,20 @@ their service. `rebuild` makes them again from the sets, for a migration or a re
 
 from __future__ import annotations
 
+import datetime
+import itertools
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Min, QuerySet
 
 from core.prepared import Prepared
-from training import sides
+from training import sides, thinning
 from training.models import (
     TOTAL_FIELDS,
     AlikeSets,
+    ProgressPoints,
     SessionTotals,
     Set,
     TrainingSession,
@@ -96,6 +100,7 @@ def sets_changed(
             _recount_sessions(batch, some_emptied=bool(removed), locked=locked)
         _add_marks({mark: n for mark, n in delta.items() if n > 0})
         _recount_groups({mark[:6] for mark, n in delta.items() if n < 0})
+        _recount_points([*(removed or ()), *(added or ())], some_emptied=bool(removed))
 
 
 def _recount_sessions(session_ids: set[int], *, some_emptied: bool, locked: bool) -> None:
@@ -203,18 +208,272 @@ def _recount_groups(groups: set[tuple]) -> None:
             where.delete()
 
 
+def _recount_points(marks: Iterable[tuple], *, some_emptied: bool) -> None:
+    """Make the progress points again of the weeks of the days the marks name (a session
+    moved to another day names both): their sessions' and the weeks' own from the
+    sessions' totals, then the months those weeks overlap from the weeks. Written as they
+    are read (INSERT ... SELECT), as the sessions' totals are; rows are deleted only after
+    a removal (an added set never empties a session, a week, nor a month's weeks)."""
+    days: dict[int, set[datetime.date]] = {}
+    for mark in marks:
+        days.setdefault(mark[0], set()).add(mark[6])
+    for user_id, user_days in sorted(days.items()):
+        every_week = sorted({thinning.week_of(day) for day in user_days})
+        # In batches, for a bounded statement; a month across two is counted again after.
+        for start in range(0, len(every_week), _BATCH):
+            weeks = every_week[start : start + _BATCH]
+            months = {thinning.month_of(week) for week in weeks}
+            months |= {thinning.month_of(week + _SIX_DAYS) for week in weeks}
+            _recount_weeks(user_id, weeks, some_emptied=some_emptied)
+            _recount_months(user_id, sorted(months), some_emptied=some_emptied)
+
+
+_SIX_DAYS = datetime.timedelta(days=6)
+_WEEK = datetime.timedelta(days=7)
+_POINT_COLUMNS = (
+    "user_id",
+    "period",
+    "side",
+    "start",
+    "session_pk",
+    "sessions",
+    "weeks",
+    *(name for series in ProgressPoints.SERIES for name in (series, f"{series}_on")),
+)
+# Named in full, so the index (user, period, side, start) finds the days of each side.
+_EVERY_SIDE = "(" + ", ".join(f"'{side}'" for side in ProgressPoints.SIDES) + ")"
+_SERIES_TYPES = {"max_load": "numeric", "work": "numeric", "work_lb": "numeric", "hold": "integer"}
+
+
+def _date_sql(expression: str, to: str) -> str:
+    """The Monday of `expression`'s week (to="week"), its month's first day ("month"), or
+    the day six days later ("sunday"), in this database's SQL."""
+    if connection.vendor == "postgresql":
+        if to == "sunday":
+            return f"({expression} + 6)"
+        return f"CAST(DATE_TRUNC('{to}', CAST({expression} AS timestamp)) AS date)"
+    modifier = {
+        "week": "'weekday 0', '-6 days'",
+        "month": "'start of month'",
+        "sunday": "'+6 days'",
+    }
+    return f"DATE({expression}, {modifier[to]})"
+
+
+def _within(column: str, starts: list[datetime.date], end_of) -> tuple[str, list]:
+    """`column` within any of the periods starting on `starts` (sorted) and ending (not
+    included) on `end_of(start)`, adjoining ones merged: its SQL and parameters."""
+    spans: list[list[datetime.date]] = []
+    for start in starts:
+        if spans and spans[-1][1] >= start:
+            spans[-1][1] = max(spans[-1][1], end_of(start))
+        else:
+            spans.append([start, end_of(start)])
+    sql = " OR ".join([f"({column} >= %s AND {column} < %s)"] * len(spans))
+    return f"({sql})", [connection.ops.adapt_datefield_value(day) for span in spans for day in span]
+
+
+def _write_points(
+    user_id: int,
+    within: tuple[str, list],
+    periods: list[str],
+    select: str,
+    params: list,
+    *,
+    some_emptied: bool,
+) -> None:
+    """Put `select`'s rows (the columns of _POINT_COLUMNS) in place of the trainee's rows
+    of `periods` starting `within`; after a removal, those rows are deleted first, so one
+    left with nothing goes."""
+    table = connection.ops.quote_name(ProgressPoints._meta.db_table)
+    names = [connection.ops.quote_name(name) for name in _POINT_COLUMNS]
+    with connection.cursor() as cursor:
+        if some_emptied:
+            kinds = ", ".join(["%s"] * len(periods))
+            cursor.execute(
+                f"DELETE FROM {table} WHERE user_id = %s AND period IN ({kinds}) "
+                f"AND side IN {_EVERY_SIDE} AND {within[0]}",
+                [user_id, *periods, *within[1]],
+            )
+        updates = ", ".join(f"{name} = excluded.{name}" for name in names[5:])
+        # WHERE true: SQLite reads an upsert's SELECT so only with a WHERE of its own.
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(names)}) SELECT * FROM ({select}) made "
+            f"WHERE true ON CONFLICT ({', '.join(names[:5])}) DO UPDATE SET {updates}",
+            params,
+        )
+
+
+def _recount_weeks(user_id: int, weeks: list[datetime.date], *, some_emptied: bool) -> None:
+    """The rows of the weeks' sessions, per side the session's totals, and the weeks' own,
+    per side its sessions and each series' best with the earliest day it was reached: in
+    one statement, from the sessions' totals."""
+    totals = connection.ops.quote_name(SessionTotals._meta.db_table)
+    sessions = connection.ops.quote_name(TrainingSession._meta.db_table)
+    within, within_params = _within("s.date", weeks, lambda start: start + _WEEK)
+    parts, params = [], []
+    for side in ProgressPoints.SIDES:
+        if side == ProgressPoints.ANY_SIDE:
+            values = [
+                f"CAST(NULL AS {_SERIES_TYPES[name]}) AS {name}" for name in ProgressPoints.SERIES
+            ]
+            has_side = "1 = 1"
+        else:
+            values = [f"t.{side}_{name} AS {name}" for name in ProgressPoints.SERIES]
+            has_side = f"t.{side}_sets > 0"
+        parts.append(
+            f"SELECT s.user_id AS user_id, '{side}' AS side, {_date_sql('s.date', 'week')} AS wk, "
+            f"s.date AS on_day, s.id AS session_pk, {', '.join(values)} FROM {totals} t "
+            f"JOIN {sessions} s ON s.id = t.session_id "
+            f"WHERE s.user_id = %s AND {has_side} AND {within}"
+        )
+        params += [user_id, *within_params]
+    each = " UNION ALL ".join(parts)
+    tops = ", ".join(
+        f"MAX({name}) OVER (PARTITION BY side, wk) AS top_{name}" for name in ProgressPoints.SERIES
+    )
+    bests = ", ".join(
+        f"MAX({name}), MIN(CASE WHEN {name} = top_{name} THEN on_day END)"
+        for name in ProgressPoints.SERIES
+    )
+    as_sessions = ", ".join(
+        f"{name}, CASE WHEN {name} IS NOT NULL THEN on_day END" for name in ProgressPoints.SERIES
+    )
+    select = (
+        f"SELECT user_id, '{ProgressPoints.SESSION}', side, on_day, session_pk, 1, 0, "
+        f"{as_sessions} FROM ({each}) e UNION ALL "
+        f"SELECT user_id, '{ProgressPoints.WEEK}', side, wk, 0, COUNT(*), 1, {bests} "
+        f"FROM (SELECT p.*, {tops} FROM ({each}) p) q GROUP BY user_id, side, wk"
+    )
+    _write_points(
+        user_id,
+        _within(connection.ops.quote_name("start"), weeks, lambda start: start + _WEEK),
+        [ProgressPoints.SESSION, ProgressPoints.WEEK],
+        select,
+        params * 2,
+        some_emptied=some_emptied,
+    )
+
+
+def _next_month(day: datetime.date) -> datetime.date:
+    return (day + datetime.timedelta(days=31)).replace(day=1)
+
+
+def _recount_months(user_id: int, months: list[datetime.date], *, some_emptied: bool) -> None:
+    """The months' rows from the weeks overlapping them: the sessions and weeks of those
+    starting in each, and per series the best of the weeks whose best day falls in it."""
+    table = connection.ops.quote_name(ProgressPoints._meta.db_table)
+    start = connection.ops.quote_name("start")
+    # A week overlapping a month starts at most six days before it.
+    firsts = [month - _SIX_DAYS for month in months]
+    overlapping, overlapping_params = _within(
+        start, firsts, lambda first: _next_month(first + _SIX_DAYS)
+    )
+    from_weeks = (
+        f"FROM {table} WHERE user_id = %s AND period = '{ProgressPoints.WEEK}' "
+        f"AND side IN {_EVERY_SIDE} AND {overlapping}"
+    )
+
+    def part(month_of: str, counts: str, best: str | None = None) -> str:
+        values = [
+            f"{series}, {series}_on"
+            if series == best
+            else f"CAST(NULL AS {_SERIES_TYPES[series]}) AS {series}, "
+            f"CAST(NULL AS date) AS {series}_on"
+            for series in ProgressPoints.SERIES
+        ]
+        on = f" AND {best}_on IS NOT NULL" if best else ""
+        return (
+            f"SELECT user_id, side, {_date_sql(month_of, 'month')} AS mo, {counts}, "
+            f"{', '.join(values)} {from_weeks}{on}"
+        )
+
+    parts = [
+        part(start, "sessions, weeks"),
+        part(_date_sql(start, "sunday"), "0, 0"),
+        *(part(f"{series}_on", "0, 0", series) for series in ProgressPoints.SERIES),
+    ]
+    union = " UNION ALL ".join(parts)
+    tops = ", ".join(
+        f"MAX({series}) OVER (PARTITION BY side, mo) AS top_{series}"
+        for series in ProgressPoints.SERIES
+    )
+    bests = ", ".join(
+        f"MAX({series}), MIN(CASE WHEN {series} = top_{series} THEN {series}_on END)"
+        for series in ProgressPoints.SERIES
+    )
+    in_months = ", ".join(["%s"] * len(months))
+    select = (
+        f"SELECT user_id, '{ProgressPoints.MONTH}', side, mo, 0, SUM(sessions), SUM(weeks), "
+        f"{bests} "
+        f"FROM (SELECT p.*, {tops} FROM ({union}) p) q WHERE mo IN ({in_months}) "
+        "GROUP BY user_id, side, mo"
+    )
+    params = [user_id, *overlapping_params] * len(parts) + [
+        connection.ops.adapt_datefield_value(month) for month in months
+    ]
+    _write_points(
+        user_id,
+        _within(start, months, _next_month),
+        [ProgressPoints.MONTH],
+        select,
+        params,
+        some_emptied=some_emptied,
+    )
+
+
+def points_of(totals: QuerySet) -> Iterator[dict]:
+    """The ProgressPoints of the trainees whose sessions' `totals` these are, made from them
+    (thinning.period_rows): one trainee at a time, each session read once."""
+    rows = (
+        totals.order_by("session__user_id", "session__date", "session_id")
+        .values_list(
+            "session__user_id",
+            "session__date",
+            "session_id",
+            *(f"{side}_sets" for side in sides.NAMED),
+            *(f"{side}_{series}" for side in sides.NAMED for series in ProgressPoints.SERIES),
+        )
+        .iterator(chunk_size=2000)
+    )
+    width = len(ProgressPoints.SERIES)
+    for user_id, sessions in itertools.groupby(rows, key=lambda row: row[0]):
+        by_side: dict[str, list] = {side: [] for side in sides.NAMED}
+        every = []
+        for _, day, pk, *counts_and_values in sessions:
+            counts, values = counts_and_values[:3], counts_and_values[3:]
+            every.append((day, pk, ()))
+            for n, side in enumerate(sides.NAMED):
+                if counts[n]:
+                    by_side[side].append((day, pk, values[n * width : (n + 1) * width]))
+        for row in thinning.period_rows(by_side, ProgressPoints.SERIES):
+            yield {"user_id": user_id, **row}
+        for row in thinning.period_rows({ProgressPoints.ANY_SIDE: every}, ()):
+            yield {"user_id": user_id, **row}
+
+
 def rebuild(users: QuerySet | None = None) -> None:
     """Make every summary again from the sets, for `users` (everyone when None)."""
     sessions = TrainingSession.objects.all()
     groups = AlikeSets.objects.all()
+    points = ProgressPoints.objects.all()
     if users is not None:
         sessions = sessions.filter(user__in=users)
         groups = groups.filter(user__in=users)
+        points = points.filter(user__in=users)
     with transaction.atomic():
         groups.delete()
         SessionTotals.objects.filter(session__in=sessions).delete()
         sessions.filter(set_count__gt=0).update(set_count=0)
         sets_changed(sessions.filter(sets__isnull=False).values_list("pk", flat=True).distinct())
+        points.delete()
+        ProgressPoints.objects.bulk_create(
+            (
+                ProgressPoints(**row)
+                for row in points_of(SessionTotals.objects.filter(session__in=sessions))
+            ),
+            batch_size=_BATCH,
+        )
         AlikeSets.objects.bulk_create(
             (
                 AlikeSets(

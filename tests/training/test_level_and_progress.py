@@ -339,7 +339,7 @@ def test_adding_a_set_runs_the_same_queries_whatever_the_history(
     with CaptureQueriesContext(connection) as small:
         response = client.post(url, set_data(), headers={"HX-Request": "true"})
     assert response.status_code == 200
-    # 4 of them keep the log's summaries (training/summaries.py) that Today, history,
+    # 6 of them keep the log's summaries (training/summaries.py) that Today, history,
     # records and progress read instead of the whole log.
     assert len(small.captured_queries) <= 23
     client.force_login(other_user)

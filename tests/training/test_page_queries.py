@@ -10,15 +10,19 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.conftest import make_log, set_data
+from training import records
 from training.models import Profile, Set
 
 pytestmark = pytest.mark.django_db
 
 # The most each page may run.
 SESSION_PAGE = 5
-# Adding a set also keeps the log's summaries (training/summaries.py): three statements.
-ADD_A_SET = 14
+# Adding a set also keeps the log's summaries (training/summaries.py): five statements, two
+# of them the progress page's points (the week's sessions and its bests, then its months).
+ADD_A_SET = 16
 TODAY = 11
+# The progress page reads the trainee's kept progress points and changes of level.
+PROGRESS = 5
 PROFILE = 6
 
 
@@ -75,3 +79,26 @@ def test_today_and_the_profile_run_the_same_queries_for_a_long_history(
     many = _counted(client, other_user, lambda: client.get(reverse(name)))
     assert few == many
     assert many <= most
+
+
+@pytest.mark.parametrize("sessions", [500, 1000])  # thinned to weeks, then to months
+def test_the_progress_page_runs_the_same_queries_for_a_long_history(
+    client, user, other_user, bodyweight, sessions
+):
+    make_log(user, bodyweight, sessions=6, sets_per_side=1)
+    make_log(other_user, bodyweight, sessions=sessions, sets_per_side=1)
+    few = _counted(client, user, lambda: client.get(reverse("training:progress")))
+    many = _counted(client, other_user, lambda: client.get(reverse("training:progress")))
+    assert few == many
+    assert many <= PROGRESS
+
+
+def test_the_progress_page_reads_a_few_rows_a_month_not_every_session(user, bodyweight):
+    made = make_log(user, bodyweight, sessions=1000, sets_per_side=1)
+    months = (made[-1].date - made[0].date).days // 28 + 1
+    read = records._progress_points(user)
+    rows = sum(
+        len(side.months) + len(side.weeks_read) + len(side.sessions_read) for side in read.values()
+    )
+    # Per side (and "any"): a row a month, and the newest sessions' rows for the balance.
+    assert rows <= 4 * (months + records.BALANCE_SESSIONS) < 1000

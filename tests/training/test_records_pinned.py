@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import datetime
 import json
+import random
 from decimal import Decimal
 
 import pytest
 
 from tests.conftest import assert_pinned, make_log
+from training import summaries
 from training.models import LevelChange, Set, TrainingSession
 from training.records import progress_data
 from training.units import format_load
@@ -102,3 +104,82 @@ def test_a_long_log_gives_the_pinned_thinned_progress_data(user, loaded):
 
 def test_an_empty_log_gives_the_pinned_progress_data(user):
     _assert_pinned("empty", progress_data(user, "kg"))
+
+
+def _generated_log(user, variation, *, start, sessions: list[tuple[int, dict]]) -> None:
+    """Sessions on `start` plus each day offset, with their sets ({side: [(reps, load, hold)]}),
+    written in bulk as an import writes them."""
+    made = TrainingSession.objects.bulk_create(
+        TrainingSession(
+            user=user, date=start + datetime.timedelta(days=offset), variation=variation
+        )
+        for offset, _ in sessions
+    )
+    sets = Set.objects.bulk_create(
+        Set(
+            session=session,
+            position=position,
+            side=side,
+            reps=reps,
+            load_kg=load,
+            hold_seconds=hold,
+        )
+        for session, (_, by_side) in zip(made, sessions, strict=True)
+        for position, (side, (reps, load, hold)) in enumerate(
+            ((side, done) for side, each in by_side.items() for done in each), start=1
+        )
+    )
+    summaries.sets_changed([s.pk for s in made], added=summaries.marks_of_new(sets))
+
+
+def _sets(rng: random.Random, count: int) -> list[tuple]:
+    return [
+        (
+            rng.randint(6, 10),
+            Decimal(rng.choice(("20", "22.5", "25", "25", "27.5"))),
+            rng.randint(0, 3),
+        )
+        for _ in range(count)
+    ]
+
+
+def _twelve_years(user, variation) -> None:
+    """Twelve years: the left every five days (thinned to months, fewer than 360), the right
+    only in the last 100 weeks (to weeks), both legs on 40 scattered days (each session's
+    point, most of them older than the newest sessions), a few sessions of no known side
+    and second sessions of a day; loads that tie, so the earliest best wins."""
+    rng = random.Random(12)
+    last = 12 * 365
+    sessions = []
+    for offset in range(0, last, 5):
+        by_side = {"left": _sets(rng, 2)}
+        if offset > last - 700:
+            by_side["right"] = _sets(rng, 2)
+        sessions.append((offset, by_side))
+    for offset in sorted(rng.sample(range(last), 40)):
+        sessions.append((offset, {"both": _sets(rng, 1)}))
+    for offset in rng.sample(range(last), 6):
+        sessions.append((offset, {"unknown": _sets(rng, 2)}))
+        sessions.append((offset - offset % 5, {"left": _sets(rng, 1)}))
+    _generated_log(user, variation, start=datetime.date(2013, 12, 30), sessions=sessions)
+
+
+def _thirty_two_years(user, variation) -> None:
+    """Left and right every 13 days for 32 years: more than 360 months, so the last 120."""
+    rng = random.Random(32)
+    sessions = [
+        (offset, {"left": _sets(rng, 1), "right": _sets(rng, 1)})
+        for offset in range(0, 32 * 365, 13)
+    ]
+    _generated_log(user, variation, start=datetime.date(1993, 5, 1), sessions=sessions)
+
+
+@pytest.mark.parametrize("unit", ["kg", "lb"])
+def test_twelve_years_give_the_pinned_progress_data(user, loaded, unit):
+    _twelve_years(user, loaded)
+    _assert_pinned(f"twelve-years-{unit}", progress_data(user, unit))
+
+
+def test_thirty_two_years_give_the_pinned_progress_data(user, loaded):
+    _thirty_two_years(user, loaded)
+    _assert_pinned("thirty-two-years", progress_data(user, "kg"))

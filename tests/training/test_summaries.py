@@ -23,11 +23,12 @@ from coaching.models import Variation
 from imports.csv_io import export_csv, import_csv
 from imports.csv_io.undo import undo_import
 from tests.conftest import make_log
-from training import services, summaries
+from training import services, summaries, thinning
 from training.models import (
     TOTAL_FIELDS,
     AlikeSets,
     ImportBatch,
+    ProgressPoints,
     SessionTotals,
     Set,
     TrainingSession,
@@ -39,7 +40,9 @@ pytestmark = pytest.mark.django_db
 TOTALS = [name for name in TOTAL_FIELDS if name != "set_count"] + [
     f"{side}_work_lb" for side in ("left", "right", "both")
 ]
-DAY = datetime.date(2026, 3, 2)
+# Steps move sessions up to nine days on: across weeks, and a month (March 30 to April 5
+# is one week).
+DAY = datetime.date(2026, 3, 26)
 _names = itertools.count()
 
 
@@ -64,7 +67,35 @@ def recounted(user) -> tuple:
         .annotate(first_day=Min("session__date"), count=Count("pk"))
         .order_by()
     }
-    return counts, totals, groups
+    return counts, totals, groups, _points_of(totals, sessions)
+
+
+def _points_of(totals: dict, sessions) -> dict:
+    """The progress points of sessions' `totals`, as thinning.period_rows makes them."""
+    by_side: dict[str, list] = {side: [] for side in ("left", "right", "both")}
+    every = []
+    for pk, day in sessions.filter(pk__in=totals).order_by("date", "pk").values_list("pk", "date"):
+        row = totals[pk]
+        every.append((day, pk, ()))
+        for side, found in by_side.items():
+            if row[f"{side}_sets"]:
+                found.append((day, pk, [row[f"{side}_{name}"] for name in ProgressPoints.SERIES]))
+    rows = thinning.period_rows(by_side, ProgressPoints.SERIES)
+    rows += thinning.period_rows({"any": every}, ())
+    return {_point_key(row): _point_values(row) for row in rows}
+
+
+def _point_key(row: dict) -> tuple:
+    return (row["period"], row["side"], row["start"], row.get("session_pk", 0))
+
+
+def _point_values(row: dict) -> tuple:
+    return tuple(row.get(name) for name in POINT_VALUES)
+
+
+POINT_VALUES = ["sessions", "weeks"] + [
+    name for series in ProgressPoints.SERIES for name in (series, f"{series}_on")
+]
 
 
 def kept(user) -> tuple:
@@ -87,7 +118,13 @@ def kept(user) -> tuple:
             "set_count",
         )
     }
-    return counts, totals, groups
+    points = {
+        _point_key(row): _point_values(row)
+        for row in ProgressPoints.objects.filter(user=user).values(
+            "period", "side", "start", "session_pk", *POINT_VALUES
+        )
+    }
+    return counts, totals, groups, points
 
 
 def assert_kept(user) -> None:
@@ -291,3 +328,16 @@ def test_the_groups_count_every_set_once(user, bodyweight, loaded):
     make_log(user, loaded, sessions=2, load="12.5")
     counted = sum(AlikeSets.objects.filter(user=user).values_list("set_count", flat=True))
     assert counted == Set.objects.filter(session__user=user).count() == 24
+
+
+def test_a_session_moved_to_another_month_takes_its_points_along(user, bodyweight):
+    # Sunday March 29, then Monday March 30 and Tuesday 31: a week across March and April.
+    first, *_ = make_log(user, bodyweight, sessions=3, start=datetime.date(2026, 3, 29))
+    for day in (datetime.date(2026, 5, 14), datetime.date(2026, 4, 5), datetime.date(2026, 3, 29)):
+        first.date = day  # as the session form saves it
+        first.save()
+        assert_kept(user)
+        months = ProgressPoints.objects.filter(user=user, period="month", side="any")
+        assert (datetime.date(2026, 5, 1) in months.values_list("start", flat=True)) == (
+            day.month == 5
+        )
