@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from coaches.models import CoachLink, CoachNote, Prescription
+from coaching.caching import ladder
 from core import throttle
 from core.middleware import client_ip
 from core.redirects import safe_next
@@ -38,7 +39,7 @@ from training.forms import (
     SignupForm,
     TimerLogForm,
 )
-from training.level import ADVICE, advice_for
+from training.level import ADVICE, HISTORY_DEPTH, advice_for, history_of, newest_sets
 from training.lookups import get_session_for_user, get_set_for_user
 from training.models import (
     LevelChange,
@@ -155,18 +156,18 @@ def profile(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def log(request: HttpRequest) -> HttpResponse:
-    profile = _profile_with_level(request, **TODAY, **ADVICE)
-    recent = TrainingSession.objects.page_with_totals(
-        list(
-            TrainingSession.objects.for_user(request.user)
-            .with_sets()
-            .select_related("variation")
-            .order_by("-date", "-pk")[:5]
-        ),
-        profile.unit,
-    )
-    empty = TrainingSession.objects.for_user(request.user).without_sets()
     today = _start_of_today()
+    profile = _profile_with_level(request, **TODAY, **ADVICE)
+    # The newest sessions' sets, each with its session, variation and kept totals: the
+    # level advice's history and the recent sessions in one query.
+    sets = list(
+        newest_sets(request.user, max(HISTORY_DEPTH, RECENT_SESSIONS)).select_related(
+            "session__totals"
+        )
+    )
+    sessions = list({s.session_id: s.session for s in sets}.values())
+    recent = TrainingSession.with_kept_totals(sessions[:RECENT_SESSIONS], profile.unit)
+    empty = TrainingSession.objects.for_user(request.user).without_sets()
     # Today's session and those started today without sets (perhaps dated another day), in
     # one query; an import's sessions, made today, are not read. Both sides of the "or" name
     # an index (the user's day, the user's sessions started today): a few rows, not the log.
@@ -183,7 +184,7 @@ def log(request: HttpRequest) -> HttpResponse:
     started = [
         s for s in current if s is not todays_session and not s.set_count and s.created_at >= today
     ]
-    advice = advice_for(profile)
+    advice = advice_for(profile, history_of(sets))
     if advice and advice.fingerprint == profile.dismissed_suggestion:
         advice = None
     # A profile made just now has no annotations: then ask (True).
@@ -199,9 +200,10 @@ def log(request: HttpRequest) -> HttpResponse:
         commented_videos = SetVideo.objects.with_unread_comments(request.user)[:5]
     session_form = NewSessionForm(
         initial={
-            "date": timezone.localdate(),
+            "date": day,
             "variation": prescription.variation_id if prescription else profile.level_id,
-        }
+        },
+        ladder=ladder(),
     )
     return render(
         request,
@@ -222,6 +224,9 @@ def log(request: HttpRequest) -> HttpResponse:
             "commented_videos": commented_videos,
         },
     )
+
+
+RECENT_SESSIONS = 5
 
 
 # Whether Today has a coach's prescription or unread comments on videos to show, asked in

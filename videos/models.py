@@ -274,8 +274,18 @@ def with_error_count(sets: SetQuerySet) -> SetQuerySet:
         .annotate(count=Count("form_error", distinct=True))
         .values("count")
     )
+    # A set holds a form error once (the through table's pairs are unique): its rows count
+    # the flags. In a subquery, not a join: the sets are not grouped, so neither is what
+    # they are read with.
+    flagged = (
+        Set.form_errors.through.objects.filter(set=OuterRef("pk"))
+        .order_by()
+        .values("set")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     return sets.annotate(
-        error_count=Count("form_errors", distinct=True)
+        error_count=Coalesce(Subquery(flagged, output_field=IntegerField()), 0)
         + Coalesce(Subquery(tagged, output_field=IntegerField()), 0)
     )
 

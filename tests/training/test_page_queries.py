@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 SESSION_PAGE = 5
 # Adding a set also keeps the log's summaries (training/summaries.py): four statements.
 ADD_A_SET = 16
-TODAY = 11
+TODAY = 6
 PROFILE = 6
 
 
