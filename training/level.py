@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -47,26 +46,38 @@ def criteria_for(variation: Variation) -> Criteria:
 
 def newest_sets(user, depth: int = HISTORY_DEPTH) -> SetQuerySet:
     """The sets of the `depth` newest sessions with sets, newest session first, each with its
-    session and error count: one query, the sessions chosen in a subquery."""
+    session and error count: one query, the sessions chosen in a subquery. Read them with
+    sessions_of, which gives the sessions their variations."""
     newest = TrainingSession.objects.filter(user=user).with_sets().order_by("-date", "-pk")
     # A form error the coach tagged on the set's video counts once the trainee has seen it.
     return (
         with_error_count(Set.objects.filter(session__in=newest.values("pk")[:depth]))
-        .select_related("session__variation")
+        .select_related("session")
         .order_by("-session__date", "-session_id", "position")
     )
 
 
-def history_of(sets: Iterable[Set], depth: int = HISTORY_DEPTH) -> list[SessionRecord]:
-    """The records of the `depth` newest sessions among `sets` (newest_sets), newest first."""
-    by_session: dict[int, list[Set]] = {}
+def sessions_of(sets: list[Set]) -> list[TrainingSession]:
+    """The sessions of newest_sets' `sets`, newest first, one object each (every set of a
+    session is given it), their variations from the kept ladder instead of a join."""
+    sessions: dict[int, TrainingSession] = {}
     for s in sets:
-        by_session.setdefault(s.session_id, []).append(s)
+        s.session = sessions.setdefault(s.session_id, s.session)
+    return caching.with_rungs(sessions.values())
+
+
+def history_of(sets: list[Set], depth: int = HISTORY_DEPTH) -> list[SessionRecord]:
+    """The records of the `depth` newest sessions among `sets` (newest_sets), newest first."""
+    sessions = sessions_of(sets)[:depth]
+    by_session: dict[int, list[Set]] = {session.pk: [] for session in sessions}
+    for s in sets:
+        if s.session_id in by_session:
+            by_session[s.session_id].append(s)
     return [
         SessionRecord(
-            day=session_sets[0].session.date,
-            level=session_sets[0].session.variation.level,
-            logged_at=session_sets[0].session.created_at,
+            day=session.date,
+            level=session.variation.level,
+            logged_at=session.created_at,
             sets=tuple(
                 SetRecord(
                     side=s.side,
@@ -77,16 +88,16 @@ def history_of(sets: Iterable[Set], depth: int = HISTORY_DEPTH) -> list[SessionR
                     form_errors=s.error_count,
                     pain=s.pain,
                 )
-                for s in session_sets
+                for s in by_session[session.pk]
             ),
         )
-        for session_sets in list(by_session.values())[:depth]
+        for session in sessions
     ]
 
 
 def recent_history(user, depth: int = HISTORY_DEPTH) -> list[SessionRecord]:
     """The `depth` newest sessions with sets, newest first."""
-    return history_of(newest_sets(user, depth), depth)
+    return history_of(list(newest_sets(user, depth)), depth)
 
 
 def _latest_change_query(user):

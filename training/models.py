@@ -208,6 +208,14 @@ class SessionQuerySet(LogQuerySet):
         empty_last = models.Case(models.When(set_count=0, then=1), default=0)
         return self.order_by(empty_last, "-created_at", "-pk")
 
+    def of_today(self, day, start_of_day) -> SessionQuerySet:
+        """The sessions dated `day` and those started since `start_of_day` still without sets
+        (perhaps dated another day), in_day_order. Both sides of the "or" are an index's
+        range (the trainee's day; their empty sessions by when they were started): a few
+        rows, never the log."""
+        started_empty = Q(created_at__gte=start_of_day, set_count=0)  # as without_sets()
+        return self.filter(Q(date=day) | started_empty).in_day_order()
+
     def without_sets(self) -> SessionQuerySet:
         """The sessions with_sets() leaves out: started, nothing logged yet; in an index of
         the empty sessions alone, so neither the log nor anyone else's sets are read."""

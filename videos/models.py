@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from functools import cache
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Expression, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -261,6 +262,13 @@ class VideoUpload(models.Model):
 def with_error_count(sets: SetQuerySet) -> SetQuerySet:
     """`sets` with `error_count`: the trainee's own form-error flags on each set, and the other
     form errors their coach tagged on the set's video that they have seen (training/level.py)."""
+    return sets.annotate(error_count=_error_count())
+
+
+# Built once a process, as the annotations of the views are: building its subqueries
+# costs Today more than compiling them. It names no trainee, only the set (OuterRef).
+@cache
+def _error_count() -> Expression:
     tagged = (
         VideoComment.objects.form_errors_on_sets(seen_only=True)
         .filter(video__set=OuterRef("pk"))
@@ -284,9 +292,8 @@ def with_error_count(sets: SetQuerySet) -> SetQuerySet:
         .annotate(count=Count("pk"))
         .values("count")
     )
-    return sets.annotate(
-        error_count=Coalesce(Subquery(flagged, output_field=IntegerField()), 0)
-        + Coalesce(Subquery(tagged, output_field=IntegerField()), 0)
+    return Coalesce(Subquery(flagged, output_field=IntegerField()), 0) + Coalesce(
+        Subquery(tagged, output_field=IntegerField()), 0
     )
 
 

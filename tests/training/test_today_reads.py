@@ -11,11 +11,19 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from coaching import caching
 from coaching.models import Variation
 from training.forms import NewSessionForm
-from training.level import ADVICE, advice_for, history_of, newest_sets, recent_history
+from training.level import (
+    ADVICE,
+    advice_for,
+    history_of,
+    newest_sets,
+    recent_history,
+    sessions_of,
+)
 from training.models import OwnedWeight, Profile, Set, TrainingSession
 
 pytestmark = pytest.mark.django_db
@@ -171,3 +179,58 @@ def test_today_shows_the_recent_sessions_with_their_totals_in_pounds(client, use
     client.force_login(user)
     page = client.get(reverse("training:log")).content.decode()
     assert "L 100 / R 0" in page
+
+
+def test_of_today_holds_the_days_sessions_and_those_started_today_still_empty(
+    user, other_user, bodyweight
+):
+    day = datetime.date(2026, 11, 20)
+    start = timezone.make_aware(datetime.datetime(2026, 11, 20))
+    yesterday = day - datetime.timedelta(days=1)
+
+    def made(owner, date, started, sets=0):
+        session = _session(owner, bodyweight, date, [("left", 10, "0", 0)] * sets)
+        TrainingSession.objects.filter(pk=session.pk).update(created_at=started)
+        return session
+
+    done_today = made(user, day, start + datetime.timedelta(hours=9), sets=2)
+    empty_today = made(user, day, start + datetime.timedelta(hours=10))
+    started_today = made(user, yesterday, start + datetime.timedelta(hours=8))
+    made(user, yesterday, start + datetime.timedelta(hours=7), sets=1)  # logged: not current
+    made(user, yesterday, start - datetime.timedelta(hours=1))  # left yesterday
+    made(other_user, day, start + datetime.timedelta(hours=9))
+
+    current = TrainingSession.objects.for_user(user).of_today(day, start)
+
+    assert list(current) == [done_today, empty_today, started_today]
+
+
+def test_with_rungs_gives_rows_the_kept_rungs_without_a_query(user, bodyweight, loaded):
+    caching.ladder()
+    sessions = [
+        TrainingSession.objects.create(user=user, date=datetime.date(2026, 11, d), variation=v)
+        for d, v in [(2, bodyweight), (3, loaded)]
+    ]
+    fresh = list(TrainingSession.objects.filter(pk__in=[s.pk for s in sessions]).order_by("date"))
+    with CaptureQueriesContext(connection) as queries:
+        given = caching.with_rungs(fresh)
+        names = [s.variation.name for s in given]
+        tempos = [s.variation.tempo.name for s in given]
+    assert len(queries.captured_queries) == 0
+    assert names == [bodyweight.name, loaded.name]
+    assert all(tempos)
+
+
+def test_sessions_of_gives_each_session_once_to_all_its_sets(user, loaded):
+    for day in (2, 3):
+        _session(user, loaded, datetime.date(2026, 11, day), [("left", 10, "5", 0)] * 3)
+    sets = list(newest_sets(user))
+    caching.ladder()  # kept, as after the first page
+    with CaptureQueriesContext(connection) as queries:
+        sessions = sessions_of(sets)
+        levels = [session.variation.level for session in sessions]
+    assert len(queries.captured_queries) == 0
+    assert [session.date.day for session in sessions] == [3, 2]
+    assert levels == [loaded.level, loaded.level]
+    assert all(s.session is sessions[0] for s in sets[:3])
+    assert all(s.session is sessions[1] for s in sets[3:])
