@@ -1,9 +1,34 @@
 """The guide's content generation, bumped when a coach's edit commits (coaching/signals.py),
-and the public pages kept whole under it."""
+and what is kept under it: the public pages whole, and the ladder the log pages read."""
 
+from collections.abc import Iterable
 from functools import partial
+from typing import TypeVar
 
+from coaching.models import Variation
 from core.caching import Generation, cached_page
 
 CONTENT = Generation("coaching:content")
 cached_public_page = partial(cached_page, CONTENT)
+
+
+def ladder() -> list[Variation]:
+    """Every rung in order, with its tempo (Variation.objects.ladder()): the same for everyone,
+    so kept under the content generation instead of read on every page of the log."""
+    return CONTENT.remember(lambda: list(Variation.objects.ladder()), "coaching:ladder")
+
+
+Row = TypeVar("Row")
+
+
+def with_rungs(rows: Iterable[Row], field: str = "variation") -> list[Row]:
+    """`rows`, each one's `field` (a rung) taken from the kept ladder instead of a join. A rung
+    the ladder does not hold yet (added within its lifetime) is read as any relation is, when
+    first used."""
+    rungs = {rung.pk: rung for rung in ladder()}
+    rows = list(rows)
+    for row in rows:
+        rung = rungs.get(getattr(row, f"{field}_id"))
+        if rung is not None:
+            setattr(row, field, rung)
+    return rows

@@ -127,12 +127,19 @@ class SessionForm(forms.ModelForm):
         }
         labels = {"variation": "Variation trained"}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, ladder: list[Variation] | None = None, **kwargs):
+        """`ladder`: the rungs as the page already has them (coaching.caching.ladder), which
+        the choices are then drawn from instead of a query of their own."""
         super().__init__(*args, **kwargs)
-        self.fields["variation"].queryset = Variation.objects.ladder()
-        self.fields["variation"].error_messages["invalid_choice"] = (
-            "Choose a variation from the ladder."
-        )
+        field = self.fields["variation"]
+        field.queryset = Variation.objects.ladder()
+        field.error_messages["invalid_choice"] = "Choose a variation from the ladder."
+        if ladder is not None:
+            empty = [] if field.empty_label is None else [("", field.empty_label)]
+            field.choices = [
+                *empty,
+                *((rung.pk, field.label_from_instance(rung)) for rung in ladder),
+            ]
 
 
 class NewSessionForm(SessionForm):

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from coaching import caching
 from coaching.models import Variation
-from training.models import LevelChange, OwnedWeight, Profile, Set, TrainingSession
+from training.models import LevelChange, OwnedWeight, Profile, Set, SetQuerySet, TrainingSession
 from training.progression import (
     Criteria,
     LevelChangeRecord,
@@ -42,24 +44,40 @@ def criteria_for(variation: Variation) -> Criteria:
     )
 
 
-def recent_history(user, depth: int = HISTORY_DEPTH) -> list[SessionRecord]:
-    """The `depth` newest sessions with sets, newest first: one query of their sets, each
-    with its session, the sessions chosen in a subquery."""
+def newest_sets(user, depth: int = HISTORY_DEPTH) -> SetQuerySet:
+    """The sets of the `depth` newest sessions with sets, newest session first, each with its
+    session and error count: one query, the sessions chosen in a subquery. Read them with
+    sessions_of, which gives the sessions their variations."""
     newest = TrainingSession.objects.filter(user=user).with_sets().order_by("-date", "-pk")
     # A form error the coach tagged on the set's video counts once the trainee has seen it.
-    sets = (
+    return (
         with_error_count(Set.objects.filter(session__in=newest.values("pk")[:depth]))
-        .select_related("session__variation")
+        .select_related("session")
         .order_by("-session__date", "-session_id", "position")
     )
-    by_session: dict[int, list[Set]] = {}
+
+
+def sessions_of(sets: list[Set]) -> list[TrainingSession]:
+    """The sessions of newest_sets' `sets`, newest first, one object each (every set of a
+    session is given it), their variations from the kept ladder instead of a join."""
+    sessions: dict[int, TrainingSession] = {}
     for s in sets:
-        by_session.setdefault(s.session_id, []).append(s)
+        s.session = sessions.setdefault(s.session_id, s.session)
+    return caching.with_rungs(sessions.values())
+
+
+def history_of(sets: list[Set], depth: int = HISTORY_DEPTH) -> list[SessionRecord]:
+    """The records of the `depth` newest sessions among `sets` (newest_sets), newest first."""
+    sessions = sessions_of(sets)[:depth]
+    by_session: dict[int, list[Set]] = {session.pk: [] for session in sessions}
+    for s in sets:
+        if s.session_id in by_session:
+            by_session[s.session_id].append(s)
     return [
         SessionRecord(
-            day=session_sets[0].session.date,
-            level=session_sets[0].session.variation.level,
-            logged_at=session_sets[0].session.created_at,
+            day=session.date,
+            level=session.variation.level,
+            logged_at=session.created_at,
             sets=tuple(
                 SetRecord(
                     side=s.side,
@@ -70,11 +88,16 @@ def recent_history(user, depth: int = HISTORY_DEPTH) -> list[SessionRecord]:
                     form_errors=s.error_count,
                     pain=s.pain,
                 )
-                for s in session_sets
+                for s in by_session[session.pk]
             ),
         )
-        for session_sets in by_session.values()
+        for session in sessions
     ]
+
+
+def recent_history(user, depth: int = HISTORY_DEPTH) -> list[SessionRecord]:
+    """The `depth` newest sessions with sets, newest first."""
+    return history_of(list(newest_sets(user, depth)), depth)
 
 
 def _latest_change_query(user):
@@ -86,8 +109,12 @@ def _latest_change_query(user):
 
 
 # What advice_for reads of the profile's user besides the history, as annotations for the
-# query that finds the profile (not a query of its own): the latest change of level.
-ADVICE = {"latest_level_change_at": Subquery(_latest_change_query(OuterRef("user"))[:1])}
+# query that finds the profile (not a query of its own): the latest change of level and
+# the weights they own.
+ADVICE = {
+    "latest_level_change_at": Subquery(_latest_change_query(OuterRef("user"))[:1]),
+    "owned_loads_kg": Subquery(OwnedWeight.objects.filter(user=OuterRef("user")).joined_loads()),
+}
 
 
 def latest_change(user) -> LevelChangeRecord | None:
@@ -103,16 +130,35 @@ def _latest_change_of(profile: Profile) -> LevelChangeRecord | None:
     return None if change is None else LevelChangeRecord(change, timezone.localdate(change))
 
 
-def advice_for(profile: Profile) -> LevelAdvice | None:
+def ladder_of(level: Variation) -> list[Variation]:
+    """The rungs of `level`'s exercise in order, from the ladder kept under the content
+    generation; read afresh when that does not hold `level` yet (a rung added within its
+    lifetime, which another process may still keep)."""
+    rungs = [rung for rung in caching.ladder() if rung.exercise_id == level.exercise_id]
+    if not any(rung.pk == level.pk for rung in rungs):
+        rungs = list(Variation.objects.filter(exercise_id=level.exercise_id).order_by("level"))
+    return rungs
+
+
+def _owned_weights_of(profile: Profile) -> list[Decimal]:
+    if not hasattr(profile, "owned_loads_kg"):  # not looked up with ADVICE
+        return list(OwnedWeight.objects.filter(user=profile.user).values_list("load_kg", flat=True))
+    return OwnedWeight.loads_from(profile.owned_loads_kg)
+
+
+def advice_for(profile: Profile, history: list[SessionRecord] | None = None) -> LevelAdvice | None:
+    """The advice for `profile`'s trainee; `history` is their recent_history when the page
+    has already read it."""
     level = profile.level
     if level is None:
         return None
-    ladder = list(Variation.objects.filter(exercise_id=level.exercise_id).order_by("level"))
+    ladder = ladder_of(level)
     index = next(i for i, rung in enumerate(ladder) if rung.pk == level.pk)
-    history = recent_history(profile.user)
+    if history is None:
+        history = recent_history(profile.user)
     if not history:
         return None
-    owned = list(OwnedWeight.objects.filter(user=profile.user).values_list("load_kg", flat=True))
+    owned = _owned_weights_of(profile)
     suggestion = suggest(
         criteria_for(level),
         history,

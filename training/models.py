@@ -87,6 +87,25 @@ class WeightKind(models.TextChoices):
     KETTLEBELL = "kettlebell", "Kettlebell"
 
 
+class CommaJoined(models.Aggregate):
+    """A column's values as one text, separated by commas, in no set order (NULL for no row):
+    STRING_AGG on PostgreSQL, GROUP_CONCAT on SQLite."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(CAST(%(expressions)s AS TEXT), ',')"
+    output_field = models.TextField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)
+
+
+class OwnedWeightQuerySet(models.QuerySet["OwnedWeight"]):
+    def joined_loads(self) -> OwnedWeightQuerySet:
+        """The weights' loads in kg as one text (OwnedWeight.loads_from reads it back), for a
+        subquery of the query that finds the profile: not a query of its own."""
+        return self.order_by().values("user").annotate(loads=CommaJoined("load_kg")).values("loads")
+
+
 class OwnedWeight(models.Model):
     """A dumbbell or kettlebell the trainee has, so suggested loads are ones they can pick up."""
 
@@ -95,6 +114,8 @@ class OwnedWeight(models.Model):
     )
     kind = models.CharField(max_length=12, choices=WeightKind.choices)
     load_kg = models.DecimalField(max_digits=16, decimal_places=10)
+
+    objects = OwnedWeightQuerySet.as_manager()
 
     class Meta:
         ordering = ["kind", "load_kg"]
@@ -111,6 +132,15 @@ class OwnedWeight(models.Model):
     def __str__(self) -> str:
         # ":f" keeps 100 kg from reading "1E+2 kg", which normalize() alone gives.
         return f"{self.get_kind_display()} {self.load_kg.normalize():f} kg"
+
+    @classmethod
+    def loads_from(cls, joined: str | None) -> list[Decimal]:
+        """The loads OwnedWeightQuerySet.joined_loads gives, lightest first, each the Decimal
+        the field reads."""
+        if not joined:
+            return []
+        places = Decimal(1).scaleb(-cls._meta.get_field("load_kg").decimal_places)
+        return sorted(Decimal(load).quantize(places) for load in joined.split(","))
 
 
 class LogQuerySet(models.QuerySet):
@@ -177,6 +207,14 @@ class SessionQuerySet(LogQuerySet):
         one, then the latest started."""
         empty_last = models.Case(models.When(set_count=0, then=1), default=0)
         return self.order_by(empty_last, "-created_at", "-pk")
+
+    def of_today(self, day, start_of_day) -> SessionQuerySet:
+        """The sessions dated `day` and those started since `start_of_day` still without sets
+        (perhaps dated another day), in_day_order. Both sides of the "or" are an index's
+        range (the trainee's day; their empty sessions by when they were started): a few
+        rows, never the log."""
+        started_empty = Q(created_at__gte=start_of_day, set_count=0)  # as without_sets()
+        return self.filter(Q(date=day) | started_empty).in_day_order()
 
     def without_sets(self) -> SessionQuerySet:
         """The sessions with_sets() leaves out: started, nothing logged yet; in an index of
@@ -299,6 +337,19 @@ class TrainingSession(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("training:session-detail", kwargs={"pk": self.pk})
+
+    @staticmethod
+    def with_kept_totals(
+        sessions: list[TrainingSession], unit: str = "kg"
+    ) -> list[TrainingSession]:
+        """Sessions with sets read with their SessionTotals (select_related("totals")), each
+        given the totals SessionQuerySet.with_totals(unit) annotates, without a query."""
+        for session in sessions:
+            for name in TOTAL_FIELDS:
+                if name != "set_count":  # the session's own
+                    kept = f"{name}_{unit}" if name.endswith("_work") and unit != "kg" else name
+                    setattr(session, name, getattr(session.totals, kept))
+        return sessions
 
     @property
     def video_sides(self) -> tuple[str, ...]:

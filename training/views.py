@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from coaches.models import CoachLink, CoachNote, Prescription
+from coaching.caching import ladder, with_rungs
 from core import throttle
 from core.middleware import client_ip
 from core.prepared import Prepared
@@ -39,7 +40,14 @@ from training.forms import (
     SignupForm,
     TimerLogForm,
 )
-from training.level import ADVICE, advice_for
+from training.level import (
+    ADVICE,
+    HISTORY_DEPTH,
+    advice_for,
+    history_of,
+    newest_sets,
+    sessions_of,
+)
 from training.lookups import get_session_for_user, get_set_for_user
 from training.models import (
     LevelChange,
@@ -156,35 +164,32 @@ def profile(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def log(request: HttpRequest) -> HttpResponse:
-    profile = _profile_with_level(request, **TODAY, **ADVICE)
-    recent = TrainingSession.objects.page_with_totals(
-        list(
-            TrainingSession.objects.for_user(request.user)
-            .with_sets()
-            .select_related("variation")
-            .order_by("-date", "-pk")[:5]
-        ),
-        profile.unit,
-    )
-    empty = TrainingSession.objects.for_user(request.user).without_sets()
     today = _start_of_today()
-    # Today's session and those started today without sets (perhaps dated another day), in
-    # one query; an import's sessions, made today, are not read. Both sides of the "or" name
-    # an index (the user's day, the user's sessions started today): a few rows, not the log.
-    day = timezone.localdate()
-    started_today = empty.filter(created_at__gte=today).values("pk")
-    current = list(
-        TrainingSession.objects.for_user(request.user)
-        .filter(Q(date=day) | Q(created_at__gte=today, pk__in=started_today))
-        .in_day_order()
-        .select_related("variation")
+    # The profile with what the page asks besides; its level (with tempo), the sessions'
+    # variations and the form's choices come from the ladder kept under the content
+    # generation, not from joins.
+    profile, _ = Profile.objects.annotate(**TODAY, **ADVICE).get_or_create(user=request.user)
+    profile.user = request.user  # the advice reads it: no second query for the same row
+    with_rungs([profile], "level")
+    # The newest sessions' sets, each with its session and kept totals: the level advice's
+    # history and the recent sessions in one query.
+    sets = list(
+        newest_sets(request.user, max(HISTORY_DEPTH, RECENT_SESSIONS)).select_related(
+            "session__totals"
+        )
     )
+    recent = TrainingSession.with_kept_totals(sessions_of(sets)[:RECENT_SESSIONS], profile.unit)
+    empty = TrainingSession.objects.for_user(request.user).without_sets()
+    # Today's session and those started today without sets (perhaps dated another day), in
+    # one query; an import's sessions, made today, are not read.
+    day = timezone.localdate()
+    current = with_rungs(TrainingSession.objects.for_user(request.user).of_today(day, today))
     todays_session = next((s for s in current if s.date == day), None)
     # Started today and nothing logged yet: still offered, whatever its date.
     started = [
         s for s in current if s is not todays_session and not s.set_count and s.created_at >= today
     ]
-    advice = advice_for(profile)
+    advice = advice_for(profile, history_of(sets))
     if advice and advice.fingerprint == profile.dismissed_suggestion:
         advice = None
     # A profile made just now has no annotations: then ask (True).
@@ -200,9 +205,10 @@ def log(request: HttpRequest) -> HttpResponse:
         commented_videos = SetVideo.objects.with_unread_comments(request.user)[:5]
     session_form = NewSessionForm(
         initial={
-            "date": timezone.localdate(),
+            "date": day,
             "variation": prescription.variation_id if prescription else profile.level_id,
-        }
+        },
+        ladder=ladder(),
     )
     return render(
         request,
@@ -223,6 +229,9 @@ def log(request: HttpRequest) -> HttpResponse:
             "commented_videos": commented_videos,
         },
     )
+
+
+RECENT_SESSIONS = 5
 
 
 # Whether Today has a coach's prescription or unread comments on videos to show, asked in

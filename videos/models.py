@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from functools import cache
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Expression, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -266,6 +267,13 @@ class VideoUpload(models.Model):
 def with_error_count(sets: SetQuerySet) -> SetQuerySet:
     """`sets` with `error_count`: the trainee's own form-error flags on each set, and the other
     form errors their coach tagged on the set's video that they have seen (training/level.py)."""
+    return sets.annotate(error_count=_error_count())
+
+
+# Built once a process, as the annotations of the views are: building its subqueries
+# costs Today more than compiling them. It names no trainee, only the set (OuterRef).
+@cache
+def _error_count() -> Expression:
     tagged = (
         VideoComment.objects.form_errors_on_sets(seen_only=True)
         .filter(video__set=OuterRef("pk"))
@@ -279,9 +287,18 @@ def with_error_count(sets: SetQuerySet) -> SetQuerySet:
         .annotate(count=Count("form_error", distinct=True))
         .values("count")
     )
-    return sets.annotate(
-        error_count=Count("form_errors", distinct=True)
-        + Coalesce(Subquery(tagged, output_field=IntegerField()), 0)
+    # A set holds a form error once (the through table's pairs are unique): its rows count
+    # the flags. In a subquery, not a join: the sets are not grouped, so neither is what
+    # they are read with.
+    flagged = (
+        Set.form_errors.through.objects.filter(set=OuterRef("pk"))
+        .order_by()
+        .values("set")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(flagged, output_field=IntegerField()), 0) + Coalesce(
+        Subquery(tagged, output_field=IntegerField()), 0
     )
 
 

@@ -20,7 +20,7 @@ SESSION_PAGE = 5
 # Adding a set also keeps the log's summaries (training/summaries.py): five statements, two
 # of them the progress page's points (the week's sessions and its bests, then its months).
 ADD_A_SET = 16
-TODAY = 11
+TODAY = 6
 # The progress page reads the trainee's kept progress points and changes of level.
 PROGRESS = 5
 PROFILE = 6
