@@ -1,11 +1,12 @@
 """The guide's content generation, bumped when a coach's edit commits (coaching/signals.py),
-and what is kept under it: the public pages whole, and the ladder the log pages read."""
+and what is kept under it: the public pages whole, and the ladder and the form errors the
+log pages read."""
 
 from collections.abc import Iterable
 from functools import partial
 from typing import TypeVar
 
-from coaching.models import Variation
+from coaching.models import FormError, Variation
 from core.caching import Generation, cached_page
 
 CONTENT = Generation("coaching:content")
@@ -16,6 +17,16 @@ def ladder() -> list[Variation]:
     """Every rung in order, with its tempo (Variation.objects.ladder()): the same for everyone,
     so kept under the content generation instead of read on every page of the log."""
     return CONTENT.remember(lambda: list(Variation.objects.ladder()), "coaching:ladder")
+
+
+def form_errors_of(exercise_id: int) -> list[FormError]:
+    """The exercise's form errors in the guide's order: the choices of every set form, the
+    same for everyone, so kept under the content generation."""
+    return CONTENT.remember(
+        lambda: list(FormError.objects.filter(exercise_id=exercise_id)),
+        "coaching:form-errors",
+        exercise_id,
+    )
 
 
 Row = TypeVar("Row")

@@ -9,6 +9,7 @@ from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Subquery
 
+from coaching import caching
 from coaching.models import FormError, Variation
 from coaching.timer import SIDES as TIMER_SIDES
 from core.fields import BoundedModelChoiceField, BoundedModelMultipleChoiceField
@@ -228,9 +229,15 @@ class SetForm(forms.Form):
         self.saved = saved  # the set being edited: its own numbers are no surprise
         self.confirm_value = self.confirm_label = ""
         self.fields["load"].set_unit(unit)
-        self.fields["form_errors"].queryset = FormError.objects.filter(
-            exercise_id=session.variation.exercise_id
-        )
+        field = self.fields["form_errors"]
+        field.queryset = FormError.objects.filter(exercise_id=session.variation.exercise_id)
+        # Offered from the kept guide, when the form is drawn (a callable: not when it only
+        # checks a post); a posted choice is still checked against the database.
+        exercise_id = session.variation.exercise_id
+        field.choices = lambda: [
+            (error.pk, field.label_from_instance(error))
+            for error in caching.form_errors_of(exercise_id)
+        ]
         self.fields["side"].for_variation(session.variation, unknown=allow_unknown_side)
         if not self.is_bound:
             self.initial.setdefault("submission_id", uuid.uuid4())

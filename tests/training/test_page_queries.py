@@ -16,10 +16,10 @@ from training.models import Profile, Set
 pytestmark = pytest.mark.django_db
 
 # The most each page may run.
-SESSION_PAGE = 5
+SESSION_PAGE = 4
 # Adding a set also keeps the log's summaries (training/summaries.py): five statements, two
 # of them the progress page's points (the week's sessions and its bests, then its months).
-ADD_A_SET = 16
+ADD_A_SET = 15
 TODAY = 6
 # The progress page reads the trainee's kept progress points and changes of level.
 PROGRESS = 5

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coaching import caching
-from coaching.models import Variation
-from training.forms import NewSessionForm
+from coaching.models import FormError, Variation
+from training.forms import NewSessionForm, SetForm
 from training.level import (
     ADVICE,
     advice_for,
@@ -234,3 +234,27 @@ def test_sessions_of_gives_each_session_once_to_all_its_sets(user, loaded):
     assert levels == [loaded.level, loaded.level]
     assert all(s.session is sessions[0] for s in sets[:3])
     assert all(s.session is sessions[1] for s in sets[3:])
+
+
+def test_the_set_form_offers_the_kept_form_errors_and_checks_a_post_against_the_database(
+    session, django_capture_on_commit_callbacks
+):
+    errors = list(FormError.objects.filter(exercise_id=session.variation.exercise_id))
+    caching.form_errors_of(session.variation.exercise_id)  # kept once
+    with CaptureQueriesContext(connection) as queries:
+        drawn = str(SetForm(session=session, unit="kg")["form_errors"])
+    assert len(queries.captured_queries) == 0
+    assert [f'value="{error.pk}"' in drawn for error in errors] == [True] * len(errors)
+    assert drawn.index(errors[0].name) < drawn.index(errors[-1].name)  # the guide's order
+
+    with django_capture_on_commit_callbacks(execute=True):
+        FormError.objects.filter(pk=errors[0].pk).update(name="Renamed error")
+        errors[0].refresh_from_db()
+        errors[0].save()  # a coach's edit moves the generation once it commits
+    assert "Renamed error" in str(SetForm(session=session, unit="kg")["form_errors"])
+
+    posted = SetForm(
+        {"side": "left", "reps": "10", "form_errors": ["999999"]}, session=session, unit="kg"
+    )
+    assert not posted.is_valid()
+    assert "form_errors" in posted.errors
