@@ -125,7 +125,7 @@ def main() -> None:
     trainees = {
         "small": log_pages.build_trainee("small", args.small_sets),
         "big": log_pages.build_trainee("big", args.big_sets),
-    }  # build_trainee runs ANALYZE after the last
+    }  # build_trainee vacuums and analyses after the last
     owned = {}
     with connection.cursor() as cursor:
         for name, user in trainees.items():

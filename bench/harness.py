@@ -5,7 +5,7 @@ Not a test: it measures and reports, and asserts no times. In one run it
 * recreates a throwaway database (PostgreSQL `hipthrust_bench_harness`, dropped and
   recreated; or a temporary SQLite file), migrates it, collects static files and builds
   a trainee with --sets sets (bench/log_pages.py `build_trainee`: a session a day up to
-  yesterday, then ANALYZE);
+  yesterday, then VACUUM ANALYZE);
 * starts gunicorn (`hipthrust.wsgi`, gunicorn.conf.py) with DJANGO_DEBUG=0, a generated
   secret key, DJANGO_ALLOWED_HOSTS=127.0.0.1, --workers workers, on a free loopback port,
   and HIPTHRUST_BENCH_VIEW=1, which routes a bare view (hipthrust/bench_view.py) at
