@@ -56,6 +56,19 @@ class SignupForm(UserCreationForm):
         return email
 
 
+def _offer_kept_rungs(field: forms.ModelChoiceField, ladder: list[Variation] | None = None):
+    """The field offers the rungs of `ladder`, or of the kept one (coaching.caching.ladder)
+    read when the form is drawn, not a query of its own; a posted choice is still checked
+    against the database (the field's queryset)."""
+
+    def choices():
+        empty = [] if field.empty_label is None else [("", field.empty_label)]
+        rungs = caching.ladder() if ladder is None else ladder
+        return [*empty, *((rung.pk, field.label_from_instance(rung)) for rung in rungs)]
+
+    field.choices = choices
+
+
 class ProfileForm(forms.ModelForm):
     dumbbells = forms.CharField(
         required=False,
@@ -77,6 +90,7 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, owned: dict[str, list[Decimal]] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["level"].queryset = Variation.objects.ladder()
+        _offer_kept_rungs(self.fields["level"])
         self.fields["level"].required = True
         unit = self.instance.unit
         for kind, field in (
@@ -129,18 +143,13 @@ class SessionForm(forms.ModelForm):
         labels = {"variation": "Variation trained"}
 
     def __init__(self, *args, ladder: list[Variation] | None = None, **kwargs):
-        """`ladder`: the rungs as the page already has them (coaching.caching.ladder), which
-        the choices are then drawn from instead of a query of their own."""
+        """`ladder`: the rungs as the page already has them (coaching.caching.ladder), so the
+        choices need not look them up again."""
         super().__init__(*args, **kwargs)
         field = self.fields["variation"]
         field.queryset = Variation.objects.ladder()
         field.error_messages["invalid_choice"] = "Choose a variation from the ladder."
-        if ladder is not None:
-            empty = [] if field.empty_label is None else [("", field.empty_label)]
-            field.choices = [
-                *empty,
-                *((rung.pk, field.label_from_instance(rung)) for rung in ladder),
-            ]
+        _offer_kept_rungs(field, ladder)
 
 
 class NewSessionForm(SessionForm):

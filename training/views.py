@@ -4,7 +4,6 @@ import datetime
 import re
 import uuid
 from collections.abc import Callable
-from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
@@ -133,13 +132,19 @@ def _too_many_signups(request: HttpRequest) -> bool:
     )
 
 
+# Each kind of weight the trainee owns, read in the query that finds their profile.
+_OWNED = {WeightKind.DUMBBELL: "owned_dumbbells_kg", WeightKind.KETTLEBELL: "owned_kettlebells_kg"}
+OWNED_LOADS = {
+    name: Subquery(OwnedWeight.objects.filter(user=OuterRef("user"), kind=kind).joined_loads())
+    for kind, name in _OWNED.items()
+}
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
-    profile = _profile_with_level(request)
-    owned: dict[str, list[Decimal]] = {WeightKind.DUMBBELL: [], WeightKind.KETTLEBELL: []}
-    for weight in OwnedWeight.objects.filter(user=request.user):
-        owned[weight.kind].append(weight.load_kg)
+    profile = _profile_with_level(request, **OWNED_LOADS)
+    owned = {kind: OwnedWeight.loads_from(getattr(profile, name)) for kind, name in _OWNED.items()}
     form = ProfileForm(request.POST or None, instance=profile, owned=owned)
     if request.method == "POST" and form.is_valid():
         services.save_profile(form.save(commit=False), form.cleaned_data, changed_by=request.user)

@@ -23,7 +23,7 @@ ADD_A_SET = 15
 TODAY = 6
 # The progress page reads the trainee's kept progress points and changes of level.
 PROGRESS = 5
-PROFILE = 6
+PROFILE = 4
 
 
 @pytest.fixture
