@@ -217,6 +217,7 @@ def _recount_points(marks: Iterable[tuple], *, some_emptied: bool) -> None:
     days: dict[int, set[datetime.date]] = {}
     for mark in marks:
         days.setdefault(mark[0], set()).add(mark[6])
+    _lock_points(sorted(days))
     for user_id, user_days in sorted(days.items()):
         every_week = sorted({thinning.week_of(day) for day in user_days})
         # In batches, for a bounded statement; a month across two is counted again after.
@@ -226,6 +227,29 @@ def _recount_points(marks: Iterable[tuple], *, some_emptied: bool) -> None:
             months |= {thinning.month_of(week + _SIX_DAYS) for week in weeks}
             _recount_weeks(user_id, weeks, some_emptied=some_emptied)
             _recount_months(user_id, sorted(months), some_emptied=some_emptied)
+
+
+# The first key of the advisory lock on a trainee's points (the second is their id): a
+# number of its own, so no other advisory lock is taken for it.
+_POINTS_LOCK = 7_406_001
+
+
+def _lock_points(user_ids: list[int]) -> None:
+    """Make the trainees' points one writer at a time (PostgreSQL; SQLite lets one writer
+    in at a time already), the lock held until the transaction ends.
+
+    Each statement reads as of its start, and two writers of one week, each missing the
+    other's uncommitted totals, would leave it as the last made it. In a statement of its
+    own, so the points' statements after the wait read the writer before's totals.
+
+    Taken after the writer's sessions, totals and groups, in trainee order, and no writer
+    locks a session or a group after it (an import lets go of older imports' sessions once
+    committed): so no two writers wait for each other in a circle."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for user_id in user_ids:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_POINTS_LOCK, user_id])
 
 
 _SIX_DAYS = datetime.timedelta(days=6)

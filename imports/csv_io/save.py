@@ -59,7 +59,10 @@ def save_preview(user, preview: Preview, *, file_name: str = "") -> Saved:
             skipped_rows=preview.skipped_rows,
         )
         set_count = _insert(user, preview.new, batch)
-    _forget_old_imports(user)
+    # Once committed, also when the caller's transaction holds this one (the import job's):
+    # it unlinks older imports' sessions, which a writer may hold while it waits for the
+    # lock on this trainee's points that the insert took (training/summaries.py).
+    transaction.on_commit(lambda: _forget_old_imports(user))
     return Saved(
         sessions=len(preview.new),
         sets=set_count,

@@ -7,20 +7,23 @@ one), with real threads, each with its own connection, as a threaded server woul
 from __future__ import annotations
 
 import datetime
+import io
 import threading
+import time
 import uuid
 from collections.abc import Callable
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connections
+from django.db import connection, connections, transaction
 from django.test import Client
 from django.urls import reverse
 
 from coaching.models import Variation
+from imports.csv_io import HIPTHRUST_COLUMNS, import_csv
 from tests.conftest import PASSWORD, import_file, make_log, set_data, timer_plan
-from training import services
-from training.models import Set, TrainingSession
+from training import services, summaries
+from training.models import ImportBatch, ProgressPoints, Set, TrainingSession
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -227,3 +230,114 @@ def test_a_backup_reading_its_snapshot_does_not_block_a_trainee_logging_a_set(gu
     in_parallel([backup, trainee])
     assert answers == [302]
     assert Set.objects.filter(session=session, reps=9).count() == 1
+
+
+def _points(user) -> list[tuple]:
+    rows = ProgressPoints.objects.filter(user=user).order_by(
+        "period", "side", "start", "session_pk"
+    )
+    return list(rows.values_list(*(f.attname for f in ProgressPoints._meta.concrete_fields[1:])))
+
+
+def _until_a_writer_waits_for_a_lock() -> None:
+    """PostgreSQL: until another connection to this database waits for a lock. SQLite lets
+    one writer in at a time, and says nothing of who waits: a moment, for the other to try."""
+    if connection.vendor != "postgresql":
+        time.sleep(0.3)
+        return
+    deadline = time.monotonic() + 60
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT COUNT(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.02)
+    raise AssertionError("the second writer never waited for the first")
+
+
+def test_it_keeps_the_points_a_rebuild_makes_when_two_sessions_of_a_week_are_written_at_once(
+    guide_content, user
+):
+    """Each writer makes the week's points from the sessions' totals: the second must count
+    the first's set, which was not committed when it started."""
+    monday = _session(user)
+    wednesday = TrainingSession.objects.create(
+        user=user, date=monday.date + datetime.timedelta(days=2), variation=monday.variation
+    )
+    services.add_set(wednesday, {"side": "left", "reps": 8})
+    first_written, first_may_commit = threading.Event(), threading.Event()
+
+    def first() -> None:
+        with transaction.atomic():
+            services.add_set(monday, {"side": "left", "reps": 20})
+            first_written.set()
+            assert first_may_commit.wait(timeout=60)
+
+    def second() -> None:
+        assert first_written.wait(timeout=60)
+        # Reps of its own, so it waits on no group of the first's, only on the week.
+        services.add_set(wednesday, {"side": "right", "reps": 12})
+
+    def orchestrate() -> None:
+        assert first_written.wait(timeout=60)
+        _until_a_writer_waits_for_a_lock()
+        first_may_commit.set()
+
+    in_parallel([first, second, orchestrate])
+    kept = _points(user)
+    summaries.rebuild(get_user_model().objects.filter(pk=user.pk))
+    assert kept == _points(user)
+    week = ProgressPoints.objects.get(
+        user=user, period=ProgressPoints.WEEK, side=ProgressPoints.ANY_SIDE, start=monday.date
+    )
+    assert week.sessions == 2
+
+
+def _one_set_file(day: datetime.date) -> io.StringIO:
+    row = f"1,{day.isoformat()},single-leg-hip-thrust,,1,left,10,0,0,,,,,no,\n"
+    return io.StringIO(",".join(HIPTHRUST_COLUMNS) + "\n" + row)
+
+
+def test_it_saves_both_an_import_letting_go_of_the_oldest_and_a_set_added_to_its_session(
+    guide_content, user, monkeypatch
+):
+    """The import, in one transaction with its job's mark, unlinks the oldest import's
+    session; a set added to that session meanwhile waits for it, or it for the set, never
+    both for each other."""
+    for day in range(1, ImportBatch.KEEP + 1):
+        import_csv(user, _one_set_file(datetime.date(2024, 3, day)))
+    oldest = TrainingSession.objects.get(user=user, date=datetime.date(2024, 3, 1))
+    importing = threading.local()
+    points_made, may_commit = threading.Event(), threading.Event()
+    make_points = summaries._recount_points
+
+    def made_then_held(*args, **kwargs) -> None:
+        make_points(*args, **kwargs)
+        if getattr(importing, "now", False):
+            points_made.set()
+            assert may_commit.wait(timeout=60)
+
+    monkeypatch.setattr(summaries, "_recount_points", made_then_held)
+
+    def import_job() -> None:
+        importing.now = True
+        with transaction.atomic():  # as the import job saves: the rows and its mark at once
+            import_csv(user, _one_set_file(datetime.date(2024, 5, 6)))
+
+    def add_to_the_oldest() -> None:
+        assert points_made.wait(timeout=60)
+        services.add_set(oldest, {"side": "right", "reps": 12})
+
+    def orchestrate() -> None:
+        assert points_made.wait(timeout=60)
+        _until_a_writer_waits_for_a_lock()
+        may_commit.set()
+
+    in_parallel([import_job, add_to_the_oldest, orchestrate])
+    assert ImportBatch.objects.filter(owner=user).count() == ImportBatch.KEEP
+    oldest.refresh_from_db()
+    assert oldest.import_batch is None
+    assert oldest.sets.count() == 2
