@@ -1,7 +1,8 @@
 """One cache idea: a `Generation` per kind of shared content, a token in the cache that an
 edit replaces once it commits, names every entry made from that content (an old entry is
 never read again and ages out); `cached_page` keeps whole pages for visitors without a
-session under (generation, site, path with the query the page reads, htmx flags)."""
+session under (site, path with the query the page reads, htmx flags), each page with the
+token it was made under, which must be the current one."""
 
 from __future__ import annotations
 
@@ -41,9 +42,12 @@ class Generation:
     def key(self, kind: str, *names: object) -> str:
         """Named by the token, and by the static manifest: with Redis an entry outlives a
         deploy, and a page must not name static files the new deploy no longer has."""
+        return self._key(kind, self.current(), *names)
+
+    def _key(self, kind: str, token: str, *names: object) -> str:
         static = getattr(staticfiles_storage, "manifest_hash", "")[:8]
         digest = hashlib.sha256("|".join(map(str, names)).encode()).hexdigest()
-        return f"{kind}:{self.current()}{static}:{digest}"
+        return f"{kind}:{token}{static}:{digest}"
 
     def remember(self, make: Callable[[], object], kind: str, *names: object):
         """What `make()` returns, kept under this generation and `names`."""
@@ -91,9 +95,14 @@ def cached_page(
         if shareable is not None and not shareable(request):
             return view(request, *args, **kwargs)
         flags = (request.headers.get("HX-Request"), request.headers.get("HX-Boosted"))
-        key = generation.key("page", shared_origin(request), request.get_full_path(), flags)
-        stored = cache.get(key)
-        if stored is None:
+        names = (shared_origin(request), request.get_full_path(), flags)
+        # The entry keeps the token it was made under, so the token and the page are read
+        # in one round trip to Redis rather than one after the other.
+        key = generation._key("page", "", *names)
+        found = cache.get_many([generation.name, key])
+        token = found.get(generation.name) or generation.current()
+        stored = found.get(key)
+        if stored is None or stored[0] != token:
             response = view(request, *args, **kwargs)
             if not _shareable(request, response):
                 return response
@@ -101,9 +110,9 @@ def cached_page(
             patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
             patch_vary_headers(response, ["Cookie", "HX-Request", "HX-Boosted"])
             response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
-            stored = (response.content, dict(response.items()))
+            stored = (token, response.content, dict(response.items()))
             cache.set(key, stored, LIFETIME)
-        response = HttpResponse(stored[0], headers=stored[1])
+        response = HttpResponse(stored[1], headers=stored[2])
         return get_conditional_response(request, etag=response["ETag"], response=response)
 
     return wrapper

@@ -94,6 +94,46 @@ def test_a_page_is_kept_whole_and_answers_a_conditional_get(rf):
     assert page(rf.get("/p/", HTTP_IF_NONE_MATCH='"stale"')).status_code == 200
 
 
+def test_a_kept_page_is_read_with_its_generation_in_one_round_trip(rf, monkeypatch):
+    page = _page(lambda request: HttpResponse("<p>the page</p>"))
+    page(rf.get("/p/"))
+    reads, depth = [], []  # the calls the page makes, not those a backend makes of itself
+
+    def counted(name, read):
+        def call(*args, **kwargs):
+            if not depth:
+                reads.append(name)
+            depth.append(name)
+            try:
+                return read(*args, **kwargs)
+            finally:
+                depth.pop()
+
+        return call
+
+    for name in ("get", "get_many", "get_or_set"):
+        monkeypatch.setattr(cache, name, counted(name, getattr(cache, name)))
+    assert page(rf.get("/p/")).content == b"<p>the page</p>"
+    assert reads == ["get_many"]
+
+
+def test_a_page_kept_under_an_old_generation_is_made_again(rf, django_capture_on_commit_callbacks):
+    calls = []
+
+    def view(request):
+        calls.append(request)
+        return HttpResponse(f"<p>version {len(calls)}</p>")
+
+    generation = Generation("test:generation")
+    page = cached_page(generation, view)
+    assert page(rf.get("/p/")).content == b"<p>version 1</p>"
+    with django_capture_on_commit_callbacks(execute=True):
+        generation.bump()  # an edit commits
+    assert page(rf.get("/p/")).content == b"<p>version 2</p>"
+    assert page(rf.get("/p/")).content == b"<p>version 2</p>"
+    assert len(calls) == 2
+
+
 def test_the_view_sees_only_the_query_it_reads_and_the_host_without_its_port(rf):
     seen = []
 
