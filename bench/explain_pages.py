@@ -38,6 +38,7 @@ OWNED_TABLES = {
     "training_sessiontotals": "SELECT count(*) FROM training_sessiontotals s JOIN "
     "training_trainingsession t ON t.id = s.session_id WHERE t.user_id = %s",
     "training_alikesets": "SELECT count(*) FROM training_alikesets WHERE user_id = %s",
+    "training_progresspoints": "SELECT count(*) FROM training_progresspoints WHERE user_id = %s",
 }
 
 
@@ -71,7 +72,7 @@ def scans(plan: dict):
 
 
 def explain(cursor, sql: str) -> list[tuple[str, str, int]]:
-    verb = sql.lstrip().split(None, 1)[0].upper()
+    verb = sql.lstrip(" (").split(None, 1)[0].upper()  # a union starts "(SELECT"
     if verb not in {"SELECT", "WITH", "INSERT", "UPDATE", "DELETE"} or "CURSOR" in sql[:60]:
         return []
     analyze = "ANALYZE, BUFFERS, " if verb in {"SELECT", "WITH"} else ""
