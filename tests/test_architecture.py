@@ -32,6 +32,7 @@ MAY_IMPORT = {
 }
 READS_UP = {
     "training.views": {"coaches.models", "videos.models"},
+    "training.session_page": {"coaches.models", "videos.models"},
     "training.level": {"videos.models"},
     "coaches.views": {"videos.models"},
     "coaches.review_queue": {"videos.models"},

@@ -3,14 +3,13 @@ from __future__ import annotations
 import datetime
 import re
 import uuid
-from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Exists, F, OuterRef, Q, Subquery, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,11 +17,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
-from coaches.models import CoachLink, CoachNote, Prescription
+from coaches.models import CoachLink, Prescription
 from coaching.caching import ladder, with_rungs
 from core import throttle
 from core.middleware import client_ip
-from core.prepared import Prepared
 from core.redirects import safe_next
 from core.text import counted
 from training import records as progress
@@ -53,14 +51,17 @@ from training.models import (
     LevelSource,
     OwnedWeight,
     Profile,
-    Set,
     Side,
     TrainingSession,
     WeightKind,
 )
-from videos.models import SetVideo, VideoComment, with_video_marks
-
-UNDO_KEY = "training_undo_set"
+from training.session_page import (
+    SESSION_PAGE,
+    UNDO_KEY,
+    session_context,
+    unit_of_request,
+)
+from videos.models import SetVideo, VideoComment
 
 
 def _profile_with_level(request: HttpRequest, **annotations) -> Profile:
@@ -73,15 +74,6 @@ def _profile_with_level(request: HttpRequest, **annotations) -> Profile:
     )
     profile.user = request.user  # the advice reads it: no second query for the same row
     return profile
-
-
-def _unit(request: HttpRequest, session: TrainingSession | None = None) -> str:
-    # Read once a request: a set's POST and the fragment it answers both need it. A session
-    # from get_session_for_user brings it (owner_unit), so no query of its own.
-    if not hasattr(request, "training_unit"):
-        unit = getattr(session, "owner_unit", None)
-        request.training_unit = unit or Profile.objects.unit_of(request.user)
-    return request.training_unit
 
 
 def _htmx_fragment(request: HttpRequest, template: str, fragment: str) -> str:
@@ -269,7 +261,7 @@ def empty_sessions_delete(request: HttpRequest) -> HttpResponse:
 @require_POST
 def session_create(request: HttpRequest) -> HttpResponse:
     form = NewSessionForm(request.POST)
-    unit = _unit(request)
+    unit = unit_of_request(request)
     status = 200
     if form.is_valid():
         try:
@@ -335,166 +327,12 @@ def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("training:log")
 
 
-# A pk no row has, reversed once and replaced by each row's: reversing a URL costs more
-# than the rest of a set's row, and a session page has five links a set.
-_PK_SLOT = 2_147_483_647
-
-
-def _url_for_pk(name: str) -> Callable[[int], str]:
-    head, tail = reverse(name, args=[_PK_SLOT]).split(str(_PK_SLOT))
-    return lambda pk: f"{head}{pk}{tail}"
-
-
-def _link_set_rows(sets: list[Set]) -> None:
-    """Each set's row links on the session page: edit, delete, add a video, its video."""
-    edit, delete, add_video, video = map(
-        _url_for_pk,
-        ("training:set-edit", "training:set-delete", "videos:set-video", "videos:detail"),
-    )
-    for s in sets:
-        s.edit_url, s.delete_url, s.add_video_url = edit(s.pk), delete(s.pk), add_video(s.pk)
-        s.video_url = video(s.video_pk) if s.video_pk else None
-        s.unread_video_url = video(s.unread_video_pk) if s.unread_comments else None
-
-
-def _sides_initial(unknown: list[Set]) -> dict:
-    return {"sets": ",".join(str(s.pk) for s in unknown)}
-
-
-def _session_context(
-    request: HttpRequest,
-    session: TrainingSession,
-    form: SetForm | None = None,
-    sides_form: AssignSidesForm | None = None,
-):
-    unit = _unit(request, session)
-    sets, previous_sets = _session_sets(session)
-    previous = previous_sets[0].session if previous_sets else None
-    if form is None:
-        # A coach's prescription fills only a session's first set: read only then.
-        prescription = None if sets else _prescription_for(request, session)
-        initial = _next_set_initial(sets, previous_sets, session, unit, prescription)
-        form = SetForm(session=session, unit=unit, initial=initial)
-    undo = request.session.get(UNDO_KEY)
-    unknown = [s for s in sets if s.side == Side.UNKNOWN]
-    # A session looked up for its page says whether a coach wrote on it (SESSION_PAGE).
-    noted = getattr(session, "has_coach_notes", True)
-    return {
-        "title": f"Session of {session.date:%d %b %Y}",
-        "description": "Sets of one session.",
-        "session": session,
-        "sets": sets,
-        "previous": previous,
-        "previous_sets": previous_sets,
-        "form": form,
-        "unit": unit,
-        "undo": undo if undo and undo.get("session") == session.pk else None,
-        "last_set": sets[-1] if sets else None,
-        "unknown_sets": unknown,
-        "sides_form": sides_form or (AssignSidesForm(initial=_sides_initial(unknown))),
-        "notes": CoachNote.objects.on_session(session, sets) if noted else [],
-    }
-
-
-# What the session page needs to know of its session besides its row, asked in the query
-# that finds it (get_session_for_user) rather than in queries of their own.
-SESSION_PAGE = {
-    "has_coach_notes": Exists(CoachNote.objects.filter(session=OuterRef("pk"))),
-}
-
-
-def _prescription_for(request: HttpRequest, session: TrainingSession) -> Prescription | None:
-    return (
-        Prescription.objects.filter(athlete=request.user, variation_id=session.variation_id)
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-
-
-def _session_sets(session: TrainingSession) -> tuple[list[Set], list[Set]]:
-    """The session's sets, numbered and linked for their rows, and the sets of the last
-    session of the same variation before it (each with that session: its id and day), in
-    one query: the earlier session is chosen in a subquery. A set's form errors are read
-    only for the sets that have some (form_errors_shown), so a session without any reads
-    none."""
-    rows = list(_SESSION_SETS.raw(session.pk, session.user_id, session.variation_id, session.date))
-    sets = Set.number_by_side([s for s in rows if s.session_id == session.pk])
-    flagged = [s for s in sets if s.has_form_errors]
-    prefetch_related_objects(flagged, "form_errors")
-    for s in sets:
-        s.session = session
-        s.form_errors_shown = list(s.form_errors.all()) if s.has_form_errors else []
-    _link_set_rows(sets)
-    previous_sets = [s for s in rows if s.session_id != session.pk]
-    if previous_sets:
-        # What the page shows of the earlier session: its day and its link.
-        day = TrainingSession._meta.get_field("date").to_python(previous_sets[0].session_date)
-        previous = TrainingSession(
-            pk=previous_sets[0].session_id,
-            user_id=session.user_id,
-            variation=session.variation,
-            date=day,
-        )
-        for s in previous_sets:
-            s.session = previous
-    return sets, previous_sets
-
-
-def _session_sets_query(session_id: int, user_id: int, variation_id: int, day: datetime.date):
-    previous = (
-        TrainingSession.objects.filter(user_id=user_id, variation_id=variation_id)
-        .with_sets()
-        .filter(Q(date__lt=day) | Q(date=day, pk__lt=session_id))
-        .order_by("-date", "-pk")
-        .values("pk")[:1]
-    )
-    tagged = Set.form_errors.through.objects.filter(set_id=OuterRef("pk"))
-    return (
-        with_video_marks(
-            Set.objects.filter(Q(session_id=session_id) | Q(session=Subquery(previous)))
-        )
-        .annotate(has_form_errors=Exists(tagged), session_date=F("session__date"))
-        .order_by("position")
-    )
-
-
-# The session page's one query of sets, compiled once: Django took longer to build it
-# (its video marks, form errors and the earlier session are subqueries) than to run it.
-_SESSION_SETS = Prepared(_session_sets_query)
-
-
-def _next_set_initial(sets, previous_sets, session, unit: str, prescription=None) -> dict:
-    """Prefill the entry with what comes next: the other side of the last set, same numbers;
-    for a session's first set, the coach's prescription if there is one."""
-    one_side = session.variation.one_side_at_a_time
-    if not sets and prescription is not None:
-        # The prescribed order's first leg.
-        (side, *_) = sides.ORDERS[sides.plan_order(prescription.side_order, one_side)]
-        return prescription.first_set_values(unit, side=side)
-    source = sets[-1] if sets else (previous_sets[0] if previous_sets else None)
-    tempo = session.variation.tempo.tempo.notation
-    if source is None:
-        return {"side": sides.worked(one_side)[0], "tempo": tempo}
-    initial = SetForm.initial_from_set(source, unit)
-    if source.side == Side.UNKNOWN:
-        initial["side"] = Side.LEFT  # a set typed by hand says its side
-    if sets and source.side in (Side.LEFT, Side.RIGHT):
-        left = sum(1 for s in sets if s.side == Side.LEFT)
-        right = sum(1 for s in sets if s.side == Side.RIGHT)
-        initial["side"] = Side.RIGHT if left > right else Side.LEFT
-    elif not sets and one_side:
-        initial["side"] = Side.LEFT
-    if not one_side:
-        initial["side"] = Side.BOTH
-    return initial
-
-
 @login_required
 @require_safe
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request, pk, **SESSION_PAGE)
     template = _htmx_fragment(request, "training/session_detail.html", "sets-and-entry")
-    return render(request, template, _session_context(request, session))
+    return render(request, template, session_context(request, session))
 
 
 def _after_set_change(request: HttpRequest, session: TrainingSession) -> HttpResponse:
@@ -502,7 +340,7 @@ def _after_set_change(request: HttpRequest, session: TrainingSession) -> HttpRes
         return render(
             request,
             "training/session_detail.html#sets-and-entry",
-            _session_context(request, session),
+            session_context(request, session),
         )
     return redirect(session)
 
@@ -511,11 +349,11 @@ def _after_set_change(request: HttpRequest, session: TrainingSession) -> HttpRes
 @require_POST
 def set_create(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request, pk, **SESSION_PAGE, **SESSION_LAST_REPS)
-    unit = _unit(request, session)
+    unit = unit_of_request(request, session)
     form = SetForm(request.POST, session=session, unit=unit)
     if not form.is_valid():
         template = _htmx_fragment(request, "training/session_detail.html", "sets-and-entry")
-        return render(request, template, _session_context(request, session, form))
+        return render(request, template, session_context(request, session, form))
     try:
         services.add_set(
             session,
@@ -526,7 +364,7 @@ def set_create(request: HttpRequest, pk: int) -> HttpResponse:
     except services.SubmissionConflict:
         form.add_error(None, "This form was already used for another session; reload the page.")
         template = _htmx_fragment(request, "training/session_detail.html", "sets-and-entry")
-        return render(request, template, _session_context(request, session, form), status=409)
+        return render(request, template, session_context(request, session, form), status=409)
     request.session.pop(UNDO_KEY, None)
     return _after_set_change(request, session)
 
@@ -574,7 +412,7 @@ def set_sides(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Sides set for {counted(count, 'set')}.")
         return redirect(session)
-    context = _session_context(request, session, sides_form=form)
+    context = session_context(request, session, sides_form=form)
     return render(request, "training/session_detail.html", context, status=400)
 
 
@@ -583,7 +421,7 @@ def set_sides(request: HttpRequest, pk: int) -> HttpResponse:
 def set_edit(request: HttpRequest, pk: int) -> HttpResponse:
     existing = get_set_for_user(request, pk)
     session = existing.session
-    unit = _unit(request)
+    unit = unit_of_request(request)
     status, stale = 200, False
     # An imported set of unknown side may stay so while its other fields are corrected.
     unknown = existing.side == Side.UNKNOWN
@@ -718,7 +556,7 @@ def level_history(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def history(request: HttpRequest) -> HttpResponse:
-    unit = _unit(request)
+    unit = unit_of_request(request)
     sessions = (
         TrainingSession.objects.for_user(request.user)
         .with_sets()
@@ -742,7 +580,7 @@ def history(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def records(request: HttpRequest) -> HttpResponse:
-    unit = _unit(request)
+    unit = unit_of_request(request)
     return render(
         request,
         "training/records.html",
@@ -758,7 +596,7 @@ def records(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def progress_view(request: HttpRequest) -> HttpResponse:
-    unit = _unit(request)
+    unit = unit_of_request(request)
     return render(
         request,
         "training/progress.html",

@@ -31,7 +31,7 @@ from core.ranged import POSITION, ranged_file_response
 from training.forms import SetEditForm
 from training.lookups import get_session_for_user, get_set_for_user
 from training.models import Side
-from training.views import _session_context, _unit
+from training.session_page import session_context, unit_of_request
 from videos import analysis as camera
 from videos import processing as video
 from videos import services as videos
@@ -361,7 +361,7 @@ def video_log_set(request: HttpRequest, pk: int) -> HttpResponse:
         f"Filled from the video: {', '.join(said)}. Check it and save; nothing is saved until "
         "you do.",
     )
-    unit = _unit(request)
+    unit = unit_of_request(request)
     if clip.set_id:
         existing = clip.set
         form = SetEditForm.for_set(
@@ -382,7 +382,7 @@ def video_log_set(request: HttpRequest, pk: int) -> HttpResponse:
             "inline": False,
         }
         return render(request, "training/set_edit.html", context)
-    context = _session_context(request, clip.session)
+    context = session_context(request, clip.session)
     context["form"].initial.update(filled)
     return render(request, "training/session_detail.html", context)
 
