@@ -872,10 +872,11 @@ def queries_to_import(user, text: str) -> int:
 def test_import_takes_a_fixed_number_of_queries_however_long_the_file(
     user, other_user, django_assert_max_num_queries, django_capture_on_commit_callbacks
 ):
-    # 12, the log version bump, the import's own row, the look-up of imports too old to
-    # undo (once committed), and on SQLite one more INSERT of sets (a set has one column
-    # more to bind), on PostgreSQL the lock on the trainee's points; 6 more keep the log's
-    # summaries (training/summaries.py), whatever the file's length.
+    # 12, the check that the log did not change since the preview, the import's own row,
+    # the look-up of imports too old to undo (once committed), and on SQLite one more INSERT
+    # of sets (a set has one column more to bind), on PostgreSQL the lock on the trainee's
+    # points; 6 more keep the log's summaries (training/summaries.py), whatever the file's
+    # length.
     with django_assert_max_num_queries(22), django_capture_on_commit_callbacks(execute=True):
         result = import_text(user, big_file(20, 10))
 
