@@ -261,6 +261,21 @@ def as_the_browser_submits(form) -> dict:
     }
 
 
+# What a set tuple of logged_session names, in order; a tuple may stop early.
+SET_TUPLE = ("side", "reps", "load_kg", "hold_seconds", "tempo")
+
+
+def logged_session(user, variation, day, sets=()) -> TrainingSession:
+    """A session of `day` with a set for each tuple (side, reps[, load, hold[, tempo]])."""
+    session = TrainingSession.objects.create(user=user, date=day, variation=variation)
+    for position, values in enumerate(sets, start=1):
+        fields = dict(zip(SET_TUPLE, values, strict=False))
+        if "load_kg" in fields:
+            fields["load_kg"] = Decimal(fields["load_kg"])
+        Set.objects.create(session=session, position=position, **fields)
+    return session
+
+
 def make_log(user, variation, *, sessions: int, sets_per_side: int = 3, start=None, load="0"):
     """A log built in bulk: `sessions` sessions, alternating left/right sets, each session
     started at noon of its own day (as a trainee logs it), not all of them now."""

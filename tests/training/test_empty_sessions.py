@@ -11,19 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coaches import review_queue
+from tests.conftest import logged_session
 from training import records
 from training.level import advice_for
-from training.models import Profile, Set, TrainingSession
+from training.models import Profile, TrainingSession
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 20)
-
-
-def _session(user, variation, day, sets=()) -> TrainingSession:
-    session = TrainingSession.objects.create(user=user, date=day, variation=variation)
-    for position, (side, reps) in enumerate(sets, start=1):
-        Set.objects.create(session=session, position=position, side=side, reps=reps)
-    return session
 
 
 def _left_behind(session: TrainingSession, days: int = 1) -> TrainingSession:
@@ -37,10 +31,10 @@ def _left_behind(session: TrainingSession, days: int = 1) -> TrainingSession:
 def trained(user, bodyweight) -> TrainingSession:
     """Three left and three right sets of 12 at the trainee's level, then an empty session."""
     Profile.objects.filter(user=user).update(level=bodyweight)
-    done = _session(
+    done = logged_session(
         user, bodyweight, TODAY - datetime.timedelta(days=2), [("left", 12), ("right", 12)] * 3
     )
-    _left_behind(_session(user, bodyweight, TODAY - datetime.timedelta(days=1)))
+    _left_behind(logged_session(user, bodyweight, TODAY - datetime.timedelta(days=1)))
     return done
 
 
@@ -70,8 +64,8 @@ def test_the_charts_leave_empty_sessions_out(user, trained):
 
 
 def test_the_coach_queue_counts_only_sessions_with_sets(user, bodyweight):
-    _session(user, bodyweight, TODAY - datetime.timedelta(days=40), [("left", 10)])
-    _session(user, bodyweight, TODAY - datetime.timedelta(days=1))
+    logged_session(user, bodyweight, TODAY - datetime.timedelta(days=40), [("left", 10)])
+    logged_session(user, bodyweight, TODAY - datetime.timedelta(days=1))
     stats = review_queue.athlete_stats([user], TODAY)[user.pk]
     assert (stats.last_session, stats.sessions_7d, stats.sessions_30d) == (
         TODAY - datetime.timedelta(days=40),
@@ -82,9 +76,9 @@ def test_the_coach_queue_counts_only_sessions_with_sets(user, bodyweight):
 
 
 def test_the_last_time_card_skips_an_empty_session(user_client, user, bodyweight):
-    done = _session(user, bodyweight, TODAY - datetime.timedelta(days=3), [("left", 11)])
-    _session(user, bodyweight, TODAY - datetime.timedelta(days=2))
-    now = _session(user, bodyweight, TODAY)
+    done = logged_session(user, bodyweight, TODAY - datetime.timedelta(days=3), [("left", 11)])
+    logged_session(user, bodyweight, TODAY - datetime.timedelta(days=2))
+    now = logged_session(user, bodyweight, TODAY)
     response = user_client.get(now.get_absolute_url())
     assert response.context["previous"] == done
     assert response.context["form"].initial["reps"] == 11
@@ -92,7 +86,7 @@ def test_the_last_time_card_skips_an_empty_session(user_client, user, bodyweight
 
 def test_a_session_started_today_without_sets_is_still_offered(user_client, user, bodyweight):
     # Backdated to yesterday, but started today: still the one being logged.
-    started = _session(user, bodyweight, timezone.localdate() - datetime.timedelta(days=1))
+    started = logged_session(user, bodyweight, timezone.localdate() - datetime.timedelta(days=1))
     response = user_client.get(reverse("training:log"))
     page = response.content.decode()
     assert "Started today" in page
@@ -103,12 +97,12 @@ def test_a_session_started_today_without_sets_is_still_offered(user_client, user
 
 def test_todays_session_is_the_one_dated_today_with_sets(user_client, user, bodyweight):
     today = timezone.localdate()
-    done = _session(user, bodyweight, today, [("left", 12), ("right", 12)])
+    done = logged_session(user, bodyweight, today, [("left", 12), ("right", 12)])
     TrainingSession.objects.filter(pk=done.pk).update(
         created_at=timezone.now() - datetime.timedelta(hours=1)
     )
-    backdated = _session(user, bodyweight, today - datetime.timedelta(days=3))
-    also_today = _session(user, bodyweight, today)  # started later, still empty
+    backdated = logged_session(user, bodyweight, today - datetime.timedelta(days=3))
+    also_today = logged_session(user, bodyweight, today)  # started later, still empty
     response = user_client.get(reverse("training:log"))
     assert response.context["todays_session"] == done
     assert set(response.context["started"]) == {backdated, also_today}
@@ -124,11 +118,11 @@ def test_an_empty_session_dated_today_is_todays_session_until_one_has_sets(
     user_client, user, bodyweight
 ):
     today = timezone.localdate()
-    first = _session(user, bodyweight, today)
+    first = logged_session(user, bodyweight, today)
     TrainingSession.objects.filter(pk=first.pk).update(
         created_at=timezone.now() - datetime.timedelta(seconds=2)
     )
-    latest = _session(user, bodyweight, today)
+    latest = logged_session(user, bodyweight, today)
     response = user_client.get(reverse("training:log"))
     assert response.context["todays_session"] == latest
     assert list(response.context["started"]) == [first]
@@ -138,10 +132,10 @@ def test_an_empty_session_dated_today_is_todays_session_until_one_has_sets(
 def test_empty_sessions_of_earlier_days_are_offered_for_deletion_and_only_they_go(
     user_client, user, other_user, bodyweight
 ):
-    old = [_left_behind(_session(user, bodyweight, TODAY), days=d) for d in (1, 5)]
-    today = _session(user, bodyweight, TODAY)
-    done = _left_behind(_session(user, bodyweight, TODAY, [("left", 8)]), days=3)
-    theirs = _left_behind(_session(other_user, bodyweight, TODAY), days=3)
+    old = [_left_behind(logged_session(user, bodyweight, TODAY), days=d) for d in (1, 5)]
+    today = logged_session(user, bodyweight, TODAY)
+    done = _left_behind(logged_session(user, bodyweight, TODAY, [("left", 8)]), days=3)
+    theirs = _left_behind(logged_session(other_user, bodyweight, TODAY), days=3)
     page = user_client.get(reverse("training:log")).content.decode()
     assert "2 sessions started on an earlier day never got a set." in page
     assert "Delete the empty sessions" in page
@@ -167,14 +161,14 @@ def test_the_deletion_message_counts_in_the_right_number(
     user_client, user, bodyweight, count, text
 ):
     for _ in range(count):
-        _left_behind(_session(user, bodyweight, TODAY))
+        _left_behind(logged_session(user, bodyweight, TODAY))
     response = user_client.post(reverse("training:empty-sessions-delete"), follow=True)
     assert f"Deleted {text}" in response.content.decode()
     assert TrainingSession.objects.count() == 0
 
 
 def test_deleting_empty_sessions_asks_an_anonymous_visitor_to_log_in(client, user, bodyweight):
-    _left_behind(_session(user, bodyweight, TODAY))
+    _left_behind(logged_session(user, bodyweight, TODAY))
     response = client.post(reverse("training:empty-sessions-delete"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))

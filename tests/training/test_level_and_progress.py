@@ -17,31 +17,16 @@ from django.utils import timezone
 
 from coaching.models import Variation
 from hipthrust.management.commands.seed_demo import describe_database
-from tests.conftest import import_file, make_log, set_data
+from tests.conftest import import_file, logged_session, make_log, set_data
 from training.models import LevelChange, Profile, Set, TrainingSession
 from training.records import balance_note
 
 pytestmark = pytest.mark.django_db
 
 
-def _session(user, variation, day, sets):
-    session = TrainingSession.objects.create(user=user, date=day, variation=variation)
-    for position, (side, reps, load, hold, tempo) in enumerate(sets, start=1):
-        Set.objects.create(
-            session=session,
-            position=position,
-            side=side,
-            reps=reps,
-            load_kg=Decimal(load),
-            hold_seconds=hold,
-            tempo=tempo,
-        )
-    return session
-
-
 def _meeting_target(user, variation, day):
     sets = [(side, 12, "0", 0, "3-0-1-1") for _ in range(3) for side in ("left", "right")]
-    return _session(user, variation, day, sets)
+    return logged_session(user, variation, day, sets)
 
 
 def test_an_advance_is_suggested_never_applied_and_accepted_on_request(
@@ -109,7 +94,7 @@ def _on_target(user, variation, day, load="0"):
         for _ in range(variation.advance_sets)
         for side in ("left", "right")
     ]
-    return _session(user, variation, day, sets)
+    return logged_session(user, variation, day, sets)
 
 
 def test_after_a_step_back_for_pain_no_load_is_added_until_two_pain_free_sessions(
@@ -195,7 +180,7 @@ def test_the_level_history_lists_every_change(user_client, user, bodyweight, loa
 
 
 def test_records_per_side_are_computed_in_the_database(user_client, user, loaded):
-    _session(
+    logged_session(
         user,
         loaded,
         datetime.date(2026, 11, 1),
@@ -245,7 +230,7 @@ def test_a_side_lagging_over_ten_percent_gets_a_plain_note(left, right, lags):
 
 
 def test_the_log_shows_the_balance_note_when_the_left_lags(user_client, user, bodyweight):
-    _session(
+    logged_session(
         user,
         bodyweight,
         datetime.date(2026, 11, 1),
@@ -458,10 +443,10 @@ def test_make_run_says_which_database_it_serves(database, words):
 
 def test_each_record_says_the_day_it_was_first_set(user_client, user, loaded):
     first, second, third = (datetime.date(2026, 11, day) for day in (1, 4, 8))
-    _session(user, loaded, first, [("left", 12, "10", 0, ""), ("right", 8, "10", 5, "")])
-    _session(user, loaded, second, [("left", 6, "15", 3, ""), ("right", 8, "10", 5, "")])
+    logged_session(user, loaded, first, [("left", 12, "10", 0, ""), ("right", 8, "10", 5, "")])
+    logged_session(user, loaded, second, [("left", 6, "15", 3, ""), ("right", 8, "10", 5, "")])
     # The same heaviest load again, with fewer reps: the record stays the one of the 4th.
-    _session(user, loaded, third, [("left", 5, "15", 3, "")])
+    logged_session(user, loaded, third, [("left", 5, "15", 3, "")])
     (group,) = user_client.get(reverse("training:records")).context["records"]
     left, right = group["sides"]
     assert (left["heaviest_on"], left["most_reps_on"], left["longest_hold_on"]) == (
@@ -483,7 +468,7 @@ def test_each_record_says_the_day_it_was_first_set(user_client, user, loaded):
 
 def test_the_balance_chart_says_which_side_is_behind(user_client, user, bodyweight):
     for day, left, right in [(1, 8, 10), (4, 9, 10), (8, 10, 8), (11, 10, 10)]:
-        _session(
+        logged_session(
             user,
             bodyweight,
             datetime.date(2026, 11, day),

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from coaching import caching
 from coaching.models import FormError, Variation
+from tests.conftest import logged_session
 from training.forms import NewSessionForm, SetForm
 from training.level import (
     ADVICE,
@@ -24,35 +25,23 @@ from training.level import (
     recent_history,
     sessions_of,
 )
-from training.models import OwnedWeight, Profile, Set, TrainingSession
+from training.models import OwnedWeight, Profile, TrainingSession
 
 pytestmark = pytest.mark.django_db
 
 
-def _session(user, variation, day, sets):
-    session = TrainingSession.objects.create(user=user, date=day, variation=variation)
-    for position, (side, reps, load, hold) in enumerate(sets, start=1):
-        Set.objects.create(
-            session=session,
-            position=position,
-            side=side,
-            reps=reps,
-            load_kg=Decimal(load),
-            hold_seconds=hold,
-        )
-    return session
-
-
 @pytest.mark.parametrize("unit", ["kg", "lb"])
 def test_it_gives_sessions_the_totals_with_totals_computes(user, loaded, bridge, unit):
-    _session(
+    logged_session(
         user,
         loaded,
         datetime.date(2026, 11, 2),
         [("left", 10, "12.5", 2), ("right", 9, "12.5", 0), ("unknown", 8, "7.3", 1)],
     )
-    _session(user, bridge, datetime.date(2026, 11, 3), [("both", 15, "0", 5), ("both", 12, "0", 0)])
-    _session(user, loaded, datetime.date(2026, 11, 4), [("left", 7, "3.3333", 0)])
+    logged_session(
+        user, bridge, datetime.date(2026, 11, 3), [("both", 15, "0", 5), ("both", 12, "0", 0)]
+    )
+    logged_session(user, loaded, datetime.date(2026, 11, 4), [("left", 7, "3.3333", 0)])
     sessions = TrainingSession.objects.filter(user=user).order_by("date")
 
     kept = TrainingSession.with_kept_totals(list(sessions.select_related("totals")), unit)
@@ -134,7 +123,7 @@ def test_a_posted_session_is_still_checked_against_the_ladder(user):
 
 def test_the_history_read_with_the_recent_sessions_is_recent_history(user, loaded):
     for day in range(1, 9):
-        _session(
+        logged_session(
             user,
             loaded,
             datetime.date(2026, 11, day),
@@ -163,7 +152,7 @@ def test_it_advises_on_a_rung_the_kept_ladder_does_not_hold_yet(user, loaded):
         tempo=loaded.tempo,
     )
     Profile.objects.filter(user=user).update(level=rung)
-    _session(
+    logged_session(
         user, rung, datetime.date(2026, 11, 2), [("left", 10, "10", 0), ("right", 10, "10", 0)]
     )
 
@@ -175,7 +164,7 @@ def test_it_advises_on_a_rung_the_kept_ladder_does_not_hold_yet(user, loaded):
 
 def test_today_shows_the_recent_sessions_with_their_totals_in_pounds(client, user, loaded):
     Profile.objects.filter(user=user).update(unit="lb")
-    _session(user, loaded, datetime.date(2026, 11, 2), [("left", 10, "4.5359237", 0)])
+    logged_session(user, loaded, datetime.date(2026, 11, 2), [("left", 10, "4.5359237", 0)])
     client.force_login(user)
     page = client.get(reverse("training:log")).content.decode()
     assert "L 100 / R 0" in page
@@ -189,7 +178,7 @@ def test_of_today_holds_the_days_sessions_and_those_started_today_still_empty(
     yesterday = day - datetime.timedelta(days=1)
 
     def made(owner, date, started, sets=0):
-        session = _session(owner, bodyweight, date, [("left", 10, "0", 0)] * sets)
+        session = logged_session(owner, bodyweight, date, [("left", 10, "0", 0)] * sets)
         TrainingSession.objects.filter(pk=session.pk).update(created_at=started)
         return session
 
@@ -223,7 +212,7 @@ def test_with_rungs_gives_rows_the_kept_rungs_without_a_query(user, bodyweight, 
 
 def test_sessions_of_gives_each_session_once_to_all_its_sets(user, loaded):
     for day in (2, 3):
-        _session(user, loaded, datetime.date(2026, 11, day), [("left", 10, "5", 0)] * 3)
+        logged_session(user, loaded, datetime.date(2026, 11, day), [("left", 10, "5", 0)] * 3)
     sets = list(newest_sets(user))
     caching.ladder()  # kept, as after the first page
     with CaptureQueriesContext(connection) as queries:
