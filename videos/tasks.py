@@ -114,20 +114,18 @@ def requeue_stale(now: datetime.datetime | None = None) -> list[int]:
     ended; the ids of their videos."""
     cutoff = (now or timezone.now()) - STALE_AFTER
     requeued = []
+    # Each kind of job: its rows, the field naming their video, the state of a run not ended.
+    kinds = (
+        (SetVideo, "pk", {"status": VideoStatus.PROCESSING}, process_video),
+        (VideoAnalysis, "video_id", {"status": AnalysisStatus.WAITING}, analyse_video),
+    )
     with transaction.atomic():
-        stale = SetVideo.objects.select_for_update().filter(
-            status=VideoStatus.PROCESSING, job_started_at__lt=cutoff
-        )
-        for clip_id in stale.values_list("pk", flat=True):
-            # Claimed by moving the start, so two sweeps at once do not both queue it.
-            SetVideo.objects.filter(pk=clip_id).update(job_started_at=timezone.now())
-            process_video.enqueue(clip_id)
-            requeued.append(clip_id)
-        stale = VideoAnalysis.objects.select_for_update().filter(
-            status=AnalysisStatus.WAITING, job_started_at__lt=cutoff
-        )
-        for clip_id in stale.values_list("video_id", flat=True):
-            VideoAnalysis.objects.filter(video_id=clip_id).update(job_started_at=timezone.now())
-            analyse_video.enqueue(clip_id)
-            requeued.append(clip_id)
+        for model, video_field, running, job in kinds:
+            stale = model.objects.select_for_update().filter(**running, job_started_at__lt=cutoff)
+            for clip_id in stale.values_list(video_field, flat=True):
+                # Claimed by moving the start, so two sweeps at once do not both queue it.
+                claimed = model.objects.filter(**{video_field: clip_id})
+                claimed.update(job_started_at=timezone.now())
+                job.enqueue(clip_id)
+                requeued.append(clip_id)
     return requeued
