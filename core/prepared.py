@@ -10,8 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Model, QuerySet
-from django.db.models.query import RawQuerySet
+from django.db.models import Expression, Model, QuerySet
 
 # Stand-ins no row holds and no query writes as a constant: negative ids, days in the
 # year 1000; within every engine's range, so Django compiles them as any other value.
@@ -43,11 +42,19 @@ class Prepared:
             params[at] = str(values[number]) if as_text else values[number]
         return compiled.sql, params
 
-    def raw(self, *values) -> RawQuerySet:
-        """The rows as the queryset's model, its annotations as attributes as the engine
-        gives them (no conversion); select_related has no place here."""
+    def raw(self, *values) -> list[Model]:
+        """The rows as the queryset's model, its annotations as attributes converted as the
+        ORM converts them (a time, a truth on SQLite); select_related has no place here."""
         sql, params = self.sql_with_params(*values)
-        return self._compiled_for(values).model.objects.raw(sql, params)
+        compiled = self._compiled_for(values)
+        rows = list(compiled.model.objects.raw(sql, params))
+        for name, expression, converters in compiled.converters:
+            for row in rows:
+                value = getattr(row, name)
+                for convert in converters:
+                    value = convert(value, expression, connection)
+                setattr(row, name, value)
+        return rows
 
     def _compiled_for(self, values) -> _Compiled:
         key = (connection.vendor, *(type(value) for value in values))
@@ -68,7 +75,13 @@ class Prepared:
         missing = set(range(len(values))) - {number for _, number, _ in slots}
         if missing:
             raise ValueError(f"values {sorted(missing)} are not parameters of the query")
-        return _Compiled(queryset.model, sql, tuple(params), tuple(slots))
+        converters = []
+        for name, expression in queryset.query.annotation_select.items():
+            found = connection.ops.get_db_converters(expression)
+            found += expression.get_db_converters(connection)
+            if found:
+                converters.append((name, expression, tuple(found)))
+        return _Compiled(queryset.model, sql, tuple(params), tuple(slots), tuple(converters))
 
 
 @dataclass(frozen=True)
@@ -77,3 +90,22 @@ class _Compiled:
     sql: str
     params: tuple
     slots: tuple[tuple[int, int, bool], ...]  # (where in params, which value, as text)
+    converters: tuple[tuple[str, Expression, tuple[Callable, ...]], ...]  # of annotations
+
+
+class PreparedWith:
+    """A Prepared query for each set of annotations a page adds to `build`'s queryset; pages
+    pass module constants, the same expression objects on every call, which the compiled
+    query of each set keeps (so no other object takes their ids)."""
+
+    def __init__(self, build: Callable[..., QuerySet]):
+        self.build = build
+        self._prepared: dict[tuple, Prepared] = {}
+
+    def raw(self, annotations: dict, *values) -> list[Model]:
+        key = tuple((name, id(expression)) for name, expression in annotations.items())
+        if key not in self._prepared:
+            self._prepared[key] = Prepared(
+                lambda *stand_ins: self.build(*stand_ins).annotate(**annotations)
+            )
+        return self._prepared[key].raw(*values)

@@ -126,8 +126,14 @@ def test_a_database_made_before_the_split_migrates_with_every_row_kept(guide_con
     ContentType.objects.clear_cache()
 
     # Only the log's summaries are new (training 0019, and the progress page's points 0021),
-    # built for the log there (0020, 0022), and the video analysis (videos 0002).
-    summaries = {"training_sessiontotals", "training_alikesets", "training_progresspoints"}
+    # built for the log there (0020, 0022), the weeks whose points wait to be made (0023),
+    # and the video analysis (videos 0002).
+    summaries = {
+        "training_sessiontotals",
+        "training_alikesets",
+        "training_progresspoints",
+        "training_staleprogressweek",
+    }
     analyses = {"videos_videoanalysis"}
     assert set(connection.introspection.table_names()) == tables_before | summaries | analyses
     athlete = get_user_model().objects.get(username="athlete-before-split")

@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 from django.db.models import OuterRef, Subquery
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
+from coaching.caching import with_rungs
+from core.prepared import PreparedWith
 from training.models import Profile, Set, TrainingSession
 
 
@@ -14,14 +16,26 @@ def get_session_for_user(request: HttpRequest, pk: int, **annotations) -> Traini
     """The session, with what its page asks of it besides (`annotations`) in the same query.
 
     The owner's unit (owner_unit; None without a profile) always comes along: every page of
-    a session shows its weights in it, and a subquery here spares a query of its own."""
-    unit = Profile.objects.filter(user_id=OuterRef("user_id")).values("unit")[:1]
-    return get_object_or_404(
-        TrainingSession.objects.for_user(request.user)
-        .select_related("variation__tempo")
-        .annotate(owner_unit=Subquery(unit), **annotations),
-        pk=pk,
+    a session shows its weights in it, and a subquery here spares a query of its own. Its
+    variation comes from the kept ladder, not a join. Each page's query is compiled once
+    (core.prepared): the pages that add a set ask it on every set."""
+    found = with_rungs(_SESSIONS.raw(annotations, pk, request.user.pk))
+    if not found:
+        raise Http404("No session matches the given query.")
+    return found[0]
+
+
+_SESSIONS = PreparedWith(
+    lambda pk, user_id: (
+        TrainingSession.objects.for_user(user_id)
+        .filter(pk=pk)
+        .annotate(
+            owner_unit=Subquery(
+                Profile.objects.filter(user_id=OuterRef("user_id")).values("unit")[:1]
+            )
+        )
     )
+)
 
 
 def get_set_for_user(request: HttpRequest, pk: int) -> Set:

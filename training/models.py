@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce, Round
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -50,6 +50,15 @@ class ProfileQuerySet(models.QuerySet["Profile"]):
         """The unit `user` reads weights in; a missing profile (a restored user) is made."""
         profile, _ = self.only("user_id", "unit").get_or_create(user=user)
         return profile.unit
+
+    def unit_and_stale_points(self, user) -> tuple[str, bool]:
+        """`user`'s unit, and whether weeks of theirs wait for their progress points to be
+        made again (StaleProgressWeek), in one query."""
+        stale = Exists(StaleProgressWeek.objects.filter(user=OuterRef("user")))
+        only = self.only("user_id", "unit").annotate(points_stale=stale)
+        profile, _ = only.get_or_create(user=user)
+        # A profile made just now was not read with the annotation: then ask.
+        return profile.unit, getattr(profile, "points_stale", True)
 
 
 class Profile(models.Model):
@@ -595,6 +604,27 @@ class ProgressPoints(models.Model):
 
     def __str__(self) -> str:
         return f"{self.side} {self.period} of {self.start}"
+
+
+class StaleProgressWeek(models.Model):
+    """A week of a trainee's log written since its progress points were last made: the
+    writes of sets mark their weeks (training.summaries), and the points of those weeks
+    and their months are made again when the progress page next reads them. A write then
+    costs one row here, not the recount, which only the page needs."""
+
+    # No index of its own: the unique one below starts with the user.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    week = models.DateField(help_text="The week's Monday.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "week"], name="staleprogressweek_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Week of {self.week}"
 
 
 class ImportBatchQuerySet(models.QuerySet["ImportBatch"]):

@@ -23,7 +23,7 @@ from django.db.models.functions import Coalesce
 
 from coaching.models import Variation
 from training import balance as review
-from training import charts, sides, thinning
+from training import charts, sides, summaries, thinning
 from training.models import (
     AlikeSets,
     LevelChange,
@@ -146,9 +146,13 @@ NOTE_SESSIONS = 6  # the newest sessions the progress page's balance note judges
 _SERIES_NAMES = ((Side.LEFT, "Left"), (Side.RIGHT, "Right"), (Side.BOTH, "Both legs"))
 
 
-def progress_data(user, unit: str) -> dict:
+def progress_data(user, unit: str, *, points_stale: bool = True) -> dict:
     """Chart SVGs and the balance table, from two queries of a few rows whatever the
-    history: the trainee's kept progress points (ProgressPoints) and changes of level."""
+    history: the trainee's kept progress points (ProgressPoints) and changes of level.
+    `points_stale`: whether weeks of theirs wait for their points to be made again
+    (ProfileQuerySet.unit_and_stale_points); then they are made first."""
+    if points_stale:
+        summaries.make_points_current(user.pk)
     points = _progress_points(user)
     markers = _level_markers(user)
     work = "work" if unit == "kg" else f"work_{unit}"

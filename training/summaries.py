@@ -5,7 +5,9 @@ ProgressPoints (the progress page's sessions, weeks and months).
 `sets_changed` is the one place they change. Every write of sets or sessions calls it in
 its own transaction: single rows through the receivers in training/signals.py (a set or
 session saved or deleted), bulk writes (bulk_create, bulk_update, an import's undo) by
-their service. `rebuild` makes them again from the sets, for a migration or a restore.
+their service. The progress points alone are made when read: a write marks its weeks
+(StaleProgressWeek) and `make_points_current` counts them again for the progress page.
+`rebuild` makes them all again from the sets, for a migration or a restore.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from training.models import (
     ProgressPoints,
     SessionTotals,
     Set,
+    StaleProgressWeek,
     TrainingSession,
     work_total,
 )
@@ -100,7 +103,7 @@ def sets_changed(
             _recount_sessions(batch, some_emptied=bool(removed), locked=locked)
         _add_marks({mark: n for mark, n in delta.items() if n > 0})
         _recount_groups({mark[:6] for mark, n in delta.items() if n < 0})
-        _recount_points([*(removed or ()), *(added or ())], some_emptied=bool(removed))
+        _mark_weeks_stale([*(removed or ()), *(added or ())])
 
 
 def _recount_sessions(session_ids: set[int], *, some_emptied: bool, locked: bool) -> None:
@@ -208,25 +211,65 @@ def _recount_groups(groups: set[tuple]) -> None:
             where.delete()
 
 
-def _recount_points(marks: Iterable[tuple], *, some_emptied: bool) -> None:
-    """Make the progress points again of the weeks of the days the marks name (a session
-    moved to another day names both): their sessions' and the weeks' own from the
-    sessions' totals, then the months those weeks overlap from the weeks. Written as they
-    are read (INSERT ... SELECT), as the sessions' totals are; rows are deleted only after
-    a removal (an added set never empties a session, a week, nor a month's weeks)."""
-    days: dict[int, set[datetime.date]] = {}
-    for mark in marks:
-        days.setdefault(mark[0], set()).add(mark[6])
-    _lock_points(sorted(days))
-    for user_id, user_days in sorted(days.items()):
-        every_week = sorted({thinning.week_of(day) for day in user_days})
+def _mark_weeks_stale(marks: Iterable[tuple]) -> None:
+    """Mark the weeks of the days the marks name (a session moved to another day names
+    both) for make_points_current, in a statement that first takes each trainee's points
+    lock (PostgreSQL; SQLite lets one writer in at a time already), held until the
+    transaction ends.
+
+    The lock keeps a reader from taking the marks while this writer's sets are not yet
+    committed: it would count the week without them, and a mark already there (this
+    insert then adds nothing) would be gone. Taken after the writer's sessions, totals and
+    groups, in trainee order, and no writer locks a session or a group after it (an import
+    lets go of older imports' sessions once committed): no two writers wait for each other
+    in a circle, and a reader, which takes it first, waits for no writer's rows."""
+    weeks = sorted({(mark[0], thinning.week_of(mark[6])) for mark in marks})
+    table = connection.ops.quote_name(StaleProgressWeek._meta.db_table)
+    for start in range(0, len(weeks), _BATCH):
+        batch = weeks[start : start + _BATCH]
+        rows = ", ".join(["(%s, %s)"] * len(batch))
+        params = [
+            value
+            for user_id, week in batch
+            for value in (user_id, connection.ops.adapt_datefield_value(week))
+        ]
+        if connection.vendor == "postgresql":
+            # The lock is taken as each row is made, before the row goes in (VALUES keeps
+            # their order): one statement where a lock and an insert would take two.
+            select = (
+                f"SELECT v.user_id, CAST(v.week AS date) FROM (VALUES {rows}) AS v(user_id, week) "
+                f"CROSS JOIN LATERAL (SELECT pg_advisory_xact_lock({_POINTS_LOCK}, v.user_id)) l"
+            )
+        else:
+            select = f"SELECT * FROM (VALUES {rows}) WHERE true"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (user_id, week) {select} "
+                "ON CONFLICT (user_id, week) DO NOTHING",
+                params,
+            )
+
+
+def make_points_current(user_id: int) -> None:
+    """Make the trainee's progress points of the weeks marked since they were last made
+    (and of those weeks' months) again from the sessions' totals, and take the marks."""
+    with transaction.atomic():
+        _lock_points(user_id)
+        table = connection.ops.quote_name(StaleProgressWeek._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {table} WHERE user_id = %s RETURNING week", [user_id])
+            to_day = StaleProgressWeek._meta.get_field("week").to_python
+            every_week = sorted(to_day(week) for (week,) in cursor.fetchall())
         # In batches, for a bounded statement; a month across two is counted again after.
         for start in range(0, len(every_week), _BATCH):
             weeks = every_week[start : start + _BATCH]
             months = {thinning.month_of(week) for week in weeks}
             months |= {thinning.month_of(week + _SIX_DAYS) for week in weeks}
-            _recount_weeks(user_id, weeks, some_emptied=some_emptied)
-            _recount_months(user_id, sorted(months), some_emptied=some_emptied)
+            months = sorted(months)
+            # A week may have lost a session, or all: its rows go before they are made.
+            _delete_points(user_id, weeks, months)
+            _recount_weeks(user_id, weeks)
+            _recount_months(user_id, months)
 
 
 # The first key of the advisory lock on a trainee's points (the second is their id): a
@@ -234,22 +277,16 @@ def _recount_points(marks: Iterable[tuple], *, some_emptied: bool) -> None:
 _POINTS_LOCK = 7_406_001
 
 
-def _lock_points(user_ids: list[int]) -> None:
-    """Make the trainees' points one writer at a time (PostgreSQL; SQLite lets one writer
-    in at a time already), the lock held until the transaction ends.
-
-    Each statement reads as of its start, and two writers of one week, each missing the
-    other's uncommitted totals, would leave it as the last made it. In a statement of its
-    own, so the points' statements after the wait read the writer before's totals.
-
-    Taken after the writer's sessions, totals and groups, in trainee order, and no writer
-    locks a session or a group after it (an import lets go of older imports' sessions once
-    committed): so no two writers wait for each other in a circle."""
+def _lock_points(user_id: int) -> None:
+    """One maker of a trainee's points at a time, and none while a writer that marked their
+    weeks has not committed (PostgreSQL; SQLite lets one writer in at a time already).
+    Each statement reads as of its start: two makers of one month, each missing the other's
+    weeks, would leave it as the last made it. In a statement of its own, so the
+    statements after the wait read the writers' committed totals."""
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        for user_id in user_ids:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_POINTS_LOCK, user_id])
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_POINTS_LOCK, user_id])
 
 
 _SIX_DAYS = datetime.timedelta(days=6)
@@ -297,38 +334,38 @@ def _within(column: str, starts: list[datetime.date], end_of) -> tuple[str, list
     return f"({sql})", [connection.ops.adapt_datefield_value(day) for span in spans for day in span]
 
 
-def _write_points(
-    user_id: int,
-    within: tuple[str, list],
-    periods: list[str],
-    select: str,
-    params: list,
-    *,
-    some_emptied: bool,
-) -> None:
-    """Put `select`'s rows (the columns of _POINT_COLUMNS) in place of the trainee's rows
-    of `periods` starting `within`; after a removal, those rows are deleted first, so one
-    left with nothing goes."""
+def _delete_points(user_id: int, weeks: list[datetime.date], months: list[datetime.date]) -> None:
+    """Delete the trainee's rows of the weeks (theirs and their sessions') and months, in
+    one statement: the months are made from the weeks, never from their old rows."""
     table = connection.ops.quote_name(ProgressPoints._meta.db_table)
-    names = [connection.ops.quote_name(name) for name in _POINT_COLUMNS]
+    start = connection.ops.quote_name("start")
+    in_weeks, weeks_params = _within(start, weeks, lambda week: week + _WEEK)
+    in_months, months_params = _within(start, months, _next_month)
     with connection.cursor() as cursor:
-        if some_emptied:
-            kinds = ", ".join(["%s"] * len(periods))
-            cursor.execute(
-                f"DELETE FROM {table} WHERE user_id = %s AND period IN ({kinds}) "
-                f"AND side IN {_EVERY_SIDE} AND {within[0]}",
-                [user_id, *periods, *within[1]],
-            )
-        updates = ", ".join(f"{name} = excluded.{name}" for name in names[5:])
-        # WHERE true: SQLite reads an upsert's SELECT so only with a WHERE of its own.
         cursor.execute(
-            f"INSERT INTO {table} ({', '.join(names)}) SELECT * FROM ({select}) made "
-            f"WHERE true ON CONFLICT ({', '.join(names[:5])}) DO UPDATE SET {updates}",
-            params,
+            f"DELETE FROM {table} WHERE user_id = %s AND side IN {_EVERY_SIDE} AND ("
+            f"(period IN (%s, %s) AND {in_weeks}) OR (period = %s AND {in_months}))",
+            [
+                user_id,
+                ProgressPoints.SESSION,
+                ProgressPoints.WEEK,
+                *weeks_params,
+                ProgressPoints.MONTH,
+                *months_params,
+            ],
         )
 
 
-def _recount_weeks(user_id: int, weeks: list[datetime.date], *, some_emptied: bool) -> None:
+def _write_points(select: str, params: list) -> None:
+    """Insert `select`'s rows (the columns of _POINT_COLUMNS), _delete_points having made
+    room for them."""
+    table = connection.ops.quote_name(ProgressPoints._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(name) for name in _POINT_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({names}) {select}", params)
+
+
+def _recount_weeks(user_id: int, weeks: list[datetime.date]) -> None:
     """The rows of the weeks' sessions, per side the session's totals, and the weeks' own,
     per side its sessions and each series' best with the earliest day it was reached: in
     one statement, from the sessions' totals."""
@@ -369,21 +406,14 @@ def _recount_weeks(user_id: int, weeks: list[datetime.date], *, some_emptied: bo
         f"SELECT user_id, '{ProgressPoints.WEEK}', side, wk, 0, COUNT(*), 1, {bests} "
         f"FROM (SELECT p.*, {tops} FROM ({each}) p) q GROUP BY user_id, side, wk"
     )
-    _write_points(
-        user_id,
-        _within(connection.ops.quote_name("start"), weeks, lambda start: start + _WEEK),
-        [ProgressPoints.SESSION, ProgressPoints.WEEK],
-        select,
-        params * 2,
-        some_emptied=some_emptied,
-    )
+    _write_points(select, params * 2)
 
 
 def _next_month(day: datetime.date) -> datetime.date:
     return (day + datetime.timedelta(days=31)).replace(day=1)
 
 
-def _recount_months(user_id: int, months: list[datetime.date], *, some_emptied: bool) -> None:
+def _recount_months(user_id: int, months: list[datetime.date]) -> None:
     """The months' rows from the weeks overlapping them: the sessions and weeks of those
     starting in each, and per series the best of the weeks whose best day falls in it."""
     table = connection.ops.quote_name(ProgressPoints._meta.db_table)
@@ -436,14 +466,7 @@ def _recount_months(user_id: int, months: list[datetime.date], *, some_emptied: 
     params = [user_id, *overlapping_params] * len(parts) + [
         connection.ops.adapt_datefield_value(month) for month in months
     ]
-    _write_points(
-        user_id,
-        _within(start, months, _next_month),
-        [ProgressPoints.MONTH],
-        select,
-        params,
-        some_emptied=some_emptied,
-    )
+    _write_points(select, params)
 
 
 def points_of(totals: QuerySet) -> Iterator[dict]:

@@ -21,6 +21,7 @@ from coaches.models import CoachLink, Prescription
 from coaching.caching import ladder, with_rungs
 from core import throttle
 from core.middleware import client_ip
+from core.prepared import PreparedWith
 from core.redirects import safe_next
 from core.text import counted
 from training import records as progress
@@ -42,7 +43,7 @@ from training.level import (
     HISTORY_DEPTH,
     advice_for,
     history_of,
-    newest_sets,
+    newest_sets_with_totals,
     sessions_of,
 )
 from training.lookups import get_session_for_user, get_set_for_user
@@ -65,15 +66,19 @@ from videos.models import SetVideo, VideoComment
 
 
 def _profile_with_level(request: HttpRequest, **annotations) -> Profile:
-    """The user's profile with their level and its tempo, which advice and level pages read,
-    and what the page asks of it besides (`annotations`) in the same query."""
-    profile, _ = (
-        Profile.objects.select_related("level__tempo")
-        .annotate(**annotations)
-        .get_or_create(user=request.user)
-    )
+    """The user's profile with their level and its tempo (from the kept ladder), which
+    advice and level pages read, and what the page asks of it besides (`annotations`) in the
+    same query, compiled once (core.prepared)."""
+    found = _PROFILES.raw(annotations, request.user.pk)
+    if not found:  # a user restored without one
+        Profile.objects.get_or_create(user=request.user)
+        found = _PROFILES.raw(annotations, request.user.pk)
+    (profile,) = with_rungs(found, "level")
     profile.user = request.user  # the advice reads it: no second query for the same row
     return profile
+
+
+_PROFILES = PreparedWith(lambda user_id: Profile.objects.filter(user_id=user_id))
 
 
 def _htmx_fragment(request: HttpRequest, template: str, fragment: str) -> str:
@@ -132,17 +137,27 @@ OWNED_LOADS = {
 }
 
 
+# What the profile page asks besides the profile, in its query: the weights owned, and
+# whether a coach sees the log (most trainees have none, and then their links are not read).
+PROFILE_PAGE = {
+    **OWNED_LOADS,
+    "has_coaches": Exists(CoachLink.objects.active().filter(athlete=OuterRef("user"))),
+}
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
-    profile = _profile_with_level(request, **OWNED_LOADS)
+    profile = _profile_with_level(request, **PROFILE_PAGE)
     owned = {kind: OwnedWeight.loads_from(getattr(profile, name)) for kind, name in _OWNED.items()}
     form = ProfileForm(request.POST or None, instance=profile, owned=owned)
     if request.method == "POST" and form.is_valid():
         services.save_profile(form.save(commit=False), form.cleaned_data, changed_by=request.user)
         messages.success(request, "Profile saved.")
         return redirect("training:log")
-    coaches = CoachLink.objects.active().filter(athlete=request.user).select_related("coach")
+    coaches = []
+    if profile.has_coaches:
+        coaches = CoachLink.objects.active().filter(athlete=request.user).select_related("coach")
     return render(
         request,
         "training/profile.html",
@@ -165,16 +180,10 @@ def log(request: HttpRequest) -> HttpResponse:
     # The profile with what the page asks besides; its level (with tempo), the sessions'
     # variations and the form's choices come from the ladder kept under the content
     # generation, not from joins.
-    profile, _ = Profile.objects.annotate(**TODAY, **ADVICE).get_or_create(user=request.user)
-    profile.user = request.user  # the advice reads it: no second query for the same row
-    with_rungs([profile], "level")
+    profile = _profile_with_level(request, **TODAY, **ADVICE)
     # The newest sessions' sets, each with its session and kept totals: the level advice's
     # history and the recent sessions in one query.
-    sets = list(
-        newest_sets(request.user, max(HISTORY_DEPTH, RECENT_SESSIONS)).select_related(
-            "session__totals"
-        )
-    )
+    sets = newest_sets_with_totals(request.user, max(HISTORY_DEPTH, RECENT_SESSIONS))
     recent = TrainingSession.with_kept_totals(sessions_of(sets)[:RECENT_SESSIONS], profile.unit)
     empty = TrainingSession.objects.for_user(request.user).without_sets()
     # Today's session and those started today without sets (perhaps dated another day), in
@@ -189,16 +198,15 @@ def log(request: HttpRequest) -> HttpResponse:
     advice = advice_for(profile, history_of(sets))
     if advice and advice.fingerprint == profile.dismissed_suggestion:
         advice = None
-    # A profile made just now has no annotations: then ask (True).
     prescription = None
-    if getattr(profile, "has_prescription", True):
+    if profile.has_prescription:
         prescription = (
             Prescription.objects.filter(athlete=request.user)
             .select_related("variation", "coach")
             .first()
         )
     commented_videos = []
-    if getattr(profile, "has_unread_comments", True):
+    if profile.has_unread_comments:
         commented_videos = SetVideo.objects.with_unread_comments(request.user)[:5]
     session_form = NewSessionForm(
         initial={
@@ -596,7 +604,7 @@ def records(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def progress_view(request: HttpRequest) -> HttpResponse:
-    unit = unit_of_request(request)
+    unit, points_stale = Profile.objects.unit_and_stale_points(request.user)
     return render(
         request,
         "training/progress.html",
@@ -604,7 +612,7 @@ def progress_view(request: HttpRequest) -> HttpResponse:
             "title": "Progress and balance",
             "description": "Load, volume and holds per side over time.",
             "unit": unit,
-            **progress.progress_data(request.user, unit),
+            **progress.progress_data(request.user, unit, points_stale=points_stale),
         },
     )
 

@@ -83,3 +83,23 @@ def test_declining_is_for_someone_signed_in_and_by_post_only(client, user, join)
     client.force_login(user)
     assert client.get(decline).status_code == 405
     assert client.post(reverse("coaches:join-decline", args=["nope"])).status_code == 404
+
+
+def test_the_profile_names_the_coaches_who_see_the_log_and_no_ended_one(
+    user_client, user, linked_coach, django_user_model
+):
+    former = django_user_model.objects.create_user("former", "f@example.com", PASSWORD)
+    link = services.create_invitation(former)
+    services.accept_invitation(link, user)
+    link.refresh_from_db()
+    services.end_link(link, by=user)
+    page = user_client.get(reverse("training:profile")).content.decode()
+    assert "coach, since" in page
+    assert "Stop coach from seeing your log?" in page
+    assert "former" not in page
+    assert "No coach yet" not in page
+
+
+def test_the_profile_says_when_no_coach_sees_the_log(user_client):
+    page = user_client.get(reverse("training:profile")).content.decode()
+    assert "No coach yet" in page

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 
 from core.prepared import Prepared
 from tests.conftest import make_log
-from training.models import TrainingSession
+from training.models import Set, TrainingSession
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +59,26 @@ def test_it_refuses_a_value_the_query_does_not_take(user):
     prepared = Prepared(lambda user_id, unused: _sessions_before(user_id, datetime.date.today()))
     with pytest.raises(ValueError, match="not parameters"):
         prepared.raw(user.pk, 7)
+
+
+def _sessions_with_their_last_set(user_id: int, day: datetime.date):
+    return _sessions_before(user_id, day).annotate(
+        last_set_at=Max("sets__created_at"),
+        has_a_hold=Exists(Set.objects.filter(session=OuterRef("pk"), hold_seconds__gt=0)),
+    )
+
+
+def test_it_converts_annotations_as_the_orm_does(user, bodyweight):
+    """A time is a time and a truth a bool on every engine (SQLite gives text and 0 or 1)."""
+    make_log(user, bodyweight, sessions=3, sets_per_side=1)
+    day = datetime.date.today() + datetime.timedelta(days=1)
+    expected = [
+        (s.pk, s.last_set_at, s.has_a_hold) for s in _sessions_with_their_last_set(user.pk, day)
+    ]
+    got = [
+        (s.pk, s.last_set_at, s.has_a_hold)
+        for s in Prepared(_sessions_with_their_last_set).raw(user.pk, day)
+    ]
+    assert got == expected
+    assert all(isinstance(at, datetime.datetime) and at.tzinfo for _, at, _ in got)
+    assert {type(has) for _, _, has in got} == {bool}

@@ -23,7 +23,13 @@ from coaching.models import Variation
 from imports.csv_io import HIPTHRUST_COLUMNS, import_csv
 from tests.conftest import PASSWORD, import_file, make_log, set_data, timer_plan
 from training import services, summaries
-from training.models import ImportBatch, ProgressPoints, Set, TrainingSession
+from training.models import (
+    ImportBatch,
+    ProgressPoints,
+    Set,
+    StaleProgressWeek,
+    TrainingSession,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -233,6 +239,12 @@ def test_a_backup_reading_its_snapshot_does_not_block_a_trainee_logging_a_set(gu
 
 
 def _points(user) -> list[tuple]:
+    """The trainee's progress points as the progress page reads them: made current first."""
+    summaries.make_points_current(user.pk)
+    return _kept_points(user)
+
+
+def _kept_points(user) -> list[tuple]:
     rows = ProgressPoints.objects.filter(user=user).order_by(
         "period", "side", "start", "session_pk"
     )
@@ -296,6 +308,36 @@ def test_it_keeps_the_points_a_rebuild_makes_when_two_sessions_of_a_week_are_wri
     assert week.sessions == 2
 
 
+def test_the_progress_page_waits_for_a_writer_of_its_weeks_and_counts_its_set(guide_content, user):
+    """A week is marked, and a writer adding a set to it has not committed: the progress
+    page making the points meanwhile would take the mark and count the week without that
+    set (the writer's own mark adds nothing to one already there). It waits instead."""
+    monday = _session(user)
+    services.add_set(monday, {"side": "left", "reps": 8})  # the week marked, not yet made
+    written, may_commit = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        with transaction.atomic():
+            services.add_set(monday, {"side": "left", "reps": 20})
+            written.set()
+            assert may_commit.wait(timeout=60)
+
+    def progress_page() -> None:
+        assert written.wait(timeout=60)
+        summaries.make_points_current(user.pk)
+
+    def orchestrate() -> None:
+        assert written.wait(timeout=60)
+        _until_a_writer_waits_for_a_lock()
+        may_commit.set()
+
+    in_parallel([writer, progress_page, orchestrate])
+    assert not StaleProgressWeek.objects.filter(user=user).exists()
+    made = _kept_points(user)
+    summaries.rebuild(get_user_model().objects.filter(pk=user.pk))
+    assert made == _kept_points(user)
+
+
 def _one_set_file(day: datetime.date) -> io.StringIO:
     row = f"1,{day.isoformat()},single-leg-hip-thrust,,1,left,10,0,0,,,,,no,\n"
     return io.StringIO(",".join(HIPTHRUST_COLUMNS) + "\n" + row)
@@ -311,16 +353,16 @@ def test_it_saves_both_an_import_letting_go_of_the_oldest_and_a_set_added_to_its
         import_csv(user, _one_set_file(datetime.date(2024, 3, day)))
     oldest = TrainingSession.objects.get(user=user, date=datetime.date(2024, 3, 1))
     importing = threading.local()
-    points_made, may_commit = threading.Event(), threading.Event()
-    make_points = summaries._recount_points
+    weeks_marked, may_commit = threading.Event(), threading.Event()
+    mark_weeks = summaries._mark_weeks_stale
 
-    def made_then_held(*args, **kwargs) -> None:
-        make_points(*args, **kwargs)
+    def marked_then_held(*args, **kwargs) -> None:
+        mark_weeks(*args, **kwargs)
         if getattr(importing, "now", False):
-            points_made.set()
+            weeks_marked.set()
             assert may_commit.wait(timeout=60)
 
-    monkeypatch.setattr(summaries, "_recount_points", made_then_held)
+    monkeypatch.setattr(summaries, "_mark_weeks_stale", marked_then_held)
 
     def import_job() -> None:
         importing.now = True
@@ -328,11 +370,11 @@ def test_it_saves_both_an_import_letting_go_of_the_oldest_and_a_set_added_to_its
             import_csv(user, _one_set_file(datetime.date(2024, 5, 6)))
 
     def add_to_the_oldest() -> None:
-        assert points_made.wait(timeout=60)
+        assert weeks_marked.wait(timeout=60)
         services.add_set(oldest, {"side": "right", "reps": 12})
 
     def orchestrate() -> None:
-        assert points_made.wait(timeout=60)
+        assert weeks_marked.wait(timeout=60)
         _until_a_writer_waits_for_a_lock()
         may_commit.set()
 

@@ -99,7 +99,9 @@ POINT_VALUES = ["sessions", "weeks"] + [
 
 
 def kept(user) -> tuple:
-    """The summaries as kept on write."""
+    """The summaries as kept on write, the progress points made current as the progress
+    page makes them before it reads them."""
+    summaries.make_points_current(user.pk)
     counts = dict(TrainingSession.objects.filter(user=user).values_list("pk", "set_count"))
     totals = {
         row.pop("session_id"): row

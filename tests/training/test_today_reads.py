@@ -22,10 +22,11 @@ from training.level import (
     advice_for,
     history_of,
     newest_sets,
+    newest_sets_with_totals,
     recent_history,
     sessions_of,
 )
-from training.models import OwnedWeight, Profile, TrainingSession
+from training.models import OwnedWeight, Profile, SessionTotals, TrainingSession
 
 pytestmark = pytest.mark.django_db
 
@@ -132,6 +133,36 @@ def test_the_history_read_with_the_recent_sessions_is_recent_history(user, loade
     sets = list(newest_sets(user, 7).select_related("session__totals"))
     assert len({s.session_id for s in sets}) == 7
     assert history_of(sets) == recent_history(user)
+
+
+def test_the_compiled_read_gives_what_newest_sets_with_their_totals_give(
+    user, other_user, loaded, bridge
+):
+    for day in range(1, 9):
+        logged_session(
+            user,
+            loaded if day % 2 else bridge,
+            datetime.date(2026, 11, day),
+            [("left", 10, "12.5", 2), ("right", 8 + day % 3, "7.3", 0), ("unknown", 5, "0", 0)],
+        )
+    logged_session(other_user, loaded, datetime.date(2026, 11, 9), [("left", 3, "1", 0)])
+    session_columns = ["pk", "user_id", "date", "variation_id", "notes", "created_at", "set_count"]
+    kept = [f.attname for f in SessionTotals._meta.concrete_fields]
+
+    def read(sets):
+        return [
+            (
+                [getattr(s, f.attname) for f in s._meta.concrete_fields],
+                s.error_count,
+                [getattr(s.session, name) for name in session_columns],
+                [getattr(s.session.totals, name) for name in kept],
+            )
+            for s in sets
+        ]
+
+    expected = read(newest_sets(user, 6).select_related("session__totals"))
+    assert len({row[2][0] for row in expected}) == 6
+    assert read(newest_sets_with_totals(user, 6)) == expected
 
 
 def test_it_advises_on_a_rung_the_kept_ladder_does_not_hold_yet(user, loaded):
