@@ -1,12 +1,12 @@
 """Benchmark the signed-in log pages as a trainee's history grows: 100 to 100,000 sets.
 
 Not a test: it prints (and writes to bench/results/log_pages-<engine>.json and .md) how long
-Today, history (its first and an old page), records, progress (as it is right after a
-change), the newest session, adding a set to it (the htmx POST and the fragment it
-answers) and the profile take in-process for trainees with each --sets count, and how
-many SQL queries each runs. A page whose cost grows along a row grows with the trainee's
-history. Every page is measured as built from the database: a per-trainee page cache, if
-there is one, never answers. Run it against the engine you care about:
+Today, history (its first and an old page), records, progress (as read again, and right
+after a set was added: then it first makes the points of that set's week), the newest
+session, adding a set to it (the htmx POST and the fragment it answers) and the profile
+take in-process for trainees with each --sets count, and how many SQL queries each runs.
+A page whose cost grows along a row grows with the trainee's history. No page is cached:
+each is built from the database. Run it against the engine you care about:
 
     .venv/bin/python bench/log_pages.py                                # a temporary SQLite file
     .venv/bin/python bench/log_pages.py --sets 100,2000 --runs 5       # a quick look
@@ -21,7 +21,6 @@ real data).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime
 import functools
 import json
@@ -32,7 +31,6 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
-from unittest import mock
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -45,6 +43,7 @@ PAGES = {
     "progress": "/log/progress/",
     "newest session": None,  # the trainee's own
     "add a set": None,  # an htmx POST to the newest session, answered by its fragment
+    "progress, right after a set": None,  # a set added (not timed), then the page
     "profile": "/accounts/profile/",
 }
 
@@ -103,6 +102,7 @@ def build_trainee(username: str, sets: int):
 
     from coaching.models import Variation
     from tests.conftest import make_log
+    from training import summaries
     from training.models import Profile
 
     user = get_user_model().objects.create_user(username, password="bench-password")
@@ -112,6 +112,8 @@ def build_trainee(username: str, sets: int):
         sessions = -(-sets // 6)
         start = datetime.date.today() - datetime.timedelta(days=sessions)
         make_log(user, variation, sessions=sessions, sets_per_side=3, load="12.5", start=start)
+        # As their first visit to the progress page would: the points of the weeks written.
+        summaries.make_points_current(user.pk)
     if connection.vendor == "postgresql":
         # As autovacuum would after such a load: plans made from empty-table statistics
         # would measure the planner's ignorance, and indexes full of the dead entries that
@@ -119,15 +121,6 @@ def build_trainee(username: str, sets: int):
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
     return user
-
-
-def no_log_page_cache():
-    """A context in which the per-trainee log page cache (if any) never answers."""
-    try:
-        from training.caching import LOG_PAGES
-    except ImportError:
-        return contextlib.nullcontext()
-    return mock.patch.object(LOG_PAGES, "get", return_value=None)
 
 
 def add_set(client, session_url: str):
@@ -143,17 +136,22 @@ def add_set(client, session_url: str):
     return client.post(f"{session_url}sets/", data, headers={"HX-Request": "true"})
 
 
-def measure(ask, runs: int) -> dict:
+def measure(ask, runs: int, before=None) -> dict:
+    """`ask`'s median time and its queries; `before` runs ahead of each ask, not timed."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    before = before or (lambda: None)
+    before()
     ask()  # warm caches and connections
     timings = []
     for _ in range(runs):
+        before()
         start = time.perf_counter()
         response = ask()
         timings.append((time.perf_counter() - start) * 1000)
         assert response.status_code == 200, (response.request["PATH_INFO"], response.status_code)
+    before()
     with CaptureQueriesContext(connection) as queries:
         ask()
     timings.sort()
@@ -186,12 +184,14 @@ def main() -> None:
         newest = user.training_sessions.order_by("-date", "-pk").first().get_absolute_url()
         asks = {label: functools.partial(client.get, url or newest) for label, url in PAGES.items()}
         asks["add a set"] = functools.partial(add_set, client, newest)
+        befores = {"progress, right after a set": functools.partial(add_set, client, newest)}
+        asks["progress, right after a set"] = functools.partial(client.get, PAGES["progress"])
         # Not setup_test_environment(): it instruments every template render (copying the
         # context for the test Client), which no server does. The Client's host is let in.
         hosts = [*settings.ALLOWED_HOSTS, "testserver"]
-        with override_settings(STORAGES=plain_static, ALLOWED_HOSTS=hosts), no_log_page_cache():
+        with override_settings(STORAGES=plain_static, ALLOWED_HOSTS=hosts):
             for label, ask in asks.items():
-                rows[label][size] = measure(ask, args.runs)
+                rows[label][size] = measure(ask, args.runs, befores.get(label))
     report = {
         "engine": connection.vendor,
         "runs": args.runs,
