@@ -141,6 +141,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": env_int("DJANGO_SQLITE_TIMEOUT", 20, minimum=1, maximum=300),
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The values go to PostgreSQL apart from the statement (server-side binding), so a
+    # statement run again, whoever's rows it asks for, is the same text, and psycopg
+    # prepares it on its fifth run on a connection: PostgreSQL then plans it no more (a
+    # page's queries took longer to plan than to run).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=5
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A shared cache (Redis) lets several app servers share sessions, login throttling and

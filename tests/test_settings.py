@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 
 from hipthrust.env import env_bool, env_int, env_list
 
@@ -159,3 +160,19 @@ def test_the_media_storage_backend_comes_from_the_environment():
     script = "from django.conf import settings; print(settings.STORAGES['default']['BACKEND'])"
     result = _run(["shell", "-c", script], DJANGO_MEDIA_STORAGE="myproject.storage.Bucket")
     assert result.stdout.strip().endswith("myproject.storage.Bucket")
+
+
+@pytest.mark.django_db
+def test_postgresql_prepares_a_statement_run_again_whoever_it_asks_for(django_user_model):
+    """The values are bound apart from the statement, so one statement asked for six users
+    is one text, which psycopg prepares on its fifth run: PostgreSQL stops planning it."""
+    if connection.vendor != "postgresql":
+        assert "server_side_binding" not in connection.settings_dict["OPTIONS"]
+        return
+    for number in range(6):
+        user = django_user_model.objects.create_user(f"prepared{number}")
+        assert django_user_model.objects.filter(pk=user.pk, is_active=True).first() == user
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [statement for (statement,) in cursor.fetchall()]
+    assert any('FROM "auth_user"' in s and '"is_active"' in s and "$1" in s for s in prepared)
