@@ -11,25 +11,44 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Expression, Model, QuerySet
+from django.utils import timezone
 
-# Stand-ins no row holds and no query writes as a constant: negative ids, days in the
-# year 1000; within every engine's range, so Django compiles them as any other value.
+# Stand-ins no row holds and no query writes as a constant: negative ids, days and times in
+# the year 1000; within every engine's range, so Django compiles them as any other value.
 _FIRST_ID = -1_000_001
 _FIRST_DAY = datetime.date(1000, 1, 1)
+_FIRST_TIME = datetime.datetime(1000, 6, 1, tzinfo=datetime.UTC)
 
 
 def _stand_in(value, number: int):
     if isinstance(value, bool) or not isinstance(value, int | datetime.date):
-        raise TypeError(f"a prepared query takes ids and days, not {value!r}")
+        raise TypeError(f"a prepared query takes ids, days and times, not {value!r}")
     if isinstance(value, datetime.datetime):
-        raise TypeError(f"a prepared query takes days, not times: {value!r}")
+        if timezone.is_naive(value):
+            raise TypeError(f"a prepared query takes times with their zone, not {value!r}")
+        return _FIRST_TIME + datetime.timedelta(minutes=number)
     if isinstance(value, int):
         return _FIRST_ID - number
     return _FIRST_DAY + datetime.timedelta(days=number)
 
 
+def _as_is(value):
+    return value
+
+
+def _adapters(stand_in) -> tuple[Callable, ...]:
+    """The forms a value may reach the engine in: as it is, a day as text (SQLite), a time as
+    the engine's field value (text in UTC on SQLite)."""
+    if isinstance(stand_in, datetime.datetime):
+        return (_as_is, connection.ops.adapt_datetimefield_value)
+    if isinstance(stand_in, datetime.date):
+        return (_as_is, str)
+    return (_as_is,)
+
+
 class Prepared:
-    """`build(*values)` makes the queryset, from ids (int) and days (date) alone."""
+    """`build(*values)` makes the queryset, from ids (int), days (date) and times with
+    their zone (datetime) alone."""
 
     def __init__(self, build: Callable[..., QuerySet]):
         self.build = build
@@ -38,9 +57,15 @@ class Prepared:
     def sql_with_params(self, *values) -> tuple[str, list]:
         compiled = self._compiled_for(values)
         params = list(compiled.params)
-        for at, number, as_text in compiled.slots:
-            params[at] = str(values[number]) if as_text else values[number]
+        for at, number, adapt in compiled.slots:
+            params[at] = adapt(values[number])
         return compiled.sql, params
+
+    def rows(self, *values) -> list[tuple]:
+        """The rows as tuples, as the engine gives them: for a values() query of numbers."""
+        with connection.cursor() as cursor:
+            cursor.execute(*self.sql_with_params(*values))
+            return cursor.fetchall()
 
     def raw(self, *values) -> list[Model]:
         """The rows as the queryset's model, its annotations as attributes converted as the
@@ -69,9 +94,9 @@ class Prepared:
         slots = []
         for at, param in enumerate(params):
             for number, stand_in in enumerate(stand_ins):
-                # A day may reach the engine as text (SQLite).
-                if param == stand_in or (isinstance(param, str) and param == str(stand_in)):
-                    slots.append((at, number, isinstance(param, str)))
+                adapt = next((a for a in _adapters(stand_in) if param == a(stand_in)), None)
+                if adapt is not None:
+                    slots.append((at, number, adapt))
         missing = set(range(len(values))) - {number for _, number, _ in slots}
         if missing:
             raise ValueError(f"values {sorted(missing)} are not parameters of the query")
@@ -89,7 +114,7 @@ class _Compiled:
     model: type[Model]
     sql: str
     params: tuple
-    slots: tuple[tuple[int, int, bool], ...]  # (where in params, which value, as text)
+    slots: tuple[tuple[int, int, Callable], ...]  # (where in params, which value, its form)
     converters: tuple[tuple[str, Expression, tuple[Callable, ...]], ...]  # of annotations
 
 

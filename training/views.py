@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +21,7 @@ from coaches.models import CoachLink, Prescription
 from coaching.caching import ladder, with_rungs
 from core import throttle
 from core.middleware import client_ip
-from core.prepared import PreparedWith
+from core.prepared import Prepared, PreparedWith
 from core.redirects import safe_next
 from core.text import counted
 from training import records as progress
@@ -185,11 +185,10 @@ def log(request: HttpRequest) -> HttpResponse:
     # history and the recent sessions in one query.
     sets = newest_sets_with_totals(request.user, max(HISTORY_DEPTH, RECENT_SESSIONS))
     recent = TrainingSession.with_kept_totals(sessions_of(sets)[:RECENT_SESSIONS], profile.unit)
-    empty = TrainingSession.objects.for_user(request.user).without_sets()
     # Today's session and those started today without sets (perhaps dated another day), in
     # one query; an import's sessions, made today, are not read.
     day = timezone.localdate()
-    current = with_rungs(TrainingSession.objects.for_user(request.user).of_today(day, today))
+    current = with_rungs(_TODAYS_SESSIONS.raw(request.user.pk, day, today))
     todays_session = next((s for s in current if s.date == day), None)
     # Started today and nothing logged yet: still offered, whatever its date.
     started = [
@@ -225,7 +224,7 @@ def log(request: HttpRequest) -> HttpResponse:
             "recent": recent,
             "todays_session": todays_session,
             "started": started,
-            "abandoned": empty.filter(created_at__lt=today).count(),
+            "abandoned": _left_empty_before(request.user, today),
             "advice": advice,
             "balance": progress.balance_note(recent),
             "session_form": session_form,
@@ -249,6 +248,31 @@ TODAY = {
         )
     ),
 }
+
+
+# Today's session and those started today still without sets; how many started before
+# today were left without sets. Compiled once (core.prepared).
+_TODAYS_SESSIONS = Prepared(
+    lambda user_id, day, start_of_day: TrainingSession.objects.for_user(user_id).of_today(
+        day, start_of_day
+    )
+)
+_ABANDONED = Prepared(
+    lambda user_id, start_of_day: (
+        TrainingSession.objects.for_user(user_id)
+        .without_sets()
+        .filter(created_at__lt=start_of_day)
+        .values("user")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+)
+
+
+def _left_empty_before(user, start_of_day: datetime.datetime) -> int:
+    """How many sessions the trainee started before `start_of_day` and left without sets."""
+    counted = _ABANDONED.rows(user.pk, start_of_day)  # no row when there is none
+    return counted[0][0] if counted else 0
 
 
 def _start_of_today() -> datetime.datetime:

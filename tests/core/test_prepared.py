@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import itertools
+import zoneinfo
 
 import pytest
 from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.utils import timezone
 
 from core.prepared import Prepared
 from tests.conftest import make_log
@@ -48,7 +51,7 @@ def test_it_builds_the_queryset_once(user, bodyweight):
 
 
 @pytest.mark.parametrize("value", ["text", 1.5, True, datetime.datetime(2026, 1, 1)])
-def test_it_takes_ids_and_days_alone(user, value):
+def test_it_takes_ids_days_and_times_with_their_zone_alone(user, value):
     with pytest.raises(TypeError):
         Prepared(lambda user_id, other: _sessions_before(user_id, datetime.date.today())).raw(
             user.pk, value
@@ -82,3 +85,22 @@ def test_it_converts_annotations_as_the_orm_does(user, bodyweight):
     assert got == expected
     assert all(isinstance(at, datetime.datetime) and at.tzinfo for _, at, _ in got)
     assert {type(has) for _, _, has in got} == {bool}
+
+
+def _sessions_started_before(user_id: int, at: datetime.datetime):
+    return TrainingSession.objects.filter(user_id=user_id, created_at__lt=at).order_by("pk")
+
+
+def test_it_gives_the_rows_the_queryset_gives_for_each_time(user, bodyweight):
+    made = make_log(user, bodyweight, sessions=4, sets_per_side=1)
+    start = timezone.now()
+    for number, session in enumerate(made):
+        TrainingSession.objects.filter(pk=session.pk).update(
+            created_at=start - datetime.timedelta(hours=number)
+        )
+    prepared = Prepared(_sessions_started_before)
+    zones = [datetime.UTC, zoneinfo.ZoneInfo("America/New_York"), zoneinfo.ZoneInfo("Asia/Tokyo")]
+    for hours, zone in itertools.product(range(-1, 5), zones):
+        at = (start - datetime.timedelta(hours=hours, minutes=30)).astimezone(zone)
+        expected = [s.pk for s in _sessions_started_before(user.pk, at)]
+        assert [s.pk for s in prepared.raw(user.pk, at)] == expected
