@@ -26,6 +26,7 @@ from coaches import review_queue, services
 from coaches.forms import CoachLevelForm, CoachNoteForm, PrescriptionForm
 from coaches.models import AuditEntry, CoachLink, CoachNote, FlagReview, Prescription
 from coaches.roles import can_coach
+from coaching.caching import with_rungs
 from core.redirects import safe_next
 from training import balance
 from training.level import advice_for
@@ -161,11 +162,11 @@ def _athlete_context(request: HttpRequest, athlete, **forms) -> dict:
             "hold_seconds": level.advance_hold_seconds,
         }
     advice = advice_for(athlete.profile)
-    sessions = TrainingSession.objects.page_with_totals(
-        list(
+    sessions = TrainingSession.with_kept_totals(
+        with_rungs(
             TrainingSession.objects.filter(user=athlete)
             .with_sets()
-            .select_related("variation")
+            .select_related("totals")
             .order_by("-date", "-pk")[:12]
         ),
         unit,

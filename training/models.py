@@ -244,25 +244,6 @@ class SessionQuerySet(LogQuerySet):
         totals["unknown_sets"] = Count("sets", filter=Q(sets__side=Side.UNKNOWN))
         return self.annotate(**totals)
 
-    def page_with_totals(
-        self, sessions: list[TrainingSession], unit: str = "kg"
-    ) -> list[TrainingSession]:
-        """Attach the per-side totals (work in `unit`) to an already fetched page of sessions.
-
-        Aggregating only the page's rows keeps a long log cheap: ordering and slicing an
-        annotated queryset would make the database total every session first.
-        """
-        totals = {
-            row["pk"]: row
-            for row in self.filter(pk__in=[s.pk for s in sessions])
-            .with_totals(unit)
-            .values("pk", *TOTAL_FIELDS)
-        }
-        for session in sessions:
-            for name in TOTAL_FIELDS:
-                setattr(session, name, totals[session.pk][name])
-        return sessions
-
 
 def work_total(side: str, unit: str) -> models.Expression:
     """A session's work on `side` (SessionQuerySet.with_totals), in `unit`."""

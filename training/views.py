@@ -592,11 +592,12 @@ def history(request: HttpRequest) -> HttpResponse:
     sessions = (
         TrainingSession.objects.for_user(request.user)
         .with_sets()
-        .select_related("variation")
+        .select_related("totals")
         .order_by("-date", "-pk")
     )
     page = Paginator(sessions, 20).get_page(request.GET.get("page"))
-    page.object_list = TrainingSession.objects.page_with_totals(list(page.object_list), unit)
+    # The totals kept on write and the variations from the kept ladder: no set is read.
+    page.object_list = TrainingSession.with_kept_totals(with_rungs(page.object_list), unit)
     return render(
         request,
         "training/history.html",

@@ -46,7 +46,7 @@ def test_it_gives_sessions_the_totals_with_totals_computes(user, loaded, bridge,
     sessions = TrainingSession.objects.filter(user=user).order_by("date")
 
     kept = TrainingSession.with_kept_totals(list(sessions.select_related("totals")), unit)
-    computed = TrainingSession.objects.page_with_totals(list(sessions), unit)
+    computed = list(sessions.with_totals(unit))
 
     names = [
         f"{side}_{measure}"

@@ -198,7 +198,7 @@ def test_balance_ignores_sets_of_unknown_side(user, bodyweight):
     add_sets(session, "left", "right")
     add_sets(session, "unknown", "unknown", reps=30)
 
-    (totals,) = TrainingSession.objects.page_with_totals([session])
+    (totals,) = TrainingSession.objects.filter(pk=session.pk).with_totals()
 
     assert (totals.left_work, totals.right_work, totals.unknown_sets) == (10, 10, 2)
     balance = progress.session_balance(totals)
@@ -211,7 +211,7 @@ def test_a_session_with_only_unknown_sides_has_no_balance(user, bodyweight):
         user=user, date=datetime.date(2026, 11, 2), variation=bodyweight
     )
     add_sets(session, "unknown", "unknown")
-    (totals,) = TrainingSession.objects.page_with_totals([session])
+    (totals,) = TrainingSession.objects.filter(pk=session.pk).with_totals()
     assert progress.session_balance(totals) is None
 
 
