@@ -1,0 +1,14 @@
+"""The other packages' admins (accounts and groups, login attempts, background tasks), given
+what ours share (core.admin.ModelAdmin): an action on ids that name no row answers as for no
+selection, where Django would answer 500. Run after their own admin modules (INSTALLED_APPS
+lists them before this app)."""
+
+from django.contrib import admin
+
+from core.admin import ModelAdmin
+
+for model in list(admin.site._registry):
+    registered = type(admin.site.get_model_admin(model))
+    if not issubclass(registered, ModelAdmin):
+        admin.site.unregister(model)
+        admin.site.register(model, type(registered.__name__, (ModelAdmin, registered), {}))
