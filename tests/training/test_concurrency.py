@@ -270,35 +270,44 @@ def _until_a_writer_waits_for_a_lock() -> None:
     raise AssertionError("the second writer never waited for the first")
 
 
+def _held_writer(session, fields: dict):
+    """A writer adding a set that holds its transaction open once written, and what lets it
+    commit as soon as another connection waits for a lock; with the event it sets once
+    written."""
+    written, may_commit = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        with transaction.atomic():
+            services.add_set(session, fields)
+            written.set()
+            assert may_commit.wait(timeout=60)
+
+    def release_once_another_waits() -> None:
+        assert written.wait(timeout=60)
+        _until_a_writer_waits_for_a_lock()
+        may_commit.set()
+
+    return writer, release_once_another_waits, written
+
+
 def test_it_keeps_the_points_a_rebuild_makes_when_two_sessions_of_a_week_are_written_at_once(
     guide_content, user
 ):
-    """Each writer makes the week's points from the sessions' totals: the second must count
-    the first's set, which was not committed when it started."""
+    """Two writers of one week: the second waits for the first's lock on the trainee's
+    points, and the points made after both count both sets."""
     monday = _session(user)
     wednesday = TrainingSession.objects.create(
         user=user, date=monday.date + datetime.timedelta(days=2), variation=monday.variation
     )
     services.add_set(wednesday, {"side": "left", "reps": 8})
-    first_written, first_may_commit = threading.Event(), threading.Event()
-
-    def first() -> None:
-        with transaction.atomic():
-            services.add_set(monday, {"side": "left", "reps": 20})
-            first_written.set()
-            assert first_may_commit.wait(timeout=60)
+    first, release, first_written = _held_writer(monday, {"side": "left", "reps": 20})
 
     def second() -> None:
         assert first_written.wait(timeout=60)
         # Reps of its own, so it waits on no group of the first's, only on the week.
         services.add_set(wednesday, {"side": "right", "reps": 12})
 
-    def orchestrate() -> None:
-        assert first_written.wait(timeout=60)
-        _until_a_writer_waits_for_a_lock()
-        first_may_commit.set()
-
-    in_parallel([first, second, orchestrate])
+    in_parallel([first, second, release])
     kept = _points(user)
     summaries.rebuild(get_user_model().objects.filter(pk=user.pk))
     assert kept == _points(user)
@@ -314,24 +323,13 @@ def test_the_progress_page_waits_for_a_writer_of_its_weeks_and_counts_its_set(gu
     set (the writer's own mark adds nothing to one already there). It waits instead."""
     monday = _session(user)
     services.add_set(monday, {"side": "left", "reps": 8})  # the week marked, not yet made
-    written, may_commit = threading.Event(), threading.Event()
-
-    def writer() -> None:
-        with transaction.atomic():
-            services.add_set(monday, {"side": "left", "reps": 20})
-            written.set()
-            assert may_commit.wait(timeout=60)
+    writer, release, written = _held_writer(monday, {"side": "left", "reps": 20})
 
     def progress_page() -> None:
         assert written.wait(timeout=60)
         summaries.make_points_current(user.pk)
 
-    def orchestrate() -> None:
-        assert written.wait(timeout=60)
-        _until_a_writer_waits_for_a_lock()
-        may_commit.set()
-
-    in_parallel([writer, progress_page, orchestrate])
+    in_parallel([writer, progress_page, release])
     assert not StaleProgressWeek.objects.filter(user=user).exists()
     made = _kept_points(user)
     summaries.rebuild(get_user_model().objects.filter(pk=user.pk))
