@@ -31,8 +31,9 @@ MAY_IMPORT = {
     "core": {"core"},
 }
 READS_UP = {
-    "training.views": {"coaches.models", "videos.models"},
+    "training.views": {"coaches.models"},
     "training.session_page": {"coaches.models", "videos.models"},
+    "training.today_page": {"coaches.models", "videos.models"},
     "training.level": {"videos.models"},
     "coaches.views": {"videos.models"},
     "coaches.review_queue": {"videos.models"},

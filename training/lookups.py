@@ -1,5 +1,6 @@
 """The one lookup of each of a trainee's own objects for a view, built on
-`LogQuerySet.for_user`: anyone else's session or set does not exist for them (404)."""
+`LogQuerySet.for_user`: anyone else's session or set does not exist for them (404); and
+their own profile."""
 
 from __future__ import annotations
 
@@ -36,6 +37,22 @@ _SESSIONS = PreparedWith(
         )
     )
 )
+
+
+def get_profile_for_user(request: HttpRequest, **annotations) -> Profile:
+    """The user's profile with their level and its tempo (from the kept ladder), which
+    advice and level pages read, and what the page asks of it besides (`annotations`) in the
+    same query, compiled once (core.prepared)."""
+    found = _PROFILES.raw(annotations, request.user.pk)
+    if not found:  # a user restored without one
+        Profile.objects.get_or_create(user=request.user)
+        found = _PROFILES.raw(annotations, request.user.pk)
+    (profile,) = with_rungs(found, "level")
+    profile.user = request.user  # the advice reads it: no second query for the same row
+    return profile
+
+
+_PROFILES = PreparedWith(lambda user_id: Profile.objects.filter(user_id=user_id))
 
 
 def get_set_for_user(request: HttpRequest, pk: int) -> Set:

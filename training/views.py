@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime
 import re
 import uuid
 
@@ -9,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,11 +16,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
-from coaches.models import CoachLink, Prescription
-from coaching.caching import ladder, with_rungs
+from coaches.models import CoachLink
+from coaching.caching import with_rungs
 from core import throttle
 from core.middleware import client_ip
-from core.prepared import Prepared, PreparedWith
 from core.redirects import safe_next
 from core.text import counted
 from training import records as progress
@@ -39,14 +37,9 @@ from training.forms import (
     TimerLogForm,
 )
 from training.level import (
-    ADVICE,
-    HISTORY_DEPTH,
     advice_for,
-    history_of,
-    newest_sets_with_totals,
-    sessions_of,
 )
-from training.lookups import get_session_for_user, get_set_for_user
+from training.lookups import get_profile_for_user, get_session_for_user, get_set_for_user
 from training.models import (
     LevelChange,
     LevelSource,
@@ -62,23 +55,7 @@ from training.session_page import (
     session_context,
     unit_of_request,
 )
-from videos.models import SetVideo, VideoComment
-
-
-def _profile_with_level(request: HttpRequest, **annotations) -> Profile:
-    """The user's profile with their level and its tempo (from the kept ladder), which
-    advice and level pages read, and what the page asks of it besides (`annotations`) in the
-    same query, compiled once (core.prepared)."""
-    found = _PROFILES.raw(annotations, request.user.pk)
-    if not found:  # a user restored without one
-        Profile.objects.get_or_create(user=request.user)
-        found = _PROFILES.raw(annotations, request.user.pk)
-    (profile,) = with_rungs(found, "level")
-    profile.user = request.user  # the advice reads it: no second query for the same row
-    return profile
-
-
-_PROFILES = PreparedWith(lambda user_id: Profile.objects.filter(user_id=user_id))
+from training.today_page import start_of_today, today_context
 
 
 def _htmx_fragment(request: HttpRequest, template: str, fragment: str) -> str:
@@ -148,7 +125,7 @@ PROFILE_PAGE = {
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
-    profile = _profile_with_level(request, **PROFILE_PAGE)
+    profile = get_profile_for_user(request, **PROFILE_PAGE)
     owned = {kind: OwnedWeight.loads_from(getattr(profile, name)) for kind, name in _OWNED.items()}
     form = ProfileForm(request.POST or None, instance=profile, owned=owned)
     if request.method == "POST" and form.is_valid():
@@ -176,114 +153,13 @@ def profile(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def log(request: HttpRequest) -> HttpResponse:
-    today = _start_of_today()
-    # The profile with what the page asks besides; its level (with tempo), the sessions'
-    # variations and the form's choices come from the ladder kept under the content
-    # generation, not from joins.
-    profile = _profile_with_level(request, **TODAY, **ADVICE)
-    # The newest sessions' sets, each with its session and kept totals: the level advice's
-    # history and the recent sessions in one query.
-    sets = newest_sets_with_totals(request.user, max(HISTORY_DEPTH, RECENT_SESSIONS))
-    recent = TrainingSession.with_kept_totals(sessions_of(sets)[:RECENT_SESSIONS], profile.unit)
-    # Today's session and those started today without sets (perhaps dated another day), in
-    # one query; an import's sessions, made today, are not read.
-    day = timezone.localdate()
-    current = with_rungs(_TODAYS_SESSIONS.raw(request.user.pk, day, today))
-    todays_session = next((s for s in current if s.date == day), None)
-    # Started today and nothing logged yet: still offered, whatever its date.
-    started = [
-        s for s in current if s is not todays_session and not s.set_count and s.created_at >= today
-    ]
-    advice = advice_for(profile, history_of(sets))
-    if advice and advice.fingerprint == profile.dismissed_suggestion:
-        advice = None
-    prescription = None
-    if profile.has_prescription:
-        prescription = (
-            Prescription.objects.filter(athlete=request.user)
-            .select_related("variation", "coach")
-            .first()
-        )
-    commented_videos = []
-    if profile.has_unread_comments:
-        commented_videos = SetVideo.objects.with_unread_comments(request.user)[:5]
-    session_form = NewSessionForm(
-        initial={
-            "date": day,
-            "variation": prescription.variation_id if prescription else profile.level_id,
-        },
-        ladder=ladder(),
-    )
-    return render(
-        request,
-        "training/log.html",
-        {
-            "title": "Your training log",
-            "description": "Your sessions, level and balance.",
-            "profile": profile,
-            "recent": recent,
-            "todays_session": todays_session,
-            "started": started,
-            "abandoned": _left_empty_before(request.user, today),
-            "advice": advice,
-            "balance": progress.balance_note(recent),
-            "session_form": session_form,
-            "prescription": prescription,
-            "unit": profile.unit,
-            "commented_videos": commented_videos,
-        },
-    )
-
-
-RECENT_SESSIONS = 5
-
-
-# Whether Today has a coach's prescription or unread comments on videos to show, asked in
-# the profile's query: most trainees have neither, and then read neither.
-TODAY = {
-    "has_prescription": Exists(Prescription.objects.filter(athlete=OuterRef("user"))),
-    "has_unread_comments": Exists(
-        VideoComment.objects.filter(video__owner=OuterRef("user"), seen_at__isnull=True).exclude(
-            author=OuterRef("user")
-        )
-    ),
-}
-
-
-# Today's session and those started today still without sets; how many started before
-# today were left without sets. Compiled once (core.prepared).
-_TODAYS_SESSIONS = Prepared(
-    lambda user_id, day, start_of_day: TrainingSession.objects.for_user(user_id).of_today(
-        day, start_of_day
-    )
-)
-_ABANDONED = Prepared(
-    lambda user_id, start_of_day: (
-        TrainingSession.objects.for_user(user_id)
-        .without_sets()
-        .filter(created_at__lt=start_of_day)
-        .values("user")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-)
-
-
-def _left_empty_before(user, start_of_day: datetime.datetime) -> int:
-    """How many sessions the trainee started before `start_of_day` and left without sets."""
-    counted = _ABANDONED.rows(user.pk, start_of_day)  # no row when there is none
-    return counted[0][0] if counted else 0
-
-
-def _start_of_today() -> datetime.datetime:
-    """Midnight of the local day: a session started before it and still empty was left."""
-    return timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time()))
+    return render(request, "training/log.html", today_context(request))
 
 
 @login_required
 @require_POST
 def empty_sessions_delete(request: HttpRequest) -> HttpResponse:
-    count = services.delete_empty_sessions(request.user, started_before=_start_of_today())
+    count = services.delete_empty_sessions(request.user, started_before=start_of_today())
     if count:
         messages.success(request, f"Deleted {counted(count, 'empty session')}.")
     return redirect("training:log")
@@ -529,7 +405,7 @@ def set_restore(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def level_accept(request: HttpRequest) -> HttpResponse:
-    profile = _profile_with_level(request)
+    profile = get_profile_for_user(request)
     advice = advice_for(profile)
     if (
         advice is None
@@ -553,7 +429,7 @@ def level_accept(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def level_dismiss(request: HttpRequest) -> HttpResponse:
-    profile = _profile_with_level(request)
+    profile = get_profile_for_user(request)
     fingerprint = request.POST.get("fingerprint", "")
     # Fingerprints are hex digests; anything else could only be a forged form.
     if not re.fullmatch(r"[0-9a-f]{1,64}", fingerprint):
@@ -577,7 +453,7 @@ def level_history(request: HttpRequest) -> HttpResponse:
             "title": "Your level history",
             "description": "Every change of level, when and why.",
             "changes": changes[:200],
-            "profile": _profile_with_level(request),
+            "profile": get_profile_for_user(request),
         },
     )
 
