@@ -20,7 +20,6 @@ Results: bench/results/explain_pages-postgresql.md.
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import sys
 from collections import defaultdict
@@ -82,13 +81,16 @@ def explain(cursor, sql: str) -> list[tuple[str, str, int]]:
     return list(scans(plan[0]["Plan"]))
 
 
-def page_reads(client, ask) -> tuple[int, dict[str, int], list[str]]:
+def page_reads(client, ask, before=None) -> tuple[int, dict[str, int], list[str]]:
     """Statements run, the most rows one scan read in each table, and the sequential
-    scans, for one request."""
+    scans, for one request; `before` runs ahead of each request, not explained."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    before = before or (lambda: None)
+    before()
     ask()  # warm: a login's first request may write the session row
+    before()
     with CaptureQueriesContext(connection) as captured:
         response = ask()
     assert response.status_code == 200, response.status_code
@@ -115,6 +117,7 @@ def main() -> None:
 
     from coaching.models import Variation
     from tests.conftest import make_log
+    from training import summaries
 
     variation = Variation.objects.get(slug="loaded-single-leg-hip-thrust")
     others = get_user_model().objects.bulk_create(
@@ -122,6 +125,8 @@ def main() -> None:
     )
     for other in others:
         make_log(other, variation, sessions=-(-args.sets_each // 6), sets_per_side=3)
+        # As their first visit to the progress page would: the points of the weeks written.
+        summaries.make_points_current(other.pk)
     print(f"built {args.users} other trainees", flush=True)
     trainees = {
         "small": log_pages.build_trainee("small", args.small_sets),
@@ -144,11 +149,8 @@ def main() -> None:
             client = Client()
             client.force_login(user)
             newest = user.training_sessions.order_by("-date", "-pk").first().get_absolute_url()
-            for label, url in log_pages.PAGES.items():
-                ask = functools.partial(client.get, url or newest)
-                if label == "add a set":
-                    ask = functools.partial(log_pages.add_set, client, newest)
-                results[label][name] = page_reads(client, ask)
+            for label, (ask, before) in log_pages.page_asks(client, newest).items():
+                results[label][name] = page_reads(client, ask, before)
 
     lines = [
         f"# The log pages' reads on PostgreSQL among {args.users:,} trainees",

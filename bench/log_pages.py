@@ -136,6 +136,20 @@ def add_set(client, session_url: str):
     return client.post(f"{session_url}sets/", data, headers={"HX-Request": "true"})
 
 
+def page_asks(client, newest: str) -> dict[str, tuple]:
+    """Each row of PAGES as a request of `client`'s trainee, with what runs before each
+    request and is not measured (or None); `newest` is their newest session's URL."""
+    asks = {
+        label: (functools.partial(client.get, url or newest), None) for label, url in PAGES.items()
+    }
+    asks["add a set"] = (functools.partial(add_set, client, newest), None)
+    asks["progress, right after a set"] = (
+        functools.partial(client.get, PAGES["progress"]),
+        functools.partial(add_set, client, newest),
+    )
+    return asks
+
+
 def measure(ask, runs: int, before=None) -> dict:
     """`ask`'s median time and its queries; `before` runs ahead of each ask, not timed."""
     from django.db import connection
@@ -182,16 +196,13 @@ def main() -> None:
         client = Client()
         client.force_login(user)
         newest = user.training_sessions.order_by("-date", "-pk").first().get_absolute_url()
-        asks = {label: functools.partial(client.get, url or newest) for label, url in PAGES.items()}
-        asks["add a set"] = functools.partial(add_set, client, newest)
-        befores = {"progress, right after a set": functools.partial(add_set, client, newest)}
-        asks["progress, right after a set"] = functools.partial(client.get, PAGES["progress"])
+        asks = page_asks(client, newest)
         # Not setup_test_environment(): it instruments every template render (copying the
         # context for the test Client), which no server does. The Client's host is let in.
         hosts = [*settings.ALLOWED_HOSTS, "testserver"]
         with override_settings(STORAGES=plain_static, ALLOWED_HOSTS=hosts):
-            for label, ask in asks.items():
-                rows[label][size] = measure(ask, args.runs, befores.get(label))
+            for label, (ask, before) in asks.items():
+                rows[label][size] = measure(ask, args.runs, before)
     report = {
         "engine": connection.vendor,
         "runs": args.runs,

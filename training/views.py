@@ -17,7 +17,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from coaches.models import CoachLink
-from coaching.caching import with_rungs
 from core import throttle
 from core.middleware import client_ip
 from core.redirects import safe_next
@@ -468,12 +467,15 @@ def history(request: HttpRequest) -> HttpResponse:
     sessions = (
         TrainingSession.objects.for_user(request.user)
         .with_sets()
-        .select_related("totals")
+        .select_related("variation")
         .order_by("-date", "-pk")
+        # Apart, for the page's sessions alone: joined, a late page would join every
+        # session before it.
+        .prefetch_related("totals")
     )
     page = Paginator(sessions, 20).get_page(request.GET.get("page"))
-    # The totals kept on write and the variations from the kept ladder: no set is read.
-    page.object_list = TrainingSession.with_kept_totals(with_rungs(page.object_list), unit)
+    # The totals kept on write: no set is read.
+    page.object_list = TrainingSession.with_kept_totals(list(page.object_list), unit)
     return render(
         request,
         "training/history.html",
