@@ -218,7 +218,8 @@ def assign_sides(session: TrainingSession, pattern: str, *, expected: list[int])
         before = summaries.marks_of(changed)
         for done, side in zip(unknown, sides.in_order(pattern, len(unknown)), strict=True):
             done.side = side
-        Set.objects.bulk_update(unknown, ["side"])
+            done.revision += 1  # an edit: a form opened before it saves over it no more
+        Set.objects.bulk_update(unknown, ["side", "revision"])
         summaries.sets_changed({session.pk}, removed=before, added=summaries.marks_of(changed))
     return len(unknown)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from django.db.models import Count, F, Max, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Max, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
 
 from imports.csv_io.plan import PlannedSession, fingerprint
 from training.models import Profile, Set, TrainingSession
@@ -13,14 +13,21 @@ from training.models import Profile, Set, TrainingSession
 
 def _mark_parts(user) -> dict:
     """How many sessions and sets the trainee has and their newest keys: any session or set
-    added or deleted moves one of them. As subqueries of `user` (a profile's user column)."""
+    added or deleted moves one of them; and the sums of the sets' revisions and of the
+    sessions' days and variations: an edit of a set (its revision moves) or of a session's
+    day or variation, what a duplicate is matched on, moves one of those. As subqueries of
+    `user` (a profile's user column)."""
     sessions = TrainingSession.objects.filter(user=user).order_by().values("user")
     sets = Set.objects.filter(session__user=user).order_by().values("session__user")
+    day = ExtractYear("date") * 10_000 + ExtractMonth("date") * 100 + ExtractDay("date")
     parts = {
         "mark_sessions": sessions.annotate(value=Count("pk")),
         "mark_last_session": sessions.annotate(value=Max("pk")),
+        "mark_session_days": sessions.annotate(value=Sum(day)),
+        "mark_session_variations": sessions.annotate(value=Sum("variation_id")),
         "mark_sets": sets.annotate(value=Count("pk")),
         "mark_last_set": sets.annotate(value=Max("pk")),
+        "mark_set_revisions": sets.annotate(value=Sum("revision")),
     }
     return {name: Coalesce(Subquery(part.values("value")), 0) for name, part in parts.items()}
 
@@ -37,10 +44,12 @@ def lock_if_unchanged(user, mark: tuple[int, ...]) -> bool:
     """Take the trainee's row lock with one UPDATE (the first write of the import's short
     transaction), and say whether their log still has the `mark` it had at the preview."""
     parts = _mark_parts(OuterRef("user"))
-    unchanged = dict(zip(parts, mark, strict=True)) if mark else {}
+    # A preview made before the mark had its present parts says nothing of them: changed.
+    known = len(mark) == len(parts)
+    unchanged = dict(zip(parts, mark, strict=True)) if known else {}
     touched = Profile.objects.filter(user=user).alias(**parts).filter(**unchanged)
     if touched.update(unit=F("unit")):
-        return bool(mark)
+        return known
     Profile.objects.filter(user=user).update(unit=F("unit"))  # the lock, all the same
     return False
 

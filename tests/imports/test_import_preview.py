@@ -3,6 +3,7 @@ and an undo that takes back exactly what one import added."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 
@@ -10,9 +11,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from imports import csv_io
 from imports.csv_io import pending as pending_imports
 from imports.csv_io import save as csv_save
 from imports.models import PendingImport
+from training import services
 from training.models import ImportBatch, Profile, Set, TrainingSession
 
 from .test_csv_io import HEADER, STRONG, STRONG_OLD, add_session, export_text, log_of
@@ -282,6 +285,79 @@ def test_a_log_changed_since_the_preview_refuses_the_save(user_client, user):
     assert response["Location"] == reverse("imports:preview", args=[pending.pk])
     assert counts() == before
     assert "1 session and 2 sets to add" in text_of(preview_page(user_client, pending))
+
+
+def _logged_bridge(user) -> TrainingSession:
+    """The file's bridge session, already in the log: the preview leaves it out."""
+    return add_session(
+        user,
+        "2024-02-03",
+        "floor-glute-bridge",
+        "",
+        [(1, {"side": "both", "reps": 15, "hold_seconds": 5})],
+    )
+
+
+def _saved_with_a_late_edit(user_client, monkeypatch, edit):
+    """Save the preview, `edit` landing between the save's own check and its write."""
+    pending = uploaded(user_client, OURS)
+    digest = preview_page(user_client, pending).context["preview"].digest
+    real_save = csv_save.save_preview
+
+    def late_edit(who, preview, **kwargs):
+        edit()
+        return real_save(who, preview, **kwargs)
+
+    monkeypatch.setattr(pending_imports, "save_preview", late_edit)
+    return pending, save(user_client, pending, digest)
+
+
+@pytest.mark.parametrize("edit", ["set", "session day"])
+def test_an_edit_under_the_save_that_unmatches_a_logged_session_is_caught_by_the_write(
+    user_client, user, monkeypatch, edit
+):
+    """The preview left the bridge session out as logged; an edit of its set (or its day)
+    then lands before the write: saved as previewed, the file's session would be lost."""
+    logged = _logged_bridge(user)
+
+    def unmatch() -> None:
+        if edit == "set":
+            services.update_set(logged.sets.get(), {"reps": 14}, [])
+        else:
+            logged.date = datetime.date(2024, 2, 4)
+            logged.save()
+
+    pending, response = _saved_with_a_late_edit(user_client, monkeypatch, unmatch)
+
+    assert response["Location"] == reverse("imports:preview", args=[pending.pk])
+    assert ImportBatch.objects.count() == 0
+    assert TrainingSession.objects.count() == 1  # the hand-logged one alone
+    assert "2 sessions and 3 sets to add" in text_of(preview_page(user_client, pending))
+
+
+def test_an_edit_under_the_save_that_leaves_the_duplicates_saves_as_previewed(
+    user_client, user, monkeypatch
+):
+    logged = _logged_bridge(user)
+
+    def note() -> None:
+        services.update_set(logged.sets.get(), {"note": "felt good"}, [])
+
+    _, response = _saved_with_a_late_edit(user_client, monkeypatch, note)
+
+    assert response.status_code == 302
+    assert ImportBatch.objects.get().session_count == 1
+
+
+def test_a_save_given_a_mark_of_the_log_with_fewer_parts_checks_the_log_again(user):
+    """A preview a save job kept from before the mark had its present parts (an upgrade in
+    between) says nothing of them: the write looks at the log again, and saves."""
+    preview = csv_io.preview_csv(user, OURS)
+    older = dataclasses.replace(preview, log_mark=preview.log_mark[:4])
+
+    saved = csv_save.save_preview(user, older)
+
+    assert (saved.sessions, saved.sets) == (2, 3)
 
 
 def test_the_save_checks_the_log_again_under_its_lock(user_client, user, monkeypatch):

@@ -172,6 +172,23 @@ def test_sides_set_from_a_stale_page_change_nothing(user_client, session):
     assert sides_of(session) == ["unknown", "unknown"]
 
 
+def test_setting_sides_is_an_edit_that_an_edit_opened_before_cannot_save_over(user_client, session):
+    (unknown,) = add_sets(session, "unknown")
+    url = reverse("training:set-edit", args=[unknown.pk])
+    assert 'name="revision" value="1"' in user_client.get(url).content.decode()
+    user_client.post(
+        reverse("training:set-sides", args=[session.pk]),
+        {"pattern": "left", "sets": str(unknown.pk)},
+    )
+
+    # Another change made in the edit form opened before.
+    stale = user_client.post(url, {"side": "right", "reps": "12", "revision": "1"})
+
+    assert stale.status_code == 409
+    unknown.refresh_from_db()
+    assert (unknown.side, unknown.revision) == ("left", 2)
+
+
 def test_setting_sides_is_all_or_nothing(session, monkeypatch):
     unknown = add_sets(session, "unknown", "unknown")
 
