@@ -188,6 +188,9 @@ class StaleEdit(Exception):
 def update_set(existing: Set, fields: dict, form_errors, *, revision: int | None = None) -> Set:
     """Save an edit; with `revision` (the one the form was opened at), only over that one."""
     with transaction.atomic():
+        # Its session first, as every writer of a session's sets locks them (setting sides,
+        # adding a set): the other way round, two writers could each wait for the other.
+        TrainingSession.objects.select_for_update().filter(pk=existing.session_id).first()
         current = Set.objects.select_for_update().get(pk=existing.pk)
         if revision is not None and current.revision != revision:
             raise StaleEdit(current)

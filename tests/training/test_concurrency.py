@@ -336,6 +336,46 @@ def test_the_progress_page_waits_for_a_writer_of_its_weeks_and_counts_its_set(gu
     assert made == _kept_points(user)
 
 
+def test_a_set_edited_while_its_sessions_sides_are_set_waits_and_neither_fails(
+    guide_content, user, monkeypatch
+):
+    """Setting sides locks the session, then its sets; an edit locks its set, then keeps the
+    session's summaries. In that order they would each hold what the other waits for; the
+    edit locks the session first, so one waits for the other and the sides are refused as
+    changed meanwhile."""
+    session = _session(user)
+    unknown = services.add_set(session, {"side": "unknown", "reps": 10})[0]
+    editing = threading.local()
+    set_locked, may_go_on = threading.Event(), threading.Event()
+    sets_changed = summaries.sets_changed
+
+    def held_then_changed(*args, **kwargs) -> None:
+        if getattr(editing, "now", False):
+            set_locked.set()
+            assert may_go_on.wait(timeout=60)
+        sets_changed(*args, **kwargs)
+
+    monkeypatch.setattr(summaries, "sets_changed", held_then_changed)
+
+    def edit() -> None:
+        editing.now = True
+        services.update_set(unknown, {"side": "left"}, [], revision=1)
+
+    def set_sides() -> None:
+        assert set_locked.wait(timeout=60)
+        with pytest.raises(services.StaleSides):
+            services.assign_sides(session, "right", expected=[unknown.pk])
+
+    def orchestrate() -> None:
+        assert set_locked.wait(timeout=60)
+        _until_a_writer_waits_for_a_lock()
+        may_go_on.set()
+
+    in_parallel([edit, set_sides, orchestrate])
+    unknown.refresh_from_db()
+    assert (unknown.side, unknown.revision) == ("left", 2)
+
+
 def _one_set_file(day: datetime.date) -> io.StringIO:
     row = f"1,{day.isoformat()},single-leg-hip-thrust,,1,left,10,0,0,,,,,no,\n"
     return io.StringIO(",".join(HIPTHRUST_COLUMNS) + "\n" + row)
