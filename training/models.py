@@ -374,9 +374,21 @@ class SetQuerySet(LogQuerySet):
         return sets.order_by("-session__date", "-session_id", "-position")[:limit]
 
 
+class PositionField(models.PositiveIntegerField):
+    """A set's place in its session, given back by the INSERT that writes it: a new set's
+    place is counted by the database in that INSERT (Set.after_last), not asked first."""
+
+    db_returning = True
+
+    def deconstruct(self):
+        # The column is the plain one: migrations see no change (none to run on a live table).
+        name, _, args, kwargs = super().deconstruct()
+        return name, "django.db.models.PositiveIntegerField", args, kwargs
+
+
 class Set(models.Model):
     session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="sets")
-    position = models.PositiveIntegerField()
+    position = PositionField()
     side = models.CharField(max_length=7, choices=Side.choices)
     reps = models.PositiveSmallIntegerField(help_text="0 only for a hold-only set.")
     load_kg = models.DecimalField(max_digits=16, decimal_places=10, default=Decimal(0))
@@ -446,6 +458,15 @@ class Set(models.Model):
     def name(self) -> str:
         """ "set 2 on the left", as the advice names it."""
         return set_name(self.side, self.side_number)
+
+    @staticmethod
+    def after_last(session_id: int, nth: int = 1):
+        """The place of the `nth` set appended to the session, counted by the INSERT itself
+        from the sets already there. Only for a writer holding the session's row
+        (services._count_in_new_sets): PostgreSQL counts as of the statement's start."""
+        last = Set.objects.filter(session_id=session_id).order_by().values("session_id")
+        last = last.annotate(last=Max("position")).values("last")
+        return Coalesce(models.Subquery(last), 0) + nth
 
     @staticmethod
     def number_by_side(sets: list[Set]) -> list[Set]:

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F
 
 from coaching.models import FormError, Variation
 from training import sides, summaries
@@ -84,11 +84,11 @@ def _session_by_submission(user, submission_id: uuid.UUID) -> TrainingSession | 
     return existing
 
 
-def _lock_last_position(session: TrainingSession) -> int:
-    """The session's last set position, with its row locked until the transaction ends, so
-    concurrent writers take positions one at a time."""
-    TrainingSession.objects.select_for_update().filter(pk=session.pk).first()
-    return session.sets.aggregate(last=Max("position"))["last"] or 0
+def _count_in_new_sets(session: TrainingSession, count: int) -> None:
+    """Count `count` sets about to be written into the session's set count, its row locked
+    by that UPDATE until the transaction ends: concurrent writers take places one at a time,
+    and the count needs no statement of its own (summaries.sets_changed(counted=True))."""
+    TrainingSession.objects.filter(pk=session.pk).update(set_count=F("set_count") + count)
 
 
 def add_set(
@@ -106,16 +106,16 @@ def add_set(
     """
     try:
         with transaction.atomic():
-            last = _lock_last_position(session)
+            _count_in_new_sets(session, 1)
             if position is None or session.sets.filter(position=position).exists():
-                position = last + 1
+                position = Set.after_last(session.pk)
             # Its summaries kept here rather than by the saved set's signal, which would
             # lock the session again.
             (new_set,) = Set.objects.bulk_create(
                 [Set(session=session, position=position, submission_id=submission_id, **fields)]
             )
             summaries.sets_changed(
-                {session.pk}, added=summaries.marks_of_new([new_set]), locked=True
+                {session.pk}, added=summaries.marks_of_new([new_set]), counted=True
             )
             if form_errors:
                 new_set.form_errors.set(form_errors)
@@ -324,14 +324,17 @@ def log_timer_sets(
                 session = TrainingSession.objects.create(
                     user=user, date=day, variation=variation, notes="Logged from the tempo timer."
                 )
-            last = _lock_last_position(session)
+            _count_in_new_sets(session, len(sets))
             made = Set.objects.bulk_create(
-                Set(session=session, position=position, submission_id=set_id, **fields)
-                for position, (set_id, fields) in enumerate(
-                    zip(set_ids, sets, strict=True), start=last + 1
+                Set(
+                    session=session,
+                    position=Set.after_last(session.pk, nth),
+                    submission_id=set_id,
+                    **fields,
                 )
+                for nth, (set_id, fields) in enumerate(zip(set_ids, sets, strict=True), start=1)
             )
-            summaries.sets_changed({session.pk}, added=summaries.marks_of_new(made), locked=True)
+            summaries.sets_changed({session.pk}, added=summaries.marks_of_new(made), counted=True)
     except IntegrityError:
         # The same submission committed first in a parallel request.
         logged = _timer_log_by_submission(user, submission_id, set_ids[0])

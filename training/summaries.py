@@ -82,7 +82,7 @@ def sets_changed(
     *,
     removed: Counter | None = None,
     added: Counter | None = None,
-    locked: bool = False,
+    counted: bool = False,
 ) -> None:
     """Bring the summaries up to date after sets were added, removed or changed.
 
@@ -90,8 +90,8 @@ def sets_changed(
     sets); `removed` and `added` are the marks of the sets as they were and are. An added
     mark is counted in; a group that lost a set is counted again from the trainee's sets,
     so a removal never trusts a count that a raw UPDATE elsewhere may have left behind.
-    `locked`: the caller locked the sessions' rows in this transaction before writing their
-    sets (services.add_set), so they are not locked again.
+    `counted`: the caller counted the sets it added into the sessions' set counts before
+    writing them, which locked their rows (services.add_set), so neither is done again.
     """
     # In the writer's transaction (no savepoint of its own), or one of its own without.
     with transaction.atomic(savepoint=False):
@@ -100,34 +100,33 @@ def sets_changed(
         sessions = sorted(set(sessions))
         for start in range(0, len(sessions), _BATCH):
             batch = set(sessions[start : start + _BATCH])
-            _recount_sessions(batch, some_emptied=bool(removed), locked=locked)
+            _recount_sessions(batch, some_emptied=bool(removed), counted=counted)
         _add_marks({mark: n for mark, n in delta.items() if n > 0})
         _recount_groups({mark[:6] for mark, n in delta.items() if n < 0})
         _mark_weeks_stale([*(removed or ()), *(added or ())])
 
 
-def _recount_sessions(session_ids: set[int], *, some_emptied: bool, locked: bool) -> None:
-    """Count the sessions' sets and totals again from their own sets, in statements that
-    write as they read (UPDATE ... SELECT, INSERT ... SELECT): an import's transaction
-    holds its write lock for writes alone."""
+def _recount_sessions(session_ids: set[int], *, some_emptied: bool, counted: bool) -> None:
+    """Count the sessions' sets (unless their writer counted them in) and totals again from
+    their own sets, in statements that write as they read (UPDATE ... SELECT, INSERT ...
+    SELECT): an import's transaction holds its write lock for writes alone."""
     if not session_ids:
         return
-    sessions = TrainingSession.objects.filter(pk__in=session_ids)
-    if not locked:
+    if not counted:
         # Their rows locked first (an UPDATE that changes nothing, a write an import may
         # make): a writer of the same session meanwhile has committed before the counts
         # below start, so they count its sets. Counted in the locking statement itself,
         # PostgreSQL would read them as of before the wait.
-        sessions.update(set_count=F("set_count"))
-    # Written out: the ORM took longer to build this statement than the engine to run it.
-    counted, sets = (connection.ops.quote_name(m._meta.db_table) for m in (TrainingSession, Set))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {counted} SET set_count = (SELECT COUNT(*) FROM {sets} "
-            f"WHERE {sets}.session_id = {counted}.id) "
-            f"WHERE id IN ({', '.join(['%s'] * len(session_ids))})",
-            list(session_ids),
-        )
+        TrainingSession.objects.filter(pk__in=session_ids).update(set_count=F("set_count"))
+        # Written out: the ORM took longer to build this statement than the engine to run it.
+        table, sets = (connection.ops.quote_name(m._meta.db_table) for m in (TrainingSession, Set))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET set_count = (SELECT COUNT(*) FROM {sets} "
+                f"WHERE {sets}.session_id = {table}.id) "
+                f"WHERE id IN ({', '.join(['%s'] * len(session_ids))})",
+                list(session_ids),
+            )
     if some_emptied:
         SessionTotals.objects.filter(session_id__in=session_ids, session__set_count=0).delete()
     select, params = _TOTALS_OF.sql_with_params(*session_ids)
