@@ -9,7 +9,9 @@ Not a test: it measures and reports, and asserts no times. In one run it
 * starts gunicorn (`hipthrust.wsgi`, gunicorn.conf.py) with DJANGO_DEBUG=0, a generated
   secret key, DJANGO_ALLOWED_HOSTS=127.0.0.1, --workers workers, on a free loopback port,
   and HIPTHRUST_BENCH_VIEW=1, which routes a bare view (hipthrust/bench_view.py) at
-  /__bench__/bare/: the ceiling for this stack on this machine;
+  /__bench__/bare/: the ceiling for this stack on this machine; and at
+  /__bench__/signed-in/ the floor of a signed-in page (its session and user read, base.html
+  drawn around nothing), the ceiling for every page of the log;
 * runs wrk (--connections connections, 2 threads, --seconds each) against the bare view,
   the home, guide, a variation and the timer page (anonymous, so served from the page
   cache, and again "uncached" with a session cookie that names no session: the cache
@@ -424,6 +426,7 @@ def main() -> int:
         ("variation", plan["variation_url"], "uncached", UNCACHED_COOKIE),
         ("timer", "/timer/", "cached", None),
         ("timer", "/timer/", "uncached", UNCACHED_COOKIE),
+        ("signed-in floor", "/__bench__/signed-in/", "signed in", signed_in),
         ("today", "/log/", "signed in", signed_in),
         ("session", plan["session_url"], "signed in", signed_in),
         ("history", "/log/history/", "signed in", signed_in),

@@ -1,8 +1,8 @@
 """One cache idea: a `Generation` per kind of shared content, a token in the cache that an
-edit replaces once it commits, names every entry made from that content (an old entry is
-never read again and ages out); `cached_page` keeps whole pages for visitors without a
-session under (site, path with the query the page reads, htmx flags), each page with the
-token it was made under, which must be the current one."""
+edit replaces once it commits; every entry made from that content holds the token it was
+made under and is read only while that token is current (an old entry is made again, or
+ages out); `cached_page` keeps whole pages for visitors without a session under (site, path
+with the query the page reads, htmx flags)."""
 
 from __future__ import annotations
 
@@ -40,18 +40,29 @@ class Generation:
         transaction.on_commit(lambda: cache.set(self.name, secrets.token_hex(8), timeout=None))
 
     def key(self, kind: str, *names: object) -> str:
-        """Named by the token, and by the static manifest: with Redis an entry outlives a
-        deploy, and a page must not name static files the new deploy no longer has."""
-        return self._key(kind, self.current(), *names)
-
-    def _key(self, kind: str, token: str, *names: object) -> str:
+        """Not named by the token (an entry holds the one it was made under, see `read`), but
+        by the static manifest: with Redis an entry outlives a deploy, and a page must not
+        name static files the new deploy no longer has."""
         static = getattr(staticfiles_storage, "manifest_hash", "")[:8]
         digest = hashlib.sha256("|".join(map(str, names)).encode()).hexdigest()
-        return f"{kind}:{token}{static}:{digest}"
+        return f"{kind}:{static}:{digest}"
+
+    def read(self, key: str) -> tuple[str, object]:
+        """The current token, and what `key` holds if it was made under that token (else
+        None): one round trip to Redis, not one for the token and one for the entry."""
+        found = cache.get_many([self.name, key])
+        token = found.get(self.name) or self.current()
+        stored = found.get(key)
+        return token, (stored[1] if stored is not None and stored[0] == token else None)
 
     def remember(self, make: Callable[[], object], kind: str, *names: object):
         """What `make()` returns, kept under this generation and `names`."""
-        return cache.get_or_set(self.key(kind, *names), make, LIFETIME)
+        key = self.key(kind, *names)
+        token, value = self.read(key)
+        if value is None:
+            value = make()
+            cache.set(key, (token, value), LIFETIME)
+        return value
 
 
 def _shareable(request: HttpRequest, response: HttpResponse) -> bool:
@@ -96,13 +107,9 @@ def cached_page(
             return view(request, *args, **kwargs)
         flags = (request.headers.get("HX-Request"), request.headers.get("HX-Boosted"))
         names = (shared_origin(request), request.get_full_path(), flags)
-        # The entry keeps the token it was made under, so the token and the page are read
-        # in one round trip to Redis rather than one after the other.
-        key = generation._key("page", "", *names)
-        found = cache.get_many([generation.name, key])
-        token = found.get(generation.name) or generation.current()
-        stored = found.get(key)
-        if stored is None or stored[0] != token:
+        key = generation.key("page", *names)
+        token, stored = generation.read(key)
+        if stored is None:
             response = view(request, *args, **kwargs)
             if not _shareable(request, response):
                 return response
@@ -110,9 +117,9 @@ def cached_page(
             patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
             patch_vary_headers(response, ["Cookie", "HX-Request", "HX-Boosted"])
             response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
-            stored = (token, response.content, dict(response.items()))
-            cache.set(key, stored, LIFETIME)
-        response = HttpResponse(stored[1], headers=stored[2])
+            stored = (response.content, dict(response.items()))
+            cache.set(key, (token, stored), LIFETIME)
+        response = HttpResponse(stored[0], headers=stored[1])
         return get_conditional_response(request, etag=response["ETag"], response=response)
 
     return wrapper

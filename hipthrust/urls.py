@@ -62,9 +62,12 @@ if settings.SERVE_MEDIA:
     )
 
 if settings.BENCH_VIEW:
-    # bench/harness.py only: a constant page through the full middleware stack.
-    from hipthrust.bench_view import bare
+    # bench/harness.py only: fixed pages through the full middleware stack.
+    from hipthrust.bench_view import bare, signed_in_floor
 
-    urlpatterns.append(path("__bench__/bare/", bare, name="bench-bare"))
+    urlpatterns += [
+        path("__bench__/bare/", bare, name="bench-bare"),
+        path("__bench__/signed-in/", signed_in_floor, name="bench-signed-in"),
+    ]
 
 handler404 = "hipthrust.views.page_not_found"

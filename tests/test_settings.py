@@ -131,18 +131,21 @@ def test_a_redis_url_gives_a_shared_cache_for_sessions_and_throttling():
         "from django.conf import settings; from django.core.cache import caches; "
         "cache = caches['default']; cache.set('t', 'shared', 5); "
         "print(type(cache).__name__, cache.get('t'), settings.SESSION_ENGINE, "
-        "settings.AXES_HANDLER, type(caches['throttle']).__name__)"
+        "settings.AXES_HANDLER, type(caches['throttle']).__name__, "
+        "cache._cache.get_client() is cache._cache.get_client(write=True))"
     )
     result = _run(["shell", "-c", script], REDIS_URL="redis://127.0.0.1:6379/15")
     assert result.returncode == 0, result.stderr
     # Login counts are database rows (a password reset clears them from every address);
     # the other throttles are a database cache too: Redis evicts under its memory limit.
-    assert result.stdout.split()[-5:] == [
+    # One Redis client serves every call (core/redis_cache.py), not a new one each.
+    assert result.stdout.split()[-6:] == [
         "RedisCache",
         "shared",
         "django.contrib.sessions.backends.cached_db",
         "axes.handlers.database.AxesDatabaseHandler",
         "DatabaseCache",
+        "True",
     ]
 
 

@@ -47,21 +47,64 @@ def test_a_generation_bumped_in_a_transaction_moves_when_it_commits(
     assert generation.current() != before
 
 
-def test_an_entry_is_named_by_the_current_generation(django_capture_on_commit_callbacks):
+def test_a_remembered_value_is_made_again_once_its_generation_moves(
+    django_capture_on_commit_callbacks,
+):
     generation = Generation("test:generation")
-    before = generation.key("test", "page")
-    assert generation.key("test", "page") == before
+    made = []
+
+    def make(name):
+        made.append(name)
+        return f"{name} {len(made)}"
+
+    assert generation.remember(lambda: make("page"), "test", "page") == "page 1"
+    assert generation.remember(lambda: make("page"), "test", "page") == "page 1"
+    assert generation.remember(lambda: make("other"), "test", "other") == "other 2"
     with django_capture_on_commit_callbacks(execute=True):
         generation.bump()
-    assert generation.key("test", "page") != before
-    assert generation.key("test", "other") != generation.key("test", "page")
+        # Not before the commit: a reader of the old rows would keep them as new.
+        assert generation.remember(lambda: make("page"), "test", "page") == "page 1"
+    assert generation.remember(lambda: make("page"), "test", "page") == "page 3"
+    assert made == ["page", "other", "page"]
+
+
+@pytest.fixture
+def cache_calls(monkeypatch) -> list[str]:
+    """The cache's methods as the code under test calls them, not as a backend calls itself."""
+    calls, depth = [], []
+
+    def counted(name, method):
+        def call(*args, **kwargs):
+            if not depth:
+                calls.append(name)
+            depth.append(name)
+            try:
+                return method(*args, **kwargs)
+            finally:
+                depth.pop()
+
+        return call
+
+    for name in ("get", "get_many", "get_or_set", "set"):
+        monkeypatch.setattr(cache, name, counted(name, getattr(cache, name)))
+    return calls
+
+
+def test_a_remembered_value_is_read_with_its_generation_in_one_round_trip(cache_calls):
+    generation = Generation("test:generation")
+    generation.remember(lambda: ["rung"], "test", "ladder")
+    cache_calls.clear()
+    assert generation.remember(lambda: ["other"], "test", "ladder") == ["rung"]
+    assert cache_calls == ["get_many"]
 
 
 def test_an_emptied_cache_never_names_an_old_entry_again():
     generation = Generation("test:generation")
     before = generation.current()
+    generation.remember(lambda: "old", "test", "page")
     cache.clear()  # Redis restarted, or a backup restored
     assert generation.current() != before
+    assert generation.remember(lambda: "new", "test", "page") == "new"
 
 
 def test_a_deploy_with_new_static_files_names_new_entries(monkeypatch):
@@ -94,27 +137,12 @@ def test_a_page_is_kept_whole_and_answers_a_conditional_get(rf):
     assert page(rf.get("/p/", HTTP_IF_NONE_MATCH='"stale"')).status_code == 200
 
 
-def test_a_kept_page_is_read_with_its_generation_in_one_round_trip(rf, monkeypatch):
+def test_a_kept_page_is_read_with_its_generation_in_one_round_trip(rf, cache_calls):
     page = _page(lambda request: HttpResponse("<p>the page</p>"))
     page(rf.get("/p/"))
-    reads, depth = [], []  # the calls the page makes, not those a backend makes of itself
-
-    def counted(name, read):
-        def call(*args, **kwargs):
-            if not depth:
-                reads.append(name)
-            depth.append(name)
-            try:
-                return read(*args, **kwargs)
-            finally:
-                depth.pop()
-
-        return call
-
-    for name in ("get", "get_many", "get_or_set"):
-        monkeypatch.setattr(cache, name, counted(name, getattr(cache, name)))
+    cache_calls.clear()
     assert page(rf.get("/p/")).content == b"<p>the page</p>"
-    assert reads == ["get_many"]
+    assert cache_calls == ["get_many"]
 
 
 def test_a_page_kept_under_an_old_generation_is_made_again(rf, django_capture_on_commit_callbacks):
