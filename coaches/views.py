@@ -26,7 +26,7 @@ from coaches import review_queue, services
 from coaches.forms import CoachLevelForm, CoachNoteForm, PrescriptionForm
 from coaches.models import AuditEntry, CoachLink, CoachNote, FlagReview, Prescription
 from coaches.roles import can_coach
-from coaching.caching import with_rungs
+from coaching.caching import ladder, with_rungs
 from core.redirects import safe_next
 from training import balance
 from training.level import advice_for
@@ -161,13 +161,14 @@ def _athlete_context(request: HttpRequest, athlete, **forms) -> dict:
             "tempo": level.tempo.tempo.notation,
             "hold_seconds": level.advance_hold_seconds,
         }
-    advice = advice_for(athlete.profile)
+    advice = advice_for(athlete.profile, ladder=ladder(request))
     sessions = TrainingSession.with_kept_totals(
         with_rungs(
             TrainingSession.objects.filter(user=athlete)
             .with_sets()
             .select_related("totals")
-            .order_by("-date", "-pk")[:12]
+            .order_by("-date", "-pk")[:12],
+            rungs=ladder(request),
         ),
         unit,
     )
@@ -234,7 +235,7 @@ def move_level(request: HttpRequest, user_id: int) -> HttpResponse:
 @require_POST
 def approve_promotion(request: HttpRequest, user_id: int) -> HttpResponse:
     athlete = _get_athlete_for_coach(request, user_id)
-    advice = advice_for(athlete.profile)
+    advice = advice_for(athlete.profile, ladder=ladder(request))
     if (
         advice is None
         or advice.suggestion.kind != "advance"

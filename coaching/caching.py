@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from functools import partial
 from typing import TypeVar
 
+from django.http import HttpRequest
+
 from coaching.models import FormError, Variation
 from core.caching import Generation, cached_page
 
@@ -13,10 +15,15 @@ CONTENT = Generation("coaching:content")
 cached_public_page = partial(cached_page, CONTENT)
 
 
-def ladder() -> list[Variation]:
+def ladder(request: HttpRequest | None = None) -> list[Variation]:
     """Every rung in order, with its tempo (Variation.objects.ladder()): the same for everyone,
-    so kept under the content generation instead of read on every page of the log."""
-    return CONTENT.remember(lambda: list(Variation.objects.ladder()), "coaching:ladder")
+    so kept under the content generation instead of read on every page of the log. Given the
+    request, read once for it: Today draws rungs in five places, each a round trip."""
+    if request is None:
+        return CONTENT.remember(lambda: list(Variation.objects.ladder()), "coaching:ladder")
+    if not hasattr(request, "kept_ladder"):
+        request.kept_ladder = ladder()
+    return request.kept_ladder
 
 
 def form_errors_of(exercise_id: int) -> list[FormError]:
@@ -32,11 +39,13 @@ def form_errors_of(exercise_id: int) -> list[FormError]:
 Row = TypeVar("Row")
 
 
-def with_rungs(rows: Iterable[Row], field: str = "variation") -> list[Row]:
-    """`rows`, each one's `field` (a rung) taken from the kept ladder instead of a join. A rung
-    the ladder does not hold yet (added within its lifetime) is read as any relation is, when
-    first used."""
-    rungs = {rung.pk: rung for rung in ladder()}
+def with_rungs(
+    rows: Iterable[Row], field: str = "variation", *, rungs: list[Variation] | None = None
+) -> list[Row]:
+    """`rows`, each one's `field` (a rung) taken from `rungs` (the kept ladder unless given)
+    instead of a join. A rung the ladder does not hold yet (added within its lifetime) is read
+    as any relation is, when first used."""
+    rungs = {rung.pk: rung for rung in (ladder() if rungs is None else rungs)}
     rows = list(rows)
     for row in rows:
         rung = rungs.get(getattr(row, f"{field}_id"))

@@ -87,10 +87,16 @@ class ProfileForm(forms.ModelForm):
         help_texts = {"level": "Where you train now; suggestions to move up or back start here."}
         widgets = {"unit": forms.RadioSelect}
 
-    def __init__(self, *args, owned: dict[str, list[Decimal]] | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        owned: dict[str, list[Decimal]] | None = None,
+        ladder: list[Variation] | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.fields["level"].queryset = Variation.objects.ladder()
-        _offer_kept_rungs(self.fields["level"])
+        _offer_kept_rungs(self.fields["level"], ladder)
         self.fields["level"].required = True
         unit = self.instance.unit
         for kind, field in (

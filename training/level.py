@@ -104,18 +104,20 @@ def newest_sets_with_totals(user, depth: int) -> list[Set]:
     return sets
 
 
-def sessions_of(sets: list[Set]) -> list[TrainingSession]:
+def sessions_of(sets: list[Set], rungs: list[Variation] | None = None) -> list[TrainingSession]:
     """The sessions of newest_sets' `sets`, newest first, one object each (every set of a
-    session is given it), their variations from the kept ladder instead of a join."""
+    session is given it), their variations from `rungs` (the kept ladder) instead of a join."""
     sessions: dict[int, TrainingSession] = {}
     for s in sets:
         s.session = sessions.setdefault(s.session_id, s.session)
-    return caching.with_rungs(sessions.values())
+    return caching.with_rungs(sessions.values(), rungs=rungs)
 
 
-def history_of(sets: list[Set], depth: int = HISTORY_DEPTH) -> list[SessionRecord]:
+def history_of(
+    sets: list[Set], depth: int = HISTORY_DEPTH, rungs: list[Variation] | None = None
+) -> list[SessionRecord]:
     """The records of the `depth` newest sessions among `sets` (newest_sets), newest first."""
-    sessions = sessions_of(sets)[:depth]
+    sessions = sessions_of(sets, rungs)[:depth]
     by_session: dict[int, list[Set]] = {session.pk: [] for session in sessions}
     for s in sets:
         if s.session_id in by_session:
@@ -177,11 +179,12 @@ def _latest_change_of(profile: Profile) -> LevelChangeRecord | None:
     return None if change is None else LevelChangeRecord(change, timezone.localdate(change))
 
 
-def ladder_of(level: Variation) -> list[Variation]:
-    """The rungs of `level`'s exercise in order, from the ladder kept under the content
-    generation; read afresh when that does not hold `level` yet (a rung added within its
-    lifetime, which another process may still keep)."""
-    rungs = [rung for rung in caching.ladder() if rung.exercise_id == level.exercise_id]
+def ladder_of(level: Variation, ladder: list[Variation] | None = None) -> list[Variation]:
+    """The rungs of `level`'s exercise in order, from `ladder` or the one kept under the
+    content generation; read afresh when that does not hold `level` yet (a rung added within
+    its lifetime, which another process may still keep)."""
+    ladder = caching.ladder() if ladder is None else ladder
+    rungs = [rung for rung in ladder if rung.exercise_id == level.exercise_id]
     if not any(rung.pk == level.pk for rung in rungs):
         rungs = list(Variation.objects.filter(exercise_id=level.exercise_id).order_by("level"))
     return rungs
@@ -193,13 +196,17 @@ def _owned_weights_of(profile: Profile) -> list[Decimal]:
     return OwnedWeight.loads_from(profile.owned_loads_kg)
 
 
-def advice_for(profile: Profile, history: list[SessionRecord] | None = None) -> LevelAdvice | None:
-    """The advice for `profile`'s trainee; `history` is their recent_history when the page
-    has already read it."""
+def advice_for(
+    profile: Profile,
+    history: list[SessionRecord] | None = None,
+    ladder: list[Variation] | None = None,
+) -> LevelAdvice | None:
+    """The advice for `profile`'s trainee; `history` is their recent_history and `ladder`
+    the kept one when the page has already read them."""
     level = profile.level
     if level is None:
         return None
-    ladder = ladder_of(level)
+    ladder = ladder_of(level, ladder)
     index = next(i for i, rung in enumerate(ladder) if rung.pk == level.pk)
     if history is None:
         history = recent_history(profile.user)

@@ -8,7 +8,7 @@ from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from coaching.caching import with_rungs
+from coaching.caching import ladder, with_rungs
 from core.prepared import PreparedWith
 from training.models import Profile, Set, TrainingSession
 
@@ -20,7 +20,7 @@ def get_session_for_user(request: HttpRequest, pk: int, **annotations) -> Traini
     a session shows its weights in it, and a subquery here spares a query of its own. Its
     variation comes from the kept ladder, not a join. Each page's query is compiled once
     (core.prepared): the pages that add a set ask it on every set."""
-    found = with_rungs(_SESSIONS.raw(annotations, pk, request.user.pk))
+    found = with_rungs(_SESSIONS.raw(annotations, pk, request.user.pk), rungs=ladder(request))
     if not found:
         raise Http404("No session matches the given query.")
     return found[0]
@@ -47,7 +47,7 @@ def get_profile_for_user(request: HttpRequest, **annotations) -> Profile:
     if not found:  # a user restored without one
         Profile.objects.get_or_create(user=request.user)
         found = _PROFILES.raw(annotations, request.user.pk)
-    (profile,) = with_rungs(found, "level")
+    (profile,) = with_rungs(found, "level", rungs=ladder(request))
     profile.user = request.user  # the advice reads it: no second query for the same row
     return profile
 

@@ -38,20 +38,22 @@ def today_context(request: HttpRequest) -> dict:
     # variations and the form's choices come from the ladder kept under the content
     # generation, not from joins.
     profile = get_profile_for_user(request, **TODAY, **ADVICE)
+    rungs = ladder(request)
     # The newest sessions' sets, each with its session and kept totals: the level advice's
     # history and the recent sessions in one query.
     sets = newest_sets_with_totals(request.user, max(HISTORY_DEPTH, RECENT_SESSIONS))
-    recent = TrainingSession.with_kept_totals(sessions_of(sets)[:RECENT_SESSIONS], profile.unit)
+    recent = sessions_of(sets, rungs)[:RECENT_SESSIONS]
+    recent = TrainingSession.with_kept_totals(recent, profile.unit)
     # Today's session and those started today without sets (perhaps dated another day), in
     # one query; an import's sessions, made today, are not read.
     day = timezone.localdate()
-    current = with_rungs(_TODAYS_SESSIONS.raw(request.user.pk, day, today))
+    current = with_rungs(_TODAYS_SESSIONS.raw(request.user.pk, day, today), rungs=rungs)
     todays_session = next((s for s in current if s.date == day), None)
     # Started today and nothing logged yet: still offered, whatever its date.
     started = [
         s for s in current if s is not todays_session and not s.set_count and s.created_at >= today
     ]
-    advice = advice_for(profile, history_of(sets))
+    advice = advice_for(profile, history_of(sets, rungs=rungs), rungs)
     if advice and advice.fingerprint == profile.dismissed_suggestion:
         advice = None
     prescription = None
@@ -69,7 +71,7 @@ def today_context(request: HttpRequest) -> dict:
             "date": day,
             "variation": prescription.variation_id if prescription else profile.level_id,
         },
-        ladder=ladder(),
+        ladder=rungs,
     )
     return {
         "title": "Your training log",

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from coaches.models import CoachLink
+from coaching.caching import ladder
 from core import throttle
 from core.middleware import client_ip
 from core.redirects import safe_next
@@ -126,7 +127,7 @@ PROFILE_PAGE = {
 def profile(request: HttpRequest) -> HttpResponse:
     profile = get_profile_for_user(request, **PROFILE_PAGE)
     owned = {kind: OwnedWeight.loads_from(getattr(profile, name)) for kind, name in _OWNED.items()}
-    form = ProfileForm(request.POST or None, instance=profile, owned=owned)
+    form = ProfileForm(request.POST or None, instance=profile, owned=owned, ladder=ladder(request))
     if request.method == "POST" and form.is_valid():
         services.save_profile(form.save(commit=False), form.cleaned_data, changed_by=request.user)
         messages.success(request, "Profile saved.")
@@ -167,7 +168,7 @@ def empty_sessions_delete(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def session_create(request: HttpRequest) -> HttpResponse:
-    form = NewSessionForm(request.POST)
+    form = NewSessionForm(request.POST, ladder=ladder(request))
     unit = unit_of_request(request)
     status = 200
     if form.is_valid():
@@ -198,7 +199,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request, pk)
-    form = SessionForm(request.POST or None, instance=session)
+    form = SessionForm(request.POST or None, instance=session, ladder=ladder(request))
     if request.method == "POST" and form.is_valid():
         changed_variation = "variation" in form.changed_data
         if changed_variation and session.sets.exists() and not _sides_fit(session, form):
@@ -405,7 +406,7 @@ def set_restore(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def level_accept(request: HttpRequest) -> HttpResponse:
     profile = get_profile_for_user(request)
-    advice = advice_for(profile)
+    advice = advice_for(profile, ladder=ladder(request))
     if (
         advice is None
         or advice.target is None

@@ -278,3 +278,25 @@ def test_the_set_form_offers_the_kept_form_errors_and_checks_a_post_against_the_
     )
     assert not posted.is_valid()
     assert "form_errors" in posted.errors
+
+
+@pytest.mark.parametrize("page", ["training:log", "training:profile", "session-edit"])
+def test_a_page_of_the_log_reads_the_kept_ladder_once(client, user, loaded, monkeypatch, page):
+    # Today draws rungs in five places (the profile's level, the recent sessions, today's,
+    # the advice, the form): each read of the kept ladder is a round trip to Redis.
+    Profile.objects.filter(user=user).update(level=loaded)
+    session = logged_session(user, loaded, timezone.localdate(), [("left", 10, "12.5", 0)])
+    url = (
+        reverse(f"training:{page}", args=[session.pk]) if page == "session-edit" else reverse(page)
+    )
+    reads = []
+    remember = caching.CONTENT.remember
+    monkeypatch.setattr(
+        caching.CONTENT,
+        "remember",
+        lambda make, kind, *names: reads.append(kind) or remember(make, kind, *names),
+    )
+    client.force_login(user)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert reads.count("coaching:ladder") == 1
