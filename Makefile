@@ -26,14 +26,17 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 
 # Local server on SQLite with the guide loaded (the content arrives with `migrate`)
 # and a demo trainee whose credentials are printed; one background worker (video processing)
-# runs beside the server and stops with it.
+# runs beside the server and stops with it. The site's address is the server's, port and
+# all: canonical links and the links in mails (printed to the console) lead back to it.
+DJANGO_SITE_URL ?= http://127.0.0.1:$(PORT)
+LOCAL := DJANGO_DEBUG=1 DJANGO_SITE_URL=$(DJANGO_SITE_URL)
 run: $(VENV)/.installed
-	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo --if-local
-	DJANGO_DEBUG=1 $(BIN)/python manage.py requeue_videos
-	DJANGO_DEBUG=1 $(BIN)/python manage.py db_worker --no-reload -v0 & worker=$$!; \
+	$(LOCAL) $(BIN)/python manage.py migrate --noinput
+	$(LOCAL) $(BIN)/python manage.py seed_demo --if-local
+	$(LOCAL) $(BIN)/python manage.py requeue_videos
+	$(LOCAL) $(BIN)/python manage.py db_worker --no-reload -v0 & worker=$$!; \
 	trap 'kill $$worker' EXIT INT TERM; \
-	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(LOCAL) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The whole suite: lint, unit, database and browser tests. DATABASE_URL picks the engine.
 test: $(VENV)/.installed-dev

@@ -113,3 +113,17 @@ def test_gunicorn_listens_where_make_serve_says_unless_host_is_set(monkeypatch):
     assert runpy.run_path(str(ROOT / "gunicorn.conf.py"))["bind"] == "0.0.0.0:8000"
     serve = (ROOT / "Makefile").read_text(encoding="utf-8").split("\nserve:")[1].split("\n\n")[0]
     assert "HOST=" not in serve
+
+
+def test_make_run_gives_the_local_server_as_the_sites_address_port_and_all():
+    # Without it a public page kept for everyone names http://127.0.0.1/ in its canonical and
+    # Open Graph links: it is made for the host without the port the client chose.
+    env = {"PATH": "/usr/bin:/bin"}
+    made = subprocess.run(
+        ["make", "-n", "run", "PORT=8123"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert made.returncode == 0, made.stderr
+    django = [line for line in made.stdout.splitlines() if "manage.py" in line]
+    assert len(django) == 5
+    assert all("DJANGO_SITE_URL=http://127.0.0.1:8123 " in line for line in django)
+    assert django[-1].endswith("runserver 127.0.0.1:8123")
