@@ -50,6 +50,7 @@ from urllib.parse import urljoin, urlsplit
 # bench/ is this script's folder, so its sibling is importable: one gunicorn starter.
 from loadtest import (
     check_database_url,
+    flush_redis,
     free_port,
     production_env,
     recreate_postgresql_database,
@@ -159,16 +160,6 @@ def prepare(engine: str, sets: int, env: dict[str, str]) -> dict:
 def start_gunicorn(env: dict[str, str], port: int, workers: int, log: Path):
     # The bare view that sets the ceiling is routed only with this switch.
     return _start_gunicorn({**env, "HIPTHRUST_BENCH_VIEW": "1"}, port, workers, log)
-
-
-def flush_redis(url: str) -> None:
-    """Empty the harness's own Redis database, so no page is cached before the run."""
-    import redis
-
-    try:
-        redis.Redis.from_url(url).flushdb()
-    except redis.ConnectionError:
-        sys.exit(f"Redis is not answering at {url}; start it or use --cache memory.")
 
 
 def fetch(port: int, path: str, headers: dict | None = None):

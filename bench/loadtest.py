@@ -120,6 +120,16 @@ def recreate_postgresql_database(connection) -> None:
     connection.close()
 
 
+def flush_redis(url: str) -> None:
+    """Empty the bench's own Redis database, so nothing is cached before the run."""
+    import redis
+
+    try:
+        redis.Redis.from_url(url).flushdb()
+    except redis.ConnectionError:
+        sys.exit(f"Redis is not answering at {url}; start it, or measure without it (see --help).")
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind((HOST, 0))

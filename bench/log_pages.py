@@ -6,11 +6,16 @@ after a set was added: then it first makes the points of that set's week), the n
 session, adding a set to it (the htmx POST and the fragment it answers) and the profile
 take in-process for trainees with each --sets count, and how many SQL queries each runs.
 A page whose cost grows along a row grows with the trainee's history. No page is cached:
-each is built from the database. Run it against the engine you care about:
+each is built from the database. With --redis-url the cache is Redis, as in production: the
+request's session, the kept ladder and roles are read from it (REDIS_URL's cached_db
+sessions), and the results are written as log_pages-<engine>-redis. Run it against the
+engine you care about:
 
     .venv/bin/python bench/log_pages.py                                # a temporary SQLite file
     .venv/bin/python bench/log_pages.py --sets 100,2000 --runs 5       # a quick look
     .venv/bin/python bench/log_pages.py \
+        --database-url postgres://postgres@127.0.0.1:5432/hipthrust_bench
+    .venv/bin/python bench/log_pages.py --redis-url redis://127.0.0.1:6379/15 \
         --database-url postgres://postgres@127.0.0.1:5432/hipthrust_bench
 
 It creates and drops its own database (SQLite: a temp file; PostgreSQL: the named
@@ -64,6 +69,12 @@ def parse_args() -> argparse.Namespace:
         default=os.environ.get("DATABASE_URL", ""),
         help="a throwaway database (DATABASE_URL; none: a temporary SQLite file)",
     )
+    parser.add_argument(
+        "--redis-url",
+        default="",
+        help="a Redis database of its own for the cache, flushed first (none: each process's "
+        "memory, and the sessions in the database)",
+    )
     args = parser.parse_args()
     try:
         args.sizes = sorted({int(size) for size in args.sets.split(",")})
@@ -74,10 +85,13 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-def setup(database_url: str) -> None:
-    from loadtest import check_database_url
+def setup(database_url: str, redis_url: str = "") -> None:
+    from loadtest import check_database_url, flush_redis
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hipthrust.settings")
+    if redis_url:
+        flush_redis(redis_url)
+        os.environ["REDIS_URL"] = redis_url
     if database_url:
         check_database_url(database_url)
     os.environ["DATABASE_URL"] = database_url or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
@@ -179,7 +193,7 @@ def measure(ask, runs: int, before=None) -> dict:
 
 def main() -> None:
     args = parse_args()
-    setup(args.database_url)
+    setup(args.database_url, args.redis_url)
     from django.conf import settings
     from django.db import connection
     from django.test import Client, override_settings
@@ -203,17 +217,20 @@ def main() -> None:
         with override_settings(STORAGES=plain_static, ALLOWED_HOSTS=hosts):
             for label, (ask, before) in asks.items():
                 rows[label][size] = measure(ask, args.runs, before)
+    stem = f"log_pages-{connection.vendor}" + ("-redis" if args.redis_url else "")
     report = {
         "engine": connection.vendor,
+        "cache": "redis" if args.redis_url else "each process's memory",
         "runs": args.runs,
         "sizes": args.sizes,
         "pages": [{"page": label, "by_sets": by_size} for label, by_size in rows.items()],
     }
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
-    (out / f"log_pages-{connection.vendor}.json").write_text(json.dumps(report, indent=2) + "\n")
+    (out / f"{stem}.json").write_text(json.dumps(report, indent=2) + "\n")
+    cache = ", the cache and sessions in Redis" if args.redis_url else ""
     lines = [
-        f"{connection.vendor}, {args.runs} runs a page: median ms (queries) at each size",
+        f"{connection.vendor}{cache}, {args.runs} runs a page: median ms (queries) at each size",
         "",
         f"| page | {' | '.join(f'{size:,} sets' for size in args.sizes)} |",
         f"| --- |{' ---: |' * len(args.sizes)}",
@@ -224,7 +241,7 @@ def main() -> None:
         )
         lines.append(f"| {label} | {cells} |")
     table = "\n".join(lines) + "\n"
-    (out / f"log_pages-{connection.vendor}.md").write_text(table)
+    (out / f"{stem}.md").write_text(table)
     print("\n" + table)
 
 
