@@ -39,9 +39,7 @@ def form_errors_of(exercise_id: int) -> list[FormError]:
 Row = TypeVar("Row")
 
 
-def with_rungs(
-    rows: Iterable[Row], field: str = "variation", *, rungs: list[Variation] | None = None
-) -> list[Row]:
+def with_rungs(rows: Iterable[Row], field="variation", *, rungs: list | None = None) -> list[Row]:
     """`rows`, each one's `field` (a rung) taken from `rungs` (the kept ladder unless given)
     instead of a join. A rung the ladder does not hold yet (added within its lifetime) is read
     as any relation is, when first used."""

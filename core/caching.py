@@ -6,7 +6,9 @@ with the query the page reads, htmx flags)."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import re
 import secrets
 from collections.abc import Callable
 from functools import wraps
@@ -21,6 +23,8 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 
 from core.site import host_without_port, shared_origin
+
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 # One lifetime, short: without Redis a process never sees another's bump, so an edit reaches
 # it within a minute. With Redis a page made again each minute costs little (same ETag).
@@ -115,11 +119,19 @@ def cached_page(
                 return response
             # Browsers revalidate each time (a 304 is cheap), so an edit shows at once.
             patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
-            patch_vary_headers(response, ["Cookie", "HX-Request", "HX-Boosted"])
+            patch_vary_headers(response, ["Cookie", "HX-Request", "HX-Boosted", "Accept-Encoding"])
             response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
-            stored = (response.content, dict(response.items()))
+            # Compressed once, not by GZipMiddleware on every request (the guide: 1 ms of a
+            # 1.3 ms answer); the padding it adds against BREACH guards a secret, and nothing
+            # of a visitor's is in a kept page.
+            stored = (response.content, dict(response.items()), gzip.compress(response.content))
             cache.set(key, (token, stored), LIFETIME)
-        response = HttpResponse(stored[0], headers=stored[1])
+        content, headers, compressed = stored
+        response = HttpResponse(content, headers=headers)
+        if _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+            response.content = compressed
+            response["Content-Encoding"] = "gzip"
+            response["ETag"] = f"W/{response['ETag']}"  # as GZipMiddleware marks its own
         return get_conditional_response(request, etag=response["ETag"], response=response)
 
     return wrapper

@@ -11,15 +11,11 @@ from django.core.cache.backends import redis
 
 
 class RedisCacheClient(redis.RedisCacheClient):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}
-
     def get_client(self, key=None, *, write=False):
         pool = self._get_connection_pool(write)
-        if pool not in self._clients:
-            self._clients[pool] = self._client(connection_pool=pool)
-        return self._clients[pool]
+        if not hasattr(pool, "shared_client"):
+            pool.shared_client = self._client(connection_pool=pool)
+        return pool.shared_client
 
 
 class RedisCache(redis.RedisCache):

@@ -3,6 +3,7 @@ without a session, into which nothing of the visitor may go."""
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -135,6 +136,28 @@ def test_a_page_is_kept_whole_and_answers_a_conditional_get(rf):
     assert "Cookie" in again["Vary"]
     assert page(rf.get("/p/", HTTP_IF_NONE_MATCH=f"W/{first['ETag']}")).status_code == 304
     assert page(rf.get("/p/", HTTP_IF_NONE_MATCH='"stale"')).status_code == 200
+
+
+def test_a_kept_page_goes_out_compressed_once_to_a_browser_that_takes_gzip(rf, monkeypatch):
+    html = "<p>the guide, long enough to be worth compressing</p>" * 40
+    page = _page(lambda request: HttpResponse(html))
+    compressions = []
+    compress = caching.gzip.compress
+    monkeypatch.setattr(
+        caching.gzip, "compress", lambda data, **kw: compressions.append(1) or compress(data, **kw)
+    )
+    plain = page(rf.get("/p/"))
+    packed = [page(rf.get("/p/", HTTP_ACCEPT_ENCODING="gzip, deflate, br")) for _ in range(3)]
+    assert len(compressions) == 1
+    assert (plain.content.decode(), plain.get("Content-Encoding")) == (html, None)
+    for response in packed:
+        assert response["Content-Encoding"] == "gzip"
+        assert gzip.decompress(response.content).decode() == html
+        assert response["ETag"] == f"W/{plain['ETag']}"
+    assert "Accept-Encoding" in plain["Vary"]
+    assert "Accept-Encoding" in packed[0]["Vary"]
+    again = page(rf.get("/p/", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=packed[0]["ETag"]))
+    assert again.status_code == 304
 
 
 def test_a_kept_page_is_read_with_its_generation_in_one_round_trip(rf, cache_calls):
