@@ -104,20 +104,21 @@ def newest_sets_with_totals(user, depth: int) -> list[Set]:
     return sets
 
 
-def sessions_of(sets: list[Set], rungs: list[Variation] | None = None) -> list[TrainingSession]:
+def sessions_of(sets: list[Set], ladder: list[Variation] | None = None) -> list[TrainingSession]:
     """The sessions of newest_sets' `sets`, newest first, one object each (every set of a
-    session is given it), their variations from `rungs` (the kept ladder) instead of a join."""
+    session is given it), their variations from `ladder` (the kept one unless given) instead
+    of a join."""
     sessions: dict[int, TrainingSession] = {}
     for s in sets:
         s.session = sessions.setdefault(s.session_id, s.session)
-    return caching.with_rungs(sessions.values(), rungs=rungs)
+    return caching.with_rungs(sessions.values(), rungs=ladder)
 
 
 def history_of(
-    sets: list[Set], depth: int = HISTORY_DEPTH, rungs: list[Variation] | None = None
+    sets: list[Set], depth: int = HISTORY_DEPTH, ladder: list[Variation] | None = None
 ) -> list[SessionRecord]:
     """The records of the `depth` newest sessions among `sets` (newest_sets), newest first."""
-    sessions = sessions_of(sets, rungs)[:depth]
+    sessions = sessions_of(sets, ladder)[:depth]
     by_session: dict[int, list[Set]] = {session.pk: [] for session in sessions}
     for s in sets:
         if s.session_id in by_session:

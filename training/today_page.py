@@ -53,7 +53,7 @@ def today_context(request: HttpRequest) -> dict:
     started = [
         s for s in current if s is not todays_session and not s.set_count and s.created_at >= today
     ]
-    advice = advice_for(profile, history_of(sets, rungs=rungs), rungs)
+    advice = advice_for(profile, history_of(sets, ladder=rungs), rungs)
     if advice and advice.fingerprint == profile.dismissed_suggestion:
         advice = None
     prescription = None
