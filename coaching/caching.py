@@ -18,7 +18,7 @@ cached_public_page = partial(cached_page, CONTENT)
 def ladder(request: HttpRequest | None = None) -> list[Variation]:
     """Every rung in order, with its tempo (Variation.objects.ladder()): the same for everyone,
     so kept under the content generation instead of read on every page of the log. Given the
-    request, read once for it: Today draws rungs in five places, each a round trip."""
+    request, read once for it: Today drew rungs in six places, each a round trip."""
     if request is None:
         return CONTENT.remember(lambda: list(Variation.objects.ladder()), "coaching:ladder")
     if not hasattr(request, "kept_ladder"):

@@ -282,8 +282,9 @@ def test_the_set_form_offers_the_kept_form_errors_and_checks_a_post_against_the_
 
 @pytest.mark.parametrize("page", ["training:log", "training:profile", "session-edit"])
 def test_a_page_of_the_log_reads_the_kept_ladder_once(client, user, loaded, monkeypatch, page):
-    # Today draws rungs in five places (the profile's level, the recent sessions, today's,
-    # the advice, the form): each read of the kept ladder is a round trip to Redis.
+    # Today draws rungs in six places (the profile's level, the recent sessions and the
+    # advice's history, today's sessions, the advice, the form): each read of the kept ladder
+    # is a round trip to Redis.
     Profile.objects.filter(user=user).update(level=loaded)
     session = logged_session(user, loaded, timezone.localdate(), [("left", 10, "12.5", 0)])
     url = (
