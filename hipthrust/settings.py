@@ -44,7 +44,8 @@ SITE_URL = env_str("DJANGO_SITE_URL", "").rstrip("/")
 # tests/test_permission_matrix.py checks every URL whose answer differs by person is here.
 PERSONAL_PATH_PREFIXES = ("/log/", "/coach/", "/videos/", "/accounts/", "/admin/")
 
-# bench/harness.py routes a bare view to measure the stack's ceiling; never on otherwise.
+# bench/harness.py routes two fixed pages (hipthrust/bench_view.py) to measure the stack's
+# ceilings; never on otherwise.
 BENCH_VIEW = env_bool("HIPTHRUST_BENCH_VIEW", False)
 
 INSTALLED_APPS = [
