@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import re
 import secrets
 from collections.abc import Callable
 from functools import wraps
@@ -20,11 +19,10 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.middleware.gzip import re_accepts_gzip
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 
 from core.site import host_without_port, shared_origin
-
-_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 # One lifetime, short: without Redis a process never sees another's bump, so an edit reaches
 # it within a minute. With Redis a page made again each minute costs little (same ETag).
@@ -128,7 +126,7 @@ def cached_page(
             cache.set(key, (token, stored), LIFETIME)
         content, headers, compressed = stored
         response = HttpResponse(content, headers=headers)
-        if _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+        if re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")):  # as GZip does
             response.content = compressed
             response["Content-Encoding"] = "gzip"
             response["ETag"] = f"W/{response['ETag']}"  # as GZipMiddleware marks its own

@@ -199,9 +199,9 @@ def _few_in_side(user_id: int, side: str, count: str) -> RawSQL:
     """Whether the side's months hold at most MAX_CHART_POINTS of `count` (weeks or
     sessions). Written out: the ORM took longer to build six such subqueries than the
     engine to run them."""
-    table = connection.ops.quote_name(ProgressPoints._meta.db_table)
+    table, column = map(connection.ops.quote_name, (ProgressPoints._meta.db_table, count))
     return RawSQL(
-        f"(SELECT SUM({count}) FROM {table} WHERE user_id = %s AND period = %s AND side = %s)"
+        f"(SELECT SUM({column}) FROM {table} WHERE user_id = %s AND period = %s AND side = %s)"
         " <= %s",
         [user_id, ProgressPoints.MONTH, side, MAX_CHART_POINTS],
         output_field=BooleanField(),
