@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import re
-
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -177,25 +175,10 @@ class VariationKind(models.TextChoices):
     PROGRESSION = "progression", "Progression"
 
 
-_SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,120}$")
-
-
 class VariationQuerySet(models.QuerySet["Variation"]):
     def ladder(self) -> VariationQuerySet:
         """Every rung in order, with what the ladder pages show alongside."""
         return self.select_related("tempo").order_by("exercise_id", "level")
-
-    def for_timer(self, slug: str) -> tuple[Variation | None, bool]:
-        """The rung a timer query names (the ladder's standard rung when it names none),
-        and whether the name was unknown. One query."""
-        variations = self.select_related("tempo")
-        if not slug:
-            standard = variations.filter(kind=VariationKind.STANDARD)
-            return standard.order_by("exercise_id", "level").first(), False
-        if not _SLUG.match(slug):
-            return None, True
-        variation = variations.filter(slug=slug).first()
-        return variation, variation is None
 
 
 class Variation(models.Model):

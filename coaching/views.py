@@ -3,21 +3,30 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Callable
-from functools import lru_cache
+from functools import lru_cache, partial
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import etag, require_safe
 
 from coaching import printing, raster
 from coaching import timer as timer_plan
-from coaching.caching import CONTENT
+from coaching.caching import CONTENT, ladder
 from coaching.figures import BUILDERS, figure, keyframes_for
 from coaching.forms import plan_form
-from coaching.models import Cue, Exercise, FormError, Phase, TempoPreset, Variation
+from coaching.models import (
+    Cue,
+    Exercise,
+    FormError,
+    Phase,
+    TempoPreset,
+    Variation,
+    VariationKind,
+)
 from coaching.structured_data import guide_howto
 from core.site import absolute_url, shared_origin
 
@@ -47,10 +56,27 @@ def _cues_by_phase(exercise: Exercise) -> dict[str, list]:
     return by_phase
 
 
+# What base.html reads of a public page's own context (the guide's structured data goes in
+# its head); the rest of the page is the template's body partial.
+PAGE_FRAME = ("title", "description", "og_image", "og_type", "structured_data")
+
+
 def _public_page(
     request: HttpRequest, template: str, build: Callable[[HttpRequest], dict]
 ) -> HttpResponse:
-    return render(request, template, build(request))
+    """`template`'s body, drawn without the request (nothing of the visitor can enter it) and
+    kept under the content generation, inside base.html drawn for this visitor. A signed-in
+    learner's guide is then made of what everyone's is; a visitor without a session gets the
+    whole page kept besides (cached_page)."""
+
+    def draw() -> dict:
+        context = build(request)
+        body = render_to_string(f"{template}#body", context)
+        return {**{name: context.get(name) for name in PAGE_FRAME}, "body": body}
+
+    # By path alone: none of these pages reads the query.
+    parts = CONTENT.remember(draw, "coaching:page-parts", shared_origin(request), request.path)
+    return render(request, "coaching/public_page.html", parts)
 
 
 @require_safe
@@ -85,7 +111,7 @@ def _guide_context(request: HttpRequest) -> dict:
         for placement, found in exercise.illustrations.for_guide().items()
     }
     structured = guide_howto(
-        exercise, cues, form_errors, url=absolute_url(request, reverse("coaching:guide"))
+        exercise, cues, form_errors, url=shared_origin(request) + reverse("coaching:guide")
     )
     return {
         "title": f"How to do the {exercise.name.lower()}",
@@ -281,28 +307,57 @@ def timer(request: HttpRequest) -> HttpResponse:
     A signed-in trainee gets a "log these sets" form. A query naming no rung of the
     ladder answers 404, with the form's message and a way back.
     """
-    context = _timer_context(request)
+    slug = request.GET.get("variation", "").strip()
+    # The plans the site links to are drawn once for everyone, as the other public pages.
+    if is_linked_plan(request) and not _rung_for_timer(slug)[1]:
+        draw = partial(_timer_parts, request)
+        parts = CONTENT.remember(draw, "coaching:timer-parts", shared_origin(request), slug)
+    else:
+        parts = _timer_parts(request)
     return render(
         request,
         "coaching/timer.html",
         # A fresh id per page, so a double-clicked "log these sets" logs them once. A visitor
         # is offered to sign up and keep the sets: the plan goes along in the query.
         {
-            **context,
+            **parts,
             "log_submission_id": uuid.uuid4(),
-            "log_query": urlencode(context["log"]) if context.get("log") else "",
+            "log_query": urlencode(parts["log"]) if parts["log"] else "",
         },
-        status=context["status"],
+        status=parts["status"],
     )
 
 
+def _timer_parts(request: HttpRequest) -> dict:
+    """The timer page around its log form: drawn without the request, as `_public_page`."""
+    context = _timer_context(request)
+    return {
+        **{name: context.get(name) for name in PAGE_FRAME},
+        "top": render_to_string("coaching/timer.html#top", context),
+        "bottom": render_to_string("coaching/timer.html#bottom", context),
+        "log": context["log"],
+        "status": context["status"],
+    }
+
+
+def _rung_for_timer(slug: str) -> tuple[Variation | None, bool]:
+    """The rung a timer query names (the ladder's standard rung when it names none), and
+    whether the name was unknown: read from the kept ladder."""
+    rungs = ladder()
+    if not slug:
+        return next((rung for rung in rungs if rung.kind == VariationKind.STANDARD), None), False
+    named = next((rung for rung in rungs if rung.slug == slug), None)
+    return named, named is None
+
+
 def _timer_context(request: HttpRequest) -> dict:
-    """Three queries whatever the plan: the presets, the variation, its exercise's cues.
+    """Three queries whatever the plan: the presets, the kept ladder (when not kept already),
+    its exercise's cues.
 
     A plan with errors re-renders the form with them and no timer.
     """
     presets = list(TempoPreset.objects.all())
-    variation, unknown = Variation.objects.for_timer(request.GET.get("variation", "").strip())
+    variation, unknown = _rung_for_timer(request.GET.get("variation", "").strip())
     form = plan_form(request.GET, variation=variation, presets=presets, unknown_variation=unknown)
     context = {}
     log = None

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from coaching.caching import CONTENT
@@ -287,3 +291,64 @@ def test_the_timer_keeps_only_the_plans_the_site_links_to(client, user):
     client.logout()
     client.get(url, {"variation": "single-leg-hip-thrust"})
     assert _page_entries() == 1
+
+
+def _kept_parts() -> int:
+    return sum("-parts:" in key for key in cache._cache)  # LocMemCache's own store
+
+
+@pytest.mark.parametrize("url", CACHED)
+def test_a_signed_in_visitor_gets_the_guides_pages_without_reading_the_guide_again(
+    client, user, url
+):
+    client.force_login(user)
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url)
+    assert again.status_code == 200
+    assert not [query["sql"] for query in queries if "coaching_" in query["sql"]]
+    assert _without_tokens(again) == _without_tokens(first)
+    assert "Log out" in again.content.decode()
+
+
+def _without_tokens(response) -> str:
+    """The page without what differs between two requests: the CSRF token and the timer's
+    submission id."""
+    tokens = r'(csrfmiddlewaretoken|submission_id)" value="[^"]*"|"X-CSRFToken": "[^"]*"'
+    return re.sub(tokens, "", response.content.decode())
+
+
+@pytest.mark.parametrize("url", CACHED)
+def test_what_is_kept_for_a_signed_in_visitor_holds_nothing_of_theirs(
+    client, user, other_user, url
+):
+    client.force_login(user)
+    client.get(url)
+    assert _kept_parts() == 1
+    stored = _stored_bytes()
+    assert user.username.encode() not in stored
+    assert b"csrfmiddlewaretoken" not in stored
+    assert b"Log out" not in stored
+    client.force_login(other_user)
+    html = client.get(url).content.decode()
+    assert other_user.username in html
+    assert f">{user.username}<" not in html
+
+
+def test_a_signed_in_visitors_query_the_page_does_not_read_adds_no_kept_parts(client, user):
+    client.force_login(user)
+    for number in range(10):
+        assert client.get(reverse("coaching:guide"), {"x": number}).status_code == 200
+    assert _kept_parts() == 1
+
+
+def test_the_timer_keeps_a_signed_in_visitors_linked_plans_only(client, user):
+    client.force_login(user)
+    url = reverse("coaching:timer")
+    for number in range(1, 6):
+        assert client.get(url, {"sets": number}).status_code == 200
+        assert client.get(url, {"variation": f"no-such-rung-{number}"}).status_code == 404
+    assert _kept_parts() == 0
+    client.get(url, {"variation": "single-leg-hip-thrust"})
+    client.get(url)
+    assert _kept_parts() == 2

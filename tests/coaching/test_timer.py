@@ -510,7 +510,8 @@ def test_an_unknown_variation_is_a_404_with_the_message_and_a_way_back(client):
         assert 'name="variation"' not in html, "the bad name is not carried into the form"
 
 
-# Each bound is the page's real count: presets, the variation, its exercise's cues.
+# Each bound is the page's real count: presets, the ladder (kept: read when the cache is cold), its
+# exercise's cues.
 TIMER_QUERIES = 3
 
 
