@@ -15,9 +15,10 @@ Not a test: it measures and reports, and asserts no times. In one run it
 * runs wrk (--connections connections, 2 threads, --seconds each) against the bare view,
   the home, guide, a variation and the timer page (anonymous, so served from the page
   cache, and again "uncached" with a session cookie that names no session: the cache
-  only serves requests without one), the signed-in Today, newest session, history and
-  progress pages (a real session cookie of the trainee), and a static file served by
-  whitenoise;
+  only serves requests without one), the guide and the timer signed in (their bodies kept
+  for everyone, base.html drawn for the trainee), the signed-in Today, newest session,
+  history and progress pages (a real session cookie of the trainee), and a static file
+  served by whitenoise;
 * counts SQL queries per request in-process (Django test Client and
   CaptureQueriesContext on the same database) and the bytes a first visit moves
   (the page, its stylesheets, scripts, module imports and images, asked for with
@@ -418,6 +419,9 @@ def main() -> int:
         ("timer", "/timer/", "cached", None),
         ("timer", "/timer/", "uncached", UNCACHED_COOKIE),
         ("signed-in floor", "/__bench__/signed-in/", "signed in", signed_in),
+        # A learner signed in: the page's body kept for everyone, base.html drawn for them.
+        ("guide", "/guide/", "signed in", signed_in),
+        ("timer", "/timer/", "signed in", signed_in),
         ("today", "/log/", "signed in", signed_in),
         ("session", plan["session_url"], "signed in", signed_in),
         ("history", "/log/history/", "signed in", signed_in),
