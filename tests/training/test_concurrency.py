@@ -24,8 +24,10 @@ from imports.csv_io import HIPTHRUST_COLUMNS, import_csv
 from tests.conftest import PASSWORD, import_file, make_log, set_data, timer_plan
 from training import services, summaries
 from training.models import (
+    AlikeSets,
     ImportBatch,
     ProgressPoints,
+    SessionTotals,
     Set,
     StaleProgressWeek,
     TrainingSession,
@@ -421,3 +423,69 @@ def test_it_saves_both_an_import_letting_go_of_the_oldest_and_a_set_added_to_its
     oldest.refresh_from_db()
     assert oldest.import_batch is None
     assert oldest.sets.count() == 2
+
+
+@pytest.mark.parametrize("first", ["import", "set"])
+def test_a_trainees_own_import_and_a_set_in_its_weeks_wait_for_each_other_in_turn(
+    guide_content, user, other_user, monkeypatch, first
+):
+    """The import and the set write the same summaries (a week's mark under the points lock,
+    a records' group, the totals): whichever writes first, the other waits for it, never both
+    for each other, and what is kept is what a rebuild makes."""
+    bodyweight = Variation.objects.get(slug="single-leg-hip-thrust")
+    make_log(other_user, bodyweight, sessions=20, sets_per_side=3)
+    exported = signed_in(other_user).get(reverse("imports:export")).content.decode()
+    # In the imported weeks, and a set of one of the imported sets' groups.
+    session = TrainingSession.objects.create(
+        user=user, date=datetime.date(2024, 1, 10), variation=bodyweight
+    )
+    fields = {"side": "left", "reps": 9, "hold_seconds": 1}
+    importing = threading.local()
+    import_written, may_commit = threading.Event(), threading.Event()
+    mark_weeks = summaries._mark_weeks_stale
+
+    def marked_then_held(*args, **kwargs) -> None:
+        mark_weeks(*args, **kwargs)
+        if getattr(importing, "now", False) and first == "import":
+            import_written.set()
+            assert may_commit.wait(timeout=60)
+
+    monkeypatch.setattr(summaries, "_mark_weeks_stale", marked_then_held)
+    set_writer, release_set, set_written = _held_writer(session, fields)
+
+    def import_job() -> None:
+        importing.now = True
+        if first == "set":
+            assert set_written.wait(timeout=60)
+        with transaction.atomic():
+            import_csv(user, io.StringIO(exported))
+
+    def add_a_set() -> None:
+        if first == "import":
+            assert import_written.wait(timeout=60)
+            services.add_set(session, fields)
+        else:
+            set_writer()
+
+    def orchestrate() -> None:
+        if first == "import":
+            assert import_written.wait(timeout=60)
+            _until_a_writer_waits_for_a_lock()
+            may_commit.set()
+        else:
+            release_set()
+
+    in_parallel([import_job, add_a_set, orchestrate])
+    assert Set.objects.filter(session=session).count() == 1
+    assert Set.objects.filter(session__user=user).count() == 20 * 6 + 1
+    kept = _points(user), _kept_summaries(user)
+    summaries.rebuild(get_user_model().objects.filter(pk=user.pk))
+    assert kept == (_points(user), _kept_summaries(user))
+
+
+def _kept_summaries(user) -> tuple[list, list]:
+    """Each session's kept totals and the records' groups of the trainee."""
+    totals = SessionTotals.objects.filter(session__user=user).order_by("session")
+    group = ("variation", "side", "reps", "load_kg", "hold_seconds")
+    groups = AlikeSets.objects.filter(user=user).order_by(*group)
+    return list(totals.values()), list(groups.values_list(*group, "set_count", "first_day"))
