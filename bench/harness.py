@@ -493,7 +493,9 @@ def main() -> int:
         for index, (name, path, mode, _cookie) in enumerate(targets):
             runs = [measured[index] for measured in rounds]
             kb = None
-            if name in byte_report and mode != "uncached":
+            # A visitor's first visit: the public pages' as anyone's, the log's signed in.
+            public = name in ("home", "guide", "variation", "timer")
+            if name in byte_report and mode == ("cached" if public else "signed in"):
                 kb = round(byte_report[name]["html_css_js_compressed"] / 1024, 1)
             rows.append(
                 {
