@@ -18,7 +18,13 @@ from imports import budget as import_budget
 from imports import tasks
 from imports.csv_io import reading
 from imports.models import ImportStatus, PendingImport
-from training.models import ImportBatch, Set, TrainingSession
+from training.models import (
+    ImportBatch,
+    ProgressPoints,
+    Set,
+    StaleProgressWeek,
+    TrainingSession,
+)
 
 from .test_csv_io import HEADER, add_session, log_of, row
 from .test_import_preview import OURS, counts, shown_messages, text_of, upload
@@ -335,6 +341,23 @@ def test_the_jobs_preview_is_the_one_the_request_would_show_and_its_save_is_one_
     user_client.post(reverse("imports:undo", args=[batch.pk]))
     assert TrainingSession.objects.count() == 1
     assert Set.objects.count() == 1
+
+
+def test_the_save_job_makes_the_progress_points_of_the_weeks_it_wrote(
+    user_client, user, in_background
+):
+    """The trainee's first look at their progress after an import finds the points made:
+    the job makes them, not that page's request."""
+    pending = uploaded(user_client, LARGE)
+    tasks.check_import.call(pending.pk)
+    digest = user_client.get(page_of(pending)).context["shown"].digest
+    user_client.post(reverse("imports:save", args=[pending.pk]), {"digest": digest})
+    assert tasks.save_import.call(pending.pk, digest) == "saved"
+    assert not StaleProgressWeek.objects.filter(user=user).exists()
+    week = ProgressPoints.objects.get(
+        user=user, period=ProgressPoints.WEEK, side=ProgressPoints.ANY_SIDE
+    )
+    assert (week.start, week.sessions) == (datetime.date(2024, 4, 1), 6)
 
 
 def test_a_bad_row_in_a_large_file_is_reported_by_its_job_and_nothing_is_kept(
