@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from coaches import services
 from coaches.models import AuditEntry, CoachLink, CoachNote, FlagReview, Prescription
-from tests.conftest import PASSWORD, as_the_browser_submits
+from tests.conftest import PASSWORD, as_the_browser_submits, make_log
 from training import balance, summaries
 from training.models import LevelChange, Profile, Set, TrainingSession
 
@@ -660,3 +660,25 @@ def test_old_prescription_audits_lose_the_exponent_in_their_loads(coach, user):
         old.format("12.5"),
         "Note: try 1E+1 kg",
     }
+
+
+def test_an_athletes_page_runs_the_same_queries_for_a_long_history(
+    client, coach, user, other_user, bodyweight
+):
+    """The coach reads an athlete's newest sessions, level, changes and audit: as many queries
+    for an athlete with 3,000 sets as for one with 12."""
+    for athlete in (user, other_user):
+        services.accept_invitation(services.create_invitation(coach), athlete)
+    Profile.objects.filter(user__in=[user, other_user]).update(level=bodyweight)
+    make_log(user, bodyweight, sessions=6, sets_per_side=1)
+    make_log(other_user, bodyweight, sessions=500, sets_per_side=3)
+    client.force_login(coach)
+
+    def queries(athlete) -> int:
+        url = reverse("coaches:athlete", args=[athlete.pk])
+        client.get(url)
+        with CaptureQueriesContext(connection) as run:
+            assert client.get(url).status_code == 200
+        return len(run.captured_queries)
+
+    assert queries(user) == queries(other_user)
