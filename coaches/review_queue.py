@@ -1,5 +1,6 @@
 """The numbers the review queue's rules (review.py) judge, gathered in a few grouped
-queries however many athletes a coach has."""
+queries however many athletes a coach has (and, for the level advice, each athlete's newest
+sessions), none of which reads an athlete's whole history."""
 
 from __future__ import annotations
 
@@ -10,9 +11,16 @@ from types import SimpleNamespace
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 
 from coaches.models import Prescription
+from coaching.caching import ladder, with_rungs
 from training import balance as review
-from training.level import advice_for
-from training.models import Set, TrainingSession
+from training.level import (
+    ADVICE,
+    HISTORY_DEPTH,
+    advice_for,
+    history_of,
+    newest_sets_with_totals,
+)
+from training.models import AlikeSets, Profile, Set, TrainingSession
 from training.records import session_balance
 from videos.models import VideoComment
 
@@ -28,9 +36,21 @@ def athlete_stats(athletes: list, today: datetime.date) -> dict[int, review.Athl
     bests = _bests(ids, today)
     frequency = _prescribed_frequency(ids)
     recent = _recent_sessions(ids, today)
+    # Each athlete's level (its tempo from the kept ladder), latest change and owned weights
+    # in one query: the advice read them athlete by athlete, three queries each.
+    rungs = ladder()
+    profiles = {
+        profile.user_id: profile
+        for profile in with_rungs(
+            Profile.objects.filter(user__in=ids).annotate(**ADVICE), "level", rungs=rungs
+        )
+    }
+    for athlete in athletes:
+        profiles[athlete.pk].user = athlete
     return {
         athlete.pk: _stats(
-            athlete,
+            profiles[athlete.pk],
+            rungs,
             today,
             sessions.get(athlete.pk, {}),
             bests.get(athlete.pk, {}),
@@ -63,24 +83,36 @@ def _session_counts(ids: list[int], today: datetime.date) -> dict[int, dict]:
 
 
 def _bests(ids: list[int], today: datetime.date) -> dict[int, dict]:
-    """Best load, reps and hold before and within the stall window, and the latest pain."""
+    """Best load, reps and hold before and within the stall window, and the latest pain: the
+    windows' sets read by their sessions' dates, the bests before from the records' groups
+    kept on write (AlikeSets, a group's first day its earliest set's), so the cost follows
+    the windows and the distinct sets, not the athletes' histories."""
     stall = today - datetime.timedelta(days=review.STALL_DAYS)
     pain_since = today - datetime.timedelta(days=review.PAIN_DAYS)
-    recent, before = Q(session__date__gt=stall), Q(session__date__lte=stall)
-    return {
+    recent = Q(session__date__gt=stall)
+    bests = {
         row["session__user"]: row
-        for row in Set.objects.filter(session__user__in=ids)
+        for row in Set.objects.filter(
+            session__user__in=ids,
+            session__date__gte=min(stall + datetime.timedelta(days=1), pain_since),
+        )
         .values("session__user")
         .annotate(
             load_recent=Max("load_kg", filter=recent),
             reps_recent=Max("reps", filter=recent),
             hold_recent=Max("hold_seconds", filter=recent),
-            load_before=Max("load_kg", filter=before),
-            reps_before=Max("reps", filter=before),
-            hold_before=Max("hold_seconds", filter=before),
             pain_session=Max("session_id", filter=Q(pain=True, session__date__gte=pain_since)),
         )
     }
+    for row in (
+        AlikeSets.objects.filter(user__in=ids, first_day__lte=stall)
+        .values("user")
+        .annotate(
+            load_before=Max("load_kg"), reps_before=Max("reps"), hold_before=Max("hold_seconds")
+        )
+    ):
+        bests.setdefault(row["user"], {}).update(row)
+    return bests
 
 
 def _prescribed_frequency(ids: list[int]) -> dict[int, int]:
@@ -136,10 +168,15 @@ def _best(b: dict, when: str) -> tuple[Decimal, int, int]:
 
 
 def _stats(
-    athlete, today, s: dict, b: dict, per_week, rows: list[SimpleNamespace]
+    profile, rungs, today, s: dict, b: dict, per_week, rows: list[SimpleNamespace]
 ) -> review.AthleteStats:
     balance = review.combined(each for each in map(session_balance, rows) if each is not None)
-    advice = advice_for(athlete.profile) if s else None
+    advice = None
+    if s and profile.level_id is not None:
+        # Their newest sessions in a query compiled once (as Today reads them): building
+        # one with the ORM for each athlete cost more than running it.
+        history = history_of(newest_sets_with_totals(profile.user, HISTORY_DEPTH), ladder=rungs)
+        advice = advice_for(profile, history, rungs)
     return review.AthleteStats(
         today=today,
         first_session=s.get("first"),

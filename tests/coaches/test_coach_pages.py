@@ -416,6 +416,10 @@ def test_the_queue_sorts_and_runs_the_same_queries_for_five_athletes_as_for_one(
     one = queries()
     add_athletes(range(1, 5))
     assert queries() == one <= 12
+    # With a level, an athlete's advice reads their newest sessions: one query each, the
+    # rest (their levels, last changes and weights) read for all of them at once.
+    Profile.objects.filter(user__username__startswith="a").update(level=bodyweight)
+    assert queries() == one + 5
     response = client.get(reverse("coaches:dashboard") + "?sort=name")
     names = [row["athlete"].username for row in response.context["rows"]]
     assert names == sorted(names)

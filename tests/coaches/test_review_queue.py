@@ -154,3 +154,47 @@ def test_form_errors_on_a_set_do_not_multiply_its_work_in_the_queues_balance(use
 
     assert stats.lag_percent == Decimal("0.0")
     assert stats.form_error_sessions == 1
+
+
+def _bests_from_the_sets(user, today: datetime.date, stall_days: int) -> tuple[tuple, tuple]:
+    """The best load, reps and hold within the stall window and before it, read from every
+    set: what the queue's kept groups must agree with."""
+    stall = today - datetime.timedelta(days=stall_days)
+    sets = list(Set.objects.filter(session__user=user).select_related("session"))
+
+    def best(chosen) -> tuple:
+        return (
+            max((s.load_kg for s in chosen), default=Decimal(0)),
+            max((s.reps for s in chosen), default=0),
+            max((s.hold_seconds for s in chosen), default=0),
+        )
+
+    return (
+        best([s for s in sets if s.session.date > stall]),
+        best([s for s in sets if s.session.date <= stall]),
+    )
+
+
+def test_the_queues_bests_before_the_stall_window_are_those_of_the_sets(user, bodyweight):
+    """Read from the records' groups kept on write, not from every set: the same numbers,
+    also once the best set before the window is deleted while one alike stays inside it."""
+    _session(user, bodyweight, 40, ("left", 12), ("right", 12))
+    _session(user, bodyweight, 10, ("left", 20), ("right", 9))
+    before = TrainingSession.objects.get(date=TODAY - datetime.timedelta(days=40))
+    heaviest = Set.objects.create(
+        session=before, position=3, side="left", reps=20, load_kg=Decimal("7.5"), hold_seconds=3
+    )
+    inside = TrainingSession.objects.get(date=TODAY - datetime.timedelta(days=10))
+    Set.objects.create(
+        session=inside, position=3, side="left", reps=20, load_kg=Decimal("7.5"), hold_seconds=3
+    )
+    expected = _bests_from_the_sets(user, TODAY, review.STALL_DAYS)
+    assert expected[1] == (Decimal("7.5"), 20, 3)
+    stats = review_queue.athlete_stats([user], TODAY)[user.pk]
+    assert (stats.best_recent, stats.best_before) == expected
+
+    heaviest.delete()  # its group keeps the set inside the window, first seen there now
+    expected = _bests_from_the_sets(user, TODAY, review.STALL_DAYS)
+    assert expected[1] == (Decimal(0), 12, 0)
+    stats = review_queue.athlete_stats([user], TODAY)[user.pk]
+    assert (stats.best_recent, stats.best_before) == expected
