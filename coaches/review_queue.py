@@ -8,7 +8,9 @@ import datetime
 from decimal import Decimal
 from types import SimpleNamespace
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from coaches.models import Prescription
 from coaching.caching import ladder, with_rungs
@@ -67,19 +69,27 @@ def athlete_flags(athlete, today: datetime.date) -> list[review.Flag]:
 
 
 def _session_counts(ids: list[int], today: datetime.date) -> dict[int, dict]:
+    """Each athlete's first and last session and how many in the last week and month, of
+    those with sessions: each a range of their index of sessions with sets, never all."""
     week, month = today - datetime.timedelta(days=7), today - datetime.timedelta(days=30)
-    return {
-        row["user"]: row
-        for row in TrainingSession.objects.filter(user__in=ids)
-        .with_sets()
-        .values("user")
+    done = TrainingSession.objects.with_sets().filter(user=OuterRef("pk"))
+
+    def since(day: datetime.date) -> Coalesce:
+        counted = done.filter(date__gt=day).values("user").annotate(n=Count("pk")).values("n")
+        return Coalesce(Subquery(counted), 0)
+
+    rows = (
+        get_user_model()
+        .objects.filter(pk__in=ids)
         .annotate(
-            first=Min("date"),
-            last=Max("date"),
-            week=Count("pk", filter=Q(date__gt=week)),
-            month=Count("pk", filter=Q(date__gt=month)),
+            first=Subquery(done.order_by("date", "pk").values("date")[:1]),
+            last=Subquery(done.order_by("-date", "-pk").values("date")[:1]),
+            week=since(week),
+            month=since(month),
         )
-    }
+        .values("pk", "first", "last", "week", "month")
+    )
+    return {row.pop("pk"): row for row in rows if row["last"] is not None}
 
 
 def _bests(ids: list[int], today: datetime.date) -> dict[int, dict]:
