@@ -308,12 +308,13 @@ def timer(request: HttpRequest) -> HttpResponse:
     ladder answers 404, with the form's message and a way back.
     """
     slug = request.GET.get("variation", "").strip()
+    variation, unknown = _rung_for_timer(request, slug)
+    draw = partial(_timer_parts, request, variation, unknown)
     # The plans the site links to are drawn once for everyone, as the other public pages.
-    if is_linked_plan(request) and not _rung_for_timer(slug)[1]:
-        draw = partial(_timer_parts, request)
+    if is_linked_plan(request) and not unknown:
         parts = CONTENT.remember(draw, "coaching:timer-parts", shared_origin(request), slug)
     else:
-        parts = _timer_parts(request)
+        parts = draw()
     return render(
         request,
         "coaching/timer.html",
@@ -328,9 +329,9 @@ def timer(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _timer_parts(request: HttpRequest) -> dict:
+def _timer_parts(request: HttpRequest, variation: Variation | None, unknown: bool) -> dict:
     """The timer page around its log form: drawn without the request, as `_public_page`."""
-    context = _timer_context(request)
+    context = _timer_context(request, variation, unknown)
     return {
         **{name: context.get(name) for name in PAGE_FRAME},
         "top": render_to_string("coaching/timer.html#top", context),
@@ -340,24 +341,27 @@ def _timer_parts(request: HttpRequest) -> dict:
     }
 
 
-def _rung_for_timer(slug: str) -> tuple[Variation | None, bool]:
+def _rung_for_timer(request: HttpRequest, slug: str) -> tuple[Variation | None, bool]:
     """The rung a timer query names (the ladder's standard rung when it names none), and
-    whether the name was unknown: read from the kept ladder."""
-    rungs = ladder()
+    whether the name was unknown: from the ladder kept for the request, or, for a name it does
+    not hold (unknown, or a rung added within the kept ladder's lifetime), the database."""
+    rungs = ladder(request)
     if not slug:
         return next((rung for rung in rungs if rung.kind == VariationKind.STANDARD), None), False
     named = next((rung for rung in rungs if rung.slug == slug), None)
+    if named is None:
+        named = Variation.objects.select_related("tempo").filter(slug=slug).first()
     return named, named is None
 
 
-def _timer_context(request: HttpRequest) -> dict:
-    """Three queries whatever the plan: the presets, the kept ladder (when not kept already),
-    its exercise's cues.
+def _timer_context(request: HttpRequest, variation: Variation | None, unknown: bool) -> dict:
+    """The plan of the query for `variation` (`_rung_for_timer`): with the kept ladder, or
+    the rung it does not hold, three queries at most whatever the plan: the presets, that
+    rung, its exercise's cues.
 
     A plan with errors re-renders the form with them and no timer.
     """
     presets = list(TempoPreset.objects.all())
-    variation, unknown = _rung_for_timer(request.GET.get("variation", "").strip())
     form = plan_form(request.GET, variation=variation, presets=presets, unknown_variation=unknown)
     context = {}
     log = None
