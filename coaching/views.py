@@ -61,6 +61,10 @@ def _cues_by_phase(exercise: Exercise) -> dict[str, list]:
 PAGE_FRAME = ("title", "description", "og_image", "og_type", "structured_data")
 
 
+def _frame_of(context: dict) -> dict:
+    return {name: context.get(name) for name in PAGE_FRAME}
+
+
 def _public_page(
     request: HttpRequest, template: str, build: Callable[[HttpRequest], dict]
 ) -> HttpResponse:
@@ -72,7 +76,7 @@ def _public_page(
     def draw() -> dict:
         context = build(request)
         body = render_to_string(f"{template}#body", context)
-        return {**{name: context.get(name) for name in PAGE_FRAME}, "body": body}
+        return {**_frame_of(context), "body": body}
 
     # By path alone: none of these pages reads the query.
     parts = CONTENT.remember(draw, "coaching:page-parts", shared_origin(request), request.path)
@@ -333,7 +337,7 @@ def _timer_parts(request: HttpRequest, variation: Variation | None, unknown: boo
     """The timer page around its log form: drawn without the request, as `_public_page`."""
     context = _timer_context(request, variation, unknown)
     return {
-        **{name: context.get(name) for name in PAGE_FRAME},
+        **_frame_of(context),
         "top": render_to_string("coaching/timer.html#top", context),
         "bottom": render_to_string("coaching/timer.html#bottom", context),
         "log": context["log"],
