@@ -7,11 +7,13 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, Subquery
+from django.db.models import CharField, OuterRef, Subquery, Value
+from django.db.models.functions import Cast, JSONArray
 
 from coaching import caching
 from coaching.models import FormError, Variation
 from coaching.timer import SIDES as TIMER_SIDES
+from core.aggregates import JSONList
 from core.fields import BoundedModelChoiceField, BoundedModelMultipleChoiceField
 from training import sides
 
@@ -182,13 +184,35 @@ def reps_and_hold_error(reps: int | None, hold_seconds: int) -> str | None:
     return None
 
 
-# The reps of a session's last set, which a new set's doubts compare with (SetForm._doubts),
-# as an annotation for the query that finds the session: not a query of its own.
-SESSION_LAST_REPS = {
-    "last_reps": Subquery(
-        Set.objects.filter(session=OuterRef("pk")).order_by("-position").values("reps")[:1]
-    )
-}
+def new_set_lookups(posted_side: str | None) -> dict:
+    """What a new set's doubts compare it with (SetForm._doubts), as annotations for the
+    query that finds its session: the reps of the session's last set and, for the side
+    posted, the reps and loads of the trainee's recent sets on it; not queries of their own.
+    """
+    lookups = {
+        "last_reps": Subquery(
+            Set.objects.filter(session=OuterRef("pk")).order_by("-position").values("reps")[:1]
+        )
+    }
+    if posted_side in sides.NAMED:
+        newest = Set.objects.recent_on_side(
+            OuterRef(OuterRef("user_id")),
+            OuterRef(OuterRef("variation_id")),
+            posted_side,
+            RECENT_SETS,
+        )
+        # The load as text: a decimal in JSON would come back a float.
+        pairs = JSONList(JSONArray("reps", Cast("load_kg", CharField())))
+        # Grouped by a constant: one row, the aggregate of them all.
+        rows = Set.objects.filter(pk__in=newest.values("pk")).order_by().annotate(one=Value(1))
+        lookups[_recent_sets_name(posted_side)] = Subquery(
+            rows.values("one").annotate(pairs=pairs).values("pairs")
+        )
+    return lookups
+
+
+def _recent_sets_name(side: str) -> str:
+    return f"recent_sets_on_{side}"
 
 
 class SetForm(forms.Form):
@@ -293,17 +317,25 @@ class SetForm(forms.Form):
     def _doubts(self, data: dict) -> list[Doubt]:
         if data["side"] == Side.UNKNOWN:
             return []
-        recent = Set.objects.recent_on_side(
-            self.session, data["side"], RECENT_SETS, besides=self.saved
-        )
-        rows = list(recent.values_list("reps", "load_kg"))
+        kept = _recent_sets_name(data["side"])
+        if self.saved is None and hasattr(self.session, kept):  # looked up with new_set_lookups
+            rows = [(reps, Decimal(load)) for reps, load in getattr(self.session, kept)]
+        else:
+            recent = Set.objects.recent_on_side(
+                self.session.user_id,
+                self.session.variation_id,
+                data["side"],
+                RECENT_SETS,
+                besides=self.saved,
+            )
+            rows = list(recent.values_list("reps", "load_kg"))
         # An edit comes with the set's own reps; a new set with the session's last set's
         # (whichever side it was), or the last session's numbers, where no guess is made.
         if self.saved is not None:
             prefilled = self.saved.reps
         elif self.session.pk is None:  # a session not saved yet holds no set
             prefilled = None
-        elif hasattr(self.session, "last_reps"):  # looked up with SESSION_LAST_REPS
+        elif hasattr(self.session, "last_reps"):  # looked up with new_set_lookups
             prefilled = self.session.last_reps
         else:
             prefilled = self.session.sets.order_by("-position").values_list("reps", flat=True)

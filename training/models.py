@@ -362,13 +362,11 @@ class SetQuerySet(LogQuerySet):
         return self.filter(session=session, side=side, position__lte=position)
 
     def recent_on_side(
-        self, session: TrainingSession, side: str, limit: int, *, besides: Set | None = None
+        self, user_id, variation_id, side: str, limit: int, *, besides: Set | None = None
     ) -> SetQuerySet:
-        """The trainee's newest sets on `side` of `session`'s variation, this session's too,
-        leaving out `besides` (the set being edited)."""
-        sets = self.filter(
-            session__user_id=session.user_id, session__variation_id=session.variation_id, side=side
-        )
+        """The trainee's newest sets on `side` of the variation, leaving out `besides` (the
+        set being edited). The ids may be OuterRefs, for these sets in a subquery."""
+        sets = self.filter(session__user_id=user_id, session__variation_id=variation_id, side=side)
         if besides is not None:
             sets = sets.exclude(pk=besides.pk)
         return sets.order_by("-session__date", "-session_id", "-position")[:limit]

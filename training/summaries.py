@@ -97,21 +97,70 @@ def sets_changed(
     with transaction.atomic(savepoint=False):
         delta = Counter(added or {})
         delta.subtract(removed or {})
+        writes = _Writes()
         sessions = sorted(set(sessions))
         for start in range(0, len(sessions), _BATCH):
             batch = set(sessions[start : start + _BATCH])
-            _recount_sessions(batch, some_emptied=bool(removed), counted=counted)
-        _add_marks({mark: n for mark, n in delta.items() if n > 0})
-        _recount_groups({mark[:6] for mark, n in delta.items() if n < 0})
-        _mark_weeks_stale([*(removed or ()), *(added or ())])
+            _recount_sessions(writes, batch, some_emptied=bool(removed), counted=counted)
+        _add_marks(writes, {mark: n for mark, n in delta.items() if n > 0})
+        _recount_groups(writes, {mark[:6] for mark, n in delta.items() if n < 0})
+        _mark_weeks_stale(writes, [*(removed or ()), *(added or ())])
 
 
-def _recount_sessions(session_ids: set[int], *, some_emptied: bool, counted: bool) -> None:
+class _Writes:
+    """The summaries' INSERTs, which give nothing back, run in the order they are added.
+
+    On PostgreSQL as one statement, each INSERT a part of a WITH that starts once the part
+    before it is done, so the rows and the points lock are taken in the same order as one
+    by one, without a round trip each (adding a set writes three). SQLite, in the process,
+    runs them one by one. A statement run on its own runs them first (`run`), so every
+    write keeps its place.
+    """
+
+    def __init__(self) -> None:
+        self.parts: list[tuple[str, str, str, list]] = []
+
+    def add(self, into: str, select: str, conflict: str, params: list) -> None:
+        """INSERT INTO `into` `select` `conflict`: `select` a SELECT, or VALUES."""
+        self.parts.append((into, select, conflict, params))
+
+    def run(self) -> None:
+        parts, self.parts = self.parts, []
+        if not parts:
+            return
+        with connection.cursor() as cursor:
+            if connection.vendor != "postgresql":
+                for into, select, conflict, params in parts:
+                    cursor.execute(f"INSERT INTO {into} {select} {conflict}", params)
+                return
+            done, every_param = [], []
+            for number, (into, select, conflict, params) in enumerate(parts):
+                if number:
+                    # Its rows only once the part before is all written: a condition of no
+                    # row, which PostgreSQL checks before reading any (a One-Time Filter).
+                    select = (
+                        f"SELECT * FROM ({select}) AS rows_{number} "
+                        f"WHERE (SELECT COUNT(*) FROM part_{number - 1}) >= 0"
+                    )
+                done.append(f"INSERT INTO {into} {select} {conflict}")
+                every_param.extend(params)
+            *earlier, last = done
+            with_parts = ", ".join(
+                f"part_{number} AS ({insert} RETURNING 1)" for number, insert in enumerate(earlier)
+            )
+            cursor.execute(f"WITH {with_parts} {last}" if earlier else last, every_param)
+
+
+def _recount_sessions(
+    writes: _Writes, session_ids: set[int], *, some_emptied: bool, counted: bool
+) -> None:
     """Count the sessions' sets (unless their writer counted them in) and totals again from
     their own sets, in statements that write as they read (UPDATE ... SELECT, INSERT ...
     SELECT): an import's transaction holds its write lock for writes alone."""
     if not session_ids:
         return
+    if not counted or some_emptied:
+        writes.run()
     if not counted:
         # Their rows locked first (an UPDATE that changes nothing, a write an import may
         # make): a writer of the same session meanwhile has committed before the counts
@@ -134,12 +183,9 @@ def _recount_sessions(session_ids: set[int], *, some_emptied: bool, counted: boo
     names = ["session_id", *_TOTALS]  # the select's columns: the pk, then the totals
     columns = ", ".join(connection.ops.quote_name(name) for name in names)
     updates = ", ".join(f"{name} = excluded.{name}" for name in names[1:])
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}) {select} "
-            f"ON CONFLICT (session_id) DO UPDATE SET {updates}",
-            params,
-        )
+    writes.add(
+        f"{table} ({columns})", select, f"ON CONFLICT (session_id) DO UPDATE SET {updates}", params
+    )
 
 
 def _totals_of(*session_ids: int) -> QuerySet:
@@ -157,7 +203,7 @@ def _totals_of(*session_ids: int) -> QuerySet:
 _TOTALS_OF = Prepared(_totals_of)
 
 
-def _add_marks(added: dict[tuple, int]) -> None:
+def _add_marks(writes: _Writes, added: dict[tuple, int]) -> None:
     """Count added sets into their groups, a group's first day the earlier of the two: one
     INSERT ... ON CONFLICT, so two writers of one group add up instead of clashing."""
     if not added:
@@ -177,18 +223,20 @@ def _add_marks(added: dict[tuple, int]) -> None:
     for start in range(0, len(rows), _BATCH):
         batch = rows[start : start + _BATCH]
         values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(batch))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}, set_count, first_day) VALUES {values} "
-                f"ON CONFLICT ({columns}) DO UPDATE SET "
-                f"set_count = {table}.set_count + excluded.set_count, "
-                f"first_day = {earlier}({table}.first_day, excluded.first_day)",
-                [value for row in batch for value in row],
-            )
+        writes.add(
+            f"{table} ({columns}, set_count, first_day)",
+            f"VALUES {values}",
+            f"ON CONFLICT ({columns}) DO UPDATE SET "
+            f"set_count = {table}.set_count + excluded.set_count, "
+            f"first_day = {earlier}({table}.first_day, excluded.first_day)",
+            [value for row in batch for value in row],
+        )
 
 
-def _recount_groups(groups: set[tuple]) -> None:
+def _recount_groups(writes: _Writes, groups: set[tuple]) -> None:
     """Count groups that lost sets again from the trainee's sets; an emptied one goes."""
+    if groups:
+        writes.run()
     for group in groups:
         user_id, variation_id, side, reps, load_kg, hold_seconds = group
         where = AlikeSets.objects.filter(**dict(zip(_GROUP, group, strict=True)))
@@ -210,11 +258,11 @@ def _recount_groups(groups: set[tuple]) -> None:
             where.delete()
 
 
-def _mark_weeks_stale(marks: Iterable[tuple]) -> None:
+def _mark_weeks_stale(writes: _Writes, marks: Iterable[tuple]) -> None:
     """Mark the weeks of the days the marks name (a session moved to another day names
-    both) for make_points_current, in a statement that first takes each trainee's points
-    lock (PostgreSQL; SQLite lets one writer in at a time already), held until the
-    transaction ends.
+    both) for make_points_current, in the last of the summaries' writes, which first takes
+    each trainee's points lock (PostgreSQL; SQLite lets one writer in at a time already),
+    held until the transaction ends; then run the writes.
 
     The lock keeps a reader from taking the marks while this writer's sets are not yet
     committed: it would count the week without them, and a mark already there (this
@@ -241,12 +289,10 @@ def _mark_weeks_stale(marks: Iterable[tuple]) -> None:
             )
         else:
             select = f"SELECT * FROM (VALUES {rows}) WHERE true"
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} (user_id, week) {select} "
-                "ON CONFLICT (user_id, week) DO NOTHING",
-                params,
-            )
+        writes.add(
+            f"{table} (user_id, week)", select, "ON CONFLICT (user_id, week) DO NOTHING", params
+        )
+    writes.run()  # the marks last, and every write added before them
 
 
 def make_points_current(user_id: int) -> None:

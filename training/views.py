@@ -26,7 +26,6 @@ from training import records as progress
 from training import services, sides
 from training.fields import sides_for
 from training.forms import (
-    SESSION_LAST_REPS,
     AssignSidesForm,
     NewSessionForm,
     ProfileForm,
@@ -35,6 +34,7 @@ from training.forms import (
     SetForm,
     SignupForm,
     TimerLogForm,
+    new_set_lookups,
 )
 from training.level import (
     advice_for,
@@ -256,7 +256,8 @@ def _after_set_change(request: HttpRequest, session: TrainingSession) -> HttpRes
 @login_required
 @require_POST
 def set_create(request: HttpRequest, pk: int) -> HttpResponse:
-    session = get_session_for_user(request, pk, **SESSION_PAGE, **SESSION_LAST_REPS)
+    lookups = new_set_lookups(request.POST.get("side"))
+    session = get_session_for_user(request, pk, **SESSION_PAGE, **lookups)
     unit = unit_of_request(request, session)
     form = SetForm(request.POST, session=session, unit=unit)
     if not form.is_valid():

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection, connections, transaction
+from django.db import OperationalError, connection, connections, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -489,3 +489,45 @@ def _kept_summaries(user) -> tuple[list, list]:
     group = ("variation", "side", "reps", "load_kg", "hold_seconds")
     groups = AlikeSets.objects.filter(user=user).order_by(*group)
     return list(totals.values()), list(groups.values_list(*group, "set_count", "first_day"))
+
+
+def test_a_set_written_while_the_trainees_points_are_made_waits_holding_its_rows_not_before(
+    guide_content, user
+):
+    """The summaries of a set go in as one statement on PostgreSQL, its parts in order: the
+    writer waiting for the points lock (the last part) already holds the session's totals
+    and the records' group, so no writer waits for the points while holding nothing that a
+    writer after it needs first; and once the maker commits, everything is saved."""
+    session = _session(user)
+    services.add_set(session, {"side": "left", "reps": 10})
+    making, may_commit = threading.Event(), threading.Event()
+    held_while_waiting: list[str] = []
+
+    def maker() -> None:
+        with transaction.atomic():  # as the progress page makes the points: the lock held
+            summaries.make_points_current(user.pk)
+            making.set()
+            assert may_commit.wait(timeout=60)
+
+    def writer() -> None:
+        assert making.wait(timeout=60)
+        services.add_set(session, {"side": "left", "reps": 10})
+
+    def orchestrate() -> None:
+        assert making.wait(timeout=60)
+        _until_a_writer_waits_for_a_lock()
+        if connection.vendor == "postgresql":
+            for model, where in ((SessionTotals, {"session": session}), (AlikeSets, {})):
+                try:
+                    with transaction.atomic():
+                        list(model.objects.filter(**where).select_for_update(nowait=True))
+                except OperationalError:
+                    held_while_waiting.append(model.__name__)
+        may_commit.set()
+
+    in_parallel([maker, writer, orchestrate])
+    if connection.vendor == "postgresql":
+        assert held_while_waiting == ["SessionTotals", "AlikeSets"]
+    assert AlikeSets.objects.get(user=user).set_count == 2
+    assert SessionTotals.objects.get(session=session).left_sets == 2
+    assert StaleProgressWeek.objects.filter(user=user).count() == 1

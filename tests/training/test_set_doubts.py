@@ -12,7 +12,9 @@ from django.urls import reverse
 
 from imports.csv_io import HIPTHRUST_COLUMNS
 from tests.conftest import import_file, set_data
+from training.forms import new_set_lookups
 from training.models import Profile, Set, TrainingSession
+from training.plausibility import RECENT_SETS
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -126,3 +128,38 @@ def test_the_csv_import_brings_in_a_far_set_without_asking(user_client, user, ea
     response = import_file(user_client, (",".join(HIPTHRUST_COLUMNS) + "\n" + row).encode())
     assert response.status_code == 302
     assert Set.objects.filter(session__user=user, reps=98).count() == 1
+
+
+@pytest.mark.parametrize("side", ["left", "right", "both"])
+def test_the_recent_sets_read_with_the_session_are_those_asked_for_on_their_own(
+    user, other_user, session, bodyweight, loaded, side
+):
+    """A new set's session is found with its side's recent sets (not a query of their own):
+    the same newest RECENT_SETS of that side and variation, loads to the hundredth."""
+    loads = ["0", "12.25", "20", "7.5", "100.75"]
+    for day in range(1, 9):
+        for variation, owner in ((bodyweight, user), (loaded, user), (bodyweight, other_user)):
+            earlier = TrainingSession.objects.create(
+                user=owner, date=datetime.date(2026, 10, day), variation=variation
+            )
+            for position, named in enumerate(["left", "right", "both"], start=1):
+                Set.objects.create(
+                    session=earlier,
+                    position=position,
+                    side=named,
+                    reps=day + position,
+                    load_kg=Decimal(loads[(day + position) % len(loads)]),
+                )
+    found = TrainingSession.objects.annotate(**new_set_lookups(side)).get(pk=session.pk)
+    asked = Set.objects.recent_on_side(user.pk, bodyweight.pk, side, RECENT_SETS)
+    kept = sorted((reps, Decimal(load)) for reps, load in getattr(found, f"recent_sets_on_{side}"))
+    assert kept == sorted(asked.values_list("reps", "load_kg"))
+    assert len(kept) == 8
+
+
+def test_a_side_without_sets_is_read_as_empty_and_no_other_side_is_read(session):
+    found = TrainingSession.objects.annotate(**new_set_lookups("left")).get(pk=session.pk)
+    assert found.recent_sets_on_left == []
+    assert not hasattr(found, "recent_sets_on_right")
+    assert "recent_sets_on_unknown" not in new_set_lookups("unknown")
+    assert set(new_set_lookups("<script>")) == {"last_reps"}
