@@ -123,6 +123,10 @@ class PreparedWith:
     pass module constants, the same expression objects on every call, which the compiled
     query of each set keeps (so no other object takes their ids)."""
 
+    # More sets of annotations than any page has: expressions made anew on each call, each
+    # compiled and kept for good, which this refuses rather than let memory grow.
+    MOST = 32
+
     def __init__(self, build: Callable[..., QuerySet]):
         self.build = build
         self._prepared: dict[tuple, Prepared] = {}
@@ -130,6 +134,8 @@ class PreparedWith:
     def raw(self, annotations: dict, *values) -> list[Model]:
         key = tuple((name, id(expression)) for name, expression in annotations.items())
         if key not in self._prepared:
+            if len(self._prepared) >= self.MOST:
+                raise RuntimeError("annotations of a PreparedWith must be made once, not per call")
             self._prepared[key] = Prepared(
                 lambda *stand_ins: self.build(*stand_ins).annotate(**annotations)
             )

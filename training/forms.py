@@ -189,30 +189,36 @@ def new_set_lookups(posted_side: str | None) -> dict:
     query that finds its session: the reps of the session's last set and, for the side
     posted, the reps and loads of the trainee's recent sets on it; not queries of their own.
     """
-    lookups = {
-        "last_reps": Subquery(
-            Set.objects.filter(session=OuterRef("pk")).order_by("-position").values("reps")[:1]
-        )
-    }
-    if posted_side in sides.NAMED:
-        newest = Set.objects.recent_on_side(
-            OuterRef(OuterRef("user_id")),
-            OuterRef(OuterRef("variation_id")),
-            posted_side,
-            RECENT_SETS,
-        )
-        # The load as text: a decimal in JSON would come back a float.
-        pairs = JSONList(JSONArray("reps", Cast("load_kg", CharField())))
-        # Grouped by a constant: one row, the aggregate of them all.
-        rows = Set.objects.filter(pk__in=newest.values("pk")).order_by().annotate(one=Value(1))
-        lookups[_recent_sets_name(posted_side)] = Subquery(
-            rows.values("one").annotate(pairs=pairs).values("pairs")
-        )
-    return lookups
+    return _NEW_SET_LOOKUPS.get(posted_side, _NEW_SET_LOOKUPS[None])
 
 
 def _recent_sets_name(side: str) -> str:
     return f"recent_sets_on_{side}"
+
+
+def _recent_sets(side: str) -> Subquery:
+    newest = Set.objects.recent_on_side(
+        OuterRef(OuterRef("user_id")), OuterRef(OuterRef("variation_id")), side, RECENT_SETS
+    )
+    # The load as text: a decimal in JSON would come back a float.
+    pairs = JSONList(JSONArray("reps", Cast("load_kg", CharField())))
+    # Grouped by a constant: one row, the aggregate of them all.
+    rows = Set.objects.filter(pk__in=newest.values("pk")).order_by().annotate(one=Value(1))
+    return Subquery(rows.values("one").annotate(pairs=pairs).values("pairs"))
+
+
+_LAST_REPS = Subquery(
+    Set.objects.filter(session=OuterRef("pk")).order_by("-position").values("reps")[:1]
+)
+# Made once, for each side and for none: the session's query is compiled once for each set
+# of annotations objects (core.prepared.PreparedWith), so these must be the same every time.
+_NEW_SET_LOOKUPS = {
+    None: {"last_reps": _LAST_REPS},
+    **{
+        side: {"last_reps": _LAST_REPS, _recent_sets_name(side): _recent_sets(side)}
+        for side in sides.NAMED
+    },
+}
 
 
 class SetForm(forms.Form):

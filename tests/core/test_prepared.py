@@ -10,7 +10,7 @@ import pytest
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 
-from core.prepared import Prepared
+from core.prepared import Prepared, PreparedWith
 from tests.conftest import make_log
 from training.models import Set, TrainingSession
 
@@ -104,3 +104,14 @@ def test_it_gives_the_rows_the_queryset_gives_for_each_time(user, bodyweight):
         at = (start - datetime.timedelta(hours=hours, minutes=30)).astimezone(zone)
         expected = [s.pk for s in _sessions_started_before(user.pk, at)]
         assert [s.pk for s in prepared.raw(user.pk, at)] == expected
+
+
+def test_it_refuses_annotations_made_anew_on_each_call_rather_than_keep_them_all(user):
+    sessions = PreparedWith(lambda user_id: TrainingSession.objects.filter(user_id=user_id))
+    kept = {"sets_counted": Count("sets")}
+    for _ in range(PreparedWith.MOST + 5):
+        sessions.raw(kept, user.pk)
+    for _ in range(PreparedWith.MOST - 1):
+        sessions.raw({"sets_counted": Count("sets")}, user.pk)
+    with pytest.raises(RuntimeError, match="made once"):
+        sessions.raw({"sets_counted": Count("sets")}, user.pk)

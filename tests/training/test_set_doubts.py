@@ -13,6 +13,7 @@ from django.urls import reverse
 from imports.csv_io import HIPTHRUST_COLUMNS
 from tests.conftest import import_file, set_data
 from training.forms import new_set_lookups
+from training.lookups import _SESSIONS
 from training.models import Profile, Set, TrainingSession
 from training.plausibility import RECENT_SETS
 
@@ -163,3 +164,15 @@ def test_a_side_without_sets_is_read_as_empty_and_no_other_side_is_read(session)
     assert not hasattr(found, "recent_sets_on_right")
     assert "recent_sets_on_unknown" not in new_set_lookups("unknown")
     assert set(new_set_lookups("<script>")) == {"last_reps"}
+
+
+def test_adding_sets_compiles_the_sessions_query_once_for_each_side(user_client, session):
+    url = reverse("training:set-create", args=[session.pk])
+    for side in ("left", "right", "left", "right", "left"):
+        user_client.post(url, set_data(side=side), **HTMX)
+    compiled = len(_SESSIONS._prepared)
+    for side in ("left", "right", "left", "right", "left"):
+        user_client.post(url, set_data(side=side), **HTMX)
+    assert len(_SESSIONS._prepared) == compiled
+    assert session.sets.count() == 10
+    assert new_set_lookups("left") is new_set_lookups("left")
