@@ -3,8 +3,9 @@
 Not a test: it prints (and writes to bench/results/log_pages-<engine>.json and .md) how long
 Today, history (its first and an old page), records, progress (as read again, and right
 after a set was added: then it first makes the points of that set's week), the newest
-session, adding a set to it (the htmx POST and the fragment it answers) and the profile
-take in-process for trainees with each --sets count, and how many SQL queries each runs.
+session, adding a set to it (the htmx POST and the fragment it answers; the set is taken
+away again before the next, untimed, so each is added to the session as it was) and the
+profile take in-process for trainees with each --sets count, and how many SQL queries each runs.
 A page whose cost grows along a row grows with the trainee's history. No page is cached:
 each is built from the database. With --redis-url the cache is Redis, as in production: the
 request's session, the kept ladder and roles are read from it (REDIS_URL's cached_db
@@ -150,13 +151,32 @@ def add_set(client, session_url: str):
     return client.post(f"{session_url}sets/", data, headers={"HX-Request": "true"})
 
 
+def remove_added_sets(session_pk: int, kept: set[int]) -> None:
+    """Take away the sets added to the session since `kept` were its sets, as the log's
+    delete does (their summaries with them): each added set is timed against the session as
+    the trainee has it, not one grown by every run before."""
+    from training.models import Set
+
+    for added in Set.objects.filter(session_id=session_pk).exclude(pk__in=kept):
+        added.delete()
+
+
 def page_asks(client, newest: str) -> dict[str, tuple]:
     """Each row of PAGES as a request of `client`'s trainee, with what runs before each
     request and is not measured (or None); `newest` is their newest session's URL."""
+    from django.urls import resolve
+
+    from training.models import Set
+
     asks = {
         label: (functools.partial(client.get, url or newest), None) for label, url in PAGES.items()
     }
-    asks["add a set"] = (functools.partial(add_set, client, newest), None)
+    session_pk = resolve(newest).kwargs["pk"]
+    kept = set(Set.objects.filter(session_id=session_pk).values_list("pk", flat=True))
+    asks["add a set"] = (
+        functools.partial(add_set, client, newest),
+        functools.partial(remove_added_sets, session_pk, kept),
+    )
     asks["progress, right after a set"] = (
         functools.partial(client.get, PAGES["progress"]),
         functools.partial(add_set, client, newest),
