@@ -117,15 +117,23 @@ class _Writes:
     write keeps its place.
     """
 
+    # PostgreSQL takes at most 65,535 values in one statement: an import's thousands of
+    # groups go in several.
+    MOST_VALUES = 30_000
+
     def __init__(self) -> None:
         self.parts: list[tuple[str, str, str, list]] = []
+        self.values = 0
 
     def add(self, into: str, select: str, conflict: str, params: list) -> None:
         """INSERT INTO `into` `select` `conflict`: `select` a SELECT, or VALUES."""
+        if self.values + len(params) > self.MOST_VALUES:
+            self.run()
         self.parts.append((into, select, conflict, params))
+        self.values += len(params)
 
     def run(self) -> None:
-        parts, self.parts = self.parts, []
+        parts, self.parts, self.values = self.parts, [], 0
         if not parts:
             return
         with connection.cursor() as cursor:

@@ -343,3 +343,32 @@ def test_a_session_moved_to_another_month_takes_its_points_along(user, bodyweigh
         assert (datetime.date(2026, 5, 1) in months.values_list("start", flat=True)) == (
             day.month == 5
         )
+
+
+def test_an_import_of_thousands_of_kinds_of_set_is_kept_in_statements_the_engine_takes(
+    user, bodyweight
+):
+    """9,000 sets each of a group of its own (an import of a long, varied history): their
+    summaries are written in statements of a size each engine accepts (PostgreSQL takes at
+    most 65,535 values in one), and as a count from scratch says."""
+    sessions = TrainingSession.objects.bulk_create(
+        TrainingSession(
+            user=user, date=DAY + datetime.timedelta(days=7 * week), variation=bodyweight
+        )
+        for week in range(30)
+    )
+    sets = Set.objects.bulk_create(
+        Set(
+            session=session,
+            position=position,
+            side="left",
+            reps=1 + position % 100,
+            load_kg=Decimal("2.5") * (position // 100),
+            hold_seconds=week,
+        )
+        for week, session in enumerate(sessions)
+        for position in range(300)
+    )
+    summaries.sets_changed([s.pk for s in sessions], added=summaries.marks_of_new(sets))
+    assert AlikeSets.objects.filter(user=user).count() == 9000
+    assert_kept(user)
