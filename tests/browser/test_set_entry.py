@@ -34,7 +34,7 @@ def _focused_reps(page) -> str:
     """The reps box's value once htmx has settled the swap that brought it and it has the
     focus (a person types after the page stops moving; the test once typed before)."""
     wait_for_htmx(page)
-    page.wait_for_function("document.activeElement && document.activeElement.name === 'reps'")
+    page.wait_for_function("() => document.activeElement?.name === 'reps'")
     return page.evaluate("document.activeElement.value")
 
 

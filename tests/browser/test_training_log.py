@@ -65,7 +65,7 @@ def test_sign_up_and_log_a_left_and_a_right_set_with_the_keyboard(
 
     # The form comes back for the other side, focus in reps again: typing replaces the 10.
     assert page.get_by_label("Right").is_checked()
-    page.wait_for_function("document.activeElement && document.activeElement.name === 'reps'")
+    page.wait_for_function("() => document.activeElement?.name === 'reps'")
     page.keyboard.type("8")
     page.keyboard.press("Enter")
     page.locator(".set-row--right").wait_for()
