@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Expression, Model, QuerySet
+from django.db.models.query import NamedValuesListIterable
+from django.db.models.utils import create_namedtuple_class
 from django.utils import timezone
 
 # Stand-ins no row holds and no query writes as a constant: negative ids, days and times in
@@ -62,10 +64,24 @@ class Prepared:
         return compiled.sql, params
 
     def rows(self, *values) -> list[tuple]:
-        """The rows as tuples, as the engine gives them: for a values() query of numbers."""
+        """The rows of a values_list() query as it gives them: tuples (named for
+        `named=True`), their values converted as the ORM converts them (a day, a decimal on
+        SQLite). Many rows are read faster so than as model instances."""
+        compiled = self._compiled_for(values)
         with connection.cursor() as cursor:
             cursor.execute(*self.sql_with_params(*values))
-            return cursor.fetchall()
+            rows = cursor.fetchall()
+        if compiled.column_converters:
+            rows = [list(row) for row in rows]
+            for at, (converters, expression) in compiled.column_converters:
+                for row in rows:
+                    value = row[at]
+                    for convert in converters:
+                        value = convert(value, expression, connection)
+                    row[at] = value
+        if compiled.row_class is not None:
+            return [tuple.__new__(compiled.row_class, row) for row in rows]
+        return [tuple(row) for row in rows]
 
     def raw(self, *values) -> list[Model]:
         """The rows as the queryset's model, its annotations as attributes converted as the
@@ -90,7 +106,8 @@ class Prepared:
     def _compile(self, values) -> _Compiled:
         stand_ins = [_stand_in(value, number) for number, value in enumerate(values)]
         queryset = self.build(*stand_ins)
-        sql, params = queryset.query.sql_with_params()
+        compiler = queryset.query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
         slots = []
         for at, param in enumerate(params):
             for number, stand_in in enumerate(stand_ins):
@@ -106,7 +123,19 @@ class Prepared:
             found += expression.get_db_converters(connection)
             if found:
                 converters.append((name, expression, tuple(found)))
-        return _Compiled(queryset.model, sql, tuple(params), tuple(slots), tuple(converters))
+        columns = [expression for expression, _, _ in compiler.select[: compiler.col_count]]
+        row_class = None
+        if issubclass(queryset._iterable_class, NamedValuesListIterable):
+            row_class = create_namedtuple_class(*queryset._fields)
+        return _Compiled(
+            queryset.model,
+            sql,
+            tuple(params),
+            tuple(slots),
+            tuple(converters),
+            tuple(compiler.get_converters(columns).items()),
+            row_class,
+        )
 
 
 @dataclass(frozen=True)
@@ -116,6 +145,8 @@ class _Compiled:
     params: tuple
     slots: tuple[tuple[int, int, Callable], ...]  # (where in params, which value, its form)
     converters: tuple[tuple[str, Expression, tuple[Callable, ...]], ...]  # of annotations
+    column_converters: tuple  # (where in the row, (its converters, its expression)), for rows()
+    row_class: type | None  # rows()'s named tuple, for values_list(named=True)
 
 
 class PreparedWith:

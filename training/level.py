@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 from functools import cache
 
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from coaching import caching
@@ -69,8 +69,25 @@ def _newest_sets(user, depth: int) -> SetQuerySet:
     )
 
 
-# What a set's session and its kept totals are read as: the set's annotations, as a compiled
-# query (core.prepared) takes no select_related.
+@dataclass(slots=True)
+class NewestSet:
+    """A set of newest_sets_with_totals: what the level advice reads of it, and its session
+    (with its kept totals)."""
+
+    session_id: int
+    side: str
+    reps: int
+    load_kg: Decimal
+    hold_seconds: int
+    tempo: str
+    pain: bool
+    error_count: int
+    session: TrainingSession | None = None
+
+
+# What Today reads of a set, its session and their kept totals: plain rows, not model
+# instances (which took longer to make than the database took to find them).
+_SET_COLUMNS = [f.name for f in fields(NewestSet) if f.name != "session"]
 _SESSION_COLUMNS = ("user_id", "date", "variation_id", "notes", "created_at", "set_count")
 _KEPT_TOTALS = [f.attname for f in SessionTotals._meta.concrete_fields if not f.primary_key]
 
@@ -78,33 +95,41 @@ _KEPT_TOTALS = [f.attname for f in SessionTotals._meta.concrete_fields if not f.
 @cache
 def _newest_sets_with_totals(depth: int) -> Prepared:
     return Prepared(
-        lambda user_id: _newest_sets(user_id, depth).annotate(
-            **{f"session_{name}": F(f"session__{name}") for name in _SESSION_COLUMNS},
-            **{f"totals_{name}": F(f"session__totals__{name}") for name in _KEPT_TOTALS},
+        lambda user_id: _newest_sets(user_id, depth).values_list(
+            *_SET_COLUMNS,
+            *(f"session__{name}" for name in _SESSION_COLUMNS),
+            *(f"session__totals__{name}" for name in _KEPT_TOTALS),
         )
     )
 
 
-def newest_sets_with_totals(user, depth: int) -> list[Set]:
-    """newest_sets(user, depth) with select_related("session__totals"), as Today reads them:
-    in a query compiled once, which Django took longer to build than the database to run."""
-    sets = _newest_sets_with_totals(depth).raw(user.pk)
+def newest_sets_with_totals(user, depth: int) -> list[NewestSet]:
+    """newest_sets(user, depth) as Today reads them, each set's session with its kept
+    totals, one object a session: in a query compiled once, which Django took longer to
+    build than the database to run."""
+    sets = []
     sessions: dict[int, TrainingSession] = {}
-    for s in sets:
-        if s.session_id not in sessions:
+    set_width, session_width = len(_SET_COLUMNS), len(_SESSION_COLUMNS)
+    for row in _newest_sets_with_totals(depth).rows(user.pk):
+        newest = NewestSet(*row[:set_width])
+        if newest.session_id not in sessions:
+            session_values = row[set_width : set_width + session_width]
             session = TrainingSession(
-                pk=s.session_id,
-                **{name: getattr(s, f"session_{name}") for name in _SESSION_COLUMNS},
+                pk=newest.session_id, **dict(zip(_SESSION_COLUMNS, session_values, strict=True))
             )
+            totals = row[set_width + session_width :]
             session.totals = SessionTotals(
-                session=session, **{name: getattr(s, f"totals_{name}") for name in _KEPT_TOTALS}
+                session=session, **dict(zip(_KEPT_TOTALS, totals, strict=True))
             )
-            sessions[s.session_id] = session
-        s.session = sessions[s.session_id]
+            sessions[newest.session_id] = session
+        newest.session = sessions[newest.session_id]
+        sets.append(newest)
     return sets
 
 
-def sessions_of(sets: list[Set], ladder: list[Variation] | None = None) -> list[TrainingSession]:
+def sessions_of(
+    sets: list[Set] | list[NewestSet], ladder: list[Variation] | None = None
+) -> list[TrainingSession]:
     """The sessions of newest_sets' `sets`, newest first, one object each (every set of a
     session is given it), their variations from `ladder` (the kept one unless given) instead
     of a join."""
@@ -115,7 +140,9 @@ def sessions_of(sets: list[Set], ladder: list[Variation] | None = None) -> list[
 
 
 def history_of(
-    sets: list[Set], depth: int = HISTORY_DEPTH, ladder: list[Variation] | None = None
+    sets: list[Set] | list[NewestSet],
+    depth: int = HISTORY_DEPTH,
+    ladder: list[Variation] | None = None,
 ) -> list[SessionRecord]:
     """The records of the `depth` newest sessions among `sets` (newest_sets), newest first."""
     sessions = sessions_of(sets, ladder)[:depth]

@@ -115,3 +115,24 @@ def test_it_refuses_annotations_made_anew_on_each_call_rather_than_keep_them_all
         sessions.raw({"sets_counted": Count("sets")}, user.pk)
     with pytest.raises(RuntimeError, match="made once"):
         sessions.raw({"sets_counted": Count("sets")}, user.pk)
+
+
+def _days_and_last_sets(user_id: int, day: datetime.date):
+    return _sessions_with_their_last_set(user_id, day).values_list(
+        "date", "last_set_at", "has_a_hold", named=True
+    )
+
+
+def test_its_rows_are_the_values_list_the_queryset_gives_converted_alike(user, bodyweight):
+    """A day is a day, a time a time with its zone and a truth a bool on every engine, and
+    the rows are named as values_list(named=True) names them."""
+    make_log(user, bodyweight, sessions=3, sets_per_side=1)
+    day = datetime.date.today() + datetime.timedelta(days=1)
+    got = Prepared(_days_and_last_sets).rows(user.pk, day)
+    assert got == list(_days_and_last_sets(user.pk, day))
+    assert [row.date for row in got] == [row.date for row in _days_and_last_sets(user.pk, day)]
+    assert all(isinstance(row.date, datetime.date) for row in got)
+    assert all(
+        isinstance(row.last_set_at, datetime.datetime) and row.last_set_at.tzinfo for row in got
+    )
+    assert {type(row.has_a_hold) for row in got} == {bool}
