@@ -20,10 +20,10 @@ from tests.conftest import logged_session
 from training.forms import NewSessionForm, SetForm
 from training.level import (
     ADVICE,
+    NewestSet,
     advice_for,
     history_of,
     newest_sets,
-    NewestSet,
     newest_sets_with_totals,
     recent_history,
     sessions_of,
