@@ -21,7 +21,7 @@ from coaching.models import Variation
 from hipthrust.management.commands.seed_demo import describe_database
 from tests.conftest import import_file, logged_session, make_log, set_data
 from training.models import LevelChange, Profile, Set, TrainingSession
-from training.records import balance_note
+from training.records import _level_markers, balance_note
 
 pytestmark = pytest.mark.django_db
 
@@ -510,3 +510,19 @@ def test_every_list_of_l_and_r_work_says_what_l_and_r_are(client, user, coach, b
         html = client.get(url).content.decode()
         assert re.search(r"L [\d,]+ / R\s+[\d,]+", html), url
         assert legend in html, url
+
+
+def test_a_change_of_level_is_marked_on_the_local_day_it_was_made(
+    user, bodyweight, loaded, settings
+):
+    """Half past midnight in Berlin is still the day before in UTC: the chart's marker
+    stands on the trainee's day, as the level page and the advice count it."""
+    settings.TIME_ZONE = "Europe/Berlin"
+    change = LevelChange.objects.create(
+        user=user, from_variation=bodyweight, to_variation=loaded, reason="x", source="manual"
+    )
+    made = datetime.datetime(2026, 11, 2, 23, 30, tzinfo=datetime.UTC)
+    LevelChange.objects.filter(pk=change.pk).update(changed_at=made)
+    (marker,) = _level_markers(user)
+    assert marker.day == datetime.date(2026, 11, 3)
+    assert marker.label == f"Level {loaded.level}"
