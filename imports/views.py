@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import io
 
 from django.conf import settings
@@ -12,6 +11,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
@@ -33,7 +33,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     buffer = io.StringIO()
     csv_io.export_csv(request.user, buffer)
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    stamp = datetime.date.today().isoformat()
+    stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="hipthrust-log-{stamp}.csv"'
     return response
 
