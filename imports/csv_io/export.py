@@ -14,7 +14,7 @@ from training.units import plain
 def export_csv(user, out: TextIO) -> int:
     """Write the user's whole log to `out`; return the number of rows after the header.
 
-    Plain rows of two queries, not model instances and their prefetches: about 7 us a set
+    Plain rows of two queries, not model instances and their prefetches: about 7 microseconds a set
     on the 2-core reference machine (20,000 sets in 0.14 s, where instances took 1.3 s),
     so a long log does not hold a web worker for seconds."""
     writer = _Writer(out)
