@@ -48,6 +48,13 @@ def _adapters(stand_in) -> tuple[Callable, ...]:
     return (_as_is,)
 
 
+def _converted(value, converters: tuple[Callable, ...], expression: Expression):
+    """The value as the ORM gives it: through the engine's and the expression's converters."""
+    for convert in converters:
+        value = convert(value, expression, connection)
+    return value
+
+
 class Prepared:
     """`build(*values)` makes the queryset, from ids (int), days (date) and times with
     their zone (datetime) alone."""
@@ -75,10 +82,7 @@ class Prepared:
             rows = [list(row) for row in rows]
             for at, (converters, expression) in compiled.column_converters:
                 for row in rows:
-                    value = row[at]
-                    for convert in converters:
-                        value = convert(value, expression, connection)
-                    row[at] = value
+                    row[at] = _converted(row[at], converters, expression)
         if compiled.row_class is not None:
             return [tuple.__new__(compiled.row_class, row) for row in rows]
         return [tuple(row) for row in rows]
@@ -91,10 +95,7 @@ class Prepared:
         rows = list(compiled.model.objects.raw(sql, params))
         for name, expression, converters in compiled.converters:
             for row in rows:
-                value = getattr(row, name)
-                for convert in converters:
-                    value = convert(value, expression, connection)
-                setattr(row, name, value)
+                setattr(row, name, _converted(getattr(row, name), converters, expression))
         return rows
 
     def _compiled_for(self, values) -> _Compiled:
