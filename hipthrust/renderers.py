@@ -39,7 +39,7 @@ class FormRenderer(TemplatesSetting):
     """Django's template-based renderer, so `{{ field.as_field_group }}` uses our field markup
     (label, help and errors tied to the input for screen readers) everywhere.
 
-    An input, a select and a list of radios or checkboxes are written by the functions
+    An input, a text area, a select and a list of radios or checkboxes are written by the functions
     below, in the very HTML Django's templates give (tests/test_form_renderer.py compares):
     Django renders them through three or four nested templates each, an option of a select
     or a list through templates of its own, and the set form, rendered on every set
@@ -79,6 +79,14 @@ def _input(widget: dict) -> str:
     return (
         format_html('<input type="{}" name="{}"', widget["type"], widget["name"])
         + f"{value}{_attrs(widget['attrs'])}>\n"
+    )
+
+
+def _textarea(widget: dict) -> str:
+    value = _text(widget["value"]) if widget["value"] else ""
+    return (
+        format_html('<textarea name="{}"', widget["name"])
+        + f"{_attrs(widget['attrs'])}>\n{value}</textarea>\n"
     )
 
 
@@ -165,6 +173,7 @@ WIDGETS = {
         f"{_DJANGO}{name}.html": _input_option
         for name in ("input_option", "radio_option", "checkbox_option")
     },
+    f"{_DJANGO}textarea.html": _textarea,
     f"{_DJANGO}select.html": _select,
     f"{_DJANGO}select_option.html": _option,
     f"{_DJANGO}radio.html": _multiple_input,
