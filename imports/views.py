@@ -207,6 +207,11 @@ def import_undo(request: HttpRequest, pk: int) -> HttpResponse:
         f"Import undone: removed {counted(undone.sets, 'set')} and "
         f"{counted(undone.sessions, 'session')}."
     )
+    if undone.kept_sets:
+        summary += (
+            f" {counted(undone.kept_sets, 'set')} stayed, with the coach's note or the video on "
+            f"{pluralize(undone.kept_sets, 'it,them')}."
+        )
     if undone.kept_sessions:
         summary += (
             f" {counted(undone.kept_sessions, 'session')} stayed, with "

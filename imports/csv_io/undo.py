@@ -15,34 +15,41 @@ from training.models import ImportBatch, Profile, Set, TrainingSession
 class Undone:
     sets: int
     sessions: int
+    kept_sets: int  # sets of the import kept for a coach's note or a video on them
     kept_sessions: int  # sessions of the import kept for what was added to them since
 
 
 def undo_import(batch: ImportBatch) -> Undone:
     """Delete the batch's sets, then its sessions that hold nothing else now.
 
-    A session keeps what was logged into it after the import (a set typed by hand, a coach's
-    note) and so stays, with only the imported sets gone. Sets edited since the import are
-    still the import's and go.
+    What others wrote and what the trainee filmed is never taken with it: a set with a
+    coach's note or a video stays, and so does a session holding anything added after the
+    import (a set typed by hand, a coach's note, a video), with only the rest of the
+    imported sets gone. Sets edited since the import are still the import's and go.
     """
     user_id = batch.owner_id
     with transaction.atomic():
         # The trainee's row lock first (PostgreSQL; SQLite's IMMEDIATE transactions hold the
         # write lock already), so a double submit undoes the import once.
         list(Profile.objects.select_for_update().filter(user_id=user_id).values_list("pk"))
-        sets = list(Set.objects.filter(import_batch=batch))
-        removed = summaries.marks_of(Set.objects.filter(import_batch=batch))
-        touched = summaries.sessions_of(Set.objects.filter(import_batch=batch))
+        imported = Set.objects.filter(import_batch=batch)
+        bare = imported.filter(coach_notes__isnull=True, videos__isnull=True)
+        sets = list(bare)
+        kept_sets = imported.count() - len(sets)
+        removed = summaries.marks_of(bare)
+        touched = summaries.sessions_of(bare)
         _delete(sets)
         sessions = TrainingSession.objects.filter(import_batch=batch)
-        empty = sessions.filter(sets__isnull=True, coach_notes__isnull=True)
+        empty = sessions.filter(sets__isnull=True, coach_notes__isnull=True, videos__isnull=True)
         emptied = list(empty.distinct())
-        kept = sessions.count() - len(emptied)
+        kept_sessions = sessions.count() - len(emptied)
         _delete(emptied)
-        batch.delete()
+        batch.delete()  # what stays is no longer the import's (SET_NULL)
         # Deleted without an origin the summaries' receivers know: counted here, once.
         summaries.sets_changed(touched - {s.pk for s in emptied}, removed=removed)
-    return Undone(sets=len(sets), sessions=len(emptied), kept_sessions=kept)
+    return Undone(
+        sets=len(sets), sessions=len(emptied), kept_sets=kept_sets, kept_sessions=kept_sessions
+    )
 
 
 def _delete(rows: list) -> None:

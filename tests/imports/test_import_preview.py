@@ -11,12 +11,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from coaches.models import CoachNote
 from imports import csv_io
 from imports.csv_io import pending as pending_imports
 from imports.csv_io import save as csv_save
 from imports.models import PendingImport
 from training import services
 from training.models import ImportBatch, Profile, Set, TrainingSession
+from videos.models import SetVideo
 
 from .test_csv_io import HEADER, STRONG, STRONG_OLD, add_session, export_text, log_of
 
@@ -485,6 +487,34 @@ def test_a_set_logged_by_hand_into_an_imported_session_survives_undo(user_client
     assert shown_messages(page)[-1] == (
         "Import undone: removed 3 sets and 1 session. 1 session stayed, with what you logged "
         "into it since."
+    )
+
+
+def test_undo_keeps_an_imported_set_with_a_coachs_note_and_a_session_with_a_video(
+    user_client, user, linked_coach, media_root
+):
+    save(user_client, uploaded(user_client, OURS))
+    noted, _ = Set.objects.filter(session__date=datetime.date(2024, 2, 1)).order_by("position")
+    filmed = TrainingSession.objects.get(date=datetime.date(2024, 2, 3))
+    note = CoachNote.objects.create(
+        coach=linked_coach, athlete=user, session=noted.session, set=noted, text="Hips level"
+    )
+    clip = SetVideo.objects.create(
+        owner=user, session=filmed, side="both", original="videos/x/a.mp4", size=1
+    )
+
+    response = undo(user_client, ImportBatch.objects.get())
+
+    # What the coach wrote and what the trainee filmed stay, with what they are about.
+    assert list(Set.objects.all()) == [noted]
+    assert Set.objects.get().import_batch is None
+    assert list(CoachNote.objects.all()) == [note]
+    assert list(SetVideo.objects.all()) == [clip]
+    assert set(TrainingSession.objects.all()) == {noted.session, filmed}
+    page = user_client.get(response["Location"])
+    assert shown_messages(page)[-1] == (
+        "Import undone: removed 2 sets and 0 sessions. 1 set stayed, with the coach's note or "
+        "the video on it. 2 sessions stayed, with what you logged into them since."
     )
 
 

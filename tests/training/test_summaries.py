@@ -19,6 +19,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from coaches.models import CoachNote
 from coaching.models import Variation
 from imports.csv_io import export_csv, import_csv
 from imports.csv_io.undo import undo_import
@@ -271,6 +272,23 @@ def test_an_import_and_its_undo_keep_the_summaries(user, other_user, bodyweight)
     assert_kept(user)
     assert_kept(other_user)
     assert not AlikeSets.objects.filter(user=other_user).exists()
+
+
+def test_an_undo_that_keeps_a_noted_set_counts_only_the_sets_it_removed(
+    user, linked_coach, bodyweight
+):
+    make_log(user, bodyweight, sessions=3, sets_per_side=2)
+    out = io.StringIO()
+    export_csv(user, out)
+    TrainingSession.objects.filter(user=user).delete()
+    import_csv(user, io.StringIO(out.getvalue()))
+    noted = Set.objects.filter(session__user=user).order_by("pk")[1]
+    CoachNote.objects.create(
+        coach=linked_coach, athlete=user, session=noted.session, set=noted, text="Good depth"
+    )
+    undo_import(ImportBatch.objects.get(owner=user))
+    assert list(Set.objects.filter(session__user=user)) == [noted]
+    assert_kept(user)
 
 
 def test_deleting_an_account_takes_its_summaries_and_no_one_elses(user, other_user, bodyweight):
