@@ -47,6 +47,7 @@ OFFLINE_STATIC = (
     "js/offline-log.mjs",
     "js/offline-queue.mjs",
     "js/offline-store.mjs",
+    "js/page-errors.mjs",
     "js/scroll-areas.mjs",
     "js/timer.mjs",
     "js/tempo-plan.mjs",

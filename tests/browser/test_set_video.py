@@ -57,6 +57,9 @@ def test_a_coach_pins_a_form_error_to_a_moment_and_the_athlete_jumps_to_it(
     coach.wait_for_function("() => document.querySelector('[name=at_seconds]').value === '2.00'")
     coach.get_by_role("button", name="Frame forward").click()
     coach.wait_for_function("() => document.querySelector('[name=at_seconds]').value === '2.10'")
+    # A refused comment (a 400 under hx-boost) comes back with what to fix, on the page.
+    coach.get_by_role("button", name="Add the comment").click()
+    coach.get_by_text("Write a comment or choose a form error.").wait_for()
     moment.fill("2.0")
     coach.get_by_label("Form error").select_option(label="Knee caving inward")
     coach.get_by_role("textbox", name="Comment").fill("The knee drifts in as the hips rise.")
@@ -72,7 +75,8 @@ def test_a_coach_pins_a_form_error_to_a_moment_and_the_athlete_jumps_to_it(
     assert athlete.evaluate("document.getElementById('clip').currentTime") == 2.0
     take_screenshots(athlete, screenshot_dir, "video-athlete-360")
     assert athlete_console.errors == []
-    assert coach_console.errors == []
+    # Only the refused comment's 400, which the browser reports twice.
+    assert [error for error in coach_console.errors if "400" not in error] == []
 
 
 def test_a_dropped_chunk_resumes_without_sending_earlier_chunks_again(

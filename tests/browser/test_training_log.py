@@ -177,6 +177,21 @@ def test_a_locked_out_login_shows_the_lockout_page_with_javascript_on(
     assert _only_expected(console.errors, 429) == []
 
 
+def test_a_link_to_a_session_deleted_meanwhile_shows_the_not_found_page(
+    live_server, open_page, django_user_model
+):
+    session = _trainee_with_one_set(django_user_model, "gone").session
+    page, console = open_page(PHONE)
+    log_in(page, live_server.url, "gone")
+    page.goto(f"{live_server.url}/log/history/")
+    link = page.locator(f'a[href="/log/sessions/{session.pk}/"]').first
+    session.delete()  # in another tab
+    link.click()
+    # Boosted, the 404 page comes in as the browser would show it without htmx.
+    page.get_by_role("heading", name="That page isn't here").wait_for()
+    assert _only_expected(console.errors, 404) == []
+
+
 def test_the_session_page_swaps_its_list_in_place_and_loads_whole_pages_from_it(
     live_server, open_page, django_user_model
 ):
