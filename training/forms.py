@@ -101,14 +101,21 @@ class ProfileForm(forms.ModelForm):
         _offer_kept_rungs(self.fields["level"], ladder)
         self.fields["level"].required = True
         unit = self.instance.unit
+        self._owned_kg = {}
         for kind, field in (
             (WeightKind.DUMBBELL, "dumbbells"),
             (WeightKind.KETTLEBELL, "kettlebells"),
         ):
             loads = (owned or {}).get(kind, [])
+            self._owned_kg[field] = list(loads)
             self.initial.setdefault(field, ", ".join(str(from_kg(kg, unit)) for kg in loads))
 
     def _weights(self, field: str) -> list[Decimal]:
+        if field not in self.changed_data:
+            # A list left as shown names the same weights, whatever the unit is switched
+            # to: read back in the new unit, 5 kg became 5 lb; and 11.02 lb, shown for
+            # 5 kg, would drift to 4.9986 kg on every save.
+            return self._owned_kg[field]
         raw = self.cleaned_data.get(field, "")
         unit = self.cleaned_data.get("unit") or self.instance.unit
         loads: set[Decimal] = set()

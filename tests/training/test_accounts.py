@@ -144,6 +144,32 @@ def test_the_profile_keeps_unit_level_and_owned_weights_exactly(user_client, use
     assert 'value="10, 15, 22.5"' in page
 
 
+def test_switching_the_unit_keeps_the_weights_owned_when_their_lists_are_left_as_shown(
+    user_client, user, bodyweight
+):
+    url = reverse("training:profile")
+
+    def owned(kind: str) -> list[Decimal]:
+        loads = OwnedWeight.objects.filter(user=user, kind=kind).values_list("load_kg", flat=True)
+        return sorted(loads)
+
+    lists = {"dumbbells": "5, 7.5", "kettlebells": "8"}
+    user_client.post(url, {"unit": "kg", "level": bodyweight.pk, **lists})
+    assert 'value="5, 7.5"' in user_client.get(url).content.decode()
+
+    response = user_client.post(url, {"unit": "lb", "level": bodyweight.pk, **lists})
+
+    assert response.status_code == 302
+    assert (owned("dumbbell"), owned("kettlebell")) == ([5, Decimal("7.5")], [8])
+    page = user_client.get(url).content.decode()
+    assert 'value="11.02, 16.53"' in page
+    assert 'value="17.64"' in page
+    # Back to kg with the pound lists as shown: the same weights, not 4.9986 kg.
+    shown = {"dumbbells": "11.02, 16.53", "kettlebells": "17.64"}
+    user_client.post(url, {"unit": "kg", "level": bodyweight.pk, **shown})
+    assert (owned("dumbbell"), owned("kettlebell")) == ([5, Decimal("7.5")], [8])
+
+
 @pytest.mark.parametrize("weights", ["ten", "-5", "0", "12.345", "2000"])
 def test_the_profile_refuses_weights_that_are_not_weights(user_client, user, bodyweight, weights):
     response = user_client.post(
