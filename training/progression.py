@@ -35,6 +35,12 @@ The rules, first match wins
                                                 hold + 1 s
 == ============================================ =========================================
 
+Two pain-free sessions that count (`_trains_again`; our own rule, on the safe side)
+    Sessions that count at this level, dated after the day of the pain, each with a set
+    on every side that hurt (a both-legs set trains either leg; pain on a set of unknown
+    side asks only for a set). A session the same day, or one that left the painful side
+    out, shows nothing of how it trains and clears nothing.
+
 Meeting the target (one session, `session_meets_target`)
     For each required side ("left" and "right" on a per-side level, "both" on a
     bilateral one) the session has at least `criteria.sets` sets on that side, and
@@ -226,7 +232,15 @@ def suggest(
 
     # Rules 1, 2 and 4: pain, newest first, until two pain-free sessions that count.
     hurt_at = next((i for i, s in enumerate(history) if _has_pain(s)), None)
-    gated = hurt_at is not None and sum(here[:hurt_at]) < PAIN_FREE_NEEDED
+    pain_free = 0
+    if hurt_at is not None:
+        hurt = history[hurt_at]
+        pain_free = sum(
+            1
+            for s, counts in zip(history[:hurt_at], here[:hurt_at], strict=True)
+            if counts and _trains_again(s, hurt)
+        )
+    gated = hurt_at is not None and pain_free < PAIN_FREE_NEEDED
     window = [s for s in history[:PAIN_WINDOW] if _has_pain(s)]
     if len(window) >= 2 or (gated and here[hurt_at] and is_bottom_level):
         return _stop(window if len(window) >= 2 else [history[hurt_at]], len(window) >= 2)
@@ -272,11 +286,11 @@ def suggest(
     pain_gate = ""
     if not warnings and gated:
         # Rule 4: the pain came before the change, or at another level.
-        pain_free = sum(here[:hurt_at])
         hurt_day = _day(history[hurt_at].day)
         warnings.append(
             f"Pain was reported on {hurt_day}. No added load or longer hold "
-            f"until {PAIN_FREE_NEEDED} pain-free sessions at this level ({pain_free} so far)."
+            f"until {PAIN_FREE_NEEDED} pain-free sessions at this level, on later days, that "
+            f"train the side that hurt ({pain_free} so far)."
         )
         pain_gate = (
             f"Pain on {hurt_day}, and {pain_free} of {PAIN_FREE_NEEDED} pain-free sessions "
@@ -540,6 +554,25 @@ def _has_form_errors(session: SessionRecord) -> bool:
 
 def _has_pain(session: SessionRecord) -> bool:
     return any(record.pain for record in session.sets)
+
+
+def _trains_again(later: SessionRecord, hurt: SessionRecord) -> bool:
+    """Whether a pain-free session shows what hurt trains pain-free: dated after the pain,
+    with a set on each side that hurt (a both-legs set trains either leg; pain on a set of
+    unknown side asks only for a set)."""
+    if later.day <= hurt.day:
+        return False
+    trained = {record.side for record in later.sets}
+    for side in {record.side for record in hurt.sets if record.pain}:
+        if side == sides.UNKNOWN:
+            fine = bool(trained)
+        elif side == sides.BOTH:
+            fine = sides.BOTH in trained or {sides.LEFT, sides.RIGHT} <= trained
+        else:
+            fine = side in trained or sides.BOTH in trained
+        if not fine:
+            return False
+    return True
 
 
 def _pain_places(session: SessionRecord) -> list[str]:

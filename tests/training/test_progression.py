@@ -107,6 +107,9 @@ def stay(*reasons, weak=None, load=None, hold=None, why):
     return Suggestion("stay", reasons, weak, None if load is None else D(load), hold, why)
 
 
+both = (sets("left"), sets("right"))
+
+
 def knee_caving(side, load):
     """Three sets of 12 at the tempo, every one flagged with a form error."""
     return sets(side, load=load, errors=1)
@@ -183,7 +186,7 @@ RULES = [
         {"changed": STEPPED_BACK},
         stay(
             "Pain was reported on 7 Mar 2025. No added load or longer hold until 2 pain-free "
-            "sessions at this level (0 so far).",
+            "sessions at this level, on later days, that train the side that hurt (0 so far).",
             "No session logged at this level since your level change on 8 Mar 2025.",
             why=(
                 "Pain on 7 Mar 2025, and 0 of 2 pain-free sessions at this level since: no added "
@@ -198,7 +201,7 @@ RULES = [
         {},
         stay(
             "Pain was reported on 7 Mar 2025. No added load or longer hold until 2 pain-free "
-            "sessions at this level (0 so far).",
+            "sessions at this level, on later days, that train the side that hurt (0 so far).",
             load="10",
             why=(
                 "Pain on 7 Mar 2025, and 0 of 2 pain-free sessions at this level since: keep 10 "
@@ -213,7 +216,7 @@ RULES = [
         {"changed": STEPPED_BACK},
         stay(
             "Pain was reported on 7 Mar 2025. No added load or longer hold until 2 pain-free "
-            "sessions at this level (1 so far).",
+            "sessions at this level, on later days, that train the side that hurt (1 so far).",
             load="10",
             why=(
                 "Pain on 7 Mar 2025, and 1 of 2 pain-free sessions at this level since: keep 10 "
@@ -231,7 +234,7 @@ RULES = [
         {"changed": STEPPED_BACK},
         stay(
             "Pain was reported on 7 Mar 2025. No added load or longer hold until 2 pain-free "
-            "sessions at this level (1 so far).",
+            "sessions at this level, on later days, that train the side that hurt (1 so far).",
             hold=6,
             why=(
                 "Pain on 7 Mar 2025, and 1 of 2 pain-free sessions at this level since: hold the "
@@ -323,6 +326,46 @@ RULES = [
             "physiotherapist or doctor.",
         ),
         id="one pain flag steps back one level and says to stop any set that hurts",
+    ),
+    pytest.param(
+        LOADED,
+        [
+            session(SUN, sets("left")),
+            session(SAT, sets("left")),
+            one_bad(WED, "right", 2, pain=True),
+        ],
+        {},
+        Suggestion(
+            "step_back",
+            ("Pain was reported on set 2 on the right on 5 Mar 2025.",),
+            "right",
+            None,
+            None,
+            "Pain on set 2 on the right on 5 Mar 2025: step back one level until it trains "
+            "pain-free, and stop any set that hurts. If the pain persists, see a "
+            "physiotherapist or doctor.",
+        ),
+        id="pain-free sessions that leave out the side that hurt clear nothing",
+    ),
+    pytest.param(
+        LOADED,
+        [
+            session(WED, *both, logged=datetime(2025, 3, 5, 21, 30, tzinfo=UTC)),
+            session(WED, *both, logged=datetime(2025, 3, 5, 21, tzinfo=UTC)),
+            one_bad(WED, "right", 2, pain=True),
+        ],
+        {},
+        Suggestion(
+            "step_back",
+            ("Pain was reported on set 2 on the right on 5 Mar 2025.",),
+            None,
+            None,
+            None,
+            "Pain on set 2 on the right on 5 Mar 2025: step back one level until it trains "
+            "pain-free, and stop any set that hurts. If the pain persists, see a "
+            "physiotherapist or doctor.",
+        ),
+        id="pain-free sessions on the day of the pain clear nothing",
     ),
 ]
 
