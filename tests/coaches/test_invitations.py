@@ -49,6 +49,15 @@ def test_signing_up_from_the_landing_comes_back_to_the_consent(client, join):
     assert not CoachLink.objects.active().exists()
 
 
+def test_the_consent_names_everything_the_coach_will_see_and_do(client, join, user):
+    client.force_login(user)
+    consent = " ".join(client.get(join).content.decode().split())
+    assert (
+        "If you accept, coach can see your sessions, sets, level and notes, watch the videos "
+        "you film and comment on them, write you prescriptions and notes, and change your level"
+    ) in consent
+
+
 def test_the_login_page_names_the_inviter_only_for_an_invitation(client, join):
     invited = client.get(f"{reverse('login')}?next={quote(join)}").content.decode()
     assert "coach invites you</strong>" in invited
