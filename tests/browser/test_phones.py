@@ -40,7 +40,8 @@ OVERFLOWS = """() => {
     if (!inArea && (box.right > width + 0.5 || box.left < -0.5)) {
       found.push(`${name(e)} spans ${Math.round(box.left)}..${Math.round(box.right)} px`);
     }
-    if (!e.matches('[data-scroll-area]') && style.overflowX !== 'visible'
+    // A text box scrolls its own long value, as every text box does.
+    if (!e.matches('[data-scroll-area], input, textarea') && style.overflowX !== 'visible'
         && e.scrollWidth > e.clientWidth + 1) {
       found.push(`${name(e)} cuts off ${e.scrollWidth - e.clientWidth} px`);
     }
@@ -85,6 +86,9 @@ def phone_world(django_user_model):
     services.accept_invitation(services.create_invitation(coach), trainee)
     services.create_invitation(coach)
     latest = TrainingSession.objects.filter(user=trainee).order_by("-date").first()
+    # A link pasted into a set's note: one long word, which must wrap rather than widen.
+    link = "https://www.instagram.com/reel/C9xYzAbCdEfGhIjKlMnOpQrStUvWxYz0123456789/?igsh=MWQ1"
+    latest.sets.filter(pk=latest.sets.first().pk).update(note=f"see {link}")
     return {"trainee": trainee, "coach": coach, "session": latest}
 
 
