@@ -58,14 +58,20 @@ def prescribe(coach, athlete, fields: dict):
         prescription = Prescription.objects.create(coach=coach, athlete=athlete, **fields)
         # In the unit the coach entered it in, spelled as every page spells a load.
         load = format_load(prescription.load_kg, Profile.objects.unit_of(coach))
+        variation = prescription.variation
+        # A both-legs rung has no side order to follow.
+        order = (
+            f"{prescription.get_side_order_display().lower()}, "
+            if variation.one_side_at_a_time
+            else ""
+        )
         audit(
             coach,
             athlete,
             "prescription",
-            f"Prescribed {prescription.variation.name}: {prescription.sets} × "
-            f"{prescription.reps_per_side} per side, {load}, "
-            f"tempo {prescription.tempo}, hold {prescription.hold_seconds} s, "
-            f"{prescription.get_side_order_display().lower()}, "
+            f"Prescribed {variation.name}: {prescription.sets} × "
+            f"{prescription.reps_per_side} {variation.reps_wording}, {load}, "
+            f"tempo {prescription.tempo}, hold {prescription.hold_seconds} s, {order}"
             f"{prescription.sessions_per_week} session{pluralize(prescription.sessions_per_week)}"
             " a week.",
         )

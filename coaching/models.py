@@ -249,9 +249,13 @@ class Variation(models.Model):
         return _lines(self.how_to)
 
     @property
+    def reps_wording(self) -> str:
+        """What follows a count of reps on this rung: each leg's own, or both legs' together."""
+        return "per side" if self.one_side_at_a_time else "reps"
+
+    @property
     def advance_target(self) -> str:
-        per = "per side" if self.one_side_at_a_time else "reps"
-        target = f"{self.advance_sets} × {self.advance_reps_per_side} {per}"
+        target = f"{self.advance_sets} × {self.advance_reps_per_side} {self.reps_wording}"
         if self.advance_hold_seconds:
             target += f", holding the top {self.advance_hold_seconds} s each rep"
         return target

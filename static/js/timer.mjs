@@ -37,6 +37,8 @@ const LABELS = {
   rest: "Rest",
 };
 const SIDES = { left: "Left", right: "Right", both: "Both" };
+// A both-legs rung has no leg that goes first.
+const legsFirst = (side) => (side === "both" ? "both legs together" : `${side} leg first`);
 const AUDIO_LOOKAHEAD_MS = 3000;
 // A hidden page's timers may run once a minute (Chrome's intensive throttling): while
 // hidden, tones are placed on the audio clock this far ahead.
@@ -418,7 +420,7 @@ class Timer {
     if (cues?.length) return cues[(step.rep - 1) % cues.length];
     const side = SIDES[step.side].toLowerCase();
     if (step.kind === "lead-in") return `Start with the ${side} leg${step.side === "both" ? "s" : ""}.`;
-    if (step.kind === "rest") return `Next: set ${step.set} of ${this.plan.sets}, ${side} leg first.`;
+    if (step.kind === "rest") return `Next: set ${step.set} of ${this.plan.sets}, ${legsFirst(step.side)}.`;
     if (step.kind === "switch") return `Set up on the ${side} leg.`;
     return "";
   }
@@ -502,7 +504,8 @@ class Timer {
     this.setText("cue", "Press Start, or the space bar, then get into position.");
     this.el.switch.hidden = true;
     this.el.ring.setAttribute("stroke-dashoffset", RING_LENGTH.toFixed(2));
-    this.el.caption.textContent = `${SIDES[first.side]} leg${first.side === "both" ? "s" : ""} first`;
+    const caption = legsFirst(first.side);
+    this.el.caption.textContent = caption[0].toUpperCase() + caption.slice(1);
     this.lastPose = -1;
     this.pose(0, first.side, true);
   }

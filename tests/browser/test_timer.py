@@ -370,6 +370,12 @@ def test_a_boosted_link_from_the_guide_leaves_a_working_timer(live_server, open_
     assert console.errors == []
 
 
+def test_a_both_legs_plan_names_no_leg_that_goes_first(live_server, open_page):
+    page, console = _open(open_page, _url(live_server, **{**PLAN, "sides": "both"}))
+    assert page.locator("figcaption[data-timer-part=caption]").inner_text() == "Both legs together"
+    assert console.errors == []
+
+
 def test_the_timer_schedule_adds_up_to_the_servers_total(live_server, open_page):
     page, _ = _open(open_page, _url(live_server, **PLAN))
     plans = [

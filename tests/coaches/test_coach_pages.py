@@ -114,6 +114,34 @@ def test_ending_the_link_takes_the_coachs_access_away_at_once(client, coach, use
     assert client.get(admin_change).status_code == 404
 
 
+def test_a_both_legs_prescription_says_reps_not_per_side_nor_a_leg_order(
+    client, coach, user, linked, bridge
+):
+    client.force_login(coach)
+    form = {
+        "variation": bridge.pk,
+        "sets": 3,
+        "reps_per_side": 10,
+        "load": "",
+        "tempo": "2-0-1-1",
+        "hold_seconds": 0,
+        "sessions_per_week": 2,
+        "notes": "",
+    }
+    assert client.post(reverse("coaches:prescribe", args=[user.pk]), form).status_code == 302
+    shown = " ".join(
+        client.get(reverse("coaches:athlete", args=[user.pk])).content.decode().split()
+    )
+    assert f"<strong>{bridge.name}</strong>, 3 × 10 reps," in shown
+    audit = AuditEntry.objects.get(athlete=user, action="prescription").detail
+    assert audit.startswith(f"Prescribed {bridge.name}: 3 × 10 reps, ")
+    assert "leg" not in audit
+    client.force_login(user)
+    log = " ".join(client.get(reverse("training:log")).content.decode().split())
+    assert f"<strong>{bridge.name}</strong>: 3 × 10 reps, tempo" in log
+    assert "per side" not in log
+
+
 def test_a_prescription_reaches_the_athletes_log_timer_link_and_set_entry(
     client, coach, user, linked, loaded
 ):
