@@ -152,6 +152,11 @@ class OwnedWeight(models.Model):
         return sorted(Decimal(load).quantize(places) for load in joined.split(","))
 
 
+# A coach's note or a video points at a session or a set by these relations: a tidy-up or
+# an undo that took the row would take that work with it (coaches, videos).
+_NO_NOTE_OR_VIDEO = {"coach_notes__isnull": True, "videos__isnull": True}
+
+
 class LogQuerySet(models.QuerySet):
     """Rows of a trainee's log. `owner` is the lookup from a row to its trainee."""
 
@@ -229,6 +234,14 @@ class SessionQuerySet(LogQuerySet):
         """The sessions with_sets() leaves out: started, nothing logged yet; in an index of
         the empty sessions alone, so neither the log nor anyone else's sets are read."""
         return self.filter(set_count=0)
+
+    def without_notes_or_videos(self) -> SessionQuerySet:
+        return self.filter(**_NO_NOTE_OR_VIDEO)
+
+    def abandoned(self) -> SessionQuerySet:
+        """Empty sessions that hold nothing else either: no video (a clip filmed before its
+        set is logged) and no coach's note, so clearing them away takes nobody's work."""
+        return self.without_sets().without_notes_or_videos()
 
     def with_totals(self, unit: str = "kg") -> SessionQuerySet:
         """Per-side work and hold totals, computed in the database; work is reps times load in
@@ -354,6 +367,9 @@ SET_FIELDS = ("side", "reps", "load_kg", "hold_seconds", "tempo", "rpe", "rir", 
 
 class SetQuerySet(LogQuerySet):
     owner = "session__user"
+
+    def without_notes_or_videos(self) -> SetQuerySet:
+        return self.filter(**_NO_NOTE_OR_VIDEO)
 
     def numbered_up_to(self, session, side: str, position) -> SetQuerySet:
         """The sets a set's number on its side counts: its session's, on its side, up to its

@@ -30,7 +30,8 @@ class SubmissionConflict(Exception):
 
 
 def delete_empty_sessions(user, *, started_before) -> int:
-    """Delete `user`'s sessions started before then and still without a set; how many.
+    """Delete `user`'s sessions started before then and still abandoned (without a set, a
+    video or a coach's note); how many.
 
     Locked first, as add_set locks a session: a set being added meanwhile either lands
     before (and the session stays) or finds the session gone.
@@ -38,7 +39,7 @@ def delete_empty_sessions(user, *, started_before) -> int:
     with transaction.atomic():
         started = TrainingSession.objects.for_user(user).filter(created_at__lt=started_before)
         locked = list(started.select_for_update().values_list("pk", flat=True))
-        empty = TrainingSession.objects.filter(pk__in=locked).without_sets()
+        empty = TrainingSession.objects.filter(pk__in=locked).abandoned()
         _, deleted = empty.delete()
     return deleted.get(TrainingSession._meta.label, 0)
 

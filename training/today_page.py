@@ -115,7 +115,7 @@ _TODAYS_SESSIONS = Prepared(
 _ABANDONED = Prepared(
     lambda user_id, start_of_day: (
         TrainingSession.objects.for_user(user_id)
-        .without_sets()
+        .abandoned()
         .filter(created_at__lt=start_of_day)
         .values("user")
         .annotate(count=Count("pk"))

@@ -33,14 +33,15 @@ def undo_import(batch: ImportBatch) -> Undone:
         # write lock already), so a double submit undoes the import once.
         list(Profile.objects.select_for_update().filter(user_id=user_id).values_list("pk"))
         imported = Set.objects.filter(import_batch=batch)
-        bare = imported.filter(coach_notes__isnull=True, videos__isnull=True)
+        bare = imported.without_notes_or_videos()
         sets = list(bare)
         kept_sets = imported.count() - len(sets)
         removed = summaries.marks_of(bare)
         touched = summaries.sessions_of(bare)
         _delete(sets)
         sessions = TrainingSession.objects.filter(import_batch=batch)
-        empty = sessions.filter(sets__isnull=True, coach_notes__isnull=True, videos__isnull=True)
+        # By its rows, not its set_count: the summaries are counted once the sets are gone.
+        empty = sessions.filter(sets__isnull=True).without_notes_or_videos()
         emptied = list(empty.distinct())
         kept_sessions = sessions.count() - len(emptied)
         _delete(emptied)

@@ -11,10 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coaches import review_queue
+from coaches.models import CoachNote
 from tests.conftest import logged_session
 from training import records
 from training.level import advice_for
 from training.models import Profile, TrainingSession
+from videos.models import SetVideo
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 20)
@@ -150,6 +152,27 @@ def test_empty_sessions_of_earlier_days_are_offered_for_deletion_and_only_they_g
     assert not TrainingSession.objects.filter(pk__in=[s.pk for s in old]).exists()
     follow = user_client.get(response["Location"]).content.decode()
     assert "Deleted 2 empty sessions." in follow
+
+
+def test_an_empty_session_holding_a_video_or_a_coachs_note_is_neither_offered_nor_deleted(
+    user_client, user, bodyweight, linked_coach, media_root
+):
+    filmed = _left_behind(logged_session(user, bodyweight, TODAY))
+    SetVideo.objects.create(
+        owner=user, session=filmed, side="left", original="videos/x/a.mp4", size=1
+    )
+    noted = _left_behind(logged_session(user, bodyweight, TODAY))
+    CoachNote.objects.create(coach=linked_coach, athlete=user, session=noted, text="Film it")
+    empty = _left_behind(logged_session(user, bodyweight, TODAY))
+
+    page = user_client.get(reverse("training:log")).content.decode()
+    assert "1 session started on an earlier day never got a set." in page
+    user_client.post(reverse("training:empty-sessions-delete"))
+
+    assert set(TrainingSession.objects.all()) == {filmed, noted}
+    assert not TrainingSession.objects.filter(pk=empty.pk).exists()
+    assert SetVideo.objects.filter(session=filmed).exists()
+    assert CoachNote.objects.filter(session=noted).exists()
 
 
 def test_deleting_empty_sessions_takes_a_post(user_client):
