@@ -311,6 +311,11 @@ def athlete_session(request: HttpRequest, user_id: int, pk: int) -> HttpResponse
             "session": session,
             "sets": sets,
             "notes": CoachNote.objects.on_session(session, sets),
+            # Every clip of the session, reviewed or not: the queue lists only those to review.
+            "videos": SetVideo.objects.filter(session=session)
+            .select_related("set")
+            .with_set_side_number()
+            .order_by("created_at", "pk"),
             "form": form,
             "unit": Profile.objects.unit_of(request.user),
             "highlight": highlight,

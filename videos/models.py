@@ -155,6 +155,12 @@ class SetVideo(models.Model):
         return "The whole session" if self.side == Side.BOTH else f"{self.get_side_display()} side"
 
     @property
+    def title(self) -> str:
+        """What the clip is of, as a list of them names it: "Set 2 on the left", "Left side"
+        (the set's number from SetVideoQuerySet.with_set_side_number)."""
+        return self.set_name[:1].upper() + self.set_name[1:] if self.set_id else self.side_title
+
+    @property
     def playback_type(self) -> str:
         return "video/mp4" if self.rendition else self.original_type
 

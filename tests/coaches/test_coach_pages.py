@@ -18,6 +18,7 @@ from coaches.models import AuditEntry, CoachLink, CoachNote, FlagReview, Prescri
 from tests.conftest import PASSWORD, as_the_browser_submits, make_log
 from training import balance, summaries
 from training.models import LevelChange, Profile, Set, TrainingSession
+from videos.models import SetVideo
 
 pytestmark = pytest.mark.django_db
 
@@ -522,6 +523,37 @@ def test_the_coachs_session_page_shows_each_sets_effort_as_the_trainees_log_does
     own = client.get(session.get_absolute_url()).content.decode()
     assert "RPE 8.5" in own
     assert "2 in reserve" in own
+
+
+def test_the_coachs_session_page_links_every_video_reviewed_or_not(
+    client, coach, user, linked, session, media_root
+):
+    filmed = Set.objects.create(session=session, position=1, side="left", reps=10)
+    reviewed = SetVideo.objects.create(
+        owner=user,
+        session=session,
+        set=filmed,
+        original="videos/x/a.mp4",
+        size=1,
+        status="ready",
+        reviewed_by=coach,
+        reviewed_at=timezone.now(),
+    )
+    side_clip = SetVideo.objects.create(
+        owner=user,
+        session=session,
+        side="right",
+        original="videos/x/b.mp4",
+        size=1,
+        status="ready",
+    )
+    client.force_login(coach)
+    page = client.get(reverse("coaches:session", args=[user.pk, session.pk])).content.decode()
+    text = " ".join(page.split())
+    assert f'href="{reviewed.get_absolute_url()}"' in page
+    assert f'href="{side_clip.get_absolute_url()}"' in page
+    assert "Set 1 on the left</a> · reviewed" in text
+    assert "Right side</a> · to review" in text
 
 
 def _painful_session(user, variation, day=None):
