@@ -113,6 +113,9 @@ class CoachLevelForm(forms.Form):
     reason = forms.CharField(max_length=500, help_text="The athlete sees this in their history.")
 
     def __init__(self, *args, **kwargs):
+        # Its own ids: the prescription form beside it on the athlete's page has a
+        # "variation" too, and a label must name the one control it is for.
+        kwargs.setdefault("auto_id", "id_level_%s")
         super().__init__(*args, **kwargs)
         self.fields["variation"].queryset = Variation.objects.ladder()
 

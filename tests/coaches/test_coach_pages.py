@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -554,6 +555,14 @@ def test_the_coachs_session_page_links_every_video_reviewed_or_not(
     assert f'href="{side_clip.get_absolute_url()}"' in page
     assert "Set 1 on the left</a> · reviewed" in text
     assert "Right side</a> · to review" in text
+
+
+def test_no_two_elements_of_the_athletes_page_share_an_id(client, coach, user, linked):
+    client.force_login(coach)
+    page = client.get(reverse("coaches:athlete", args=[user.pk])).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert [name for name in set(ids) if ids.count(name) > 1] == []
+    assert '<label for="id_level_variation">Move to</label>' in page
 
 
 def _painful_session(user, variation, day=None):
