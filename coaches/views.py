@@ -224,10 +224,18 @@ def move_level(request: HttpRequest, user_id: int) -> HttpResponse:
             "coaches/athlete.html",
             _athlete_context(request, athlete, level_form=form),
         )
-    services.coach_change_level(
-        request.user, athlete, form.cleaned_data["variation"], reason=form.cleaned_data["reason"]
+    variation = form.cleaned_data["variation"]
+    changed = services.coach_change_level(
+        request.user, athlete, variation, reason=form.cleaned_data["reason"]
     )
-    messages.success(request, "Level changed.")
+    if changed is None:
+        messages.info(
+            request,
+            f"{athlete.get_username()} is already at {variation.name}; nothing changed, "
+            "nothing was recorded.",
+        )
+    else:
+        messages.success(request, f"Level changed to {variation.name}.")
     return redirect("coaches:athlete", user_id=athlete.pk)
 
 

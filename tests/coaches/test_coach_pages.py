@@ -275,6 +275,22 @@ def test_it_keeps_the_prescription_note_when_editing(client, coach, user, linked
     )
 
 
+def test_moving_an_athlete_to_the_level_they_are_at_says_nothing_changed(
+    client, coach, user, linked, loaded
+):
+    Profile.objects.filter(user=user).update(level=loaded)
+    client.force_login(coach)
+    response = client.post(
+        reverse("coaches:level", args=[user.pk]),
+        {"variation": loaded.pk, "reason": "Stay here"},
+        follow=True,
+    )
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown == [f"ada is already at {loaded.name}; nothing changed, nothing was recorded."]
+    assert not LevelChange.objects.filter(user=user).exists()
+    assert not AuditEntry.objects.filter(athlete=user, action="level").exists()
+
+
 def test_a_coach_moves_the_level_with_a_reason_kept_in_the_history(
     client, coach, user, linked, loaded
 ):
