@@ -32,7 +32,11 @@ class PrescriptionForm(forms.Form):
     load = LoadField()
     tempo = TempoField(initial="3-0-1-1")
     hold_seconds = HoldField(
-        initial=0, label="Hold at the top (s)", help_text="On every rep; 0 for none."
+        most=MAX_PHASE_SECONDS,
+        too_long=f"A hold on every rep can be at most {MAX_PHASE_SECONDS} s.",
+        initial=0,
+        label="Hold at the top (s)",
+        help_text="On every rep; 0 for none.",
     )
     side_order = forms.ChoiceField(
         choices=SIDE_ORDERS,
@@ -69,11 +73,7 @@ class PrescriptionForm(forms.Form):
         if self.errors:
             return data
         tempo, hold = Tempo.parse(data["tempo"]), data["hold_seconds"]
-        if hold > MAX_PHASE_SECONDS:
-            self.add_error(
-                "hold_seconds", f"A hold on every rep can be at most {MAX_PHASE_SECONDS} s."
-            )
-        elif 0 < hold < tempo.top_hold:
+        if 0 < hold < tempo.top_hold:
             self.add_error(
                 "hold_seconds",
                 f"Tempo {tempo} already holds the top {tempo.top_hold} s: make the hold 0, "

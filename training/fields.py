@@ -122,18 +122,20 @@ class LoadField(forms.DecimalField):
 
 
 class HoldField(forms.IntegerField):
-    """Seconds held at the top, up to MAX_HOLD_SECONDS; empty is no hold."""
+    """Seconds held at the top, up to MAX_HOLD_SECONDS (a set's one hold) or `most` (a
+    prescription's hold on every rep), told as `too_long`; empty is no hold."""
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, *, most: int = MAX_HOLD_SECONDS, too_long: str = "", **kwargs) -> None:
         minutes = MAX_HOLD_SECONDS // 60
         kwargs.setdefault(
             "error_messages",
             {
                 "min_value": "A hold cannot be negative.",
-                "max_value": f"A hold can be at most {minutes} minutes ({MAX_HOLD_SECONDS} s).",
+                "max_value": too_long
+                or f"A hold can be at most {minutes} minutes ({MAX_HOLD_SECONDS} s).",
             },
         )
-        super().__init__(min_value=0, max_value=MAX_HOLD_SECONDS, **kwargs)
+        super().__init__(min_value=0, max_value=most, **kwargs)
 
     def clean(self, value) -> int:
         return super().clean(value) or 0

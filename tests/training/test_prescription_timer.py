@@ -101,10 +101,18 @@ def test_the_coach_chooses_the_first_leg_and_the_athlete_sees_it_on_the_log_and_
     assert client.get(session.get_absolute_url()).context["form"].initial["side"] == "right"
 
 
+def test_the_prescription_hold_box_allows_what_the_form_allows(client, coach, user, linked):
+    client.force_login(coach)
+    page = client.get(reverse("coaches:athlete", args=[user.pk])).content.decode()
+    box = re.search(r'<input type="number" name="hold_seconds"[^>]*>', page).group()
+    assert 'max="30"' in box
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
         ({"hold_seconds": 31}, "hold_seconds", "A hold on every rep can be at most 30 s."),
+        ({"hold_seconds": 601}, "hold_seconds", "A hold on every rep can be at most 30 s."),
         (
             {"tempo": "3-0-1-2", "hold_seconds": 1},
             "hold_seconds",
