@@ -68,7 +68,13 @@ async function kept(key) {
 }
 
 async function offlinePage() {
-  return (await kept(plan.offlinePage)) || Response.error();
+  const page = await kept(plan.offlinePage);
+  if (!page) return Response.error();
+  // A copy that names no address of its own: a kept response keeps the offline page's,
+  // which htmx would put in the address bar, and the page asked for must stay there to
+  // load once back online.
+  const { status, statusText, headers } = page;
+  return new Response(page.body, { status, statusText, headers });
 }
 
 /** The network, unless it fails, answers 5xx or stays silent past the timeout. */

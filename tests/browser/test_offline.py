@@ -149,6 +149,22 @@ def test_a_page_that_is_not_kept_shows_the_offline_page(live_server, open_page):
     assert console.errors == []
 
 
+def test_a_link_followed_offline_keeps_its_address_and_loads_once_back_online(
+    live_server, open_page
+):
+    page, console = _open(open_page)
+    page.goto(f"{live_server.url}/timer/")
+    _installed(page)
+    page.context.set_offline(True)
+    page.get_by_role("link", name="Log in").first.click()  # boosted, not a kept page
+    page.get_by_role("heading", name="This page needs a connection").wait_for()
+    assert page.url == f"{live_server.url}/accounts/login/"
+    page.context.set_offline(False)
+    page.reload()
+    page.get_by_role("button", name="Log in").wait_for()
+    assert console.errors == []
+
+
 def test_signed_in_pages_are_never_kept_and_show_the_offline_page_offline(
     live_server, open_page, user
 ):
