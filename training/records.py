@@ -47,9 +47,16 @@ def session_balance(session: TrainingSession) -> review.Balance | None:
     return review.Balance(session.left_work, session.right_work)
 
 
+# The newest sessions a balance note judges, on Today and the progress page alike (our own
+# choice: the sessions Today lists).
+NOTE_SESSIONS = 5
+
+
 def balance_note(sessions: list[TrainingSession]) -> str | None:
-    """A plain sentence when one side lags (review.lags) over the recent sessions."""
-    balances = [b for b in (session_balance(s) for s in sessions) if b is not None]
+    """A plain sentence when one side lags (review.lags) over the NOTE_SESSIONS newest of
+    `sessions` (newest first)."""
+    newest = sessions[:NOTE_SESSIONS]
+    balances = [b for b in (session_balance(s) for s in newest) if b is not None]
     total = review.combined(balances)
     if not review.lags(total.asymmetry):
         return None
@@ -146,7 +153,6 @@ def _side_records(rows: list[dict]) -> dict:
 
 
 BALANCE_SESSIONS = 30  # the newest sessions in the balance table and chart
-NOTE_SESSIONS = 6  # the newest sessions the progress page's balance note judges
 _SERIES_NAMES = ((Side.LEFT, "Left"), (Side.RIGHT, "Right"), (Side.BOTH, "Both legs"))
 
 
@@ -176,7 +182,7 @@ def progress_data(user, unit: str, *, points_stale: bool = True) -> dict:
         "balance_chart": _balance_chart(balance_rows, markers),
         "balance_behind": balance_behind(balance_rows),
         "balance_rows": balance_rows,
-        "balance_note": balance_note(list(reversed(recent[-NOTE_SESSIONS:]))),
+        "balance_note": balance_note(list(reversed(recent))),
         "session_count": session_count,
         "thinned": session_count > MAX_CHART_POINTS,
         # Every week's best hold is some month's, or under a better one of that month.

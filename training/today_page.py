@@ -90,7 +90,7 @@ def today_context(request: HttpRequest) -> dict:
     }
 
 
-RECENT_SESSIONS = 5
+RECENT_SESSIONS = 5  # no fewer than records.NOTE_SESSIONS: the balance note judges these
 
 
 # Whether Today has a coach's prescription or unread comments on videos to show, asked in

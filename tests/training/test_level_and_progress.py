@@ -245,6 +245,19 @@ def test_the_log_shows_the_balance_note_when_the_left_lags(user_client, user, bo
     assert "Your left side did 33.3% less work than your right" in html
 
 
+def test_today_and_progress_judge_the_balance_over_the_same_sessions(user_client, user, bodyweight):
+    # The five newest sessions: the left a little behind; the sixth: the right far behind.
+    for day in range(2, 7):
+        logged_session(
+            user, bodyweight, datetime.date(2026, 11, day), [("left", 10), ("right", 12)]
+        )
+    logged_session(user, bodyweight, datetime.date(2026, 11, 1), [("left", 100), ("right", 10)])
+    today = user_client.get(reverse("training:log")).context["balance"]
+    progress = user_client.get(reverse("training:progress")).context["balance_note"]
+    assert today == progress
+    assert today.startswith("Your left side did 16.7% less work than your right over your last 5")
+
+
 def test_the_progress_page_draws_accessible_charts(user_client, user, bodyweight):
     make_log(user, bodyweight, sessions=5)
     html = user_client.get(reverse("training:progress")).content.decode()
