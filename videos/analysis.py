@@ -317,6 +317,15 @@ class RepRow:
     is_last: bool
 
     @property
+    def partly_seen(self) -> bool:
+        """Some phase of the rep was not seen, so what it would have flagged is not known
+        (the last rep's pause is the rest after it, not a phase missed)."""
+        phases = [self.lowering, self.lifting, self.top_hold]
+        if not self.is_last:
+            phases.append(self.pause)
+        return any(phase is None for phase in phases)
+
+    @property
     def description(self) -> str:
         """The rep's segment named for a screen reader: when, and its phases."""
         measured = [
@@ -354,7 +363,11 @@ def page_context(clip: SetVideo, is_coach: bool) -> dict:
     tempo measured against the prescribed one, the flags, the rules' thresholds in words
     and, for the coach, the suggestions to answer."""
     analysis = VideoAnalysis.objects.filter(video=clip).first()
-    context: dict = {"analysis": analysis, "side": app_side(clip)}
+    context: dict = {
+        "analysis": analysis,
+        "side": app_side(clip),
+        "logged_reps": clip.set.reps if clip.set_id else None,
+    }
     if analysis is None:
         return context
     analysis.video = clip

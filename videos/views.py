@@ -353,8 +353,13 @@ def video_log_set(request: HttpRequest, pk: int) -> HttpResponse:
     if side:
         filled["side"] = side
     said = [f"{reps} rep{'s' if reps != 1 else ''}"]
+    logged = clip.set if clip.set_id else None
+    if logged is not None and logged.reps != reps:
+        said[0] += f" (your log says {logged.reps})"
     if tempo:
         said.append(f"tempo {tempo}")
+        if logged is not None and logged.tempo and logged.tempo != tempo:
+            said[-1] += f" (logged {logged.tempo})"
     said.append(f"the {side} side" if side else "no side (the log does not say which leg)")
     messages.info(
         request,

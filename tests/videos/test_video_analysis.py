@@ -361,6 +361,21 @@ def test_a_fault_the_guide_has_no_form_error_for_is_suggested_in_words(
 # "Log this set from the video"
 
 
+def test_the_page_says_when_the_count_differs_from_the_log_and_judges_no_unseen_phase(
+    client, user, a_set, media_root
+):
+    clip = _ready_video(user, a_set.session, a_set=a_set, content=b"x")
+    analysis = _read_synthetic(clip, synthetic.plan("2-1-1-1", 3), "2-1-1-1")
+    reps = analysis.result["reps"]
+    reps[1] = {**reps[1], "lowering": None, "faults": []}  # the camera lost the lowering
+    VideoAnalysis.objects.filter(pk=analysis.pk).update(result={**analysis.result, "reps": reps})
+    client.force_login(user)
+    page = " ".join(client.get(clip.get_absolute_url()).content.decode().split())
+    assert "3 reps counted; <strong>your log says 9</strong>." in page
+    cells = re.findall(r"<td>([^<]*)</td></tr>", page)
+    assert [cell.strip() for cell in cells] == ["", "none", "none in what was seen", "none"]
+
+
 def test_logging_a_set_from_its_video_fills_the_edit_form_and_saves_nothing(
     client, user, a_set, media_root
 ):
@@ -373,7 +388,10 @@ def test_logging_a_set_from_its_video_fills_the_edit_form_and_saves_nothing(
     assert f'action="{reverse("training:set-edit", args=[a_set.pk])}"' in page
     assert (_field_value(page, "reps"), _field_value(page, "tempo")) == ("3", "2-1-1-1")
     assert re.search(r'<input[^>]*name="side"[^>]*value="left"[^>]*checked', page)
-    assert "Filled from the video: 3 reps, tempo 2-1-1-1, the left side." in page
+    assert (
+        "Filled from the video: 3 reps (your log says 9), tempo 2-1-1-1 (logged 1-1-1-1), "
+        "the left side." in page
+    )
     a_set.refresh_from_db()
     assert (a_set.reps, a_set.tempo, a_set.revision) == (9, "1-1-1-1", 1)
 
