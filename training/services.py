@@ -145,6 +145,29 @@ def copy_set(source: Set, *, side: str | None = None) -> Set:
     return new_set
 
 
+def delete_set(existing: Set) -> str:
+    """Delete one set, leaving what others made of it to its session: a coach's note about
+    it becomes a note on the session, and its videos clips of its side (a set logged twice
+    is deleted with the film of the one kept). Says what stayed, or "".
+
+    A set of unrecorded side names no side for a clip: its videos go with it. The notes and
+    videos are reached by their relations' names alone (coaches, videos), written here so
+    the deletion and the keeping are one transaction."""
+    with transaction.atomic():
+        noted = existing.coach_notes.update(set=None)
+        filmed = 0
+        if existing.side in sides.NAMED:
+            filmed = existing.videos.update(set=None, side=existing.side)
+        existing.delete()
+    kept = []
+    if filmed:
+        of = "the whole session" if existing.side == Side.BOTH else f"the {existing.side} side"
+        kept.append(f"its video as a clip of {of}" if filmed == 1 else f"its videos, of {of}")
+    if noted:
+        kept.append("the coach's note on it" if noted == 1 else "the coach's notes on it")
+    return f"The session keeps {' and '.join(kept)}." if kept else ""
+
+
 class NothingToRestore(Exception):
     """The undo snapshot names no session of this user."""
 

@@ -382,8 +382,9 @@ def set_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def set_delete(request: HttpRequest, pk: int) -> HttpResponse:
     existing = get_set_for_user(request, pk)
     session = existing.session
-    request.session[UNDO_KEY] = services.snapshot_set(existing)
-    existing.delete()
+    undo = services.snapshot_set(existing)
+    undo["kept"] = services.delete_set(existing)
+    request.session[UNDO_KEY] = undo
     return _after_set_change(request, session)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import html
 import re
 import uuid
 from decimal import Decimal
@@ -11,9 +12,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from coaches.models import CoachNote
 from tests.conftest import as_the_browser_submits, set_data
 from training import services
 from training.models import SET_FIELDS, Profile, Set, TrainingSession
+from videos.models import SetVideo
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -234,6 +237,43 @@ def test_deleting_a_set_can_be_undone_in_place(user_client, session, exercise):
     again = user_client.post(reverse("training:set-restore", args=[session.pk]))
     assert again.status_code == 302
     assert session.sets.count() == 3
+
+
+def test_deleting_a_set_leaves_its_video_and_the_coachs_note_to_the_session(
+    user_client, user, session, linked_coach, media_root
+):
+    filmed = _add(session, side="right", reps=9)
+    clip = SetVideo.objects.create(
+        owner=user, session=session, set=filmed, original="videos/x/a.mp4", size=1
+    )
+    note = CoachNote.objects.create(
+        coach=linked_coach, athlete=user, session=session, set=filmed, text="Hips level"
+    )
+
+    page = user_client.post(reverse("training:set-delete", args=[filmed.pk]), **HTMX)
+
+    assert not Set.objects.filter(pk=filmed.pk).exists()
+    clip.refresh_from_db()
+    note.refresh_from_db()
+    assert (clip.session, clip.set, clip.side) == (session, None, "right")
+    assert (note.session, note.set) == (session, None)
+    assert (
+        "Deleted Right · 9 reps. The session keeps its video as a clip of the right side and "
+        "the coach's note on it." in " ".join(html.unescape(page.content.decode()).split())
+    )
+
+
+def test_a_set_of_unrecorded_side_takes_its_video_with_it_and_keeps_the_note(
+    user_client, user, session, linked_coach, media_root
+):
+    unknown = _add(session, side="unknown", reps=9)
+    SetVideo.objects.create(owner=user, session=session, set=unknown, original="v/a.mp4", size=1)
+    CoachNote.objects.create(
+        coach=linked_coach, athlete=user, session=session, set=unknown, text="Which leg?"
+    )
+    user_client.post(reverse("training:set-delete", args=[unknown.pk]), **HTMX)
+    assert not SetVideo.objects.exists()  # no side to keep it under: it is never guessed
+    assert CoachNote.objects.get().set is None
 
 
 @pytest.mark.parametrize(
