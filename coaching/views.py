@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import get_conditional_response
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import etag, require_safe
 
@@ -28,6 +29,7 @@ from coaching.models import (
     VariationKind,
 )
 from coaching.structured_data import guide_howto
+from core.caching import LIFETIME
 from core.site import absolute_url, shared_origin
 
 GUIDE_FIGURES = {
@@ -251,12 +253,14 @@ SHEET_SECTIONS = [
 
 
 @require_safe
-@cache_control(public=True, max_age=60 * 60)
+@cache_control(public=True, max_age=LIFETIME)
 def guide_sheet(request: HttpRequest) -> HttpResponse:
     """The guide on one A4 page, as a PDF: each phase with its figure and cues, and the fixes.
 
     Laying it out takes WeasyPrint a second or more, so the bytes are kept per content
     generation; they hold nothing of the visitor (the guide's address is the site's own).
+    A browser keeps them a minute, as the guide's pages, then asks again with their ETag:
+    a coach's edit reaches a printed sheet as soon as it reaches the guide.
     """
     exercise = _featured_exercise()
     guide_url = shared_origin(request) + reverse("coaching:guide")
@@ -265,7 +269,8 @@ def guide_sheet(request: HttpRequest) -> HttpResponse:
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{exercise.slug}-sheet.pdf"'
-    return response
+    response["ETag"] = f'"{hashlib.sha256(pdf).hexdigest()[:32]}"'
+    return get_conditional_response(request, etag=response["ETag"], response=response)
 
 
 def _sheet_context(exercise: Exercise, guide_url: str) -> dict:
