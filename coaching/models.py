@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -181,6 +182,24 @@ class VariationQuerySet(models.QuerySet["Variation"]):
         return self.select_related("tempo").order_by("exercise_id", "level")
 
 
+# What a rung may ask to move up: the database's checks and the editor's messages read these.
+ADVANCE_RANGES = {
+    "advance_sets": (1, 10, "variation_advance_sets_in_range", "Sets to move up: from 1 to 10."),
+    "advance_reps_per_side": (
+        1,
+        50,
+        "variation_advance_reps_in_range",
+        "Reps per side to move up: from 1 to 50.",
+    ),
+    "advance_hold_seconds": (
+        0,
+        600,
+        "variation_advance_hold_in_range",
+        "The hold to move up: from 0 to 600 seconds.",
+    ),
+}
+
+
 class Variation(models.Model):
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="variations")
     level = models.PositiveSmallIntegerField(help_text="Position on the ladder, 1 is the easiest.")
@@ -225,17 +244,11 @@ class Variation(models.Model):
             models.CheckConstraint(
                 condition=Q(kind__in=VariationKind.values), name="variation_kind_is_known"
             ),
-            models.CheckConstraint(
-                condition=Q(advance_sets__gte=1, advance_sets__lte=10),
-                name="variation_advance_sets_in_range",
-            ),
-            models.CheckConstraint(
-                condition=Q(advance_reps_per_side__gte=1, advance_reps_per_side__lte=50),
-                name="variation_advance_reps_in_range",
-            ),
-            models.CheckConstraint(
-                condition=Q(advance_hold_seconds__gte=0, advance_hold_seconds__lte=600),
-                name="variation_advance_hold_in_range",
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{field}__gte": low, f"{field}__lte": high}), name=name
+                )
+                for field, (low, high, name, _) in ADVANCE_RANGES.items()
             ),
         ]
 
@@ -244,6 +257,24 @@ class Variation(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("coaching:variation-detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        """The checks above said on their fields, in words, for the content editor; and a
+        level within the ladder: levels run from 1 without a gap (a rung at 99 would read
+        "Level 1, 2, 4 … 99" on the ladder)."""
+        errors = {}
+        for field, (low, high, _, message) in ADVANCE_RANGES.items():
+            value = getattr(self, field)
+            if value is not None and not low <= value <= high:
+                errors[field] = message
+        rungs = Variation.objects.filter(exercise_id=self.exercise_id).exclude(pk=self.pk).count()
+        if self.level is not None and not 1 <= self.level <= rungs + 1:
+            errors["level"] = (
+                f"With this rung the ladder has {rungs + 1}: its level is from 1 to {rungs + 1}, "
+                "the levels running without a gap."
+            )
+        if errors:
+            raise ValidationError(errors)
 
     def how_to_steps(self) -> list[str]:
         return _lines(self.how_to)

@@ -280,6 +280,36 @@ def test_two_rungs_sharing_a_level_are_refused(admin_client, exercise):
     assert rung.level == 7
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("level", 99, "With this rung the ladder has 7: its level is from 1 to 7"),
+        ("level", 0, "With this rung the ladder has 7: its level is from 1 to 7"),
+        ("advance_reps_per_side", 0, "Reps per side to move up: from 1 to 50."),
+        ("advance_sets", 11, "Sets to move up: from 1 to 10."),
+        ("advance_hold_seconds", 601, "The hold to move up: from 0 to 600 seconds."),
+    ],
+)
+def test_a_rung_out_of_range_is_refused_on_its_field_in_words(
+    admin_client, exercise, field, value, message
+):
+    rung = Variation.objects.get(level=3)
+    before = getattr(rung, field)
+    url = reverse("admin:coaching_variation_change", args=[rung.pk])
+    data = _change_form_data(admin_client.get(url))
+    data[field] = value
+
+    refused = admin_client.post(url, data)
+
+    assert refused.status_code == 200
+    errors = refused.context["adminform"].form.errors
+    assert list(errors) == [field]
+    assert errors[field][0].startswith(message)
+    assert "Constraint" not in refused.content.decode()
+    rung.refresh_from_db()
+    assert getattr(rung, field) == before
+
+
 def test_the_same_number_in_different_phases_is_fine(admin_client, exercise):
     url, response = _exercise_change(admin_client, exercise)
     data = _change_form_data(response)
