@@ -14,11 +14,11 @@ from training.fields import (
     HoldField,
     LoadField,
     RepsField,
+    SetsField,
     TempoField,
 )
 from training.models import (
     MAX_SESSIONS_PER_WEEK,
-    MAX_SETS,
     SIDE_ORDERS,
     Set,
     TrainingSession,
@@ -27,7 +27,7 @@ from training.models import (
 
 class PrescriptionForm(forms.Form):
     variation = BoundedModelChoiceField(queryset=Variation.objects.none())
-    sets = forms.IntegerField(min_value=1, max_value=MAX_SETS, initial=3)
+    sets = SetsField(initial=3)
     reps_per_side = RepsField(initial=10)
     load = LoadField()
     tempo = TempoField(initial="3-0-1-1")
@@ -45,7 +45,14 @@ class PrescriptionForm(forms.Form):
         label="Legs",
         help_text="Which leg goes first. A rung done on both legs together ignores it.",
     )
-    sessions_per_week = forms.IntegerField(min_value=1, max_value=MAX_SESSIONS_PER_WEEK, initial=2)
+    sessions_per_week = forms.IntegerField(
+        min_value=1,
+        max_value=MAX_SESSIONS_PER_WEEK,
+        initial=2,
+        error_messages=dict.fromkeys(
+            ("min_value", "max_value"), f"Sessions a week: from 1 to {MAX_SESSIONS_PER_WEEK}."
+        ),
+    )
     notes = forms.CharField(required=False, max_length=500)
 
     # Where the tempo timer's messages about the plan belong on this form.

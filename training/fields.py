@@ -18,7 +18,15 @@ from django.utils import timezone
 from coaching.models import Variation
 from coaching.tempo import Tempo, TempoError
 from training import sides
-from training.models import MAX_HOLD_SECONDS, MAX_LOAD_KG, MAX_REPS, RPE_VALUES, Side, Unit
+from training.models import (
+    MAX_HOLD_SECONDS,
+    MAX_LOAD_KG,
+    MAX_REPS,
+    MAX_SETS,
+    RPE_VALUES,
+    Side,
+    Unit,
+)
 from training.units import from_kg, plain, to_kg
 
 EARLIEST_DATE = datetime.date(1990, 1, 1)
@@ -85,6 +93,15 @@ class RepsField(forms.IntegerField):
         super().__init__(min_value=least, max_value=MAX_REPS, error_messages=messages, **kwargs)
 
 
+class SetsField(forms.IntegerField):
+    """A count of sets, from 1 to MAX_SETS, said in words."""
+
+    def __init__(self, **kwargs) -> None:
+        said = f"Sets: from 1 to {MAX_SETS}."
+        messages = {"min_value": said, "max_value": said}
+        super().__init__(min_value=1, max_value=MAX_SETS, error_messages=messages, **kwargs)
+
+
 def load_in_kg(
     value: Decimal,
     unit: str,
@@ -107,7 +124,15 @@ class LoadField(forms.DecimalField):
 
     def __init__(self, unit: str = Unit.KG, **kwargs) -> None:
         kwargs.setdefault("required", False)
-        kwargs.setdefault("error_messages", {"min_value": "Load cannot be negative."})
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "min_value": "Load cannot be negative.",
+                "max_decimal_places": "A load has at most two decimals (12.25).",
+                "max_digits": "That is more than any load; check the number.",
+                "max_whole_digits": "That is more than any load; check the number.",
+            },
+        )
         super().__init__(min_value=0, max_digits=8, decimal_places=2, **kwargs)
         self.set_unit(unit)
 

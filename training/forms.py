@@ -24,12 +24,12 @@ from training.fields import (
     LoadField,
     RepsField,
     SessionDateField,
+    SetsField,
     SideField,
     TempoField,
     load_in_kg,
 )
 from training.models import (
-    MAX_SETS,
     SET_FIELDS,
     Profile,
     Set,
@@ -434,7 +434,7 @@ class TimerLogForm(forms.Form):
 
     variation = forms.SlugField(max_length=120)
     tempo = TempoField()
-    sets = forms.IntegerField(min_value=1, max_value=MAX_SETS)
+    sets = SetsField()
     reps = RepsField()
     sides = forms.ChoiceField(choices=TIMER_SIDES)
     hold_seconds = HoldField()

@@ -239,10 +239,12 @@ def _reasons_to_decline(clip: ClipLandmarks, frames: Sequence) -> list[str]:
         )
     with_person = [frame for frame in frames if frame.landmarks]
     if len(with_person) < max(MIN_SEEN_FRAMES, MIN_SEEN_SHARE * len(frames)):
-        reasons.append(
-            f"The person was found in only {len(with_person)} of the {len(frames)} frames read "
-            "(too dark, too far, or out of the picture?)."
+        found = (
+            f"was not found in any of the {len(frames)} frames read"
+            if not with_person
+            else f"was found in only {len(with_person)} of the {len(frames)} frames read"
         )
+        reasons.append(f"The person {found} (too dark, too far, or out of the picture?).")
         return reasons
     intervals = [b.time - a.time for a, b in itertools.pairwise(frames)]
     if statistics.median(intervals) > MAX_FRAME_INTERVAL:

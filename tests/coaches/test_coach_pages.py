@@ -144,6 +144,34 @@ def test_a_both_legs_prescription_says_reps_not_per_side_nor_a_leg_order(
     assert "per side" not in log
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("sets", "0", "Sets: from 1 to 10."),
+        ("sets", "11", "Sets: from 1 to 10."),
+        ("sessions_per_week", "0", "Sessions a week: from 1 to 14."),
+        ("load", "12.345", "A load has at most two decimals (12.25)."),
+    ],
+)
+def test_a_prescription_is_refused_in_the_apps_own_words(
+    client, coach, user, linked, loaded, field, value, message
+):
+    client.force_login(coach)
+    form = {
+        "variation": loaded.pk,
+        "sets": 3,
+        "reps_per_side": 8,
+        "load": "10",
+        "tempo": "3-0-1-1",
+        "hold_seconds": 0,
+        "sessions_per_week": 2,
+        field: value,
+    }
+    refused = client.post(reverse("coaches:prescribe", args=[user.pk]), form)
+    assert refused.context["prescription_form"].errors == {field: [message]}
+    assert not Prescription.objects.exists()
+
+
 def test_a_prescription_reaches_the_athletes_log_timer_link_and_set_entry(
     client, coach, user, linked, loaded
 ):

@@ -369,7 +369,7 @@ def test_what_a_side_view_cannot_see_is_always_said():
 
 def test_an_empty_clip_is_declined():
     clip = ClipLandmarks(1280, 720, 2.0, (PoseFrame(0.0), PoseFrame(1.0)), "m", "1")
-    assert "found in only 0 of the 2 frames" in declined(analyse(clip))
+    assert "not found in any of the 2 frames" in declined(analyse(clip))
 
 
 def test_the_synthetic_top_is_the_pose_models_straight_line():

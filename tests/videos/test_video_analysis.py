@@ -162,14 +162,14 @@ def test_a_clip_with_nobody_in_it_is_declined_with_the_reason_and_the_video_stil
 
     analysis = VideoAnalysis.objects.get(video=clip)
     assert analysis.result["reps"] == []
-    assert analysis.result["declined"][0].startswith("The person was found in only 0 of the")
+    assert analysis.result["declined"][0].startswith("The person was not found in any of the")
     client.force_login(user)
     data = client.get(reverse("videos:analysis", args=[clip.pk])).json()
     assert (data["status"], data["reps"]) == ("declined", [])
     assert data["declined"] == analysis.result["declined"]
     page = client.get(clip.get_absolute_url()).content.decode()
     assert "did not see the person well enough" in page
-    assert "The person was found in only 0 of the" in page
+    assert "The person was not found in any of the" in page
     assert "Log this set from the video" not in page
     assert client.get(reverse("videos:log-set", args=[clip.pk])).status_code == 404
     assert client.get(reverse("videos:file", args=[clip.pk, "play"])).status_code == 200
