@@ -159,6 +159,22 @@ def _axe_severe(page) -> list:
     ]
 
 
+def test_a_coach_copies_a_new_invitation_link_on_a_phone(
+    live_server, open_page, coach_world, screenshot_dir
+):
+    page, console = open_page(PHONE, permissions=["clipboard-read", "clipboard-write"])
+    log_in(page, live_server.url, "coachy", lands_on="/coach/")
+    page.get_by_role("button", name="Create an invitation link").click()
+    page.get_by_role("button", name="Copy link").click()
+    page.get_by_text("Copied.").wait_for()
+    link = CoachLink.objects.open_invitations().get()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == f"{live_server.url}/coach/join/{link.code}/"
+    take_screenshots(page, screenshot_dir, "coach-invitation-copied-360")
+    assert [v["id"] for v in Axe().run(page).response["violations"]] == []
+    assert console.errors == []
+
+
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["360", "1280"])
 def test_an_invited_athlete_without_an_account_signs_up_and_is_asked_to_consent(
     live_server, open_page, coach_world, viewport, screenshot_dir

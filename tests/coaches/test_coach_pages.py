@@ -525,8 +525,11 @@ def test_the_invitation_link_is_shown_on_the_coachs_own_dashboard_only(client, c
     link = CoachLink.objects.get(coach=coach)
     assert response.redirect_chain[-1][0].endswith("#invite-title")
     html = response.content.decode()
-    assert html.count(link.code) == 1
-    assert f"http://testserver/coach/join/{link.code}/" in html
+    # In the list alone (not in the message): the link shown, and its Copy button's.
+    url = f"http://testserver/coach/join/{link.code}/"
+    assert html.count(link.code) == 2
+    assert f"<code>{url}</code>" in html
+    assert f'data-copy="{url}"' in html
     assert "expires" in html
     client.force_login(other_coach)
     assert link.code not in client.get(reverse("coaches:dashboard")).content.decode()
