@@ -8,7 +8,7 @@ import secrets
 
 from django.db import transaction
 from django.template.defaultfilters import pluralize
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from coaches.models import AuditEntry, CoachLink, CoachNote, FlagReview, Prescription
 from training.models import (
@@ -110,5 +110,6 @@ def add_coach_note(coach, athlete, session, text: str, set_=None):
             coach=coach, athlete=athlete, session=session, set=set_, text=text
         )
         where = f"{set_.name} in " if set_ else ""
-        audit(coach, athlete, "note", f"Note on {where}the session of {session.date}: {text}")
+        day = dateformat.format(session.date, "j M Y")
+        audit(coach, athlete, "note", f"Note on {where}the session of {day}: {text}")
     return note

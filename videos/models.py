@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Count, Expression, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from coaches.models import CoachLink
 from coaching.models import FormError
@@ -148,6 +148,14 @@ class SetVideo(models.Model):
         """The filmed set as the session page names it, "set 2 on the left" (the number from
         SetVideoQuerySet.with_set_side_number)."""
         return set_name(self.set.side, self.set_side_number)
+
+    def audit_name(self) -> str:
+        """The clip as the audit names it: "the video of set 2 on the left, 3 Dec 2026"."""
+        if self.set_id:
+            of = self.set.name
+        else:
+            of = "the whole session" if self.side == Side.BOTH else f"the {self.side} side"
+        return f"the video of {of}, {dateformat.format(self.session.date, 'j M Y')}"
 
     @property
     def side_title(self) -> str:

@@ -358,7 +358,7 @@ def add_comment(
             actor=author,
             athlete=clip.owner,
             action="video-comment",
-            detail=f"Commented on video {clip.pk} at {at_seconds} s",
+            detail=f"Commented on {clip.audit_name()} at {at_seconds} s.",
         )
     return comment
 

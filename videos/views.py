@@ -401,7 +401,7 @@ def video_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
         actor=request.user,
         athlete=clip.owner,
         action="video-reviewed",
-        detail=f"Marked video {clip.pk} reviewed",
+        detail=f"Marked {clip.audit_name()} reviewed.",
     )
     messages.success(request, "Marked reviewed.")
     return redirect(clip)

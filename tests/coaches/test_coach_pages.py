@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from coaches import services
 from coaches.models import AuditEntry, CoachLink, CoachNote, FlagReview, Prescription
@@ -384,7 +384,13 @@ def test_coach_notes_on_a_session_and_a_set_reach_the_athlete(client, coach, use
     client.post(url, {"text": "Slow the lowering", "set": a_set.pk})
     client.post(url, {"text": "Good session"})
     assert CoachNote.objects.filter(athlete=user).count() == 2
-    assert AuditEntry.objects.filter(athlete=user, action="note").count() == 2
+    day = dateformat.format(session.date, "j M Y")
+    assert sorted(
+        AuditEntry.objects.filter(athlete=user, action="note").values_list("detail", flat=True)
+    ) == [
+        f"Note on set 1 on the left in the session of {day}: Slow the lowering",
+        f"Note on the session of {day}: Good session",
+    ]
     client.force_login(user)
     page = client.get(session.get_absolute_url()).content.decode()
     assert "Notes from your coach" in page

@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.http import HttpResponse
 from django.test import TestCase
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django_tasks_db.models import DBTaskResult
 from PIL import Image
 
@@ -460,7 +460,9 @@ def test_the_coach_queue_shows_each_unreviewed_clip(client, ready_clip, linked_c
     assert ready_clip.reviewed_by == linked_coach
     assert ready_clip.reviewed_at is not None
     assert "Video to review:" not in client.get(reverse("coaches:dashboard")).content.decode()
-    assert AuditEntry.objects.filter(action="video-reviewed", athlete=ready_clip.owner).exists()
+    entry = AuditEntry.objects.get(action="video-reviewed", athlete=ready_clip.owner)
+    day = dateformat.format(ready_clip.session.date, "j M Y")
+    assert entry.detail == f"Marked the video of set 1 on the left, {day} reviewed."
 
 
 def test_the_coach_queue_names_the_set_as_the_session_page_does(
