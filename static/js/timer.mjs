@@ -403,7 +403,9 @@ class Timer {
     this.setText("cue", this.cueFor(step));
     this.showSkip(isSkippable(step));
     this.buttons.skip.textContent = step.kind === "lead-in" ? "Skip countdown" : "Skip rest";
-    this.el.caption.textContent = `${SIDES[step.side]} leg${step.side === "both" ? "s" : ""} working`;
+    // During a countdown or a rest no leg is working yet: say which one comes next.
+    const legs = `${SIDES[step.side]} leg${step.side === "both" ? "s" : ""}`;
+    this.el.caption.textContent = `${legs} ${working ? "working" : "next"}`;
     const where = working
       ? `rep ${step.rep} of ${plan.reps}, ${SIDES[step.side].toLowerCase()}`
       : `next: set ${step.set}, ${SIDES[step.side].toLowerCase()}`;

@@ -500,9 +500,13 @@ def test_the_figure_turns_round_for_the_right_leg(live_server, open_page):
     origin = _start(page)
     _at(page, origin, 16_999)
     assert mirror.get_attribute("transform") is None
-    _at(page, origin, 17_001)
+    caption = page.locator("figcaption[data-timer-part=caption]")
+    assert caption.inner_text() == "Left leg working"
+    _at(page, origin, 17_001)  # switching legs: the right one sets up, not working yet
     assert mirror.get_attribute("transform").startswith("matrix(-1 0 0 1 ")
-    assert page.locator("figcaption[data-timer-part=caption]").inner_text() == "Right leg working"
+    assert caption.inner_text() == "Right leg next"
+    _at(page, origin, 21_001)
+    assert caption.inner_text() == "Right leg working"
 
 
 def test_without_javascript_the_plan_still_reads_and_no_dead_timer_shows(live_server, open_page):
