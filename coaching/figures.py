@@ -312,7 +312,7 @@ def _guide_setup() -> Figure:
             "Lower tips of the shoulder blades on the bench edge",
         ),
         [foot_line],
-        notes.at((top.ankle[0] + 7, 24), "Foot placed where the shin will be vertical at the top"),
+        notes.at((top.ankle[0] + 12, 13), "Foot placed where the shin will be vertical at the top"),
         notes.at(
             (s.free_knee[0] + 3, s.free_knee[1] + 8), "Other leg lifted, bent about 90 degrees"
         ),

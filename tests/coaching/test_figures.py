@@ -15,17 +15,21 @@ from coaching import raster
 from coaching.drawing import Callout, Circle, Line, Polygon, Rect
 from coaching.figures import (
     ARM,
+    BENCH,
     BODY,
     BUILDERS,
     FAR_LEG,
     LEG,
     NEAR_ARM,
     NECK,
+    SEATED_HIP,
     TORSO,
+    Pose,
     figure,
     keyframes,
     keyframes_for,
     moving_figure,
+    solve,
 )
 from coaching.svg import render_figure_panels
 
@@ -431,3 +435,24 @@ def test_the_floor_bridges_arms_lie_flat_on_the_floor_beside_the_body_not_over_t
         assert head.centre[0] < shoulder[0] < elbow[0] < hand[0], name
         assert abs(hand[0] - hip[0]) <= 15, name
         assert floor.points[0][0] <= hand[0] <= floor.points[-1][0], name
+
+
+def _to_segment(point, a, b) -> float:
+    (ax, ay), (bx, by) = a, b
+    dx, dy = bx - ax, by - ay
+    along = max(0.0, min(1.0, ((point[0] - ax) * dx + (point[1] - ay) * dy) / (dx * dx + dy * dy)))
+    return math.dist(point, (ax + along * dx, ay + along * dy))
+
+
+def test_the_setups_working_foot_callout_sits_by_that_foot_clear_of_the_lifted_leg():
+    panel = figure("guide-setup").panels[0]
+    callouts = [item for item in panel.scene.items if isinstance(item, Callout)]
+    foot = next(c for c in callouts if panel.notes[c.number - 1].startswith("Foot placed"))
+    seated = solve(Pose(hip_height=SEATED_HIP), BENCH)
+    lifted = min(
+        _to_segment(foot.at, seated.free_knee, seated.free_ankle),
+        _to_segment(foot.at, seated.free_ankle, seated.free_toe),
+    )
+    working = _to_segment(foot.at, seated.ankle, seated.toe)
+    assert lifted > foot.radius + FAR_LEG.width / 2  # not drawn over the other leg
+    assert working < lifted
