@@ -43,6 +43,11 @@ _CONTENT_RANGE = re.compile(
 )
 
 
+# Said once, at the top of the video page: still true once the video is processed, which the
+# page itself shows in place (its status asks again until then).
+UPLOADED = "Video uploaded."
+
+
 def _get_video_for_user(request: HttpRequest, pk: int) -> SetVideo:
     """The owner's or their linked coach's video, or 404."""
     return get_object_or_404(
@@ -107,7 +112,7 @@ def _video_page(request: HttpRequest, target: videos.Target, clips) -> HttpRespo
             except video.VideoRejected as rejected:
                 form.add_error("file", str(rejected))
             else:
-                messages.success(request, "Video uploaded: it is being processed.")
+                messages.success(request, UPLOADED)
                 return redirect(clip)
         status = 400
     else:
@@ -218,7 +223,7 @@ def video_upload(request: HttpRequest, pk) -> JsonResponse:
     if clip is None:
         upload.refresh_from_db()
         return JsonResponse(_upload_state(upload))
-    messages.success(request, "Video uploaded: it is being processed.")
+    messages.success(request, UPLOADED)
     return JsonResponse({"location": clip.get_absolute_url()}, status=201)
 
 

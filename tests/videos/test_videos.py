@@ -75,7 +75,8 @@ def test_an_upload_answers_at_once_processing_with_its_job_queued(
     assert job.task_path == "videos.tasks.process_video"
     assert job.args_kwargs["args"] == [clip.pk]
     page = athlete_client.get(clip.get_absolute_url())
-    assert b"Processing the video" in page.content
+    assert b"Processing the video" in page.content  # where the page shows its state, live
+    assert [str(m) for m in page.context["messages"]] == ["Video uploaded."]  # true once done
     assert b"<video" not in page.content
 
 
