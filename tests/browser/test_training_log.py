@@ -273,6 +273,13 @@ def test_an_import_is_previewed_saved_and_undone(
     if screenshot_dir:
         page.screenshot(path=screenshot_dir / f"imports-{viewport['width']}.png", full_page=True)
 
+    # Asked first; a dismissed question leaves the import as it was.
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Undo this import").click()
+    assert [message.startswith("Undo the import of ") for message in asked] == [True]
+    assert Set.objects.filter(import_batch__isnull=False).count() == 3
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Undo this import").click()
     page.get_by_text("Import undone: removed 3 sets and 2 sessions.").wait_for()
     assert list(Set.objects.all()) == [logged]
