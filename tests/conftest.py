@@ -92,6 +92,21 @@ def media_root(settings, tmp_path):
 PASSWORD = "correct-horse-battery-staple-42"
 
 
+def prescription_form(variation, **changes) -> dict:
+    """What a coach types into the prescription form: 3 x 8 at 3-0-1-1, body weight."""
+    return {
+        "variation": variation.pk,
+        "sets": 3,
+        "reps_per_side": 8,
+        "load": "",
+        "tempo": "3-0-1-1",
+        "hold_seconds": 0,
+        "side_order": "left-right",
+        "sessions_per_week": 2,
+        **changes,
+    }
+
+
 def prescription(variation, **changes) -> dict:
     """What a coach's prescription form gives `services.prescribe`: 3 x 12 at 3-0-1-1."""
     return {

@@ -16,7 +16,7 @@ from django.utils import dateformat, timezone
 
 from coaches import services
 from coaches.models import AuditEntry, CoachLink, CoachNote, FlagReview, Prescription
-from tests.conftest import PASSWORD, as_the_browser_submits, make_log
+from tests.conftest import PASSWORD, as_the_browser_submits, make_log, prescription_form
 from training import balance, summaries
 from training.models import LevelChange, Profile, Set, TrainingSession
 from videos.models import SetVideo
@@ -120,16 +120,7 @@ def test_a_both_legs_prescription_says_reps_not_per_side_nor_a_leg_order(
     client, coach, user, linked, bridge
 ):
     client.force_login(coach)
-    form = {
-        "variation": bridge.pk,
-        "sets": 3,
-        "reps_per_side": 10,
-        "load": "",
-        "tempo": "2-0-1-1",
-        "hold_seconds": 0,
-        "sessions_per_week": 2,
-        "notes": "",
-    }
+    form = prescription_form(bridge, reps_per_side=10, tempo="2-0-1-1")
     assert client.post(reverse("coaches:prescribe", args=[user.pk]), form).status_code == 302
     shown = " ".join(
         client.get(reverse("coaches:athlete", args=[user.pk])).content.decode().split()
@@ -157,16 +148,7 @@ def test_a_prescription_is_refused_in_the_apps_own_words(
     client, coach, user, linked, loaded, field, value, message
 ):
     client.force_login(coach)
-    form = {
-        "variation": loaded.pk,
-        "sets": 3,
-        "reps_per_side": 8,
-        "load": "10",
-        "tempo": "3-0-1-1",
-        "hold_seconds": 0,
-        "sessions_per_week": 2,
-        field: value,
-    }
+    form = prescription_form(loaded, **{"load": "10", field: value})
     refused = client.post(reverse("coaches:prescribe", args=[user.pk]), form)
     assert refused.context["prescription_form"].errors == {field: [message]}
     assert not Prescription.objects.exists()

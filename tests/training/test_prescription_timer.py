@@ -15,7 +15,7 @@ from coaches.models import Prescription
 from coaching.forms import plan_form
 from coaching.models import TempoPreset, Variation
 from coaching.tempo import Tempo
-from tests.conftest import prescription
+from tests.conftest import prescription, prescription_form
 from training.models import TrainingSession
 
 pytestmark = pytest.mark.django_db
@@ -130,17 +130,9 @@ def test_a_prescription_the_timer_cannot_run_is_refused_on_its_field(
     client, coach, user, linked, loaded, changes, field, message
 ):
     client.force_login(coach)
-    data = {
-        "variation": loaded.pk,
-        "sets": 3,
-        "reps_per_side": 8,
-        "tempo": "3-0-1-1",
-        "hold_seconds": 0,
-        "side_order": "left-right",
-        "sessions_per_week": 2,
-        **changes,
-    }
-    response = client.post(reverse("coaches:prescribe", args=[user.pk]), data)
+    response = client.post(
+        reverse("coaches:prescribe", args=[user.pk]), prescription_form(loaded, **changes)
+    )
     assert response.status_code == 200
     errors = response.context["prescription_form"].errors
     assert list(errors) == [field]

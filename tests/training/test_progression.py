@@ -115,6 +115,20 @@ def knee_caving(side, load):
     return sets(side, load=load, errors=1)
 
 
+def stepped_back_for_pain(day: str, weak=None) -> Suggestion:
+    """Rule 2 for the pain on set 2 on the right on `day`."""
+    return Suggestion(
+        "step_back",
+        (f"Pain was reported on set 2 on the right on {day}.",),
+        weak,
+        None,
+        None,
+        f"Pain on set 2 on the right on {day}: step back one level until it trains "
+        "pain-free, and stop any set that hurts. If the pain persists, see a "
+        "physiotherapist or doctor.",
+    )
+
+
 # One row per rule of the module's docstring, as issue 14 asked for them; each failed
 # before the rule (the stronger side, the tempo, the level change and the pain window).
 RULES = [
@@ -299,32 +313,14 @@ RULES = [
         LOADED,
         [clean(FRI), one_bad(WED, "right", 2, pain=True)],
         {},
-        Suggestion(
-            "step_back",
-            ("Pain was reported on set 2 on the right on 5 Mar 2025.",),
-            None,
-            None,
-            None,
-            "Pain on set 2 on the right on 5 Mar 2025: step back one level until it trains "
-            "pain-free, and stop any set that hurts. If the pain persists, see a "
-            "physiotherapist or doctor.",
-        ),
+        stepped_back_for_pain("5 Mar 2025"),
         id="pain in an older session still steps back",
     ),
     pytest.param(
         LOADED,
         [one_bad(FRI, "right", 2, pain=True), clean(WED)],
         {},
-        Suggestion(
-            "step_back",
-            ("Pain was reported on set 2 on the right on 7 Mar 2025.",),
-            None,
-            None,
-            None,
-            "Pain on set 2 on the right on 7 Mar 2025: step back one level until it trains "
-            "pain-free, and stop any set that hurts. If the pain persists, see a "
-            "physiotherapist or doctor.",
-        ),
+        stepped_back_for_pain("7 Mar 2025"),
         id="one pain flag steps back one level and says to stop any set that hurts",
     ),
     pytest.param(
@@ -335,16 +331,7 @@ RULES = [
             one_bad(WED, "right", 2, pain=True),
         ],
         {},
-        Suggestion(
-            "step_back",
-            ("Pain was reported on set 2 on the right on 5 Mar 2025.",),
-            "right",
-            None,
-            None,
-            "Pain on set 2 on the right on 5 Mar 2025: step back one level until it trains "
-            "pain-free, and stop any set that hurts. If the pain persists, see a "
-            "physiotherapist or doctor.",
-        ),
+        stepped_back_for_pain("5 Mar 2025", weak="right"),
         id="pain-free sessions that leave out the side that hurt clear nothing",
     ),
     pytest.param(
@@ -355,16 +342,7 @@ RULES = [
             one_bad(WED, "right", 2, pain=True),
         ],
         {},
-        Suggestion(
-            "step_back",
-            ("Pain was reported on set 2 on the right on 5 Mar 2025.",),
-            None,
-            None,
-            None,
-            "Pain on set 2 on the right on 5 Mar 2025: step back one level until it trains "
-            "pain-free, and stop any set that hurts. If the pain persists, see a "
-            "physiotherapist or doctor.",
-        ),
+        stepped_back_for_pain("5 Mar 2025"),
         id="pain-free sessions on the day of the pain clear nothing",
     ),
 ]
