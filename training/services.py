@@ -146,9 +146,9 @@ def copy_set(source: Set, *, side: str | None = None) -> Set:
 
 
 def delete_set(existing: Set) -> str:
-    """Delete one set, leaving what others made of it to its session: a coach's note about
-    it becomes a note on the session, and its videos clips of its side (a set logged twice
-    is deleted with the film of the one kept). Says what stayed, or "".
+    """Delete one set, leaving what was made of it to its session: a coach's note about it
+    becomes a note on the session, and its videos clips of its side, so deleting the copy of
+    a set logged twice loses no film. Says what stayed, or "".
 
     A set of unrecorded side names no side for a clip: its videos go with it. The notes and
     videos are reached by their relations' names alone (coaches, videos), written here so
