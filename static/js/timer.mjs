@@ -37,6 +37,8 @@ const LABELS = {
   rest: "Rest",
 };
 const SIDES = { left: "Left", right: "Right", both: "Both" };
+// "Left leg", "Both legs": the legs a step is on.
+const legsOf = (side) => `${SIDES[side]} leg${side === "both" ? "s" : ""}`;
 // A both-legs rung has no leg that goes first.
 const legsFirst = (side) => (side === "both" ? "both legs together" : `${side} leg first`);
 const AUDIO_LOOKAHEAD_MS = 3000;
@@ -404,14 +406,13 @@ class Timer {
     this.showSkip(isSkippable(step));
     this.buttons.skip.textContent = step.kind === "lead-in" ? "Skip countdown" : "Skip rest";
     // During a countdown or a rest no leg is working yet: say which one comes next.
-    const legs = `${SIDES[step.side]} leg${step.side === "both" ? "s" : ""}`;
-    this.el.caption.textContent = `${legs} ${working ? "working" : "next"}`;
+    this.el.caption.textContent = `${legsOf(step.side)} ${working ? "working" : "next"}`;
     const where = working
       ? `rep ${step.rep} of ${plan.reps}, ${SIDES[step.side].toLowerCase()}`
       : `next: set ${step.set}, ${SIDES[step.side].toLowerCase()}`;
     this.announce(`${switching ? "Switch legs. " : ""}${label}, ${where}.`);
     this.lockScreen.show(
-      `${label}: ${SIDES[step.side].toLowerCase()} leg${step.side === "both" ? "s" : ""}`,
+      `${label}: ${legsOf(step.side).toLowerCase()}`,
       `Set ${step.set} of ${plan.sets}, rep ${step.rep} of ${plan.reps}`,
     );
     this.speak(switching && step.kind !== "switch" ? `Switch legs. ${LABELS[step.kind]}` : label);
@@ -421,7 +422,7 @@ class Timer {
     const cues = this.plan.cues[step.kind];
     if (cues?.length) return cues[(step.rep - 1) % cues.length];
     const side = SIDES[step.side].toLowerCase();
-    if (step.kind === "lead-in") return `Start with the ${side} leg${step.side === "both" ? "s" : ""}.`;
+    if (step.kind === "lead-in") return `Start with the ${legsOf(step.side).toLowerCase()}.`;
     if (step.kind === "rest") return `Next: set ${step.set} of ${this.plan.sets}, ${legsFirst(step.side)}.`;
     if (step.kind === "switch") return `Set up on the ${side} leg.`;
     return "";
