@@ -173,7 +173,9 @@ class NothingToRestore(Exception):
 
 
 def snapshot_set(existing: Set) -> dict:
-    """What undoing the set's deletion needs, in a form the request session can store (JSON)."""
+    """What undoing the set's deletion needs, in a form the request session can store (JSON):
+    with the coach's notes and the videos that delete_set leaves to the session, so that the
+    undo hangs them on the set again."""
     fields = {name: getattr(existing, name) for name in SET_FIELDS}
     fields["load_kg"] = str(existing.load_kg)
     fields["rpe"] = None if existing.rpe is None else str(existing.rpe)
@@ -182,6 +184,8 @@ def snapshot_set(existing: Set) -> dict:
         "position": existing.position,
         "fields": fields,
         "form_errors": list(existing.form_errors.values_list("pk", flat=True)),
+        "notes": list(existing.coach_notes.values_list("pk", flat=True)),
+        "videos": list(existing.videos.values_list("pk", flat=True)),
         "label": f"{existing.get_side_display()} · {existing.amount}",
     }
 
@@ -202,6 +206,11 @@ def restore_set(user, snapshot: dict) -> Set:
         # Form errors deleted or moved to another exercise since are left out.
         errors = list(session.variation.exercise.form_errors.filter(pk__in=snapshot["form_errors"]))
         restored, _ = add_set(session, fields, errors, position=snapshot["position"])
+        # What the deletion left to the session, unless it has been hung elsewhere since.
+        session.coach_notes.filter(pk__in=snapshot.get("notes", ()), set=None).update(set=restored)
+        session.videos.filter(
+            pk__in=snapshot.get("videos", ()), set=None, side=restored.side
+        ).update(set=restored, side="")
     return restored
 
 

@@ -263,6 +263,36 @@ def test_deleting_a_set_leaves_its_video_and_the_coachs_note_to_the_session(
     )
 
 
+def test_undoing_the_deletion_gives_the_set_back_its_video_and_the_coachs_note(
+    user_client, user, session, linked_coach, media_root
+):
+    filmed = _add(session, side="left", reps=9)
+    clip = SetVideo.objects.create(
+        owner=user, session=session, set=filmed, original="videos/x/a.mp4", size=1
+    )
+    note = CoachNote.objects.create(
+        coach=linked_coach, athlete=user, session=session, set=filmed, text="Hips level"
+    )
+    # Another side clip and session note, never this set's, stay where they are.
+    other_clip = SetVideo.objects.create(
+        owner=user, session=session, side="left", original="videos/x/b.mp4", size=1
+    )
+    other_note = CoachNote.objects.create(
+        coach=linked_coach, athlete=user, session=session, text="Good session"
+    )
+    user_client.post(reverse("training:set-delete", args=[filmed.pk]), **HTMX)
+
+    user_client.post(reverse("training:set-restore", args=[session.pk]), **HTMX)
+
+    restored = session.sets.get()
+    clip.refresh_from_db()
+    note.refresh_from_db()
+    assert (clip.set, clip.side) == (restored, "")
+    assert note.set == restored
+    assert SetVideo.objects.get(pk=other_clip.pk).set is None
+    assert CoachNote.objects.get(pk=other_note.pk).set is None
+
+
 def test_a_set_of_unrecorded_side_takes_its_video_with_it_and_keeps_the_note(
     user_client, user, session, linked_coach, media_root
 ):
