@@ -357,6 +357,31 @@ def test_every_variation_page_shows_its_figure(client, slug):
     )
 
 
+@pytest.mark.parametrize(
+    ("slug", "load", "equipment"),
+    [
+        (
+            "loaded-single-leg-hip-thrust",
+            "A dumbbell or kettlebell across the hip crease: the weight you log",
+            "A fixed bench and a dumbbell or kettlebell",
+        ),
+        (
+            "isometric-hold-single-leg-hip-thrust",
+            "A dumbbell or kettlebell across the hip crease: the weight you log",
+            "A fixed bench; a dumbbell or kettlebell is optional",
+        ),
+        ("banded-single-leg-hip-thrust", "Body weight only", "A fixed bench and a loop"),
+    ],
+)
+def test_a_variation_page_says_what_load_it_takes_as_its_equipment_does(
+    client, slug, load, equipment
+):
+    html = client.get(reverse("coaching:variation-detail", kwargs={"slug": slug})).content.decode()
+    facts = " ".join(html.split())
+    assert f"<dt>Load</dt><dd>{load}</dd>" in facts
+    assert f"<dt>Equipment</dt><dd>{equipment}" in facts
+
+
 def test_every_form_error_page_shows_the_mistake_and_the_fix(client, exercise):
     for error in exercise.form_errors.all():
         html = client.get(error.get_absolute_url()).content.decode()
