@@ -300,6 +300,10 @@ class TrainingSession(models.Model):
         editable=False,
         related_name="sessions",
     )
+    # The workout of another app's export it was imported from (imports.csv_io), kept after
+    # the import can no longer be undone: a later export of that workout is then left out
+    # however its sets were edited here since.
+    import_key = models.CharField(max_length=64, blank=True, editable=False)
 
     # How many sets it holds, kept by training.summaries with every write of its sets.
     set_count = models.PositiveIntegerField(default=0, editable=False)
@@ -321,6 +325,11 @@ class TrainingSession(models.Model):
             ),
             models.Index(
                 fields=["user", "created_at"], name="session_user_empty", condition=Q(set_count=0)
+            ),
+            models.Index(
+                fields=["user", "import_key"],
+                name="session_user_imported",
+                condition=~Q(import_key=""),
             ),
         ]
 

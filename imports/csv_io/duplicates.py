@@ -59,21 +59,26 @@ def drop_duplicates(
 ) -> tuple[list[PlannedSession], list[PlannedSession]]:
     """Split the planned sessions into those to add and those the user already has.
 
-    A planned session is in the log when a logged session of the same date and variation
-    holds every one of its sets: the same session (same sets in order), or part of an
-    export cut short, which would otherwise copy those sets again. The sets a planned
-    session matched are used up, so a session logged twice in the file and once in the
-    log is added once; a logged session with the very same sets is matched first.
+    A planned session is in the log when it was imported before from the same workout of
+    the same app (TrainingSession.import_key), however its sets were edited here since, or
+    else when a logged session of the same date and variation holds every one of its sets:
+    the same session (same sets in order), or part of an export cut short, which would
+    otherwise copy those sets again. The sets a planned session matched are used up, so a
+    session logged twice in the file and once in the log is added once; a logged session
+    with the very same sets is matched first.
     """
+    imported = _imported_before(user, planned)
+    logged = [session for session in planned if session.import_key in imported]
+    planned = [session for session in planned if session.import_key not in imported]
     if not planned:
-        return [], []
+        return [], logged
     logged_sessions = _logged_sessions(
         user,
         min(session.date for session in planned),
         max(session.date for session in planned),
     )
     unmatched = [(key, Counter(key[2])) for key in logged_sessions]
-    new, logged = [], []
+    new = []
     for session in planned:
         key = session.fingerprint()
         wanted = Counter(key[2])
@@ -89,6 +94,21 @@ def drop_duplicates(
         else:
             new.append(session)
     return new, logged
+
+
+def _imported_before(user, planned: list[PlannedSession]) -> set[str]:
+    """The planned sessions' import keys that name a session in the user's log."""
+    keys = sorted({session.import_key for session in planned if session.import_key})
+    found: set[str] = set()
+    # In slices: a large file names thousands of workouts, more than SQLite takes at once.
+    for start in range(0, len(keys), _KEYS_AT_ONCE):
+        named = keys[start : start + _KEYS_AT_ONCE]
+        rows = TrainingSession.objects.filter(user=user, import_key__in=named)
+        found.update(rows.values_list("import_key", flat=True))
+    return found
+
+
+_KEYS_AT_ONCE = 500
 
 
 def _logged_sessions(user, first, last) -> list[tuple]:

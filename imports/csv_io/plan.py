@@ -35,6 +35,8 @@ class PlannedSession:
     variation: Variation
     notes: str = ""
     sets: list[PlannedSet] = field(default_factory=list)
+    # Which workout of the source app it is (TrainingSession.import_key), "" if it cannot say.
+    import_key: str = ""
 
     def fingerprint(self) -> tuple:
         return fingerprint(

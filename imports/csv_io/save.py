@@ -79,7 +79,12 @@ def _insert(user, planned: list[PlannedSession], batch: ImportBatch) -> int:
     sessions = TrainingSession.objects.bulk_create(
         [
             TrainingSession(
-                user=user, date=p.date, variation=p.variation, notes=p.notes, import_batch=batch
+                user=user,
+                date=p.date,
+                variation=p.variation,
+                notes=p.notes,
+                import_batch=batch,
+                import_key=p.import_key,
             )
             for p in planned
         ],

@@ -761,6 +761,33 @@ def test_importing_a_strong_export_twice_adds_nothing(user):
     assert log_of(user) == saved
 
 
+@pytest.mark.parametrize("source", ["strong", "hevy"])
+def test_a_workout_imported_before_is_not_added_again_after_its_sets_were_edited(user, source):
+    text = {"strong": STRONG, "hevy": HEVY}[source]  # Hevy's is written further down
+    import_text(user, text, unit="lb")
+    # As the preview asks: the sides set on each session's page; and a rep count corrected.
+    Set.objects.filter(side="unknown").update(side="left")
+    Set.objects.filter(pk=Set.objects.order_by("pk")[0].pk).update(reps=7)
+    edited = log_of(user)
+
+    again = import_text(user, text, unit="lb")
+
+    assert (again.sessions, again.sets) == (0, 0)
+    assert again.duplicate_sessions == TrainingSession.objects.count()
+    assert log_of(user) == edited
+
+
+def test_a_workout_deleted_from_the_log_comes_back_with_the_next_import(user):
+    import_text(user, STRONG, unit="lb")
+    complete = log_of(user)
+    TrainingSession.objects.order_by("pk").first().delete()
+
+    again = import_text(user, STRONG, unit="lb")
+
+    assert again.sessions == 1
+    assert sorted(log_of(user)) == sorted(complete)
+
+
 def test_a_bad_hip_thrust_row_in_a_strong_export_is_reported_by_line(logged):
     text = STRONG.replace("Thrust (Dumbbell),2,25.0,10", "Thrust (Dumbbell),2,25.0,ten")
 

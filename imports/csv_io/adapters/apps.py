@@ -7,6 +7,7 @@ workout and variation.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -73,6 +74,7 @@ class AppRow:
 class AppReader(Protocol):
     """One app's columns: the names its errors quote, and how a row is read."""
 
+    source: str  # the adapter's, so that one app's workout never names another's
     moment_column: str
     weight_column: str
     reps_column: str
@@ -136,7 +138,9 @@ class _Workouts:
         session = self._sessions.get(key)
         if session is None:
             day = _moment(line, row.moment, self.read.moment_column, self.catalogue)
-            session = PlannedSession(line=line, date=day, variation=variation)
+            session = PlannedSession(
+                line=line, date=day, variation=variation, import_key=self._import_key(key)
+            )
             self._sessions[key], self._notes[key] = session, []
             self.planned.append(session)
         # A workout's notes repeat on its rows; each different one is kept once.
@@ -146,6 +150,12 @@ class _Workouts:
                 seen.append(text)
                 session.notes = session_notes(line, "\n\n".join(seen), "the session note")
         return session
+
+    def _import_key(self, key: tuple) -> str:
+        """The workout and variation, however its rows are edited in the app or here."""
+        (first, second), slug = key
+        named = "\x1f".join((self.read.source, first, second, slug))
+        return hashlib.sha256(named.encode()).hexdigest()
 
 
 def plan_app(rows: Iterator[Row], catalogue: Catalogue, read: AppReader) -> Plan:

@@ -32,6 +32,7 @@ _TYPE_FLAGS = {"dropset": "Drop set", "failure": "Failure set"}
 
 
 class HevyReader:
+    source = "hevy"
     moment_column, reps_column = "start_time", "reps"
     seconds_column, note_column = "duration_seconds", "exercise_notes"
     side_hints_column = "exercise_notes"

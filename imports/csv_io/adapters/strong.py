@@ -49,6 +49,7 @@ _POUND_UNITS, _KILO_UNITS = {"lb", "lbs"}, {"kg", "kgs"}
 
 
 class StrongReader:
+    source = "strong"
     moment_column, weight_column, reps_column = "Date", "Weight", "Reps"
     seconds_column, note_column = "Seconds", "Notes"
     side_hints_column = "Notes"
