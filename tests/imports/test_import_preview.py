@@ -227,12 +227,51 @@ def test_reimporting_a_file_previews_nothing_to_add_and_saving_it_adds_nothing(
 
     assert "0 sessions and 0 sets to add" in text_of(page)
     assert "3 sets (2 sessions) already in your log, left out" in text_of(page)
+    assert "There is nothing to add: every session of this file is already in your log." in (
+        text_of(page)
+    )
     assert 'name="digest"' not in page.content.decode()  # no save button
     response = save(user_client, pending)
     assert response.status_code == 302
     assert counts() == before
     assert log_of(user) == saved
     assert not PendingImport.objects.exists()
+
+
+STRONG_HEADER_ONLY = (
+    "Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,Notes,"
+    "Workout Notes,RPE\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (
+            STRONG_HEADER_ONLY,
+            "There is nothing to add: this file has no rows under its header.",
+        ),
+        (
+            STRONG_HEADER_ONLY
+            + '"2025-11-03 18:00:00","Legs","40m","Squat (Barbell)","1",100,5,0,0,"","",\n'
+            + '"2025-11-03 18:00:00","Legs","40m","Hip Thrust (Barbell)","1",140,8,0,0,"","",\n',
+            "There is nothing to add: no row of this file is a set of the ladder's exercises "
+            "(the rows left out and why are listed below).",
+        ),
+    ],
+    ids=["header only", "other exercises"],
+)
+def test_a_file_with_nothing_to_add_says_why_not_that_it_is_already_logged(user_client, text, said):
+    page = text_of(preview_page(user_client, uploaded(user_client, text)))
+    assert said in page
+    assert "already in your log" not in page
+    assert "read as a Strong export" in page
+
+
+def test_the_preview_names_our_own_format_and_the_time_zone_of_its_expiry(user_client, settings):
+    page = text_of(preview_page(user_client, uploaded(user_client, OURS)))
+    assert "read as an export of this log." in page
+    assert re.search(r"kept for an hour from the upload, until \d\d:\d\d UTC\.", page)
 
 
 def test_part_of_a_logged_session_cut_from_the_export_is_already_in_the_log(user_client, user):
