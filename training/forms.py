@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import CharField, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, JSONArray
 
@@ -54,8 +55,29 @@ class SignupForm(UserCreationForm):
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
         if get_user_model().objects.filter(email__iexact=email).exists():
-            raise ValidationError("An account already uses this email. Try resetting its password.")
+            raise ValidationError(EMAIL_TAKEN)
         return email
+
+    def create_account(self):
+        """The new account, or None with the reason on its field when another sign-up took
+        the email or the name after this form looked them up (the database's unique indexes
+        in any case, training migration 0025)."""
+        try:
+            with transaction.atomic():
+                return self.save()
+        except IntegrityError:
+            users = get_user_model().objects
+            if users.filter(email__iexact=self.cleaned_data["email"]).exists():
+                self.add_error("email", EMAIL_TAKEN)
+            else:
+                self.add_error(
+                    "username",
+                    self.instance.unique_error_message(type(self.instance), ["username"]),
+                )
+            return None
+
+
+EMAIL_TAKEN = "An account already uses this email. Try resetting its password."
 
 
 def _offer_kept_rungs(field: forms.ModelChoiceField, ladder: list[Variation] | None = None):

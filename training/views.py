@@ -84,8 +84,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         )
         response["Retry-After"] = "3600"
         return response
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
+    if request.method == "POST" and form.is_valid() and (user := form.create_account()):
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         if next_url:
             messages.success(request, "Welcome! Your account is ready.")

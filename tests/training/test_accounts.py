@@ -8,12 +8,14 @@ from urllib.parse import quote, urlencode
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from coaches import services
 from coaches.models import CoachLink
 from tests.conftest import PASSWORD
+from training import forms
 from training.models import LevelChange, OwnedWeight, Profile
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +37,43 @@ def test_signing_up_creates_the_account_and_its_profile_and_logs_in(client):
     assert user.email == "lin@example.com"
     assert Profile.objects.get(user=user).unit == "kg"
     assert client.get(reverse("training:log")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("taken", "field", "message"),
+    [
+        ({"email": "Ada@Example.com"}, "email", "An account already uses this email."),
+        ({"username": "ADA"}, "username", "A user with that username already exists."),
+    ],
+)
+def test_two_sign_ups_at_once_make_one_account_and_tell_the_other_on_the_field(
+    client, user, monkeypatch, taken, field, message
+):
+    # The second sign-up's look-up ran before the first one's account was written, so it
+    # passed: the database refuses the row, and the form says why.
+    monkeypatch.setattr(forms.SignupForm, "clean_email", lambda form: form.cleaned_data["email"])
+    monkeypatch.setattr(
+        forms.SignupForm, "clean_username", lambda form: form.cleaned_data["username"]
+    )
+    data = {"username": "new", "email": "new@example.com", "password1": PASSWORD}
+    response = client.post(reverse("training:signup"), {**data, "password2": PASSWORD, **taken})
+    assert response.status_code == 200
+    assert response.context["form"].errors[field][0].startswith(message)
+    assert list(get_user_model().objects.values_list("username", flat=True)) == ["ada"]
+    assert not Profile.objects.exclude(user=user).exists()
+
+
+@pytest.mark.parametrize("taken", [{"email": "ADA@example.com"}, {"username": "Ada"}])
+def test_the_database_keeps_one_account_per_email_and_name_in_any_case(user, taken):
+    fields = {"username": "other", "email": "other@example.com", **taken}
+    with pytest.raises(IntegrityError), transaction.atomic():
+        get_user_model().objects.create(**fields)
+
+
+def test_accounts_without_an_email_may_be_many(db):
+    get_user_model().objects.create(username="one")
+    get_user_model().objects.create(username="two")
+    assert get_user_model().objects.filter(email="").count() == 2
 
 
 @pytest.mark.parametrize(
