@@ -82,6 +82,11 @@ def test_the_timeline_seeks_the_video_and_the_set_form_is_filled_from_it_unsaved
     assert athlete.evaluate("document.getElementById('clip').currentTime") == pytest.approx(
         reps[0]["start"], abs=0.01
     )
+    # The table's rep links too, which the page-wide boost must not follow to the file.
+    athlete.locator(".rep-table").get_by_role("link", name="Rep 2", exact=True).click()
+    assert athlete.evaluate("document.getElementById('clip').currentTime") == pytest.approx(
+        reps[1]["start"], abs=0.01
+    )
     assert athlete.url.endswith(clip.get_absolute_url())  # seeking, not following the link
 
     # The skeleton, drawn where the video is.
