@@ -522,6 +522,17 @@ def test_the_athlete_cannot_comment_or_mark_their_own_video(athlete_client, read
 # Deleting
 
 
+def test_deleting_a_video_asks_first_naming_what_goes_with_it(athlete_client, ready_clip):
+    page = athlete_client.get(ready_clip.get_absolute_url()).content.decode()
+    action = reverse("videos:delete", args=[ready_clip.pk])
+    form = re.search(rf'<form[^>]*action="{action}"[^>]*>', page)
+    assert form is not None
+    assert (
+        "hx-confirm=\"Delete this video, every copy of it and any coach's comments on it? This "
+        'cannot be undone."' in " ".join(form.group(0).split())
+    )
+
+
 def test_deleting_a_video_removes_every_file(athlete_client, a_set, hevc, media_root):
     _upload(athlete_client, a_set, hevc)
     clip = _ready(SetVideo.objects.get())
