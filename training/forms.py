@@ -419,6 +419,12 @@ class SetEditForm(SetForm):
     # Optional only for a page opened before revisions existed: it saves as edits did.
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
 
+    def __init__(self, *args, **kwargs) -> None:
+        # Drawn on the session page beside the add form: ids of its own, or a label of one
+        # form would tick a box of the other (pain on the wrong set).
+        kwargs.setdefault("auto_id", "id_edit_%s")
+        super().__init__(*args, **kwargs)
+
     @classmethod
     def for_set(cls, existing, *, session: TrainingSession, unit: str, **kwargs) -> SetEditForm:
         initial = cls.initial_from_set(existing, unit)

@@ -220,6 +220,21 @@ def test_repeat_last_set_and_same_for_the_other_side(user_client, session):
     ]
 
 
+def test_the_inline_edit_form_shares_no_id_with_the_session_page_it_opens_in(user_client, session):
+    done = _add(session, side="left", reps=9)
+    page = user_client.get(session.get_absolute_url()).content.decode()
+    edit = reverse("training:set-edit", args=[done.pk])
+    fragment = user_client.get(edit, **HTMX).content.decode()
+
+    def ids(text: str) -> set[str]:
+        return set(re.findall(r'\bid="([^"]+)"', text))
+
+    # The row the fragment replaces keeps its id; nothing else may be found twice, or a
+    # label of the add form ticks the edited set's box.
+    assert "id_pain" in ids(page)
+    assert ids(fragment) & ids(page) == {f"set-{done.pk}"}
+
+
 def test_deleting_a_set_can_be_undone_in_place(user_client, session, exercise):
     _add(session, reps=8)
     middle = _add(session, side="right", reps=9, load="12.5")
