@@ -528,7 +528,10 @@ function fill(form, entry) {
 async function logOut(event, form) {
   event.preventDefault();
   event.stopImmediatePropagation();
-  const unsent = (await known()).length;
+  const user = signedIn();
+  const all = await known();
+  const others = all.filter((entry) => String(entry.user) !== user);
+  const unsent = all.length - others.length;
   if (
     unsent &&
     !window.confirm(
@@ -538,7 +541,13 @@ async function logOut(event, form) {
   ) {
     return;
   }
-  await store.wipe();
+  if (others.length) {
+    // Someone else's entries on a shared device wait for them to log in and send them.
+    await store.replace(others);
+    if (String((await store.account())?.user) === user) await store.forgetAccount();
+  } else {
+    await store.wipe();
+  }
   form.submit(); // the worker drops anything personal from its caches on this request
 }
 

@@ -52,6 +52,7 @@ export const replace = (list) =>
 
 export const account = async () => (await run("account", "readonly", (store) => store.get("me"))) || null;
 export const setAccount = (record) => run("account", "readwrite", (store) => store.put({ ...record, key: "me" }));
+export const forgetAccount = () => run("account", "readwrite", (store) => store.delete("me"));
 
 /** Everything this device keeps of the queue and the account, gone. */
 export function wipe() {

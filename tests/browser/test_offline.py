@@ -473,6 +473,44 @@ def test_a_refused_set_stays_with_its_data_and_logging_out_warns_then_leaves_not
     ]
 
 
+def test_logging_out_on_a_shared_device_leaves_another_accounts_waiting_sets(
+    live_server, open_page, user, other_user
+):
+    variation = Variation.objects.get(slug="loaded-single-leg-hip-thrust")
+    session = TrainingSession.objects.create(
+        user=user, date=datetime.date.today(), variation=variation
+    )
+    page, console = _open(open_page)
+    log_in(page, live_server.url, user.username)
+    _installed(page)
+    page.goto(f"{live_server.url}{session.get_absolute_url()}")
+    page.context.set_offline(True)
+    form = page.locator("form[data-offline-queue='set']")
+    form.get_by_label("Left", exact=True).check()
+    form.get_by_label("Reps").fill("9")
+    form.get_by_role("button", name="Add set").click()
+    page.locator("#sets-and-entry .set-list > li").first.wait_for()
+    # Their session ends on this device before the set is sent; another person logs in.
+    page.context.clear_cookies()
+    page.context.set_offline(False)
+    log_in(page, live_server.url, other_user.username)
+
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url(f"{live_server.url}/")
+    assert asked == [], "none of the waiting entries is theirs"
+    [entry] = page.evaluate(QUEUE_ENTRIES)
+    assert str(entry["user"]) == str(user.pk)
+
+    log_in(page, live_server.url, user.username)
+    page.evaluate("async () => (await import('/static/js/offline-log.mjs')).sync()")
+    assert list(session.sets.values_list("side", "reps")) == [("left", 9)]
+    assert not Set.objects.filter(session__user=other_user).exists()
+    assert page.evaluate(QUEUE_ENTRIES) == []
+    assert console.errors == []
+
+
 def test_the_log_page_shows_the_sets_sent_from_the_queue_without_a_reload(
     live_server, open_page, user, screenshot_dir
 ):
