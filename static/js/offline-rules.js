@@ -34,7 +34,7 @@
   }
 
   /**
-   * What the worker does with a request, given {method, url (a URL), mode, htmx} and
+   * What the worker does with a request, given {method, url (a URL), mode, boosted} and
    * the plan /sw.js carries (with the worker's origin):
    *
    * - "browser": not ours to answer (another origin, a write, a file we do not keep);
@@ -52,7 +52,9 @@
     if (url.origin !== plan.origin) return "browser";
     const path = url.pathname;
     if (request.method !== "GET") return path === plan.logout ? "logout" : "browser";
-    const wantsPage = request.mode === "navigate" || Boolean(request.htmx);
+    // A boosted link or form wants a page; any other htmx request wants a fragment, which
+    // an offline page or a kept page would fill with a second page: left to the browser.
+    const wantsPage = request.mode === "navigate" || Boolean(request.boosted);
     // Before the lists: nothing personal is answered from a cache, whatever they say.
     if (isUnder(path, plan.personal)) return wantsPage ? "network-page" : "browser";
     if (path === plan.start) return "start";

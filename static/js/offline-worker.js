@@ -111,7 +111,7 @@ self.addEventListener("fetch", (event) => {
   const { request } = event;
   const url = new URL(request.url);
   const kind = rules.route(
-    { method: request.method, url, mode: request.mode, htmx: request.headers.has("HX-Request") },
+    { method: request.method, url, mode: request.mode, boosted: request.headers.has("HX-Boosted") },
     plan,
   );
   if (kind === "logout") {

@@ -473,6 +473,33 @@ def test_a_refused_set_stays_with_its_data_and_logging_out_warns_then_leaves_not
     ]
 
 
+def test_an_edit_opened_offline_says_it_needs_the_network_and_puts_no_page_in_the_list(
+    live_server, open_page, user
+):
+    variation = Variation.objects.get(slug="loaded-single-leg-hip-thrust")
+    session = TrainingSession.objects.create(
+        user=user, date=datetime.date.today(), variation=variation
+    )
+    Set.objects.create(session=session, position=1, side="left", reps=10, load_kg=20)
+    page, console = _open(open_page, PHONE)
+    log_in(page, live_server.url, user.username)
+    _installed(page)
+    page.goto(f"{live_server.url}{session.get_absolute_url()}")
+
+    page.context.set_offline(True)
+    page.locator("#sets-and-entry").get_by_role("link", name="Edit").first.click()
+    message = page.locator("#connection-message")
+    message.get_by_text("No connection: that needs the network.").wait_for()
+    assert page.locator(".site-header").count() == 1, "no offline page inside the list"
+    assert page.locator("#sets-and-entry .set-list > li").count() == 1
+    assert page.url == f"{live_server.url}{session.get_absolute_url()}"
+    # htmx reports the failed request, and Chromium the missing connection: nothing else.
+    assert [error for error in console.errors if "INTERNET_DISCONNECTED" not in error] == [
+        "error: htmx:afterRequest, [object HTMLLIElement]",
+        "error: htmx:sendError, [object HTMLLIElement]",
+    ]
+
+
 def test_logging_out_on_a_shared_device_leaves_another_accounts_waiting_sets(
     live_server, open_page, user, other_user
 ):

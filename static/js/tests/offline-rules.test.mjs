@@ -18,11 +18,11 @@ const PLAN = {
   logout: "/accounts/logout/",
 };
 
-const request = (path, { method = "GET", mode = "navigate", htmx = false, origin = ORIGIN } = {}) => ({
+const request = (path, { method = "GET", mode = "navigate", boosted = false, origin = ORIGIN } = {}) => ({
   method,
   url: new URL(path, origin),
   mode,
-  htmx,
+  boosted,
 });
 const route = (path, options) => rules.route(request(path, options), PLAN);
 
@@ -55,8 +55,15 @@ test("activating drops our caches of every other version and no one else's", () 
 test("kept public pages are answered from the network first, then the cache", () => {
   for (const path of ["/", "/guide/", "/ladder/glute-bridge/", "/timer/", "/timer/?variation=glute-bridge"]) {
     assert.equal(route(path), "page", path);
-    assert.equal(route(path, { mode: "cors", htmx: true }), "page", `${path} through htmx`);
+    assert.equal(route(path, { mode: "cors", boosted: true }), "page", `${path} through a boosted link`);
   }
+});
+
+test("a fragment asked for by htmx, not boosted, is never answered with a page", () => {
+  for (const path of ["/log/sets/3/edit/", "/coach/athletes/3/"]) {
+    assert.equal(route(path, { mode: "cors" }), "browser", path);
+  }
+  assert.equal(route("/log/sets/3/edit/", { mode: "cors", boosted: true }), "network-page");
 });
 
 test("a page with a query the plan does not keep is not answered from the cache", () => {
