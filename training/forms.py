@@ -264,7 +264,9 @@ class SetForm(forms.Form):
     )
     load = LoadField(
         help_text="Empty for body weight",
-        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.25"}),
+        # Its step is the field's two decimals (Django's): a converted load such as
+        # 44.09 lb is no quarter, and a step of 0.25 made the browser refuse the set.
+        widget=forms.NumberInput(attrs={"inputmode": "decimal"}),
     )
     hold_seconds = HoldField(
         required=False,

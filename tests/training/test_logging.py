@@ -235,6 +235,26 @@ def test_the_inline_edit_form_shares_no_id_with_the_session_page_it_opens_in(use
     assert ids(fragment) & ids(page) == {f"set-{done.pk}"}
 
 
+@pytest.mark.parametrize(
+    ("unit", "load_kg", "shown"),
+    [
+        ("kg", "10.205828", "10.21"),  # 22.5 lb imported into a kilogram log
+        ("lb", "20", "44.09"),  # logged in kilograms, read after switching to pounds
+    ],
+)
+def test_a_set_whose_load_is_off_the_quarter_can_be_edited_in_the_browser(
+    user_client, user, session, unit, load_kg, shown
+):
+    Profile.objects.filter(user=user).update(unit=unit)
+    done = _add(session, side="left", reps=9, load=load_kg)
+    page = user_client.get(reverse("training:set-edit", args=[done.pk])).content.decode()
+    field = re.search(r'<input type="number" name="load"[^>]*>', page).group(0)
+    value = Decimal(re.search(r'value="([^"]+)"', field).group(1))
+    step = Decimal(re.search(r'step="([^"]+)"', field).group(1))
+    # The browser refuses a value off its step before the server sees the form.
+    assert (value, value % step) == (Decimal(shown), 0)
+
+
 def test_deleting_a_set_can_be_undone_in_place(user_client, session, exercise):
     _add(session, reps=8)
     middle = _add(session, side="right", reps=9, load="12.5")
