@@ -798,6 +798,21 @@ def test_a_bad_hip_thrust_row_in_a_strong_export_is_reported_by_line(logged):
     assert TrainingSession.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    ("day", "reason"),
+    [
+        (FUTURE, "is in the future; only past sessions can be logged."),
+        ("1989-12-31", "is too far in the past; the log starts in 1990."),
+    ],
+)
+def test_a_strong_date_outside_the_log_says_why_not_that_it_is_unreadable(logged, day, reason):
+    text = STRONG.replace("2024-03-07 18:02:45", f"{day} 18:02:45")
+    with pytest.raises(CsvImportError) as caught:
+        import_text(logged, text, unit="lb")
+    assert str(caught.value) == f"Line 10: the date “{day} 18:02:45” {reason}"
+    assert TrainingSession.objects.count() == 1
+
+
 def test_a_strong_weight_over_the_limit_is_checked_after_conversion(logged):
     text = STRONG.replace("Thrust (Dumbbell),1,25.0", "Thrust (Dumbbell),1,1103")
     with pytest.raises(CsvImportError) as caught:

@@ -260,18 +260,23 @@ def _side_in(text: str) -> str | None:
 
 
 def _moment(line: int, raw: str, column: str, catalogue: Catalogue) -> date:
+    """The session's day: read from the cell, then checked against the log's window (a day
+    read but refused, in the future say, is told so, not as a date unread)."""
+    return catalogue.day(line, _read_day(line, raw, column), raw)
+
+
+def _read_day(line: int, raw: str, column: str) -> date:
     text = " ".join(raw.replace("\u202f", " ").replace("\xa0", " ").split())
     text = text.replace("Sept", "Sep")
     try:
-        return catalogue.day(line, datetime.fromisoformat(text).date(), raw)
+        return datetime.fromisoformat(text).date()
     except ValueError:
         pass
     for pattern in _TIME_FORMATS:
         try:
-            moment = datetime.strptime(text, pattern)
+            return datetime.strptime(text, pattern).date()
         except ValueError:
             continue
-        return catalogue.day(line, moment.date(), raw)
     raise CsvImportError(
         line, f"{column} must be a date and time like 2024-03-05 07:30:12 {got(raw)}."
     )
