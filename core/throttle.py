@@ -21,9 +21,25 @@ def allow(
     action: str, who: str, *, limit: int, window: int, cache_alias: str = THROTTLE_CACHE
 ) -> bool:
     """Count one attempt at `action` by `who` (an address, an email); False past the limit."""
+    return claim(action, who, limit=limit, window=window, cache_alias=cache_alias) is not None
+
+
+def claim(
+    action: str, who: str, *, limit: int, window: int, cache_alias: str = THROTTLE_CACHE
+) -> str | None:
+    """Count one attempt, as `allow`: the slot it took, to give back with `release` when the
+    attempt turns out not to count (a file refused before it was kept), or None past the
+    limit."""
     store = caches[cache_alias]
     # Hashed: email addresses and client addresses are not kept in the cache as such.
     digest = hashlib.sha256(f"{action}\0{who}".encode()).hexdigest()[:32]
-    return any(
-        store.add(f"throttle:{action}:{digest}:{slot}", 1, timeout=window) for slot in range(limit)
-    )
+    for slot in range(limit):
+        key = f"throttle:{action}:{digest}:{slot}"
+        if store.add(key, 1, timeout=window):
+            return key
+    return None
+
+
+def release(slot: str, cache_alias: str = THROTTLE_CACHE) -> None:
+    """Give back a slot `claim` took."""
+    caches[cache_alias].delete(slot)

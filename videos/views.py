@@ -69,12 +69,17 @@ def _get_session_side_for_user(request: HttpRequest, pk: int, side: str) -> vide
     return videos.Target(session, side=side)
 
 
-def _rate_limited(request: HttpRequest) -> str:
-    """A sentence when the user has uploaded the most we take this hour, else ""; counts one."""
+def _claim_upload(request: HttpRequest) -> tuple[str | None, str]:
+    """Count one upload of the user's this hour: the slot taken (core.throttle.claim), given
+    back if the file is refused before it is kept, so a few wrong files lock no one out;
+    or no slot and the sentence that says the user has uploaded the most we take."""
     limit = settings.VIDEO_UPLOADS_PER_HOUR
-    if throttle.allow("video-upload", str(request.user.pk), limit=limit, window=60 * 60):
-        return ""
-    return f"You have uploaded {limit} videos in the last hour, the most we take; try again later."
+    slot = throttle.claim("video-upload", str(request.user.pk), limit=limit, window=60 * 60)
+    if slot:
+        return slot, ""
+    return None, (
+        f"You have uploaded {limit} videos in the last hour, the most we take; try again later."
+    )
 
 
 @login_required
@@ -103,17 +108,21 @@ def _video_page(request: HttpRequest, target: videos.Target, clips) -> HttpRespo
     label = "Video of this set" if target.set else "Video of this side"
     if request.method == "POST":
         form = VideoUploadForm(request.POST, request.FILES, label=label)
-        if refused := _rate_limited(request):
+        slot, refused = _claim_upload(request)
+        if refused:
             form.add_error(None, refused)
         elif form.is_valid():
             try:
                 upload = form.cleaned_data["file"]
                 clip = videos.save_upload(request.user, target, upload, form.probe)
             except video.VideoRejected as rejected:
+                throttle.release(slot)
                 form.add_error("file", str(rejected))
             else:
                 messages.success(request, UPLOADED)
                 return redirect(clip)
+        else:
+            throttle.release(slot)
         status = 400
     else:
         form = VideoUploadForm(label=label)
@@ -166,11 +175,13 @@ def _start_upload(request: HttpRequest, target: videos.Target) -> JsonResponse:
         size = int(request.POST.get("size", ""))
     except ValueError:
         return JsonResponse({"error": "Say how large the file is."}, status=400)
-    if refused := _rate_limited(request):
+    slot, refused = _claim_upload(request)
+    if refused:
         return JsonResponse({"error": refused}, status=429)
     try:
         upload = videos.start_upload(request.user, target, size)
     except video.VideoRejected as rejected:
+        throttle.release(slot)
         return JsonResponse({"error": str(rejected)}, status=400)
     return JsonResponse(_upload_state(upload), status=201)
 

@@ -218,6 +218,16 @@ def test_the_upload_rate_limit_counts_upload_sessions(athlete_client, a_set, h26
     assert VideoUpload.objects.count() == 1
 
 
+def test_an_upload_refused_at_its_start_does_not_count_against_the_rate_limit(
+    athlete_client, a_set, settings
+):
+    settings.VIDEO_UPLOADS_PER_HOUR = 1
+    assert _start(athlete_client, a_set, 0).status_code == 400
+    assert _start(athlete_client, a_set, 300 * 1024 * 1024).status_code == 400
+    assert _start(athlete_client, a_set, 1000).status_code == 201
+    assert _start(athlete_client, a_set, 1000).status_code == 429
+
+
 def test_an_empty_or_oversized_upload_is_refused_before_any_chunk(athlete_client, a_set):
     assert _start(athlete_client, a_set, 0).json() == {"error": processing.EMPTY}
     huge = _start(athlete_client, a_set, 300 * 1024 * 1024)

@@ -238,6 +238,20 @@ def test_the_upload_rate_limit_refuses_with_a_message(
     assert SetVideo.objects.count() == 2
 
 
+def test_a_refused_file_does_not_count_against_the_upload_rate_limit(
+    athlete_client, a_set, h264, media_root, settings
+):
+    settings.VIDEO_UPLOADS_PER_HOUR = 1
+    for name, content in [("notes.mp4", b"not a video at all"), ("empty.mp4", b"")]:
+        wrong = SimpleUploadedFile(name, content, content_type="video/mp4")
+        refused = athlete_client.post(reverse("videos:set-video", args=[a_set.pk]), {"file": wrong})
+        assert refused.status_code == 400
+        assert refused.context["form"].errors["file"]
+    assert _upload(athlete_client, a_set, h264).status_code == 302
+    assert SetVideo.objects.count() == 1
+    assert _upload(athlete_client, a_set, h264).status_code == 400  # the one of this hour
+
+
 def test_a_failed_row_write_leaves_no_file(athlete_client, a_set, h264, media_root, monkeypatch):
     class Unqueueable:
         def using(self, **options):
