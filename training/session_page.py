@@ -16,7 +16,7 @@ from core.prepared import Prepared
 from training import sides
 from training.forms import AssignSidesForm, SetForm
 from training.models import Profile, Set, Side, TrainingSession
-from videos.models import with_video_marks
+from videos.models import SetVideo, with_video_marks
 
 UNDO_KEY = "training_undo_set"
 
@@ -91,6 +91,11 @@ def session_context(
         "unknown_sets": unknown,
         "sides_form": sides_form or (AssignSidesForm(initial=_sides_initial(unknown))),
         "notes": CoachNote.objects.on_session(session, sets) if noted else [],
+        "side_clips": (
+            SetVideo.objects.side_clips_of(session)
+            if getattr(session, "has_side_clips", True)
+            else []
+        ),
     }
 
 
@@ -98,6 +103,7 @@ def session_context(
 # that finds it (get_session_for_user) rather than in queries of their own.
 SESSION_PAGE = {
     "has_coach_notes": Exists(CoachNote.objects.filter(session=OuterRef("pk"))),
+    "has_side_clips": Exists(SetVideo.objects.filter(session=OuterRef("pk"), set__isnull=True)),
 }
 
 

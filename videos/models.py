@@ -52,6 +52,19 @@ class SetVideoQuerySet(models.QuerySet["SetVideo"]):
         )
         return self.annotate(set_side_number=Subquery(side_number))
 
+    def side_clips_of(self, session) -> SetVideoQuerySet:
+        """The session's clips of a side (not of one set), by side, newest first, each with
+        `unread_comments`, those its owner has not opened yet: what the session page lists."""
+        unread = Count(
+            "comments",
+            filter=Q(comments__seen_at__isnull=True) & ~Q(comments__author=session.user_id),
+        )
+        return (
+            self.filter(session=session, set__isnull=True)
+            .annotate(unread_comments=unread)
+            .order_by("side", "-created_at", "-pk")
+        )
+
     def with_unread_comments(self, owner) -> SetVideoQuerySet:
         """`owner`'s videos holding comments they have not opened yet, newest first, each
         with `unread_comments`: what Today lists (one query)."""

@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from videos import processing
-from videos.models import SetVideo, VideoUpload
+from videos.models import SetVideo, VideoComment, VideoUpload
 
 pytestmark = pytest.mark.django_db
 
@@ -247,6 +250,30 @@ def test_the_session_page_offers_to_film_each_side(athlete_client, session):
     assert "Film the left side" in page
     assert _side_url(session, "left") in page
     assert _side_url(session, "right") in page
+
+
+def test_the_session_page_lists_its_side_clips_with_the_coachs_new_comments(
+    athlete_client, user, session, linked_coach
+):
+    athlete_client.get(session.get_absolute_url())  # the ladder and roles kept, as ever after
+    with CaptureQueriesContext(connection) as without_clips:
+        athlete_client.get(session.get_absolute_url())
+    ready = SetVideo.objects.create(
+        owner=user, session=session, side="right", original="v/a.mp4", size=1, status="ready"
+    )
+    SetVideo.objects.create(owner=user, session=session, side="left", original="v/b.mp4", size=1)
+    VideoComment.objects.create(video=ready, author=linked_coach, at_seconds=1, text="Knee out")
+    VideoComment.objects.create(video=ready, author=user, at_seconds=2, text="Mine")
+
+    with CaptureQueriesContext(connection) as with_clips:
+        page = athlete_client.get(session.get_absolute_url()).content.decode()
+
+    assert len(with_clips) == len(without_clips) + 1  # the clips, read only when there are some
+    clips = page[page.index("side-videos__clips") : page.index("Film the left side")]
+    text = " ".join(re.sub(r"<[^>]+>", " ", clips).split())
+    assert re.search(r"Left side, \d+ \w+, \d\d:\d\d · Processing", text)
+    assert re.search(r"Right side, \d+ \w+, \d\d:\d\d · 1 new comment\b", text)
+    assert ready.get_absolute_url() in clips
 
 
 def test_a_clip_of_one_side_is_uploaded_and_watched_by_its_owner_and_coach(
