@@ -315,12 +315,16 @@ class RepRow:
     faults: list[dict]
     segments: list[Segment]
     is_last: bool
+    clip_ends_at_top: bool = False  # RepReport's: its top hold and lowering never filmed
 
     @property
     def partly_seen(self) -> bool:
         """Some phase of the rep was not seen, so what it would have flagged is not known
-        (the last rep's pause is the rest after it, not a phase missed)."""
-        phases = [self.lowering, self.lifting, self.top_hold]
+        (the last rep's pause is the rest after it, and what came after the clip's end is
+        not a phase missed)."""
+        phases = [self.lifting]
+        if not self.clip_ends_at_top:
+            phases += [self.top_hold, self.lowering]
         if not self.is_last:
             phases.append(self.pause)
         return any(phase is None for phase in phases)

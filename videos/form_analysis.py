@@ -38,7 +38,7 @@ import itertools
 import math
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from coaching.tempo import GUIDE_LOWERING_SECONDS, Tempo
 from videos.pose_data import ClipLandmarks, Fault, FormAnalysis, Landmark, RepReport
@@ -237,6 +237,12 @@ def _reasons_to_decline(clip: ClipLandmarks, frames: Sequence) -> list[str]:
             "More than one person was in view, so whose reps these are cannot be told. Film "
             "with only the athlete in the picture."
         )
+    if len(frames) < MIN_SEEN_FRAMES:
+        reasons.append(
+            f"Only {len(frames)} frame{'' if len(frames) == 1 else 's'} were read: too few to "
+            f"find reps in (at least {MIN_SEEN_FRAMES}). Film the whole set."
+        )
+        return reasons
     with_person = [frame for frame in frames if frame.landmarks]
     if len(with_person) < max(MIN_SEEN_FRAMES, MIN_SEEN_SHARE * len(frames)):
         found = (
@@ -583,7 +589,10 @@ def _reps(
     moves = _moves(series, points)
     notes = []
     if moves and moves[0].direction < 0:
-        notes.append("The clip starts with the hips already up: that lift is not counted.")
+        notes.append(
+            "The clip starts with the hips already up: the lowering that follows is not "
+            "counted, timed or judged, since the lift before it was not filmed."
+        )
     reps = []
     for number, lift in enumerate(moves):
         if lift.direction < 0:
@@ -597,20 +606,35 @@ def _reps(
             series, gaps, tempo, len(reps) + 1, previous, lift, lowering, following, top_index
         )
         rep = _with_bounce(series, rep, lowering, following, bottom_index, tempo)
+        if lowering is None:
+            rep = replace(rep, clip_ends_at_top=True)
         reps.append(rep)
-        if rep.confidence < 1 and _unseen(rep, lowering, following):
+        unseen = _unseen(rep, lowering, following)
+        if rep.confidence < 1 and unseen:
+            notes.append(unseen_note(rep.number, unseen))
+        if lowering is None:
             notes.append(
-                f"Rep {rep.number} was not seen in full: its "
-                f"{_join(_unseen(rep, lowering, following))} are not timed and no fault is "
-                "read from them."
+                f"The clip ends before rep {rep.number} is lowered: its top hold and lowering "
+                "are not timed."
             )
     return reps, notes
 
 
+def unseen_note(number: int, phases: list[str]) -> str:
+    """What is said of a rep some of whose phases the camera did not see."""
+    one = len(phases) == 1
+    return (
+        f"Rep {number} was not seen in full: its {_join(phases)} {'is' if one else 'are'} not "
+        f"timed and no fault is read from {'it' if one else 'them'}."
+    )
+
+
 def _unseen(rep: RepReport, lowering: _Move | None, following: _Move | None) -> list[str]:
-    phases = [("lifting", rep.lifting), ("top hold", rep.top_hold)]
+    """The rep's phases the camera missed; not those after the clip's end (a top hold is
+    timed to the lowering's start)."""
+    phases = [("lifting", rep.lifting)]
     if lowering is not None:
-        phases.append(("lowering", rep.lowering))
+        phases += [("top hold", rep.top_hold), ("lowering", rep.lowering)]
     if following is not None:
         phases.append(("pause", rep.pause))
     return [name for name, seconds in phases if seconds is None]

@@ -73,6 +73,9 @@ class RepReport:
     shin_from_vertical: float | None  # at the top, degrees
     confidence: float  # 0 to 1, the mean visibility of the landmarks the rep was read from
     faults: tuple[Fault, ...] = ()
+    # The clip ends before the rep is lowered: its top hold and lowering were never filmed,
+    # which is not the camera missing them.
+    clip_ends_at_top: bool = False
 
 
 @dataclass(frozen=True)

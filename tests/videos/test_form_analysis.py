@@ -24,7 +24,9 @@ from tests.videos.synthetic import (
 from videos.form_analysis import (
     CANNOT_JUDGE,
     MIN_REP_RISE,
+    MIN_SEEN_FRAMES,
     analyse,
+    unseen_note,
 )
 from videos.pose_data import ClipLandmarks, FormAnalysis, Landmark, PoseFrame
 
@@ -226,14 +228,45 @@ def test_a_long_gap_is_said_to_possibly_hide_a_rep():
     )
 
 
-def test_a_clip_starting_with_the_hips_up_does_not_count_that_lift():
+def test_a_clip_starting_with_the_hips_up_counts_and_judges_nothing_of_that_lowering():
     clip, truths = make_clip(plan("3-1-1-2", 5))
     start = truths[0].lift_end + 0.5
     later = dataclasses.replace(clip, frames=tuple(f for f in clip.frames if f.time >= start))
     analysis = analyse(later, prescribed_tempo="3-1-1-2")
     assert len(analysis.reps) == 4
     assert analysis.reps[0].start == pytest.approx(truths[1].lift_start, abs=PHASE_TOLERANCE)
-    assert "The clip starts with the hips already up: that lift is not counted." in analysis.notes
+    assert (
+        "The clip starts with the hips already up: the lowering that follows is not counted, "
+        "timed or judged, since the lift before it was not filmed." in analysis.notes
+    )
+
+
+def test_a_clip_ending_at_the_top_says_so_and_times_neither_that_hold_nor_a_lowering():
+    clip, truths = make_clip(plan("2-0-1-1", 4))
+    end = truths[-1].lift_end + 0.3
+    cut = dataclasses.replace(clip, frames=tuple(f for f in clip.frames if f.time <= end))
+    analysis = analyse(cut, prescribed_tempo="2-0-1-1")
+    last = analysis.reps[-1]
+    assert (len(analysis.reps), last.lowering, last.top_hold) == (4, None, None)
+    assert last.lifting is not None
+    assert "The clip ends before rep 4 is lowered: its top hold and lowering are not timed." in (
+        analysis.notes
+    )
+    assert not [note for note in analysis.notes if "not seen in full" in note]
+
+
+@pytest.mark.parametrize(
+    ("phases", "said"),
+    [
+        (["lifting"], "its lifting is not timed and no fault is read from it"),
+        (
+            ["lowering", "pause"],
+            "its lowering and pause are not timed and no fault is read from them",
+        ),
+    ],
+)
+def test_the_note_on_a_rep_not_seen_in_full_agrees_with_its_phases(phases, said):
+    assert unseen_note(2, phases) == f"Rep 2 was not seen in full: {said}."
 
 
 def hip_heights(clip: ClipLandmarks) -> list[float]:
@@ -305,6 +338,16 @@ def test_a_person_found_in_too_few_frames_is_declined():
     assert "The person was found in only" in declined(analyse(clip))
 
 
+def test_a_clip_of_a_few_frames_is_declined_as_too_short_not_as_the_person_unseen():
+    clip, _ = make_clip(plan("2-0-1-1", 3))
+    few = dataclasses.replace(clip, frames=clip.frames[:: len(clip.frames) // 2][:2])
+    reasons = declined(analyse(few))
+    assert reasons.startswith(
+        f"Only 2 frames were read: too few to find reps in (at least {MIN_SEEN_FRAMES})."
+    )
+    assert "out of the picture" not in reasons
+
+
 def test_a_person_cut_off_by_the_frame_is_declined():
     clip, _ = make_clip(plan("2-0-1-1", 3), size=(1280, 720))
 
@@ -368,8 +411,9 @@ def test_what_a_side_view_cannot_see_is_always_said():
 
 
 def test_an_empty_clip_is_declined():
-    clip = ClipLandmarks(1280, 720, 2.0, (PoseFrame(0.0), PoseFrame(1.0)), "m", "1")
-    assert "not found in any of the 2 frames" in declined(analyse(clip))
+    frames = tuple(PoseFrame(second / 6) for second in range(12))
+    clip = ClipLandmarks(1280, 720, 2.0, frames, "m", "1")
+    assert "not found in any of the 12 frames" in declined(analyse(clip))
 
 
 def test_the_synthetic_top_is_the_pose_models_straight_line():

@@ -376,6 +376,24 @@ def test_the_page_says_when_the_count_differs_from_the_log_and_judges_no_unseen_
     assert [cell.strip() for cell in cells] == ["", "none", "none in what was seen", "none"]
 
 
+def test_a_rep_the_clip_ends_at_the_top_of_says_its_hold_and_lowering_came_after_the_clip(
+    client, user, a_set, media_root
+):
+    clip = _ready_video(user, a_set.session, a_set=a_set, content=b"x")
+    analysis = _read_synthetic(clip, synthetic.plan("2-1-1-1", 2), "2-1-1-1")
+    reps = analysis.result["reps"]
+    cut = {"lowering": None, "top_hold": None, "pause": None, "clip_ends_at_top": True}
+    reps[-1] = {**reps[-1], **cut, "confidence": 1.0, "faults": []}
+    VideoAnalysis.objects.filter(pk=analysis.pk).update(result={**analysis.result, "reps": reps})
+    client.force_login(user)
+    page = " ".join(client.get(clip.get_absolute_url()).content.decode().split())
+    last = page[page.index(">Rep 2</a>") : page.index("</tr>", page.index(">Rep 2</a>"))]
+    cells = [cell.strip() for cell in re.findall(r"<td>([^<]*)</td>", last)]
+    assert (cells[0], cells[1], cells[3]) == ("after the clip", "rest", "after the clip")
+    assert cells[-1] == "none"
+    assert "not seen" not in last
+
+
 def test_logging_a_set_from_its_video_fills_the_edit_form_and_saves_nothing(
     client, user, a_set, media_root
 ):
