@@ -4,7 +4,11 @@ A control character (Unicode's Cc: U+0000 to U+001F and U+007F to U+009F) is nev
 something a person typed. PostgreSQL refuses NUL in a text column outright (a server
 error) while SQLite keeps it, and the others would show as nothing or as boxes: so each
 is refused, on both engines alike, wherever text arrives. Tab, line feed and carriage
-return are what multi-line text (a note, a CSV file) is made of and are kept.
+return are what multi-line text (a note, a CSV file) is made of and are kept. The
+bidirectional embedding, override and isolate controls (U+202A to U+202E, U+2066 to
+U+2069) go the same way: one in a name turns the text after it around on every page that
+shows it (a page title, a link); right-to-left text needs none of them, and the marks
+U+200E and U+200F are kept.
 
 Where it is applied:
 * every form field that takes text (`forms.CharField` and its subclasses, the admin's
@@ -23,7 +27,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def first_control_character(text: str) -> str | None:

@@ -36,8 +36,14 @@ from videos.models import SetVideo, VideoComment
 
 pytestmark = pytest.mark.django_db
 
-# NUL (PostgreSQL's server error), ESC (a pasted terminal colour), C1's NEL.
-CHARACTERS = {"\x00": "Null characters are not allowed.", "\x1b": "U+001B", "\x85": "U+0085"}
+# NUL (PostgreSQL's server error), ESC (a pasted terminal colour), C1's NEL, and the
+# right-to-left override that turns a page's text around.
+CHARACTERS = {
+    "\x00": "Null characters are not allowed.",
+    "\x1b": "U+001B",
+    "\x85": "U+0085",
+    "\u202e": "U+202E",
+}
 
 
 def _message_for(character: str) -> str:
