@@ -129,6 +129,7 @@ def test_the_timeline_seeks_the_video_and_the_set_form_is_filled_from_it_unsaved
     assert [v["id"] for v in Axe().run(coach).response["violations"]] == []
     take_screenshots(coach, screenshot_dir, "video-analysis-coach-1280")
     coach.set_viewport_size(PHONE)
+    assert coach.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     take_screenshots(coach, screenshot_dir, "video-analysis-coach-360")
     athlete.set_viewport_size(DESKTOP)
     athlete.goto(f"{base}{clip.get_absolute_url()}")
