@@ -9,6 +9,7 @@ from coaches.models import Prescription
 from coaching.forms import plan_form
 from coaching.models import TempoPreset, Variation
 from coaching.tempo import MAX_PHASE_SECONDS, Tempo
+from coaching.timer import MAX_REPS_PER_SIDE
 from core.fields import BoundedModelChoiceField
 from training.fields import (
     HoldField,
@@ -28,7 +29,7 @@ from training.models import (
 class PrescriptionForm(forms.Form):
     variation = BoundedModelChoiceField(queryset=Variation.objects.none())
     sets = SetsField(initial=3)
-    reps_per_side = RepsField(initial=10)
+    reps_per_side = RepsField(initial=10, most=MAX_REPS_PER_SIDE)  # as the timer counts
     load = LoadField()
     tempo = TempoField(initial="3-0-1-1")
     hold_seconds = HoldField(

@@ -9,7 +9,13 @@ from coaching import images
 from coaching.models import OUR_DEFAULT, Illustration, Placement, TempoPreset, Variation
 from coaching.services import save_illustration
 from coaching.tempo import MAX_PHASE_SECONDS, Tempo, TempoError
-from coaching.timer import MAX_PLAN_SECONDS, SIDES, format_duration, plan_seconds
+from coaching.timer import (
+    MAX_PLAN_SECONDS,
+    MAX_REPS_PER_SIDE,
+    SIDES,
+    format_duration,
+    plan_seconds,
+)
 from core.fields import BoundedModelChoiceField
 
 
@@ -169,7 +175,14 @@ class TimerPlanForm(forms.Form):
         error_messages={"max_length": "That is too long for a tempo: write it like 3-0-1-2."},
     )
     sets = _count("Sets", 1, 10, "sets", "3")
-    reps = _count("Reps per side", 1, 50, "reps", "12", "With both legs together: reps per set.")
+    reps = _count(
+        "Reps per side",
+        1,
+        MAX_REPS_PER_SIDE,
+        "reps",
+        "12",
+        "With both legs together: reps per set.",
+    )
     sides = forms.ChoiceField(
         label="Legs",
         choices=SIDES,

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from coaching.figures import BUILDERS
 from coaching.tempo import MAX_PHASE_SECONDS, Tempo
+from coaching.timer import MAX_REPS_PER_SIDE
 
 # Beside each of the site's own choices wherever it is shown (each rung's advance criteria,
 # the presets' seconds, the order of the rungs), so it reads apart from the guide's facts:
@@ -187,9 +188,9 @@ ADVANCE_RANGES = {
     "advance_sets": (1, 10, "variation_advance_sets_in_range", "Sets to move up: from 1 to 10."),
     "advance_reps_per_side": (
         1,
-        50,
+        MAX_REPS_PER_SIDE,
         "variation_advance_reps_in_range",
-        "Reps per side to move up: from 1 to 50.",
+        f"Reps per side to move up: from 1 to {MAX_REPS_PER_SIDE}.",
     ),
     "advance_hold_seconds": (
         0,

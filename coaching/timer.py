@@ -26,6 +26,9 @@ SIDES = [
 
 # Past two hours a plan is a typing mistake, not a workout.
 MAX_PLAN_SECONDS = 2 * 60 * 60
+# Our choice: the most reps a side the timer counts in a set, and so the most a rung asks to
+# move up or a coach prescribes (every prescription can be timed).
+MAX_REPS_PER_SIDE = 50
 
 # The guide's phase (coaching.models.Phase) whose cues each step of a rep calls out.
 CUE_PHASES = {"lift": "execution", "hold": "top", "lower": "descent"}

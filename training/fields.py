@@ -84,13 +84,14 @@ class TempoField(forms.CharField):
 
 
 class RepsField(forms.IntegerField):
-    """Reps, from `least` (0 where a hold alone is a set) to MAX_REPS, said in words."""
+    """Reps, from `least` (0 where a hold alone is a set) to `most` (MAX_REPS, a set's), said
+    in words."""
 
-    def __init__(self, *, least: int = 1, **kwargs) -> None:
+    def __init__(self, *, least: int = 1, most: int = MAX_REPS, **kwargs) -> None:
         fewest = "Reps cannot be negative." if least == 0 else f"Reps must be at least {least}."
-        messages = {"min_value": fewest, "max_value": f"Reps must be at most {MAX_REPS}."}
+        messages = {"min_value": fewest, "max_value": f"Reps must be at most {most}."}
         kwargs.setdefault("widget", forms.NumberInput(attrs={"inputmode": "numeric"}))
-        super().__init__(min_value=least, max_value=MAX_REPS, error_messages=messages, **kwargs)
+        super().__init__(min_value=least, max_value=most, error_messages=messages, **kwargs)
 
 
 class SetsField(forms.IntegerField):

@@ -12,6 +12,7 @@ from coaches.forms import CoachLevelForm, PrescriptionForm
 from coaches.models import Prescription
 from coaching import timer
 from coaching.models import Variation
+from coaching.timer import MAX_REPS_PER_SIDE
 from training.fields import (
     EARLIEST_DATE,
     EffortField,
@@ -50,19 +51,20 @@ def test_every_form_with_a_tempo_checks_it_with_the_one_tempo_field(form):
 
 
 @pytest.mark.parametrize(
-    ("form", "name", "fewest"),
+    ("form", "name", "fewest", "most"),
     [
-        (SetForm, "reps", 0),
-        (SetEditForm, "reps", 0),
-        (PrescriptionForm, "reps_per_side", 1),
-        (TimerLogForm, "reps", 1),
+        (SetForm, "reps", 0, MAX_REPS),
+        (SetEditForm, "reps", 0, MAX_REPS),
+        # A prescription is one the timer can run: no more than it counts a side.
+        (PrescriptionForm, "reps_per_side", 1, MAX_REPS_PER_SIDE),
+        (TimerLogForm, "reps", 1, MAX_REPS),
     ],
 )
-def test_every_form_with_reps_checks_them_with_the_one_reps_field(form, name, fewest):
+def test_every_form_with_reps_checks_them_with_the_one_reps_field(form, name, fewest, most):
     field = form.base_fields[name]
     assert isinstance(field, RepsField)
-    assert (field.min_value, field.max_value) == (fewest, MAX_REPS)
-    assert _messages(field, MAX_REPS + 1) == f"Reps must be at most {MAX_REPS}."
+    assert (field.min_value, field.max_value) == (fewest, most)
+    assert _messages(field, most + 1) == f"Reps must be at most {most}."
     below = "Reps cannot be negative." if fewest == 0 else "Reps must be at least 1."
     assert _messages(field, fewest - 1) == below
 
