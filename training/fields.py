@@ -142,6 +142,16 @@ class LoadField(forms.DecimalField):
         self.unit = unit
         self.label = f"Load ({unit})"
 
+    def run_validators(self, value) -> None:
+        # A long run of decimals is a slip to name as such, not as "more than any load",
+        # which the digits' count Django checks first would say.
+        decimals = -value.as_tuple().exponent if isinstance(value, Decimal) else 0
+        if value is not None and value.is_finite() and decimals > self.decimal_places:
+            raise ValidationError(
+                self.error_messages["max_decimal_places"], code="max_decimal_places"
+            )
+        super().run_validators(value)
+
     def clean(self, value) -> Decimal:
         value = super().clean(value)
         return Decimal(0) if value is None else load_in_kg(value, self.unit)

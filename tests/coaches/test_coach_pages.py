@@ -142,6 +142,9 @@ def test_a_both_legs_prescription_says_reps_not_per_side_nor_a_leg_order(
         ("sets", "11", "Sets: from 1 to 10."),
         ("sessions_per_week", "0", "Sessions a week: from 1 to 14."),
         ("load", "12.345", "A load has at most two decimals (12.25)."),
+        # Too many decimals for the column's digits too: the decimals are the slip to name.
+        ("load", "12.345678901234567890", "A load has at most two decimals (12.25)."),
+        ("load", "123456789", "That is more than any load; check the number."),
     ],
 )
 def test_a_prescription_is_refused_in_the_apps_own_words(
