@@ -27,6 +27,12 @@ class PlannedSet:
     pounds: Decimal | None = None  # the file's load, when it was in pounds
     rpe_left_out: str = ""  # an RPE cell the set form does not offer, left out
 
+    @property
+    def side_mark(self) -> str:
+        """The side as the preview's list of sets marks it: L, R, ? (none recorded), or
+        nothing for both legs."""
+        return {"left": "L", "right": "R", "unknown": "?"}.get(self.side, "")
+
 
 @dataclass
 class PlannedSession:
@@ -67,3 +73,6 @@ class Plan:
     skipped_rows: int = 0
     notes: list[str] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)  # the rows skipped_rows counts
+    # The file's weights were read in the account's unit, the file naming none (Strong's
+    # current export): the preview says so, since a wrong guess scales every load.
+    unit_assumed: bool = False

@@ -104,6 +104,7 @@ class Preview:
     skipped_rows: int  # as the adapter counts them
     notes: tuple[str, ...]
     log_mark: tuple[int, ...]  # the log the duplicates were looked up in (duplicates.log_mark)
+    unit_assumed: bool = False  # Plan's: the weights read in the account's unit
 
     @property
     def set_count(self) -> int:
@@ -207,6 +208,7 @@ def preview_csv(
         skipped_rows=plan.skipped_rows,
         notes=tuple(plan.notes),
         log_mark=log_mark,
+        unit_assumed=plan.unit_assumed,
     )
 
 

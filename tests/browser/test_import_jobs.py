@@ -44,6 +44,11 @@ def test_a_large_import_shows_its_progress_then_its_preview_then_what_it_saved(
     assert tasks.check_import.call(pending.pk) == "checked"
     # No reload: the page asks again by itself and becomes the preview.
     page.get_by_role("heading", name="2 sessions and 3 sets to add").wait_for(timeout=10_000)
+    assert _axe_severe(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    if screenshot_dir:
+        name = f"import-preview-{viewport['width']}-{scheme}.png"
+        page.screenshot(path=screenshot_dir / name, full_page=True)
     page.get_by_role("button", name="Save this import").click()
     page.get_by_role("heading", name="Saving", exact=True).wait_for()
     if screenshot_dir:

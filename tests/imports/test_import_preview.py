@@ -20,7 +20,15 @@ from training import services
 from training.models import ImportBatch, Profile, Set, TrainingSession
 from videos.models import SetVideo
 
-from .test_csv_io import HEADER, STRONG, STRONG_OLD, add_session, export_text, log_of
+from .test_csv_io import (
+    HEADER,
+    STRONG,
+    STRONG_NOW,
+    STRONG_OLD,
+    add_session,
+    export_text,
+    log_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -148,6 +156,26 @@ def test_the_preview_lists_skipped_rows_sides_and_converted_pounds(user_client, 
 
 
 # --- the save writes exactly the preview --------------------------------------------
+
+
+@pytest.mark.parametrize(("unit", "read_in"), [("kg", "kilograms"), ("lb", "pounds")])
+def test_a_strong_export_without_its_unit_asks_to_check_the_loads_it_read_in_the_log_unit(
+    user_client, user, unit, read_in
+):
+    Profile.objects.filter(user=user).update(unit=unit)
+    page = text_of(preview_page(user_client, uploaded(user_client, STRONG_NOW)))
+    assert (
+        f"Check the loads below. This export does not say its unit, so its weights were read "
+        f"in {read_in}, your log's unit." in page
+    )
+    # Each set as it will be logged, in the trainee's unit, for them to check.
+    assert f"L 10 × 25 {unit} · R 9 × 25 {unit} · 12 × 15 {unit}" not in page  # no side guessed
+    assert f"? 10 × 25 {unit} · R 9 × 25 {unit} · ? 12 × 15 {unit}" in page
+
+
+def test_an_export_that_names_its_unit_is_not_questioned(user_client):
+    page = text_of(preview_page(user_client, uploaded(user_client, STRONG_OLD)))
+    assert "Check the loads below" not in page
 
 
 def test_saving_writes_exactly_the_sessions_and_sets_the_preview_showed(user_client, user):

@@ -94,7 +94,11 @@ def _detect(header: list[str]) -> bool:
 
 
 def _plan(rows: Iterator[Row], context: Context) -> Plan:
-    return plan_app(rows, context.catalogue, StrongReader(context.pounds, context.columns))
+    reader = StrongReader(context.pounds, context.columns)
+    plan = plan_app(rows, context.catalogue, reader)
+    loaded = any(s.load_kg for session in plan.sessions for s in session.sets)
+    plan.unit_assumed = loaded and not reader.has_unit
+    return plan
 
 
 ADAPTER = Adapter(
