@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
+from django_htmx.http import HttpResponseClientRedirect, replace_url, reswap, retarget
 
 from coaches.models import CoachLink
 from coaching.caching import ladder
@@ -244,11 +244,14 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _after_set_change(request: HttpRequest, session: TrainingSession) -> HttpResponse:
     if request.htmx and not request.htmx.boosted:
-        return render(
+        fragment = render(
             request,
             "training/session_detail.html#sets-and-entry",
             session_context(request, session),
         )
+        # Drawn elsewhere too (a video's "log this set"): the address becomes the session's,
+        # where a reload fills no form again.
+        return replace_url(fragment, session.get_absolute_url())
     return redirect(session)
 
 

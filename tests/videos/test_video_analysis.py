@@ -425,3 +425,14 @@ def test_logging_from_a_side_video_fills_the_sessions_new_set_and_saves_nothing(
     assert (_field_value(page, "reps"), _field_value(page, "tempo")) == ("4", "2-0-1-1")
     assert re.search(r'<input[^>]*name="side"[^>]*value="right"[^>]*checked', page)
     assert not Set.objects.exists()
+    # Once the set is added from there, the address is the session's: a reload there would
+    # fill the form again.
+    added = client.post(
+        reverse("training:set-create", args=[session.pk]),
+        {"side": "right", "reps": "4", "tempo": "2-0-1-1"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL=f"http://testserver{reverse('videos:log-set', args=[clip.pk])}",
+    )
+    assert added.status_code == 200
+    assert added["HX-Replace-Url"] == session.get_absolute_url()
+    assert Set.objects.get().reps == 4
