@@ -231,6 +231,12 @@ def test_the_session_page_swaps_its_list_in_place_and_loads_whole_pages_from_it(
     page.wait_for_url(f"{live_server.url}/form-errors/bouncing/")
     assert page.locator(".site-header").count() == 1
     assert page.locator("#sets-and-entry").count() == 0
+    # No signed-in page is kept in the tab's storage, where the next person at a shared
+    # device would find it with Back after logging out: Back asks the server again.
+    assert page.evaluate("sessionStorage.getItem('htmx-history-cache')") is None
+    page.go_back()
+    page.wait_for_url(url)
+    page.locator("#sets-and-entry .set-row").first.wait_for()
     assert console.errors == []
 
 
