@@ -469,6 +469,9 @@ def test_the_coach_queue_shows_each_unreviewed_clip(client, ready_clip, linked_c
     page = client.get(reverse("coaches:dashboard")).content.decode()
     assert page.count("Video to review:") == 1
     assert ready_clip.get_absolute_url() in page
+    # Two clips of one set read alike but for when each came.
+    uploaded = dateformat.format(timezone.localtime(ready_clip.created_at), "j M, H:i")
+    assert f"set 1 on the left, uploaded {uploaded}</a>" in " ".join(page.split())
     response = client.post(reverse("videos:reviewed", args=[ready_clip.pk]))
     assert response.status_code == 302
     ready_clip.refresh_from_db()
