@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import HttpResponseLocation
 
 from coaches.models import AuditEntry
 from core import throttle
@@ -284,7 +285,7 @@ def video_comment(request: HttpRequest, pk: int) -> HttpResponse:
             form.cleaned_data["text"],
             form.cleaned_data["form_error"],
         )
-        return redirect(f"{clip.get_absolute_url()}#comments")
+        return _back_to_the_video(request, clip, "comments")
     context = _video_context(request, clip, comment_form=form)
     return render(request, "videos/video.html", context, status=400)
 
@@ -343,8 +344,16 @@ def video_suggestion(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseBadRequest("No such suggestion on this video.")
     if comment is not None:
         messages.success(request, f"Pinned at {comment.at_seconds} s.")
-        return redirect(f"{clip.get_absolute_url()}#comments")
-    return redirect(f"{clip.get_absolute_url()}#analysis")
+        return _back_to_the_video(request, clip, "comments")
+    return _back_to_the_video(request, clip, "analysis")
+
+
+def _back_to_the_video(request: HttpRequest, clip: SetVideo, part: str) -> HttpResponse:
+    """The video's page at `part` (its comments, its analysis), where the coach was. A
+    boosted form follows a redirect without its #part and would open the page at the top:
+    htmx is told to load the page and scroll to the part itself (HX-Location)."""
+    url = f"{clip.get_absolute_url()}#{part}"
+    return HttpResponseLocation(url) if request.htmx else redirect(url)
 
 
 @login_required

@@ -65,6 +65,11 @@ def test_a_coach_pins_a_form_error_to_a_moment_and_the_athlete_jumps_to_it(
     coach.get_by_role("textbox", name="Comment").fill("The knee drifts in as the hips rise.")
     coach.get_by_role("button", name="Add the comment").click()
     coach.get_by_role("link", name="Knee caving inward").wait_for()
+    # Back where the coach was: the comments in view, not the top of the page.
+    coach.wait_for_function(
+        "() => document.getElementById('comments').getBoundingClientRect().top < innerHeight"
+    )
+    assert coach.url.endswith("#comments")
     comment = VideoComment.objects.get()
     assert (str(comment.at_seconds), comment.form_error.name) == ("2.00", "Knee caving inward")
     take_screenshots(coach, screenshot_dir, "video-coach-1280")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import json
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -517,6 +518,23 @@ def test_a_coach_comments_at_a_moment_tagged_with_a_form_error(
     page = client.get(ready_clip.get_absolute_url()).content.decode()
     assert 'data-seek="0.50"' in page
     assert error.get_absolute_url() in page
+
+
+def test_a_comment_posted_through_htmx_brings_the_coach_back_to_the_comments(
+    client, ready_clip, linked_coach
+):
+    client.force_login(linked_coach)
+    response = client.post(
+        reverse("videos:comment", args=[ready_clip.pk]),
+        {"at_seconds": "0.5", "text": "Watch the knee"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_BOOSTED="true",
+    )
+    # A redirect followed by htmx loses its #comments: htmx loads the page and scrolls there.
+    assert response.status_code == 200
+    location = json.loads(response["HX-Location"])
+    assert location == {"path": f"{ready_clip.get_absolute_url()}#comments"}
+    assert VideoComment.objects.get().text == "Watch the knee"
 
 
 def test_a_comment_past_the_end_or_empty_is_refused(client, ready_clip, linked_coach):
