@@ -21,3 +21,50 @@ document.addEventListener("htmx:load", (event) => {
   selectIfFocused(event.target.querySelector?.(BOX));
 });
 selectIfFocused(document.querySelector(BOX));
+
+// What a change to the set list did, said for a screen reader. The list is swapped whole, so
+// nothing in it is announced by itself (a status box inserted with it is often not read): a
+// region kept outside it, there before its text changes, says it. A refused set is not said
+// here: its field holds the message and the focus.
+const ANNOUNCED = [
+  [/\/delete\/$/, (list) => list.querySelector(".undo span")?.textContent],
+  [/\/restore\/$/, () => "Set restored."],
+  [/\/edit\/$/, () => "Set saved."],
+  [/\/sets\/(repeat\/|mirror\/)?$/, (list) => added(list)],
+];
+
+function added(list) {
+  const rows = list.querySelectorAll(".set-list > .set-row");
+  const row = rows[rows.length - 1];
+  if (!row) return "";
+  const side = row.querySelector(".set-row__side")?.textContent ?? "";
+  const main = row.querySelector(".set-row__main")?.textContent ?? "";
+  return `Set added: ${side}, ${main}.`;
+}
+
+function announcer() {
+  let region = document.getElementById("set-announcer");
+  if (!region) {
+    region = document.createElement("div");
+    region.id = "set-announcer";
+    region.className = "visually-hidden";
+    region.setAttribute("role", "status");
+    document.body.append(region);
+  }
+  return region;
+}
+
+document.addEventListener("htmx:load", () => {
+  if (document.getElementById("sets-and-entry")) announcer();
+});
+if (document.getElementById("sets-and-entry")) announcer();
+
+document.addEventListener("htmx:afterSettle", (event) => {
+  const list = document.getElementById("sets-and-entry");
+  const config = event.detail.requestConfig;
+  if (!list || config?.verb !== "post" || list.querySelector("[aria-invalid='true']")) return;
+  const path = new URL(config.path, location.href).pathname;
+  const said = ANNOUNCED.find(([pattern]) => pattern.test(path));
+  const text = said ? (said[1](list) || "").replace(/\s+/g, " ").trim() : "";
+  if (text) announcer().textContent = text;
+});

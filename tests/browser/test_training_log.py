@@ -69,6 +69,9 @@ def test_sign_up_and_log_a_left_and_a_right_set_with_the_keyboard(
     page.keyboard.type("8")
     page.keyboard.press("Enter")
     page.locator(".set-row--right").wait_for()
+    # Said for a screen reader, by a status region outside the list the swap replaced.
+    announced = page.locator("#set-announcer[role=status]")
+    announced.get_by_text("Set added: Right 1, 8 reps · 20 kg").wait_for(state="attached")
 
     rows = page.locator(".set-row").all_inner_texts()
     assert "10 reps · 20 kg" in rows[0]
@@ -216,8 +219,11 @@ def test_the_session_page_swaps_its_list_in_place_and_loads_whole_pages_from_it(
     page.get_by_role("link", name="Cancel").click()
     page.get_by_role("button", name="Save set").wait_for(state="detached")
     page.locator(".set-row").nth(2).get_by_role("button", name="Delete").click()
+    announced = page.locator("#set-announcer")
+    announced.get_by_text(re.compile(r"^Deleted .+\.$")).wait_for(state="attached")
     page.get_by_role("button", name="Undo").click()
     page.locator(".set-row").nth(2).wait_for()
+    announced.get_by_text("Set restored.").wait_for(state="attached")
     assert page.url == url
     assert page.locator("#sets-and-entry").count() == 1
 
