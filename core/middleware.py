@@ -1,8 +1,11 @@
+import functools
 import re
+import zoneinfo
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 # The guide needs none of these; the tempo timer will ask for the screen wake lock itself.
@@ -131,3 +134,41 @@ def _depends_on_the_requester(request: HttpRequest, response: HttpResponse) -> b
         or (session is not None and session.modified)
         or response.cookies
     )
+
+
+class TimeZoneMiddleware:
+    """Days in the visitor's own time zone: "today", a new session's date and the log's
+    window are theirs, not the server's (an evening session in Los Angeles was dated the
+    next day by a server on UTC), as logging offline dates them by the device's clock. The
+    zone is the one the browser reports, kept in the `tz` cookie by static/js/time-zone.mjs;
+    without it, or with a name that is no zone, the site's own (TIME_ZONE)."""
+
+    COOKIE = "tz"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        zone = zone_named(request.COOKIES.get(self.COOKIE, ""))
+        if zone is None:
+            timezone.deactivate()
+        else:
+            timezone.activate(zone)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
+
+
+_ZONE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+){0,2}$")
+
+
+@functools.lru_cache(maxsize=64)
+def zone_named(name: str) -> zoneinfo.ZoneInfo | None:
+    """The IANA zone of that name ("Europe/Berlin"), or None for anything else."""
+    if len(name) > 64 or not _ZONE_NAME.match(name):
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None

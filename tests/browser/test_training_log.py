@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import zoneinfo
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -296,4 +297,19 @@ def test_an_import_is_previewed_saved_and_undone(
     page.get_by_text("Import undone: removed 3 sets and 2 sessions.").wait_for()
     assert list(Set.objects.all()) == [logged]
     assert not ImportBatch.objects.exists()
+    assert console.errors == []
+
+
+def test_today_dates_a_new_session_by_the_devices_clock(live_server, open_page, django_user_model):
+    _trainee_with_one_set(django_user_model, "faraway")
+    # A zone whose day is not the server's (UTC) at this hour: UTC+14 is a day ahead from
+    # 10:00 UTC, UTC-12 a day behind until 12:00 UTC.
+    utc = datetime.datetime.now(datetime.UTC)
+    name = "Pacific/Kiritimati" if utc.hour >= 10 else "Etc/GMT+12"
+    there = datetime.datetime.now(zoneinfo.ZoneInfo(name)).date()
+    assert there != utc.date()
+    page, console = open_page(DESKTOP, timezone_id=name)
+    log_in(page, live_server.url, "faraway")
+    page.reload()  # the first page set the zone's cookie; this one is drawn with it
+    assert page.locator("input[type=date][name=date]").input_value() == there.isoformat()
     assert console.errors == []
