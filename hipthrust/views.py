@@ -30,6 +30,7 @@ from coaches.roles import can_coach
 from core import throttle
 from core.icons import ICONS
 from core.middleware import client_ip
+from core.not_found import GoneSaying
 from core.redirects import safe_next
 from core.site import mail_link_context
 from hipthrust import offline
@@ -44,6 +45,8 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
         "title": "Page not found",
         "description": "This address does not match a page on hipthrust.",
     }
+    if isinstance(exception, GoneSaying):
+        context["gone"] = exception
     return HttpResponseNotFound(loader.render_to_string("404.html", context, request))
 
 

@@ -11,12 +11,14 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from core import throttle
+from core.not_found import GoneSaying
 from core.text import counted
 from imports import csv_io
 from imports.csv_io import pending as pending_imports
@@ -39,7 +41,17 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 
 
 def _get_pending_import_for_user(request: HttpRequest, pk: int) -> PendingImport:
-    return get_object_or_404(PendingImport, pk=pk, owner=request.user)
+    pending = PendingImport.objects.filter(pk=pk, owner=request.user).first()
+    if pending is None:
+        # Most often a preview left open in another tab: say what became of it.
+        raise GoneSaying(
+            "This preview is no longer kept: it was saved or cancelled (in another tab, "
+            "perhaps), a newer upload replaced it, or its hour is up. Your import page shows "
+            "what was saved.",
+            reverse("imports:import"),
+            "Go to your imports",
+        )
+    return pending
 
 
 def _get_import_for_user(request: HttpRequest, pk: int) -> ImportBatch:

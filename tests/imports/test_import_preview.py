@@ -114,6 +114,12 @@ def test_a_new_upload_replaces_the_trainees_earlier_one(user_client):
     assert second.status_code == 302
     assert list(PendingImport.objects.values_list("file_name", flat=True)) == ["again.csv"]
     assert not PendingImport.objects.filter(pk=first.pk).exists()
+    # The first preview, still open in another tab, says what became of it on "Save".
+    stale = user_client.post(reverse("imports:save", args=[first.pk]), {"digest": "x"})
+    assert stale.status_code == 404
+    assert "This preview is no longer kept: it was saved or cancelled" in text_of(stale)
+    assert f'href="{reverse("imports:import")}"' in stale.content.decode()
+    assert counts() == (0, 0, 0, 0)
 
 
 def test_a_kilogram_trainee_sees_each_load_the_file_gave_in_pounds_as_stored(user_client):
