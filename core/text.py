@@ -79,5 +79,6 @@ class ControlCharacterValidator:
 
 
 def counted(count: int, noun: str) -> str:
-    """A count with its noun in the right number: 1 session, 2 sessions."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+    """A count with its noun in the right number, its thousands grouped: 1 session,
+    2 sessions, 11,999 sets."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"

@@ -20,12 +20,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from core.text import stored_file_name
+from core.text import counted, stored_file_name
 from imports import budget as import_budget
 from imports.csv_io.errors import CsvImportError
 from imports.csv_io.preview import Preview, preview_csv, text_hash
@@ -148,8 +147,8 @@ def saved_message(saved: Saved) -> str:
     if saved.batch is None:
         return "Nothing was imported: every session in the file is already in your log."
     return (
-        f"Imported {saved.sessions} session{pluralize(saved.sessions)} and {saved.sets} "
-        f"set{pluralize(saved.sets)}. You can undo this import below."
+        f"Imported {counted(saved.sessions, 'session')} and {counted(saved.sets, 'set')}. "
+        "You can undo this import below."
     )
 
 

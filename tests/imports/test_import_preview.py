@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from coaches.models import CoachNote
-from imports import csv_io
+from imports import budget, csv_io
 from imports.csv_io import pending as pending_imports
 from imports.csv_io import save as csv_save
 from imports.models import PendingImport
@@ -300,6 +300,15 @@ def test_a_file_with_nothing_to_add_says_why_not_that_it_is_already_logged(user_
     assert said in page
     assert "already in your log" not in page
     assert "read as a Strong export" in page
+
+
+def test_the_previews_counts_group_their_thousands(user_client, monkeypatch):
+    monkeypatch.setattr(budget, "SYNC_LINES", 2000)  # previewed in the request, not by a job
+    rows = "".join(
+        f"{n},2024-02-01,single-leg-hip-thrust,,1,left,10,0,0,,,,,no,\n" for n in range(1, 1002)
+    )
+    page = text_of(preview_page(user_client, uploaded(user_client, HEADER + rows)))
+    assert "1,001 sessions and 1,001 sets to add" in page
 
 
 def test_the_preview_names_our_own_format_and_the_time_zone_of_its_expiry(user_client, settings):
