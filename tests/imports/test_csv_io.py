@@ -745,6 +745,27 @@ def test_a_strong_export_in_pounds_brings_in_the_bridges_and_single_leg_thrusts(
     assert list(holds) == [(20, 30)]
 
 
+@pytest.mark.parametrize(
+    ("note", "side"),
+    [
+        ("L", "left"),
+        ("r.", "right"),
+        ("links", "left"),
+        ("Rechts Bein", "right"),
+        ("jambe gauche", "left"),
+        ("pierna derecha", "right"),
+        ("sinistra", "left"),
+        ("L and R", "unknown"),  # no one side
+        ("Lunges after", "unknown"),  # a word that starts alike names no side
+        ("left then right", "unknown"),
+    ],
+)
+def test_a_side_written_as_its_letter_or_in_another_language_is_read(user, note, side):
+    import_text(user, STRONG.replace(",left leg,", f",{note},"), unit="lb")
+    loaded = Set.objects.filter(session__variation__slug="loaded-single-leg-hip-thrust")
+    assert loaded.order_by("position").first().side == side
+
+
 def test_strong_weights_are_kilograms_for_a_user_in_kilograms(user):
     import_text(user, STRONG)
     loaded = Set.objects.filter(session__variation__slug="loaded-single-leg-hip-thrust")

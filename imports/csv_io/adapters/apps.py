@@ -24,8 +24,15 @@ from imports.csv_io.reading import Cells, Row
 from training.models import Side
 
 _SINGLE_LEG = re.compile(r"\b(single leg|one leg|unilateral)\b")
-_LEFT = re.compile(r"\bleft\b|\(l\)", re.IGNORECASE)
-_RIGHT = re.compile(r"\bright\b|\(r\)", re.IGNORECASE)
+# A side named in words (English, and the words of the languages these apps are most used in
+# besides: German or Dutch, French, Spanish, Italian), as "(L)", or as a cell that is only
+# the letter: never read from a word that merely starts alike ("Lunges").
+_LEFT = re.compile(
+    r"\b(left|links|gauche|izquierd[ao]|sinistr[ao])\b|\(l\)|^\s*l\.?\s*$", re.IGNORECASE
+)
+_RIGHT = re.compile(
+    r"\b(right|rechts|droite?|derech[ao]|destr[ao])\b|\(r\)|^\s*r\.?\s*$", re.IGNORECASE
+)
 # Strong's current export: "2025-09-02 6:12:45 PM", maybe with U+202F before the PM.
 _TIME_FORMATS = (
     "%Y-%m-%d %I:%M:%S %p",
