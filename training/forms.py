@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import uuid
 from decimal import Decimal, InvalidOperation
 
@@ -140,6 +141,13 @@ class ProfileForm(forms.ModelForm):
             return self._owned_kg[field]
         raw = self.cleaned_data.get(field, "")
         unit = self.cleaned_data.get("unit") or self.instance.unit
+        # "7,5" is 7.5 where a comma marks decimals, or 7 and 5: asked, never guessed.
+        if between := _COMMA_BETWEEN_DIGITS.search(raw):
+            written = between.group(0)
+            raise ValidationError(
+                f"“{written}” could be one weight or two: write {written.replace(',', '.')} "
+                f"for one, or {written.replace(',', ', ')} for two."
+            )
         loads: set[Decimal] = set()
         for part in raw.replace(";", ",").split(","):
             part = part.strip()
@@ -166,6 +174,9 @@ class ProfileForm(forms.ModelForm):
 
     def clean_kettlebells(self) -> list[Decimal]:
         return self._weights("kettlebells")
+
+
+_COMMA_BETWEEN_DIGITS = re.compile(r"\d+,\d+")
 
 
 class SessionForm(forms.ModelForm):

@@ -221,6 +221,31 @@ def test_the_profile_refuses_weights_that_are_not_weights(user_client, user, bod
     assert Profile.objects.get(user=user).level is None
 
 
+@pytest.mark.parametrize("weights", ["1,5", "5, 7,5, 10", "12,25"])
+def test_a_comma_between_digits_is_asked_about_not_read_as_two_weights(
+    user_client, user, bodyweight, weights
+):
+    response = user_client.post(
+        reverse("training:profile"),
+        {"unit": "kg", "level": bodyweight.pk, "dumbbells": weights, "kettlebells": ""},
+    )
+    assert response.status_code == 200
+    [message] = response.context["form"].errors["dumbbells"]
+    assert "could be one weight or two" in message
+    assert not OwnedWeight.objects.filter(user=user).exists()
+
+
+def test_weights_listed_with_a_comma_and_a_space_are_each_kept(user_client, user, bodyweight):
+    user_client.post(
+        reverse("training:profile"),
+        {"unit": "kg", "level": bodyweight.pk, "dumbbells": "5, 7.5,  10 ;12.5", "kettlebells": ""},
+    )
+    kept = (
+        OwnedWeight.objects.filter(user=user).order_by("load_kg").values_list("load_kg", flat=True)
+    )
+    assert list(kept) == [5, Decimal("7.5"), 10, Decimal("12.5")]
+
+
 def test_the_password_pages_post_to_themselves(client, user):
     page = client.get(reverse("password_reset")).content.decode()
     assert f'action="{reverse("password_reset")}"' in page
