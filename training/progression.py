@@ -165,6 +165,12 @@ class Suggestion:
     next_hold_seconds: int | None
     why: str  # one line: the sessions and numbers that decided it
 
+    @property
+    def reasons_beyond_why(self) -> tuple[str, ...]:
+        """The reasons a page lists under the why: not one the why already says word for
+        word ("No session logged at this level yet")."""
+        return tuple(reason for reason in self.reasons if reason.rstrip(".") not in self.why)
+
 
 def session_meets_target(
     criteria: Criteria, session: SessionRecord

@@ -539,3 +539,14 @@ def test_a_change_of_level_is_marked_on_the_local_day_it_was_made(
     (marker,) = _level_markers(user)
     assert marker.day == datetime.date(2026, 11, 3)
     assert marker.label == f"Level {loaded.level}"
+
+
+def test_today_says_once_that_no_session_is_logged_at_the_level(user_client, user):
+    # Trained on the rung below, then moved up: nothing logged at the new level yet.
+    below = Variation.objects.get(slug="single-leg-hip-thrust")
+    logged_session(user, below, timezone.localdate() - datetime.timedelta(days=2), [("left", 12)])
+    Profile.objects.filter(user=user).update(
+        level=Variation.objects.get(slug="loaded-single-leg-hip-thrust")
+    )
+    page = " ".join(user_client.get(reverse("training:log")).content.decode().split())
+    assert page.count("No session logged at this level yet") == 1

@@ -984,6 +984,26 @@ def test_swapping_the_sides_swaps_the_weaker_side(record):
     assert weaker_side(mirrored) == MIRROR[weaker_side(record)]
 
 
+@pytest.mark.parametrize(
+    ("reasons", "why", "listed"),
+    [
+        (
+            ("No session logged at this level yet.",),
+            "No session logged at this level yet: log one to get a suggestion.",
+            (),
+        ),
+        (
+            ("Pain was reported on 7 Mar 2025.", "No session logged at this level yet."),
+            "Pain on 7 Mar 2025: no added load or longer hold yet.",
+            ("Pain was reported on 7 Mar 2025.", "No session logged at this level yet."),
+        ),
+    ],
+)
+def test_a_reason_the_why_already_says_is_not_listed_again(reasons, why, listed):
+    said = Suggestion("stay", reasons, None, None, None, why)
+    assert said.reasons_beyond_why == listed
+
+
 @given(criteria_values, st.lists(session_records, max_size=4), st.booleans(), st.booleans())
 def test_the_ends_of_the_ladder_hold(criteria, history, top, bottom):
     result = suggest(criteria, history, level=4, is_top_level=top, is_bottom_level=bottom)
