@@ -46,6 +46,16 @@ def _open(open_page, viewport=DESKTOP, **options):
     return open_page(viewport, service_workers="allow", **options)
 
 
+def _wait_until(page: Page, reading: str, holds, seconds: float = 10.0) -> None:
+    """Read `reading` (an async function's source) until `holds(value)`: wait_for_function
+    does not wait for a promise, which is always truthy."""
+    for _ in range(int(seconds * 10)):
+        if holds(page.evaluate(reading)):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"still {page.evaluate(reading)!r} after {seconds} s")
+
+
 def _cache_names(page: Page) -> list[str]:
     return [name for name in page.evaluate("caches.keys()") if name.startswith(CACHE_PREFIX)]
 
@@ -193,9 +203,7 @@ def test_signed_in_pages_are_never_kept_and_show_the_offline_page_offline(
     )
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url(f"{live_server.url}/")
-    page.wait_for_function(
-        f"() => ({CACHED_URLS})().then((urls) => !urls.includes('/log/'))", timeout=10_000
-    )
+    _wait_until(page, CACHED_URLS, lambda urls: "/log/" not in urls)
     assert "/guide/" in page.evaluate(CACHED_URLS)
     assert console.errors == []
 
@@ -406,20 +414,29 @@ def test_a_session_and_five_sets_logged_offline_are_saved_once_when_back_online(
     assert console.errors == []
 
 
-def test_a_refused_set_stays_with_its_data_and_logging_out_warns_then_leaves_nothing(
-    live_server, open_page, user, screenshot_dir
-):
+def _offline_on_todays_session(open_page, base: str, user, *, logged: bool, viewport=DESKTOP):
+    """The trainee signed in, the worker installed, on today's session of the dumbbell rung
+    (with a left set of 10 x 20 kg if `logged`), then the connection gone."""
     variation = Variation.objects.get(slug="loaded-single-leg-hip-thrust")
     session = TrainingSession.objects.create(
         user=user, date=datetime.date.today(), variation=variation
     )
-    Set.objects.create(session=session, position=1, side="left", reps=10, load_kg=20)
-    page, console = _open(open_page)
-    log_in(page, live_server.url, user.username)
+    if logged:
+        Set.objects.create(session=session, position=1, side="left", reps=10, load_kg=20)
+    page, console = _open(open_page, viewport)
+    log_in(page, base, user.username)
     _installed(page)
-    page.goto(f"{live_server.url}{session.get_absolute_url()}")
-
+    page.goto(f"{base}{session.get_absolute_url()}")
     page.context.set_offline(True)
+    return page, console, session
+
+
+def test_a_refused_set_stays_with_its_data_and_logging_out_warns_then_leaves_nothing(
+    live_server, open_page, user, screenshot_dir
+):
+    page, console, session = _offline_on_todays_session(
+        open_page, live_server.url, user, logged=True
+    )
     form = page.locator("form[data-offline-queue='set']")
     form.get_by_label("Right", exact=True).check()
     form.get_by_label("Reps").fill("9")
@@ -476,17 +493,9 @@ def test_a_refused_set_stays_with_its_data_and_logging_out_warns_then_leaves_not
 def test_an_edit_opened_offline_says_it_needs_the_network_and_puts_no_page_in_the_list(
     live_server, open_page, user
 ):
-    variation = Variation.objects.get(slug="loaded-single-leg-hip-thrust")
-    session = TrainingSession.objects.create(
-        user=user, date=datetime.date.today(), variation=variation
+    page, console, session = _offline_on_todays_session(
+        open_page, live_server.url, user, logged=True, viewport=PHONE
     )
-    Set.objects.create(session=session, position=1, side="left", reps=10, load_kg=20)
-    page, console = _open(open_page, PHONE)
-    log_in(page, live_server.url, user.username)
-    _installed(page)
-    page.goto(f"{live_server.url}{session.get_absolute_url()}")
-
-    page.context.set_offline(True)
     page.locator("#sets-and-entry").get_by_role("link", name="Edit").first.click()
     message = page.locator("#connection-message")
     message.get_by_text("No connection: that needs the network.").wait_for()
@@ -503,15 +512,9 @@ def test_an_edit_opened_offline_says_it_needs_the_network_and_puts_no_page_in_th
 def test_logging_out_on_a_shared_device_leaves_another_accounts_waiting_sets(
     live_server, open_page, user, other_user
 ):
-    variation = Variation.objects.get(slug="loaded-single-leg-hip-thrust")
-    session = TrainingSession.objects.create(
-        user=user, date=datetime.date.today(), variation=variation
+    page, console, session = _offline_on_todays_session(
+        open_page, live_server.url, user, logged=False
     )
-    page, console = _open(open_page)
-    log_in(page, live_server.url, user.username)
-    _installed(page)
-    page.goto(f"{live_server.url}{session.get_absolute_url()}")
-    page.context.set_offline(True)
     form = page.locator("form[data-offline-queue='set']")
     form.get_by_label("Left", exact=True).check()
     form.get_by_label("Reps").fill("9")
@@ -531,7 +534,8 @@ def test_logging_out_on_a_shared_device_leaves_another_accounts_waiting_sets(
     assert str(entry["user"]) == str(user.pk)
 
     log_in(page, live_server.url, user.username)
-    page.evaluate("async () => (await import('/static/js/offline-log.mjs')).sync()")
+    # The log page sends the queue by itself once it sees its owner: wait until it has.
+    _wait_until(page, QUEUE_ENTRIES, lambda entries: not entries)
     assert list(session.sets.values_list("side", "reps")) == [("left", 9)]
     assert not Set.objects.filter(session__user=other_user).exists()
     assert page.evaluate(QUEUE_ENTRIES) == []

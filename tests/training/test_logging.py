@@ -274,16 +274,22 @@ def test_deleting_a_set_can_be_undone_in_place(user_client, session, exercise):
     assert session.sets.count() == 3
 
 
-def test_deleting_a_set_leaves_its_video_and_the_coachs_note_to_the_session(
-    user_client, user, session, linked_coach, media_root
-):
-    filmed = _add(session, side="right", reps=9)
+def _filmed_and_noted(session, coach, side: str) -> tuple[Set, SetVideo, CoachNote]:
+    """A set of 9 reps on `side` with a video of it and its coach's note on it."""
+    filmed = _add(session, side=side, reps=9)
     clip = SetVideo.objects.create(
-        owner=user, session=session, set=filmed, original="videos/x/a.mp4", size=1
+        owner=session.user, session=session, set=filmed, original="videos/x/a.mp4", size=1
     )
     note = CoachNote.objects.create(
-        coach=linked_coach, athlete=user, session=session, set=filmed, text="Hips level"
+        coach=coach, athlete=session.user, session=session, set=filmed, text="Hips level"
     )
+    return filmed, clip, note
+
+
+def test_deleting_a_set_leaves_its_video_and_the_coachs_note_to_the_session(
+    user_client, session, linked_coach, media_root
+):
+    filmed, clip, note = _filmed_and_noted(session, linked_coach, "right")
 
     page = user_client.post(reverse("training:set-delete", args=[filmed.pk]), **HTMX)
 
@@ -301,13 +307,7 @@ def test_deleting_a_set_leaves_its_video_and_the_coachs_note_to_the_session(
 def test_undoing_the_deletion_gives_the_set_back_its_video_and_the_coachs_note(
     user_client, user, session, linked_coach, media_root
 ):
-    filmed = _add(session, side="left", reps=9)
-    clip = SetVideo.objects.create(
-        owner=user, session=session, set=filmed, original="videos/x/a.mp4", size=1
-    )
-    note = CoachNote.objects.create(
-        coach=linked_coach, athlete=user, session=session, set=filmed, text="Hips level"
-    )
+    filmed, clip, note = _filmed_and_noted(session, linked_coach, "left")
     # Another side clip and session note, never this set's, stay where they are.
     other_clip = SetVideo.objects.create(
         owner=user, session=session, side="left", original="videos/x/b.mp4", size=1
