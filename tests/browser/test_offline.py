@@ -437,11 +437,7 @@ def test_a_refused_set_stays_with_its_data_and_logging_out_warns_then_leaves_not
     page, console, session = _offline_on_todays_session(
         open_page, live_server.url, user, logged=True
     )
-    form = page.locator("form[data-offline-queue='set']")
-    form.get_by_label("Right", exact=True).check()
-    form.get_by_label("Reps").fill("9")
-    form.get_by_label("Load (kg)").fill("21")
-    form.get_by_role("button", name="Add set").click()
+    _add_offline_set(page.locator("form[data-offline-queue='set']"), "right", "9", "21", "")
     rows = page.locator("#sets-and-entry .set-list > li")
     rows.nth(1).wait_for()
     assert rows.count() == 2, "the waiting set in the same list as the saved one"
@@ -515,10 +511,7 @@ def test_logging_out_on_a_shared_device_leaves_another_accounts_waiting_sets(
     page, console, session = _offline_on_todays_session(
         open_page, live_server.url, user, logged=False
     )
-    form = page.locator("form[data-offline-queue='set']")
-    form.get_by_label("Left", exact=True).check()
-    form.get_by_label("Reps").fill("9")
-    form.get_by_role("button", name="Add set").click()
+    _add_offline_set(page.locator("form[data-offline-queue='set']"), "left", "9", "", "")
     page.locator("#sets-and-entry .set-list > li").first.wait_for()
     # Their session ends on this device before the set is sent; another person logs in.
     page.context.clear_cookies()
