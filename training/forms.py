@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import CharField, OuterRef, Subquery, Value
@@ -59,7 +60,7 @@ class SignupForm(UserCreationForm):
             raise ValidationError(EMAIL_TAKEN)
         return email
 
-    def create_account(self):
+    def create_account(self) -> AbstractUser | None:
         """The new account, or None with the reason on its field when another sign-up took
         the email or the name after this form looked them up (the database's unique indexes
         in any case, training migration 0025)."""
