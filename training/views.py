@@ -58,10 +58,16 @@ from training.session_page import (
 from training.today_page import start_of_today, today_context
 
 
+def _wants_fragment(request: HttpRequest) -> bool:
+    """An htmx request for a part of the page: not a boosted link or form, nor Back asking
+    for the whole page again (htmx keeps no page of its own to restore, base.html)."""
+    return bool(
+        request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request
+    )
+
+
 def _htmx_fragment(request: HttpRequest, template: str, fragment: str) -> str:
-    if request.htmx and not request.htmx.boosted:
-        return f"{template}#{fragment}"
-    return template
+    return f"{template}#{fragment}" if _wants_fragment(request) else template
 
 
 # Accounts
@@ -243,7 +249,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _after_set_change(request: HttpRequest, session: TrainingSession) -> HttpResponse:
-    if request.htmx and not request.htmx.boosted:
+    if _wants_fragment(request):
         fragment = render(
             request,
             "training/session_detail.html#sets-and-entry",
@@ -358,7 +364,7 @@ def set_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 )
     else:
         form = SetEditForm.for_set(existing, session=session, unit=unit, allow_unknown_side=unknown)
-    inline = bool(request.htmx and not request.htmx.boosted)
+    inline = _wants_fragment(request)
     context = {
         "title": "Edit set",
         "description": "Edit one set.",

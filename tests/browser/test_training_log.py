@@ -244,6 +244,7 @@ def test_the_session_page_swaps_its_list_in_place_and_loads_whole_pages_from_it(
     page.go_back()
     page.wait_for_url(url)
     page.locator("#sets-and-entry .set-row").first.wait_for()
+    assert page.locator(".site-header").count() == 1, "the whole page, not the list alone"
     assert console.errors == []
 
 

@@ -255,6 +255,16 @@ def test_a_set_whose_load_is_off_the_quarter_can_be_edited_in_the_browser(
     assert (value, value % step) == (Decimal(shown), 0)
 
 
+@pytest.mark.parametrize("name", ["training:session-detail", "training:set-edit"])
+def test_back_asking_htmx_for_a_page_again_gets_the_whole_page(user_client, session, name):
+    done = _add(session, side="left", reps=9)
+    url = reverse(name, args=[session.pk if name == "training:session-detail" else done.pk])
+    restored = user_client.get(url, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    page = restored.content.decode()
+    assert page.startswith("<!doctype html>")
+    assert 'class="site-header"' in page
+
+
 def test_deleting_a_set_can_be_undone_in_place(user_client, session, exercise):
     _add(session, reps=8)
     middle = _add(session, side="right", reps=9, load="12.5")
