@@ -21,25 +21,21 @@ def allow(
     action: str, who: str, *, limit: int, window: int, cache_alias: str = THROTTLE_CACHE
 ) -> bool:
     """Count one attempt at `action` by `who` (an address, an email); False past the limit."""
-    return claim(action, who, limit=limit, window=window, cache_alias=cache_alias) is not None
-
-
-def claim(
-    action: str, who: str, *, limit: int, window: int, cache_alias: str = THROTTLE_CACHE
-) -> str | None:
-    """Count one attempt, as `allow`: the slot it took, to give back with `release` when the
-    attempt turns out not to count (a file refused before it was kept), or None past the
-    limit."""
     store = caches[cache_alias]
+    return any(store.add(key, 1, timeout=window) for key in _slots(action, who, limit))
+
+
+def give_back(action: str, who: str, *, limit: int, cache_alias: str = THROTTLE_CACHE) -> None:
+    """Uncount one attempt that turned out not to count (a file refused before it was kept):
+    the last slot taken is free again."""
+    store = caches[cache_alias]
+    for key in reversed(_slots(action, who, limit)):
+        if store.get(key) is not None:
+            store.delete(key)
+            return
+
+
+def _slots(action: str, who: str, limit: int) -> list[str]:
     # Hashed: email addresses and client addresses are not kept in the cache as such.
     digest = hashlib.sha256(f"{action}\0{who}".encode()).hexdigest()[:32]
-    for slot in range(limit):
-        key = f"throttle:{action}:{digest}:{slot}"
-        if store.add(key, 1, timeout=window):
-            return key
-    return None
-
-
-def release(slot: str, cache_alias: str = THROTTLE_CACHE) -> None:
-    """Give back a slot `claim` took."""
-    caches[cache_alias].delete(slot)
+    return [f"throttle:{action}:{digest}:{slot}" for slot in range(limit)]

@@ -70,17 +70,19 @@ def _get_session_side_for_user(request: HttpRequest, pk: int, side: str) -> vide
     return videos.Target(session, side=side)
 
 
-def _claim_upload(request: HttpRequest) -> tuple[str | None, str]:
-    """Count one upload of the user's this hour: the slot taken (core.throttle.claim), given
-    back if the file is refused before it is kept, so a few wrong files lock no one out;
-    or no slot and the sentence that says the user has uploaded the most we take."""
+def _rate_limited(request: HttpRequest) -> str:
+    """A sentence when the user has uploaded the most we take this hour, else ""; counts one,
+    which _refused gives back if the file is refused before it is kept."""
     limit = settings.VIDEO_UPLOADS_PER_HOUR
-    slot = throttle.claim("video-upload", str(request.user.pk), limit=limit, window=60 * 60)
-    if slot:
-        return slot, ""
-    return None, (
-        f"You have uploaded {limit} videos in the last hour, the most we take; try again later."
-    )
+    if throttle.allow("video-upload", str(request.user.pk), limit=limit, window=60 * 60):
+        return ""
+    return f"You have uploaded {limit} videos in the last hour, the most we take; try again later."
+
+
+def _refused(request: HttpRequest) -> None:
+    """A refused file is no upload: a few wrong files lock no one out of the hour's."""
+    limit = settings.VIDEO_UPLOADS_PER_HOUR
+    throttle.give_back("video-upload", str(request.user.pk), limit=limit)
 
 
 @login_required
@@ -109,21 +111,20 @@ def _video_page(request: HttpRequest, target: videos.Target, clips) -> HttpRespo
     label = "Video of this set" if target.set else "Video of this side"
     if request.method == "POST":
         form = VideoUploadForm(request.POST, request.FILES, label=label)
-        slot, refused = _claim_upload(request)
-        if refused:
+        if refused := _rate_limited(request):
             form.add_error(None, refused)
         elif form.is_valid():
             try:
                 upload = form.cleaned_data["file"]
                 clip = videos.save_upload(request.user, target, upload, form.probe)
             except video.VideoRejected as rejected:
-                throttle.release(slot)
+                _refused(request)
                 form.add_error("file", str(rejected))
             else:
                 messages.success(request, UPLOADED)
                 return redirect(clip)
         else:
-            throttle.release(slot)
+            _refused(request)
         status = 400
     else:
         form = VideoUploadForm(label=label)
@@ -176,13 +177,12 @@ def _start_upload(request: HttpRequest, target: videos.Target) -> JsonResponse:
         size = int(request.POST.get("size", ""))
     except ValueError:
         return JsonResponse({"error": "Say how large the file is."}, status=400)
-    slot, refused = _claim_upload(request)
-    if refused:
+    if refused := _rate_limited(request):
         return JsonResponse({"error": refused}, status=429)
     try:
         upload = videos.start_upload(request.user, target, size)
     except video.VideoRejected as rejected:
-        throttle.release(slot)
+        _refused(request)
         return JsonResponse({"error": str(rejected)}, status=400)
     return JsonResponse(_upload_state(upload), status=201)
 
@@ -231,6 +231,7 @@ def video_upload(request: HttpRequest, pk) -> JsonResponse:
     except VideoUpload.DoesNotExist as gone:
         raise Http404("No such upload.") from gone
     except video.VideoRejected as rejected:
+        _refused(request)  # the whole file came, and is no video
         return JsonResponse({"error": str(rejected)}, status=400)
     if clip is None:
         upload.refresh_from_db()

@@ -231,6 +231,18 @@ def test_an_upload_refused_at_its_start_does_not_count_against_the_rate_limit(
     assert _start(athlete_client, a_set, 1000).status_code == 429
 
 
+def test_a_file_refused_once_all_its_chunks_came_does_not_count_against_the_rate_limit(
+    athlete_client, a_set, settings, media_root
+):
+    settings.VIDEO_UPLOADS_PER_HOUR = 1
+    text = b"not a video, only named like one " * 40
+    started = _start(athlete_client, a_set, len(text))
+    refused = _send_from(athlete_client, started.json()["url"], text)
+    assert refused.status_code == 400
+    assert _start(athlete_client, a_set, 1000).status_code == 201  # the hour's one upload
+    assert _start(athlete_client, a_set, 1000).status_code == 429
+
+
 def test_an_empty_or_oversized_upload_is_refused_before_any_chunk(athlete_client, a_set):
     assert _start(athlete_client, a_set, 0).json() == {"error": processing.EMPTY}
     huge = _start(athlete_client, a_set, 300 * 1024 * 1024)
