@@ -439,6 +439,17 @@ class SetEditForm(SetForm):
         kwargs.setdefault("auto_id", "id_edit_%s")
         super().__init__(*args, **kwargs)
 
+    def set_fields(self) -> dict:
+        fields = super().set_fields()
+        # A load left as shown keeps the stored kilograms: 22.5 lb imported is 10.205828 kg,
+        # shown as 10.21, which saved back as typed would round it.
+        saved = self.saved
+        if saved is not None and saved.load_kg:
+            shown = from_kg(saved.load_kg, self.unit)
+            if fields["load_kg"] == load_in_kg(shown, self.unit):
+                fields["load_kg"] = saved.load_kg
+        return fields
+
     @classmethod
     def for_set(cls, existing, *, session: TrainingSession, unit: str, **kwargs) -> SetEditForm:
         initial = cls.initial_from_set(existing, unit)

@@ -432,6 +432,22 @@ def test_saving_an_edit_untouched_keeps_every_stored_field_of_the_set(user_clien
     assert kept.form_errors.count() == 2
 
 
+@pytest.mark.parametrize(
+    ("unit", "load_kg"),
+    [("kg", "10.205828"), ("lb", "20"), ("lb", "10.205828")],  # 22.5 lb imported; 20 kg logged
+)
+def test_an_edit_that_leaves_a_converted_load_as_shown_keeps_it_exactly(
+    user_client, user, session, unit, load_kg
+):
+    Profile.objects.filter(user=user).update(unit=unit)
+    existing = _add(session, side="left", reps=8, load=load_kg)
+    url = reverse("training:set-edit", args=[existing.pk])
+    shown = as_the_browser_submits(user_client.get(url).context["form"])
+    assert user_client.post(url, {**shown, "reps": "9"}).status_code == 302
+    kept = Set.objects.get(pk=existing.pk)
+    assert (kept.reps, kept.load_kg) == (9, Decimal(load_kg))
+
+
 def test_saving_a_session_edit_untouched_keeps_its_date_variation_and_notes(user_client, session):
     TrainingSession.objects.filter(pk=session.pk).update(notes="Gym was busy")
     url = reverse("training:session-edit", args=[session.pk])
