@@ -14,19 +14,22 @@ document.addEventListener("htmx:beforeSwap", (event) => {
 });
 
 // A fragment asked for without a connection (an Edit link, say): the worker leaves it to
-// the browser, which fails, and htmx would say nothing. Said where the page's messages go.
-// A form the offline queue keeps is not refused: offline-log.mjs keeps it to send later.
+// the browser, which fails, and htmx would say nothing. Said beside what was clicked, where
+// the person is looking (the top of the page may be a screen away), and gone with the next
+// answer from the server. A form the offline queue keeps is not refused: offline-log.mjs
+// keeps it to send later.
 document.addEventListener("htmx:sendError", (event) => {
-  if (event.detail.elt?.closest?.("form[data-offline-queue]")) return;
-  const main = document.getElementById("main");
-  if (!main) return;
-  let status = document.getElementById("connection-message");
-  if (!status) {
-    status = document.createElement("div");
-    status.id = "connection-message";
-    status.setAttribute("role", "status");
-    main.prepend(status);
-  }
+  const source = event.detail.elt;
+  if (source?.closest?.("form[data-offline-queue]")) return;
+  document.getElementById("connection-message")?.remove();
+  const status = document.createElement("div");
+  status.id = "connection-message";
+  status.setAttribute("role", "status");
+  const near = source?.closest?.("li, section, form") || document.getElementById("main");
+  if (!near) return;
+  if (near.id === "main") near.prepend(status);
+  else if (near.tagName === "LI") near.append(status); // a list holds only its items
+  else near.after(status);
   const item = document.createElement("li");
   item.className = "message message--error";
   item.textContent = "No connection: that needs the network. Nothing was changed; try again once you are online.";
@@ -34,5 +37,12 @@ document.addEventListener("htmx:sendError", (event) => {
   list.className = "messages";
   list.append(item);
   // Filled after it is in the page, so that a screen reader hears it.
-  requestAnimationFrame(() => status.replaceChildren(list));
+  requestAnimationFrame(() => {
+    status.replaceChildren(list);
+    status.scrollIntoView({ block: "nearest" });
+  });
+});
+
+document.addEventListener("htmx:afterRequest", (event) => {
+  if (event.detail.successful) document.getElementById("connection-message")?.remove();
 });
