@@ -1,9 +1,11 @@
-"""The sign-in form."""
+"""The sign-in form, and the admin's form for an account."""
 
 from __future__ import annotations
 
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, UserChangeForm
 from django.core.exceptions import ValidationError
+
+from training.forms import held_by_another_account
 
 
 class LoginForm(AuthenticationForm):
@@ -13,3 +15,20 @@ class LoginForm(AuthenticationForm):
         if len(username) > 150:
             raise ValidationError("A username has at most 150 characters.")
         return username
+
+
+class AccountChangeForm(UserChangeForm):
+    """Refuses, on its field, an email or user name another account holds in another case,
+    which the database refuses too (a 500 in the admin before)."""
+
+    def clean_username(self) -> str:
+        return self._held_by_this_account_alone("username", "user name")
+
+    def clean_email(self) -> str:
+        return self._held_by_this_account_alone("email", "email")
+
+    def _held_by_this_account_alone(self, field: str, name: str) -> str:
+        value = self.cleaned_data[field]
+        if value and held_by_another_account(field, value, self.instance):
+            raise ValidationError(f"Another account already uses this {name}, in any case.")
+        return value

@@ -56,7 +56,7 @@ class SignupForm(UserCreationForm):
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
-        if get_user_model().objects.filter(email__iexact=email).exists():
+        if held_by_another_account("email", email):
             raise ValidationError(EMAIL_TAKEN)
         return email
 
@@ -80,6 +80,13 @@ class SignupForm(UserCreationForm):
 
 
 EMAIL_TAKEN = "An account already uses this email. Try resetting its password."
+
+
+def held_by_another_account(field: str, value: str, account: AbstractUser | None = None) -> bool:
+    """Whether an account other than `account` holds `value` as its email or user name in any
+    case: one account per each, the rule training migration 0025 keeps in the database."""
+    others = get_user_model().objects.filter(**{f"{field}__iexact": value})
+    return others.exclude(pk=account.pk).exists() if account and account.pk else others.exists()
 
 
 def _offer_kept_rungs(field: forms.ModelChoiceField, ladder: list[Variation] | None = None):
