@@ -48,6 +48,7 @@ OFFLINE_STATIC = (
     "js/offline-queue.mjs",
     "js/offline-store.mjs",
     "js/page-errors.mjs",
+    "js/page-arrival.mjs",
     "js/time-zone.mjs",
     "js/scroll-areas.mjs",
     "js/timer.mjs",

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, PHONE
 
@@ -67,7 +70,9 @@ def test_dark_mode_follows_the_system_setting(live_server, open_page):
     assert backgrounds == {"light": "rgb(247, 245, 240)", "dark": "rgb(20, 24, 28)"}
 
 
-def test_boosted_navigation_swaps_the_page_and_keeps_the_back_button(live_server, open_page):
+def test_boosted_navigation_swaps_the_page_keeps_the_back_button_and_focuses_the_content(
+    live_server, open_page
+):
     page, console = open_page(DESKTOP)
     page.goto(f"{live_server.url}/")
     page.evaluate("window.stillTheSameDocument = true")
@@ -81,11 +86,16 @@ def test_boosted_navigation_swaps_the_page_and_keeps_the_back_button(live_server
     assert page.title() == "How to do the single leg hip thrust · hipthrust"
     # head-support merges the new page's head, so the canonical link follows the page.
     assert page.locator("link[rel=canonical]").get_attribute("href").endswith("/guide/")
+    # The focus is on the new page's content (not left on <body>), so the next Tab stays in it.
+    page.wait_for_function("document.activeElement?.id === 'main'")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.getElementById('main').contains(document.activeElement)")
 
     page.go_back()
     page.wait_for_url(f"{live_server.url}/")
     page.get_by_role("heading", level=1, name="Single leg hip thrust").wait_for()
-    assert page.title().startswith("Single leg hip thrust")
+    # The restored page's title comes with its head, after its body: waited for, not raced.
+    expect(page).to_have_title(re.compile(r"^Single leg hip thrust"))
     assert console.errors == []
 
 
