@@ -142,6 +142,22 @@ class CoachLink(models.Model):
         return not (self.athlete_id or self.ended_at) and self.expires_at > timezone.now()
 
 
+class PrescriptionQuerySet(models.QuerySet["Prescription"]):
+    def newest_for(self, athlete_id: int, variation_id: int) -> Prescription | None:
+        """What the athlete's coach asked last of that rung: its sets' values on the session
+        page, the load of the sets the timer logs, the tempo a video's reps are held to."""
+        return (
+            self.filter(athlete_id=athlete_id, variation_id=variation_id)
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+
+    def load_kg_for(self, athlete_id: int, variation_id: int) -> Decimal:
+        """The load of each set the timer logs of that rung: the coach's, else none."""
+        prescription = self.newest_for(athlete_id, variation_id)
+        return prescription.load_kg if prescription else Decimal(0)
+
+
 class Prescription(models.Model):
     """What a coach asks an athlete to do; the newest one is the one in force."""
 
@@ -162,6 +178,8 @@ class Prescription(models.Model):
     sessions_per_week = models.PositiveSmallIntegerField(default=2)
     notes = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PrescriptionQuerySet.as_manager()
 
     class Meta:
         db_table = "training_prescription"  # the table made before the split: nothing renamed

@@ -4,8 +4,9 @@
     the domain apps: imports -> training,  videos -> coaches -> training;  nothing back.
 
 Three pages read upward, and only models (READS_UP): a trainee's log shows what their coach
-prescribed and noted and their videos, their level counts the form errors a coach tagged on
-those videos, and the coach's queue lists the videos to review.
+prescribed and noted and their videos (and the sets the timer logs, online or synced, take
+the prescribed load), their level counts the form errors a coach tagged on those videos, and
+the coach's queue lists the videos to review.
 
 The pure modules know nothing of Django: the standard library, Pillow and each other only,
 so they run without Django or a database.
@@ -32,6 +33,7 @@ MAY_IMPORT = {
 }
 READS_UP = {
     "training.views": {"coaches.models"},
+    "training.sync_views": {"coaches.models"},
     "training.session_page": {"coaches.models", "videos.models"},
     "training.today_page": {"coaches.models", "videos.models"},
     "training.level": {"videos.models"},

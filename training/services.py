@@ -330,10 +330,13 @@ def log_timer_sets(
     tempo: str,
     hold_seconds: int,
     submission_id: uuid.UUID,
+    load_kg: Decimal = Decimal(0),
 ) -> TimerLog:
     """The sets the timer counted, added to `day`'s session of that variation, or to a new
     one when there is none: one day of one variation is one session, however often the
-    timer is used. The online "Log these sets" and the offline queue both come here.
+    timer is used. The online "Log these sets" and the offline queue both come here. The
+    timer knows no load: the callers give the coach's load of that rung, if any
+    (`Prescription.objects.load_kg_for`), which the sets were most likely done with.
 
     The submission id names the sets, so the same post again (a double click, a replayed
     queue) gives back the session they went into and adds nothing.
@@ -343,7 +346,14 @@ def log_timer_sets(
     if logged is not None:
         return TimerLog(logged, joined=False)
     sets = [
-        {"side": side, "reps": reps, "tempo": tempo, "hold_seconds": hold_seconds} for side in sides
+        {
+            "side": side,
+            "reps": reps,
+            "load_kg": load_kg,
+            "tempo": tempo,
+            "hold_seconds": hold_seconds,
+        }
+        for side in sides
     ]
     try:
         with transaction.atomic():

@@ -70,7 +70,9 @@ def session_context(
     previous = previous_sets[0].session if previous_sets else None
     if form is None:
         # A coach's prescription fills only a session's first set: read only then.
-        prescription = None if sets else _prescription_for(request, session)
+        prescription = None
+        if not sets:
+            prescription = Prescription.objects.newest_for(request.user.pk, session.variation_id)
         initial = _next_set_initial(sets, previous_sets, session, unit, prescription)
         form = SetForm(session=session, unit=unit, initial=initial)
     undo = request.session.get(UNDO_KEY)
@@ -105,14 +107,6 @@ SESSION_PAGE = {
     "has_coach_notes": Exists(CoachNote.objects.filter(session=OuterRef("pk"))),
     "has_side_clips": Exists(SetVideo.objects.filter(session=OuterRef("pk"), set__isnull=True)),
 }
-
-
-def _prescription_for(request: HttpRequest, session: TrainingSession) -> Prescription | None:
-    return (
-        Prescription.objects.filter(athlete=request.user, variation_id=session.variation_id)
-        .order_by("-created_at", "-pk")
-        .first()
-    )
 
 
 def _session_sets(session: TrainingSession) -> tuple[list[Set], list[Set]]:

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from coaches.models import Prescription
 from coaching.caching import cached_public_page
 from coaching.models import Variation
 from training import services, sides
@@ -110,8 +111,12 @@ def _sync_timer(request: HttpRequest) -> JsonResponse:
     if not form.is_valid():
         return _refused(400, "The timer's sets could not be logged.", form)
     day = form.cleaned_data["date"] or timezone.localdate()  # the day it was logged offline
+    variation = form.cleaned_data["variation"]
+    load_kg = Prescription.objects.load_kg_for(request.user.pk, variation.pk)
     try:
-        logged = services.log_timer_sets(request.user, day=day, **form.logged_sets())
+        logged = services.log_timer_sets(
+            request.user, day=day, load_kg=load_kg, **form.logged_sets()
+        )
     except services.SubmissionConflict:
         return _refused(409, "These sets' id was used by someone else; log them again.")
     session = logged.session

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect, replace_url, reswap, retarget
 
-from coaches.models import CoachLink
+from coaches.models import CoachLink, Prescription
 from coaching.caching import ladder
 from core import throttle
 from core.middleware import client_ip
@@ -56,6 +57,7 @@ from training.session_page import (
     unit_of_request,
 )
 from training.today_page import start_of_today, today_context
+from training.units import format_load
 
 
 def _wants_fragment(request: HttpRequest) -> bool:
@@ -544,23 +546,39 @@ def log_from_timer(request: HttpRequest) -> HttpResponse:
         if not form.is_valid():
             messages.error(request, "Those sets could not be offered: the plan was not valid.")
             return redirect("coaching:timer")
+        load_kg = _prescribed_load_kg(request, form)
+        unit = Profile.objects.unit_of(request.user)
         return render(
             request,
             "training/timer_keep.html",
-            {"form": form, "log": form.data, "title": "Keep the timer's sets"},
+            {
+                "form": form,
+                "log": form.data,
+                "load": format_load(load_kg, unit) if load_kg else "",
+                "title": "Keep the timer's sets",
+            },
         )
     form = TimerLogForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Those sets could not be logged: the plan was not valid.")
         return redirect("coaching:timer")
+    load_kg = _prescribed_load_kg(request, form)
     try:
         logged = services.log_timer_sets(
-            request.user, day=timezone.localdate(), **form.logged_sets()
+            request.user, day=timezone.localdate(), load_kg=load_kg, **form.logged_sets()
         )
     except services.SubmissionConflict:
         raise Http404("No such session.") from None
     where = (
         f"Added to today's {logged.session.variation.name} session" if logged.joined else "Logged"
     )
+    if load_kg:
+        load = format_load(load_kg, Profile.objects.unit_of(request.user))
+        where += f", each set with {load}, your coach's load for this rung"
     messages.success(request, f"{where}. Adjust any set that went differently.")
     return redirect(logged.session)
+
+
+def _prescribed_load_kg(request: HttpRequest, form: TimerLogForm) -> Decimal:
+    variation = form.cleaned_data["variation"]
+    return Prescription.objects.load_kg_for(request.user.pk, variation.pk)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -15,8 +16,8 @@ from coaches.models import Prescription
 from coaching.forms import plan_form
 from coaching.models import TempoPreset, Variation
 from coaching.tempo import Tempo
-from tests.conftest import prescription, prescription_form
-from training.models import TrainingSession
+from tests.conftest import prescription, prescription_form, timer_plan
+from training.models import Set, TrainingSession
 
 pytestmark = pytest.mark.django_db
 
@@ -198,3 +199,59 @@ def test_every_prescription_the_form_accepts_opens_a_valid_timer_plan_as_written
             assert cleaned["sides"] == ("both" if both else side_order)
             assert cleaned["side_rest"] == (0 if both or side_order == "alternating" else 10)
     assert accepted > 100
+
+
+def _timer_log_of(prescription_: Prescription) -> dict:
+    """What the timer's "log these sets" posts after running the prescription's plan."""
+    plan = prescription_.timer_query()
+    return timer_plan(**{key: plan[key] for key in ("variation", "tempo", "sets", "reps", "sides")})
+
+
+def test_sets_the_timer_logs_take_the_coachs_load_for_that_rung_and_say_so(
+    client, coach, user, loaded, linked
+):
+    prescribed = _prescribe(coach, user, loaded, load_kg=Decimal(15), sets=2)
+    client.force_login(user)
+    response = client.post(
+        reverse("training:log-from-timer"), _timer_log_of(prescribed), follow=True
+    )
+    assert set(Set.objects.values_list("load_kg", flat=True)) == {Decimal(15)}
+    assert Set.objects.count() == 4
+    said = [str(message) for message in response.context["messages"]]
+    assert said == [
+        "Logged, each set with 15 kg, your coach's load for this rung. "
+        "Adjust any set that went differently."
+    ]
+
+
+def test_the_keep_page_names_the_coachs_load_before_anything_is_logged(
+    client, coach, user, loaded, linked
+):
+    prescribed = _prescribe(coach, user, loaded, load_kg=Decimal(15))
+    client.force_login(user)
+    query = {
+        key: value for key, value in _timer_log_of(prescribed).items() if key != "submission_id"
+    }
+    html = client.get(reverse("training:log-from-timer"), query).content.decode()
+    assert 'each with <strong class="nowrap">15 kg</strong>, your coach\'s load' in html
+    assert not Set.objects.exists()
+
+
+def test_sets_synced_from_an_offline_timer_take_the_coachs_load_too(
+    client, coach, user, loaded, linked
+):
+    prescribed = _prescribe(coach, user, loaded, load_kg=Decimal("22.5"))
+    client.force_login(user)
+    response = client.post(reverse("training:sync"), {"kind": "timer", **_timer_log_of(prescribed)})
+    assert response.status_code == 200
+    assert set(Set.objects.values_list("load_kg", flat=True)) == {Decimal("22.5")}
+
+
+def test_timer_sets_of_a_rung_the_coach_did_not_prescribe_carry_no_load(
+    client, coach, user, loaded, linked
+):
+    _prescribe(coach, user, loaded, load_kg=Decimal(15))
+    client.force_login(user)
+    response = client.post(reverse("training:log-from-timer"), timer_plan(), follow=True)
+    assert set(Set.objects.values_list("load_kg", flat=True)) == {Decimal(0)}
+    assert "coach's load" not in str(list(response.context["messages"]))
