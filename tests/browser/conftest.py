@@ -25,6 +25,15 @@ CHROMIUM_ARGS = [
 PHONE = {"width": 360, "height": 780}
 DESKTOP = {"width": 1280, "height": 900}
 
+# A flow that a page's looks do not change is walked once on a phone in the dark and once
+# on a laptop in the light: each width and each scheme is seen (and checked by axe) without
+# walking it four times. Pages whose own drawing is the point keep all four.
+each_size_and_scheme = pytest.mark.parametrize(
+    ("viewport", "scheme"),
+    [(PHONE, "dark"), (DESKTOP, "light")],
+    ids=["phone-dark", "desktop-light"],
+)
+
 
 def chromium_path() -> str | None:
     """$CHROMIUM_PATH, else Debian's /usr/bin/chromium, else Playwright's own browser (None)."""

@@ -8,15 +8,14 @@ import pytest
 
 from imports import budget, tasks
 from imports.models import PendingImport
-from tests.browser.conftest import DESKTOP, PHONE, log_in
+from tests.browser.conftest import each_size_and_scheme, log_in
 from tests.browser.test_training_log import IMPORT_FILE, _axe_severe, _trainee_with_one_set
 from training.models import Set
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+@each_size_and_scheme
 def test_a_large_import_shows_its_progress_then_its_preview_then_what_it_saved(
     live_server, open_page, django_user_model, screenshot_dir, viewport, scheme, monkeypatch
 ):

@@ -17,7 +17,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
-from tests.browser.conftest import DESKTOP, PHONE, log_in
+from tests.browser.conftest import DESKTOP, PHONE, each_size_and_scheme, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -564,8 +564,7 @@ def _severe(page: Page) -> list:
     ]
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+@each_size_and_scheme
 def test_the_timer_passes_axe_and_fits_in_every_state(
     live_server, open_page, screenshot_dir, viewport, scheme
 ):
@@ -785,8 +784,7 @@ def _within(box: dict | None, viewport: dict[str, int]) -> bool:
     )
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+@each_size_and_scheme
 def test_the_moving_figure_stays_on_screen_beside_the_countdown_once_started(
     live_server, open_page, screenshot_dir, viewport, scheme
 ):
