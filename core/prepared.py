@@ -34,6 +34,15 @@ def _stand_in(value, number: int):
     return _FIRST_DAY + datetime.timedelta(days=number)
 
 
+# What a 64-bit column holds. An id beyond it is no row's: Django's pk lookup answers so,
+# where an engine refuses the value (SQLite: OverflowError, a 500 for a session's URL).
+_IDS = range(-(2**63), 2**63)
+
+
+def _names_no_row(values) -> bool:
+    return any(isinstance(value, int) and value not in _IDS for value in values)
+
+
 def _as_is(value):
     return value
 
@@ -74,6 +83,8 @@ class Prepared:
         """The rows of a values_list() query as it gives them: tuples (named for
         `named=True`), their values converted as the ORM converts them (a day, a decimal on
         SQLite): for many rows, much faster to make than model instances."""
+        if _names_no_row(values):
+            return []
         compiled = self._compiled_for(values)
         with connection.cursor() as cursor:
             cursor.execute(*self.sql_with_params(*values))
@@ -90,6 +101,8 @@ class Prepared:
     def raw(self, *values) -> list[Model]:
         """The rows as the queryset's model, its annotations as attributes converted as the
         ORM converts them (a time, a truth on SQLite); select_related has no place here."""
+        if _names_no_row(values):
+            return []
         sql, params = self.sql_with_params(*values)
         compiled = self._compiled_for(values)
         rows = list(compiled.model.objects.raw(sql, params))

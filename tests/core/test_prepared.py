@@ -50,6 +50,15 @@ def test_it_builds_the_queryset_once(user, bodyweight):
     assert len(built) == 1
 
 
+@pytest.mark.parametrize("beyond", [2**63, -(2**63) - 1, 10**30])
+def test_an_id_no_column_can_hold_matches_no_row_as_the_orms_pk_lookup_answers(user, beyond):
+    # SQLite refused such a value (OverflowError): a session's URL with it answered 500.
+    prepared = Prepared(_sessions_before)
+    assert prepared.raw(beyond, datetime.date(2026, 1, 1)) == []
+    assert Prepared(lambda pk: Set.objects.filter(pk=pk).values_list("pk")).rows(beyond) == []
+    assert list(Set.objects.filter(pk=beyond)) == []  # the ORM's answer for a primary key
+
+
 @pytest.mark.parametrize("value", ["text", 1.5, True, datetime.datetime(2026, 1, 1)])
 def test_it_takes_ids_days_and_times_with_their_zone_alone(user, value):
     with pytest.raises(TypeError):

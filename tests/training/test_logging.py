@@ -7,6 +7,7 @@ import html
 import re
 import uuid
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
@@ -516,6 +517,14 @@ def test_it_refuses_another_users_session_and_sets_with_404(user_client, other_s
         assert response.status_code == 404, (method, url)
     assert other_session.sets.count() == 1
     assert TrainingSession.objects.filter(pk=other_session.pk).exists()
+
+
+@pytest.mark.parametrize("beyond", [2**63, 10**30])
+def test_an_id_beyond_what_a_row_can_have_is_a_404_not_a_500(user_client, session, beyond):
+    no_row = SimpleNamespace(pk=beyond)
+    for method, url in _owner_only_requests(no_row, no_row):
+        response = getattr(user_client, method)(url, set_data())
+        assert response.status_code == 404, (method, url)
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client, other_session):
