@@ -175,13 +175,15 @@ class NothingToRestore(Exception):
 def snapshot_set(existing: Set) -> dict:
     """What undoing the set's deletion needs, in a form the request session can store (JSON):
     with the coach's notes and the videos that delete_set leaves to the session, so that the
-    undo hangs them on the set again."""
+    undo hangs them on the set again. Its submission id (the set's own, else a new one) makes
+    the undo happen once, however many tabs send it."""
     fields = {name: getattr(existing, name) for name in SET_FIELDS}
     fields["load_kg"] = str(existing.load_kg)
     fields["rpe"] = None if existing.rpe is None else str(existing.rpe)
     return {
         "session": existing.session_id,
         "position": existing.position,
+        "submission_id": str(existing.submission_id or uuid.uuid4()),
         "fields": fields,
         "form_errors": list(existing.form_errors.values_list("pk", flat=True)),
         "notes": list(existing.coach_notes.values_list("pk", flat=True)),
@@ -205,7 +207,15 @@ def restore_set(user, snapshot: dict) -> Set:
             raise NothingToRestore(snapshot["session"])
         # Form errors deleted or moved to another exercise since are left out.
         errors = list(session.variation.exercise.form_errors.filter(pk__in=snapshot["form_errors"]))
-        restored, _ = add_set(session, fields, errors, position=snapshot["position"])
+        # A snapshot kept in a login's session from before it carried an id has none.
+        once = snapshot.get("submission_id")
+        restored, _ = add_set(
+            session,
+            fields,
+            errors,
+            position=snapshot["position"],
+            submission_id=uuid.UUID(once) if once else None,
+        )
         # What the deletion left to the session, unless it has been hung elsewhere since.
         session.coach_notes.filter(pk__in=snapshot.get("notes", ()), set=None).update(set=restored)
         session.videos.filter(

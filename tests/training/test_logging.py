@@ -392,6 +392,27 @@ def test_an_undone_deletion_gives_back_every_value_of_the_set(session, user, exe
     assert list(restored.form_errors.all()) == [exercise.form_errors.first()]
 
 
+def test_an_undo_sent_twice_from_two_tabs_puts_the_set_back_once(user_client, user, session):
+    # Each tab's Undo reads the same snapshot from the login's session before either
+    # removes it: the set came back once per tab.
+    gone = _add(session, reps=8)
+    snapshot = services.snapshot_set(gone)
+    services.delete_set(gone)
+    first = services.restore_set(user, snapshot)
+    second = services.restore_set(user, snapshot)
+    assert first == second
+    assert list(session.sets.values_list("reps", flat=True)) == [8]
+    session.refresh_from_db()
+    assert session.set_count == 1
+
+
+def test_undoing_a_set_logged_offline_keeps_its_submission_id_for_the_queue(user, session):
+    logged, _ = services.add_set(session, {"side": "left", "reps": 8}, submission_id=uuid.uuid4())
+    snapshot = services.snapshot_set(logged)
+    services.delete_set(logged)
+    assert services.restore_set(user, snapshot).submission_id == logged.submission_id
+
+
 def test_an_undo_snapshot_puts_nothing_into_another_users_session(session, other_user):
     snapshot = services.snapshot_set(_add(session, reps=8))
     session.sets.all().delete()
