@@ -343,9 +343,26 @@ class SetForm(forms.Form):
             error = reps_and_hold_error(data["reps"], data["hold_seconds"])
             if error:
                 self.add_error("reps", error)
+        if data.get("load"):
+            self._refuse_a_load_in_another_unit()
         if {"side", "reps", "load"} <= data.keys():
             self._ask_about_doubts(data)
         return data
+
+    def _refuse_a_load_in_another_unit(self) -> None:
+        """A form drawn before the unit was changed (in another tab, on another device)
+        posts its load in the old unit, which read in the new one saved another weight: the
+        page says which unit it showed ("unit"), and a load in another is refused, converted."""
+        shown = self.data.get("unit")
+        if shown not in Unit.values or shown == self.unit:
+            return
+        typed_kg = load_in_kg(Decimal(self["load"].data), shown)
+        self.add_error(
+            "load",
+            f"This form showed loads in {shown}, but your weights are in {self.unit} now "
+            f"(changed in another tab or on another device). {format_load(typed_kg, shown)} is "
+            f"{format_load(typed_kg, self.unit)}: enter the load in {self.unit} and save again.",
+        )
 
     def _ask_about_doubts(self, data: dict) -> None:
         """Refuse, once, a set far outside the recent range (training/plausibility.py),

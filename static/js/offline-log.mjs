@@ -82,7 +82,8 @@ async function queueForm(form) {
     const where = form.dataset.session
       ? ["session", form.dataset.session]
       : ["session_submission_id", form.dataset.sessionSubmission || ""];
-    fields = [...fields.filter(([name]) => !name.startsWith("session")), where];
+    // The form's own unit, if it names one, is the one pushed below: sent once.
+    fields = [...fields.filter(([name]) => !name.startsWith("session") && name !== "unit"), where];
     fields.push(["unit", form.dataset.unit || account?.unit || "kg"]);
   }
   if (kind === "timer") fields.push(["date", today()]);

@@ -216,6 +216,9 @@ def test_the_offline_log_page_has_the_session_pages_set_form_field_for_field(use
     online = _set_form(user_client.get(session.get_absolute_url()).content.decode())
     offline = _set_form(user_client.get(reverse("training:offline-log")).content.decode())
     online.controls.pop("csrfmiddlewaretoken")
+    # The session page names the unit it shows; the offline page, the same for everyone,
+    # has its script send the trainee's (offline-log.mjs).
+    assert online.controls.pop("unit") == {"hidden"}  # its type
     assert offline.controls.keys() == online.controls.keys()
     for name in ("effort", "form_errors", "tempo", "reps", "load", "hold_seconds", "pain", "note"):
         assert offline.controls[name] == online.controls[name], name
