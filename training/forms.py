@@ -111,6 +111,9 @@ class ProfileForm(forms.ModelForm):
     kettlebells = forms.CharField(
         required=False, max_length=300, help_text="The kettlebells you own, e.g. 8, 12, 16."
     )
+    # The level the page showed: one changed since (by a coach, an accepted suggestion) is
+    # kept unless this form chose another, rather than set back by a save of the unit.
+    level_shown = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Profile
@@ -131,6 +134,8 @@ class ProfileForm(forms.ModelForm):
         self.fields["level"].queryset = Variation.objects.ladder()
         _offer_kept_rungs(self.fields["level"], ladder)
         self.fields["level"].required = True
+        self.initial["level_shown"] = self.instance.level_id
+        self.level_kept: Variation | None = None
         unit = self.instance.unit
         self._owned_kg = {}
         for kind, field in (
@@ -176,6 +181,15 @@ class ProfileForm(forms.ModelForm):
         if len(loads) > 60:
             raise ValidationError("List at most 60 weights.")
         return sorted(loads)
+
+    def clean_level(self) -> Variation:
+        chosen = self.cleaned_data["level"]
+        current = self.instance.level
+        shown = self.data.get("level_shown")
+        if current and current != chosen and shown == str(chosen.pk):
+            self.level_kept = current
+            return current
+        return chosen
 
     def clean_dumbbells(self) -> list[Decimal]:
         return self._weights("dumbbells")

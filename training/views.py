@@ -137,7 +137,13 @@ def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=profile, owned=owned, ladder=ladder(request))
     if request.method == "POST" and form.is_valid():
         services.save_profile(form.save(commit=False), form.cleaned_data, changed_by=request.user)
-        messages.success(request, "Profile saved.")
+        saved = "Profile saved."
+        if form.level_kept:
+            saved += (
+                f" Your level was changed to {form.level_kept.name} while this page was open; "
+                "it stays as it is."
+            )
+        messages.success(request, saved)
         return redirect("training:log")
     coaches = []
     if profile.has_coaches:

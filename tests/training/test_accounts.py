@@ -17,6 +17,7 @@ from coaches.models import CoachLink
 from tests.conftest import PASSWORD
 from training import forms
 from training.models import LevelChange, OwnedWeight, Profile
+from training.services import change_level
 
 pytestmark = pytest.mark.django_db
 
@@ -341,3 +342,47 @@ def test_someone_signed_in_who_opens_sign_up_goes_on_to_next(client, user, coach
     client.force_login(user)
     response = client.get(f"{reverse('training:signup')}?{urlencode({'next': join})}")
     assert response["Location"] == join
+
+
+def _levelled(user, variation) -> None:
+    change_level(user, variation, reason="start", source="start", changed_by=user)
+
+
+def test_a_profile_saved_from_a_page_opened_before_a_coachs_level_change_keeps_that_change(
+    user_client, user, coach, bodyweight, bridge
+):
+    _levelled(user, bodyweight)
+    url = reverse("training:profile")
+    shown = f'name="level_shown" value="{bodyweight.pk}"'
+    assert shown in user_client.get(url).content.decode()
+    # Meanwhile the coach moves the athlete back a rung.
+    change_level(user, bridge, reason="Knee", source="coach", changed_by=coach)
+    response = user_client.post(
+        url,
+        {"unit": "lb", "level": bodyweight.pk, "level_shown": bodyweight.pk, "dumbbells": ""},
+        follow=True,
+    )
+    profile = Profile.objects.get(user=user)
+    assert (profile.unit, profile.level) == ("lb", bridge)
+    assert list(LevelChange.objects.values_list("to_variation", flat=True).order_by("pk")) == [
+        bodyweight.pk,
+        bridge.pk,
+    ]
+    said = [str(message) for message in response.context["messages"]]
+    assert said == [
+        f"Profile saved. Your level was changed to {bridge.name} while this page was open; "
+        "it stays as it is."
+    ]
+
+
+def test_a_level_chosen_in_the_profile_wins_over_one_changed_meanwhile(
+    user_client, user, coach, bodyweight, bridge, loaded
+):
+    _levelled(user, bodyweight)
+    change_level(user, bridge, reason="Knee", source="coach", changed_by=coach)
+    user_client.post(
+        reverse("training:profile"),
+        {"unit": "kg", "level": loaded.pk, "level_shown": bodyweight.pk, "dumbbells": ""},
+    )
+    assert Profile.objects.get(user=user).level == loaded
+    assert LevelChange.objects.latest("pk").from_variation == bridge
