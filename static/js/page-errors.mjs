@@ -14,16 +14,38 @@ document.addEventListener("htmx:beforeSwap", (event) => {
 });
 
 // A fragment asked for without a connection (an Edit link, say): the worker leaves it to
-// the browser, which fails, and htmx would say nothing. Said beside what was clicked, where
-// the person is looking (the top of the page may be a screen away), and gone with the next
-// answer from the server. A form the offline queue keeps is not refused: offline-log.mjs
-// keeps it to send later.
+// the browser, which fails, and htmx would say nothing. A form the offline queue keeps is
+// not refused: offline-log.mjs keeps it to send later.
 document.addEventListener("htmx:sendError", (event) => {
   const source = event.detail.elt;
   if (source?.closest?.("form[data-offline-queue]")) return;
-  document.getElementById("connection-message")?.remove();
+  sayBeside(source, "No connection: that needs the network. Nothing was changed; try again once you are online.");
+});
+
+// A fragment refused by the server (a set or session deleted in another tab or on another
+// device, a coach's access ended): htmx leaves it out of the page (base.html), which left
+// the click doing nothing and the deleted set still listed.
+const REFUSALS = {
+  403: "That was refused: you may no longer change this, or your sign-in has ended.",
+  404: "That is no longer here: it was deleted, perhaps in another tab or on another device, or is no longer yours.",
+  413: "That is more than the site takes at once.",
+};
+document.addEventListener("htmx:responseError", (event) => {
+  const { boosted, xhr, elt } = event.detail;
+  if (boosted) return; // shown as a page (above)
+  const refused = REFUSALS[xhr.status] || (xhr.status >= 500
+    ? "Something went wrong on our side, and that may not have been saved."
+    : "That was refused.");
+  if (xhr.status >= 500) sayBeside(elt, refused, { reload: "Reload the page to check" });
+  else sayBeside(elt, `${refused} Nothing was changed.`, { reload: "Reload the page to see it as it is now" });
+});
+
+// Said beside what was clicked, where the person is looking (the top of the page may be a
+// screen away), and gone with the next answer from the server.
+function sayBeside(source, text, { reload = "" } = {}) {
+  document.getElementById("request-message")?.remove();
   const status = document.createElement("div");
-  status.id = "connection-message";
+  status.id = "request-message";
   status.setAttribute("role", "status");
   const near = source?.closest?.("li, section, form") || document.getElementById("main");
   if (!near) return;
@@ -32,7 +54,13 @@ document.addEventListener("htmx:sendError", (event) => {
   else near.after(status);
   const item = document.createElement("li");
   item.className = "message message--error";
-  item.textContent = "No connection: that needs the network. Nothing was changed; try again once you are online.";
+  item.textContent = text;
+  if (reload) {
+    const link = document.createElement("a");
+    link.href = location.href;
+    link.textContent = reload;
+    item.append(" ", link);
+  }
   const list = document.createElement("ul");
   list.className = "messages";
   list.append(item);
@@ -41,8 +69,8 @@ document.addEventListener("htmx:sendError", (event) => {
     status.replaceChildren(list);
     status.scrollIntoView({ block: "nearest" });
   });
-});
+}
 
 document.addEventListener("htmx:afterRequest", (event) => {
-  if (event.detail.successful) document.getElementById("connection-message")?.remove();
+  if (event.detail.successful) document.getElementById("request-message")?.remove();
 });

@@ -493,10 +493,10 @@ def test_an_edit_opened_offline_says_it_needs_the_network_and_puts_no_page_in_th
         open_page, live_server.url, user, logged=True, viewport=PHONE
     )
     page.locator("#sets-and-entry").get_by_role("link", name="Edit").first.click()
-    message = page.locator("#connection-message")
+    message = page.locator("#request-message")
     message.get_by_text("No connection: that needs the network.").wait_for()
     # Beside the set whose Edit was clicked, in view, not at the top of the page.
-    assert page.locator("#sets-and-entry .set-list > li > #connection-message").count() == 1
+    assert page.locator("#sets-and-entry .set-list > li > #request-message").count() == 1
     assert message.is_visible()
     box = message.bounding_box()
     assert 0 <= box["y"] < PHONE["height"]

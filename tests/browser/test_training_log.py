@@ -11,7 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.db.models import F
 
 from coaching.models import Variation
-from tests.browser.conftest import DESKTOP, PHONE, log_in, wait_for_htmx
+from tests.browser.conftest import DESKTOP, PHONE, log_in, take_screenshots, wait_for_htmx
 from tests.conftest import PASSWORD
 from training.models import Set, TrainingSession
 
@@ -193,6 +193,29 @@ def test_a_link_to_a_session_deleted_meanwhile_shows_the_not_found_page(
     link.click()
     # Boosted, the 404 page comes in as the browser would show it without htmx.
     page.get_by_role("heading", name="That page isn't here").wait_for()
+    assert _only_expected(console.errors, 404) == []
+
+
+def test_acting_on_a_set_or_session_deleted_on_another_device_says_so_beside_it(
+    live_server, open_page, django_user_model, screenshot_dir
+):
+    logged = _trainee_with_one_set(django_user_model, "twodevices")
+    page, console = open_page(PHONE)
+    log_in(page, live_server.url, "twodevices")
+    page.goto(f"{live_server.url}{logged.session.get_absolute_url()}")
+    Set.objects.filter(pk=logged.pk).delete()  # on the other device
+
+    page.locator(f"#set-{logged.pk}").get_by_role("button", name="Delete").click()
+    said = page.locator(f"#set-{logged.pk} #request-message")
+    said.get_by_text("That is no longer here").wait_for()
+    assert said.get_by_role("link", name="Reload the page to see it as it is now").is_visible()
+
+    TrainingSession.objects.filter(pk=logged.session_id).delete()
+    page.get_by_label("Reps").fill("12")
+    page.get_by_role("button", name="Add set").click()
+    page.locator(".entry #request-message").get_by_text("Nothing was changed.").wait_for()
+    assert page.get_by_label("Reps").input_value() == "12"  # what was typed stays
+    take_screenshots(page, screenshot_dir, "deleted-on-another-device-360")
     assert _only_expected(console.errors, 404) == []
 
 
