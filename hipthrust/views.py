@@ -6,6 +6,7 @@ from axes.utils import reset as reset_login_lockout
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core.cache import cache
+from django.core.exceptions import SuspiciousOperation
 from django.db import connection
 from django.http import (
     FileResponse,
@@ -17,6 +18,7 @@ from django.http import (
     HttpResponseRedirect,
     JsonResponse,
 )
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
@@ -47,7 +49,43 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     }
     if isinstance(exception, GoneSaying):
         context["gone"] = exception
+    elif request.method == "POST":
+        # A form sent about something deleted or no longer the sender's (an athlete ended
+        # coaching, deleted the video): nothing was saved, and the page it came from no
+        # longer holds what was written in it.
+        context.update(title="Not saved", unsaved=_written_in(request))
     return HttpResponseNotFound(loader.render_to_string("404.html", context, request))
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "403.html", {"title": "Not allowed"}, status=403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form whose security token no longer matches (signed in or out in another tab, the
+    cookie cleared): said in the site's words, with what was written in it, not Django's
+    page (unstyled, its own style refused by the CSP)."""
+    context = {"title": "Not sent", "unsaved": _written_in(request)}
+    return render(request, "403_csrf.html", context, status=403)
+
+
+def _written_in(request: HttpRequest) -> list[str]:
+    """What a refused form held that a person wrote, to give back to copy."""
+    # A form's body, not an upload's: a video is not read only to find no text in it.
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    if not (length.isdigit() and int(length) <= WRITTEN_AT_MOST):
+        return []
+    try:
+        posted = request.POST
+    except (MultiPartParserError, SuspiciousOperation):
+        return []  # a body no form of ours sends
+    return [text for name in WRITTEN_FIELDS if (text := posted.get(name, "").strip())]
+
+
+# The forms' fields that hold what a person wrote (notes, reasons, comments), in a body no
+# larger than any of those forms sends.
+WRITTEN_FIELDS = ("text", "note", "notes", "reason")
+WRITTEN_AT_MOST = 64 * 1024
 
 
 @require_safe

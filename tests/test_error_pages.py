@@ -1,0 +1,79 @@
+"""The pages for what went wrong: an address that matches nothing, a form sent about something
+deleted meanwhile or no longer the sender's, or with an expired token (nothing saved, what
+was written given back), a form's address visited, a page the account may not open."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from coaches.models import CoachLink, CoachNote
+from training.models import TrainingSession
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_unknown_address_says_it_may_be_mistyped(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "The address may be mistyped" in response.content.decode()
+
+
+def test_a_coachs_note_sent_after_the_athlete_ended_coaching_says_so_and_gives_the_text_back(
+    client, linked_coach, user, session
+):
+    client.force_login(linked_coach)
+    CoachLink.objects.filter(coach=linked_coach).update(ended_at=session.created_at)
+    url = reverse("coaches:session", args=[user.pk, session.pk])
+    response = client.post(url, {"text": "Drive through the heel <b>now</b>"})
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "Nothing you sent was saved" in html
+    assert "mistyped" not in html
+    assert ">Drive through the heel &lt;b&gt;now&lt;/b&gt;</textarea>" in html
+    assert not CoachNote.objects.exists()
+
+
+def test_a_set_sent_to_a_session_deleted_meanwhile_is_not_saved_and_says_so(user_client, session):
+    url = reverse("training:set-create", args=[session.pk])
+    TrainingSession.objects.filter(pk=session.pk).delete()
+    response = user_client.post(url, {"side": "left", "reps": "8", "note": "felt strong"})
+    assert response.status_code == 404
+    assert ">felt strong</textarea>" in response.content.decode()
+
+
+def test_a_body_no_form_sends_still_gives_the_not_found_page(user_client):
+    url = reverse("training:set-create", args=[2**31])
+    broken = b"--x\r\nbroken"
+    response = user_client.post(url, broken, content_type="multipart/form-data; boundary=x")
+    assert response.status_code == 404
+    assert "Nothing you sent was saved" in response.content.decode()
+
+
+def test_a_form_sent_with_an_expired_token_says_so_in_the_sites_words_with_the_text_back(
+    user, session
+):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(user)
+    url = reverse("training:session-edit", args=[session.pk])
+    response = browser.post(url, {"date": "2026-11-20", "notes": "Knee felt fine"})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "That form had expired" in html
+    assert ">Knee felt fine</textarea>" in html
+    assert "CSRF verification failed" not in html
+
+
+def test_a_visit_to_an_address_that_only_takes_a_form_is_a_page_that_says_so(user_client):
+    response = user_client.get(reverse("training:level-accept"))
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert "That address takes a form" in response.content.decode()
+
+
+def test_a_page_the_account_may_not_open_says_so_in_the_sites_words(client, coach):
+    client.force_login(coach)
+    response = client.get(reverse("admin:auth_user_changelist"))
+    assert response.status_code == 403
+    assert "That isn't open to you" in response.content.decode()
