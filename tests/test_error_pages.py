@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.views.defaults import server_error
 
 from coaches.models import CoachLink, CoachNote
 from training.models import TrainingSession
@@ -77,3 +78,11 @@ def test_a_page_the_account_may_not_open_says_so_in_the_sites_words(client, coac
     response = client.get(reverse("admin:auth_user_changelist"))
     assert response.status_code == 403
     assert "That isn't open to you" in response.content.decode()
+
+
+def test_the_server_error_page_stands_alone_and_follows_a_dark_device(rf):
+    # Drawn without the site's stylesheet (whatever failed may be what serves it), it let
+    # a dark device show a white page.
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert b'<meta name="color-scheme" content="light dark">' in response.content
