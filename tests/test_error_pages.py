@@ -86,3 +86,25 @@ def test_the_server_error_page_stands_alone_and_follows_a_dark_device(rf):
     response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert b'<meta name="color-scheme" content="light dark">' in response.content
+
+
+BOOSTED = {"HTTP_HX_REQUEST": "true", "HTTP_HX_BOOSTED": "true"}
+
+
+def test_a_boosted_form_answered_in_place_leaves_the_address_where_the_form_was(user_client):
+    refused = user_client.post(reverse("training:profile"), {"unit": "stone"}, **BOOSTED)
+    assert refused.status_code == 200
+    assert refused["HX-Push-Url"] == "false"
+
+
+def test_a_boosted_form_that_redirects_or_a_link_leaves_the_address_to_htmx(
+    user_client, bodyweight
+):
+    saved = user_client.post(
+        reverse("training:profile"), {"unit": "kg", "level": bodyweight.pk}, **BOOSTED
+    )
+    assert saved.status_code == 302
+    assert "HX-Push-Url" not in saved
+    assert "HX-Push-Url" not in user_client.get(reverse("training:profile"), **BOOSTED)
+    plain = user_client.post(reverse("training:profile"), {"unit": "stone"})
+    assert "HX-Push-Url" not in plain
