@@ -13,10 +13,6 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Point = tuple[float, float]
-Anchor = Literal["start", "middle", "end"]
-LABEL_SIZE = 7.5
-# A generous average glyph width for a sans-serif face, used to keep labels in frame.
-GLYPH_WIDTH = 0.56
 
 
 # (name, value) pairs an SVG element carries as data-<name> attributes, for a page's
@@ -68,19 +64,6 @@ class Arc:
 
 
 @dataclass(frozen=True)
-class Label:
-    at: Point
-    text: str
-    anchor: Anchor = "start"
-    role: str = "label"
-    size: float = LABEL_SIZE
-
-    @property
-    def width(self) -> float:
-        return len(self.text) * self.size * GLYPH_WIDTH
-
-
-@dataclass(frozen=True)
 class Callout:
     """A numbered disc on the figure; the legend beside it says what the number points at."""
 
@@ -90,7 +73,7 @@ class Callout:
     role: str = "callout"
 
 
-Item = Line | Circle | Rect | Polygon | Arc | Label | Callout
+Item = Line | Circle | Rect | Polygon | Arc | Callout
 
 
 @dataclass(frozen=True)
@@ -144,11 +127,8 @@ def _extent(item: Item) -> Iterable[tuple[float, float, float]]:
         return [(*item.at, item.radius + 0.5)]
     if isinstance(item, Arc):
         return [(*item.centre, item.radius + item.width)]
-    if isinstance(item, Rect):
-        return [(item.x, item.y, 0.0), (item.x + item.width, item.y + item.height, 0.0)]
-    x, y = item.at
-    left = {"start": x, "middle": x - item.width / 2, "end": x - item.width}[item.anchor]
-    return [(left, y - item.size * 0.3, 0.0), (left + item.width, y + item.size, 0.0)]
+    assert isinstance(item, Rect)
+    return [(item.x, item.y, 0.0), (item.x + item.width, item.y + item.height, 0.0)]
 
 
 def arrow(start: Point, end: Point, role: str = "arrow", width: float = 1.6) -> list[Item]:

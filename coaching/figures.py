@@ -18,7 +18,6 @@ from coaching.drawing import (
     Circle,
     Figure,
     Item,
-    Label,
     Line,
     Notes,
     Panel,
@@ -241,14 +240,13 @@ def _shin_vertical(s: Skeleton, notes: Notes | None = None, text: str = "") -> l
     return items
 
 
-def _angle(vertex: Point, a: Point, b: Point, text: str, radius: float = 10.0) -> list[Item]:
+def _angle(vertex: Point, a: Point, b: Point, radius: float = 10.0) -> list[Item]:
+    """An arc marking the angle at `vertex`, unnumbered: the guide gives no angle but the
+    other leg's (the drawing's own would read as a target)."""
     start, end = sorted((direction_degrees(vertex, a), direction_degrees(vertex, b)))
     if end - start > 180:
         start, end = end, start + 360
-    middle = math.radians((start + end) / 2)
-    reach = radius + 8
-    at = (vertex[0] + math.cos(middle) * reach, vertex[1] + math.sin(middle) * reach - 2.5)
-    return [Arc(vertex, radius, start, end, "angle", 1.2), Label(at, text, "middle", "angle-label")]
+    return [Arc(vertex, radius, start, end, "angle", 1.2)]
 
 
 def _hip_arrow(s: Skeleton, notes: Notes, text: str, down: bool = False) -> list[Item]:
@@ -351,35 +349,43 @@ def _guide_execution() -> Figure:
     )
 
 
-def _top_figure(key: str, title: str) -> Figure:
+def _top_figure(key: str, title: str, *, checks: bool = False) -> Figure:
+    """The top of a rep. With `checks`, numbered as the guide's three checks at the top (its
+    cues, in their order), beside which it stands; the straight line is drawn unnumbered."""
     notes = Notes()
     s = solve(Pose(), BENCH)
-    panel = _panel(
-        s,
-        notes,
-        _body_line(s, notes),
-        _shin_vertical(s, notes),
-        _angle(s.knee, s.hip, s.ankle, f"{s.knee_angle:.0f}°"),
-    )
+    if checks:
+        trunk = ((s.shoulder[0] + s.hip[0]) / 2, max(s.shoulder[1], s.hip[1]) + 14)
+        marks = (
+            _body_line(s),
+            notes.at((s.hip[0] - 2, s.hip[1] - 16), "Working glute fully squeezed"),
+            _shin_vertical(s, notes, "Knee over the ankle, shin vertical"),
+            notes.at(trunk, "Ribs down, pelvis slightly tucked"),
+        )
+    else:
+        marks = (_body_line(s, notes), _shin_vertical(s, notes))
     return Figure(
         key,
         title,
-        f"Side view at the top: shoulders, hips and the working knee form one straight line, "
-        f"the working shin is vertical with the knee straight over the ankle, the knee is bent "
-        f"to about {s.knee_angle:.0f} degrees, and the other leg is held up, bent.",
-        (panel,),
+        "Side view at the top: shoulders, hips and the working knee form one straight line, "
+        "the working shin is vertical with the knee straight over the ankle, and the other leg "
+        "is held up, bent.",
+        (_panel(s, notes, *marks),),
         keyframes=keyframes(BENCH),
     )
 
 
 def _guide_descent() -> Figure:
+    """Numbered as the guide's lowering cues, then its first breathing cue (the list below
+    continues from 3)."""
     notes = Notes()
     s = solve(Pose(hip_height=phase_hip_heights(BENCH)["lowering"]), BENCH)
     panel = _panel(
         s,
         notes,
         _hip_arrow(s, notes, "Lower the hips over two to three seconds", down=True),
-        notes.at((s.head[0] + 14, s.head[1] + 6), "Breathe in on the way down, out on the drive"),
+        notes.at((s.hip[0] + 2, 8), "Reach the bottom under control: no rebound"),
+        notes.at((s.head[0] + 14, s.head[1] + 6), "Breathe in on the way down"),
     )
     return Figure(
         "guide-descent",
@@ -524,13 +530,13 @@ def _foot_elevated() -> Figure:
         "variation-foot-elevated-single-leg-hip-thrust",
         "Foot on a plate",
         "Two side views with the working foot on a small plate. At the bottom the hip bends "
-        f"further, to about {bottom.hip_angle:.0f} degrees, for a deeper stretch; at the top "
-        "shoulders, hips and knee are in line with the shin vertical.",
+        "further, for a deeper stretch; at the top shoulders, hips and knee are in line with "
+        "the shin vertical.",
         (
             _panel(
                 bottom,
                 bottom_notes,
-                _angle(bottom.hip, bottom.shoulder, bottom.knee, f"{bottom.hip_angle:.0f}°", 9),
+                _angle(bottom.hip, bottom.shoulder, bottom.knee, 9),
                 bottom_notes.at(
                     (bottom.toe[0] + 4, ELEVATED.support_height + 6),
                     "Working foot on a plate or low step",
@@ -558,9 +564,9 @@ def _arched_back() -> Figure:
     return _error_pair(
         "error-arched-lower-back",
         "Arched lower back, and the fix",
-        f"Two side views at the top. Wrong: the lower back arches and the hips rise about "
-        f"{arched.hip_above_line:.0f} cm above the line from shoulders to knee. Right: ribs "
-        "down and pelvis slightly tucked, so shoulders, hips and knee form one flat line.",
+        "Two side views at the top. Wrong: the lower back arches and the hips rise above the "
+        "line from shoulders to knee. Right: ribs down and pelvis slightly tucked, so "
+        "shoulders, hips and knee form one flat line.",
         _panel(
             arched,
             error_notes,
@@ -690,9 +696,8 @@ def _knee_caving() -> Figure:
         "error-knee-caving-in",
         "Knee caving in, and the fix",
         "Two views from beyond the feet, looking down the working leg. Wrong: the knee drops "
-        f"about {caved.knee_offset_from_line:.0f} cm inward, off the line from hip to ankle. "
-        "Right: the knee is driven slightly outward, so hip, knee and ankle stack in one line "
-        "with the knee over the foot.",
+        "inward, off the line from hip to ankle. Right: the knee is driven slightly outward, "
+        "so hip, knee and ankle stack in one line with the knee over the foot.",
         _front_panel(
             caved,
             "Knee drifts in, off the hip-ankle line",
@@ -805,7 +810,7 @@ def keyframes(setup: Setup = BENCH, pose: Pose | None = None) -> dict:
 BUILDERS = {
     "guide-setup": _guide_setup,
     "guide-execution": _guide_execution,
-    "guide-top": lambda: _top_figure("guide-top", "The top position"),
+    "guide-top": lambda: _top_figure("guide-top", "The top position", checks=True),
     "guide-descent": _guide_descent,
     "variation-floor-glute-bridge": _floor_glute_bridge,
     "variation-two-up-one-down-hip-thrust": _two_up_one_down,

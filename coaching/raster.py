@@ -12,7 +12,7 @@ import math
 
 from PIL import Image, ImageDraw, ImageFont
 
-from coaching.drawing import Arc, Callout, Circle, Figure, Item, Label, Line, Panel, Polygon, Rect
+from coaching.drawing import Arc, Callout, Circle, Figure, Item, Line, Panel, Polygon, Rect
 from coaching.svg import PALETTE
 
 BACKGROUND = "#f7f5f0"
@@ -83,17 +83,6 @@ class _Canvas:
             r = item.radius * self.scale
             self.draw.ellipse((x - r, y - r, x + r, y + r), fill=INK, outline="white", width=2)
             self.draw.text((x, y), str(item.number), fill="white", font=_font(r * 1.4), anchor="mm")
-        elif isinstance(item, Label):
-            anchor = {"start": "ls", "middle": "ms", "end": "rs"}[item.anchor]
-            self.draw.text(
-                self.point(item.at),
-                item.text,
-                fill=fill,
-                font=_font(item.size * self.scale),
-                anchor=anchor,
-                stroke_width=2,
-                stroke_fill=CARD,
-            )
 
     def _polyline(self, line: Line, colour: str) -> None:
         points = [self.point(p) for p in line.points]

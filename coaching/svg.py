@@ -16,7 +16,6 @@ from coaching.drawing import (
     Circle,
     Figure,
     Item,
-    Label,
     Line,
     Panel,
     Polygon,
@@ -41,7 +40,6 @@ PALETTE: dict[str, tuple[str, str]] = {
     "band": ("#c2410c", "none"),
     "guide": ("#b45309", "none"),
     "angle": ("#b45309", "none"),
-    "angle-label": ("none", "#8a3f06"),
     "arrow": ("#0a4f49", "#0a4f49"),
     "arrow-label": ("none", "#0a4f49"),
     "pressure": ("#1d4ed8", "#1d4ed8"),
@@ -98,15 +96,10 @@ def _element(item: Item) -> str:
         )
     if isinstance(item, Polygon):
         return f'<polygon {cls} points="{_points(item.points)}" fill="{fill}"/>'
-    if isinstance(item, Arc):
-        return (
-            f'<path {cls} d="{_arc_path(item)}" fill="none" stroke="{stroke}" '
-            f'stroke-width="{_n(item.width)}" stroke-linecap="round"/>'
-        )
-    assert isinstance(item, Label)
+    assert isinstance(item, Arc)
     return (
-        f'<text {cls} x="{_n(item.at[0])}" y="{_n(-item.at[1])}" text-anchor="{item.anchor}" '
-        f'font-size="{_n(item.size)}" fill="{fill}">{escape(item.text)}</text>'
+        f'<path {cls} d="{_arc_path(item)}" fill="none" stroke="{stroke}" '
+        f'stroke-width="{_n(item.width)}" stroke-linecap="round"/>'
     )
 
 

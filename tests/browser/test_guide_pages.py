@@ -132,9 +132,14 @@ def test_the_figures_are_drawn_and_fit_a_phone_screen(live_server, open_page):
         assert height > 30
         assert left >= 0
         assert right <= PHONE["width"]
-    # Callout numbers on the drawing match a legend a person can read beside it.
+    # Callout numbers on the drawing match a legend a person can read beside it, and the
+    # three checks at the top numbered below it, one for one.
     top = page.locator("#top-position .fig")
-    assert top.locator(".fig-callout").count() == top.locator(".fig__notes li").count() == 2
+    assert top.locator(".fig-callout").count() == top.locator(".fig__notes li").count() == 3
+    checks = page.locator("#top-position .cue").evaluate_all(
+        "cues => cues.map(cue => cue.dataset.number)"
+    )
+    assert checks == ["1", "2", "3"]
     assert console.errors == []
 
 
