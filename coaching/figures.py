@@ -312,7 +312,8 @@ def _guide_setup() -> Figure:
         [foot_line],
         notes.at((top.ankle[0] + 12, 13), "Foot placed where the shin will be vertical at the top"),
         notes.at(
-            (s.free_knee[0] + 3, s.free_knee[1] + 8), "Other leg lifted, bent about 90 degrees"
+            (s.free_knee[0] + 3, s.free_knee[1] + 8),
+            "Other leg lifted, bent about 90 degrees or straight",
         ),
         notes.at((s.hand[0] + 2, s.hand[1] + 8), "Arms relaxed and flat on the bench"),
     )

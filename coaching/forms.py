@@ -14,6 +14,7 @@ from coaching.timer import (
     MAX_REPS_PER_SIDE,
     SIDES,
     format_duration,
+    legs_fit,
     plan_seconds,
 )
 from core.fields import BoundedModelChoiceField
@@ -220,9 +221,11 @@ class TimerPlanForm(forms.Form):
         *args,
         presets: Iterable[TempoPreset] = (),
         replaced_preset: str = "",
+        variation: Variation | None = None,
         **kwargs,
     ) -> None:
         self.unknown_variation: str | None = kwargs.pop("unknown_variation", None)
+        self.variation = variation
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.presets = {preset.slug: preset for preset in presets}
@@ -263,6 +266,15 @@ class TimerPlanForm(forms.Form):
         cleaned["tempo_warning"] = tempo.lowering_warning() if tempo else ""
         # Which rests are still the site's own starting values, for the page to mark.
         sides = cleaned.get("sides")
+        rung = self.variation
+        if sides and rung is not None and not legs_fit(sides, rung.one_side_at_a_time):
+            self.add_error(
+                "sides",
+                f"The {rung.name.lower()} is done one leg at a time: choose which leg goes "
+                "first, or alternate them."
+                if rung.one_side_at_a_time
+                else f"The {rung.name.lower()} is done with both legs together.",
+            )
         cleaned["side_rest_is_ours"] = cleaned.get("side_rest") == default_side_rest(sides)
         cleaned["set_rest_is_ours"] = cleaned.get("set_rest") == SET_REST
         cleaned["rests_are_ours"] = cleaned["set_rest_is_ours"] and (
@@ -371,6 +383,7 @@ def plan_form(
         data,
         presets=presets,
         replaced_preset=replaced,
+        variation=variation,
         unknown_variation=given.get("variation", "") if unknown_variation else None,
     )
 

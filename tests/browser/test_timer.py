@@ -371,7 +371,8 @@ def test_a_boosted_link_from_the_guide_leaves_a_working_timer(live_server, open_
 
 
 def test_a_both_legs_plan_names_no_leg_that_goes_first(live_server, open_page):
-    page, console = _open(open_page, _url(live_server, **{**PLAN, "sides": "both"}))
+    both_legs = {**PLAN, "variation": "floor-glute-bridge", "sides": "both"}
+    page, console = _open(open_page, _url(live_server, **both_legs))
     assert page.locator("figcaption[data-timer-part=caption]").inner_text() == "Both legs together"
     assert console.errors == []
 
@@ -381,7 +382,7 @@ def test_the_timer_schedule_adds_up_to_the_servers_total(live_server, open_page)
     plans = [
         PLAN,
         {**PLAN, "sides": "alternating", "side_rest": 2},
-        {**PLAN, "sides": "both", "last_hold": 0},
+        {**PLAN, "variation": "floor-glute-bridge", "sides": "both", "last_hold": 0},
         {**PLAN, "sides": "right-left", "lead_in": 0, "set_rest": 0},
         {"variation": "isometric-hold-single-leg-hip-thrust"},
     ]

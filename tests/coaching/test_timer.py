@@ -356,6 +356,26 @@ def test_a_rung_done_on_both_legs_defaults_to_both_with_no_leg_change(client):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("rung", "sides", "message"),
+    [
+        ("single-leg-hip-thrust", "both", "The single leg hip thrust is done one leg at a time"),
+        ("floor-glute-bridge", "left-right", "The floor glute bridge is done with both legs"),
+    ],
+)
+def test_a_plan_that_takes_the_legs_as_the_rung_is_not_done_is_refused_on_legs(
+    client, rung, sides, message
+):
+    response, _ = _timer(client, variation=rung, sides=sides)
+    html = response.content.decode()
+    assert message in html
+    assert 'id="timer-plan"' not in html  # no timer runs the plan
+    rung_ = Variation.objects.get(slug=rung)
+    presets = list(TempoPreset.objects.all())
+    assert list(plan_form({"sides": sides}, variation=rung_, presets=presets).errors) == ["sides"]
+
+
+@pytest.mark.django_db
 def test_a_rungs_own_hold_replaces_its_presets_hold_as_a_custom_tempo(client):
     Variation.objects.filter(slug="banded-single-leg-hip-thrust").update(advance_hold_seconds=4)
     response, _ = _timer(client, variation="banded-single-leg-hip-thrust")
