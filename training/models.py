@@ -202,6 +202,14 @@ class LevelChange(models.Model):
     def __str__(self) -> str:
         return f"{self.user} → {self.to_variation} ({self.get_source_display()})"
 
+    @property
+    def origin(self) -> str:
+        """How the change came about, naming the coach who made one ("Changed by a coach by
+        coachy" said it twice)."""
+        if self.source == LevelSource.COACH and self.changed_by is not None:
+            return f"Changed by their coach, {self.changed_by.get_username()}"
+        return self.get_source_display()
+
 
 class SessionQuerySet(LogQuerySet):
     def with_sets(self) -> SessionQuerySet:
