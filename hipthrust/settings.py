@@ -103,7 +103,7 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "hipthrust.auth.AnyCaseUsernameBackend",
 ]
 
 ROOT_URLCONF = "hipthrust.urls"
@@ -193,6 +193,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_CLIENT_IP_CALLABLE = "core.middleware.client_ip"
+AXES_USERNAME_CALLABLE = "hipthrust.auth.lockout_name_of"
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: none).
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)
 SIGNUPS_PER_HOUR = env_int("DJANGO_SIGNUPS_PER_HOUR", 10, minimum=1)

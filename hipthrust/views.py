@@ -36,6 +36,7 @@ from core.not_found import GoneSaying
 from core.redirects import safe_next
 from core.site import mail_link_context
 from hipthrust import offline
+from hipthrust.auth import lockout_name
 from hipthrust.forms import LoginForm
 
 # Only what the upload pipeline writes is ever served from MEDIA_ROOT.
@@ -247,7 +248,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         # The lockout page offers a reset as the way back in: a new password lifts the
         # login lockout of that username, from every address.
-        reset_login_lockout(username=form.user.get_username())
+        reset_login_lockout(username=lockout_name(form.user.get_username()))
         return response
 
 

@@ -31,6 +31,35 @@ def test_repeated_wrong_passwords_lock_the_login_out(client, user):
     assert "_auth_user_id" not in client.session
 
 
+def test_a_user_name_signs_in_in_any_case_as_names_are_one_account_whatever_their_case(
+    client, user
+):
+    response = client.post(reverse("login"), {"username": "ADA", "password": PASSWORD})
+    assert response.status_code == 302
+    assert int(client.session["_auth_user_id"]) == user.pk
+
+
+def test_wrong_passwords_under_each_spelling_of_a_name_count_as_one(client, user):
+    spellings = ["ada", "Ada", "ADA", "aDa", "adA"]
+    statuses = [
+        client.post(reverse("login"), {"username": name, "password": "wrong"}).status_code
+        for name in spellings
+    ]
+    assert statuses == [200, 200, 200, 200, 429]
+    locked = client.post(reverse("login"), {"username": "ada", "password": PASSWORD})
+    assert locked.status_code == 429
+
+
+def test_a_name_in_another_case_resets_the_count_of_the_one_account(client, user):
+    for _ in range(4):
+        client.post(reverse("login"), {"username": "Ada", "password": "wrong"})
+    assert (
+        client.post(reverse("login"), {"username": "ada", "password": PASSWORD}).status_code == 302
+    )
+    client.post(reverse("logout"))
+    assert client.post(reverse("login"), {"username": "ADA", "password": "no"}).status_code == 200
+
+
 def test_a_right_password_resets_the_count(client, user):
     for _ in range(4):
         client.post(reverse("login"), {"username": "ada", "password": "wrong"})

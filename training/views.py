@@ -93,7 +93,8 @@ def signup(request: HttpRequest) -> HttpResponse:
         response["Retry-After"] = "3600"
         return response
     if request.method == "POST" and form.is_valid() and (user := form.create_account()):
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        # The accounts' backend: the one before it is django-axes' lockout check.
+        login(request, user, backend=settings.AUTHENTICATION_BACKENDS[-1])
         if next_url:
             messages.success(request, "Welcome! Your account is ready.")
             return HttpResponseRedirect(next_url)
