@@ -6,7 +6,9 @@ import re
 from pathlib import Path
 
 import django.contrib.admin
+import pytest
 from django import forms
+from django.urls import reverse
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -19,7 +21,15 @@ class Example(forms.Form):
 def test_a_field_renders_through_the_one_field_template():
     html = Example({"reps": "0"})["reps"].as_field_group()
     assert '<div class="field field--invalid">' in html
-    assert '<p class="field__help" id="id_reps_helptext">How many</p>' in html
+    assert '<div class="field__help" id="id_reps_helptext">How many</div>' in html
+
+
+@pytest.mark.django_db
+def test_a_help_text_that_is_a_list_stays_inside_the_element_that_describes_its_field(client):
+    # In a <p>, the password rules' <ul> ended the paragraph: the browser left the described
+    # element empty and a screen reader read no rule.
+    html = client.get(reverse("training:signup")).content.decode()
+    assert re.search(r'<div class="field__help" id="id_password1_helptext"><ul>\s*<li>', html)
 
 
 def test_every_id_a_field_is_described_by_is_on_the_page():
