@@ -142,7 +142,18 @@ def log_deletions(request, objs) -> None:
 
 class ContentAdmin(core_admin.ModelAdmin):
     """Content admin: a deletion is refused while trainees' logs refer to what it would
-    delete, and every row it takes with it is audited."""
+    delete, and every row it takes with it is audited. A saved slug stays as it is."""
+
+    def get_readonly_fields(self, request, obj=None):
+        # A slug is in addresses people keep: links, bookmarks, a prescription's timer plan,
+        # the pages a device keeps offline. Changed, every one of them answered 404.
+        fields = super().get_readonly_fields(request, obj)
+        return (
+            [*fields, "slug"] if obj is not None and "slug" in self.prepopulated_fields else fields
+        )
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj is not None else super().get_prepopulated_fields(request, obj)
 
     def get_deleted_objects(self, objs, request):
         deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)

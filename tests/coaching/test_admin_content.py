@@ -513,3 +513,23 @@ def test_a_tempo_preset_names_itself_whatever_its_seconds(seconds):
         top_hold_seconds=hold,
     )
     assert str(preset) == f"Odd ({lowering}-{pause}-{lifting}-{hold})"
+
+
+@pytest.mark.parametrize(
+    ("model", "slug"),
+    [(Variation, "single-leg-hip-thrust"), (FormError, "bouncing")],
+    ids=["variation", "form-error"],
+)
+def test_a_saved_slug_is_shown_not_offered_for_change(admin_client, exercise, model, slug):
+    # Changed, every kept address of the page (links, a prescription's timer plan, the
+    # copies a device keeps offline) answered 404.
+    row = model.objects.get(slug=slug)
+    url = reverse(f"admin:coaching_{model._meta.model_name}_change", args=[row.pk])
+    page = admin_client.get(url)
+    data = {**_change_form_data(page), "slug": "Renamed"}
+    assert admin_client.post(url, data).status_code == 302
+    row.refresh_from_db()
+    assert row.slug == slug
+    assert 'name="slug"' not in admin_client.get(url).content.decode()
+    add = reverse(f"admin:coaching_{model._meta.model_name}_add")
+    assert 'name="slug"' in admin_client.get(add).content.decode()
