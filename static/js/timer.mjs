@@ -299,7 +299,7 @@ class Timer {
     this.tones.cancel();
     window.speechSynthesis?.cancel();
     this.setState("paused");
-    this.announce("Paused");
+    this.announce("Paused.");
   }
 
   resume() {
@@ -311,6 +311,8 @@ class Timer {
     this.rescheduled(now);
     this.render(now);
     this.tick();
+    this.announce(`Going again. ${this.toldWhere(now)}`);
+    this.speak("Go");
   }
 
   skip(now) {
@@ -329,9 +331,11 @@ class Timer {
     this.keepScreenOn.release();
     window.speechSynthesis?.cancel();
     this.steps = [];
+    this.lastTold = null;
     this.el.summary.hidden = true;
     this.idle();
     this.buttons.toggle.focus();
+    this.announce("Reset. Start runs the plan from the beginning.");
   }
 
   // The schedule changed: tell listeners (the drift benchmark) and re-place the tones.
@@ -407,15 +411,43 @@ class Timer {
     this.buttons.skip.textContent = step.kind === "lead-in" ? "Skip countdown" : "Skip rest";
     // During a countdown or a rest no leg is working yet: say which one comes next.
     this.el.caption.textContent = `${legsOf(step.side)} ${working ? "working" : "next"}`;
-    const where = working
-      ? `rep ${step.rep} of ${plan.reps}, ${SIDES[step.side].toLowerCase()}`
-      : `next: set ${step.set}, ${SIDES[step.side].toLowerCase()}`;
-    this.announce(`${switching ? "Switch legs. " : ""}${label}, ${where}.`);
+    this.announce(this.told(step, label, working));
     this.lockScreen.show(
       `${label}: ${legsOf(step.side).toLowerCase()}`,
       `Set ${step.set} of ${plan.sets}, rep ${step.rep} of ${plan.reps}`,
     );
-    this.speak(switching && step.kind !== "switch" ? `Switch legs. ${LABELS[step.kind]}` : label);
+    this.speak(this.spoken(step, label));
+  }
+
+  // What a screen reader is told: the rep, the leg and the set in full when one of them
+  // changes, else the phase's word alone. A sentence each phase (every second at the
+  // default tempo) fell behind the count, a polite region being read out in turn.
+  told(step, label, working) {
+    const legs = legsOf(step.side).toLowerCase();
+    const previous = this.lastTold;
+    this.lastTold = working ? step : null;
+    if (step.kind === "switch") return `Switch legs: ${legs} next.`;
+    if (!working) return `${label}. Next: set ${step.set} of ${this.plan.sets}, ${legsFirst(step.side)}.`;
+    const same = previous && ["set", "rep", "side"].every((key) => previous[key] === step[key]);
+    return same ? `${label}.` : `${label}, rep ${step.rep} of ${this.plan.reps}, ${legs}.`;
+  }
+
+  // What the spoken cues say: few words, as a coach counts, with the leg when it changes.
+  spoken(step, label) {
+    const legs = legsOf(step.side).toLowerCase();
+    if (step.kind === "lead-in") return `${label}: ${legsFirst(step.side)}`;
+    if (step.kind === "switch") return `Switch legs: ${legs}`;
+    if (step.kind === "rest") return `Rest, ${Math.round((step.end - step.start) / 1000)} seconds`;
+    if (step.kind === "lift") return step.sideChange ? `${legs}: lift ${step.rep}` : `Lift ${step.rep}`;
+    return label;
+  }
+
+  // After a pause the count goes on where it stood: say where, as the start of a phase would.
+  toldWhere(now) {
+    const step = this.steps[Math.max(0, indexAt(this.steps, now))];
+    if (!step) return "";
+    this.lastTold = null;
+    return this.told(step, step.long ? "Long hold" : LABELS[step.kind], !isSkippable(step));
   }
 
   cueFor(step) {

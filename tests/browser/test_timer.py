@@ -467,6 +467,70 @@ def test_no_audio_at_all_still_counts(live_server, open_page):
     assert console.errors == []
 
 
+def test_a_screen_reader_and_the_spoken_cues_follow_the_count_without_falling_behind(
+    live_server, open_page
+):
+    """The live region says the rep, leg and set in full only when one changes, else the
+    phase's word; the spoken cues name the leg and count the reps; pausing and going on
+    are said too. A sentence every phase (each second) queued behind the count."""
+    page, console = open_page(PHONE)
+    page.add_init_script(
+        """
+        window.spoken = [];
+        speechSynthesis.speak = (utterance) => window.spoken.push(utterance.text);
+        window.told = [];
+        // One change of the region can come as several mutations: each text once.
+        new MutationObserver(() => {
+            const text = document.querySelector('[data-timer-part=announce]')?.textContent;
+            if (text && text !== window.told.at(-1)) window.told.push(text);
+        }).observe(document, { subtree: true, childList: true, characterData: true });
+        """
+    )
+    page.clock.install(time=START)
+    plan = {"variation": "single-leg-hip-thrust", "tempo": "1-0-1-0", "sets": 1, "reps": 2}
+    page.goto(_url(live_server, **plan, sides="left-right", lead_in=2, side_rest=2, last_hold=0))
+    page.clock.pause_at(START + datetime.timedelta(seconds=10))
+    page.locator("[data-timer][data-ready]").wait_for()
+    page.get_by_role("button", name="Spoken cues").click()
+    origin = _start(page)
+    _at(page, origin, 3_500)  # lowering, rep 1, left
+    page.get_by_role("button", name="Pause").click()
+    page.get_by_role("button", name="Resume").click()
+    origin = _now(page) - 3_500
+    _at(page, origin, 20_000)
+    told = page.evaluate("window.told")
+    assert told == [
+        "Get ready. Next: set 1 of 1, left leg first.",
+        "Lift, rep 1 of 2, left leg.",
+        "Lower.",
+        "Paused.",
+        "Going again. Lower, rep 1 of 2, left leg.",
+        "Lift, rep 2 of 2, left leg.",
+        "Lower.",
+        "Switch legs: right leg next.",
+        "Lift, rep 1 of 2, right leg.",
+        "Lower.",
+        "Lift, rep 2 of 2, right leg.",
+        "Lower.",
+        "Done. The summary is below the controls.",
+    ]
+    assert page.evaluate("window.spoken") == [
+        "Get ready: left leg first",
+        "Lift 1",
+        "Lower",
+        "Go",
+        "Lift 2",
+        "Lower",
+        "Switch legs: right leg",
+        "Lift 1",
+        "Lower",
+        "Lift 2",
+        "Lower",
+        "Done",
+    ]
+    assert console.errors == []
+
+
 def test_muting_stops_tones_and_the_choice_is_remembered(live_server, open_page):
     page, _ = _open(open_page, _url(live_server, **PLAN))
     tones = page.get_by_role("button", name="Tones")
