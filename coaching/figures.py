@@ -405,15 +405,14 @@ def _floor_glute_bridge() -> Figure:
         s,
         notes,
         _body_line(s, notes, "Shoulders, hips and knees in one straight line"),
-        _shin_vertical(s, notes, "Both feet flat, shins vertical"),
+        _shin_vertical(s, notes, "Both feet flat on the floor"),
         notes.at((s.elbow[0], s.hand[1] - 9), "Arms flat on the floor beside you"),
     )
     return Figure(
         "variation-floor-glute-bridge",
         "Floor glute bridge",
         "Side view of a glute bridge at the top: lying on the floor, arms flat beside the body, "
-        "both feet flat, the hips lifted until shoulders, hips and knees make a straight line, "
-        "shins vertical.",
+        "both feet flat, the hips lifted until shoulders, hips and knees make a straight line.",
         (panel,),
         keyframes=keyframes(BRIDGE, Pose(both_feet_down=True)),
     )

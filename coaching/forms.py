@@ -114,9 +114,11 @@ class IllustrationForm(forms.ModelForm):
 CUSTOM_TEMPO = "custom"
 # Used only when the ladder is empty, so the page still has something to count.
 FALLBACK_TEMPO = Tempo(lowering=3, bottom_pause=0, lifting=1, top_hold=1)
-# The guide sets no rests: these starting values are hipthrust's own (OUR_DEFAULT).
+# The guide sets no rests nor countdown: these starting values are hipthrust's own
+# (OUR_DEFAULT).
 SIDE_REST = 10
 SET_REST = 60
+LEAD_IN = 5
 
 
 def _count(label: str, low: int, high: int, unit: str, example: str, help_text: str = ""):
@@ -277,6 +279,7 @@ class TimerPlanForm(forms.Form):
             )
         cleaned["side_rest_is_ours"] = cleaned.get("side_rest") == default_side_rest(sides)
         cleaned["set_rest_is_ours"] = cleaned.get("set_rest") == SET_REST
+        cleaned["lead_in_is_ours"] = cleaned.get("lead_in") == LEAD_IN
         cleaned["rests_are_ours"] = cleaned["set_rest_is_ours"] and (
             cleaned["side_rest_is_ours"] or sides == "both"
         )
@@ -348,7 +351,7 @@ def timer_defaults(variation: Variation | None, presets: Iterable[TempoPreset]) 
         "sides": sides,
         "side_rest": str(default_side_rest(sides)),
         "set_rest": str(SET_REST),
-        "lead_in": "5",
+        "lead_in": str(LEAD_IN),
         "last_hold": "0",
     }
 

@@ -148,8 +148,8 @@ def _variation_list_context() -> dict:
         "title": f"{exercise.name} ladder: easier and harder versions",
         "og_image": _figure_url("variation-two-up-one-down-hip-thrust"),
         "description": (
-            f"Every step from the easiest regression to the hardest progression of the "
-            f"{exercise.name.lower()}, with what to reach before you move up."
+            f"The easier and harder versions of the {exercise.name.lower()}, in hipthrust's "
+            "order, with what to reach before you move up."
         ),
         "exercise": exercise,
         "ladder": list(exercise.variations.ladder()),

@@ -147,6 +147,16 @@ CLAIMS_THE_SOURCE_DOES_NOT_MAKE = [
     "two sides that match",
     "the mistakes people make most",
     "teaches something the next one needs",
+    # The order of the legs: the source gives none (coaching migration 0009).
+    "finish the set on one leg, then do the same on the other.",
+    "do all the reps for one side, then switch.",
+    # The drawing's own numbers, read out as if targets.
+    "shins vertical",
+    "bent to about 90 degrees",
+    "about 80 degrees",
+    "cm above the line",
+    "cm inward",
+    "easiest regression to the hardest progression",
 ]
 
 
@@ -194,9 +204,13 @@ def test_every_shown_advance_target_and_preset_is_marked_as_the_sites_own(client
         tempo_row = re.search(r"<dt>Tempo</dt><dd>.*?</dd>", pages[rung.slug]).group(0)
         assert mark in tempo_row, rung.slug
         assert mark in pages[rung.slug].split('class="pager')[0].split("pager__order")[-1]
+        # The rule of moving up too, not only the numbers.
+        assert re.search(r"This target (and when to move up are|is) <span", target), rung.slug
         timer = pages[f"timer:{rung.slug}"]
         assert mark in re.search(r'<p class="note">The target for.*?</p>', timer).group(0)
         assert f"Each preset's seconds: {mark}" in timer
+        countdown = re.search(r"<dt>Countdown</dt><dd>.*?</dd>", timer).group(0)
+        assert mark in countdown, rung.slug
     for name in ("coaching:guide", "coaching:variation-list"):
         targets = re.findall(r'<p class="ladder__target">.*?</p>', pages[name])
         assert len(targets) == Variation.objects.count()
@@ -235,6 +249,32 @@ def test_the_loaded_rung_says_why_its_hands_steady_the_weight_where_the_guide_ha
     assert "can roll" in loaded.how_to
     assert "without pushing it up or pressing through the elbows" in loaded.how_to
     assert "hipthrust adds" in loaded.how_to  # whose advice it is
+
+
+def test_a_countdown_of_ones_own_is_not_marked_as_the_sites(client):
+    timer = client.get("/timer/?variation=single-leg-hip-thrust&lead_in=8").content.decode()
+    countdown = " ".join(re.search(r"<dt>Countdown</dt><dd>.*?</dd>", timer, re.S).group(0).split())
+    assert "8 s before the first rep" in countdown
+    assert "our-default" not in countdown
+
+
+def test_the_order_of_the_legs_is_marked_as_the_sites_and_a_coachs_edit_stays(exercise):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("coaching.migrations.0009_side_order_is_ours")
+    rung = Variation.objects.get(slug="single-leg-hip-thrust")
+    assert "hipthrust's plans finish the set on one leg" in rung.how_to
+    assert "the guide gives no order" in rung.how_to
+    migration.restore_0002(apps, None)
+    rung.refresh_from_db()
+    assert "Finish the set on one leg, then do the same on the other." in rung.how_to
+    rung.how_to = "The coach's own words."
+    rung.save()
+    migration.mark_the_order_as_ours(apps, None)
+    rung.refresh_from_db()
+    assert rung.how_to == "The coach's own words."
 
 
 def test_a_coachs_own_edit_survives_the_hands_migration_both_ways(exercise):
