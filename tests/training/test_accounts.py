@@ -162,6 +162,14 @@ def test_changing_the_password_ends_the_other_sessions(client, user, django_user
     assert elsewhere.get(reverse("training:log")).status_code == 302
 
 
+def test_the_profile_offers_the_whole_log_to_download_as_a_file_not_a_swapped_page(user_client):
+    html = user_client.get(reverse("training:profile")).content.decode()
+    assert (
+        f'<a href="{reverse("imports:export")}" hx-boost="false">Download your whole log</a>'
+        in html
+    )
+
+
 def test_the_profile_keeps_unit_level_and_owned_weights_exactly(user_client, user, bodyweight):
     response = user_client.post(
         reverse("training:profile"),
