@@ -95,6 +95,23 @@ def test_sign_ups_are_throttled_per_address(client, settings):
     assert not get_user_model().objects.filter(username="u9").exists()
 
 
+def test_a_throttled_sign_up_gives_back_what_was_typed_without_asking_to_correct_it(
+    client, settings
+):
+    settings.SIGNUPS_PER_HOUR = 1
+    client.post(reverse("training:signup"), {"username": "", "email": "nope"})  # a slip counts
+    refused = client.post(
+        reverse("training:signup"),
+        {"username": "u9", "email": "u9@example.com", "password1": "x", "password2": "y"},
+    )
+    html = refused.content.decode()
+    assert refused.status_code == 429
+    assert "Too many sign-up attempts have come from this address" in html
+    assert 'value="u9"' in html
+    assert 'value="u9@example.com"' in html
+    assert "field--invalid" not in html
+
+
 def test_a_request_over_the_size_cap_is_refused_before_it_is_read(client, settings):
     settings.MAX_REQUEST_BYTES = 1000
     response = client.post(reverse("login"), {"username": "x" * 2000, "password": "y"})

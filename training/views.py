@@ -84,10 +84,15 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     context = {"form": form, "next": next_url, "invitation": CoachLink.objects.named_by(next_url)}
     if request.method == "POST" and _too_many_signups(request):
+        # Not checked: what was typed comes back to send later, without errors beside it
+        # that would say to correct what need not change.
+        typed = SignupForm(
+            initial={name: request.POST.get(name, "") for name in ("username", "email")}
+        )
         response = render(
             request,
             "registration/signup.html",
-            {**context, "title": "Too many sign-ups", "throttled": True},
+            {**context, "form": typed, "title": "Too many sign-ups", "throttled": True},
             status=429,
         )
         response["Retry-After"] = "3600"
