@@ -10,6 +10,10 @@ from django.contrib.auth.admin import UserAdmin
 from core.admin import ModelAdmin
 from hipthrust.forms import AccountChangeForm
 
+# The staff's site is the guide's editor, not "Django administration".
+admin.site.site_header = admin.site.site_title = "hipthrust admin"
+admin.site.index_title = "The guide's content, accounts and logins"
+
 for model in list(admin.site._registry):
     registered = type(admin.site.get_model_admin(model))
     if not issubclass(registered, ModelAdmin):

@@ -51,3 +51,9 @@ def test_a_new_account_in_the_admin_may_not_take_a_name_in_another_case(admin_cl
     )
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["username"]
+
+
+def test_the_admin_is_named_for_the_site(admin_client):
+    html = admin_client.get(reverse("admin:index")).content.decode()
+    assert "hipthrust admin" in html
+    assert "Django administration" not in html
