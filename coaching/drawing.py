@@ -85,7 +85,7 @@ class Scene:
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:
-        """(min_x, min_y, max_x, max_y) of everything drawn, labels included, or the frame."""
+        """(min_x, min_y, max_x, max_y) of everything drawn, callouts included, or the frame."""
         if self.frame is not None:
             return self.frame
         xs: list[float] = []

@@ -1,9 +1,11 @@
+from dataclasses import replace
+
 from django import template
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from coaching.drawing import Scene
+from coaching.drawing import Callout, Scene
 from coaching.figures import BUILDERS, figure
 from coaching.svg import render_figure_panels, render_moving_figure, render_panel
 
@@ -12,12 +14,18 @@ register = template.Library()
 
 @register.simple_tag
 def figure_thumbnail(key: str) -> SafeString:
-    """The first panel of a figure, small, for lists; decorative beside the rung's name."""
+    """The first panel of a figure, small, for lists; decorative beside the rung's name. Its
+    numbered callouts are left out: a list shows no legend to say what they point at."""
     if key not in BUILDERS:
         return mark_safe("")
     drawn = figure(key)
+    panel = drawn.panels[0]
+    drawing = tuple(item for item in panel.scene.items if not isinstance(item, Callout))
     svg = render_panel(
-        drawn.panels[0], element_id=f"thumb-{key}", title=drawn.title, description=drawn.description
+        replace(panel, scene=replace(panel.scene, items=drawing), notes=()),
+        element_id=f"thumb-{key}",
+        title=drawn.title,
+        description=drawn.description,
     )
     return mark_safe(f'<div class="fig-thumb">{svg}</div>')
 

@@ -334,6 +334,8 @@ def test_every_guide_section_shows_its_figure(client):
     assert troubleshooting.count('class="fig fig--') == 4
     ladder = _section(html, "ladder")
     assert ladder.count('class="fig-thumb"') == 7
+    # A list shows no legend: numbered callouts there would point at nothing said.
+    assert "fig-callout" not in ladder
 
 
 @pytest.mark.parametrize(
