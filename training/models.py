@@ -14,7 +14,7 @@ from coaching.tempo import NOTATION_PATTERN
 from coaching.timer import SIDES
 from training import sides, thinning
 from training.progression import set_name, side_numbers
-from training.units import kg_per
+from training.units import format_load, kg_per
 
 MAX_LOAD_KG = Decimal("500")
 MAX_REPS = 100
@@ -573,7 +573,9 @@ class AlikeSets(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.set_count} × {self.side} {self.reps} @ {self.load_kg} kg"
+        # As the log shows a load: the admin listed "@ 0E-10 kg" for a body-weight group.
+        load = format_load(self.load_kg, Unit.KG)
+        return f"{self.set_count} × {self.side} {self.reps} reps, {load}"
 
 
 class ProgressPoints(models.Model):

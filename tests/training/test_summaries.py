@@ -390,3 +390,14 @@ def test_an_import_of_thousands_of_kinds_of_set_is_kept_in_statements_the_engine
     summaries.sets_changed([s.pk for s in sessions], added=summaries.marks_of_new(sets))
     assert AlikeSets.objects.filter(user=user).count() == 9000
     assert_kept(user)
+
+
+def test_a_group_of_alike_sets_names_its_load_as_the_log_does(user, bodyweight):
+    from training.models import AlikeSets
+
+    group = AlikeSets(
+        user=user, variation=bodyweight, side="left", reps=8, load_kg=Decimal("0E-10"), set_count=5
+    )
+    assert str(group) == "5 × left 8 reps, Body weight"
+    group.load_kg = Decimal("12.5000000000")
+    assert str(group) == "5 × left 8 reps, 12.5 kg"
