@@ -50,19 +50,12 @@ def test_wrong_passwords_under_each_spelling_of_a_name_count_as_one(client, user
     assert locked.status_code == 429
 
 
-def test_a_name_in_another_case_resets_the_count_of_the_one_account(client, user):
+# A name in another case is the one account (hipthrust.auth): its right password resets
+# the count of tries made under any spelling.
+@pytest.mark.parametrize("tried_as", ["ada", "Ada"])
+def test_a_right_password_resets_the_count(client, user, tried_as):
     for _ in range(4):
-        client.post(reverse("login"), {"username": "Ada", "password": "wrong"})
-    assert (
-        client.post(reverse("login"), {"username": "ada", "password": PASSWORD}).status_code == 302
-    )
-    client.post(reverse("logout"))
-    assert client.post(reverse("login"), {"username": "ADA", "password": "no"}).status_code == 200
-
-
-def test_a_right_password_resets_the_count(client, user):
-    for _ in range(4):
-        client.post(reverse("login"), {"username": "ada", "password": "wrong"})
+        client.post(reverse("login"), {"username": tried_as, "password": "wrong"})
     assert (
         client.post(reverse("login"), {"username": "ada", "password": PASSWORD}).status_code == 302
     )

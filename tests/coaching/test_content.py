@@ -258,31 +258,41 @@ def test_a_countdown_of_ones_own_is_not_marked_as_the_sites(client):
     assert "our-default" not in countdown
 
 
-def test_the_order_of_the_legs_is_marked_as_the_sites_and_a_coachs_edit_stays(exercise):
+def _content_migration(name: str):
     import importlib
 
+    return importlib.import_module(f"coaching.migrations.{name}")
+
+
+def _assert_a_coachs_how_to_stays(rung: Variation, *steps) -> None:
+    """A coach's own how-to for `rung` is left as it is by each of `steps`, run in turn."""
     from django.apps import apps
 
-    migration = importlib.import_module("coaching.migrations.0009_side_order_is_ours")
+    rung.how_to = "The coach's own words."
+    rung.save()
+    for step in steps:
+        step(apps, None)
+    rung.refresh_from_db()
+    assert rung.how_to == "The coach's own words."
+
+
+def test_the_order_of_the_legs_is_marked_as_the_sites_and_a_coachs_edit_stays(exercise):
+    from django.apps import apps
+
+    migration = _content_migration("0009_side_order_is_ours")
     rung = Variation.objects.get(slug="single-leg-hip-thrust")
     assert "hipthrust's plans finish the set on one leg" in rung.how_to
     assert "the guide gives no order" in rung.how_to
     migration.restore_0002(apps, None)
     rung.refresh_from_db()
     assert "Finish the set on one leg, then do the same on the other." in rung.how_to
-    rung.how_to = "The coach's own words."
-    rung.save()
-    migration.mark_the_order_as_ours(apps, None)
-    rung.refresh_from_db()
-    assert rung.how_to == "The coach's own words."
+    _assert_a_coachs_how_to_stays(rung, migration.mark_the_order_as_ours)
 
 
 def test_a_coachs_own_edit_survives_the_hands_migration_both_ways(exercise):
-    import importlib
-
     from django.apps import apps
 
-    migration = importlib.import_module("coaching.migrations.0008_why_the_hands_steady_the_weight")
+    migration = _content_migration("0008_why_the_hands_steady_the_weight")
     loaded = Variation.objects.get(slug="loaded-single-leg-hip-thrust")
     migration.restore_0007(apps, None)
     loaded.refresh_from_db()
@@ -290,10 +300,6 @@ def test_a_coachs_own_edit_survives_the_hands_migration_both_ways(exercise):
     migration.say_why_the_hands_steady_it(apps, None)
     loaded.refresh_from_db()
     assert "can roll" in loaded.how_to
-
-    loaded.how_to = "The coach's own words."
-    loaded.save()
-    migration.restore_0007(apps, None)
-    migration.say_why_the_hands_steady_it(apps, None)
-    loaded.refresh_from_db()
-    assert loaded.how_to == "The coach's own words."
+    _assert_a_coachs_how_to_stays(
+        loaded, migration.restore_0007, migration.say_why_the_hands_steady_it
+    )
