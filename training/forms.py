@@ -375,8 +375,12 @@ class SetForm(forms.Form):
             "load",
             f"This form showed loads in {shown}, but your weights are in {self.unit} now "
             f"(changed in another tab or on another device). {format_load(typed_kg, shown)} is "
-            f"{format_load(typed_kg, self.unit)}: enter the load in {self.unit} and save again.",
+            f"{format_load(typed_kg, self.unit)}, now in the box: check it and save again.",
         )
+        # The box shows the load converted, so that sending the form again as it comes back
+        # saves the weight meant, not the old number read in the new unit.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("load")] = str(from_kg(typed_kg, self.unit))
 
     def _ask_about_doubts(self, data: dict) -> None:
         """Refuse, once, a set far outside the recent range (training/plausibility.py),

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 REFUSED = (
     "This form showed loads in kg, but your weights are in lb now (changed in another tab or "
-    "on another device). 20 kg is 44.09 lb: enter the load in lb and save again."
+    "on another device). 20 kg is 44.09 lb, now in the box: check it and save again."
 )
 
 
@@ -41,8 +41,11 @@ def test_a_new_set_typed_in_kg_after_a_switch_to_lb_is_refused_and_not_saved(
     assert response.status_code == 200
     assert response.context["form"].errors["load"] == [REFUSED]
     assert not Set.objects.exists()
-    # Drawn again in the unit now in force, so the corrected load goes through.
-    assert '<input type="hidden" name="unit" value="lb">' in response.content.decode()
+    # Drawn again in the unit now in force, the load converted in its box: sent again as it
+    # comes back, it saves the weight meant (to the hundredth of a pound shown).
+    html = response.content.decode()
+    assert '<input type="hidden" name="unit" value="lb">' in html
+    assert 'name="load" value="44.09"' in html
     user_client.post(url, set_data(load="44.09", unit="lb"))
     assert Set.objects.get().load_kg == load_in_kg(Decimal("44.09"), "lb")
 
@@ -56,6 +59,7 @@ def test_an_edit_opened_in_kg_and_sent_after_a_switch_to_lb_keeps_the_stored_loa
     url = reverse("training:set-edit", args=[existing.pk])
     response = user_client.post(url, set_data(reps="11", load="20", unit="kg", revision="0"))
     assert response.context["form"].errors["load"] == [REFUSED]
+    assert 'name="load" value="44.09"' in response.content.decode()
     existing.refresh_from_db()
     assert (existing.reps, existing.load_kg) == (8, Decimal(20))
 
