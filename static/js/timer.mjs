@@ -437,7 +437,10 @@ class Timer {
     const legs = legsOf(step.side).toLowerCase();
     if (step.kind === "lead-in") return `${label}: ${legsFirst(step.side)}`;
     if (step.kind === "switch") return `Switch legs: ${legs}`;
-    if (step.kind === "rest") return `Rest, ${Math.round((step.end - step.start) / 1000)} seconds`;
+    // The next set's first leg is said here: its first lift names none.
+    if (step.kind === "rest") {
+      return `Rest, ${Math.round((step.end - step.start) / 1000)} seconds, then ${legsFirst(step.side)}`;
+    }
     if (step.kind === "lift") return step.sideChange ? `${legs}: lift ${step.rep}` : `Lift ${step.rep}`;
     return label;
   }

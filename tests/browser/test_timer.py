@@ -531,6 +531,23 @@ def test_a_screen_reader_and_the_spoken_cues_follow_the_count_without_falling_be
     assert console.errors == []
 
 
+def test_the_spoken_rest_between_sets_names_the_leg_the_next_set_starts_on(live_server, open_page):
+    page, console = open_page(PHONE)
+    page.add_init_script(
+        "window.spoken = []; speechSynthesis.speak = (u) => window.spoken.push(u.text);"
+    )
+    page.clock.install(time=START)
+    plan = {"variation": "single-leg-hip-thrust", "tempo": "1-0-1-0", "sets": 2, "reps": 1}
+    page.goto(_url(live_server, **plan, sides="right-left", lead_in=0, set_rest=3, last_hold=0))
+    page.clock.pause_at(START + datetime.timedelta(seconds=10))
+    page.locator("[data-timer][data-ready]").wait_for()
+    page.get_by_role("button", name="Spoken cues").click()
+    origin = _start(page)
+    _at(page, origin, 30_000)
+    assert "Rest, 3 seconds, then right leg first" in page.evaluate("window.spoken")
+    assert console.errors == []
+
+
 def test_muting_stops_tones_and_the_choice_is_remembered(live_server, open_page):
     page, _ = _open(open_page, _url(live_server, **PLAN))
     tones = page.get_by_role("button", name="Tones")
