@@ -9,6 +9,20 @@ from training.forms import held_by_another_account
 
 
 class LoginForm(AuthenticationForm):
+    # The id of its errors' summary (templates/_form_errors.html), which describes its fields.
+    errors_id = "login-errors"
+
+    def clean(self) -> dict:
+        try:
+            return super().clean()
+        except ValidationError:
+            # "Enter a correct username and password" belongs to neither field alone: both
+            # are marked wrong and described by it, so a screen reader on either hears it.
+            for name in ("username", "password"):
+                attrs = self.fields[name].widget.attrs
+                attrs.update({"aria-invalid": "true", "aria-describedby": self.errors_id})
+            raise
+
     def clean_username(self) -> str:
         # Checked here so an absurd name never reaches authentication or the throttle's log.
         username = self.cleaned_data["username"]

@@ -4,6 +4,8 @@ was written given back), a form's address visited, a page the account may not op
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -108,3 +110,17 @@ def test_a_boosted_form_that_redirects_or_a_link_leaves_the_address_to_htmx(
     assert "HX-Push-Url" not in user_client.get(reverse("training:profile"), **BOOSTED)
     plain = user_client.post(reverse("training:profile"), {"unit": "stone"})
     assert "HX-Push-Url" not in plain
+
+
+def test_a_refused_sign_in_marks_both_fields_wrong_and_described_by_the_reason(client, user):
+    # "Enter a correct username and password" belongs to neither field alone.
+    response = client.post(reverse("login"), {"username": "ada", "password": "wrong"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert re.search(r'<div class="form-errors" id="login-errors"\s+role="alert">', html)
+    for name in ("username", "password"):
+        tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', html).group(0)
+        assert 'aria-invalid="true"' in tag, name
+        assert 'aria-describedby="login-errors"' in tag, name
+    fresh = client.get(reverse("login")).content.decode()
+    assert "aria-invalid" not in fresh
