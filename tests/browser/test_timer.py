@@ -65,12 +65,34 @@ def _url(live_server, **query) -> str:
     return f"{live_server.url}/timer/?{urlencode(query)}"
 
 
-def _open(open_page, url: str, viewport=PHONE, **options) -> tuple[Page, object]:
+def _open(open_page, url: str, viewport=PHONE, script: str = "", **options) -> tuple[Page, object]:
     page, console = open_page(viewport, **options)
+    if script:
+        page.add_init_script(script)
     page.clock.install(time=START)
     page.goto(url)
     page.clock.pause_at(START + datetime.timedelta(seconds=10))
     page.locator("[data-timer][data-ready]").wait_for()
+    return page, console
+
+
+# Records what the timer says: the spoken cues (window.spoken) and the live region's texts,
+# each once, as one change of the region can come as several mutations (window.told).
+LISTENING = """
+window.spoken = [];
+speechSynthesis.speak = (utterance) => window.spoken.push(utterance.text);
+window.told = [];
+new MutationObserver(() => {
+    const text = document.querySelector('[data-timer-part=announce]')?.textContent;
+    if (text && text !== window.told.at(-1)) window.told.push(text);
+}).observe(document, { subtree: true, childList: true, characterData: true });
+"""
+
+
+def _open_listening(open_page, url: str) -> tuple[Page, object]:
+    """The timer at `url` with its spoken cues on, recording what it says (LISTENING)."""
+    page, console = _open(open_page, url, script=LISTENING)
+    page.get_by_role("button", name="Spoken cues").click()
     return page, console
 
 
@@ -473,25 +495,9 @@ def test_a_screen_reader_and_the_spoken_cues_follow_the_count_without_falling_be
     """The live region says the rep, leg and set in full only when one changes, else the
     phase's word; the spoken cues name the leg and count the reps; pausing and going on
     are said too. A sentence every phase (each second) queued behind the count."""
-    page, console = open_page(PHONE)
-    page.add_init_script(
-        """
-        window.spoken = [];
-        speechSynthesis.speak = (utterance) => window.spoken.push(utterance.text);
-        window.told = [];
-        // One change of the region can come as several mutations: each text once.
-        new MutationObserver(() => {
-            const text = document.querySelector('[data-timer-part=announce]')?.textContent;
-            if (text && text !== window.told.at(-1)) window.told.push(text);
-        }).observe(document, { subtree: true, childList: true, characterData: true });
-        """
-    )
-    page.clock.install(time=START)
     plan = {"variation": "single-leg-hip-thrust", "tempo": "1-0-1-0", "sets": 1, "reps": 2}
-    page.goto(_url(live_server, **plan, sides="left-right", lead_in=2, side_rest=2, last_hold=0))
-    page.clock.pause_at(START + datetime.timedelta(seconds=10))
-    page.locator("[data-timer][data-ready]").wait_for()
-    page.get_by_role("button", name="Spoken cues").click()
+    url = _url(live_server, **plan, sides="left-right", lead_in=2, side_rest=2, last_hold=0)
+    page, console = _open_listening(open_page, url)
     origin = _start(page)
     _at(page, origin, 3_500)  # lowering, rep 1, left
     page.get_by_role("button", name="Pause").click()
@@ -532,16 +538,9 @@ def test_a_screen_reader_and_the_spoken_cues_follow_the_count_without_falling_be
 
 
 def test_the_spoken_rest_between_sets_names_the_leg_the_next_set_starts_on(live_server, open_page):
-    page, console = open_page(PHONE)
-    page.add_init_script(
-        "window.spoken = []; speechSynthesis.speak = (u) => window.spoken.push(u.text);"
-    )
-    page.clock.install(time=START)
     plan = {"variation": "single-leg-hip-thrust", "tempo": "1-0-1-0", "sets": 2, "reps": 1}
-    page.goto(_url(live_server, **plan, sides="right-left", lead_in=0, set_rest=3, last_hold=0))
-    page.clock.pause_at(START + datetime.timedelta(seconds=10))
-    page.locator("[data-timer][data-ready]").wait_for()
-    page.get_by_role("button", name="Spoken cues").click()
+    url = _url(live_server, **plan, sides="right-left", lead_in=0, set_rest=3, last_hold=0)
+    page, console = _open_listening(open_page, url)
     origin = _start(page)
     _at(page, origin, 30_000)
     assert "Rest, 3 seconds, then right leg first" in page.evaluate("window.spoken")
