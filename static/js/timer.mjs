@@ -37,6 +37,8 @@ const LABELS = {
   rest: "Rest",
 };
 const SIDES = { left: "Left", right: "Right", both: "Both" };
+// A step's word on the display, in the live region and in the spoken cues.
+const labelOf = (step) => (step.long ? "Long hold" : LABELS[step.kind]);
 // "Left leg", "Both legs": the legs a step is on.
 const legsOf = (side) => `${SIDES[side]} leg${side === "both" ? "s" : ""}`;
 // A both-legs rung has no leg that goes first.
@@ -395,7 +397,7 @@ class Timer {
     if (!first) return; // the same step, moved by a pause or a skip
     const { plan } = this;
     const working = !isSkippable(step);
-    const label = step.long ? "Long hold" : LABELS[step.kind];
+    const label = labelOf(step);
     this.root.dataset.kind = step.kind;
     this.el.phase.dataset.step = String(step.index);
     this.setText("phase", label);
@@ -450,7 +452,7 @@ class Timer {
     const step = this.steps[Math.max(0, indexAt(this.steps, now))];
     if (!step) return "";
     this.lastTold = null;
-    return this.told(step, step.long ? "Long hold" : LABELS[step.kind], !isSkippable(step));
+    return this.told(step, labelOf(step), !isSkippable(step));
   }
 
   cueFor(step) {
