@@ -1,7 +1,9 @@
-"""The sign-in form, and the admin's form for an account."""
+"""The sign-in form, the admin's form for an account, and closing one's account."""
 
 from __future__ import annotations
 
+from django import forms
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.forms import AuthenticationForm, UserChangeForm
 from django.core.exceptions import ValidationError
 
@@ -46,3 +48,24 @@ class AccountChangeForm(UserChangeForm):
         if value and held_by_another_account(field, value, self.instance):
             raise ValidationError(f"Another account already uses this {name}, in any case.")
         return value
+
+
+class CloseAccountForm(forms.Form):
+    """The account's password, asked again before it is closed for good."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Asked again so that nobody else at this device can close it.",
+    )
+
+    def __init__(self, *args, user: AbstractBaseUser, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError("That is not your password. Nothing was closed or deleted.")
+        return password

@@ -4,7 +4,9 @@ from pathlib import Path
 
 from axes.utils import reset as reset_login_lockout
 from django.conf import settings
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
 from django.db import connection
@@ -25,7 +27,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from coaches.models import CoachLink
 from coaches.roles import can_coach
@@ -35,9 +37,9 @@ from core.middleware import client_ip
 from core.not_found import GoneSaying
 from core.redirects import safe_next
 from core.site import mail_link_context
-from hipthrust import offline
+from hipthrust import accounts, offline
 from hipthrust.auth import lockout_name
-from hipthrust.forms import LoginForm
+from hipthrust.forms import CloseAccountForm, LoginForm
 
 # Only what the upload pipeline writes is ever served from MEDIA_ROOT.
 MEDIA_TYPES = {".jpg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
@@ -269,3 +271,43 @@ class LoginView(auth_views.LoginView):
         if can_coach(self.request.user):
             return reverse("coaches:dashboard")
         return super().get_default_redirect_url()
+
+
+# Closing an account
+
+# The closed account's id, kept in the signed-out session for the one page after closing:
+# its script deletes what that account logged offline on this device (offline-log.mjs).
+CLOSED_ACCOUNT_KEY = "closed_account"
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def close_account(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    # A superuser may be the only one who can run the admin: another one takes it off.
+    runs_the_site = user.is_superuser
+    form = None if runs_the_site else CloseAccountForm(request.POST or None, user=user)
+    if request.method == "POST" and form is not None and form.is_valid():
+        accounts.close(user)
+        logout(request)
+        request.session[CLOSED_ACCOUNT_KEY] = user.pk
+        return redirect("account-closed")
+    context = {
+        "form": form,
+        "coaches_others": can_coach(user),
+        "title": "Close your account",
+        "description": "Delete your account and everything in it.",
+        "noindex": True,
+    }
+    status = 403 if request.method == "POST" and runs_the_site else 200
+    return render(request, "registration/close_account.html", context, status=status)
+
+
+@require_safe
+@never_cache
+def account_closed(request: HttpRequest) -> HttpResponse:
+    closed = request.session.pop(CLOSED_ACCOUNT_KEY, None)
+    if closed is None:
+        return redirect("coaching:home")
+    context = {"closed_account": closed, "title": "Account closed", "noindex": True}
+    return render(request, "registration/account_closed.html", context)

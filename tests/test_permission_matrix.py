@@ -180,6 +180,17 @@ MATRIX = [
     ("password_reset", "get", lambda w: [], ALL_200, None),
     ("password_change", "get", lambda w: [], SIGNED_IN, None),
     ("training:profile", "get", lambda w: [], SIGNED_IN, None),
+    ("close-account", "get", lambda w: [], SIGNED_IN, None),
+    # Without the password nothing closes; a superuser is refused (test_close_account.py).
+    (
+        "close-account",
+        "post",
+        lambda w: [],
+        {**SIGNED_IN, "superuser": 403},
+        {"password": "not the password"},
+    ),
+    # Only the page after closing has something to show: anyone else goes home.
+    ("account-closed", "get", lambda w: [], dict.fromkeys(ROLES, 302), None),
     ("training:log", "get", lambda w: [], SIGNED_IN, None),
     ("training:history", "get", lambda w: [], SIGNED_IN, None),
     ("training:records", "get", lambda w: [], SIGNED_IN, None),

@@ -79,6 +79,9 @@ class Profile(models.Model):
         blank=True,
         help_text="The fingerprint of the last suggestion the trainee dismissed.",
     )
+    # When the trainee closed their account: signing in is refused from then on, and a job
+    # deletes the account and everything in it (hipthrust/accounts.py).
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ProfileQuerySet.as_manager()
 

@@ -4,8 +4,8 @@
 // (offline-store.mjs) with its submission id, and shown at once in the session's list as
 // waiting to sync. Whenever a page is online the queue is sent in order (offline-queue.mjs
 // decides what each answer means); what the server refuses stays, with its data and the
-// reason, until the trainee fixes or discards it. Logging out warns about anything not
-// sent, then deletes the queue.
+// reason, until the trainee fixes or discards it. Logging out or closing the account warns
+// about anything not sent, then deletes the trainee's part of the queue.
 //
 // The session page is never kept for offline use (it is personal); /offline/log/ is the
 // same page for everyone, kept by the worker, and fills itself from the queue here.
@@ -152,6 +152,7 @@ document.addEventListener(
     const form = event.target;
     if (!(form instanceof HTMLFormElement)) return;
     if (form.matches(".logout-form")) return logOut(event, form);
+    if (form.matches("[data-closes-account]")) return closeAccount(event, form);
     if (!form.dataset.offlineQueue) return;
     if (navigator.onLine && !("offlineOnly" in form.dataset)) return; // htmx or the browser sends it
     event.preventDefault();
@@ -524,24 +525,21 @@ function fill(form, entry) {
   form.querySelector("[name=reps]")?.focus();
 }
 
-// Logging out
+// Logging out, and closing the account
 
-async function logOut(event, form) {
-  event.preventDefault();
-  event.stopImmediatePropagation();
-  const user = signedIn();
+/** How many entries `user` logged offline and has not sent, and everyone else's entries. */
+async function entriesOf(user) {
   const all = await known();
   const others = all.filter((entry) => String(entry.user) !== user);
-  const unsent = all.length - others.length;
-  if (
-    unsent &&
-    !window.confirm(
-      `${unsent} ${unsent === 1 ? "entry" : "entries"} logged offline ${unsent === 1 ? "is" : "are"} not saved ` +
-        "to your log yet. Logging out deletes them from this device. Log out anyway?",
-    )
-  ) {
-    return;
-  }
+  return { unsent: all.length - others.length, others };
+}
+
+const unsentSaying = (unsent) =>
+  `${unsent} ${unsent === 1 ? "entry" : "entries"} logged offline ${unsent === 1 ? "is" : "are"} not saved ` +
+  "to your log yet.";
+
+/** Delete what `user` logged offline on this device, and the device's note of them. */
+async function forget(user, others) {
   if (others.length) {
     // Someone else's entries on a shared device wait for them to log in and send them.
     await store.replace(others);
@@ -549,12 +547,40 @@ async function logOut(event, form) {
   } else {
     await store.wipe();
   }
+}
+
+async function logOut(event, form) {
+  event.preventDefault();
+  event.stopImmediatePropagation();
+  const user = signedIn();
+  const { unsent, others } = await entriesOf(user);
+  const question = `${unsentSaying(unsent)} Logging out deletes them from this device. Log out anyway?`;
+  if (unsent && !window.confirm(question)) return;
+  await forget(user, others);
   form.submit(); // the worker drops anything personal from its caches on this request
+}
+
+// Asked before the password is checked; what was logged offline goes once the account is
+// closed (forgetClosedAccount), so a mistyped password deletes nothing.
+async function closeAccount(event, form) {
+  event.preventDefault();
+  event.stopImmediatePropagation();
+  const { unsent } = await entriesOf(signedIn()).catch(() => ({ unsent: 0 }));
+  const question = `${unsentSaying(unsent)} Closing your account deletes them from this device too. Close it anyway?`;
+  if (unsent && !window.confirm(question)) return;
+  form.submit();
+}
+
+/** On the page after closing an account: what it logged offline on this device goes. */
+async function forgetClosedAccount() {
+  const closed = document.querySelector("[data-closed-account]")?.dataset.closedAccount;
+  if (closed) await forget(closed, (await entriesOf(closed)).others);
 }
 
 function start() {
   freshIds();
-  rememberAccount()
+  forgetClosedAccount()
+    .then(rememberAccount)
     .then(render)
     .then(() => scheduleSync())
     .catch(() => {

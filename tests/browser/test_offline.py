@@ -24,8 +24,11 @@ from tests.browser.conftest import (
     ConsoleWatch,
     chromium_path,
     log_in,
+    take_screenshots,
 )
 from tests.browser.test_timer import PLAN, START, _at, _shown, _start, _url, expected_timeline
+from tests.browser.test_training_log import _axe_severe
+from tests.conftest import PASSWORD
 from training.models import Set, TrainingSession
 
 pytestmark = pytest.mark.browser
@@ -484,6 +487,48 @@ def test_a_refused_set_stays_with_its_data_and_logging_out_warns_then_leaves_not
         f"http 404: {live_server.url}/log/sync/",
         "error: Failed to load resource: the server responded with a status of 404 (Not Found)",
     ]
+
+
+def test_closing_the_account_warns_of_unsent_sets_and_deletes_them_only_once_closed(
+    live_server, open_page, user, screenshot_dir
+):
+    page, console, session = _offline_on_todays_session(
+        open_page, live_server.url, user, logged=True, viewport=PHONE
+    )
+    _add_offline_set(page.locator("form[data-offline-queue='set']"), "right", "9", "21", "")
+    page.locator("#sets-and-entry .set-list > li").nth(1).wait_for()
+    session.delete()  # refused when sent: it stays on the device, not in the log
+    page.context.set_offline(False)
+    page.evaluate("async () => (await import('/static/js/offline-log.mjs')).sync()")
+    page.locator(".set-row--refused").wait_for()
+
+    page.goto(f"{live_server.url}/accounts/profile/")
+    page.get_by_role("link", name="Close your account").click()
+    page.wait_for_url(f"{live_server.url}/accounts/close/")
+    assert _axe_severe(page) == []
+    take_screenshots(page, screenshot_dir, "close-account-360")
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    page.get_by_label("Your password").fill("not my password")
+    page.get_by_role("button", name="Close my account and delete everything").click()
+    page.get_by_text("That is not your password. Nothing was closed or deleted.").wait_for()
+    assert "1 entry logged offline is not saved" in asked[0]
+    assert "Closing your account deletes them" in asked[0]
+    assert len(page.evaluate(QUEUE_ENTRIES)) == 1, "a mistyped password deletes nothing"
+
+    page.get_by_label("Your password").fill(PASSWORD)
+    page.get_by_role("button", name="Close my account and delete everything").click()
+    page.wait_for_url(f"{live_server.url}/accounts/closed/")
+    page.get_by_role("heading", name="Account closed").wait_for()
+    _wait_until(page, QUEUE_ENTRIES, lambda entries: not entries)
+    assert page.locator(".account__name").count() == 0, "signed out"
+    assert _axe_severe(page) == []
+    take_screenshots(page, screenshot_dir, "account-closed-360")
+    user.refresh_from_db()
+    assert not user.is_active
+    assert [
+        error for error in console.errors if "/log/sync/" not in error and "404" not in error
+    ] == []
 
 
 def test_an_edit_opened_offline_says_it_needs_the_network_and_puts_no_page_in_the_list(
