@@ -6,15 +6,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from coaching import images
+from coaching.legs import SIDES, order_fits
 from coaching.models import OUR_DEFAULT, Illustration, Placement, TempoPreset, Variation
 from coaching.services import save_illustration
 from coaching.tempo import MAX_PHASE_SECONDS, Tempo, TempoError
 from coaching.timer import (
     MAX_PLAN_SECONDS,
     MAX_REPS_PER_SIDE,
-    SIDES,
     format_duration,
-    legs_fit,
     plan_seconds,
 )
 from core.fields import BoundedModelChoiceField
@@ -269,7 +268,7 @@ class TimerPlanForm(forms.Form):
         # Which rests are still the site's own starting values, for the page to mark.
         sides = cleaned.get("sides")
         rung = self.variation
-        if sides and rung is not None and not legs_fit(sides, rung.one_side_at_a_time):
+        if sides and rung is not None and not order_fits(sides, rung.one_side_at_a_time):
             self.add_error(
                 "sides",
                 f"The {rung.name.lower()} is done one leg at a time: choose which leg goes "

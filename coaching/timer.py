@@ -16,20 +16,6 @@ from typing import Protocol
 from coaching.figures import keyframes_for, moving_figure
 from coaching.tempo import Tempo
 
-# The one list of the ways a plan can take the legs; the training log's form reads it too.
-SIDES = [
-    ("left-right", "Left leg, then right"),
-    ("right-left", "Right leg, then left"),
-    ("alternating", "Alternate legs every rep"),
-    ("both", "Both legs together"),
-]
-
-
-def legs_fit(sides: str, one_side_at_a_time: bool) -> bool:
-    """Whether a plan takes the legs as the rung is done: one at a time, or both together."""
-    return (sides == "both") != one_side_at_a_time
-
-
 # Past two hours a plan is a typing mistake, not a workout.
 MAX_PLAN_SECONDS = 2 * 60 * 60
 # Our choice: the most reps a side the timer counts in a set, and so the most a rung asks to

@@ -48,6 +48,7 @@ PURE = {
     "coaching.svg",
     "coaching.figures",
     "coaching.timer",
+    "coaching.legs",
     "coaching.images",
     "coaching.raster",
     "training.units",

@@ -14,8 +14,9 @@ from django.db.models import CharField, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, JSONArray
 
 from coaching import caching
+from coaching.legs import SIDES as TIMER_SIDES
+from coaching.legs import order_fits
 from coaching.models import FormError, Variation
-from coaching.timer import SIDES as TIMER_SIDES
 from core.aggregates import JSONList
 from core.fields import BoundedModelChoiceField, BoundedModelMultipleChoiceField
 from training import sides
@@ -544,7 +545,7 @@ class TimerLogForm(forms.Form):
     def clean(self) -> dict:
         data = super().clean()
         variation, order = data.get("variation"), data.get("sides")
-        if variation and order and not sides.order_fits(order, variation.one_side_at_a_time):
+        if variation and order and not order_fits(order, variation.one_side_at_a_time):
             raise ValidationError("Those sides do not fit that variation.")
         return data
 

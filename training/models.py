@@ -9,9 +9,9 @@ from django.db.models.functions import Coalesce, Round
 from django.urls import reverse
 from django.utils.functional import cached_property
 
+from coaching.legs import SIDES
 from coaching.models import FormError, Variation
 from coaching.tempo import NOTATION_PATTERN
-from coaching.timer import SIDES
 from training import sides, thinning
 from training.progression import set_name, side_numbers
 from training.units import format_load, kg_per

@@ -10,26 +10,13 @@ number on its side is `progression.side_numbers` (and its SQL twin,
 
 from __future__ import annotations
 
-LEFT, RIGHT, BOTH, UNKNOWN = "left", "right", "both", "unknown"
+# The legs, the sides a variation is trained on and the orders of a plan are the timer's
+# as well: written once, in coaching (sides.LEFT, sides.worked, sides.ORDERS read them).
+from coaching.legs import BOTH, LEFT, ORDERS, RIGHT, worked
+
+UNKNOWN = "unknown"
 # The sides a set is on once its leg is named, in the order every page lists them.
 NAMED = (LEFT, RIGHT, BOTH)
-
-# The orders in which sets go from leg to leg, each a cycle: a prescription's or a timer
-# plan's (coaching.timer.SIDES), and the sides given to imported sets of unknown side.
-ORDERS: dict[str, tuple[str, ...]] = {
-    "left-right": (LEFT, RIGHT),
-    "right-left": (RIGHT, LEFT),
-    "alternating": (LEFT, RIGHT),  # legs swap every rep; each is still logged as its own set
-    "left": (LEFT,),
-    "right": (RIGHT,),
-    "both": (BOTH,),
-}
-
-
-def worked(one_side_at_a_time: bool) -> tuple[str, ...]:
-    """The sides a variation is trained on, in the order they come: each leg in turn, or
-    both together. What a clip of a whole side can be of, and what the advice asks for."""
-    return (LEFT, RIGHT) if one_side_at_a_time else (BOTH,)
 
 
 def recordable(one_side_at_a_time: bool) -> frozenset[str]:
@@ -42,11 +29,6 @@ def recordable(one_side_at_a_time: bool) -> frozenset[str]:
 def mirror(side: str) -> str | None:
     """The other leg, to copy a set to it; none for both legs or an unknown side."""
     return {LEFT: RIGHT, RIGHT: LEFT}.get(side)
-
-
-def order_fits(order: str, one_side_at_a_time: bool) -> bool:
-    """Whether a plan's order of legs can be done on such a variation."""
-    return set(ORDERS[order]) <= set(worked(one_side_at_a_time))
 
 
 def plan_order(order: str, one_side_at_a_time: bool) -> str:

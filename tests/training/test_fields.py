@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from coaches.forms import CoachLevelForm, PrescriptionForm
 from coaches.models import Prescription
-from coaching import timer
+from coaching.legs import SIDES
 from coaching.models import Variation
 from coaching.timer import MAX_REPS_PER_SIDE
 from training.fields import (
@@ -121,7 +121,7 @@ def test_a_one_leg_variation_takes_left_right_or_unknown_and_a_two_leg_one_both(
 
 
 def test_the_timer_log_takes_exactly_the_timers_own_side_plans():
-    assert TimerLogForm.base_fields["sides"].choices == timer.SIDES
+    assert TimerLogForm.base_fields["sides"].choices == SIDES
 
 
 def test_a_session_day_is_from_the_earliest_date_to_tomorrow():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from coaching import legs
 from training import sides
 from training.models import Set
 from training.progression import side_numbers
@@ -57,7 +58,7 @@ def test_sets_in_an_order_of_legs(order, count, expected):
     ],
 )
 def test_an_order_of_legs_on_a_variation(order, one_side_at_a_time, fits, as_done):
-    assert sides.order_fits(order, one_side_at_a_time) is fits
+    assert legs.order_fits(order, one_side_at_a_time) is fits
     if order != "both":
         assert sides.plan_order(order, one_side_at_a_time) == as_done
 
