@@ -1,10 +1,16 @@
-"""The sign-in form, the admin's form for an account, and closing one's account."""
+"""The sign-in form, the password forms, the admin's form for an account, and closing one's
+account."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.forms import AuthenticationForm, UserChangeForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    SetPasswordForm,
+    UserChangeForm,
+)
 from django.core.exceptions import ValidationError
 
 from training.forms import held_by_another_account
@@ -48,6 +54,22 @@ class AccountChangeForm(UserChangeForm):
         if value and held_by_another_account(field, value, self.instance):
             raise ValidationError(f"Another account already uses this {name}, in any case.")
         return value
+
+
+class _RulesBesideTheNewPassword:
+    """A new password too short or too common is said beside it, under its rules, not beside
+    the confirmation (Django's place), which only says the two differ."""
+
+    def validate_password_for_user(self, user, password_field_name="new_password2") -> None:
+        super().validate_password_for_user(user, "new_password1")
+
+
+class ChangePasswordForm(_RulesBesideTheNewPassword, PasswordChangeForm):
+    pass
+
+
+class NewPasswordForm(_RulesBesideTheNewPassword, SetPasswordForm):
+    """The new password a reset link sets."""
 
 
 class CloseAccountForm(forms.Form):

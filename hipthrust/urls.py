@@ -8,6 +8,7 @@ from coaching.sitemaps import SITEMAPS
 from coaching.views import robots_txt
 from hipthrust.views import (
     LoginView,
+    PasswordChangeView,
     PasswordResetConfirmView,
     PasswordResetView,
     account_closed,
@@ -32,6 +33,7 @@ urlpatterns = [
         LoginView.as_view(),
         name="login",
     ),
+    path("accounts/password_change/", PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path(
         "accounts/reset/<uidb64>/<token>/",

@@ -39,7 +39,7 @@ from core.redirects import safe_next
 from core.site import mail_link_context
 from hipthrust import accounts, offline
 from hipthrust.auth import lockout_name
-from hipthrust.forms import CloseAccountForm, LoginForm
+from hipthrust.forms import ChangePasswordForm, CloseAccountForm, LoginForm, NewPasswordForm
 
 # Only what the upload pipeline writes is ever served from MEDIA_ROOT.
 MEDIA_TYPES = {".jpg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
@@ -246,12 +246,18 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = NewPasswordForm
+
     def form_valid(self, form):
         response = super().form_valid(form)
         # The lockout page offers a reset as the way back in: a new password lifts the
         # login lockout of that username, from every address.
         reset_login_lockout(username=lockout_name(form.user.get_username()))
         return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = ChangePasswordForm
 
 
 class LoginView(auth_views.LoginView):

@@ -55,6 +55,11 @@ class SignupForm(UserCreationForm):
         model = get_user_model()
         fields = ["username", "email"]
 
+    def validate_password_for_user(self, user, **kwargs) -> None:
+        # A password too short or too common is said beside the password, under its rules,
+        # not beside the confirmation (Django's place), which only says they differ.
+        super().validate_password_for_user(user, password_field_name="password1")
+
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
         if held_by_another_account("email", email):

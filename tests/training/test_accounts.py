@@ -82,7 +82,7 @@ def test_accounts_without_an_email_may_be_many(db):
     [
         ({"email": "ada@example.com"}, "email", "already uses this email"),
         ({"password2": "different-password-99"}, "password2", "didn’t match"),
-        ({"password1": "123", "password2": "123"}, "password2", "too short"),
+        ({"password1": "123", "password2": "123"}, "password1", "too short"),
         ({"username": "ada"}, "username", "already exists"),
     ],
 )
@@ -144,6 +144,28 @@ def test_a_password_reset_mails_a_link_that_sets_a_new_password(client, user):
     assert done.status_code == 302
     user.refresh_from_db()
     assert user.check_password(new)
+
+
+def test_a_new_password_too_short_is_said_beside_it_when_changed_or_reset(client, user):
+    client.force_login(user)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "123", "new_password2": "123"},
+    )
+    assert response.status_code == 200
+    assert "too short" in " ".join(response.context["form"].errors["new_password1"])
+    assert "new_password2" not in response.context["form"].errors
+    client.logout()
+    client.post(reverse("password_reset"), {"email": "ada@example.com"})
+    link = re.search(r"http://testserver(/accounts/reset/\S+/)", mail.outbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+    response = client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": "123", "new_password2": "123"}
+    )
+    assert response.status_code == 200
+    assert "too short" in " ".join(response.context["form"].errors["new_password1"])
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
 
 
 def test_changing_the_password_ends_the_other_sessions(client, user, django_user_model):

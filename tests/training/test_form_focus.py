@@ -45,4 +45,4 @@ def test_a_sign_up_refused_for_its_password_focuses_the_password(client, db):
         {"username": "newcomer", "email": "n@example.com", "password1": "a", "password2": "b"},
     )
     assert response.status_code == 200
-    assert _autofocused(response.content.decode()) == ["password2"]
+    assert _autofocused(response.content.decode()) == ["password1"]
