@@ -143,11 +143,21 @@ class CoachLink(models.Model):
 
 
 class PrescriptionQuerySet(models.QuerySet["Prescription"]):
+    def in_force(self) -> PrescriptionQuerySet:
+        """Written by a coach who still coaches the athlete: over a current link, or as an
+        active superuser (who coaches everyone). A link ended, or a coach's account closed
+        or deactivated, takes that coach's plans out of force; they stay in the history."""
+        linked = Exists(
+            CoachLink.objects.current().filter(coach=OuterRef("coach"), athlete=OuterRef("athlete"))
+        )
+        return self.filter(linked | Q(coach__is_superuser=True, coach__is_active=True))
+
     def newest_for(self, athlete_id: int, variation_id: int) -> Prescription | None:
         """What the athlete's coach asked last of that rung: its sets' values on the session
         page, the load of the sets the timer logs, the tempo a video's reps are held to."""
         return (
-            self.filter(athlete_id=athlete_id, variation_id=variation_id)
+            self.in_force()
+            .filter(athlete_id=athlete_id, variation_id=variation_id)
             .order_by("-created_at", "-pk")
             .first()
         )

@@ -129,7 +129,8 @@ def _prescribed_frequency(ids: list[int]) -> dict[int, int]:
     """Sessions per week of each athlete's prescription in force (the newest)."""
     frequency: dict[int, int] = {}
     for athlete_id, per_week in (
-        Prescription.objects.filter(athlete__in=ids)
+        Prescription.objects.in_force()
+        .filter(athlete__in=ids)
         .order_by("athlete", "-created_at", "-pk")
         .values_list("athlete", "sessions_per_week")
     ):

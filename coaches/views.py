@@ -148,7 +148,12 @@ def cancel_invitation(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _athlete_context(request: HttpRequest, athlete, **forms) -> dict:
     unit = Profile.objects.unit_of(request.user)
-    prescription = Prescription.objects.filter(athlete=athlete).select_related("variation").first()
+    prescription = (
+        Prescription.objects.in_force()
+        .filter(athlete=athlete)
+        .select_related("variation", "coach")
+        .first()
+    )
     initial = {}
     if prescription:
         initial = prescription.form_values(unit)

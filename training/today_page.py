@@ -59,7 +59,8 @@ def today_context(request: HttpRequest) -> dict:
     prescription = None
     if profile.has_prescription:
         prescription = (
-            Prescription.objects.filter(athlete=request.user)
+            Prescription.objects.in_force()
+            .filter(athlete=request.user)
             .select_related("variation", "coach")
             .first()
         )
@@ -96,7 +97,7 @@ RECENT_SESSIONS = 5  # no fewer than records.NOTE_SESSIONS: the balance note jud
 # Whether Today has a coach's prescription or unread comments on videos to show, asked in
 # the profile's query: most trainees have neither, and then read neither.
 TODAY = {
-    "has_prescription": Exists(Prescription.objects.filter(athlete=OuterRef("user"))),
+    "has_prescription": Exists(Prescription.objects.in_force().filter(athlete=OuterRef("user"))),
     "has_unread_comments": Exists(
         VideoComment.objects.filter(video__owner=OuterRef("user"), seen_at__isnull=True).exclude(
             author=OuterRef("user")

@@ -16,7 +16,13 @@ from django.utils import dateformat, timezone
 
 from coaches import services
 from coaches.models import AuditEntry, CoachLink, CoachNote, FlagReview, Prescription
-from tests.conftest import PASSWORD, as_the_browser_submits, make_log, prescription_form
+from tests.conftest import (
+    PASSWORD,
+    as_the_browser_submits,
+    make_log,
+    prescription,
+    prescription_form,
+)
 from training import balance, summaries
 from training.models import LevelChange, Profile, Set, TrainingSession
 from videos.models import SetVideo
@@ -114,6 +120,39 @@ def test_ending_the_link_takes_the_coachs_access_away_at_once(client, coach, use
     assert user.username not in client.get(reverse("coaches:dashboard")).content.decode()
     admin_change = reverse("admin:training_trainingsession_change", args=[session.pk])
     assert client.get(admin_change).status_code == 404
+
+
+def test_an_ended_links_prescription_is_no_longer_in_force_anywhere(
+    client, coach, other_coach, user, linked, loaded
+):
+    services.prescribe(
+        coach, user, prescription(loaded, load_kg=Decimal("40"), notes="Coach one's plan")
+    )
+    second = services.create_invitation(other_coach)
+    services.accept_invitation(second, user)
+    session = TrainingSession.objects.create(
+        user=user, date=datetime.date.today(), variation=loaded
+    )
+    client.force_login(other_coach)
+    shared = " ".join(
+        client.get(reverse("coaches:athlete", args=[user.pk])).content.decode().split()
+    )
+    assert "Written by coach, in force since" in shared, "another coach's plan names its author"
+
+    services.end_link(linked, user)
+
+    assert Prescription.objects.in_force().count() == 0
+    assert Prescription.objects.newest_for(user.pk, loaded.pk) is None
+    assert Prescription.objects.load_kg_for(user.pk, loaded.pk) == 0
+    page = client.get(reverse("coaches:athlete", args=[user.pk]))
+    assert "force since" not in page.content.decode()
+    assert "Coach one's plan" not in page.content.decode()
+    client.force_login(user)
+    assert "From your coach" not in client.get(reverse("training:log")).content.decode()
+    entry = client.get(session.get_absolute_url()).context["form"]
+    assert entry.initial.get("load") != Decimal("40")
+    # Kept in the history: the audit still says what was prescribed.
+    assert Prescription.objects.filter(athlete=user).count() == 1
 
 
 def test_a_both_legs_prescription_says_reps_not_per_side_nor_a_leg_order(

@@ -38,10 +38,11 @@ def test_an_import_of_one_session_and_one_set_says_so(user_client):
     assert "1 set (1 session) already in your log" in " ".join(response.content.decode().split())
 
 
-def test_a_prescription_of_one_session_a_week_says_so(user_client, user, other_user, bodyweight):
+def test_a_prescription_of_one_session_a_week_says_so(user_client, user, coach, bodyweight):
+    services.accept_invitation(services.create_invitation(coach), user)
     Prescription.objects.create(
         athlete=user,
-        coach=other_user,
+        coach=coach,
         variation=bodyweight,
         sets=3,
         reps_per_side=10,
