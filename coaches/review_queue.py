@@ -100,6 +100,7 @@ def _bests(ids: list[int], today: datetime.date) -> dict[int, dict]:
     stall = today - datetime.timedelta(days=review.STALL_DAYS)
     pain_since = today - datetime.timedelta(days=review.PAIN_DAYS)
     recent = Q(session__date__gt=stall)
+    painful = Q(pain=True, session__date__gte=pain_since)
     bests = {
         row["session__user"]: row
         for row in Set.objects.filter(
@@ -111,7 +112,9 @@ def _bests(ids: list[int], today: datetime.date) -> dict[int, dict]:
             load_recent=Max("load_kg", filter=recent),
             reps_recent=Max("reps", filter=recent),
             hold_recent=Max("hold_seconds", filter=recent),
-            pain_session=Max("session_id", filter=Q(pain=True, session__date__gte=pain_since)),
+            pain_session=Max("session_id", filter=painful),
+            pain_set=Max("id", filter=painful),
+            pain_sets=Count("id", filter=painful),
         )
     }
     for row in (
@@ -199,6 +202,8 @@ def _stats(
         lagging_side=balance.weaker,
         form_error_sessions=sum(1 for r in rows[:3] if r.errors or r.tagged),
         pain_session_id=b.get("pain_session"),
+        pain_sets=b.get("pain_sets", 0),
+        pain_set_id=b.get("pain_set"),
         best_recent=_best(b, "recent"),
         best_before=_best(b, "before"),
         promotion_waiting=bool(advice and advice.suggestion.kind == "advance"),

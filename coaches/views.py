@@ -62,10 +62,9 @@ SORTS = {
 
 
 def _flag_url(athlete_id: int, stats: balance.AthleteStats, flag: balance.Flag) -> str:
-    """A flag opens the session that raised it (pain: the newest painful one), or the
-    athlete's page when no session did (inactive, or none in the last 30 days)."""
-    session_id = stats.pain_session_id if flag.kind == "pain" else stats.latest_session_id
-    if session_id is None or flag.kind == "inactive":
+    """A flag opens the session that raised it, or the athlete's page when none did."""
+    session_id = balance.flag_session_id(stats, flag)
+    if session_id is None:
         return reverse("coaches:athlete", args=[athlete_id])
     session_url = reverse("coaches:session", args=[athlete_id, session_id])
     return f"{session_url}?{urlencode({'flag': flag.kind})}"
@@ -288,8 +287,9 @@ def review_flag(request: HttpRequest, user_id: int) -> HttpResponse:
 def _session_flag(athlete, session, kind: str):
     """The flag of this kind that links to this session, if the queue raises one now,
     with its review (or None): what the session page offers to mark reviewed."""
-    for flag in review_queue.athlete_flags(athlete, timezone.localdate()):
-        if flag.kind == kind and flag.subject == f"session {session.pk}":
+    stats = review_queue.athlete_stats([athlete], timezone.localdate())[athlete.pk]
+    for flag in balance.flags(stats):
+        if flag.kind == kind and balance.flag_session_id(stats, flag) == session.pk:
             reviews = FlagReview.objects.covering({athlete.pk: [flag]}).get(athlete.pk, {})
             return flag, reviews.get((flag.kind, flag.subject))
     return None, None

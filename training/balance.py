@@ -63,6 +63,9 @@ class AthleteStats:
     lagging_side: str | None = None
     form_error_sessions: int = 0  # among the three most recent sessions
     pain_session_id: int | None = None  # the latest session with pain in the last 14 days
+    # The painful sets of the last 14 days: how many, and the newest (the flag's subject).
+    pain_sets: int = 0
+    pain_set_id: int | None = None
     best_recent: tuple[Decimal, int, int] = (Decimal(0), 0, 0)  # load, reps, hold (21 days)
     best_before: tuple[Decimal, int, int] = (Decimal(0), 0, 0)  # the same, before that
     promotion_waiting: bool = False
@@ -74,17 +77,26 @@ class Flag:
     kind: str  # "lag", "form-errors", "pain", "stalled", "inactive", "promotion"
     text: str
     severity: int  # higher is more urgent; the queue sorts on it
-    # What raised it: a review covers this flag for this subject only, so a new painful
-    # session (or any newer session, for the other kinds) opens the flag again.
+    # What raised it: a review covers this flag for this subject only, so another painful
+    # set, in a new session or an old one (or any newer session, for the other kinds),
+    # opens the flag again.
     subject: str = ""
 
 
 def _subject(stats: AthleteStats, kind: str) -> str:
     if kind == "pain":
-        return f"session {stats.pain_session_id}"
+        return f"painful sets {stats.pain_sets}, newest {stats.pain_set_id}"
     if kind == "inactive" or stats.latest_session_id is None:
         return f"last {stats.last_session.isoformat() if stats.last_session else 'never'}"
     return f"session {stats.latest_session_id}"
+
+
+def flag_session_id(stats: AthleteStats, flag: Flag) -> int | None:
+    """The session a flag opens (pain: the newest painful one); none where no session raised
+    it (inactive, or none in the last 30 days)."""
+    if flag.kind == "inactive":
+        return None
+    return stats.pain_session_id if flag.kind == "pain" else stats.latest_session_id
 
 
 def compliance(done: int, per_week: int | None, days: int) -> int | None:

@@ -649,6 +649,12 @@ def _painful_session(user, variation, day=None):
     return session
 
 
+def _pain_subject(user) -> str:
+    """The pain flag's subject: how many painful sets, and the newest."""
+    painful = Set.objects.filter(session__user=user, pain=True)
+    return f"painful sets {painful.count()}, newest {painful.latest('pk').pk}"
+
+
 def _flag_kinds(response):
     return {
         row["athlete"].username: (
@@ -662,7 +668,7 @@ def _flag_kinds(response):
 def test_a_coach_marks_the_pain_flag_reviewed_and_the_queue_lists_it_after_open_flags(
     client, coach, user, other_user, linked, bodyweight
 ):
-    painful = _painful_session(user, bodyweight)
+    _painful_session(user, bodyweight)
     services.accept_invitation(services.create_invitation(coach), other_user)
     TrainingSession.objects.create(
         user=other_user,
@@ -676,7 +682,7 @@ def test_a_coach_marks_the_pain_flag_reviewed_and_the_queue_lists_it_after_open_
 
     response = client.post(
         reverse("coaches:flag-review", args=[user.pk]),
-        {"kind": "pain", "subject": f"session {painful.pk}"},
+        {"kind": "pain", "subject": _pain_subject(user)},
     )
     assert (response.status_code, response["Location"]) == (
         302,
@@ -685,7 +691,7 @@ def test_a_coach_marks_the_pain_flag_reviewed_and_the_queue_lists_it_after_open_
     review_ = FlagReview.objects.get(athlete=user)
     assert (review_.kind, review_.subject, review_.reviewed_by) == (
         "pain",
-        f"session {painful.pk}",
+        _pain_subject(user),
         coach,
     )
     assert timezone.now() - review_.reviewed_at < datetime.timedelta(minutes=1)
@@ -704,7 +710,7 @@ def test_a_coach_marks_the_pain_flag_reviewed_and_the_queue_lists_it_after_open_
     # Marking it again (a second tab, a double click) keeps the first review.
     client.post(
         reverse("coaches:flag-review", args=[user.pk]),
-        {"kind": "pain", "subject": f"session {painful.pk}"},
+        {"kind": "pain", "subject": _pain_subject(user)},
     )
     assert FlagReview.objects.count() == 1
     assert AuditEntry.objects.filter(athlete=user, action="flag-reviewed").count() == 1
@@ -713,14 +719,40 @@ def test_a_coach_marks_the_pain_flag_reviewed_and_the_queue_lists_it_after_open_
 def test_a_new_painful_session_raises_the_reviewed_pain_flag_again(
     client, coach, user, linked, bodyweight
 ):
-    first = _painful_session(user, bodyweight, timezone.localdate() - datetime.timedelta(days=2))
-    services.review_flag(
-        coach, user, balance.Flag("pain", "Pain", 5, subject=f"session {first.pk}")
-    )
+    _painful_session(user, bodyweight, timezone.localdate() - datetime.timedelta(days=2))
+    services.review_flag(coach, user, balance.Flag("pain", "Pain", 5, subject=_pain_subject(user)))
     client.force_login(coach)
     assert _flag_kinds(client.get(reverse("coaches:dashboard")))["ada"] == ([], ["pain"])
     _painful_session(user, bodyweight)
     assert _flag_kinds(client.get(reverse("coaches:dashboard")))["ada"] == (["pain"], [])
+
+
+def test_another_painful_set_in_a_reviewed_session_raises_the_pain_flag_again(
+    client, coach, user, linked, bodyweight
+):
+    """New pain on the other leg, in the session already reviewed, or ticked on an older
+    set afterwards, is news to the coach."""
+    painful = _painful_session(user, bodyweight)
+    older = Set.objects.create(session=painful, position=2, side="right", reps=8)
+    client.force_login(coach)
+    review_it = {"kind": "pain", "subject": _pain_subject(user)}
+    client.post(reverse("coaches:flag-review", args=[user.pk]), review_it)
+    assert _pain_flag(client) == "reviewed"
+
+    Set.objects.create(session=painful, position=3, side="right", reps=6, pain=True)
+    assert _pain_flag(client) == "open"
+    review_it = {"kind": "pain", "subject": _pain_subject(user)}
+    client.post(reverse("coaches:flag-review", args=[user.pk]), review_it)
+    assert _pain_flag(client) == "reviewed"
+
+    older.pain = True
+    older.save()
+    assert _pain_flag(client) == "open"
+
+
+def _pain_flag(client) -> str:
+    raised, reviewed = _flag_kinds(client.get(reverse("coaches:dashboard")))["ada"]
+    return "open" if "pain" in raised else "reviewed" if "pain" in reviewed else "none"
 
 
 def test_the_session_page_offers_to_mark_the_flag_that_led_there_reviewed(
@@ -730,10 +762,10 @@ def test_the_session_page_offers_to_mark_the_flag_that_led_there_reviewed(
     client.force_login(coach)
     page = reverse("coaches:session", args=[user.pk, painful.pk]) + "?flag=pain"
     html = client.get(page).content.decode()
-    assert f'name="subject" value="session {painful.pk}"' in html
+    assert f'name="subject" value="{_pain_subject(user)}"' in html
     response = client.post(
         reverse("coaches:flag-review", args=[user.pk]),
-        {"kind": "pain", "subject": f"session {painful.pk}", "next": page},
+        {"kind": "pain", "subject": _pain_subject(user), "next": page},
     )
     assert response["Location"] == page
     html = client.get(page).content.decode()
@@ -742,7 +774,7 @@ def test_the_session_page_offers_to_mark_the_flag_that_led_there_reviewed(
     # `next` goes nowhere off the site.
     response = client.post(
         reverse("coaches:flag-review", args=[user.pk]),
-        {"kind": "pain", "subject": f"session {painful.pk}", "next": "//evil.example/"},
+        {"kind": "pain", "subject": _pain_subject(user), "next": "//evil.example/"},
     )
     assert response["Location"] == reverse("coaches:dashboard")
 
@@ -752,9 +784,9 @@ def test_only_the_athletes_own_coach_marks_a_flag_reviewed(
 ):
     from django.test import Client
 
-    painful = _painful_session(user, bodyweight)
+    _painful_session(user, bodyweight)
     url = reverse("coaches:flag-review", args=[user.pk])
-    data = {"kind": "pain", "subject": f"session {painful.pk}"}
+    data = {"kind": "pain", "subject": _pain_subject(user)}
     client.force_login(other_coach)
     assert client.post(url, data).status_code == 404
     client.force_login(user)

@@ -111,8 +111,12 @@ def _stats(**overrides) -> review.AthleteStats:
 @pytest.mark.parametrize(
     ("overrides", "subjects"),
     [
-        # Pain: the newest painful session, whatever came after it.
-        ({"pain_session_id": 12}, {"pain": "session 12"}),
+        # Pain: how many painful sets and the newest, whatever came after it: another
+        # painful set, in a new session or one reviewed before, is news.
+        (
+            {"pain_session_id": 12, "pain_sets": 2, "pain_set_id": 140},
+            {"pain": "painful sets 2, newest 140"},
+        ),
         # The others: the newest session, so any new session asks for a fresh look.
         ({"form_error_sessions": 2}, {"form-errors": "session 30"}),
         ({"promotion_waiting": True}, {"promotion": "session 30"}),
