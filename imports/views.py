@@ -112,9 +112,11 @@ def _import_upload(request: HttpRequest, counter: CountingUploadHandler) -> Http
         {
             "form": form,
             "running": pending_imports.busy(request.user),
-            "imports": ImportBatch.objects.filter(owner=request.user).annotate(
-                sets_left=Count("sets")
-            )[: ImportBatch.KEEP],
+            # Ordered here: a query that counts (GROUP BY) ignores the model's ordering, and
+            # the first Undo must be the newest import's.
+            "imports": ImportBatch.objects.filter(owner=request.user)
+            .annotate(sets_left=Count("sets"))
+            .order_by("-created_at", "-pk")[: ImportBatch.KEEP],
             "keep": ImportBatch.KEEP,
             "title": "Import a CSV",
             "description": "Import your log from a CSV.",
@@ -226,8 +228,10 @@ def import_undo(request: HttpRequest, pk: int) -> HttpResponse:
         )
     if undone.kept_sessions:
         summary += (
-            f" {counted(undone.kept_sessions, 'session')} stayed, with "
-            f"what you logged into {pluralize(undone.kept_sessions, 'it,them')} since."
+            f" {counted(undone.kept_sessions, 'session')} stayed, with what was added to "
+            f"{pluralize(undone.kept_sessions, 'it,them')} since (a set logged by hand, a "
+            f"coach's note or a video); importing the file again brings "
+            f"{pluralize(undone.kept_sessions, 'its,their')} other sets back."
         )
     messages.success(request, summary)
     return redirect("imports:import")

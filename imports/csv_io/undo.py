@@ -25,7 +25,8 @@ def undo_import(batch: ImportBatch) -> Undone:
     What others wrote and what the trainee filmed is never taken with it: a set with a
     coach's note or a video stays, and so does a session holding anything added after the
     import (a set typed by hand, a coach's note, a video), with only the rest of the
-    imported sets gone. Sets edited since the import are still the import's and go.
+    imported sets gone; it forgets which workout it was imported from, so importing the file
+    again brings the rest back. Sets edited since the import are still the import's and go.
     """
     user_id = batch.owner_id
     with transaction.atomic():
@@ -45,6 +46,9 @@ def undo_import(batch: ImportBatch) -> Undone:
         emptied = list(empty.distinct())
         kept_sessions = sessions.count() - len(emptied)
         _delete(emptied)
+        # A session kept holds only part of the workout now: no longer that workout as
+        # imported, or importing the file again would skip the sets this took away.
+        sessions.exclude(import_key="").update(import_key="")
         batch.delete()  # what stays is no longer the import's (SET_NULL)
         # Deleted without an origin the summaries' receivers know: counted here, once.
         summaries.sets_changed(touched - {s.pk for s in emptied}, removed=removed)

@@ -22,6 +22,7 @@ from videos.models import SetVideo
 
 from .test_csv_io import (
     HEADER,
+    HEVY,
     STRONG,
     STRONG_NOW,
     STRONG_OLD,
@@ -567,9 +568,37 @@ def test_a_set_logged_by_hand_into_an_imported_session_survives_undo(user_client
     assert list(Set.objects.all()) == [by_hand]
     page = user_client.get(response["Location"])
     assert shown_messages(page)[-1] == (
-        "Import undone: removed 3 sets and 1 session. 1 session stayed, with what you logged "
-        "into it since."
+        "Import undone: removed 3 sets and 1 session. 1 session stayed, with what was added "
+        "to it since (a set logged by hand, a coach's note or a video); importing the file "
+        "again brings its other sets back."
     )
+
+
+def test_sets_an_undo_took_from_a_kept_session_come_back_when_imported_again(user_client, user):
+    """Hevy's workouts are known by their start (TrainingSession.import_key): the kept
+    session, which no longer holds that workout, must not make it look imported."""
+    save(user_client, uploaded(user_client, HEVY, "hevy.csv"))
+    session = TrainingSession.objects.get(date=datetime.date(2024, 3, 7))
+    by_hand = Set.objects.create(session=session, position=9, side="left", reps=12)
+    undo(user_client, ImportBatch.objects.get())
+    assert list(Set.objects.filter(session__date=datetime.date(2024, 3, 7))) == [by_hand]
+
+    save(user_client, uploaded(user_client, HEVY, "hevy.csv"))
+
+    again = Set.objects.filter(session__date=datetime.date(2024, 3, 7)).exclude(pk=by_hand.pk)
+    assert sorted(again.values_list("reps", flat=True)) == [11, 12, 12]
+    assert Set.objects.filter(session__user=user).count() == 7  # the file's 6, and by hand
+
+
+def test_the_newest_import_is_listed_first_so_its_undo_comes_first(user_client, user):
+    save(user_client, uploaded(user_client, OURS, "older.csv"))
+    save(user_client, uploaded(user_client, HEVY, "newer.csv"))
+    # The older one's row made later than its id says (ids and times need not agree).
+    ImportBatch.objects.filter(file_name="older.csv").update(
+        created_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
+    )
+    page = user_client.get(reverse("imports:import"))
+    assert [batch.file_name for batch in page.context["imports"]] == ["newer.csv", "older.csv"]
 
 
 def test_undo_keeps_an_imported_set_with_a_coachs_note_and_a_session_with_a_video(
@@ -596,7 +625,9 @@ def test_undo_keeps_an_imported_set_with_a_coachs_note_and_a_session_with_a_vide
     page = user_client.get(response["Location"])
     assert shown_messages(page)[-1] == (
         "Import undone: removed 2 sets and 0 sessions. 1 set stayed, with the coach's note or "
-        "the video on it. 2 sessions stayed, with what you logged into them since."
+        "the video on it. 2 sessions stayed, with what was added to them since (a set logged "
+        "by hand, a coach's note or a video); importing the file again brings their other sets "
+        "back."
     )
 
 
