@@ -758,12 +758,29 @@ def test_a_strong_export_in_pounds_brings_in_the_bridges_and_single_leg_thrusts(
         ("L and R", "unknown"),  # no one side
         ("Lunges after", "unknown"),  # a word that starts alike names no side
         ("left then right", "unknown"),
+        ("L - knee caved", "left"),  # the letter, then a dash: the side, then a remark
+        ("R: felt strong", "right"),
+        # Where something was felt says nothing of the leg the set was on.
+        ("Right knee a bit sore today", "unknown"),
+        ("rodilla derecha molesta", "unknown"),
+        ("left leg and right hip tight", "left"),
     ],
 )
 def test_a_side_written_as_its_letter_or_in_another_language_is_read(user, note, side):
     import_text(user, STRONG.replace(",left leg,", f",{note},"), unit="lb")
     loaded = Set.objects.filter(session__variation__slug="loaded-single-leg-hip-thrust")
     assert loaded.order_by("position").first().side == side
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Single Legged Hip Thrust", "SL Hip Thrust", "1-Leg Hip Thrust", "One-Legged Hip Thrust"],
+)
+def test_the_ways_people_name_a_single_leg_hip_thrust_are_read_as_one(user, name):
+    result = import_text(user, STRONG.replace("Single-Leg Hip Thrust,", f"{name},"), unit="lb")
+    assert result.sets == 7
+    evening = Set.objects.filter(session__date=date(2024, 3, 7))
+    assert list(evening.values_list("reps", flat=True)) == [12, 12, 11]
 
 
 def test_strong_weights_are_kilograms_for_a_user_in_kilograms(user):

@@ -23,16 +23,28 @@ from imports.csv_io.plan import Plan, PlannedSession, PlannedSet, Skipped
 from imports.csv_io.reading import Cells, Row
 from training.models import Side
 
-_SINGLE_LEG = re.compile(r"\b(single leg|one leg|unilateral)\b")
+# Of the exercise's words (lower case, hyphens as spaces): "single leg", "single legged",
+# "one leg", "1 leg", "SL", "unilateral".
+_SINGLE_LEG = re.compile(
+    r"\b(single legged|single leg|one legged|one leg|1 ?leg(ged)?|sl|unilateral)\b"
+)
 # A side named in words (English, and the words of the languages these apps are most used in
 # besides: German or Dutch, French, Spanish, Italian), as "(L)", or as a cell that is only
-# the letter: never read from a word that merely starts alike ("Lunges").
-_LEFT = re.compile(
-    r"\b(left|links|gauche|izquierd[ao]|sinistr[ao])\b|\(l\)|^\s*l\.?\s*$", re.IGNORECASE
+# the letter or starts with it and a dash or colon ("L - knee caved"): never read from a
+# word that merely starts alike ("Lunges").
+_LEFT_WORDS = r"left|links|linke[nrs]?|gauche|izquierd[ao]|sinistr[ao]"
+_RIGHT_WORDS = r"right|rechts|rechte[nrs]?|droite?|derech[ao]|destr[ao]"
+_LEFT = re.compile(rf"\b({_LEFT_WORDS})\b|\(l\)|^\s*l\.?\s*$|^\s*l\s*[-–:]", re.IGNORECASE)
+_RIGHT = re.compile(rf"\b({_RIGHT_WORDS})\b|\(r\)|^\s*r\.?\s*$|^\s*r\s*[-–:]", re.IGNORECASE)
+# A side joined to a body part names where something was felt, not the leg the set was on:
+# "right knee a bit sore" says nothing of the side (ours: taken out before a side is read).
+_PARTS = (
+    r"knees?|hips?|glutes?|hamstrings?|hams?|foot|feet|ankles?|calf|calves|quads?|back|"
+    r"shoulders?|arms?|hands?|wrists?|groin|adductors?|knie|hüfte|genou|hanche|rodilla|"
+    r"cadera|ginocchio|anca"
 )
-_RIGHT = re.compile(
-    r"\b(right|rechts|droite?|derech[ao]|destr[ao])\b|\(r\)|^\s*r\.?\s*$", re.IGNORECASE
-)
+_SIDES = f"{_LEFT_WORDS}|{_RIGHT_WORDS}"
+_FELT_AT = re.compile(rf"\b({_SIDES})\s+({_PARTS})\b|\b({_PARTS})\s+({_SIDES})\b", re.IGNORECASE)
 # Strong's current export: "2025-09-02 6:12:45 PM", maybe with U+202F before the PM.
 _TIME_FORMATS = (
     "%Y-%m-%d %I:%M:%S %p",
@@ -260,6 +272,7 @@ def _side_of(row: AppRow, read: AppReader) -> tuple[str, str]:
 
 
 def _side_in(text: str) -> str | None:
+    text = _FELT_AT.sub(" ", text)
     left, right = bool(_LEFT.search(text)), bool(_RIGHT.search(text))
     if left == right:  # neither, or both mentioned: no side can be read from it
         return None
