@@ -94,7 +94,12 @@ def _import_upload(request: HttpRequest, counter: CountingUploadHandler) -> Http
                 if not pending_imports.runs_in_background(counter.line_count):
                     csv_io.preview_csv(request.user, text, unit=unit)
             except UnicodeDecodeError:
-                form.add_error("file", "The file is not UTF-8 text; export it again as CSV.")
+                form.add_error(
+                    "file",
+                    "The file is not UTF-8 text, which the apps' CSV exports are: import the "
+                    "file as the app exported it, or save it from a spreadsheet as \"CSV UTF-8\". "
+                    "Nothing was imported.",
+                )
             except csv_io.CsvImportError as error:
                 form.add_error("file", f"{error} Nothing was imported.")
             else:

@@ -922,6 +922,21 @@ def test_a_hevy_date_that_cannot_be_read_is_reported_by_line(logged):
     assert TrainingSession.objects.count() == 1
 
 
+def test_a_date_a_spreadsheet_wrote_day_dot_month_is_read(user):
+    text = STRONG.replace("2024-03-07 18:02:45,", "07.03.2024 18:02,")
+    import_text(user, text, unit="lb")
+    assert TrainingSession.objects.filter(date=date(2024, 3, 7)).exists()
+
+
+def test_a_date_with_slashes_is_refused_as_either_day_or_month_first(logged):
+    text = STRONG.replace("2024-03-07 18:02:45,", "3/7/2024 18:02,")
+    with pytest.raises(CsvImportError) as caught:
+        import_text(logged, text)
+    assert "may be day/month or month/day: import the file as the app exported it" in str(
+        caught.value
+    )
+
+
 # --- cost -------------------------------------------------------------------------
 
 

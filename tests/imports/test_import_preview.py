@@ -526,6 +526,18 @@ def test_another_trainees_upload_is_not_found(client, user, other_user, name):
     assert counts() == (0, 0, 0, 0)
 
 
+def test_a_file_a_spreadsheet_saved_in_another_encoding_is_refused_with_the_way_out(
+    user_client, user
+):
+    text = STRONG.replace("Gym busy", "Gym busy – café")
+    file = SimpleUploadedFile("strong.csv", text.encode("cp1252"), content_type="text/csv")
+    response = user_client.post(reverse("imports:import"), {"file": file})
+    assert response.status_code == 200
+    [message] = response.context["form"].errors["file"]
+    assert 'save it from a spreadsheet as "CSV UTF-8". Nothing was imported.' in message
+    assert not PendingImport.objects.exists()
+
+
 # --- undo ------------------------------------------------------------------------------
 
 

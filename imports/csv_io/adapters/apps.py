@@ -51,7 +51,12 @@ _TIME_FORMATS = (
     "%Y-%m-%d %I:%M %p",
     "%d %b %Y, %H:%M",
     "%d %b %Y %H:%M",
+    # As a spreadsheet in Europe writes it back: day.month.year, never month first.
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y %H:%M:%S",
 )
+# As a spreadsheet writes it back elsewhere: 9/5/2026 is 9 May or 5 September, by the country.
+_SLASHED = re.compile(r"^\d{1,2}/\d{1,2}/\d{2,4}\b")
 # Why a row is skipped: what the preview says of the row, and what the result's notes say
 # of them all, in this order (None: no note).
 _SKIPS = {
@@ -297,9 +302,13 @@ def _read_day(line: int, raw: str, column: str) -> date:
             return datetime.strptime(text, pattern).date()
         except ValueError:
             continue
-    raise CsvImportError(
-        line, f"{column} must be a date and time like 2024-03-05 07:30:12 {got(raw)}."
-    )
+    message = f"{column} must be a date and time like 2024-03-05 07:30:12 {got(raw)}."
+    if _SLASHED.match(text):
+        message += (
+            " A date with slashes, as a spreadsheet writes it back, may be day/month or "
+            "month/day: import the file as the app exported it."
+        )
+    raise CsvImportError(line, message)
 
 
 def _sets(count: int) -> str:
