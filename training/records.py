@@ -41,8 +41,11 @@ from training.units import format_load, from_kg
 
 def session_balance(session: TrainingSession) -> review.Balance | None:
     """Work per side from a session annotated by SessionQuerySet.with_totals() (or a plain
-    row of the same totals); None unless both sides have sets."""
+    row of the same totals); None unless both sides have sets with reps: holds alone do no
+    work to compare (a side held for 30 s is not 100% behind one that did 12 reps)."""
     if not (session.left_sets and session.right_sets):
+        return None
+    if not (session.left_work and session.right_work):
         return None
     return review.Balance(session.left_work, session.right_work)
 
@@ -138,7 +141,7 @@ def _side_records(rows: list[dict]) -> dict:
     return {
         "heaviest": heaviest or None,
         "heaviest_reps": heaviest_reps if heaviest else None,
-        "most_reps": most_reps,
+        "most_reps": most_reps or None,  # holds alone: no reps to hold a record
         "longest_hold": longest_hold or None,
         "best_e1rm": best_e1rm,
         "rep_maxes": rep_maxes,

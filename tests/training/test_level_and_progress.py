@@ -500,6 +500,31 @@ def test_the_balance_chart_says_which_side_is_behind(user_client, user, bodyweig
     assert f'<title id="chart-balance-title">Balance between sides. {caption}</title>' in html
 
 
+def test_a_side_that_only_held_is_not_behind_and_holds_no_reps_record(
+    user_client, user, bodyweight
+):
+    """A right side held for 30 s did no reps to compare with the left's 12: no balance
+    point of 100% behind, and no "most reps: 0" record."""
+    logged_session(
+        user,
+        bodyweight,
+        datetime.date(2026, 10, 12),
+        [("left", 12, "0", 0, ""), ("right", 0, "0", 30, "")],
+    )
+    progress_page = user_client.get(reverse("training:progress"))
+    assert progress_page.context["balance_rows"] == []
+    assert progress_page.context["balance_behind"] == ""
+    records = user_client.get(reverse("training:records"))
+    [group] = records.context["records"]
+    right = next(side for side in group["sides"] if side["side"] == "right")
+    assert (right["most_reps"], right["longest_hold"]) == (None, 30)
+    row = re.search(r"Most reps in a set</th>(.*?)</tr>", records.content.decode(), re.S)
+    assert [" ".join(cell.split())[:2] for cell in re.findall(r"<td>(.*?)</td>", row[1], re.S)] == [
+        "12",
+        "—",
+    ]
+
+
 def test_the_work_chart_says_body_weight_sets_count_reps_alone(user_client, user, bodyweight):
     make_log(user, bodyweight, sessions=2)
     html = user_client.get(reverse("training:progress")).content.decode()
