@@ -234,10 +234,7 @@ class Prescription(models.Model):
         TempoError when the hold is longer than a tempo's hold can be (the prescription
         form refuses that; rows from before it may have one).
         """
-        tempo = Tempo.parse(self.tempo)
-        return (
-            tempo.with_top_hold(self.hold_seconds) if self.hold_seconds > tempo.top_hold else tempo
-        )
+        return Tempo.parse(self.tempo).held_for(self.hold_seconds)
 
     def form_values(self, unit: str) -> dict:
         """The prescription form's values, its load in `unit`: every stored field, so

@@ -70,6 +70,12 @@ class Tempo:
     def with_top_hold(self, seconds: int) -> Tempo:
         return Tempo(self.lowering, self.bottom_pause, self.lifting, seconds)
 
+    def held_for(self, seconds: int) -> Tempo:
+        """Each rep as done with a hold of `seconds` at the top of every rep (a set's or a
+        prescription's hold): the hold, when longer, is the tempo's hold. 3-0-1-1 held for
+        5 s is 3-0-1-5. TempoError past MAX_PHASE_SECONDS."""
+        return self.with_top_hold(seconds) if seconds > self.top_hold else self
+
     def lowering_warning(self) -> str:
         """What to tell someone whose lowering is quicker than the guide asks; "" when it is not.
 

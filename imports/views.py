@@ -97,7 +97,7 @@ def _import_upload(request: HttpRequest, counter: CountingUploadHandler) -> Http
                 form.add_error(
                     "file",
                     "The file is not UTF-8 text, which the apps' CSV exports are: import the "
-                    "file as the app exported it, or save it from a spreadsheet as \"CSV UTF-8\". "
+                    'file as the app exported it, or save it from a spreadsheet as "CSV UTF-8". '
                     "Nothing was imported.",
                 )
             except csv_io.CsvImportError as error:

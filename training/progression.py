@@ -100,6 +100,7 @@ from datetime import date, datetime
 from decimal import ROUND_CEILING, Decimal
 from typing import Literal
 
+from coaching.tempo import Tempo, TempoError
 from training import sides
 from training.units import format_load, to_kg
 
@@ -526,7 +527,7 @@ def _shortfalls(criteria: Criteria, record: SetRecord, side: Side, number: int) 
             f"{name}: held {record.hold_seconds} of {criteria.hold_seconds} seconds "
             f"on set {number}."
         )
-    if criteria.tempo and _tempo_key(record.tempo) != _tempo_key(criteria.tempo):
+    if criteria.tempo and not _at_tempo(record, criteria):
         where = set_name(side, number).capitalize()
         if record.tempo.strip():
             found.append(f"{where} was done at {record.tempo.strip()}, not {criteria.tempo}.")
@@ -618,6 +619,19 @@ def _score(sets: Iterable[SetRecord], loaded: bool) -> tuple[Decimal, int]:
 def _tempo_key(tempo: str) -> str:
     # "3 - 0 - 1 - 1" is the same prescription as "3-0-1-1".
     return "".join(tempo.split())
+
+
+def _at_tempo(record: SetRecord, criteria: Criteria) -> bool:
+    """Whether the set was done at the target's tempo: as written, or as each rep was done,
+    the hold on every rep being the tempo's hold at the top (3-0-1-1 held 5 s is 3-0-1-5, as
+    a coach's prescription of it is: Prescription.rep_tempo)."""
+    if _tempo_key(record.tempo) == _tempo_key(criteria.tempo):
+        return True
+    try:
+        done = Tempo.parse(record.tempo).held_for(record.hold_seconds)
+        return done == Tempo.parse(criteria.tempo).held_for(criteria.hold_seconds)
+    except TempoError:  # no tempo recorded, or a hold longer than a tempo's
+        return False
 
 
 def _side_name(side: Side) -> str:

@@ -887,6 +887,35 @@ def test_a_session_logged_after_the_change_but_dated_before_it_does_not_count():
             id="spaces in the tempo do not matter",
         ),
         pytest.param(
+            Criteria(3, 8, 5, "3-0-1-5", per_side=True, takes_load=False),
+            session(
+                FRI,
+                sets("left", 8, 8, 8, hold=5, tempo="3-0-1-1"),
+                sets("right", 8, 8, 8, hold=5, tempo="3-0-1-1"),
+            ),
+            True,
+            (),
+            id="a 5 s hold on every rep of 3-0-1-1 is 3-0-1-5",
+        ),
+        pytest.param(
+            Criteria(3, 8, 5, "3-0-1-5", per_side=True, takes_load=False),
+            session(
+                FRI,
+                sets("left", 8, 8, 8, hold=3, tempo="3-0-1-1"),
+                sets("right", 8, 8, 8, hold=5, tempo="3-0-1-5"),
+            ),
+            False,
+            (
+                "Left side: held 3 of 5 seconds on set 1.",
+                "Set 1 on the left was done at 3-0-1-1, not 3-0-1-5.",
+                "Left side: held 3 of 5 seconds on set 2.",
+                "Set 2 on the left was done at 3-0-1-1, not 3-0-1-5.",
+                "Left side: held 3 of 5 seconds on set 3.",
+                "Set 3 on the left was done at 3-0-1-1, not 3-0-1-5.",
+            ),
+            id="a shorter hold is not the tempo's",
+        ),
+        pytest.param(
             BRIDGE,
             session(FRI, sets("left", 15, 15, 15, tempo="2-0-1-1")),
             False,
