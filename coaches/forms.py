@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from coaches.models import Prescription
 from coaching.forms import plan_form
+from coaching.legs import worked
 from coaching.models import TempoPreset, Variation
 from coaching.tempo import MAX_PHASE_SECONDS, Tempo
 from coaching.timer import MAX_REPS_PER_SIDE
@@ -24,6 +25,8 @@ from training.models import (
     Set,
     TrainingSession,
 )
+from training.plausibility import RECENT_SETS, doubts
+from training.units import format_load
 
 
 class PrescriptionForm(forms.Form):
@@ -55,6 +58,9 @@ class PrescriptionForm(forms.Form):
         ),
     )
     notes = forms.CharField(required=False, max_length=500)
+    # "Yes, prescribe it" for a load far from the athlete's recent sets of the rung, as the
+    # set form asks (training/_confirm_set.html draws it; its value names the load).
+    confirm = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
 
     # Where the tempo timer's messages about the plan belong on this form.
     TIMER_FIELD_FOR = {
@@ -65,9 +71,11 @@ class PrescriptionForm(forms.Form):
         "sides": "side_order",
     }
 
-    def __init__(self, *args, unit: str, **kwargs):
+    def __init__(self, *args, unit: str, athlete=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.unit = unit
+        self.athlete = athlete  # whose recent loads a prescribed load is held to
+        self.confirm_value = self.confirm_label = ""
         self.fields["variation"].queryset = Variation.objects.ladder()
         self.fields["load"].set_unit(unit)
 
@@ -80,6 +88,9 @@ class PrescriptionForm(forms.Form):
         data = super().clean()
         if self.errors:
             return data
+        self._check_the_load(data["variation"], data["load"])
+        if self.errors:
+            return data
         tempo, hold = Tempo.parse(data["tempo"]), data["hold_seconds"]
         if 0 < hold < tempo.top_hold:
             self.add_error(
@@ -90,6 +101,47 @@ class PrescriptionForm(forms.Form):
         else:
             self._check_with_the_timer()
         return data
+
+    def _check_the_load(self, variation: Variation, load_kg) -> None:
+        """Advice that can hurt errs on the safe side: no load on a rung done at body weight
+        (the ladder adds it a rung up), and a load far from the athlete's recent sets of the
+        rung (training/plausibility.py, the set form's rule) asked about once, as a slip of
+        the keyboard (15 -> 150) reaches every set they log from it."""
+        if not load_kg:
+            return
+        if not variation.takes_external_load:
+            self.add_error(
+                "load",
+                f"The {variation.name.lower()} is done at body weight: leave the load empty, "
+                "or prescribe a rung that holds a weight.",
+            )
+            return
+        if self.athlete is None:
+            return
+        recent = [
+            kg
+            for side in worked(variation.one_side_at_a_time)
+            for kg in Set.objects.recent_on_side(
+                self.athlete.pk, variation.pk, side, RECENT_SETS
+            ).values_list("load_kg", flat=True)
+        ]
+        found = doubts(0, load_kg, [], recent)
+        if not found:
+            return
+        self.confirm_value = f"load_kg={load_kg.normalize():f}"
+        if self.cleaned_data.get("confirm") == self.confirm_value:
+            return
+        [doubt] = found
+        shown = format_load(load_kg, self.unit)
+        self.confirm_label = f"Yes, prescribe {shown}"
+        low, high = format_load(doubt.low, self.unit), format_load(doubt.high, self.unit)
+        recently = high if low == high else f"{low} to {high}"
+        self.add_error(
+            "load",
+            f"{shown} is far from {self.athlete.get_username()}'s recent sets of this rung "
+            f"({recently}), and every set they log from it takes it. Correct it, or tick "
+            f"“{self.confirm_label}”.",
+        )
 
     def _check_with_the_timer(self) -> None:
         query = Prescription(**self.prescription_fields()).timer_query()

@@ -205,7 +205,8 @@ def athlete_detail(request: HttpRequest, user_id: int) -> HttpResponse:
 @require_POST
 def prescribe(request: HttpRequest, user_id: int) -> HttpResponse:
     athlete = _get_athlete_for_coach(request, user_id)
-    form = PrescriptionForm(request.POST, unit=Profile.objects.unit_of(request.user))
+    unit = Profile.objects.unit_of(request.user)
+    form = PrescriptionForm(request.POST, unit=unit, athlete=athlete)
     if not form.is_valid():
         return render(
             request,

@@ -155,6 +155,42 @@ def test_an_ended_links_prescription_is_no_longer_in_force_anywhere(
     assert Prescription.objects.filter(athlete=user).count() == 1
 
 
+def test_a_load_on_a_body_weight_rung_is_refused_on_its_field(
+    client, coach, user, linked, bodyweight
+):
+    client.force_login(coach)
+    form = prescription_form(bodyweight, load="40")
+    response = client.post(reverse("coaches:prescribe", args=[user.pk]), form)
+    assert response.status_code == 200
+    assert "is done at body weight: leave the load empty" in " ".join(
+        response.context["prescription_form"].errors["load"]
+    )
+    assert not Prescription.objects.exists()
+
+
+def test_a_load_far_from_the_athletes_recent_sets_is_asked_about_once(
+    client, coach, user, linked, loaded
+):
+    make_log(user, loaded, sessions=2, load="15")
+    client.force_login(coach)
+    url = reverse("coaches:prescribe", args=[user.pk])
+    response = client.post(url, prescription_form(loaded, load="500"))
+    assert response.status_code == 200
+    [message] = response.context["prescription_form"].errors["load"]
+    assert message == (
+        "500 kg is far from ada's recent sets of this rung (15 kg), and every set they log "
+        "from it takes it. Correct it, or tick “Yes, prescribe 500 kg”."
+    )
+    assert 'value="load_kg=500"' in response.content.decode()
+    assert not Prescription.objects.exists()
+
+    # Ticked: saved as typed. An ordinary step (20 kg) is not asked about at all.
+    confirmed = prescription_form(loaded, load="500", confirm="load_kg=500")
+    assert client.post(url, confirmed).status_code == 302
+    assert Prescription.objects.get().load_kg == Decimal(500)
+    assert client.post(url, prescription_form(loaded, load="20")).status_code == 302
+
+
 def test_a_both_legs_prescription_says_reps_not_per_side_nor_a_leg_order(
     client, coach, user, linked, bridge
 ):
