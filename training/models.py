@@ -209,8 +209,12 @@ class LevelChange(models.Model):
     def origin(self) -> str:
         """How the change came about, naming the coach who made one ("Changed by a coach by
         coachy" said it twice)."""
-        if self.source == LevelSource.COACH and self.changed_by is not None:
-            return f"Changed by their coach, {self.changed_by.get_username()}"
+        coach = self.changed_by if self.changed_by_id not in (None, self.user_id) else None
+        if self.source == LevelSource.COACH and coach is not None:
+            return f"Changed by their coach, {coach.get_username()}"
+        if self.source == LevelSource.SUGGESTION and coach is not None:
+            # The coach approved the rules' promotion: the athlete accepted nothing.
+            return f"Suggested move, approved by their coach, {coach.get_username()}"
         return self.get_source_display()
 
 

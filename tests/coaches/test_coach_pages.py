@@ -434,6 +434,11 @@ def test_a_coach_approves_the_promotion_the_rules_suggest(
     change = LevelChange.objects.get(user=user)
     assert (change.source, change.changed_by) == ("suggestion", coach)
     assert "Approved the promotion" in AuditEntry.objects.get(athlete=user, action="level").detail
+    # The athlete accepted nothing: their history says who did.
+    client.force_login(user)
+    history = " ".join(client.get(reverse("training:level-history")).content.decode().split())
+    assert "Suggested move, approved by their coach, coach" in history
+    assert "Accepted suggestion" not in history
 
 
 def test_coach_notes_on_a_session_and_a_set_reach_the_athlete(client, coach, user, linked, session):
