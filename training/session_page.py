@@ -6,8 +6,20 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from decimal import Decimal
 
-from django.db.models import Exists, F, OuterRef, Q, Subquery, prefetch_related_objects
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    CharField,
+    Exists,
+    F,
+    JSONField,
+    OuterRef,
+    Q,
+    Subquery,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Cast, JSONObject
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -71,7 +83,9 @@ def session_context(
     if form is None:
         # A coach's prescription fills only a session's first set: read only then.
         prescription = None
-        if not sets:
+        if not sets and hasattr(session, "coach_plan"):  # read with the session (SESSION_PAGE)
+            prescription = coach_plan(session)
+        elif not sets:
             prescription = Prescription.objects.newest_for(request.user.pk, session.variation_id)
         initial = _next_set_initial(sets, previous_sets, session, unit, prescription)
         form = SetForm(session=session, unit=unit, initial=initial)
@@ -93,6 +107,7 @@ def session_context(
         "unknown_sets": unknown,
         "sides_form": sides_form or (AssignSidesForm(initial=_sides_initial(unknown))),
         "notes": CoachNote.objects.on_session(session, sets) if noted else [],
+        "coach_plan": coach_plan(session),
         "side_clips": (
             SetVideo.objects.side_clips_of(session)
             if getattr(session, "has_side_clips", True)
@@ -106,7 +121,36 @@ def session_context(
 SESSION_PAGE = {
     "has_coach_notes": Exists(CoachNote.objects.filter(session=OuterRef("pk"))),
     "has_side_clips": Exists(SetVideo.objects.filter(session=OuterRef("pk"), set__isnull=True)),
+    # The coach's plan in force for this rung, which the page's header shows above the
+    # ladder's target: its numbers as one JSON object (None without one).
+    "coach_plan": Subquery(
+        Prescription.objects.in_force()
+        .filter(athlete=OuterRef("user"), variation=OuterRef("variation"))
+        .order_by("-created_at", "-pk")
+        .values(
+            plan=JSONObject(
+                coach="coach__username",
+                sets="sets",
+                reps_per_side="reps_per_side",
+                load_kg=Cast("load_kg", CharField()),
+                tempo="tempo",
+                hold_seconds="hold_seconds",
+                side_order="side_order",
+            )
+        )[:1],
+        output_field=JSONField(),
+    ),
 }
+
+
+def coach_plan(session: TrainingSession) -> Prescription | None:
+    """The coach's plan read with the session (SESSION_PAGE), as a prescription to show."""
+    plan = dict(getattr(session, "coach_plan", None) or {})
+    if not plan:
+        return None
+    coach = get_user_model()(username=plan.pop("coach"))
+    load_kg = Decimal(plan.pop("load_kg"))
+    return Prescription(coach=coach, variation=session.variation, load_kg=load_kg, **plan)
 
 
 def _session_sets(session: TrainingSession) -> tuple[list[Set], list[Set]]:

@@ -122,6 +122,28 @@ def test_ending_the_link_takes_the_coachs_access_away_at_once(client, coach, use
     assert client.get(admin_change).status_code == 404
 
 
+def test_the_session_page_heads_with_the_coachs_plan_for_its_rung(
+    client, coach, user, linked, loaded, bodyweight
+):
+    plan = prescription(loaded, sets=4, reps_per_side=8, load_kg=Decimal(20), tempo="2-1-1-0")
+    services.prescribe(coach, user, plan)
+    on_plan = TrainingSession.objects.create(
+        user=user, date=datetime.date.today(), variation=loaded
+    )
+    Set.objects.create(session=on_plan, position=1, side="left", reps=8, load_kg=20)
+    other_rung = TrainingSession.objects.create(
+        user=user, date=datetime.date.today(), variation=bodyweight
+    )
+    client.force_login(user)
+
+    page = " ".join(client.get(on_plan.get_absolute_url()).content.decode().split())
+    assert "Your coach's plan (coach): 4 × 8 per side with 20 kg at" in page
+    assert "To move up a level: 3 × 10 per side" in page
+    other = " ".join(client.get(other_rung.get_absolute_url()).content.decode().split())
+    assert "Your coach's plan" not in other
+    assert "Target 3 × 12 per side" in other
+
+
 def test_an_ended_links_prescription_is_no_longer_in_force_anywhere(
     client, coach, other_coach, user, linked, loaded
 ):
