@@ -280,9 +280,11 @@ def review_flag(request: HttpRequest, user_id: int) -> HttpResponse:
         messages.error(request, "That flag is no longer raised; nothing changed.")
     else:
         services.review_flag(request.user, athlete, flag)
-        messages.success(request, f"Marked reviewed: {flag.text}.")
+        messages.success(request, f"Marked reviewed for {athlete.get_username()}: {flag.text}.")
     back = safe_next(request, request.POST.get("next"))
-    return HttpResponseRedirect(back) if back else redirect("coaches:dashboard")
+    # Back on the queue at the athlete's row, not its top (on a phone, screens above it).
+    queue_row = f"{reverse('coaches:dashboard')}#athlete-{athlete.pk}"
+    return HttpResponseRedirect(back or queue_row)
 
 
 def _session_flag(athlete, session, kind: str):

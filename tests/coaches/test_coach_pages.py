@@ -747,10 +747,12 @@ def test_a_coach_marks_the_pain_flag_reviewed_and_the_queue_lists_it_after_open_
         reverse("coaches:flag-review", args=[user.pk]),
         {"kind": "pain", "subject": _pain_subject(user)},
     )
+    # Back at the athlete's row of the queue, which the message names.
     assert (response.status_code, response["Location"]) == (
         302,
-        reverse("coaches:dashboard"),
+        f"{reverse('coaches:dashboard')}#athlete-{user.pk}",
     )
+    assert f'<tr id="athlete-{user.pk}">' in client.get(response["Location"]).content.decode()
     review_ = FlagReview.objects.get(athlete=user)
     assert (review_.kind, review_.subject, review_.reviewed_by) == (
         "pain",
@@ -839,7 +841,7 @@ def test_the_session_page_offers_to_mark_the_flag_that_led_there_reviewed(
         reverse("coaches:flag-review", args=[user.pk]),
         {"kind": "pain", "subject": _pain_subject(user), "next": "//evil.example/"},
     )
-    assert response["Location"] == reverse("coaches:dashboard")
+    assert response["Location"] == f"{reverse('coaches:dashboard')}#athlete-{user.pk}"
 
 
 def test_only_the_athletes_own_coach_marks_a_flag_reviewed(
