@@ -28,6 +28,7 @@ from training.progression import (
     SessionRecord,
     SetRecord,
     Suggestion,
+    all_out,
     suggest,
 )
 from videos.models import with_error_count
@@ -82,6 +83,8 @@ class NewestSet:
     tempo: str
     pain: bool
     error_count: int
+    rpe: Decimal | None
+    rir: int | None
     session: TrainingSession | None = None
 
 
@@ -164,6 +167,7 @@ def history_of(
                     tempo=s.tempo,
                     form_errors=s.error_count,
                     pain=s.pain,
+                    all_out=all_out(s.rpe, s.rir),
                 )
                 for s in by_session[session.pk]
             ),

@@ -46,9 +46,16 @@ Meeting the target (one session, `session_meets_target`)
     bilateral one) the session has at least `criteria.sets` sets on that side, and
     every set on that side has reps >= `reps_per_side`, a hold >= `hold_seconds`,
     the prescribed tempo (a blank tempo is not the prescribed one; spaces are
-    ignored; a level with no prescribed tempo accepts any), no form error and no
-    pain. Sets on a side that is not required are ignored for the target, but their
-    pain and form errors still count against it.
+    ignored; a level with no prescribed tempo accepts any), no form error, no
+    pain, and was not at maximal effort (`all_out`: RPE 10 or no rep in reserve, when
+    the trainee logged an effort). Sets on a side that is not required are ignored for
+    the target, but their pain, form errors and maximal efforts still count against it.
+
+Maximal effort (our own rule, on the safe side)
+    A target reached only at the limit, a set at RPE 10 or with no rep in reserve, is
+    not yet done with control: the guide warns that the knee caves in under fatigue and
+    heavier loads. Such a session neither moves the trainee up nor adds load until the
+    target is met with a rep or more to spare. A set with no effort logged is not judged.
 
 Adding load needs the whole target on both sides, not the weaker side alone: every
 prescribed set logged on both sides, both at the top of the rep range at the
@@ -111,6 +118,8 @@ _SIDE_ORDER: tuple[Side, ...] = (*sides.NAMED, sides.UNKNOWN)
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 PAIN_WINDOW = 3  # sessions, at any level
 PAIN_FREE_NEEDED = 2  # sessions that count, after the newest pain
+# Our own choice: the effort at which a set had nothing left (RPE's top; no rep in reserve).
+ALL_OUT_RPE = Decimal(10)
 SEE_SOMEONE = "see a physiotherapist or doctor"
 # Our own choice, not the guide's: the smallest plate step in each unit.
 LOAD_STEP_KG = {"kg": Decimal("2.5"), "lb": to_kg(Decimal(5), "lb")}
@@ -139,6 +148,13 @@ class SetRecord:
     tempo: str  # "" when not recorded
     form_errors: int
     pain: bool
+    all_out: bool = False  # at maximal effort (`all_out`), as the trainee logged it
+
+
+def all_out(rpe: Decimal | None, rir: int | None) -> bool:
+    """Whether a set's logged effort says it had nothing left: RPE 10, or 0 reps in reserve
+    (neither logged: not judged)."""
+    return (rpe is not None and rpe >= ALL_OUT_RPE) or rir == 0
 
 
 @dataclass(frozen=True)
@@ -544,6 +560,10 @@ def _safety_notes(record: SetRecord, side: Side, number: int) -> list[str]:
         found.append(f"{where} had {record.form_errors} form error{plural}.")
     if record.pain:
         found.append(f"Pain was reported on {set_name(side, number)}.")
+    if record.all_out:
+        found.append(
+            f"{where} was at maximal effort: meet the target with a rep or more to spare first."
+        )
     return found
 
 

@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from coaches import services as coaching_services
 from coaching.models import Variation
 from hipthrust.management.commands.seed_demo import describe_database
 from tests.conftest import import_file, logged_session, make_log, set_data
@@ -97,6 +98,26 @@ def _on_target(user, variation, day, load="0"):
         for side in ("left", "right")
     ]
     return logged_session(user, variation, day, sets)
+
+
+def test_targets_met_at_rpe_10_do_not_move_the_trainee_up_on_today_or_in_the_queue(
+    client, user, coach, bodyweight
+):
+    Profile.objects.filter(user=user).update(level=bodyweight)
+    _on_target(user, bodyweight, datetime.date(2026, 11, 2))
+    newest = _on_target(user, bodyweight, datetime.date(2026, 11, 5))
+    client.force_login(user)
+    assert client.get(reverse("training:log")).context["advice"].suggestion.kind == "advance"
+
+    Set.objects.filter(session=newest).update(rpe=10)
+
+    suggestion = client.get(reverse("training:log")).context["advice"].suggestion
+    assert suggestion.kind == "stay"
+    assert "at maximal effort: meet the target with a rep or more to spare first" in suggestion.why
+    coaching_services.accept_invitation(coaching_services.create_invitation(coach), user)
+    client.force_login(coach)
+    [row] = client.get(reverse("coaches:dashboard")).context["rows"]
+    assert "promotion" not in [flag.kind for flag, _ in row["flags"]]
 
 
 def test_after_a_step_back_for_pain_no_load_is_added_until_two_pain_free_sessions(

@@ -14,6 +14,7 @@ from training.progression import (
     SessionRecord,
     SetRecord,
     Suggestion,
+    all_out,
     jump_to_mention,
     next_load,
     session_meets_target,
@@ -45,7 +46,9 @@ STEPPED_BACK = LevelChangeRecord(at=datetime(2025, 3, 8, 9, tzinfo=UTC), day=SAT
 LB_20, LB_25, LB_30, LB_35 = (to_kg(D(pounds), "lb") for pounds in (20, 25, 30, 35))
 
 
-def a_set(side="left", reps=12, load="10", hold=0, tempo=TEMPO, errors=0, pain=False):
+def a_set(
+    side="left", reps=12, load="10", hold=0, tempo=TEMPO, errors=0, pain=False, all_out=False
+):
     return SetRecord(
         side=side,
         reps=reps,
@@ -54,6 +57,7 @@ def a_set(side="left", reps=12, load="10", hold=0, tempo=TEMPO, errors=0, pain=F
         tempo=tempo,
         form_errors=errors,
         pain=pain,
+        all_out=all_out,
     )
 
 
@@ -193,6 +197,22 @@ RULES = [
             ),
         ),
         id="a set with no tempo recorded adds no load",
+    ),
+    pytest.param(
+        LOADED,
+        [one_bad(FRI, "left", 2, all_out=True), clean(WED)],
+        {},
+        stay(
+            "Set 2 on the left was at maximal effort: meet the target with a rep or more to "
+            "spare first.",
+            load="10",
+            why=(
+                "Not yet 3 × 12 at 3-0-1-1 on both sides on 7 Mar 2025 (set 2 on the left was "
+                "at maximal effort: meet the target with a rep or more to spare first): keep "
+                "10 kg."
+            ),
+        ),
+        id="a target met only at maximal effort adds no load",
     ),
     pytest.param(
         LOADED,
@@ -987,6 +1007,7 @@ set_records = st.builds(
     tempo=st.sampled_from([TEMPO, "2-0-1-1", ""]),
     form_errors=st.integers(min_value=0, max_value=1),
     pain=st.booleans(),
+    all_out=st.booleans(),
 )
 session_records = st.builds(
     SessionRecord,
@@ -1043,6 +1064,27 @@ def test_the_ends_of_the_ladder_hold(criteria, history, top, bottom):
         assert result.next_hold_seconds <= criteria.hold_seconds
     if result.kind != "stay":
         assert (result.next_load_kg, result.next_hold_seconds) == (None, None)
+
+
+def test_two_sessions_on_target_move_up_unless_one_was_at_maximal_effort():
+    arguments = {"level": 4, "is_top_level": False, "is_bottom_level": False}
+    assert suggest(LOADED, [clean(FRI), clean(WED)], **arguments).kind == "advance"
+    at_the_limit = [one_bad(FRI, "right", 3, all_out=True), clean(WED)]
+    assert suggest(LOADED, at_the_limit, **arguments).kind == "stay"
+
+
+@pytest.mark.parametrize(
+    ("rpe", "rir", "expected"),
+    [
+        (None, None, False),  # no effort logged: not judged
+        (D("10"), None, True),
+        (D("9.5"), None, False),
+        (None, 0, True),
+        (None, 1, False),
+    ],
+)
+def test_maximal_effort_is_rpe_10_or_no_rep_in_reserve(rpe, rir, expected):
+    assert all_out(rpe, rir) is expected
 
 
 @given(criteria_values, st.lists(session_records, min_size=2, max_size=4))
