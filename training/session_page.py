@@ -104,6 +104,8 @@ def session_context(
         "unit": unit,
         "undo": undo if undo and undo.get("session") == session.pk else None,
         "last_set": sets[-1] if sets else None,
+        # The newest set that hurt, which the entry answers before the next set is typed.
+        "painful_set": next((s for s in reversed(sets) if s.pain), None),
         "unknown_sets": unknown,
         "sides_form": sides_form or (AssignSidesForm(initial=_sides_initial(unknown))),
         "notes": CoachNote.objects.on_session(session, sets) if noted else [],
@@ -218,6 +220,9 @@ def _next_set_initial(sets, previous_sets, session, unit: str, prescription=None
     if source is None:
         return {"side": sides.worked(one_side)[0], "tempo": tempo}
     initial = SetForm.initial_from_set(source, unit)
+    # Each set's effort is its own: one carried over unchosen (an RPE 10) would be saved as
+    # felt, and a set at maximal effort keeps the trainee from moving up.
+    initial.pop("effort")
     if source.side == Side.UNKNOWN:
         initial["side"] = Side.LEFT  # a set typed by hand says its side
     if sets and source.side in (Side.LEFT, Side.RIGHT):

@@ -135,9 +135,11 @@ function chooseSide(form, logged) {
 }
 
 /** After a set is kept, the form is ready for the next one as the session page's comes back
- *  from the server: the same numbers, tempo and effort, the next side, nothing flagged. */
+ *  from the server: the same numbers and tempo, the next side, no effort, nothing flagged. */
 function readyForNext(form, logged) {
   for (const box of form.querySelectorAll("[name=form_errors], [name=pain]")) box.checked = false;
+  const effort = form.querySelector("[name=effort]");
+  if (effort) effort.value = "";
   form.querySelector(".set-form__confirm")?.remove();
   const note = form.querySelector("[name=note]");
   if (note) note.value = "";

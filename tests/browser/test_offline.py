@@ -670,12 +670,14 @@ def test_the_offline_set_form_is_the_online_one_and_its_tempo_effort_and_errors_
         "Waiting to sync",
     ]
 
-    # Ready for the other side with the same numbers, as the session page comes back.
+    # Ready for the other side with the same numbers, as the session page comes back; the
+    # effort, like the errors, is each set's own.
     assert form.get_by_label("Right", exact=True).is_checked()
     assert form.get_by_label("Reps").input_value() == "10"
-    assert form.get_by_label("Effort").input_value() == "rpe:8"
+    assert form.get_by_label("Effort").input_value() == ""
     assert not form.get_by_label(error.name).is_checked()
     form.get_by_label("Tempo").fill("4-0-1-1")
+    form.get_by_label("Effort").select_option("rpe:8.5")
     form.get_by_role("button", name="Add set").click()
     rows.nth(1).wait_for()
     assert form.get_by_label("Left", exact=True).is_checked()
@@ -687,7 +689,7 @@ def test_the_offline_set_form_is_the_online_one_and_its_tempo_effort_and_errors_
     sets = list(session.sets.order_by("position"))
     assert [(s.side, s.reps, s.load_kg, s.tempo, s.rpe) for s in sets] == [
         ("left", 10, Decimal(20), "3-0-1-1", Decimal(8)),
-        ("right", 10, Decimal(20), "4-0-1-1", Decimal(8)),
+        ("right", 10, Decimal(20), "4-0-1-1", Decimal("8.5")),
     ]
     assert [list(s.form_errors.all()) for s in sets] == [[error], []]
     assert console.errors == []

@@ -221,6 +221,27 @@ def test_repeat_last_set_and_same_for_the_other_side(user_client, session):
     ]
 
 
+def test_after_a_painful_set_at_rpe_10_the_next_is_offered_without_either(user_client, session):
+    """Each set's pain and effort are its own: the next set's form, "Repeat last set" and
+    "Same for the other side" carry neither, and the page answers the pain first."""
+    painful = _add(session, side="left", reps=9, load="10")
+    Set.objects.filter(pk=painful.pk).update(pain=True, rpe=10)
+
+    page = user_client.get(session.get_absolute_url())
+    form = page.context["form"]
+    assert (form.initial["side"], form.initial["reps"]) == ("right", 9)
+    assert "effort" not in form.initial
+    text = " ".join(page.content.decode().split())
+    assert (
+        "You felt pain on set 1 on the left. Stop any set that hurts rather than finish it" in text
+    )
+
+    user_client.post(reverse("training:set-repeat", args=[session.pk]))
+    user_client.post(reverse("training:set-mirror", args=[session.pk]))
+    copies = session.sets.exclude(pk=painful.pk).values_list("pain", "rpe", "rir")
+    assert list(copies) == [(False, None, None), (False, None, None)]
+
+
 def test_the_inline_edit_form_shares_no_id_with_the_session_page_it_opens_in(user_client, session):
     done = _add(session, side="left", reps=9)
     page = user_client.get(session.get_absolute_url()).content.decode()
