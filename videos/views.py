@@ -346,7 +346,7 @@ def video_suggestion(request: HttpRequest, pk: int) -> HttpResponse:
     if comment is not None:
         messages.success(request, f"Pinned at {comment.at_seconds} s.")
         return _back_to_the_video(request, clip, "comments")
-    return _back_to_the_video(request, clip, "analysis")
+    return _back_to_the_video(request, clip, "suggestions")  # the list the coach works through
 
 
 def _back_to_the_video(request: HttpRequest, clip: SetVideo, part: str) -> HttpResponse:

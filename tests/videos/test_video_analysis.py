@@ -330,7 +330,10 @@ def test_the_coach_confirms_a_suggested_form_error_as_a_pinned_comment_or_dismis
     client.post(url, {"key": "1-bounce", "answer": "confirmed"})
     assert VideoComment.objects.count() == 1
 
-    assert client.post(url, {"key": "2-bounce", "answer": "dismissed"}).status_code == 302
+    dismissed = client.post(url, {"key": "2-bounce", "answer": "dismissed"})
+    # Back at the list of suggestions the coach works through, an id the page has.
+    assert dismissed["Location"] == f"{clip.get_absolute_url()}#suggestions"
+    assert 'id="suggestions"' in client.get(clip.get_absolute_url()).content.decode()
     assert VideoComment.objects.count() == 1
     analysis.refresh_from_db()
     assert analysis.answers == {"1-bounce": "confirmed", "2-bounce": "dismissed"}
