@@ -534,10 +534,57 @@ def _moves(series: _Series, points: list[tuple[int, str]]) -> list[_Move]:
         threshold = max(MOVING_SHARE * direction * series.speed[peak], STILL_SPEED_SHARE * span)
         before = peaks[number - 1][1] if number else 0
         after = peaks[number + 1][1] if number + 1 < len(peaks) else count - 1
-        start = _still_at(series, peak, -1, before, direction, threshold)
-        end = _still_at(series, peak, 1, after, direction, threshold)
+        if series.part[first] == series.part[last]:
+            start = _still_at(series, peak, -1, before, direction, threshold)
+            end = _still_at(series, peak, 1, after, direction, threshold)
+        else:
+            start, end = _over_a_gap(series, first, last, before, after, direction, threshold)
         moves.append(_Move(direction, peak, span, start, end))
     return moves
+
+
+def _over_a_gap(
+    series: _Series,
+    first: int,
+    last: int,
+    before: int,
+    after: int,
+    direction: int,
+    threshold: float,
+) -> tuple[float | None, float | None]:
+    """When a move between turning points on either side of a gap started and stopped, as
+    far as it was seen. Seen moving into the gap and out of it: it started before the gap
+    and stopped after it. Else it was made on one side, where most of its range must be
+    seen (both its start and its stop, each with its still moment, are read there), or in
+    the gap: then neither is known. A stop read at a gap's edge would be the edge, not the
+    hips' (a 0.1 s lowering, a 4 s top hold, made up)."""
+    sides = [
+        [index for index in range(first, last + 1) if series.part[index] == series.part[turn]]
+        for turn in (first, last)
+    ]
+    earlier, later = sides
+
+    def moving(index: int) -> bool:
+        return direction * series.speed[index] >= threshold
+
+    def fastest(indices: list[int]) -> int:
+        return max(indices, key=lambda index: direction * series.speed[index])
+
+    if moving(earlier[-1]) and moving(later[0]):
+        return (
+            _still_at(series, fastest(earlier), -1, before, direction, threshold),
+            _still_at(series, fastest(later), 1, after, direction, threshold),
+        )
+    span = abs(series.smooth[last] - series.smooth[first])
+    for side in sorted(sides, key=lambda indices: -direction * series.speed[fastest(indices)]):
+        heights = [series.smooth[index] for index in side]
+        if moving(fastest(side)) and max(heights) - min(heights) >= span / 2:
+            peak = fastest(side)
+            return (
+                _still_at(series, peak, -1, before, direction, threshold),
+                _still_at(series, peak, 1, after, direction, threshold),
+            )
+    return None, None
 
 
 def _still_at(
@@ -557,11 +604,27 @@ def _still_at(
         above, below = direction * series.speed[index], direction * series.speed[following]
         if below < threshold:
             moving_again = _moving_within(series, following, step, direction, threshold)
+            if moving_again is None and not _seen_for(series, following, step):
+                return None  # a gap within STILL_SECONDS: a stop there was not seen
             if moving_again is None:
                 share = (above - threshold) / (above - below) if above != below else 0.0
+                share = min(max(share, 0.0), 1.0)  # the stop lies between the two samples
                 return series.time(index) + share * (series.time(following) - series.time(index))
             following = moving_again
         index = following
+
+
+def _seen_for(series: _Series, index: int, step: int) -> bool:
+    """Whether the frames from `index` by `step` run on for STILL_SECONDS in its stretch, or
+    to the clip's end; False when a gap cuts them short."""
+    start, following = series.time(index), index + step
+    while 0 <= following < len(series.samples):
+        if series.part[following] != series.part[index]:
+            return False
+        if abs(series.time(following) - start) > STILL_SECONDS:
+            return True
+        following += step
+    return True
 
 
 def _moving_within(
@@ -605,7 +668,7 @@ def _reps(
         rep = _rep(
             series, gaps, tempo, len(reps) + 1, previous, lift, lowering, following, top_index
         )
-        rep = _with_bounce(series, rep, lowering, following, bottom_index, tempo)
+        rep = _with_bounce(series, gaps, rep, lowering, following, bottom_index, tempo)
         if lowering is None:
             rep = replace(rep, clip_ends_at_top=True)
         reps.append(rep)
@@ -640,8 +703,16 @@ def _unseen(rep: RepReport, lowering: _Move | None, following: _Move | None) -> 
     return [name for name, seconds in phases if seconds is None]
 
 
-def _between(start: float | None, end: float | None) -> float | None:
-    return None if start is None or end is None else round(max(end - start, 0.0), 2)
+def _between(
+    start: float | None, end: float | None, gaps: Sequence[tuple[float, float]] = ()
+) -> float | None:
+    """A phase's seconds; None when either end was not seen, or when a gap of
+    LONG_GAP_SECONDS or more lies within it (a whole quick rep may hide there)."""
+    if start is None or end is None:
+        return None
+    if any(b - a >= LONG_GAP_SECONDS and a < end and b > start for a, b in gaps):
+        return None
+    return round(max(end - start, 0.0), 2)
 
 
 def _rep(
@@ -668,7 +739,7 @@ def _rep(
         end = series.samples[-1].time
     top = _top(series, lift, lowering, top_index)
     faults = []
-    lowering_seconds = _between(lowering and lowering.start, lowering and lowering.end)
+    lowering_seconds = _between(lowering and lowering.start, lowering and lowering.end, gaps)
     if lowering_seconds is not None:
         asked = tempo.lowering if tempo else GUIDE_LOWERING_SECONDS[0]
         if lowering_seconds < asked - FAST_LOWERING_MARGIN:
@@ -712,9 +783,9 @@ def _rep(
         start=round(start, 2),
         end=round(end, 2),
         lowering=lowering_seconds,
-        pause=_between(lowering and lowering.end, following and following.start),
-        lifting=_between(lift.start, lift.end),
-        top_hold=_between(lift.end, lowering and lowering.start),
+        pause=_between(lowering and lowering.end, following and following.start, gaps),
+        lifting=_between(lift.start, lift.end, gaps),
+        top_hold=_between(lift.end, lowering and lowering.start, gaps),
         top_angle=top_angle,
         shin_from_vertical=shin,
         confidence=round(confidence, 2),
@@ -800,6 +871,7 @@ def _solve3(matrix: list[list[float]], rhs: list[float]) -> list[float]:
 
 def _with_bounce(
     series: _Series,
+    gaps: list[tuple[float, float]],
     rep: RepReport,
     lowering: _Move | None,
     following: _Move | None,
@@ -813,7 +885,12 @@ def _with_bounce(
     Judged only when the whole bottom was seen, in frames close enough to time the turn."""
     if lowering is None or following is None or bottom_index is None:
         return rep
-    if lowering.end is None or following.start is None:
+    if lowering.start is None or lowering.end is None or following.start is None:
+        return rep
+    # Seen whole, from the lowering's start to the next lift's fastest moment: the turn is
+    # measured against the moves' top speeds, which a gap would hide.
+    lift_at = series.time(following.peak)
+    if any(start < lift_at and end > lowering.start for start, end in gaps):
         return rep
     down = _moving_at(series, bottom_index, -1, lowering)
     up = _moving_at(series, bottom_index, 1, following)

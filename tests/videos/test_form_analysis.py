@@ -220,6 +220,43 @@ def test_a_gap_over_a_bottom_judges_no_bounce_there_and_times_nothing_it_hid():
     )
 
 
+GAPPED_TEMPOS = ("2-1-2-1", "3-0-1-1", "2-0-1-3")
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    tempo=st.sampled_from(GAPPED_TEMPOS),
+    start=st.floats(min_value=0.5, max_value=16.0),
+    length=st.sampled_from([0.8, 1.5, 2.5, 3.3]),
+)
+# Found by exploring (a covered camera, someone walking past) and by a sweep of gaps: each
+# timed a phase the gap hid (a 0.1 s lowering, a 4 s top hold, a lift of 6 s) or read a
+# fast lowering or a bounce from it.
+@example(tempo="2-1-2-1", start=6.2, length=3.3)
+@example(tempo="2-1-2-1", start=9.0, length=3.5)
+@example(tempo="2-1-2-1", start=3.5, length=3.3)
+@example(tempo="2-1-2-1", start=2.5, length=3.3)
+@example(tempo="3-0-1-1", start=1.5, length=3.3)
+@example(tempo="3-0-1-1", start=6.5, length=3.3)
+@example(tempo="2-0-1-3", start=5.0, length=1.5)
+@example(tempo="2-0-1-3", start=5.5, length=2.5)
+@example(tempo="3-0-1-1", start=13.21875, length=2.5)
+def test_a_gap_anywhere_hides_what_it_hides_and_times_or_faults_nothing_it_hid(
+    tempo, start, length
+):
+    """What the camera did not see is said, never guessed: every phase it times is the
+    truth's (within the phase tolerance), and a clean set gets no timing fault."""
+    clip, truths = make_clip(plan(tempo, 4), missing=[(start, start + length)])
+    analysis = analyse(clip, prescribed_tempo=tempo)
+    for rep in analysis.reps:
+        truth = min(truths, key=lambda candidate: abs(candidate.lift_start - rep.start))
+        for phase in PHASES:
+            measured, expected = getattr(rep, phase), getattr(truth, phase)
+            if measured is not None and expected is not None:
+                assert measured == pytest.approx(expected, abs=PHASE_TOLERANCE), (rep, phase)
+        assert not {"fast-lowering", "bounce"} & {fault.code for fault in rep.faults}, rep
+
+
 def test_a_long_gap_is_said_to_possibly_hide_a_rep():
     clip, _ = make_clip(plan("2-0-1-1", 5), missing=[(6.5, 8.0)])
     analysis = analyse(clip)
