@@ -152,7 +152,13 @@ def analyse(clip: SetVideo, attempt: int) -> str:
 def record_reading(clip_id: int, attempt: int, landmarks: ClipLandmarks, tempo: str | None) -> str:
     """Read the reps from the clip's landmarks (videos/form_analysis.py) and store them: done,
     or declined with the reasons. Raises Superseded when the row changed meanwhile."""
-    reading = form_analysis.analyse(landmarks, prescribed_tempo=tempo)
+    # A rung done with both feet down (the floor glute bridge) has no lifted foot to tell
+    # the working leg by: the rules read the leg nearer the camera.
+    one_side = SetVideo.objects.filter(pk=clip_id).values_list(
+        "session__variation__one_side_at_a_time", flat=True
+    )
+    both_legs = one_side.first() is False
+    reading = form_analysis.analyse(landmarks, prescribed_tempo=tempo, both_legs=both_legs)
     result = reading.as_json()
     result.pop("side")  # the log's side is the one shown (app_side)
     result["skeleton"] = skeleton_of(landmarks)

@@ -153,8 +153,12 @@ class _Series:
         return self.samples[index].time
 
 
-def analyse(clip: ClipLandmarks, *, prescribed_tempo: str | None = None) -> FormAnalysis:
-    """The clip read rep by rep; `prescribed_tempo` is the notation the set was prescribed."""
+def analyse(
+    clip: ClipLandmarks, *, prescribed_tempo: str | None = None, both_legs: bool = False
+) -> FormAnalysis:
+    """The clip read rep by rep; `prescribed_tempo` is the notation the set was prescribed;
+    `both_legs` for a rung done with both feet down (the floor glute bridge), whose leg
+    nearer the camera is read, where a single-leg rung's working leg is the planted one."""
     tempo = Tempo.parse(prescribed_tempo) if prescribed_tempo else None
     common = {
         "cannot_judge": CANNOT_JUDGE,
@@ -164,7 +168,14 @@ def analyse(clip: ClipLandmarks, *, prescribed_tempo: str | None = None) -> Form
     }
     frames = sorted(clip.frames, key=lambda frame: frame.time)
     reasons = _reasons_to_decline(clip, frames)
-    side = None if reasons else _working_side(frames, clip)
+    if reasons:
+        side = None
+    elif both_legs:
+        side = _nearer_side(frames)
+    else:
+        side = _working_side(frames, clip)
+    if side is None and not reasons and both_legs:
+        reasons = ["Neither leg's knee and ankle were seen: film the side of the body."]
     if side is None and not reasons:
         reasons = [
             "Which leg is working could not be told: both feet stayed down or both were "
@@ -340,6 +351,19 @@ def _working_side(frames: Sequence, clip: ClipLandmarks) -> str | None:
     if abs(drop) < MIN_ANKLE_DROP:
         return None
     return "left" if drop > 0 else "right"
+
+
+def _nearer_side(frames: Sequence) -> str | None:
+    """Of a rung done on both legs: the leg whose knee and ankle the model saw best, the one
+    nearer the camera."""
+    seen: dict[str, list[float]] = {"left": [], "right": []}
+    for frame in frames:
+        for side, visibilities in seen.items():
+            knee, ankle = frame.landmarks.get(f"{side}_knee"), frame.landmarks.get(f"{side}_ankle")
+            if knee is not None and ankle is not None:
+                visibilities.append(knee.visibility + ankle.visibility)
+    scores = {side: statistics.fmean(values) for side, values in seen.items() if values}
+    return max(scores, key=scores.__getitem__) if scores else None
 
 
 def _read(

@@ -197,10 +197,12 @@ def make_clip(
     jitter: float = 0.0,
     people: int = 1,
     seed: int = 0,
+    both_feet_down: bool = False,
 ) -> tuple[ClipLandmarks, list[RepTruth]]:
     """A side-view clip of `reps` and its truth. `missing` spans have no person found;
     `noise` is the landmarks' jitter in centimetres (standard deviation); `jitter` moves each
-    frame's time by up to that share of the frame interval (uneven sampling)."""
+    frame's time by up to that share of the frame interval (uneven sampling);
+    `both_feet_down` plants the free leg beside the working one (a bridge on both legs)."""
     randomness = random.Random(seed)
     pieces, truths, end = _timeline(reps, lead_in)
     duration = end + rest
@@ -228,6 +230,11 @@ def make_clip(
             continue
         key = _key_at(pieces, time)
         joints = _joints(round(key.height, 2), round(key.lumbar, 2))
+        if both_feet_down:
+            joints = {
+                **joints,
+                **{f"free_{name}": joints[name] for name in ("knee", "ankle", "toe")},
+            }
         marks = {
             name: Landmark(*pixel(point), visibility)
             for name, point in _landmarks(joints, working).items()

@@ -257,6 +257,20 @@ def test_a_gap_anywhere_hides_what_it_hides_and_times_or_faults_nothing_it_hid(
         assert not {"fast-lowering", "bounce"} & {fault.code for fault in rep.faults}, rep
 
 
+def test_a_bridge_on_both_legs_is_read_from_the_leg_nearer_the_camera():
+    """The floor glute bridge is done with both feet down: no foot is lifted to say which
+    leg works, and none need be; a single-leg rung filmed so is still declined."""
+    clip, truths = make_clip(plan("2-0-1-1", 3), both_feet_down=True)
+    analysis = analyse(clip, prescribed_tempo="2-0-1-1", both_legs=True)
+    assert_matches_truth(analysis, truths)
+    assert fault_codes(analysis) == [set()] * 3
+    single = analyse(clip, prescribed_tempo="2-0-1-1")
+    assert single.declined == (
+        "Which leg is working could not be told: both feet stayed down or both were lifted. "
+        "Film a single-leg set from the side.",
+    )
+
+
 def test_a_long_gap_is_said_to_possibly_hide_a_rep():
     clip, _ = make_clip(plan("2-0-1-1", 5), missing=[(6.5, 8.0)])
     analysis = analyse(clip)

@@ -79,11 +79,11 @@ def _ready_video(owner, session, path=None, *, a_set=None, side="", content=b"")
     return clip
 
 
-def _read_synthetic(clip: SetVideo, reps, tempo: str | None) -> VideoAnalysis:
+def _read_synthetic(clip: SetVideo, reps, tempo: str | None, **drawn) -> VideoAnalysis:
     """The rules' reading of a landmark series drawn from the guide's pose model, stored as
     the job stores the model's."""
     attempt = camera.start_analysis(clip.pk, tasks.MAX_ATTEMPTS)
-    landmarks, _ = synthetic.make_clip(reps, fps=30)
+    landmarks, _ = synthetic.make_clip(reps, fps=30, **drawn)
     camera.record_reading(clip.pk, attempt, landmarks, tempo)
     return VideoAnalysis.objects.get(video=clip)
 
@@ -295,6 +295,16 @@ def test_the_measured_tempo_is_each_phases_median_in_whole_seconds(phases, tempo
     names = ("lowering", "pause", "lifting", "top_hold")
     reps = [dict(zip(names, rep, strict=True)) for rep in phases]
     assert camera.measured_tempo({"reps": reps}) == tempo
+
+
+def test_a_floor_glute_bridge_clip_is_read_though_both_feet_stay_down(user, bridge, media_root):
+    session = TrainingSession.objects.create(
+        user=user, date=datetime.date.today(), variation=bridge
+    )
+    clip = _ready_video(user, session, side="both", content=b"x")
+    analysis = _read_synthetic(clip, synthetic.plan("2-0-1-1", 3), "2-0-1-1", both_feet_down=True)
+    assert analysis.status == AnalysisStatus.DONE
+    assert len(analysis.result["reps"]) == 3
 
 
 # The coach's suggested form errors
