@@ -262,13 +262,15 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template, session_context(request, session))
 
 
-def _after_set_change(request: HttpRequest, session: TrainingSession) -> HttpResponse:
+def _after_set_change(
+    request: HttpRequest, session: TrainingSession, *, side_clips_moved: bool = False
+) -> HttpResponse:
+    """The session's list and entry again; `side_clips_moved`: a set's videos became clips of
+    its side, or came back to it, and the side's card is redrawn too."""
     if _wants_fragment(request):
-        fragment = render(
-            request,
-            "training/session_detail.html#sets-and-entry",
-            session_context(request, session),
-        )
+        context = session_context(request, session)
+        context["side_videos_oob"] = side_clips_moved
+        fragment = render(request, "training/session_detail.html#sets-and-entry", context)
         # Drawn elsewhere too (a video's "log this set"): the address becomes the session's,
         # where a reload fills no form again.
         return replace_url(fragment, session.get_absolute_url())
@@ -407,7 +409,7 @@ def set_delete(request: HttpRequest, pk: int) -> HttpResponse:
     undo = services.snapshot_set(existing)
     undo["kept"] = services.delete_set(existing)
     request.session[UNDO_KEY] = undo
-    return _after_set_change(request, session)
+    return _after_set_change(request, session, side_clips_moved=bool(undo["videos"]))
 
 
 @login_required
@@ -420,7 +422,7 @@ def set_restore(request: HttpRequest, pk: int) -> HttpResponse:
         return _after_set_change(request, session)
     services.restore_set(request.user, undo)
     del request.session[UNDO_KEY]
-    return _after_set_change(request, session)
+    return _after_set_change(request, session, side_clips_moved=bool(undo.get("videos")))
 
 
 # Level

@@ -334,6 +334,13 @@ def test_deleting_a_set_leaves_its_video_and_the_coachs_note_to_the_session(
         "Deleted Right · 9 reps. The session keeps its video as a clip of the right side and "
         "the coach's note on it." in " ".join(html.unescape(page.content.decode()).split())
     )
+    # The side's card, outside the list the answer replaces, is sent along to show it there.
+    side_card = re.search(
+        r'<section id="side-videos"[^>]*hx-swap-oob="true"[^>]*>(.*?)</section>',
+        page.content.decode(),
+        re.S,
+    )
+    assert clip.get_absolute_url() in side_card[1]
 
 
 def test_undoing_the_deletion_gives_the_set_back_its_video_and_the_coachs_note(
@@ -349,8 +356,15 @@ def test_undoing_the_deletion_gives_the_set_back_its_video_and_the_coachs_note(
     )
     user_client.post(reverse("training:set-delete", args=[filmed.pk]), **HTMX)
 
-    user_client.post(reverse("training:set-restore", args=[session.pk]), **HTMX)
+    page = user_client.post(reverse("training:set-restore", args=[session.pk]), **HTMX)
 
+    side_card = re.search(
+        r'<section id="side-videos"[^>]*hx-swap-oob="true"[^>]*>(.*?)</section>',
+        page.content.decode(),
+        re.S,
+    )
+    assert clip.get_absolute_url() not in side_card[1]
+    assert other_clip.get_absolute_url() in side_card[1]
     restored = session.sets.get()
     clip.refresh_from_db()
     note.refresh_from_db()
