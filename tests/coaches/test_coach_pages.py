@@ -556,6 +556,24 @@ def test_the_queue_flags_pain_and_links_to_the_sets_behind_it(
     assert "set-row--flagged" in flagged
 
 
+def test_the_athletes_page_shows_the_coach_what_the_athlete_is_told_after_pain(
+    client, coach, user, linked, bodyweight
+):
+    Profile.objects.filter(user=user).update(level=bodyweight)
+    session = TrainingSession.objects.create(
+        user=user, date=timezone.localdate(), variation=bodyweight
+    )
+    Set.objects.create(session=session, position=1, side="left", reps=8, pain=True)
+    client.force_login(user)
+    told = client.get(reverse("training:log")).context["advice"].suggestion
+    client.force_login(coach)
+    page = client.get(reverse("coaches:athlete", args=[user.pk]))
+    html = " ".join(page.content.decode().split())
+    assert told.kind in ("stop", "step_back")
+    assert "ada is told:" in html
+    assert told.why in html
+
+
 def test_the_queue_sorts_and_runs_the_same_queries_for_five_athletes_as_for_one(
     client, coach, linked, django_user_model, bodyweight
 ):
