@@ -11,6 +11,7 @@ from types import SimpleNamespace
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from coaches.models import Prescription
 from coaching.caching import ladder, with_rungs
@@ -56,7 +57,7 @@ def athlete_stats(athletes: list, today: datetime.date) -> dict[int, review.Athl
             today,
             sessions.get(athlete.pk, {}),
             bests.get(athlete.pk, {}),
-            frequency.get(athlete.pk),
+            frequency.get(athlete.pk, (None, None)),
             recent.get(athlete.pk, []),
         )
         for athlete in athletes
@@ -128,16 +129,16 @@ def _bests(ids: list[int], today: datetime.date) -> dict[int, dict]:
     return bests
 
 
-def _prescribed_frequency(ids: list[int]) -> dict[int, int]:
-    """Sessions per week of each athlete's prescription in force (the newest)."""
-    frequency: dict[int, int] = {}
-    for athlete_id, per_week in (
+def _prescribed_frequency(ids: list[int]) -> dict[int, tuple[int, datetime.date]]:
+    """Sessions per week of each athlete's prescription in force (the newest), and its day."""
+    frequency: dict[int, tuple[int, datetime.date]] = {}
+    for athlete_id, per_week, created_at in (
         Prescription.objects.in_force()
         .filter(athlete__in=ids)
         .order_by("athlete", "-created_at", "-pk")
-        .values_list("athlete", "sessions_per_week")
+        .values_list("athlete", "sessions_per_week", "created_at")
     ):
-        frequency.setdefault(athlete_id, per_week)
+        frequency.setdefault(athlete_id, (per_week, timezone.localdate(created_at)))
     return frequency
 
 
@@ -182,7 +183,7 @@ def _best(b: dict, when: str) -> tuple[Decimal, int, int]:
 
 
 def _stats(
-    profile, rungs, today, s: dict, b: dict, per_week, rows: list[SimpleNamespace]
+    profile, rungs, today, s: dict, b: dict, plan: tuple, rows: list[SimpleNamespace]
 ) -> review.AthleteStats:
     balance = review.combined(each for each in map(session_balance, rows) if each is not None)
     advice = None
@@ -197,7 +198,8 @@ def _stats(
         last_session=s.get("last"),
         sessions_7d=s.get("week", 0),
         sessions_30d=s.get("month", 0),
-        sessions_per_week=per_week,
+        sessions_per_week=plan[0],
+        prescribed_on=plan[1],
         lag_percent=balance.asymmetry,
         lagging_side=balance.weaker,
         form_error_sessions=sum(1 for r in rows[:3] if r.errors or r.tagged),

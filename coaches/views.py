@@ -93,12 +93,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 # Open flags decide the order; reviewed ones stay in sight, after them.
                 "flags": [(flag, url(flag)) for flag in open_flags],
                 "reviewed_flags": [(flag, url(flag), done) for flag, done in reviewed_flags],
-                "compliance_7": balance.compliance(
-                    athlete_stats_.sessions_7d, athlete_stats_.sessions_per_week, 7
-                ),
-                "compliance_30": balance.compliance(
-                    athlete_stats_.sessions_30d, athlete_stats_.sessions_per_week, 30
-                ),
+                "compliance_7": balance.compliance(athlete_stats_, 7),
+                "compliance_30": balance.compliance(athlete_stats_, 30),
+                # Shown instead of the figures while the plan is too young to judge.
+                "plan_since": athlete_stats_.prescribed_on,
             }
         )
     sort = request.GET.get("sort", "flags")

@@ -59,6 +59,7 @@ class AthleteStats:
     sessions_7d: int = 0
     sessions_30d: int = 0
     sessions_per_week: int | None = None  # from the prescription in force, if any
+    prescribed_on: datetime.date | None = None  # that prescription's day
     lag_percent: Decimal | None = None  # the weaker side's lag over recent sessions
     lagging_side: str | None = None
     form_error_sessions: int = 0  # among the three most recent sessions
@@ -99,10 +100,15 @@ def flag_session_id(stats: AthleteStats, flag: Flag) -> int | None:
     return stats.pain_session_id if flag.kind == "pain" else stats.latest_session_id
 
 
-def compliance(done: int, per_week: int | None, days: int) -> int | None:
-    """Sessions done as a percentage of those prescribed over `days`."""
-    if not per_week:
+def compliance(stats: AthleteStats, days: int) -> int | None:
+    """Sessions done over the last `days` as a percentage of those prescribed: None without
+    a prescription, or with one younger than `days` (a plan given today is not 12% kept)."""
+    per_week = stats.sessions_per_week
+    if not per_week or stats.prescribed_on is None:
         return None
+    if (stats.today - stats.prescribed_on).days < days:
+        return None
+    done = stats.sessions_7d if days == 7 else stats.sessions_30d
     expected = Decimal(per_week) * days / 7
     return round(Decimal(done) / expected * 100)
 

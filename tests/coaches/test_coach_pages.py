@@ -535,11 +535,42 @@ def test_review_flags(overrides, kinds):
 
 
 @pytest.mark.parametrize(
-    ("done", "per_week", "days", "expected"),
-    [(2, 2, 7, 100), (1, 2, 7, 50), (9, 2, 30, 105), (0, 3, 30, 0), (3, None, 7, None)],
+    ("done", "per_week", "days", "plan_age", "expected"),
+    [
+        (2, 2, 7, 40, 100),
+        (1, 2, 7, 40, 50),
+        (9, 2, 30, 40, 105),
+        (0, 3, 30, 40, 0),
+        (3, None, 7, 40, None),
+        # A plan younger than the window is not judged over it: given today, not "12%".
+        (1, 2, 7, 0, None),
+        (1, 2, 30, 0, None),
+        (2, 2, 7, 7, 100),
+        (2, 2, 30, 7, None),
+        (9, 2, 30, 30, 105),
+    ],
 )
-def test_compliance_compares_done_with_prescribed(done, per_week, days, expected):
-    assert balance.compliance(done, per_week, days) == expected
+def test_compliance_compares_done_with_prescribed(done, per_week, days, plan_age, expected):
+    stats = _stats(
+        sessions_7d=done,
+        sessions_30d=done,
+        sessions_per_week=per_week,
+        prescribed_on=TODAY - datetime.timedelta(days=plan_age),
+    )
+    assert balance.compliance(stats, days) == expected
+
+
+def test_a_plan_given_today_is_new_on_the_queue_not_twelve_percent_kept(
+    client, coach, user, linked, bodyweight
+):
+    services.prescribe(coach, user, prescription(bodyweight, sessions_per_week=2))
+    TrainingSession.objects.create(user=user, date=timezone.localdate(), variation=bodyweight)
+    client.force_login(coach)
+    page = client.get(reverse("coaches:dashboard"))
+    [row] = page.context["rows"]
+    assert (row["compliance_7"], row["compliance_30"]) == (None, None)
+    cell = re.search(r'data-label="Done vs prescribed[^>]*>(.*?)</td>', page.content.decode(), re.S)
+    assert " ".join(cell[1].split()) == f"New plan, since {timezone.localdate():%-d %b}"
 
 
 def test_the_queue_flags_pain_and_links_to_the_sets_behind_it(
