@@ -19,7 +19,9 @@ const SYNC_URL = root.offlineSync;
 const signedIn = () => document.querySelector(".account[data-user]")?.dataset.user || "";
 const here = () => document.querySelector("[data-offline-account]"); // the log and session pages
 const offlineLog = () => document.getElementById("offline-log");
-const status = { signedOut: false, sending: false };
+// `saved`: what the last send saved, for the offline page to say where it went; `renamed`:
+// a session started offline, by its key there ("new:<id>"), to its key once saved ("pk:<id>").
+const status = { signedOut: false, sending: false, saved: null, renamed: new Map() };
 
 const uuid = () => crypto.randomUUID();
 const today = () => {
@@ -231,11 +233,43 @@ export async function sync() {
     });
     status.signedOut = done.stopped === "signed-out";
     if (done.stopped === "retry") scheduleSync(30000);
-    if (done.saved.length) refreshPage(done.saved);
+    if (done.saved.length) {
+      await rememberSaved(done.saved);
+      refreshPage(done.saved);
+    }
   } finally {
     status.sending = false;
     await render();
   }
+}
+
+/** A session started offline and now saved becomes the one this device logs into (the
+ *  offline page keeps offering it, by its saved id), and the offline page says where the
+ *  entries went. */
+async function rememberSaved(saved) {
+  const [last, answer] = saved.at(-1);
+  status.saved = { count: saved.length, url: answer.url };
+  for (const [entry, reply] of saved) {
+    if (entry.kind === "session") status.renamed.set(`new:${entry.id}`, `pk:${reply.session}`);
+  }
+  const started = saved.findLast(([entry]) => entry.kind === "session");
+  const account = await store.account();
+  if (!started || !account || String(account.user) !== String(last.user)) return;
+  const [entry, reply] = started;
+  await store.setAccount({
+    ...account,
+    session: {
+      pk: String(reply.session),
+      date: queue.value(entry.fields, "date"),
+      variation: variationNamed(queue.value(entry.fields, "variation")) || entry.label || "",
+    },
+  });
+}
+
+/** A variation's name by its id, from the offline page's list (none elsewhere). */
+function variationNamed(pk) {
+  const listed = document.getElementById("offline-variations");
+  return listed ? JSON.parse(listed.textContent).find((v) => String(v.pk) === pk)?.name : "";
 }
 
 /** What was just saved shows where the page lists it, fetched again from the server: the
@@ -345,7 +379,10 @@ async function render() {
 
 function renderStatus(mine, shell) {
   let line = document.getElementById("offline-status");
-  const text = statusLine(mine);
+  let text = statusLine(mine);
+  // On the offline page, once back online: where what was kept went.
+  const saved = shell && status.saved;
+  if (saved) text = `Saved ${saved.count} to your log. ${text}`.trim();
   if (!text) return line?.remove();
   if (!line) {
     line = element("p", { id: "offline-status", class: "offline-status", role: "status" });
@@ -353,6 +390,7 @@ function renderStatus(mine, shell) {
   }
   line.replaceChildren(text + " ");
   if (!shell && root.offlineLog) line.append(element("a", { href: root.offlineLog, text: "See what is kept on this device" }));
+  if (saved) line.append(element("a", { href: saved.url, text: "Open the session in your log" }));
 }
 
 function setList(container) {
@@ -412,7 +450,10 @@ function renderShell(mine, account, shell) {
     const variation = variations.find((v) => String(v.pk) === queue.value(entry.fields, "variation"));
     sessions.push({ key: `new:${entry.id}`, text: `${variation?.name || "?"}, ${queue.value(entry.fields, "date")} (started offline)`, variation: variation?.name });
   }
-  const chosen = choice.value || shell.dataset.chosen || sessions.at(-1)?.key || "";
+  // A session started offline and saved since is offered by its saved id: still chosen.
+  let chosen = choice.value || shell.dataset.chosen || "";
+  chosen = status.renamed.get(chosen) || chosen;
+  if (!sessions.some((s) => s.key === chosen)) chosen = sessions.at(-1)?.key || "";
   choice.replaceChildren(...sessions.map((s) => element("option", { value: s.key, text: s.text })));
   choice.value = chosen;
   const current = sessions.find((s) => s.key === choice.value);
@@ -478,6 +519,7 @@ document.addEventListener("change", (event) => {
   }
 });
 document.addEventListener("offline:queued", (event) => {
+  status.saved = null; // what the last send saved is old news beside a new entry
   const shell = offlineLog();
   if (shell && event.detail.kind === "session") {
     shell.dataset.chosen = `new:${event.detail.id}`;

@@ -392,7 +392,8 @@ def test_a_session_and_five_sets_logged_offline_are_saved_once_when_back_online(
 
     page.context.set_offline(False)
     page.get_by_role("button", name="Send now").click()
-    page.wait_for_function("() => !document.getElementById('offline-status')", timeout=15_000)
+    status = page.locator("#offline-status")
+    status.get_by_text("Saved 6 to your log.").wait_for(timeout=15_000)
     session = TrainingSession.objects.get(user=user)
     assert (session.variation.slug, session.date) == (
         "loaded-single-leg-hip-thrust",
@@ -401,6 +402,16 @@ def test_a_session_and_five_sets_logged_offline_are_saved_once_when_back_online(
     saved = list(session.sets.values_list("side", "reps", "load_kg", "hold_seconds"))
     assert saved == [(s, int(r), Decimal(kg), int(h or 0)) for s, r, kg, h in OFFLINE_SETS]
     assert page.evaluate(QUEUE_ENTRIES) == []
+    # Where they went, and the session still offered to log into should the signal go again.
+    link = status.get_by_role("link", name="Open the session in your log")
+    assert link.get_attribute("href") == session.get_absolute_url()
+    chooser = page.get_by_label("Log into")
+    assert chooser.input_value() == f"pk:{session.pk}"
+    assert "Dumbbell or kettlebell single leg hip thrust" in chooser.inner_text()
+    assert form.is_visible()
+    assert page.locator("[data-no-session]").is_hidden()
+    if screenshot_dir:
+        page.screenshot(path=screenshot_dir / "offline-saved-360.png", full_page=True)
 
     # The answers lost on the way: the device sends the whole queue again.
     page.evaluate(
@@ -684,7 +695,7 @@ def test_the_offline_set_form_is_the_online_one_and_its_tempo_effort_and_errors_
 
     page.context.set_offline(False)
     page.get_by_role("button", name="Send now").click()
-    page.wait_for_function("() => !document.getElementById('offline-status')", timeout=15_000)
+    page.locator("#offline-status").get_by_text("Saved 3 to your log.").wait_for(timeout=15_000)
     session = TrainingSession.objects.get(user=user)
     sets = list(session.sets.order_by("position"))
     assert [(s.side, s.reps, s.load_kg, s.tempo, s.rpe) for s in sets] == [
