@@ -11,6 +11,8 @@ again `window` seconds after it was claimed.
 from __future__ import annotations
 
 import hashlib
+import math
+import time
 
 from django.core.cache import caches
 
@@ -22,7 +24,21 @@ def allow(
 ) -> bool:
     """Count one attempt at `action` by `who` (an address, an email); False past the limit."""
     store = caches[cache_alias]
-    return any(store.add(key, 1, timeout=window) for key in _slots(action, who, limit))
+    # Each slot holds when it frees, for free_in to tell the person refused.
+    frees_at = time.time() + window
+    return any(store.add(key, frees_at, timeout=window) for key in _slots(action, who, limit))
+
+
+def free_in(action: str, who: str, *, limit: int, cache_alias: str = THROTTLE_CACHE) -> int | None:
+    """Whole minutes until `who` may do `action` again: 0 when a slot is free now; None when
+    no slot says (slots claimed before they held when they free)."""
+    held = caches[cache_alias].get_many(_slots(action, who, limit))
+    if len(held) < limit:
+        return 0
+    ends = [value for value in held.values() if isinstance(value, float)]
+    if not ends:
+        return None
+    return max(1, math.ceil((min(ends) - time.time()) / 60))
 
 
 def give_back(action: str, who: str, *, limit: int, cache_alias: str = THROTTLE_CACHE) -> None:

@@ -13,7 +13,7 @@ from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection, connections
 
-from core.throttle import allow
+from core.throttle import _slots, allow, free_in
 from tests.test_settings import _run
 
 DATABASE_CACHE = {
@@ -40,6 +40,18 @@ def test_it_allows_up_to_the_limit_then_refuses(database_cache):
     assert answers == [True, True, True, False, False]
     assert allow("x", "5.6.7.8", limit=3, window=60, cache_alias=database_cache)
     assert allow("y", "1.2.3.4", limit=3, window=60, cache_alias=database_cache)
+
+
+@pytest.mark.django_db
+def test_a_refusal_can_say_when_the_soonest_slot_frees(database_cache):
+    assert free_in("x", "a", limit=2, cache_alias=database_cache) == 0
+    allow("x", "a", limit=2, window=600, cache_alias=database_cache)
+    assert free_in("x", "a", limit=2, cache_alias=database_cache) == 0  # one slot left
+    allow("x", "a", limit=2, window=3600, cache_alias=database_cache)
+    assert free_in("x", "a", limit=2, cache_alias=database_cache) == 10
+    # A slot claimed before slots held when they free says nothing of it.
+    caches[database_cache].set_many(dict.fromkeys(_slots("y", "a", 1), 1), timeout=60)
+    assert free_in("y", "a", limit=1, cache_alias=database_cache) is None
 
 
 @pytest.mark.django_db

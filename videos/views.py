@@ -29,6 +29,7 @@ from django_htmx.http import HttpResponseLocation
 from coaches.models import AuditEntry
 from core import throttle
 from core.ranged import POSITION, ranged_file_response
+from core.text import counted
 from training.forms import SetEditForm
 from training.lookups import get_session_for_user, get_set_for_user
 from training.models import Side
@@ -76,7 +77,10 @@ def _rate_limited(request: HttpRequest) -> str:
     limit = settings.VIDEO_UPLOADS_PER_HOUR
     if throttle.allow("video-upload", str(request.user.pk), limit=limit, window=60 * 60):
         return ""
-    return f"You have uploaded {limit} videos in the last hour, the most we take; try again later."
+    minutes = throttle.free_in("video-upload", str(request.user.pk), limit=limit)
+    when = f"in {counted(minutes, 'minute')}" if minutes else "later"
+    uploaded = counted(limit, "video")
+    return f"You have uploaded {uploaded} in the last hour, the most we take; try again {when}."
 
 
 def _refused(request: HttpRequest) -> None:

@@ -216,7 +216,7 @@ def test_the_upload_rate_limit_counts_upload_sessions(athlete_client, a_set, h26
     refused = _start(athlete_client, a_set, 1000)
     assert refused.status_code == 429
     assert refused.json()["error"] == (
-        "You have uploaded 1 videos in the last hour, the most we take; try again later."
+        "You have uploaded 1 video in the last hour, the most we take; try again in 60 minutes."
     )
     assert VideoUpload.objects.count() == 1
 

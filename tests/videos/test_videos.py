@@ -234,7 +234,7 @@ def test_the_upload_rate_limit_refuses_with_a_message(
     response = _upload(athlete_client, a_set, h264)
     assert response.status_code == 400
     assert response.context["form"].non_field_errors() == [
-        "You have uploaded 2 videos in the last hour, the most we take; try again later."
+        "You have uploaded 2 videos in the last hour, the most we take; try again in 60 minutes."
     ]
     assert SetVideo.objects.count() == 2
 
