@@ -80,10 +80,12 @@ def _import_upload(request: HttpRequest, counter: CountingUploadHandler) -> Http
         if running := pending_imports.busy(request.user):
             form.add_error("file", pending_imports.busy_message(running))
         elif not throttle.allow("csv-import", str(request.user.pk), limit=limit, window=60 * 60):
+            minutes = throttle.free_in("csv-import", str(request.user.pk), limit=limit)
+            when = f"in {counted(minutes, 'minute')}" if minutes else "later"
             form.add_error(
                 "file",
-                f"You have uploaded {limit} files in the last hour, the most we take; "
-                "try again later.",
+                f"You have uploaded {counted(limit, 'file')} in the last hour, the most we "
+                f"take; try again {when}.",
             )
         else:
             upload = form.cleaned_data["file"]

@@ -137,7 +137,7 @@ def test_a_trainee_past_the_hourly_import_limit_is_refused_with_a_message(
     for _ in range(2):
         assert upload(user_client, OURS).status_code == 302
     assert file_error(upload(user_client, OURS)) == (
-        "You have uploaded 2 files in the last hour, the most we take; try again later."
+        "You have uploaded 2 files in the last hour, the most we take; try again in 60 minutes."
     )
     # Another trainee is counted apart.
     client.force_login(other_user)
