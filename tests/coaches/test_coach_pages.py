@@ -741,8 +741,12 @@ def test_the_coachs_session_page_links_every_video_reviewed_or_not(
     text = " ".join(page.split())
     assert f'href="{reviewed.get_absolute_url()}"' in page
     assert f'href="{side_clip.get_absolute_url()}"' in page
-    assert "Set 1 on the left</a> · reviewed" in text
-    assert "Right side</a> · to review" in text
+    # Each named with when it was filmed: two clips of one side are told apart.
+    def filmed(clip) -> str:
+        return f"{timezone.localtime(clip.created_at):%-d %b, %H:%M}"
+
+    assert f"Set 1 on the left, filmed {filmed(reviewed)}</a> · reviewed" in text
+    assert f"Right side, filmed {filmed(side_clip)}</a> · to review" in text
 
 
 def test_no_two_elements_of_the_athletes_page_share_an_id(client, coach, user, linked):
