@@ -186,6 +186,9 @@ def _athlete_context(request: HttpRequest, athlete, **forms) -> dict:
             "from_variation", "to_variation", "changed_by"
         )[:10],
         "audit": AuditEntry.objects.filter(athlete=athlete).select_related("actor")[:15],
+        # The coach's own link to the athlete, which they may end here (a superuser may
+        # have none).
+        "own_link": CoachLink.objects.active().filter(coach=request.user, athlete=athlete).first(),
         "prescription_form": forms.get("prescription_form")
         or PrescriptionForm(unit=unit, initial=initial),
         "level_form": forms.get("level_form") or CoachLevelForm(),
@@ -398,7 +401,9 @@ def end_coaching(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     services.end_link(link, request.user)
-    messages.success(request, "Coaching link ended; the coach no longer sees your log.")
     if link.coach_id == request.user.pk:
+        name = link.athlete.get_username()
+        messages.success(request, f"You no longer coach {name}; their log is theirs alone again.")
         return redirect("coaches:dashboard")
+    messages.success(request, "Coaching link ended; the coach no longer sees your log.")
     return redirect("training:profile")

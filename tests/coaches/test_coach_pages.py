@@ -213,6 +213,20 @@ def test_a_load_far_from_the_athletes_recent_sets_is_asked_about_once(
     assert client.post(url, prescription_form(loaded, load="20")).status_code == 302
 
 
+def test_a_coach_stops_coaching_an_athlete_from_their_page(client, coach, user, linked):
+    client.force_login(coach)
+    athlete_page = reverse("coaches:athlete", args=[user.pk])
+    page = client.get(athlete_page).content.decode()
+    end = reverse("coaches:end", args=[linked.pk])
+    assert f'action="{end}"' in page
+    response = client.post(end, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("coaches:dashboard")
+    assert "You no longer coach ada" in response.content.decode()
+    linked.refresh_from_db()
+    assert linked.ended_by == coach
+    assert client.get(athlete_page).status_code == 404
+
+
 def test_a_both_legs_prescription_says_reps_not_per_side_nor_a_leg_order(
     client, coach, user, linked, bridge
 ):
@@ -741,6 +755,7 @@ def test_the_coachs_session_page_links_every_video_reviewed_or_not(
     text = " ".join(page.split())
     assert f'href="{reviewed.get_absolute_url()}"' in page
     assert f'href="{side_clip.get_absolute_url()}"' in page
+
     # Each named with when it was filmed: two clips of one side are told apart.
     def filmed(clip) -> str:
         return f"{timezone.localtime(clip.created_at):%-d %b, %H:%M}"
