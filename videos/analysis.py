@@ -406,7 +406,7 @@ def _thresholds(tempo: Tempo | None) -> list[str]:
     """The analysis's own choices, said as what they mean on the page."""
     fa = form_analysis
     asked = (
-        f"the prescribed {tempo.lowering} s"
+        f"the tempo's {tempo.lowering} s"
         if tempo
         else (f"the guide's {fa.GUIDE_LOWERING_SECONDS[0]} s")
     )

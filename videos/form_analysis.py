@@ -767,7 +767,8 @@ def _rep(
     if lowering_seconds is not None:
         asked = tempo.lowering if tempo else GUIDE_LOWERING_SECONDS[0]
         if lowering_seconds < asked - FAST_LOWERING_MARGIN:
-            by = f"the prescribed tempo {tempo.notation} asks" if tempo else "the guide asks"
+            # "The tempo": a coach's prescription, or the tempo the set was logged with.
+            by = f"the tempo {tempo.notation} asks" if tempo else "the guide asks"
             faults.append(
                 Fault(
                     "fast-lowering",
@@ -929,7 +930,7 @@ def _with_bounce(
     dropped = series.time(bottom_index) - down < BOUNCE_ARRIVAL_SECONDS
     if up - down >= BOUNCE_TURN_SECONDS and not dropped and not skipped:
         return rep
-    asked = f" as the prescribed tempo {tempo.notation} asks" if skipped else ""
+    asked = f" as the tempo {tempo.notation} asks" if skipped else ""
     fault = Fault(
         "bounce",
         round(series.time(bottom_index), 2),
