@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from functools import cache
 
 from django.conf import settings
@@ -403,3 +404,13 @@ class VideoAnalysis(models.Model):
 
     def __str__(self) -> str:
         return f"Analysis of video {self.video_id} ({self.get_status_display()})"
+
+    # Ours: an analysis usually takes about a minute; waiting past this, the page says so.
+    LATE_AFTER = timedelta(minutes=3)
+
+    @property
+    def is_late(self) -> bool:
+        """Still waiting well past the usual minute (a busy or restarted worker)."""
+        since = self.job_started_at or self.created_at
+        waiting = self.status == AnalysisStatus.WAITING
+        return waiting and since is not None and timezone.now() - since > self.LATE_AFTER

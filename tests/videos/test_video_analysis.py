@@ -307,6 +307,18 @@ def test_a_floor_glute_bridge_clip_is_read_though_both_feet_stay_down(user, brid
     assert len(analysis.result["reps"]) == 3
 
 
+def test_an_analysis_waiting_past_the_usual_minute_says_so(athlete_client, user, a_set, media_root):
+    clip = _ready_video(user, a_set.session, a_set=a_set, content=b"x")
+    assert (
+        "this takes about a minute" in athlete_client.get(clip.get_absolute_url()).content.decode()
+    )
+    long_ago = timezone.now() - VideoAnalysis.LATE_AFTER - datetime.timedelta(seconds=1)
+    VideoAnalysis.objects.filter(video=clip).update(created_at=long_ago)
+    page = " ".join(athlete_client.get(clip.get_absolute_url()).content.decode().split())
+    assert "Reading the reps is taking longer than usual" in page
+    assert "this takes about a minute" not in page
+
+
 # The coach's suggested form errors
 
 
