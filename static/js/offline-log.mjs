@@ -307,7 +307,10 @@ async function refreshLogPage() {
   await render();
 }
 
-window.addEventListener("online", () => scheduleSync());
+window.addEventListener("online", () => {
+  scheduleSync();
+  showSignedIn();
+});
 document.addEventListener("htmx:afterSettle", () => start());
 
 // Showing the queue
@@ -621,8 +624,20 @@ async function forgetClosedAccount() {
   if (closed) await forget(closed, (await entriesOf(closed)).others);
 }
 
+/** The offline page is the same for everyone, so its header offers to log in: online and
+ *  signed in, it offers the trainee's log instead, lest they think they were signed out. */
+async function showSignedIn() {
+  const shell = offlineLog();
+  const account = document.querySelector(".account:not([data-user])");
+  if (!shell || !account || !navigator.onLine) return;
+  const me = await whoIsSignedIn();
+  if (!me) return;
+  account.replaceChildren(element("a", { href: shell.dataset.logUrl, text: "Your training log" }));
+}
+
 function start() {
   freshIds();
+  showSignedIn();
   forgetClosedAccount()
     .then(rememberAccount)
     .then(render)

@@ -410,6 +410,10 @@ def test_a_session_and_five_sets_logged_offline_are_saved_once_when_back_online(
     assert "Dumbbell or kettlebell single leg hip thrust" in chooser.inner_text()
     assert form.is_visible()
     assert page.locator("[data-no-session]").is_hidden()
+    # The page is everyone's, but the header no longer offers to log in to one who is.
+    account = page.locator(".account")
+    account.get_by_role("link", name="Your training log").wait_for()
+    assert account.get_by_role("link", name="Log in").count() == 0
     if screenshot_dir:
         page.screenshot(path=screenshot_dir / "offline-saved-360.png", full_page=True)
 
