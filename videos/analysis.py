@@ -35,6 +35,13 @@ from videos.services import Superseded, add_comment
 # The guide's form errors that a fault the camera flags is (videos/form_analysis.py codes);
 # a fault with none here is suggested as a comment in words, with no tag.
 FAULT_FORM_ERRORS = {"bounce": "bouncing", "arched-top": "arched-lower-back"}
+# Each fault's name where the page lists it (the rules' codes are data, not words).
+FAULT_NAMES = {
+    "bounce": "Bounce",
+    "fast-lowering": "Fast lowering",
+    "short-top": "Short top",
+    "arched-top": "Arched top",
+}
 
 
 # The joints drawn over the video, each side's as the model names it (it may swap them).
@@ -254,7 +261,7 @@ def suggestions(analysis: VideoAnalysis) -> list[Suggestion]:
                     answer=analysis.answers.get(key, ""),
                 )
             )
-    return found
+    return sorted(found, key=lambda suggestion: suggestion.time)
 
 
 class NoSuchSuggestion(Exception):
@@ -389,6 +396,11 @@ def page_context(clip: SetVideo, is_coach: bool) -> dict:
         )
         for index, rep in enumerate(reps)
     ]
+    for row in rows:
+        # In the order they happened, each with its name.
+        row.faults.sort(key=lambda fault: fault["time"])
+        for fault in row.faults:
+            fault["name"] = FAULT_NAMES.get(fault["code"], fault["code"])
     tempo = Tempo.parse(analysis.prescribed_tempo) if analysis.prescribed_tempo else None
     context.update(
         rows=rows,

@@ -341,6 +341,9 @@ def test_the_coach_confirms_a_suggested_form_error_as_a_pinned_comment_or_dismis
     client.force_login(linked_coach)
     page = client.get(clip.get_absolute_url()).content.decode()
     assert page.count('name="answer" value="confirmed"') == 2
+    # The table names each flag in words, not by the rules' code.
+    assert page.count(">Bounce</a>") == 2
+    assert ">bounce</a>" not in page
     response = client.post(url, {"key": "1-bounce", "answer": "confirmed"})
     assert response.status_code == 302
     comment = VideoComment.objects.get()
