@@ -106,3 +106,11 @@ function setUp() {
 setUp();
 // The player and the analysis arrive by htmx once processing and the analysis end.
 document.body.addEventListener("htmx:afterSettle", setUp);
+
+// A rep's link on the timeline is drawn in SVG, which Chromium does not scroll into view
+// when the keyboard reaches it: brought into view here, so the focus is never off-screen.
+document.addEventListener("focusin", (event) => {
+  if (!(event.target instanceof SVGElement) || !event.target.closest(".rep-timeline")) return;
+  const { top, bottom } = event.target.getBoundingClientRect();
+  if (top < 0 || bottom > window.innerHeight) event.target.scrollIntoView({ block: "center", behavior: "instant" });
+});

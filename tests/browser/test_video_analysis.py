@@ -77,7 +77,11 @@ def test_the_timeline_seeks_the_video_and_the_set_form_is_filled_from_it_unsaved
     assert athlete.evaluate("document.getElementById('clip').currentTime") == pytest.approx(
         reps[1]["start"], abs=0.01
     )
+    # Reached by the keyboard with the timeline below the fold, the link comes into view.
+    athlete.evaluate("window.scrollTo(0, 0)")
     segments.nth(0).focus()
+    box = segments.nth(0).bounding_box()
+    assert 0 <= box["y"] <= box["y"] + box["height"] <= PHONE["height"], box
     athlete.keyboard.press("Enter")
     assert athlete.evaluate("document.getElementById('clip').currentTime") == pytest.approx(
         reps[0]["start"], abs=0.01
