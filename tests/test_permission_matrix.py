@@ -256,12 +256,13 @@ MATRIX = [
         {**OWNER_ONLY, "athlete": 404, "coach": 400, "superuser": 400},
         {},
     ),
-    # Only the coach comments and marks reviewed; an empty comment is 400.
+    # The coach comments and the athlete replies (an empty comment is 400); only the coach
+    # marks reviewed.
     (
         "videos:comment",
         "post",
         lambda w: [w["video"].pk],
-        {**OWNER_ONLY, "athlete": 404, "coach": 400, "superuser": 400},
+        {**OWNER_ONLY, "athlete": 400, "coach": 400, "superuser": 400},
         {},
     ),
     (

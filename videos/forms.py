@@ -76,10 +76,14 @@ class VideoCommentForm(forms.Form):
         empty_label="None",
     )
 
-    def __init__(self, *args, duration: float, **kwargs):
+    def __init__(self, *args, duration: float, by_owner: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.duration = Decimal(str(round(duration, 2)))
         self.fields["at_seconds"].max_value = self.duration
+        if by_owner:
+            # The athlete answers or asks in words; tagging form errors is the coach's.
+            del self.fields["form_error"]
+            self.fields["text"].label = "Your reply or question"
 
     def clean_at_seconds(self) -> Decimal:
         moment = self.cleaned_data["at_seconds"]
@@ -91,5 +95,7 @@ class VideoCommentForm(forms.Form):
         cleaned = super().clean()
         cleaned["text"] = (cleaned.get("text") or "").strip()
         if not cleaned["text"] and not cleaned.get("form_error") and not self.errors:
-            raise ValidationError("Write a comment or choose a form error.")
+            if "form_error" in self.fields:
+                raise ValidationError("Write a comment or choose a form error.")
+            raise ValidationError("Write what you want to say.")
         return cleaned

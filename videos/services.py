@@ -348,9 +348,17 @@ def start_attempt(clip_id: int, max_attempts: int) -> int | None:
 def add_comment(
     clip: SetVideo, author, at_seconds: Decimal, text: str, form_error: FormError | None
 ) -> VideoComment:
-    """A coach's comment pinned to a moment, with its audit entry: typed in the form, or a
-    suggestion of the analysis confirmed (confirm_suggestion)."""
+    """A comment pinned to a moment. A coach's has its audit entry (typed in the form, or a
+    suggestion of the analysis confirmed: confirm_suggestion). The athlete's own, a reply or
+    a question, is seen by them as they write it and puts the video back among those their
+    coach has to review."""
     with transaction.atomic():
+        if author.pk == clip.owner_id:
+            comment = VideoComment.objects.create(
+                video=clip, author=author, at_seconds=at_seconds, text=text, seen_at=timezone.now()
+            )
+            SetVideo.objects.filter(pk=clip.pk).update(reviewed_at=None, reviewed_by=None)
+            return comment
         comment = VideoComment.objects.create(
             video=clip, author=author, at_seconds=at_seconds, text=text, form_error=form_error
         )

@@ -262,8 +262,8 @@ def video_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _video_context(request: HttpRequest, clip: SetVideo, **forms) -> dict:
     is_coach = clip.owner_id != request.user.pk
     comment_form = forms.get("comment_form")
-    if is_coach and comment_form is None:
-        comment_form = VideoCommentForm(duration=clip.duration_seconds)
+    if comment_form is None:
+        comment_form = VideoCommentForm(duration=clip.duration_seconds, by_owner=not is_coach)
     return {
         "title": "Video review",
         "description": "A set on video, with the coach's comments.",
@@ -278,8 +278,10 @@ def _video_context(request: HttpRequest, clip: SetVideo, **forms) -> dict:
 @login_required
 @require_POST
 def video_comment(request: HttpRequest, pk: int) -> HttpResponse:
-    clip = _get_video_for_coach(request, pk)
-    form = VideoCommentForm(request.POST, duration=clip.duration_seconds)
+    """A comment pinned to a moment: the coach's, or the athlete's reply or question."""
+    clip = _get_video_for_user(request, pk)
+    by_owner = clip.owner_id == request.user.pk
+    form = VideoCommentForm(request.POST, duration=clip.duration_seconds, by_owner=by_owner)
     if clip.status != VideoStatus.READY:
         form.add_error(None, "The video is not ready yet.")
     elif form.is_valid():
@@ -288,7 +290,7 @@ def video_comment(request: HttpRequest, pk: int) -> HttpResponse:
             request.user,
             form.cleaned_data["at_seconds"],
             form.cleaned_data["text"],
-            form.cleaned_data["form_error"],
+            form.cleaned_data.get("form_error"),
         )
         return _back_to_the_video(request, clip, "comments")
     context = _video_context(request, clip, comment_form=form)

@@ -15,7 +15,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.http import HttpResponse
-from django.test import TestCase
+from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django_tasks_db.models import DBTaskResult
@@ -548,9 +548,37 @@ def test_a_comment_past_the_end_or_empty_is_refused(client, ready_clip, linked_c
     assert not VideoComment.objects.exists()
 
 
-def test_the_athlete_cannot_comment_or_mark_their_own_video(athlete_client, ready_clip):
+def test_the_athlete_replies_at_a_moment_and_the_video_goes_back_to_their_coach(
+    athlete_client, ready_clip, linked_coach, user, exercise
+):
+    """The athlete answers a coach's comment, or asks, in words: a form error is the coach's
+    to tag and "reviewed" the coach's to mark. Their reply puts the video back among those
+    the coach has to review, and is no unread comment to themselves."""
+    coach = Client()
+    coach.force_login(linked_coach)
+    coach.post(
+        reverse("videos:comment", args=[ready_clip.pk]), {"at_seconds": "0.5", "text": "Knee?"}
+    )
+    coach.post(reverse("videos:reviewed", args=[ready_clip.pk]))
+    assert not SetVideo.objects.to_review_by(linked_coach).exists()
+
     url = reverse("videos:comment", args=[ready_clip.pk])
-    assert athlete_client.post(url, {"at_seconds": "0.2", "text": "me"}).status_code == 404
+    page = " ".join(athlete_client.get(ready_clip.get_absolute_url()).content.decode().split())
+    assert "Reply or ask your coach, at a moment" in page
+    assert 'name="form_error"' not in page
+    error = exercise.form_errors.first()
+    response = athlete_client.post(
+        url, {"at_seconds": "0.6", "text": "It felt fine", "form_error": error.pk}
+    )
+    assert response.status_code == 302
+    reply = VideoComment.objects.get(author=user)
+    assert (reply.text, reply.form_error, reply.seen_at is not None) == ("It felt fine", None, True)
+    assert list(SetVideo.objects.to_review_by(linked_coach)) == [ready_clip]
+    assert not AuditEntry.objects.filter(actor=user, action="video-comment").exists()
+    empty = athlete_client.post(url, {"at_seconds": "0.2", "text": " "})
+    assert empty.status_code == 400
+    assert empty.context["comment_form"].non_field_errors() == ["Write what you want to say."]
+    assert "It felt fine" in coach.get(ready_clip.get_absolute_url()).content.decode()
     assert athlete_client.post(reverse("videos:reviewed", args=[ready_clip.pk])).status_code == 404
 
 
