@@ -315,6 +315,13 @@ document.addEventListener("htmx:afterSettle", () => start());
 
 // Showing the queue
 
+/** A day as the log writes it ("Mon 7 Dec"), from its ISO date; as given if it is not one. */
+function dayShown(iso) {
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(iso || "") ? new Date(`${iso}T12:00:00`) : null;
+  if (!day || Number.isNaN(day.getTime())) return iso || "";
+  return day.toLocaleDateString("en-GB", { weekday: "short", day: "numeric", month: "short" });
+}
+
 function describe(entry, unit, sessions) {
   const value = (name) => queue.value(entry.fields, name);
   if (entry.kind === "set") {
@@ -322,7 +329,7 @@ function describe(entry, unit, sessions) {
     const line = queue.describeSet(entry.fields, value("unit") || unit);
     return where ? { side: line.side, main: `${line.main} (${where})` } : line;
   }
-  if (entry.kind === "session") return { side: "Session", main: `${entry.label || "Started offline"}, ${value("date")}` };
+  if (entry.kind === "session") return { side: "Session", main: `${entry.label || "Started offline"}, ${dayShown(value("date"))}` };
   const sides = value("sides") === "both" ? "both legs" : "each leg";
   return {
     side: "Timer",
@@ -357,11 +364,23 @@ function button(action, entry, text) {
   return element("button", { type: "button", class: "link-button", "data-queue-action": action, "data-entry": entry.id, text });
 }
 
+const KINDS = { set: ["set", "sets"], session: ["session", "sessions"], timer: ["timer's log", "timer's logs"] };
+
+/** "5 sets and 1 session": the waiting entries by kind, as a person counts them. */
+function waitingByKind(waiting) {
+  const parts = Object.entries(KINDS)
+    .map(([kind, [one, many]]) => [waiting.filter((entry) => entry.kind === kind).length, one, many])
+    .filter(([count]) => count)
+    .map(([count, one, many]) => `${count} ${count === 1 ? one : many}`);
+  return parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}` : parts[0];
+}
+
 function statusLine(mine) {
-  const waiting = mine.filter((entry) => entry.state === "waiting").length;
+  const waitingEntries = mine.filter((entry) => entry.state === "waiting");
+  const waiting = waitingEntries.length;
   const refused = mine.length - waiting;
   const parts = [];
-  if (waiting) parts.push(`${waiting} logged offline, waiting to sync.`);
+  if (waiting) parts.push(`${waitingByKind(waitingEntries)} logged offline, waiting to sync.`);
   if (refused) parts.push(`${refused} not saved: fix or discard ${refused === 1 ? "it" : "them"}.`);
   if (status.signedOut && waiting) parts.push("Log in to send them; they stay on this device until then.");
   return parts.join(" ");
@@ -448,10 +467,14 @@ function renderShell(mine, account, shell) {
   const variations = JSON.parse(document.getElementById("offline-variations").textContent);
   const choice = shell.querySelector("#offline-session");
   const sessions = [];
-  if (account.session) sessions.push({ key: `pk:${account.session.pk}`, text: `${account.session.variation}, ${account.session.date}`, variation: account.session.variation });
+  if (account.session) {
+    const { pk, variation, date } = account.session;
+    sessions.push({ key: `pk:${pk}`, text: `${variation}, ${dayShown(date)}`, variation });
+  }
   for (const entry of mine.filter((e) => e.kind === "session")) {
     const variation = variations.find((v) => String(v.pk) === queue.value(entry.fields, "variation"));
-    sessions.push({ key: `new:${entry.id}`, text: `${variation?.name || "?"}, ${queue.value(entry.fields, "date")} (started offline)`, variation: variation?.name });
+    const day = dayShown(queue.value(entry.fields, "date"));
+    sessions.push({ key: `new:${entry.id}`, text: `${variation?.name || "?"}, ${day} (started offline)`, variation: variation?.name });
   }
   // A session started offline and saved since is offered by its saved id: still chosen.
   let chosen = choice.value || shell.dataset.chosen || "";
