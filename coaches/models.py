@@ -20,6 +20,7 @@ from coaches.roles import can_coach
 from coaching.models import Variation
 from coaching.tempo import NOTATION_PATTERN, Tempo, TempoError
 from training import sides
+from training.balance import pain_covered_by
 from training.models import (
     MAX_HOLD_SECONDS,
     MAX_LOAD_KG,
@@ -329,10 +330,24 @@ class FlagReviewQuerySet(models.QuerySet["FlagReview"]):
         found: dict[int, dict[tuple[str, str], FlagReview]] = {}
         if not subjects:
             return found
-        for review in self.filter(
-            athlete__in=list(flags_by_athlete), subject__in=subjects
-        ).select_related("reviewed_by"):
-            found.setdefault(review.athlete_id, {})[(review.kind, review.subject)] = review
+        in_pain = [
+            athlete
+            for athlete, flags in flags_by_athlete.items()
+            if any(flag.kind == "pain" for flag in flags)
+        ]
+        # A pain flag is covered by any review of it that knew of every painful set now
+        # (balance.pain_covered_by): the newest such review, as the rows come newest first.
+        reviews = self.filter(athlete__in=list(flags_by_athlete)).filter(
+            Q(subject__in=subjects) | Q(kind="pain", athlete__in=in_pain)
+        )
+        for review in reviews.select_related("reviewed_by"):
+            covered = found.setdefault(review.athlete_id, {})
+            if review.kind != "pain":
+                covered[(review.kind, review.subject)] = review
+                continue
+            for flag in flags_by_athlete[review.athlete_id]:
+                if flag.kind == "pain" and pain_covered_by(flag.subject, review.subject):
+                    covered.setdefault((flag.kind, flag.subject), review)
         return found
 
 

@@ -7,6 +7,7 @@ note (progress.py) and the coach's lag flag judge by the same rule.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -84,12 +85,25 @@ class Flag:
     subject: str = ""
 
 
+_PAIN_SUBJECT = re.compile(r"^painful sets (\d+), newest (\d+)$")
+
+
 def _subject(stats: AthleteStats, kind: str) -> str:
     if kind == "pain":
         return f"painful sets {stats.pain_sets}, newest {stats.pain_set_id}"
     if kind == "inactive" or stats.latest_session_id is None:
         return f"last {stats.last_session.isoformat() if stats.last_session else 'never'}"
     return f"session {stats.latest_session_id}"
+
+
+def pain_covered_by(subject: str, reviewed: str) -> bool:
+    """Whether a review of the pain flag as `reviewed` still covers it as `subject`: no set
+    newer than the newest reviewed is painful, nor more sets than were. Fewer (a set's pain
+    taken back, old sets out of the two weeks) is no news."""
+    now, then = _PAIN_SUBJECT.match(subject), _PAIN_SUBJECT.match(reviewed)
+    if now is None or then is None:
+        return subject == reviewed
+    return all(int(a) <= int(b) for a, b in zip(now.groups(), then.groups(), strict=True))
 
 
 def flag_session_id(stats: AthleteStats, flag: Flag) -> int | None:

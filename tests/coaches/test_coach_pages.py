@@ -881,6 +881,28 @@ def test_another_painful_set_in_a_reviewed_session_raises_the_pain_flag_again(
     older.pain = True
     older.save()
     assert _pain_flag(client) == "open"
+    # Reviewed again, then a set's pain taken back (or old sets leaving the two weeks): no
+    # news, the flag stays reviewed.
+    review_it = {"kind": "pain", "subject": _pain_subject(user)}
+    client.post(reverse("coaches:flag-review", args=[user.pk]), review_it)
+    older.pain = False
+    older.save()
+    assert _pain_flag(client) == "reviewed"
+
+
+@pytest.mark.parametrize(
+    ("now", "reviewed", "covered"),
+    [
+        ("painful sets 2, newest 40", "painful sets 2, newest 40", True),
+        ("painful sets 1, newest 40", "painful sets 2, newest 40", True),  # pain taken back
+        ("painful sets 1, newest 30", "painful sets 3, newest 40", True),  # aged out
+        ("painful sets 3, newest 40", "painful sets 2, newest 40", False),  # an old set ticked
+        ("painful sets 2, newest 41", "painful sets 2, newest 40", False),  # a new set
+        ("painful sets 2, newest 40", "session 12", False),  # reviewed before the count
+    ],
+)
+def test_a_pain_review_covers_the_flag_until_there_is_more_or_newer_pain(now, reviewed, covered):
+    assert balance.pain_covered_by(now, reviewed) is covered
 
 
 def _pain_flag(client) -> str:
