@@ -138,11 +138,11 @@ def add_set(
 
 
 def copy_set(source: Set, *, side: str | None = None) -> Set:
-    """The same numbers again; pain, effort and the note were about that one set, so they stay
-    behind."""
+    """The same numbers again; pain, effort, form errors and the note were about that one
+    set, so they stay behind."""
     fields = {name: getattr(source, name) for name in SET_FIELDS}
     fields.update(side=side or source.side, pain=False, note="", rpe=None, rir=None)
-    new_set, _ = add_set(source.session, fields, list(source.form_errors.all()))
+    new_set, _ = add_set(source.session, fields, [])
     return new_set
 
 
