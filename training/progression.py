@@ -644,14 +644,18 @@ def _tempo_key(tempo: str) -> str:
 def _at_tempo(record: SetRecord, criteria: Criteria) -> bool:
     """Whether the set was done at the target's tempo: as written, or as each rep was done,
     the hold on every rep being the tempo's hold at the top (3-0-1-1 held 5 s is 3-0-1-5, as
-    a coach's prescription of it is: Prescription.rep_tempo)."""
+    a coach's prescription of it is: Prescription.rep_tempo), where holding the top longer
+    than a target that asks for a hold is no miss (3-0-1-1 held 6 s meets 3-0-1-5)."""
     if _tempo_key(record.tempo) == _tempo_key(criteria.tempo):
         return True
     try:
         done = Tempo.parse(record.tempo).held_for(record.hold_seconds)
-        return done == Tempo.parse(criteria.tempo).held_for(criteria.hold_seconds)
+        target = Tempo.parse(criteria.tempo).held_for(criteria.hold_seconds)
     except TempoError:  # no tempo recorded, or a hold longer than a tempo's
         return False
+    if criteria.hold_seconds and done.top_hold > target.top_hold:
+        done = done.with_top_hold(target.top_hold)
+    return done == target
 
 
 def _side_name(side: Side) -> str:

@@ -921,6 +921,17 @@ def test_a_session_logged_after_the_change_but_dated_before_it_does_not_count():
             Criteria(3, 8, 5, "3-0-1-5", per_side=True, takes_load=False),
             session(
                 FRI,
+                sets("left", 8, 8, 8, hold=6, tempo="3-0-1-1"),
+                sets("right", 8, 8, 8, hold=5, tempo="3-0-1-1"),
+            ),
+            True,
+            (),
+            id="holding the top longer than a hold target asks is no miss",
+        ),
+        pytest.param(
+            Criteria(3, 8, 5, "3-0-1-5", per_side=True, takes_load=False),
+            session(
+                FRI,
                 sets("left", 8, 8, 8, hold=3, tempo="3-0-1-1"),
                 sets("right", 8, 8, 8, hold=5, tempo="3-0-1-5"),
             ),
