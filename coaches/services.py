@@ -84,7 +84,7 @@ def coach_change_level(coach, athlete, variation, *, reason: str, approved: bool
             athlete,
             variation,
             reason=reason,
-            source=LevelSource.SUGGESTION if approved else LevelSource.COACH,
+            source=LevelSource.APPROVED if approved else LevelSource.COACH,
             changed_by=coach,
         )
         if change is not None:

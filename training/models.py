@@ -175,6 +175,8 @@ class LevelSource(models.TextChoices):
     SUGGESTION = "suggestion", "Accepted suggestion"
     MANUAL = "manual", "Changed by the trainee"
     COACH = "coach", "Changed by a coach"
+    # The rules' move, approved by a coach: so it reads after the coach's account is gone.
+    APPROVED = "approved", "Suggested move, approved by a coach"
 
 
 class LevelChange(models.Model):
@@ -212,7 +214,9 @@ class LevelChange(models.Model):
         coach = self.changed_by if self.changed_by_id not in (None, self.user_id) else None
         if self.source == LevelSource.COACH and coach is not None:
             return f"Changed by their coach, {coach.get_username()}"
-        if self.source == LevelSource.SUGGESTION and coach is not None:
+        approved = self.source == LevelSource.APPROVED
+        # Approvals saved before they had a source of their own read the same.
+        if (approved or self.source == LevelSource.SUGGESTION) and coach is not None:
             # The coach approved the rules' promotion: the athlete accepted nothing.
             return f"Suggested move, approved by their coach, {coach.get_username()}"
         return self.get_source_display()

@@ -468,13 +468,17 @@ def test_a_coach_approves_the_promotion_the_rules_suggest(
     client.post(reverse("coaches:approve", args=[user.pk]), {"fingerprint": advice.fingerprint})
     assert Profile.objects.get(user=user).level == loaded
     change = LevelChange.objects.get(user=user)
-    assert (change.source, change.changed_by) == ("suggestion", coach)
+    assert (change.source, change.changed_by) == ("approved", coach)
     assert "Approved the promotion" in AuditEntry.objects.get(athlete=user, action="level").detail
     # The athlete accepted nothing: their history says who did.
     client.force_login(user)
     history = " ".join(client.get(reverse("training:level-history")).content.decode().split())
     assert "Suggested move, approved by their coach, coach" in history
     assert "Accepted suggestion" not in history
+    # Still so once the coach's account is gone.
+    coach.delete()
+    history = " ".join(client.get(reverse("training:level-history")).content.decode().split())
+    assert "Suggested move, approved by a coach" in history
 
 
 def test_coach_notes_on_a_session_and_a_set_reach_the_athlete(client, coach, user, linked, session):
