@@ -71,14 +71,16 @@ def line_chart(
     width: int = 640,
     height: int = 260,
     y_format: Callable[[float], str] = format_number,
+    empty_text: str = EMPTY_TEXT,
 ) -> str:
-    """One `<svg>` line chart of values over dates, y axis from 0."""
+    """One `<svg>` line chart of values over dates, y axis from 0; `empty_text` where there is
+    nothing to draw."""
     if width <= _LEFT + _RIGHT or height <= _TOP + _BOTTOM:
         raise ValueError("The chart is too small to draw.")
     head = _head(title, description, chart_id, width, height)
     plotted = [s for s in series if s.points]
     if not plotted:
-        return head + _empty(width, height)
+        return head + _empty(width, height, empty_text)
     plot = _plot_area(plotted, markers, width, height)
     styles = [_style(item, index) for index, item in enumerate(plotted)]
     return "".join(
@@ -132,10 +134,10 @@ def _head(title: str, description: str, chart_id: str, width: int, height: int) 
     )
 
 
-def _empty(width: int, height: int) -> str:
+def _empty(width: int, height: int, text: str) -> str:
     return (
         f'<text class="chart-empty" x="{_n(width / 2)}" y="{_n(height / 2)}" '
-        f'text-anchor="middle">{EMPTY_TEXT}</text></svg>'
+        f'text-anchor="middle">{escape(text)}</text></svg>'
     )
 
 

@@ -182,7 +182,7 @@ def progress_data(user, unit: str, *, points_stale: bool = True) -> dict:
         "load_chart": _load_chart(series, markers, unit),
         "volume_chart": _volume_chart(series, markers, unit),
         "hold_chart": _hold_chart(series, markers),
-        "balance_chart": _balance_chart(balance_rows, markers),
+        "balance_chart": _balance_chart(balance_rows, markers, logged=session_count > 0),
         "balance_behind": balance_behind(balance_rows),
         "balance_rows": balance_rows,
         "balance_note": balance_note(list(reversed(recent))),
@@ -431,8 +431,9 @@ def balance_behind(balance_rows: list[dict]) -> str:
     return f"Of {sessions} with both sides, {listed}."
 
 
-def _balance_chart(balance_rows: list[dict], markers: list[charts.Marker]) -> str:
-    """How far behind the weaker side was, per session: one line, whichever side it was."""
+def _balance_chart(balance_rows: list[dict], markers: list[charts.Marker], *, logged: bool) -> str:
+    """How far behind the weaker side was, per session: one line, whichever side it was.
+    `logged`: there are sessions, none of which compares the sides (holds alone, one side)."""
     series = (
         [
             charts.Series(
@@ -454,4 +455,5 @@ def _balance_chart(balance_rows: list[dict], markers: list[charts.Marker]) -> st
         y_label="% behind",
         chart_id="chart-balance",
         markers=markers,
+        empty_text="No session with reps on both sides yet" if logged else charts.EMPTY_TEXT,
     )

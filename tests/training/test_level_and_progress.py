@@ -535,6 +535,8 @@ def test_a_side_that_only_held_is_not_behind_and_holds_no_reps_record(
     progress_page = user_client.get(reverse("training:progress"))
     assert progress_page.context["balance_rows"] == []
     assert progress_page.context["balance_behind"] == ""
+    # Not "no sessions logged yet": one was, whose sides there is nothing to compare in.
+    assert "No session with reps on both sides yet" in progress_page.context["balance_chart"]
     records = user_client.get(reverse("training:records"))
     [group] = records.context["records"]
     right = next(side for side in group["sides"] if side["side"] == "right")
