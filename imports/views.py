@@ -238,7 +238,8 @@ def import_undo(request: HttpRequest, pk: int) -> HttpResponse:
             f" {counted(undone.kept_sessions, 'session')} stayed, with what was added to "
             f"{pluralize(undone.kept_sessions, 'it,them')} since (a set logged by hand, a "
             f"coach's note or a video); importing the file again brings "
-            f"{pluralize(undone.kept_sessions, 'its,their')} other sets back."
+            f"{pluralize(undone.kept_sessions, 'its,their')} other sets back, as a session of "
+            "their own."
         )
     messages.success(request, summary)
     return redirect("imports:import")

@@ -624,7 +624,8 @@ async function logOut(event, form) {
   event.stopImmediatePropagation();
   const user = signedIn();
   const { unsent, others } = await entriesOf(user);
-  const question = `${unsentSaying(unsent)} Logging out deletes them from this device. Log out anyway?`;
+  const them = unsent === 1 ? "it" : "them";
+  const question = `${unsentSaying(unsent)} Logging out deletes ${them} from this device. Log out anyway?`;
   if (unsent && !window.confirm(question)) return;
   await forget(user, others);
   form.submit(); // the worker drops anything personal from its caches on this request
@@ -636,7 +637,8 @@ async function closeAccount(event, form) {
   event.preventDefault();
   event.stopImmediatePropagation();
   const { unsent } = await entriesOf(signedIn()).catch(() => ({ unsent: 0 }));
-  const question = `${unsentSaying(unsent)} Closing your account deletes them from this device too. Close it anyway?`;
+  const them = unsent === 1 ? "it" : "them";
+  const question = `${unsentSaying(unsent)} Closing your account deletes ${them} from this device too. Close it anyway?`;
   if (unsent && !window.confirm(question)) return;
   form.submit();
 }

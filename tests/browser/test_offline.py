@@ -531,7 +531,7 @@ def test_closing_the_account_warns_of_unsent_sets_and_deletes_them_only_once_clo
     page.get_by_role("button", name="Close my account and delete everything").click()
     page.get_by_text("That is not your password. Nothing was closed or deleted.").wait_for()
     assert "1 entry logged offline is not saved" in asked[0]
-    assert "Closing your account deletes them" in asked[0]
+    assert "Closing your account deletes it from this device too" in asked[0]
     assert len(page.evaluate(QUEUE_ENTRIES)) == 1, "a mistyped password deletes nothing"
 
     page.get_by_label("Your password").fill(PASSWORD)

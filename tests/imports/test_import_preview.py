@@ -582,7 +582,7 @@ def test_a_set_logged_by_hand_into_an_imported_session_survives_undo(user_client
     assert shown_messages(page)[-1] == (
         "Import undone: removed 3 sets and 1 session. 1 session stayed, with what was added "
         "to it since (a set logged by hand, a coach's note or a video); importing the file "
-        "again brings its other sets back."
+        "again brings its other sets back, as a session of their own."
     )
 
 
@@ -639,7 +639,7 @@ def test_undo_keeps_an_imported_set_with_a_coachs_note_and_a_session_with_a_vide
         "Import undone: removed 2 sets and 0 sessions. 1 set stayed, with the coach's note or "
         "the video on it. 2 sessions stayed, with what was added to them since (a set logged "
         "by hand, a coach's note or a video); importing the file again brings their other sets "
-        "back."
+        "back, as a session of their own."
     )
 
 
