@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 
 from coaching.models import Variation
-from tests.browser.conftest import PHONE, log_in, wait_for_htmx
+from tests.browser.conftest import PHONE, log_in, take_screenshots, wait_for_htmx
+from tests.browser.test_training_log import _axe_severe
 from tests.conftest import PASSWORD
 from training.models import Set, TrainingSession
 
@@ -80,6 +81,28 @@ def test_a_far_set_is_asked_about_and_saved_once_confirmed(
     page.get_by_role("button", name="Add set").click()
     page.locator(".set-row").nth(3).wait_for()
     assert session.sets.order_by("position").last().reps == 98
+    assert console.errors == []
+
+
+def test_a_set_logged_with_pain_brings_the_entry_back_saying_to_stop(
+    live_server, open_page, django_user_model, screenshot_dir
+):
+    session = _session_with_left_sets(django_user_model, "sore", [10])
+    page, console = open_page(PHONE)
+    log_in(page, live_server.url, "sore")
+    page.goto(f"{live_server.url}{session.get_absolute_url()}")
+    _focused_reps(page)
+    page.get_by_text("Form errors, pain, note").click()
+    page.get_by_label("Pain during this set").check()
+    page.get_by_label("Effort").select_option("rpe:10")
+    page.get_by_role("button", name="Add set").click()
+    stop = page.locator(".pain-stop")
+    stop.wait_for()
+    assert "You felt pain on set 1 on the right. Stop any set that hurts" in stop.inner_text()
+    assert page.get_by_label("Effort").input_value() == ""
+    assert not page.get_by_label("Pain during this set").is_checked()
+    assert _axe_severe(page) == []
+    take_screenshots(page, screenshot_dir, "session-after-pain-360")
     assert console.errors == []
 
 
