@@ -71,10 +71,12 @@ class PrescriptionForm(forms.Form):
         "sides": "side_order",
     }
 
-    def __init__(self, *args, unit: str, athlete=None, **kwargs):
+    def __init__(self, *args, unit: str, athlete=None, in_force=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.unit = unit
         self.athlete = athlete  # whose recent loads a prescribed load is held to
+        # The plan in force's (rung id, load): kept as it was, it is not asked about again.
+        self.in_force = in_force
         self.confirm_value = self.confirm_label = ""
         self.fields["variation"].queryset = Variation.objects.ladder()
         self.fields["load"].set_unit(unit)
@@ -116,8 +118,8 @@ class PrescriptionForm(forms.Form):
                 "or prescribe a rung that holds a weight.",
             )
             return
-        if self.athlete is None:
-            return
+        if self.athlete is None or (variation.pk, load_kg) == self.in_force:
+            return  # the plan in force's load was asked about when it was prescribed
         recent = [
             kg
             for side in worked(variation.one_side_at_a_time)
@@ -125,6 +127,13 @@ class PrescriptionForm(forms.Form):
                 self.athlete.pk, variation.pk, side, RECENT_SETS
             ).values_list("load_kg", flat=True)
         ]
+        where = "of this rung"
+        if not any(recent):
+            # A rung they have not loaded yet (moving up): their recent loads of any rung.
+            loaded = Set.objects.filter(session__user=self.athlete, load_kg__gt=0)
+            newest = loaded.order_by("-session__date", "-session_id", "-position")
+            recent = list(newest.values_list("load_kg", flat=True)[:RECENT_SETS])
+            where = "of any rung"
         found = doubts(0, load_kg, [], recent)
         if not found:
             return
@@ -138,7 +147,7 @@ class PrescriptionForm(forms.Form):
         recently = high if low == high else f"{low} to {high}"
         self.add_error(
             "load",
-            f"{shown} is far from {self.athlete.get_username()}'s recent sets of this rung "
+            f"{shown} is far from {self.athlete.get_username()}'s recent sets {where} "
             f"({recently}), and every set they log from it takes it. Correct it, or tick "
             f"“{self.confirm_label}”.",
         )

@@ -207,7 +207,9 @@ def athlete_detail(request: HttpRequest, user_id: int) -> HttpResponse:
 def prescribe(request: HttpRequest, user_id: int) -> HttpResponse:
     athlete = _get_athlete_for_coach(request, user_id)
     unit = Profile.objects.unit_of(request.user)
-    form = PrescriptionForm(request.POST, unit=unit, athlete=athlete)
+    in_force = Prescription.objects.in_force().filter(athlete=athlete)
+    in_force = in_force.values_list("variation_id", "load_kg").first()
+    form = PrescriptionForm(request.POST, unit=unit, athlete=athlete, in_force=in_force)
     if not form.is_valid():
         return render(
             request,

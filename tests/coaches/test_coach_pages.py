@@ -16,6 +16,7 @@ from django.utils import dateformat, timezone
 
 from coaches import services
 from coaches.models import AuditEntry, CoachLink, CoachNote, FlagReview, Prescription
+from coaching.models import Variation
 from tests.conftest import (
     PASSWORD,
     as_the_browser_submits,
@@ -211,6 +212,27 @@ def test_a_load_far_from_the_athletes_recent_sets_is_asked_about_once(
     assert client.post(url, confirmed).status_code == 302
     assert Prescription.objects.get().load_kg == Decimal(500)
     assert client.post(url, prescription_form(loaded, load="20")).status_code == 302
+    # The plan in force's load, kept while the reps change, is not asked about again.
+    client.post(url, prescription_form(loaded, load="500", confirm="load_kg=500"))
+    assert (
+        client.post(url, prescription_form(loaded, load="500", reps_per_side=10)).status_code == 302
+    )
+
+
+def test_a_load_on_a_rung_not_loaded_yet_is_held_to_the_athletes_loads_of_any_rung(
+    client, coach, user, linked, loaded
+):
+    held = Variation.objects.get(slug="isometric-hold-single-leg-hip-thrust")
+    make_log(user, loaded, sessions=2, load="15")
+    client.force_login(coach)
+    response = client.post(
+        reverse("coaches:prescribe", args=[user.pk]),
+        prescription_form(held, load="150", tempo="3-0-1-5"),
+    )
+    assert response.status_code == 200
+    assert (
+        "recent sets of any rung (15 kg)" in response.context["prescription_form"].errors["load"][0]
+    )
 
 
 def test_a_coach_stops_coaching_an_athlete_from_their_page(client, coach, user, linked):
