@@ -81,6 +81,20 @@ def clean(day, level=4, **fields):
     return session(day, sets("left", **fields), sets("right", **fields), level=level)
 
 
+# The isometric rung's target: 3 x 8 with a 5 s hold at the top, 3-0-1-5.
+HELD_5 = Criteria(3, 8, 5, "3-0-1-5", per_side=True, takes_load=False)
+
+
+def held(day, left: tuple[int, str], right: tuple[int, str]):
+    """Three sets of 8 on each side, each side's (hold, tempo) as given."""
+    (left_hold, left_tempo), (right_hold, right_tempo) = left, right
+    return session(
+        day,
+        sets("left", 8, 8, 8, hold=left_hold, tempo=left_tempo),
+        sets("right", 8, 8, 8, hold=right_hold, tempo=right_tempo),
+    )
+
+
 def one_bad(day, side, number, level=4, **change):
     """A clean session except set `number` on `side`, which has `change` applied."""
     groups = []
@@ -907,34 +921,22 @@ def test_a_session_logged_after_the_change_but_dated_before_it_does_not_count():
             id="spaces in the tempo do not matter",
         ),
         pytest.param(
-            Criteria(3, 8, 5, "3-0-1-5", per_side=True, takes_load=False),
-            session(
-                FRI,
-                sets("left", 8, 8, 8, hold=5, tempo="3-0-1-1"),
-                sets("right", 8, 8, 8, hold=5, tempo="3-0-1-1"),
-            ),
+            HELD_5,
+            held(FRI, (5, "3-0-1-1"), (5, "3-0-1-1")),
             True,
             (),
             id="a 5 s hold on every rep of 3-0-1-1 is 3-0-1-5",
         ),
         pytest.param(
-            Criteria(3, 8, 5, "3-0-1-5", per_side=True, takes_load=False),
-            session(
-                FRI,
-                sets("left", 8, 8, 8, hold=6, tempo="3-0-1-1"),
-                sets("right", 8, 8, 8, hold=5, tempo="3-0-1-1"),
-            ),
+            HELD_5,
+            held(FRI, (6, "3-0-1-1"), (5, "3-0-1-1")),
             True,
             (),
             id="holding the top longer than a hold target asks is no miss",
         ),
         pytest.param(
-            Criteria(3, 8, 5, "3-0-1-5", per_side=True, takes_load=False),
-            session(
-                FRI,
-                sets("left", 8, 8, 8, hold=3, tempo="3-0-1-1"),
-                sets("right", 8, 8, 8, hold=5, tempo="3-0-1-5"),
-            ),
+            HELD_5,
+            held(FRI, (3, "3-0-1-1"), (5, "3-0-1-5")),
             False,
             (
                 "Left side: held 3 of 5 seconds on set 1.",
