@@ -697,12 +697,19 @@ def _reps(
             rep = replace(rep, clip_ends_at_top=True)
         reps.append(rep)
         unseen = _unseen(rep, lowering, following)
-        if rep.confidence < 1 and unseen:
+        # Cut off while the hips came down: the clip's end, not the camera, hid the rest.
+        cut_off = lowering is not None and lowering.end is None and following is None
+        if rep.confidence < 1 and unseen and not cut_off:
             notes.append(unseen_note(rep.number, unseen))
         if lowering is None:
             notes.append(
                 f"The clip ends before rep {rep.number} is lowered: its top hold and lowering "
                 "are not timed."
+            )
+        elif cut_off:
+            notes.append(
+                f"The clip ends while rep {rep.number} is being lowered: its lowering is not "
+                "timed and no fault is read from it."
             )
     return reps, notes
 

@@ -269,6 +269,23 @@ def test_a_bridge_on_both_legs_is_read_from_the_leg_nearer_the_camera():
     )
 
 
+def test_a_clip_cut_off_during_a_lowering_says_so_and_times_nothing_of_it():
+    clip, truths = make_clip(plan("2-0-1-1", 3))
+    cut = truths[-1].lower_start + 1.0  # halfway down the last lowering
+    shorter = dataclasses.replace(
+        clip, frames=tuple(f for f in clip.frames if f.time <= cut), duration=cut
+    )
+    analysis = analyse(shorter, prescribed_tempo="2-0-1-1")
+    last = analysis.reps[-1]
+    assert (last.number, last.lowering, last.pause) == (3, None, None)
+    assert last.top_hold == pytest.approx(truths[-1].top_hold, abs=PHASE_TOLERANCE)
+    assert not last.faults
+    assert analysis.notes == (
+        "The clip ends while rep 3 is being lowered: its lowering is not timed and no fault "
+        "is read from it.",
+    )
+
+
 def test_a_long_gap_is_said_to_possibly_hide_a_rep():
     clip, _ = make_clip(plan("2-0-1-1", 5), missing=[(6.5, 8.0)])
     analysis = analyse(clip)
