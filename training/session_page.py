@@ -80,11 +80,12 @@ def session_context(
     unit = unit_of_request(request, session)
     sets, previous_sets = _session_sets(session)
     previous = previous_sets[0].session if previous_sets else None
+    plan = coach_plan(session)  # read with the session (SESSION_PAGE), when it was
     if form is None:
         # A coach's prescription fills only a session's first set: read only then.
         prescription = None
-        if not sets and hasattr(session, "coach_plan"):  # read with the session (SESSION_PAGE)
-            prescription = coach_plan(session)
+        if not sets and hasattr(session, "coach_plan"):
+            prescription = plan
         elif not sets:
             prescription = Prescription.objects.newest_for(request.user.pk, session.variation_id)
         initial = _next_set_initial(sets, previous_sets, session, unit, prescription)
@@ -109,7 +110,7 @@ def session_context(
         "unknown_sets": unknown,
         "sides_form": sides_form or (AssignSidesForm(initial=_sides_initial(unknown))),
         "notes": CoachNote.objects.on_session(session, sets) if noted else [],
-        "coach_plan": coach_plan(session),
+        "coach_plan": plan,
         "side_clips": (
             SetVideo.objects.side_clips_of(session)
             if getattr(session, "has_side_clips", True)
