@@ -425,8 +425,8 @@ def _thresholds(tempo: Tempo | None) -> list[str]:
     return [
         f"A rep is the hips rising and falling by at least {fa.MIN_REP_RISE:.0%} of the "
         "torso's length.",
-        f"A lowering is flagged fast when it is more than {fa.FAST_LOWERING_MARGIN} s shorter "
-        f"than {asked}.",
+        f"A lowering is flagged fast when it is shorter than {asked} by more than "
+        f"{fa.FAST_LOWERING_SHARE:.0%} of it (and at least {fa.FAST_LOWERING_MARGIN} s).",
         f"A bounce: the hips turn at the bottom in under {fa.BOUNCE_TURN_SECONDS} s, still "
         f"fast {fa.BOUNCE_ARRIVAL_SECONDS} s before they stop, or rise again within "
         f"{fa.NO_PAUSE_SECONDS} s where the tempo asks for a pause.",

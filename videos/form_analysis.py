@@ -87,7 +87,13 @@ LONG_GAP_SECONDS = 1.0  # our choice: a gap this long could hide a whole quick r
 TOP_BAND_SHARE = 0.02  # our choice: the top is read where the hips are this close to their highest
 
 # Faults a side view can see.
-FAST_LOWERING_MARGIN = 0.3  # our choice, seconds: how far a lowering may fall short unflagged
+# Our choice: a lowering may fall short of the tempo's by a fifth of it, and by at least
+# 0.3 s, unflagged. Timed from the hips' first clear movement, a slow lowering reads a few
+# tenths short (bench/form_analysis.py: up to 0.57 s on 3 and 4 s lowerings).
+FAST_LOWERING_SHARE = 0.2
+FAST_LOWERING_MARGIN = 0.3  # seconds
+
+
 # Our choice: hips that turn at the bottom from half their lowering's top speed to half
 # their lift's in less than this had no still moment there: a bounce. (A controlled turn
 # takes 0.33 s or more in our synthetic series and the model's reading of drawn clips, a
@@ -110,6 +116,11 @@ ARCHED_TOP_DEGREES = 10.0  # our choice: a top this far past the straight line i
 
 _PARTS = ("shoulder", "hip", "knee", "ankle")
 _PART_NAMES = {"shoulder": "shoulders", "hip": "hips", "knee": "knees", "ankle": "feet"}
+
+
+def _fast_lowering_below(asked: float) -> float:
+    """The shortest lowering not flagged fast when `asked` seconds are asked for."""
+    return asked - max(FAST_LOWERING_MARGIN, FAST_LOWERING_SHARE * asked)
 
 
 @dataclass(frozen=True)
@@ -773,7 +784,7 @@ def _rep(
     lowering_seconds = _between(lowering and lowering.start, lowering and lowering.end, gaps)
     if lowering_seconds is not None:
         asked = tempo.lowering if tempo else GUIDE_LOWERING_SECONDS[0]
-        if lowering_seconds < asked - FAST_LOWERING_MARGIN:
+        if lowering_seconds < _fast_lowering_below(asked):
             # "The tempo": a coach's prescription, or the tempo the set was logged with.
             by = f"the tempo {tempo.notation} asks" if tempo else "the guide asks"
             faults.append(

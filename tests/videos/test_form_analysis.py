@@ -178,6 +178,21 @@ def test_a_lowering_quicker_than_prescribed_is_flagged():
     assert truths[0].lower_start < fault.time < truths[0].lower_end
 
 
+def test_a_long_lowering_may_fall_short_by_a_fifth_before_it_is_flagged():
+    # Measured from the hips' first clear movement, a slow lowering reads a few tenths
+    # short (the drawn clips: 0.2 to 0.57 s on 3 and 4 s lowerings): a fixed 0.3 s margin
+    # told trainees who lowered on time that they came down fast.
+    def lowering_of(seconds: float) -> list[RepPlan]:
+        return [RepPlan(1.0, 1.0, seconds, 1.0)] * 3
+
+    within, _ = make_clip(lowering_of(3.4), fps=30)
+    assert fault_codes(analyse(within, prescribed_tempo="4-0-1-1")) == [set()] * 3
+    short, _ = make_clip(lowering_of(3.0), fps=30)
+    assert fault_codes(analyse(short, prescribed_tempo="4-0-1-1")) == [{"fast-lowering"}] * 3
+    quick, _ = make_clip(lowering_of(0.4), fps=30)  # a short tempo keeps the 0.3 s floor
+    assert fault_codes(analyse(quick, prescribed_tempo="1-0-1-1")) == [{"fast-lowering"}] * 3
+
+
 def test_with_no_tempo_prescribed_the_guides_two_seconds_is_the_floor():
     quick, _ = make_clip(plan("1-0-1-1", 3))
     steady, _ = make_clip(plan("2-0-1-1", 3))
