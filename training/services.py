@@ -173,6 +173,18 @@ class NothingToRestore(Exception):
     """The undo snapshot names no session of this user."""
 
 
+class SideNoLongerFits(Exception):
+    """The session's variation changed since the deletion and has no such side now."""
+
+    def __init__(self, side: str, variation: Variation) -> None:
+        was = "on both legs at once" if side == sides.BOTH else f"on the {side} leg"
+        now = "one leg at a time" if variation.one_side_at_a_time else "on both legs at once"
+        super().__init__(
+            f"The deleted set cannot come back: it was {was}, and this session is now "
+            f"{variation.name}, done {now}."
+        )
+
+
 def snapshot_set(existing: Set) -> dict:
     """What undoing the set's deletion needs, in a form the request session can store (JSON):
     with the coach's notes and the videos that delete_set leaves to the session, so that the
@@ -194,7 +206,8 @@ def snapshot_set(existing: Set) -> dict:
 
 
 def restore_set(user, snapshot: dict) -> Set:
-    """Put a deleted set back where it was, in the user's own session only."""
+    """Put a deleted set back where it was, in the user's own session only, on a side its
+    variation still has (an emptied session's variation may have changed since)."""
     fields = dict(snapshot["fields"])
     fields["load_kg"] = Decimal(fields["load_kg"])
     fields["rpe"] = None if fields["rpe"] is None else Decimal(fields["rpe"])
@@ -206,6 +219,8 @@ def restore_set(user, snapshot: dict) -> Set:
         )
         if session is None:
             raise NothingToRestore(snapshot["session"])
+        if fields["side"] not in sides.recordable(session.variation.one_side_at_a_time):
+            raise SideNoLongerFits(fields["side"], session.variation)
         # Form errors deleted or moved to another exercise since are left out.
         errors = list(session.variation.exercise.form_errors.filter(pk__in=snapshot["form_errors"]))
         # A snapshot kept in a login's session from before it carried an id has none.

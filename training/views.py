@@ -420,8 +420,12 @@ def set_restore(request: HttpRequest, pk: int) -> HttpResponse:
     if not undo or undo.get("session") != session.pk:
         messages.error(request, "There is nothing to undo.")
         return _after_set_change(request, session)
-    services.restore_set(request.user, undo)
     del request.session[UNDO_KEY]
+    try:
+        services.restore_set(request.user, undo)
+    except services.SideNoLongerFits as refused:
+        messages.error(request, str(refused))
+        return _after_set_change(request, session)
     return _after_set_change(request, session, side_clips_moved=bool(undo.get("videos")))
 
 

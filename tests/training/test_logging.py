@@ -458,6 +458,28 @@ def test_an_undo_snapshot_puts_nothing_into_another_users_session(session, other
     assert not Set.objects.filter(session=session).exists()
 
 
+def test_an_undo_refuses_a_side_the_sessions_new_variation_cannot_hold(
+    user_client, session, bridge
+):
+    # The session's only set deleted, its variation changed to a both-legs one (allowed:
+    # it was empty), then Undo: the left set came back into a session that cannot hold it.
+    gone = _add(session, side="left", reps=8)
+    user_client.post(reverse("training:set-delete", args=[gone.pk]))
+    session.variation = bridge
+    session.save(update_fields=["variation"])
+
+    page = user_client.post(reverse("training:set-restore", args=[session.pk]), follow=True)
+
+    assert not session.sets.exists()
+    assert (
+        "The deleted set cannot come back: it was on the left leg, and this session is now "
+        f"{bridge.name}, done on both legs at once."
+        in " ".join(html.unescape(page.content.decode()).split())
+    )
+    again = user_client.post(reverse("training:set-restore", args=[session.pk]), follow=True)
+    assert "There is nothing to undo." in html.unescape(again.content.decode())
+
+
 def test_editing_a_set_saves_it_and_errors_go_back_to_its_row(user_client, session):
     existing = _add(session, reps=8)
     url = reverse("training:set-edit", args=[existing.pk])
