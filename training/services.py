@@ -368,7 +368,7 @@ def log_timer_sets(
     queue) gives back the session they went into and adds nothing.
     """
     set_ids = [uuid.uuid5(submission_id, str(number)) for number in range(len(sides))]
-    logged = _timer_log_by_submission(user, submission_id, set_ids[0])
+    logged = _timer_log_by_submission(user, submission_id, set_ids[0], day, variation)
     if logged is not None:
         return TimerLog(logged, joined=False)
     sets = [
@@ -410,7 +410,7 @@ def log_timer_sets(
             summaries.sets_changed({session.pk}, added=summaries.marks_of_new(made), counted=True)
     except IntegrityError:
         # The same submission committed first in a parallel request.
-        logged = _timer_log_by_submission(user, submission_id, set_ids[0])
+        logged = _timer_log_by_submission(user, submission_id, set_ids[0], day, variation)
         if logged is None:
             raise
         return TimerLog(logged, joined=False)
@@ -418,13 +418,17 @@ def log_timer_sets(
 
 
 def _timer_log_by_submission(
-    user, submission_id: uuid.UUID, first_set_id: uuid.UUID
+    user, submission_id: uuid.UUID, first_set_id: uuid.UUID, day, variation
 ) -> TrainingSession | None:
     """The session a timer log already went into: its first set carries the id's first
-    derived id (a log from before that, the session its own id)."""
+    derived id (a log from before that, the session its own id, of that day and rung; a
+    session of another is another entry that used the id)."""
     first = Set.objects.filter(submission_id=first_set_id).select_related("session").first()
-    if first is None:
-        return _session_by_submission(user, submission_id)
-    if first.session.user_id != user.pk:
+    if first is not None:
+        if first.session.user_id != user.pk:
+            raise SubmissionConflict(submission_id)
+        return first.session
+    earlier = _session_by_submission(user, submission_id)
+    if earlier is not None and (earlier.date, earlier.variation_id) != (day, variation.pk):
         raise SubmissionConflict(submission_id)
-    return first.session
+    return earlier

@@ -118,7 +118,7 @@ def _sync_timer(request: HttpRequest) -> JsonResponse:
             request.user, day=day, load_kg=load_kg, **form.logged_sets()
         )
     except services.SubmissionConflict:
-        return _refused(409, "These sets' id was used by someone else; log them again.")
+        return _refused(409, "These sets' id was already used for another entry; log them again.")
     session = logged.session
     return JsonResponse(
         {"session": session.pk, "url": session.get_absolute_url(), "joined": logged.joined}

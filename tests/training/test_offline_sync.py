@@ -161,6 +161,28 @@ def test_timer_sets_synced_later_join_that_days_session_of_the_variation(user_cl
     assert list(earlier.sets.values_list("position", flat=True)) == [1, 2, 3, 4, 5]
 
 
+def test_timer_sets_under_the_id_of_a_session_entry_are_refused_not_answered_saved(
+    user_client, user, loaded
+):
+    # The device drops an entry answered 200: these sets were lost, the answer naming
+    # the other entry's session, of another day and rung.
+    reused = str(uuid.uuid4())
+    started = {"kind": "session", "variation": loaded.pk, "date": "2026-11-10"}
+    assert user_client.post(SYNC, {**started, "submission_id": reused}).status_code == 200
+    plan = {"kind": "timer", **timer_plan(), "date": "2026-11-12", "submission_id": reused}
+
+    answer = user_client.post(SYNC, plan)
+
+    assert answer.status_code == 409
+    assert "already used" in answer.json()["refused"]
+    made = TrainingSession.objects.get(user=user)
+    assert (made.date, made.variation, made.sets.count()) == (
+        datetime.date(2026, 11, 10),
+        loaded,
+        0,
+    )
+
+
 def test_the_offline_log_page_is_the_same_for_everyone_and_names_no_one(client, user):
     anonymous = client.get(reverse("training:offline-log")).content.decode()
     client.force_login(user)
