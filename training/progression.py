@@ -27,8 +27,10 @@ The rules, first match wins
 4  Pain before the latest level change (or at   stay, no load or hold increase, until two
    another level), not yet followed by two      pain-free sessions that count
    pain-free sessions that count
-5  The two newest sessions both count and       advance (the top level stays, and keeps
-   both meet the target                         progressing within it)
+5  The two newest sessions both count, both     advance (the top level stays, and keeps
+   meet the target, and are of different days   progressing within it)
+   (our choice: a second session the same day
+   shows nothing of how the body recovered)
 6  Otherwise                                    stay; from the newest session that counts:
                                                 the next load (`next_load`) only when it
                                                 meets the target, else the same load;
@@ -336,13 +338,15 @@ def suggest(
 
     met, missing = session_meets_target(criteria, latest)
     met_days = [latest.day]
-    if (
+    met_before = (
         met
         and newest_is_here
         and len(history) >= 2
         and here[1]
         and session_meets_target(criteria, history[1])[0]
-    ):
+    )
+    same_day = met_before and history[1].day == latest.day
+    if met_before and not same_day:
         met_days.append(history[1].day)
     if len(met_days) == 2 and not is_top_level and not warnings:
         # Rule 5.
@@ -362,11 +366,12 @@ def suggest(
     reasons: list[str] = list(warnings)
     if not warnings:
         if met:
-            onward = (
-                "This is the top of the ladder, so keep progressing within it."
-                if is_top_level
-                else "Meet it in two sessions in a row at this level to move up."
-            )
+            if is_top_level:
+                onward = "This is the top of the ladder, so keep progressing within it."
+            elif same_day:
+                onward = "Met twice that day; meet it again on another day to move up."
+            else:
+                onward = "Meet it in two sessions in a row, on different days, to move up."
             days = " and ".join(_day(day) for day in met_days)
             reasons.append(f"Target met on {days}. {onward}")
         else:

@@ -106,8 +106,12 @@ def one_bad(day, side, number, level=4, **change):
     return session(day, *groups, level=level)
 
 
-MET_FRI = "Target met on 7 Mar 2025. Meet it in two sessions in a row at this level to move up."
-MET_WED = "Target met on 5 Mar 2025. Meet it in two sessions in a row at this level to move up."
+MET_FRI = (
+    "Target met on 7 Mar 2025. Meet it in two sessions in a row, on different days, to move up."
+)
+MET_WED = (
+    "Target met on 5 Mar 2025. Meet it in two sessions in a row, on different days, to move up."
+)
 ADVANCE_FRI_WED = (
     "Target met in your last two sessions, on 7 Mar 2025 and 5 Mar 2025: move up a level."
 )
@@ -428,7 +432,8 @@ SAFE = [
         ],
         {"changed": STEPPED_BACK},
         stay(
-            "Target met on 11 Mar 2025. Meet it in two sessions in a row at this level to move up.",
+            "Target met on 11 Mar 2025. Meet it in two sessions in a row, on different days, to "
+            "move up.",
             ADD_LOAD,
             load="12.5",
             why=(
@@ -451,6 +456,19 @@ SAFE = [
         {},
         stay(MET_FRI, ADD_LOAD, load="12.5", why=PLUS_STEP),
         id="the two newest sessions must both meet the target",
+    ),
+    pytest.param(
+        LOADED,
+        [clean(FRI), clean(FRI), clean(WED)],
+        {},
+        stay(
+            "Target met on 7 Mar 2025. Met twice that day; meet it again on another day to "
+            "move up.",
+            ADD_LOAD,
+            load="12.5",
+            why=PLUS_STEP,
+        ),
+        id="two sessions on target the same day do not advance",
     ),
     pytest.param(
         LOADED,
@@ -760,7 +778,8 @@ SAFE = [
         [session(FRI, sets("left", 10, 10, 10, hold=12), sets("right", 10, 10, 10, hold=10))],
         {},
         stay(
-            "Target met on 7 Mar 2025. Meet it in two sessions in a row at this level to move up.",
+            "Target met on 7 Mar 2025. Meet it in two sessions in a row, on different days, to "
+            "move up.",
             RIGHT_DECIDES,
             weak="right",
             hold=10,
