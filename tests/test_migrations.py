@@ -24,6 +24,7 @@ from django.utils import timezone
 from coaches.models import AuditEntry, CoachLink, CoachNote, FlagReview, Prescription
 from imports.models import PendingImport
 from tests.training.test_summaries import kept, recounted
+from training.models import LevelChange
 from videos.models import SetVideo, VideoComment, VideoUpload
 
 
@@ -155,3 +156,26 @@ def test_a_database_made_before_the_split_migrates_with_every_row_kept(guide_con
     assert coach_group.permissions.filter(
         content_type__app_label="coaches", codename="add_prescription"
     ).exists()
+
+
+def test_a_level_change_made_before_its_day_was_kept_gets_its_day_in_the_sites_zone(
+    guide_content, settings
+):
+    settings.TIME_ZONE = "Europe/Berlin"
+    executor = MigrationExecutor(connection)
+    before = [("training", "0027_level_source_approved")]
+    executor.migrate(before)
+    executor.loader.build_graph()
+    apps = executor.loader.project_state(before[0]).apps
+    athlete = apps.get_model("auth", "User").objects.create(username="moved-up-before")
+    variations = apps.get_model("coaching", "Variation").objects.order_by("level")
+    change = apps.get_model("training", "LevelChange").objects.create(
+        user=athlete, to_variation=variations[1], reason="x", source="suggestion"
+    )
+    half_past_midnight_in_berlin = datetime.datetime(2026, 11, 2, 23, 30, tzinfo=datetime.UTC)
+    type(change).objects.filter(pk=change.pk).update(changed_at=half_past_midnight_in_berlin)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    assert LevelChange.objects.get(pk=change.pk).day == datetime.date(2026, 11, 3)

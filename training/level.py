@@ -8,7 +8,6 @@ from decimal import Decimal
 from functools import cache
 
 from django.db.models import OuterRef, Subquery
-from django.utils import timezone
 
 from coaching import caching
 from coaching.models import Variation
@@ -182,10 +181,8 @@ def recent_history(user, depth: int = HISTORY_DEPTH) -> list[SessionRecord]:
 
 
 def _latest_change_query(user):
-    return (
-        LevelChange.objects.filter(user=user, from_variation__isnull=False)
-        .order_by("-changed_at", "-pk")
-        .values_list("changed_at", flat=True)
+    return LevelChange.objects.filter(user=user, from_variation__isnull=False).order_by(
+        "-changed_at", "-pk"
     )
 
 
@@ -193,22 +190,25 @@ def _latest_change_query(user):
 # query that finds the profile (not a query of its own): the latest change of level and
 # the weights they own.
 ADVICE = {
-    "latest_level_change_at": Subquery(_latest_change_query(OuterRef("user"))[:1]),
+    "latest_level_change_at": Subquery(
+        _latest_change_query(OuterRef("user")).values("changed_at")[:1]
+    ),
+    "latest_level_change_day": Subquery(_latest_change_query(OuterRef("user")).values("day")[:1]),
     "owned_loads_kg": Subquery(OwnedWeight.objects.filter(user=OuterRef("user")).joined_loads()),
 }
 
 
 def latest_change(user) -> LevelChangeRecord | None:
     """The newest change from one level to another; choosing a first level is not a change."""
-    change = _latest_change_query(user).first()
-    return None if change is None else LevelChangeRecord(change, timezone.localdate(change))
+    change = _latest_change_query(user).values_list("changed_at", "day").first()
+    return None if change is None else LevelChangeRecord(*change)
 
 
 def _latest_change_of(profile: Profile) -> LevelChangeRecord | None:
     if not hasattr(profile, "latest_level_change_at"):  # not looked up with ADVICE
         return latest_change(profile.user)
     change = profile.latest_level_change_at
-    return None if change is None else LevelChangeRecord(change, timezone.localdate(change))
+    return None if change is None else LevelChangeRecord(change, profile.latest_level_change_day)
 
 
 def ladder_of(level: Variation, ladder: list[Variation] | None = None) -> list[Variation]:

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce, Round
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 from coaching.legs import SIDES
@@ -188,6 +189,10 @@ class LevelChange(models.Model):
     )
     to_variation = models.ForeignKey(Variation, on_delete=models.PROTECT, related_name="+")
     changed_at = models.DateTimeField(auto_now_add=True)
+    # The day it was made in the time zone of whoever made it (the request's): sessions
+    # dated from it on count at the new level, for every viewer in any zone. Computed from
+    # `changed_at` in the viewer's zone it moved with the viewer, and the advice with it.
+    day = models.DateField(default=timezone.localdate)
     reason = models.CharField(max_length=500)
     source = models.CharField(max_length=12, choices=LevelSource.choices)
     changed_by = models.ForeignKey(

@@ -169,7 +169,7 @@ class SessionRecord:
 
 @dataclass(frozen=True)
 class LevelChangeRecord:
-    """The latest change of level: when it was made, and its day in the trainee's time zone."""
+    """The latest change of level: when it was made, and its day where it was made."""
 
     at: datetime
     day: date

@@ -22,7 +22,6 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from coaching.models import Variation
 from core.prepared import Prepared
@@ -330,17 +329,14 @@ def _newest_sessions(points: dict[str, _SidePoints], work: str) -> list[SimpleNa
 
 def _level_markers(user) -> list[charts.Marker]:
     """A marker on every chart for each change of level, on the local day it was made."""
-    return [
-        charts.Marker(timezone.localdate(changed_at), f"Level {level}")
-        for changed_at, level in _LEVEL_CHANGES.rows(user.pk)
-    ]
+    return [charts.Marker(day, f"Level {level}") for day, level in _LEVEL_CHANGES.rows(user.pk)]
 
 
 _LEVEL_CHANGES = Prepared(
     lambda user_id: (
         LevelChange.objects.filter(user_id=user_id)
         .order_by("changed_at")
-        .values_list("changed_at", "to_variation__level")
+        .values_list("day", "to_variation__level")
     )
 )
 

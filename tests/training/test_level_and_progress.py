@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 import re
+import zoneinfo
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from hipthrust.management.commands.seed_demo import describe_database
 from tests.conftest import import_file, logged_session, make_log, set_data
 from training.models import LevelChange, Profile, Set, TrainingSession
 from training.records import _level_markers, balance_note
+
+BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 
 pytestmark = pytest.mark.django_db
 
@@ -573,20 +576,49 @@ def test_every_list_of_l_and_r_work_says_what_l_and_r_are(client, user, coach, b
         assert legend in html, url
 
 
-def test_a_change_of_level_is_marked_on_the_local_day_it_was_made(
-    user, bodyweight, loaded, settings
-):
+def test_a_change_of_level_is_marked_on_the_local_day_it_was_made(user, bodyweight, loaded):
     """Half past midnight in Berlin is still the day before in UTC: the chart's marker
-    stands on the trainee's day, as the level page and the advice count it."""
-    settings.TIME_ZONE = "Europe/Berlin"
-    change = LevelChange.objects.create(
-        user=user, from_variation=bodyweight, to_variation=loaded, reason="x", source="manual"
+    stands on the day of the trainee who made it, as the advice counts it, whatever zone
+    the chart is viewed from."""
+    with timezone.override("Europe/Berlin"):
+        change = LevelChange.objects.create(
+            user=user, from_variation=bodyweight, to_variation=loaded, reason="x", source="manual"
+        )
+    assert change.day == timezone.localdate(change.changed_at, timezone=BERLIN)
+    LevelChange.objects.filter(pk=change.pk).update(
+        changed_at=datetime.datetime(2026, 11, 2, 23, 30, tzinfo=datetime.UTC),
+        day=datetime.date(2026, 11, 3),
     )
-    made = datetime.datetime(2026, 11, 2, 23, 30, tzinfo=datetime.UTC)
-    LevelChange.objects.filter(pk=change.pk).update(changed_at=made)
-    (marker,) = _level_markers(user)
+    with timezone.override("Pacific/Pago_Pago"):
+        (marker,) = _level_markers(user)
     assert marker.day == datetime.date(2026, 11, 3)
     assert marker.label == f"Level {loaded.level}"
+
+
+@pytest.mark.parametrize("viewer_zone", ["Pacific/Pago_Pago", "UTC", "Pacific/Kiritimati"])
+def test_the_advice_counts_a_session_at_the_new_level_wherever_it_is_read(
+    user_client, user, bodyweight, loaded, viewer_zone
+):
+    # Moved up at 23:50 on 6 Dec in Pago Pago (10:50 on 7 Dec in UTC, 00:50 on 8 Dec in
+    # Kiritimati), then a session dated 6 Dec logged: read from UTC the change fell on
+    # 7 Dec and the session "before" it, so the same log gave other advice in each zone.
+    Profile.objects.filter(user=user).update(level=loaded)
+    made = datetime.datetime(2026, 12, 7, 10, 50, tzinfo=datetime.UTC)
+    change = LevelChange.objects.create(
+        user=user, from_variation=bodyweight, to_variation=loaded, reason="x", source="suggestion"
+    )
+    LevelChange.objects.filter(pk=change.pk).update(changed_at=made, day=datetime.date(2026, 12, 6))
+    logged_session(user, loaded, datetime.date(2026, 12, 6), [("left", 12), ("right", 12)])
+    TrainingSession.objects.filter(user=user).update(
+        created_at=made + datetime.timedelta(minutes=5)
+    )
+
+    user_client.cookies["tz"] = viewer_zone
+    page = " ".join(user_client.get(reverse("training:log")).content.decode().split())
+
+    assert "No session logged at this level" not in page
+    assert "Target met" not in page  # one set a side of the three the target asks
+    assert "Left side: 1 of 3 sets logged." in page
 
 
 def test_today_says_once_that_no_session_is_logged_at_the_level(user_client, user):

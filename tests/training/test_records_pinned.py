@@ -59,7 +59,7 @@ def _varied_log(user, bodyweight, loaded):
             user=user, to_variation=variation, reason="Target met", source="suggestion"
         )
         moment = datetime.datetime.combine(day, datetime.time(9), tzinfo=datetime.UTC)
-        LevelChange.objects.filter(pk=change.pk).update(changed_at=moment)
+        LevelChange.objects.filter(pk=change.pk).update(changed_at=moment, day=day)
 
 
 def _plain(amount: Decimal) -> str:

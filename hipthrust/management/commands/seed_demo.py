@@ -180,7 +180,7 @@ def _dated_change(user, from_variation, to_variation, reason, source, day) -> No
     )
     # auto_now_add stamps today; the history should read as it happened.
     LevelChange.objects.filter(pk=change.pk).update(
-        changed_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(7)))
+        changed_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(7))), day=day
     )
 
 
