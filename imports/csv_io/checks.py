@@ -21,17 +21,20 @@ from coaching.models import Variation
 from imports.csv_io.errors import CsvImportError, got
 from training.fields import (
     EARLIEST_DATE,
+    LoadField,
     latest_session_day,
     load_in_kg,
     outside_session_days,
     tempo_notation,
 )
 from training.forms import SessionForm, SetForm, reps_and_hold_error
-from training.models import TrainingSession
-from training.units import plain
+from training.models import TrainingSession, Unit
+from training.units import from_kg, plain, to_kg
 
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 _RPE_PLACES = Decimal("0.1")
+# The set form's load field in each unit: a load cell passes what a typed load passes.
+_TYPED_LOAD = {unit: LoadField(unit) for unit in Unit.values}
 
 
 def number(raw: str) -> Decimal | None:
@@ -46,16 +49,29 @@ def number(raw: str) -> Decimal | None:
         return None
 
 
-def load_kg(line: int, raw: str, column: str, *, pounds: bool = False) -> Decimal:
-    """A load cell, in kilograms or pounds, as the kilograms stored."""
+def load_kg(
+    line: int, raw: str, column: str, *, pounds: bool = False, as_stored: bool = False
+) -> Decimal:
+    """A load cell, typed in kilograms or pounds, as the kilograms stored, by the set form's
+    load field. `as_stored`: kilograms as our export writes them, which for a load typed in
+    pounds run past two decimals (45 lb is 20.41165665 kg)."""
     value = Decimal(0) if not raw.strip() else number(raw)
     if value is None:
         unit = "pounds" if pounds else "kilograms"
         raise CsvImportError(line, f"{column} must be a number of {unit}, 0 or more {got(raw)}.")
     try:
-        return load_in_kg(value, "lb" if pounds else "kg")
+        if as_stored and _pounds_to_the_digit(value):
+            return load_in_kg(value, "kg")  # typed in pounds, two decimals: the limit is left
+        # Judged by its value: "22.500" is 22.5, not a load with three decimals.
+        return _TYPED_LOAD["lb" if pounds else "kg"].clean(plain(value))
     except ValidationError as error:
         raise CsvImportError(line, f"{column}: {' '.join(error.messages)} {got(raw)}") from None
+
+
+def _pounds_to_the_digit(kg: Decimal) -> bool:
+    """Whether `kg` is what the set form stores for a load typed in pounds: shown in pounds
+    (two decimals, as typed) and stored again, it is the same number."""
+    return kg > 0 and to_kg(from_kg(kg, "lb"), "lb") == kg
 
 
 def session_notes(line: int, raw: str, column: str) -> str:

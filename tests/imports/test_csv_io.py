@@ -427,6 +427,11 @@ MALFORMED = [
         "load_kg: That is more than 500 kg; check the number. (got “500.5”)",
     ),
     (
+        "load with more than two decimals",
+        row(load_kg="22.499999"),
+        "load_kg: A load has at most two decimals (12.25). (got “22.499999”)",
+    ),
+    (
         "hold over 600",
         row(hold_seconds="601"),
         "hold_seconds: A hold can be at most 10 minutes (600 s). (got “601”)",
@@ -1246,6 +1251,61 @@ def test_an_import_refuses_a_tempo_longer_than_the_set_forms_field(logged):
         "characters (it has 25)."
     )
     assert TrainingSession.objects.count() == 1
+
+
+def test_our_format_takes_the_kilograms_of_a_load_typed_in_pounds_to_the_digit(user):
+    # What the set form stores for 45 lb, and the export writes to the digit.
+    typed = SetForm(
+        {"side": "left", "reps": "12", "load": "45"},
+        session=TrainingSession(variation=Variation.objects.get(slug="single-leg-hip-thrust")),
+        unit="lb",
+    )
+    assert typed.is_valid(), typed.errors
+    assert typed.cleaned_data["load"] == Decimal("20.41165665")
+
+    # -0 is 0, and 12.500 is 12.5: a load is judged by its value.
+    rows = [row(load_kg="20.41165665"), row(load_kg="-0"), row(load_kg="12.500")]
+    import_text(user, HEADER + "".join(rows))
+
+    loads = [Decimal("20.41165665"), Decimal(0), Decimal("12.5")]
+    assert [done[4] for done in sets_of(user)] == loads
+
+
+def test_a_load_in_pounds_with_more_than_two_decimals_is_refused_as_the_set_form_does(logged):
+    typed = SetForm(
+        {"side": "left", "reps": "10", "load": "25.125"},
+        session=TrainingSession(
+            variation=Variation.objects.get(slug="loaded-single-leg-hip-thrust")
+        ),
+        unit="lb",
+    )
+    assert typed.errors["load"] == ["A load has at most two decimals (12.25)."]
+    text = STRONG.replace("Thrust (Dumbbell),1,25.0", "Thrust (Dumbbell),1,25.125")
+
+    with pytest.raises(CsvImportError) as caught:
+        import_text(logged, text, unit="lb")
+
+    assert str(caught.value) == (
+        "Line 5: Weight: A load has at most two decimals (12.25). (got “25.125”)"
+    )
+    assert TrainingSession.objects.count() == 1
+
+
+def test_a_load_in_pounds_is_stored_as_the_set_form_stores_it(user):
+    typed = SetForm(
+        {"side": "left", "reps": "10", "load": "45.37"},
+        session=TrainingSession(
+            variation=Variation.objects.get(slug="loaded-single-leg-hip-thrust")
+        ),
+        unit="lb",
+    )
+    assert typed.is_valid(), typed.errors
+
+    import_text(
+        user, STRONG.replace("Thrust (Dumbbell),1,25.0", "Thrust (Dumbbell),1,45.37"), unit="lb"
+    )
+
+    assert Set.objects.get(note="left leg").load_kg == typed.cleaned_data["load"]
 
 
 def test_our_format_takes_unknown_sides_and_hold_only_sets(user):

@@ -108,6 +108,18 @@ def test_a_file_with_a_bad_row_is_refused_at_upload_and_nothing_is_kept(user_cli
     assert counts() == (0, 0, 0, 0)
 
 
+def test_a_load_the_set_form_refuses_is_refused_at_upload_by_line_and_column(user_client):
+    response = upload(user_client, OURS.replace(",9,0,0,", ",9,22.499999,0,"))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == [
+        "Line 3: load_kg: A load has at most two decimals (12.25). (got “22.499999”) "
+        "Nothing was imported."
+    ]
+    assert PendingImport.objects.count() == 0
+    assert counts() == (0, 0, 0, 0)
+
+
 def test_a_new_upload_replaces_the_trainees_earlier_one(user_client):
     first = uploaded(user_client, OURS)
     second = upload(user_client, OURS, "again.csv")

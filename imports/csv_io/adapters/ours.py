@@ -157,7 +157,7 @@ def _set(line: int, get: Cells, rules: SetRules) -> PlannedSet:
     return PlannedSet(
         side=side,
         reps=reps,
-        load_kg=load_kg(line, get("load_kg"), "load_kg"),
+        load_kg=load_kg(line, get("load_kg"), "load_kg", as_stored=True),
         hold_seconds=hold,
         tempo=tempo,
         rpe=rpe,
