@@ -96,14 +96,13 @@ def _import_upload(request: HttpRequest, counter: CountingUploadHandler) -> Http
                 if not pending_imports.runs_in_background(counter.line_count):
                     csv_io.preview_csv(request.user, text, unit=unit)
             except UnicodeDecodeError:
-                form.add_error(
-                    "file",
+                refusal = (
                     "The file is not UTF-8 text, which the apps' CSV exports are: import the "
                     'file as the app exported it, or save it from a spreadsheet as "CSV UTF-8". '
-                    "Nothing was imported.",
+                    "Nothing was imported."
                 )
             except csv_io.CsvImportError as error:
-                form.add_error("file", f"{error} Nothing was imported.")
+                refusal = f"{error} Nothing was imported."
             else:
                 pending = pending_imports.hold(
                     request.user,
@@ -113,6 +112,10 @@ def _import_upload(request: HttpRequest, counter: CountingUploadHandler) -> Http
                     lines=counter.line_count,
                 )
                 return redirect("imports:preview", pk=pending.pk)
+            # A refused file is no upload: fixing one by trial and error locks no one out of
+            # the hour's. Its slot was held while it was read, so a flood is still counted.
+            throttle.give_back("csv-import", str(request.user.pk), limit=limit)
+            form.add_error("file", refusal)
     return render(
         request,
         "imports/import.html",

@@ -144,6 +144,26 @@ def test_a_trainee_past_the_hourly_import_limit_is_refused_with_a_message(
     assert upload(client, OURS).status_code == 302
 
 
+def test_a_file_refused_at_upload_does_not_count_against_the_hourly_limit(user_client, settings):
+    settings.CSV_IMPORTS_PER_HOUR = 2
+    refused = [
+        OURS.encode("utf-16"),
+        OURS.replace("First", "Première").encode("latin-1"),
+        OURS.replace("a note", "a\x00note").encode(),
+        OURS.replace("2024-02-03", "2024-02-30").encode(),
+    ]
+    for content in refused * 3:
+        file = SimpleUploadedFile("log.csv", content, content_type="text/csv")
+        message = file_error(user_client.post(reverse("imports:import"), {"file": file}))
+        assert message.endswith("Nothing was imported."), message
+    # Files taken into a preview still count.
+    for _ in range(2):
+        assert upload(user_client, OURS).status_code == 302
+    assert file_error(upload(user_client, OURS)).startswith(
+        "You have uploaded 2 files in the last hour, the most we take;"
+    )
+
+
 def test_a_second_upload_while_one_is_being_checked_is_refused(user_client, in_background):
     assert upload(user_client, LARGE, "big.csv").status_code == 302
     message = file_error(upload(user_client, OURS))
