@@ -1162,6 +1162,27 @@ def test_a_hevy_export_in_pounds_stores_exact_kilograms_holds_and_flags(user):
     ]
 
 
+def test_a_hevy_exercise_note_shared_by_its_sets_names_no_sides(user):
+    # Hevy writes one note per exercise, repeated on each of its sets: "start with left leg"
+    # is true of the whole exercise, and says nothing of which set was on which leg.
+    text = hevy(
+        "weight_kg",
+        "distance_km",
+        "".join(
+            '"Legs","2 Sep 2025, 18:00","2 Sep 2025, 18:50","","Single Leg Hip Thrust",,'
+            f'"start with left leg",{index},"{kind}",,12,,,\n'
+            for index, kind in enumerate(["warmup", "normal", "normal", "normal"])
+        ),
+    )
+
+    result = import_text(user, text)
+
+    assert [done[2] for done in sets_of(user)] == ["unknown", "unknown", "unknown"]
+    assert result.notes[0].startswith("3 sets have no side recorded")
+    # The note is still the session's.
+    assert log_of(user)[0][2] == "start with left leg"
+
+
 def test_a_hevy_export_in_kilograms_reads_weight_kg(user):
     text = hevy("weight_kg", "distance_km", HEVY_ROWS)
     import_text(user, text, unit="lb")

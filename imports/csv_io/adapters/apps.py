@@ -105,6 +105,9 @@ class AppReader(Protocol):
     seconds_column: str
     note_column: str
     side_hints_column: str
+    # The side hints are one note for an exercise in a workout, repeated on each of its sets
+    # (Hevy's exercise_notes), not each set's own (Strong's Notes).
+    side_hints_per_exercise: bool
 
     def __call__(self, get: Cells) -> AppRow: ...
 
@@ -148,6 +151,37 @@ class _Tally:
         return notes
 
 
+class _ExerciseNotes:
+    """Sides read from a note written once per exercise: it names a set's side only when it
+    is on that one set. On several, it speaks of them all ("start with left leg") and cannot
+    tell which was on which leg, so they are left unknown (the log's "Set sides" then asks)."""
+
+    def __init__(self, read: AppReader) -> None:
+        self.read = read
+        self._rows: Counter[tuple] = Counter()  # (workout, exercise, note) -> rows, warm-ups too
+        self._sided: list[tuple[tuple, PlannedSet]] = []
+
+    def count(self, row: AppRow) -> None:
+        if self.read.side_hints_per_exercise:
+            self._rows[self._key(row)] += 1
+
+    def read_from(self, row: AppRow, done: PlannedSet) -> None:
+        """Note a set whose side came from the note, to be undone if the note is shared."""
+        if self.read.side_hints_per_exercise and done.side_read_from == _hints_column(self.read):
+            self._sided.append((self._key(row), done))
+
+    def unside_shared(self) -> int:
+        """Leave unknown the side of each set read from a note on other sets too; how many."""
+        shared = [done for key, done in self._sided if self._rows[key] > 1]
+        for done in shared:
+            done.side, done.side_read_from = Side.UNKNOWN, ""
+        return len(shared)
+
+    @staticmethod
+    def _key(row: AppRow) -> tuple:
+        return (row.workout, row.exercise, row.side_hints)
+
+
 class _Workouts:
     """The planned sessions: one per workout and variation, in the order first seen."""
 
@@ -185,8 +219,10 @@ class _Workouts:
 def plan_app(rows: Iterator[Row], catalogue: Catalogue, read: AppReader) -> Plan:
     tally = _Tally()
     workouts = _Workouts(catalogue, read)
+    exercise_notes = _ExerciseNotes(read)
     for line, get in rows:
         row = read(get)
+        exercise_notes.count(row)
         words = _exercise_words(row.exercise)
         reason = _skip_reason(row, words)
         if reason:
@@ -197,6 +233,7 @@ def plan_app(rows: Iterator[Row], catalogue: Catalogue, read: AppReader) -> Plan
         variation = catalogue.variation(line, _variation_slug(words, load))
         rules = catalogue.rules_for(variation)
         done = _checked_set(line, row, read, rules, load)
+        exercise_notes.read_from(row, done)
         if pounds and load:
             done.pounds = number(row.weight)
         tally.unsided += done.side == Side.UNKNOWN
@@ -209,6 +246,7 @@ def plan_app(rows: Iterator[Row], catalogue: Catalogue, read: AppReader) -> Plan
         note = " · ".join(part for part in (row.flag, row.set_note) if part)
         done.note = rules.note(line, note, read.note_column)
         session.sets.append(done)
+    tally.unsided += exercise_notes.unside_shared()
     return Plan(
         sessions=workouts.planned,
         skipped_rows=len(tally.skipped_rows),
@@ -272,8 +310,12 @@ def _side_of(row: AppRow, read: AppReader) -> tuple[str, str]:
         return side, "the exercise name"
     side = _side_in(row.side_hints)
     if side:
-        return side, f"the {read.side_hints_column} column"
+        return side, _hints_column(read)
     return Side.UNKNOWN, ""
+
+
+def _hints_column(read: AppReader) -> str:
+    return f"the {read.side_hints_column} column"
 
 
 def _side_in(text: str) -> str | None:

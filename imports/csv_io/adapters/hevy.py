@@ -35,7 +35,7 @@ class HevyReader:
     source = "hevy"
     moment_column, reps_column = "start_time", "reps"
     seconds_column, note_column = "duration_seconds", "exercise_notes"
-    side_hints_column = "exercise_notes"
+    side_hints_column, side_hints_per_exercise = "exercise_notes", True
 
     def __init__(self, columns: dict[str, int]) -> None:
         # Hevy names the load column by the account's unit: weight_kg or weight_lbs.

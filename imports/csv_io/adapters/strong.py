@@ -52,7 +52,7 @@ class StrongReader:
     source = "strong"
     moment_column, weight_column, reps_column = "Date", "Weight", "Reps"
     seconds_column, note_column = "Seconds", "Notes"
-    side_hints_column = "Notes"
+    side_hints_column, side_hints_per_exercise = "Notes", False  # each set's own note
 
     def __init__(self, pounds: bool, columns: dict[str, int]) -> None:
         self.pounds = pounds  # the account's unit, for the current export without a unit
