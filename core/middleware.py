@@ -4,6 +4,7 @@ import zoneinfo
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -36,7 +37,12 @@ class PermissionsPolicyMiddleware:
 
 class RequestSizeLimitMiddleware:
     """Refuse a request body over MAX_REQUEST_BYTES before anything reads it; the addresses
-    in LARGE_UPLOAD_PATHS (a pattern to a limit) take up to their own limit instead."""
+    in LARGE_UPLOAD_PATHS (a pattern to a limit) take up to their own limit instead.
+
+    Refused as Django refuses a form's body over its own limit (RequestDataTooBig), so both
+    get the site's page for it (handler400), drawn with the session and the headers of every
+    page. So it is checked once the address is resolved, as its view is about to run: first
+    in MIDDLEWARE, before the CSRF check, the first to read a body."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -46,22 +52,27 @@ class RequestSizeLimitMiddleware:
         ]
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
+        if _content_length(request) is None:
             return HttpResponse("Bad Content-Length.", status=400, content_type="text/plain")
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., HttpResponse], args: tuple, kwargs: dict
+    ) -> None:
         allowed = next(
             (limit for pattern, limit in self.large if pattern.match(request.path_info)),
             settings.MAX_REQUEST_BYTES,
         )
-        if length > allowed:
+        if _content_length(request) > allowed:
             limit = allowed // (1024 * 1024)
-            return HttpResponse(
-                f"The request is too large; the limit is {limit} MB.",
-                status=413,
-                content_type="text/plain; charset=utf-8",
-            )
-        return self.get_response(request)
+            raise RequestDataTooBig(f"The request is too large; the limit is {limit} MB.")
+
+
+def _content_length(request: HttpRequest) -> int | None:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None
 
 
 def client_ip(request: HttpRequest) -> str:

@@ -76,5 +76,6 @@ if settings.BENCH_VIEW:
         path("__bench__/signed-in/", signed_in_floor, name="bench-signed-in"),
     ]
 
+handler400 = "hipthrust.views.bad_request"
 handler403 = "hipthrust.views.permission_denied"
 handler404 = "hipthrust.views.page_not_found"

@@ -8,13 +8,19 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import (
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.db import connection
 from django.http import (
     FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
+    HttpResponseBadRequest,
     HttpResponseNotFound,
     HttpResponsePermanentRedirect,
     HttpResponseRedirect,
@@ -58,6 +64,21 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
         # longer holds what was written in it.
         context.update(title="Not saved", unsaved=_written_in(request))
     return HttpResponseNotFound(loader.render_to_string("404.html", context, request))
+
+
+# Bodies Django refuses unread: over its limit for a form's fields (or core.middleware's for
+# any request), or with more fields or files than any form of ours has.
+UNREAD_BODIES = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A form's body refused unread, said in the site's words: Django's own 400 is a bare
+    line. Too large is a 413, whichever limit it passed."""
+    if not isinstance(exception, UNREAD_BODIES):
+        # A host not ours, say: drawing any page would ask for that host again.
+        return HttpResponseBadRequest("Bad request.", content_type="text/plain")
+    status = 413 if isinstance(exception, RequestDataTooBig) else 400
+    return render(request, "400.html", {"title": "Not sent"}, status=status)
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -1,6 +1,7 @@
 """The pages for what went wrong: an address that matches nothing, a form sent about something
 deleted meanwhile or no longer the sender's, or with an expired token (nothing saved, what
-was written given back), a form's address visited, a page the account may not open."""
+was written given back), a form too large to read, a form's address visited, a page the
+account may not open."""
 
 from __future__ import annotations
 
@@ -66,6 +67,56 @@ def test_a_form_sent_with_an_expired_token_says_so_in_the_sites_words_with_the_t
     assert "That form had expired" in html
     assert ">Knee felt fine</textarea>" in html
     assert "CSRF verification failed" not in html
+
+
+def _signed_in_with_token(user, url: str) -> tuple[Client, str]:
+    # The CSRF check is what reads a form's body first, so it is on, as in production.
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(user)
+    browser.get(url)
+    return browser, browser.cookies["csrftoken"].value
+
+
+def test_a_form_too_large_to_read_gets_the_sites_page_and_nothing_is_saved(user, session, settings):
+    url = reverse("training:session-edit", args=[session.pk])
+    browser, token = _signed_in_with_token(user, url)
+    notes = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+    response = browser.post(url, {"csrfmiddlewaretoken": token, "notes": notes})
+    html = response.content.decode()
+    assert response.status_code == 413
+    assert "That form was too large to read" in html
+    assert "Nothing was saved" in html
+    assert f'data-user="{user.pk}"' in html  # base.html's frame, signed in
+    assert "Bad Request" not in html
+    session.refresh_from_db()
+    assert session.notes == ""
+
+
+def test_a_form_with_more_fields_than_any_of_ours_gets_the_sites_page(user, session, settings):
+    url = reverse("training:session-edit", args=[session.pk])
+    browser, token = _signed_in_with_token(user, url)
+    fields = {f"field{n}": "1" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
+    response = browser.post(url, {"csrfmiddlewaretoken": token, **fields})
+    assert response.status_code == 400
+    assert "That form was too large to read" in response.content.decode()
+
+
+def test_a_body_over_the_sites_own_cap_gets_the_same_page_with_every_pages_headers(
+    user, session, settings
+):
+    url = reverse("training:session-edit", args=[session.pk])
+    browser, token = _signed_in_with_token(user, url)
+    settings.MAX_REQUEST_BYTES = 1024
+    response = browser.post(url, {"csrfmiddlewaretoken": token, "notes": "x" * 2000})
+    assert response.status_code == 413
+    assert "That form was too large to read" in response.content.decode()
+    assert "Content-Security-Policy" in response
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+def test_a_host_not_ours_is_refused_in_a_line_not_a_server_error(client):
+    response = client.get("/", HTTP_HOST="elsewhere.example")
+    assert response.status_code == 400
 
 
 def test_a_visit_to_an_address_that_only_takes_a_form_is_a_page_that_says_so(user_client):
