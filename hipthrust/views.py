@@ -46,6 +46,7 @@ from core.site import mail_link_context
 from hipthrust import accounts, offline
 from hipthrust.auth import lockout_name
 from hipthrust.forms import ChangePasswordForm, CloseAccountForm, LoginForm, NewPasswordForm
+from training import sync_views
 
 # Only what the upload pipeline writes is ever served from MEDIA_ROOT.
 MEDIA_TYPES = {".jpg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
@@ -73,11 +74,15 @@ UNREAD_BODIES = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """A form's body refused unread, said in the site's words: Django's own 400 is a bare
-    line. Too large is a 413, whichever limit it passed."""
+    line. Too large is a 413, whichever limit it passed. To the offline queue, in its own
+    words (JSON): the view it was sent to is known by its address alone, as no view ran."""
     if not isinstance(exception, UNREAD_BODIES):
         # A host not ours, say: drawing any page would ask for that host again.
         return HttpResponseBadRequest("Bad request.", content_type="text/plain")
     status = 413 if isinstance(exception, RequestDataTooBig) else 400
+    match = request.resolver_match
+    if match is not None and match.view_name == "training:sync":
+        return sync_views.refused_unread(status)
     return render(request, "400.html", {"title": "Not sent"}, status=status)
 
 

@@ -42,6 +42,14 @@ def _refused(status: int, message: str, form=None, **extra) -> JsonResponse:
     return JsonResponse({"refused": message, "errors": errors, **extra}, status=status)
 
 
+def refused_unread(status: int) -> JsonResponse:
+    """An entry whose body was refused unread (larger, or with more fields, than any entry):
+    answered from hipthrust.views.bad_request, as the refusal comes before this view (the
+    CSRF check reads the body first). As JSON, so the device keeps it refused: an answer it
+    cannot read, it sends again and again."""
+    return _refused(status, "This is larger than the log takes: shorten its note, or discard it.")
+
+
 def _queued_session(request: HttpRequest) -> TrainingSession | None:
     """The user's session an entry names: by its id, or by the submission id a session
     started offline was given (its id is known only once it is saved)."""

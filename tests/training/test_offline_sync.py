@@ -10,6 +10,7 @@ from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -124,6 +125,46 @@ def test_a_set_far_from_the_recent_ones_is_refused_with_the_confirm_that_saves_i
     saved = _set(user_client, {"session": session.pk}, reps="90", confirm=confirm)
     assert saved.status_code == 200
     assert session.sets.filter(reps=90).count() == 1
+
+
+def _device(user) -> tuple[Client, dict]:
+    # As the device sends: the token in its header, checked, as in production (the CSRF
+    # check is what reads the body first).
+    device = Client(enforce_csrf_checks=True)
+    device.force_login(user)
+    return device, {"HTTP_X_CSRFTOKEN": device.get(SYNC).json()["csrf"]}
+
+
+def test_an_entry_too_large_to_read_is_refused_as_json_the_device_keeps(user, session, settings):
+    device, token = _device(user)
+    note = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+    entry = {"kind": "set", "session": session.pk, **set_data(note=note)}
+    response = device.post(SYNC, entry, **token)
+    assert response.status_code == 413
+    assert response.json() == {
+        "refused": "This is larger than the log takes: shorten its note, or discard it.",
+        "errors": {},
+    }
+    assert not Set.objects.exists()
+
+
+def test_an_entry_with_more_fields_than_any_is_refused_as_json(user, session, settings):
+    device, token = _device(user)
+    fields = {f"field{n}": "1" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
+    response = device.post(SYNC, {"kind": "set", "session": session.pk, **fields}, **token)
+    assert response.status_code == 400
+    assert response.json()["refused"].startswith("This is larger than the log takes")
+    assert not Set.objects.exists()
+
+
+def test_an_entry_over_the_sites_size_cap_is_refused_as_json(user, session, settings):
+    device, token = _device(user)
+    settings.MAX_REQUEST_BYTES = 1024
+    entry = {"kind": "set", "session": session.pk, **set_data(note="x" * 2000)}
+    response = device.post(SYNC, entry, **token)
+    assert response.status_code == 413
+    assert response.json()["errors"] == {}
+    assert not Set.objects.exists()
 
 
 def test_it_refuses_an_entry_without_its_submission_id(user_client, session):

@@ -135,6 +135,8 @@ test("what the server answers decides what becomes of the entry", () => {
   assert.equal(queue.outcome({ type: "basic", status: 404, json: null }).result, "retry");
   const refused = queue.outcome({ type: "basic", status: 404, json: { refused: "Its session is gone." } });
   assert.deepEqual(refused, { result: "refused", refusal: { message: "Its session is gone.", errors: {}, confirm: "" } });
+  // An entry too large for the site (hipthrust.views.bad_request): kept refused, not sent again.
+  assert.equal(queue.outcome({ type: "basic", status: 413, json: { refused: "Too large.", errors: {} } }).result, "refused");
 });
 
 test("a corrected entry keeps its id and place; a confirmed one adds the server's confirm", () => {
