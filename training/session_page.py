@@ -221,6 +221,9 @@ def _next_set_initial(sets, previous_sets, session, unit: str, prescription=None
     if source is None:
         return {"side": sides.worked(one_side)[0], "tempo": tempo}
     initial = SetForm.initial_from_set(source, unit)
+    # A set with no tempo (imported from an app that records none) passes none on: the
+    # rung's, as a first set gets, so a set logged without a look can meet the target.
+    initial["tempo"] = initial.get("tempo") or tempo
     # Each set's effort is its own: one carried over unchosen (an RPE 10) would be saved as
     # felt, and a set at maximal effort keeps the trainee from moving up.
     initial.pop("effort")

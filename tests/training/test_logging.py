@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coaches.models import CoachNote
-from tests.conftest import as_the_browser_submits, set_data
+from tests.conftest import as_the_browser_submits, logged_session, set_data
 from training import services
 from training.models import SET_FIELDS, Profile, Set, TrainingSession
 from videos.models import SetVideo
@@ -242,6 +242,20 @@ def test_after_a_painful_set_at_rpe_10_the_next_is_offered_without_either(user_c
     copies = session.sets.exclude(pk=painful.pk)
     assert list(copies.values_list("pain", "rpe", "rir")) == [(False, None, None)] * 2
     assert not Set.form_errors.through.objects.filter(set__in=copies).exists()
+
+
+def test_a_set_with_no_tempo_before_it_offers_the_rungs_tempo(user_client, user, loaded):
+    # Sets imported from Strong or Hevy record no tempo: carried into the next session's
+    # form blank, every set logged without looking missed the level's target, unexplained.
+    imported = logged_session(user, loaded, timezone.localdate() - datetime.timedelta(days=2))
+    Set.objects.create(session=imported, position=1, side="unknown", reps=10, tempo="")
+    today = TrainingSession.objects.create(user=user, date=timezone.localdate(), variation=loaded)
+
+    first = user_client.get(today.get_absolute_url()).context["form"]
+    assert (first.initial["reps"], first.initial["tempo"]) == (10, loaded.tempo.tempo.notation)
+    Set.objects.create(session=today, position=1, side="left", reps=10, tempo="")
+    second = user_client.get(today.get_absolute_url()).context["form"]
+    assert second.initial["tempo"] == loaded.tempo.tempo.notation
 
 
 def test_the_inline_edit_form_shares_no_id_with_the_session_page_it_opens_in(user_client, session):
