@@ -312,10 +312,18 @@ def suggest(
     if not warnings and gated:
         # Rule 4: the pain came before the change, or at another level.
         hurt_day = _day(history[hurt_at].day)
+        # Moved up after the pain, even once it trained pain-free below, the count starts
+        # again here: said, as "ready to move up" read as the pain being behind them.
+        moved_up = (
+            " You moved up since: a harder level asks more of that side, so it trains "
+            "pain-free here before anything is added."
+            if history[hurt_at].level < level
+            else ""
+        )
         warnings.append(
             f"Pain was reported on {hurt_day}. No added load or longer hold "
             f"until {PAIN_FREE_NEEDED} pain-free sessions at this level, on later days, that "
-            f"train the side that hurt ({pain_free} so far)."
+            f"train the side that hurt ({pain_free} so far).{moved_up}"
         )
         pain_gate = (
             f"Pain on {hurt_day}, and {pain_free} of {PAIN_FREE_NEEDED} pain-free sessions "

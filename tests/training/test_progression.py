@@ -43,6 +43,8 @@ MON, WED, FRI, SAT, SUN = (date(2025, 3, day) for day in (3, 5, 7, 8, 9))
 TUE = date(2025, 3, 11)
 # A step back accepted on Saturday morning, after Friday's session.
 STEPPED_BACK = LevelChangeRecord(at=datetime(2025, 3, 8, 9, tzinfo=UTC), day=SAT)
+# A move up accepted on Saturday morning, after Friday's session.
+MOVED_UP = STEPPED_BACK
 LB_20, LB_25, LB_30, LB_35 = (to_kg(D(pounds), "lb") for pounds in (20, 25, 30, 35))
 
 
@@ -276,6 +278,28 @@ RULES = [
             ),
         ),
         id="one pain-free session after a step back for pain adds no load",
+    ),
+    pytest.param(
+        LOADED,
+        [
+            clean(SUN),
+            clean(FRI, level=3),
+            clean(WED, level=3),
+            one_bad(MON, "right", 2, level=3, pain=True),
+        ],
+        {"changed": MOVED_UP},
+        stay(
+            "Pain was reported on 3 Mar 2025. No added load or longer hold until 2 pain-free "
+            "sessions at this level, on later days, that train the side that hurt (1 so far). "
+            "You moved up since: a harder level asks more of that side, so it trains pain-free "
+            "here before anything is added.",
+            load="10",
+            why=(
+                "Pain on 3 Mar 2025, and 1 of 2 pain-free sessions at this level since: keep 10 "
+                "kg, with no added load or longer hold yet."
+            ),
+        ),
+        id="pain cleared below still asks two pain-free sessions after moving up, and says why",
     ),
     pytest.param(
         HOLDING,
