@@ -96,6 +96,18 @@ def drop_duplicates(
     return new, logged
 
 
+def days_logged(user, sessions: list[PlannedSession]) -> set[tuple]:
+    """The (date, variation id) of the user's sessions on the days of `sessions`."""
+    if not sessions:
+        return set()
+    within = TrainingSession.objects.filter(
+        user=user,
+        date__gte=min(session.date for session in sessions),
+        date__lte=max(session.date for session in sessions),
+    )
+    return set(within.values_list("date", "variation_id"))
+
+
 def _imported_before(user, planned: list[PlannedSession]) -> set[str]:
     """The planned sessions' import keys that name a session in the user's log."""
     keys = sorted({session.import_key for session in planned if session.import_key})

@@ -12,7 +12,7 @@ import hashlib
 import io
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from imports.csv_io import duplicates, reading
@@ -105,6 +105,9 @@ class Preview:
     notes: tuple[str, ...]
     log_mark: tuple[int, ...]  # the log the duplicates were looked up in (duplicates.log_mark)
     unit_assumed: bool = False  # Plan's: the weights read in the account's unit
+    # Sessions to add on a day the log has a session of their variation with other sets:
+    # the same session edited since, or another one; the trainee is asked to look.
+    beside_logged: list[PlannedSession] = field(default_factory=list)
 
     @property
     def set_count(self) -> int:
@@ -125,6 +128,10 @@ class Preview:
     @property
     def logged_lines(self) -> list[SessionLine]:
         return [SessionLine(session) for session in self.logged]
+
+    @property
+    def beside_logged_lines(self) -> list[SessionLine]:
+        return [SessionLine(session) for session in self.beside_logged]
 
     @cached_property
     def unknown_sides(self) -> SetGroup:
@@ -198,6 +205,7 @@ def preview_csv(
     rows = reading.rows(records, columns, len(header), progress)
     plan = adapter.plan(rows, Context(columns=columns, catalogue=catalogue, pounds=pounds))
     new, logged = duplicates.drop_duplicates(user, plan.sessions)
+    days = duplicates.days_logged(user, new)
     return Preview(
         source=adapter.source,
         file_hash=text_hash(text),
@@ -209,6 +217,7 @@ def preview_csv(
         notes=tuple(plan.notes),
         log_mark=log_mark,
         unit_assumed=plan.unit_assumed,
+        beside_logged=[session for session in new if (session.date, session.variation.pk) in days],
     )
 
 

@@ -719,3 +719,26 @@ def test_a_saved_import_shows_on_the_import_page_with_its_message(user_client):
     assert shown_messages(page) == [
         "Imported 2 sessions and 3 sets. You can undo this import below."
     ]
+
+
+def test_a_session_edited_since_its_export_is_pointed_out_before_it_is_added_again(
+    user_client, user
+):
+    # A backup re-imported after a set of 2 Feb was corrected in the log: its 2 Feb no longer
+    # matched the logged one and came back as a second session, unmentioned.
+    add_session(
+        user,
+        "2024-02-01",
+        "single-leg-hip-thrust",
+        "First",
+        [(1, {"side": "left", "reps": 10}), (2, {"side": "right", "reps": 8})],
+    )
+
+    page = text_of(preview_page(user_client, uploaded(user_client, OURS)))
+
+    assert (
+        "Check this session before saving. Your log already has a session of the same "
+        "variation on 1 Feb 2024 (rows 2–3), with other sets: saving adds a second session "
+        "beside it." in page
+    )
+    assert "3 Feb 2024 (" not in page.split("Check this session")[1].split("If it is")[0]
