@@ -224,14 +224,32 @@ def _markers(plot: _Plot, markers: Sequence[Marker]) -> str:
     """A dashed labelled line per marker; drawn before the series, so it never hides a point."""
     if not markers:
         return ""
+    placed = [(plot.x(marker.day), marker) for marker in markers]
     lines = "".join(
         f'<line class="chart-marker" x1="{_n(x)}" y1="{plot.top - 4}" x2="{_n(x)}" '
         f'y2="{plot.bottom}" stroke="currentColor" stroke-opacity="0.6" stroke-dasharray="4 4"/>'
-        f'<text class="chart-marker-label" x="{_n(x)}" y="{plot.top - 8}"'
-        f"{_anchor(x, plot.right)}>{escape(marker.label)}</text>"
-        for x, marker in ((plot.x(marker.day), marker) for marker in markers)
+        + (
+            f'<text class="chart-marker-label" x="{_n(x)}" y="{plot.top - 8}"'
+            f"{_anchor(x, plot.right)}>{escape(marker.label)}</text>"
+            if not _label_overrun(x, marker, placed)
+            else ""
+        )
+        for x, marker in placed
     )
     return f'<g class="chart-markers" text-anchor="middle">{lines}</g>'
+
+
+_LABEL_CHARACTER = 7  # a marker label's letter, about, in the chart's units
+
+
+def _label_overrun(x: float, marker: Marker, placed: list[tuple[float, Marker]]) -> bool:
+    """Whether a later marker's label would print over this one's ("Level 3" and "Level 4"
+    a few days apart read "Level a"): the later one, the level that followed, keeps its."""
+    return any(
+        other.day > marker.day
+        and abs(other_x - x) < (len(marker.label) + len(other.label)) * _LABEL_CHARACTER / 2
+        for other_x, other in placed
+    )
 
 
 def _lines(plot: _Plot, plotted: Sequence[Series], styles: Sequence[_Style]) -> str:

@@ -203,6 +203,16 @@ def test_markers_are_dashed_vertical_lines_with_labels():
     assert float(lines[0].get("x1")) == pytest.approx(center(right_points[1])[0])
 
 
+def test_of_two_markers_too_close_for_both_labels_the_later_keeps_its_label():
+    # Level 3 and level 4 days apart on a long chart printed one over the other: "Level a".
+    days = [date(2025, 1, 1) + timedelta(days=n) for n in range(0, 120, 3)]
+    series = Series("Left", tuple((day, 10.0) for day in days), "left")
+    near = [Marker(days[20], "Level 3"), Marker(days[21], "Level 4"), Marker(days[-1], "Level 5")]
+    root = parse(chart((series,), markers=near))
+    assert len(find(root, "line", "chart-marker")) == 3
+    assert [t.text for t in find(root, "text", "chart-marker-label")] == ["Level 4", "Level 5"]
+
+
 def test_labels_at_the_right_edge_end_at_their_tick_instead_of_running_off():
     days = [date(2025, 3, day) for day in range(3, 9)]
     series = Series("Left", tuple((day, 10.0) for day in days), "left")
