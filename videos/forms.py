@@ -65,6 +65,12 @@ class VideoCommentForm(forms.Form):
         max_digits=6,
         decimal_places=2,
         help_text="Pause the video at the moment: this fills in by itself.",
+        # Django's own speak of digits in total; what is asked is a moment of the video.
+        error_messages={
+            "max_digits": "Give a moment within the video, in seconds (12.25).",
+            "max_whole_digits": "Give a moment within the video, in seconds (12.25).",
+            "max_decimal_places": "Give the seconds with at most two decimals (12.25).",
+        },
     )
     text = forms.CharField(
         max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Comment"

@@ -549,6 +549,12 @@ def test_a_comment_past_the_end_or_empty_is_refused(client, ready_clip, linked_c
     assert late.context["comment_form"].errors["at_seconds"] == ["The video is 1.0 seconds long."]
     empty = client.post(url, {"at_seconds": "0.2", "text": "  "})
     assert empty.status_code == 400
+    for moment, said in (
+        ("1e309", "Give a moment within the video, in seconds (12.25)."),
+        ("0.499999", "Give the seconds with at most two decimals (12.25)."),
+    ):
+        odd = client.post(url, {"at_seconds": moment, "text": "odd"})
+        assert odd.context["comment_form"].errors["at_seconds"] == [said]
     assert not VideoComment.objects.exists()
 
 
