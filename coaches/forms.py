@@ -19,6 +19,7 @@ from training.fields import (
     SetsField,
     TempoField,
 )
+from training.forms import SubmittedOnce
 from training.models import (
     MAX_SESSIONS_PER_WEEK,
     SIDE_ORDERS,
@@ -29,7 +30,7 @@ from training.plausibility import RECENT_SETS, doubts
 from training.units import format_load
 
 
-class PrescriptionForm(forms.Form):
+class PrescriptionForm(SubmittedOnce):
     variation = BoundedModelChoiceField(queryset=Variation.objects.none())
     sets = SetsField(initial=3)
     reps_per_side = RepsField(initial=10, most=MAX_REPS_PER_SIDE)  # as the timer counts

@@ -15,7 +15,7 @@ from training.models import (
     LevelSource,
     Profile,
 )
-from training.services import change_level
+from training.services import change_level, create_once
 from training.units import format_load
 
 
@@ -53,9 +53,14 @@ def end_link(link, by) -> None:
             audit(by, link.athlete, "link-ended", f"{by} ended the link with {link.coach}.")
 
 
-def prescribe(coach, athlete, fields: dict):
-    with transaction.atomic():
-        prescription = Prescription.objects.create(coach=coach, athlete=athlete, **fields)
+def prescribe(coach, athlete, fields: dict, *, submission_id=None) -> Prescription:
+    """A new prescription with its audit entry, together; the same submission id again gives
+    back the one it made (training.services.create_once)."""
+
+    def create() -> Prescription:
+        prescription = Prescription.objects.create(
+            coach=coach, athlete=athlete, submission_id=submission_id, **fields
+        )
         # In the unit the coach entered it in, spelled as every page spells a load.
         load = format_load(prescription.load_kg, Profile.objects.unit_of(coach))
         variation = prescription.variation
@@ -75,6 +80,11 @@ def prescribe(coach, athlete, fields: dict):
             f"{prescription.sessions_per_week} session{pluralize(prescription.sessions_per_week)}"
             " a week.",
         )
+        return prescription
+
+    prescription, _ = create_once(
+        Prescription, submission_id, create, coach_id=coach.pk, athlete_id=athlete.pk
+    )
     return prescription
 
 

@@ -31,6 +31,7 @@ from core.redirects import safe_next
 from training import balance
 from training.level import advice_for
 from training.models import LevelChange, Profile, Set, TrainingSession
+from training.services import SubmissionConflict
 from videos.models import SetVideo
 
 
@@ -216,7 +217,17 @@ def prescribe(request: HttpRequest, user_id: int) -> HttpResponse:
             "coaches/athlete.html",
             _athlete_context(request, athlete, prescription_form=form),
         )
-    services.prescribe(request.user, athlete, form.prescription_fields())
+    try:
+        services.prescribe(
+            request.user,
+            athlete,
+            form.prescription_fields(),
+            submission_id=form.cleaned_data["submission_id"],
+        )
+    except SubmissionConflict:
+        form.add_error(None, "This form was already used; reload the page and try again.")
+        context = _athlete_context(request, athlete, prescription_form=form)
+        return render(request, "coaches/athlete.html", context, status=409)
     messages.success(request, f"Prescription saved; {athlete.get_username()} sees it now.")
     return redirect("coaches:athlete", user_id=athlete.pk)
 

@@ -228,8 +228,11 @@ class SessionForm(forms.ModelForm):
         _offer_kept_rungs(field, ladder)
 
 
-class NewSessionForm(SessionForm):
-    """A session to start; its submission id makes a repeated post give back that session."""
+class SubmittedOnce(forms.Form):
+    """A form whose post saves once: drawn with a new submission id, which the write keeps
+    in a unique column (services.create_once), so the same post again (a double click, two
+    tabs, a replayed request) gives back what the first made. Optional: a page drawn before
+    the form had one saves as it did."""
 
     submission_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
@@ -237,6 +240,10 @@ class NewSessionForm(SessionForm):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("submission_id", uuid.uuid4())
+
+
+class NewSessionForm(SubmittedOnce, SessionForm):
+    """A session to start; its submission id makes a repeated post give back that session."""
 
     def session_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self._meta.fields}
@@ -289,7 +296,7 @@ _NEW_SET_LOOKUPS = {
 }
 
 
-class SetForm(forms.Form):
+class SetForm(SubmittedOnce):
     """One set, entered in the trainee's unit; stores kilograms.
 
     The CSV import checks every row with these same fields and clean functions.
@@ -323,7 +330,6 @@ class SetForm(forms.Form):
     )
     pain = forms.BooleanField(required=False, label="Pain during this set")
     note = forms.CharField(required=False, max_length=500)
-    submission_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
     # "Yes, save it" for a set far outside the recent range: the template renders it as a
     # checkbox whose value names the numbers confirmed (confirm_value), so a changed number
     # is asked about again.
@@ -354,8 +360,6 @@ class SetForm(forms.Form):
             for error in caching.form_errors_of(exercise_id)
         ]
         self.fields["side"].for_variation(session.variation, unknown=allow_unknown_side)
-        if not self.is_bound:
-            self.initial.setdefault("submission_id", uuid.uuid4())
 
     def clean(self) -> dict:
         data = super().clean()

@@ -52,34 +52,48 @@ def create_session(
     The same submission_id again, from a double-clicked button, a replayed request or
     several at once, gives back the session it already made instead of a second one.
     """
-    if submission_id is not None:
-        existing = _session_by_submission(user, submission_id)
-        if existing is not None:
-            return existing, False
+    existing = made_by_submission(TrainingSession, submission_id, user_id=user.pk)
+    if existing is not None:
+        return existing, False
+
+    def create() -> TrainingSession:
+        session = TrainingSession.objects.create(user=user, submission_id=submission_id, **fields)
+        if sets:
+            made = Set.objects.bulk_create(
+                Set(session=session, position=position, **set_fields)
+                for position, set_fields in enumerate(sets, start=1)
+            )
+            summaries.sets_changed({session.pk}, added=summaries.marks_of_new(made))
+        return session
+
+    return create_once(TrainingSession, submission_id, create, user_id=user.pk)
+
+
+def create_once(model, submission_id: uuid.UUID | None, create, **owner):
+    """Run `create` (which writes a row of `model` with that submission id) in one
+    transaction; returns (row, created). The same id again (a double-clicked button,
+    two tabs, a replayed request, several at once) gives back the row the first made:
+    the column's unique constraint decides, as PostgreSQL lets both reach the insert.
+    `owner`: the fields that row must share (its user, its session), else
+    SubmissionConflict."""
     try:
         with transaction.atomic():
-            session = TrainingSession.objects.create(
-                user=user, submission_id=submission_id, **fields
-            )
-            if sets:
-                made = Set.objects.bulk_create(
-                    Set(session=session, position=position, **set_fields)
-                    for position, set_fields in enumerate(sets, start=1)
-                )
-                summaries.sets_changed({session.pk}, added=summaries.marks_of_new(made))
+            return create(), True
     except IntegrityError:
-        # Another request with this submission_id committed first (PostgreSQL lets both
-        # reach the insert; the unique constraint decides).
-        existing = submission_id and _session_by_submission(user, submission_id)
-        if not existing:
+        # Rarer than a new row, so looked up only then.
+        existing = made_by_submission(model, submission_id, **owner)
+        if existing is None:
             raise
         return existing, False
-    return session, True
 
 
-def _session_by_submission(user, submission_id: uuid.UUID) -> TrainingSession | None:
-    existing = TrainingSession.objects.filter(submission_id=submission_id).first()
-    if existing is not None and existing.user_id != user.pk:
+def made_by_submission(model, submission_id: uuid.UUID | None, **owner):
+    """The row of `model` an earlier post of this submission id made, or None; one made for
+    another owner is SubmissionConflict, refused without saying whose it is."""
+    if submission_id is None:
+        return None
+    existing = model.objects.filter(submission_id=submission_id).first()
+    if existing is not None and any(getattr(existing, k) != v for k, v in owner.items()):
         raise SubmissionConflict(submission_id)
     return existing
 
@@ -109,32 +123,23 @@ def add_set(
     The same submission_id twice, from a double-clicked button or a replayed request,
     gives back the set it already made instead of a second one.
     """
-    try:
-        with transaction.atomic():
-            _count_in_new_sets(session, 1)
-            if position is None or session.sets.filter(position=position).exists():
-                position = Set.after_last(session.pk)
-            # Its summaries kept here rather than by the saved set's signal, which would
-            # lock the session again.
-            (new_set,) = Set.objects.bulk_create(
-                [Set(session=session, position=position, submission_id=submission_id, **fields)]
-            )
-            summaries.sets_changed(
-                {session.pk}, added=summaries.marks_of_new([new_set]), counted=True
-            )
-            if form_errors:
-                new_set.form_errors.set(form_errors)
-    except IntegrityError:
-        # A submission id already used (its unique constraint): rarer than a new set, so
-        # looked up only then.
-        if submission_id is not None:
-            existing = Set.objects.filter(submission_id=submission_id).first()
-            if existing is not None:
-                if existing.session_id != session.pk:
-                    raise SubmissionConflict(submission_id) from None
-                return existing, False
-        raise
-    return new_set, True
+
+    def create() -> Set:
+        nonlocal position
+        _count_in_new_sets(session, 1)
+        if position is None or session.sets.filter(position=position).exists():
+            position = Set.after_last(session.pk)
+        # Its summaries kept here rather than by the saved set's signal, which would
+        # lock the session again.
+        (new_set,) = Set.objects.bulk_create(
+            [Set(session=session, position=position, submission_id=submission_id, **fields)]
+        )
+        summaries.sets_changed({session.pk}, added=summaries.marks_of_new([new_set]), counted=True)
+        if form_errors:
+            new_set.form_errors.set(form_errors)
+        return new_set
+
+    return create_once(Set, submission_id, create, session_id=session.pk)
 
 
 def copy_set(source: Set, *, side: str | None = None) -> Set:
@@ -428,7 +433,7 @@ def _timer_log_by_submission(
         if first.session.user_id != user.pk:
             raise SubmissionConflict(submission_id)
         return first.session
-    earlier = _session_by_submission(user, submission_id)
+    earlier = made_by_submission(TrainingSession, submission_id, user_id=user.pk)
     if earlier is not None and (earlier.date, earlier.variation_id) != (day, variation.pk):
         raise SubmissionConflict(submission_id)
     return earlier

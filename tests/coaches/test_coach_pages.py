@@ -408,7 +408,8 @@ def test_it_keeps_the_prescription_note_when_editing(client, coach, user, linked
 
     page = client.get(reverse("coaches:athlete", args=[user.pk]))
     shown = as_the_browser_submits(page.context["prescription_form"])
-    assert set(shown) == set(first)  # every stored field is filled in, none left blank
+    # Every stored field is filled in, none left blank, and a new submission id.
+    assert set(shown) == {*first, "submission_id"}
     client.post(prescribe, {**shown, "load": "15"})
 
     replaced = Prescription.objects.first()
