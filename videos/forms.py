@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from coaching.models import FormError
 from core.fields import BoundedModelChoiceField
+from training.forms import SubmittedOnce
 from videos import processing as video
 
 
@@ -58,7 +59,7 @@ class VideoUploadForm(forms.Form):
         return upload
 
 
-class VideoCommentForm(forms.Form):
+class VideoCommentForm(SubmittedOnce):
     at_seconds = forms.DecimalField(
         label="At (seconds)",
         min_value=Decimal(0),

@@ -26,6 +26,7 @@ from coaches.models import AuditEntry
 from coaching.models import FormError
 from core.files import delete_stored
 from training.models import Profile, Set, TrainingSession
+from training.services import create_once
 from videos import processing as video
 from videos.models import (
     AnalysisStatus,
@@ -346,21 +347,39 @@ def start_attempt(clip_id: int, max_attempts: int) -> int | None:
 
 
 def add_comment(
-    clip: SetVideo, author, at_seconds: Decimal, text: str, form_error: FormError | None
+    clip: SetVideo,
+    author,
+    at_seconds: Decimal,
+    text: str,
+    form_error: FormError | None,
+    *,
+    submission_id: uuid.UUID | None = None,
 ) -> VideoComment:
     """A comment pinned to a moment. A coach's has its audit entry (typed in the form, or a
     suggestion of the analysis confirmed: confirm_suggestion). The athlete's own, a reply or
     a question, is seen by them as they write it and puts the video back among those their
-    coach has to review."""
-    with transaction.atomic():
+    coach has to review. The same submission id again gives back the comment it made
+    (training.services.create_once)."""
+
+    def create() -> VideoComment:
         if author.pk == clip.owner_id:
             comment = VideoComment.objects.create(
-                video=clip, author=author, at_seconds=at_seconds, text=text, seen_at=timezone.now()
+                video=clip,
+                author=author,
+                at_seconds=at_seconds,
+                text=text,
+                seen_at=timezone.now(),
+                submission_id=submission_id,
             )
             SetVideo.objects.filter(pk=clip.pk).update(reviewed_at=None, reviewed_by=None)
             return comment
         comment = VideoComment.objects.create(
-            video=clip, author=author, at_seconds=at_seconds, text=text, form_error=form_error
+            video=clip,
+            author=author,
+            at_seconds=at_seconds,
+            text=text,
+            form_error=form_error,
+            submission_id=submission_id,
         )
         AuditEntry.objects.create(
             actor=author,
@@ -368,6 +387,11 @@ def add_comment(
             action="video-comment",
             detail=f"Commented on {clip.audit_name()} at {at_seconds} s.",
         )
+        return comment
+
+    comment, _ = create_once(
+        VideoComment, submission_id, create, video_id=clip.pk, author_id=author.pk
+    )
     return comment
 
 

@@ -33,6 +33,7 @@ from core.text import counted
 from training.forms import SetEditForm
 from training.lookups import get_session_for_user, get_set_for_user
 from training.models import Side
+from training.services import SubmissionConflict
 from training.session_page import session_context, unit_of_request
 from videos import analysis as camera
 from videos import processing as video
@@ -285,13 +286,19 @@ def video_comment(request: HttpRequest, pk: int) -> HttpResponse:
     if clip.status != VideoStatus.READY:
         form.add_error(None, "The video is not ready yet.")
     elif form.is_valid():
-        videos.add_comment(
-            clip,
-            request.user,
-            form.cleaned_data["at_seconds"],
-            form.cleaned_data["text"],
-            form.cleaned_data.get("form_error"),
-        )
+        try:
+            videos.add_comment(
+                clip,
+                request.user,
+                form.cleaned_data["at_seconds"],
+                form.cleaned_data["text"],
+                form.cleaned_data.get("form_error"),
+                submission_id=form.cleaned_data["submission_id"],
+            )
+        except SubmissionConflict:
+            form.add_error(None, "This form was already used; reload the page and try again.")
+            context = _video_context(request, clip, comment_form=form)
+            return render(request, "videos/video.html", context, status=409)
         return _back_to_the_video(request, clip, "comments")
     context = _video_context(request, clip, comment_form=form)
     return render(request, "videos/video.html", context, status=400)

@@ -7,6 +7,7 @@ import datetime
 import io
 import json
 import re
+import uuid
 from decimal import Decimal
 from pathlib import Path
 
@@ -539,6 +540,58 @@ def test_a_comment_posted_through_htmx_brings_the_coach_back_to_the_comments(
     location = json.loads(response["HX-Location"])
     assert location == {"path": f"{ready_clip.get_absolute_url()}#comments"}
     assert VideoComment.objects.get().text == "Watch the knee"
+
+
+def _shown_submission_id(html: str) -> str:
+    return re.search(r'<input type="hidden" name="submission_id" value="([^"]+)"', html)[1]
+
+
+def test_the_same_comment_posted_twice_saves_one_and_answers_as_saved(
+    client, ready_clip, linked_coach, user
+):
+    """A double click, or the form sent from two tabs: its submission id saves it once."""
+    client.force_login(linked_coach)
+    url = reverse("videos:comment", args=[ready_clip.pk])
+    page = client.get(ready_clip.get_absolute_url()).content.decode()
+    data = {
+        "at_seconds": "0.5",
+        "text": "Watch the knee",
+        "submission_id": _shown_submission_id(page),
+    }
+    first, second = client.post(url, data), client.post(url, data)
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert first["Location"] == second["Location"] == f"{ready_clip.get_absolute_url()}#comments"
+    assert list(VideoComment.objects.values_list("text", flat=True)) == ["Watch the knee"]
+    assert AuditEntry.objects.filter(athlete=user, action="video-comment").count() == 1
+    # The page drawn again has a new form, which saves again.
+    again = _shown_submission_id(client.get(ready_clip.get_absolute_url()).content.decode())
+    assert again != data["submission_id"]
+    assert client.post(url, {**data, "submission_id": again}).status_code == 302
+    assert VideoComment.objects.count() == 2
+
+
+def test_the_athletes_reply_posted_twice_saves_one(athlete_client, ready_clip, linked_coach):
+    url = reverse("videos:comment", args=[ready_clip.pk])
+    page = athlete_client.get(ready_clip.get_absolute_url()).content.decode()
+    data = {"at_seconds": "0.5", "text": "Like this?", "submission_id": _shown_submission_id(page)}
+    assert [athlete_client.post(url, data).status_code for _ in range(2)] == [302, 302]
+    assert VideoComment.objects.count() == 1
+
+
+def test_it_refuses_a_comments_submission_id_another_person_used(
+    client, ready_clip, linked_coach, user
+):
+    client.force_login(user)
+    url = reverse("videos:comment", args=[ready_clip.pk])
+    data = {"at_seconds": "0.5", "text": "Like this?", "submission_id": str(uuid.uuid4())}
+    assert client.post(url, data).status_code == 302
+    client.force_login(linked_coach)
+    refused = client.post(url, {**data, "text": "Watch the knee"})
+    assert refused.status_code == 409
+    assert refused.context["comment_form"].non_field_errors() == [
+        "This form was already used; reload the page and try again."
+    ]
+    assert list(VideoComment.objects.values_list("text", flat=True)) == ["Like this?"]
 
 
 def test_a_comment_past_the_end_or_empty_is_refused(client, ready_clip, linked_coach):
