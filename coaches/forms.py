@@ -196,7 +196,7 @@ class CoachLevelForm(forms.Form):
         return reason
 
 
-class CoachNoteForm(forms.Form):
+class CoachNoteForm(SubmittedOnce):
     text = forms.CharField(max_length=1000, widget=forms.Textarea(attrs={"rows": 2}), label="Note")
     set = BoundedModelChoiceField(
         queryset=None, required=False, label="About set", empty_label="The whole session"

@@ -314,6 +314,9 @@ class CoachNote(models.Model):
     )
     text = models.CharField(max_length=1000)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The form's, so the same post twice saves one (training.services.create_once); none
+    # for a note made in the admin or the shell.
+    submission_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = CoachNoteQuerySet.as_manager()
 

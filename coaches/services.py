@@ -114,12 +114,25 @@ def review_flag(coach, athlete, flag) -> FlagReview:
     return review
 
 
-def add_coach_note(coach, athlete, session, text: str, set_=None):
-    with transaction.atomic():
+def add_coach_note(coach, athlete, session, text: str, set_=None, *, submission_id=None):
+    """A note with its audit entry, together; the same submission id again gives back the
+    note it made (training.services.create_once)."""
+
+    def create() -> CoachNote:
         note = CoachNote.objects.create(
-            coach=coach, athlete=athlete, session=session, set=set_, text=text
+            coach=coach,
+            athlete=athlete,
+            session=session,
+            set=set_,
+            text=text,
+            submission_id=submission_id,
         )
         where = f"{set_.name} in " if set_ else ""
         day = dateformat.format(session.date, "j M Y")
         audit(coach, athlete, "note", f"Note on {where}the session of {day}: {text}")
+        return note
+
+    note, _ = create_once(
+        CoachNote, submission_id, create, coach_id=coach.pk, session_id=session.pk
+    )
     return note

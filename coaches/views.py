@@ -320,12 +320,23 @@ def athlete_session(request: HttpRequest, user_id: int, pk: int) -> HttpResponse
         TrainingSession.objects.select_related("variation__tempo"), pk=pk, user=athlete
     )
     form = CoachNoteForm(request.POST or None, session=session)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        services.add_coach_note(
-            request.user, athlete, session, form.cleaned_data["text"], form.cleaned_data["set"]
-        )
-        messages.success(request, "Note added; the athlete sees it on this session.")
-        return redirect("coaches:session", user_id=athlete.pk, pk=session.pk)
+        try:
+            services.add_coach_note(
+                request.user,
+                athlete,
+                session,
+                form.cleaned_data["text"],
+                form.cleaned_data["set"],
+                submission_id=form.cleaned_data["submission_id"],
+            )
+        except SubmissionConflict:
+            form.add_error(None, "This form was already used; reload the page and try again.")
+            status = 409
+        else:
+            messages.success(request, "Note added; the athlete sees it on this session.")
+            return redirect("coaches:session", user_id=athlete.pk, pk=session.pk)
     highlight = request.GET.get("flag", "")
     flag, flag_review = _session_flag(athlete, session, highlight) if highlight else (None, None)
     sets = Set.number_by_side(
@@ -352,6 +363,7 @@ def athlete_session(request: HttpRequest, user_id: int, pk: int) -> HttpResponse
             "flag": flag,
             "flag_review": flag_review,
         },
+        status=status,
     )
 
 
