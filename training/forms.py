@@ -227,6 +227,22 @@ class SessionForm(forms.ModelForm):
         field.error_messages["invalid_choice"] = "Choose a variation from the ladder."
         _offer_kept_rungs(field, ladder)
 
+    def session_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class SessionEditForm(SessionForm):
+    """A session's edit, tied to the revision it was opened at (TrainingSession.revision),
+    as a set's edit is (SetEditForm)."""
+
+    # Optional only for a page opened before revisions existed: it saves as edits did.
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+    def __init__(self, *args, instance: TrainingSession, **kwargs):
+        super().__init__(*args, instance=instance, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("revision", instance.revision)
+
 
 class SubmittedOnce(forms.Form):
     """A form whose post saves once: drawn with a new submission id, which the write keeps
@@ -244,9 +260,6 @@ class SubmittedOnce(forms.Form):
 
 class NewSessionForm(SubmittedOnce, SessionForm):
     """A session to start; its submission id makes a repeated post give back that session."""
-
-    def session_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
 
 
 HOLD_ONLY_ERROR = "Reps must be at least 1; 0 reps is only for a hold, with its seconds in Hold."

@@ -331,6 +331,9 @@ class TrainingSession(models.Model):
 
     # How many sets it holds, kept by training.summaries with every write of its sets.
     set_count = models.PositiveIntegerField(default=0, editable=False)
+    # Moves on every edit of its date, variation or notes, as a set's revision does: an edit
+    # from a form opened before (another tab) is refused instead of overwriting the newer.
+    revision = models.PositiveIntegerField(default=1, editable=False)
 
     objects = SessionQuerySet.as_manager()
 

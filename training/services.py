@@ -246,10 +246,12 @@ def restore_set(user, snapshot: dict) -> Set:
 
 
 class StaleEdit(Exception):
-    """The set changed after the form was opened; `current` holds its newer values."""
+    """The set or session changed after the form was opened; `current` holds its newer
+    values."""
 
-    def __init__(self, current: Set):
-        super().__init__(f"Set {current.pk} is at revision {current.revision}.")
+    def __init__(self, current: Set | TrainingSession):
+        name = type(current).__name__
+        super().__init__(f"{name} {current.pk} is at revision {current.revision}.")
         self.current = current
 
 
@@ -267,6 +269,22 @@ def update_set(existing: Set, fields: dict, form_errors, *, revision: int | None
         current.revision += 1
         current.save()
         current.form_errors.set(form_errors)
+    return current
+
+
+def update_session(
+    existing: TrainingSession, fields: dict, *, revision: int | None = None
+) -> TrainingSession:
+    """Save an edit of its date, variation or notes; with `revision` (the one the form was
+    opened at), only over that one (StaleEdit, as update_set)."""
+    with transaction.atomic():
+        current = TrainingSession.objects.select_for_update().get(pk=existing.pk)
+        if revision is not None and current.revision != revision:
+            raise StaleEdit(current)
+        for name, value in fields.items():
+            setattr(current, name, value)
+        current.revision += 1
+        current.save()
     return current
 
 

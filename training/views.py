@@ -30,6 +30,7 @@ from training.forms import (
     AssignSidesForm,
     NewSessionForm,
     ProfileForm,
+    SessionEditForm,
     SessionForm,
     SetEditForm,
     SetForm,
@@ -218,7 +219,8 @@ def session_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request, pk)
-    form = SessionForm(request.POST or None, instance=session, ladder=ladder(request))
+    form = SessionEditForm(request.POST or None, instance=session, ladder=ladder(request))
+    status, stale = 200, False
     if request.method == "POST" and form.is_valid():
         changed_variation = "variation" in form.changed_data
         if changed_variation and session.sets.exists() and not _sides_fit(session, form):
@@ -228,13 +230,28 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 "(and the other way round). Delete those sets first.",
             )
         else:
-            form.save()
-            messages.success(request, "Session saved.")
-            return redirect(session)
+            try:
+                services.update_session(
+                    session, form.session_fields(), revision=form.cleaned_data["revision"]
+                )
+            except services.StaleEdit as conflict:
+                # Show what is saved now rather than overwrite it, as a set's edit does.
+                session, stale, status = conflict.current, True, 409
+                form = SessionEditForm(instance=session, ladder=ladder(request))
+            else:
+                messages.success(request, "Session saved.")
+                return redirect(session)
     return render(
         request,
         "training/session_form.html",
-        {"form": form, "session": session, "title": "Edit session", "description": "Edit session."},
+        {
+            "form": form,
+            "session": session,
+            "stale": stale,
+            "title": "Edit session",
+            "description": "Edit session.",
+        },
+        status=status,
     )
 
 

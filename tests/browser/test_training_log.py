@@ -163,6 +163,28 @@ def test_a_stale_edit_shows_the_newer_values_with_javascript_on(
     assert _only_expected(console.errors, 409) == []
 
 
+def test_a_stale_session_edit_shows_the_newer_values_with_javascript_on(
+    live_server, open_page, django_user_model
+):
+    logged = _trainee_with_one_set(django_user_model, "sessiontabs")
+    session = logged.session
+    page, console = open_page(PHONE)
+    log_in(page, live_server.url, "sessiontabs")
+    page.goto(f"{live_server.url}/log/sessions/{session.pk}/edit/")
+    notes = page.get_by_label("Notes")
+    notes.wait_for()
+    # Another tab saves first.
+    TrainingSession.objects.filter(pk=session.pk).update(
+        notes="TAB2 important note", revision=F("revision") + 1
+    )
+    notes.fill("old notes")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_text("your edit was not saved").wait_for()
+    assert page.get_by_label("Notes").input_value() == "TAB2 important note"
+    assert TrainingSession.objects.get(pk=session.pk).notes == "TAB2 important note"
+    assert _only_expected(console.errors, 409) == []
+
+
 def test_a_locked_out_login_shows_the_lockout_page_with_javascript_on(
     live_server, open_page, django_user_model, settings
 ):
