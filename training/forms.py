@@ -527,6 +527,21 @@ class SetEditForm(SetForm):
         return cls(session=session, unit=unit, initial=initial, saved=existing, **kwargs)
 
 
+class CopySetForm(SubmittedOnce):
+    """ "Repeat last set" or "Same for the other side": nothing to type, only the submission
+    id that makes a double click copy the set once."""
+
+    def __init__(self, *args, **kwargs):
+        # Drawn twice beside the set form, whose submission id has the id attribute.
+        kwargs.setdefault("auto_id", False)
+        super().__init__(*args, **kwargs)
+
+    def posted_id(self) -> uuid.UUID | None:
+        """The posted submission id; none from a page drawn before the form carried one, or a broken
+        one, which copies as it did."""
+        return self.cleaned_data["submission_id"] if self.is_valid() else None
+
+
 class AssignSidesForm(forms.Form):
     """The sides of a session's sets whose side was not recorded (imported from another app)."""
 

@@ -142,12 +142,14 @@ def add_set(
     return create_once(Set, submission_id, create, session_id=session.pk)
 
 
-def copy_set(source: Set, *, side: str | None = None) -> Set:
+def copy_set(
+    source: Set, *, side: str | None = None, submission_id: uuid.UUID | None = None
+) -> Set:
     """The same numbers again; pain, effort, form errors and the note were about that one
-    set, so they stay behind."""
+    set, so they stay behind. The same submission id again gives back the copy it made."""
     fields = {name: getattr(source, name) for name in SET_FIELDS}
     fields.update(side=side or source.side, pain=False, note="", rpe=None, rir=None)
-    new_set, _ = add_set(source.session, fields, [])
+    new_set, _ = add_set(source.session, fields, [], submission_id=submission_id)
     return new_set
 
 

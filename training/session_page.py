@@ -26,7 +26,7 @@ from django.urls import reverse
 from coaches.models import CoachNote, Prescription
 from core.prepared import Prepared
 from training import sides
-from training.forms import AssignSidesForm, SetForm
+from training.forms import AssignSidesForm, CopySetForm, SetForm
 from training.models import Profile, Set, Side, TrainingSession
 from videos.models import SetVideo, with_video_marks
 
@@ -105,6 +105,9 @@ def session_context(
         "unit": unit,
         "undo": undo if undo and undo.get("session") == session.pk else None,
         "last_set": sets[-1] if sets else None,
+        # "Repeat last set" and "Same for the other side", each with its own submission id.
+        "repeat_form": CopySetForm(),
+        "mirror_form": CopySetForm(),
         # The newest set that hurt, which the entry answers before the next set is typed.
         "painful_set": next((s for s in reversed(sets) if s.pain), None),
         "unknown_sets": unknown,

@@ -28,6 +28,7 @@ from training import services, sides
 from training.fields import sides_for
 from training.forms import (
     AssignSidesForm,
+    CopySetForm,
     NewSessionForm,
     ProfileForm,
     SessionEditForm,
@@ -327,7 +328,7 @@ def set_repeat(request: HttpRequest, pk: int) -> HttpResponse:
     if last is None:
         messages.error(request, "There is no set to repeat yet.")
     else:
-        services.copy_set(last)
+        _copy_set(request, last)
     return _after_set_change(request, session)
 
 
@@ -340,8 +341,16 @@ def set_mirror(request: HttpRequest, pk: int) -> HttpResponse:
     if other is None:
         messages.error(request, "The last set has no other side to copy to.")
     else:
-        services.copy_set(last, side=other)
+        _copy_set(request, last, side=other)
     return _after_set_change(request, session)
+
+
+def _copy_set(request: HttpRequest, last, *, side: str | None = None) -> None:
+    """Copy the last set once for its form's submission id (a double click copies once)."""
+    try:
+        services.copy_set(last, side=side, submission_id=CopySetForm(request.POST).posted_id())
+    except services.SubmissionConflict:
+        messages.error(request, "This form was already used for another session; reload the page.")
 
 
 @login_required

@@ -185,6 +185,23 @@ def test_a_stale_session_edit_shows_the_newer_values_with_javascript_on(
     assert _only_expected(console.errors, 409) == []
 
 
+def test_repeating_the_last_set_twice_through_htmx_adds_two_sets(
+    live_server, open_page, django_user_model
+):
+    """Each list the repeat swaps in draws its forms with a new submission id: pressed
+    again, it copies again."""
+    logged = _trainee_with_one_set(django_user_model, "repeats")
+    session = logged.session
+    page, console = open_page(DESKTOP)
+    log_in(page, live_server.url, "repeats")
+    page.goto(f"{live_server.url}/log/sessions/{session.pk}/")
+    for count in (2, 3):
+        page.get_by_role("button", name="Repeat last set").click()
+        page.locator(".set-row").nth(count - 1).wait_for()
+    assert session.sets.count() == 3
+    assert console.errors == []
+
+
 def test_a_locked_out_login_shows_the_lockout_page_with_javascript_on(
     live_server, open_page, django_user_model, settings
 ):
