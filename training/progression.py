@@ -187,7 +187,10 @@ class Suggestion:
     @property
     def reasons_beyond_why(self) -> tuple[str, ...]:
         """The reasons a page lists under the why: not one the why already says word for
-        word ("No session logged at this level yet")."""
+        word ("No session logged at this level yet"), and none for a move up or a step
+        back, whose one reason is the why in other words."""
+        if self.kind in ("advance", "step_back"):
+            return ()
         return tuple(reason for reason in self.reasons if reason.rstrip(".") not in self.why)
 
 

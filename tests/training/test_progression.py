@@ -1110,6 +1110,25 @@ def test_a_reason_the_why_already_says_is_not_listed_again(reasons, why, listed)
     assert said.reasons_beyond_why == listed
 
 
+@pytest.mark.parametrize(
+    "history",
+    [
+        pytest.param([clean(FRI), clean(WED)], id="a move up"),
+        pytest.param([one_bad(FRI, "left", 1, pain=True)], id="a step back for pain"),
+        pytest.param(
+            [one_bad(FRI, "left", 1, errors=1), one_bad(WED, "left", 1, errors=1)],
+            id="a step back for form errors",
+        ),
+    ],
+)
+def test_a_move_up_or_a_step_back_is_said_once_not_again_below_its_why(history):
+    # "Both sides made 3 × 12 … clean: move up a level." then "Target met in your last two
+    # sessions, on … : move up a level.": the card said one thing twice.
+    said = suggest(LOADED, history, level=4, is_top_level=False, is_bottom_level=False)
+    assert said.kind in ("advance", "step_back")
+    assert said.reasons_beyond_why == ()
+
+
 @given(criteria_values, st.lists(session_records, max_size=4), st.booleans(), st.booleans())
 def test_the_ends_of_the_ladder_hold(criteria, history, top, bottom):
     result = suggest(criteria, history, level=4, is_top_level=top, is_bottom_level=bottom)
