@@ -258,6 +258,23 @@ def test_a_set_with_no_tempo_before_it_offers_the_rungs_tempo(user_client, user,
     assert second.initial["tempo"] == loaded.tempo.tempo.notation
 
 
+def test_a_hold_only_set_reads_as_its_hold_on_the_session_page_and_under_last_time(
+    user_client, user, loaded
+):
+    # It read "Hold only · hold 30 s" on its row and "0 × Body weight, hold 30 s" under
+    # Last time (and "0 + 30 s hold" in an import's preview).
+    earlier = logged_session(user, loaded, timezone.localdate() - datetime.timedelta(days=2))
+    Set.objects.create(session=earlier, position=1, side="left", reps=0, hold_seconds=30)
+    today = TrainingSession.objects.create(user=user, date=timezone.localdate(), variation=loaded)
+
+    row = " ".join(user_client.get(earlier.get_absolute_url()).content.decode().split())
+    last_time = " ".join(user_client.get(today.get_absolute_url()).content.decode().split())
+
+    assert "<strong>30 s hold</strong> · Body weight</span>" in row
+    assert "</span> 30 s hold × Body weight</li>" in last_time
+    assert "hold 30 s" not in row + last_time
+
+
 def test_the_inline_edit_form_shares_no_id_with_the_session_page_it_opens_in(user_client, session):
     done = _add(session, side="left", reps=9)
     page = user_client.get(session.get_absolute_url()).content.decode()

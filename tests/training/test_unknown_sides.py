@@ -91,7 +91,7 @@ def test_the_session_page_shows_sets_of_unknown_side_and_offers_to_set_them(user
 
     assert html.count('class="set-row set-row--unknown"') == 3
     assert html.count("Side not recorded") >= 3
-    assert "Hold only" in html
+    assert "30 s hold" in html
     assert "Set the sides of 3 sets" in html
     assert reverse("training:set-sides", args=[session.pk]) in html
 
