@@ -418,6 +418,16 @@ def _floor_glute_bridge() -> Figure:
     )
 
 
+# The rung's own cues for the timer's steps, on top of the guide's: what this rung does
+# differently from the full exercise, said on every rep (keyframes' "cues").
+TWO_UP_ONE_DOWN_CUES = {
+    "lift": "Both feet drive the hips up",
+    "hold": "At the top, lift one foot off the floor",
+    "lower": "One foot off, lower slowly on the other leg",
+    "pause": "Both feet back down",
+}
+
+
 def _two_up_one_down() -> Figure:
     up = solve(Pose(both_feet_down=True), BENCH)
     down = solve(Pose(hip_height=phase_hip_heights(BENCH)["lowering"]), BENCH)
@@ -431,7 +441,7 @@ def _two_up_one_down() -> Figure:
             _panel(
                 up,
                 up_notes,
-                _body_line(up, up_notes, "Both feet drive the hips up"),
+                _body_line(up, up_notes, TWO_UP_ONE_DOWN_CUES["lift"]),
                 caption="Up on both feet",
             ),
             _panel(
@@ -444,7 +454,11 @@ def _two_up_one_down() -> Figure:
             ),
         ),
         layout="pair",
-        keyframes=keyframes(BENCH),
+        # Up on both feet, the top hold and the lowering on one leg, both feet down again at
+        # the bottom: the drawing's two panels, in motion.
+        keyframes=keyframes(
+            BENCH, Pose(both_feet_down=True), lowering=Pose(), cues=TWO_UP_ONE_DOWN_CUES
+        ),
     )
 
 
@@ -784,27 +798,50 @@ def _bouncing() -> Figure:
     )
 
 
-def keyframes(setup: Setup = BENCH, pose: Pose | None = None) -> dict:
+# The steps of a rep, as the timer names them.
+REP_STEPS = ("lift", "hold", "lower", "pause")
+
+
+def keyframes(
+    setup: Setup = BENCH,
+    pose: Pose | None = None,
+    *,
+    lowering: Pose | None = None,
+    cues: Mapping[str, str] | None = None,
+) -> dict:
     """Joint positions at the bottom, midway and the top, for the tempo timer to animate.
 
     The equipment carried on the body (the load, the band's outline) comes as joints too,
-    so whatever moves the body moves it with the body.
+    so whatever moves the body moves it with the body. A rung whose way down differs from
+    its way up gives the `lowering` pose: the top hold and the lowering then take their top
+    and middle frames from it ("lowering"), the bottom staying the drive's. "both_feet"
+    names the steps of a rep done on both feet, and "cues" the rung's own cue for a step.
     """
     pose = pose or Pose()
-    frames = {}
-    for name in ("bottom", "mid-drive", "top"):
+
+    def frame(pose: Pose, name: str) -> dict[str, list[float]]:
         skeleton = solve(replace(pose, hip_height=phase_hip_heights(setup)[name]), setup)
-        frames[name] = {
+        return {
             joint: [round(x, 2), round(y, 2)] for joint, (x, y) in drawn_joints(skeleton).items()
         }
-    return {
+
+    data = {
         "units": "cm",
         "bench_height": setup.bench_height,
         "edge_radius": setup.edge_radius,
         "support_height": setup.support_height,
         "load": pose.load,
-        "frames": frames,
+        "frames": {name: frame(pose, name) for name in ("bottom", "mid-drive", "top")},
+        "both_feet": [],
+        "cues": dict(cues or {}),
     }
+    if pose.both_feet_down:
+        # With a lowering of its own, the top hold and the lowering are on one leg.
+        one_leg = ("hold", "lower") if lowering else ()
+        data["both_feet"] = [step for step in REP_STEPS if step not in one_leg]
+    if lowering is not None:
+        data["lowering"] = {name: frame(lowering, name) for name in ("mid-drive", "top")}
+    return data
 
 
 BUILDERS = {

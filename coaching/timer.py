@@ -105,8 +105,19 @@ class PhaseRow:
     cues: list[str]
 
 
-def phase_cues(cues: Iterable[GuideCue]) -> dict[str, list[str]]:
-    """The guide's short cues for each phase of a rep, in the guide's order."""
+# A cue with one of these words is about the one leg working alone: not for a step done on
+# both feet (the bridge, the drive of two up, one down). Matched on the words, as the
+# breathing cues are, so a coach's reworded cue is still read right.
+ONE_LEG_WORDS = {"working"}
+
+
+def _one_leg(cue: str) -> bool:
+    return bool(ONE_LEG_WORDS & set(re.findall(r"[a-z]+", cue.lower())))
+
+
+def phase_cues(cues: Iterable[GuideCue], both_feet: Iterable[str] = ()) -> dict[str, list[str]]:
+    """The guide's short cues for each phase of a rep, in the guide's order; a step of
+    `both_feet` leaves out the cues of one working leg."""
     ordered = sorted(cues, key=lambda c: c.order)
     by_step = {
         step: [cue.cue for cue in ordered if cue.phase == phase]
@@ -114,7 +125,12 @@ def phase_cues(cues: Iterable[GuideCue]) -> dict[str, list[str]]:
     }
     descent = by_step["lower"]
     # The pause starts the next rep, so it leads with the next descent cue.
-    return {**by_step, "pause": descent[1:] + descent[:1]}
+    by_step["pause"] = descent[1:] + descent[:1]
+    both_feet = set(both_feet)
+    return {
+        step: [cue for cue in step_cues if step not in both_feet or not _one_leg(cue)]
+        for step, step_cues in by_step.items()
+    }
 
 
 def breathing_cues(cues: Iterable[GuideCue]) -> dict[str, str]:
@@ -134,10 +150,15 @@ def breathing_cues(cues: Iterable[GuideCue]) -> dict[str, str]:
     return {"lift": lift or "Breathe out", "lower": lower or "Breathe in"}
 
 
-def phase_rows(tempo: Tempo, cues: Iterable[GuideCue]) -> list[PhaseRow]:
-    """One row per phase of a rep that takes any time, in the order a rep is done."""
+def phase_rows(
+    tempo: Tempo, cues: Iterable[GuideCue], frames: dict | None = None
+) -> list[PhaseRow]:
+    """One row per phase of a rep that takes any time, in the order a rep is done: the
+    rung's own cue for it (`frames`, its keyframes), then the guide's."""
     cues = list(cues)
-    by_phase = phase_cues(cues)
+    frames = frames or {}
+    by_phase = phase_cues(cues, frames.get("both_feet", ()))
+    own = frames.get("cues", {})
     breath = breathing_cues(cues)
     seconds = {
         "lift": tempo.lifting,
@@ -146,7 +167,13 @@ def phase_rows(tempo: Tempo, cues: Iterable[GuideCue]) -> list[PhaseRow]:
         "pause": tempo.bottom_pause,
     }
     return [
-        PhaseRow(kind, PHASE_NAMES[kind], seconds[kind], breath.get(kind, ""), by_phase[kind])
+        PhaseRow(
+            kind,
+            PHASE_NAMES[kind],
+            seconds[kind],
+            breath.get(kind, ""),
+            [own[kind], *by_phase[kind]] if kind in own else by_phase[kind],
+        )
         for kind in ("lift", "hold", "lower", "pause")
         if seconds[kind]
     ]
@@ -180,10 +207,16 @@ def build_plan(
         "lastHold": cleaned["last_hold"],
         "totalSeconds": cleaned["total_seconds"],
         "variation": variation.slug if variation else None,
-        "cues": phase_cues(cues),
+        "cues": phase_cues(cues, frames.get("both_feet", ())),
+        # The rung's own cue for a step, said on every rep before the guide's.
+        "rungCues": frames.get("cues", {}),
+        # The steps of a rep done on both feet, whatever leg the plan has on.
+        "bothFeet": frames.get("both_feet", []),
         "breathing": breathing_cues(cues),
         "figure": {
             "frames": frames["frames"],
+            # The top and middle frames of the hold and the lowering, when they differ.
+            "lowering": frames.get("lowering"),
             # How far up the hips are in the middle frame, to interpolate through it.
             "midAt": round((hips["mid-drive"] - hips["bottom"]) / span, 4) if span else 0.5,
         },
@@ -200,7 +233,7 @@ def page_context(
     return {
         "plan": plan,
         "plan_values": cleaned,
-        "rows": phase_rows(cleaned["tempo_value"], cues),
+        "rows": phase_rows(cleaned["tempo_value"], cues, frames),
         "figure_scene": moving_figure(frames),
         "side_order": describe_sides(cleaned["sides"], cleaned["reps"]),
         "total": format_duration(plan["totalSeconds"]),

@@ -2,8 +2,14 @@
 // server sent (the equipment carried on the body is named as joints too) at a hip height
 // from 0 (bottom) to 1 (top), through the middle frame at `midAt`. y is flipped for SVG.
 
-export function poseAt(figure, height) {
-  const { frames, midAt } = figure;
+// A figure whose way down differs from its way up (two up, one down) sends the top and
+// middle frames of its hold and lowering apart ("lowering"); the bottom is shared.
+const LOWERING_STEPS = new Set(["hold", "lower"]);
+
+export function poseAt(figure, height, step = "lift") {
+  const { midAt } = figure;
+  const frames =
+    figure.lowering && LOWERING_STEPS.has(step) ? { ...figure.frames, ...figure.lowering } : figure.frames;
   const [from, to, t] =
     height <= midAt
       ? [frames.bottom, frames["mid-drive"], midAt ? height / midAt : 1]

@@ -381,7 +381,7 @@ class Timer {
     this.el.ring.setAttribute("stroke-dashoffset", (RING_LENGTH * progress(step, now)).toFixed(2));
     this.setText("seconds", String(Math.max(1, Math.ceil(left / 1000))));
     this.setText("remaining", `${clock(totalMs(this.steps) - now)} left`);
-    this.pose(hipHeight(step, now), step.side);
+    this.pose(hipHeight(step, now), step.side, step.kind);
     if (this.prefs.sound) this.tones.schedule(this.events, now);
     // Flip the display on the boundary itself rather than at the next frame.
     clearTimeout(this.boundary);
@@ -412,10 +412,10 @@ class Timer {
     this.showSkip(isSkippable(step));
     this.buttons.skip.textContent = step.kind === "lead-in" ? "Skip countdown" : "Skip rest";
     // During a countdown or a rest no leg is working yet: say which one comes next.
-    this.el.caption.textContent = `${legsOf(step.side)} ${working ? "working" : "next"}`;
+    this.el.caption.textContent = `${this.legsAt(step)} ${working ? "working" : "next"}`;
     this.announce(this.told(step, label, working));
     this.lockScreen.show(
-      `${label}: ${legsOf(step.side).toLowerCase()}`,
+      `${label}: ${this.legsAt(step).toLowerCase()}`,
       `Set ${step.set} of ${plan.sets}, rep ${step.rep} of ${plan.reps}`,
     );
     this.speak(this.spoken(step, label));
@@ -425,12 +425,15 @@ class Timer {
   // changes, else the phase's word alone. A sentence each phase (every second at the
   // default tempo) fell behind the count, a polite region being read out in turn.
   told(step, label, working) {
-    const legs = legsOf(step.side).toLowerCase();
+    const legs = this.legsAt(step).toLowerCase();
     const previous = this.lastTold;
     this.lastTold = working ? step : null;
     if (step.kind === "switch") return `Switch legs: ${legs} next.`;
     if (!working) return `${label}. Next: set ${step.set} of ${this.plan.sets}, ${legsFirst(step.side)}.`;
-    const same = previous && ["set", "rep", "side"].every((key) => previous[key] === step[key]);
+    const same =
+      previous &&
+      ["set", "rep", "side"].every((key) => previous[key] === step[key]) &&
+      this.legsAt(previous) === this.legsAt(step);
     return same ? `${label}.` : `${label}, rep ${step.rep} of ${this.plan.reps}, ${legs}.`;
   }
 
@@ -455,9 +458,19 @@ class Timer {
     return this.told(step, labelOf(step), !isSkippable(step));
   }
 
+  // The legs a step is on: the plan's leg, or both where the rung does that step on both
+  // feet (two up, one down drives up on both and lowers on one).
+  legsAt(step) {
+    return this.plan.bothFeet?.includes(step.kind) ? legsOf("both") : legsOf(step.side);
+  }
+
   cueFor(step) {
     const cues = this.plan.cues[step.kind];
-    if (cues?.length) return cues[(step.rep - 1) % cues.length];
+    // The rung's own cue is said every rep; the guide's take turns after it.
+    const own = this.plan.rungCues?.[step.kind];
+    const turn = cues?.length ? cues[(step.rep - 1) % cues.length] : "";
+    if (own) return turn ? `${own}; ${turn[0].toLowerCase()}${turn.slice(1)}` : own;
+    if (turn) return turn;
     const side = SIDES[step.side].toLowerCase();
     if (step.kind === "lead-in") return `Start with the ${legsOf(step.side).toLowerCase()}.`;
     if (step.kind === "rest") return `Next: set ${step.set} of ${this.plan.sets}, ${legsFirst(step.side)}.`;
@@ -547,7 +560,7 @@ class Timer {
     const caption = legsFirst(first.side);
     this.el.caption.textContent = caption[0].toUpperCase() + caption.slice(1);
     this.lastPose = -1;
-    this.pose(0, first.side, true);
+    this.pose(0, first.side, "lift", true);
   }
 
   setState(state) {
@@ -577,7 +590,7 @@ class Timer {
   }
 
   // The figure: hips from 0 (bottom) to 1 (top), through the middle frame.
-  pose(height, side, force = false) {
+  pose(height, side, kind, force = false) {
     const mirrored = side === "right";
     if (mirrored !== this.mirrored || force) {
       this.mirrored = mirrored;
@@ -585,9 +598,10 @@ class Timer {
       else this.mirror.removeAttribute("transform");
     }
     if (this.motion.matches && !force) return; // reduced motion: the count goes on, the figure rests
-    if (Math.abs(height - this.lastPose) < 0.002 && !force) return;
+    if (Math.abs(height - this.lastPose) < 0.002 && kind === this.lastKind && !force) return;
     this.lastPose = height;
-    const at = poseAt(this.plan.figure, height);
+    this.lastKind = kind;
+    const at = poseAt(this.plan.figure, height, kind);
     for (const { node, joints } of this.limbs) node.setAttribute("points", pointsThrough(at, joints));
     for (const { node, joint } of this.discs) {
       const [x, y] = at[joint];

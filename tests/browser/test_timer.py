@@ -590,6 +590,41 @@ def test_the_figure_turns_round_for_the_right_leg(live_server, open_page):
     assert caption.inner_text() == "Right leg working"
 
 
+def test_two_up_one_down_lifts_on_both_feet_and_lowers_on_one(live_server, open_page):
+    def shown(page):
+        return page.evaluate(
+            """() => ({
+                caption: document.querySelector('[data-timer-part=caption]').textContent,
+                cue: document.querySelector('[data-timer-part=cue]').textContent,
+                far: document.querySelector("[data-joints='hip free_knee free_ankle']")
+                    .getAttribute('points'),
+                leg: document.querySelector("[data-joints='hip knee ankle']")
+                    .getAttribute('points'),
+            })"""
+        )
+
+    plan = {**PLAN, "variation": "two-up-one-down-hip-thrust"}
+    page, console = _open(open_page, _url(live_server, **plan))
+    origin = _start(page)
+    _at(page, origin, 3_999)  # the end of the drive: both feet still down
+    lift = shown(page)
+    assert _shown(page)["phase"] == "Lift"
+    assert lift["caption"] == "Both legs working"
+    assert lift["cue"].startswith("Both feet drive the hips up")
+    assert "working glute" not in lift["cue"].lower()
+    assert lift["far"] == lift["leg"]
+    _at(page, origin, 4_001)  # the hold at the top: one foot off
+    hold = shown(page)
+    assert hold["caption"] == "Left leg working"
+    assert hold["far"] != hold["leg"]
+    _at(page, origin, 7_000)  # halfway down, on one leg
+    lower = shown(page)
+    assert _shown(page)["phase"] == "Lower"
+    assert lower["caption"] == "Left leg working"
+    assert lower["far"] != lower["leg"]
+    assert console.errors == []
+
+
 def test_without_javascript_the_plan_still_reads_and_no_dead_timer_shows(live_server, open_page):
     page, _ = open_page(PHONE, java_script_enabled=False)
     page.goto(_url(live_server, **PLAN))

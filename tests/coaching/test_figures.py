@@ -112,6 +112,20 @@ def test_keyframes_rise_from_bottom_to_top_and_serialise_to_json():
     json.dumps(keyframes())
 
 
+def test_two_up_one_down_moves_as_its_drawing_both_feet_up_one_leg_down():
+    data = keyframes_for("variation-two-up-one-down-hip-thrust")
+    frames, lowering = data["frames"], data["lowering"]
+    assert all(frames[name]["free_knee"] == frames[name]["knee"] for name in frames)
+    assert set(lowering) == {"mid-drive", "top"}
+    assert all(lowering[name]["free_knee"][1] > frames[name]["knee"][1] for name in lowering)
+    assert data["both_feet"] == ["lift", "pause"]
+    # A rung the same on the way up and down sends no lowering of its own.
+    assert "lowering" not in keyframes_for("variation-single-leg-hip-thrust")
+    assert keyframes_for("variation-floor-glute-bridge")["both_feet"] == [
+        "lift", "hold", "lower", "pause",
+    ]  # fmt: skip
+
+
 # The drawing is true to the body: what touches, touches; segments keep their lengths.
 
 SIDE_VIEWS = [key for key in BUILDERS if key != "error-knee-caving-in"]  # that one is from the feet

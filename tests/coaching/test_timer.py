@@ -356,6 +356,42 @@ def test_a_rung_done_on_both_legs_defaults_to_both_with_no_leg_change(client):
 
 
 @pytest.mark.django_db
+def test_the_bridge_timer_calls_no_cue_of_one_working_leg(client):
+    plan = _plan(_timer(client, variation="floor-glute-bridge")[0])
+    assert plan["bothFeet"] == ["lift", "hold", "lower", "pause"]
+    called = [cue for step in plan["cues"].values() for cue in step]
+    assert "Drive through heel and midfoot" in called
+    assert "Squeeze the working glute" not in called
+    assert not [cue for cue in called if "working" in cue.lower()]
+
+
+@pytest.mark.django_db
+def test_two_up_one_down_drives_up_on_both_feet_and_lowers_on_one(client):
+    response, _ = _timer(client, variation="two-up-one-down-hip-thrust")
+    plan = _plan(response)
+    frames, lowering = plan["figure"]["frames"], plan["figure"]["lowering"]
+    # The drive: both feet on the floor, the far leg where the working one is.
+    for name in ("bottom", "mid-drive", "top"):
+        assert frames[name]["free_ankle"] == frames[name]["ankle"], name
+    # The hold and the lowering: the other foot is off the floor.
+    for name in ("mid-drive", "top"):
+        assert lowering[name]["free_ankle"][1] > frames[name]["ankle"][1] + 10, name
+        assert lowering[name]["hip"] == frames[name]["hip"], name
+    assert plan["bothFeet"] == ["lift", "pause"]
+    assert "Squeeze the working glute" not in plan["cues"]["lift"]
+    assert plan["rungCues"]["lift"] == "Both feet drive the hips up"
+    assert "one foot" in plan["rungCues"]["hold"].lower()
+    assert "one foot" in plan["rungCues"]["lower"].lower()
+    html = response.content.decode()
+    assert "<li>Both feet drive the hips up</li>" in html
+    # The standard rung is one leg throughout, with the guide's cues.
+    standard = _plan(_timer(client, variation="single-leg-hip-thrust")[0])
+    assert standard["bothFeet"] == []
+    assert standard["rungCues"] == {}
+    assert "Squeeze the working glute" in standard["cues"]["lift"]
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("rung", "sides", "message"),
     [

@@ -32,6 +32,32 @@ describe("poseAt", () => {
   });
 });
 
+describe("poseAt with a lowering of its own (two up, one down)", () => {
+  const TWO_UP = {
+    ...FIGURE,
+    lowering: {
+      "mid-drive": { ...FIGURE.frames["mid-drive"], free_ankle: [60, 70] },
+      top: { ...FIGURE.frames.top, free_ankle: [60, 90] },
+    },
+  };
+  TWO_UP.frames = Object.fromEntries(
+    Object.entries(FIGURE.frames).map(([name, frame]) => [name, { ...frame, free_ankle: [80, 8] }]),
+  );
+
+  test("the drive is on both feet, the hold and the lowering on one", () => {
+    assert.deepEqual(poseAt(TWO_UP, 1, "lift").free_ankle, [80, -8]);
+    assert.deepEqual(poseAt(TWO_UP, 1, "hold").free_ankle, [60, -90]);
+    assert.deepEqual(poseAt(TWO_UP, 0.5, "lower").free_ankle, [60, -70]);
+    // Both feet back down at the bottom, the hips where the drive had them.
+    assert.deepEqual(poseAt(TWO_UP, 0, "lower").free_ankle, [80, -8]);
+    assert.deepEqual(poseAt(TWO_UP, 0.75, "lower").hip, poseAt(TWO_UP, 0.75, "lift").hip);
+  });
+
+  test("a figure without one moves the same way up and down", () => {
+    assert.deepEqual(poseAt(FIGURE, 0.75, "lower"), poseAt(FIGURE, 0.75, "lift"));
+  });
+});
+
 describe("pointsThrough", () => {
   test("a closed loop repeats its first joint, to one decimal", () => {
     const pose = { band_1: [1.26, -2], band_2: [3, -4.04] };
