@@ -155,10 +155,14 @@ export function skipStep(steps, t) {
   });
 }
 
-/** 0 at the bottom, 1 at the top: how high the hips are at `t`, for the figure. */
-export function hipHeight(step, t) {
+/**
+ * 0 at the bottom, 1 at the top: how high the hips are at `t`, for the figure. `still`
+ * (reduced motion) gives the pose the step ends in from its first moment: the figure jumps
+ * once a step instead of moving, and still shows the top while the text says "Hold".
+ */
+export function hipHeight(step, t, { still = false } = {}) {
   if (!step) return 0;
-  const eased = easeInOut(progress(step, t));
+  const eased = still ? 1 : easeInOut(progress(step, t));
   if (step.kind === "lift") return eased;
   if (step.kind === "hold") return 1;
   if (step.kind === "lower") return 1 - eased;

@@ -381,7 +381,7 @@ class Timer {
     this.el.ring.setAttribute("stroke-dashoffset", (RING_LENGTH * progress(step, now)).toFixed(2));
     this.setText("seconds", String(Math.max(1, Math.ceil(left / 1000))));
     this.setText("remaining", `${clock(totalMs(this.steps) - now)} left`);
-    this.pose(hipHeight(step, now), step.side, step.kind);
+    this.pose(hipHeight(step, now, { still: this.motion.matches }), step.side, step.kind);
     if (this.prefs.sound) this.tones.schedule(this.events, now);
     // Flip the display on the boundary itself rather than at the next frame.
     clearTimeout(this.boundary);
@@ -597,7 +597,6 @@ class Timer {
       if (mirrored) this.mirror.setAttribute("transform", this.mirror.dataset.mirror);
       else this.mirror.removeAttribute("transform");
     }
-    if (this.motion.matches && !force) return; // reduced motion: the count goes on, the figure rests
     if (Math.abs(height - this.lastPose) < 0.002 && kind === this.lastKind && !force) return;
     this.lastPose = height;
     this.lastKind = kind;

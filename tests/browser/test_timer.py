@@ -575,6 +575,33 @@ def test_reduced_motion_keeps_the_figure_still_while_the_count_goes_on(live_serv
         assert _shown(page)["phase"] == "Lower"
 
 
+def test_reduced_motion_shows_each_phases_end_pose_the_top_during_lift_and_hold(
+    live_server, open_page
+):
+    def hips(page):
+        """Where the figure's hips are drawn, and where the plan's bottom and top put them."""
+        return page.evaluate(
+            """() => {
+                const plan = JSON.parse(document.getElementById('timer-plan').textContent);
+                const at = ([x, y]) => `${x.toFixed(1)},${(-y).toFixed(1)}`;
+                const torso = document.querySelector("[data-joints='shoulder waist hip']");
+                return [torso.getAttribute('points').split(' ').at(-1),
+                        at(plan.figure.frames.bottom.hip), at(plan.figure.frames.top.hip)];
+            }"""
+        )
+
+    page, console = _open(open_page, _url(live_server, **PLAN), reduced_motion="reduce")
+    origin = _start(page)
+    _at(page, origin, 2_000)  # the countdown: at the bottom
+    shown, bottom, top = hips(page)
+    assert shown == bottom
+    for ms, phase, where in [(3_001, "Lift", top), (4_500, "Hold", top), (6_001, "Lower", bottom)]:
+        _at(page, origin, ms)
+        assert _shown(page)["phase"] == phase
+        assert hips(page)[0] == where, phase
+    assert console.errors == []
+
+
 def test_the_figure_turns_round_for_the_right_leg(live_server, open_page):
     page, _ = _open(open_page, _url(live_server, **PLAN))
     mirror = page.locator("[data-mirror]")

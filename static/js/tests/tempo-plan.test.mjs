@@ -353,6 +353,14 @@ describe("the figure's hip height", () => {
     assert.equal(hipHeight(null, 0), 0);
   });
 
+  test("held still (reduced motion), each step shows the pose it ends in from its start", () => {
+    const still = { still: true };
+    assert.equal(hipHeight(lift, lift.start, still), 1);
+    assert.equal(hipHeight(hold, hold.start, still), 1);
+    assert.equal(hipHeight(lower, lower.start, still), 0);
+    assert.equal(hipHeight(lower, lower.start + 1500, still), 0);
+  });
+
   test("moves steadily: higher every moment of the lift", () => {
     let previous = -1;
     for (let t = lift.start; t <= lift.end; t += 50) {
