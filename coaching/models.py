@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from coaching.figures import BUILDERS
-from coaching.tempo import MAX_PHASE_SECONDS, Tempo
+from coaching.tempo import LEAST_SECONDS, MAX_PHASE_SECONDS, Tempo
 from coaching.timer import MAX_REPS_PER_SIDE
 
 # Beside each of the site's own choices wherever it is shown (each rung's advance criteria,
@@ -113,12 +113,7 @@ class FormError(models.Model):
 
 
 # Each phase's seconds, as coaching.tempo.Tempo allows them: lowering and lifting take time.
-PHASE_MINIMUM_SECONDS = {
-    "lowering_seconds": 1,
-    "bottom_pause_seconds": 0,
-    "lifting_seconds": 1,
-    "top_hold_seconds": 0,
-}
+PHASE_MINIMUM_SECONDS = {f"{name}_seconds": least for name, least in LEAST_SECONDS.items()}
 
 
 def _tempo_phase_constraints(prefix: str) -> list[models.CheckConstraint]:

@@ -10,6 +10,9 @@ import re
 from dataclasses import dataclass
 
 MAX_PHASE_SECONDS = 30
+# The fewest seconds of each phase: a rep moves, so lowering and lifting take time; the
+# pause and the hold may be left out.
+LEAST_SECONDS = {"lowering": 1, "bottom_pause": 0, "lifting": 1, "top_hold": 0}
 # The guide's one tempo fact: the lowering "should take two to three seconds".
 GUIDE_LOWERING_SECONDS = (2, 3)
 _NOTATION = re.compile(r"^\s*(\d{1,2})\s*-\s*(\d{1,2})\s*-\s*(\d{1,2})\s*-\s*(\d{1,2})\s*$")
@@ -22,7 +25,9 @@ def _seconds_pattern(least: int) -> str:
 
 # A tempo as it is stored (Tempo.notation), as a regular expression both databases read:
 # the models' check constraints hold the same rule as Tempo, lowering and lifting >= 1 s.
-NOTATION_PATTERN = "^({1})-({0})-({1})-({0})$".format(_seconds_pattern(0), _seconds_pattern(1))
+NOTATION_PATTERN = "^{}$".format(
+    "-".join(f"({_seconds_pattern(n)})" for n in LEAST_SECONDS.values())
+)
 
 
 class TempoError(ValueError):
@@ -37,16 +42,16 @@ class Tempo:
     top_hold: int
 
     def __post_init__(self) -> None:
-        for name in ("lowering", "bottom_pause", "lifting", "top_hold"):
+        for name, least in LEAST_SECONDS.items():
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int):
                 raise TempoError(f"{name.replace('_', ' ')} must be a whole number of seconds.")
             if not 0 <= value <= MAX_PHASE_SECONDS:
                 raise TempoError(
-                    f"{name.replace('_', ' ').capitalize()} must be between 0 and "
+                    f"{name.replace('_', ' ').capitalize()} must be between {least} and "
                     f"{MAX_PHASE_SECONDS} seconds."
                 )
-        if self.lowering < 1 or self.lifting < 1:
+        if any(getattr(self, name) < least for name, least in LEAST_SECONDS.items()):
             raise TempoError("Lowering and lifting each take at least one second.")
 
     @classmethod

@@ -33,8 +33,25 @@ def test_it_refuses_malformed_or_motionless_tempos(notation):
 
 
 def test_it_refuses_phases_longer_than_the_limit():
-    with pytest.raises(TempoError, match="between 0 and 30"):
+    with pytest.raises(TempoError, match="between 1 and 30"):
         Tempo(31, 0, 1, 0)
+
+
+@pytest.mark.parametrize(
+    ("notation", "message"),
+    [
+        ("99-0-1-1", "Lowering must be between 1 and 30 seconds."),
+        ("3-0-99-1", "Lifting must be between 1 and 30 seconds."),
+        ("3-99-1-1", "Bottom pause must be between 0 and 30 seconds."),
+        ("3-0-1-99", "Top hold must be between 0 and 30 seconds."),
+    ],
+)
+def test_it_refuses_a_phase_past_the_limit_with_the_range_that_phase_takes(notation, message):
+    with pytest.raises(TempoError, match=f"^{re.escape(message)}$"):
+        Tempo.parse(notation)
+    # What the range says is allowed is: its least seconds parse.
+    least = notation.replace("99", message.split()[-4])
+    assert Tempo.parse(least)
 
 
 def test_it_refuses_non_integer_seconds():

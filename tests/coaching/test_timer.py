@@ -148,6 +148,7 @@ BAD_INPUT = [
     ({"tempo": "3-0-1"}, "tempo", "Write the tempo as four numbers of seconds joined by dashes"),
     ({"tempo": "3-0-0-1"}, "tempo", "Lowering and lifting each take at least one second."),
     ({"tempo": "3-0-1-45"}, "tempo", "Top hold must be between 0 and 30 seconds."),
+    ({"tempo": "99-0-1-1"}, "tempo", "Lowering must be between 1 and 30 seconds."),
     ({"tempo": "-3-0-1-1"}, "tempo", "Write the tempo as four numbers"),
     ({"tempo": "3-0-1-1" * 50}, "tempo", "That is too long for a tempo: write it like 3-0-1-2."),
     ({"preset": "custom", "tempo": ""}, "tempo", "Write the tempo as four numbers"),

@@ -134,7 +134,7 @@ def test_an_htmx_set_returns_the_updated_list_and_a_fresh_form(user_client, sess
         ({"hold_seconds": "-3"}, "hold_seconds", "cannot be negative"),
         ({"tempo": "3-0-1"}, "tempo", "four numbers"),
         ({"tempo": "fast"}, "tempo", "four numbers"),
-        ({"tempo": "99-0-1-1"}, "tempo", "between 0 and 30"),
+        ({"tempo": "99-0-1-1"}, "tempo", "between 1 and 30"),
         ({"note": "x" * 501}, "note", "at most 500 characters"),
         ({"side": "both"}, "side", "Select a valid choice"),
         ({"effort": "rpe:7.3"}, "effort", "Select a valid choice"),
