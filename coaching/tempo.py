@@ -15,7 +15,10 @@ MAX_PHASE_SECONDS = 30
 LEAST_SECONDS = {"lowering": 1, "bottom_pause": 0, "lifting": 1, "top_hold": 0}
 # The guide's one tempo fact: the lowering "should take two to three seconds".
 GUIDE_LOWERING_SECONDS = (2, 3)
-_NOTATION = re.compile(r"^\s*(\d{1,2})\s*-\s*(\d{1,2})\s*-\s*(\d{1,2})\s*-\s*(\d{1,2})\s*$")
+# Phones and copied text turn a typed hyphen into an en or em dash, and a minus sign reads
+# the same: any of them joins the numbers.
+_DASH = "[-\u2013\u2014\u2212]"
+_NOTATION = re.compile(r"^\s*" + rf"\s*{_DASH}\s*".join([r"(\d{1,2})"] * 4) + r"\s*$")
 
 
 def _seconds_pattern(least: int) -> str:
@@ -56,7 +59,8 @@ class Tempo:
 
     @classmethod
     def parse(cls, notation: str) -> Tempo:
-        """Read "3-0-1-2" (spaces around the dashes are tolerated)."""
+        """Read "3-0-1-2" (spaces around the dashes, and en or em dashes or minus signs for
+        them, are tolerated)."""
         match = _NOTATION.match(notation)
         if match is None:
             raise TempoError(

@@ -17,6 +17,11 @@ moving_phase = st.integers(min_value=1, max_value=MAX_PHASE_SECONDS)
         ("2-0-1-1", Tempo(2, 0, 1, 1)),
         (" 3 - 1 - 1 - 5 ", Tempo(3, 1, 1, 5)),
         ("30-30-30-30", Tempo(30, 30, 30, 30)),
+        # Dashes as phones and copied text write them: en, em, minus sign.
+        ("3\u20130\u20131\u20132", Tempo(3, 0, 1, 2)),
+        ("3 \u2014 0 \u2014 1 \u2014 2", Tempo(3, 0, 1, 2)),
+        ("3\u22120\u22121\u22122", Tempo(3, 0, 1, 2)),
+        ("3\u20130-1\u20142", Tempo(3, 0, 1, 2)),
     ],
 )
 def test_it_reads_four_part_notation(notation, expected):
@@ -25,7 +30,20 @@ def test_it_reads_four_part_notation(notation, expected):
 
 @pytest.mark.parametrize(
     "notation",
-    ["", "3-0-1", "3-0-1-2-1", "3/0/1/2", "a-0-1-2", "-3-0-1-2", "3.5-0-1-2", "3-0-0-2", "0-0-1-2"],
+    [
+        "",
+        "3-0-1",
+        "3-0-1-2-1",
+        "3/0/1/2",
+        "3\u20130\u20131",
+        "\u20133-0-1-2",
+        "3--0-1-2",
+        "a-0-1-2",
+        "-3-0-1-2",
+        "3.5-0-1-2",
+        "3-0-0-2",
+        "0-0-1-2",
+    ],
 )
 def test_it_refuses_malformed_or_motionless_tempos(notation):
     with pytest.raises(TempoError):
