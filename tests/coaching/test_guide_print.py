@@ -10,6 +10,7 @@ import io
 from collections.abc import Iterator
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 from PIL import ImageFile
@@ -87,6 +88,15 @@ def test_the_sheet_is_a_pdf_of_one_or_two_a4_pages(sheet, pdf):
     for page in pdf.pages:
         size = (float(page.mediabox.width), float(page.mediabox.height))
         assert size == pytest.approx(A4_POINTS, abs=0.5)
+
+
+def test_the_sheet_ends_with_the_sites_safety_note_and_still_fits_one_page(pdf, text, client):
+    note = render_to_string("_safety_note.html")
+    assert note.startswith("Stop any set that causes pain")
+    assert note in text
+    assert len(pdf.pages) == 1
+    # The web pages' footer says the same words, from the same one definition.
+    assert f"one exercise well. {note}</p>" in client.get(reverse("coaching:guide")).text
 
 
 def test_the_sheet_is_cached_publicly_for_a_minute_as_the_guide_then_asked_for_by_etag(sheet):
