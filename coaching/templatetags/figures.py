@@ -13,14 +13,15 @@ register = template.Library()
 
 
 @register.simple_tag
-def figure_thumbnail(key: str) -> SafeString:
+def figure_thumbnail(key: str, numbered: bool = False) -> SafeString:
     """The first panel of a figure, small, for lists; decorative beside the rung's name. Its
-    numbered callouts are left out: a list shows no legend to say what they point at."""
+    numbered callouts are left out, a list showing no legend to say what they point at,
+    unless `numbered`: the printable sheet lists the legend beside it."""
     if key not in BUILDERS:
         return mark_safe("")
     drawn = figure(key)
     panel = drawn.panels[0]
-    drawing = tuple(item for item in panel.scene.items if not isinstance(item, Callout))
+    drawing = tuple(item for item in panel.scene.items if numbered or not isinstance(item, Callout))
     svg = render_panel(
         replace(panel, scene=replace(panel.scene, items=drawing), notes=()),
         element_id=f"thumb-{key}",

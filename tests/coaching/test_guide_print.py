@@ -7,6 +7,7 @@ guide; every test reads that one response.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -97,6 +98,18 @@ def test_the_sheet_ends_with_the_sites_safety_note_and_still_fits_one_page(pdf, 
     assert len(pdf.pages) == 1
     # The web pages' footer says the same words, from the same one definition.
     assert f"one exercise well. {note}</p>" in client.get(reverse("coaching:guide")).text
+
+
+def test_each_figure_on_the_sheet_carries_the_numbers_its_legend_lists():
+    keys = [GUIDE_FIGURES[key] for _, key, _ in SHEET_SECTIONS]
+    sections = [{"heading": key, "figure": key, "notes": [], "cues": []} for key in keys]
+    html = render_to_string("coaching/guide_print.html", {"sections": sections})
+    drawn = html.split('<section class="phase"')[1:]
+    assert len(drawn) == len(keys)
+    for key, part in zip(keys, drawn, strict=True):
+        numbers = re.findall(r'<g class="fig-callout">.*?>(\d+)</text></g>', part)
+        legend = figure(key).panels[0].notes
+        assert numbers == [str(n) for n in range(1, len(legend) + 1)], key
 
 
 def test_the_sheet_is_cached_publicly_for_a_minute_as_the_guide_then_asked_for_by_etag(sheet):
