@@ -501,7 +501,7 @@ class VariationAdmin(ContentAdmin):
     readonly_fields = ["figure_preview"]
     fieldsets = [
         (None, {"fields": ["exercise", "level", "kind", "name", "slug", "summary"]}),
-        ("How to do it", {"fields": ["how_to", "why", "equipment"]}),
+        ("How to do it", {"fields": ["how_to", "how_to_notes", "why", "equipment"]}),
         (
             "Advance criteria",
             {

@@ -204,6 +204,11 @@ class Variation(models.Model):
     slug = models.SlugField(max_length=120, unique=True)
     summary = models.CharField(max_length=300)
     how_to = models.TextField(help_text="The steps, one per line.")
+    how_to_notes = models.TextField(
+        blank=True,
+        help_text="Notes shown under the steps, not numbered as one (hipthrust's own "
+        "planning, say), one per line.",
+    )
     why = models.TextField(help_text="What this rung changes and what it teaches.")
     equipment = models.CharField(max_length=200)
     takes_external_load = models.BooleanField(default=False)
@@ -274,6 +279,9 @@ class Variation(models.Model):
 
     def how_to_steps(self) -> list[str]:
         return _lines(self.how_to)
+
+    def how_to_note_lines(self) -> list[str]:
+        return _lines(self.how_to_notes)
 
     @property
     def reps_wording(self) -> str:

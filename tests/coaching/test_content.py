@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils.html import escape
 
 from coaching.models import Cue, Exercise, FormError, Phase, TempoPreset, Variation
 
@@ -92,7 +93,7 @@ def _all_content_text() -> str:
     for error in FormError.objects.all():
         parts += [error.name, error.what_you_see, error.why_it_matters, error.how_to_fix]
     for rung in Variation.objects.all():
-        parts += [rung.name, rung.summary, rung.how_to, rung.why]
+        parts += [rung.name, rung.summary, rung.how_to, rung.how_to_notes, rung.why]
     parts += [preset.description for preset in TempoPreset.objects.all()]
     return "\n".join(parts)
 
@@ -281,6 +282,11 @@ def test_the_order_of_the_legs_is_marked_as_the_sites_and_a_coachs_edit_stays(ex
 
     migration = _content_migration("0009_side_order_is_ours")
     rung = Variation.objects.get(slug="single-leg-hip-thrust")
+    # Since 0010 the line is a note under the steps; 0009 wrote it as the last step.
+    assert "hipthrust's plans finish the set on one leg" in rung.how_to_notes
+    assert "the guide gives no order" in rung.how_to_notes
+    _content_migration("0010_how_to_notes").restore_0009(apps, None)
+    rung.refresh_from_db()
     assert "hipthrust's plans finish the set on one leg" in rung.how_to
     assert "the guide gives no order" in rung.how_to
     migration.restore_0002(apps, None)
@@ -294,6 +300,7 @@ def test_a_coachs_own_edit_survives_the_hands_migration_both_ways(exercise):
 
     migration = _content_migration("0008_why_the_hands_steady_the_weight")
     loaded = Variation.objects.get(slug="loaded-single-leg-hip-thrust")
+    _content_migration("0010_how_to_notes").restore_0009(apps, None)  # the how-to 0008 left
     migration.restore_0007(apps, None)
     loaded.refresh_from_db()
     assert "steady it with your hands, without pushing it up" in loaded.how_to
@@ -302,4 +309,42 @@ def test_a_coachs_own_edit_survives_the_hands_migration_both_ways(exercise):
     assert "can roll" in loaded.how_to
     _assert_a_coachs_how_to_stays(
         loaded, migration.restore_0007, migration.say_why_the_hands_steady_it
+    )
+
+
+NOTED_RUNGS = [
+    "two-up-one-down-hip-thrust",
+    "single-leg-hip-thrust",
+    "loaded-single-leg-hip-thrust",
+]
+
+
+@pytest.mark.parametrize("slug", NOTED_RUNGS)
+def test_hipthrusts_notes_read_under_the_steps_not_as_the_last_step(client, slug):
+    html = client.get(f"/ladder/{slug}/").content.decode()
+    steps = re.search(r'<ol class="steps">(.*?)</ol>(.*?)</section>', html, re.S)
+    assert "<li>hipthrust" not in steps.group(1)
+    rung = Variation.objects.get(slug=slug)
+    (note,) = rung.how_to_note_lines()
+    assert note.startswith("hipthrust")
+    assert f'<p class="steps__note">{escape(note)}</p>' in steps.group(2)
+
+
+def test_a_coachs_own_how_to_stays_when_the_notes_move_both_ways(exercise):
+    from django.apps import apps
+
+    migration = _content_migration("0010_how_to_notes")
+    rung = Variation.objects.get(slug="two-up-one-down-hip-thrust")
+    migration.restore_0009(apps, None)
+    rung.refresh_from_db()
+    assert rung.how_to.split("\n")[-1].startswith("hipthrust's plans do all the reps")
+    assert rung.how_to_notes == ""
+    migration.move_notes_under_the_steps(apps, None)
+    rung.refresh_from_db()
+    assert rung.how_to.split("\n")[-1] == (
+        "Lower slowly on the other leg alone, then put both feet down and repeat."
+    )
+    assert rung.how_to_notes.startswith("hipthrust's plans do all the reps")
+    _assert_a_coachs_how_to_stays(
+        rung, migration.restore_0009, migration.move_notes_under_the_steps
     )
