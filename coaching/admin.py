@@ -508,7 +508,7 @@ class VariationAdmin(ContentAdmin):
                 "fields": [
                     ("advance_sets", "advance_reps_per_side", "advance_hold_seconds"),
                     "tempo",
-                    "takes_external_load",
+                    ("takes_external_load", "load_is_optional"),
                     "one_side_at_a_time",
                 ],
                 "description": "What an athlete must manage, at this tempo, to move up a rung.",

@@ -212,6 +212,10 @@ class Variation(models.Model):
     why = models.TextField(help_text="What this rung changes and what it teaches.")
     equipment = models.CharField(max_length=200)
     takes_external_load = models.BooleanField(default=False)
+    load_is_optional = models.BooleanField(
+        default=False,
+        help_text="With external load taken: the rung is also done without a weight.",
+    )
     one_side_at_a_time = models.BooleanField(
         default=True, help_text="Off for rungs done on both legs, such as the floor bridge."
     )

@@ -369,7 +369,8 @@ def test_every_variation_page_shows_its_figure(client, slug):
         ),
         (
             "isometric-hold-single-leg-hip-thrust",
-            "A dumbbell or kettlebell across the hip crease: the weight you log",
+            "Optional: a dumbbell or kettlebell across the hip crease, the weight you log when you "
+            "use one",
             "A fixed bench; a dumbbell or kettlebell is optional",
         ),
         ("banded-single-leg-hip-thrust", "Body weight only", "A fixed bench and a loop"),
