@@ -264,12 +264,7 @@ def update_set(existing: Set, fields: dict, form_errors, *, revision: int | None
         # adding a set): the other way round, two writers could each wait for the other.
         TrainingSession.objects.select_for_update().filter(pk=existing.session_id).first()
         current = Set.objects.select_for_update().get(pk=existing.pk)
-        if revision is not None and current.revision != revision:
-            raise StaleEdit(current)
-        for name, value in fields.items():
-            setattr(current, name, value)
-        current.revision += 1
-        current.save()
+        _save_over(current, fields, revision)
         current.form_errors.set(form_errors)
     return current
 
@@ -281,13 +276,19 @@ def update_session(
     opened at), only over that one (StaleEdit, as update_set)."""
     with transaction.atomic():
         current = TrainingSession.objects.select_for_update().get(pk=existing.pk)
-        if revision is not None and current.revision != revision:
-            raise StaleEdit(current)
-        for name, value in fields.items():
-            setattr(current, name, value)
-        current.revision += 1
-        current.save()
+        _save_over(current, fields, revision)
     return current
+
+
+def _save_over(current: Set | TrainingSession, fields: dict, revision: int | None) -> None:
+    """Write `fields` to the locked row, and move its revision, unless it moved past the
+    `revision` its form was opened at (StaleEdit)."""
+    if revision is not None and current.revision != revision:
+        raise StaleEdit(current)
+    for name, value in fields.items():
+        setattr(current, name, value)
+    current.revision += 1
+    current.save()
 
 
 class StaleSides(Exception):
