@@ -1292,14 +1292,19 @@ def test_our_format_takes_the_kilograms_of_a_load_typed_in_pounds_to_the_digit(u
     assert [done[4] for done in sets_of(user)] == loads
 
 
-def test_a_load_in_pounds_with_more_than_two_decimals_is_refused_as_the_set_form_does(logged):
-    typed = SetForm(
-        {"side": "left", "reps": "10", "load": "25.125"},
+def _typed_in_pounds(load: str) -> SetForm:
+    """The set form as a trainee in pounds fills it for a set of 10 reps at `load`."""
+    return SetForm(
+        {"side": "left", "reps": "10", "load": load},
         session=TrainingSession(
             variation=Variation.objects.get(slug="loaded-single-leg-hip-thrust")
         ),
         unit="lb",
     )
+
+
+def test_a_load_in_pounds_with_more_than_two_decimals_is_refused_as_the_set_form_does(logged):
+    typed = _typed_in_pounds("25.125")
     assert typed.errors["load"] == ["A load has at most two decimals (12.25)."]
     text = STRONG.replace("Thrust (Dumbbell),1,25.0", "Thrust (Dumbbell),1,25.125")
 
@@ -1313,13 +1318,7 @@ def test_a_load_in_pounds_with_more_than_two_decimals_is_refused_as_the_set_form
 
 
 def test_a_load_in_pounds_is_stored_as_the_set_form_stores_it(user):
-    typed = SetForm(
-        {"side": "left", "reps": "10", "load": "45.37"},
-        session=TrainingSession(
-            variation=Variation.objects.get(slug="loaded-single-leg-hip-thrust")
-        ),
-        unit="lb",
-    )
+    typed = _typed_in_pounds("45.37")
     assert typed.is_valid(), typed.errors
 
     import_text(
