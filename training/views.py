@@ -281,17 +281,25 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _after_set_change(
-    request: HttpRequest, session: TrainingSession, *, side_clips_moved: bool = False
+    request: HttpRequest,
+    session: TrainingSession,
+    *,
+    side_clips_moved: bool = False,
+    refused: str = "",
 ) -> HttpResponse:
     """The session's list and entry again; `side_clips_moved`: a set's videos became clips of
-    its side, or came back to it, and the side's card is redrawn too."""
+    its side, or came back to it, and the side's card is redrawn too; `refused`: why what
+    was asked was not done, said in the list (htmx) or on the page it leads to."""
     if _wants_fragment(request):
         context = session_context(request, session)
         context["side_videos_oob"] = side_clips_moved
+        context["refused"] = refused
         fragment = render(request, "training/session_detail.html#sets-and-entry", context)
         # Drawn elsewhere too (a video's "log this set"): the address becomes the session's,
         # where a reload fills no form again.
         return replace_url(fragment, session.get_absolute_url())
+    if refused:
+        messages.error(request, refused)
     return redirect(session)
 
 
@@ -450,8 +458,7 @@ def set_restore(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.restore_set(request.user, undo)
     except services.SideNoLongerFits as refused:
-        messages.error(request, str(refused))
-        return _after_set_change(request, session)
+        return _after_set_change(request, session, refused=str(refused))
     return _after_set_change(request, session, side_clips_moved=bool(undo.get("videos")))
 
 

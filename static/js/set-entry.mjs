@@ -28,7 +28,7 @@ selectIfFocused(document.querySelector(BOX));
 // here: its field holds the message and the focus.
 const ANNOUNCED = [
   [/\/delete\/$/, (list) => list.querySelector(".undo span")?.textContent],
-  [/\/restore\/$/, () => "Set restored."],
+  [/\/restore\/$/, (list) => list.querySelector(".undo--refused")?.textContent || "Set restored."],
   [/\/edit\/$/, () => "Set saved."],
   [/\/sets\/(repeat\/|mirror\/)?$/, (list) => added(list)],
 ];

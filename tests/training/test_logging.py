@@ -511,6 +511,23 @@ def test_an_undo_refuses_a_side_the_sessions_new_variation_cannot_hold(
     assert "There is nothing to undo." in html.unescape(again.content.decode())
 
 
+def test_an_undo_refused_through_htmx_says_why_in_the_list_and_leaves_nothing_for_later(
+    user_client, session, bridge
+):
+    # The refusal went to the messages, which the list htmx swaps in never shows: the page
+    # said nothing until the next load.
+    gone = _add(session, side="left", reps=8)
+    user_client.post(reverse("training:set-delete", args=[gone.pk]), **HTMX)
+    TrainingSession.objects.filter(pk=session.pk).update(variation=bridge)
+
+    answer = user_client.post(reverse("training:set-restore", args=[session.pk]), **HTMX)
+
+    said = " ".join(html.unescape(answer.content.decode()).split())
+    assert '<p class="undo undo--refused" role="alert">The deleted set cannot come back' in said
+    later = html.unescape(user_client.get(session.get_absolute_url()).content.decode())
+    assert "cannot come back" not in later
+
+
 def test_editing_a_set_saves_it_and_errors_go_back_to_its_row(user_client, session):
     existing = _add(session, reps=8)
     url = reverse("training:set-edit", args=[existing.pk])
