@@ -401,6 +401,14 @@ class TrainingSession(models.Model):
 SET_FIELDS = ("side", "reps", "load_kg", "hold_seconds", "tempo", "rpe", "rir", "pain", "note")
 
 
+def carried_tempo(tempo: str, variation: Variation) -> str:
+    """The tempo a set made from another starts with (the next set's form, "Repeat last
+    set", "Same for the other side"): the other's, or its rung's when it has none (sets
+    imported from an app that records none), so what is logged without a look can count
+    for the level's target."""
+    return tempo or variation.tempo.tempo.notation
+
+
 class SetQuerySet(LogQuerySet):
     owner = "session__user"
 

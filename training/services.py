@@ -21,6 +21,7 @@ from training.models import (
     Side,
     TrainingSession,
     WeightKind,
+    carried_tempo,
 )
 
 
@@ -149,6 +150,7 @@ def copy_set(
     set, so they stay behind. The same submission id again gives back the copy it made."""
     fields = {name: getattr(source, name) for name in SET_FIELDS}
     fields.update(side=side or source.side, pain=False, note="", rpe=None, rir=None)
+    fields["tempo"] = carried_tempo(source.tempo, source.session.variation)
     new_set, _ = add_set(source.session, fields, [], submission_id=submission_id)
     return new_set
 

@@ -27,7 +27,7 @@ from coaches.models import CoachNote, Prescription
 from core.prepared import Prepared
 from training import sides
 from training.forms import AssignSidesForm, CopySetForm, SetForm
-from training.models import Profile, Set, Side, TrainingSession
+from training.models import Profile, Set, Side, TrainingSession, carried_tempo
 from videos.models import SetVideo, with_video_marks
 
 UNDO_KEY = "training_undo_set"
@@ -220,13 +220,10 @@ def _next_set_initial(sets, previous_sets, session, unit: str, prescription=None
         (side, *_) = sides.ORDERS[sides.plan_order(prescription.side_order, one_side)]
         return prescription.first_set_values(unit, side=side)
     source = sets[-1] if sets else (previous_sets[0] if previous_sets else None)
-    tempo = session.variation.tempo.tempo.notation
     if source is None:
-        return {"side": sides.worked(one_side)[0], "tempo": tempo}
+        return {"side": sides.worked(one_side)[0], "tempo": carried_tempo("", session.variation)}
     initial = SetForm.initial_from_set(source, unit)
-    # A set with no tempo (imported from an app that records none) passes none on: the
-    # rung's, as a first set gets, so a set logged without a look can meet the target.
-    initial["tempo"] = initial.get("tempo") or tempo
+    initial["tempo"] = carried_tempo(initial.get("tempo", ""), session.variation)
     # Each set's effort is its own: one carried over unchosen (an RPE 10) would be saved as
     # felt, and a set at maximal effort keeps the trainee from moving up.
     initial.pop("effort")

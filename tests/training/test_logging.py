@@ -256,6 +256,11 @@ def test_a_set_with_no_tempo_before_it_offers_the_rungs_tempo(user_client, user,
     Set.objects.create(session=today, position=1, side="left", reps=10, tempo="")
     second = user_client.get(today.get_absolute_url()).context["form"]
     assert second.initial["tempo"] == loaded.tempo.tempo.notation
+    # "Repeat last set" and "Same for the other side" made sets with no tempo still.
+    user_client.post(reverse("training:set-repeat", args=[today.pk]))
+    user_client.post(reverse("training:set-mirror", args=[today.pk]))
+    copies = today.sets.filter(position__gt=1).values_list("tempo", flat=True)
+    assert list(copies) == [loaded.tempo.tempo.notation] * 2
 
 
 def test_a_hold_only_set_reads_as_its_hold_on_the_session_page_and_under_last_time(
