@@ -546,7 +546,7 @@ def _stay_why(
         return f"{made}, but you own nothing heavier: {then}, and slow the tempo or add a hold."
     if is_top_level:
         return f"{made}: this is the top of the ladder, so keep progressing within it."
-    return f"{made}: meet it again next session to move up a level."
+    return f"{made}: meet it again on another day to move up a level."
 
 
 def _shortfalls(criteria: Criteria, record: SetRecord, side: Side, number: int) -> list[str]:

@@ -419,8 +419,8 @@ SAFE = [
         stay(
             MET_FRI,
             why=(
-                "Both sides made 3 × 12 at 3-0-1-1 on 7 Mar 2025, clean: meet it again next "
-                "session to move up a level."
+                "Both sides made 3 × 12 at 3-0-1-1 on 7 Mar 2025, clean: meet it again on "
+                "another day to move up a level."
             ),
         ),
         id="a level that takes no load suggests no load",
@@ -809,7 +809,7 @@ SAFE = [
             hold=10,
             why=(
                 "Both sides made 3 × 10 with a 10 s hold at 3-0-1-1 on 7 Mar 2025, clean: meet it "
-                "again next session to move up a level."
+                "again on another day to move up a level."
             ),
         ),
         id="the next hold is capped at the target",
