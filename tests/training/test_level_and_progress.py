@@ -615,7 +615,9 @@ def test_the_advice_counts_a_session_at_the_new_level_wherever_it_is_read(
 
     user_client.cookies["tz"] = viewer_zone
     page = " ".join(user_client.get(reverse("training:log")).content.decode().split())
+    history = " ".join(user_client.get(reverse("training:level-history")).content.decode().split())
 
+    assert '<time datetime="2026-12-06">6 Dec 2026</time>' in history
     assert "No session logged at this level" not in page
     assert "Target met" not in page  # one set a side of the three the target asks
     assert "Left side: 1 of 3 sets logged." in page
