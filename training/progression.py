@@ -323,10 +323,10 @@ def suggest(
             if history[hurt_at].level < level
             else ""
         )
+        # The why says the pain's day and the count; this, which sessions count.
         warnings.append(
-            f"Pain was reported on {hurt_day}. No added load or longer hold "
-            f"until {PAIN_FREE_NEEDED} pain-free sessions at this level, on later days, that "
-            f"train the side that hurt ({pain_free} so far).{moved_up}"
+            f"Only sessions at this level on days after the pain, that train the side that "
+            f"hurt, count toward the {PAIN_FREE_NEEDED}.{moved_up}"
         )
         pain_gate = (
             f"Pain on {hurt_day}, and {pain_free} of {PAIN_FREE_NEEDED} pain-free sessions "

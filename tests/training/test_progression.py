@@ -239,8 +239,8 @@ RULES = [
         [one_bad(FRI, "right", 2, level=5, pain=True), clean(WED)],
         {"changed": STEPPED_BACK},
         stay(
-            "Pain was reported on 7 Mar 2025. No added load or longer hold until 2 pain-free "
-            "sessions at this level, on later days, that train the side that hurt (0 so far).",
+            "Only sessions at this level on days after the pain, that train the side that hurt, "
+            "count toward the 2.",
             "No session logged at this level since your level change on 8 Mar 2025.",
             why=(
                 "Pain on 7 Mar 2025, and 0 of 2 pain-free sessions at this level since: no added "
@@ -254,8 +254,8 @@ RULES = [
         [one_bad(FRI, "right", 2, level=5, pain=True), clean(WED)],
         {},
         stay(
-            "Pain was reported on 7 Mar 2025. No added load or longer hold until 2 pain-free "
-            "sessions at this level, on later days, that train the side that hurt (0 so far).",
+            "Only sessions at this level on days after the pain, that train the side that hurt, "
+            "count toward the 2.",
             load="10",
             why=(
                 "Pain on 7 Mar 2025, and 0 of 2 pain-free sessions at this level since: keep 10 "
@@ -269,8 +269,8 @@ RULES = [
         [clean(SUN), one_bad(FRI, "right", 2, level=5, pain=True), clean(WED)],
         {"changed": STEPPED_BACK},
         stay(
-            "Pain was reported on 7 Mar 2025. No added load or longer hold until 2 pain-free "
-            "sessions at this level, on later days, that train the side that hurt (1 so far).",
+            "Only sessions at this level on days after the pain, that train the side that hurt, "
+            "count toward the 2.",
             load="10",
             why=(
                 "Pain on 7 Mar 2025, and 1 of 2 pain-free sessions at this level since: keep 10 "
@@ -289,8 +289,8 @@ RULES = [
         ],
         {"changed": MOVED_UP},
         stay(
-            "Pain was reported on 3 Mar 2025. No added load or longer hold until 2 pain-free "
-            "sessions at this level, on later days, that train the side that hurt (1 so far). "
+            "Only sessions at this level on days after the pain, that train the side that hurt, "
+            "count toward the 2. "
             "You moved up since: a harder level asks more of that side, so it trains pain-free "
             "here before anything is added.",
             load="10",
@@ -309,8 +309,8 @@ RULES = [
         ],
         {"changed": STEPPED_BACK},
         stay(
-            "Pain was reported on 7 Mar 2025. No added load or longer hold until 2 pain-free "
-            "sessions at this level, on later days, that train the side that hurt (1 so far).",
+            "Only sessions at this level on days after the pain, that train the side that hurt, "
+            "count toward the 2.",
             hold=6,
             why=(
                 "Pain on 7 Mar 2025, and 1 of 2 pain-free sessions at this level since: hold the "
