@@ -47,7 +47,12 @@ def refused_unread(status: int) -> JsonResponse:
     answered from hipthrust.views.bad_request, as the refusal comes before this view (the
     CSRF check reads the body first). As JSON, so the device keeps it refused: an answer it
     cannot read, it sends again and again."""
-    return _refused(status, "This is larger than the log takes: shorten its note, or discard it.")
+    if status == 413:
+        return _refused(
+            status, "This is larger than the log takes: shorten its note, or discard it."
+        )
+    # Too many fields: nothing a trainee wrote could do that, so no note to shorten.
+    return _refused(status, "This entry cannot be read (more fields than any entry): discard it.")
 
 
 def _queued_session(request: HttpRequest) -> TrainingSession | None:

@@ -153,7 +153,9 @@ def test_an_entry_with_more_fields_than_any_is_refused_as_json(user, session, se
     fields = {f"field{n}": "1" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
     response = device.post(SYNC, {"kind": "set", "session": session.pk, **fields}, **token)
     assert response.status_code == 400
-    assert response.json()["refused"].startswith("This is larger than the log takes")
+    assert response.json()["refused"] == (
+        "This entry cannot be read (more fields than any entry): discard it."
+    )
     assert not Set.objects.exists()
 
 
