@@ -58,9 +58,6 @@ OFFLINE_STATIC = (
     "js/plan-form.mjs",
     "django_htmx/htmx-2.min.js",
     "django_htmx/ext/hx-head-2.min.js",
-    # htmx_script adds it to every page with DEBUG on; kept always, so a development
-    # server's pages pass the worker's install check too.
-    "django_htmx/django-htmx.js",
     "favicon.svg",
     *(f"icons/{name}" for name, _, _ in ICONS),
 )

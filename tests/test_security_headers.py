@@ -71,6 +71,15 @@ def test_htmx_is_served_from_this_origin(client):
     assert "cdn" not in html.lower()
 
 
+def test_with_debug_on_pages_load_no_error_helper_the_csp_would_refuse(client, settings):
+    # django-htmx's helper, added by its htmx_script with DEBUG on, took a refused form's
+    # 4xx from page-errors.mjs and evaluated scripts: an EvalError under the CSP in `make run`.
+    settings.DEBUG = True
+    html = client.get("/").content.decode()
+    assert '<script src="/static/django_htmx/htmx-2.min.js" defer></script>' in html
+    assert "django-htmx.js" not in html
+
+
 SIGNED_IN_PAGES = [
     "/",
     "/guide/",
