@@ -24,7 +24,7 @@ from django.utils import timezone
 from coaches.models import AuditEntry, CoachLink, CoachNote, FlagReview, Prescription
 from imports.models import PendingImport
 from tests.training.test_summaries import kept, recounted
-from training.models import LevelChange
+from training.models import LevelChange, SessionTotals, StaleProgressWeek
 from videos.models import SetVideo, VideoComment, VideoUpload
 
 
@@ -179,3 +179,40 @@ def test_a_level_change_made_before_its_day_was_kept_gets_its_day_in_the_sites_z
     executor.migrate(executor.loader.graph.leaf_nodes())
 
     assert LevelChange.objects.get(pk=change.pk).day == datetime.date(2026, 11, 3)
+
+
+def test_the_hold_totals_kept_before_become_the_time_held_and_their_weeks_are_counted_again(
+    guide_content,
+):
+    executor = MigrationExecutor(connection)
+    before = [("training", "0030_session_revision")]
+    executor.migrate(before)
+    executor.loader.build_graph()
+    apps = executor.loader.project_state(before[0]).apps
+    athlete = apps.get_model("auth", "User").objects.create(username="held-before")
+    variation = apps.get_model("coaching", "Variation").objects.get(slug="single-leg-hip-thrust")
+    session = apps.get_model("training", "TrainingSession").objects.create(
+        user=athlete, date=datetime.date(2026, 11, 4), variation=variation, set_count=2
+    )
+    sets = apps.get_model("training", "Set").objects
+    sets.create(session=session, position=1, side="left", reps=8, hold_seconds=5)
+    sets.create(session=session, position=2, side="left", reps=0, hold_seconds=30)
+    zero = {f"{side}_{m}": 0 for side in ("left", "right", "both") for m in ("work", "work_lb")}
+    apps.get_model("training", "SessionTotals").objects.create(
+        session=session,
+        **zero,
+        left_hold=35,  # the holds as written
+        left_sets=2,
+        right_hold=0,
+        right_sets=0,
+        both_hold=0,
+        both_sets=0,
+        unknown_sets=0,
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    assert SessionTotals.objects.get(session_id=session.pk).left_hold == 8 * 5 + 30
+    weeks = StaleProgressWeek.objects.filter(user_id=athlete.pk).values_list("week", flat=True)
+    assert list(weeks) == [datetime.date(2026, 11, 2)]

@@ -274,12 +274,21 @@ class SessionQuerySet(LogQuerySet):
         for side in sides.NAMED:
             on_side = Q(sets__side=side)
             totals[f"{side}_work"] = work_total(side, unit)
-            totals[f"{side}_hold"] = Coalesce(Sum("sets__hold_seconds", filter=on_side), 0)
+            totals[f"{side}_hold"] = Coalesce(Sum(TIME_HELD, filter=on_side), 0)
             totals[f"{side}_sets"] = Count("sets", filter=on_side)
             totals[f"{side}_max_load"] = Max("sets__load_kg", filter=on_side)
         # Sets of unknown side are counted, never added to a side's totals.
         totals["unknown_sets"] = Count("sets", filter=Q(sets__side=Side.UNKNOWN))
         return self.annotate(**totals)
+
+
+# A set's time held at the top: its hold on every rep, or the hold itself for a hold only.
+# (Summing the holds as written made 3 sets of 8 reps with a 5 s hold "15 s".)
+TIME_HELD = models.Case(
+    models.When(sets__reps__gt=0, then=F("sets__reps") * F("sets__hold_seconds")),
+    default=F("sets__hold_seconds"),
+    output_field=models.PositiveIntegerField(),
+)
 
 
 def work_total(side: str, unit: str) -> models.Expression:

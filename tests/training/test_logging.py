@@ -280,6 +280,18 @@ def test_a_hold_only_set_reads_as_its_hold_on_the_session_page_and_under_last_ti
     assert "hold 30 s" not in row + last_time
 
 
+def test_the_history_counts_the_time_held_at_the_top_not_the_holds_as_written(user_client, session):
+    # Three sets of 8 reps with a 5 s hold read "holds L 15 s": each rep holds 5 s.
+    for _ in range(3):
+        services.add_set(session, {"side": "left", "reps": 8, "hold_seconds": 5})
+    services.add_set(session, {"side": "left", "reps": 0, "hold_seconds": 30})
+    services.add_set(session, {"side": "right", "reps": 8, "hold_seconds": 5})
+
+    page = " ".join(user_client.get(reverse("training:history")).content.decode().split())
+
+    assert "· held L 150 s / R 40 s" in page
+
+
 def test_the_inline_edit_form_shares_no_id_with_the_session_page_it_opens_in(user_client, session):
     done = _add(session, side="left", reps=9)
     page = user_client.get(session.get_absolute_url()).content.decode()
