@@ -529,12 +529,8 @@ class SetEditForm(SetForm):
 
 class CopySetForm(SubmittedOnce):
     """ "Repeat last set" or "Same for the other side": nothing to type, only the submission
-    id that makes a double click copy the set once."""
-
-    def __init__(self, *args, **kwargs):
-        # Drawn twice beside the set form, whose submission id has the id attribute.
-        kwargs.setdefault("auto_id", False)
-        super().__init__(*args, **kwargs)
+    id that makes a double click copy the set once. Read only: the session page writes
+    its id as a plain hidden input (session_page.session_context)."""
 
     def posted_id(self) -> uuid.UUID | None:
         """The posted submission id; none from a page drawn before the form carried one, or a broken

@@ -5,6 +5,7 @@ views and the video page ("log this set from the video") both draw it."""
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -26,7 +27,7 @@ from django.urls import reverse
 from coaches.models import CoachNote, Prescription
 from core.prepared import Prepared
 from training import sides
-from training.forms import AssignSidesForm, CopySetForm, SetForm
+from training.forms import AssignSidesForm, SetForm
 from training.models import Profile, Set, Side, TrainingSession, carried_tempo
 from videos.models import SetVideo, with_video_marks
 
@@ -105,9 +106,11 @@ def session_context(
         "unit": unit,
         "undo": undo if undo and undo.get("session") == session.pk else None,
         "last_set": sets[-1] if sets else None,
-        # "Repeat last set" and "Same for the other side", each with its own submission id.
-        "repeat_form": CopySetForm(),
-        "mirror_form": CopySetForm(),
+        # "Repeat last set" and "Same for the other side", each with its own submission id
+        # (CopySetForm reads it back): plain hidden inputs, as two forms drawn through the
+        # form renderer cost every session page and added set a millisecond.
+        "repeat_submission_id": uuid.uuid4(),
+        "mirror_submission_id": uuid.uuid4(),
         # The newest set that hurt, which the entry answers before the next set is typed.
         "painful_set": next((s for s in reversed(sets) if s.pain), None),
         "unknown_sets": unknown,
