@@ -158,15 +158,24 @@ def test_a_database_made_before_the_split_migrates_with_every_row_kept(guide_con
     ).exists()
 
 
+def _back_to(migration: tuple[str, str]):
+    """Migrate the test database back to `migration`; the models as they were then."""
+    executor = MigrationExecutor(connection)
+    executor.migrate([migration])
+    executor.loader.build_graph()
+    return executor.loader.project_state(migration).apps
+
+
+def _forward_to_the_end() -> None:
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 def test_a_level_change_made_before_its_day_was_kept_gets_its_day_in_the_sites_zone(
     guide_content, settings
 ):
     settings.TIME_ZONE = "Europe/Berlin"
-    executor = MigrationExecutor(connection)
-    before = [("training", "0027_level_source_approved")]
-    executor.migrate(before)
-    executor.loader.build_graph()
-    apps = executor.loader.project_state(before[0]).apps
+    apps = _back_to(("training", "0027_level_source_approved"))
     athlete = apps.get_model("auth", "User").objects.create(username="moved-up-before")
     variations = apps.get_model("coaching", "Variation").objects.order_by("level")
     change = apps.get_model("training", "LevelChange").objects.create(
@@ -175,8 +184,7 @@ def test_a_level_change_made_before_its_day_was_kept_gets_its_day_in_the_sites_z
     half_past_midnight_in_berlin = datetime.datetime(2026, 11, 2, 23, 30, tzinfo=datetime.UTC)
     type(change).objects.filter(pk=change.pk).update(changed_at=half_past_midnight_in_berlin)
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    _forward_to_the_end()
 
     assert LevelChange.objects.get(pk=change.pk).day == datetime.date(2026, 11, 3)
 
@@ -184,11 +192,7 @@ def test_a_level_change_made_before_its_day_was_kept_gets_its_day_in_the_sites_z
 def test_the_hold_totals_kept_before_become_the_time_held_and_their_weeks_are_counted_again(
     guide_content,
 ):
-    executor = MigrationExecutor(connection)
-    before = [("training", "0030_session_revision")]
-    executor.migrate(before)
-    executor.loader.build_graph()
-    apps = executor.loader.project_state(before[0]).apps
+    apps = _back_to(("training", "0030_session_revision"))
     athlete = apps.get_model("auth", "User").objects.create(username="held-before")
     variation = apps.get_model("coaching", "Variation").objects.get(slug="single-leg-hip-thrust")
     session = apps.get_model("training", "TrainingSession").objects.create(
@@ -210,8 +214,7 @@ def test_the_hold_totals_kept_before_become_the_time_held_and_their_weeks_are_co
         unknown_sets=0,
     )
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    _forward_to_the_end()
 
     assert SessionTotals.objects.get(session_id=session.pk).left_hold == 8 * 5 + 30
     weeks = StaleProgressWeek.objects.filter(user_id=athlete.pk).values_list("week", flat=True)
