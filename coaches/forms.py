@@ -12,6 +12,7 @@ from coaching.models import TempoPreset, Variation
 from coaching.tempo import MAX_PHASE_SECONDS, Tempo
 from coaching.timer import MAX_REPS_PER_SIDE
 from core.fields import BoundedModelChoiceField
+from core.submissions import SubmittedOnce
 from training.fields import (
     HoldField,
     LoadField,
@@ -19,7 +20,6 @@ from training.fields import (
     SetsField,
     TempoField,
 )
-from training.forms import SubmittedOnce
 from training.models import (
     MAX_SESSIONS_PER_WEEK,
     SIDE_ORDERS,

@@ -189,7 +189,7 @@ class Prescription(models.Model):
     sessions_per_week = models.PositiveSmallIntegerField(default=2)
     notes = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    # The form's, so the same post twice saves one (training.services.create_once); none
+    # The form's, so the same post twice saves one (core.submissions.create_once); none
     # for a prescription made in the admin or the shell.
     submission_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
@@ -314,7 +314,7 @@ class CoachNote(models.Model):
     )
     text = models.CharField(max_length=1000)
     created_at = models.DateTimeField(auto_now_add=True)
-    # The form's, so the same post twice saves one (training.services.create_once); none
+    # The form's, so the same post twice saves one (core.submissions.create_once); none
     # for a note made in the admin or the shell.
     submission_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 

@@ -11,11 +11,12 @@ from django.template.defaultfilters import pluralize
 from django.utils import dateformat, timezone
 
 from coaches.models import AuditEntry, CoachLink, CoachNote, FlagReview, Prescription
+from core.submissions import create_once
 from training.models import (
     LevelSource,
     Profile,
 )
-from training.services import change_level, create_once
+from training.services import change_level
 from training.units import format_load
 
 
@@ -55,7 +56,7 @@ def end_link(link, by) -> None:
 
 def prescribe(coach, athlete, fields: dict, *, submission_id=None) -> Prescription:
     """A new prescription with its audit entry, together; the same submission id again gives
-    back the one it made (training.services.create_once)."""
+    back the one it made (core.submissions.create_once)."""
 
     def create() -> Prescription:
         prescription = Prescription.objects.create(
@@ -116,7 +117,7 @@ def review_flag(coach, athlete, flag) -> FlagReview:
 
 def add_coach_note(coach, athlete, session, text: str, set_=None, *, submission_id=None):
     """A note with its audit entry, together; the same submission id again gives back the
-    note it made (training.services.create_once)."""
+    note it made (core.submissions.create_once)."""
 
     def create() -> CoachNote:
         note = CoachNote.objects.create(

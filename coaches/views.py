@@ -28,10 +28,10 @@ from coaches.models import AuditEntry, CoachLink, CoachNote, FlagReview, Prescri
 from coaches.roles import can_coach
 from coaching.caching import ladder, with_rungs
 from core.redirects import safe_next
+from core.submissions import SubmissionConflict
 from training import balance
 from training.level import advice_for
 from training.models import LevelChange, Profile, Set, TrainingSession
-from training.services import SubmissionConflict
 from videos.models import SetVideo
 
 

@@ -19,6 +19,7 @@ from coaching.legs import order_fits
 from coaching.models import FormError, Variation
 from core.aggregates import JSONList
 from core.fields import BoundedModelChoiceField, BoundedModelMultipleChoiceField
+from core.submissions import SubmittedOnce
 from training import sides
 
 # The CSV import checks rows with these rules; it imports them from here, with SetForm.
@@ -242,20 +243,6 @@ class SessionEditForm(SessionForm):
         super().__init__(*args, instance=instance, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("revision", instance.revision)
-
-
-class SubmittedOnce(forms.Form):
-    """A form whose post saves once: drawn with a new submission id, which the write keeps
-    in a unique column (services.create_once), so the same post again (a double click, two
-    tabs, a replayed request) gives back what the first made. Optional: a page drawn before
-    the form had one saves as it did."""
-
-    submission_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("submission_id", uuid.uuid4())
 
 
 class NewSessionForm(SubmittedOnce, SessionForm):

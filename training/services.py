@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
 
 from coaching.models import FormError, Variation
+from core.submissions import SubmissionConflict, create_once, made_by_submission
 from training import sides, summaries
 from training.models import (
     SET_FIELDS,
@@ -23,11 +24,6 @@ from training.models import (
     WeightKind,
     carried_tempo,
 )
-
-
-class SubmissionConflict(Exception):
-    """A form's submission id already made a set in another session, or another user's
-    session."""
 
 
 def delete_empty_sessions(user, *, started_before) -> int:
@@ -68,35 +64,6 @@ def create_session(
         return session
 
     return create_once(TrainingSession, submission_id, create, user_id=user.pk)
-
-
-def create_once(model, submission_id: uuid.UUID | None, create, **owner):
-    """Run `create` (which writes a row of `model` with that submission id) in one
-    transaction; returns (row, created). The same id again (a double-clicked button,
-    two tabs, a replayed request, several at once) gives back the row the first made:
-    the column's unique constraint decides, as PostgreSQL lets both reach the insert.
-    `owner`: the fields that row must share (its user, its session), else
-    SubmissionConflict."""
-    try:
-        with transaction.atomic():
-            return create(), True
-    except IntegrityError:
-        # Rarer than a new row, so looked up only then.
-        existing = made_by_submission(model, submission_id, **owner)
-        if existing is None:
-            raise
-        return existing, False
-
-
-def made_by_submission(model, submission_id: uuid.UUID | None, **owner):
-    """The row of `model` an earlier post of this submission id made, or None; one made for
-    another owner is SubmissionConflict, refused without saying whose it is."""
-    if submission_id is None:
-        return None
-    existing = model.objects.filter(submission_id=submission_id).first()
-    if existing is not None and any(getattr(existing, k) != v for k, v in owner.items()):
-        raise SubmissionConflict(submission_id)
-    return existing
 
 
 def _count_in_new_sets(session: TrainingSession, count: int) -> None:

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from coaching.models import FormError
 from core.fields import BoundedModelChoiceField
-from training.forms import SubmittedOnce
+from core.submissions import SubmittedOnce
 from videos import processing as video
 
 

@@ -210,7 +210,7 @@ class VideoComment(models.Model):
     # When the athlete first opened the video page with this comment on it: a tagged form
     # error counts in their progression from then on (training/level.py).
     seen_at = models.DateTimeField(null=True, blank=True)
-    # The form's, so the same post twice saves one (training.services.create_once); none
+    # The form's, so the same post twice saves one (core.submissions.create_once); none
     # for a comment made otherwise (a suggestion confirmed, the admin, the shell).
     submission_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 

@@ -25,8 +25,8 @@ from django_tasks.base import TASK_MIN_PRIORITY
 from coaches.models import AuditEntry
 from coaching.models import FormError
 from core.files import delete_stored
+from core.submissions import create_once
 from training.models import Profile, Set, TrainingSession
-from training.services import create_once
 from videos import processing as video
 from videos.models import (
     AnalysisStatus,
@@ -359,7 +359,7 @@ def add_comment(
     suggestion of the analysis confirmed: confirm_suggestion). The athlete's own, a reply or
     a question, is seen by them as they write it and puts the video back among those their
     coach has to review. The same submission id again gives back the comment it made
-    (training.services.create_once)."""
+    (core.submissions.create_once)."""
 
     def create() -> VideoComment:
         if author.pk == clip.owner_id:

@@ -29,11 +29,11 @@ from django_htmx.http import HttpResponseLocation
 from coaches.models import AuditEntry
 from core import throttle
 from core.ranged import POSITION, ranged_file_response
+from core.submissions import SubmissionConflict
 from core.text import counted
 from training.forms import SetEditForm
 from training.lookups import get_session_for_user, get_set_for_user
 from training.models import Side
-from training.services import SubmissionConflict
 from training.session_page import session_context, unit_of_request
 from videos import analysis as camera
 from videos import processing as video
