@@ -293,6 +293,7 @@ def _after_set_change(
     if _wants_fragment(request):
         context = session_context(request, session)
         context["side_videos_oob"] = side_clips_moved
+        context["notes_oob"] = True
         context["refused"] = refused
         fragment = render(request, "training/session_detail.html#sets-and-entry", context)
         # Drawn elsewhere too (a video's "log this set"): the address becomes the session's,

@@ -393,6 +393,40 @@ def test_deleting_a_set_leaves_its_video_and_the_coachs_note_to_the_session(
     assert clip.get_absolute_url() in side_card[1]
 
 
+def _notes_card(page) -> str:
+    """The coach's notes card sent beside the list (out of band), as words."""
+    card = re.search(
+        r'<section id="coach-notes"[^>]*hx-swap-oob="true"[^>]*>(.*?)</section>',
+        page.content.decode(),
+        re.S,
+    )
+    assert card, "the notes card is not sent beside the list"
+    return " ".join(html.unescape(card[1]).split())
+
+
+def test_the_coachs_notes_follow_the_sets_they_name_when_one_is_deleted_or_restored(
+    user_client, session, linked_coach
+):
+    first = _add(session, side="right", reps=8)
+    noted = _add(session, side="right", reps=9)
+    CoachNote.objects.create(
+        coach=linked_coach, athlete=session.user, session=session, set=noted, text="Hips level"
+    )
+
+    # The second right set becomes the first: its note must not still say "set 2".
+    page = user_client.post(reverse("training:set-delete", args=[first.pk]), **HTMX)
+    assert "about set 1 on the right" in _notes_card(page)
+    assert "set 2" not in _notes_card(page)
+
+    page = user_client.post(reverse("training:set-restore", args=[session.pk]), **HTMX)
+    assert "about set 2 on the right" in _notes_card(page)
+
+    # The noted set itself deleted: its note stays, now the session's, about no set.
+    page = user_client.post(reverse("training:set-delete", args=[noted.pk]), **HTMX)
+    assert "Hips level" in _notes_card(page)
+    assert "about" not in _notes_card(page)
+
+
 def test_undoing_the_deletion_gives_the_set_back_its_video_and_the_coachs_note(
     user_client, user, session, linked_coach, media_root
 ):
