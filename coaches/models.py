@@ -145,32 +145,37 @@ class CoachLink(models.Model):
 
 class PrescriptionQuerySet(models.QuerySet["Prescription"]):
     def in_force(self) -> PrescriptionQuerySet:
-        """Written by a coach who still coaches the athlete: over a current link, or as an
-        active superuser (who coaches everyone). A link ended, or a coach's account closed
-        or deactivated, takes that coach's plans out of force; they stay in the history."""
+        """The plan each athlete follows now, the one definition every reader uses (Today,
+        the session page and its entry, the timer and the offline queue, the video analysis,
+        the coach's pages): the athlete's newest prescription, whatever its rung, while its
+        coach still coaches them, over a current link or as an active superuser (who coaches
+        everyone). A newer plan replaces it for good; a link ended, or a coach's account
+        deactivated, takes it out of force. Either way it stays in the history only: an
+        older plan never comes back in its place."""
+        newer = Prescription.objects.filter(athlete=OuterRef("athlete")).filter(
+            Q(created_at__gt=OuterRef("created_at"))
+            | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk"))
+        )
         linked = Exists(
             CoachLink.objects.current().filter(coach=OuterRef("coach"), athlete=OuterRef("athlete"))
         )
-        return self.filter(linked | Q(coach__is_superuser=True, coach__is_active=True))
+        coaching = linked | Q(coach__is_superuser=True, coach__is_active=True)
+        return self.filter(~Exists(newer)).filter(coaching)
 
-    def newest_for(self, athlete_id: int, variation_id: int) -> Prescription | None:
-        """What the athlete's coach asked last of that rung: its sets' values on the session
-        page, the load of the sets the timer logs, the tempo a video's reps are held to."""
-        return (
-            self.in_force()
-            .filter(athlete_id=athlete_id, variation_id=variation_id)
-            .order_by("-created_at", "-pk")
-            .first()
-        )
+    def in_force_for(self, athlete_id: int, variation_id: int) -> Prescription | None:
+        """The plan in force when it is for that rung, else none (a plan for another rung
+        says nothing of this one): the load of the sets the timer logs, the tempo a video's
+        reps are held to."""
+        return self.in_force().filter(athlete_id=athlete_id, variation_id=variation_id).first()
 
     def load_kg_for(self, athlete_id: int, variation_id: int) -> Decimal:
         """The load of each set the timer logs of that rung: the coach's, else none."""
-        prescription = self.newest_for(athlete_id, variation_id)
+        prescription = self.in_force_for(athlete_id, variation_id)
         return prescription.load_kg if prescription else Decimal(0)
 
 
 class Prescription(models.Model):
-    """What a coach asks an athlete to do; the newest one is the one in force."""
+    """What a coach asks an athlete to do; the newest one is the one in force (in_force)."""
 
     athlete = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="prescriptions"

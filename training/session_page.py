@@ -25,6 +25,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from coaches.models import CoachNote, Prescription
+from coaching.models import Variation
 from core.prepared import Prepared
 from training import sides
 from training.forms import AssignSidesForm, SetForm
@@ -81,15 +82,11 @@ def session_context(
     unit = unit_of_request(request, session)
     sets, previous_sets = _session_sets(session)
     previous = previous_sets[0].session if previous_sets else None
-    plan = coach_plan(session)  # read with the session (SESSION_PAGE), when it was
+    in_force = _plan_in_force(session)
+    # A plan for another rung says nothing of this session's sets: named, never filled in.
+    plan = in_force if in_force and in_force.variation_id == session.variation_id else None
     if form is None:
-        # A coach's prescription fills only a session's first set: read only then.
-        prescription = None
-        if not sets and hasattr(session, "coach_plan"):
-            prescription = plan
-        elif not sets:
-            prescription = Prescription.objects.newest_for(request.user.pk, session.variation_id)
-        initial = _next_set_initial(sets, previous_sets, session, unit, prescription)
+        initial = _next_set_initial(sets, previous_sets, session, unit, plan)
         form = SetForm(session=session, unit=unit, initial=initial)
     undo = request.session.get(UNDO_KEY)
     unknown = [s for s in sets if s.side == Side.UNKNOWN]
@@ -117,6 +114,7 @@ def session_context(
         "sides_form": sides_form or (AssignSidesForm(initial=_sides_initial(unknown))),
         "notes": CoachNote.objects.on_session(session, sets) if noted else [],
         "coach_plan": plan,
+        "plan_elsewhere": in_force if in_force and plan is None else None,
         "side_clips": (
             SetVideo.objects.side_clips_of(session)
             if getattr(session, "has_side_clips", True)
@@ -130,15 +128,16 @@ def session_context(
 SESSION_PAGE = {
     "has_coach_notes": Exists(CoachNote.objects.filter(session=OuterRef("pk"))),
     "has_side_clips": Exists(SetVideo.objects.filter(session=OuterRef("pk"), set__isnull=True)),
-    # The coach's plan in force for this rung, which the page's header shows above the
+    # The coach's plan in force, whatever its rung, which the page's header shows above the
     # ladder's target: its numbers as one JSON object (None without one).
     "coach_plan": Subquery(
         Prescription.objects.in_force()
-        .filter(athlete=OuterRef("user"), variation=OuterRef("variation"))
-        .order_by("-created_at", "-pk")
+        .filter(athlete=OuterRef("user"))
         .values(
             plan=JSONObject(
                 coach="coach__username",
+                variation="variation_id",
+                rung="variation__name",
                 sets="sets",
                 reps_per_side="reps_per_side",
                 load_kg=Cast("load_kg", CharField()),
@@ -152,14 +151,32 @@ SESSION_PAGE = {
 }
 
 
+def _plan_in_force(session: TrainingSession) -> Prescription | None:
+    """The coach's plan in force: read with the session (SESSION_PAGE), or else here, for a
+    session not looked up for its page (a set's deletion, a video's "log this set")."""
+    if hasattr(session, "coach_plan"):
+        return coach_plan(session)
+    return (
+        Prescription.objects.in_force()
+        .filter(athlete_id=session.user_id)
+        .select_related("coach", "variation")
+        .first()
+    )
+
+
 def coach_plan(session: TrainingSession) -> Prescription | None:
-    """The coach's plan read with the session (SESSION_PAGE), as a prescription to show."""
+    """The coach's plan read with the session (SESSION_PAGE), as a prescription to show; of
+    another rung than the session's, only its rung's name is read."""
     plan = dict(getattr(session, "coach_plan", None) or {})
     if not plan:
         return None
     coach = get_user_model()(username=plan.pop("coach"))
+    variation_id, rung = plan.pop("variation"), plan.pop("rung")
+    variation = session.variation
+    if variation_id != session.variation_id:
+        variation = Variation(pk=variation_id, name=rung)
     load_kg = Decimal(plan.pop("load_kg"))
-    return Prescription(coach=coach, variation=session.variation, load_kg=load_kg, **plan)
+    return Prescription(coach=coach, variation=variation, load_kg=load_kg, **plan)
 
 
 def _session_sets(session: TrainingSession) -> tuple[list[Set], list[Set]]:

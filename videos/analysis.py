@@ -82,9 +82,10 @@ def start_analysis(clip_id: int, max_attempts: int) -> int | None:
 
 
 def prescribed_tempo(clip: SetVideo) -> str | None:
-    """What the reps are measured against: the athlete's prescription for the session's
-    variation, else the filmed set's own tempo (for a side, the first of its sets with one)."""
-    prescription = Prescription.objects.newest_for(clip.owner_id, clip.session.variation_id)
+    """What the reps are measured against: the athlete's prescription in force when it is for
+    the session's variation, else the filmed set's own tempo (for a side, the first of its
+    sets with one)."""
+    prescription = Prescription.objects.in_force_for(clip.owner_id, clip.session.variation_id)
     if prescription is not None:
         try:
             return prescription.rep_tempo.notation

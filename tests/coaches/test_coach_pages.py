@@ -165,7 +165,7 @@ def test_an_ended_links_prescription_is_no_longer_in_force_anywhere(
     services.end_link(linked, user)
 
     assert Prescription.objects.in_force().count() == 0
-    assert Prescription.objects.newest_for(user.pk, loaded.pk) is None
+    assert Prescription.objects.in_force_for(user.pk, loaded.pk) is None
     assert Prescription.objects.load_kg_for(user.pk, loaded.pk) == 0
     page = client.get(reverse("coaches:athlete", args=[user.pk]))
     assert "force since" not in page.content.decode()

@@ -251,6 +251,15 @@ def test_the_prescription_for_the_variation_comes_before_the_sets_own_tempo(
     assert camera.prescribed_tempo(clip) == "3-0-1-1"
 
 
+def test_a_replaced_prescription_no_longer_sets_the_tempo_of_its_rung(
+    user, a_set, linked_coach, loaded, media_root
+):
+    clip = _ready_video(user, a_set.session, a_set=a_set, content=b"x")
+    services.prescribe(linked_coach, user, prescription(a_set.session.variation, tempo="3-0-1-1"))
+    services.prescribe(linked_coach, user, prescription(loaded, tempo="2-0-1-0"))
+    assert camera.prescribed_tempo(clip) == "1-1-1-1"  # the set's own: its rung has no plan
+
+
 def test_a_side_video_is_measured_against_that_sides_logged_tempo(user, session, media_root):
     Set.objects.create(session=session, position=1, side="left", reps=8, tempo="2-0-2-0")
     Set.objects.create(session=session, position=2, side="right", reps=8, tempo="4-1-2-0")

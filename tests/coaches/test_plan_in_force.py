@@ -1,0 +1,125 @@
+"""Which coach's plan is in force: the athlete's newest, whatever its rung, on every page and
+in everything that reads one (Today, the session page and its entry, the timer and the
+offline queue, the coach's pages)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from coaches import services
+from coaches.models import Prescription
+from tests.conftest import PASSWORD, prescription, timer_plan
+from training.models import Set, TrainingSession
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def dora(django_user_model):
+    user = django_user_model.objects.create_user("dora", "d@example.com", PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name="Coach"))
+    return user
+
+
+@pytest.fixture
+def linked(coach, user):
+    link = services.create_invitation(coach)
+    services.accept_invitation(link, user)
+    return link
+
+
+def _text(client, url) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return " ".join(response.content.decode().split())
+
+
+def _session_of(user, variation) -> TrainingSession:
+    return TrainingSession.objects.create(
+        user=user, date=datetime.date.today(), variation=variation
+    )
+
+
+def test_it_takes_a_replaced_plan_out_of_force_on_its_old_rung_everywhere(
+    client, coach, user, linked, loaded, bodyweight
+):
+    old = prescription(loaded, reps_per_side=10, load_kg=Decimal("22.5"), notes="Dumbbell plan")
+    services.prescribe(coach, user, old)
+    services.prescribe(coach, user, prescription(bodyweight, reps_per_side=10, notes="No load"))
+    old_rung = _session_of(user, loaded)
+    client.force_login(user)
+
+    today = _text(client, reverse("training:log"))
+    assert "No load" in today
+    assert "Dumbbell plan" not in today
+    response = client.get(old_rung.get_absolute_url())
+    page = " ".join(response.content.decode().split())
+    assert "22.5 kg" not in page
+    assert "The plan from your coach (coach) is for Single leg hip thrust, not this rung." in page
+    assert response.context["form"].initial.get("load") is None
+    assert Prescription.objects.in_force_for(user.pk, loaded.pk) is None
+    assert Prescription.objects.load_kg_for(user.pk, loaded.pk) == 0
+
+    # The timer's sets of the old rung, online and from the offline queue, take no load.
+    client.post(reverse("training:log-from-timer"), timer_plan(variation=loaded.slug))
+    sync = {"kind": "timer", **timer_plan(variation=loaded.slug), "date": "2026-11-12"}
+    assert client.post(reverse("training:sync"), sync).status_code == 200
+    loads = Set.objects.filter(session__variation=loaded).values_list("load_kg", flat=True)
+    assert len(loads) == 8
+    assert set(loads) == {Decimal(0)}
+
+    client.force_login(coach)
+    athlete = _text(client, reverse("coaches:athlete", args=[user.pk]))
+    assert "<strong>Single leg hip thrust</strong>, 3 × 10" in athlete
+    assert "Dumbbell plan" not in athlete
+
+
+def test_it_shows_the_newest_coachs_plan_not_another_coachs_older_one_for_the_rung(
+    client, coach, dora, user, linked, loaded, bodyweight
+):
+    services.prescribe(coach, user, prescription(loaded, load_kg=Decimal(15)))
+    services.accept_invitation(services.create_invitation(dora), user)
+    services.prescribe(dora, user, prescription(bodyweight, notes="Dora's plan"))
+    session = _session_of(user, loaded)
+    client.force_login(user)
+
+    assert "From your coach, dora" in _text(client, reverse("training:log"))
+    response = client.get(session.get_absolute_url())
+    page = " ".join(response.content.decode().split())
+    assert "15 kg" not in page
+    assert "The plan from your coach (dora) is for Single leg hip thrust, not this rung." in page
+    assert response.context["form"].initial.get("load") is None
+    client.force_login(coach)
+    athlete = _text(client, reverse("coaches:athlete", args=[user.pk]))
+    assert "Written by dora, in force since" in athlete
+
+
+def test_it_brings_no_replaced_plan_back_when_the_newer_plans_link_ends(
+    client, coach, dora, user, linked, loaded, bodyweight
+):
+    services.prescribe(coach, user, prescription(loaded, load_kg=Decimal(15), notes="Coach's"))
+    dora_link = services.create_invitation(dora)
+    services.accept_invitation(dora_link, user)
+    services.prescribe(dora, user, prescription(bodyweight, notes="Dora's plan"))
+    session = _session_of(user, loaded)
+
+    services.end_link(dora_link, user)
+
+    assert not Prescription.objects.in_force().exists()
+    client.force_login(user)
+    assert "From your coach" not in _text(client, reverse("training:log"))
+    response = client.get(session.get_absolute_url())
+    page = " ".join(response.content.decode().split())
+    assert "Your coach's plan" not in page
+    assert "The plan from your coach" not in page
+    assert response.context["form"].initial.get("load") is None
+    client.force_login(coach)
+    athlete = _text(client, reverse("coaches:athlete", args=[user.pk]))
+    assert "force since" not in athlete
+    # Kept in the history.
+    assert Prescription.objects.filter(athlete=user).count() == 2
