@@ -148,16 +148,21 @@ class PrescriptionQuerySet(models.QuerySet["Prescription"]):
         """The plan each athlete follows now, the one definition every reader uses (Today,
         the session page and its entry, the timer and the offline queue, the video analysis,
         the coach's pages): the athlete's newest prescription, whatever its rung, while its
-        coach still coaches them, over a current link or as an active superuser (who coaches
-        everyone). A newer plan replaces it for good; a link ended, or a coach's account
-        deactivated, takes it out of force. Either way it stays in the history only: an
-        older plan never comes back in its place."""
+        coach still coaches them under the link the plan was written under (a current link
+        accepted before it), or as an active superuser (who coaches everyone). A newer plan
+        replaces it for good; a link ended, or a coach's account deactivated, takes it out of
+        force, and linking again does not bring it back. Either way it stays in the history
+        only: an older plan never comes back in its place."""
         newer = Prescription.objects.filter(athlete=OuterRef("athlete")).filter(
             Q(created_at__gt=OuterRef("created_at"))
             | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk"))
         )
         linked = Exists(
-            CoachLink.objects.current().filter(coach=OuterRef("coach"), athlete=OuterRef("athlete"))
+            CoachLink.objects.current().filter(
+                coach=OuterRef("coach"),
+                athlete=OuterRef("athlete"),
+                accepted_at__lte=OuterRef("created_at"),
+            )
         )
         coaching = linked | Q(coach__is_superuser=True, coach__is_active=True)
         return self.filter(~Exists(newer)).filter(coaching)

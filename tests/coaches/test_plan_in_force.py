@@ -123,3 +123,30 @@ def test_it_brings_no_replaced_plan_back_when_the_newer_plans_link_ends(
     assert "force since" not in athlete
     # Kept in the history.
     assert Prescription.objects.filter(athlete=user).count() == 2
+
+
+def test_it_brings_no_plan_back_when_the_athlete_links_with_its_coach_again(
+    client, coach, user, linked, loaded
+):
+    services.prescribe(coach, user, prescription(loaded, load_kg=Decimal(15), notes="Old link's"))
+    services.end_link(linked, user)
+    services.accept_invitation(services.create_invitation(coach), user)
+    session = _session_of(user, loaded)
+
+    assert not Prescription.objects.in_force().exists()
+    assert Prescription.objects.load_kg_for(user.pk, loaded.pk) == 0
+    client.force_login(user)
+    assert "From your coach" not in _text(client, reverse("training:log"))
+    response = client.get(session.get_absolute_url())
+    assert "Your coach's plan" not in response.content.decode()
+    assert response.context["form"].initial.get("load") is None
+    client.force_login(coach)
+    athlete = _text(client, reverse("coaches:athlete", args=[user.pk]))
+    assert "force since" not in athlete
+    assert "Old link's" not in athlete
+
+    # A plan written under the new link is in force at once.
+    services.prescribe(coach, user, prescription(loaded, load_kg=Decimal(20)))
+    assert Prescription.objects.load_kg_for(user.pk, loaded.pk) == Decimal(20)
+    client.force_login(user)
+    assert "From your coach, coach" in _text(client, reverse("training:log"))
