@@ -144,6 +144,7 @@ SESSION_PAGE = {
                 tempo="tempo",
                 hold_seconds="hold_seconds",
                 side_order="side_order",
+                notes="notes",
             )
         )[:1],
         output_field=JSONField(),
@@ -232,8 +233,9 @@ _SESSION_SETS = Prepared(_session_sets_query)
 
 
 def _next_set_initial(sets, previous_sets, session, unit: str, prescription=None) -> dict:
-    """Prefill the entry with what comes next: the other side of the last set, same numbers;
-    for a session's first set, the coach's prescription if there is one."""
+    """Prefill the entry with what comes next: the other side of the last set (with legs
+    level, the first of the coach's order), same numbers; for a session's first set, the
+    coach's prescription if there is one."""
     one_side = session.variation.one_side_at_a_time
     if not sets and prescription is not None:
         # The prescribed order's first leg.
@@ -252,7 +254,7 @@ def _next_set_initial(sets, previous_sets, session, unit: str, prescription=None
     if sets and source.side in (Side.LEFT, Side.RIGHT):
         left = sum(1 for s in sets if s.side == Side.LEFT)
         right = sum(1 for s in sets if s.side == Side.RIGHT)
-        initial["side"] = Side.RIGHT if left > right else Side.LEFT
+        initial["side"] = sides.next_leg(left, right, prescription and prescription.side_order)
     elif not sets and one_side:
         initial["side"] = Side.LEFT
     if not one_side:

@@ -40,3 +40,12 @@ def in_order(order: str, count: int) -> list[str]:
     """The sides of `count` sets done one after another in `order`."""
     cycle = ORDERS[order]
     return [cycle[index % len(cycle)] for index in range(count)]
+
+
+def next_leg(left: int, right: int, order: str | None = None) -> str:
+    """The leg of the next set after `left` and `right` sets of a one-leg rung: the leg
+    behind, else the first of a coach's `order` (every pair starts as the plan does), or
+    the left without one."""
+    if left != right:
+        return RIGHT if left > right else LEFT
+    return ORDERS[order][0] if order else LEFT

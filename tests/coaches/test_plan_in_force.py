@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from coaches import services
 from coaches.models import Prescription
-from tests.conftest import PASSWORD, prescription, timer_plan
+from tests.conftest import PASSWORD, as_the_browser_submits, prescription, timer_plan
 from training.models import Set, TrainingSession
 
 pytestmark = pytest.mark.django_db
@@ -150,3 +150,25 @@ def test_it_brings_no_plan_back_when_the_athlete_links_with_its_coach_again(
     assert Prescription.objects.load_kg_for(user.pk, loaded.pk) == Decimal(20)
     client.force_login(user)
     assert "From your coach, coach" in _text(client, reverse("training:log"))
+
+
+def test_it_suggests_the_prescribed_leg_first_in_every_pair_of_sets(
+    client, coach, user, linked, bodyweight
+):
+    plan = prescription(bodyweight, side_order="right-left", notes="Slow on the way down.")
+    services.prescribe(coach, user, plan)
+    session = _session_of(user, bodyweight)
+    client.force_login(user)
+    response = client.get(session.get_absolute_url())
+    page = " ".join(response.content.decode().split())
+    assert "3-0-1-1</span>, right leg, then left.</p>" in page
+    assert "Coach's note: Slow on the way down." in page
+
+    # Each time the trainee takes the set the entry suggests.
+    url = reverse("training:set-create", args=[session.pk])
+    for _ in range(6):
+        taken = as_the_browser_submits(response.context["form"])
+        response = client.post(url, {**taken, "effort": "rpe:8"}, headers={"HX-Request": "true"})
+        assert response.status_code == 200
+    sides = list(session.sets.order_by("position").values_list("side", flat=True))
+    assert sides == ["right", "left", "right", "left", "right", "left"]

@@ -48,6 +48,20 @@ def test_sets_in_an_order_of_legs(order, count, expected):
 
 
 @pytest.mark.parametrize(
+    ("left", "right", "order", "leg"),
+    [
+        (1, 0, "right-left", "right"),
+        (1, 2, "left-right", "left"),
+        (2, 2, None, "left"),
+        (2, 2, "right-left", "right"),
+        (1, 1, "alternating", "left"),
+    ],
+)
+def test_the_next_leg_is_the_one_behind_else_the_first_of_the_coachs_order(left, right, order, leg):
+    assert sides.next_leg(left, right, order) == leg
+
+
+@pytest.mark.parametrize(
     ("order", "one_side_at_a_time", "fits", "as_done"),
     [
         ("left-right", True, True, "left-right"),
