@@ -165,6 +165,11 @@ def _athlete_context(request: HttpRequest, athlete, **forms) -> dict:
             "hold_seconds": level.advance_hold_seconds,
         }
     advice = advice_for(athlete.profile, ladder=ladder(request))
+    # The level moved away from the plan's rung (read with the advice: no query more): the
+    # coach is told, so as to write a plan for the new level.
+    off_level = athlete.profile.level if prescription else None
+    if off_level and off_level.pk == prescription.variation_id:
+        off_level = None
     sessions = TrainingSession.with_kept_totals(
         with_rungs(
             TrainingSession.objects.filter(user=athlete)
@@ -182,6 +187,7 @@ def _athlete_context(request: HttpRequest, athlete, **forms) -> dict:
         "unit": unit,
         "sessions": sessions,
         "prescription": prescription,
+        "off_level": off_level,
         "advice": advice,
         "changes": LevelChange.objects.filter(user=athlete).select_related(
             "from_variation", "to_variation", "changed_by"

@@ -14,7 +14,7 @@ from django.urls import reverse
 from coaches import services
 from coaches.models import Prescription
 from tests.conftest import PASSWORD, as_the_browser_submits, prescription, timer_plan
-from training.models import Set, TrainingSession
+from training.models import Profile, Set, TrainingSession
 
 pytestmark = pytest.mark.django_db
 
@@ -172,3 +172,20 @@ def test_it_suggests_the_prescribed_leg_first_in_every_pair_of_sets(
         assert response.status_code == 200
     sides = list(session.sets.order_by("position").values_list("side", flat=True))
     assert sides == ["right", "left", "right", "left", "right", "left"]
+
+
+def test_it_tells_the_coach_when_the_plan_in_force_is_for_another_rung_than_the_level(
+    client, coach, user, linked, loaded, bodyweight
+):
+    Profile.objects.filter(user=user).update(level=loaded)
+    services.prescribe(coach, user, prescription(loaded, load_kg=Decimal("22.5")))
+    client.force_login(coach)
+    url = reverse("coaches:athlete", args=[user.pk])
+    assert "while ada is now at" not in _text(client, url)
+
+    moved = {"variation": bodyweight.pk, "reason": "Knee pain on the loaded rung."}
+    assert client.post(reverse("coaches:level", args=[user.pk]), moved).status_code == 302
+    assert (
+        "This plan is for rung 4, Dumbbell or kettlebell single leg hip thrust, while ada is now "
+        "at level 3, Single leg hip thrust: write a new plan for their level below."
+    ) in _text(client, url)
