@@ -72,12 +72,15 @@ class PrescriptionForm(SubmittedOnce):
         "sides": "side_order",
     }
 
-    def __init__(self, *args, unit: str, athlete=None, in_force=None, **kwargs):
+    def __init__(self, *args, unit: str, athlete=None, in_force=None, advice=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.unit = unit
         self.athlete = athlete  # whose recent loads a prescribed load is held to
         # The plan in force's (rung id, load): kept as it was, it is not asked about again.
         self.in_force = in_force
+        # What the athlete is told now (training.level.advice_for): added load against
+        # advice decided by pain is asked about.
+        self.advice = advice
         self.confirm_value = self.confirm_label = ""
         self.fields["variation"].queryset = Variation.objects.ladder()
         self.fields["load"].set_unit(unit)
@@ -107,9 +110,11 @@ class PrescriptionForm(SubmittedOnce):
 
     def _check_the_load(self, variation: Variation, load_kg) -> None:
         """Advice that can hurt errs on the safe side: no load on a rung done at body weight
-        (the ladder adds it a rung up), and a load far from the athlete's recent sets of the
-        rung (training/plausibility.py, the set form's rule) asked about once, as a slip of
-        the keyboard (15 -> 150) reaches every set they log from it."""
+        (the ladder adds it a rung up); asked about once, a load far from the athlete's
+        recent sets of the rung (training/plausibility.py, the set form's rule), as a slip of
+        the keyboard (15 -> 150) reaches every set they log from it, and a load heavier than
+        they lift now while pain decided their advice (no added load until it trains
+        pain-free): one tick answers both."""
         if not load_kg:
             return
         if not variation.takes_external_load:
@@ -121,6 +126,7 @@ class PrescriptionForm(SubmittedOnce):
             return
         if self.athlete is None or (variation.pk, load_kg) == self.in_force:
             return  # the plan in force's load was asked about when it was prescribed
+        name, shown = self.athlete.get_username(), format_load(load_kg, self.unit)
         recent = [
             kg
             for side in worked(variation.one_side_at_a_time)
@@ -128,6 +134,10 @@ class PrescriptionForm(SubmittedOnce):
                 self.athlete.pk, variation.pk, side, RECENT_SETS
             ).values_list("load_kg", flat=True)
         ]
+        said = []
+        against_pain = self._heavier_than_now(variation, load_kg, recent)
+        if against_pain:
+            said.append(f"{name} is told: “{self.advice.suggestion.why}” {against_pain}")
         where = "of this rung"
         if not any(recent):
             # A rung they have not loaded yet (moving up): their recent loads of any rung.
@@ -135,22 +145,39 @@ class PrescriptionForm(SubmittedOnce):
             newest = loaded.order_by("-session__date", "-session_id", "-position")
             recent = list(newest.values_list("load_kg", flat=True)[:RECENT_SETS])
             where = "of any rung"
-        found = doubts(0, load_kg, [], recent)
-        if not found:
+        for doubt in doubts(0, load_kg, [], recent):
+            low, high = format_load(doubt.low, self.unit), format_load(doubt.high, self.unit)
+            recently = high if low == high else f"{low} to {high}"
+            said.append(
+                f"{shown} is far from {name}'s recent sets {where} ({recently}), and every set "
+                "they log from it takes it."
+            )
+        if not said:
             return
-        self.confirm_value = f"load_kg={load_kg.normalize():f}"
+        despite = " despite the pain" if against_pain else ""
+        self.confirm_value = f"load_kg={load_kg.normalize():f}{despite}"
         if self.cleaned_data.get("confirm") == self.confirm_value:
             return
-        [doubt] = found
+        self.confirm_label = f"Yes, prescribe {shown}{despite}"
+        said[-1] += f" Correct it, or tick “{self.confirm_label}”."
+        for message in said:
+            self.add_error("load", message)
+
+    def _heavier_than_now(self, variation: Variation, load_kg, recent: list) -> str:
+        """While pain decided the athlete's advice (no added load until it trains pain-free),
+        what a `load_kg` heavier than they lift now adds: now is the heaviest of the plan in
+        force on this rung and their `recent` sets of it. "" otherwise."""
+        if self.advice is None or not self.advice.suggestion.for_pain:
+            return ""
+        planned = self.in_force[1] if self.in_force and self.in_force[0] == variation.pk else 0
+        now = max([*recent, planned])
+        if load_kg <= now:
+            return ""
         shown = format_load(load_kg, self.unit)
-        self.confirm_label = f"Yes, prescribe {shown}"
-        low, high = format_load(doubt.low, self.unit), format_load(doubt.high, self.unit)
-        recently = high if low == high else f"{low} to {high}"
-        self.add_error(
-            "load",
-            f"{shown} is far from {self.athlete.get_username()}'s recent sets {where} "
-            f"({recently}), and every set they log from it takes it. Correct it, or tick "
-            f"“{self.confirm_label}”.",
+        if not now:
+            return f"{shown} adds load to their plan and recent sets, at body weight."
+        return (
+            f"{shown} is more than the {format_load(now, self.unit)} of their plan and recent sets."
         )
 
     def _check_with_the_timer(self) -> None:

@@ -216,7 +216,10 @@ def prescribe(request: HttpRequest, user_id: int) -> HttpResponse:
     unit = Profile.objects.unit_of(request.user)
     in_force = Prescription.objects.in_force().filter(athlete=athlete)
     in_force = in_force.values_list("variation_id", "load_kg").first()
-    form = PrescriptionForm(request.POST, unit=unit, athlete=athlete, in_force=in_force)
+    advice = advice_for(athlete.profile, ladder=ladder(request))
+    form = PrescriptionForm(
+        request.POST, unit=unit, athlete=athlete, in_force=in_force, advice=advice
+    )
     if not form.is_valid():
         return render(
             request,

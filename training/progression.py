@@ -183,6 +183,9 @@ class Suggestion:
     next_load_kg: Decimal | None
     next_hold_seconds: int | None
     why: str  # one line: the sessions and numbers that decided it
+    # Pain decided it (rules 1, 2 and 4): no added load until it trains pain-free, which a
+    # coach's plan is held to (coaches/forms.py) and Today puts before that plan.
+    for_pain: bool = False
 
     @property
     def reasons_beyond_why(self) -> tuple[str, ...]:
@@ -283,6 +286,7 @@ def suggest(
             None,
             f"Pain on {where} on {_day(hurt.day)}: step back one level until it trains "
             f"pain-free, and stop any set that hurts. If the pain persists, {SEE_SOMEONE}.",
+            for_pain=True,
         )
 
     # Rule 3: form errors in the two latest sessions that count.
@@ -345,6 +349,7 @@ def suggest(
             f"{pain_gate}: no added load or longer hold yet."
             if pain_gate
             else f"{missing[:-1]}: log one to get a suggestion.",
+            for_pain=gated,
         )
 
     met, missing = session_meets_target(criteria, latest)
@@ -410,7 +415,7 @@ def suggest(
         load_step_kg=step,
         unit=unit,
     )
-    return Suggestion("stay", (*reasons, *notes), weak, load, hold, why)
+    return Suggestion("stay", (*reasons, *notes), weak, load, hold, why, for_pain=gated)
 
 
 def _stop(hurt: list[SessionRecord], in_window: bool) -> Suggestion:
@@ -429,6 +434,7 @@ def _stop(hurt: list[SessionRecord], in_window: bool) -> Suggestion:
         None,
         f"{decided} (on {_days([s.day for s in hurt])}): stop this exercise and "
         f"{SEE_SOMEONE}; no move up and no added load until it trains pain-free.",
+        for_pain=True,
     )
 
 

@@ -54,6 +54,8 @@ def today_context(request: HttpRequest) -> dict:
         s for s in current if s is not todays_session and not s.set_count and s.created_at >= today
     ]
     advice = advice_for(profile, history_of(sets, ladder=rungs), rungs)
+    # Advice decided by pain comes before a coach's plan, even once "Not now" hides it.
+    pain_first = advice.suggestion.kind if advice and advice.suggestion.for_pain else ""
     if advice and advice.fingerprint == profile.dismissed_suggestion:
         advice = None
     prescription = None
@@ -86,6 +88,7 @@ def today_context(request: HttpRequest) -> dict:
         "balance": progress.balance_note(recent),
         "session_form": session_form,
         "prescription": prescription,
+        "pain_first": pain_first,
         "unit": profile.unit,
         "commented_videos": commented_videos,
     }

@@ -127,8 +127,9 @@ STOP = (
 )
 
 
-def stay(*reasons, weak=None, load=None, hold=None, why):
-    return Suggestion("stay", reasons, weak, None if load is None else D(load), hold, why)
+def stay(*reasons, weak=None, load=None, hold=None, why, for_pain=False):
+    load = None if load is None else D(load)
+    return Suggestion("stay", reasons, weak, load, hold, why, for_pain=for_pain)
 
 
 both = (sets("left"), sets("right"))
@@ -150,6 +151,7 @@ def stepped_back_for_pain(day: str, weak=None) -> Suggestion:
         f"Pain on set 2 on the right on {day}: step back one level until it trains "
         "pain-free, and stop any set that hurts. If the pain persists, see a "
         "physiotherapist or doctor.",
+        for_pain=True,
     )
 
 
@@ -246,6 +248,7 @@ RULES = [
                 "Pain on 7 Mar 2025, and 0 of 2 pain-free sessions at this level since: no added "
                 "load or longer hold yet."
             ),
+            for_pain=True,
         ),
         id="after a step back for pain an older session at the lower level adds nothing",
     ),
@@ -261,6 +264,7 @@ RULES = [
                 "Pain on 7 Mar 2025, and 0 of 2 pain-free sessions at this level since: keep 10 "
                 "kg, with no added load or longer hold yet."
             ),
+            for_pain=True,
         ),
         id="a pain flag at the old level does not step back again and adds no load",
     ),
@@ -276,6 +280,7 @@ RULES = [
                 "Pain on 7 Mar 2025, and 1 of 2 pain-free sessions at this level since: keep 10 "
                 "kg, with no added load or longer hold yet."
             ),
+            for_pain=True,
         ),
         id="one pain-free session after a step back for pain adds no load",
     ),
@@ -298,6 +303,7 @@ RULES = [
                 "Pain on 3 Mar 2025, and 1 of 2 pain-free sessions at this level since: keep 10 "
                 "kg, with no added load or longer hold yet."
             ),
+            for_pain=True,
         ),
         id="pain cleared below still asks two pain-free sessions after moving up, and says why",
     ),
@@ -316,6 +322,7 @@ RULES = [
                 "Pain on 7 Mar 2025, and 1 of 2 pain-free sessions at this level since: hold the "
                 "top 6 s, with no added load or longer hold yet."
             ),
+            for_pain=True,
         ),
         id="one pain-free session after a step back for pain adds no hold",
     ),
@@ -333,6 +340,7 @@ RULES = [
             None,
             None,
             f"Pain in 2 of your last 3 sessions (on 3 Mar 2025 and 7 Mar 2025): {STOP}",
+            for_pain=True,
         ),
         id="pain in two of the last three sessions stops the exercise",
     ),
@@ -354,6 +362,7 @@ RULES = [
             None,
             None,
             f"Pain in 2 of your last 3 sessions (on 5 Mar 2025 and 7 Mar 2025): {STOP}",
+            for_pain=True,
         ),
         id="pain in two of the last three sessions at any level stops the exercise",
     ),
@@ -368,6 +377,7 @@ RULES = [
             None,
             None,
             f"Pain at the easiest level (on 7 Mar 2025): {STOP}",
+            for_pain=True,
         ),
         id="pain on the lowest level stops the exercise",
     ),
@@ -1179,6 +1189,18 @@ def test_load_goes_up_only_from_a_clean_session_on_target_on_both_sides(criteria
         assert criteria.takes_load
         assert session_meets_target(criteria, latest)[0]
         assert not any(record.pain for s in history[:2] for record in s.sets)
+
+
+@given(criteria_values, st.lists(session_records, max_size=4), st.booleans())
+def test_a_suggestion_decided_by_pain_adds_no_load_and_moves_nobody_up(criteria, history, top):
+    """What a coach's loaded plan is held to (coaches/forms.py): pain decided it."""
+    result = suggest(criteria, history, level=4, is_top_level=top, is_bottom_level=False)
+    if result.for_pain:
+        assert result.kind != "advance"
+        assert not any("add load" in reason for reason in result.reasons)
+        assert any(record.pain for s in history for record in s.sets)
+    if result.kind == "stop":
+        assert result.for_pain
 
 
 def _kg(text: str) -> Decimal:
