@@ -339,9 +339,12 @@ class CoachNote(models.Model):
 
 
 class FlagReviewQuerySet(models.QuerySet["FlagReview"]):
-    def covering(self, flags_by_athlete: dict) -> dict[int, dict[tuple[str, str], FlagReview]]:
-        """The reviews of the flags given ({athlete id: [review.Flag]}), per athlete id and
-        (kind, subject): one query, however many athletes."""
+    def covering(
+        self, flags_by_athlete: dict, coach
+    ) -> dict[int, dict[tuple[str, str], FlagReview]]:
+        """`coach`'s reviews of the flags given ({athlete id: [review.Flag]}), per athlete id
+        and (kind, subject): one query, however many athletes. Another coach's review covers
+        nothing here: each coach answers a flag for themself."""
         subjects = {flag.subject for flags in flags_by_athlete.values() for flag in flags}
         found: dict[int, dict[tuple[str, str], FlagReview]] = {}
         if not subjects:
@@ -353,7 +356,7 @@ class FlagReviewQuerySet(models.QuerySet["FlagReview"]):
         ]
         # A pain flag is covered by any review of it that knew of every painful set now
         # (balance.pain_covered_by): the newest such review, as the rows come newest first.
-        reviews = self.filter(athlete__in=list(flags_by_athlete)).filter(
+        reviews = self.filter(athlete__in=list(flags_by_athlete), reviewed_by=coach).filter(
             Q(subject__in=subjects) | Q(kind="pain", athlete__in=in_pain)
         )
         for review in reviews.select_related("reviewed_by"):
@@ -371,8 +374,9 @@ class FlagReview(models.Model):
     """A coach marked one review-queue flag as seen: who, when, and what raised it.
 
     Flags are worked out from the log each time (review.py); this keeps the coach's
-    answer to one of them. `subject` is the flag's (review.Flag.subject), so a newer
-    cause raises the flag again, open, even after an older one was reviewed.
+    answer to one of them, for that coach alone: an athlete's other coaches still see it
+    open. `subject` is the flag's (review.Flag.subject), so a newer cause raises the flag
+    again, open, even after an older one was reviewed.
     """
 
     athlete = models.ForeignKey(
@@ -380,8 +384,9 @@ class FlagReview(models.Model):
     )
     kind = models.CharField(max_length=20)
     subject = models.CharField(max_length=40)
+    # The coach whose review it is (their account gone, it covers nobody's queue).
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     reviewed_at = models.DateTimeField(auto_now_add=True)
 
@@ -392,7 +397,8 @@ class FlagReview(models.Model):
         ordering = ["-reviewed_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["athlete", "kind", "subject"], name="flagreview_once_per_flag"
+                fields=["athlete", "kind", "subject", "reviewed_by"],
+                name="flagreview_once_per_flag_and_coach",
             )
         ]
 

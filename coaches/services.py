@@ -105,10 +105,10 @@ def coach_change_level(coach, athlete, variation, *, reason: str, approved: bool
 
 
 def review_flag(coach, athlete, flag) -> FlagReview:
-    """Mark one review-queue flag seen; marking it again keeps the first review."""
+    """Mark one review-queue flag seen by `coach`; marking it again keeps their first review."""
     with transaction.atomic():
         review, created = FlagReview.objects.get_or_create(
-            athlete=athlete, kind=flag.kind, subject=flag.subject, defaults={"reviewed_by": coach}
+            athlete=athlete, kind=flag.kind, subject=flag.subject, reviewed_by=coach
         )
         if created:
             audit(coach, athlete, "flag-reviewed", f"Reviewed the flag “{flag.text}”.")

@@ -78,7 +78,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     stats = review_queue.athlete_stats(athletes, today)
     flags = {athlete.pk: balance.flags(stats[athlete.pk]) for athlete in athletes}
-    reviews = FlagReview.objects.covering(flags)
+    reviews = FlagReview.objects.covering(flags, request.user)
     rows = []
     for athlete in athletes:
         athlete_stats_ = stats[athlete.pk]
@@ -310,13 +310,14 @@ def review_flag(request: HttpRequest, user_id: int) -> HttpResponse:
     return HttpResponseRedirect(back or queue_row)
 
 
-def _session_flag(athlete, session, kind: str):
+def _session_flag(coach, athlete, session, kind: str):
     """The flag of this kind that links to this session, if the queue raises one now,
-    with its review (or None): what the session page offers to mark reviewed."""
+    with `coach`'s review (or None): what the session page offers to mark reviewed."""
     stats = review_queue.athlete_stats([athlete], timezone.localdate())[athlete.pk]
     for flag in balance.flags(stats):
         if flag.kind == kind and balance.flag_session_id(stats, flag) == session.pk:
-            reviews = FlagReview.objects.covering({athlete.pk: [flag]}).get(athlete.pk, {})
+            reviews = FlagReview.objects.covering({athlete.pk: [flag]}, coach)
+            reviews = reviews.get(athlete.pk, {})
             return flag, reviews.get((flag.kind, flag.subject))
     return None, None
 
@@ -347,7 +348,9 @@ def athlete_session(request: HttpRequest, user_id: int, pk: int) -> HttpResponse
             messages.success(request, "Note added; the athlete sees it on this session.")
             return redirect("coaches:session", user_id=athlete.pk, pk=session.pk)
     highlight = request.GET.get("flag", "")
-    flag, flag_review = _session_flag(athlete, session, highlight) if highlight else (None, None)
+    flag, flag_review = (
+        _session_flag(request.user, athlete, session, highlight) if highlight else (None, None)
+    )
     sets = Set.number_by_side(
         list(session.sets.prefetch_related("form_errors").order_by("position"))
     )
@@ -363,6 +366,7 @@ def athlete_session(request: HttpRequest, user_id: int, pk: int) -> HttpResponse
             "notes": CoachNote.objects.on_session(session, sets),
             # Every clip of the session, reviewed or not: the queue lists only those to review.
             "videos": SetVideo.objects.filter(session=session)
+            .with_review(request.user)
             .select_related("set")
             .with_set_side_number()
             .order_by("created_at", "pk"),

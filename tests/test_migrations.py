@@ -22,10 +22,11 @@ from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
 from coaches.models import AuditEntry, CoachLink, CoachNote, FlagReview, Prescription
+from coaching.models import Variation
 from imports.models import PendingImport
 from tests.training.test_summaries import kept, recounted
-from training.models import LevelChange, SessionTotals, StaleProgressWeek
-from videos.models import SetVideo, VideoComment, VideoUpload
+from training.models import LevelChange, SessionTotals, StaleProgressWeek, TrainingSession
+from videos.models import SetVideo, VideoComment, VideoReview, VideoUpload
 
 
 def _before_the_split(loader: MigrationLoader) -> list[tuple[str, str | None]]:
@@ -128,14 +129,14 @@ def test_a_database_made_before_the_split_migrates_with_every_row_kept(guide_con
 
     # Only the log's summaries are new (training 0019, and the progress page's points 0021),
     # built for the log there (0020, 0022), the weeks whose points wait to be made (0023),
-    # and the video analysis (videos 0002).
+    # the video analysis (videos 0002) and each coach's review of a video (videos 0004).
     summaries = {
         "training_sessiontotals",
         "training_alikesets",
         "training_progresspoints",
         "training_staleprogressweek",
     }
-    analyses = {"videos_videoanalysis"}
+    analyses = {"videos_videoanalysis", "videos_videoreview"}
     assert set(connection.introspection.table_names()) == tables_before | summaries | analyses
     athlete = get_user_model().objects.get(username="athlete-before-split")
     assert kept(athlete) == recounted(athlete)
@@ -158,12 +159,12 @@ def test_a_database_made_before_the_split_migrates_with_every_row_kept(guide_con
     ).exists()
 
 
-def _back_to(migration: tuple[str, str]):
-    """Migrate the test database back to `migration`; the models as they were then."""
+def _back_to(*migrations: tuple[str, str]):
+    """Migrate the test database back to `migrations`; the models as they were then."""
     executor = MigrationExecutor(connection)
-    executor.migrate([migration])
+    executor.migrate(list(migrations))
     executor.loader.build_graph()
-    return executor.loader.project_state(migration).apps
+    return executor.loader.project_state(list(migrations)).apps
 
 
 def _forward_to_the_end() -> None:
@@ -219,3 +220,57 @@ def test_the_hold_totals_kept_before_become_the_time_held_and_their_weeks_are_co
     assert SessionTotals.objects.get(session_id=session.pk).left_hold == 8 * 5 + 30
     weeks = StaleProgressWeek.objects.filter(user_id=athlete.pk).values_list("week", flat=True)
     assert list(weeks) == [datetime.date(2026, 11, 2)]
+
+
+def test_flag_and_video_reviews_made_before_each_coach_reviewed_alone_stay_their_coachs(
+    guide_content,
+):
+    users = get_user_model().objects
+    athlete, coach = users.create(username="reviewed-before"), users.create(username="its-coach")
+    session = TrainingSession.objects.create(
+        user=athlete,
+        date=datetime.date(2026, 11, 4),
+        variation=Variation.objects.get(slug="single-leg-hip-thrust"),
+    )
+    apps = _back_to(
+        ("videos", "0003_comment_submission_id"), ("coaches", "0003_coachnote_submission_id")
+    )
+    flags = apps.get_model("coaches", "FlagReview").objects
+    kept = flags.create(
+        athlete_id=athlete.pk, kind="pain", subject="session 1", reviewed_by_id=coach.pk
+    )
+    flags.create(athlete_id=athlete.pk, kind="lag", subject="session 1")  # coach gone
+    reviewed_at = timezone.now() - datetime.timedelta(days=2)
+    clips = apps.get_model("videos", "SetVideo").objects
+    clip = clips.create(
+        owner_id=athlete.pk,
+        session_id=session.pk,
+        side="left",
+        original="videos/1/a.mp4",
+        reviewed_by_id=coach.pk,
+        reviewed_at=reviewed_at,
+    )
+
+    _forward_to_the_end()
+
+    assert list(FlagReview.objects.values_list("pk", "reviewed_by__username")) == [
+        (kept.pk, "its-coach")
+    ]
+    assert list(VideoReview.objects.values_list("video", "coach__username", "reviewed_at")) == [
+        (clip.pk, "its-coach", reviewed_at)
+    ]
+
+    # And back: one review per flag and a video's newest review on it, as they were kept.
+    second = users.create(username="second-coach")
+    FlagReview.objects.create(
+        athlete_id=athlete.pk, kind="pain", subject="session 1", reviewed_by_id=second.pk
+    )
+    VideoReview.objects.create(video_id=clip.pk, coach_id=second.pk)
+    apps = _back_to(
+        ("videos", "0003_comment_submission_id"), ("coaches", "0003_coachnote_submission_id")
+    )
+    old_flags = apps.get_model("coaches", "FlagReview").objects
+    assert list(old_flags.values_list("pk", flat=True)) == [kept.pk]
+    old_clip = apps.get_model("videos", "SetVideo").objects.get(pk=clip.pk)
+    assert old_clip.reviewed_by_id == second.pk
+    _forward_to_the_end()

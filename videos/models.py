@@ -8,7 +8,17 @@ from functools import cache
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Expression, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    Expression,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import dateformat, timezone
@@ -33,11 +43,23 @@ class SetVideoQuerySet(models.QuerySet["SetVideo"]):
         return self.filter(Q(owner=user) | Q(owner__in=CoachLink.objects.athletes_of(user)))
 
     def to_review_by(self, coach) -> SetVideoQuerySet:
+        """The ready videos of `coach`'s athletes that `coach` has not marked reviewed (another
+        coach's review leaves them here)."""
+        reviewed = VideoReview.objects.filter(video=OuterRef("pk"), coach=coach)
         return (
             self.filter(owner__in=CoachLink.objects.athletes_of(coach))
             .exclude(owner=coach)
-            .filter(status=VideoStatus.READY, reviewed_at__isnull=True)
+            .filter(~Exists(reviewed), status=VideoStatus.READY)
         )
+
+    def with_review(self, coach=None) -> SetVideoQuerySet:
+        """Each clip with `reviewed_at`: when `coach` marked it reviewed, or without a coach
+        (the athlete's lists) the newest review by any of theirs; None when not reviewed."""
+        reviews = VideoReview.objects.filter(video=OuterRef("pk"))
+        if coach is not None:
+            reviews = reviews.filter(coach=coach)
+        newest = reviews.order_by("-reviewed_at").values("reviewed_at")[:1]
+        return self.annotate(reviewed_at=Subquery(newest))
 
     def with_set_side_number(self) -> SetVideoQuerySet:
         """Each clip with `set_side_number`, its set's number on its side as the session page
@@ -121,10 +143,6 @@ class SetVideo(models.Model):
     # Every stored byte of it (original, poster, rendition): what the quota counts.
     size = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
 
     objects = SetVideoQuerySet.as_manager()
 
@@ -185,6 +203,24 @@ class SetVideo(models.Model):
     @property
     def playback_type(self) -> str:
         return "video/mp4" if self.rendition else self.original_type
+
+
+class VideoReview(models.Model):
+    """A coach marked a video reviewed, for themself: the athlete's other coaches still have
+    it to review. The athlete's reply or question takes every review of it back
+    (services.add_comment): the video is to review again for each of their coaches."""
+
+    video = models.ForeignKey(SetVideo, on_delete=models.CASCADE, related_name="reviews")
+    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reviewed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["video", "coach"], name="videoreview_once_per_coach")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.video} reviewed by {self.coach}"
 
 
 class VideoCommentQuerySet(models.QuerySet["VideoComment"]):

@@ -33,6 +33,7 @@ from videos.models import (
     SetVideo,
     VideoAnalysis,
     VideoComment,
+    VideoReview,
     VideoStatus,
     VideoUpload,
 )
@@ -371,7 +372,7 @@ def add_comment(
                 seen_at=timezone.now(),
                 submission_id=submission_id,
             )
-            SetVideo.objects.filter(pk=clip.pk).update(reviewed_at=None, reviewed_by=None)
+            VideoReview.objects.filter(video=clip).delete()
             return comment
         comment = VideoComment.objects.create(
             video=clip,

@@ -39,7 +39,14 @@ from videos import analysis as camera
 from videos import processing as video
 from videos import services as videos
 from videos.forms import VideoCommentForm, VideoUploadForm
-from videos.models import AnalysisStatus, SetVideo, VideoAnalysis, VideoStatus, VideoUpload
+from videos.models import (
+    AnalysisStatus,
+    SetVideo,
+    VideoAnalysis,
+    VideoReview,
+    VideoStatus,
+    VideoUpload,
+)
 
 _CONTENT_RANGE = re.compile(
     rf"^bytes (?P<first>{POSITION})-(?P<last>{POSITION})/(?P<size>{POSITION})$"
@@ -96,7 +103,7 @@ def _refused(request: HttpRequest) -> None:
 def set_video(request: HttpRequest, pk: int) -> HttpResponse:
     """Attach a clip to one of the user's sets; its videos are listed under the form."""
     target = get_set_for_user(request, pk)
-    return _video_page(request, videos.Target.of_set(target), target.videos.all())
+    return _video_page(request, videos.Target.of_set(target), target.videos.with_review())
 
 
 @login_required
@@ -105,7 +112,7 @@ def set_video(request: HttpRequest, pk: int) -> HttpResponse:
 def side_video(request: HttpRequest, pk: int, side: str) -> HttpResponse:
     """Attach a clip of one side of the session (several sets, or the whole session)."""
     target = _get_session_side_for_user(request, pk, side)
-    clips = target.session.videos.filter(set__isnull=True, side=side)
+    clips = target.session.videos.filter(set__isnull=True, side=side).with_review()
     return _video_page(request, target, clips)
 
 
@@ -271,6 +278,10 @@ def _video_context(request: HttpRequest, clip: SetVideo, **forms) -> dict:
         "video": clip,
         "comments": clip.comments.select_related("form_error", "author"),
         "is_coach": is_coach,
+        # The coach's own review: another coach's leaves it to review for this one.
+        "review": VideoReview.objects.filter(video=clip, coach=request.user).first()
+        if is_coach
+        else None,
         "comment_form": comment_form,
         **camera.page_context(clip, is_coach),
     }
@@ -435,7 +446,9 @@ def video_log_set(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def video_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
     clip = _get_video_for_coach(request, pk)
-    SetVideo.objects.filter(pk=clip.pk).update(reviewed_by=request.user, reviewed_at=timezone.now())
+    VideoReview.objects.update_or_create(
+        video=clip, coach=request.user, defaults={"reviewed_at": timezone.now()}
+    )
     AuditEntry.objects.create(
         actor=request.user,
         athlete=clip.owner,

@@ -26,7 +26,7 @@ from tests.conftest import (
 )
 from training import balance, summaries
 from training.models import LevelChange, Profile, Set, TrainingSession
-from videos.models import SetVideo
+from videos.models import SetVideo, VideoReview
 
 pytestmark = pytest.mark.django_db
 
@@ -766,9 +766,8 @@ def test_the_coachs_session_page_links_every_video_reviewed_or_not(
         original="videos/x/a.mp4",
         size=1,
         status="ready",
-        reviewed_by=coach,
-        reviewed_at=timezone.now(),
     )
+    VideoReview.objects.create(video=reviewed, coach=coach)
     side_clip = SetVideo.objects.create(
         owner=user,
         session=session,
