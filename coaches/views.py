@@ -329,6 +329,12 @@ def athlete_session(request: HttpRequest, user_id: int, pk: int) -> HttpResponse
     session = get_object_or_404(
         TrainingSession.objects.select_related("variation__tempo"), pk=pk, user=athlete
     )
+    # The flag the queue opened the page for, kept through the note form and its redirect:
+    # a note answering it leaves "Mark reviewed" in sight.
+    highlight = request.GET.get("flag", "")
+    if highlight not in balance.FLAG_KINDS:
+        highlight = ""
+    here = request.path + (f"?{urlencode({'flag': highlight})}" if highlight else "")
     form = CoachNoteForm(request.POST or None, session=session)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -346,8 +352,7 @@ def athlete_session(request: HttpRequest, user_id: int, pk: int) -> HttpResponse
             status = 409
         else:
             messages.success(request, "Note added; the athlete sees it on this session.")
-            return redirect("coaches:session", user_id=athlete.pk, pk=session.pk)
-    highlight = request.GET.get("flag", "")
+            return HttpResponseRedirect(here)
     flag, flag_review = (
         _session_flag(request.user, athlete, session, highlight) if highlight else (None, None)
     )
@@ -373,6 +378,7 @@ def athlete_session(request: HttpRequest, user_id: int, pk: int) -> HttpResponse
             "form": form,
             "unit": Profile.objects.unit_of(request.user),
             "highlight": highlight,
+            "here": here,
             "flag": flag,
             "flag_review": flag_review,
         },

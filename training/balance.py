@@ -74,9 +74,13 @@ class AthleteStats:
     latest_session_id: int | None = None  # the newest session of the last 30 days
 
 
+# Every kind of flag the queue raises: a flag named in an address is one of them.
+FLAG_KINDS = ("lag", "form-errors", "pain", "stalled", "inactive", "promotion")
+
+
 @dataclass(frozen=True)
 class Flag:
-    kind: str  # "lag", "form-errors", "pain", "stalled", "inactive", "promotion"
+    kind: str  # one of FLAG_KINDS
     text: str
     severity: int  # higher is more urgent; the queue sorts on it
     # What raised it: a review covers this flag for this subject only, so another painful

@@ -960,6 +960,36 @@ def test_the_session_page_offers_to_mark_the_flag_that_led_there_reviewed(
     assert response["Location"] == f"{reverse('coaches:dashboard')}#athlete-{user.pk}"
 
 
+def test_a_note_answering_a_flag_keeps_the_flag_and_its_mark_reviewed(
+    client, coach, user, linked, bodyweight
+):
+    painful = _painful_session(user, bodyweight)
+    client.force_login(coach)
+    page = reverse("coaches:session", args=[user.pk, painful.pk]) + "?flag=pain"
+    assert f'action="{page}"' in client.get(page).content.decode()
+
+    response = client.post(page, {"text": "Rest it this week."})
+    assert (response.status_code, response["Location"]) == (302, page)
+    assert "Mark reviewed" in client.get(response["Location"]).content.decode()
+    refused = client.post(page, {"text": "x" * 1001})
+    assert refused.status_code == 200
+    html = refused.content.decode()
+    assert "Mark reviewed" in html
+    assert f'action="{page}"' in html
+    assert CoachNote.objects.count() == 1
+
+
+def test_a_flag_the_queue_does_not_raise_is_not_carried_through_the_note_form(
+    client, coach, user, linked, session
+):
+    client.force_login(coach)
+    page = reverse("coaches:session", args=[user.pk, session.pk])
+    html = client.get(page + '?flag="><b>x').content.decode()
+    assert f'action="{page}"' in html
+    response = client.post(page + "?flag=nonsense", {"text": "Fine."})
+    assert response["Location"] == page
+
+
 def test_only_the_athletes_own_coach_marks_a_flag_reviewed(
     client, coach, other_coach, user, linked, bodyweight
 ):
