@@ -210,4 +210,5 @@ def _stats(
         best_before=_best(b, "before"),
         promotion_waiting=bool(advice and advice.suggestion.kind == "advance"),
         latest_session_id=rows[0].pk if rows else None,
+        told_to_stop=bool(advice and advice.suggestion.kind == "stop"),
     )

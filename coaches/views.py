@@ -58,7 +58,11 @@ SORTS = {
     "last": lambda row: row["stats"].last_session or datetime.date.min,
     "level": lambda row: row["level"].level if row["level"] else 0,
     "compliance": lambda row: row["compliance_7"] if row["compliance_7"] is not None else -1,
-    "flags": lambda row: sum(flag.severity for flag, _ in row["flags"]),
+    # An athlete told to stop comes first, whatever else the others have.
+    "flags": lambda row: (
+        row["stats"].told_to_stop,
+        sum(flag.severity for flag, _ in row["flags"]),
+    ),
 }
 
 
@@ -118,6 +122,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "invitation_days": settings.INVITATION_DAYS,
             "videos_to_review": SetVideo.objects.to_review_by(request.user)
             .with_set_side_number()
+            .with_athletes_words()
             .select_related("owner", "set", "session"),
         },
     )
@@ -295,7 +300,7 @@ def review_flag(request: HttpRequest, user_id: int) -> HttpResponse:
         (
             flag
             for flag in review_queue.athlete_flags(athlete, timezone.localdate())
-            if (flag.kind, flag.subject) == wanted
+            if (flag.kind, flag.subject) == wanted and flag.reviewable
         ),
         None,
     )

@@ -72,10 +72,14 @@ class AthleteStats:
     best_before: tuple[Decimal, int, int] = (Decimal(0), 0, 0)  # the same, before that
     promotion_waiting: bool = False
     latest_session_id: int | None = None  # the newest session of the last 30 days
+    told_to_stop: bool = False  # the level advice says to stop this exercise (for pain)
 
 
 # Every kind of flag the queue raises: a flag named in an address is one of them.
-FLAG_KINDS = ("lag", "form-errors", "pain", "stalled", "inactive", "promotion")
+FLAG_KINDS = ("stop", "lag", "form-errors", "pain", "stalled", "inactive", "promotion")
+# Flags no review closes: they stay open, first, while their cause lasts (the athlete told to
+# stop the exercise for pain: a coach who saw the pain still sees that).
+STAYS_OPEN = ("stop",)
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,10 @@ class Flag:
     # set, in a new session or an old one (or any newer session, for the other kinds),
     # opens the flag again.
     subject: str = ""
+
+    @property
+    def reviewable(self) -> bool:
+        return self.kind not in STAYS_OPEN
 
 
 _PAIN_SUBJECT = re.compile(r"^painful sets (\d+), newest (\d+)$")
@@ -112,8 +120,9 @@ def pain_covered_by(subject: str, reviewed: str) -> bool:
 
 def flag_session_id(stats: AthleteStats, flag: Flag) -> int | None:
     """The session a flag opens (pain: the newest painful one); none where no session raised
-    it (inactive, or none in the last 30 days)."""
-    if flag.kind == "inactive":
+    it (inactive, or none in the last 30 days) or the athlete's page says more (told to
+    stop: what they are told, beside their prescription)."""
+    if flag.kind in ("inactive", "stop"):
         return None
     return stats.pain_session_id if flag.kind == "pain" else stats.latest_session_id
 
@@ -133,6 +142,8 @@ def compliance(stats: AthleteStats, days: int) -> int | None:
 
 def flags(stats: AthleteStats) -> list[Flag]:
     result: list[Flag] = []
+    if stats.told_to_stop:
+        result.append(Flag("stop", "Told to stop this exercise for pain", 6))
     if stats.pain_session_id is not None:
         result.append(Flag("pain", "Pain flagged in the last two weeks", 5))
     if stats.form_error_sessions >= 2:
@@ -168,10 +179,11 @@ def flags(stats: AthleteStats) -> list[Flag]:
 
 
 def split_reviewed(flags_: Iterable[Flag], reviewed: dict[tuple[str, str], object]) -> tuple:
-    """(open flags, [(flag, its review)]): a flag is reviewed when its kind and subject are."""
+    """(open flags, [(flag, its review)]): a flag is reviewed when its kind and subject are,
+    one that stays open (STAYS_OPEN) never."""
     open_, done = [], []
     for flag in flags_:
-        found = reviewed.get((flag.kind, flag.subject))
+        found = reviewed.get((flag.kind, flag.subject)) if flag.reviewable else None
         if found is None:
             open_.append(flag)
         else:

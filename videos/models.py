@@ -61,6 +61,17 @@ class SetVideoQuerySet(models.QuerySet["SetVideo"]):
         newest = reviews.order_by("-reviewed_at").values("reviewed_at")[:1]
         return self.annotate(reviewed_at=Subquery(newest))
 
+    def with_athletes_words(self) -> SetVideoQuerySet:
+        """Each clip with `athlete_wrote_at`, when its owner last commented on it (a reply or
+        a question, which puts it back to review), and `coach_commented`, whether anyone else
+        has: what the queue says brought it back."""
+        comments = VideoComment.objects.filter(video=OuterRef("pk"))
+        by_owner = comments.filter(author=OuterRef("owner"))
+        return self.annotate(
+            athlete_wrote_at=Subquery(by_owner.order_by("-created_at").values("created_at")[:1]),
+            coach_commented=Exists(comments.exclude(author=OuterRef("owner"))),
+        )
+
     def with_set_side_number(self) -> SetVideoQuerySet:
         """Each clip with `set_side_number`, its set's number on its side as the session page
         numbers it (None for a clip of a side), so that SetVideo.set_name can name it."""

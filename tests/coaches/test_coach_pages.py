@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
-from coaches import services
+from coaches import review_queue, services
 from coaches.models import AuditEntry, CoachLink, CoachNote, FlagReview, Prescription
 from coaching.models import Variation
 from tests.conftest import (
@@ -873,6 +873,91 @@ def test_a_coach_marks_the_pain_flag_reviewed_and_the_queue_lists_it_after_open_
     )
     assert FlagReview.objects.count() == 1
     assert AuditEntry.objects.filter(athlete=user, action="flag-reviewed").count() == 1
+
+
+def test_an_athlete_told_to_stop_comes_first_with_a_stronger_pill_a_review_does_not_hide(
+    client, coach, user, other_user, linked, bodyweight, exercise
+):
+    Profile.objects.filter(user=user).update(level=bodyweight)
+    for days_ago in (3, 1):
+        _painful_session(user, bodyweight, timezone.localdate() - datetime.timedelta(days=days_ago))
+    # grace: one twinge and form errors in two sessions, more flags than ada's pain alone.
+    services.accept_invitation(services.create_invitation(coach), other_user)
+    error = exercise.form_errors.first()
+    older = TrainingSession.objects.create(
+        user=other_user,
+        date=timezone.localdate() - datetime.timedelta(days=2),
+        variation=bodyweight,
+    )
+    Set.objects.create(session=older, position=1, side="left", reps=8).form_errors.add(error)
+    _painful_session(other_user, bodyweight).sets.get().form_errors.add(error)
+    client.force_login(user)
+    assert client.get(reverse("training:log")).context["advice"].suggestion.kind == "stop"
+
+    client.force_login(coach)
+    queue = client.get(reverse("coaches:dashboard"))
+    assert [row["athlete"] for row in queue.context["rows"]] == [user, other_user]
+    assert _flag_kinds(queue)["ada"] == (["stop", "pain"], [])
+    html = " ".join(queue.content.decode().split())
+    assert 'class="flag flag--stop"' in html
+    assert "Told to stop this exercise for pain</a>" in html
+
+    client.post(
+        reverse("coaches:flag-review", args=[user.pk]),
+        {"kind": "pain", "subject": _pain_subject(user)},
+    )
+    stop = next(flag for flag in review_queue.athlete_flags(user, timezone.localdate()))
+    refused = client.post(
+        reverse("coaches:flag-review", args=[user.pk]),
+        {"kind": "stop", "subject": stop.subject},
+        follow=True,
+    )
+    assert "That flag is no longer raised; nothing changed." in refused.content.decode()
+    queue = client.get(reverse("coaches:dashboard"))
+    assert [row["athlete"] for row in queue.context["rows"]] == [user, other_user]
+    assert _flag_kinds(queue)["ada"] == (["stop"], ["pain"])
+    assert "Told to stop this exercise for pain" in queue.content.decode()
+
+
+def test_the_queue_says_the_athlete_asked_or_replied_on_a_video_back_to_review(
+    client, coach, user, linked, session
+):
+    from videos.models import VideoComment
+
+    filmed = Set.objects.create(session=session, position=1, side="left", reps=10)
+    clip = SetVideo.objects.create(
+        owner=user,
+        session=session,
+        set=filmed,
+        original="videos/x/a.mp4",
+        size=1,
+        status="ready",
+        duration_seconds=5,
+    )
+    client.force_login(coach)
+
+    def shown() -> str:
+        html = client.get(reverse("coaches:dashboard")).content.decode()
+        return " ".join(html[html.index('id="videos-title"') :].split())
+
+    assert "Video to review: ada, Mon 2 Nov, set 1 on the left, uploaded" in shown()
+    client.post(reverse("videos:reviewed", args=[clip.pk]))
+    client.force_login(user)
+    client.post(reverse("videos:comment", args=[clip.pk]), {"at_seconds": "1", "text": "Knee?"})
+    asked = VideoComment.objects.get(author=user).created_at
+    client.force_login(coach)
+    when = f"{timezone.localtime(asked):%-d %b, %H:%M}"
+    assert f"ada asked about a video: Mon 2 Nov, set 1 on the left, {when}</a>" in shown()
+    assert "uploaded" not in shown()
+
+    client.post(reverse("videos:comment", args=[clip.pk]), {"at_seconds": "1", "text": "Fine."})
+    client.post(reverse("videos:reviewed", args=[clip.pk]))
+    client.force_login(user)
+    client.post(reverse("videos:comment", args=[clip.pk]), {"at_seconds": "2", "text": "Thanks"})
+    replied = VideoComment.objects.filter(author=user).latest("pk").created_at
+    client.force_login(coach)
+    when = f"{timezone.localtime(replied):%-d %b, %H:%M}"
+    assert f"ada replied on a video: Mon 2 Nov, set 1 on the left, {when}</a>" in shown()
 
 
 def test_a_new_painful_session_raises_the_reviewed_pain_flag_again(
