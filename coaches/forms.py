@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
-from coaches.models import Prescription
+from coaches.models import CoachLink, Prescription
 from coaching.forms import plan_form
 from coaching.legs import worked
 from coaching.models import TempoPreset, Variation
@@ -203,6 +203,15 @@ class PrescriptionForm(SubmittedOnce):
             "sessions_per_week": data["sessions_per_week"],
             "notes": data["notes"],
         }
+
+
+class InvitationForm(forms.Form):
+    label = forms.CharField(
+        max_length=CoachLink._meta.get_field("label").max_length,
+        required=False,
+        label="Who it is for (optional)",
+        help_text="Only you see it, under Open invitations.",
+    )
 
 
 class CoachLevelForm(forms.Form):

@@ -75,10 +75,18 @@ class CoachLinkQuerySet(models.QuerySet["CoachLink"]):
         return users.filter(athlete, is_active=True)
 
     def open_invitations(self) -> CoachLinkQuerySet:
-        """Invitations not yet accepted, withdrawn or expired."""
+        """Invitations not yet accepted, declined, withdrawn or expired."""
         return self.filter(
             athlete__isnull=True, ended_at__isnull=True, created_at__gt=invitation_cutoff()
         )
+
+    def declined_invitations(self) -> CoachLinkQuerySet:
+        """Invitations declined that would still be open: the coach sees which, for as long."""
+        return self.filter(declined=True, created_at__gt=invitation_cutoff())
+
+    def open_or_declined(self) -> CoachLinkQuerySet:
+        """Both of the above in one query, as the coach's page lists them."""
+        return self.open_invitations() | self.declined_invitations()
 
     def named_by(self, next_url: str) -> CoachLink | None:
         """The coach's invitation a checked `next` address leads to, if it is one: the login
@@ -112,6 +120,10 @@ class CoachLink(models.Model):
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The coach's own name for an invitation (whom it is for), shown to them alone.
+    label = models.CharField(max_length=60, blank=True)
+    # Ended by the person it reached saying no (who it was is not kept): the coach sees it.
+    declined = models.BooleanField(default=False)
 
     objects = CoachLinkQuerySet.as_manager()
 

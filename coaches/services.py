@@ -24,8 +24,20 @@ def audit(actor, athlete, action: str, detail: str) -> None:
     AuditEntry.objects.create(actor=actor, athlete=athlete, action=action, detail=detail[:1000])
 
 
-def create_invitation(coach):
-    return CoachLink.objects.create(coach=coach, code=secrets.token_urlsafe(16))
+def create_invitation(coach, label: str = ""):
+    return CoachLink.objects.create(coach=coach, code=secrets.token_urlsafe(16), label=label)
+
+
+def decline_invitation(link) -> bool:
+    """End an open invitation as declined; False when it was no longer open."""
+    with transaction.atomic():
+        link = CoachLink.objects.select_for_update().get(pk=link.pk)
+        if not link.is_open_invitation:
+            return False
+        link.ended_at = timezone.now()
+        link.declined = True
+        link.save(update_fields=["ended_at", "declined"])
+    return True
 
 
 def accept_invitation(link, athlete) -> None:

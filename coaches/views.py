@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from coaches import review_queue, services
-from coaches.forms import CoachLevelForm, CoachNoteForm, PrescriptionForm
+from coaches.forms import CoachLevelForm, CoachNoteForm, InvitationForm, PrescriptionForm
 from coaches.models import AuditEntry, CoachLink, CoachNote, FlagReview, Prescription
 from coaches.roles import can_coach
 from coaching.caching import ladder, with_rungs
@@ -78,6 +78,10 @@ def _flag_url(athlete_id: int, stats: balance.AthleteStats, flag: balance.Flag) 
 @coach_required
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "coaches/dashboard.html", _dashboard_context(request))
+
+
+def _dashboard_context(request: HttpRequest, invite_form: InvitationForm | None = None) -> dict:
     athletes = list(CoachLink.objects.athletes_of(request.user).select_related("profile__level"))
     today = timezone.localdate()
     stats = review_queue.athlete_stats(athletes, today)
@@ -109,29 +113,31 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         sort = "flags"
     descending = sort in {"flags", "last", "level", "compliance"}
     rows.sort(key=SORTS[sort], reverse=descending)
-    invitations = CoachLink.objects.filter(coach=request.user).open_invitations()
-    return render(
-        request,
-        "coaches/dashboard.html",
-        {
-            "title": "Your athletes",
-            "description": "Review queue",
-            "rows": rows,
-            "sort": sort,
-            "invitations": invitations,
-            "invitation_days": settings.INVITATION_DAYS,
-            "videos_to_review": SetVideo.objects.to_review_by(request.user)
-            .with_set_side_number()
-            .with_athletes_words()
-            .select_related("owner", "set", "session"),
-        },
-    )
+    invitations = list(CoachLink.objects.filter(coach=request.user).open_or_declined())
+    return {
+        "title": "Your athletes",
+        "description": "Review queue",
+        "rows": rows,
+        "sort": sort,
+        "invitations": [link for link in invitations if not link.declined],
+        "declined_invitations": [link for link in invitations if link.declined],
+        "invite_form": invite_form or InvitationForm(),
+        "invitation_days": settings.INVITATION_DAYS,
+        "videos_to_review": SetVideo.objects.to_review_by(request.user)
+        .with_set_side_number()
+        .with_athletes_words()
+        .select_related("owner", "set", "session"),
+    }
 
 
 @coach_required
 @require_POST
 def invite(request: HttpRequest) -> HttpResponse:
-    services.create_invitation(request.user)
+    form = InvitationForm(request.POST)
+    if not form.is_valid():
+        context = _dashboard_context(request, invite_form=form)
+        return render(request, "coaches/dashboard.html", context)
+    services.create_invitation(request.user, label=form.cleaned_data["label"])
     # The link is a secret: it is shown on this coach's own dashboard, never in a message
     # (a message outlives a logout in its cookie and may be shown on a shared page).
     messages.success(request, "Invitation ready: copy its link under Open invitations.")
@@ -424,19 +430,33 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "coaches/join.html",
-        {"title": "Coaching invitation", "description": "Accept a coach.", "link": link},
+        {
+            "title": "Coaching invitation",
+            "description": "Accept a coach.",
+            "link": link,
+            # Their own link, opened to check it: said here, with nothing to accept.
+            "own": link.coach_id == request.user.pk,
+        },
     )
 
 
 @login_required
 @require_POST
 def join_decline(request: HttpRequest, code: str) -> HttpResponse:
-    """No to an invitation: nothing is recorded or shared, and the page says so."""
+    """No to an invitation: it ends, and its coach sees it was declined (not by whom) and
+    nothing of the log."""
     link = get_object_or_404(CoachLink.objects.select_related("coach"), code=code)
+    if link.coach_id == request.user.pk:
+        messages.error(request, "That is your own invitation: withdraw it under Open invitations.")
+        return redirect(reverse("coaches:dashboard") + "#invite-title")
+    if not services.decline_invitation(link):
+        messages.error(request, "This invitation is no longer open; nothing changed.")
+        return redirect("training:log")
+    coach = link.coach.get_username()
     messages.info(
         request,
-        f"You declined {link.coach.get_username()}'s invitation. Nothing was recorded and they "
-        "see nothing of your log.",
+        f"You declined {coach}'s invitation: the link no longer works, and {coach} sees that it "
+        "was declined and nothing of your log.",
     )
     return redirect("training:log")
 

@@ -413,7 +413,7 @@ FLOW_STEPS = {
     "coaches:invite",
     "coaches:invite-cancel",
     "coaches:end",
-    # Declining records nothing: tests/coaches/test_invitations.py.
+    # Declining ends the invitation, which its coach sees: tests/coaches/test_invitations.py.
     "coaches:join-decline",
     # The import's save, cancel and undo: tests/imports/test_import_preview.py, owner included.
     "imports:save",

@@ -216,6 +216,7 @@ def test_an_invited_athlete_declines_and_nothing_is_shared(live_server, open_pag
     page.goto(live_server.url + join)
     page.get_by_role("button", name="Decline").click()
     page.wait_for_url(f"{live_server.url}/log/")
-    page.get_by_text("You declined coachy's invitation. Nothing was recorded").wait_for()
-    assert CoachLink.objects.get(code=join.split("/")[-2]).athlete is None
+    page.get_by_text("You declined coachy's invitation: the link no longer works").wait_for()
+    link = CoachLink.objects.get(code=join.split("/")[-2])
+    assert (link.athlete, link.declined) == (None, True)
     assert console.errors == []

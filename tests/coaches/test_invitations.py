@@ -73,17 +73,70 @@ def test_a_post_from_someone_signed_out_accepts_nothing(client, join):
     assert not CoachLink.objects.active().exists()
 
 
-def test_declining_records_nothing_and_says_so(client, user, join):
+def test_declining_ends_the_invitation_and_the_coach_sees_it_declined(
+    client, user, other_user, coach, join
+):
     client.force_login(user)
-    consent = client.get(join).content.decode()
+    consent = " ".join(client.get(join).content.decode().split())
     decline = join + "decline/"
     assert f'action="{decline}"' in consent
+    assert "Declining ends this invitation: coach sees that it was declined" in consent
     response = client.post(decline, follow=True)
     assert response.redirect_chain == [(reverse("training:log"), 302)]
-    assert "You declined coach&#x27;s invitation. Nothing was recorded" in response.content.decode()
+    assert (
+        "You declined coach&#x27;s invitation: the link no longer works, and coach sees that it "
+        "was declined and nothing of your log."
+    ) in response.content.decode()
     link = CoachLink.objects.get()
-    assert (link.athlete, link.accepted_at, link.ended_at) == (None, None, None)
+    assert (link.athlete, link.accepted_at, link.declined) == (None, None, True)
+    assert link.ended_at is not None
+    assert link.ended_by is None  # who declined is not kept
     assert not AuditEntry.objects.exists()
+
+    # Nobody accepts it any more; the page says why.
+    client.force_login(other_user)
+    page = client.get(join).content.decode()
+    assert "This invitation was declined. Ask your coach for a new link." in page
+    assert "Accept coach as my coach" not in page
+    client.post(join)
+    link.refresh_from_db()
+    assert link.athlete is None
+    # Declining it again changes nothing.
+    again = client.post(decline, follow=True).content.decode()
+    assert "This invitation is no longer open; nothing changed." in again
+
+    client.force_login(coach)
+    dashboard = " ".join(client.get(reverse("coaches:dashboard")).content.decode().split())
+    assert link.code not in dashboard
+    assert "Declined invitations" in dashboard
+    assert f"An invitation made {link.created_at:%-d %b %Y}, declined" in dashboard
+
+
+def test_a_coach_labels_an_invitation_and_sees_the_label_under_open_invitations(client, coach):
+    client.force_login(coach)
+    response = client.post(reverse("coaches:invite"), {"label": "  Ben  "})
+    assert response.status_code == 302
+    link = CoachLink.objects.get()
+    assert link.label == "Ben"
+    page = " ".join(client.get(reverse("coaches:dashboard")).content.decode().split())
+    assert "<strong>Ben</strong>" in page
+    refused = client.post(reverse("coaches:invite"), {"label": "x" * 61})
+    assert refused.status_code == 200
+    assert refused.context["invite_form"].errors["label"] == [
+        "Ensure this value has at most 60 characters (it has 61)."
+    ]
+    assert CoachLink.objects.count() == 1
+    assert client.post(reverse("coaches:invite")).status_code == 302  # no label: fine
+    assert CoachLink.objects.count() == 2
+
+
+def test_a_coach_opening_their_own_link_is_told_there_with_nothing_to_accept(client, coach, join):
+    client.force_login(coach)
+    page = " ".join(client.get(join).content.decode().split())
+    assert "would like to coach you" not in page
+    assert "This is your own invitation: you cannot coach yourself." in page
+    assert "Accept coach as my coach" not in page
+    assert 'action="' + join + 'decline/"' not in page
 
 
 def test_declining_is_for_someone_signed_in_and_by_post_only(client, user, join):
