@@ -58,7 +58,9 @@ class PrescriptionForm(SubmittedOnce):
             ("min_value", "max_value"), f"Sessions a week: from 1 to {MAX_SESSIONS_PER_WEEK}."
         ),
     )
-    notes = forms.CharField(required=False, max_length=500)
+    notes = forms.CharField(
+        required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
     # "Yes, prescribe it" for a load far from the athlete's recent sets of the rung, as the
     # set form asks (training/_confirm_set.html draws it; its value names the load).
     confirm = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
@@ -233,7 +235,11 @@ class CoachLevelForm(forms.Form):
 
 
 class CoachNoteForm(SubmittedOnce):
-    text = forms.CharField(max_length=1000, widget=forms.Textarea(attrs={"rows": 2}), label="Note")
+    # Not stripped before clean_text: a note of spaces hears "Write the note first.", not
+    # Django's "This field is required."
+    text = forms.CharField(
+        max_length=1000, strip=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note"
+    )
     set = BoundedModelChoiceField(
         queryset=None, required=False, label="About set", empty_label="The whole session"
     )

@@ -93,7 +93,7 @@ NO_CURRENT_ITEM = {
     "training:profile": "the account, reached from the name beside the navigation",
     "coaches:join": "an athlete accepting an invitation, not the coach panel",
     "coaches:join-decline": "an athlete declining an invitation, not the coach panel",
-    "videos:detail": "a set's video, watched by its athlete and their coach alike",
+    "videos:detail": "its view lights Coach for the coach and Log for the athlete",
     "videos:comment": "the coach's comment on a video, shown on the video's page",
     "videos:reviewed": "the coach marking a video reviewed, shown on the video's page",
     "videos:file": "the video or its poster, not a page",

@@ -128,6 +128,8 @@ class LoadField(forms.DecimalField):
         kwargs.setdefault(
             "error_messages",
             {
+                # "12,5" too: a comma may mark decimals or thousands, asked, never guessed.
+                "invalid": "Enter a number, with a point for decimals: 12.5, not 12,5.",
                 "min_value": "Load cannot be negative.",
                 "max_decimal_places": "A load has at most two decimals (12.25).",
                 "max_digits": "That is more than any load; check the number.",

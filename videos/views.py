@@ -278,6 +278,9 @@ def _video_context(request: HttpRequest, clip: SetVideo, **forms) -> dict:
         "video": clip,
         "comments": clip.comments.select_related("form_error", "author"),
         "is_coach": is_coach,
+        # The main navigation's item: the page is the coach panel's for the coach and the
+        # log's for its athlete (NAV_ITEMS goes by the page alone).
+        "nav_current": "coach" if is_coach else "log",
         # The coach's own review: another coach's leaves it to review for this one.
         "review": VideoReview.objects.filter(video=clip, coach=request.user).first()
         if is_coach

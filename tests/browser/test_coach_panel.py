@@ -14,6 +14,7 @@ from coaches.models import CoachLink, FlagReview
 from tests.browser.conftest import DESKTOP, PHONE, coach_with_athlete, log_in, take_screenshots
 from tests.conftest import PASSWORD
 from training.models import Set
+from videos.models import SetVideo
 
 pytestmark = pytest.mark.browser
 
@@ -148,6 +149,44 @@ def test_a_coach_reads_the_effort_and_marks_the_pain_flag_reviewed_on_a_phone(
     assert "Pain flagged in the last two weeks" in reviewed.inner_text()
     assert "by coachy" in reviewed.inner_text()
     assert page.get_by_role("button", name="Mark reviewed: Pain flagged").count() == 0
+    assert console.errors == []
+
+
+def test_the_coach_pages_keep_their_parts_apart_and_their_way_back_on_a_phone(
+    live_server, open_page, coach_world, screenshot_dir
+):
+    athlete, session = coach_world["athlete"], coach_world["session"]
+    services.create_invitation(coach_world["coach"], label="Ben")
+    # One the page shows without its file (none is stored here): its status says why.
+    clip = SetVideo.objects.create(
+        owner=athlete,
+        session=session,
+        side="left",
+        original="videos/x/a.mp4",
+        status="failed",
+        failure="Too short.",
+    )
+    page, console = open_page(PHONE)
+    base = live_server.url
+    log_in(page, base, "coachy", lands_on="/coach/")
+
+    button = page.get_by_role("button", name="Create an invitation link").bounding_box()
+    heading = page.get_by_role("heading", name="Open invitations").bounding_box()
+    assert heading["y"] - (button["y"] + button["height"]) >= 16
+    assert page.locator(".invite .link-list").get_by_text("Ben").is_visible()
+    assert page.locator(".invite .link-list").get_by_text("expires").evaluate(PILL_ON_ONE_LINE)
+    take_screenshots(page, screenshot_dir, "coach-invitations-360")
+
+    page.goto(f"{base}/coach/athletes/{athlete.pk}/sessions/{session.pk}/")
+    videos = page.locator(".session-videos").bounding_box()
+    notes = page.locator('section[aria-labelledby="notes-title"]').bounding_box()
+    assert notes["y"] - (videos["y"] + videos["height"]) >= 8
+
+    page.get_by_role("link", name="Left side").click()
+    page.wait_for_url(f"{base}{clip.get_absolute_url()}")
+    assert page.locator('.site-nav a[aria-current="page"]').all_inner_texts() == ["Coach"]
+    page.locator(".breadcrumbs").get_by_role("link", name="athlete", exact=True).click()
+    page.wait_for_url(f"{base}/coach/athletes/{athlete.pk}/")
     assert console.errors == []
 
 
