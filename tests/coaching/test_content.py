@@ -188,6 +188,19 @@ def test_no_content_or_page_makes_a_claim_the_source_does_not(client):
     assert found == []
 
 
+def test_the_sites_own_choices_promise_no_change_a_coach_cannot_make(client):
+    """A rung's target, the rests and the countdown are site content, edited in the admin,
+    not in the coach's prescription form: the mark says whose choice they are, and no more."""
+    pages = _pages(client)
+    for name, text in pages.items():
+        assert "coach can change" not in text, name
+    loaded = pages["loaded-single-leg-hip-thrust"]
+    assert (
+        "This target and when to move up are "
+        "<span class=\"our-default\">hipthrust's own choice, not the guide's</span>."
+    ) in loaded
+
+
 def test_the_presets_say_what_the_guide_says_of_their_seconds():
     presets = {preset.slug: preset.description for preset in TempoPreset.objects.all()}
     assert "two to three seconds" in presets["controlled"]
