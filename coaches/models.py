@@ -39,6 +39,10 @@ def invitation_cutoff():
     return timezone.now() - timedelta(days=settings.INVITATION_DAYS)
 
 
+# Our choice: how long a coach is told that an athlete ended their coaching.
+LEFT_RECENTLY_DAYS = 30
+
+
 class CoachLinkQuerySet(models.QuerySet["CoachLink"]):
     """Who may see another's log: the one definition, `athletes_of`, under the coach panel,
     the admin, videos and the review queue (`SetVideoQuerySet.visible_to`). One's own rows
@@ -84,9 +88,22 @@ class CoachLinkQuerySet(models.QuerySet["CoachLink"]):
         """Invitations declined that would still be open: the coach sees which, for as long."""
         return self.filter(declined=True, created_at__gt=invitation_cutoff())
 
-    def open_or_declined(self) -> CoachLinkQuerySet:
-        """Both of the above in one query, as the coach's page lists them."""
-        return self.open_invitations() | self.declined_invitations()
+    def left_recently(self) -> CoachLinkQuerySet:
+        """Links either of the two ended in the last LEFT_RECENTLY_DAYS, the newest of each
+        pair, unless its coach coaches the athlete again since: the coach is told who is no
+        longer in the queue, rather than seeing them just gone."""
+        since = timezone.now() - timedelta(days=LEFT_RECENTLY_DAYS)
+        pair = CoachLink.objects.filter(coach=OuterRef("coach"), athlete=OuterRef("athlete"))
+        return (
+            self.filter(athlete__isnull=False, ended_at__gte=since)
+            .exclude(Exists(pair.active()))
+            .exclude(Exists(pair.filter(ended_at__gt=OuterRef("ended_at"))))
+        )
+
+    def on_the_coachs_page(self) -> CoachLinkQuerySet:
+        """The three above in one query, as the coach's page lists them."""
+        listed = self.open_invitations() | self.declined_invitations() | self.left_recently()
+        return listed.select_related("athlete")
 
     def named_by(self, next_url: str) -> CoachLink | None:
         """The coach's invitation a checked `next` address leads to, if it is one: the login

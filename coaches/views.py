@@ -24,7 +24,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from coaches import review_queue, services
 from coaches.forms import CoachLevelForm, CoachNoteForm, InvitationForm, PrescriptionForm
-from coaches.models import AuditEntry, CoachLink, CoachNote, FlagReview, Prescription
+from coaches.models import (
+    LEFT_RECENTLY_DAYS,
+    AuditEntry,
+    CoachLink,
+    CoachNote,
+    FlagReview,
+    Prescription,
+)
 from coaches.roles import can_coach
 from coaching.caching import ladder, with_rungs
 from core.redirects import safe_next
@@ -113,7 +120,8 @@ def _dashboard_context(request: HttpRequest, invite_form: InvitationForm | None 
         sort = "flags"
     descending = sort in {"flags", "last", "level", "compliance"}
     rows.sort(key=SORTS[sort], reverse=descending)
-    invitations = list(CoachLink.objects.filter(coach=request.user).open_or_declined())
+    links = list(CoachLink.objects.filter(coach=request.user).on_the_coachs_page())
+    invitations = [link for link in links if link.athlete_id is None]
     return {
         "title": "Your athletes",
         "description": "Review queue",
@@ -121,6 +129,12 @@ def _dashboard_context(request: HttpRequest, invite_form: InvitationForm | None 
         "sort": sort,
         "invitations": [link for link in invitations if not link.declined],
         "declined_invitations": [link for link in invitations if link.declined],
+        "left_recently": sorted(
+            (link for link in links if link.athlete_id),
+            key=lambda link: link.ended_at,
+            reverse=True,
+        ),
+        "left_recently_days": LEFT_RECENTLY_DAYS,
         "invite_form": invite_form or InvitationForm(),
         "invitation_days": settings.INVITATION_DAYS,
         "videos_to_review": SetVideo.objects.to_review_by(request.user)

@@ -118,7 +118,11 @@ def test_ending_the_link_takes_the_coachs_access_away_at_once(client, coach, use
     assert client.get(athlete_page).status_code == 404
     session_page = reverse("coaches:session", args=[user.pk, session.pk])
     assert client.get(session_page).status_code == 404
-    assert user.username not in client.get(reverse("coaches:dashboard")).content.decode()
+    # Out of the queue, and no way to the log left on the page: only said to be gone.
+    dashboard = client.get(reverse("coaches:dashboard")).content.decode()
+    assert f'id="athlete-{user.pk}"' not in dashboard
+    assert athlete_page not in dashboard
+    assert f"{user.username} ended your coaching" in dashboard
     admin_change = reverse("admin:training_trainingsession_change", args=[session.pk])
     assert client.get(admin_change).status_code == 404
 

@@ -1,0 +1,67 @@
+"""A coach is told who is no longer coached, rather than seeing the athlete just vanish."""
+
+from datetime import timedelta
+
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from coaches import services
+from coaches.models import LEFT_RECENTLY_DAYS, CoachLink
+from tests.conftest import PASSWORD
+
+
+def _left_section(client: Client) -> str:
+    page = client.get(reverse("coaches:dashboard"))
+    assert page.status_code == 200
+    text = " ".join(page.content.decode().split())
+    start = text.find('id="left-title"')
+    return text[start : text.find("</section>", start)] if start >= 0 else ""
+
+
+def test_it_tells_the_coach_an_athlete_ended_the_coaching(client, linked_coach, user):
+    client.force_login(user)
+    link = CoachLink.objects.active().get(coach=linked_coach, athlete=user)
+    assert client.post(reverse("coaches:end", args=[link.pk])).status_code == 302
+
+    client.force_login(linked_coach)
+    said = _left_section(client)
+    assert "ada ended your coaching on" in said
+    assert "No athletes yet" in client.get(reverse("coaches:dashboard")).content.decode()
+
+
+def test_it_says_the_coach_ended_it_themself(client, linked_coach, user):
+    client.force_login(linked_coach)
+    link = CoachLink.objects.active().get(coach=linked_coach, athlete=user)
+    client.post(reverse("coaches:end", args=[link.pk]))
+
+    assert "You ended coaching ada on" in _left_section(client)
+
+
+def test_it_forgets_an_ending_older_than_its_window_and_one_coached_again(
+    client, linked_coach, user
+):
+    link = CoachLink.objects.active().get(coach=linked_coach, athlete=user)
+    services.end_link(link, user)
+    CoachLink.objects.filter(pk=link.pk).update(
+        ended_at=timezone.now() - timedelta(days=LEFT_RECENTLY_DAYS, minutes=1)
+    )
+    client.force_login(linked_coach)
+    assert _left_section(client) == ""
+
+    # Ended again within the window, then coached again: said no more, and said once.
+    services.accept_invitation(services.create_invitation(linked_coach), user)
+    services.end_link(CoachLink.objects.active().get(coach=linked_coach, athlete=user), user)
+    services.accept_invitation(services.create_invitation(linked_coach), user)
+    assert _left_section(client) == ""
+    services.end_link(CoachLink.objects.active().get(coach=linked_coach, athlete=user), user)
+    assert _left_section(client).count("ada ended your coaching") == 1
+
+
+def test_it_never_tells_another_coach(client, linked_coach, user, django_user_model):
+    services.end_link(CoachLink.objects.active().get(coach=linked_coach, athlete=user), user)
+    other = django_user_model.objects.create_user("dora", "d@example.com", PASSWORD)
+    other.groups.add(linked_coach.groups.get())
+    client.force_login(other)
+
+    assert _left_section(client) == ""
