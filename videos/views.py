@@ -272,6 +272,13 @@ def _video_context(request: HttpRequest, clip: SetVideo, **forms) -> dict:
     comment_form = forms.get("comment_form")
     if comment_form is None:
         comment_form = VideoCommentForm(duration=clip.duration_seconds, by_owner=not is_coach)
+    # Where the page leads once the video is gone (its polls meet a 404): the athlete to the
+    # videos of its set or side, the coach to their queue.
+    if is_coach:
+        gone_back = (reverse("coaches:dashboard"), "Back to the review queue")
+    else:
+        of = "set" if clip.set_id else "side"
+        gone_back = (_videos_of_target(clip), f"Back to the videos of this {of}")
     return {
         "title": "Video review",
         "description": "A set on video, with the coach's comments.",
@@ -286,6 +293,7 @@ def _video_context(request: HttpRequest, clip: SetVideo, **forms) -> dict:
         if is_coach
         else None,
         "comment_form": comment_form,
+        "gone_back": gone_back,
         **camera.page_context(clip, is_coach),
     }
 
@@ -466,14 +474,17 @@ def video_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def video_delete(request: HttpRequest, pk: int) -> HttpResponse:
     clip = get_object_or_404(SetVideo, pk=pk, owner=request.user)
-    back = (
-        reverse("videos:set-video", args=[clip.set_id])
-        if clip.set_id
-        else reverse("videos:side-video", args=[clip.session_id, clip.side])
-    )
+    back = _videos_of_target(clip)
     clip.delete()  # its files go once this commits (training/signals.py)
     messages.success(request, "Video deleted, with every copy of it.")
     return redirect(back)
+
+
+def _videos_of_target(clip: SetVideo) -> str:
+    """The page listing the videos of the clip's set, or of its side of the session."""
+    if clip.set_id:
+        return reverse("videos:set-video", args=[clip.set_id])
+    return reverse("videos:side-video", args=[clip.session_id, clip.side])
 
 
 @login_required

@@ -33,12 +33,42 @@ const REFUSALS = {
 document.addEventListener("htmx:responseError", (event) => {
   const { boosted, xhr, elt } = event.detail;
   if (boosted) return; // shown as a page (above)
+  if (GONE.has(xhr.status) && polls(elt)) {
+    stopPolling(elt);
+    return;
+  }
   const refused = REFUSALS[xhr.status] || (xhr.status >= 500
     ? "Something went wrong on our side, and that may not have been saved."
     : "That was refused.");
   if (xhr.status >= 500) sayBeside(elt, refused, { reload: "Reload the page to check" });
   else sayBeside(elt, `${refused} Nothing was changed.`, { reload: "Reload the page to see it as it is now" });
 });
+
+// A poll (hx-trigger="every ...") answered 404 or 410: what the page waits on is gone (deleted
+// in another tab, or no longer this person's), and asking again every few seconds only meets the
+// same answer. Every poll of that address stops (htmx polls no element out of the page), and
+// the page says so once, where the first of them was: a quiet status, not an error, since the
+// person did nothing, and the page is not scrolled to it.
+const GONE = new Set([404, 410]);
+const polls = (elt) => /^\s*every\s/.test(elt?.getAttribute?.("hx-trigger") || "");
+
+function stopPolling(poll) {
+  if (!poll.isConnected) return; // a second poll's answer: already said
+  const address = poll.getAttribute("hx-get");
+  const same = [...document.querySelectorAll("[hx-trigger]")].filter(
+    (other) => polls(other) && other.getAttribute("hx-get") === address,
+  );
+  const status = document.createElement("div");
+  status.setAttribute("role", "status");
+  same[0].before(status);
+  for (const other of same) other.remove();
+  // The page's own words (a <template> the poll names in data-gone), else ours.
+  const own = document.getElementById(poll.dataset.gone || "")?.content;
+  const said = own ? own.cloneNode(true) : document.createElement("p");
+  if (!own) said.textContent = "This is no longer here: it was deleted, perhaps in another tab or on another device.";
+  // Filled after it is in the page, so that a screen reader hears it.
+  requestAnimationFrame(() => status.replaceChildren(said));
+}
 
 // Said beside what was clicked, where the person is looking (the top of the page may be a
 // screen away), and gone with the next answer from the server.

@@ -123,3 +123,50 @@ def test_a_dropped_chunk_resumes_without_sending_earlier_chunks_again(
     # The one request the test broke is the only thing that went wrong.
     assert [e for e in console.errors if "ERR_FAILED" not in e] == []
     take_screenshots(page, screenshot_dir, "video-uploaded-360")
+
+
+def test_a_video_deleted_while_its_page_waits_stops_the_polls_with_one_quiet_notice(
+    live_server, open_page, video_world, media_root, screenshot_dir
+):
+    base = live_server.url
+    a_set = video_world["set"]
+    clip = SetVideo.objects.create(
+        owner=a_set.session.user,
+        session=a_set.session,
+        set=a_set,
+        original=f"videos/{a_set.session.user_id}/gone/upload.mp4",
+        original_type="video/mp4",
+    )
+    page, console = open_page(PHONE)
+    log_in(page, base, "athlete")
+    # The page's polls run on a clock the test moves: a minute passes in no time.
+    page.clock.install()
+    page.goto(f"{base}{clip.get_absolute_url()}")
+    page.get_by_text("Processing the video").wait_for()
+    page.evaluate(
+        "window.polls = 0;"
+        "document.addEventListener('htmx:beforeRequest', () => { window.polls += 1; })"
+    )
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    scrolled = page.evaluate("window.scrollY")
+    assert scrolled > 0
+
+    SetVideo.objects.filter(pk=clip.pk).delete()  # from another tab
+    with page.expect_response(lambda answer: answer.status == 404):
+        page.clock.run_for(3_000)
+    notice = page.get_by_role("status").filter(has_text="This video was deleted")
+    page.clock.run_for(100)  # the notice is filled a frame after it is placed
+    notice.wait_for(timeout=5_000)
+    page.clock.run_for(60_000)
+
+    assert page.evaluate("window.polls") == 1  # the first 404 stopped both polls
+    assert notice.count() == 1
+    assert page.get_by_text("Nothing was changed").count() == 0
+    assert page.get_by_text("Processing the video").count() == 0
+    back = notice.get_by_role("link", name="Back to the videos of this set")
+    assert back.get_attribute("href") == f"/log/sets/{a_set.pk}/video/"
+    # A poll never moves the page (what it waited on is gone, so the page may be shorter).
+    bottom = page.evaluate("document.documentElement.scrollHeight - window.innerHeight")
+    assert page.evaluate("window.scrollY") == min(scrolled, bottom)
+    take_screenshots(page, screenshot_dir, "video-deleted-360")
+    assert [error for error in console.errors if "404" not in error] == []
