@@ -11,6 +11,7 @@ import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -26,6 +27,7 @@ from videos.models import (
     AnalysisStatus,
     SetVideo,
     SuggestionAnswer,
+    TempoSource,
     VideoAnalysis,
     VideoComment,
 )
@@ -81,14 +83,19 @@ def start_analysis(clip_id: int, max_attempts: int) -> int | None:
         return analysis.attempts
 
 
-def prescribed_tempo(clip: SetVideo) -> str | None:
+class AskedTempo(NamedTuple):
+    notation: str
+    source: str  # a TempoSource
+
+
+def prescribed_tempo(clip: SetVideo) -> AskedTempo | None:
     """What the reps are measured against: the athlete's prescription in force when it is for
     the session's variation, else the filmed set's own tempo (for a side, the first of its
     sets with one)."""
     prescription = Prescription.objects.in_force_for(clip.owner_id, clip.session.variation_id)
     if prescription is not None:
         try:
-            return prescription.rep_tempo.notation
+            return AskedTempo(prescription.rep_tempo.notation, TempoSource.PRESCRIPTION)
         except TempoError:
             pass  # an old row the form would refuse: the set's own tempo then
     if clip.set_id:
@@ -99,7 +106,7 @@ def prescribed_tempo(clip: SetVideo) -> str | None:
             on_side = on_side.filter(side=clip.side)
         logged = on_side.values_list("tempo", flat=True).first() or ""
     try:
-        return Tempo.parse(logged).notation if logged else None
+        return AskedTempo(Tempo.parse(logged).notation, TempoSource.LOGGED) if logged else None
     except TempoError:
         return None
 
@@ -142,7 +149,7 @@ def analyse(clip: SetVideo, attempt: int) -> str:
     # Loaded here, in the worker: the pose model is large and the web processes never use it.
     from videos import pose_estimation
 
-    tempo = prescribed_tempo(clip)
+    asked = prescribed_tempo(clip)
     with tempfile.TemporaryDirectory(prefix="hipthrust-analysis-") as tmp:
         # The file the page plays, so the skeleton lands where the player shows the body.
         source = Path(tmp) / "clip"
@@ -154,12 +161,16 @@ def analyse(clip: SetVideo, attempt: int) -> str:
         landmarks = pose_estimation.landmarks_of_clip(
             source, max_pixel_frames=pose_estimation.MAX_PIXEL_FRAMES
         )
-    return record_reading(clip.pk, attempt, landmarks, tempo)
+    return record_reading(clip.pk, attempt, landmarks, asked)
 
 
-def record_reading(clip_id: int, attempt: int, landmarks: ClipLandmarks, tempo: str | None) -> str:
-    """Read the reps from the clip's landmarks (videos/form_analysis.py) and store them: done,
-    or declined with the reasons. Raises Superseded when the row changed meanwhile."""
+def record_reading(
+    clip_id: int, attempt: int, landmarks: ClipLandmarks, asked: AskedTempo | None
+) -> str:
+    """Read the reps from the clip's landmarks (videos/form_analysis.py) against the `asked`
+    tempo and store them: done, or declined with the reasons. Raises Superseded when the row
+    changed meanwhile."""
+    tempo = asked.notation if asked else None
     # A rung done with both feet down (the floor glute bridge) has no lifted foot to tell
     # the working leg by: the rules read the leg nearer the camera.
     one_side = SetVideo.objects.filter(pk=clip_id).values_list(
@@ -182,6 +193,7 @@ def record_reading(clip_id: int, attempt: int, landmarks: ClipLandmarks, tempo: 
         current.status, current.result = status, result
         current.model, current.model_version = reading.model, reading.model_version
         current.prescribed_tempo = tempo or ""
+        current.tempo_source = asked.source if asked else ""
         current.job_started_at, current.finished_at = None, timezone.now()
         current.save()
     return status
@@ -406,6 +418,7 @@ def page_context(clip: SetVideo, is_coach: bool) -> dict:
     context.update(
         rows=rows,
         prescribed=tempo,
+        prescribed_from=_measured_against(analysis.tempo_source, clip, is_coach),
         measured_tempo=measured_tempo(result),
         flagged=[(row.number, fault) for row in rows for fault in row.faults],
         thresholds=_thresholds(tempo),
@@ -413,6 +426,21 @@ def page_context(clip: SetVideo, is_coach: bool) -> dict:
         play_url=reverse("videos:file", args=[clip.pk, "play"]),
     )
     return context
+
+
+def _measured_against(source: str, clip: SetVideo, is_coach: bool) -> str:
+    """Where the tempo the reps were measured against came from, in words (prescribed_tempo's
+    rule); both, as it was said before the analysis kept which, for an older one."""
+    if source == TempoSource.PRESCRIPTION:
+        return f"{'the' if is_coach else 'your'} coach's prescription for this rung"
+    logged = "the tempo logged" if is_coach else "the tempo you logged"
+    if source == TempoSource.LOGGED:
+        if clip.set_id:
+            return f"{logged} with the set"
+        if clip.side == Side.BOTH:
+            return f"{logged} with the session's first set"
+        return f"{logged} with the first set of this side"
+    return "your coach's prescription for this rung, or else the tempo logged with the set"
 
 
 def _thresholds(tempo: Tempo | None) -> list[str]:

@@ -408,6 +408,14 @@ class AnalysisStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+class TempoSource(models.TextChoices):
+    """Where the tempo an analysis measured against came from (videos/analysis.py,
+    prescribed_tempo)."""
+
+    PRESCRIPTION = "prescription", "The coach's prescription"
+    LOGGED = "logged", "The tempo logged"
+
+
 class SuggestionAnswer(models.TextChoices):
     CONFIRMED = "confirmed", "Confirmed"
     DISMISSED = "dismissed", "Dismissed"
@@ -430,8 +438,10 @@ class VideoAnalysis(models.Model):
     failure = models.CharField(max_length=300, blank=True)
     model = models.CharField(max_length=100, blank=True)
     model_version = models.CharField(max_length=40, blank=True)
-    # What the reps were read against: the prescription's tempo, else the set's.
+    # What the reps were read against: the prescription's tempo, else the set's; and which of
+    # the two it was (blank with no tempo, and for an analysis made before it was kept).
     prescribed_tempo = models.CharField(max_length=11, blank=True)
+    tempo_source = models.CharField(max_length=12, choices=TempoSource.choices, blank=True)
     answers = models.JSONField(default=dict, blank=True)
     # As SetVideo's: runs a killed worker never finished are found by their age.
     attempts = models.PositiveSmallIntegerField(default=0)

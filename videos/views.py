@@ -348,6 +348,7 @@ def video_analysis(request: HttpRequest, pk: int) -> JsonResponse:
             model=analysis.model,
             model_version=analysis.model_version,
             prescribed_tempo=analysis.prescribed_tempo or None,
+            prescribed_tempo_source=analysis.tempo_source or None,
             measured_tempo=camera.measured_tempo(result),
             reps=result.get("reps", []),
             declined=result.get("declined", []),

@@ -6,6 +6,7 @@ set form filled from the video without saving anything."""
 from __future__ import annotations
 
 import datetime
+import html
 import re
 from decimal import Decimal
 
@@ -32,6 +33,7 @@ from videos import tasks
 from videos.models import (
     AnalysisStatus,
     SetVideo,
+    TempoSource,
     VideoAnalysis,
     VideoComment,
     VideoStatus,
@@ -84,7 +86,8 @@ def _read_synthetic(clip: SetVideo, reps, tempo: str | None, **drawn) -> VideoAn
     the job stores the model's."""
     attempt = camera.start_analysis(clip.pk, tasks.MAX_ATTEMPTS)
     landmarks, _ = synthetic.make_clip(reps, fps=30, **drawn)
-    camera.record_reading(clip.pk, attempt, landmarks, tempo)
+    asked = camera.AskedTempo(tempo, TempoSource.LOGGED) if tempo else None
+    camera.record_reading(clip.pk, attempt, landmarks, asked)
     return VideoAnalysis.objects.get(video=clip)
 
 
@@ -246,9 +249,38 @@ def test_the_prescription_for_the_variation_comes_before_the_sets_own_tempo(
     user, a_set, linked_coach, media_root
 ):
     clip = _ready_video(user, a_set.session, a_set=a_set, content=b"x")
-    assert camera.prescribed_tempo(clip) == "1-1-1-1"
+    assert camera.prescribed_tempo(clip) == ("1-1-1-1", TempoSource.LOGGED)
     services.prescribe(linked_coach, user, prescription(a_set.session.variation, tempo="3-0-1-1"))
-    assert camera.prescribed_tempo(clip) == "3-0-1-1"
+    assert camera.prescribed_tempo(clip) == ("3-0-1-1", TempoSource.PRESCRIPTION)
+
+
+@pytest.mark.parametrize("prescribed", [False, True])
+def test_the_summary_names_the_tempo_it_measured_against(
+    client, user, a_set, linked_coach, media_root, prescribed
+):
+    if prescribed:
+        services.prescribe(linked_coach, user, prescription(a_set.session.variation))
+    clip = _ready_video(user, a_set.session, a_set=a_set, content=b"x")
+    attempt = camera.start_analysis(clip.pk, tasks.MAX_ATTEMPTS)
+    landmarks, _ = synthetic.make_clip(synthetic.plan("2-0-1-1", 2), fps=30)
+    # What the job measures against, as analyse() finds it.
+    camera.record_reading(clip.pk, attempt, landmarks, camera.prescribed_tempo(clip))
+
+    def summary(viewer) -> str:
+        client.force_login(viewer)
+        page = html.unescape(" ".join(client.get(clip.get_absolute_url()).content.decode().split()))
+        return re.search(r"Measured against the tempo (.*?)\.", page).group(1)
+
+    if prescribed:
+        tempo = '<span class="nowrap">3-0-1-1</span>'
+        assert summary(user) == f"{tempo}: your coach's prescription for this rung"
+        assert summary(linked_coach) == f"{tempo}: the coach's prescription for this rung"
+    else:
+        tempo = '<span class="nowrap">1-1-1-1</span>'
+        assert summary(user) == f"{tempo}: the tempo you logged with the set"
+        assert summary(linked_coach) == f"{tempo}: the tempo logged with the set"
+    data = client.get(reverse("videos:analysis", args=[clip.pk])).json()
+    assert data["prescribed_tempo_source"] == ("prescription" if prescribed else "logged")
 
 
 def test_a_replaced_prescription_no_longer_sets_the_tempo_of_its_rung(
@@ -257,7 +289,8 @@ def test_a_replaced_prescription_no_longer_sets_the_tempo_of_its_rung(
     clip = _ready_video(user, a_set.session, a_set=a_set, content=b"x")
     services.prescribe(linked_coach, user, prescription(a_set.session.variation, tempo="3-0-1-1"))
     services.prescribe(linked_coach, user, prescription(loaded, tempo="2-0-1-0"))
-    assert camera.prescribed_tempo(clip) == "1-1-1-1"  # the set's own: its rung has no plan
+    # The set's own: its rung has no plan in force.
+    assert camera.prescribed_tempo(clip) == ("1-1-1-1", TempoSource.LOGGED)
 
 
 def test_a_side_video_is_measured_against_that_sides_logged_tempo(user, session, media_root):
@@ -265,7 +298,7 @@ def test_a_side_video_is_measured_against_that_sides_logged_tempo(user, session,
     Set.objects.create(session=session, position=2, side="right", reps=8, tempo="4-1-2-0")
     Set.objects.create(session=session, position=3, side="right", reps=8, tempo="1-0-1-0")
     clip = _ready_video(user, session, side="right", content=b"x")
-    assert camera.prescribed_tempo(clip) == "4-1-2-0"
+    assert camera.prescribed_tempo(clip) == ("4-1-2-0", TempoSource.LOGGED)
 
 
 @pytest.mark.parametrize(
