@@ -236,8 +236,8 @@ def a_set(session) -> Set:
 
 @pytest.fixture
 def h264(tmp_path) -> Path:
-    """A second of a phone's H.264 clip, location tag included."""
-    return make_clip(tmp_path / "phone.mp4")
+    """Two seconds of a phone's H.264 clip (a rep's worth), location tag included."""
+    return make_clip(tmp_path / "phone.mp4", seconds=2)
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from coaching.tempo import MAX_PHASE_SECONDS, Tempo, TempoError
 from training.models import Side
 from videos import form_analysis
 from videos.models import (
+    SHORTEST_REP_SECONDS,
     AnalysisStatus,
     SetVideo,
     SuggestionAnswer,
@@ -392,6 +393,7 @@ def page_context(clip: SetVideo, is_coach: bool) -> dict:
     analysis = VideoAnalysis.objects.filter(video=clip).first()
     context: dict = {
         "analysis": analysis,
+        "shortest_rep_seconds": SHORTEST_REP_SECONDS,
         "side": app_side(clip),
         "logged_reps": clip.set.reps if clip.set_id else None,
     }

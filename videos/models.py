@@ -25,9 +25,14 @@ from django.utils import dateformat, timezone
 
 from coaches.models import CoachLink
 from coaching.models import FormError
+from coaching.tempo import LEAST_SECONDS
 from training import sides
 from training.models import Set, SetQuerySet, Side, TrainingSession
 from training.progression import set_name
+
+# A rep at the fastest tempo the log takes (lowering and lifting a second each, the pause and
+# the hold left out): a clip shorter than this cannot show a whole one.
+SHORTEST_REP_SECONDS = sum(LEAST_SECONDS.values())
 
 
 class VideoStatus(models.TextChoices):
@@ -210,6 +215,11 @@ class SetVideo(models.Model):
         """What the clip is of, as a list of them names it: "Set 2 on the left", "Left side"
         (the set's number from SetVideoQuerySet.with_set_side_number)."""
         return self.set_name[:1].upper() + self.set_name[1:] if self.set_id else self.side_title
+
+    @property
+    def too_short_for_a_rep(self) -> bool:
+        """Shorter than one rep at the fastest tempo (a length of 0 is not known yet)."""
+        return 0 < self.duration_seconds < SHORTEST_REP_SECONDS
 
     @property
     def playback_type(self) -> str:

@@ -40,6 +40,7 @@ from videos import processing as video
 from videos import services as videos
 from videos.forms import VideoCommentForm, VideoUploadForm
 from videos.models import (
+    SHORTEST_REP_SECONDS,
     AnalysisStatus,
     SetVideo,
     VideoAnalysis,
@@ -133,7 +134,7 @@ def _video_page(request: HttpRequest, target: videos.Target, clips) -> HttpRespo
                 _refused(request)
                 form.add_error("file", str(rejected))
             else:
-                messages.success(request, UPLOADED)
+                _say_uploaded(request, clip)
                 return redirect(clip)
         else:
             _refused(request)
@@ -161,6 +162,20 @@ def _video_page(request: HttpRequest, target: videos.Target, clips) -> HttpRespo
         "quota": settings.VIDEO_QUOTA_BYTES,
     }
     return render(request, "videos/set_video.html", context, status=status)
+
+
+def _say_uploaded(request: HttpRequest, clip: SetVideo) -> None:
+    """Uploaded, and what the upload already tells of the analysis to come: a clip shorter
+    than a rep is kept (the coach may still want it) but cannot have a rep judged."""
+    messages.success(request, UPLOADED)
+    if clip.too_short_for_a_rep:
+        seconds = f"{clip.duration_seconds:.1f}".removesuffix(".0")
+        messages.warning(
+            request,
+            f"This clip is {seconds} s long: too short to show a whole rep, which takes "
+            f"{SHORTEST_REP_SECONDS} s at the fastest tempo, so the camera cannot judge one in "
+            "it. Film the whole set to have its reps read.",
+        )
 
 
 def _heading(target: videos.Target) -> str:
@@ -248,7 +263,7 @@ def video_upload(request: HttpRequest, pk) -> JsonResponse:
     if clip is None:
         upload.refresh_from_db()
         return JsonResponse(_upload_state(upload))
-    messages.success(request, UPLOADED)
+    _say_uploaded(request, clip)
     return JsonResponse({"location": clip.get_absolute_url()}, status=201)
 
 

@@ -38,6 +38,7 @@ from videos.models import (
     VideoComment,
     VideoStatus,
 )
+from videos.pose_data import ClipLandmarks, PoseFrame
 
 pytestmark = pytest.mark.django_db
 
@@ -171,11 +172,45 @@ def test_a_clip_with_nobody_in_it_is_declined_with_the_reason_and_the_video_stil
     assert (data["status"], data["reps"]) == ("declined", [])
     assert data["declined"] == analysis.result["declined"]
     page = client.get(clip.get_absolute_url()).content.decode()
-    assert "did not see the person well enough" in page
+    assert "The camera could not judge this clip, so it judges nothing:" in page
     assert "The person was not found in any of the" in page
     assert "Log this set from the video" not in page
     assert client.get(reverse("videos:log-set", args=[clip.pk])).status_code == 404
     assert client.get(reverse("videos:file", args=[clip.pk, "play"])).status_code == 200
+
+
+def test_a_clip_too_short_for_a_rep_is_declined_under_a_heading_that_says_so(
+    client, user, session, media_root
+):
+    clip = _ready_video(user, session, side="left", content=b"x")
+    SetVideo.objects.filter(pk=clip.pk).update(duration_seconds=0.5)
+    # Half a second of plain colour, sampled as the pose model samples it: nobody, 8 frames.
+    frames = tuple(PoseFrame(index / 15) for index in range(8))
+    landmarks = ClipLandmarks(320, 180, 0.5, frames, model="model", model_version="1")
+    attempt = camera.start_analysis(clip.pk, tasks.MAX_ATTEMPTS)
+    assert camera.record_reading(clip.pk, attempt, landmarks, None) == AnalysisStatus.DECLINED
+    client.force_login(user)
+    page = " ".join(client.get(clip.get_absolute_url()).content.decode().split())
+    assert (
+        "This clip is too short to judge: at 0.5 s it cannot show a whole rep, which takes 2 s "
+        "at the fastest tempo, so the camera judges nothing:" in page
+    )
+    assert "did not see the person" not in page
+
+
+def test_a_declined_clip_long_enough_for_a_rep_is_not_called_too_short(
+    client, user, session, media_root
+):
+    clip = _ready_video(user, session, side="left", content=b"x")
+    landmarks = ClipLandmarks(
+        320, 180, 3, tuple(PoseFrame(index / 15) for index in range(45)), "model", "1"
+    )
+    attempt = camera.start_analysis(clip.pk, tasks.MAX_ATTEMPTS)
+    assert camera.record_reading(clip.pk, attempt, landmarks, None) == AnalysisStatus.DECLINED
+    client.force_login(user)
+    page = " ".join(client.get(clip.get_absolute_url()).content.decode().split())
+    assert "The camera could not judge this clip, so it judges nothing:" in page
+    assert "too short" not in page
 
 
 # The job without the model's result

@@ -83,6 +83,28 @@ def test_an_upload_answers_at_once_processing_with_its_job_queued(
     assert b"<video" not in page.content
 
 
+def test_an_upload_too_short_to_show_a_rep_is_kept_with_a_warning(
+    athlete_client, a_set, tmp_path, media_root
+):
+    short = make_clip(tmp_path / "short.mp4", seconds=0.5)
+    response = _upload(athlete_client, a_set, short)
+    assert response.status_code == 302  # kept: a coach may still want to see it
+    page = athlete_client.get(response["Location"])
+    assert [str(m) for m in page.context["messages"]] == [
+        "Video uploaded.",
+        "This clip is 0.5 s long: too short to show a whole rep, which takes 2 s at the "
+        "fastest tempo, so the camera cannot judge one in it. Film the whole set to have its "
+        "reps read.",
+    ]
+    assert [m.level_tag for m in page.context["messages"]] == ["success", "warning"]
+
+
+def test_an_upload_long_enough_for_a_rep_gets_no_warning(athlete_client, a_set, tmp_path):
+    long_enough = make_clip(tmp_path / "set.mp4", seconds=2)
+    page = athlete_client.get(_upload(athlete_client, a_set, long_enough)["Location"])
+    assert [str(m) for m in page.context["messages"]] == ["Video uploaded."]
+
+
 def _file_inputs(page: str) -> dict[str, str]:
     """Each file input's label text and tag."""
     found = re.findall(
@@ -597,7 +619,7 @@ def test_a_comment_past_the_end_or_empty_is_refused(client, ready_clip, linked_c
     url = reverse("videos:comment", args=[ready_clip.pk])
     late = client.post(url, {"at_seconds": "5", "text": "late"})
     assert late.status_code == 400
-    assert late.context["comment_form"].errors["at_seconds"] == ["The video is 1.0 seconds long."]
+    assert late.context["comment_form"].errors["at_seconds"] == ["The video is 2.0 seconds long."]
     empty = client.post(url, {"at_seconds": "0.2", "text": "  "})
     assert empty.status_code == 400
     for moment, said in (
