@@ -30,7 +30,7 @@ from core.prepared import Prepared
 from training import sides
 from training.forms import AssignSidesForm, SetForm
 from training.models import Profile, Set, Side, TrainingSession, carried_tempo
-from videos.models import SetVideo, with_video_marks
+from videos.models import SetVideo, outcome_words, with_video_marks
 
 UNDO_KEY = "training_undo_set"
 
@@ -56,7 +56,8 @@ def _url_for_pk(name: str) -> Callable[[int], str]:
 
 
 def _link_set_rows(sets: list[Set]) -> None:
-    """Each set's row links on the session page: edit, delete, add a video, its video."""
+    """Each set's row links on the session page: edit, delete, add a video, its video (with
+    what the camera made of it)."""
     edit, delete, add_video, video = map(
         _url_for_pk,
         ("training:set-edit", "training:set-delete", "videos:set-video", "videos:detail"),
@@ -64,6 +65,7 @@ def _link_set_rows(sets: list[Set]) -> None:
     for s in sets:
         s.edit_url, s.delete_url, s.add_video_url = edit(s.pk), delete(s.pk), add_video(s.pk)
         s.video_url = video(s.video_pk) if s.video_pk else None
+        s.video_said = outcome_words(s.video_outcome) if s.video_pk else ""
         s.unread_video_url = video(s.unread_video_pk) if s.unread_comments else None
 
 

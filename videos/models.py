@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import timedelta
 from functools import cache
@@ -13,13 +14,16 @@ from django.db.models import (
     Exists,
     Expression,
     F,
+    Func,
     IntegerField,
+    JSONField,
     OuterRef,
     Q,
     Subquery,
     Sum,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models.functions import Coalesce, JSONObject
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
@@ -33,6 +37,10 @@ from training.progression import set_name
 # A rep at the fastest tempo the log takes (lowering and lifting a second each, the pause and
 # the hold left out): a clip shorter than this cannot show a whole one.
 SHORTEST_REP_SECONDS = sum(LEAST_SECONDS.values())
+
+
+# Two uploads of a set alike in these are most likely one file sent twice (no hash is kept).
+SAME_FILE_FIELDS = ("upload_size", "duration_seconds")
 
 
 class VideoStatus(models.TextChoices):
@@ -101,6 +109,7 @@ class SetVideoQuerySet(models.QuerySet["SetVideo"]):
         return (
             self.filter(session=session, set__isnull=True)
             .annotate(unread_comments=unread)
+            .with_outcome()
             .order_by("side", "-created_at", "-pk")
         )
 
@@ -118,6 +127,11 @@ class SetVideoQuerySet(models.QuerySet["SetVideo"]):
             .select_related("set", "session__variation")
             .order_by("-created_at", "-pk")
         )
+
+    def with_outcome(self) -> SetVideoQuerySet:
+        """Each clip with `outcome`, what a list says of it (outcome_words), read in the same
+        query: not the analysis's whole reading, whose skeleton is large."""
+        return self.annotate(outcome=_outcome())
 
     def stored_bytes(self, user) -> int:
         return self.filter(owner=user).aggregate(total=Coalesce(Sum("size"), 0))["total"]
@@ -158,6 +172,9 @@ class SetVideo(models.Model):
     height = models.PositiveIntegerField(default=0)
     # Every stored byte of it (original, poster, rendition): what the quota counts.
     size = models.PositiveBigIntegerField(default=0)
+    # The file's size as it was uploaded (0 for a clip uploaded before it was kept): with its
+    # length, how the same file uploaded again is told (same_file_as).
+    upload_size = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = SetVideoQuerySet.as_manager()
@@ -215,6 +232,29 @@ class SetVideo(models.Model):
         """What the clip is of, as a list of them names it: "Set 2 on the left", "Left side"
         (the set's number from SetVideoQuerySet.with_set_side_number)."""
         return self.set_name[:1].upper() + self.set_name[1:] if self.set_id else self.side_title
+
+    @property
+    def analysis_said(self) -> str:
+        """What a list says of the clip (from SetVideoQuerySet.with_outcome)."""
+        return outcome_words(self.outcome)
+
+    def same_file_as(self) -> SetVideo | None:
+        """The newest earlier clip of the same set (or side) uploaded from a file of the same
+        size and length: most likely the same file sent twice."""
+        if not self.upload_size:
+            return None
+        return (
+            SetVideo.objects.filter(
+                owner=self.owner_id,
+                session=self.session_id,
+                set=self.set_id,
+                side=self.side,
+                pk__lt=self.pk,
+                **{name: getattr(self, name) for name in SAME_FILE_FIELDS},
+            )
+            .order_by("-pk")
+            .first()
+        )
 
     @property
     def too_short_for_a_rep(self) -> bool:
@@ -390,11 +430,77 @@ def _error_count() -> Expression:
     )
 
 
+def mark_same_files(clips: list[SetVideo]) -> None:
+    """Give each of one set's (or side's) clips `same_as`: the newest earlier one uploaded
+    from a file of the same size and length (SetVideo.same_file_as), or None."""
+    seen: dict[tuple, SetVideo] = {}
+    for clip in sorted(clips, key=lambda clip: clip.pk):
+        key = tuple(getattr(clip, name) for name in SAME_FILE_FIELDS)
+        clip.same_as = seen.get(key) if clip.upload_size else None
+        seen[key] = clip
+
+
+class _JSONArrayLength(Func):
+    """The length of a JSON array, NULL for none, on both engines."""
+
+    function = "JSON_ARRAY_LENGTH"
+    output_field = IntegerField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="JSONB_ARRAY_LENGTH", **extra_context)
+
+
+def _outcome() -> JSONObject:
+    """A clip's state and its analysis's, as outcome_words reads them: one JSON object, so a
+    list of sets reads it for each set's newest clip in one subquery."""
+    return JSONObject(
+        status="status",
+        seconds="duration_seconds",
+        analysis="analysis__status",
+        reps=_JSONArrayLength(KeyTransform("reps", "analysis__result")),
+        declined=KeyTextTransform("0", KeyTransform("declined", "analysis__result")),
+    )
+
+
+_FIRST_CLAUSE = re.compile(r"[:(,]|\.(?:\s|$)")
+
+
+def outcome_words(outcome: dict) -> str:
+    """What a list says of a clip, briefly: "processing", then what the camera made of it
+    ("5 reps read", "could not judge: <the first reason, its first clause>", "being read")."""
+    if outcome["status"] == VideoStatus.PROCESSING:
+        return "processing"
+    if outcome["status"] == VideoStatus.FAILED:
+        return "could not be processed"
+    match outcome["analysis"]:
+        case None:
+            return "not analysed"  # uploaded before the camera read reps
+        case AnalysisStatus.WAITING:
+            return "being read"
+        case AnalysisStatus.FAILED:
+            return "the camera could not read it"
+        case AnalysisStatus.DECLINED:
+            seconds = outcome["seconds"] or 0
+            if 0 < seconds < SHORTEST_REP_SECONDS:
+                length = f"{seconds:.1f}".removesuffix(".0")
+                return f"could not judge: too short ({length} s)"
+            # The first reason up to its first pause: a few words, said in full on its page.
+            reason = _FIRST_CLAUSE.split(outcome["declined"] or "", maxsplit=1)[0].strip()
+            return (
+                f"could not judge: {reason[:1].lower()}{reason[1:]}"
+                if reason
+                else "could not judge"
+            )
+    reps = outcome["reps"] or 0
+    return f"{reps} rep{'s' if reps != 1 else ''} read" if reps else "no rep found"
+
+
 def with_video_marks(sets: SetQuerySet) -> SetQuerySet:
     """`sets` with what a set row shows of its videos, in the one query that lists them:
-    `video_pk`, its newest video (None without one); `unread_comments`, the comments on
-    its videos the owner has not opened yet, and `unread_video_pk`, the newest video
-    holding some (where the badge leads)."""
+    `video_pk`, its newest video (None without one), and `video_outcome`, what a list says
+    of it (outcome_words); `unread_comments`, the comments on its videos the owner has not
+    opened yet, and `unread_video_pk`, the newest video holding some (where the badge
+    leads)."""
     videos = SetVideo.objects.filter(set=OuterRef("pk")).order_by("-created_at", "-pk")
     unread = VideoComment.objects.filter(video__set=OuterRef("pk"), seen_at__isnull=True).exclude(
         author=OuterRef("session__user")
@@ -402,6 +508,7 @@ def with_video_marks(sets: SetQuerySet) -> SetQuerySet:
     counted = unread.order_by().values("video__set").annotate(count=Count("pk")).values("count")
     return sets.annotate(
         video_pk=Subquery(videos.values("pk")[:1]),
+        video_outcome=Subquery(videos.values(said=_outcome())[:1], output_field=JSONField()),
         unread_comments=Coalesce(Subquery(counted, output_field=IntegerField()), 0),
         unread_video_pk=Subquery(
             unread.order_by("-video__created_at", "-video_id").values("video_id")[:1]

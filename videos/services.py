@@ -121,6 +121,7 @@ def save_upload(
                 original=name,
                 original_type=f"video/{info.family}",
                 size=info.size,
+                upload_size=info.size,
                 duration_seconds=info.seconds,
                 frame_rate=info.frames / info.seconds if info.seconds else 30,
                 width=info.display_width,

@@ -21,7 +21,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseLocation
@@ -47,6 +47,7 @@ from videos.models import (
     VideoReview,
     VideoStatus,
     VideoUpload,
+    mark_same_files,
 )
 
 _CONTENT_RANGE = re.compile(
@@ -141,6 +142,8 @@ def _video_page(request: HttpRequest, target: videos.Target, clips) -> HttpRespo
         status = 400
     else:
         form = VideoUploadForm(label=label)
+    listed = list(clips.with_outcome())
+    mark_same_files(listed)
     if target.set:
         here = reverse("videos:set-video", args=[target.set.pk])
         start = reverse("videos:set-upload-start", args=[target.set.pk])
@@ -157,7 +160,7 @@ def _video_page(request: HttpRequest, target: videos.Target, clips) -> HttpRespo
         "action": here,
         "start_url": start,
         "form": form,
-        "videos": clips,
+        "videos": listed,
         "used": videos.bytes_in_use(request.user),
         "quota": settings.VIDEO_QUOTA_BYTES,
     }
@@ -165,8 +168,9 @@ def _video_page(request: HttpRequest, target: videos.Target, clips) -> HttpRespo
 
 
 def _say_uploaded(request: HttpRequest, clip: SetVideo) -> None:
-    """Uploaded, and what the upload already tells of the analysis to come: a clip shorter
-    than a rep is kept (the coach may still want it) but cannot have a rep judged."""
+    """Uploaded, and what the upload already tells: a clip shorter than a rep is kept (the
+    coach may still want it) but cannot have a rep judged; the same file as one of the set's
+    earlier clips is kept too (it may be meant), and pointed out."""
     messages.success(request, UPLOADED)
     if clip.too_short_for_a_rep:
         seconds = f"{clip.duration_seconds:.1f}".removesuffix(".0")
@@ -175,6 +179,13 @@ def _say_uploaded(request: HttpRequest, clip: SetVideo) -> None:
             f"This clip is {seconds} s long: too short to show a whole rep, which takes "
             f"{SHORTEST_REP_SECONDS} s at the fastest tempo, so the camera cannot judge one in "
             "it. Film the whole set to have its reps read.",
+        )
+    if earlier := clip.same_file_as():
+        at = dateformat.format(timezone.localtime(earlier.created_at), "H:i")
+        messages.warning(
+            request,
+            f"This looks like the video you uploaded at {at} (the same size and length): if it "
+            "is the same, delete one of them.",
         )
 
 

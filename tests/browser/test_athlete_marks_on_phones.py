@@ -11,7 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from tests.browser.conftest import DESKTOP, PHONE, coach_with_athlete, log_in, take_screenshots
 from training.models import Set
-from videos.models import SetVideo, VideoComment
+from videos.models import SetVideo, VideoAnalysis, VideoComment
 
 pytestmark = pytest.mark.browser
 
@@ -29,6 +29,7 @@ def filmed_world(django_user_model):
     clip = SetVideo.objects.create(
         owner=athlete, session=session, set=filmed, original="videos/x.mp4", status="ready"
     )
+    VideoAnalysis.objects.create(video=clip, status="done", result={"reps": [{"number": 1}] * 10})
     for at, text in ((1, "Knees out."), (2, "Slower on the way down.")):
         VideoComment.objects.create(video=clip, author=coach, at_seconds=Decimal(at), text=text)
     return {"coach": coach, "athlete": athlete, "session": session, "clip": clip}
@@ -60,6 +61,7 @@ def test_a_filmed_set_and_its_unread_comments_show_on_the_session_page(
     rows = page.locator(".set-row")
     first, second = rows.nth(0), rows.nth(1)
     assert first.get_by_role("link", name="Video of set 1 on the left: watch it").is_visible()
+    assert first.get_by_text("10 reps read").is_visible()
     comments = first.get_by_role("link", name="2 new comments from your coach on set 1 on the left")
     assert comments.is_visible()
     assert second.locator(".mark").count() == 0

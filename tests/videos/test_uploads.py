@@ -283,8 +283,8 @@ def test_the_session_page_lists_its_side_clips_with_the_coachs_new_comments(
     assert len(with_clips) == len(without_clips) + 1  # the clips, read only when there are some
     clips = page[page.index("side-videos__clips") : page.index("Film the left side")]
     text = " ".join(re.sub(r"<[^>]+>", " ", clips).split())
-    assert re.search(r"Left side, \d+ \w+, \d\d:\d\d · Processing", text)
-    assert re.search(r"Right side, \d+ \w+, \d\d:\d\d · 1 new comment\b", text)
+    assert re.search(r"Left side, \d+ \w+, \d\d:\d\d · processing", text)
+    assert re.search(r"Right side, \d+ \w+, \d\d:\d\d · not analysed · 1 new comment\b", text)
     assert ready.get_absolute_url() in clips
 
 

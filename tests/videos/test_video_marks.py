@@ -3,6 +3,8 @@ on the session page and on Today, in a number of queries that does not grow with
 
 from __future__ import annotations
 
+import html
+import re
 from decimal import Decimal
 
 import pytest
@@ -11,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from training.models import Set
-from videos.models import SetVideo, VideoComment
+from videos.models import SetVideo, VideoAnalysis, VideoComment
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +24,7 @@ def _video(a_set: Set, **fields) -> SetVideo:
         session=a_set.session,
         set=a_set,
         original=f"videos/{a_set.pk}.mp4",
-        status="ready",
-        **fields,
+        **{"status": "ready", **fields},
     )
 
 
@@ -50,6 +51,39 @@ def test_a_filmed_set_is_marked_with_a_link_to_its_video_and_others_are_not(
     assert 'Video<span class="visually-hidden"> of set 1 on the left: watch it</span>' in rows[0]
     assert "mark--video" not in rows[1]
     assert "new comment" not in page
+
+
+def _analysed(clip: SetVideo, status: str, **result) -> SetVideo:
+    VideoAnalysis.objects.create(video=clip, status=status, result=result, failure="It broke.")
+    return clip
+
+
+def test_each_filmed_set_says_how_the_camera_read_its_newest_video(
+    athlete_client, session, django_assert_max_num_queries
+):
+    sets = _sets(session, 7)
+    rep = {"number": 1, "lowering": 2.0}
+    declined = "The person was not found in any of the 45 frames read (too dark, too far?)."
+    _analysed(_video(sets[0], duration_seconds=20), "done", reps=[rep] * 5)
+    _analysed(_video(sets[1], duration_seconds=20), "declined", declined=[declined, "More."])
+    _analysed(_video(sets[2], duration_seconds=0.5), "declined", declined=["Only 7 frames."])
+    _analysed(_video(sets[3], duration_seconds=20), "waiting")
+    _analysed(_video(sets[4], duration_seconds=20), "failed")
+    _video(sets[5], status="processing")
+    _analysed(_video(sets[6], duration_seconds=20), "done", reps=[])
+    with django_assert_max_num_queries(20):
+        page = athlete_client.get(session.get_absolute_url()).content.decode()
+    rows = page.split('class="set-row ')[1:]
+    said = [re.search(r'<span class="set-row__said">([^<]*)</span>', row) for row in rows]
+    assert [html.unescape(found.group(1)) for found in said] == [
+        "5 reps read",
+        "could not judge: the person was not found in any of the 45 frames read",
+        "could not judge: too short (0.5 s)",
+        "being read",
+        "the camera could not read it",
+        "processing",
+        "no rep found",
+    ]
 
 
 def test_unread_coach_comments_show_on_the_set_until_the_athlete_opens_the_video(

@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.http import HttpResponse
 from django.test import Client, TestCase
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import dateformat, timezone
 from django_tasks_db.models import DBTaskResult
 from PIL import Image
@@ -31,7 +31,7 @@ from training.level import advice_for, recent_history
 from training.models import Profile, Set, TrainingSession
 from videos import processing as video
 from videos import tasks
-from videos.models import SetVideo, VideoComment, VideoStatus
+from videos.models import AnalysisStatus, SetVideo, VideoAnalysis, VideoComment, VideoStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +102,64 @@ def test_an_upload_too_short_to_show_a_rep_is_kept_with_a_warning(
 def test_an_upload_long_enough_for_a_rep_gets_no_warning(athlete_client, a_set, tmp_path):
     long_enough = make_clip(tmp_path / "set.mp4", seconds=2)
     page = athlete_client.get(_upload(athlete_client, a_set, long_enough)["Location"])
+    assert [str(m) for m in page.context["messages"]] == ["Video uploaded."]
+
+
+def _listed(client, a_set) -> list[str]:
+    """The set's videos as its page lists them, in words."""
+    page = client.get(reverse("videos:set-video", args=[a_set.pk])).content.decode()
+    listed = page[page.index('id="videos-title"') : page.index("</section>")]
+    items = re.findall(r"<li>(.*?)</li>", listed, re.S)
+    return [" ".join(re.sub(r"<[^>]+>", "", item).split()) for item in items]
+
+
+def test_the_sets_videos_are_listed_with_how_the_camera_read_them(
+    athlete_client, a_set, h264, tmp_path, media_root
+):
+    _ready(SetVideo.objects.get(pk=_upload_pk(athlete_client, a_set, h264)))
+    short = make_clip(tmp_path / "short.mp4", seconds=0.5)
+    _upload(athlete_client, a_set, short)
+    first, second = SetVideo.objects.order_by("pk")
+    VideoAnalysis.objects.filter(video=first).update(
+        status=AnalysisStatus.DONE, result={"reps": [{"number": 1}, {"number": 2}]}
+    )
+    uploaded = [
+        f"Uploaded {dateformat.format(timezone.localtime(clip.created_at), 'j M, H:i')}"
+        for clip in (second, first)
+    ]
+    assert _listed(athlete_client, a_set) == [
+        f"{uploaded[0]} processing",
+        f"{uploaded[1]} 2 reps read",
+    ]
+
+
+def _upload_pk(client, a_set, path: Path) -> int:
+    """Upload and open the video's page, as the browser follows the upload there."""
+    location = _upload(client, a_set, path)["Location"]
+    client.get(location)
+    return resolve(location).kwargs["pk"]
+
+
+def test_the_same_file_uploaded_twice_to_a_set_is_kept_and_pointed_out(
+    athlete_client, a_set, h264, tmp_path, media_root
+):
+    first = SetVideo.objects.get(pk=_upload_pk(athlete_client, a_set, h264))
+    _ready(first)  # its stored copies differ from the upload: the upload's own size is kept
+    response = _upload(athlete_client, a_set, h264)
+    assert response.status_code == 302  # kept: it may be meant
+    at = dateformat.format(timezone.localtime(first.created_at), "H:i")
+    page = athlete_client.get(response["Location"])
+    assert [str(m) for m in page.context["messages"]] == [
+        "Video uploaded.",
+        f"This looks like the video you uploaded at {at} (the same size and length): if it is "
+        "the same, delete one of them.",
+    ]
+    listed = _listed(athlete_client, a_set)
+    assert listed[0].endswith(f"processing · looks like the video uploaded at {at}")
+    assert "looks like" not in listed[1]
+
+    other = make_clip(tmp_path / "other.mp4", seconds=3)
+    page = athlete_client.get(_upload(athlete_client, a_set, other)["Location"])
     assert [str(m) for m in page.context["messages"]] == ["Video uploaded."]
 
 
