@@ -154,8 +154,9 @@ function watch(form) {
     try {
       await send(form, file, ui);
     } catch (failure) {
-      error.textContent = failure.message;
+      error.textContent = failure.message; // it says how far it got, when that matters
       error.hidden = false;
+      bar.hidden = true;
       status.textContent = "";
       button.disabled = false;
     }

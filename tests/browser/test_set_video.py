@@ -170,3 +170,37 @@ def test_a_video_deleted_while_its_page_waits_stops_the_polls_with_one_quiet_not
     assert page.evaluate("window.scrollY") == min(scrolled, bottom)
     take_screenshots(page, screenshot_dir, "video-deleted-360")
     assert [error for error in console.errors if "404" not in error] == []
+
+
+# A file input's width and height, its box's width within its padding, and a line of text.
+FILE_INPUT_BOX = """input => {
+  const box = input.closest('label');
+  const style = getComputedStyle(box);
+  const inner = box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  const { width, height } = input.getBoundingClientRect();
+  const line = parseFloat(getComputedStyle(input).lineHeight);
+  return [Math.round(width), Math.round(height), Math.round(inner), Math.round(line)];
+}"""
+
+
+def test_on_a_phone_the_file_inputs_fit_and_a_refusal_leaves_no_progress_bar(
+    live_server, open_page, video_world, tmp_path, settings, screenshot_dir
+):
+    settings.VIDEO_QUOTA_BYTES = 1024  # smaller than any clip: the upload is refused
+    clip = make_clip(tmp_path / "set.mp4", seconds=2, size=(320, 240), fps=10)
+    page, console = open_page(PHONE)
+    log_in(page, live_server.url, "athlete")
+    page.goto(f"{live_server.url}/log/sets/{video_world['set'].pk}/video/")
+    for name in ("Film now", "Choose a clip"):
+        # As wide as its box, the file's name on a line of its own under the 44 px button:
+        # "No file chosen" is read whole, not "No fi…sen".
+        width, height, room, line = page.get_by_label(name).evaluate(FILE_INPUT_BOX)
+        assert width == room, (name, width, room)
+        assert height >= 44 + line, (name, height, line)
+    page.get_by_label("Choose a clip").set_input_files(str(clip))
+    page.get_by_role("button", name="Upload the video").click()
+    page.get_by_text("would take you past your 1 KB of video storage").wait_for()
+    assert page.locator("[data-upload-progress]").is_hidden()
+    assert page.get_by_role("button", name="Upload the video").is_enabled()
+    take_screenshots(page, screenshot_dir, "set-video-refused-360")
+    assert [error for error in console.errors if "400" not in error] == []
