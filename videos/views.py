@@ -286,11 +286,13 @@ def video_detail(request: HttpRequest, pk: int) -> HttpResponse:
     it is processing, the status part asks again every few seconds (htmx)."""
     clip = _get_video_for_user(request, pk)
     template = "videos/video.html"
+    context = _video_context(request, clip)
     if request.htmx and request.htmx.target in ("video-status", "video-analysis"):
         template += f"#{request.htmx.target}"
+        context["poll"] = request.htmx.target
     elif clip.owner_id == request.user.pk:
         videos.mark_comments_seen(clip)
-    return render(request, template, _video_context(request, clip))
+    return render(request, template, context)
 
 
 def _video_context(request: HttpRequest, clip: SetVideo, **forms) -> dict:

@@ -105,6 +105,33 @@ def test_an_upload_long_enough_for_a_rep_gets_no_warning(athlete_client, a_set, 
     assert [str(m) for m in page.context["messages"]] == ["Video uploaded."]
 
 
+def test_a_video_takes_comments_once_ready_and_its_page_says_so_until_then(
+    athlete_client, a_set, h264, media_root
+):
+    clip = SetVideo.objects.get(pk=_upload_pk(athlete_client, a_set, h264))
+    comment = reverse("videos:comment", args=[clip.pk])
+    page = athlete_client.get(clip.get_absolute_url()).content.decode()
+    assert "Comments open once the video is ready." in page
+    assert comment not in page  # no form that would refuse
+    _ready(clip)
+    # The page's status poll brings the player, and the comment form with it (out of band).
+    poll = athlete_client.get(
+        clip.get_absolute_url(), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="video-status"
+    ).content.decode()
+    assert '<video id="clip"' in poll
+    assert re.search(r'<section id="comment-card"[^>]* hx-swap-oob="true"', poll)
+    assert f'action="{comment}"' in poll
+    assert "Comments open once" not in poll
+    page = athlete_client.get(clip.get_absolute_url()).content.decode()
+    assert f'action="{comment}"' in page
+    assert "hx-swap-oob" not in page
+
+    SetVideo.objects.filter(pk=clip.pk).update(status=VideoStatus.FAILED, failure="Broken.")
+    page = athlete_client.get(clip.get_absolute_url()).content.decode()
+    assert "This video could not be processed, so it takes no comments." in page
+    assert comment not in page
+
+
 def _listed(client, a_set) -> list[str]:
     """The set's videos as its page lists them, in words."""
     page = client.get(reverse("videos:set-video", args=[a_set.pk])).content.decode()
