@@ -170,7 +170,8 @@ class SetVideo(models.Model):
     frame_rate = models.FloatField(default=30)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
-    # Every stored byte of it (original, poster, rendition): what the quota counts.
+    # Every stored byte of it (original, poster, rendition): what the quota counts. Until it
+    # is processed, the upload and an estimate of its copies (processing.Probe.stored_estimate).
     size = models.PositiveBigIntegerField(default=0)
     # The file's size as it was uploaded (0 for a clip uploaded before it was kept): with its
     # length, how the same file uploaded again is told (same_file_as).

@@ -47,6 +47,9 @@ RENDITION_SHORT_SIDE = 720
 PLAYABLE_MAX_SHORT_SIDE = 1080
 PLAYABLE_MAX_BITRATE = 10_000_000
 POSTER_WIDTH = 1280
+# Ours: what a poster is counted as against the quota before it is made (a phone's frame at
+# POSTER_WIDTH, JPEG at quality 80, takes about 50 to 200 KB).
+POSTER_ESTIMATE_BYTES = 256 * 1024
 # The poster is the frame about this far in: a clip without a rendition decodes this much.
 POSTER_SECONDS = 1.0
 # Ours: the worker time one video's job may take, and what one core decodes, scales and
@@ -108,6 +111,13 @@ class Probe:
             or min(self.width, self.height) > PLAYABLE_MAX_SHORT_SIDE
             or bitrate > PLAYABLE_MAX_BITRATE
         )
+
+    @property
+    def stored_estimate(self) -> int:
+        """What the clip takes once processed, as the quota counts it from its upload until
+        then: the original, a poster, and a web copy counted as large as the original (ours:
+        at most 720p, a copy is usually smaller than the clip that needs one)."""
+        return self.size + POSTER_ESTIMATE_BYTES + (self.size if self.needs_rendition else 0)
 
     @property
     def frame_rate(self) -> float:

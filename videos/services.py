@@ -41,10 +41,15 @@ from videos.models import (
 PREFIX = "videos/"
 
 
-def quota_message(used: int, size: int) -> str:
+def quota_message(used: int, size: int, info: video.Probe | None = None) -> str:
+    """The refusal, with what the copies made of the clip add when they are known (`info`)."""
     limit = settings.VIDEO_QUOTA_BYTES
+    this = video.describe_bytes(size)
+    if info is not None:
+        copies = "poster and web copy" if info.needs_rendition else "poster"
+        this += f", {video.describe_bytes(info.stored_estimate)} with the {copies} we make of it"
     return (
-        f"This video ({video.describe_bytes(size)}) would take you past your "
+        f"This video ({this}) would take you past your "
         f"{video.describe_bytes(limit)} of video storage ({video.describe_bytes(used)} used); "
         "delete a video you no longer need and upload it again."
     )
@@ -112,15 +117,17 @@ def save_upload(
             # One upload at a time per owner past this line, so two at once cannot both fit.
             Profile.objects.select_for_update().get_or_create(user=owner)
             used = bytes_in_use(owner, besides=finishing)
-            if used + info.size > settings.VIDEO_QUOTA_BYTES:
-                raise video.VideoRejected(quota_message(used, info.size))
+            # The poster and any web copy are counted now, as an estimate, which processing
+            # replaces with what they take: made later, they would take the trainee past it.
+            if used + info.stored_estimate > settings.VIDEO_QUOTA_BYTES:
+                raise video.VideoRejected(quota_message(used, info.size, info))
             waiting = check_queue(owner)
             clip = SetVideo.objects.create(
                 owner=owner,
                 **target.fields(),
                 original=name,
                 original_type=f"video/{info.family}",
-                size=info.size,
+                size=info.stored_estimate,
                 upload_size=info.size,
                 duration_seconds=info.seconds,
                 frame_rate=info.frames / info.seconds if info.seconds else 30,

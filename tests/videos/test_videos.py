@@ -321,12 +321,57 @@ def test_another_users_set_takes_no_video(client, other_user, a_set, h264, media
 def test_the_quota_refuses_with_a_message_and_keeps_nothing(
     athlete_client, a_set, h264, media_root, settings
 ):
-    settings.VIDEO_QUOTA_BYTES = h264.stat().st_size + 10
+    settings.VIDEO_QUOTA_BYTES = h264.stat().st_size + video.POSTER_ESTIMATE_BYTES + 10
     assert _upload(athlete_client, a_set, h264).status_code == 302
     message = _refused_after(athlete_client, a_set, h264)
     assert message.startswith("This video (")
     assert "of video storage" in message
     assert len(_stored(media_root)) == 1  # the first upload only
+
+
+def test_the_quota_counts_the_copies_an_upload_will_get_until_they_are_made(
+    athlete_client, a_set, h264, hevc, media_root, settings
+):
+    size = h264.stat().st_size
+    counted = size + video.POSTER_ESTIMATE_BYTES  # plays as it is: a poster, no web copy
+    settings.VIDEO_QUOTA_BYTES = counted - 1
+    assert _refused(athlete_client, a_set, h264) == (
+        f"This video ({video.describe_bytes(size)}, {video.describe_bytes(counted)} with the "
+        "poster we make of it) would take you past your "
+        f"{video.describe_bytes(counted - 1)} of video storage (0 bytes used); delete a video "
+        "you no longer need and upload it again."
+    )
+    settings.VIDEO_QUOTA_BYTES = counted
+    assert _upload(athlete_client, a_set, h264).status_code == 302
+    clip = SetVideo.objects.get()
+    assert (clip.size, clip.upload_size) == (counted, size)
+    clip = _ready(clip)
+    assert clip.size == sum(p.stat().st_size for p in _stored(media_root))  # what was made
+    assert clip.size < counted
+
+    # HEVC gets a web copy, counted as large as the original.
+    SetVideo.objects.all().delete()
+    DBTaskResult.objects.all().delete()
+    size = hevc.stat().st_size
+    settings.VIDEO_QUOTA_BYTES = 2 * size + video.POSTER_ESTIMATE_BYTES - 1
+    assert "with the poster and web copy we make of it" in _refused(athlete_client, a_set, hevc)
+    settings.VIDEO_QUOTA_BYTES += 1
+    assert _upload(athlete_client, a_set, hevc).status_code == 302
+
+
+def test_the_page_says_so_when_the_copies_took_the_trainee_past_the_quota(
+    athlete_client, a_set, h264, media_root, settings
+):
+    _upload(athlete_client, a_set, h264)
+    settings.VIDEO_QUOTA_BYTES = 3 * 1024 * 1024
+    SetVideo.objects.update(size=3.7 * 1024 * 1024)  # its copies came out larger than counted
+    page = athlete_client.get(reverse("videos:set-video", args=[a_set.pk])).content.decode()
+    page = " ".join(page.split())
+    assert "of your 3.0 MB for videos" not in page
+    assert (
+        "You use 3.7 MB for videos, more than your 3.0 MB: the copies made of a clip can come "
+        "out larger than counted at its upload. Delete a video to upload another." in page
+    )
 
 
 def _refused_after(client, a_set, path) -> str:
