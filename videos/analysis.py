@@ -234,6 +234,14 @@ def measured_tempo(result: dict) -> str | None:
     return Tempo(whole(lowering, 1), whole(pause, 0), whole(lifting, 1), whole(hold, 0)).notation
 
 
+def lost_sight(result: dict) -> str:
+    """When the camera lost sight of the person long enough for a whole rep to go uncounted,
+    as "from 9.5 s to 20.5 s" (each such stretch, joined); "" when it never did."""
+    return " and ".join(
+        f"from {start:.1f} s to {end:.1f} s" for start, end in result.get("long_gaps", [])
+    )
+
+
 def suggestion_key(rep_number: int, code: str) -> str:
     return f"{rep_number}-{code}"
 
@@ -422,6 +430,7 @@ def page_context(clip: SetVideo, is_coach: bool) -> dict:
         prescribed=tempo,
         prescribed_from=_measured_against(analysis.tempo_source, clip, is_coach),
         measured_tempo=measured_tempo(result),
+        lost_sight=lost_sight(result),
         flagged=[(row.number, fault) for row in rows for fault in row.faults],
         thresholds=_thresholds(tempo),
         suggestions=suggestions(analysis) if is_coach else [],

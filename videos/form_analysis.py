@@ -211,6 +211,7 @@ def analyse(
     series = _Series.of(seen)
     gaps = _gaps(seen, frames[0].time, frames[-1].time)
     notes = [_gap_note(start, end) for start, end in gaps]
+    long_gaps = tuple((round(start, 2), round(end, 2)) for start, end in _long(gaps))
     intervals = [b.time - a.time for a, b in itertools.pairwise(seen)]
     if intervals and statistics.median(intervals) > MAX_BOUNCE_FRAME_INTERVAL:
         notes.append("The frames came too far apart to tell a bounce, so none is judged.")
@@ -221,7 +222,9 @@ def analyse(
             f"No rep was found: the hips never rose and fell by {MIN_REP_RISE:.0%} of the "
             "torso's length."
         )
-    return FormAnalysis(side=side, reps=tuple(reps), notes=tuple(notes), **common)
+    return FormAnalysis(
+        side=side, reps=tuple(reps), notes=tuple(notes), long_gaps=long_gaps, **common
+    )
 
 
 # Seeing the person.
@@ -499,9 +502,14 @@ def _gaps(samples: Sequence[_Sample], first: float, last: float) -> list[tuple[f
     ]
 
 
+def _long(gaps: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The gaps of LONG_GAP_SECONDS or more: a whole quick rep may hide in each."""
+    return [(start, end) for start, end in gaps if end - start >= LONG_GAP_SECONDS]
+
+
 def _gap_note(start: float, end: float) -> str:
     note = f"The person was not seen from {start:.1f} s to {end:.1f} s"
-    if end - start >= LONG_GAP_SECONDS:
+    if _long([(start, end)]):
         return note + "; a rep done entirely then is not counted."
     return note + "."
 
@@ -752,7 +760,7 @@ def _between(
     LONG_GAP_SECONDS or more lies within it (a whole quick rep may hide there)."""
     if start is None or end is None:
         return None
-    if any(b - a >= LONG_GAP_SECONDS and a < end and b > start for a, b in gaps):
+    if any(a < end and b > start for a, b in _long(gaps)):
         return None
     return round(max(end - start, 0.0), 2)
 

@@ -82,13 +82,16 @@ class RepReport:
 class FormAnalysis:
     """`declined` holds the reasons the clip could not be read (nothing else is then given);
     `cannot_judge` names what a side view cannot see; `notes` says what the camera missed in
-    a clip that was read (gaps, parts of reps not seen, a lift not counted)."""
+    a clip that was read (gaps, parts of reps not seen, a lift not counted); `long_gaps` are
+    the stretches (start, end in seconds) where the person was not seen for long enough to do
+    a whole rep unseen: with any, the reps counted are a lower bound."""
 
     side: str | None  # the working leg: "left" or "right"; None when declined
     reps: tuple[RepReport, ...] = ()
     declined: tuple[str, ...] = ()
     cannot_judge: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    long_gaps: tuple[tuple[float, float], ...] = ()
     prescribed_tempo: str | None = None
     model: str = ""
     model_version: str = ""

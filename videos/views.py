@@ -382,6 +382,7 @@ def video_analysis(request: HttpRequest, pk: int) -> JsonResponse:
             declined=result.get("declined", []),
             cannot_judge=result.get("cannot_judge", []),
             notes=result.get("notes", []),
+            long_gaps=result.get("long_gaps", []),
             skeleton=result.get("skeleton", {"joints": [], "frames": []}),
             created_at=analysis.created_at.isoformat(),
             finished_at=analysis.finished_at.isoformat() if analysis.finished_at else None,
@@ -426,8 +427,10 @@ def _back_to_the_video(request: HttpRequest, clip: SetVideo, part: str) -> HttpR
 @require_safe
 def video_log_set(request: HttpRequest, pk: int) -> HttpResponse:
     """The set form filled from the analysis: the reps counted, the measured tempo and the
-    log's side. Nothing is saved here: the form posts to the set's own edit (a set's video)
-    or to the session's new set (a side's), where the trainee confirms."""
+    log's side; not the reps when the camera lost sight of the person long enough to miss
+    some (the count is then only a lower bound). Nothing is saved here: the form posts to the
+    set's own edit (a set's video) or to the session's new set (a side's), where the trainee
+    confirms."""
     clip = get_object_or_404(
         SetVideo.objects.select_related("set", "session__variation"), pk=pk, owner=request.user
     )
@@ -437,24 +440,32 @@ def video_log_set(request: HttpRequest, pk: int) -> HttpResponse:
     reps = len(analysis.result["reps"])
     tempo = camera.measured_tempo(analysis.result)
     side = camera.app_side(clip)
-    filled: dict = {"reps": reps}
+    lost = camera.lost_sight(analysis.result)
+    filled: dict = {} if lost else {"reps": reps}
     if tempo:
         filled["tempo"] = tempo
     if side:
         filled["side"] = side
-    said = [f"{reps} rep{'s' if reps != 1 else ''}"]
+    said = [] if lost else [f"{reps} rep{'s' if reps != 1 else ''}"]
     logged = clip.set if clip.set_id else None
-    if logged is not None and logged.reps != reps:
+    if said and logged is not None and logged.reps != reps:
         said[0] += f" (your log says {logged.reps})"
     if tempo:
         said.append(f"tempo {tempo}")
         if logged is not None and logged.tempo and logged.tempo != tempo:
             said[-1] += f" (logged {logged.tempo})"
     said.append(f"the {side} side" if side else "no side (the log does not say which leg)")
+    missed = ""
+    if lost:
+        kept = "left as you logged them" if logged is not None else "left for you to fill in"
+        missed = (
+            f" The reps are {kept}: the camera lost sight of you {lost}, so it may have missed "
+            f"reps (it counted {reps})."
+        )
     messages.info(
         request,
-        f"Filled from the video: {', '.join(said)}. Check it and save; nothing is saved until "
-        "you do.",
+        f"Filled from the video: {', '.join(said)}.{missed} Check it and save; nothing is saved "
+        "until you do.",
     )
     unit = unit_of_request(request)
     if clip.set_id:

@@ -307,6 +307,8 @@ def test_a_long_gap_is_said_to_possibly_hide_a_rep():
     assert analysis.notes[0] == (
         "The person was not seen from 6.5 s to 8.0 s; a rep done entirely then is not counted."
     )
+    # Said as data too, for the set logged from the video: its count is a lower bound.
+    assert analysis.long_gaps == ((6.47, 8.03),)
 
 
 def test_a_clip_starting_with_the_hips_up_counts_and_judges_nothing_of_that_lowering():

@@ -519,6 +519,30 @@ def test_logging_a_set_from_its_video_fills_the_edit_form_and_saves_nothing(
     assert (a_set.reps, a_set.tempo, a_set.revision) == (9, "1-1-1-1", 1)
 
 
+def test_a_video_that_lost_sight_of_the_person_logs_no_rep_count_and_says_why(
+    client, user, a_set, media_root
+):
+    # Six reps, the person out of the picture from 9.5 s to 20.5 s: two whole reps hidden.
+    clip = _ready_video(user, a_set.session, a_set=a_set, content=b"x")
+    analysis = _read_synthetic(clip, synthetic.plan("3-0-1-1", 6), "3-0-1-1", missing=[(9.5, 20.5)])
+    assert len(analysis.result["reps"]) == 4
+    client.force_login(user)
+    page = " ".join(client.get(clip.get_absolute_url()).content.decode().split())
+    assert "At least 4 reps counted; <strong>your log says 9</strong>." in page
+    response = client.get(reverse("videos:log-set", args=[clip.pk]))
+    page = " ".join(response.content.decode().split())
+    assert response.status_code == 200
+    assert _field_value(page, "reps") == "9"  # the log's, not the camera's
+    assert _field_value(page, "tempo") == "3-0-1-1"
+    assert (
+        "Filled from the video: tempo 3-0-1-1 (logged 1-1-1-1), the left side. The reps are "
+        "left as you logged them: the camera lost sight of you from 9.5 s to 20.5 s, so it may "
+        "have missed reps (it counted 4)." in page
+    )
+    a_set.refresh_from_db()
+    assert (a_set.reps, a_set.revision) == (9, 1)
+
+
 def test_logging_from_a_side_video_fills_the_sessions_new_set_and_saves_nothing(
     client, user, session, media_root
 ):
