@@ -26,7 +26,9 @@ bounce) and the prescribed tempo:
 Honesty: a clip whose person is not seen well is declined with the reasons, in plain
 sentences, and nothing else is given. Frames where the person was not found leave gaps;
 a phase whose start or end fell in one is not measured (None) and no fault is read from
-it, and the rep's confidence drops by the share of it not seen.
+it, and the rep's confidence drops by the share of it not seen. A gap of LONG_GAP_SECONDS or
+more may hide whole reps: a rep it cuts ends there, and what is seen after it (a top, a
+lowering) is never taken for that rep's.
 
 Every threshold below marked "our choice" is the app's own, not the guide's.
 Plain Python: no Django, no model.
@@ -692,7 +694,12 @@ def _reps(
     if len(series.samples) < 2:
         return [], []
     points = _turning_points(series.smooth, MIN_REP_RISE)
-    moves = _moves(series, points)
+    whole = _moves(series, points)
+    cuts = [
+        _cut(series, gaps, move, points[number][0], points[number + 1][0])
+        for number, move in enumerate(whole)
+    ]
+    moves = [move for move, _ in cuts]
     notes = []
     if moves and moves[0].direction < 0:
         notes.append(
@@ -703,24 +710,63 @@ def _reps(
     for number, lift in enumerate(moves):
         if lift.direction < 0:
             continue
-        lowering = moves[number + 1] if number + 1 < len(moves) else None
-        following = moves[number + 2] if number + 2 < len(moves) else None
+        # A lift cut by a long gap makes a rep of what was seen of it: what follows the gap
+        # may be another rep's top and lowering.
+        lost = cuts[number][1]
+        lowering = moves[number + 1] if number + 1 < len(moves) and not lost else None
+        following = moves[number + 2] if number + 2 < len(moves) and not lost else None
         top_index = points[number + 1][0]
+        if lost:
+            top_index = max(
+                (i for i in range(points[number][0], top_index) if series.time(i) <= lost[0]),
+                key=lambda index: series.smooth[index],
+            )
+        start = lift.start
+        if number:
+            start = _boundary(series, gaps, moves[number - 1], lift, points[number][0])
+        elif start is None:
+            start = series.samples[0].time
+        if lost:
+            end = lost[1]  # the rep's rest is in the gap, with what else was done there
+        elif following is not None:
+            end = _boundary(series, gaps, lowering, following, points[number + 2][0])
+        elif lowering is not None and lowering.end is not None:
+            end = lowering.end
+        else:
+            end = series.samples[-1].time
+        span = (start, end)
+        rep = _rep(series, gaps, tempo, len(reps) + 1, span, lift, lowering, following, top_index)
         bottom_index = points[number + 2][0] if lowering else None
-        previous = moves[number - 1] if number else None
-        rep = _rep(
-            series, gaps, tempo, len(reps) + 1, previous, lift, lowering, following, top_index
-        )
         rep = _with_bounce(series, gaps, rep, lowering, following, bottom_index, tempo)
-        if lowering is None:
+        if lowering is None and not lost:
             rep = replace(rep, clip_ends_at_top=True)
         reps.append(rep)
-        unseen = _unseen(rep, lowering, following)
+        # Its phases the clip could have seen: not those after the clip's end.
+        phases = ["lifting"]
+        if lowering is not None or lost:
+            phases += ["top hold", "lowering"]
+        if number + 2 < len(moves):
+            phases.append("pause")
+        unseen = _unseen(rep, phases)
         # Cut off while the hips came down: the clip's end, not the camera, hid the rest.
-        cut_off = lowering is not None and lowering.end is None and following is None
+        cut_off = (
+            lowering is not None
+            and lowering.end is None
+            and following is None
+            and not cuts[number + 1][1]
+        )
         if rep.confidence < 1 and unseen and not cut_off:
             notes.append(unseen_note(rep.number, unseen))
-        if lowering is None:
+        # A lowering seen after a long gap, and so not taken for this rep's, is said.
+        gap = lost or (cuts[number + 1][1] if lowering is not None else None)
+        began = whole[number + 1].start if number + 1 < len(whole) else None
+        if gap and began is not None and began >= gap[1]:
+            notes.append(
+                f"The hips came down after the person was seen again at {gap[1]:.1f} s: "
+                "that lowering is not timed or judged, since a whole rep may have been done "
+                "unseen before it."
+            )
+        if lowering is None and not lost:
             notes.append(
                 f"The clip ends before rep {rep.number} is lowered: its top hold and lowering "
                 "are not timed."
@@ -733,6 +779,46 @@ def _reps(
     return reps, notes
 
 
+def _cut(
+    series: _Series, gaps: list[tuple[float, float]], move: _Move, first: int, last: int
+) -> tuple[_Move, tuple[float, float] | None]:
+    """`move` as far as it is one rep's, and the long gap that cut it (None when none did).
+    Between turning points on either side of a gap of LONG_GAP_SECONDS or more, whole reps
+    may have been done unseen: a lowering there is the rep's only up to the gap, and so is a
+    lift, unless it started after the gap (then the gap is in the pause before it)."""
+    for lost, found in _long(gaps):
+        if not series.time(first) <= lost < found <= series.time(last):
+            continue
+        if move.direction > 0 and move.start is not None and move.start >= found:
+            continue
+        start = move.start if move.start is not None and move.start <= lost else None
+        end = move.end if move.direction > 0 and move.end is not None and move.end <= lost else None
+        return replace(move, start=start, end=end), (lost, found)
+    return move, None
+
+
+def _boundary(
+    series: _Series,
+    gaps: list[tuple[float, float]],
+    lowering: _Move,
+    lift: _Move,
+    bottom_index: int,
+) -> float:
+    """Where one rep ends and the next begins: the lift's start, else (not seen) the
+    lowering's end, else the middle of the longest gap between their fastest moments (each
+    rep spans half of what it hid), else the bottom."""
+    if lift.start is not None:
+        return lift.start
+    if lowering.end is not None:
+        return lowering.end
+    after, before = series.time(lowering.peak), series.time(lift.peak)
+    hid = [(start, end) for start, end in gaps if start < before and end > after]
+    if hid:
+        start, end = max(hid, key=lambda gap: gap[1] - gap[0])
+        return (start + end) / 2
+    return series.time(bottom_index)
+
+
 def unseen_note(number: int, phases: list[str]) -> str:
     """What is said of a rep some of whose phases the camera did not see."""
     one = len(phases) == 1
@@ -742,15 +828,15 @@ def unseen_note(number: int, phases: list[str]) -> str:
     )
 
 
-def _unseen(rep: RepReport, lowering: _Move | None, following: _Move | None) -> list[str]:
-    """The rep's phases the camera missed; not those after the clip's end (a top hold is
-    timed to the lowering's start)."""
-    phases = [("lifting", rep.lifting)]
-    if lowering is not None:
-        phases += [("top hold", rep.top_hold), ("lowering", rep.lowering)]
-    if following is not None:
-        phases.append(("pause", rep.pause))
-    return [name for name, seconds in phases if seconds is None]
+def _unseen(rep: RepReport, phases: list[str]) -> list[str]:
+    """Those of the rep's `phases` ("lifting", "top hold", ...) the camera missed."""
+    seconds = {
+        "lifting": rep.lifting,
+        "top hold": rep.top_hold,
+        "lowering": rep.lowering,
+        "pause": rep.pause,
+    }
+    return [name for name in phases if seconds[name] is None]
 
 
 def _between(
@@ -770,23 +856,15 @@ def _rep(
     gaps: list[tuple[float, float]],
     tempo: Tempo | None,
     number: int,
-    previous: _Move | None,
+    span: tuple[float, float],
     lift: _Move,
     lowering: _Move | None,
     following: _Move | None,
     top_index: int,
 ) -> RepReport:
-    # Where a boundary was not seen, the rep runs to the neighbouring move's fastest moment
-    # (or the clip's end), so it spans what the gap hid.
-    start = lift.start
-    if start is None:
-        start = series.time(previous.peak) if previous else series.samples[0].time
-    if following is not None:
-        end = following.start if following.start is not None else series.time(following.peak)
-    elif lowering is not None and lowering.end is not None:
-        end = lowering.end
-    else:
-        end = series.samples[-1].time
+    """The rep from `span` (start, end: where a boundary was not seen, the rep spans what
+    the gap hid), its phases timed from its moves."""
+    start, end = span
     top = _top(series, lift, lowering, top_index)
     faults = []
     lowering_seconds = _between(lowering and lowering.start, lowering and lowering.end, gaps)

@@ -7,6 +7,7 @@ began and ended; these tests hold the rules to that truth.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 
 import pytest
@@ -268,6 +269,44 @@ def test_a_gap_anywhere_hides_what_it_hides_and_times_or_faults_nothing_it_hid(
             if measured is not None and expected is not None:
                 assert measured == pytest.approx(expected, abs=PHASE_TOLERANCE), (rep, phase)
         assert not {"fast-lowering", "bounce"} & {fault.code for fault in rep.faults}, rep
+    for rep, after in itertools.pairwise(analysis.reps):
+        assert rep.end <= after.start, (rep, after)  # reps never overlap
+
+
+def test_a_lift_cut_by_a_long_gap_borrows_no_later_reps_top_or_lowering():
+    # Six reps lifted at 1, 6, 11, ... s; the person lost half a second into rep 2's lift and
+    # seen again in rep 4's top hold: what follows is rep 4's, not rep 2's.
+    clip, truths = make_clip(plan("3-0-1-1", 6), missing=[(6.5, 17.5)])
+    analysis = analyse(clip, prescribed_tempo="3-0-1-1")
+    starts = [rep.start for rep in analysis.reps]
+    expected = [truths[number].lift_start for number in (0, 1, 4, 5)]
+    assert starts == pytest.approx(expected, abs=PHASE_TOLERANCE)
+    cut = analysis.reps[1]
+    assert [getattr(cut, phase) for phase in PHASES] == [None] * 4
+    assert (cut.top_angle, cut.faults, cut.clip_ends_at_top) == (None, (), False)
+    assert cut.end == pytest.approx(17.5, abs=0.05)  # to where the person was seen again
+    for rep, after in itertools.pairwise(analysis.reps):
+        assert rep.end <= after.start
+    assert unseen_note(2, ["lifting", "top hold", "lowering", "pause"]) in analysis.notes
+    assert (
+        "The hips came down after the person was seen again at 17.5 s: that lowering is not "
+        "timed or judged, since a whole rep may have been done unseen before it."
+    ) in analysis.notes
+
+
+def test_a_lowering_after_a_long_gap_is_not_the_rep_before_its():
+    # Lost as rep 2 starts down, seen again in rep 4's top hold: rep 2's lift and top were
+    # seen, its lowering not; the lowering seen next is rep 4's.
+    clip, truths = make_clip(plan("3-0-1-1", 6), missing=[(8.5, 17.5)])
+    analysis = analyse(clip, prescribed_tempo="3-0-1-1")
+    assert len(analysis.reps) == 4
+    cut = analysis.reps[1]
+    assert cut.lifting == pytest.approx(truths[1].lifting, abs=PHASE_TOLERANCE)
+    assert cut.top_angle == pytest.approx(truths[1].top_angle, abs=ANGLE_TOLERANCE)
+    assert (cut.top_hold, cut.lowering, cut.pause) == (None, None, None)
+    assert analysis.reps[2].start == pytest.approx(truths[4].lift_start, abs=PHASE_TOLERANCE)
+    for rep, after in itertools.pairwise(analysis.reps):
+        assert rep.end <= after.start
 
 
 def test_a_bridge_on_both_legs_is_read_from_the_leg_nearer_the_camera():
