@@ -348,6 +348,7 @@ class RepRow:
     segments: list[Segment]
     is_last: bool
     clip_ends_at_top: bool = False  # RepReport's: its top hold and lowering never filmed
+    top_hold_at_least: float | None = None  # RepReport's: the top seen held to the clip's end
 
     @property
     def partly_seen(self) -> bool:
@@ -369,6 +370,8 @@ class RepRow:
             for name, label in PHASES
             if getattr(self, name) is not None
         ]
+        if self.top_hold is None and self.top_hold_at_least is not None:
+            measured.append(f"top hold at least {self.top_hold_at_least:.1f} s")
         flags = f", flagged: {len(self.faults)}" if self.faults else ""
         return (
             f"Rep {self.number}, from {self.start:.1f} s"
@@ -384,6 +387,8 @@ def _segments(rep: dict, duration: float) -> list[Segment]:
     segments, moment = [], rep["start"]
     for name, label in PHASES:
         seconds = rep[name]
+        if name == "top_hold" and seconds is None:
+            seconds = rep.get("top_hold_at_least")  # seen held, until the clip ended
         if seconds is None:
             break
         segments.append(Segment(name, label, moment * scale, seconds * scale))

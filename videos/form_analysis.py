@@ -739,7 +739,9 @@ def _reps(
         bottom_index = points[number + 2][0] if lowering else None
         rep = _with_bounce(series, gaps, rep, lowering, following, bottom_index, tempo)
         if lowering is None and not lost:
-            rep = replace(rep, clip_ends_at_top=True)
+            rep = replace(
+                rep, clip_ends_at_top=True, top_hold_at_least=_held_to_end(series, gaps, lift)
+            )
         reps.append(rep)
         # Its phases the clip could have seen: not those after the clip's end.
         phases = ["lifting"]
@@ -766,7 +768,13 @@ def _reps(
                 "that lowering is not timed or judged, since a whole rep may have been done "
                 "unseen before it."
             )
-        if lowering is None and not lost:
+        if lowering is None and not lost and rep.top_hold_at_least is not None:
+            notes.append(
+                f"The clip ends before rep {rep.number} is lowered: its top hold lasted at "
+                f"least {rep.top_hold_at_least:.1f} s, to the clip's end, and its lowering is "
+                "not timed."
+            )
+        elif lowering is None and not lost:
             notes.append(
                 f"The clip ends before rep {rep.number} is lowered: its top hold and lowering "
                 "are not timed."
@@ -777,6 +785,15 @@ def _reps(
                 "timed and no fault is read from it."
             )
     return reps, notes
+
+
+def _held_to_end(series: _Series, gaps: list[tuple[float, float]], lift: _Move) -> float | None:
+    """How long the top after the clip's last lift was seen held, to the clip's end; None
+    when the lift was not seen to stop or the person was lost before the end."""
+    last = series.samples[-1].time
+    if lift.end is None or any(start >= last for start, _ in gaps):
+        return None
+    return round(max(last - lift.end, 0.0), 2)
 
 
 def _cut(

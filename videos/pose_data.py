@@ -76,6 +76,9 @@ class RepReport:
     # The clip ends before the rep is lowered: its top hold and lowering were never filmed,
     # which is not the camera missing them.
     clip_ends_at_top: bool = False
+    # Of such a rep, the seconds its top was seen held to the clip's end: a lower bound, not
+    # a measured hold (top_hold stays None, so the measured tempo never reads it).
+    top_hold_at_least: float | None = None
 
 
 @dataclass(frozen=True)

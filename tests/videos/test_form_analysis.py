@@ -363,18 +363,35 @@ def test_a_clip_starting_with_the_hips_up_counts_and_judges_nothing_of_that_lowe
     )
 
 
-def test_a_clip_ending_at_the_top_says_so_and_times_neither_that_hold_nor_a_lowering():
+def test_a_clip_ending_at_the_top_says_so_and_times_that_hold_only_as_at_least_so_long():
     clip, truths = make_clip(plan("2-0-1-1", 4))
     end = truths[-1].lift_end + 0.3
     cut = dataclasses.replace(clip, frames=tuple(f for f in clip.frames if f.time <= end))
     analysis = analyse(cut, prescribed_tempo="2-0-1-1")
     last = analysis.reps[-1]
+    # The hold's lower bound is no measured hold: top_hold, which the tempo is read from,
+    # stays None.
     assert (len(analysis.reps), last.lowering, last.top_hold) == (4, None, None)
+    assert last.top_hold_at_least == pytest.approx(0.3, abs=PHASE_TOLERANCE)
     assert last.lifting is not None
-    assert "The clip ends before rep 4 is lowered: its top hold and lowering are not timed." in (
-        analysis.notes
-    )
+    assert (
+        "The clip ends before rep 4 is lowered: its top hold lasted at least "
+        f"{last.top_hold_at_least:.1f} s, to the clip's end, and its lowering is not timed."
+    ) in analysis.notes
     assert not [note for note in analysis.notes if "not seen in full" in note]
+    assert all(rep.top_hold_at_least is None for rep in analysis.reps[:-1])
+
+
+def test_a_top_held_into_a_gap_at_the_clips_end_is_not_said_to_last_to_the_clips_end():
+    clip, truths = make_clip(plan("2-0-1-1", 3))
+    end = truths[-1].lower_start - 0.2
+    gone = dataclasses.replace(
+        clip,
+        frames=tuple(f if f.time <= end - 1.0 else dataclasses.replace(f, landmarks={})
+                     for f in clip.frames if f.time <= end),
+    )  # fmt: skip
+    last = analyse(gone, prescribed_tempo="2-0-1-1").reps[-1]
+    assert (last.top_hold, last.top_hold_at_least) == (None, None)
 
 
 @pytest.mark.parametrize(
@@ -699,4 +716,5 @@ def test_a_clip_ending_with_the_hips_held_up_reads_that_top_as_a_hold():
     held = dataclasses.replace(clip, frames=tuple(f for f in clip.frames if f.time <= end))
     last = analyse(held, prescribed_tempo="2-1-1-2").reps[-1]
     assert last.lowering is None
+    assert last.top_hold_at_least == pytest.approx(1.5, abs=PHASE_TOLERANCE)
     assert last.top_angle == pytest.approx(truths[-1].top_angle, abs=ANGLE_TOLERANCE)

@@ -5,6 +5,7 @@ set form filled from the video without saving anything."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import html
 import re
@@ -497,6 +498,34 @@ def test_a_rep_the_clip_ends_at_the_top_of_says_its_hold_and_lowering_came_after
     assert (cells[0], cells[1], cells[3]) == ("after the clip", "rest", "after the clip")
     assert cells[-1] == "none"
     assert "not seen" not in last
+
+
+def test_a_top_the_clip_ends_during_shows_how_long_it_was_seen_held_not_as_a_measured_hold(
+    client, user, a_set, media_root
+):
+    clip = _ready_video(user, a_set.session, a_set=a_set, content=b"x")
+    attempt = camera.start_analysis(clip.pk, tasks.MAX_ATTEMPTS)
+    # The clip ends 2.9 s into the last rep's top hold.
+    reps = [synthetic.RepPlan(1, 1, 2, 1), synthetic.RepPlan(1, 4, 2, 1)]
+    landmarks, truths = synthetic.make_clip(reps, fps=30)
+    end = truths[-1].lift_end + 2.9
+    landmarks = dataclasses.replace(
+        landmarks, frames=tuple(frame for frame in landmarks.frames if frame.time <= end)
+    )
+    camera.record_reading(
+        clip.pk, attempt, landmarks, camera.AskedTempo("2-1-1-1", TempoSource.LOGGED)
+    )
+    client.force_login(user)
+    page = " ".join(client.get(clip.get_absolute_url()).content.decode().split())
+    last = page[page.index(">Rep 2</a>") : page.index("</tr>", page.index(">Rep 2</a>"))]
+    cells = [cell.strip() for cell in re.findall(r"<td>([^<]*)</td>", last)]
+    assert (cells[0], cells[1], cells[3]) == (
+        "after the clip",
+        "rest",
+        "at least 2.9 s (the clip ended)",
+    )
+    # Rep 1's 1 s hold alone: the lower bound is no measured hold (2-1-1-2 with it).
+    assert 'Measured tempo: <strong class="nowrap">2-1-1-1</strong>' in page
 
 
 def test_logging_a_set_from_its_video_fills_the_edit_form_and_saves_nothing(
