@@ -5,9 +5,9 @@ is drawn by tests/videos/rendered_clips.py, read by the real pose model
 with the reps the clip was drawn from. Reports, against issue 24's targets: the clips with the
 rep count exactly right, the lowering and top hold mean absolute errors, the top
 shoulder-hip-knee angle's, the bounce, short-top and arched-top flags' recall and the false
-flags on clean clips; a 30 s 1080p clip's analysis time and peak memory in a process of its
-own; and what a person filmed from the front gets. Results go to
-bench/results/form_analysis.{json,md}.
+flags on clean clips, the tempo notes (videos/form_analysis.tempo_miss) on phases drawn at the
+asked tempo; a 30 s 1080p clip's analysis time and peak memory in a process of its own; and
+what a person filmed from the front gets. Results go to bench/results/form_analysis.{json,md}.
 
 A drawn clip starts and ends with the hips held up (rendered_clips' lead-in), so its first
 lowering comes before any lift: the analysis, which counts a rep from its lift, times that
@@ -40,9 +40,10 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from coaching.pose import front_leg
+from coaching.tempo import Tempo
 from tests.videos.rendered_clips import ClipSpec, RepTruth, render_clip
 from tests.videos.synthetic import front_view_clip
-from videos.form_analysis import analyse
+from videos.form_analysis import analyse, asked_seconds, tempo_miss
 from videos.pose_data import ClipLandmarks, FormAnalysis
 from videos.pose_estimation import landmarks_of_clip
 
@@ -169,6 +170,10 @@ class ClipResult:
     angle_errors: list[float]  # degrees
     expected: dict  # fault code -> analysis rep numbers that should carry it
     flagged: dict  # fault code -> analysis rep numbers that carry it
+    tempo_judged: int  # phases timed, so judged against the tempo
+    tempo_false: list[str]  # "rep phase way": marked off the tempo, though drawn on it
+    tempo_drawn_off: int  # phases drawn off the tempo (a bounced rep's skipped pause)
+    tempo_drawn_off_found: int
     pose_seconds: float
     analysis_seconds: float
 
@@ -213,6 +218,7 @@ def compare(spec: ClipSpec, truths: tuple[RepTruth, ...], analysis: FormAnalysis
         for code in (*FAULTS, "fast-lowering")
     }
     return {
+        **_tempo_notes(spec, truths, matches),
         "lowering_errors": lowering,
         "lowering_unmeasured": unmeasured["lowering"],
         "hold_errors": hold,
@@ -220,6 +226,35 @@ def compare(spec: ClipSpec, truths: tuple[RepTruth, ...], analysis: FormAnalysis
         "angle_errors": angle,
         "expected": expected,
         "flagged": flagged,
+    }
+
+
+def _tempo_notes(spec: ClipSpec, truths: tuple[RepTruth, ...], matches: dict) -> dict:
+    """Each timed phase judged against the clip's tempo, as the page marks it, and against
+    what was drawn: truth rep k's lift and top are analysis rep k's, truth rep k+1's
+    lowering and pause are its lowering and pause."""
+    asked = asked_seconds(Tempo.parse(spec.tempo))
+    judged, false, drawn_off, found = 0, [], 0, 0
+    for number, rep in matches.items():
+        drawn = {"lifting": truths[number - 1].lifting, "top_hold": truths[number - 1].top_hold}
+        if number < len(truths):
+            drawn.update(lowering=truths[number].lowering, pause=truths[number].pause)
+        for phase, seconds in drawn.items():
+            measured = getattr(rep, phase)
+            if measured is None:
+                continue
+            judged += 1
+            marked = tempo_miss(phase, measured, asked[phase])
+            if tempo_miss(phase, seconds, asked[phase]):
+                drawn_off += 1
+                found += marked is not None
+            elif marked:
+                false.append(f"{rep.number} {phase} {marked}")
+    return {
+        "tempo_judged": judged,
+        "tempo_false": false,
+        "tempo_drawn_off": drawn_off,
+        "tempo_drawn_off_found": found,
     }
 
 
@@ -283,6 +318,11 @@ def summarise(results: list[ClipResult]) -> dict:
             / max(sum(r["expected"] for r in bounce_short), 1),
             3,
         ),
+        "tempo_judged": sum(r.tempo_judged for r in results),
+        "tempo_false": sum(len(r.tempo_false) for r in results),
+        "tempo_false_on_clean": sum(len(r.tempo_false) for r in clean),
+        "tempo_drawn_off": sum(r.tempo_drawn_off for r in results),
+        "tempo_drawn_off_found": sum(r.tempo_drawn_off_found for r in results),
         "clean_clips": len(clean),
         "clean_false_flags": false_on_clean,
         "other_false_flags": false_elsewhere,
@@ -295,7 +335,7 @@ import json, resource, sys, time
 from pathlib import Path
 sys.path.insert(0, {root!r})
 started, cpu = time.perf_counter(), time.process_time()
-from videos.form_analysis import analyse
+from videos.form_analysis import analyse, asked_seconds, tempo_miss
 from videos.pose_estimation import landmarks_of_clip
 loaded = time.perf_counter()
 landmarks = landmarks_of_clip(Path({path!r}))
@@ -472,6 +512,11 @@ def table(summary: dict, results: list[ClipResult], ref: dict | None, front: dic
         f"{summary['clean_clips']} clean clips) | {verdict(summary['clean_false_flags'] == 0)} |",
         f"| flags on faulted clips' reps without that fault (not a target) | - | "
         f"{summary['other_false_flags']} | |",
+        f"| phases drawn at the asked tempo marked off it (not a target) | - | "
+        f"{summary['tempo_false']} of {summary['tempo_judged']} phases timed "
+        f"({summary['tempo_false_on_clean']} on clean clips) | |",
+        f"| phases drawn off the tempo (bounced reps' skipped pauses) marked off it | - | "
+        f"{summary['tempo_drawn_off_found']}/{summary['tempo_drawn_off']} | |",
     ]
     if ref:
         lines.append(
@@ -522,9 +567,14 @@ def table(summary: dict, results: list[ClipResult], ref: dict | None, front: dic
             if numbers
         )
         flagged = "; ".join(
-            f"{code} {','.join(map(str, numbers))}"
-            for code, numbers in r.flagged.items()
-            if numbers
+            [
+                *(
+                    f"{code} {','.join(map(str, numbers))}"
+                    for code, numbers in r.flagged.items()
+                    if numbers
+                ),
+                *(f"off the tempo: rep {miss}" for miss in r.tempo_false),
+            ]
         )
         counted = f"{r.reps} ({r.counted})" + (" declined" if r.declined else "")
         lines.append(

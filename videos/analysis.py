@@ -8,7 +8,7 @@ import math
 import shutil
 import statistics
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
@@ -21,6 +21,7 @@ from django.utils import timezone
 from coaches.models import Prescription
 from coaching.models import FormError
 from coaching.tempo import MAX_PHASE_SECONDS, Tempo, TempoError
+from core.text import counted
 from training.models import Side
 from videos import form_analysis
 from videos.models import (
@@ -322,6 +323,20 @@ PHASES = (
 )
 # The timeline's width in the units of its drawing (an SVG stretched to the page's width).
 TIMELINE_WIDTH = 1000
+# How the table marks a phase off the prescribed tempo (form_analysis.tempo_miss's answer),
+# and how the summary under it says so.
+MISS_WORDS = {
+    "lifting": {"longer": "slow", "shorter": "fast"},
+    "top_hold": {"longer": "longer", "shorter": "shorter"},
+    "lowering": {"longer": "slow", "shorter": "fast"},
+    "pause": {"longer": "longer", "shorter": "shorter"},
+}
+MISS_SAID = {
+    "lifting": {"longer": "took longer", "shorter": "was quicker"},
+    "top_hold": {"longer": "was longer", "shorter": "was shorter"},
+    "lowering": {"longer": "took longer", "shorter": "was quicker"},
+    "pause": {"longer": "was longer", "shorter": "was shorter"},
+}
 
 
 @dataclass(frozen=True)
@@ -349,6 +364,7 @@ class RepRow:
     is_last: bool
     clip_ends_at_top: bool = False  # RepReport's: its top hold and lowering never filmed
     top_hold_at_least: float | None = None  # RepReport's: the top seen held to the clip's end
+    misses: dict[str, str] = field(default_factory=dict)  # phase -> MISS_WORDS' word
 
     @property
     def partly_seen(self) -> bool:
@@ -416,11 +432,14 @@ def page_context(clip: SetVideo, is_coach: bool) -> dict:
     result = analysis.result
     reps = result.get("reps", [])
     duration = clip.duration_seconds or max((rep["end"] for rep in reps), default=0)
+    tempo = Tempo.parse(analysis.prescribed_tempo) if analysis.prescribed_tempo else None
+    misses = [_misses(rep, tempo) for rep in reps]
     rows = [
         RepRow(
             **{key: rep[key] for key in RepRow.__dataclass_fields__ if key in rep},
             segments=_segments(rep, duration),
             is_last=index == len(reps) - 1,
+            misses={name: MISS_WORDS[name][missed] for name, missed in misses[index].items()},
         )
         for index, rep in enumerate(reps)
     ]
@@ -429,12 +448,12 @@ def page_context(clip: SetVideo, is_coach: bool) -> dict:
         row.faults.sort(key=lambda fault: fault["time"])
         for fault in row.faults:
             fault["name"] = FAULT_NAMES.get(fault["code"], fault["code"])
-    tempo = Tempo.parse(analysis.prescribed_tempo) if analysis.prescribed_tempo else None
     context.update(
         rows=rows,
         prescribed=tempo,
         prescribed_from=_measured_against(analysis.tempo_source, clip, is_coach),
         measured_tempo=measured_tempo(result),
+        tempo_notes=_tempo_notes(reps, misses, tempo),
         lost_sight=lost_sight(result),
         flagged=[(row.number, fault) for row in rows for fault in row.faults],
         thresholds=_thresholds(tempo),
@@ -459,6 +478,39 @@ def _measured_against(source: str, clip: SetVideo, is_coach: bool) -> str:
     return "your coach's prescription for this rung, or else the tempo logged with the set"
 
 
+def _misses(rep: dict, tempo: Tempo | None) -> dict[str, str]:
+    """The rep's phases off the prescribed tempo (form_analysis.tempo_miss), by name:
+    "longer" or "shorter". None are without a prescribed tempo."""
+    if tempo is None:
+        return {}
+    asked = form_analysis.asked_seconds(tempo)
+    found = {name: form_analysis.tempo_miss(name, rep.get(name), asked[name]) for name in asked}
+    return {name: missed for name, missed in found.items() if missed}
+
+
+def _tempo_notes(reps: list[dict], misses: list[dict[str, str]], tempo: Tempo | None) -> list[str]:
+    """Each phase the reps missed the tempo in, once each way: in how many of the reps that
+    timed it, about how long (the median of those) against how long it asks."""
+    if tempo is None:
+        return []
+    asked, notes = form_analysis.asked_seconds(tempo), []
+    for name, label in PHASES:
+        timed = sum(rep.get(name) is not None for rep in reps)
+        for way in ("longer", "shorter"):
+            off = [
+                rep[name]
+                for rep, missed in zip(reps, misses, strict=True)
+                if missed.get(name) == way
+            ]
+            if off:
+                notes.append(
+                    f"{label} {MISS_SAID[name][way]} than asked in {len(off)} of "
+                    f"{counted(timed, 'rep')} (about {statistics.median(off):.1f} s against "
+                    f"{asked[name]} s)."
+                )
+    return notes
+
+
 def _thresholds(tempo: Tempo | None) -> list[str]:
     """The analysis's own choices, said as what they mean on the page."""
     fa = form_analysis
@@ -472,6 +524,9 @@ def _thresholds(tempo: Tempo | None) -> list[str]:
         "torso's length.",
         f"A lowering is flagged fast when it is shorter than {asked} by more than "
         f"{fa.FAST_LOWERING_SHARE:.0%} of it (and at least {fa.FAST_LOWERING_MARGIN} s).",
+        f"A phase is marked off the tempo when it is longer or shorter than the tempo asks by "
+        f"more than {fa.TEMPO_MISS_SHARE:.0%} of it (and at least {fa.TEMPO_MISS_MARGIN} s); a "
+        "lowering, as soon as it is flagged fast.",
         f"A bounce: the hips turn at the bottom in under {fa.BOUNCE_TURN_SECONDS} s, still "
         f"fast {fa.BOUNCE_ARRIVAL_SECONDS} s before they stop, or rise again within "
         f"{fa.NO_PAUSE_SECONDS} s where the tempo asks for a pause.",

@@ -94,6 +94,14 @@ TOP_BAND_SHARE = 0.02  # our choice: the top is read where the hips are this clo
 # tenths short (bench/form_analysis.py: up to 0.57 s on 3 and 4 s lowerings).
 FAST_LOWERING_SHARE = 0.2
 FAST_LOWERING_MARGIN = 0.3  # seconds
+# Tempo notes: a phase off the prescribed tempo's time, which is no form fault (but for a
+# lowering quicker than asked: the fast lowering above). Our choice: a phase may be off by a
+# quarter of the time asked, and by at least 0.75 s, unremarked. Phases drawn at the asked
+# tempo read up to 0.65 s off (bench/form_analysis.py: a 1 s top hold whose lowering was
+# read to start late); a lift of 2 s where 1 s is asked, or a 1 s pause where none is, is
+# plainly off.
+TEMPO_MISS_SHARE = 0.25
+TEMPO_MISS_MARGIN = 0.75  # seconds
 
 
 # Our choice: hips that turn at the bottom from half their lowering's top speed to half
@@ -120,9 +128,42 @@ _PARTS = ("shoulder", "hip", "knee", "ankle")
 _PART_NAMES = {"shoulder": "shoulders", "hip": "hips", "knee": "knees", "ankle": "feet"}
 
 
+def _leeway(asked: float, share: float, margin: float) -> float:
+    """How far from `asked` seconds a phase may fall unremarked: `share` of them, and at
+    least `margin` seconds."""
+    return max(margin, share * asked)
+
+
 def _fast_lowering_below(asked: float) -> float:
     """The shortest lowering not flagged fast when `asked` seconds are asked for."""
-    return asked - max(FAST_LOWERING_MARGIN, FAST_LOWERING_SHARE * asked)
+    return asked - _leeway(asked, FAST_LOWERING_SHARE, FAST_LOWERING_MARGIN)
+
+
+def asked_seconds(tempo: Tempo) -> dict[str, int]:
+    """The tempo's seconds for each phase of a rep, by RepReport's names."""
+    return {
+        "lifting": tempo.lifting,
+        "top_hold": tempo.top_hold,
+        "lowering": tempo.lowering,
+        "pause": tempo.bottom_pause,
+    }
+
+
+def tempo_miss(phase: str, seconds: float | None, asked: float) -> str | None:
+    """How a rep's `phase` ("lowering", "pause", "lifting" or "top_hold") missed the
+    prescribed tempo's `asked` seconds: "longer" or "shorter" than the leeway allows
+    (TEMPO_MISS_SHARE, TEMPO_MISS_MARGIN), else None; None too for a phase not measured,
+    which is never judged. A lowering is "shorter" exactly when it is flagged fast."""
+    if seconds is None:
+        return None
+    if phase == "lowering" and seconds < _fast_lowering_below(asked):
+        return "shorter"
+    leeway = _leeway(asked, TEMPO_MISS_SHARE, TEMPO_MISS_MARGIN)
+    if seconds > asked + leeway:
+        return "longer"
+    if phase != "lowering" and seconds < asked - leeway:
+        return "shorter"
+    return None
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from videos.form_analysis import (
     MIN_REP_RISE,
     MIN_SEEN_FRAMES,
     analyse,
+    tempo_miss,
     unseen_note,
 )
 from videos.pose_data import ClipLandmarks, FormAnalysis, Landmark, PoseFrame
@@ -192,6 +193,52 @@ def test_a_long_lowering_may_fall_short_by_a_fifth_before_it_is_flagged():
     assert fault_codes(analyse(short, prescribed_tempo="4-0-1-1")) == [{"fast-lowering"}] * 3
     quick, _ = make_clip(lowering_of(0.4), fps=30)  # a short tempo keeps the 0.3 s floor
     assert fault_codes(analyse(quick, prescribed_tempo="1-0-1-1")) == [{"fast-lowering"}] * 3
+
+
+@pytest.mark.parametrize(
+    ("phase", "seconds", "asked", "missed"),
+    [
+        # Off by more than TEMPO_MISS_MARGIN (0.75 s) or a quarter of the asked time.
+        ("lifting", 2.6, 1, "longer"),  # 3-1-3-1 done where 3-0-1-1 is asked
+        ("pause", 1.3, 0, "longer"),
+        ("lifting", 1.7, 1, None),
+        ("lifting", 1.8, 1, "longer"),
+        ("lifting", 0.5, 2, "shorter"),
+        ("lifting", 1.3, 2, None),
+        ("top_hold", 1.65, 1, None),  # the drawn clips' worst reading of a 1 s hold
+        ("top_hold", 0.2, 1, "shorter"),
+        ("top_hold", 4.9, 4, None),  # a quarter of 4 s is the leeway: 1 s
+        ("top_hold", 5.1, 4, "longer"),
+        ("top_hold", 3.1, 4, None),
+        ("top_hold", 2.9, 4, "shorter"),
+        ("pause", 0.3, 0, None),
+        ("lowering", 3.7, 3, None),
+        ("lowering", 3.8, 3, "longer"),
+        # Quicker: exactly when the lowering is flagged fast (the form fault's own rule).
+        ("lowering", 2.43, 3, None),
+        ("lowering", 2.37, 3, "shorter"),
+        ("lowering", 0.75, 1, None),
+        ("lowering", 0.65, 1, "shorter"),
+        # Not seen: never judged.
+        ("lifting", None, 1, None),
+        ("pause", None, 0, None),
+        ("lowering", None, 3, None),
+    ],
+)
+def test_a_phase_misses_the_tempo_when_it_is_off_by_more_than_the_leeway(
+    phase, seconds, asked, missed
+):
+    assert tempo_miss(phase, seconds, asked) == missed
+
+
+@pytest.mark.parametrize("asked", [1, 3, 4])
+def test_a_lowering_is_quicker_than_the_tempo_exactly_when_it_is_flagged_fast(asked):
+    for share in (0.5, 0.7, 0.78, 0.85, 1.0):
+        seconds = share * asked
+        clip, _ = make_clip([RepPlan(1.0, 1.0, seconds, 1.0)] * 2, fps=30)
+        rep = analyse(clip, prescribed_tempo=f"{asked}-1-1-1").reps[0]
+        flagged = any(fault.code == "fast-lowering" for fault in rep.faults)
+        assert (tempo_miss("lowering", rep.lowering, asked) == "shorter") == flagged, seconds
 
 
 def test_with_no_tempo_prescribed_the_guides_two_seconds_is_the_floor():

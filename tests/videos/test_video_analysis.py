@@ -464,6 +464,57 @@ def test_a_fault_the_guide_has_no_form_error_for_is_suggested_in_words(
     assert (comment.form_error, comment.text) == (None, suggested[0].text)
 
 
+def _cells(page: str, rep: int) -> list[str]:
+    """Rep `rep`'s row in the table: its cells' markup, whitespace collapsed."""
+    start = page.index(f">Rep {rep}</a>")
+    return re.findall(r"<td[^>]*>.*?</td>", page[start : page.index("</tr>", start)])
+
+
+def test_the_page_marks_each_phase_off_the_tempo_and_says_which_missed(
+    client, user, a_set, media_root
+):
+    clip = _ready_video(user, a_set.session, a_set=a_set, content=b"x")
+    # Lifted in 3 s, with a 1 s pause at the bottom, where 3-0-1-1 asks 1 s and none.
+    _read_synthetic(clip, synthetic.plan("3-1-3-1", 3), "3-0-1-1")
+    client.force_login(user)
+    page = " ".join(client.get(clip.get_absolute_url()).content.decode().split())
+    for rep in (1, 2, 3):
+        lowering, pause, lifting, hold, *_, flags = _cells(page, rep)
+        assert re.fullmatch(
+            r'<td class="tempo-miss"> 3\.1 s <strong class="tempo-miss__word">slow</strong> </td>',
+            lifting,
+        ), lifting
+        assert "tempo-miss" not in lowering + hold
+        assert flags == "<td>none</td>"  # tempo notes, not form faults
+        if rep < 3:
+            assert '<strong class="tempo-miss__word">longer</strong>' in pause
+        else:
+            assert pause == "<td>rest</td>"  # the set's rest is never judged
+    assert "<h3>Off the tempo 3-0-1-1</h3>" in page
+    assert "Lifting took longer than asked in 3 of 3 reps (about 3.1 s against 1 s)." in page
+    assert "Pause was longer than asked in 2 of 2 reps (about 1.0 s against 0 s)." in page
+
+
+def test_reps_done_at_the_tempo_are_marked_nowhere_and_a_fast_lowering_is_also_a_flag(
+    client, user, a_set, media_root
+):
+    clip = _ready_video(user, a_set.session, a_set=a_set, content=b"x")
+    _read_synthetic(clip, synthetic.plan("3-0-1-1", 3), "3-0-1-1")
+    client.force_login(user)
+    page = " ".join(client.get(clip.get_absolute_url()).content.decode().split())
+    assert "tempo-miss" not in page
+    assert "Off the tempo" not in page
+
+    VideoAnalysis.objects.filter(video=clip).delete()
+    clip = _ready_video(user, a_set.session, a_set=a_set, content=b"x")
+    _read_synthetic(clip, synthetic.plan("1-0-1-1", 3), "3-0-1-1")
+    page = " ".join(client.get(clip.get_absolute_url()).content.decode().split())
+    lowering, *_, flags = _cells(page, 1)
+    assert '<strong class="tempo-miss__word">fast</strong>' in lowering
+    assert ">Fast lowering</a>" in flags
+    assert "Lowering was quicker than asked in 3 of 3 reps (about 1.0 s against 3 s)." in page
+
+
 # "Log this set from the video"
 
 
