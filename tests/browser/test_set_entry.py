@@ -154,3 +154,29 @@ def test_htmx_updates_on_the_session_page_break_no_content_security_policy_rule(
     assert page.evaluate("window.cspViolations") == []
     assert page.evaluate("document.querySelectorAll('style').length") == 0
     assert console.errors == []
+
+
+def test_a_style_left_on_the_form_by_an_extension_breaks_no_csp_rule_when_htmx_swaps_it(
+    live_server, open_page, django_user_model
+):
+    """Extensions (and Playwright's own screenshots) leave an empty style attribute on the
+    inputs they touch through the CSSOM. htmx settled the redrawn form by copying the old
+    inputs' style onto the new ones, an inline style the CSP refuses: a console error each."""
+    session = _session_with_left_sets(django_user_model, "styled", [8])
+    page, console = open_page(PHONE)
+    log_in(page, live_server.url, "styled")
+    page.goto(f"{live_server.url}{session.get_absolute_url()}")
+    _focused_reps(page)
+    page.evaluate(
+        """() => document.querySelectorAll('form.set-form input').forEach((input) => {
+            input.style.setProperty('caret-color', 'transparent');
+            input.style.removeProperty('caret-color');
+        })"""
+    )
+    assert page.locator("form.set-form input[style]").count() > 5
+    page.get_by_label("Tempo").fill("fast")
+    page.get_by_role("button", name="Add set").click()
+    page.get_by_text("Please correct the fields marked below.").wait_for()
+    wait_for_htmx(page)
+    assert session.sets.count() == 1
+    assert console.errors == []
