@@ -23,6 +23,13 @@ const offlineLog = () => document.getElementById("offline-log");
 // a session started offline, by its key there ("new:<id>"), to its key once saved ("pk:<id>").
 const status = { signedOut: false, sending: false, saved: null, renamed: new Map() };
 
+// How long a set's post waits for an answer before it is kept on the device as with no
+// network, and how long each request of a sync waits: a set saves in well under a second
+// (bench/log_pages.py), and a trainee between sets should not watch "Sending…" much longer.
+// Kept, it is sent again under its submission id, so a late save of the first post makes no
+// second set. Our choice.
+const SET_ANSWER_MS = 10_000;
+
 const uuid = () => crypto.randomUUID();
 const today = () => {
   const now = new Date();
@@ -68,18 +75,20 @@ async function rememberAccount() {
 
 // Queueing a form
 
-function formFields(form) {
-  return [...new FormData(form)]
+/** A form's fields as [name, value] pairs, from the form or from what htmx sent of it. */
+function formFields(source) {
+  return [...(source instanceof FormData ? source : new FormData(source))]
     .filter(([name]) => name !== "csrfmiddlewaretoken")
     .map(([name, value]) => [name, String(value)]);
 }
 
-async function queueForm(form) {
+/** Keep `form` on the device: as it stands, or as `sent` (FormData) if it was posted. */
+async function queueForm(form, sent = null) {
   const kind = form.dataset.offlineQueue;
   const account = await store.account();
   const owner = signedIn() || account?.user;
   if (!owner) return false; // nobody's log to keep it for: the browser shows its own error
-  let fields = formFields(form);
+  let fields = formFields(sent || form);
   if (kind === "set") {
     const where = form.dataset.session
       ? ["session", form.dataset.session]
@@ -166,11 +175,17 @@ document.addEventListener(
   true,
 );
 
-// Online but no answer (a gym's weak signal): the same form, kept.
-document.addEventListener("htmx:sendError", (event) => {
-  const form = event.detail.elt?.closest?.("form[data-offline-queue]");
-  if (form) queueForm(form);
+// Online but no answer (a gym's weak signal), or none within SET_ANSWER_MS: the same form,
+// kept as it was sent, under the submission id it was sent with.
+document.addEventListener("htmx:configRequest", (event) => {
+  if (event.detail.elt?.matches?.("form[data-offline-queue]")) event.detail.timeout = SET_ANSWER_MS;
 });
+for (const unanswered of ["htmx:sendError", "htmx:timeout"]) {
+  document.addEventListener(unanswered, (event) => {
+    const form = event.detail.elt?.closest?.("form[data-offline-queue]");
+    if (form) queueForm(form, event.detail.requestConfig?.formData);
+  });
+}
 
 // A fixed entry sent online by the page's own form: saved under its id, so it leaves.
 document.addEventListener("htmx:afterRequest", async (event) => {
@@ -191,6 +206,7 @@ async function send(entry, csrf) {
       headers: { "X-CSRFToken": csrf, Accept: "application/json" },
       credentials: "same-origin",
       redirect: "manual",
+      signal: AbortSignal.timeout(SET_ANSWER_MS),
     });
     const json = (response.headers.get("Content-Type") || "").includes("json") ? await response.json() : null;
     return queue.outcome({ type: response.type, status: response.status, json });
@@ -201,11 +217,15 @@ async function send(entry, csrf) {
 
 async function whoIsSignedIn() {
   try {
-    const response = await fetch(SYNC_URL, { credentials: "same-origin", redirect: "manual" });
+    const response = await fetch(SYNC_URL, {
+      credentials: "same-origin",
+      redirect: "manual",
+      signal: AbortSignal.timeout(SET_ANSWER_MS),
+    });
     if (response.type === "opaqueredirect" || !response.ok) return null;
     return await response.json();
   } catch {
-    return undefined; // no network: not a sign-out
+    return undefined; // no network, or no answer: not a sign-out
   }
 }
 

@@ -22,6 +22,27 @@ document.addEventListener("htmx:sendError", (event) => {
   sayBeside(source, "No connection: that needs the network. Nothing was changed; try again once you are online.");
 });
 
+// No answer within base.html's timeout (a weak signal, a server stuck): said as a missing
+// connection is, rather than nothing at all for ever. What changes something may have been
+// done before the answer was lost.
+document.addEventListener("htmx:timeout", (event) => {
+  const { elt: source, requestConfig } = event.detail;
+  if (source?.closest?.("form[data-offline-queue]")) return;
+  if (requestConfig?.verb === "get") {
+    sayBeside(source, "No answer from the server; nothing was changed. Try again.");
+  } else {
+    sayBeside(source, "No answer from the server, so that may not have been saved.", {
+      reload: "Reload the page to check, then try again",
+    });
+  }
+});
+
+// An upload takes as long as the line needs: no timeout cuts a file short.
+document.addEventListener("htmx:configRequest", (event) => {
+  const files = [...(event.detail.formData?.values() || [])].filter((value) => value instanceof File);
+  if (files.some((file) => file.size)) event.detail.timeout = 0;
+});
+
 // A fragment refused by the server (a set or session deleted in another tab or on another
 // device, a coach's access ended): htmx leaves it out of the page (base.html), which left
 // the click doing nothing and the deleted set still listed.
