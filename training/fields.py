@@ -159,6 +159,31 @@ class LoadField(forms.DecimalField):
         return Decimal(0) if value is None else load_in_kg(value, self.unit)
 
 
+class ShownKgField(forms.DecimalField):
+    """The kilograms a load box was filled with in the trainee's unit (a load refused in
+    another unit, converted; an offline set fixed): hidden, so that the load sent back as
+    shown keeps them (units.as_shown). A value that cannot be a load is ignored, never
+    refused: the load typed decides then."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(
+            required=False,
+            min_value=0,
+            max_value=MAX_LOAD_KG,
+            max_digits=16,
+            decimal_places=10,
+            **kwargs,
+        )
+
+    def clean(self, value) -> Decimal | None:
+        try:
+            return super().clean(value)
+        except ValidationError:
+            return None
+
+
 class HoldField(forms.IntegerField):
     """Seconds held at the top, up to MAX_HOLD_SECONDS (a set's one hold) or `most` (a
     prescription's hold on every rep), told as `too_long`; empty is no hold."""

@@ -30,6 +30,7 @@ from training.fields import (
     RepsField,
     SessionDateField,
     SetsField,
+    ShownKgField,
     SideField,
     TempoField,
     load_in_kg,
@@ -44,7 +45,7 @@ from training.models import (
     WeightKind,
 )
 from training.plausibility import RECENT_SETS, Doubt, doubts
-from training.units import format_load, from_kg
+from training.units import as_shown, format_load, from_kg, plain
 
 
 class SignupForm(UserCreationForm):
@@ -314,6 +315,7 @@ class SetForm(SubmittedOnce):
         # 44.09 lb is no quarter, and a step of 0.25 made the browser refuse the set.
         widget=forms.NumberInput(attrs={"inputmode": "decimal"}),
     )
+    load_kg_shown = ShownKgField()
     hold_seconds = HoldField(
         required=False,
         label="Hold (s)",
@@ -369,6 +371,13 @@ class SetForm(SubmittedOnce):
                 self.add_error("reps", error)
         if data.get("load"):
             self._refuse_a_load_in_another_unit()
+        if "load" in data:
+            # The kilograms the box was filled from (given with it, or an edited set's own: 22.5 lb
+            # imported is 10.205828325 kg, shown as 10.21 kg) are kept if it is sent as shown.
+            shown = data.get("load_kg_shown")
+            if shown is None and self.saved is not None:
+                shown = self.saved.load_kg
+            data["load"] = as_shown(data["load"], self.unit, shown)
         if {"side", "reps", "load"} <= data.keys():
             self._ask_about_doubts(data)
         return data
@@ -388,9 +397,11 @@ class SetForm(SubmittedOnce):
             f"{format_load(typed_kg, self.unit)}, now in the box: check it and save again.",
         )
         # The box shows the load converted, so that sending the form again as it comes back
-        # saves the weight meant, not the old number read in the new unit.
+        # saves the weight meant, not the old number read in the new unit: to the gram, as
+        # the kilograms it was converted from come with it.
         self.data = self.data.copy()
         self.data[self.add_prefix("load")] = str(from_kg(typed_kg, self.unit))
+        self.data[self.add_prefix("load_kg_shown")] = plain(typed_kg)
 
     def _ask_about_doubts(self, data: dict) -> None:
         """Refuse, once, a set far outside the recent range (training/plausibility.py),
@@ -490,17 +501,6 @@ class SetEditForm(SetForm):
         # form would tick a box of the other (pain on the wrong set).
         kwargs.setdefault("auto_id", "id_edit_%s")
         super().__init__(*args, **kwargs)
-
-    def set_fields(self) -> dict:
-        fields = super().set_fields()
-        # A load left as shown keeps the stored kilograms: 22.5 lb imported is 10.205828 kg,
-        # shown as 10.21, which saved back as typed would round it.
-        saved = self.saved
-        if saved is not None and saved.load_kg:
-            shown = from_kg(saved.load_kg, self.unit)
-            if fields["load_kg"] == load_in_kg(shown, self.unit):
-                fields["load_kg"] = saved.load_kg
-        return fields
 
     @classmethod
     def for_set(cls, existing, *, session: TrainingSession, unit: str, **kwargs) -> SetEditForm:

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import re
 import uuid
+from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -28,8 +30,10 @@ from coaches.models import Prescription
 from coaching.caching import cached_public_page
 from coaching.models import Variation
 from training import services, sides
+from training.fields import load_in_kg
 from training.forms import OfflineSetForm, QueuedSessionForm, QueuedSetForm, QueuedTimerLogForm
 from training.models import Profile, TrainingSession
+from training.units import UnitError, from_kg, plain
 
 
 def _refused(status: int, message: str, form=None, **extra) -> JsonResponse:
@@ -83,6 +87,16 @@ def _sync_session(request: HttpRequest) -> JsonResponse:
     )
 
 
+def _converted(load: str, logged_in: str, unit: str) -> dict:
+    """A load logged in another unit, as the set form shows it in `unit`, with the kilograms it
+    stands for (the form keeps them if the load is sent as shown); nothing if it is no load."""
+    try:
+        kg = load_in_kg(Decimal(load), logged_in)
+    except (InvalidOperation, ValidationError, UnitError):
+        return {}
+    return {"load": plain(from_kg(kg, unit)), "load_kg_shown": plain(kg)}
+
+
 def _sync_set(request: HttpRequest) -> JsonResponse:
     session = _queued_session(request)
     if session is None:
@@ -91,11 +105,13 @@ def _sync_set(request: HttpRequest) -> JsonResponse:
         )
     unit = Profile.objects.unit_of(request.user)
     if request.POST.get("unit", unit) != unit:
+        logged_in = request.POST["unit"]
         return _refused(
             409,
-            f"Your weights are in {unit} now, and this set was logged in {request.POST['unit']}: "
+            f"Your weights are in {unit} now, and this set was logged in {logged_in}: "
             "check the load.",
             unit=unit,
+            **_converted(request.POST.get("load", ""), logged_in, unit),
         )
     form = QueuedSetForm(request.POST, session=session, unit=unit)
     if not form.is_valid():

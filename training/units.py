@@ -62,6 +62,16 @@ def from_kg(kg: Decimal, unit: str) -> Decimal:
     return _trimmed(value.quantize(DISPLAY_PLACES, rounding=ROUND_HALF_UP, context=_EXACT))
 
 
+def as_shown(kg: Decimal, unit: str, shown_kg: Decimal | None) -> Decimal:
+    """The kilograms of a load box that was filled with `shown_kg` in `unit` (from_kg) and
+    sent back as `kg` (to_kg of what it held): left as it showed, `shown_kg` itself, which
+    the number shown, rounded to show, would miss (30 kg shows as 66.14 lb, which is
+    30.0005993518 kg); changed, or emptied, `kg`."""
+    if shown_kg is None or not kg or from_kg(kg, unit) != from_kg(shown_kg, unit):
+        return kg
+    return shown_kg.quantize(STORAGE_PLACES, rounding=ROUND_HALF_UP, context=_EXACT)
+
+
 def kg_per(unit: str) -> Decimal:
     """Kilograms in one `unit`: what a stored load is divided by to read in that unit."""
     _check(Decimal(1), unit)

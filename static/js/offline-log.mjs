@@ -99,7 +99,8 @@ async function queueForm(form, sent = null) {
   }
   if (kind === "timer") fields.push(["date", today()]);
   const all = await known();
-  const replaced = all.find((entry) => entry.id === form.dataset.replaces);
+  // Sent under a kept entry's id (Fix puts it in the form): that entry, corrected.
+  const replaced = all.find((entry) => entry.id === queue.value(fields, "submission_id"));
   const entry = replaced
     ? queue.corrected(replaced, fields)
     : queue.newEntry({
@@ -111,7 +112,6 @@ async function queueForm(form, sent = null) {
         label: form.dataset.label || "",
       });
   await store.put(entry);
-  delete form.dataset.replaces;
   const id = form.querySelector("[name=submission_id]");
   if (id && kind !== "timer") id.value = uuid(); // the next set is another submission
   form.dispatchEvent(new CustomEvent("offline:queued", { bubbles: true, detail: entry }));
@@ -152,6 +152,7 @@ function readyForNext(form, logged) {
   const effort = form.querySelector("[name=effort]");
   if (effort) effort.value = "";
   form.querySelector(".set-form__confirm")?.remove();
+  form.querySelector(".set-form__converted")?.remove();
   const note = form.querySelector("[name=note]");
   if (note) note.value = "";
   form.querySelector(".set-form__more")?.removeAttribute("open");
@@ -187,13 +188,18 @@ for (const unanswered of ["htmx:sendError", "htmx:timeout"]) {
   });
 }
 
-// A fixed entry sent online by the page's own form: saved under its id, so it leaves.
+// A kept entry sent online by the page's own form (Fix, then "Add set") is saved under its
+// id: once the server has it, and so draws the form afresh under a new id, the entry leaves.
+// The form sent is gone by then (the list and form are drawn again): what it sent tells.
 document.addEventListener("htmx:afterRequest", async (event) => {
-  const form = event.detail.elt?.closest?.("form[data-offline-queue]");
-  if (form?.dataset.replaces && event.detail.successful) {
-    await store.remove(form.dataset.replaces);
-    delete form.dataset.replaces;
-  }
+  const { requestConfig, successful } = event.detail;
+  if (!successful || !requestConfig?.elt?.matches?.("form[data-offline-queue='set']")) return;
+  const id = requestConfig.formData?.get("submission_id");
+  const drawn = document.querySelector("form[data-offline-queue='set'] [name=submission_id]")?.value;
+  if (!id || drawn === id) return; // drawn again with its errors, under the same id: not saved
+  if (!(await known()).some((entry) => entry.id === id)) return;
+  await store.remove(id);
+  await render();
 });
 
 // Sending
@@ -594,25 +600,48 @@ document.addEventListener("click", async (event) => {
     await store.put(queue.confirmed(entry));
     scheduleSync();
   } else if (action === "fix") {
-    fill(document.querySelector("form[data-offline-queue='set']:not([hidden])"), entry);
+    await fill(document.querySelector("form[data-offline-queue='set']:not([hidden])"), entry);
   }
   await render();
 });
 
-/** The set form, holding a refused entry's values: sent, it replaces the entry. */
-function fill(form, entry) {
+/** The set form, holding a refused entry's values, its load in the trainee's unit now if
+ *  that changed (said so): sent under the entry's id, it replaces the entry (queueForm), or
+ *  saved online, takes its place (htmx:afterRequest above). */
+async function fill(form, entry) {
   if (!form) return;
+  const fields = queue.fixFields(entry);
   for (const element of form.elements) {
     if (!element.name || element.type === "hidden") continue;
-    const values = entry.fields.filter(([name]) => name === element.name).map(([, value]) => value);
+    const values = fields.filter(([name]) => name === element.name).map(([, value]) => value);
     if (element.type === "radio" || element.type === "checkbox") element.checked = values.includes(element.value);
     else element.value = values[0] ?? "";
   }
-  const flagged = entry.fields.some(([name, value]) => ["form_errors", "pain", "note"].includes(name) && value);
+  const flagged = fields.some(([name, value]) => ["form_errors", "pain", "note"].includes(name) && value);
   form.querySelector(".set-form__more")?.toggleAttribute("open", flagged); // nothing it holds hidden
   form.querySelector("[name=submission_id]").value = entry.id;
-  form.dataset.replaces = entry.id;
+  const shownKg = form.querySelector("[name=load_kg_shown]");
+  if (shownKg) shownKg.value = queue.value(fields, "load_kg_shown");
+  const now = entry.refusal?.converted?.unit; // refused as logged in another unit than this
+  if (now && now !== form.dataset.unit) await changeUnit(form, now);
+  form.querySelector(".set-form__converted")?.remove();
+  const converted = queue.conversionNote(entry);
+  if (converted) {
+    const text = `${converted} Check it, then add the set.`;
+    form.querySelector(".set-form__grid")?.before(element("p", { class: "set-form__converted", role: "status", text }));
+  }
   form.querySelector("[name=reps]")?.focus();
+}
+
+/** The trainee's unit changed since the page was drawn, the server said: the set form (and
+ *  the offline page, through the account this device keeps) takes loads in it now. */
+async function changeUnit(form, unit) {
+  form.dataset.unit = unit;
+  const shown = form.querySelector("input[type=hidden][name=unit]");
+  if (shown) shown.value = unit;
+  showUnit(form, unit);
+  const account = await store.account();
+  if (account) await store.setAccount({ ...account, unit });
 }
 
 // Logging out, and closing the account

@@ -90,10 +90,11 @@ export function outcome({ type, status, json }) {
   }
   if (status >= 200 && status < 300) return { result: "saved", answer: json || {} };
   if (status >= 400 && status < 500 && status !== 429 && json && json.refused) {
-    return {
-      result: "refused",
-      refusal: { message: json.refused, errors: json.errors || {}, confirm: json.confirm || "" },
-    };
+    const refusal = { message: json.refused, errors: json.errors || {}, confirm: json.confirm || "" };
+    // Logged in another unit than the trainee's now: the load as the set form shows it in
+    // theirs, and the kilograms that is (training/sync_views.py, _converted).
+    if (json.unit) refusal.converted = { unit: json.unit, load: json.load || "", kg: json.load_kg_shown || "" };
+    return { result: "refused", refusal };
   }
   return { result: "retry" };
 }
@@ -112,6 +113,28 @@ export function applyOutcome(entries, entry, result) {
 /** A refused entry sent again as corrected (same id and place in the order). */
 export function corrected(entry, fields) {
   return { ...entry, fields, state: "waiting", refusal: null };
+}
+
+/**
+ * What a refused set puts in the set form on Fix: its fields as logged, or, refused for a unit
+ * changed since, in the unit now, its load converted with the kilograms it stands for (sent
+ * back as shown, the set keeps them: 30 kg, not the 66.14 lb shown read back).
+ */
+export function fixFields(entry) {
+  const converted = entry.refusal?.converted;
+  if (!converted) return entry.fields;
+  const fields = withValue(entry.fields, "unit", converted.unit);
+  if (!converted.load) return fields;
+  return withValue(withValue(fields, "load", converted.load), "load_kg_shown", converted.kg);
+}
+
+/** What Fix says of a load it converted ("" when it converted none). */
+export function conversionNote(entry) {
+  const converted = entry.refusal?.converted;
+  if (!converted?.load) return "";
+  const { load, unit } = converted;
+  const logged = `${value(entry.fields, "load")} ${value(entry.fields, "unit")}`;
+  return `Logged as ${logged}, which is ${load} ${unit}: your weights are in ${unit} now.`;
 }
 
 /** A refused set the trainee confirms as typed: the server's "Yes, save" answer. */

@@ -25,11 +25,12 @@ from tests.browser.conftest import (
     chromium_path,
     log_in,
     take_screenshots,
+    wait_for_htmx,
 )
 from tests.browser.test_timer import PLAN, START, _at, _shown, _start, _url, expected_timeline
 from tests.browser.test_training_log import _axe_severe
 from tests.conftest import PASSWORD
-from training.models import Set, TrainingSession
+from training.models import Profile, Set, TrainingSession
 
 pytestmark = pytest.mark.browser
 
@@ -712,3 +713,48 @@ def test_the_offline_set_form_is_the_online_one_and_its_tempo_effort_and_errors_
     ]
     assert [list(s.form_errors.all()) for s in sets] == [[error], []]
     assert console.errors == []
+
+
+def test_a_set_refused_for_a_unit_changed_since_is_fixed_converted_and_saved_in_one_go(
+    live_server, open_page, user, screenshot_dir
+):
+    variation = Variation.objects.get(slug="loaded-single-leg-hip-thrust")
+    session = TrainingSession.objects.create(
+        user=user, date=datetime.date.today(), variation=variation
+    )
+    page, console = _open(open_page, PHONE)
+    log_in(page, live_server.url, user.username)
+    page.goto(f"{live_server.url}{session.get_absolute_url()}")
+    wait_for_htmx(page)
+    page.context.set_offline(True)
+    form = page.locator("form[data-offline-queue='set']")
+    _add_offline_set(form, "left", "10", "30", "")
+    page.locator("#sets-and-entry .set-row--queued").wait_for()
+
+    # Switched to pounds on another device; back online, the set is refused for it.
+    Profile.objects.update_or_create(user=user, defaults={"unit": "lb"})
+    page.context.set_offline(False)
+    page.evaluate("async () => (await import('/static/js/offline-log.mjs')).sync()")
+    refused = page.locator(".set-row--refused")
+    refused.wait_for()
+    assert "in lb now" in refused.inner_text()
+
+    # Fix fills the form in pounds, converted, and says so.
+    refused.get_by_role("button", name="Fix").click()
+    assert form.get_by_label("Load (lb)").input_value() == "66.14"
+    assert form.locator("[name=unit]").input_value() == "lb"
+    assert "Logged as 30 kg, which is 66.14 lb" in form.inner_text()
+    take_screenshots(page, screenshot_dir, "session-fix-converted-360")
+
+    # One tap saves it, as 30 kg exactly, and the kept entry leaves.
+    form.get_by_role("button", name="Add set").click()
+    rows = page.locator("#sets-and-entry .set-list > li")
+    page.wait_for_function("() => !document.querySelector('.set-row--refused')", timeout=10_000)
+    wait_for_htmx(page)
+    [row] = [" ".join(row.inner_text().split()) for row in rows.all()]
+    assert row.startswith("LEFT 1 10 reps · 66.14 lb")
+    assert list(session.sets.values_list("load_kg", flat=True)) == [Decimal(30)]
+    assert page.evaluate(QUEUE_ENTRIES) == []
+    page.reload()
+    assert page.locator(".set-row--refused, .set-row--queued").count() == 0
+    assert [e for e in console.errors if "/log/sync/" not in e and "409" not in e] == []

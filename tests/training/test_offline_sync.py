@@ -107,10 +107,27 @@ def test_a_set_logged_in_another_unit_than_the_profile_has_now_is_refused(
     user_client, user, session
 ):
     Profile.objects.update_or_create(user=user, defaults={"unit": "lb"})
-    response = _set(user_client, {"session": session.pk}, load="20")
+    response = _set(user_client, {"session": session.pk}, load="30")
     assert response.status_code == 409
     assert "in lb now" in response.json()["refused"]
     assert not Set.objects.exists()
+    # With the load as the set form shows it in lb now, and the kilograms that is: fixed
+    # and sent as shown, it saves 30 kg, not the 66.14 lb shown read back.
+    answer = response.json()
+    assert (answer["unit"], answer["load"], answer["load_kg_shown"]) == ("lb", "66.14", "30")
+    fixed = {"unit": "lb", "load": "66.14", "load_kg_shown": "30"}
+    assert _set(user_client, {"session": session.pk}, **fixed).status_code == 200
+    assert Set.objects.get().load_kg == Decimal(30)
+
+
+@pytest.mark.parametrize("load", ["", "heavy"])
+def test_a_set_in_another_unit_whose_load_cannot_be_read_is_refused_without_one(
+    user_client, user, session, load
+):
+    Profile.objects.update_or_create(user=user, defaults={"unit": "lb"})
+    answer = _set(user_client, {"session": session.pk}, load=load).json()
+    assert answer["unit"] == "lb"
+    assert "load" not in answer
 
 
 def test_a_set_far_from_the_recent_ones_is_refused_with_the_confirm_that_saves_it(

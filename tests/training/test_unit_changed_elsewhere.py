@@ -41,13 +41,27 @@ def test_a_new_set_typed_in_kg_after_a_switch_to_lb_is_refused_and_not_saved(
     assert response.status_code == 200
     assert response.context["form"].errors["load"] == [REFUSED]
     assert not Set.objects.exists()
-    # Drawn again in the unit now in force, the load converted in its box: sent again as it
-    # comes back, it saves the weight meant (to the hundredth of a pound shown).
+    # Drawn again in the unit now in force, the load converted in its box, with the
+    # kilograms it shows: sent again as it comes back, it saves the weight meant, exactly.
     html = response.content.decode()
     assert '<input type="hidden" name="unit" value="lb">' in html
     assert 'name="load" value="44.09"' in html
-    user_client.post(url, set_data(load="44.09", unit="lb"))
-    assert Set.objects.get().load_kg == load_in_kg(Decimal("44.09"), "lb")
+    assert '<input type="hidden" name="load_kg_shown" value="20"' in html
+    user_client.post(url, set_data(load="44.09", unit="lb", load_kg_shown="20"))
+    assert Set.objects.get().load_kg == Decimal(20)
+
+
+def test_a_converted_load_changed_before_saving_is_saved_as_typed(user_client, session, in_pounds):
+    url = reverse("training:set-create", args=[session.pk])
+    user_client.post(url, set_data(load="45", unit="lb", load_kg_shown="20"))
+    assert Set.objects.get().load_kg == load_in_kg(Decimal("45"), "lb")
+
+
+@pytest.mark.parametrize("shown", ["", "many", "-20", "1e9", "20.00000000001"])
+def test_kilograms_shown_that_cannot_be_a_load_are_ignored(user_client, session, shown):
+    url = reverse("training:set-create", args=[session.pk])
+    user_client.post(url, set_data(load="20", unit="kg", load_kg_shown=shown))
+    assert Set.objects.get().load_kg == Decimal(20)
 
 
 def test_an_edit_opened_in_kg_and_sent_after_a_switch_to_lb_keeps_the_stored_load(

@@ -8,6 +8,7 @@ from training.units import (
     KG_PER_LB,
     STORAGE_PLACES,
     UnitError,
+    as_shown,
     format_load,
     format_number,
     from_kg,
@@ -168,3 +169,28 @@ def test_a_decimal_reads_plainly_without_trailing_zeros_or_an_exponent(value, te
 )
 def test_loads_and_totals_are_shown_by_one_rule(value, text):
     assert format_number(value) == text
+
+
+@pytest.mark.parametrize(
+    ("sent", "unit", "shown_kg", "kg"),
+    [
+        # 30 kg shows as 66.14 lb: sent back as shown it is 30 kg, not 30.0005993518.
+        (D("66.14"), "lb", D("30"), D("30")),
+        # An imported 22.5 lb shows as 10.21 kg: left as shown, it keeps its kilograms.
+        (D("10.21"), "kg", D("10.205828325"), D("10.205828325")),
+        # Changed, it is what was typed, exactly.
+        (D("66.15"), "lb", D("30"), to_kg(D("66.15"), "lb")),
+        (D("45"), "lb", None, to_kg(D("45"), "lb")),
+        # Emptied, it is body weight, whatever the box showed.
+        (D("0"), "lb", D("0.001"), D("0")),
+    ],
+)
+def test_a_load_sent_back_as_shown_keeps_the_kilograms_it_was_shown_from(sent, unit, shown_kg, kg):
+    assert as_shown(to_kg(sent, unit), unit, shown_kg) == kg
+
+
+@given(entered, st.sampled_from(["kg", "lb"]), st.sampled_from(["kg", "lb"]))
+def test_a_load_converted_to_the_other_unit_and_sent_back_as_shown_round_trips(value, was, unit):
+    kg = to_kg(value, was)
+    shown = from_kg(kg, unit)
+    assert as_shown(to_kg(shown, unit), unit, kg) == kg

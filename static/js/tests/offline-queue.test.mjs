@@ -151,6 +151,38 @@ test("a corrected entry keeps its id and place; a confirmed one adds the server'
   assert.equal(queue.value(yes.fields, "reps"), "80");
 });
 
+test("a set refused for a unit changed since is fixed in the unit now, converted, saying so", () => {
+  const logged = queue.newEntry({
+    kind: "set",
+    user: 7,
+    seq: 1,
+    fields: [["submission_id", "set-1"], ["session", "42"], ["side", "left"], ["reps", "10"], ["load", "30"], ["unit", "kg"]],
+  });
+  const answer = {
+    refused: "Your weights are in lb now, and this set was logged in kg: check the load.",
+    errors: {},
+    unit: "lb",
+    load: "66.14",
+    load_kg_shown: "30",
+  };
+  const [refused] = queue.applyOutcome([logged], logged, queue.outcome({ type: "basic", status: 409, json: answer }));
+  const fields = queue.fixFields(refused);
+  assert.deepEqual(
+    ["unit", "load", "load_kg_shown", "reps", "submission_id"].map((name) => queue.value(fields, name)),
+    ["lb", "66.14", "30", "10", "set-1"],
+  );
+  assert.equal(queue.conversionNote(refused), "Logged as 30 kg, which is 66.14 lb: your weights are in lb now.");
+  // Refused for anything else, or with no load to convert, it comes back as it was logged.
+  const far = queue.applyOutcome([logged], logged, { result: "refused", refusal: { message: "far", errors: {}, confirm: "" } })[0];
+  assert.deepEqual(queue.fixFields(far), logged.fields);
+  assert.equal(queue.conversionNote(far), "");
+  const bodyweight = { ...logged, fields: queue.withValue(logged.fields, "load", "") };
+  const noLoad = queue.outcome({ type: "basic", status: 409, json: { refused: "in lb now", unit: "lb" } });
+  const [kept] = queue.applyOutcome([bodyweight], bodyweight, noLoad);
+  assert.deepEqual(["unit", "load"].map((name) => queue.value(queue.fixFields(kept), name)), ["lb", ""]);
+  assert.equal(queue.conversionNote(kept), "");
+});
+
 test("a set is described as the session's list writes a saved one", () => {
   const fields = [["side", "right"], ["reps", "1"], ["load", "12.5"], ["hold_seconds", "5"], ["tempo", "3-0-1-1"]];
   assert.deepEqual(queue.describeSet(fields, "kg"), { side: "Right", main: "1 rep · 12.5 kg · hold 5 s · 3-0-1-1" });
