@@ -464,6 +464,12 @@ class SetForm(SubmittedOnce):
             return f"{value} rep{'' if value == 1 else 's'}"
         return format_load(value, self.unit)
 
+    def leave_focus(self) -> None:
+        """Drawn beside a change the focus goes to instead (a deletion's undo, a set edited or
+        brought back): the reps box does not take it, which on a phone scrolls away from the
+        change and opens the keyboard."""
+        self.fields["reps"].widget.attrs.pop("autofocus", None)
+
     def flagged(self) -> int:
         """How many of form errors, pain and note hold something: the count their folded
         section names, so what is in it is not hidden."""

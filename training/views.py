@@ -284,14 +284,21 @@ def _after_set_change(
     request: HttpRequest,
     session: TrainingSession,
     *,
+    focus: str = "",
+    focus_set: int | None = None,
     side_clips_moved: bool = False,
     refused: str = "",
 ) -> HttpResponse:
-    """The session's list and entry again; `side_clips_moved`: a set's videos became clips of
-    its side, or came back to it, and the side's card is redrawn too; `refused`: why what
-    was asked was not done, said in the list (htmx) or on the page it leads to."""
+    """The session's list and entry again; `focus`: where the focus goes instead of the entry's
+    reps box ("undo" a deletion's, "sets" the list's title), or `focus_set` the set changed;
+    `side_clips_moved`: a set's videos became clips of its side, or came back to it, and the
+    side's card is redrawn too; `refused`: why what was asked was not done, said in the list
+    (htmx) or on the page it leads to."""
     if _wants_fragment(request):
         context = session_context(request, session)
+        if focus or focus_set:
+            context["form"].leave_focus()
+        context.update(focus=focus, focus_set=focus_set)
         context["side_videos_oob"] = side_clips_moved
         context["notes_oob"] = True
         context["refused"] = refused
@@ -405,7 +412,7 @@ def set_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     form.cleaned_data["form_errors"],
                     revision=form.cleaned_data["revision"],
                 )
-                return _after_set_change(request, session)
+                return _after_set_change(request, session, focus_set=existing.pk)
             except services.StaleEdit as conflict:
                 # Show what is saved now rather than overwrite it; the trainee redoes
                 # the edit on top of it if it still applies.
@@ -444,7 +451,7 @@ def set_delete(request: HttpRequest, pk: int) -> HttpResponse:
     undo = services.snapshot_set(existing)
     undo["kept"] = services.delete_set(existing)
     request.session[UNDO_KEY] = undo
-    return _after_set_change(request, session, side_clips_moved=bool(undo["videos"]))
+    return _after_set_change(request, session, focus="undo", side_clips_moved=bool(undo["videos"]))
 
 
 @login_required
@@ -454,13 +461,15 @@ def set_restore(request: HttpRequest, pk: int) -> HttpResponse:
     undo = request.session.get(UNDO_KEY)
     if not undo or undo.get("session") != session.pk:
         messages.error(request, "There is nothing to undo.")
-        return _after_set_change(request, session)
+        return _after_set_change(request, session, focus="sets")
     del request.session[UNDO_KEY]
     try:
-        services.restore_set(request.user, undo)
+        restored = services.restore_set(request.user, undo)
     except services.SideNoLongerFits as refused:
-        return _after_set_change(request, session, refused=str(refused))
-    return _after_set_change(request, session, side_clips_moved=bool(undo.get("videos")))
+        return _after_set_change(request, session, focus="sets", refused=str(refused))
+    return _after_set_change(
+        request, session, focus_set=restored.pk, side_clips_moved=bool(undo.get("videos"))
+    )
 
 
 # Level

@@ -68,3 +68,11 @@ document.addEventListener("htmx:afterSettle", (event) => {
   const text = said ? (said[1](list) || "").replace(/\s+/g, " ").trim() : "";
   if (text) announcer().textContent = text;
 });
+
+// After a change the server marks where the focus goes (the undo strip, the set changed:
+// views._after_set_change) and htmx focuses it, which leaves a row half off the screen where
+// it is: it is brought whole into view.
+document.addEventListener("htmx:afterSettle", () => {
+  const focused = document.activeElement;
+  if (focused?.matches("#sets-and-entry [tabindex='-1']")) focused.scrollIntoView({ block: "nearest" });
+});

@@ -180,3 +180,56 @@ def test_a_style_left_on_the_form_by_an_extension_breaks_no_csp_rule_when_htmx_s
     wait_for_htmx(page)
     assert session.sets.count() == 1
     assert console.errors == []
+
+
+FOCUSED = """() => {
+    const focused = document.activeElement;
+    return { tag: focused.tagName.toLowerCase(), id: focused.id, class: focused.className };
+}"""
+# Whole on the screen (to the pixel: a scroll lands on fractions), once the page's smooth
+# scroll has brought it there.
+IN_VIEW = """() => {
+    const box = document.activeElement.getBoundingClientRect();
+    return box.top >= -1 && box.bottom <= innerHeight + 1;
+}"""
+
+
+def _focused(page) -> dict:
+    wait_for_htmx(page)
+    page.wait_for_function(IN_VIEW, timeout=5_000)
+    return page.evaluate(FOCUSED)
+
+
+def test_focus_goes_to_the_undo_after_a_delete_and_to_the_set_after_an_edit_or_undo(
+    live_server, open_page, django_user_model, screenshot_dir
+):
+    """On a phone the entry is a screen below the list: its reps box taking the focus after
+    every change scrolled away from what changed and opened the keyboard."""
+    session = _session_with_left_sets(django_user_model, "undoing", [10, 9, 8, 7, 6])
+    page, console = open_page(PHONE)
+    log_in(page, live_server.url, "undoing")
+    page.goto(f"{live_server.url}{session.get_absolute_url()}")
+    _focused_reps(page)
+    rows = page.locator("#sets-and-entry .set-list > li")
+
+    rows.nth(1).get_by_role("button", name="Delete").click()
+    page.get_by_role("button", name="Undo").wait_for()
+    assert _focused(page) == {"tag": "form", "id": "undo", "class": "undo"}
+    take_screenshots(page, screenshot_dir, "session-after-delete-360")
+
+    page.get_by_role("button", name="Undo").click()
+    page.get_by_role("button", name="Undo").wait_for(state="detached")
+    restored = session.sets.get(reps=9)
+    assert _focused(page)["id"] == f"set-{restored.pk}"
+
+    edited = session.sets.get(reps=8)
+    page.get_by_role("link", name=f"Edit {edited.name}").click()
+    page.locator("#id_edit_reps").fill("12")
+    page.get_by_role("button", name="Save set").click()
+    page.get_by_role("button", name="Save set").wait_for(state="detached")
+    assert _focused(page) == {
+        "tag": "li",
+        "id": f"set-{edited.pk}",
+        "class": "set-row set-row--left",
+    }
+    assert console.errors == []
