@@ -53,24 +53,27 @@ async function known() {
 
 // Who logs here
 
-/** A signed-in page says who logs on this device, their unit and the session open. */
+/** A signed-in page says who logs on this device, their unit and the session open, with
+ *  the sides of its saved sets (the offline page's next side follows them). */
 async function rememberAccount() {
   const user = signedIn();
   const page = here();
   if (!user) return;
   const before = await store.account();
   const same = before && String(before.user) === user;
-  const session = page?.dataset.session ? { ...page.dataset } : same ? before.session : null;
-  await store.setAccount({
-    user,
-    unit: page?.dataset.unit || (same ? before.unit : "") || "kg",
-    session: session && {
-      pk: session.session,
-      date: session.date,
-      variation: session.variation,
-      sides: session.sides,
-    },
-  });
+  const open = page?.dataset.session;
+  const session = open
+    ? { pk: open, date: page.dataset.date, variation: page.dataset.variation, sides: savedSides() }
+    : same
+      ? before.session
+      : null;
+  await store.setAccount({ user, unit: page?.dataset.unit || (same ? before.unit : "") || "kg", session });
+}
+
+/** The sides of the sets the session page lists as saved, in order. */
+function savedSides() {
+  const rows = document.querySelectorAll("#sets-and-entry .set-list > .set-row:not([data-entry])");
+  return [...rows].map((li) => ["left", "right", "both"].find((side) => li.classList.contains(`set-row--${side}`)));
 }
 
 // Queueing a form
@@ -128,10 +131,15 @@ async function queueForm(form, sent = null) {
  *  saved, then those kept on this device (a refused one is not logged). */
 async function sidesLogged(form) {
   const key = form.dataset.session ? { pk: form.dataset.session } : { submission: form.dataset.sessionSubmission };
-  const saved = [...document.querySelectorAll("#sets-and-entry .set-list > .set-row:not([data-entry])")].map((li) =>
-    ["left", "right", "both"].find((side) => li.classList.contains(`set-row--${side}`)),
-  );
+  const saved = offlineLog() ? knownSaved(await store.account(), key) : savedSides();
   return [...saved, ...sidesOf((await known()).filter((entry) => queue.belongsTo(entry, key)))];
+}
+
+/** On the offline page, the sides of the saved sets of the session `key` that this device
+ *  knows: seen on its session page, or sent since (none for a session not saved yet). */
+function knownSaved(account, key) {
+  const session = account?.session;
+  return key.pk && session && String(session.pk) === String(key.pk) ? session.sides || [] : [];
 }
 
 function sidesOf(entries) {
@@ -270,8 +278,8 @@ export async function sync() {
 }
 
 /** A session started offline and now saved becomes the one this device logs into (the
- *  offline page keeps offering it, by its saved id), and the offline page says where the
- *  entries went. */
+ *  offline page keeps offering it, by its saved id), the sets sent into that session count
+ *  among its saved ones, and the offline page says where the entries went. */
 async function rememberSaved(saved) {
   const [last, answer] = saved.at(-1);
   status.saved = { count: saved.length, url: answer.url };
@@ -280,16 +288,21 @@ async function rememberSaved(saved) {
   }
   const started = saved.findLast(([entry]) => entry.kind === "session");
   const account = await store.account();
-  if (!started || !account || String(account.user) !== String(last.user)) return;
-  const [entry, reply] = started;
-  await store.setAccount({
-    ...account,
-    session: {
+  if (!account || String(account.user) !== String(last.user)) return;
+  let session = account.session;
+  if (started) {
+    const [entry, reply] = started;
+    session = {
       pk: String(reply.session),
       date: queue.value(entry.fields, "date"),
       variation: variationNamed(queue.value(entry.fields, "variation")) || entry.label || "",
-    },
-  });
+      sides: [],
+    };
+  }
+  if (!session) return;
+  const into = ([entry, reply]) => entry.kind === "set" && String(reply.session) === String(session.pk);
+  const sides = saved.filter(into).map(([entry]) => queue.value(entry.fields, "side"));
+  await store.setAccount({ ...account, session: { ...session, sides: [...(session.sides || []), ...sides] } });
 }
 
 /** A variation's name by its id, from the offline page's list (none elsewhere). */
@@ -524,7 +537,7 @@ function renderShell(mine, account, shell) {
     if (form.dataset.sessionKey !== current.key) {
       form.dataset.sessionKey = current.key;
       const variation = variations.find((v) => v.name === current.variation);
-      formForSession(form, variation, sidesOf(inSession));
+      formForSession(form, variation, [...knownSaved(account, key), ...sidesOf(inSession)]);
     }
   }
   const list = shell.querySelector("#offline-sets");

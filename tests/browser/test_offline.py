@@ -758,3 +758,50 @@ def test_a_set_refused_for_a_unit_changed_since_is_fixed_converted_and_saved_in_
     page.reload()
     assert page.locator(".set-row--refused, .set-row--queued").count() == 0
     assert [e for e in console.errors if "/log/sync/" not in e and "409" not in e] == []
+
+
+ACCOUNT = """async () => (await import('/static/js/offline-store.mjs')).account()"""
+
+
+def test_the_offline_log_page_suggests_the_side_after_the_saved_sets_and_the_kept_ones(
+    live_server, open_page, user
+):
+    variation = Variation.objects.get(slug="loaded-single-leg-hip-thrust")
+    session = TrainingSession.objects.create(
+        user=user, date=datetime.date.today(), variation=variation
+    )
+    for position, side in enumerate(("left", "left", "right"), start=1):
+        Set.objects.create(session=session, position=position, side=side, reps=10)
+    page, console = _open(open_page, PHONE)
+    log_in(page, live_server.url, user.username)
+    page.goto(f"{live_server.url}{session.get_absolute_url()}")
+    _wait_until(page, ACCOUNT, lambda account: (account or {}).get("session"))
+
+    page.goto(f"{live_server.url}/offline/log/")
+    page.context.set_offline(True)
+    form = page.locator("form[data-offline-queue='set']")
+    form.wait_for()
+    chosen = """() => document.querySelector("#offline-log [name=side]:checked")?.value"""
+    # Two left and one right saved: the right is behind.
+    assert page.evaluate(chosen) == "right"
+    form.get_by_label("Reps").fill("10")
+    form.get_by_role("button", name="Add set").click()
+    page.locator("#offline-sets .set-row").first.wait_for()
+    assert page.evaluate(chosen) == "left"
+    form.get_by_role("button", name="Add set").click()
+    page.locator("#offline-sets .set-row").nth(1).wait_for()
+    assert page.evaluate(chosen) == "right", "three left, two right"
+    form.get_by_role("button", name="Add set").click()
+    page.locator("#offline-sets .set-row").nth(2).wait_for()
+    assert page.evaluate(chosen) == "left"
+
+    # Sent, they count among the saved ones: the page opened again goes on from them.
+    page.context.set_offline(False)
+    page.get_by_role("button", name="Send now").click()
+    page.locator("#offline-status").get_by_text("Saved 3 to your log.").wait_for(timeout=15_000)
+    sides = ["left", "left", "right", "right", "left", "right"]
+    assert list(session.sets.values_list("side", flat=True)) == sides
+    page.reload()
+    form.wait_for()
+    assert page.evaluate(chosen) == "left"
+    assert console.errors == []
