@@ -119,7 +119,10 @@ async function queueForm(form, sent = null) {
   if (id && kind !== "timer") id.value = uuid(); // the next set is another submission
   form.dispatchEvent(new CustomEvent("offline:queued", { bubbles: true, detail: entry }));
   if (kind === "timer") {
-    form.replaceWith(element("p", { role: "status", text: "Kept on this device: waiting to sync to your log." }));
+    const text = "Kept on this device: waiting to sync to your log.";
+    const kept = element("p", { role: "status", tabindex: "-1", text });
+    form.replaceWith(kept);
+    kept.focus(); // where the button it replaces had it, not lost to the page's start
   }
   await render();
   if (kind === "set") readyForNext(form, await sidesLogged(form));

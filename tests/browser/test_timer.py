@@ -764,6 +764,31 @@ def test_a_signed_in_trainee_logs_the_finished_plan_in_one_click(
     assert console.errors == []
 
 
+def test_the_finished_plan_logged_offline_says_it_is_kept_where_the_focus_was(
+    live_server, open_page, django_user_model
+):
+    from tests.conftest import PASSWORD
+
+    django_user_model.objects.create_user("kept", "k@example.com", PASSWORD)
+    page, console = open_page(PHONE)
+    log_in(page, live_server.url, "kept")
+
+    page.clock.install(time=START)
+    plan = {"variation": "single-leg-hip-thrust", "tempo": "1-0-1-0", "sets": 1, "reps": 2}
+    page.goto(_url(live_server, **plan, sides="left-right", lead_in=0, side_rest=0))
+    page.clock.pause_at(START + datetime.timedelta(seconds=10))
+    page.locator("[data-timer][data-ready]").wait_for()
+    origin = _start(page)
+    _at(page, origin, 60_000)
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Log these sets in your training log").click()
+    kept = page.get_by_text("Kept on this device: waiting to sync to your log.")
+    kept.wait_for()
+    # The button it replaced had the focus: the line that says what happened takes it.
+    assert page.evaluate("document.activeElement.textContent").startswith("Kept on this device")
+    assert console.errors == []
+
+
 @pytest.mark.parametrize(
     ("variation", "selector"),
     [
