@@ -45,6 +45,7 @@ OFFLINE_STATIC = (
     "css/timer.css",
     "js/offline.mjs",
     "js/offline-log.mjs",
+    "js/announce.mjs",
     "js/offline-queue.mjs",
     "js/offline-store.mjs",
     "js/page-errors.mjs",

@@ -10,6 +10,7 @@
 // The session page is never kept for offline use (it is personal); /offline/log/ is the
 // same page for everyone, kept by the worker, and fills itself from the queue here.
 
+import { announce, announcer } from "./announce.mjs";
 import * as queue from "./offline-queue.mjs";
 import * as store from "./offline-store.mjs";
 
@@ -125,7 +126,11 @@ async function queueForm(form, sent = null) {
     kept.focus(); // where the button it replaces had it, not lost to the page's start
   }
   await render();
-  if (kind === "set") readyForNext(form, await sidesLogged(form));
+  if (kind === "set") {
+    const { side, main } = queue.describeSet(entry.fields, queue.value(entry.fields, "unit"));
+    announce(`Kept on this device: ${side}, ${main}. It will be sent when you are online.`);
+    readyForNext(form, await sidesLogged(form));
+  }
   if (navigator.onLine) scheduleSync();
   return true;
 }
@@ -726,6 +731,7 @@ async function showSignedIn() {
 }
 
 function start() {
+  if (document.querySelector("form[data-offline-queue='set']")) announcer();
   freshIds();
   showSignedIn();
   forgetClosedAccount()

@@ -6,6 +6,8 @@
 // Module-level listeners: the module runs once per document, however often htmx swaps
 // the form or brings the page back.
 
+import { announce, announcer } from "./announce.mjs";
+
 const BOX = "form.set-form [autofocus]";
 
 function selectIfFocused(box) {
@@ -22,10 +24,8 @@ document.addEventListener("htmx:load", (event) => {
 });
 selectIfFocused(document.querySelector(BOX));
 
-// What a change to the set list did, said for a screen reader. The list is swapped whole, so
-// nothing in it is announced by itself (a status box inserted with it is often not read): a
-// region kept outside it, there before its text changes, says it. A refused set is not said
-// here: its field holds the message and the focus.
+// What a change to the set list did, said for a screen reader (announce.mjs). A refused set
+// is not said here: its field holds the message and the focus.
 const ANNOUNCED = [
   [/\/delete\/$/, (list) => list.querySelector(".undo span")?.textContent],
   [/\/restore\/$/, (list) => list.querySelector(".undo--refused")?.textContent || "Set restored."],
@@ -42,18 +42,6 @@ function added(list) {
   return `Set added: ${side}, ${main}.`;
 }
 
-function announcer() {
-  let region = document.getElementById("set-announcer");
-  if (!region) {
-    region = document.createElement("div");
-    region.id = "set-announcer";
-    region.className = "visually-hidden";
-    region.setAttribute("role", "status");
-    document.body.append(region);
-  }
-  return region;
-}
-
 document.addEventListener("htmx:load", () => {
   if (document.getElementById("sets-and-entry")) announcer();
 });
@@ -66,7 +54,7 @@ document.addEventListener("htmx:afterSettle", (event) => {
   const path = new URL(config.path, location.href).pathname;
   const said = ANNOUNCED.find(([pattern]) => pattern.test(path));
   const text = said ? (said[1](list) || "").replace(/\s+/g, " ").trim() : "";
-  if (text) announcer().textContent = text;
+  if (text) announce(text);
 });
 
 // After a change the server marks where the focus goes (the undo strip, the set changed:

@@ -805,3 +805,32 @@ def test_the_offline_log_page_suggests_the_side_after_the_saved_sets_and_the_kep
     form.wait_for()
     assert page.evaluate(chosen) == "left"
     assert console.errors == []
+
+
+def test_a_set_kept_on_the_device_is_said_to_a_screen_reader(live_server, open_page, user):
+    variation = Variation.objects.get(slug="loaded-single-leg-hip-thrust")
+    session = TrainingSession.objects.create(
+        user=user, date=datetime.date.today(), variation=variation
+    )
+    page, console = _open(open_page, PHONE)
+    log_in(page, live_server.url, user.username)
+    _installed(page)
+    page.goto(f"{live_server.url}{session.get_absolute_url()}")
+    wait_for_htmx(page)
+    announcer = page.locator("#set-announcer")
+    assert announcer.get_attribute("role") == "status"
+    page.context.set_offline(True)
+    _add_offline_set(page.locator("form[data-offline-queue='set']"), "left", "12", "20", "")
+    page.locator("#sets-and-entry .set-row--queued").wait_for()
+    assert announcer.inner_text() == (
+        "Kept on this device: Left, 12 reps · 20 kg · 3-0-1-1. It will be sent when you are online."
+    )
+
+    # The offline page has the region too, there before anything is said in it.
+    page.goto(f"{live_server.url}/offline/log/")  # kept by the worker
+    assert page.locator("#set-announcer").get_attribute("role") == "status"
+    form = page.locator("form[data-offline-queue='set']")
+    _add_offline_set(form, "right", "11", "20", "")
+    page.locator("#offline-sets .set-row").nth(1).wait_for()
+    assert page.locator("#set-announcer").inner_text().startswith("Kept on this device: Right, 11")
+    assert console.errors == []
