@@ -113,7 +113,8 @@ async function queueForm(form, sent = null) {
         fields,
         seq: queue.nextSeq(all),
         loggedAt: new Date().toISOString(),
-        label: form.dataset.label || "",
+        // A session started offline is named by its rung, as the log names one.
+        label: form.querySelector("[name=variation]")?.selectedOptions?.[0]?.textContent || "",
       });
   await store.put(entry);
   const id = form.querySelector("[name=submission_id]");
@@ -376,7 +377,10 @@ function describe(entry, unit, sessions) {
     const line = queue.describeSet(entry.fields, value("unit") || unit);
     return where ? { side: line.side, main: `${line.main} (${where})` } : line;
   }
-  if (entry.kind === "session") return { side: "Session", main: `${entry.label || "Started offline"}, ${dayShown(value("date"))}` };
+  if (entry.kind === "session") {
+    const rung = entry.label || variationNamed(value("variation")) || "Started offline";
+    return { side: "Session", main: `${rung}, ${dayShown(value("date"))}` };
+  }
   const sides = value("sides") === "both" ? "both legs" : "each leg";
   return {
     side: "Timer",
@@ -384,14 +388,15 @@ function describe(entry, unit, sessions) {
   };
 }
 
-function row(entry, all, { unit, fixable, sessions }) {
+function row(entry, all, { unit, fixable, sessions, numbers = new Map() }) {
   const line = describe(entry, unit, sessions);
   const side = entry.kind === "set" ? queue.value(entry.fields, "side") || "unknown" : "both";
   const refused = entry.state === "refused";
+  const number = numbers.get(entry.id);
   const li = element(
     "li",
     { class: `set-row set-row--${side} set-row--queued${refused ? " set-row--refused" : ""}`, "data-entry": entry.id },
-    element("span", { class: "set-row__side", text: line.side }),
+    element("span", { class: "set-row__side", text: number ? `${line.side} ${number}` : line.side }),
     element("span", { class: "set-row__main", text: line.main }),
     element("span", { class: "set-row__state", text: queue.stateText(entry, all) }),
   );
@@ -482,7 +487,9 @@ function renderSession(mine, page) {
   if (!ours.length) return;
   const list = setList(section);
   const form = document.querySelector("form[data-offline-queue='set']");
-  for (const entry of ours) list.append(row(entry, mine, { unit: page.dataset.unit, fixable: () => Boolean(form) }));
+  const numbers = queue.sideNumbers(savedSides(), ours);
+  const options = { unit: page.dataset.unit, fixable: () => Boolean(form), numbers };
+  for (const entry of ours) list.append(row(entry, mine, options));
 }
 
 // The timer's visitor copy (kept for offline use, or a lapsed sign-in): its sets can still
@@ -549,7 +556,9 @@ function renderShell(mine, account, shell) {
     }
   }
   const list = shell.querySelector("#offline-sets");
-  list.replaceChildren(...inSession.map((entry) => row(entry, mine, { unit: account.unit, fixable: () => true })));
+  const numbers = key ? queue.sideNumbers(knownSaved(account, key), inSession) : new Map();
+  const options = { unit: account.unit, fixable: () => true, numbers };
+  list.replaceChildren(...inSession.map((entry) => row(entry, mine, options)));
   shell.querySelector("[data-no-queued]").hidden = inSession.length > 0;
   const labels = new Map(sessions.map((s) => [s.key, s.text]));
   const where = (entry) => {

@@ -176,6 +176,22 @@ export function nextSide(sides, offered) {
   return count("left") > count("right") ? "right" : "left";
 }
 
+/**
+ * The number each waiting set takes on its side ("Left 2", as the session's list numbers a
+ * saved one), after the `saved` sides of its session, in the order they were logged: a
+ * refused set is no set of the session, and takes none. A Map of entry id to number.
+ */
+export function sideNumbers(saved, entries) {
+  const count = new Map();
+  const next = (side) => count.set(side, (count.get(side) || 0) + 1).get(side);
+  saved.forEach(next);
+  const numbers = new Map();
+  for (const entry of inOrder(entries)) {
+    if (entry.kind === "set" && entry.state !== "refused") numbers.set(entry.id, next(value(entry.fields, "side")));
+  }
+  return numbers;
+}
+
 const SIDE_NAMES = { left: "Left", right: "Right", both: "Both legs" };
 
 /** An effort as the session's list writes it (training/fields.py EFFORT_CHOICES). */

@@ -381,7 +381,7 @@ def test_a_session_and_five_sets_logged_offline_are_saved_once_when_back_online(
         rows.nth(count - 1).wait_for()
     assert rows.count() == 5, console.errors
     assert _row_parts(rows.nth(4)) == [
-        "Left",
+        "Left 3",
         "6 reps · 20 kg · hold 5 s · 3-0-1-1",  # the rung's tempo, as online
         "Waiting to sync",
     ]
@@ -465,7 +465,7 @@ def test_a_refused_set_stays_with_its_data_and_logging_out_warns_then_leaves_not
     assert rows.count() == 2, "the waiting set in the same list as the saved one"
     # The saved set has no tempo, so the form offered the rung's, which the set keeps.
     assert _row_parts(rows.nth(1)) == [
-        "Right",
+        "Right 1",
         "9 reps · 21 kg · 3-0-1-1",
         "Waiting to sync",
     ]
@@ -685,7 +685,7 @@ def test_the_offline_set_form_is_the_online_one_and_its_tempo_effort_and_errors_
     rows = page.locator("#offline-sets .set-row")
     rows.first.wait_for()
     assert _row_parts(rows.first) == [
-        "Left",
+        "Left 1",
         "10 reps · 20 kg · 3-0-1-1 · RPE 8",
         "Waiting to sync",
     ]
@@ -833,4 +833,44 @@ def test_a_set_kept_on_the_device_is_said_to_a_screen_reader(live_server, open_p
     _add_offline_set(form, "right", "11", "20", "")
     page.locator("#offline-sets .set-row").nth(1).wait_for()
     assert page.locator("#set-announcer").inner_text().startswith("Kept on this device: Right, 11")
+    assert console.errors == []
+
+
+def test_waiting_sets_are_numbered_and_a_session_started_offline_names_its_rung(
+    live_server, open_page, user, screenshot_dir
+):
+    variation = Variation.objects.get(slug="loaded-single-leg-hip-thrust")
+    session = TrainingSession.objects.create(
+        user=user, date=datetime.date.today(), variation=variation
+    )
+    Set.objects.create(session=session, position=1, side="left", reps=10, load_kg=20)
+    page, console = _open(open_page, PHONE)
+    log_in(page, live_server.url, user.username)
+    _installed(page)
+    page.goto(f"{live_server.url}{session.get_absolute_url()}")
+    wait_for_htmx(page)
+    page.context.set_offline(True)
+    form = page.locator("form[data-offline-queue='set']")
+    _add_offline_set(form, "right", "10", "20", "")
+    _add_offline_set(form, "left", "9", "20", "")
+    rows = page.locator("#sets-and-entry .set-list > li")
+    rows.nth(2).wait_for()
+    # As the list numbers a saved set ("Left 1"): after the saved ones on their side.
+    assert [_row_parts(row)[0] for row in rows.all()] == ["Left 1", "Right 1", "Left 2"]
+    take_screenshots(page, screenshot_dir, "session-waiting-numbered-360")
+
+    page.goto(f"{live_server.url}/offline/log/")  # kept by the worker
+    assert [_row_parts(row)[0] for row in page.locator("#offline-sets .set-row").all()] == [
+        "Right 1",
+        "Left 2",
+    ]
+    page.get_by_label("Variation trained").select_option(label="Banded single leg hip thrust")
+    page.get_by_role("button", name="Start logging sets").click()
+    started = page.locator("#offline-others .set-row", has_text="Session")
+    started.wait_for()
+    today = datetime.date.today()
+    assert _row_parts(started)[1] == (
+        f"Banded single leg hip thrust, {today:%a} {today.day} {today:%b}"
+    )
+    take_screenshots(page, screenshot_dir, "offline-log-started-360")
     assert console.errors == []

@@ -216,3 +216,17 @@ test("a set belongs to its session by id, or by the submission id of one started
   assert.ok(queue.belongsTo(setEntry(1, { session: SESSION_ID }), { submission: SESSION_ID }));
   assert.ok(!queue.belongsTo(sessionEntry(1), { submission: SESSION_ID }));
 });
+
+test("a waiting set is numbered on its side after the saved ones, as the list numbers a saved set", () => {
+  const entries = [
+    setEntry(3, { side: "left" }),
+    setEntry(1, { side: "right" }),
+    setEntry(2, { side: "left" }),
+    { ...setEntry(4, { side: "right" }), state: "refused" },
+    setEntry(5, { side: "right" }),
+  ];
+  const numbers = queue.sideNumbers(["left", "left", "right"], entries);
+  // In the order they were logged; a refused one is no set of the session, and takes none.
+  assert.deepEqual(Object.fromEntries(numbers), { "set-1": 2, "set-2": 3, "set-3": 4, "set-5": 3 });
+  assert.equal(queue.sideNumbers([], [setEntry(1, { side: "both" })]).get("set-1"), 1);
+});
