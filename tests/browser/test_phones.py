@@ -222,3 +222,22 @@ def test_the_focus_ring_is_blue_not_the_red_of_errors_and_stands_out(
         assert _hex(colour) != ring, colour
     assert _contrast(ring, background) >= 3
     assert console.errors == []
+
+
+HEADER_TARGETS = """() => [...document.querySelectorAll('.site-header a, .site-header button')]
+  .map((e) => [e.textContent.trim(), Math.floor(e.getBoundingClientRect().height)])"""
+
+
+def test_every_link_and_button_in_the_header_is_a_target_a_thumb_can_tap(
+    live_server, open_page, user
+):
+    """WCAG's 24 px at the least: the account's links were the height of their text, 22 px."""
+    page, console = open_page(PHONE)
+    page.goto(f"{live_server.url}/")
+    signed_out = page.evaluate(HEADER_TARGETS)
+    log_in(page, live_server.url, user.username)
+    signed_in = page.evaluate(HEADER_TARGETS)
+    assert {"Log in", "Sign up"} <= {name for name, _ in signed_out}
+    assert {user.username, "Log out"} <= {name for name, _ in signed_in}
+    assert [(name, h) for name, h in signed_out + signed_in if h < 24] == []
+    assert console.errors == []
