@@ -50,7 +50,9 @@ from training.units import as_shown, format_load, from_kg, plain
 
 class SignupForm(UserCreationForm):
     email = forms.EmailField(
-        help_text="Only for resetting your password. We send nothing else.", max_length=254
+        help_text="Only for resetting your password. We send nothing else.",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
     class Meta(UserCreationForm.Meta):

@@ -22,6 +22,21 @@ from training.services import change_level
 pytestmark = pytest.mark.django_db
 
 
+def test_the_signup_form_lets_the_browser_fill_in_each_field(client):
+    html = client.get(reverse("training:signup")).content.decode()
+    fields = {
+        re.search(r'name="([^"]+)"', tag).group(1): re.search(r'autocomplete="([^"]+)"', tag)
+        for tag in re.findall(r"<input\b[^>]*>", html)
+        if 'type="hidden"' not in tag
+    }
+    assert {name: found and found.group(1) for name, found in fields.items()} == {
+        "username": "username",
+        "email": "email",
+        "password1": "new-password",
+        "password2": "new-password",
+    }
+
+
 def test_signing_up_creates_the_account_and_its_profile_and_logs_in(client):
     response = client.post(
         reverse("training:signup"),
