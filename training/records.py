@@ -449,6 +449,8 @@ def _balance_chart(balance_rows: list[dict], markers: list[charts.Marker], *, lo
         title=f"Balance between sides. {balance_behind(balance_rows)}".strip(),
         description="How far the weaker side's work was behind the stronger side's, per session.",
         y_label="% behind",
+        # At both ends: a phone opens the chart at its newest end, away from the axis's name.
+        y_format=lambda value: f"{charts.format_number(value)}%",
         chart_id="chart-balance",
         markers=markers,
         empty_text="No session with reps on both sides yet" if logged else charts.EMPTY_TEXT,

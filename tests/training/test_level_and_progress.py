@@ -524,6 +524,25 @@ def test_the_balance_chart_says_which_side_is_behind(user_client, user, bodyweig
     assert f'<title id="chart-balance-title">Balance between sides. {caption}</title>' in html
 
 
+def test_the_balance_chart_says_its_values_are_percents_at_the_end_a_phone_opens_on(
+    user_client, user, bodyweight
+):
+    """A phone opens the chart at its newest end, where only the values stand again: the
+    axis's name, at the start, is off screen there."""
+    for day, left, right in [(1, 8, 10), (4, 9, 10)]:
+        logged_session(
+            user,
+            bodyweight,
+            datetime.date(2026, 11, day),
+            [("left", left, "0", 0, ""), ("right", right, "0", 0, "")],
+        )
+    chart = user_client.get(reverse("training:progress")).context["balance_chart"]
+    end = re.search(r'<g class="chart-axis chart-axis--y-end"[^>]*>(.*?)</g>', chart).group(1)
+    values = re.findall(r">([^<]+)</text>", end)
+    assert values[0] == "0%"
+    assert all(value.endswith("%") for value in values), values
+
+
 def test_a_side_that_only_held_is_not_behind_and_holds_no_reps_record(
     user_client, user, bodyweight
 ):
