@@ -471,7 +471,9 @@ def _fmt(value, unit: str = "") -> str:
     return "-" if value is None else f"{value}{unit}"
 
 
-def table(summary: dict, results: list[ClipResult], ref: dict | None, front: dict | None) -> str:
+def table(
+    summary: dict, results: list[ClipResult], ref: dict | None, front: dict | None, cached: bool
+) -> str:
     def verdict(ok: bool) -> str:
         return "met" if ok else "**missed**"
 
@@ -532,6 +534,13 @@ def table(summary: dict, results: list[ClipResult], ref: dict | None, front: dic
             + " |"
         )
     lines += ["", f"Load average when run: {_load()} (2 cores, shared with other work).", ""]
+    if cached:
+        lines += [
+            "Run with --cache: each clip's pose seconds, and the 30 s clip's figures unless its"
+            " kept measurement was removed first, are those of the run that first read them, at"
+            " that run's load.",
+            "",
+        ]
     if front:
         lines += [
             f"Filmed from the front ({front['clip']}): the model found the person in "
@@ -630,7 +639,9 @@ def main() -> None:
             indent=2,
         ) + "\n"
     )  # fmt: skip
-    (RESULTS / "form_analysis.md").write_text(table(summary, results, ref, front))
+    (RESULTS / "form_analysis.md").write_text(
+        table(summary, results, ref, front, cached=bool(options.cache))
+    )
 
 
 if __name__ == "__main__":
