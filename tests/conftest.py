@@ -247,9 +247,16 @@ def athlete_client(client, user):
 
 
 @pytest.fixture
-def linked_coach(coach, user):
-    services.accept_invitation(services.create_invitation(coach), user)
-    return coach
+def linked(coach, user):
+    """The coaching link of `coach` with `user`, accepted."""
+    link = services.create_invitation(coach)
+    services.accept_invitation(link, user)
+    return link
+
+
+@pytest.fixture
+def linked_coach(linked):
+    return linked.coach
 
 
 def set_data(**overrides) -> dict:

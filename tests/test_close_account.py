@@ -38,13 +38,6 @@ def _exists(user) -> bool:
 
 
 @pytest.fixture
-def linked(coach, user):
-    link = coaching.create_invitation(coach)
-    coaching.accept_invitation(link, user)
-    return link
-
-
-@pytest.fixture
 def a_video(user, a_set, media_root) -> SetVideo:
     clip = SetVideo(owner=user, session=a_set.session, set=a_set)
     clip.original.save("set.mp4", ContentFile(b"not really a video"), save=False)

@@ -112,6 +112,16 @@ def _at(page: Page, origin: float, ms: float) -> None:
     page.clock.run_for(round(delta))
 
 
+def _finish_a_set_of_two_reps_a_side(page: Page, live_server) -> None:
+    """Run a plan of one set of 2 reps on each leg to its end, on the page's own clock."""
+    page.clock.install(time=START)
+    plan = {"variation": "single-leg-hip-thrust", "tempo": "1-0-1-0", "sets": 1, "reps": 2}
+    page.goto(_url(live_server, **plan, sides="left-right", lead_in=0, side_rest=0))
+    page.clock.pause_at(START + datetime.timedelta(seconds=10))
+    page.locator("[data-timer][data-ready]").wait_for()
+    _at(page, _start(page), 60_000)
+
+
 def _shown(page: Page) -> dict:
     return page.evaluate(
         """() => {
@@ -746,13 +756,7 @@ def test_a_signed_in_trainee_logs_the_finished_plan_in_one_click(
     page, console = open_page(DESKTOP)
     log_in(page, live_server.url, "timed")
 
-    page.clock.install(time=START)
-    plan = {"variation": "single-leg-hip-thrust", "tempo": "1-0-1-0", "sets": 1, "reps": 2}
-    page.goto(_url(live_server, **plan, sides="left-right", lead_in=0, side_rest=0))
-    page.clock.pause_at(START + datetime.timedelta(seconds=10))
-    page.locator("[data-timer][data-ready]").wait_for()
-    origin = _start(page)
-    _at(page, origin, 60_000)
+    _finish_a_set_of_two_reps_a_side(page, live_server)
     button = page.get_by_role("button", name="Log these sets in your training log")
     button.wait_for()
     button.click()
@@ -773,13 +777,7 @@ def test_the_finished_plan_logged_offline_says_it_is_kept_where_the_focus_was(
     page, console = open_page(PHONE)
     log_in(page, live_server.url, "kept")
 
-    page.clock.install(time=START)
-    plan = {"variation": "single-leg-hip-thrust", "tempo": "1-0-1-0", "sets": 1, "reps": 2}
-    page.goto(_url(live_server, **plan, sides="left-right", lead_in=0, side_rest=0))
-    page.clock.pause_at(START + datetime.timedelta(seconds=10))
-    page.locator("[data-timer][data-ready]").wait_for()
-    origin = _start(page)
-    _at(page, origin, 60_000)
+    _finish_a_set_of_two_reps_a_side(page, live_server)
     page.context.set_offline(True)
     page.get_by_role("button", name="Log these sets in your training log").click()
     kept = page.get_by_text("Kept on this device: waiting to sync to your log.")
@@ -915,12 +913,7 @@ def test_a_visitor_who_finishes_signs_up_and_keeps_the_sets(live_server, open_pa
     from training.models import TrainingSession
 
     page, console = open_page(PHONE)
-    page.clock.install(time=START)
-    plan = {"variation": "single-leg-hip-thrust", "tempo": "1-0-1-0", "sets": 1, "reps": 2}
-    page.goto(_url(live_server, **plan, sides="left-right", lead_in=0, side_rest=0))
-    page.clock.pause_at(START + datetime.timedelta(seconds=10))
-    page.locator("[data-timer][data-ready]").wait_for()
-    _at(page, _start(page), 60_000)
+    _finish_a_set_of_two_reps_a_side(page, live_server)
     page.clock.resume()
     page.get_by_role("link", name="Sign up and keep these sets").click()
     page.wait_for_url("**/accounts/signup/?next=*")

@@ -27,12 +27,21 @@ FAILURES = (
 )
 
 
-def _todays_session(user) -> TrainingSession:
-    return TrainingSession.objects.create(
+def _on_todays_session(live_server, open_page, user, *, sets: int = 0):
+    """A session of today's with `sets` left sets of 10 reps, open on a phone:
+    (session, page, console)."""
+    session = TrainingSession.objects.create(
         user=user,
         date=datetime.date.today(),
         variation=Variation.objects.get(slug="loaded-single-leg-hip-thrust"),
     )
+    for position in range(1, sets + 1):
+        Set.objects.create(session=session, position=position, side="left", reps=10)
+    page, console = open_page(PHONE)
+    log_in(page, live_server.url, user.username)
+    page.goto(f"{live_server.url}{session.get_absolute_url()}")
+    wait_for_htmx(page)
+    return session, page, console
 
 
 def _unexpected(errors: list[str]) -> list[str]:
@@ -42,11 +51,7 @@ def _unexpected(errors: list[str]) -> list[str]:
 def test_a_set_whose_answer_is_lost_is_kept_shown_waiting_and_saved_once(
     live_server, open_page, user
 ):
-    session = _todays_session(user)
-    page, console = open_page(PHONE)
-    log_in(page, live_server.url, user.username)
-    page.goto(f"{live_server.url}{session.get_absolute_url()}")
-    wait_for_htmx(page)
+    session, page, console = _on_todays_session(live_server, open_page, user)
 
     # The post reaches the server, which saves the set; its answer never comes back. The
     # sync is held off until the set is seen kept.
@@ -96,11 +101,7 @@ def test_a_set_whose_answer_is_lost_is_kept_shown_waiting_and_saved_once(
 def test_a_set_sent_into_silence_is_kept_and_sent_once_the_line_answers(
     live_server, open_page, user
 ):
-    session = _todays_session(user)
-    page, console = open_page(PHONE)
-    log_in(page, live_server.url, user.username)
-    page.goto(f"{live_server.url}{session.get_absolute_url()}")
-    wait_for_htmx(page)
+    session, page, console = _on_todays_session(live_server, open_page, user)
     held = []
     page.route("**/log/sessions/*/sets/", lambda route: held.append(route))  # no answer, no save
     page.route("**/log/sync/", lambda route: route.abort())
@@ -127,12 +128,7 @@ def test_a_set_sent_into_silence_is_kept_and_sent_once_the_line_answers(
 
 
 def test_a_delete_that_gets_no_answer_says_so_beside_the_set(live_server, open_page, user):
-    session = _todays_session(user)
-    Set.objects.create(session=session, position=1, side="left", reps=10)
-    page, console = open_page(PHONE)
-    log_in(page, live_server.url, user.username)
-    page.goto(f"{live_server.url}{session.get_absolute_url()}")
-    wait_for_htmx(page)
+    _, page, console = _on_todays_session(live_server, open_page, user, sets=1)
     # The budget's length is not what is tested here: a short one keeps the test short.
     page.evaluate("htmx.config.timeout = 500")
     held = []

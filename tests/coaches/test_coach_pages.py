@@ -40,13 +40,6 @@ def other_coach(django_user_model):
     return user
 
 
-@pytest.fixture
-def linked(coach, user):
-    link = services.create_invitation(coach)
-    services.accept_invitation(link, user)
-    return link
-
-
 def _client(client, who):
     client.force_login(who)
     return client

@@ -26,13 +26,6 @@ def dora(django_user_model):
     return user
 
 
-@pytest.fixture
-def linked(coach, user):
-    link = services.create_invitation(coach)
-    services.accept_invitation(link, user)
-    return link
-
-
 def _text(client, url) -> str:
     response = client.get(url)
     assert response.status_code == 200

@@ -22,13 +22,6 @@ from training.models import Set, TrainingSession
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def linked(coach, user):
-    link = services.create_invitation(coach)
-    services.accept_invitation(link, user)
-    return link
-
-
 def _prescribe(coach, user, variation, **changes) -> Prescription:
     return services.prescribe(coach, user, prescription(variation, **changes))
 
