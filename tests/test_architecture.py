@@ -62,6 +62,7 @@ PURE = {
     "videos.processing",
     "videos.pose_data",
     "videos.pose_estimation",
+    "videos.clip_sight",
     "videos.form_analysis",
 }
 # Besides the standard library: Pillow, for the figures' PNGs and the photo checks, PyAV

@@ -23,7 +23,7 @@ from coaching.models import FormError
 from coaching.tempo import MAX_PHASE_SECONDS, Tempo, TempoError
 from core.text import counted
 from training.models import Side
-from videos import form_analysis
+from videos import clip_sight, form_analysis
 from videos.models import (
     SHORTEST_REP_SECONDS,
     AnalysisStatus,
@@ -534,6 +534,6 @@ def _thresholds(tempo: Tempo | None) -> list[str]:
         f"shoulders-hips-knee (180°), arched {fa.ARCHED_TOP_DEGREES:.0f}° or more past it.",
         f"The hips have stopped once slower than {fa.MOVING_SHARE:.0%} of the phase's top "
         f"speed for {fa.STILL_SECONDS} s.",
-        f"The person must be found in at least {fa.MIN_SEEN_SHARE:.0%} of the frames, with a "
-        f"mean landmark confidence of {fa.MIN_MEAN_VISIBILITY:.0%} or more.",
+        f"The person must be found in at least {clip_sight.MIN_SEEN_SHARE:.0%} of the frames, "
+        f"with a mean landmark confidence of {clip_sight.MIN_MEAN_VISIBILITY:.0%} or more.",
     ]

@@ -22,14 +22,8 @@ from tests.videos.synthetic import (
     make_clip,
     plan,
 )
-from videos.form_analysis import (
-    CANNOT_JUDGE,
-    MIN_REP_RISE,
-    MIN_SEEN_FRAMES,
-    analyse,
-    tempo_miss,
-    unseen_note,
-)
+from videos.clip_sight import CANNOT_JUDGE, MIN_SEEN_FRAMES
+from videos.form_analysis import MIN_REP_RISE, analyse, tempo_miss, unseen_note
 from videos.pose_data import ClipLandmarks, FormAnalysis, Landmark, PoseFrame
 
 PHASE_TOLERANCE = 0.25  # seconds: the target for phase times
