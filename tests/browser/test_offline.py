@@ -81,6 +81,15 @@ def _styled(page: Page) -> bool:
     )
 
 
+def _todays_session(user) -> TrainingSession:
+    """A session of today's on a loaded rung, with no sets yet."""
+    return TrainingSession.objects.create(
+        user=user,
+        date=datetime.date.today(),
+        variation=Variation.objects.get(slug="loaded-single-leg-hip-thrust"),
+    )
+
+
 def test_the_app_has_a_manifest_and_a_worker_and_chromium_finds_it_installable(
     live_server, playwright_instance, tmp_path
 ):
@@ -439,10 +448,7 @@ def test_a_session_and_five_sets_logged_offline_are_saved_once_when_back_online(
 def _offline_on_todays_session(open_page, base: str, user, *, logged: bool, viewport=DESKTOP):
     """The trainee signed in, the worker installed, on today's session of the dumbbell rung
     (with a left set of 10 x 20 kg if `logged`), then the connection gone."""
-    variation = Variation.objects.get(slug="loaded-single-leg-hip-thrust")
-    session = TrainingSession.objects.create(
-        user=user, date=datetime.date.today(), variation=variation
-    )
+    session = _todays_session(user)
     if logged:
         Set.objects.create(session=session, position=1, side="left", reps=10, load_kg=20)
     page, console = _open(open_page, viewport)
@@ -608,10 +614,7 @@ def test_logging_out_on_a_shared_device_leaves_another_accounts_waiting_sets(
 def test_the_log_page_shows_the_sets_sent_from_the_queue_without_a_reload(
     live_server, open_page, user, screenshot_dir
 ):
-    variation = Variation.objects.get(slug="loaded-single-leg-hip-thrust")
-    session = TrainingSession.objects.create(
-        user=user, date=datetime.date.today(), variation=variation
-    )
+    session = _todays_session(user)
     page, console = _open(open_page, PHONE)
     log_in(page, live_server.url, user.username)
     _installed(page)
@@ -644,7 +647,7 @@ def test_the_log_page_shows_the_sets_sent_from_the_queue_without_a_reload(
     page.wait_for_function("() => !document.getElementById('offline-status')", timeout=15_000)
     assert session.sets.count() == 2
     recent = page.get_by_role("region", name="Recent sessions")
-    recent.get_by_role("link", name=re.compile(variation.name)).wait_for(timeout=10_000)
+    recent.get_by_role("link", name=re.compile(session.variation.name)).wait_for(timeout=10_000)
     assert page.get_by_text("no sets logged yet").count() == 0
     assert "No sessions with sets yet" not in recent.inner_text()
     if screenshot_dir:
@@ -718,10 +721,7 @@ def test_the_offline_set_form_is_the_online_one_and_its_tempo_effort_and_errors_
 def test_a_set_refused_for_a_unit_changed_since_is_fixed_converted_and_saved_in_one_go(
     live_server, open_page, user, screenshot_dir
 ):
-    variation = Variation.objects.get(slug="loaded-single-leg-hip-thrust")
-    session = TrainingSession.objects.create(
-        user=user, date=datetime.date.today(), variation=variation
-    )
+    session = _todays_session(user)
     page, console = _open(open_page, PHONE)
     log_in(page, live_server.url, user.username)
     page.goto(f"{live_server.url}{session.get_absolute_url()}")
@@ -766,10 +766,7 @@ ACCOUNT = """async () => (await import('/static/js/offline-store.mjs')).account(
 def test_the_offline_log_page_suggests_the_side_after_the_saved_sets_and_the_kept_ones(
     live_server, open_page, user
 ):
-    variation = Variation.objects.get(slug="loaded-single-leg-hip-thrust")
-    session = TrainingSession.objects.create(
-        user=user, date=datetime.date.today(), variation=variation
-    )
+    session = _todays_session(user)
     for position, side in enumerate(("left", "left", "right"), start=1):
         Set.objects.create(session=session, position=position, side=side, reps=10)
     page, console = _open(open_page, PHONE)
@@ -808,10 +805,7 @@ def test_the_offline_log_page_suggests_the_side_after_the_saved_sets_and_the_kep
 
 
 def test_a_set_kept_on_the_device_is_said_to_a_screen_reader(live_server, open_page, user):
-    variation = Variation.objects.get(slug="loaded-single-leg-hip-thrust")
-    session = TrainingSession.objects.create(
-        user=user, date=datetime.date.today(), variation=variation
-    )
+    session = _todays_session(user)
     page, console = _open(open_page, PHONE)
     log_in(page, live_server.url, user.username)
     _installed(page)
@@ -839,10 +833,7 @@ def test_a_set_kept_on_the_device_is_said_to_a_screen_reader(live_server, open_p
 def test_waiting_sets_are_numbered_and_a_session_started_offline_names_its_rung(
     live_server, open_page, user, screenshot_dir
 ):
-    variation = Variation.objects.get(slug="loaded-single-leg-hip-thrust")
-    session = TrainingSession.objects.create(
-        user=user, date=datetime.date.today(), variation=variation
-    )
+    session = _todays_session(user)
     Set.objects.create(session=session, position=1, side="left", reps=10, load_kg=20)
     page, console = _open(open_page, PHONE)
     log_in(page, live_server.url, user.username)
@@ -860,10 +851,9 @@ def test_waiting_sets_are_numbered_and_a_session_started_offline_names_its_rung(
     take_screenshots(page, screenshot_dir, "session-waiting-numbered-360")
 
     page.goto(f"{live_server.url}/offline/log/")  # kept by the worker
-    assert [_row_parts(row)[0] for row in page.locator("#offline-sets .set-row").all()] == [
-        "Right 1",
-        "Left 2",
-    ]
+    waiting = page.locator("#offline-sets .set-row")
+    waiting.nth(1).wait_for()  # the page's script draws them from the device's queue
+    assert [_row_parts(row)[0] for row in waiting.all()] == ["Right 1", "Left 2"]
     page.get_by_label("Variation trained").select_option(label="Banded single leg hip thrust")
     page.get_by_role("button", name="Start logging sets").click()
     started = page.locator("#offline-others .set-row", has_text="Session")
