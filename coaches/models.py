@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
@@ -181,7 +181,8 @@ class PrescriptionQuerySet(models.QuerySet["Prescription"]):
         accepted before it), or as an active superuser (who coaches everyone). A newer plan
         replaces it for good; a link ended, or a coach's account deactivated, takes it out of
         force, and linking again does not bring it back. Either way it stays in the history
-        only: an older plan never comes back in its place."""
+        only: an older plan never comes back in its place, not even when the newer one is
+        deleted (replaced_at; the newer-plan test covers two plans written at once)."""
         newer = Prescription.objects.filter(athlete=OuterRef("athlete")).filter(
             Q(created_at__gt=OuterRef("created_at"))
             | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk"))
@@ -194,7 +195,7 @@ class PrescriptionQuerySet(models.QuerySet["Prescription"]):
             )
         )
         coaching = linked | Q(coach__is_superuser=True, coach__is_active=True)
-        return self.filter(~Exists(newer)).filter(coaching)
+        return self.filter(replaced_at__isnull=True).filter(~Exists(newer)).filter(coaching)
 
     def in_force_for(self, athlete_id: int, variation_id: int) -> Prescription | None:
         """The plan in force when it is for that rung, else none (a plan for another rung
@@ -231,6 +232,9 @@ class Prescription(models.Model):
     # The form's, so the same post twice saves one (core.submissions.create_once); none
     # for a prescription made in the admin or the shell.
     submission_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # When a newer plan for the athlete was written (save): kept on the row, so the plan
+    # stays replaced when the newer one goes, deleted with its coach's account.
+    replaced_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = PrescriptionQuerySet.as_manager()
 
@@ -269,6 +273,16 @@ class Prescription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.variation.name}: {self.sets} × {self.reps_per_side}"
+
+    def save(self, *args, **kwargs) -> None:
+        """A new plan replaces the athlete's others, in the same transaction (services,
+        the admin and the shell alike)."""
+        if not self._state.adding:
+            return super().save(*args, **kwargs)
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            earlier = Prescription.objects.filter(athlete_id=self.athlete_id, replaced_at=None)
+            earlier.exclude(pk=self.pk).update(replaced_at=self.created_at)
 
     @property
     def rep_tempo(self) -> Tempo:

@@ -274,3 +274,20 @@ def test_flag_and_video_reviews_made_before_each_coach_reviewed_alone_stay_their
     old_clip = apps.get_model("videos", "SetVideo").objects.get(pk=clip.pk)
     assert old_clip.reviewed_by_id == second.pk
     _forward_to_the_end()
+
+
+def test_plans_written_before_each_kept_its_replacement_are_marked_replaced(guide_content):
+    users = get_user_model().objects
+    athlete, coach = users.create(username="planned-before"), users.create(username="planner")
+    variation = Variation.objects.get(slug="single-leg-hip-thrust")
+    apps = _back_to(("coaches", "0005_invitation_label_and_declined"))
+    plans = apps.get_model("coaches", "Prescription").objects
+    plan = {"athlete_id": athlete.pk, "coach_id": coach.pk, "variation_id": variation.pk}
+    first, second, newest = (
+        plans.create(**plan, sets=3, reps_per_side=n, tempo="2-0-1-1") for n in (8, 10, 12)
+    )
+
+    _forward_to_the_end()
+
+    replaced = dict(Prescription.objects.values_list("pk", "replaced_at"))
+    assert replaced == {first.pk: second.created_at, second.pk: newest.created_at, newest.pk: None}

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from coaches import services
 from coaches.models import Prescription
+from hipthrust import accounts
 from tests.conftest import PASSWORD, as_the_browser_submits, prescription, timer_plan
 from training.models import Profile, Set, TrainingSession
 
@@ -116,6 +117,26 @@ def test_it_brings_no_replaced_plan_back_when_the_newer_plans_link_ends(
     assert "force since" not in athlete
     # Kept in the history.
     assert Prescription.objects.filter(athlete=user).count() == 2
+
+
+def test_it_brings_no_replaced_plan_back_when_the_newer_plans_coach_closes_their_account(
+    client, coach, dora, user, linked, loaded, bodyweight
+):
+    services.prescribe(coach, user, prescription(loaded, load_kg=Decimal(15), notes="Coach's"))
+    services.accept_invitation(services.create_invitation(dora), user)
+    services.prescribe(dora, user, prescription(bodyweight, notes="Dora's plan"))
+
+    accounts.close(dora)
+    accounts.delete_closed_account.call(dora.pk)
+
+    # Dora's plans went with her account; the plan hers replaced stays replaced.
+    assert Prescription.objects.filter(athlete=user).count() == 1
+    assert not Prescription.objects.in_force().exists()
+    assert Prescription.objects.load_kg_for(user.pk, loaded.pk) == 0
+    client.force_login(user)
+    assert "From your coach" not in _text(client, reverse("training:log"))
+    client.force_login(coach)
+    assert "force since" not in _text(client, reverse("coaches:athlete", args=[user.pk]))
 
 
 def test_it_brings_no_plan_back_when_the_athlete_links_with_its_coach_again(
