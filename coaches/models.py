@@ -90,12 +90,13 @@ class CoachLinkQuerySet(models.QuerySet["CoachLink"]):
 
     def left_recently(self) -> CoachLinkQuerySet:
         """Links either of the two ended in the last LEFT_RECENTLY_DAYS, the newest of each
-        pair, unless its coach coaches the athlete again since: the coach is told who is no
-        longer in the queue, rather than seeing them just gone."""
+        pair, unless its coach coaches the athlete again since, and those ended by an athlete
+        closing their account: the coach is told who is no longer in the queue, rather than
+        seeing them just gone."""
         since = timezone.now() - timedelta(days=LEFT_RECENTLY_DAYS)
         pair = CoachLink.objects.filter(coach=OuterRef("coach"), athlete=OuterRef("athlete"))
         return (
-            self.filter(athlete__isnull=False, ended_at__gte=since)
+            self.filter(Q(athlete__isnull=False) | Q(closed_account=True), ended_at__gte=since)
             .exclude(Exists(pair.active()))
             .exclude(Exists(pair.filter(ended_at__gt=OuterRef("ended_at"))))
         )
@@ -141,6 +142,9 @@ class CoachLink(models.Model):
     label = models.CharField(max_length=60, blank=True)
     # Ended by the person it reached saying no (who it was is not kept): the coach sees it.
     declined = models.BooleanField(default=False)
+    # Ended by its athlete closing their account: the row outlives the account, its athlete
+    # emptied (who it was is not kept), so the coach is told for LEFT_RECENTLY_DAYS.
+    closed_account = models.BooleanField(default=False)
 
     objects = CoachLinkQuerySet.as_manager()
 

@@ -121,7 +121,7 @@ def _dashboard_context(request: HttpRequest, invite_form: InvitationForm | None 
     descending = sort in {"flags", "last", "level", "compliance"}
     rows.sort(key=SORTS[sort], reverse=descending)
     links = list(CoachLink.objects.filter(coach=request.user).on_the_coachs_page())
-    invitations = [link for link in links if link.athlete_id is None]
+    invitations = [link for link in links if link.athlete_id is None and not link.closed_account]
     return {
         "title": "Your athletes",
         "description": "Review queue",
@@ -130,7 +130,7 @@ def _dashboard_context(request: HttpRequest, invite_form: InvitationForm | None 
         "invitations": [link for link in invitations if not link.declined],
         "declined_invitations": [link for link in invitations if link.declined],
         "left_recently": sorted(
-            (link for link in links if link.athlete_id),
+            (link for link in links if link.athlete_id or link.closed_account),
             key=lambda link: link.ended_at,
             reverse=True,
         ),

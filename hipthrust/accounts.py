@@ -8,8 +8,9 @@ request may, and on PostgreSQL failed outright (more than 65,535 parameters in o
 The job deletes the largest parts, sets and then sessions, in batches of BATCH rows, each
 batch its own transaction, until JOB_SECONDS have passed, then queues itself again; the
 account row goes last, with what remains (videos and their files, coaching links, notes,
-imports, summaries). A worker killed between batches loses nothing that should stay:
-`requeue_videos` queues closed accounts still there again.
+imports, summaries), except the links it ended as it closed, kept without it so that each
+coach is told an athlete left (CoachLink.closed_account). A worker killed between batches
+loses nothing that should stay: `requeue_videos` queues closed accounts still there again.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from django.db.models.deletion import Collector
 from django.utils import timezone
 from django_tasks import task
 
+from coaches.models import CoachLink
 from training.models import Profile, Set, TrainingSession
 
 BATCH = 2_000  # rows a transaction deletes (ours): about a quarter of a second of sets
@@ -38,7 +40,12 @@ def close(user: AbstractBaseUser) -> None:
     """Refuse the account from now on and queue its deletion when that commits."""
     with transaction.atomic():
         get_user_model()._default_manager.filter(pk=user.pk).update(is_active=False)
-        Profile.objects.update_or_create(user=user, defaults={"closed_at": timezone.now()})
+        closed_at = timezone.now()
+        Profile.objects.update_or_create(user=user, defaults={"closed_at": closed_at})
+        # Their coaches are told (CoachLink.closed_account), the links kept without them.
+        CoachLink.objects.filter(athlete=user).active().update(
+            ended_at=closed_at, ended_by=user, closed_account=True
+        )
         transaction.on_commit(lambda: delete_closed_account.enqueue(user.pk))
 
 
@@ -74,6 +81,7 @@ def delete_some(user_id: int, seconds: float) -> bool:
             if time.monotonic() > deadline:
                 return False
     with transaction.atomic():
+        CoachLink.objects.filter(athlete=user, closed_account=True).update(athlete=None)
         user.delete()
     return True
 

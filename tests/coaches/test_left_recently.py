@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from coaches import services
 from coaches.models import LEFT_RECENTLY_DAYS, CoachLink
+from hipthrust import accounts
 from tests.conftest import PASSWORD
 
 
@@ -65,3 +66,35 @@ def test_it_never_tells_another_coach(client, linked_coach, user, django_user_mo
     client.force_login(other)
 
     assert _left_section(client) == ""
+
+
+def test_it_tells_the_coach_an_athlete_closed_their_account_without_keeping_who(
+    client, linked_coach, user
+):
+    link = CoachLink.objects.active().get(coach=linked_coach, athlete=user)
+    CoachLink.objects.filter(pk=link.pk).update(label="Ada from the Tuesday group")
+    client.force_login(linked_coach)
+    accounts.close(user)
+    said_at_once = _left_section(client)
+    accounts.delete_closed_account.call(user.pk)
+
+    said = _left_section(client)
+    assert said == said_at_once
+    assert "An athlete you coached (your invitation: Ada from the Tuesday group) closed" in said
+    assert "closed their account on" in said
+    assert "their log, and your plans and notes for them, went with it." in said
+    assert "ada" not in said
+    kept = CoachLink.objects.get(pk=link.pk)
+    assert (kept.athlete_id, kept.ended_by_id, kept.closed_account) == (None, None, True)
+    assert "No athletes yet" in client.get(reverse("coaches:dashboard")).content.decode()
+
+
+def test_a_closed_accounts_links_outside_the_window_go_with_it(linked_coach, user):
+    old = CoachLink.objects.active().get(coach=linked_coach, athlete=user)
+    services.end_link(old, user)
+    services.accept_invitation(services.create_invitation(linked_coach), user)
+
+    accounts.close(user)
+    accounts.delete_closed_account.call(user.pk)
+
+    assert list(CoachLink.objects.values_list("closed_account", flat=True)) == [True]
