@@ -523,12 +523,13 @@ function renderShell(mine, account, shell) {
   const sessions = [];
   if (account.session) {
     const { pk, variation, date } = account.session;
-    sessions.push({ key: `pk:${pk}`, text: `${variation}, ${dayShown(date)}`, variation });
+    // The day first: a phone's narrow menu cuts the end of a long rung's name, not the day.
+    sessions.push({ key: `pk:${pk}`, text: `${dayShown(date)}: ${variation}`, variation });
   }
   for (const entry of mine.filter((e) => e.kind === "session")) {
     const variation = variations.find((v) => String(v.pk) === queue.value(entry.fields, "variation"));
     const day = dayShown(queue.value(entry.fields, "date"));
-    sessions.push({ key: `new:${entry.id}`, text: `${variation?.name || "?"}, ${day} (started offline)`, variation: variation?.name });
+    sessions.push({ key: `new:${entry.id}`, text: `${day}, started offline: ${variation?.name || "?"}`, variation: variation?.name });
   }
   // A session started offline and saved since is offered by its saved id: still chosen.
   let chosen = choice.value || shell.dataset.chosen || "";

@@ -419,7 +419,7 @@ def test_a_session_and_five_sets_logged_offline_are_saved_once_when_back_online(
     chooser = page.get_by_label("Log into")
     assert chooser.input_value() == f"pk:{session.pk}"
     today = datetime.date.today()
-    shown = f"Dumbbell or kettlebell single leg hip thrust, {today:%a} {today.day} {today:%b}"
+    shown = f"{today:%a} {today.day} {today:%b}: Dumbbell or kettlebell single leg hip thrust"
     assert shown in chooser.inner_text()  # the day as the log writes it, not 2026-12-07
     assert form.is_visible()
     assert page.locator("[data-no-session]").is_hidden()
@@ -862,5 +862,11 @@ def test_waiting_sets_are_numbered_and_a_session_started_offline_names_its_rung(
     assert _row_parts(started)[1] == (
         f"Banded single leg hip thrust, {today:%a} {today.day} {today:%b}"
     )
+    # The day first: a long rung's name is what a phone's narrow menu cuts, not the day.
+    day = f"{today:%a} {today.day} {today:%b}"
+    assert page.locator("#offline-session option").all_inner_texts() == [
+        f"{day}: {session.variation.name}",
+        f"{day}, started offline: Banded single leg hip thrust",
+    ]
     take_screenshots(page, screenshot_dir, "offline-log-started-360")
     assert console.errors == []
