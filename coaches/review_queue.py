@@ -10,10 +10,10 @@ from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from coaches.models import Prescription
+from coaches.models import CoachLink, Prescription
 from coaching.caching import ladder, with_rungs
 from training import balance as review
 from training.level import (
@@ -70,10 +70,17 @@ def athlete_flags(athlete, today: datetime.date) -> list[review.Flag]:
 
 
 def _session_counts(ids: list[int], today: datetime.date) -> dict[int, dict]:
-    """Each athlete's first and last session and how many in the last week and month, of
-    those with sessions: each a range of their index of sessions with sets, never all."""
+    """Each athlete's first and last session and how many in the last week and month (each a
+    range of their index of sessions with sets, never all), and since when they are active:
+    the newer of their joining and their newest current coaching link."""
     week, month = today - datetime.timedelta(days=7), today - datetime.timedelta(days=30)
     done = TrainingSession.objects.with_sets().filter(user=OuterRef("pk"))
+    linked = (
+        CoachLink.objects.current()
+        .filter(athlete=OuterRef("pk"))
+        .order_by("-accepted_at")
+        .values("accepted_at")[:1]
+    )
 
     def since(day: datetime.date) -> Coalesce:
         counted = done.filter(date__gt=day).values("user").annotate(n=Count("pk")).values("n")
@@ -87,10 +94,12 @@ def _session_counts(ids: list[int], today: datetime.date) -> dict[int, dict]:
             last=Subquery(done.order_by("-date", "-pk").values("date")[:1]),
             week=since(week),
             month=since(month),
+            # Greatest with a null is null on SQLite: no link reads as the joining.
+            active_since=Greatest("date_joined", Coalesce(Subquery(linked), "date_joined")),
         )
-        .values("pk", "first", "last", "week", "month")
+        .values("pk", "first", "last", "week", "month", "active_since")
     )
-    return {row.pop("pk"): row for row in rows if row["last"] is not None}
+    return {row.pop("pk"): row for row in rows}
 
 
 def _bests(ids: list[int], today: datetime.date) -> dict[int, dict]:
@@ -187,7 +196,7 @@ def _stats(
 ) -> review.AthleteStats:
     balance = review.combined(each for each in map(session_balance, rows) if each is not None)
     advice = None
-    if s and profile.level_id is not None:
+    if s.get("last") and profile.level_id is not None:
         # Their newest sessions in a query compiled once (as Today reads them): building
         # one with the ORM for each athlete cost more than running it.
         history = history_of(newest_sets_with_totals(profile.user, HISTORY_DEPTH), ladder=rungs)
@@ -211,4 +220,5 @@ def _stats(
         promotion_waiting=bool(advice and advice.suggestion.kind == "advance"),
         latest_session_id=rows[0].pk if rows else None,
         told_to_stop=bool(advice and advice.suggestion.kind == "stop"),
+        active_since=s.get("active_since") and timezone.localdate(s["active_since"]),
     )

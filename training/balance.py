@@ -73,6 +73,9 @@ class AthleteStats:
     promotion_waiting: bool = False
     latest_session_id: int | None = None  # the newest session of the last 30 days
     told_to_stop: bool = False  # the level advice says to stop this exercise (for pain)
+    # The newer of the day they joined and the day a current coaching link began: nobody is
+    # idle for three weeks before they have been here, or coached, that long.
+    active_since: datetime.date | None = None
 
 
 # Every kind of flag the queue raises: a flag named in an address is one of them.
@@ -164,9 +167,8 @@ def flags(stats: AthleteStats) -> list[Flag]:
         )
     if stats.promotion_waiting:
         result.append(Flag("promotion", "Ready to move up: promotion waiting", 4))
-    if stats.last_session is None or stats.last_session < stats.today - datetime.timedelta(
-        days=STALL_DAYS
-    ):
+    quiet_since = max(filter(None, (stats.last_session, stats.active_since)), default=None)
+    if quiet_since is None or quiet_since < stats.today - datetime.timedelta(days=STALL_DAYS):
         result.append(Flag("inactive", "No session in three weeks", 2))
     elif (
         stats.first_session is not None

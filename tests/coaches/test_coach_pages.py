@@ -546,6 +546,16 @@ def _stats(**overrides):
         ({"promotion_waiting": True}, ["promotion"]),
         ({"last_session": TODAY - datetime.timedelta(days=22)}, ["inactive"]),
         ({"last_session": None, "first_session": None}, ["inactive"]),
+        # Joined, or coached, within the window: not idle for three weeks yet.
+        ({"last_session": None, "first_session": None, "active_since": TODAY}, []),
+        (
+            {"last_session": TODAY - datetime.timedelta(days=40), "active_since": TODAY},
+            [],
+        ),
+        (
+            {"last_session": None, "active_since": TODAY - datetime.timedelta(days=22)},
+            ["inactive"],
+        ),
         (
             {
                 "first_session": TODAY - datetime.timedelta(days=60),
@@ -829,6 +839,10 @@ def test_a_coach_marks_the_pain_flag_reviewed_and_the_queue_lists_it_after_open_
         date=timezone.localdate() - datetime.timedelta(days=30),
         variation=bodyweight,
     )
+    # Here, and coached, for longer than the idle window.
+    long_ago = timezone.now() - datetime.timedelta(days=40)
+    type(other_user).objects.filter(pk=other_user.pk).update(date_joined=long_ago)
+    CoachLink.objects.filter(athlete=other_user).update(accepted_at=long_ago)
     client.force_login(coach)
     queue = client.get(reverse("coaches:dashboard"))
     assert [row["athlete"] for row in queue.context["rows"]] == [user, other_user]

@@ -8,8 +8,11 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 
 from coaches import review_queue
+from coaches.models import CoachLink
 from coaching.models import FormError
 from training import balance as review
 from training.balance import Balance
@@ -202,3 +205,22 @@ def test_the_queues_bests_before_the_stall_window_are_those_of_the_sets(user, bo
     assert expected[1] == (Decimal(0), 12, 0)
     stats = review_queue.athlete_stats([user], TODAY)[user.pk]
     assert (stats.best_recent, stats.best_before) == expected
+
+
+def test_an_athlete_who_just_joined_or_just_linked_is_not_flagged_idle(client, coach, user, linked):
+    long_ago = timezone.now() - datetime.timedelta(days=60)
+    client.force_login(coach)
+    assert (
+        "No session in three weeks" not in client.get(reverse("coaches:dashboard")).content.decode()
+    )
+
+    # Here for two months and coached for as long, and never a session: idle.
+    type(user).objects.filter(pk=user.pk).update(date_joined=long_ago)
+    CoachLink.objects.filter(pk=linked.pk).update(accepted_at=long_ago)
+    assert "No session in three weeks" in client.get(reverse("coaches:dashboard")).content.decode()
+
+    # Linked again just now: given the time to start.
+    CoachLink.objects.filter(pk=linked.pk).update(accepted_at=timezone.now())
+    assert (
+        "No session in three weeks" not in client.get(reverse("coaches:dashboard")).content.decode()
+    )

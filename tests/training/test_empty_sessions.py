@@ -68,6 +68,9 @@ def test_the_charts_leave_empty_sessions_out(user, trained):
 def test_the_coach_queue_counts_only_sessions_with_sets(user, bodyweight):
     logged_session(user, bodyweight, TODAY - datetime.timedelta(days=40), [("left", 10)])
     logged_session(user, bodyweight, TODAY - datetime.timedelta(days=1))
+    type(user).objects.filter(pk=user.pk).update(
+        date_joined=datetime.datetime(2026, 9, 1, tzinfo=datetime.UTC)
+    )
     stats = review_queue.athlete_stats([user], TODAY)[user.pk]
     assert (stats.last_session, stats.sessions_7d, stats.sessions_30d) == (
         TODAY - datetime.timedelta(days=40),
