@@ -180,6 +180,9 @@ def _athlete_context(request: HttpRequest, athlete, **forms) -> dict:
     initial = {}
     if prescription:
         initial = prescription.form_values(unit)
+        if prescription.coach_id != request.user.pk:
+            # Another coach's words are theirs: a plan written from theirs starts without them.
+            del initial["notes"]
     elif athlete.profile.level:
         level = athlete.profile.level
         initial = {

@@ -89,8 +89,16 @@ def test_it_shows_the_newest_coachs_plan_not_another_coachs_older_one_for_the_ru
     assert "The plan from your coach (dora) is for Single leg hip thrust, not this rung." in page
     assert response.context["form"].initial.get("load") is None
     client.force_login(coach)
-    athlete = _text(client, reverse("coaches:athlete", args=[user.pk]))
+    response = client.get(reverse("coaches:athlete", args=[user.pk]))
+    athlete = " ".join(response.content.decode().split())
     assert "Written by dora, in force since" in athlete
+    # A plan written from Dora's starts from her numbers, not her words.
+    initial = response.context["prescription_form"].initial
+    assert (initial["variation"], "notes" in initial) == (bodyweight.pk, False)
+    assert "Dora&#x27;s plan</textarea>" not in athlete
+    client.force_login(dora)
+    initial = client.get(reverse("coaches:athlete", args=[user.pk])).context["prescription_form"]
+    assert initial.initial["notes"] == "Dora's plan"
 
 
 def test_it_brings_no_replaced_plan_back_when_the_newer_plans_link_ends(
