@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -89,7 +89,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _dashboard_context(request: HttpRequest, invite_form: InvitationForm | None = None) -> dict:
-    athletes = list(CoachLink.objects.athletes_of(request.user).select_related("profile__level"))
+    # The coach's own label of the invitation each athlete accepted: whoever opens a link
+    # first takes it, so the coach sees whom it was meant for beside who took it.
+    label = CoachLink.objects.current().filter(coach=request.user, athlete=OuterRef("pk"))
+    athletes = list(
+        CoachLink.objects.athletes_of(request.user)
+        .select_related("profile__level")
+        .annotate(invitation_label=Subquery(label.values("label")[:1]))
+    )
     today = timezone.localdate()
     stats = review_queue.athlete_stats(athletes, today)
     flags = {athlete.pk: balance.flags(stats[athlete.pk]) for athlete in athletes}

@@ -98,3 +98,13 @@ def test_a_closed_accounts_links_outside_the_window_go_with_it(linked_coach, use
     accounts.delete_closed_account.call(user.pk)
 
     assert list(CoachLink.objects.values_list("closed_account", flat=True)) == [True]
+
+
+def test_the_queue_shows_whom_an_accepted_invitation_was_meant_for(client, coach, other_user):
+    services.accept_invitation(services.create_invitation(coach, label="for newbie"), other_user)
+    client.force_login(coach)
+
+    page = " ".join(client.get(reverse("coaches:dashboard")).content.decode().split())
+    row = page[page.index(f'<tr id="athlete-{other_user.pk}">') :]
+    name = row.index(f">{other_user.get_username()}</a>")
+    assert 0 < name < row.index("Your invitation: for newbie</span>") < row.index("</th>")
