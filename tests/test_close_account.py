@@ -185,3 +185,10 @@ def test_a_log_larger_than_a_batch_goes_in_one_job(client, user, bodyweight):
     _close(client)
     assert accounts.delete_closed_account.call(user.pk) == "deleted"
     assert not Set.objects.exists()
+
+
+def test_it_says_what_the_copy_it_offers_leaves_out(user_client):
+    page = " ".join(user_client.get(CLOSE).content.decode().split())
+    assert (
+        "It does not hold your videos, your level's history or what your coaches wrote" in page
+    )
