@@ -1106,6 +1106,120 @@ def test_a_midnight_and_a_noon_on_strongs_12_hour_clock_are_the_right_days(user)
     assert days == [date(2025, 9, 2), date(2025, 9, 3)]
 
 
+STRONG_HEADER = STRONG_NOW.splitlines(keepends=True)[0]
+
+
+def strong_rows(*rows: tuple[str, str, str, str, str]) -> str:
+    """A Strong export of one workout: (exercise, set order, weight, reps, seconds) a row."""
+    return STRONG_HEADER + "".join(
+        f"2025-09-03 11:05:00 AM,Morning,32m,{name},{order},{weight},{reps},0,{seconds},,,\n"
+        for name, order, weight, reps, seconds in rows
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "weight"),
+    [
+        ("Glute Bridge (Barbell)", "100"),
+        ("Glute Bridge (Barbell)", "0"),  # the name says a bar, whatever the cell
+        ("Glute Bridge (Smith Machine)", "60"),
+        ("Glute Bridge (Dumbbell)", "20"),
+        ("Glute Bridge", "40"),  # the cell says a weight, whatever the name
+    ],
+)
+def test_a_loaded_glute_bridge_is_skipped_not_logged_as_the_floor_glute_bridge(user, name, weight):
+    result = import_text(user, strong_rows((name, "1", weight, "10", "0")))
+
+    assert (result.sessions, result.sets, result.skipped_rows) == (0, 0, 1)
+    assert result.notes == (
+        "Skipped 1 set of floor glute bridges with a weight, which are not on the ladder "
+        "(that rung takes none).",
+    )
+    assert not TrainingSession.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "name", ["Hip Thrust (Barbell)", "B-Stance Hip Thrust", "Hip Thrust (Machine)"]
+)
+def test_a_two_legged_hip_thrust_is_skipped(user, name):
+    result = import_text(user, strong_rows((name, "1", "100", "10", "0")))
+    assert (result.sets, result.skipped_rows) == (0, 1)
+    assert result.notes == (
+        "Skipped 1 set of two-legged hip thrusts, which are not on the ladder.",
+    )
+
+
+def test_a_staggered_glute_bridge_is_not_the_floor_glute_bridge(user):
+    result = import_text(user, strong_rows(("B-Stance Glute Bridge", "1", "0", "12", "0")))
+    assert (result.sets, result.skipped_rows) == (0, 1)
+    assert not TrainingSession.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "weight", "reps", "seconds", "slug"),
+    [
+        ("Single Leg Hip Thrust (Band)", "0", "12", "0", "banded-single-leg-hip-thrust"),
+        ("Banded Single Leg Hip Thrust", "0", "12", "0", "banded-single-leg-hip-thrust"),
+        (
+            "Single Leg Hip Thrust - Feet Elevated",
+            "0",
+            "12",
+            "0",
+            "foot-elevated-single-leg-hip-thrust",
+        ),
+        ("Single Leg Hip Thrust Hold", "0", "0", "45", "isometric-hold-single-leg-hip-thrust"),
+        # The top-hold rung is done with or without a weight.
+        ("Single Leg Hip Thrust Hold", "10", "0", "45", "isometric-hold-single-leg-hip-thrust"),
+        ("Two Up One Down Hip Thrust", "0", "10", "0", "two-up-one-down-hip-thrust"),
+        ("Single Leg Hip Thrust", "0", "12", "0", "single-leg-hip-thrust"),
+        ("Single Leg Hip Thrust (Barbell)", "40", "8", "0", "loaded-single-leg-hip-thrust"),
+    ],
+)
+def test_a_single_leg_hip_thrust_lands_on_the_rung_its_name_says(
+    user, name, weight, reps, seconds, slug
+):
+    result = import_text(user, strong_rows((f"{name} (Left)", "1", weight, reps, seconds)))
+
+    assert (result.sets, result.skipped_rows) == (1, 0)
+    saved = Set.objects.select_related("session__variation").get()
+    assert saved.session.variation.slug == slug
+    assert (saved.side, saved.reps, saved.hold_seconds, saved.load_kg) == (
+        "left",
+        int(reps),
+        int(seconds),
+        Decimal(weight),
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "weight", "rung"),
+    [
+        ("Single Leg Hip Thrust (Band)", "20", "banded single leg hip thrust"),
+        (
+            "Single Leg Hip Thrust (Dumbbell) - Feet Elevated",
+            "0",
+            "foot-elevated single leg hip thrust",
+        ),
+        ("Two Up One Down Hip Thrust (Barbell)", "60", "two up, one down hip thrust"),
+    ],
+)
+def test_a_weight_on_a_rung_that_takes_none_is_skipped(user, name, weight, rung):
+    result = import_text(user, strong_rows((name, "1", weight, "10", "0")))
+    assert (result.sets, result.skipped_rows) == (0, 1)
+    assert result.notes[-1] == (
+        f"Skipped 1 set of {rung}s with a weight, which are not on the ladder (that rung takes "
+        "none)."
+    )
+
+
+def test_a_single_leg_hip_thrust_of_two_rungs_at_once_is_skipped(user):
+    result = import_text(
+        user, strong_rows(("Single Leg Hip Thrust (Band) - Feet Elevated", "1", "0", "10", "0"))
+    )
+    assert (result.sets, result.skipped_rows) == (0, 1)
+    assert not TrainingSession.objects.exists()
+
+
 HEVY_HEADER = (
     "title,start_time,end_time,description,exercise_title,superset_id,exercise_notes,"
     "set_index,set_type,{weight},reps,{distance},duration_seconds,rpe\n"

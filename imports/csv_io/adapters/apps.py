@@ -3,6 +3,12 @@
 Each app's reader turns a row into an AppRow; `plan_app` keeps the single-leg hip thrusts
 and glute bridges, checks them as typed sets, and groups them into one session per
 workout and variation.
+
+The rung is the one the exercise's name says (a band, a raised foot, a top hold, two up and
+one down); a plain single leg hip thrust is the loaded rung when its load cell has a weight,
+the body-weight one when not. A weight (in the load cell, or an implement in the name: a
+barbell glute bridge) on a rung that takes none is another exercise: skipped, not logged as
+that rung.
 """
 
 from __future__ import annotations
@@ -45,6 +51,18 @@ _PARTS = (
 )
 _SIDES = f"{_LEFT_WORDS}|{_RIGHT_WORDS}"
 _FELT_AT = re.compile(rf"\b({_SIDES})\s+({_PARTS})\b|\b({_PARTS})\s+({_SIDES})\b", re.IGNORECASE)
+# Of the exercise's words, the rungs a name can say besides the plain thrust and bridge.
+_BANDED = re.compile(r"\b(band|banded|bands|mini band|loop band)\b")
+_FOOT_ELEVATED = re.compile(r"\b(feet|foot) elevated\b|\belevated (feet|foot)\b|\bdeficit\b")
+_TOP_HOLD = re.compile(r"\b(hold|holds|isometric|iso hold|pause|paused)\b")
+_TWO_UP_ONE_DOWN = re.compile(r"\b(two|2) up,? (one|1) down\b")
+# A bridge on both feet but most of the weight on one: neither rung.
+_STAGGERED = re.compile(r"\b(b stance|staggered|kickstand)\b")
+# An implement the name says the exercise is loaded with.
+_IMPLEMENT = re.compile(
+    r"\b(barbell|bb|dumbbells?|db|kettlebells?|kb|machine|smith|weighted|loaded|trap bar|"
+    r"landmine|cable)\b"
+)
 # Strong's current export: "2025-09-02 6:12:45 PM", maybe with U+202F before the PM.
 _TIME_FORMATS = (
     "%Y-%m-%d %I:%M:%S %p",
@@ -69,6 +87,21 @@ _SKIPS = {
     "single-leg glute bridge": (
         "a single-leg glute bridge, which is not on the ladder",
         "single-leg glute bridges, which are not on the ladder",
+    ),
+    "staggered glute bridge": (
+        "a B-stance (staggered) glute bridge, which is not on the ladder",
+        "B-stance (staggered) glute bridges, which are not on the ladder",
+    ),
+    "two rungs": (
+        "a single leg hip thrust that is two rungs at once (banded, foot-elevated or with a "
+        "top hold), which is not on the ladder",
+        "single leg hip thrusts that are two rungs at once (banded, foot-elevated or with a "
+        "top hold), which are not on the ladder",
+    ),
+    # With the rung's name: a barbell glute bridge is no floor glute bridge.
+    "weight on a body-weight rung": (
+        "a {rung} with a weight, which is not on the ladder (that rung takes none)",
+        "{rung}s with a weight, which are not on the ladder (that rung takes none)",
     ),
     "warm-up": ("a warm-up set", "warm-ups"),
     "no reps": ("no reps and no hold", "hip thrusts or bridges without reps or a hold"),
@@ -123,13 +156,14 @@ class _Tally:
     """What the result's notes report: sets without a side, rows skipped, RPEs left out."""
 
     unsided: int = 0
-    skipped: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[tuple[str, str]] = field(default_factory=Counter)  # (reason, rung)
     skipped_rows: list[Skipped] = field(default_factory=list)
     dropped_rpe: int = 0
 
-    def skip(self, line: int, reason: str, exercise: str) -> None:
-        self.skipped[reason] += 1
-        self.skipped_rows.append(Skipped(line, _SKIPS[reason][0], exercise))
+    def skip(self, line: int, reason: str, exercise: str, rung: str = "") -> None:
+        """`rung`: the ladder's rung the row would have been, for a reason that names it."""
+        self.skipped[reason, rung] += 1
+        self.skipped_rows.append(Skipped(line, _SKIPS[reason][0].format(rung=rung), exercise))
 
     def notes(self) -> list[str]:
         notes = []
@@ -141,8 +175,9 @@ class _Tally:
                 "progression leave them out."
             )
         for reason, (_, text) in _SKIPS.items():
-            if text and self.skipped[reason]:
-                notes.append(f"Skipped {_sets(self.skipped[reason])} of {text}.")
+            for (skipped, rung), count in self.skipped.items():
+                if text and skipped == reason:
+                    notes.append(f"Skipped {_sets(count)} of {text.format(rung=rung)}.")
         if self.dropped_rpe:
             notes.append(
                 f"RPE was left out for {_sets(self.dropped_rpe)}: it was not from 6 to 10 in "
@@ -231,6 +266,9 @@ def plan_app(rows: Iterator[Row], catalogue: Catalogue, read: AppReader) -> Plan
         pounds = read.pounds_for(line, row)
         load = load_kg(line, row.weight, read.weight_column, pounds=pounds)
         variation = catalogue.variation(line, _variation_slug(words, load))
+        if _weight_off_the_ladder(words, load, variation):
+            tally.skip(line, "weight on a body-weight rung", row.exercise.strip(), _rung(variation))
+            continue
         rules = catalogue.rules_for(variation)
         done = _checked_set(line, row, read, rules, load)
         exercise_notes.read_from(row, done)
@@ -265,8 +303,12 @@ def _skip_reason(row: AppRow, words: str) -> str | None:
         return "not a set"
     if single_leg and bridge:
         return "single-leg glute bridge"
-    if thrust and not bridge and not single_leg:
+    if bridge and _STAGGERED.search(words):
+        return "staggered glute bridge"
+    if thrust and not bridge and not single_leg and not _TWO_UP_ONE_DOWN.search(words):
         return "two-legged hip thrust"
+    if single_leg and len(_named_rungs(words)) > 1:
+        return "two rungs"
     if row.warm_up:
         return "warm-up"
     if is_zero(row.reps) and is_zero(row.seconds):
@@ -274,10 +316,48 @@ def _skip_reason(row: AppRow, words: str) -> str | None:
     return None
 
 
+_BODY_WEIGHT_THRUST = "single-leg-hip-thrust"
+# The rungs a single leg hip thrust's name can say (guide content: the ladder's slugs).
+_NAMED_RUNGS = (
+    (_BANDED, "banded-single-leg-hip-thrust"),
+    (_FOOT_ELEVATED, "foot-elevated-single-leg-hip-thrust"),
+    (_TOP_HOLD, "isometric-hold-single-leg-hip-thrust"),
+)
+
+
+def _named_rungs(words: str) -> list[str]:
+    return [slug for pattern, slug in _NAMED_RUNGS if pattern.search(words)]
+
+
 def _variation_slug(words: str, load: Decimal) -> str:
+    """The rung of a row _skip_reason keeps: the one its name says; a plain single leg hip
+    thrust is the loaded rung with a weight in its load cell, else the body-weight one (the
+    load cell tells them apart: a "(Dumbbell)" set logged at 0 was done without one)."""
+    if _TWO_UP_ONE_DOWN.search(words):
+        return "two-up-one-down-hip-thrust"
     if "glute bridge" in words:
         return "floor-glute-bridge"
-    return "loaded-single-leg-hip-thrust" if load > 0 else "single-leg-hip-thrust"
+    named = _named_rungs(words)
+    if named:
+        return named[0]
+    return "loaded-single-leg-hip-thrust" if load > 0 else _BODY_WEIGHT_THRUST
+
+
+def _weight_off_the_ladder(words: str, load: Decimal, variation: Variation) -> bool:
+    """Whether the set has a weight, in its load cell or named ("Glute Bridge (Barbell)"), on
+    a rung that takes none: another exercise than that rung, whose records and progress it
+    would distort. The body-weight single leg hip thrust has the loaded rung beside it, which
+    a weight in the load cell goes to, so only its load cell counts (see _variation_slug)."""
+    if variation.takes_external_load:
+        return False
+    if load > 0:
+        return True
+    return variation.slug != _BODY_WEIGHT_THRUST and bool(_IMPLEMENT.search(words))
+
+
+def _rung(variation: Variation) -> str:
+    """The rung's name as it reads within a sentence: "floor glute bridge"."""
+    return variation.name[:1].lower() + variation.name[1:]
 
 
 def _checked_set(
