@@ -86,6 +86,10 @@ class Cells:
         index = self._columns.get(name.casefold())
         return "" if index is None else self._cells[index]
 
+    def values(self) -> tuple[str, ...]:
+        """Every cell of the row, as written."""
+        return tuple(self._cells)
+
 
 Row = tuple[int, Cells]
 

@@ -1220,6 +1220,44 @@ def test_a_single_leg_hip_thrust_of_two_rungs_at_once_is_skipped(user):
     assert not TrainingSession.objects.exists()
 
 
+def test_a_row_a_strong_export_holds_twice_is_imported_once_and_named(user):
+    text = strong_rows(
+        ("Single Leg Hip Thrust (Left)", "1", "0", "12", "0"),
+        ("Single Leg Hip Thrust (Left)", "1", "0", "12", "0"),  # the same row again
+        ("Single Leg Hip Thrust (Left)", "2", "0", "12", "0"),  # the next set, alike
+        ("Single Leg Hip Thrust (Right)", "1", "0", "11", "0"),
+    )
+
+    result = import_text(user, text)
+
+    assert (result.sessions, result.sets, result.skipped_rows) == (1, 3, 1)
+    assert result.notes == (
+        "Skipped 1 set copied from an earlier row (the same workout, exercise and Set Order, "
+        "which Strong writes once for each set): each is imported once.",
+    )
+    assert [row[2:4] for row in sets_of(user)] == [("left", 12), ("left", 12), ("right", 11)]
+
+
+def test_a_strong_row_copied_is_flagged_in_the_preview_with_its_line(user):
+    text = strong_rows(
+        ("Single Leg Hip Thrust (Left)", "1", "0", "12", "0"),
+        ("Single Leg Hip Thrust (Left)", "1", "0", "12", "0"),
+    )
+
+    preview = preview_csv(user, text)
+
+    assert [len(session.sets) for session in preview.new] == [1]
+    assert [(row.line, row.reason, row.exercise) for row in preview.skipped] == [
+        (
+            3,
+            "a copy of an earlier row (the same workout, exercise and Set Order, which Strong "
+            "writes once for each set), so its set is imported once",
+            "Single Leg Hip Thrust (Left)",
+        )
+    ]
+    assert not TrainingSession.objects.exists()
+
+
 HEVY_HEADER = (
     "title,start_time,end_time,description,exercise_title,superset_id,exercise_notes,"
     "set_index,set_type,{weight},reps,{distance},duration_seconds,rpe\n"

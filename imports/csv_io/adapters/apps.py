@@ -76,7 +76,8 @@ _TIME_FORMATS = (
 # As a spreadsheet writes it back elsewhere: 9/5/2026 is 9 May or 5 September, by the country.
 _SLASHED = re.compile(r"^\d{1,2}/\d{1,2}/\d{2,4}\b")
 # Why a row is skipped: what the preview says of the row, and what the result's notes say
-# of them all, in this order (None: no note).
+# of them all ("Skipped 2 sets of ...", or the note's own words after "Skipped" where it
+# places {sets} itself), in this order (None: no note).
 _SKIPS = {
     "other exercise": ("another exercise", None),
     "not a set": ("not a set (a rest timer or a note)", None),
@@ -103,6 +104,12 @@ _SKIPS = {
         "a {rung} with a weight, which is not on the ladder (that rung takes none)",
         "{rung}s with a weight, which are not on the ladder (that rung takes none)",
     ),
+    "copy": (
+        "a copy of an earlier row (the same workout, exercise and Set Order, which Strong "
+        "writes once for each set), so its set is imported once",
+        "{sets} copied from an earlier row (the same workout, exercise and Set Order, which "
+        "Strong writes once for each set): each is imported once",
+    ),
     "warm-up": ("a warm-up set", "warm-ups"),
     "no reps": ("no reps and no hold", "hip thrusts or bridges without reps or a hold"),
 }
@@ -126,6 +133,9 @@ class AppRow:
     side_hints: str  # text besides the exercise name that may say left or right
     set_note: str
     session_notes: tuple[str, ...]
+    # What makes the row one set of the app's that is written once: a second row with it is
+    # a copy of the first (Strong's numbered sets); None where rows alike may be two sets.
+    copy_key: tuple[str, ...] | None = None
 
 
 class AppReader(Protocol):
@@ -177,7 +187,12 @@ class _Tally:
         for reason, (_, text) in _SKIPS.items():
             for (skipped, rung), count in self.skipped.items():
                 if text and skipped == reason:
-                    notes.append(f"Skipped {_sets(count)} of {text.format(rung=rung)}.")
+                    said = text.format(rung=rung, sets=_sets(count))
+                    notes.append(
+                        f"Skipped {said}."
+                        if "{sets}" in text
+                        else f"Skipped {_sets(count)} of {said}."
+                    )
         if self.dropped_rpe:
             notes.append(
                 f"RPE was left out for {_sets(self.dropped_rpe)}: it was not from 6 to 10 in "
@@ -255,11 +270,14 @@ def plan_app(rows: Iterator[Row], catalogue: Catalogue, read: AppReader) -> Plan
     tally = _Tally()
     workouts = _Workouts(catalogue, read)
     exercise_notes = _ExerciseNotes(read)
+    first_of: dict[tuple[str, ...], int] = {}  # copy_key -> the line of its first row
     for line, get in rows:
         row = read(get)
         exercise_notes.count(row)
         words = _exercise_words(row.exercise)
         reason = _skip_reason(row, words)
+        if not reason and row.copy_key is not None:
+            reason = "copy" if first_of.setdefault(row.copy_key, line) != line else None
         if reason:
             tally.skip(line, reason, row.exercise.strip())
             continue

@@ -76,6 +76,9 @@ class StrongReader:
             side_hints=notes,
             set_note=notes,
             session_notes=(workout_notes,) if workout_notes else (),
+            # Strong numbers the sets of an exercise in a workout 1, 2, ... and never repeats
+            # one: the same row again is a copy (files joined, or a row pasted twice).
+            copy_key=get.values() if order.isdigit() else None,
         )
 
     def pounds_for(self, line: int, row: AppRow) -> bool:
