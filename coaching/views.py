@@ -379,13 +379,16 @@ def _timer_context(request: HttpRequest, variation: Variation | None, unknown: b
         cues = list(Cue.objects.filter(exercise_id=variation.exercise_id)) if variation else []
         context = timer_plan.page_context(cleaned, variation=variation, cues=cues)
         if variation:
+            # A set's hold is the hold of every rep (the log's time held is reps x hold):
+            # the tempo's. The long hold is the last rep's alone, and goes apart.
             log = {
                 "variation": variation.slug,
                 "tempo": cleaned["tempo_value"].notation,
                 "sets": cleaned["sets"],
                 "reps": cleaned["reps"],
                 "sides": cleaned["sides"],
-                "hold_seconds": cleaned["last_hold"] or cleaned["tempo_value"].top_hold,
+                "hold_seconds": cleaned["tempo_value"].top_hold,
+                "last_hold": cleaned["last_hold"],
             }
     name = variation.name if variation else "single leg hip thrust"
     context.update(

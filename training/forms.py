@@ -17,6 +17,7 @@ from coaching import caching
 from coaching.legs import SIDES as TIMER_SIDES
 from coaching.legs import order_fits
 from coaching.models import FormError, Variation
+from coaching.tempo import Tempo
 from core.aggregates import JSONList
 from core.fields import BoundedModelChoiceField, BoundedModelMultipleChoiceField
 from core.submissions import SubmittedOnce
@@ -561,7 +562,9 @@ class TimerLogForm(forms.Form):
     sets = SetsField()
     reps = RepsField()
     sides = forms.ChoiceField(choices=TIMER_SIDES)
+    # The hold of every rep (a set's hold), and the longer one of the last rep alone, if any.
     hold_seconds = HoldField()
+    last_hold = HoldField(required=False)
     submission_id = forms.UUIDField()
 
     def clean_variation(self) -> Variation:
@@ -575,7 +578,22 @@ class TimerLogForm(forms.Form):
         variation, order = data.get("variation"), data.get("sides")
         if variation and order and not order_fits(order, variation.one_side_at_a_time):
             raise ValidationError("Those sides do not fit that variation.")
+        hold, last = data.get("hold_seconds"), data.get("last_hold")
+        if "last_hold" not in self.data and data.get("tempo") and hold is not None:
+            # A timer page drawn before the long hold went apart (a kept copy, a queued
+            # entry) sent it as every rep's hold: only a long hold made it the tempo's.
+            top_hold = Tempo.parse(data["tempo"]).top_hold
+            if hold > top_hold:
+                data["hold_seconds"], data["last_hold"] = top_hold, hold
+        elif last and hold is not None and last <= hold:
+            raise ValidationError("The last rep's long hold must be longer than every rep's.")
         return data
+
+    def plan(self) -> dict:
+        """The plan as the timer page's form posts it, to offer it again."""
+        data = self.cleaned_data
+        fields = ("tempo", "sets", "reps", "sides", "hold_seconds", "last_hold")
+        return {"variation": data["variation"].slug, **{name: data[name] for name in fields}}
 
     def logged_sets(self) -> dict:
         """What services.log_timer_sets takes from the plan, besides who and which day."""
@@ -586,6 +604,7 @@ class TimerLogForm(forms.Form):
             "reps": data["reps"],
             "tempo": data["tempo"],
             "hold_seconds": data["hold_seconds"],
+            "last_hold": data["last_hold"],
             "submission_id": data["submission_id"],
         }
 

@@ -614,7 +614,7 @@ def log_from_timer(request: HttpRequest) -> HttpResponse:
             "training/timer_keep.html",
             {
                 "form": form,
-                "log": form.data,
+                "log": form.plan(),
                 "load": format_load(load_kg, unit) if load_kg else "",
                 "title": "Keep the timer's sets",
             },

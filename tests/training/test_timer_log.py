@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from html.parser import HTMLParser
+from urllib.parse import parse_qs, unquote
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from coaching.models import Variation
+from coaching.tempo import Tempo
 from tests.conftest import timer_plan
 from training.models import Set, TrainingSession
 
@@ -170,3 +175,90 @@ def test_timer_sets_of_another_variation_start_their_own_session(user_client, us
         4,
     )
     assert bridge.sets.count() == 3
+
+
+class _HiddenInputs(HTMLParser):
+    """The fields of the timer page's "log these sets" form, as a browser would post them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inside = False
+        self.fields: dict[str, str] = {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and "timer-log-form" in (attrs.get("class") or ""):
+            self.inside = True
+        elif tag == "input" and self.inside and attrs.get("name") != "csrfmiddlewaretoken":
+            self.fields[attrs["name"]] = attrs.get("value") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+
+
+LONG_LAST_HOLD = (
+    "?variation=two-up-one-down-hip-thrust&sets=1&reps=2&lead_in=0&sides=alternating&last_hold=4"
+)
+
+
+def _timer_log_fields(client) -> dict[str, str]:
+    page = client.get(reverse("coaching:timer") + LONG_LAST_HOLD).content.decode()
+    parser = _HiddenInputs()
+    parser.feed(page)
+    return parser.fields
+
+
+def test_a_long_hold_on_the_last_rep_is_logged_as_done_not_as_every_reps_hold(user_client, user):
+    fields = _timer_log_fields(user_client)
+    tempo = Tempo.parse(fields["tempo"])
+    assert tempo.top_hold < 4  # the long hold is longer than the tempo's
+    response = user_client.post(reverse("training:log-from-timer"), fields)
+    session = TrainingSession.objects.get(user=user)
+    assert response["Location"] == session.get_absolute_url()
+    # Each rep was held the tempo's hold; the last rep's 4 s is said on the set, not
+    # multiplied over every rep.
+    assert list(session.sets.values_list("side", "reps", "hold_seconds", "note")) == [
+        ("left", 2, tempo.top_hold, "Last rep held 4 s at the top."),
+        ("right", 2, tempo.top_hold, "Last rep held 4 s at the top."),
+    ]
+    totals = TrainingSession.objects.filter(pk=session.pk).with_totals().get()
+    counted = tempo.top_hold + 4  # what the timer counted on each leg: 1 s, then 4 s
+    assert totals.left_hold == totals.right_hold == 2 * tempo.top_hold
+    assert totals.left_hold <= counted  # never more time under load than was done
+    log = " ".join(user_client.get(reverse("training:history")).content.decode().split())
+    assert f"held L {2 * tempo.top_hold} s / R {2 * tempo.top_hold} s" in log
+
+
+def test_the_visitors_sign_up_link_carries_the_hold_of_every_rep_and_the_long_one(client):
+    page = client.get(reverse("coaching:timer") + LONG_LAST_HOLD).content.decode()
+    next_query = unquote(re.search(r"/accounts/signup/\?next=([^\"]+)\"", page).group(1))
+    plan = parse_qs(next_query.split("?", 1)[1])
+    tempo = Tempo.parse(plan["tempo"][0])
+    assert (plan["hold_seconds"], plan["last_hold"]) == ([str(tempo.top_hold)], ["4"])
+
+
+def test_a_queued_timer_log_from_an_older_page_is_not_given_the_long_hold_on_every_rep(
+    user_client, user
+):
+    # A page drawn before the long hold went apart posted it as the hold of every rep.
+    sent = timer_plan(tempo="3-0-1-1", reps="12", hold_seconds="20")
+    response = user_client.post(reverse("training:sync"), {"kind": "timer", **sent})
+    assert response.status_code == 200
+    rows = set(Set.objects.values_list("reps", "hold_seconds", "note"))
+    assert rows == {(12, 1, "Last rep held 20 s at the top.")}
+
+
+def test_the_offline_queue_logs_the_timers_long_hold_as_the_page_does(user_client, user):
+    fields = _timer_log_fields(user_client)
+    response = user_client.post(reverse("training:sync"), {"kind": "timer", **fields})
+    assert response.status_code == 200
+    notes = set(Set.objects.values_list("hold_seconds", "note"))
+    assert notes == {(Tempo.parse(fields["tempo"]).top_hold, "Last rep held 4 s at the top.")}
+
+
+def test_a_long_hold_no_longer_than_every_reps_hold_saves_nothing(user_client):
+    sent = timer_plan(tempo="3-0-1-2", hold_seconds="2", last_hold="2")
+    response = user_client.post(reverse("training:log-from-timer"), sent)
+    assert (response.status_code, response["Location"]) == (302, reverse("coaching:timer"))
+    assert not TrainingSession.objects.exists()
