@@ -154,7 +154,9 @@ def render_figure_panels(figure: Figure, *, id_prefix: str) -> list[str]:
 
 def render_moving_figure(scene: Scene, *, element_id: str, title: str) -> str:
     """The timer's figure: the page's script moves the limbs that name their joints, and
-    mirrors the drawing about its middle (data-mirror) to show the right leg working."""
+    mirrors the drawing about its middle (data-mirror) to show the left leg working. As
+    drawn (as every guide figure is), the body lies face up with its head on the viewer's
+    left, showing its right side: the working leg, drawn in front, is the right leg."""
     min_x, min_y, max_x, max_y = scene.bounds
     width, height = max_x - min_x, max_y - min_y
     mirror = f"matrix(-1 0 0 1 {_n(2 * min_x + width)} 0)"

@@ -589,9 +589,11 @@ class Timer {
     skip.disabled = !shown;
   }
 
-  // The figure: hips from 0 (bottom) to 1 (top), through the middle frame.
+  // The figure: hips from 0 (bottom) to 1 (top), through the middle frame. As drawn, the
+  // body lies face up with its head on the viewer's left, so it shows its right side: the
+  // leg in front, the working one, is the right leg. The left leg works turned round.
   pose(height, side, kind, force = false) {
-    const mirrored = side === "right";
+    const mirrored = side === "left";
     if (mirrored !== this.mirrored || force) {
       this.mirrored = mirrored;
       if (mirrored) this.mirror.setAttribute("transform", this.mirror.dataset.mirror);

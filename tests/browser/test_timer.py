@@ -612,19 +612,46 @@ def test_reduced_motion_shows_each_phases_end_pose_the_top_during_lift_and_hold(
     assert console.errors == []
 
 
-def test_the_figure_turns_round_for_the_right_leg(live_server, open_page):
-    page, _ = _open(open_page, _url(live_server, **PLAN))
+def _head_on_the_viewers_right(page: Page) -> bool:
+    """Whether the figure's head is drawn right of its feet, as the screen shows it."""
+    return page.evaluate(
+        """() => {
+            const middle = (node) => {
+                const box = node.getBoundingClientRect();
+                return box.left + box.width / 2;
+            };
+            const head = document.querySelector(".timer-figure [data-centre=head]");
+            const foot = document.querySelector(".timer-figure [data-joints='heel ankle toe']");
+            return middle(head) > middle(foot);
+        }"""
+    )
+
+
+def test_the_leg_in_front_of_the_figure_is_the_one_its_caption_names(live_server, open_page):
+    # Face up with the head on the viewer's left, a body shows its right side: the leg drawn
+    # in front (the working one, after the far one) is its right leg. So the left leg works
+    # with the head on the viewer's right, turned round, and the right leg as drawn.
+    page, console = _open(open_page, _url(live_server, **PLAN))
+    drawn = page.locator(".timer-figure polyline[data-joints]")
+    roles = [drawn.nth(i).get_attribute("class") for i in range(drawn.count())]
+    assert roles.index("fig-working") > roles.index("fig-far")
     mirror = page.locator("[data-mirror]")
+    caption = page.locator("figcaption[data-timer-part=caption]")
+    assert caption.inner_text() == "Left leg first"
+    assert _head_on_the_viewers_right(page)
     origin = _start(page)
     _at(page, origin, 16_999)
-    assert mirror.get_attribute("transform") is None
-    caption = page.locator("figcaption[data-timer-part=caption]")
     assert caption.inner_text() == "Left leg working"
-    _at(page, origin, 17_001)  # switching legs: the right one sets up, not working yet
     assert mirror.get_attribute("transform").startswith("matrix(-1 0 0 1 ")
+    assert _head_on_the_viewers_right(page)
+    _at(page, origin, 17_001)  # switching legs: the right one sets up, not working yet
     assert caption.inner_text() == "Right leg next"
+    assert mirror.get_attribute("transform") is None
+    assert not _head_on_the_viewers_right(page)
     _at(page, origin, 21_001)
     assert caption.inner_text() == "Right leg working"
+    assert not _head_on_the_viewers_right(page)
+    assert console.errors == []
 
 
 def test_two_up_one_down_lifts_on_both_feet_and_lowers_on_one(live_server, open_page):
