@@ -262,3 +262,15 @@ def test_a_long_hold_no_longer_than_every_reps_hold_saves_nothing(user_client):
     response = user_client.post(reverse("training:log-from-timer"), sent)
     assert (response.status_code, response["Location"]) == (302, reverse("coaching:timer"))
     assert not TrainingSession.objects.exists()
+
+
+def test_the_keep_page_says_the_sets_are_to_be_logged_not_that_they_were(user_client, user):
+    query = {**timer_plan(sets="1", reps="1"), "variation": "banded-single-leg-hip-thrust"}
+    del query["submission_id"]
+    html = " ".join(
+        user_client.get(reverse("training:log-from-timer"), query).content.decode().split()
+    )
+    assert "1 set of 1 rep per leg of Banded single leg hip thrust, at" in html
+    assert "to be logged for today. Nothing is saved until you press the button below." in html
+    assert ", logged for today" not in html
+    assert not TrainingSession.objects.filter(user=user).exists()
