@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from coaching import images
-from coaching.legs import SIDES, order_fits
+from coaching.legs import SIDES, order_fits, orders_for
 from coaching.models import OUR_DEFAULT, Illustration, Placement, TempoPreset, Variation
 from coaching.services import save_illustration
 from coaching.tempo import MAX_PHASE_SECONDS, Tempo, TempoError
@@ -239,6 +239,10 @@ class TimerPlanForm(forms.Form):
         self.fields["preset"].widget.notations = {
             slug: preset.tempo.notation for slug, preset in self.presets.items()
         }
+        if variation is not None:
+            # The menu offers the orders the rung is done in; the field still takes every
+            # order, so one that does not fit (a link typed by hand) is told why in clean.
+            self.fields["sides"].widget.choices = orders_for(variation.one_side_at_a_time)
 
     def clean_variation(self) -> str:
         if self.unknown_variation is not None:

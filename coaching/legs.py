@@ -34,3 +34,8 @@ def worked(one_side_at_a_time: bool) -> tuple[str, ...]:
 def order_fits(order: str, one_side_at_a_time: bool) -> bool:
     """Whether a plan's order of legs can be done on such a variation."""
     return set(ORDERS[order]) <= set(worked(one_side_at_a_time))
+
+
+def orders_for(one_side_at_a_time: bool) -> list[tuple[str, str]]:
+    """The timer's orders of legs (SIDES) such a variation can be done in, to offer."""
+    return [(order, label) for order, label in SIDES if order_fits(order, one_side_at_a_time)]

@@ -392,6 +392,41 @@ def test_two_up_one_down_drives_up_on_both_feet_and_lowers_on_one(client):
     assert "Squeeze the working glute" in standard["cues"]["lift"]
 
 
+def _legs_menu(html: str) -> list[str]:
+    menu = re.search(r'<select name="sides"[^>]*>(.*?)</select>', html, re.S).group(1)
+    return re.findall(r'<option value="([^"]*)"', menu)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("rung", "offered"),
+    [
+        ("single-leg-hip-thrust", ["left-right", "right-left", "alternating"]),
+        ("two-up-one-down-hip-thrust", ["left-right", "right-left", "alternating"]),
+        ("floor-glute-bridge", ["both"]),
+    ],
+)
+def test_the_legs_menu_offers_only_the_orders_the_rung_is_done_in(client, rung, offered):
+    response, _ = _timer(client, variation=rung)
+    assert response.status_code == 200
+    assert _legs_menu(response.content.decode()) == offered
+    # Each one offered makes a plan the timer runs.
+    for sides in offered:
+        html = _timer(client, variation=rung, sides=sides)[0].content.decode()
+        assert 'id="timer-plan"' in html, sides
+
+
+@pytest.mark.django_db
+def test_without_a_rung_the_legs_menu_offers_every_order():
+    form = plan_form({}, variation=None, presets=_presets())
+    assert [value for value, _ in form.fields["sides"].widget.choices] == [
+        "left-right",
+        "right-left",
+        "alternating",
+        "both",
+    ]
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("rung", "sides", "message"),
