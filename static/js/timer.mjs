@@ -27,12 +27,14 @@ import { pointsThrough, poseAt } from "./figure-pose.mjs";
 import { LockScreen } from "./lock-screen.mjs";
 
 const ROOT = "[data-timer]";
+// Each step's word. The bottom pause is not "Pause": that is the button's name, and a screen
+// reader heard "Pause." for the phase against "Paused." for the button.
 const LABELS = {
   "lead-in": "Get ready",
   lift: "Lift",
   hold: "Hold",
   lower: "Lower",
-  pause: "Pause",
+  pause: "Bottom pause",
   switch: "Switch legs",
   rest: "Rest",
 };

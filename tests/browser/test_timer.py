@@ -54,7 +54,8 @@ def expected_timeline() -> list[tuple[int, str, int, int, str]]:
                 t += 4_000
             for rep in (1, 2):
                 hold = ("Long hold", 4_000) if rep == 2 else ("Hold", 2_000)
-                for phase, ms in (("Lift", 1_000), hold, ("Lower", 2_000), ("Pause", 1_000)):
+                steps = (("Lift", 1_000), hold, ("Lower", 2_000), ("Bottom pause", 1_000))
+                for phase, ms in steps:
                     rows.append((t, phase, set_number, rep, leg))
                     t += ms
     assert t == PLAN_MS
@@ -202,7 +203,7 @@ def test_pause_and_resume_shift_the_rest_of_the_plan_and_keep_the_count(live_ser
     _at(page, origin, 17_999)
     assert _shown(page)["phase"] == "Lower"
     _at(page, origin, 18_001)
-    assert (_shown(page)["phase"], _shown(page)["rep"]) == ("Pause", "1 of 2")
+    assert (_shown(page)["phase"], _shown(page)["rep"]) == ("Bottom pause", "1 of 2")
     _at(page, origin, PLAN_MS + 10_000 - 1)
     assert _shown(page)["state"] == "running"
     _at(page, origin, PLAN_MS + 10_000 + 1)
@@ -244,7 +245,7 @@ def test_skip_shows_only_while_there_is_a_rest_or_countdown_to_skip(live_server,
     assert _skip_is_hidden(page), "nothing to skip before Start"
     origin = _start(page)
     assert page.get_by_role("button", name="Skip countdown").is_visible()
-    for ms, phase in ((3_500, "Lift"), (4_500, "Hold"), (8_500, "Pause")):
+    for ms, phase in ((3_500, "Lift"), (4_500, "Hold"), (8_500, "Bottom pause")):
         _at(page, origin, ms)
         assert _shown(page)["phase"] == phase
         assert _skip_is_hidden(page), f"a dead Skip during the {phase}"
@@ -544,6 +545,28 @@ def test_a_screen_reader_and_the_spoken_cues_follow_the_count_without_falling_be
         "Lower",
         "Done",
     ]
+    assert console.errors == []
+
+
+def test_the_bottom_pause_is_told_apart_from_pausing_the_timer(live_server, open_page):
+    plan = {"variation": "single-leg-hip-thrust", "tempo": "1-1-1-0", "sets": 1, "reps": 2}
+    url = _url(live_server, **plan, sides="left-right", lead_in=0, side_rest=0, last_hold=0)
+    page, console = _open_listening(open_page, url)
+    origin = _start(page)
+    _at(page, origin, 2_500)  # the bottom pause of rep 1
+    assert _shown(page)["phase"] == "Bottom pause"
+    toggle = page.locator("[data-action=toggle]")
+    assert toggle.inner_text() == "Pause"  # the button keeps its word
+    toggle.click()
+    page.get_by_role("button", name="Resume").click()
+    told = page.evaluate("window.told")
+    assert told[-3:] == [
+        "Bottom pause.",
+        "Paused.",
+        "Going again. Bottom pause, rep 1 of 2, left leg.",
+    ]
+    assert "Pause." not in told
+    assert "Pause" not in page.evaluate("window.spoken")
     assert console.errors == []
 
 
