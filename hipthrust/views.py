@@ -59,6 +59,8 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     }
     if isinstance(exception, GoneSaying):
         context["gone"] = exception
+        if request.method == "POST":  # what was written in a form sent about it, to copy
+            context["unsaved"] = _written_in(request)
     elif request.method == "POST":
         # A form sent about something deleted or no longer the sender's (an athlete ended
         # coaching, deleted the video): nothing was saved, and the page it came from no

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from imports.csv_io.reading import refuse_control_characters
 from imports.csv_io.upload import CountingUploadHandler
 from imports.forms import ImportForm
 from imports.models import ImportStatus, PendingImport
+from training.lookups import had, had_mark
 from training.models import ImportBatch, Profile
 
 
@@ -55,7 +56,34 @@ def _get_pending_import_for_user(request: HttpRequest, pk: int) -> PendingImport
 
 
 def _get_import_for_user(request: HttpRequest, pk: int) -> ImportBatch:
-    return get_object_or_404(ImportBatch, pk=pk, owner=request.user)
+    batch = ImportBatch.objects.filter(pk=pk, owner=request.user).first()
+    if batch is not None:
+        return batch
+    if had(request, "import", pk) is None:  # never theirs, or no mark from their page
+        raise Http404("No import matches the given query.")
+    # Most often its undo sent twice (a double click, Back and send again, another tab).
+    raise GoneSaying(
+        "This import was already undone (the form was sent twice, or from another tab or "
+        "device), or newer imports have put it past the last ones that can be undone. "
+        "Nothing more was removed.",
+        reverse("imports:import"),
+        "Go to your imports",
+    )
+
+
+def _undoable(request: HttpRequest) -> list[ImportBatch]:
+    """The trainee's imports that can still be undone, newest first, each with how many of
+    its sets are left and the mark its undo is sent with (lookups.had_mark)."""
+    # Ordered here: a query that counts (GROUP BY) ignores the model's ordering, and the
+    # first Undo must be the newest import's.
+    batches = list(
+        ImportBatch.objects.filter(owner=request.user)
+        .annotate(sets_left=Count("sets"))
+        .order_by("-created_at", "-pk")[: ImportBatch.KEEP]
+    )
+    for batch in batches:
+        batch.had = had_mark("import", request.user.pk, batch.pk)
+    return batches
 
 
 @csrf_exempt  # checked below, once the counting handler is in place to read the body
@@ -122,11 +150,7 @@ def _import_upload(request: HttpRequest, counter: CountingUploadHandler) -> Http
         {
             "form": form,
             "running": pending_imports.busy(request.user),
-            # Ordered here: a query that counts (GROUP BY) ignores the model's ordering, and
-            # the first Undo must be the newest import's.
-            "imports": ImportBatch.objects.filter(owner=request.user)
-            .annotate(sets_left=Count("sets"))
-            .order_by("-created_at", "-pk")[: ImportBatch.KEEP],
+            "imports": _undoable(request),
             "keep": ImportBatch.KEEP,
             "title": "Import a CSV",
             "description": "Import your log from a CSV.",

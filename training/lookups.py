@@ -1,14 +1,28 @@
 """The one lookup of each of a trainee's own objects for a view, built on
 `LogQuerySet.for_user`: anyone else's session or set does not exist for them (404); and
-their own profile."""
+their own profile.
+
+One of their own deleted since their page was drawn (in another tab, on another device, a
+form sent twice) is said to be gone, with the way back (`GoneSaying`), when the request
+carries the mark their page was drawn with (`had_mark`): signed for that trainee and that
+row, it proves the row was theirs, so nobody else learns whether any row exists (a request
+without one, or with another's, is the plain 404)."""
 
 from __future__ import annotations
 
+import base64
+import functools
+import hashlib
+import hmac
+import re
+
+from django.conf import settings
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from coaching.caching import ladder, with_rungs
+from core.not_found import GoneSaying
 from core.prepared import PreparedWith
 from training.models import Profile, Set, TrainingSession
 
@@ -55,7 +69,72 @@ def get_profile_for_user(request: HttpRequest, **annotations) -> Profile:
 _PROFILES = PreparedWith(lambda user_id: Profile.objects.filter(user_id=user_id))
 
 
+SET_GONE = (
+    "This set was deleted (in another tab or on another device), so it can no longer be "
+    "changed; nothing was saved."
+)
+
+
+class SetGone(GoneSaying):
+    """One of the trainee's sets, deleted since: `session_id` is its session while that is
+    still theirs (where the way back goes), else None."""
+
+    def __init__(self, session_id: int | None) -> None:
+        if session_id is None:
+            super().__init__(SET_GONE, reverse("training:log"), "Go to your log")
+        else:
+            url = reverse("training:session-detail", args=[session_id])
+            super().__init__(SET_GONE, url, "Back to the session")
+        self.session_id = session_id
+
+
 def get_set_for_user(request: HttpRequest, pk: int) -> Set:
-    return get_object_or_404(
-        Set.objects.for_user(request.user).select_related("session__variation__tempo"), pk=pk
+    found = (
+        Set.objects.for_user(request.user)
+        .select_related("session__variation__tempo")
+        .filter(pk=pk)
+        .first()
     )
+    if found is not None:
+        return found
+    session_id = had(request, "set", pk)
+    if session_id is None:
+        raise Http404("No set matches the given query.")
+    theirs = TrainingSession.objects.for_user(request.user).filter(pk=session_id).exists()
+    raise SetGone(session_id if theirs else None)
+
+
+# What a page gives with a link or form about one of the trainee's rows ("had=..."): its
+# place (`where`, the set's session, say) and a MAC of the trainee, the kind of row, the row
+# and that place. A MAC with a key made once, not django.core.signing's: a session page
+# draws one for each set, where signing's 9 µs a row would cost more than the row.
+HAD = "had"
+_HAD_MARK = re.compile(r"([0-9]{1,12})\.([A-Za-z0-9_-]{22})")
+
+
+def had_mark(kind: str, user_id: int, pk: int, where: int = 0) -> str:
+    """The mark that `user_id` had the row `pk` of `kind` ("set", "import"), at `where`."""
+    return f"{where}.{_mac(kind, user_id, pk, where)}"
+
+
+def had(request: HttpRequest, kind: str, pk: int) -> int | None:
+    """The place of the row the request's mark says its user had, or None without a mark of
+    theirs for that row."""
+    sent = request.POST.get(HAD) or request.GET.get(HAD) or ""
+    match = _HAD_MARK.fullmatch(sent)
+    if match is None:
+        return None
+    where = int(match[1])
+    expected = _mac(kind, request.user.pk, pk, where)
+    return where if hmac.compare_digest(match[2], expected) else None
+
+
+def _mac(kind: str, user_id: int, pk: int, where: int) -> str:
+    message = f"{kind}:{user_id}:{pk}:{where}".encode()
+    digest = hmac.new(_had_key(settings.SECRET_KEY), message, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:16]).decode().rstrip("=")
+
+
+@functools.lru_cache(maxsize=4)
+def _had_key(secret: str) -> bytes:
+    return hashlib.sha256(b"training.lookups.had" + secret.encode()).digest()

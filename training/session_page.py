@@ -29,6 +29,7 @@ from coaching.models import Variation
 from core.prepared import Prepared
 from training import sides
 from training.forms import AssignSidesForm, SetForm
+from training.lookups import HAD, had_mark
 from training.models import Profile, Set, Side, TrainingSession, carried_tempo
 from videos.models import SetVideo, outcome_words, with_video_marks
 
@@ -55,15 +56,18 @@ def _url_for_pk(name: str) -> Callable[[int], str]:
     return lambda pk: f"{head}{pk}{tail}"
 
 
-def _link_set_rows(sets: list[Set]) -> None:
-    """Each set's row links on the session page: edit, delete, add a video, its video (with
-    what the camera made of it)."""
+def _link_set_rows(sets: list[Set], session: TrainingSession) -> None:
+    """Each set's row links on the session page: edit (with the mark that the trainee had
+    it, so an edit of it deleted meanwhile says so: lookups.had_mark), delete, add a video,
+    its video (with what the camera made of it)."""
     edit, delete, add_video, video = map(
         _url_for_pk,
         ("training:set-edit", "training:set-delete", "videos:set-video", "videos:detail"),
     )
     for s in sets:
-        s.edit_url, s.delete_url, s.add_video_url = edit(s.pk), delete(s.pk), add_video(s.pk)
+        had = had_mark("set", session.user_id, s.pk, session.pk)
+        s.edit_url = f"{edit(s.pk)}?{HAD}={had}"
+        s.delete_url, s.add_video_url = delete(s.pk), add_video(s.pk)
         s.video_url = video(s.video_pk) if s.video_pk else None
         s.video_said = outcome_words(s.video_outcome) if s.video_pk else ""
         s.unread_video_url = video(s.unread_video_pk) if s.unread_comments else None
@@ -195,7 +199,7 @@ def _session_sets(session: TrainingSession) -> tuple[list[Set], list[Set]]:
     for s in sets:
         s.session = session
         s.form_errors_shown = list(s.form_errors.all()) if s.has_form_errors else []
-    _link_set_rows(sets)
+    _link_set_rows(sets, session)
     previous_sets = [s for s in rows if s.session_id != session.pk]
     if previous_sets:
         # What the page shows of the earlier session: its day and its link.

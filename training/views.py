@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.conf import settings
@@ -42,7 +43,13 @@ from training.forms import (
 from training.level import (
     advice_for,
 )
-from training.lookups import get_profile_for_user, get_session_for_user, get_set_for_user
+from training.lookups import (
+    SetGone,
+    get_profile_for_user,
+    get_session_for_user,
+    get_set_for_user,
+    had_mark,
+)
 from training.models import (
     LevelChange,
     LevelSource,
@@ -288,12 +295,13 @@ def _after_set_change(
     focus_set: int | None = None,
     side_clips_moved: bool = False,
     refused: str = "",
+    unsaved: Sequence[str] = (),
 ) -> HttpResponse:
     """The session's list and entry again; `focus`: where the focus goes instead of the entry's
     reps box ("undo" a deletion's, "sets" the list's title), or `focus_set` the set changed;
     `side_clips_moved`: a set's videos became clips of its side, or came back to it, and the
     side's card is redrawn too; `refused`: why what was asked was not done, said in the list
-    (htmx) or on the page it leads to."""
+    (htmx) or on the page it leads to, with `unsaved`, what was written in it, to copy."""
     if _wants_fragment(request):
         context = session_context(request, session)
         if focus or focus_set:
@@ -301,7 +309,7 @@ def _after_set_change(
         context.update(focus=focus, focus_set=focus_set)
         context["side_videos_oob"] = side_clips_moved
         context["notes_oob"] = True
-        context["refused"] = refused
+        context.update(refused=refused, unsaved=unsaved)
         fragment = render(request, "training/session_detail.html#sets-and-entry", context)
         # Drawn elsewhere too (a video's "log this set"): the address becomes the session's,
         # where a reload fills no form again.
@@ -394,7 +402,10 @@ def set_sides(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def set_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    existing = get_set_for_user(request, pk)
+    try:
+        existing = get_set_for_user(request, pk)
+    except SetGone as gone:
+        return _set_gone(request, gone)
     session = existing.session
     unit = unit_of_request(request)
     status, stale = 200, False
@@ -431,6 +442,7 @@ def set_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "unit": unit,
         "stale": stale,
+        "had": had_mark("set", request.user.pk, existing.pk, session.pk),
         # In the session's list the form swaps the list; on its own page it is a plain
         # (boosted) form that returns to the session.
         "inline": inline,
@@ -441,6 +453,21 @@ def set_edit(request: HttpRequest, pk: int) -> HttpResponse:
         # The form posts into the whole list; its errors belong back in the row.
         response = reswap(retarget(response, f"#set-{existing.pk}"), "outerHTML")
     return response
+
+
+def _set_gone(request: HttpRequest, gone: SetGone) -> HttpResponse:
+    """A set of the trainee's deleted meanwhile (another tab or device): in the session's
+    list, the list as it is now, saying so, with what the edit's note held to copy; as a
+    page, the page saying so, with the way back to the session (hipthrust.views)."""
+    if not _wants_fragment(request) or gone.session_id is None:
+        raise gone
+    session = get_session_for_user(request, gone.session_id, **SESSION_PAGE)
+    note = request.POST.get("note", "").strip()
+    response = _after_set_change(
+        request, session, focus="sets", refused=gone.reason, unsaved=[note] if note else []
+    )
+    # Asked by a row (its Edit, its form): the whole list comes back, without that row.
+    return reswap(retarget(response, "#sets-and-entry"), "outerHTML")
 
 
 @login_required

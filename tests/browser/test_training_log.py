@@ -258,6 +258,34 @@ def test_acting_on_a_set_or_session_deleted_on_another_device_says_so_beside_it(
     assert _only_expected(console.errors, 404) == []
 
 
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["360", "1280"])
+def test_editing_a_set_deleted_on_another_device_says_so_in_the_list(
+    live_server, open_page, django_user_model, screenshot_dir, viewport
+):
+    logged = _trainee_with_one_set(django_user_model, "editgone")
+    Set.objects.create(session=logged.session, position=2, side="right", reps=8)
+    page, console = open_page(viewport)
+    log_in(page, live_server.url, "editgone")
+    page.goto(f"{live_server.url}{logged.session.get_absolute_url()}")
+    page.get_by_role("link", name="Edit set 1 on the left").click()
+    page.get_by_role("button", name="Save set").wait_for()
+    Set.objects.filter(pk=logged.pk).delete()  # on the other device
+
+    page.locator("#id_edit_note").fill("Hips dropped on the last rep")
+    page.get_by_role("button", name="Save set").click()
+    page.get_by_role("alert").get_by_text(
+        "This set was deleted (in another tab or on another"
+    ).wait_for()
+    assert page.locator(f"#set-{logged.pk}").count() == 0
+    assert (
+        page.get_by_label("What you wrote, to copy").input_value() == "Hips dropped on the last rep"
+    )
+    take_screenshots(page, screenshot_dir, f"set-deleted-elsewhere-{viewport['width']}")
+    page.goto(f"{live_server.url}/log/sessions/{logged.session_id}/edit/")
+    take_screenshots(page, screenshot_dir, f"session-delete-confirm-{viewport['width']}")
+    assert console.errors == []
+
+
 def test_the_session_page_swaps_its_list_in_place_and_loads_whole_pages_from_it(
     live_server, open_page, django_user_model
 ):

@@ -698,6 +698,74 @@ def test_another_trainees_import_cannot_be_undone(client, user, other_user):
     assert ImportBatch.objects.filter(pk=batch.pk).exists()
 
 
+ALREADY_UNDONE = "This import was already undone (the form was sent twice, or from another tab"
+
+
+def undo_form(client, batch: ImportBatch) -> dict:
+    """The hidden fields of the batch's Undo form, as the import page draws it."""
+    page = client.get(reverse("imports:import")).content.decode()
+    action = reverse("imports:undo", args=[batch.pk])
+    form = page.split(f'action="{action}"')[1].split("</form>")[0]
+    return dict(re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', form))
+
+
+def test_undoing_an_import_twice_says_it_was_already_undone(user_client, user):
+    save(user_client, uploaded(user_client, OURS))
+    batch = ImportBatch.objects.get()
+    form = undo_form(user_client, batch)
+    url = reverse("imports:undo", args=[batch.pk])
+    assert user_client.post(url, form).status_code == 302
+    add_session(user, "2024-02-05", "floor-glute-bridge", "", [(1, {"side": "both", "reps": 7})])
+    before = log_of(user)
+
+    again = user_client.post(url, form)  # Back, and sent again; or a double click
+
+    assert again.status_code == 404
+    page = text_of(again)
+    assert ALREADY_UNDONE in page
+    assert "Nothing more was removed." in page
+    assert f'<a class="button" href="{reverse("imports:import")}">Go to your imports</a>' in (
+        again.content.decode()
+    )
+    assert log_of(user) == before
+
+
+def test_another_trainees_import_stays_a_plain_404_existing_or_undone(client, user, other_user):
+    client.force_login(user)
+    save(client, uploaded(client, OURS))
+    batch = ImportBatch.objects.get()
+    form = undo_form(client, batch)  # the owner's mark, copied
+    before = log_of(user)
+    client.force_login(other_user)
+    url = reverse("imports:undo", args=[batch.pk])
+
+    refused = client.post(url, form)
+    assert refused.status_code == 404
+    assert ALREADY_UNDONE not in text_of(refused)
+    assert "Nothing you sent was saved" in text_of(refused)
+    assert log_of(user) == before
+    assert ImportBatch.objects.filter(pk=batch.pk).exists()
+
+    client.force_login(user)
+    assert client.post(url, form).status_code == 302
+    client.force_login(other_user)
+    undone = client.post(url, form)
+    assert undone.status_code == 404
+    assert ALREADY_UNDONE not in text_of(undone)
+
+
+def test_an_undo_sent_again_without_its_mark_or_with_a_forged_one_is_a_plain_404(user_client, user):
+    save(user_client, uploaded(user_client, OURS))
+    batch = ImportBatch.objects.get()
+    mark = undo_form(user_client, batch)["had"]
+    url = reverse("imports:undo", args=[batch.pk])
+    user_client.post(url, {"had": mark})
+    for sent in ({}, {"had": ""}, {"had": mark[:-1] + ("A" if mark[-1] != "A" else "B")}):
+        answer = user_client.post(url, sent)
+        assert answer.status_code == 404
+        assert ALREADY_UNDONE not in text_of(answer)
+
+
 def test_undo_is_all_or_nothing(user_client, user, monkeypatch):
     save(user_client, uploaded(user_client, OURS))
     before = log_of(user)
