@@ -8,13 +8,15 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce, Round
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 
 from coaching.legs import SIDES
 from coaching.models import FormError, Variation
 from coaching.tempo import NOTATION_PATTERN
+from core.text import counted
 from training import sides, thinning
-from training.progression import set_name, side_numbers
+from training.progression import joined, on_side, set_name, side_numbers
 from training.units import format_load, kg_per
 
 MAX_LOAD_KG = Decimal("500")
@@ -370,7 +372,7 @@ class TrainingSession(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date:%d %b %Y}: {self.variation.name}"
+        return f"{self.day}: {self.variation.name}"
 
     def save(self, *args, **kwargs) -> None:
         # set_count is training.summaries' to write: a session saved from a copy read
@@ -385,6 +387,37 @@ class TrainingSession(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("training:session-detail", kwargs={"pk": self.pk})
+
+    @property
+    def day(self) -> str:
+        """Its date in the site's one format (the locale's DATE_FORMAT, as the pages'
+        `|date:"j M Y"`): "8 Dec 2026"."""
+        return date_format(self.date)
+
+    def what_deleting_takes(self) -> str:
+        """What deleting the session takes with it for good, counted, for its confirm: its
+        sets by side, its videos and its coach's notes (reached by their relations' names
+        alone), "6 sets (3 on the left, 3 on the right) and 1 video"; "" when it holds none."""
+        by_side = dict(
+            self.sets.order_by()
+            .values_list("side")
+            .annotate(count=Count("pk"))
+            .values_list("side", "count")
+        )
+        taken = []
+        if by_side:
+            sets = counted(sum(by_side.values()), "set")
+            if len(by_side) == 1:
+                (side,) = by_side
+                taken.append(f"{sets} {on_side(side)}")
+            else:
+                where = [f"{by_side[side]} {on_side(side)}" for side in Side if side in by_side]
+                taken.append(f"{sets} ({', '.join(where)})")
+        if videos := self.videos.count():
+            taken.append(counted(videos, "video"))
+        if notes := self.coach_notes.count():
+            taken.append(counted(notes, "coach's note"))
+        return joined(taken) if taken else ""
 
     @staticmethod
     def with_kept_totals(

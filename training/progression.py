@@ -707,9 +707,19 @@ def _numbered(session: SessionRecord, side: Side) -> list[tuple[int, SetRecord]]
 
 def set_name(side: Side, number: int) -> str:
     """A set as the advice and the pages name it: "set 2 on the left"."""
+    return f"set {number} {on_side(side)}"
+
+
+def on_side(side: Side) -> str:
+    """Where a set is, as set_name says it: "on the left", "on both sides"."""
     if side == "unknown":
-        return f"set {number} of unknown side"
-    return f"set {number} on both sides" if side == "both" else f"set {number} on the {side}"
+        return "of unknown side"
+    return "on both sides" if side == "both" else f"on the {side}"
+
+
+def joined(items: list[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return _join(items)
 
 
 def _join(items: list[str]) -> str:

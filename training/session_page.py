@@ -99,7 +99,7 @@ def session_context(
     # A session looked up for its page says whether a coach wrote on it (SESSION_PAGE).
     noted = getattr(session, "has_coach_notes", True)
     return {
-        "title": f"Session of {session.date:%d %b %Y}",
+        "title": f"Session of {session.day}",
         "description": "Sets of one session.",
         "session": session,
         "sets": sets,

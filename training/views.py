@@ -256,6 +256,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "session": session,
             "stale": stale,
+            "deleting_takes": session.what_deleting_takes(),
             "title": "Edit session",
             "description": "Edit session.",
         },
@@ -273,7 +274,7 @@ def _sides_fit(session: TrainingSession, form: SessionForm) -> bool:
 def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request, pk)
     session.delete()
-    messages.success(request, f"Deleted the session of {session.date:%d %b %Y}.")
+    messages.success(request, f"Deleted the session of {session.day}.")
     if request.htmx:
         return HttpResponseClientRedirect(reverse("training:log"))
     return redirect("training:log")
