@@ -101,6 +101,11 @@ class CoachLinkQuerySet(models.QuerySet["CoachLink"]):
             .exclude(Exists(pair.filter(ended_at__gt=OuterRef("ended_at"))))
         )
 
+    def current_or_left_recently(self) -> CoachLinkQuerySet:
+        """An athlete's links as their profile lists them: their coaches, and the coaching
+        that ended lately."""
+        return self.active() | self.left_recently()
+
     def on_the_coachs_page(self) -> CoachLinkQuerySet:
         """The three above in one query, as the coach's page lists them."""
         listed = self.open_invitations() | self.declined_invitations() | self.left_recently()
@@ -115,14 +120,20 @@ class CoachLinkQuerySet(models.QuerySet["CoachLink"]):
             return None
         if match is None or match.view_name != "coaches:join":
             return None
-        return self.select_related("coach").filter(code=match.kwargs["code"]).first()
+        links = self.select_related("coach").filter(coach__isnull=False)
+        return links.filter(code=match.kwargs["code"]).first()
 
 
 class CoachLink(models.Model):
     """A coach's invitation, and once the athlete accepts it, their link until either ends it."""
 
+    # Empty only on a link its coach ended by closing their account (closed_account).
     coach = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coach_links"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="coach_links",
     )
     athlete = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -142,8 +153,8 @@ class CoachLink(models.Model):
     label = models.CharField(max_length=60, blank=True)
     # Ended by the person it reached saying no (who it was is not kept): the coach sees it.
     declined = models.BooleanField(default=False)
-    # Ended by its athlete closing their account: the row outlives the account, its athlete
-    # emptied (who it was is not kept), so the coach is told for LEFT_RECENTLY_DAYS.
+    # Ended by its athlete, or its coach, closing their account: the row outlives the account,
+    # that side emptied (who it was is not kept), so the other is told for LEFT_RECENTLY_DAYS.
     closed_account = models.BooleanField(default=False)
 
     objects = CoachLinkQuerySet.as_manager()
@@ -161,7 +172,7 @@ class CoachLink(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.coach} coaching {self.athlete or '(invitation)'}"
+        return f"{self.coach or '(a closed account)'} coaching {self.athlete or '(invitation)'}"
 
     @property
     def is_active(self) -> bool:

@@ -424,11 +424,18 @@ def athlete_session(request: HttpRequest, user_id: int, pk: int) -> HttpResponse
 # The athlete's side of the link.
 
 
+def _get_invitation(code: str) -> CoachLink:
+    """The invitation of that code; one whose coach closed their account is gone (404)."""
+    return get_object_or_404(
+        CoachLink.objects.select_related("coach"), code=code, coach__isnull=False
+    )
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def join(request: HttpRequest, code: str) -> HttpResponse:
     """The invitation link. Someone signed out learns who invites them and to what, and is
     offered an account first (most have none), then logging in; back here, they consent."""
-    link = get_object_or_404(CoachLink.objects.select_related("coach"), code=code)
+    link = _get_invitation(code)
     if not request.user.is_authenticated:
         if request.method == "POST":
             return redirect_to_login(request.path)
@@ -469,7 +476,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
 def join_decline(request: HttpRequest, code: str) -> HttpResponse:
     """No to an invitation: it ends, and its coach sees it was declined (not by whom) and
     nothing of the log."""
-    link = get_object_or_404(CoachLink.objects.select_related("coach"), code=code)
+    link = _get_invitation(code)
     if link.coach_id == request.user.pk:
         messages.error(request, "That is your own invitation: withdraw it under Open invitations.")
         return redirect(reverse("coaches:dashboard") + "#invite-title")

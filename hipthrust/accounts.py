@@ -9,7 +9,7 @@ The job deletes the largest parts, sets and then sessions, in batches of BATCH r
 batch its own transaction, until JOB_SECONDS have passed, then queues itself again; the
 account row goes last, with what remains (videos and their files, coaching links, notes,
 imports, summaries), except the links it ended as it closed, kept without it so that each
-coach is told an athlete left (CoachLink.closed_account). A worker killed between batches
+coach, or athlete, is told (CoachLink.closed_account). A worker killed between batches
 loses nothing that should stay: `requeue_videos` queues closed accounts still there again.
 """
 
@@ -21,7 +21,7 @@ import time
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import router, transaction
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.db.models.deletion import Collector
 from django.utils import timezone
 from django_tasks import task
@@ -42,8 +42,9 @@ def close(user: AbstractBaseUser) -> None:
         get_user_model()._default_manager.filter(pk=user.pk).update(is_active=False)
         closed_at = timezone.now()
         Profile.objects.update_or_create(user=user, defaults={"closed_at": closed_at})
-        # Their coaches are told (CoachLink.closed_account), the links kept without them.
-        CoachLink.objects.filter(athlete=user).active().update(
+        # Their coaches and athletes are told (CoachLink.closed_account), the links kept
+        # without them.
+        CoachLink.objects.filter(Q(athlete=user) | Q(coach=user)).active().update(
             ended_at=closed_at, ended_by=user, closed_account=True
         )
         transaction.on_commit(lambda: delete_closed_account.enqueue(user.pk))
@@ -81,7 +82,9 @@ def delete_some(user_id: int, seconds: float) -> bool:
             if time.monotonic() > deadline:
                 return False
     with transaction.atomic():
-        CoachLink.objects.filter(athlete=user, closed_account=True).update(athlete=None)
+        closed_by_them = CoachLink.objects.filter(ended_by=user, closed_account=True)
+        closed_by_them.filter(athlete=user).update(athlete=None)
+        closed_by_them.filter(coach=user).update(coach=None)
         user.delete()
     return True
 

@@ -157,7 +157,10 @@ def test_a_coach_closing_leaves_their_athletes_logs_whole(client, coach, user, l
     _close(client)
     accounts.delete_closed_account.call(coach.pk)
     assert not _exists(coach)
-    assert not CoachLink.objects.filter(athlete=user).exists()
+    # Kept without the coach, ended, so the athlete is told.
+    kept = CoachLink.objects.get(athlete=user)
+    assert (kept.coach_id, kept.closed_account, kept.ended_at is not None) == (None, True, True)
+    assert not CoachLink.objects.current().exists()
     assert Set.objects.get(pk=a_set.pk).reps == a_set.reps
 
 
@@ -189,6 +192,4 @@ def test_a_log_larger_than_a_batch_goes_in_one_job(client, user, bodyweight):
 
 def test_it_says_what_the_copy_it_offers_leaves_out(user_client):
     page = " ".join(user_client.get(CLOSE).content.decode().split())
-    assert (
-        "It does not hold your videos, your level's history or what your coaches wrote" in page
-    )
+    assert "It does not hold your videos, your level's history or what your coaches wrote" in page

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect, replace_url, reswap, retarget
 
-from coaches.models import CoachLink, Prescription
+from coaches.models import LEFT_RECENTLY_DAYS, CoachLink, Prescription
 from coaching.caching import ladder
 from core import throttle
 from core.middleware import client_ip
@@ -137,10 +137,13 @@ OWNED_LOADS = {
 
 
 # What the profile page asks besides the profile, in its query: the weights owned, and
-# whether a coach sees the log (most trainees have none, and then their links are not read).
+# whether a coach sees the log or stopped lately (most trainees have none, and then their
+# links are not read).
 PROFILE_PAGE = {
     **OWNED_LOADS,
-    "has_coaches": Exists(CoachLink.objects.active().filter(athlete=OuterRef("user"))),
+    "has_coaches": Exists(
+        CoachLink.objects.filter(athlete=OuterRef("user")).current_or_left_recently()
+    ),
 }
 
 
@@ -160,15 +163,18 @@ def profile(request: HttpRequest) -> HttpResponse:
             )
         messages.success(request, saved)
         return redirect("training:log")
-    coaches = []
+    links = []
     if profile.has_coaches:
-        coaches = CoachLink.objects.active().filter(athlete=request.user).select_related("coach")
+        links = CoachLink.objects.filter(athlete=request.user).current_or_left_recently()
+        links = list(links.select_related("coach").order_by("-ended_at", "accepted_at"))
     return render(
         request,
         "training/profile.html",
         {
             "form": form,
-            "coaches": coaches,
+            "coaches": [link for link in links if link.ended_at is None],
+            "coaching_ended": [link for link in links if link.ended_at is not None],
+            "left_recently_days": LEFT_RECENTLY_DAYS,
             "title": "Your profile",
             "description": "Units, weights and level.",
         },

@@ -158,7 +158,10 @@ def test_the_profile_names_the_coaches_who_see_the_log_and_no_ended_one(
     page = user_client.get(reverse("training:profile")).content.decode()
     assert "coach, since" in page
     assert "Stop coach from seeing your log?" in page
-    assert "former" not in page
+    # The ended one is no coach of theirs: only in the list of coaching that ended.
+    current, ended = page.split('id="coaching-ended-title"')
+    assert "former" not in current
+    assert "You ended former's coaching on" in " ".join(ended.split())
     assert "No coach yet" not in page
 
 

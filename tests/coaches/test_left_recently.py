@@ -12,12 +12,17 @@ from hipthrust import accounts
 from tests.conftest import PASSWORD
 
 
-def _left_section(client: Client) -> str:
-    page = client.get(reverse("coaches:dashboard"))
+def _said_under(client: Client, url: str, title_id: str) -> str:
+    """The page's words from the heading `title_id` to its section's end; none without it."""
+    page = client.get(url)
     assert page.status_code == 200
     text = " ".join(page.content.decode().split())
-    start = text.find('id="left-title"')
+    start = text.find(f'id="{title_id}"')
     return text[start : text.find("</section>", start)] if start >= 0 else ""
+
+
+def _left_section(client: Client) -> str:
+    return _said_under(client, reverse("coaches:dashboard"), "left-title")
 
 
 def test_it_tells_the_coach_an_athlete_ended_the_coaching(client, linked_coach, user):
@@ -108,3 +113,48 @@ def test_the_queue_shows_whom_an_accepted_invitation_was_meant_for(client, coach
     row = page[page.index(f'<tr id="athlete-{other_user.pk}">') :]
     name = row.index(f">{other_user.get_username()}</a>")
     assert 0 < name < row.index("Your invitation: for newbie</span>") < row.index("</th>")
+
+
+def _ended_on_profile(client: Client) -> str:
+    return _said_under(client, reverse("training:profile"), "coaching-ended-title")
+
+
+def test_the_athlete_is_told_their_coach_closed_their_account(client, linked_coach, user):
+    client.force_login(user)
+    accounts.close(linked_coach)
+    accounts.delete_closed_account.call(linked_coach.pk)
+
+    said = _ended_on_profile(client)
+    assert "A coach of yours closed their account on" in said
+    assert "their plans and notes for you went with it" in said
+    assert "No coach yet" in client.get(reverse("training:profile")).content.decode()
+    kept = CoachLink.objects.get(athlete=user)
+    assert (kept.coach_id, kept.ended_by_id, kept.closed_account) == (None, None, True)
+
+
+def test_the_athlete_is_told_who_ended_the_coaching(client, linked_coach, user):
+    link = CoachLink.objects.active().get(coach=linked_coach, athlete=user)
+    services.end_link(link, linked_coach)
+    client.force_login(user)
+
+    assert f"{linked_coach.get_username()} ended coaching you on" in _ended_on_profile(client)
+    services.accept_invitation(services.create_invitation(linked_coach), user)
+    assert _ended_on_profile(client) == ""
+
+
+def test_the_invitation_of_a_coach_who_closed_their_account_is_no_longer_found(
+    client, linked_coach, user
+):
+    link = CoachLink.objects.active().get(coach=linked_coach, athlete=user)
+    accounts.close(linked_coach)
+    accounts.delete_closed_account.call(linked_coach.pk)
+    join = reverse("coaches:join", args=[link.code])
+
+    assert client.get(join).status_code == 404
+    login = client.get(reverse("login"), {"next": join})
+    assert login.status_code == 200
+    assert login.context["invitation"] is None
+    client.force_login(user)
+    assert client.get(join).status_code == 404
+    assert client.post(join).status_code == 404
+    assert client.post(reverse("coaches:join-decline", args=[link.code])).status_code == 404
