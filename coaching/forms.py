@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 
 from coaching import images
 from coaching.legs import SIDES, order_fits, orders_for
-from coaching.models import OUR_DEFAULT, Illustration, Placement, TempoPreset, Variation
+from coaching.models import Illustration, Placement, TempoPreset, Variation
+from coaching.ours import OUR_DEFAULT
 from coaching.services import save_illustration
 from coaching.tempo import MAX_PHASE_SECONDS, Tempo, TempoError
 from coaching.timer import (

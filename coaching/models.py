@@ -10,12 +10,6 @@ from coaching.figures import BUILDERS
 from coaching.tempo import LEAST_SECONDS, MAX_PHASE_SECONDS, Tempo
 from coaching.timer import MAX_REPS_PER_SIDE
 
-# Beside each of the site's own choices wherever it is shown (each rung's advance criteria,
-# the presets' seconds, the order of the rungs), so it reads apart from the guide's facts:
-# the source material sets none of them. It says whose choice they are, not who changes
-# them: they are the site's content, edited in the admin, not in a coach's prescription.
-OUR_DEFAULT = "hipthrust's own choice, not the guide's"
-
 
 def figure_choices() -> list[tuple[str, str]]:
     return [(key, key.replace("-", " ").capitalize()) for key in BUILDERS]

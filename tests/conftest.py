@@ -283,6 +283,12 @@ def as_the_browser_submits(form) -> dict:
     }
 
 
+def days_ago(days: int) -> datetime.date:
+    """The day `days` before today (the site's zone): a session of it is recent whenever the
+    suite runs, as the level advice reads sessions more than four weeks old as a break."""
+    return timezone.localdate() - datetime.timedelta(days=days)
+
+
 # What a set tuple of logged_session names, in order; a tuple may stop early.
 SET_TUPLE = ("side", "reps", "load_kg", "hold_seconds", "tempo")
 

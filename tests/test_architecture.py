@@ -49,6 +49,7 @@ PURE = {
     "coaching.figures",
     "coaching.timer",
     "coaching.legs",
+    "coaching.ours",
     "coaching.images",
     "coaching.raster",
     "training.units",

@@ -8,6 +8,7 @@ from decimal import Decimal
 from functools import cache
 
 from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 
 from coaching import caching
 from coaching.models import Variation
@@ -254,6 +255,9 @@ def advice_for(
         owned_weights_kg=owned,
         changed=_latest_change_of(profile),
         unit=profile.unit,
+        # A long gap is counted to today in the zone of the request: the trainee's own on
+        # Today (a coach's page may count a day apart, which four weeks do not feel).
+        today=timezone.localdate(),
     )
     target = None
     if suggestion.kind == "advance":

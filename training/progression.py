@@ -24,13 +24,17 @@ The rules, first match wins
 3  Form errors in each of the two latest        step back a level (on the lowest level:
    sessions that count, the newest of all       stay, practise the fix, no increase)
    being one of them
+3a The newest session (any level) more than     stay: restart at what was last done or
+   `LONG_GAP_WEEKS` (4) weeks before today      less; no added load, no longer hold, no
+   (our choice, OUR_DEFAULT)                    move up, and it says how long it has been
 4  Pain before the latest level change (or at   stay, no load or hold increase, until two
    another level), not yet followed by two      pain-free sessions that count
    pain-free sessions that count
 5  The two newest sessions both count, both     advance (the top level stays, and keeps
-   meet the target, and are of different days   progressing within it)
+   meet the target, are of different days       progressing within it)
    (our choice: a second session the same day
    shows nothing of how the body recovered)
+   and no more than `LONG_GAP_WEEKS` apart
 6  Otherwise                                    stay; from the newest session that counts:
                                                 the next load (`next_load`) only when it
                                                 meets the target, else the same load;
@@ -109,6 +113,7 @@ from datetime import date, datetime
 from decimal import ROUND_CEILING, Decimal
 from typing import Literal
 
+from coaching.ours import OUR_DEFAULT
 from coaching.tempo import Tempo, TempoError
 from training import sides
 from training.units import format_load, to_kg
@@ -127,6 +132,10 @@ SEE_SOMEONE = "see a physiotherapist or doctor"
 LOAD_STEP_KG = {"kg": Decimal("2.5"), "lb": to_kg(Decimal(5), "lb")}
 # A jump to an owned weight beyond one step is spelled out in percent above this share.
 MENTIONED_JUMP = Decimal("0.10")
+# Our own choice (OUR_DEFAULT), on the safe side: after more than this many weeks without a
+# session, what the body built has faded, so nothing is added and nobody moves up from the
+# sessions before the break until a session back shows how it goes.
+LONG_GAP_WEEKS = 4
 
 
 @dataclass(frozen=True)
@@ -250,10 +259,13 @@ def suggest(
     load_step_kg: Decimal | None = None,
     changed: LevelChangeRecord | None = None,
     unit: str = "kg",
+    today: date | None = None,
 ) -> Suggestion:
     """Stop, step back, advance or stay, with the next load and hold when staying.
 
-    `load_step_kg` defaults to the step of the trainee's unit (`LOAD_STEP_KG`)."""
+    `load_step_kg` defaults to the step of the trainee's unit (`LOAD_STEP_KG`); `today` is
+    the trainee's day, which a long gap since the newest session is counted to (none is
+    counted without it)."""
     step = LOAD_STEP_KG[unit] if load_step_kg is None else load_step_kg
     here = [s.level == level and counts_after(s, changed) for s in history]
     current = [s for s, counts in zip(history, here, strict=True) if counts]
@@ -337,6 +349,13 @@ def suggest(
             "at this level since"
         )
 
+    # The long gap: back after a break, nothing is added until a session shows how it goes.
+    away = (today - history[0].day).days if history and today is not None else 0
+    if away > LONG_GAP_WEEKS * 7:
+        return _back_after_a_break(
+            criteria, history[0], latest, away, weak, warnings, pain_gate, gated, unit
+        )
+
     if latest is None:
         since = f" since your level change on {_day(changed.day)}" if changed else " yet"
         missing = f"No session logged at this level{since}."
@@ -359,6 +378,7 @@ def suggest(
         and newest_is_here
         and len(history) >= 2
         and here[1]
+        and (latest.day - history[1].day).days <= LONG_GAP_WEEKS * 7
         and session_meets_target(criteria, history[1])[0]
     )
     same_day = met_before and history[1].day == latest.day
@@ -416,6 +436,68 @@ def suggest(
         unit=unit,
     )
     return Suggestion("stay", (*reasons, *notes), weak, load, hold, why, for_pain=gated)
+
+
+def _back_after_a_break(
+    criteria: Criteria,
+    newest: SessionRecord,
+    latest: SessionRecord | None,
+    away: int,
+    weak: Side | None,
+    warnings: list[str],
+    pain_gate: str,
+    gated: bool,
+    unit: str,
+) -> Suggestion:
+    """Stay after a long gap (`LONG_GAP_WEEKS`): no added load, no longer hold, no move up;
+    restart at what was last done or less."""
+    used = None
+    if latest is not None and criteria.takes_load:
+        used = _within_level(
+            criteria,
+            latest,
+            weak,
+            add_load=False,
+            lengthen_hold=False,
+            owned_weights_kg=(),
+            load_step_kg=Decimal(0),
+        )[0]
+    if used:
+        restart = f"a load you control, {format_load(used, unit)} as last time or less"
+    else:
+        restart = "what you control, the reps and hold of last time or fewer"
+    reasons = [*warnings]
+    if pain_gate:
+        reasons.append(f"{pain_gate}.")
+    reasons.append(
+        "Over a break strength and the body's tolerance fade, so the load you stopped at "
+        "may now be too much."
+    )
+    return Suggestion(
+        "stay",
+        tuple(reasons),
+        weak,
+        None,
+        None,
+        f"Your last session was {_how_long(away)} ago, on {_day(newest.day)}: after more "
+        f"than {LONG_GAP_WEEKS} weeks away ({OUR_DEFAULT}), restart at {restart}, with no "
+        "added load, no longer hold and no move up until a session back shows how it goes.",
+        for_pain=gated,
+    )
+
+
+def _how_long(days: int) -> str:
+    """Days said in the unit a person would: "40 days", "12 weeks", "more than 5 years"."""
+    if days < 8 * 7:
+        return _counted(days, "day")
+    if days < 365:
+        return _counted(days // 7, "week")
+    years = days // 365
+    return f"{'more than ' if days % 365 else ''}{_counted(years, 'year')}"
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _stop(hurt: list[SessionRecord], in_window: bool) -> Suggestion:

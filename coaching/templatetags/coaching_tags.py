@@ -6,7 +6,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from coaching.models import OUR_DEFAULT
+from coaching.ours import OUR_DEFAULT
 from coaching.tempo import Tempo, TempoError
 
 register = template.Library()
@@ -23,7 +23,7 @@ def json_ld(data: dict[str, Any]) -> SafeString:
 
 @register.simple_tag
 def our_default() -> SafeString:
-    """The mark beside a choice that is the site's, not the guide's (models.OUR_DEFAULT)."""
+    """The mark beside a choice that is the site's, not the guide's (coaching.ours.OUR_DEFAULT)."""
     return format_html('<span class="our-default">{}</span>', OUR_DEFAULT)
 
 

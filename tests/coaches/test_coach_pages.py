@@ -477,8 +477,8 @@ def test_a_coach_approves_the_promotion_the_rules_suggest(
     client, coach, user, linked, bodyweight, loaded
 ):
     Profile.objects.filter(user=user).update(level=bodyweight)
-    _target_session(user, bodyweight, datetime.date(2026, 11, 2))
-    _target_session(user, bodyweight, datetime.date(2026, 11, 5))
+    _target_session(user, bodyweight, timezone.localdate() - datetime.timedelta(days=6))
+    _target_session(user, bodyweight, timezone.localdate() - datetime.timedelta(days=3))
     client.force_login(coach)
     page = client.get(reverse("coaches:athlete", args=[user.pk]))
     advice = page.context["advice"]

@@ -208,7 +208,7 @@ def test_the_presets_say_what_the_guide_says_of_their_seconds():
 
 
 def test_every_shown_advance_target_and_preset_is_marked_as_the_sites_own(client):
-    from coaching.models import OUR_DEFAULT
+    from coaching.ours import OUR_DEFAULT
 
     mark = OUR_DEFAULT
     pages = _pages(client)

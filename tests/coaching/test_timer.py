@@ -510,7 +510,7 @@ def _rests(response) -> str:
     ],
 )
 def test_the_timers_rests_say_they_are_hipthrusts_own_defaults(client, query, expected):
-    from coaching.models import OUR_DEFAULT
+    from coaching.ours import OUR_DEFAULT
 
     # The guide sets no rests: the starting values are ours, and the plan says so; a rest
     # the trainee typed is theirs.

@@ -16,13 +16,13 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from coaches import services as coaching_services
 from coaching.models import Variation
 from hipthrust.management.commands.seed_demo import describe_database
-from tests.conftest import import_file, logged_session, make_log, set_data
-from training.models import LevelChange, Profile, Set, TrainingSession
+from tests.conftest import days_ago, import_file, logged_session, make_log, set_data
+from training.models import LevelChange, OwnedWeight, Profile, Set, TrainingSession
 from training.records import _level_markers, balance_note
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
@@ -39,8 +39,8 @@ def test_an_advance_is_suggested_never_applied_and_accepted_on_request(
     user_client, user, bodyweight, loaded
 ):
     Profile.objects.filter(user=user).update(level=bodyweight)
-    _meeting_target(user, bodyweight, datetime.date(2026, 11, 2))
-    _meeting_target(user, bodyweight, datetime.date(2026, 11, 5))
+    _meeting_target(user, bodyweight, days_ago(6))
+    _meeting_target(user, bodyweight, days_ago(3))
 
     page = user_client.get(reverse("training:log"))
     advice = page.context["advice"]
@@ -60,7 +60,7 @@ def test_an_advance_is_suggested_never_applied_and_accepted_on_request(
         "suggestion",
     )
     assert change.changed_by == user
-    assert "2026" in change.reason
+    assert str(days_ago(3).year) in change.reason
 
 
 def test_a_stale_suggestion_cannot_be_accepted(user_client, user, bodyweight):
@@ -74,12 +74,12 @@ def test_a_stale_suggestion_cannot_be_accepted(user_client, user, bodyweight):
 
 def test_a_dismissed_suggestion_stays_away_until_the_next_session(user_client, user, bodyweight):
     Profile.objects.filter(user=user).update(level=bodyweight)
-    _meeting_target(user, bodyweight, datetime.date(2026, 11, 2))
-    _meeting_target(user, bodyweight, datetime.date(2026, 11, 5))
+    _meeting_target(user, bodyweight, days_ago(6))
+    _meeting_target(user, bodyweight, days_ago(3))
     advice = user_client.get(reverse("training:log")).context["advice"]
     user_client.post(reverse("training:level-dismiss"), {"fingerprint": advice.fingerprint})
     assert user_client.get(reverse("training:log")).context["advice"] is None
-    _meeting_target(user, bodyweight, datetime.date(2026, 11, 8))
+    _meeting_target(user, bodyweight, days_ago(0))
     assert user_client.get(reverse("training:log")).context["advice"].suggestion.kind == "advance"
 
 
@@ -107,8 +107,8 @@ def test_targets_met_at_rpe_10_do_not_move_the_trainee_up_on_today_or_in_the_que
     client, user, coach, bodyweight
 ):
     Profile.objects.filter(user=user).update(level=bodyweight)
-    _on_target(user, bodyweight, datetime.date(2026, 11, 2))
-    newest = _on_target(user, bodyweight, datetime.date(2026, 11, 5))
+    _on_target(user, bodyweight, days_ago(6))
+    newest = _on_target(user, bodyweight, days_ago(3))
     client.force_login(user)
     assert client.get(reverse("training:log")).context["advice"].suggestion.kind == "advance"
 
@@ -621,13 +621,16 @@ def test_the_advice_counts_a_session_at_the_new_level_wherever_it_is_read(
     # Moved up at 23:50 on 6 Dec in Pago Pago (10:50 on 7 Dec in UTC, 00:50 on 8 Dec in
     # Kiritimati), then a session dated 6 Dec logged: read from UTC the change fell on
     # 7 Dec and the session "before" it, so the same log gave other advice in each zone.
+    # Moved to yesterday, as a session more than four weeks old reads as a break.
+    shift = days_ago(1) - datetime.date(2026, 12, 7)
     Profile.objects.filter(user=user).update(level=loaded)
-    made = datetime.datetime(2026, 12, 7, 10, 50, tzinfo=datetime.UTC)
+    made = datetime.datetime(2026, 12, 7, 10, 50, tzinfo=datetime.UTC) + shift
+    day = datetime.date(2026, 12, 6) + shift
     change = LevelChange.objects.create(
         user=user, from_variation=bodyweight, to_variation=loaded, reason="x", source="suggestion"
     )
-    LevelChange.objects.filter(pk=change.pk).update(changed_at=made, day=datetime.date(2026, 12, 6))
-    logged_session(user, loaded, datetime.date(2026, 12, 6), [("left", 12), ("right", 12)])
+    LevelChange.objects.filter(pk=change.pk).update(changed_at=made, day=day)
+    logged_session(user, loaded, day, [("left", 12), ("right", 12)])
     TrainingSession.objects.filter(user=user).update(
         created_at=made + datetime.timedelta(minutes=5)
     )
@@ -636,7 +639,7 @@ def test_the_advice_counts_a_session_at_the_new_level_wherever_it_is_read(
     page = " ".join(user_client.get(reverse("training:log")).content.decode().split())
     history = " ".join(user_client.get(reverse("training:level-history")).content.decode().split())
 
-    assert '<time datetime="2026-12-06">6 Dec 2026</time>' in history
+    assert f'<time datetime="{day}">{dateformat.format(day, "j M Y")}</time>' in history
     assert "No session logged at this level" not in page
     assert "Target met" not in page  # one set a side of the three the target asks
     assert "Left side: 1 of 3 sets logged." in page
@@ -651,3 +654,44 @@ def test_today_says_once_that_no_session_is_logged_at_the_level(user_client, use
     )
     page = " ".join(user_client.get(reverse("training:log")).content.decode().split())
     assert page.count("No session logged at this level yet") == 1
+
+
+def test_after_a_break_of_years_nothing_is_added_and_nobody_moves_up_on_today_or_for_the_coach(
+    client, user, coach, linked, loaded
+):
+    # A first level pick is no level change: every session of the rung counts, however old.
+    Profile.objects.filter(user=user).update(level=loaded)
+    for kg in ("20", "22.5", "25"):
+        OwnedWeight.objects.create(user=user, kind="dumbbell", load_kg=Decimal(kg))
+    old = _on_target(user, loaded, datetime.date(2021, 3, 1), load="20")
+    Set.objects.filter(session=old).update(rpe=8)
+
+    client.force_login(user)
+    page = client.get(reverse("training:log"))
+    suggestion = page.context["advice"].suggestion
+    assert (suggestion.kind, suggestion.next_load_kg, suggestion.next_hold_seconds) == (
+        "stay",
+        None,
+        None,
+    )
+    assert suggestion.why.startswith("Your last session was more than 5 years ago, on 1 Mar 2021")
+    assert (
+        "after more than 4 weeks away (hipthrust's own choice, not the guide's), restart at a "
+        "load you control, 20 kg as last time or less, with no added load, no longer hold and "
+        "no move up until a session back shows how it goes." in suggestion.why
+    )
+    html = " ".join(page.content.decode().split())
+    assert "restart at a load you control, 20 kg as last time or less" in html
+    assert "Next session:" not in html
+    assert "22.5 kg" not in html
+
+    # Two clean sessions long ago are no reason to move up.
+    _on_target(user, loaded, datetime.date(2021, 3, 3), load="20")
+    told = client.get(reverse("training:log")).context["advice"]
+    assert (told.suggestion.kind, told.target) == ("stay", None)
+    assert "ago, on 3 Mar 2021" in told.suggestion.why
+    client.force_login(coach)
+    athlete = client.get(reverse("coaches:athlete", args=[user.pk])).context["advice"]
+    assert athlete.suggestion == told.suggestion
+    [row] = client.get(reverse("coaches:dashboard")).context["rows"]
+    assert "promotion" not in [flag.kind for flag, _ in row["flags"]]

@@ -1,6 +1,6 @@
 """The ladder rules of training/progression.py, as a table: one row per rule, then the rest."""
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -1248,3 +1248,39 @@ def test_the_next_load_never_skips_an_owned_weight(unit, used, owned, expected, 
 )
 def test_sets_are_numbered_on_their_own_side_in_the_sessions_order(sides, numbers):
     assert side_numbers(sides) == numbers
+
+
+BACK = {"level": 4, "is_top_level": False, "is_bottom_level": False}
+FADED = (
+    "Over a break strength and the body's tolerance fade, so the load you stopped at may now "
+    "be too much."
+)
+
+
+def test_after_more_than_four_weeks_away_nothing_is_added_and_nobody_moves_up():
+    history = [clean(FRI), clean(WED)]
+    assert suggest(LOADED, history, today=FRI + timedelta(weeks=4), **BACK).kind == "advance"
+    assert suggest(LOADED, history, today=FRI + timedelta(weeks=4, days=1), **BACK) == stay(
+        FADED,
+        why=(
+            "Your last session was 29 days ago, on 7 Mar 2025: after more than 4 weeks away "
+            "(hipthrust's own choice, not the guide's), restart at a load you control, 10 kg as "
+            "last time or less, with no added load, no longer hold and no move up until a "
+            "session back shows how it goes."
+        ),
+    )
+    years = suggest(LOADED, [clean(FRI)], today=date(2026, 12, 7), **BACK)
+    assert years.why.startswith("Your last session was more than 1 year ago, on 7 Mar 2025:")
+    banded = suggest(BANDED, history, today=date(2025, 6, 9), **BACK)
+    assert (banded.kind, banded.next_load_kg, banded.next_hold_seconds) == ("stay", None, None)
+    assert banded.why.startswith(
+        "Your last session was 13 weeks ago, on 7 Mar 2025: after more than 4 weeks away "
+        "(hipthrust's own choice, not the guide's), restart at what you control, the reps and "
+        "hold of last time or fewer,"
+    )
+
+
+def test_back_after_a_break_a_session_from_before_it_is_no_second_session_in_a_row():
+    back_on = FRI + timedelta(weeks=5)
+    result = suggest(LOADED, [clean(back_on), clean(FRI)], today=back_on, **BACK)
+    assert (result.kind, result.next_load_kg) == ("stay", D("12.5"))
