@@ -1,7 +1,8 @@
 """The coach's review flags and compliance: plain rules over numbers the views gather.
 
 The balance between sides and when a side lags live here too: the athlete's own balance
-note (progress.py) and the coach's lag flag judge by the same rule.
+note (progress.py), the coach's lag flag and the level advice's move up
+(training/progression.py) judge by the same rule.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-LAG_PERCENT = Decimal("10")  # a weaker side lags when more than this many percent behind
+# A weaker side lags when more than this many percent behind: our own choice
+# (coaching.ours.OUR_DEFAULT), the guide gives no number.
+LAG_PERCENT = Decimal("10")
 STALL_DAYS = 21
 PAIN_DAYS = 14
 
@@ -37,6 +40,21 @@ class Balance:
         if self.left == self.right:
             return None
         return "left" if self.left < self.right else "right"
+
+
+def set_work(reps: int, load_kg: Decimal) -> Decimal:
+    """A set's work, as the kept totals count it (training.models.work_total): its reps
+    times its load when it has one, else its reps."""
+    return reps * load_kg if load_kg > 0 else Decimal(reps)
+
+
+def between(left_work: Decimal, right_work: Decimal) -> Balance | None:
+    """The balance of a session whose sides did this work; None unless both did some:
+    holds alone do no work to compare (a side held for 30 s is not 100% behind one that
+    did 12 reps)."""
+    if not (left_work and right_work):
+        return None
+    return Balance(left_work, right_work)
 
 
 def combined(balances: Iterable[Balance]) -> Balance:

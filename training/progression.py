@@ -34,7 +34,11 @@ The rules, first match wins
    meet the target, are of different days       progressing within it)
    (our choice: a second session the same day
    shows nothing of how the body recovered)
-   and no more than `LONG_GAP_WEEKS` apart
+   and no more than `LONG_GAP_WEEKS` apart,
+   unless over the two the weaker side lags
+   (`balance.lags`, more than `LAG_PERCENT`,
+   10 %, behind: our choice): then rule 6, the
+   advice naming that side to bring up first
 6  Otherwise                                    stay; from the newest session that counts:
                                                 the next load (`next_load`) only when it
                                                 meets the target, else the same load;
@@ -115,7 +119,7 @@ from typing import Literal
 
 from coaching.ours import OUR_DEFAULT
 from coaching.tempo import Tempo, TempoError
-from training import sides
+from training import balance, sides
 from training.units import format_load, to_kg
 
 Side = Literal["left", "right", "both", "unknown"]
@@ -384,8 +388,11 @@ def suggest(
     same_day = met_before and history[1].day == latest.day
     if met_before and not same_day:
         met_days.append(history[1].day)
-    if len(met_days) == 2 and not is_top_level and not warnings:
-        # Rule 5.
+    # Rule 5, unless the weaker side lags over the two sessions (balance.lags).
+    lag = _lag(criteria, history[:2]) if len(met_days) == 2 else None
+    if lag is not None:
+        weak = lag.weaker
+    if len(met_days) == 2 and not is_top_level and not warnings and lag is None:
         return Suggestion(
             "advance",
             (
@@ -404,6 +411,11 @@ def suggest(
         if met:
             if is_top_level:
                 onward = "This is the top of the ladder, so keep progressing within it."
+            elif lag is not None:
+                onward = (
+                    f"Your {lag.weaker} side lags: a harder level would ask more of it than it "
+                    "does now, so bring it up first."
+                )
             elif same_day:
                 onward = "Met twice that day; meet it again on another day to move up."
             else:
@@ -434,8 +446,29 @@ def suggest(
         owned=bool(owned_weights_kg),
         load_step_kg=step,
         unit=unit,
+        lag=lag,
     )
     return Suggestion("stay", (*reasons, *notes), weak, load, hold, why, for_pain=gated)
+
+
+def _lag(criteria: Criteria, sessions: Sequence[SessionRecord]) -> balance.Balance | None:
+    """The left and right work over `sessions` when the weaker side lags (balance.lags, the
+    rule of the progress page and the coach's flag), else None."""
+    if not criteria.per_side:
+        return None
+    each = [
+        balance.between(*(_work(session, side) for side in (sides.LEFT, sides.RIGHT)))
+        for session in sessions
+    ]
+    total = balance.combined(b for b in each if b is not None)
+    return total if balance.lags(total.asymmetry) else None
+
+
+def _work(session: SessionRecord, side: Side) -> Decimal:
+    return sum(
+        (balance.set_work(record.reps, record.load_kg) for record in _on(session, side)),
+        Decimal(0),
+    )
 
 
 def _back_after_a_break(
@@ -605,6 +638,7 @@ def _stay_why(
     owned: bool,
     load_step_kg: Decimal,
     unit: str,
+    lag: balance.Balance | None = None,
 ) -> str:
     """The one line that says why the trainee stays, with the numbers for next session."""
     keep = []
@@ -621,6 +655,19 @@ def _stay_why(
         where = " on both sides" if criteria.per_side else ""
         return f"Not yet {_target(criteria)}{where} on {_day(latest.day)} ({first}{more}): {then}."
     made = f"{_made(criteria)} on {_days(met_days)}, clean"
+    if lag is not None:
+        stronger = sides.mirror(lag.weaker)
+        more = ""
+        if used is not None and load is not None and load > used:
+            more = (
+                f", add {format_load(load - used, unit)} on it "
+                f"({format_load(used, unit)} → {format_load(load, unit)})"
+            )
+        return (
+            f"{made}, but your {lag.weaker} side did {lag.asymmetry}% less work than your "
+            f"{stronger}, more than the {balance.LAG_PERCENT}% a side may lag ({OUR_DEFAULT}): "
+            f"bring the {lag.weaker} side up first{more}, then move up."
+        )
     if used is not None and load is not None and load > used:
         mine = ", the next weight you own" if owned else ""
         percent = jump_to_mention(used, load, load_step_kg)

@@ -40,13 +40,10 @@ from training.units import format_load, from_kg
 
 def session_balance(session: TrainingSession) -> review.Balance | None:
     """Work per side from a session annotated by SessionQuerySet.with_totals() (or a plain
-    row of the same totals); None unless both sides have sets with reps: holds alone do no
-    work to compare (a side held for 30 s is not 100% behind one that did 12 reps)."""
+    row of the same totals); None unless both sides have sets with reps (review.between)."""
     if not (session.left_sets and session.right_sets):
         return None
-    if not (session.left_work and session.right_work):
-        return None
-    return review.Balance(session.left_work, session.right_work)
+    return review.between(session.left_work, session.right_work)
 
 
 # The newest sessions a balance note judges, on Today and the progress page alike (our own

@@ -695,3 +695,46 @@ def test_after_a_break_of_years_nothing_is_added_and_nobody_moves_up_on_today_or
     assert athlete.suggestion == told.suggestion
     [row] = client.get(reverse("coaches:dashboard")).context["rows"]
     assert "promotion" not in [flag.kind for flag, _ in row["flags"]]
+
+
+def test_no_move_up_while_one_side_lags_on_today_the_progress_page_or_for_the_coach(
+    client, user, coach, linked, loaded
+):
+    Profile.objects.filter(user=user).update(level=loaded)
+    notation = loaded.tempo.tempo.notation
+    for day in (days_ago(4), days_ago(1)):
+        logged_session(
+            user,
+            loaded,
+            day,
+            [("left", 10, "12.5", 0, notation) for _ in range(3)]
+            + [("right", 10, "10", 0, notation) for _ in range(3)],
+        )
+
+    client.force_login(user)
+    progress = client.get(reverse("training:progress")).context["balance_note"]
+    assert progress.startswith("Your right side did 20.0% less work than your left")
+    page = client.get(reverse("training:log"))
+    told = page.context["advice"]
+    assert (told.suggestion.kind, told.target, told.suggestion.weaker_side) == (
+        "stay",
+        None,
+        "right",
+    )
+    assert told.suggestion.next_load_kg == Decimal("12.5")
+    assert (
+        "but your right side did 20.0% less work than your left, more than the 10% a side may "
+        "lag (hipthrust's own choice, not the guide's): bring the right side up first, add "
+        "2.5 kg on it (10 kg → 12.5 kg), then move up." in told.suggestion.why
+    )
+    html = " ".join(page.content.decode().split())
+    assert "Ready to move up" not in html
+    assert "bring the right side up first" in html
+
+    client.force_login(coach)
+    athlete = client.get(reverse("coaches:athlete", args=[user.pk])).context["advice"]
+    assert athlete.suggestion == told.suggestion
+    [row] = client.get(reverse("coaches:dashboard")).context["rows"]
+    kinds = [flag.kind for flag, _ in row["flags"]]
+    assert "lag" in kinds
+    assert "promotion" not in kinds

@@ -1284,3 +1284,27 @@ def test_back_after_a_break_a_session_from_before_it_is_no_second_session_in_a_r
     back_on = FRI + timedelta(weeks=5)
     result = suggest(LOADED, [clean(back_on), clean(FRI)], today=back_on, **BACK)
     assert (result.kind, result.next_load_kg) == ("stay", D("12.5"))
+
+
+def test_no_move_up_while_the_weaker_side_lags_more_than_the_lag_rule_allows():
+    lagging = [
+        session(FRI, sets("left", load="12.5"), sets("right", load="10")),
+        session(WED, sets("left", load="12.5"), sets("right", load="10")),
+    ]
+    assert suggest(LOADED, lagging, **BACK) == stay(
+        "Target met on 7 Mar 2025 and 5 Mar 2025. Your right side lags: a harder level would "
+        "ask more of it than it does now, so bring it up first.",
+        RIGHT_DECIDES,
+        ADD_LOAD,
+        weak="right",
+        load="12.5",
+        why=(
+            "Both sides made 3 × 12 at 3-0-1-1 on 5 Mar 2025 and 7 Mar 2025, clean, but your "
+            "right side did 20.0% less work than your left, more than the 10% a side may lag "
+            "(hipthrust's own choice, not the guide's): bring the right side up first, add "
+            "2.5 kg on it (10 kg → 12.5 kg), then move up."
+        ),
+    )
+    # 10% behind is within the rule (balance.lags: more than LAG_PERCENT lags).
+    within = [session(day, sets("left", load="10"), sets("right", load="9")) for day in (FRI, WED)]
+    assert suggest(LOADED, within, **BACK).kind == "advance"
