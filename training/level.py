@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 from decimal import Decimal
 from functools import cache
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from coaching import caching
@@ -187,29 +187,53 @@ def _latest_change_query(user):
     )
 
 
+def _latest_move_up_query(user):
+    """The changes to a harder rung, newest first: what "you moved up since" says."""
+    return _latest_change_query(user).filter(to_variation__level__gt=F("from_variation__level"))
+
+
+def _newest(query, column: str) -> Subquery:
+    return Subquery(query.values(column)[:1])
+
+
 # What advice_for reads of the profile's user besides the history, as annotations for the
-# query that finds the profile (not a query of its own): the latest change of level and
-# the weights they own.
+# query that finds the profile (not a query of its own): the latest change of level, the
+# latest move up and the weights they own.
 ADVICE = {
-    "latest_level_change_at": Subquery(
-        _latest_change_query(OuterRef("user")).values("changed_at")[:1]
-    ),
-    "latest_level_change_day": Subquery(_latest_change_query(OuterRef("user")).values("day")[:1]),
+    "latest_level_change_at": _newest(_latest_change_query(OuterRef("user")), "changed_at"),
+    "latest_level_change_day": _newest(_latest_change_query(OuterRef("user")), "day"),
+    "latest_move_up_at": _newest(_latest_move_up_query(OuterRef("user")), "changed_at"),
+    "latest_move_up_day": _newest(_latest_move_up_query(OuterRef("user")), "day"),
     "owned_loads_kg": Subquery(OwnedWeight.objects.filter(user=OuterRef("user")).joined_loads()),
 }
 
 
-def latest_change(user) -> LevelChangeRecord | None:
-    """The newest change from one level to another; choosing a first level is not a change."""
-    change = _latest_change_query(user).values_list("changed_at", "day").first()
-    return None if change is None else LevelChangeRecord(*change)
+def latest_changes(user) -> tuple[LevelChangeRecord | None, LevelChangeRecord | None]:
+    """The newest change from one level to another and the newest to a harder rung, in one
+    query; choosing a first level is not a change."""
+    row = (
+        _latest_change_query(user)
+        .annotate(
+            up_at=_newest(_latest_move_up_query(user), "changed_at"),
+            up_day=_newest(_latest_move_up_query(user), "day"),
+        )
+        .values_list("changed_at", "day", "up_at", "up_day")
+        .first()
+    )
+    return (None, None) if row is None else (_change(*row[:2]), _change(*row[2:]))
 
 
-def _latest_change_of(profile: Profile) -> LevelChangeRecord | None:
+def _change(at, day) -> LevelChangeRecord | None:
+    return None if at is None else LevelChangeRecord(at, day)
+
+
+def _latest_changes_of(profile: Profile) -> tuple[LevelChangeRecord | None, ...]:
     if not hasattr(profile, "latest_level_change_at"):  # not looked up with ADVICE
-        return latest_change(profile.user)
-    change = profile.latest_level_change_at
-    return None if change is None else LevelChangeRecord(change, profile.latest_level_change_day)
+        return latest_changes(profile.user)
+    return (
+        _change(profile.latest_level_change_at, profile.latest_level_change_day),
+        _change(profile.latest_move_up_at, profile.latest_move_up_day),
+    )
 
 
 def ladder_of(level: Variation, ladder: list[Variation] | None = None) -> list[Variation]:
@@ -246,6 +270,7 @@ def advice_for(
     if not history:
         return None
     owned = _owned_weights_of(profile)
+    changed, moved_up = _latest_changes_of(profile)
     suggestion = suggest(
         criteria_for(level),
         history,
@@ -253,7 +278,8 @@ def advice_for(
         is_top_level=index == len(ladder) - 1,
         is_bottom_level=index == 0,
         owned_weights_kg=owned,
-        changed=_latest_change_of(profile),
+        changed=changed,
+        moved_up=moved_up,
         unit=profile.unit,
         # A long gap is counted to today in the zone of the request: the trainee's own on
         # Today (a coach's page may count a day apart, which four weeks do not feel).

@@ -182,7 +182,8 @@ class SessionRecord:
 
 @dataclass(frozen=True)
 class LevelChangeRecord:
-    """The latest change of level: when it was made, and its day where it was made."""
+    """A change of level (the latest, or the latest to a harder rung): when it was made, and
+    its day where it was made."""
 
     at: datetime
     day: date
@@ -241,6 +242,16 @@ def weaker_side(session: SessionRecord) -> Side | None:
     return None
 
 
+def _changed_after(change: LevelChangeRecord | None, session: SessionRecord) -> bool:
+    """Whether a change of level came after the session: on a later day, or on its day
+    after it was logged."""
+    if change is None:
+        return False
+    if change.day != session.day:
+        return change.day > session.day
+    return session.logged_at is not None and change.at > session.logged_at
+
+
 def counts_after(session: SessionRecord, change: LevelChangeRecord | None) -> bool:
     """Whether a session was logged after the level change (always, without one)."""
     if change is None:
@@ -264,12 +275,14 @@ def suggest(
     changed: LevelChangeRecord | None = None,
     unit: str = "kg",
     today: date | None = None,
+    moved_up: LevelChangeRecord | None = None,
 ) -> Suggestion:
     """Stop, step back, advance or stay, with the next load and hold when staying.
 
     `load_step_kg` defaults to the step of the trainee's unit (`LOAD_STEP_KG`); `today` is
     the trainee's day, which a long gap since the newest session is counted to (none is
-    counted without it)."""
+    counted without it); `changed` is the latest change of level, `moved_up` the latest to
+    a harder rung."""
     step = LOAD_STEP_KG[unit] if load_step_kg is None else load_step_kg
     here = [s.level == level and counts_after(s, changed) for s in history]
     current = [s for s, counts in zip(history, here, strict=True) if counts]
@@ -334,19 +347,28 @@ def suggest(
     pain_gate = ""
     if not warnings and gated:
         # Rule 4: the pain came before the change, or at another level.
-        hurt_day = _day(history[hurt_at].day)
-        # Moved up after the pain, even once it trained pain-free below, the count starts
-        # again here: said, as "ready to move up" read as the pain being behind them.
-        moved_up = (
-            " You moved up since: a harder level asks more of that side, so it trains "
-            "pain-free here before anything is added."
-            if history[hurt_at].level < level
-            else ""
-        )
+        hurt = history[hurt_at]
+        hurt_day = _day(hurt.day)
+        # Pain on an easier rung, even once it trained pain-free there, counts again here:
+        # said, as "ready to move up" read as the pain being behind them. "You moved up" only
+        # when a change to a harder rung came after the painful session.
+        harder = ""
+        if hurt.level < level and _changed_after(moved_up, hurt):
+            harder = " You moved up since"
+        elif hurt.level < level:
+            harder = (
+                f" The painful session on {hurt_day} was on an easier rung (level {hurt.level}) "
+                f"than your level ({level})"
+            )
+        if harder:
+            harder += (
+                ": a harder level asks more of that side, so it trains pain-free here before "
+                "anything is added."
+            )
         # The why says the pain's day and the count; this, which sessions count.
         warnings.append(
             f"Only sessions at this level on days after the pain, that train the side that "
-            f"hurt, count toward the {PAIN_FREE_NEEDED}.{moved_up}"
+            f"hurt, count toward the {PAIN_FREE_NEEDED}.{harder}"
         )
         pain_gate = (
             f"Pain on {hurt_day}, and {pain_free} of {PAIN_FREE_NEEDED} pain-free sessions "

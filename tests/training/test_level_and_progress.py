@@ -738,3 +738,47 @@ def test_no_move_up_while_one_side_lags_on_today_the_progress_page_or_for_the_co
     kinds = [flag.kind for flag, _ in row["flags"]]
     assert "lag" in kinds
     assert "promotion" not in kinds
+
+
+def test_pain_on_an_easier_rung_says_moved_up_only_after_a_move_up_since_it(
+    client, user, coach, linked, bodyweight, loaded
+):
+    # On the loaded rung from the start (a first pick is no change of level), then a session
+    # of the rung below that hurt, between two clean ones at the loaded rung.
+    Profile.objects.filter(user=user).update(level=loaded)
+    LevelChange.objects.create(user=user, to_variation=loaded, reason="x", source="manual")
+    _on_target(user, loaded, days_ago(6), load="10")
+    hurt = _on_target(user, bodyweight, days_ago(4))
+    Set.objects.filter(session=hurt, position=2).update(pain=True)
+    _on_target(user, loaded, days_ago(2), load="10")
+    day = dateformat.format(days_ago(4), "j M Y")
+
+    client.force_login(user)
+    page = client.get(reverse("training:log"))
+    told = page.context["advice"].suggestion
+    assert (told.kind, told.for_pain, told.next_load_kg) == ("stay", True, Decimal("10"))
+    said = (
+        f"The painful session on {day} was on an easier rung (level 3) than your level (4): a "
+        "harder level asks more of that side, so it trains pain-free here before anything is "
+        "added."
+    )
+    assert told.reasons[0].endswith(said)
+    html = " ".join(page.content.decode().split())
+    assert "You moved up" not in html
+    assert f"The painful session on {day} was on an easier rung" in html
+    client.force_login(coach)
+    assert (
+        client.get(reverse("coaches:athlete", args=[user.pk])).context["advice"].suggestion == told
+    )
+
+    # A move up made after the painful session is one since it.
+    LevelChange.objects.create(
+        user=user, from_variation=bodyweight, to_variation=loaded, reason="x", source="manual"
+    )
+    LevelChange.objects.filter(from_variation=bodyweight).update(day=days_ago(3))
+    client.force_login(user)
+    told = client.get(reverse("training:log")).context["advice"].suggestion
+    assert told.reasons[0].endswith(
+        "You moved up since: a harder level asks more of that side, so it trains pain-free "
+        "here before anything is added."
+    )

@@ -292,7 +292,7 @@ RULES = [
             clean(WED, level=3),
             one_bad(MON, "right", 2, level=3, pain=True),
         ],
-        {"changed": MOVED_UP},
+        {"changed": MOVED_UP, "moved_up": MOVED_UP},
         stay(
             "Only sessions at this level on days after the pain, that train the side that hurt, "
             "count toward the 2. "
@@ -1308,3 +1308,51 @@ def test_no_move_up_while_the_weaker_side_lags_more_than_the_lag_rule_allows():
     # 10% behind is within the rule (balance.lags: more than LAG_PERCENT lags).
     within = [session(day, sets("left", load="10"), sets("right", load="9")) for day in (FRI, WED)]
     assert suggest(LOADED, within, **BACK).kind == "advance"
+
+
+EASIER_RUNG = (
+    "Only sessions at this level on days after the pain, that train the side that hurt, count "
+    "toward the 2. The painful session on 7 Mar 2025 was on an easier rung (level 3) than your "
+    "level (4): a harder level asks more of that side, so it trains pain-free here before "
+    "anything is added."
+)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        pytest.param({}, id="never changed level"),
+        pytest.param(
+            {
+                "changed": STEPPED_BACK,
+                "moved_up": LevelChangeRecord(
+                    at=datetime(2025, 3, 6, 9, tzinfo=UTC), day=date(2025, 3, 6)
+                ),
+            },
+            id="moved up before the painful session",
+        ),
+        pytest.param(
+            {"changed": STEPPED_BACK, "moved_up": None},
+            id="stepped back since, never up",
+        ),
+    ],
+)
+def test_pain_on_an_easier_rung_says_moved_up_only_after_a_move_up_since(options):
+    # On level 4 from the start: a level-3 session that hurt between two clean ones at 4.
+    history = [
+        clean(SUN),
+        one_bad(FRI, "right", 2, level=3, pain=True),
+        clean(WED),
+    ]
+    result = suggest(LOADED, history, **BACK, **options)
+    assert result.kind == "stay"
+    assert result.for_pain
+    assert result.reasons[0] == EASIER_RUNG
+    assert "moved up" not in " ".join((*result.reasons, result.why))
+    # A move up on the painful session's day, made after it was logged, is one since.
+    after = LevelChangeRecord(at=datetime(2025, 3, 7, 21, tzinfo=UTC), day=FRI)
+    since = suggest(LOADED, history, **BACK, changed=after, moved_up=after)
+    assert since.reasons[0].endswith(
+        "count toward the 2. You moved up since: a harder level asks more of that side, so it "
+        "trains pain-free here before anything is added."
+    )
