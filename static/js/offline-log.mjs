@@ -52,6 +52,11 @@ async function known() {
   return (await store.exists()) ? store.entries() : [];
 }
 
+/** Who logs on this device, if anyone ever did (without making the queue by asking). */
+async function knownAccount() {
+  return (await store.exists()) ? store.account() : null;
+}
+
 // Who logs here
 
 /** A signed-in page says who logs on this device, their unit and the session open, with
@@ -442,7 +447,10 @@ async function render() {
   const page = here();
   const shell = offlineLog();
   const all = queue.inOrder(await known());
-  const account = all.length || shell ? await store.account() : null;
+  // Read only where it shows: a queue to list, the offline page, or the timer's sets to keep
+  // (a signed-in trainee offline with nothing queued yet keeps them too).
+  const timer = document.querySelector(".timer-keep");
+  const account = all.length || shell || timer ? await knownAccount() : null;
   const owner = signedIn() || account?.user || "";
   const mine = all.filter((entry) => String(entry.user) === String(owner));
   renderStatus(mine, shell);
@@ -493,10 +501,14 @@ function renderSession(mine, page) {
 }
 
 // The timer's visitor copy (kept for offline use, or a lapsed sign-in): its sets can still
-// be kept for the trainee who logs on this device.
+// be kept for the trainee who logs on this device, who is offered that instead of signing
+// up or logging in (pages that need a connection).
 function renderTimer(account) {
   const keep = document.querySelector(".timer-keep");
-  if (!keep || !account || keep.querySelector("[data-offline-queue]")) return;
+  // Offered once: kept, the form gives way to a line saying so, and no second offer follows.
+  if (!keep || !account || "offered" in keep.dataset) return;
+  keep.dataset.offered = "";
+  for (const offer of keep.querySelectorAll(":scope > p")) offer.hidden = true;
   const next = new URL(keep.querySelector("a")?.href || location.href).searchParams.get("next") || "";
   const plan = new URL(next, location.origin).searchParams;
   const form = element("form", {

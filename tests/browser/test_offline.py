@@ -870,3 +870,45 @@ def test_waiting_sets_are_numbered_and_a_session_started_offline_names_its_rung(
     ]
     take_screenshots(page, screenshot_dir, "offline-log-started-360")
     assert console.errors == []
+
+
+def test_a_signed_in_trainee_keeps_the_timers_sets_offline_with_nothing_waiting_to_sync(
+    live_server, open_page, user, screenshot_dir
+):
+    page, console = _open(open_page, PHONE)
+    log_in(page, live_server.url, user.username)  # lands on the log: the device knows them
+    _installed(page)
+    page.context.set_offline(True)
+    assert page.evaluate(QUEUE_ENTRIES) == [], "nothing waiting to sync"
+    page.clock.install(time=START)
+    page.goto(f"{live_server.url}/timer/?variation=single-leg-hip-thrust")  # kept by the worker
+    page.clock.pause_at(START + datetime.timedelta(seconds=10))
+    page.locator("[data-timer][data-ready]").wait_for()
+    total = page.evaluate(
+        "JSON.parse(document.getElementById('timer-plan').textContent).totalSeconds"
+    )
+    _at(page, _start(page), total * 1000 + 1000)
+    keep = page.locator(".timer-keep")
+    button = keep.get_by_role("button", name="Log these sets when back online")
+    button.wait_for()
+    # The account is known: no offer to sign up or log in beside the button.
+    assert keep.get_by_role("link", name="Sign up and keep these sets").is_hidden()
+    assert keep.get_by_role("link", name="Log in").is_hidden()
+    assert keep.get_by_text("Sign up to keep these sets").is_hidden()
+    take_screenshots(page, screenshot_dir, "timer-offline-keep-360")
+    if screenshot_dir:
+        page.set_viewport_size(DESKTOP)
+        take_screenshots(page, screenshot_dir, "timer-offline-keep-1280")
+        page.set_viewport_size(PHONE)
+    button.click()
+    page.get_by_text("Kept on this device: waiting to sync to your log.").wait_for()
+    assert [entry["kind"] for entry in page.evaluate(QUEUE_ENTRIES)] == ["timer"]
+    assert keep.get_by_role("button").count() == 0, "kept once, not offered again"
+
+    page.context.set_offline(False)
+    page.evaluate("async () => (await import('/static/js/offline-log.mjs')).sync()")
+    assert page.evaluate(QUEUE_ENTRIES) == []
+    session = TrainingSession.objects.get(user=user)
+    assert session.variation.slug == "single-leg-hip-thrust"
+    assert session.sets.count() > 0
+    assert console.errors == []
