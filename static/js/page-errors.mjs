@@ -93,7 +93,7 @@ function stopPolling(poll) {
 
 // Said beside what was clicked, where the person is looking (the top of the page may be a
 // screen away), and gone with the next answer from the server.
-function sayBeside(source, text, { reload = "" } = {}) {
+export function sayBeside(source, text, { reload = "" } = {}) {
   document.getElementById("request-message")?.remove();
   const status = document.createElement("div");
   status.id = "request-message";

@@ -912,3 +912,37 @@ def test_a_signed_in_trainee_keeps_the_timers_sets_offline_with_nothing_waiting_
     assert session.variation.slug == "single-leg-hip-thrust"
     assert session.sets.count() > 0
     assert console.errors == []
+
+
+def test_a_plan_changed_offline_says_it_needs_the_network_and_keeps_what_was_typed(
+    live_server, open_page, screenshot_dir
+):
+    timer = f"{live_server.url}/timer/?variation=single-leg-hip-thrust"
+    page, console = _open(open_page, PHONE)
+    page.goto(timer)
+    _installed(page)
+    page.context.set_offline(True)
+    page.goto(timer)  # kept by the worker
+    page.locator("[data-timer][data-ready]").wait_for()
+    form = page.locator(".plan-form")
+    form.get_by_label("Reps per side").fill("6")
+    form.get_by_role("button", name="Update the timer").click()
+    message = page.locator("#request-message")
+    message.get_by_text("No connection: changing the plan needs the network.").wait_for()
+    assert message.is_visible()
+    assert page.get_by_role("heading", level=1).inner_text() == "Tempo timer", "no offline page"
+    assert page.url == timer
+    assert form.get_by_label("Reps per side").input_value() == "6"
+    take_screenshots(page, screenshot_dir, "timer-plan-offline-360")
+    if screenshot_dir:
+        page.set_viewport_size(DESKTOP)
+        take_screenshots(page, screenshot_dir, "timer-plan-offline-1280")
+
+    # Once online, the same press draws the plan typed.
+    page.context.set_offline(False)
+    form.get_by_role("button", name="Update the timer").click()
+    page.wait_for_url(re.compile(r"reps=6"))
+    page.locator("[data-timer][data-ready]").wait_for()
+    assert "of 6 reps" in page.locator(".timer-page__header .lead").inner_text()
+    assert page.locator("#request-message").count() == 0
+    assert console.errors == []
