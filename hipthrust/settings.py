@@ -196,7 +196,12 @@ AXES_CLIENT_IP_CALLABLE = "core.middleware.client_ip"
 AXES_USERNAME_CALLABLE = "hipthrust.auth.lockout_name_of"
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: none).
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)
+# Accounts made per client address an hour: only those made count, so a slip (a name taken, a
+# common password) costs nothing. Sign-up posts of any outcome have a higher cap of their own:
+# each answers whether an email or a name has an account, which must not be asked without end.
+# 60 (one a minute, all hour) is hipthrust's own choice: room for a gym's Wi-Fi of beginners.
 SIGNUPS_PER_HOUR = env_int("DJANGO_SIGNUPS_PER_HOUR", 10, minimum=1)
+SIGNUP_ATTEMPTS_PER_HOUR = env_int("DJANGO_SIGNUP_ATTEMPTS_PER_HOUR", 60, minimum=1)
 # A coach's invitation link is a secret that opens their view of a log: it works once,
 # and only for this many days.
 INVITATION_DAYS = env_int("DJANGO_INVITATION_DAYS", 7, minimum=1, maximum=90)

@@ -88,18 +88,80 @@ def test_sign_ups_are_throttled_per_address(client, settings):
     assert not get_user_model().objects.filter(username="u9").exists()
 
 
+def _sign_up(client, name: str, password: str = PASSWORD, email: str = ""):
+    data = {
+        "username": name,
+        "email": email or f"{name}@example.com",
+        "password1": password,
+        "password2": password,
+    }
+    response = client.post(reverse("training:signup"), data)
+    client.post(reverse("logout"))
+    return response
+
+
+def test_sign_ups_refused_for_a_mistake_do_not_count_toward_the_limit(client, settings, user):
+    settings.SIGNUPS_PER_HOUR = 2
+    mistakes = [
+        _sign_up(client, "ada"),  # the name is taken
+        _sign_up(client, "u1", email="ada@example.com"),  # so is the email
+        _sign_up(client, "u1", password="password"),  # too common
+        _sign_up(client, "u1", password="x"),  # too short
+    ] * 3
+    assert [response.status_code for response in mistakes] == [200] * 12
+    assert "A user with that username already exists." in mistakes[0].content.decode()
+    assert [_sign_up(client, name).status_code for name in ("u1", "u2")] == [302, 302]
+
+    refused = _sign_up(client, "u3")
+    assert refused.status_code == 429
+    assert "Too many accounts have been made from this address" in refused.content.decode()
+    assert not get_user_model().objects.filter(username="u3").exists()
+
+
+def test_sign_up_posts_past_their_own_higher_cap_are_refused_unchecked(client, settings, user):
+    settings.SIGNUPS_PER_HOUR = 10
+    settings.SIGNUP_ATTEMPTS_PER_HOUR = 3
+    assert [_sign_up(client, "ada").status_code for _ in range(3)] == [200, 200, 200]
+    refused = _sign_up(client, "u1")  # a good one, but the address has asked too often
+    html = refused.content.decode()
+    assert (refused.status_code, refused["Retry-After"]) == (429, "3600")
+    assert "Too many sign-up attempts have come from this address" in html
+    assert not get_user_model().objects.filter(username="u1").exists()
+
+
+def test_a_sign_up_that_loses_the_name_to_another_gives_its_slot_back(
+    client, settings, monkeypatch
+):
+    from training.forms import SignupForm
+
+    settings.SIGNUPS_PER_HOUR = 1
+    made = SignupForm.create_account
+
+    def taken_meanwhile(form):
+        form.add_error("username", "A user with that username already exists.")
+        return None
+
+    monkeypatch.setattr(SignupForm, "create_account", taken_meanwhile)
+    lost = _sign_up(client, "u1")
+    assert lost.status_code == 200
+    assert "A user with that username already exists." in lost.content.decode()
+    monkeypatch.setattr(SignupForm, "create_account", made)
+    assert _sign_up(client, "u2").status_code == 302
+    assert get_user_model().objects.filter(username="u2").exists()
+
+
 def test_a_throttled_sign_up_gives_back_what_was_typed_without_asking_to_correct_it(
     client, settings
 ):
     settings.SIGNUPS_PER_HOUR = 1
-    client.post(reverse("training:signup"), {"username": "", "email": "nope"})  # a slip counts
+    assert _sign_up(client, "u1").status_code == 302
     refused = client.post(
         reverse("training:signup"),
-        {"username": "u9", "email": "u9@example.com", "password1": "x", "password2": "y"},
+        {"username": "u9", "email": "u9@example.com", "password1": PASSWORD, "password2": PASSWORD},
     )
     html = refused.content.decode()
     assert refused.status_code == 429
-    assert "Too many sign-up attempts have come from this address" in html
+    assert "Too many accounts have been made from this address" in html
     assert 'value="u9"' in html
     assert 'value="u9@example.com"' in html
     assert "field--invalid" not in html

@@ -84,6 +84,10 @@ def _htmx_fragment(request: HttpRequest, template: str, fragment: str) -> str:
 # Accounts
 
 
+# The two sign-up limits per client address an hour (settings): accounts made, and posts.
+SIGNUPS, SIGNUP_ATTEMPTS = "signup", "signup-attempt"
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     # Carried from the login page, so a coach's invitation still waits after signing up.
@@ -92,28 +96,22 @@ def signup(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(next_url) if next_url else redirect("training:log")
     form = SignupForm(request.POST or None)
     context = {"form": form, "next": next_url, "invitation": CoachLink.objects.named_by(next_url)}
-    if request.method == "POST" and _too_many_signups(request):
-        # Not checked: what was typed comes back to send later, without errors beside it
-        # that would say to correct what need not change.
-        typed = SignupForm(
-            initial={name: request.POST.get(name, "") for name in ("username", "email")}
-        )
-        response = render(
-            request,
-            "registration/signup.html",
-            {**context, "form": typed, "title": "Too many sign-ups", "throttled": True},
-            status=429,
-        )
-        response["Retry-After"] = "3600"
-        return response
-    if request.method == "POST" and form.is_valid() and (user := form.create_account()):
-        # The accounts' backend: the one before it is django-axes' lockout check.
-        login(request, user, backend=settings.AUTHENTICATION_BACKENDS[-1])
-        if next_url:
-            messages.success(request, "Welcome! Your account is ready.")
-            return HttpResponseRedirect(next_url)
-        messages.success(request, "Welcome! Pick your level on the ladder to get suggestions.")
-        return redirect("training:profile")
+    if request.method == "POST" and not _signup_allowed(request, SIGNUP_ATTEMPTS):
+        return _signups_throttled(request, context, SIGNUP_ATTEMPTS)
+    if request.method == "POST" and form.is_valid():
+        # Only an account made counts: its slot is claimed before it is made (so parallel
+        # posts cannot all slip past the limit) and given back when it is not.
+        if not _signup_allowed(request, SIGNUPS):
+            return _signups_throttled(request, context, SIGNUPS)
+        if user := form.create_account():
+            # The accounts' backend: the one before it is django-axes' lockout check.
+            login(request, user, backend=settings.AUTHENTICATION_BACKENDS[-1])
+            if next_url:
+                messages.success(request, "Welcome! Your account is ready.")
+                return HttpResponseRedirect(next_url)
+            messages.success(request, "Welcome! Pick your level on the ladder to get suggestions.")
+            return redirect("training:profile")
+        throttle.give_back(SIGNUPS, client_ip(request), limit=settings.SIGNUPS_PER_HOUR)
     return render(
         request,
         "registration/signup.html",
@@ -121,11 +119,23 @@ def signup(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _too_many_signups(request: HttpRequest) -> bool:
-    """At most SIGNUPS_PER_HOUR sign-up attempts an hour from one address."""
-    return not throttle.allow(
-        "signup", client_ip(request), limit=settings.SIGNUPS_PER_HOUR, window=3600
+def _signup_allowed(request: HttpRequest, action: str) -> bool:
+    limit = settings.SIGNUPS_PER_HOUR if action == SIGNUPS else settings.SIGNUP_ATTEMPTS_PER_HOUR
+    return throttle.allow(action, client_ip(request), limit=limit, window=3600)
+
+
+def _signups_throttled(request: HttpRequest, context: dict, action: str) -> HttpResponse:
+    # What was typed comes back to send later, without errors beside it that would say to
+    # correct what need not change.
+    typed = SignupForm(initial={name: request.POST.get(name, "") for name in ("username", "email")})
+    response = render(
+        request,
+        "registration/signup.html",
+        {**context, "form": typed, "title": "Too many sign-ups", "throttled": action},
+        status=429,
     )
+    response["Retry-After"] = "3600"
+    return response
 
 
 # Each kind of weight the trainee owns, read in the query that finds their profile.
