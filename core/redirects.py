@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.http import HttpRequest
 from django.utils.encoding import iri_to_uri
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,3 +23,17 @@ def safe_next(request: HttpRequest, url: str | None) -> str:
         ):
             return ""
     return url
+
+
+def referring_page(request: HttpRequest) -> str:
+    """The page a request was sent from (its Referer) as a path on this site, else "": where
+    a form that only takes a post was, for a `next` that can be opened again."""
+    referer = request.headers.get("Referer", "")
+    if not safe_next(request, referer):
+        return ""
+    parts = urlsplit(referer)
+    if parts.netloc and parts.netloc != request.get_host():
+        return ""
+    if not parts.path.startswith("/"):
+        return ""
+    return parts.path + (f"?{parts.query}" if parts.query else "")

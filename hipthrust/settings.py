@@ -95,6 +95,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Inside the session and auth middleware: it reads who is signed in and keeps, in the
+    # session, what a form sent signed out held.
+    "hipthrust.middleware.SignedOutFormMiddleware",
     "hipthrust.middleware.MethodNotAllowedPageMiddleware",
     "hipthrust.middleware.BoostedFormAddressMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.

@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import (
     RequestDataTooBig,
-    SuspiciousOperation,
     TooManyFieldsSent,
     TooManyFilesSent,
 )
@@ -26,7 +25,6 @@ from django.http import (
     HttpResponseRedirect,
     JsonResponse,
 )
-from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
@@ -43,9 +41,11 @@ from core.middleware import client_ip
 from core.not_found import GoneSaying
 from core.redirects import safe_next
 from core.site import mail_link_context
+from core.unsaved import written_in
 from hipthrust import accounts, offline
 from hipthrust.auth import lockout_name
 from hipthrust.forms import ChangePasswordForm, CloseAccountForm, LoginForm, NewPasswordForm
+from hipthrust.middleware import SIGNED_OUT_FORM_KEY
 from training import sync_views
 
 # Only what the upload pipeline writes is ever served from MEDIA_ROOT.
@@ -60,12 +60,12 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if isinstance(exception, GoneSaying):
         context["gone"] = exception
         if request.method == "POST":  # what was written in a form sent about it, to copy
-            context["unsaved"] = _written_in(request)
+            context["unsaved"] = written_in(request)
     elif request.method == "POST":
         # A form sent about something deleted or no longer the sender's (an athlete ended
         # coaching, deleted the video): nothing was saved, and the page it came from no
         # longer holds what was written in it.
-        context.update(title="Not saved", unsaved=_written_in(request))
+        context.update(title="Not saved", unsaved=written_in(request))
     return HttpResponseNotFound(loader.render_to_string("404.html", context, request))
 
 
@@ -96,27 +96,8 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form whose security token no longer matches (signed in or out in another tab, the
     cookie cleared): said in the site's words, with what was written in it, not Django's
     page (unstyled, its own style refused by the CSP)."""
-    context = {"title": "Not sent", "unsaved": _written_in(request)}
+    context = {"title": "Not sent", "unsaved": written_in(request)}
     return render(request, "403_csrf.html", context, status=403)
-
-
-def _written_in(request: HttpRequest) -> list[str]:
-    """What a refused form held that a person wrote, to give back to copy."""
-    # A form's body, not an upload's: a video is not read only to find no text in it.
-    length = request.META.get("CONTENT_LENGTH") or "0"
-    if not (length.isdigit() and int(length) <= WRITTEN_AT_MOST):
-        return []
-    try:
-        posted = request.POST
-    except (MultiPartParserError, SuspiciousOperation):
-        return []  # a body no form of ours sends
-    return [text for name in WRITTEN_FIELDS if (text := posted.get(name, "").strip())]
-
-
-# The forms' fields that hold what a person wrote (notes, reasons, comments), in a body no
-# larger than any of those forms sends.
-WRITTEN_FIELDS = ("text", "note", "notes", "reason")
-WRITTEN_AT_MOST = 64 * 1024
 
 
 @require_safe
@@ -298,7 +279,17 @@ class LoginView(auth_views.LoginView):
         context = super().get_context_data(**kwargs)
         # Opened from a coach's invitation: say whose, and offer an account first.
         context["invitation"] = CoachLink.objects.named_by(self.get_redirect_url())
+        # Brought here by a form sent signed out (hipthrust.middleware): say that it was not
+        # saved, and give back what was written in it, for the page `next` returns to.
+        unsent = self.request.session.get(SIGNED_OUT_FORM_KEY)
+        if unsent and unsent.get("next", "") == self.get_redirect_url():
+            context["unsent"] = unsent
         return context
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        self.request.session.pop(SIGNED_OUT_FORM_KEY, None)
+        return response
 
     def get_default_redirect_url(self) -> str:
         # Without a `next`, each lands where their day starts: a coach on the review queue.
