@@ -122,6 +122,14 @@ class AuditEntryAdmin(OwnAthletesOnly):
     athlete_name = _person("athlete", "Athlete")
     readonly_fields = fields = ["created_at", "actor_name", "athlete_name", "action", "detail"]
 
+    def get_queryset(self, request):
+        # Narrower than their athletes' rows: what was written while this coach coached.
+        return (
+            super()
+            .get_queryset(request)
+            .filter(pk__in=AuditEntry.objects.visible_to(request.user).values("pk"))
+        )
+
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # the audit trail is kept
 

@@ -464,8 +464,28 @@ class FlagReview(models.Model):
         return f"{self.kind} ({self.subject}) reviewed by {self.reviewed_by}"
 
 
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    def visible_to(self, coach) -> AuditEntryQuerySet:
+        """The entries `coach` may read: of the athletes they coach now
+        (CoachLinkQuerySet.athletes_of), those they wrote and those written while they
+        coached that athlete, from a link's acceptance to its end. What a previous coach
+        wrote, or the athlete did before, is not theirs to read. A superuser, who coaches
+        every athlete, reads all of it."""
+        athletes = CoachLink.objects.athletes_of(coach)
+        if coach.is_superuser:
+            return self.filter(athlete__in=athletes)
+        coached = CoachLink.objects.filter(
+            Q(ended_at__isnull=True) | Q(ended_at__gte=OuterRef("created_at")),
+            coach=coach,
+            athlete=OuterRef("athlete"),
+            accepted_at__lte=OuterRef("created_at"),
+        )
+        return self.filter(Q(actor=coach) | Exists(coached), athlete__in=athletes)
+
+
 class AuditEntry(models.Model):
-    """Who changed what for an athlete, and when: kept for every coach action."""
+    """Who changed what for an athlete, and when: kept for every coach action, and deleted
+    with the account of the one who did it (hipthrust/accounts.py), as closing promises."""
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -476,6 +496,8 @@ class AuditEntry(models.Model):
     action = models.CharField(max_length=40)
     detail = models.CharField(max_length=1000)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         db_table = "training_auditentry"  # the table made before the split: nothing renamed

@@ -227,7 +227,9 @@ def _athlete_context(request: HttpRequest, athlete, **forms) -> dict:
         "changes": LevelChange.objects.filter(user=athlete).select_related(
             "from_variation", "to_variation", "changed_by"
         )[:10],
-        "audit": AuditEntry.objects.filter(athlete=athlete).select_related("actor")[:15],
+        "audit": AuditEntry.objects.visible_to(request.user)
+        .filter(athlete=athlete)
+        .select_related("actor")[:15],
         # The coach's own link to the athlete, which they may end here (a superuser may
         # have none).
         "own_link": CoachLink.objects.active().filter(coach=request.user, athlete=athlete).first(),

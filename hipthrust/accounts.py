@@ -8,9 +8,10 @@ request may, and on PostgreSQL failed outright (more than 65,535 parameters in o
 The job deletes the largest parts, sets and then sessions, in batches of BATCH rows, each
 batch its own transaction, until JOB_SECONDS have passed, then queues itself again; the
 account row goes last, with what remains (videos and their files, coaching links, notes,
-imports, summaries), except the links it ended as it closed, kept without it so that each
-coach, or athlete, is told (CoachLink.closed_account). A worker killed between batches
-loses nothing that should stay: `requeue_videos` queues closed accounts still there again.
+the audit entries of what they did for their athletes, imports, summaries), except the
+links it ended as it closed, kept without it so that each coach, or athlete, is told
+(CoachLink.closed_account). A worker killed between batches loses nothing that should
+stay: `requeue_videos` queues closed accounts still there again.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from django.db.models.deletion import Collector
 from django.utils import timezone
 from django_tasks import task
 
-from coaches.models import CoachLink
+from coaches.models import AuditEntry, CoachLink
 from training.models import Profile, Set, TrainingSession
 
 BATCH = 2_000  # rows a transaction deletes (ours): about a quarter of a second of sets
@@ -85,6 +86,10 @@ def delete_some(user_id: int, seconds: float) -> bool:
         closed_by_them = CoachLink.objects.filter(ended_by=user, closed_account=True)
         closed_by_them.filter(athlete=user).update(athlete=None)
         closed_by_them.filter(coach=user).update(coach=None)
+        # What they did for others, in their words ("Note on ...: <the note>"): the closing
+        # page promises that what a coach wrote for their athletes goes. The audit's actor
+        # alone would only be set to nobody, the words kept.
+        AuditEntry.objects.filter(actor=user).delete()
         user.delete()
     return True
 
