@@ -43,8 +43,14 @@ def decline_invitation(link) -> bool:
 def accept_invitation(link, athlete) -> None:
     with transaction.atomic():
         link = CoachLink.objects.select_for_update().get(pk=link.pk)
+        if link.athlete_id == athlete.pk and link.is_active:
+            raise ValueError(f"You accepted this invitation already: {link.coach} coaches you.")
+        if link.declined:
+            raise ValueError("This invitation was declined. Ask your coach for a new link.")
         if link.athlete_id or link.ended_at:
-            raise ValueError("This invitation has already been used.")
+            raise ValueError(
+                "This invitation has already been used or withdrawn. Ask your coach for a new link."
+            )
         if not link.is_open_invitation:
             raise ValueError("This invitation has expired. Ask your coach for a new link.")
         if link.coach_id == athlete.pk:

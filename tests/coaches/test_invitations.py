@@ -168,3 +168,25 @@ def test_the_profile_names_the_coaches_who_see_the_log_and_no_ended_one(
 def test_the_profile_says_when_no_coach_sees_the_log(user_client):
     page = user_client.get(reverse("training:profile")).content.decode()
     assert "No coach yet" in page
+
+
+def test_accepting_again_or_after_declining_says_which(client, coach, user, other_user):
+    link = services.create_invitation(coach)
+    client.force_login(user)
+    join = reverse("coaches:join", args=[link.code])
+    client.post(join)
+    again = client.post(join, follow=True).content.decode()
+    assert "You accepted this invitation already: coach coaches you." in again
+    page = " ".join(client.get(join).content.decode().split())
+    assert "You accepted this invitation on " in page
+    assert ": coach coaches you. You can end the link from" in page
+
+    declined = services.create_invitation(coach)
+    services.decline_invitation(declined)
+    client.force_login(other_user)
+    said = client.post(reverse("coaches:join", args=[declined.code]), follow=True)
+    assert "This invitation was declined. Ask your coach for a new link." in said.content.decode()
+
+    client.force_login(other_user)
+    taken = client.post(join, follow=True).content.decode()
+    assert "This invitation has already been used or withdrawn." in taken
