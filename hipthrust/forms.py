@@ -19,6 +19,15 @@ from training.forms import held_by_another_account
 class LoginForm(AuthenticationForm):
     # The id of its errors' summary (templates/_form_errors.html), which describes its fields.
     errors_id = "login-errors"
+    # Django's says both fields may be case-sensitive: a user name is found in any case here
+    # (hipthrust/auth.py), so only the password's case is said to matter.
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": (
+            "Enter a correct user name and password. The password is case-sensitive; the "
+            "user name is not."
+        ),
+    }
 
     def clean(self) -> dict:
         try:

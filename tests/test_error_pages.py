@@ -173,5 +173,8 @@ def test_a_refused_sign_in_marks_both_fields_wrong_and_described_by_the_reason(c
         tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', html).group(0)
         assert 'aria-invalid="true"' in tag, name
         assert 'aria-describedby="login-errors"' in tag, name
+    # Only the password's case matters: a user name is found in any case.
+    assert "The password is case-sensitive; the user name is not." in html
+    assert "both fields may be case-sensitive" not in html
     fresh = client.get(reverse("login")).content.decode()
     assert "aria-invalid" not in fresh

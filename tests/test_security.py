@@ -373,3 +373,15 @@ def test_the_sitemap_names_the_site_url_whatever_the_host_header_says(client, ex
     locations = re.findall(r"<loc>([^<]+)</loc>", sitemap)
     assert locations
     assert all(url.startswith("https://hipthrust.example/") for url in locations)
+
+
+def test_a_reset_link_used_once_says_it_no_longer_works_in_its_heading(client, user):
+    new = "a-brand-new-password-78"
+    client.post(reverse("password_reset"), {"email": "ada@example.com"})
+    link = re.search(r"http://testserver(/accounts/reset/\S+/)", mail.outbox[-1].body).group(1)
+    _reset_password(client, new)
+
+    page = client.get(link, follow=True).content.decode()
+    assert "<h1>This reset link no longer works</h1>" in page
+    assert "Choose a new password" not in page
+    assert "This reset link has been used or has expired." in page
