@@ -42,18 +42,24 @@ def test_the_confirm_counts_the_sets_per_side_the_videos_and_the_coachs_notes(
     page = _edit_page(user_client, session)
 
     takes = "6 sets (3 on the left, 2 on the right, 1 of unknown side), 2 videos and 1 coach's note"
-    assert f'hx-confirm="Delete this session with its {takes}? None of it can be undone."' in page
+    day = f"{session.date.day} {session.date:%b %Y}"
+    confirm = f"Delete the session of {day} with its {takes}? None of it can be undone."
+    assert f'hx-confirm="{confirm}"' in page
     assert f"Deleting the session deletes for good its {takes}: unlike a set's deletion" in page
 
 
 def test_the_confirm_of_a_session_on_one_side_or_empty_says_so(user_client, user, session):
     _sets(session, "left", "left")
-    assert "Delete this session with its 2 sets on the left? None" in _edit_page(
+    day = f"{session.date.day} {session.date:%b %Y}"
+    assert f"Delete the session of {day} with its 2 sets on the left? None" in _edit_page(
         user_client, session
     )
     Set.objects.all().delete()
     page = _edit_page(user_client, session)
-    assert 'hx-confirm="Delete this session? It holds no sets, videos or coach\'s notes."' in page
+    assert (
+        f'hx-confirm="Delete the session of {day}? It holds no sets, videos or coach\'s notes."'
+        in page
+    )
 
 
 def test_the_deletion_names_the_day_as_every_page_does(user_client, user, bodyweight):
