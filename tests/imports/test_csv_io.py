@@ -1170,6 +1170,14 @@ def test_a_staggered_glute_bridge_is_not_the_floor_glute_bridge(user):
         ("Single Leg Hip Thrust Hold", "0", "0", "45", "isometric-hold-single-leg-hip-thrust"),
         # The top-hold rung is done with or without a weight.
         ("Single Leg Hip Thrust Hold", "10", "0", "45", "isometric-hold-single-leg-hip-thrust"),
+        # A pause said to be at the top is the top hold.
+        (
+            "Single Leg Hip Thrust (Pause at Top)",
+            "0",
+            "8",
+            "5",
+            "isometric-hold-single-leg-hip-thrust",
+        ),
         ("Two Up One Down Hip Thrust", "0", "10", "0", "two-up-one-down-hip-thrust"),
         ("Single Leg Hip Thrust", "0", "12", "0", "single-leg-hip-thrust"),
         ("Single Leg Hip Thrust (Barbell)", "40", "8", "0", "loaded-single-leg-hip-thrust"),
@@ -1188,6 +1196,41 @@ def test_a_single_leg_hip_thrust_lands_on_the_rung_its_name_says(
         int(reps),
         int(seconds),
         Decimal(weight),
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "weight", "slug"),
+    [
+        ("Paused Single Leg Hip Thrust", "0", "single-leg-hip-thrust"),
+        ("Paused Single Leg Hip Thrust", "10", "loaded-single-leg-hip-thrust"),
+        ("Single Leg Hip Thrust (Bottom Hold)", "0", "single-leg-hip-thrust"),
+    ],
+)
+def test_a_paused_single_leg_hip_thrust_is_the_plain_rung_by_its_load_not_the_top_hold(
+    user, name, weight, slug
+):
+    text = STRONG_HEADER + (
+        f"2025-09-03 11:05:00 AM,Morning,32m,{name},1,{weight},8,0,0,left - pause at bottom,,\n"
+    )
+
+    result = import_text(user, text)
+
+    assert (result.sets, result.skipped_rows) == (1, 0)
+    saved = Set.objects.select_related("session__variation").get()
+    assert saved.session.variation.slug == slug
+    assert (saved.side, saved.reps, saved.hold_seconds, saved.load_kg, saved.note) == (
+        "left",
+        8,
+        0,
+        Decimal(weight),
+        "left - pause at bottom",
+    )
+    assert result.notes == (
+        "The pause of 1 set named paused is not recorded: only a hold at the top is a rung of "
+        "its own, and the file does not say how long the pause was. Those sets are logged on "
+        "the rung the rest of the name and the load say; add the pause to their tempo on each "
+        "session's page.",
     )
 
 

@@ -4,11 +4,11 @@ Each app's reader turns a row into an AppRow; `plan_app` keeps the single-leg hi
 and glute bridges, checks them as typed sets, and groups them into one session per
 workout and variation.
 
-The rung is the one the exercise's name says (a band, a raised foot, a top hold, two up and
-one down); a plain single leg hip thrust is the loaded rung when its load cell has a weight,
-the body-weight one when not. A weight (in the load cell, or an implement in the name: a
-barbell glute bridge) on a rung that takes none is another exercise: skipped, not logged as
-that rung.
+The rung is the one the exercise's name says (a band, a raised foot, a hold at the top, two
+up and one down; a plain pause is the one at the bottom, which is no rung); a plain single
+leg hip thrust is the loaded rung when its load cell has a weight, the body-weight one when
+not. A weight (in the load cell, or an implement in the name: a barbell glute bridge) on a
+rung that takes none is another exercise: skipped, not logged as that rung.
 """
 
 from __future__ import annotations
@@ -54,7 +54,16 @@ _FELT_AT = re.compile(rf"\b({_SIDES})\s+({_PARTS})\b|\b({_PARTS})\s+({_SIDES})\b
 # Of the exercise's words, the rungs a name can say besides the plain thrust and bridge.
 _BANDED = re.compile(r"\b(band|banded|bands|mini band|loop band)\b")
 _FOOT_ELEVATED = re.compile(r"\b(feet|foot) elevated\b|\belevated (feet|foot)\b|\bdeficit\b")
-_TOP_HOLD = re.compile(r"\b(hold|holds|isometric|iso hold|pause|paused)\b")
+# A hold at the top, as the tempo names its last phase (coaching/tempo.py): "hold",
+# "isometric", or a pause said to be at the top. A plain "pause" is the tempo's pause at the
+# bottom, as is a hold at the bottom: not the top-hold rung.
+_TOP_HOLD = re.compile(
+    r"\btop (pause|paused|hold|holds)\b|\b(pause|paused|hold|held) (at )?(the )?top\b"
+    r"|\b(isometric|iso)\b|(?<!bottom )\b(hold|holds)\b(?! (at )?(the )?bottom)"
+)
+_PAUSED = re.compile(
+    r"\b(pause|paused|pauses)\b|\bbottom (hold|holds)\b|\bhold (at )?(the )?bottom\b"
+)
 _TWO_UP_ONE_DOWN = re.compile(r"\b(two|2) up,? (one|1) down\b")
 # A bridge on both feet but most of the weight on one: neither rung.
 _STAGGERED = re.compile(r"\b(b stance|staggered|kickstand)\b")
@@ -169,6 +178,7 @@ class _Tally:
     skipped: Counter[tuple[str, str]] = field(default_factory=Counter)  # (reason, rung)
     skipped_rows: list[Skipped] = field(default_factory=list)
     dropped_rpe: int = 0
+    unrecorded_pauses: int = 0  # sets named paused, not the top-hold rung: no field keeps it
 
     def skip(self, line: int, reason: str, exercise: str, rung: str = "") -> None:
         """`rung`: the ladder's rung the row would have been, for a reason that names it."""
@@ -197,6 +207,13 @@ class _Tally:
             notes.append(
                 f"RPE was left out for {_sets(self.dropped_rpe)}: it was not from 6 to 10 in "
                 "half steps."
+            )
+        if self.unrecorded_pauses:
+            notes.append(
+                f"The pause of {_sets(self.unrecorded_pauses)} named paused is not recorded: "
+                "only a hold at the top is a rung of its own, and the file does not say how "
+                "long the pause was. Those sets are logged on the rung the rest of the name and "
+                "the load say; add the pause to their tempo on each session's page."
             )
         return notes
 
@@ -289,6 +306,7 @@ def plan_app(rows: Iterator[Row], catalogue: Catalogue, read: AppReader) -> Plan
             continue
         rules = catalogue.rules_for(variation)
         done = _checked_set(line, row, read, rules, load)
+        tally.unrecorded_pauses += _pause_unrecorded(words, variation)
         exercise_notes.read_from(row, done)
         if pounds and load:
             done.pounds = number(row.weight)
@@ -335,11 +353,12 @@ def _skip_reason(row: AppRow, words: str) -> str | None:
 
 
 _BODY_WEIGHT_THRUST = "single-leg-hip-thrust"
+_TOP_HOLD_THRUST = "isometric-hold-single-leg-hip-thrust"
 # The rungs a single leg hip thrust's name can say (guide content: the ladder's slugs).
 _NAMED_RUNGS = (
     (_BANDED, "banded-single-leg-hip-thrust"),
     (_FOOT_ELEVATED, "foot-elevated-single-leg-hip-thrust"),
-    (_TOP_HOLD, "isometric-hold-single-leg-hip-thrust"),
+    (_TOP_HOLD, _TOP_HOLD_THRUST),
 )
 
 
@@ -371,6 +390,12 @@ def _weight_off_the_ladder(words: str, load: Decimal, variation: Variation) -> b
     if load > 0:
         return True
     return variation.slug != _BODY_WEIGHT_THRUST and bool(_IMPLEMENT.search(words))
+
+
+def _pause_unrecorded(words: str, variation: Variation) -> bool:
+    """Whether the name says a pause that the set, on its rung, does not keep: a pause at the
+    bottom ("Paused Single Leg Hip Thrust") has no rung, and the file gives no tempo."""
+    return variation.slug != _TOP_HOLD_THRUST and bool(_PAUSED.search(words))
 
 
 def _rung(variation: Variation) -> str:
