@@ -1139,6 +1139,25 @@ def test_a_loaded_glute_bridge_is_skipped_not_logged_as_the_floor_glute_bridge(u
 
 
 @pytest.mark.parametrize(
+    ("name", "rung"),
+    [
+        ("Glute Bridge (Band)", "floor glute bridge"),
+        ("Banded Glute Bridge", "floor glute bridge"),
+        ("Two Up One Down Hip Thrust (Band)", "two up, one down hip thrust"),
+    ],
+)
+def test_a_banded_glute_bridge_is_skipped_not_logged_as_the_floor_glute_bridge(user, name, rung):
+    result = import_text(user, strong_rows((name, "1", "0", "15", "0")))
+
+    assert (result.sessions, result.sets, result.skipped_rows) == (0, 0, 1)
+    assert result.notes == (
+        f"Skipped 1 set of {rung}s with a band, which are not on the ladder (that rung is done "
+        "without one).",
+    )
+    assert not TrainingSession.objects.exists()
+
+
+@pytest.mark.parametrize(
     "name", ["Hip Thrust (Barbell)", "B-Stance Hip Thrust", "Hip Thrust (Machine)"]
 )
 def test_a_two_legged_hip_thrust_is_skipped(user, name):

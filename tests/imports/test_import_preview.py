@@ -155,6 +155,18 @@ def test_the_preview_says_a_loaded_glute_bridge_is_not_on_the_ladder(user_client
     assert counts() == (0, 0, 0, 0)
 
 
+def test_the_preview_says_a_banded_glute_bridge_is_not_on_the_ladder(user_client):
+    text = STRONG_NOW.replace("Glute Bridge,1,0,20", "Glute Bridge (Band),1,0,20")
+    page = text_of(preview_page(user_client, uploaded(user_client, text, "strong.csv")))
+
+    assert (
+        "A floor glute bridge with a band, which is not on the ladder (that rung is done without "
+        "one): 1 row (5), Glute Bridge (Band)." in page
+    )
+    assert "Floor glute bridge: 1 set (1 both legs)" in page  # the 45 s hold, without a band
+    assert counts() == (0, 0, 0, 0)
+
+
 def test_the_preview_flags_a_strong_row_given_twice_and_the_save_adds_it_once(user_client):
     first_set = STRONG_NOW.splitlines(keepends=True)[1]
     text = STRONG_NOW.replace(first_set, first_set * 2)

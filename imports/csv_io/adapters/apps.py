@@ -8,7 +8,8 @@ The rung is the one the exercise's name says (a band, a raised foot, a hold at t
 up and one down; a plain pause is the one at the bottom, which is no rung); a plain single
 leg hip thrust is the loaded rung when its load cell has a weight, the body-weight one when
 not. A weight (in the load cell, or an implement in the name: a barbell glute bridge) on a
-rung that takes none is another exercise: skipped, not logged as that rung.
+rung that takes none, or a band on a rung other than the banded thrust, is another exercise:
+skipped, not logged as that rung.
 """
 
 from __future__ import annotations
@@ -112,6 +113,12 @@ _SKIPS = {
     "weight on a body-weight rung": (
         "a {rung} with a weight, which is not on the ladder (that rung takes none)",
         "{rung}s with a weight, which are not on the ladder (that rung takes none)",
+    ),
+    # A glute bridge, or two up and one down, with a band: the ladder's one band is on the
+    # banded single leg hip thrust.
+    "band on another rung": (
+        "a {rung} with a band, which is not on the ladder (that rung is done without one)",
+        "{rung}s with a band, which are not on the ladder (that rung is done without one)",
     ),
     "copy": (
         "a copy of an earlier row (the same workout, exercise and Set Order, which Strong "
@@ -301,8 +308,9 @@ def plan_app(rows: Iterator[Row], catalogue: Catalogue, read: AppReader) -> Plan
         pounds = read.pounds_for(line, row)
         load = load_kg(line, row.weight, read.weight_column, pounds=pounds)
         variation = catalogue.variation(line, _variation_slug(words, load))
-        if _weight_off_the_ladder(words, load, variation):
-            tally.skip(line, "weight on a body-weight rung", row.exercise.strip(), _rung(variation))
+        off = _off_the_ladder(words, load, variation)
+        if off:
+            tally.skip(line, off, row.exercise.strip(), _rung(variation))
             continue
         rules = catalogue.rules_for(variation)
         done = _checked_set(line, row, read, rules, load)
@@ -354,9 +362,10 @@ def _skip_reason(row: AppRow, words: str) -> str | None:
 
 _BODY_WEIGHT_THRUST = "single-leg-hip-thrust"
 _TOP_HOLD_THRUST = "isometric-hold-single-leg-hip-thrust"
+_BANDED_THRUST = "banded-single-leg-hip-thrust"  # the ladder's one rung with a band
 # The rungs a single leg hip thrust's name can say (guide content: the ladder's slugs).
 _NAMED_RUNGS = (
-    (_BANDED, "banded-single-leg-hip-thrust"),
+    (_BANDED, _BANDED_THRUST),
     (_FOOT_ELEVATED, "foot-elevated-single-leg-hip-thrust"),
     (_TOP_HOLD, _TOP_HOLD_THRUST),
 )
@@ -380,16 +389,20 @@ def _variation_slug(words: str, load: Decimal) -> str:
     return "loaded-single-leg-hip-thrust" if load > 0 else _BODY_WEIGHT_THRUST
 
 
-def _weight_off_the_ladder(words: str, load: Decimal, variation: Variation) -> bool:
-    """Whether the set has a weight, in its load cell or named ("Glute Bridge (Barbell)"), on
-    a rung that takes none: another exercise than that rung, whose records and progress it
-    would distort. The body-weight single leg hip thrust has the loaded rung beside it, which
-    a weight in the load cell goes to, so only its load cell counts (see _variation_slug)."""
+def _off_the_ladder(words: str, load: Decimal, variation: Variation) -> str | None:
+    """Why a set the name puts on `variation` is another exercise, whose records and progress
+    it would distort, or None. A band named on a rung other than the banded one adds
+    resistance that rung has none of ("Glute Bridge (Band)"). A weight, in the load cell or
+    named ("Glute Bridge (Barbell)"), on a rung that takes none: the body-weight single leg
+    hip thrust has the loaded rung beside it, which a weight in the load cell goes to, so
+    only its load cell counts (see _variation_slug)."""
+    if _BANDED.search(words) and variation.slug != _BANDED_THRUST:
+        return "band on another rung"
     if variation.takes_external_load:
-        return False
-    if load > 0:
-        return True
-    return variation.slug != _BODY_WEIGHT_THRUST and bool(_IMPLEMENT.search(words))
+        return None
+    if load > 0 or (variation.slug != _BODY_WEIGHT_THRUST and _IMPLEMENT.search(words)):
+        return "weight on a body-weight rung"
+    return None
 
 
 def _pause_unrecorded(words: str, variation: Variation) -> bool:
