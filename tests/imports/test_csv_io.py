@@ -1282,42 +1282,96 @@ def test_a_single_leg_hip_thrust_of_two_rungs_at_once_is_skipped(user):
     assert not TrainingSession.objects.exists()
 
 
+COPY_NOTE = (
+    "Skipped 1 set copied from an earlier row of the same set (Strong writes each set once): "
+    "each is imported once."
+)
+
+
 def test_a_row_a_strong_export_holds_twice_is_imported_once_and_named(user):
     text = strong_rows(
         ("Single Leg Hip Thrust (Left)", "1", "0", "12", "0"),
-        ("Single Leg Hip Thrust (Left)", "1", "0", "12", "0"),  # the same row again
-        ("Single Leg Hip Thrust (Left)", "2", "0", "12", "0"),  # the next set, alike
+        ("Single Leg Hip Thrust (Left)", "2", "0", "12", "0"),
+        ("Single Leg Hip Thrust (Left)", "2", "0", "12", "0"),  # the same row again
+        ("Single Leg Hip Thrust (Left)", "3", "0", "12", "0"),  # the next set, alike
         ("Single Leg Hip Thrust (Right)", "1", "0", "11", "0"),
     )
 
     result = import_text(user, text)
 
-    assert (result.sessions, result.sets, result.skipped_rows) == (1, 3, 1)
-    assert result.notes == (
-        "Skipped 1 set copied from an earlier row (the same workout, exercise and Set Order, "
-        "which Strong writes once for each set): each is imported once.",
-    )
-    assert [row[2:4] for row in sets_of(user)] == [("left", 12), ("left", 12), ("right", 11)]
+    assert (result.sessions, result.sets, result.skipped_rows) == (1, 4, 1)
+    assert result.notes == (COPY_NOTE,)
+    assert [row[2:4] for row in sets_of(user)] == [("left", 12)] * 3 + [("right", 11)]
 
 
 def test_a_strong_row_copied_is_flagged_in_the_preview_with_its_line(user):
     text = strong_rows(
         ("Single Leg Hip Thrust (Left)", "1", "0", "12", "0"),
-        ("Single Leg Hip Thrust (Left)", "1", "0", "12", "0"),
+        ("Single Leg Hip Thrust (Left)", "2", "0", "12", "0"),
+        ("Single Leg Hip Thrust (Left)", "2", "0", "12", "0"),
     )
 
     preview = preview_csv(user, text)
 
-    assert [len(session.sets) for session in preview.new] == [1]
+    assert [len(session.sets) for session in preview.new] == [2]
     assert [(row.line, row.reason, row.exercise) for row in preview.skipped] == [
         (
-            3,
-            "a copy of an earlier row (the same workout, exercise and Set Order, which Strong "
-            "writes once for each set), so its set is imported once",
+            4,
+            "a copy of an earlier row of the same set (Strong writes each set once), so its set "
+            "is imported once",
             "Single Leg Hip Thrust (Left)",
         )
     ]
     assert not TrainingSession.objects.exists()
+
+
+THRUST = "Single Leg Hip Thrust"
+
+
+@pytest.mark.parametrize(
+    "orders",
+    [
+        ["1", "2", "3", "1", "2", "3"],  # three sets a side, no notes: each block from 1
+        ["1", "1"],  # one set a side
+        ["1", "2", "squat", "1", "2"],  # the exercise added again after another
+    ],
+    ids=["three sets a side", "one set a side", "again after another exercise"],
+)
+def test_two_blocks_alike_of_one_exercise_in_a_strong_workout_are_both_imported(user, orders):
+    text = strong_rows(
+        *(
+            ("Squat (Barbell)", "1", "100", "5", "0")
+            if order == "squat"
+            else (THRUST, order, "0", "12", "0")
+            for order in orders
+        )
+    )
+
+    result = import_text(user, text)
+
+    thrusts = len(orders) - orders.count("squat")
+    assert (result.sessions, result.sets, result.skipped_rows) == (
+        1,
+        thrusts,
+        len(orders) - thrusts,
+    )
+    assert COPY_NOTE not in result.notes
+    assert [row[2:4] for row in sets_of(user)] == [("unknown", 12)] * thrusts
+
+
+def test_a_strong_workout_given_again_after_another_is_imported_once(user):
+    morning = strong_rows((THRUST, "1", "0", "12", "0"), (THRUST, "2", "0", "10", "0"))
+    evening = strong_rows((THRUST, "1", "0", "8", "0")).replace(
+        "11:05:00 AM,Morning", "6:00:00 PM,Evening"
+    )
+    rows = morning.removeprefix(STRONG_HEADER)
+    # Two exports joined: the morning's rows again after the evening's.
+    text = morning + evening.removeprefix(STRONG_HEADER) + rows
+
+    result = import_text(user, text)
+
+    assert (result.sessions, result.sets, result.skipped_rows) == (2, 3, 2)
+    assert [row[2:4] for row in sets_of(user)] == [("unknown", 12), ("unknown", 10), ("unknown", 8)]
 
 
 HEVY_HEADER = (

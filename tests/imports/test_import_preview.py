@@ -168,15 +168,14 @@ def test_the_preview_says_a_banded_glute_bridge_is_not_on_the_ladder(user_client
 
 
 def test_the_preview_flags_a_strong_row_given_twice_and_the_save_adds_it_once(user_client):
-    first_set = STRONG_NOW.splitlines(keepends=True)[1]
-    text = STRONG_NOW.replace(first_set, first_set * 2)
+    second_set = STRONG_NOW.splitlines(keepends=True)[2]
+    text = STRONG_NOW.replace(second_set, second_set * 2)
     pending = uploaded(user_client, text, "strong.csv")
     page = text_of(preview_page(user_client, pending))
 
     assert (
-        "A copy of an earlier row (the same workout, exercise and Set Order, which Strong writes "
-        "once for each set), so its set is imported once: 1 row (3), "
-        "Single Leg Hip Thrust (Dumbbell)." in page
+        "A copy of an earlier row of the same set (Strong writes each set once), so its set is "
+        "imported once: 1 row (4), Single Leg Hip Thrust (Dumbbell)." in page
     )
     assert "2 sessions and 5 sets to add" in page
 

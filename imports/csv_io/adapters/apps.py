@@ -120,11 +120,12 @@ _SKIPS = {
         "a {rung} with a band, which is not on the ladder (that rung is done without one)",
         "{rung}s with a band, which are not on the ladder (that rung is done without one)",
     ),
+    # Only what is surely a copy (_Copies): two blocks of an exercise alike are both kept.
     "copy": (
-        "a copy of an earlier row (the same workout, exercise and Set Order, which Strong "
-        "writes once for each set), so its set is imported once",
-        "{sets} copied from an earlier row (the same workout, exercise and Set Order, which "
-        "Strong writes once for each set): each is imported once",
+        "a copy of an earlier row of the same set (Strong writes each set once), so its set "
+        "is imported once",
+        "{sets} copied from an earlier row of the same set (Strong writes each set once): "
+        "each is imported once",
     ),
     "warm-up": ("a warm-up set", "warm-ups"),
     "no reps": ("no reps and no hold", "hip thrusts or bridges without reps or a hold"),
@@ -149,8 +150,10 @@ class AppRow:
     side_hints: str  # text besides the exercise name that may say left or right
     set_note: str
     session_notes: tuple[str, ...]
-    # What makes the row one set of the app's that is written once: a second row with it is
-    # a copy of the first (Strong's numbered sets); None where rows alike may be two sets.
+    # A set the app numbers within its block (Strong's Set Order: 1, 2, ... over the rows of
+    # an exercise in a workout, from 1 again where the exercise is added again), and what
+    # makes the row that one set: every cell. None where rows alike may be two sets.
+    set_order: int | None = None
     copy_key: tuple[str, ...] | None = None
 
 
@@ -256,6 +259,52 @@ class _ExerciseNotes:
         return (row.workout, row.exercise, row.side_hints)
 
 
+class _Copies:
+    """The numbered rows that are surely copies of an earlier one, read in the file's order.
+
+    Strong writes a workout's rows together, and within it the rows of an exercise as one
+    block, numbered 1, 2, ... once each; an exercise added to the workout again is a block of
+    its own, numbered from 1 again, and may match the first cell for cell (a set a side, no
+    notes). So a row is only a copy when it is
+    - a set above 1 met again in its block, before a Set Order 1 or another exercise starts
+      the next (a row pasted twice), or
+    - a row of a workout whose rows had ended, another workout's coming between, met there
+      before (files joined): each earlier row matches one copy.
+    """
+
+    def __init__(self) -> None:
+        self._workout: tuple[str, str] | None = None
+        self._exercise = ""
+        self._block: set[tuple[str, ...]] = set()
+        self._ended: set[tuple[str, str]] = set()
+        self._rows_of: dict[tuple[str, str], Counter[tuple[str, ...]]] = {}
+
+    def is_copy(self, row: AppRow) -> bool:
+        """Whether the row is a copy; every row of the file, in order, passes through."""
+        if row.workout != self._workout:
+            if self._workout is not None:
+                self._ended.add(self._workout)
+            self._workout, self._exercise, self._block = row.workout, row.exercise, set()
+        elif row.exercise != self._exercise:
+            self._exercise, self._block = row.exercise, set()
+        key = row.copy_key
+        if key is None or row.set_order is None:
+            return False
+        earlier = self._rows_of.setdefault(row.workout, Counter())
+        if row.workout in self._ended:
+            if earlier[key]:
+                earlier[key] -= 1
+                return True
+            return False
+        if row.set_order == 1:
+            self._block = set()
+        elif key in self._block:
+            return True
+        self._block.add(key)
+        earlier[key] += 1
+        return False
+
+
 class _Workouts:
     """The planned sessions: one per workout and variation, in the order first seen."""
 
@@ -294,14 +343,13 @@ def plan_app(rows: Iterator[Row], catalogue: Catalogue, read: AppReader) -> Plan
     tally = _Tally()
     workouts = _Workouts(catalogue, read)
     exercise_notes = _ExerciseNotes(read)
-    first_of: dict[tuple[str, ...], int] = {}  # copy_key -> the line of its first row
+    copies = _Copies()
     for line, get in rows:
         row = read(get)
         exercise_notes.count(row)
         words = _exercise_words(row.exercise)
-        reason = _skip_reason(row, words)
-        if not reason and row.copy_key is not None:
-            reason = "copy" if first_of.setdefault(row.copy_key, line) != line else None
+        copy = copies.is_copy(row)
+        reason = _skip_reason(row, words) or ("copy" if copy else None)
         if reason:
             tally.skip(line, reason, row.exercise.strip())
             continue

@@ -60,6 +60,7 @@ class StrongReader:
 
     def __call__(self, get: Cells) -> AppRow:
         order = get("Set Order").strip().upper()  # 1, 2, ...; W(arm-up), D(rop), F(ailure)
+        numbered = int(order) if order.isdecimal() else None
         notes, workout_notes = get.optional("Notes"), get.optional("Workout Notes")
         return AppRow(
             workout=(get("Date").strip(), get("Workout Name").strip()),
@@ -76,9 +77,10 @@ class StrongReader:
             side_hints=notes,
             set_note=notes,
             session_notes=(workout_notes,) if workout_notes else (),
-            # Strong numbers the sets of an exercise in a workout 1, 2, ... and never repeats
-            # one: the same row again is a copy (files joined, or a row pasted twice).
-            copy_key=get.values() if order.isdigit() else None,
+            # Strong numbers the sets of each block of an exercise's rows 1, 2, ...: which row
+            # again is surely a copy (a row pasted twice, files joined) is apps._Copies'.
+            set_order=numbered,
+            copy_key=get.values() if numbered is not None else None,
         )
 
     def pounds_for(self, line: int, row: AppRow) -> bool:
