@@ -81,7 +81,7 @@ class PrescriptionForm(SubmittedOnce):
         # The plan in force's (rung id, load): kept as it was, it is not asked about again.
         self.in_force = in_force
         # What the athlete is told now (training.level.advice_for): added load against
-        # advice decided by pain is asked about.
+        # advice that adds none (Suggestion.no_added_load) is asked about.
         self.advice = advice
         self.confirm_value = self.confirm_label = ""
         self.fields["variation"].queryset = Variation.objects.ladder()
@@ -115,8 +115,8 @@ class PrescriptionForm(SubmittedOnce):
         (the ladder adds it a rung up); asked about once, a load far from the athlete's
         recent sets of the rung (training/plausibility.py, the set form's rule), as a slip of
         the keyboard (15 -> 150) reaches every set they log from it, and a load heavier than
-        they lift now while pain decided their advice (no added load until it trains
-        pain-free): one tick answers both."""
+        they lift now while their advice adds no load (for pain, after a long break, for form
+        errors: Suggestion.no_added_load): one tick answers both."""
         if not load_kg:
             return
         if not variation.takes_external_load:
@@ -137,9 +137,9 @@ class PrescriptionForm(SubmittedOnce):
             ).values_list("load_kg", flat=True)
         ]
         said = []
-        against_pain = self._heavier_than_now(variation, load_kg, recent)
-        if against_pain:
-            said.append(f"{name} is told: “{self.advice.suggestion.why}” {against_pain}")
+        against_advice = self._heavier_than_now(variation, load_kg, recent)
+        if against_advice:
+            said.append(f"{name} is told: “{self.advice.suggestion.why}” {against_advice}")
         where = "of this rung"
         if not any(recent):
             # A rung they have not loaded yet (moving up): their recent loads of any rung.
@@ -156,7 +156,7 @@ class PrescriptionForm(SubmittedOnce):
             )
         if not said:
             return
-        despite = " despite the pain" if against_pain else ""
+        despite = f" despite {self.advice.suggestion.no_added_load}" if against_advice else ""
         self.confirm_value = f"load_kg={load_kg.normalize():f}{despite}"
         if self.cleaned_data.get("confirm") == self.confirm_value:
             return
@@ -166,10 +166,10 @@ class PrescriptionForm(SubmittedOnce):
             self.add_error("load", message)
 
     def _heavier_than_now(self, variation: Variation, load_kg, recent: list) -> str:
-        """While pain decided the athlete's advice (no added load until it trains pain-free),
-        what a `load_kg` heavier than they lift now adds: now is the heaviest of the plan in
-        force on this rung and their `recent` sets of it. "" otherwise."""
-        if self.advice is None or not self.advice.suggestion.for_pain:
+        """While the athlete's advice adds no load (Suggestion.no_added_load), what a
+        `load_kg` heavier than they lift now adds: now is the heaviest of the plan in force on
+        this rung and their `recent` sets of it. "" otherwise."""
+        if self.advice is None or not self.advice.suggestion.no_added_load:
             return ""
         planned = self.in_force[1] if self.in_force and self.in_force[0] == variation.pk else 0
         now = max([*recent, planned])

@@ -2,7 +2,10 @@
 
 Nothing is applied here: `suggest` only returns a `Suggestion` the trainee can
 accept or ignore. Plain Python (no Django) so the rules can be tested as a table.
-Advice that could hurt errs on the safe side: when in doubt, no added load.
+Advice that could hurt errs on the safe side: when in doubt, no added load. Advice that
+adds no load for pain (rules 1, 2 and 4), a long break (3a) or form errors (3) says so in
+`Suggestion.no_added_load`: a coach's plan heavier than the athlete lifts now is asked about
+against it (coaches/forms.py), and Today puts it before that plan.
 
 History is newest first (at most a few sessions) and may hold sessions at other
 levels. A session *counts* at this level when it was done at this level and, if the
@@ -140,6 +143,8 @@ MENTIONED_JUMP = Decimal("0.10")
 # session, what the body built has faded, so nothing is added and nobody moves up from the
 # sessions before the break until a session back shows how it goes.
 LONG_GAP_WEEKS = 4
+# What advice adds no load for, besides pain (Suggestion.no_added_load).
+BREAK, FORM_ERRORS = "the break", "the form errors"
 
 
 @dataclass(frozen=True)
@@ -197,9 +202,18 @@ class Suggestion:
     next_load_kg: Decimal | None
     next_hold_seconds: int | None
     why: str  # one line: the sessions and numbers that decided it
-    # Pain decided it (rules 1, 2 and 4): no added load until it trains pain-free, which a
-    # coach's plan is held to (coaches/forms.py) and Today puts before that plan.
+    # Pain decided it (rules 1, 2 and 4): no added load until it trains pain-free.
     for_pain: bool = False
+    # Another reason the advice adds no load, named as a coach's confirmation says it: "the
+    # break" (rule 3a), "the form errors" (rule 3). Read through `no_added_load`.
+    held_for: str = ""
+
+    @property
+    def no_added_load(self) -> str:
+        """What the advice adds no load for ("the pain", "the break", "the form errors"), or
+        "" when it does not say so: the one place a coach's plan heavier than now is asked
+        about against (coaches/forms.py) and Today puts the advice before that plan."""
+        return "the pain" if self.for_pain else self.held_for
 
     @property
     def reasons_beyond_why(self) -> tuple[str, ...]:
@@ -335,6 +349,7 @@ def suggest(
                 None,
                 f"Form errors on {_day(current[1].day)} and {_day(current[0].day)}, both "
                 "sessions in a row: step back a level and rebuild the movement.",
+                held_for=FORM_ERRORS,
             )
         warnings.append(
             f"Form errors in each of your last two sessions at this level ({days}). "
@@ -344,6 +359,8 @@ def suggest(
             f"Form errors on {_day(current[1].day)} and {_day(current[0].day)}, at the "
             "easiest level: practise the fix slowly, with fewer reps, until the sets are clean."
         )
+    # Rule 3 at the easiest level adds no load until the sets are clean.
+    held_for = FORM_ERRORS if warnings else ""
     pain_gate = ""
     if not warnings and gated:
         # Rule 4: the pain came before the change, or at another level.
@@ -470,7 +487,9 @@ def suggest(
         unit=unit,
         lag=lag,
     )
-    return Suggestion("stay", (*reasons, *notes), weak, load, hold, why, for_pain=gated)
+    return Suggestion(
+        "stay", (*reasons, *notes), weak, load, hold, why, for_pain=gated, held_for=held_for
+    )
 
 
 def _lag(criteria: Criteria, sessions: Sequence[SessionRecord]) -> balance.Balance | None:
@@ -538,6 +557,7 @@ def _back_after_a_break(
         f"than {LONG_GAP_WEEKS} weeks away ({OUR_DEFAULT}), restart at {restart}, with no "
         "added load, no longer hold and no move up until a session back shows how it goes.",
         for_pain=gated,
+        held_for=BREAK,
     )
 
 

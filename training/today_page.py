@@ -54,8 +54,12 @@ def today_context(request: HttpRequest) -> dict:
         s for s in current if s is not todays_session and not s.set_count and s.created_at >= today
     ]
     advice = advice_for(profile, history_of(sets, ladder=rungs), rungs)
-    # Advice decided by pain comes before a coach's plan, even once "Not now" hides it.
-    pain_first = advice.suggestion.kind if advice and advice.suggestion.for_pain else ""
+    # Advice that adds no load (for pain, after a break, for form errors) comes before a
+    # coach's plan, even once "Not now" hides it: "stop" when it says to stop for pain, else
+    # what it adds no load for (Suggestion.no_added_load).
+    advice_first = advice.suggestion.no_added_load if advice else ""
+    if advice_first and advice.suggestion.kind == "stop":
+        advice_first = "stop"
     if advice and advice.fingerprint == profile.dismissed_suggestion:
         advice = None
     prescription = None
@@ -88,7 +92,7 @@ def today_context(request: HttpRequest) -> dict:
         "balance": progress.balance_note(recent),
         "session_form": session_form,
         "prescription": prescription,
-        "pain_first": pain_first,
+        "advice_first": advice_first,
         "unit": profile.unit,
         "commented_videos": commented_videos,
     }

@@ -127,9 +127,9 @@ STOP = (
 )
 
 
-def stay(*reasons, weak=None, load=None, hold=None, why, for_pain=False):
+def stay(*reasons, weak=None, load=None, hold=None, why, for_pain=False, held_for=""):
     load = None if load is None else D(load)
-    return Suggestion("stay", reasons, weak, load, hold, why, for_pain=for_pain)
+    return Suggestion("stay", reasons, weak, load, hold, why, for_pain=for_pain, held_for=held_for)
 
 
 both = (sets("left"), sets("right"))
@@ -539,6 +539,7 @@ SAFE = [
             None,
             "Form errors on 3 Mar 2025 and 7 Mar 2025, both sessions in a row: step back a "
             "level and rebuild the movement.",
+            held_for="the form errors",
         ),
         id="form errors in the two latest sessions at this level step back",
     ),
@@ -554,6 +555,7 @@ SAFE = [
                 "Form errors on 5 Mar 2025 and 7 Mar 2025, at the easiest level: practise the fix "
                 "slowly, with fewer reps, until the sets are clean."
             ),
+            held_for="the form errors",
         ),
         id="the bottom level never steps back for form errors",
     ),
@@ -1203,6 +1205,60 @@ def test_a_suggestion_decided_by_pain_adds_no_load_and_moves_nobody_up(criteria,
         assert result.for_pain
 
 
+@pytest.mark.parametrize(
+    ("history", "options", "held"),
+    [
+        pytest.param([clean(FRI)], {}, "", id="on track: nothing held back"),
+        pytest.param([clean(FRI), clean(WED)], {}, "", id="moving up: nothing held back"),
+        pytest.param(
+            [one_bad(FRI, "right", 2, pain=True)], {}, "the pain", id="a step back for pain"
+        ),
+        pytest.param(
+            [clean(FRI), clean(WED)],
+            {"today": FRI + timedelta(weeks=5)},
+            "the break",
+            id="back after a long break",
+        ),
+        pytest.param(
+            [one_bad(FRI, "right", 2, pain=True, level=3), clean(WED)],
+            {"today": FRI + timedelta(weeks=5)},
+            "the pain",
+            id="pain before the break: pain first",
+        ),
+        pytest.param(
+            [one_bad(FRI, "left", 1, errors=1), one_bad(WED, "right", 3, errors=2)],
+            {},
+            "the form errors",
+            id="a step back for form errors",
+        ),
+        pytest.param(
+            [one_bad(FRI, "left", 1, errors=1), one_bad(WED, "right", 3, errors=2)],
+            {"is_bottom_level": True},
+            "the form errors",
+            id="form errors at the easiest level",
+        ),
+    ],
+)
+def test_advice_that_adds_no_load_says_what_for(history, options, held):
+    """The one place a coach's heavier plan is asked about against (coaches/forms.py) and
+    Today puts the advice before that plan."""
+    result = suggest(LOADED, history, **{**BACK, **options})
+    assert result.no_added_load == held
+
+
+@given(criteria_values, st.lists(session_records, max_size=4), st.booleans(), st.booleans())
+def test_advice_that_says_no_added_load_never_adds_load_nor_moves_up(criteria, history, top, away):
+    today = date(2025, 6, 1) if away else None
+    result = suggest(
+        criteria, history, level=4, is_top_level=top, is_bottom_level=False, today=today
+    )
+    if result.no_added_load:
+        assert result.kind != "advance"
+        assert not any("add load" in reason for reason in result.reasons)
+    if result.kind == "stop" or "no added load" in result.why:
+        assert result.no_added_load
+
+
 def _kg(text: str) -> Decimal:
     """A load such as "25 lb" or "12.5 kg" in kilograms, as stored."""
     value, unit = text.split()
@@ -1268,6 +1324,7 @@ def test_after_more_than_four_weeks_away_nothing_is_added_and_nobody_moves_up():
             "last time or less, with no added load, no longer hold and no move up until a "
             "session back shows how it goes."
         ),
+        held_for="the break",
     )
     years = suggest(LOADED, [clean(FRI)], today=date(2026, 12, 7), **BACK)
     assert years.why.startswith("Your last session was more than 1 year ago, on 7 Mar 2025:")
