@@ -185,12 +185,17 @@ def flags(stats: AthleteStats) -> list[Flag]:
         )
     if stats.promotion_waiting:
         result.append(Flag("promotion", "Ready to move up: promotion waiting", 4))
+    window = stats.today - datetime.timedelta(days=STALL_DAYS)
     quiet_since = max(filter(None, (stats.last_session, stats.active_since)), default=None)
-    if quiet_since is None or quiet_since < stats.today - datetime.timedelta(days=STALL_DAYS):
+    if quiet_since is None or quiet_since < window:
         result.append(Flag("inactive", "No session in three weeks", 2))
     elif (
-        stats.first_session is not None
-        and stats.first_session <= stats.today - datetime.timedelta(days=STALL_DAYS)
+        # Judged on sessions within the window (best_recent's, after its first day): none
+        # there, as for one who joined or linked lately after a long absence, is no stall.
+        stats.last_session is not None
+        and stats.last_session > window
+        and stats.first_session is not None
+        and stats.first_session <= window
         and all(r <= b for r, b in zip(stats.best_recent, stats.best_before, strict=True))
     ):
         result.append(Flag("stalled", "No progress in load, reps or holds for three weeks", 1))

@@ -572,6 +572,37 @@ def _stats(**overrides):
             },
             [],
         ),
+        # Away for two months but joined or linked lately (not idle yet): no session in the
+        # window is no "no progress" either.
+        (
+            {
+                "first_session": TODAY - datetime.timedelta(days=90),
+                "last_session": TODAY - datetime.timedelta(days=60),
+                "active_since": TODAY - datetime.timedelta(days=2),
+                "best_before": (Decimal(10), 12, 0),
+            },
+            [],
+        ),
+        (
+            {
+                "first_session": TODAY - datetime.timedelta(days=60),
+                "last_session": TODAY - datetime.timedelta(days=21),
+                "active_since": TODAY,
+                "best_before": (Decimal(10), 12, 0),
+            },
+            [],
+        ),
+        # A session within the window that did no better: stalled.
+        (
+            {
+                "first_session": TODAY - datetime.timedelta(days=60),
+                "last_session": TODAY - datetime.timedelta(days=20),
+                "active_since": TODAY,
+                "best_recent": (Decimal(10), 12, 0),
+                "best_before": (Decimal(10), 12, 0),
+            },
+            ["stalled"],
+        ),
         (
             {"pain_session_id": 1, "promotion_waiting": True, "form_error_sessions": 3},
             ["pain", "promotion", "form-errors"],
