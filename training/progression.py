@@ -471,6 +471,8 @@ def suggest(
         lengthen_hold=not warnings,
         owned_weights_kg=owned_weights_kg,
         load_step_kg=step,
+        # A lag's why adds load on the weaker side alone, and says so.
+        say_add_load=lag is None,
     )
     why = why or _stay_why(
         criteria,
@@ -604,10 +606,13 @@ def _within_level(
     lengthen_hold: bool,
     owned_weights_kg: Sequence[Decimal],
     load_step_kg: Decimal,
+    say_add_load: bool = True,
 ) -> tuple[Decimal | None, Decimal | None, int | None, list[str]]:
     """Load used, next load and next hold from the deciding side of the newest counting session.
 
     `add_load` is the whole target met on both sides: the weaker side alone never adds load.
+    `say_add_load` False leaves out the note that adds load, for a why that says on which
+    side (a lag's: the weaker side's load goes up, not both).
     """
     required = _required_sides(criteria)
     deciding_sides = (weak,) if weak is not None else required
@@ -627,9 +632,10 @@ def _within_level(
         if target is not None:
             load = target
             both = " on both sides" if criteria.per_side else ""
-            notes.append(
-                f"Every set{both} reached {criteria.reps_per_side} reps: add load next session."
-            )
+            if say_add_load:
+                notes.append(
+                    f"Every set{both} reached {criteria.reps_per_side} reps: add load next session."
+                )
         else:
             notes.append(
                 "None of your weights is heavier than the one you used: keep it, "

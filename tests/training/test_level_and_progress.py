@@ -697,9 +697,8 @@ def test_after_a_break_of_years_nothing_is_added_and_nobody_moves_up_on_today_or
     assert "promotion" not in [flag.kind for flag, _ in row["flags"]]
 
 
-def test_no_move_up_while_one_side_lags_on_today_the_progress_page_or_for_the_coach(
-    client, user, coach, linked, loaded
-):
+def _right_lags_clean_twice(user, loaded) -> None:
+    """Left 3 x 10 at 12.5 kg, right at 10 kg, at the rung's tempo, 4 and 1 days ago."""
     Profile.objects.filter(user=user).update(level=loaded)
     notation = loaded.tempo.tempo.notation
     for day in (days_ago(4), days_ago(1)):
@@ -710,6 +709,12 @@ def test_no_move_up_while_one_side_lags_on_today_the_progress_page_or_for_the_co
             [("left", 10, "12.5", 0, notation) for _ in range(3)]
             + [("right", 10, "10", 0, notation) for _ in range(3)],
         )
+
+
+def test_no_move_up_while_one_side_lags_on_today_the_progress_page_or_for_the_coach(
+    client, user, coach, linked, loaded
+):
+    _right_lags_clean_twice(user, loaded)
 
     client.force_login(user)
     progress = client.get(reverse("training:progress")).context["balance_note"]
@@ -782,3 +787,20 @@ def test_pain_on_an_easier_rung_says_moved_up_only_after_a_move_up_since_it(
         "You moved up since: a harder level asks more of that side, so it trains pain-free "
         "here before anything is added."
     )
+
+
+def test_the_lag_advice_adds_load_on_the_weaker_side_only_on_today_and_for_the_coach(
+    client, user, coach, linked, loaded
+):
+    # The why adds 2.5 kg on the right side; no line beside it adds load on both.
+    _right_lags_clean_twice(user, loaded)
+    client.force_login(user)
+    today = " ".join(client.get(reverse("training:log")).content.decode().split())
+    client.force_login(coach)
+    athlete = client.get(reverse("coaches:athlete", args=[user.pk]))
+    coach_page = " ".join(athlete.content.decode().split())
+    for html in (today, coach_page):
+        assert "bring the right side up first, add 2.5 kg on it (10 kg → 12.5 kg)" in html
+        assert "Your right side did less work, so it sets the next target." in html
+        assert "add load next session" not in html
+    assert not any("add load" in r for r in athlete.context["advice"].suggestion.reasons)

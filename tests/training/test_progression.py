@@ -1352,7 +1352,6 @@ def test_no_move_up_while_the_weaker_side_lags_more_than_the_lag_rule_allows():
         "Target met on 7 Mar 2025 and 5 Mar 2025. Your right side lags: a harder level would "
         "ask more of it than it does now, so bring it up first.",
         RIGHT_DECIDES,
-        ADD_LOAD,
         weak="right",
         load="12.5",
         why=(
