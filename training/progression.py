@@ -266,6 +266,12 @@ def _changed_after(change: LevelChangeRecord | None, session: SessionRecord) -> 
     return session.logged_at is not None and change.at > session.logged_at
 
 
+def long_gap(before: date, after: date) -> bool:
+    """Whether more than `LONG_GAP_WEEKS` lie between two days: a break, after which nothing
+    is added, and which the balance note of the sessions before it names (records.py)."""
+    return (after - before).days > LONG_GAP_WEEKS * 7
+
+
 def counts_after(session: SessionRecord, change: LevelChangeRecord | None) -> bool:
     """Whether a session was logged after the level change (always, without one)."""
     if change is None:
@@ -393,8 +399,8 @@ def suggest(
         )
 
     # The long gap: back after a break, nothing is added until a session shows how it goes.
-    away = (today - history[0].day).days if history and today is not None else 0
-    if away > LONG_GAP_WEEKS * 7:
+    if history and today is not None and long_gap(history[0].day, today):
+        away = (today - history[0].day).days
         return _back_after_a_break(
             criteria, history[0], latest, away, weak, warnings, pain_gate, gated, unit
         )
@@ -421,7 +427,7 @@ def suggest(
         and newest_is_here
         and len(history) >= 2
         and here[1]
-        and (latest.day - history[1].day).days <= LONG_GAP_WEEKS * 7
+        and not long_gap(history[1].day, latest.day)
         and session_meets_target(criteria, history[1])[0]
     )
     same_day = met_before and history[1].day == latest.day
@@ -897,6 +903,15 @@ def on_side(side: Side) -> str:
 def joined(items: list[str]) -> str:
     """ "a", "a and b", "a, b and c"."""
     return _join(items)
+
+
+def on_days(days: Iterable[date]) -> str:
+    """Days as the advice says them, in the order they happened: "on 28 Oct 2026", "on 28 Oct
+    2026 and 30 Oct 2026", and for more than two "from 2 Oct 2026 to 30 Oct 2026"."""
+    days = sorted(days)
+    if len(days) > 2:
+        return f"from {_day(days[0])} to {_day(days[-1])}"
+    return f"on {_days(days)}"
 
 
 def _join(items: list[str]) -> str:

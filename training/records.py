@@ -26,7 +26,7 @@ from django.db.models.functions import Coalesce
 from coaching.models import Variation
 from core.prepared import Prepared
 from training import balance as review
-from training import charts, sides, summaries, thinning
+from training import charts, progression, sides, summaries, thinning
 from training.models import (
     AlikeSets,
     LevelChange,
@@ -51,17 +51,20 @@ def session_balance(session: TrainingSession) -> review.Balance | None:
 NOTE_SESSIONS = 5
 
 
-def balance_note(sessions: list[TrainingSession]) -> str | None:
+def balance_note(sessions: list[TrainingSession], today: datetime.date | None = None) -> str | None:
     """A plain sentence when one side lags (review.lags) over the NOTE_SESSIONS newest of
-    `sessions` (newest first)."""
+    `sessions` (newest first). After a long break (progression.long_gap) before `today`, it
+    names the days of those sessions, so it does not read as how the sides do now."""
     newest = sessions[:NOTE_SESSIONS]
-    balances = [b for b in (session_balance(s) for s in newest) if b is not None]
-    total = review.combined(balances)
+    judged = [(s, b) for s, b in ((s, session_balance(s)) for s in newest) if b is not None]
+    total = review.combined(b for _, b in judged)
     if not review.lags(total.asymmetry):
         return None
     stronger = "right" if total.weaker == "left" else "left"
-    count = len(balances)
+    count = len(judged)
     span = "your last session" if count == 1 else f"your last {count} sessions"
+    if today is not None and progression.long_gap(newest[0].date, today):
+        span += f", {progression.on_days(s.date for s, _ in judged)}, before your break"
     return (
         f"Your {total.weaker} side did {total.asymmetry}% less work than your {stronger} "
         f"over {span}. Start each session with the {total.weaker} side and match its reps "
@@ -155,11 +158,14 @@ BALANCE_SESSIONS = 30  # the newest sessions in the balance table and chart
 _SERIES_NAMES = ((Side.LEFT, "Left"), (Side.RIGHT, "Right"), (Side.BOTH, "Both legs"))
 
 
-def progress_data(user, unit: str, *, points_stale: bool = True) -> dict:
+def progress_data(
+    user, unit: str, *, points_stale: bool = True, today: datetime.date | None = None
+) -> dict:
     """Chart SVGs and the balance table, from two queries of a few rows whatever the
     history: the trainee's kept progress points (ProgressPoints) and changes of level.
     `points_stale`: whether weeks of theirs wait for their points to be made again
-    (ProfileQuerySet.unit_and_stale_points); then they are made first."""
+    (ProfileQuerySet.unit_and_stale_points); then they are made first. `today`: the
+    trainee's day, which the balance note counts a long break to (balance_note)."""
     if points_stale:
         summaries.make_points_current(user.pk)
     points = _progress_points(user)
@@ -181,7 +187,7 @@ def progress_data(user, unit: str, *, points_stale: bool = True) -> dict:
         "balance_chart": _balance_chart(balance_rows, markers, logged=session_count > 0),
         "balance_behind": balance_behind(balance_rows),
         "balance_rows": balance_rows,
-        "balance_note": balance_note(list(reversed(recent))),
+        "balance_note": balance_note(list(reversed(recent)), today),
         "session_count": session_count,
         "thinned": session_count > MAX_CHART_POINTS,
         # Every week's best hold is some month's, or under a better one of that month.

@@ -89,7 +89,7 @@ def today_context(request: HttpRequest) -> dict:
         "started": started,
         "abandoned": _left_empty_before(request.user, today),
         "advice": advice,
-        "balance": progress.balance_note(recent),
+        "balance": progress.balance_note(recent, day),
         "session_form": session_form,
         "prescription": prescription,
         "advice_first": advice_first,

@@ -633,7 +633,9 @@ def progress_view(request: HttpRequest) -> HttpResponse:
             "title": "Progress and balance",
             "description": "Load, volume and holds per side over time.",
             "unit": unit,
-            **progress.progress_data(request.user, unit, points_stale=points_stale),
+            **progress.progress_data(
+                request.user, unit, points_stale=points_stale, today=timezone.localdate()
+            ),
         },
     )
 

@@ -804,3 +804,39 @@ def test_the_lag_advice_adds_load_on_the_weaker_side_only_on_today_and_for_the_c
         assert "Your right side did less work, so it sets the next target." in html
         assert "add load next session" not in html
     assert not any("add load" in r for r in athlete.context["advice"].suggestion.reasons)
+
+
+def test_after_a_long_break_the_balance_note_says_when_its_sessions_were(
+    client, user, coach, linked, loaded
+):
+    # Left 3 x 10 at 12.5 kg, right at 10 kg, 40 and 38 days ago: the note beside the break
+    # advice names those days, as the advice names its own, on Today and the progress page.
+    Profile.objects.filter(user=user).update(level=loaded)
+    for days in (40, 38):
+        logged_session(
+            user,
+            loaded,
+            days_ago(days),
+            [("left", 10, "12.5") for _ in range(3)] + [("right", 10, "10") for _ in range(3)],
+        )
+    first, last = (dateformat.format(days_ago(days), "j M Y") for days in (40, 38))
+    expected = (
+        f"Your right side did 20.0% less work than your left over your last 2 sessions, on "
+        f"{first} and {last}, before your break. Start each session with the right side and "
+        "match its reps on the left."
+    )
+    client.force_login(user)
+    page = client.get(reverse("training:log"))
+    assert "restart at a load you control" in page.context["advice"].suggestion.why
+    assert page.context["balance"] == expected
+    assert expected in " ".join(page.content.decode().split())
+    assert client.get(reverse("training:progress")).context["balance_note"] == expected
+
+    # A session back: the note reads as current again.
+    logged_session(
+        user, loaded, days_ago(0), [("left", 10, "12.5")] * 3 + [("right", 10, "10")] * 3
+    )
+    note = client.get(reverse("training:log")).context["balance"]
+    assert note.startswith(
+        "Your right side did 20.0% less work than your left over your last 3 sessions. Start"
+    )

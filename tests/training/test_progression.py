@@ -17,6 +17,7 @@ from training.progression import (
     all_out,
     jump_to_mention,
     next_load,
+    on_days,
     session_meets_target,
     side_numbers,
     suggest,
@@ -1412,3 +1413,15 @@ def test_pain_on_an_easier_rung_says_moved_up_only_after_a_move_up_since(options
         "count toward the 2. You moved up since: a harder level asks more of that side, so it "
         "trains pain-free here before anything is added."
     )
+
+
+@pytest.mark.parametrize(
+    ("days", "said"),
+    [
+        ([FRI], "on 7 Mar 2025"),
+        ([FRI, WED], "on 5 Mar 2025 and 7 Mar 2025"),
+        ([FRI, MON, WED], "from 3 Mar 2025 to 7 Mar 2025"),
+    ],
+)
+def test_days_are_said_in_the_order_they_happened(days, said):
+    assert on_days(days) == said
