@@ -55,7 +55,6 @@ User = get_user_model()
 EXAMPLES = int(os.environ.get("HIPTHRUST_FUZZ_EXAMPLES", "30"))
 FUZZ = settings(
     max_examples=EXAMPLES,
-    deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 FEW = settings(FUZZ, max_examples=max(5, EXAMPLES // 3))

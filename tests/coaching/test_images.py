@@ -553,7 +553,7 @@ def test_it_refuses_a_picture_whose_name_disagrees_with_its_contents(format_, fi
 # Whatever the bytes
 
 
-@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=2048))
 def test_arbitrary_bytes_are_either_a_clean_image_or_rejected(data):
     try:
@@ -570,7 +570,7 @@ SMALL_PICTURES = {
 }
 
 
-@settings(deadline=None, max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.sampled_from(sorted(SMALL_PICTURES)),
     st.lists(st.tuples(st.integers(min_value=0), st.integers(0, 255)), max_size=8),

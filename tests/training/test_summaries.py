@@ -231,9 +231,7 @@ def apply(user, variations, step) -> None:
 DAY_AFTER_ALL = datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC)
 
 
-@settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=STEPS)
 @example(
     steps=[

@@ -98,7 +98,7 @@ def _read_as_the_page_does(rows: list[dict], series: str) -> tuple:
     )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(
     count=st.one_of(st.integers(0, 130), st.integers(100, 1200)),
     gap=st.sampled_from([1, 3, 7, 12, 30]),

@@ -278,7 +278,7 @@ def test_a_gap_over_a_bottom_judges_no_bounce_there_and_times_nothing_it_hid():
 GAPPED_TEMPOS = ("2-1-2-1", "3-0-1-1", "2-0-1-3")
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30)
 @given(
     tempo=st.sampled_from(GAPPED_TEMPOS),
     start=st.floats(min_value=0.5, max_value=16.0),
@@ -606,7 +606,7 @@ def test_the_synthetic_top_is_the_pose_models_straight_line():
 # Properties over tempos.
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25)
 @given(
     lowering=st.integers(1, 4),
     pause=st.integers(0, 2),
@@ -626,7 +626,7 @@ def test_any_tempo_gives_the_rep_count_and_its_phases(
     assert fault_codes(analysis) == [set()] * reps
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=20)
 @given(
     lowering=st.floats(0.8, 4.0),
     lifting=st.floats(0.6, 2.0),
@@ -646,7 +646,7 @@ def test_any_timing_of_the_phases_is_measured_within_a_quarter_second(
     assert_matches_truth(analyse(clip), truths)
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=15)
 @given(
     lowering=st.floats(1.0, 4.0),
     lifting=st.floats(0.8, 2.0),
