@@ -7,6 +7,9 @@ are previewed where they are chosen, and every object links to the page it chang
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.models import DELETION, LogEntry
@@ -16,7 +19,7 @@ from django.core.files.storage import default_storage
 from django.db import models, router, transaction
 from django.db.models import Case, Count, Value, When
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
-from django.forms.models import BaseInlineFormSet
+from django.forms.models import BaseInlineFormSet, model_to_dict
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -140,9 +143,72 @@ def log_deletions(request, objs) -> None:
         LogEntry.objects.log_actions(request.user.pk, objs, DELETION, change_message="")
 
 
+# Saving a change page over edits made elsewhere.
+#
+# A change page posts every field it shows, its inline rows' too, so saving a page opened
+# before another edit (a cue on its own page, a rung's reps) put the old values back. Each
+# change page carries a fingerprint of what it showed: the values of the fields its forms
+# edit, the main row's and each inline row's, and which rows those are. A post whose page
+# showed other values than the database now holds is refused whole. Not the content
+# generation: it moves with any edit of any content (another exercise's cue, a photo), and
+# with the token's eviction from the cache or, without Redis, in each process on its own,
+# so it would refuse saves that lose nothing.
+
+STALE_PAGE = (
+    "This content was changed elsewhere since you opened this page: nothing was saved; "
+    "reload to see the changes and make yours again."
+)
+PAGE_FINGERPRINT = "page_fingerprint"
+
+
+def _shown_values(rows, names) -> list:
+    return sorted(([row.pk, model_to_dict(row, fields=names)] for row in rows), key=lambda r: r[0])
+
+
 class ContentAdmin(core_admin.ModelAdmin):
     """Content admin: a deletion is refused while trainees' logs refer to what it would
-    delete, and every row it takes with it is audited. A saved slug stays as it is."""
+    delete, and every row it takes with it is audited. A saved slug stays as it is. A change
+    page saved over edits made since it was drawn is refused (see above)."""
+
+    change_form_template = "admin/coaching/change_form.html"
+
+    def page_fingerprint(self, request, obj, *, lock: bool = False) -> str:
+        """What the change page of `obj` shows of the database, as a digest; `lock` holds
+        those rows until the transaction ends, so nothing changes between check and save."""
+        fields = list(super().get_form(request, obj, change=True).base_fields)
+        manager = self.model._default_manager
+        rows = manager.select_for_update() if lock else manager
+        shown = [_shown_values(rows.filter(pk=obj.pk), fields)]
+        for formset, inline in self.get_formsets_with_inlines(request, obj):
+            queryset = inline.model._default_manager.filter(**{formset.fk.name: obj})
+            queryset = queryset.select_for_update() if lock else queryset
+            shown.append(_shown_values(queryset, list(formset.form.base_fields)))
+        text = json.dumps(shown, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if not change or obj is None:
+            return form
+        admin_ = self
+
+        class DrawnForm(form):
+            page_fingerprint = forms.CharField(widget=forms.HiddenInput, required=False)
+
+            def __init__(self, *args, **kwargs) -> None:
+                super().__init__(*args, **kwargs)
+                if not self.is_bound:
+                    self.initial[PAGE_FINGERPRINT] = admin_.page_fingerprint(request, obj)
+
+            def clean(self):
+                # The admin's change view runs in a transaction: the rows stay locked to its end.
+                drawn = self.cleaned_data.get(PAGE_FINGERPRINT)
+                if drawn != admin_.page_fingerprint(request, obj, lock=True):
+                    self.add_error(None, ValidationError(STALE_PAGE, code="stale_page"))
+                return super().clean()
+
+        DrawnForm.__name__ = DrawnForm.__qualname__ = form.__name__
+        return DrawnForm
 
     def get_readonly_fields(self, request, obj=None):
         # A slug is in addresses people keep: links, bookmarks, a prescription's timer plan,

@@ -486,11 +486,11 @@ def test_out_of_range_tempo_seconds_are_refused_on_their_field(
 ):
     preset = TempoPreset.objects.order_by("pk").first()
     before = TempoPreset.objects.values().get(pk=preset.pk)
+    change_url = reverse("admin:coaching_tempopreset_change", args=[preset.pk])
+    # What the change page was drawn with, as a browser posts it back.
+    drawn = admin_client.get(change_url).context["adminform"].form["page_fingerprint"].value()
     for url, data in (
-        (
-            reverse("admin:coaching_tempopreset_change", args=[preset.pk]),
-            _tempo_data(preset, **{field: value}),
-        ),
+        (change_url, _tempo_data(preset, page_fingerprint=drawn, **{field: value})),
         (reverse("admin:coaching_tempopreset_add"), _tempo_data(**{field: value})),
     ):
         response = admin_client.post(url, data)
