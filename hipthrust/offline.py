@@ -15,9 +15,10 @@ page and the styles and scripts it names always come from the same deploy; the w
 that activates deletes the caches of every other version.
 
 Signed-in pages (the log, the coach panel, videos, the account pages) are never kept:
-see settings.PERSONAL_PATH_PREFIXES. The public pages are fetched by the worker without
-cookies, as a visitor without an account sees them, so no cache entry carries a person's
-name or token.
+see settings.PERSONAL_PATH_PREFIXES. Of the uploads, only the coaches' content photos
+are kept (every rendition a kept page names); nothing a trainee uploaded ever is. The
+public pages are fetched by the worker without cookies, as a visitor without an account
+sees them, so no cache entry carries a person's name or token.
 """
 
 from __future__ import annotations
@@ -30,11 +31,12 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.files.storage import default_storage
 from django.templatetags.static import static
 from django.urls import reverse
 
 from coaching.caching import CONTENT
-from coaching.models import FormError, Variation
+from coaching.models import FormError, Illustration, Variation
 from core.icons import ICONS
 
 # Every static file the offline pages name (tests/test_offline.py reads the pages and
@@ -93,6 +95,23 @@ def _offline_pages() -> list[str]:
     ]
 
 
+def offline_photos() -> list[str]:
+    """Every rendition of the content photos the kept pages show (the guide's, each rung's,
+    each form error's: each page's srcset names them all, and the browser picks one by the
+    screen), so they open offline with their photos. Only those this origin serves: a
+    storage on another origin (a CDN) is left to the browser."""
+    return CONTENT.remember(_offline_photos, "coaching:offline-photos")
+
+
+def _offline_photos() -> list[str]:
+    urls = (
+        default_storage.url(rendition["name"])
+        for renditions in Illustration.objects.order_by("pk").values_list("renditions", flat=True)
+        for rendition in renditions
+    )
+    return [url for url in urls if url.startswith("/") and not url.startswith("//")]
+
+
 def static_version() -> str:
     manifest_hash = getattr(staticfiles_storage, "manifest_hash", "")
     if manifest_hash and not settings.DEBUG:
@@ -117,6 +136,7 @@ def plan() -> dict:
         "version": version(),
         "pages": offline_pages(),
         "assets": [static(name) for name in OFFLINE_STATIC],
+        "photos": offline_photos(),
         "staticPrefix": settings.STATIC_URL,
         "offlinePage": reverse("offline"),
         "start": reverse("start"),

@@ -174,3 +174,51 @@ def test_the_offline_page_says_what_works_offline_and_is_not_indexed(client, exe
         assert link in html
     assert '<meta name="robots" content="noindex">' in html
     assert "public" in response["Cache-Control"]
+
+
+MEDIA_REFERENCE = re.compile(r'(/media/[^"\s,]+)')
+
+
+def test_every_content_photo_a_kept_page_names_is_kept_and_nothing_else_uploaded(
+    client, exercise, media_root
+):
+    from tests.coaching.test_admin_content import _illustration
+
+    rung = Variation.objects.get(slug="single-leg-hip-thrust")
+    error = FormError.objects.order_by("pk").first()
+    shown = [
+        _illustration(exercise),
+        _illustration(exercise, placement="variation", variation=rung.pk),
+        _illustration(exercise, placement="form-error", form_error=error.pk),
+    ]
+    plan = _plan(client)
+
+    named: set[str] = set()
+    for page in plan["pages"]:
+        named |= set(MEDIA_REFERENCE.findall(client.get(page).content.decode()))
+    assert f"/media/{shown[1].renditions[0]['name']}" in named  # the rung page's srcset
+    assert sorted(named) == sorted(plan["photos"])
+    # Every rendition of each photo (the browser picks one by the screen), nothing more: no
+    # original, and nothing of a trainee's.
+    assert sorted(plan["photos"]) == sorted(
+        f"/media/{rendition['name']}" for photo in shown for rendition in photo.renditions
+    )
+    assert all(url.startswith("/media/illustrations/") for url in plan["photos"])
+    for url in plan["photos"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["Content-Type"].startswith("image/")
+
+
+def test_a_new_photo_gives_the_worker_a_new_version_that_keeps_it(
+    client, exercise, media_root, django_capture_on_commit_callbacks
+):
+    from tests.coaching.test_admin_content import _illustration
+
+    before = _plan(client)
+    assert before["photos"] == []
+    with django_capture_on_commit_callbacks(execute=True):
+        photo = _illustration(exercise)
+    after = _plan(client)
+    assert after["version"] != before["version"]
+    assert len(after["photos"]) == len(photo.renditions) == 6

@@ -44,7 +44,8 @@
    * - "network-page": a page we never keep (signed-in pages, and any not in the plan):
    *   the network, else the offline page.
    * - "start": the installed app's start page: the network, else the guide.
-   * - "asset": a kept static file: the cache first.
+   * - "asset": a kept static file or content photo: the cache first (their names change
+   *   with their bytes).
    * - "page": a kept public page: the network first, else the kept copy.
    */
   function route(request, plan) {
@@ -59,7 +60,7 @@
     if (isUnder(path, plan.personal)) return wantsPage ? "network-page" : "browser";
     if (path === plan.start) return "start";
     const key = path + url.search;
-    if (plan.assets.includes(key)) return "asset";
+    if (plan.assets.includes(key) || plan.photos.includes(key)) return "asset";
     if (plan.pages.includes(key)) return "page";
     return wantsPage ? "network-page" : "browser";
   }

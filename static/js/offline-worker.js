@@ -1,7 +1,7 @@
 // hipthrust's service worker. /sw.js (hipthrust/offline.py) sets self.OFFLINE_PLAN and
 // imports offline-rules.js (the decisions) before this file (what acts on them).
 //
-// Install: every kept page and static file of this version is fetched into one cache
+// Install: every kept page, static file and content photo of this version is fetched into one cache
 // named by the version, all or nothing, then the worker takes over at once. Activate:
 // the caches of every other version are deleted, so a deploy never leaves a page of one
 // version beside the scripts of another.
@@ -41,7 +41,8 @@ self.addEventListener("install", (event) => {
     (async () => {
       const cache = await caches.open(CACHE);
       try {
-        await Promise.all([...plan.pages, ...plan.assets].map((url) => keep(cache, url)));
+        const urls = [...plan.pages, ...plan.assets, ...plan.photos];
+        await Promise.all(urls.map((url) => keep(cache, url)));
       } catch (error) {
         await caches.delete(CACHE); // the worker before this one keeps serving its own set
         throw error;

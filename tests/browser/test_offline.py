@@ -946,3 +946,31 @@ def test_a_plan_changed_offline_says_it_needs_the_network_and_keeps_what_was_typ
     assert "of 6 reps" in page.locator(".timer-page__header .lead").inner_text()
     assert page.locator("#request-message").count() == 0
     assert console.errors == []
+
+
+def test_a_rungs_photo_opens_offline_after_one_visit_to_another_page(
+    live_server, open_page, media_root
+):
+    from tests.coaching.test_admin_content import _illustration
+
+    rung = Variation.objects.get(slug="single-leg-hip-thrust")
+    _illustration(
+        rung.exercise,
+        placement="variation",
+        variation=rung.pk,
+        alt_text="The hips level at the top, the knee over the ankle",
+    )
+    for viewport in (PHONE, DESKTOP):
+        page, console = _open(open_page, viewport)
+        # The home page shows no photo: the rung's can only come from the worker's cache.
+        page.goto(f"{live_server.url}/")
+        _installed(page)
+        page.context.set_offline(True)
+
+        page.goto(f"{live_server.url}{rung.get_absolute_url()}")
+        assert page.get_by_role("heading", level=1).inner_text() == rung.name
+        photo = page.get_by_alt_text("The hips level at the top, the knee over the ankle")
+        photo.scroll_into_view_if_needed()
+        photo.evaluate("img => img.decode()")
+        assert photo.evaluate("img => img.complete && img.naturalWidth") > 0
+        assert console.errors == []

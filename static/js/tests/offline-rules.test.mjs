@@ -11,6 +11,7 @@ const PLAN = {
   version: "abc123.def456",
   pages: ["/", "/guide/", "/ladder/", "/ladder/glute-bridge/", "/timer/", "/timer/?variation=glute-bridge", "/offline/"],
   assets: ["/static/css/site.abc.css", "/static/js/timer.abc.mjs", "/static/js/tempo-plan.def.mjs"],
+  photos: ["/media/illustrations/0a1b2c-bench-480w.webp", "/media/illustrations/0a1b2c-bench-480w.jpg"],
   staticPrefix: "/static/",
   offlinePage: "/offline/",
   start: "/start/",
@@ -103,6 +104,12 @@ test("kept static files and the start page have their own routes", () => {
   assert.equal(route("/static/css/site.abc.css", { mode: "no-cors" }), "asset");
   assert.equal(route("/static/js/timer.abc.mjs", { mode: "cors" }), "asset");
   assert.equal(route("/start/"), "start");
+});
+
+test("a kept content photo is answered from the cache, any other upload by the browser", () => {
+  assert.equal(route("/media/illustrations/0a1b2c-bench-480w.webp", { mode: "no-cors" }), "asset");
+  assert.equal(route("/media/illustrations/0a1b2c-bench-480w.jpg", { mode: "no-cors" }), "asset");
+  assert.equal(route("/media/illustrations/other-960w.webp", { mode: "no-cors" }), "browser");
 });
 
 test("logging out drops only personal entries", () => {
