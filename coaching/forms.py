@@ -27,7 +27,8 @@ class IllustrationForm(forms.ModelForm):
     photo = forms.FileField(
         help_text=(
             f"A JPEG, PNG or WebP photo, up to {images.MAX_UPLOAD_BYTES // (1024 * 1024)} MB and "
-            f"{images.MAX_PIXELS // 1_000_000} megapixels. Location and camera data are removed."
+            f"{images.MAX_PIXELS // 1_000_000} megapixels, at least {images.MIN_WIDTH} pixels "
+            "wide. Location and camera data are removed."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".jpg,.jpeg,.png,.webp"}),
     )
@@ -68,7 +69,7 @@ class IllustrationForm(forms.ModelForm):
         if not upload:
             return upload
         try:
-            clean = images.clean_upload(upload, upload.name)
+            clean = images.refuse_too_small(images.clean_upload(upload, upload.name))
             renditions = images.make_renditions(clean)
         except images.ImageRejected as rejected:
             raise ValidationError(str(rejected), code="invalid_image") from None

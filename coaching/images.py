@@ -1,7 +1,8 @@
 """Upload pipeline for coach photos: check the upload, decode it safely, strip it, resize it.
 
 Plain Pillow so it can be tested without Django; the model and form layer only call
-`clean_upload` and `make_renditions`, and show `ImageRejected` messages to the coach.
+`clean_upload`, `refuse_too_small` and `make_renditions`, and show `ImageRejected` messages
+to the coach.
 
 A file whose contents and name disagree (a PNG called ``.jpg``) is refused rather than
 silently renamed: the coach learns what the file really is, and nothing downstream ever
@@ -24,6 +25,9 @@ ALLOWED_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp"}
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 RENDITION_WIDTHS = (480, 960, 1440)
+# The page shows a photo across its column (at least 480 CSS px wide on most screens): a
+# narrower one is shown stretched and blurred, so the smallest rendition is the least kept.
+MIN_WIDTH = min(RENDITION_WIDTHS)
 # WebP cannot encode a longer side, and renditions never grow a side, so this cap at upload
 # time is what guarantees every rendition can be written.
 MAX_SIDE = 16_383
@@ -99,6 +103,18 @@ def clean_upload(
         height=pixels.height,
         has_alpha=pixels.mode == "RGBA",
     )
+
+
+def refuse_too_small(clean: CleanImage, min_width: int = MIN_WIDTH) -> CleanImage:
+    """`clean` if it is at least `min_width` pixels wide, upright (the page's column is filled
+    by the width); else `ImageRejected` naming both sizes."""
+    if clean.width < min_width:
+        raise ImageRejected(
+            f"The picture is {clean.width} × {clean.height} pixels; it must be at least "
+            f"{min_width} pixels wide, or the page shows it stretched and blurred. "
+            "Upload the photo at a larger size."
+        )
+    return clean
 
 
 def make_renditions(clean: CleanImage, widths: Sequence[int] = RENDITION_WIDTHS) -> list[Rendition]:

@@ -714,7 +714,7 @@ def test_coach_note(coached, log, data):
 # --------------------------------------------------------------------------- admin upload
 
 
-def _image(fmt: str, size=(64, 48)) -> bytes:
+def _image(fmt: str, size=(480, 360)) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, (180, 90, 30)).save(buffer, fmt)
     return buffer.getvalue()

@@ -300,3 +300,51 @@ def test_a_coach_uploads_a_photo_in_the_admin_and_a_bad_one_is_refused_there(
     illustration = Illustration.objects.get()
     assert illustration.alt_text == "Setting up against the bench"
     assert len(_files(media_root)) == 7
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "size"),
+    [
+        ("dot.png", _png(Image.new("RGB", (1, 1))), "1 × 1"),
+        ("strip.jpg", _jpeg(479, 2000, gps=False), "479 × 2000"),
+        # Upright it is 300 wide: the camera's orientation tag turns 2000 × 300 on its side.
+        ("sideways.jpg", None, "300 × 2000"),
+    ],
+    ids=["one pixel", "479 wide", "narrow once upright"],
+)
+def test_a_photo_narrower_than_the_smallest_rendition_is_refused_on_its_field(
+    admin_client, exercise, media_root, name, content, size
+):
+    if content is None:
+        buffer = io.BytesIO()
+        exif = Image.Exif()
+        exif[0x0112] = 6  # rotate 90° to show upright
+        Image.new("RGB", (2000, 300), (200, 120, 40)).save(buffer, "JPEG", exif=exif)
+        content = buffer.getvalue()
+    url = reverse("admin:coaching_illustration_add")
+    fields = {
+        "exercise": exercise.pk,
+        "placement": "guide-setup",
+        "order": 0,
+        "alt_text": "Setting up against the bench",
+        "caption": "",
+    }
+    response = admin_client.post(url, {**fields, "photo": SimpleUploadedFile(name, content)})
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert list(form.errors) == ["photo"]
+    assert form.errors["photo"] == [
+        f"The picture is {size} pixels; it must be at least 480 pixels wide, or the page "
+        "shows it stretched and blurred. Upload the photo at a larger size."
+    ]
+    assert Illustration.objects.count() == 0
+    assert _files(media_root) == []
+
+
+def test_a_photo_as_wide_as_the_smallest_rendition_is_kept(exercise, media_root):
+    form = _form(exercise, SimpleUploadedFile("narrow.jpg", _jpeg(480, 200), "image/jpeg"))
+    assert form.is_valid(), form.errors
+    illustration = form.save()
+    assert (illustration.width, illustration.height) == (480, 200)
+    assert [r["width"] for r in illustration.renditions] == [480, 480]
