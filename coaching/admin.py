@@ -13,16 +13,17 @@ import json
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.models import DELETION, LogEntry
+from django.contrib.admin.utils import NestedObjects
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import models, router, transaction
-from django.db.models import Case, Count, Value, When
-from django.db.models.deletion import Collector, ProtectedError, RestrictedError
+from django.db.models import Case, Count, Q, Value, When
 from django.forms.models import BaseInlineFormSet, model_to_dict
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst, get_text_list
 
 from coaching.figures import BUILDERS, figure
 from coaching.forms import IllustrationForm
@@ -90,32 +91,73 @@ def figure_preview_html(key: str) -> str:
 
 # Deleting content that trainees' logs point at.
 #
-# A trainee's logged set keeps the form errors they flagged; deleting one would silently
-# strip that flag from everyone's history. So such deletions are refused while any log
-# refers to the content, and otherwise left to superusers: editing content is a coach's
-# job, taking it away is not. Logs live in other apps (coaching never imports them), so
-# the references are found from the relations those apps declare to this one.
+# A trainee's logged set keeps the form errors they flagged, a session its rung; deleting
+# one would strip it from everyone's history (or, protected, be refused by the database).
+# So such deletions are refused while any log refers to the content, and otherwise left to
+# superusers where the content is flagged in logs: editing content is a coach's job, taking
+# it away is not. Logs live in other apps (coaching never imports them), so the references
+# are found from the relations those apps declare to this one, `related_name="+"` ones
+# included. The refusal counts those rows and never names one: they are other people's logs.
+
+# How a row of another app reads when counted ("12 sessions"); others by their verbose names.
+LOG_ROW_NAMES = {
+    "training.trainingsession": ("session", "sessions"),
+    "training.profile": ("trainee’s current level", "trainees’ current levels"),
+    "training.alikesets": ("record of alike sets", "records of alike sets"),
+    "training.set": ("logged set", "logged sets"),
+    "coaches.prescription": ("plan", "plans"),
+}
+
+
+def _log_row_name(model, count: int) -> str:
+    opts = model._meta
+    singular, plural = LOG_ROW_NAMES.get(
+        opts.label_lower, (opts.verbose_name, opts.verbose_name_plural)
+    )
+    return f"{count} {singular if count == 1 else plural}"
+
+
+def _relations_from_other_apps(model) -> dict:
+    """{model of another app: [field names of its relations to `model`]}, hidden ones too."""
+    found: dict = {}
+    for relation in model._meta.get_fields(include_hidden=True):
+        if not (relation.auto_created and not relation.concrete and relation.is_relation):
+            continue
+        related = relation.related_model
+        # An auto-created many-to-many table is counted through its field instead.
+        if related._meta.app_label == model._meta.app_label or related._meta.auto_created:
+            continue
+        found.setdefault(related, []).append(relation.field.name)
+    return found
 
 
 def history_references(objs) -> list[str]:
-    """One sentence per object that rows of another app (trainees' logs) still refer to."""
+    """One sentence per object that rows of another app (trainees' logs, coaches' plans)
+    still refer to: how many of each kind, never whose or which."""
     sentences = []
     for obj in objs:
-        for relation in obj._meta.related_objects:
-            related = relation.related_model
-            if related._meta.app_label == obj._meta.app_label:
-                continue
-            count = related._base_manager.filter(**{relation.field.name: obj}).count()
-            if count:
-                names = (
-                    related._meta.verbose_name if count == 1 else related._meta.verbose_name_plural
-                )
-                verb = "is" if count == 1 else "are"
-                sentences.append(
-                    f"{count} {names} in trainees’ logs {verb} flagged with “{obj}”: "
-                    "it cannot be deleted while they are; edit it instead."
-                )
+        counts = []
+        for related, names in _relations_from_other_apps(type(obj)).items():
+            refers = Q()
+            for name in names:
+                refers |= Q(**{name: obj})
+            if count := related._base_manager.filter(refers).distinct().count():
+                counts.append(_log_row_name(related, count))
+        if counts:
+            verb = "uses" if len(counts) == 1 and counts[0].startswith("1 ") else "use"
+            sentences.append(
+                f"“{obj}” cannot be deleted while {get_text_list(counts, 'and')} {verb} it; "
+                "edit it instead."
+            )
     return sentences
+
+
+def _collector(objs) -> NestedObjects:
+    """What deleting `objs` would take with it, every cascade followed past the rows that
+    protect some of it (`protected`)."""
+    collector = NestedObjects(using=router.db_for_write(type(objs[0])), origin=objs)
+    collector.collect(objs)
+    return collector
 
 
 def collected_content(objs) -> list[models.Model]:
@@ -123,14 +165,9 @@ def collected_content(objs) -> list[models.Model]:
     objs = list(objs)
     if not objs:
         return []
-    collector = Collector(using=router.db_for_write(type(objs[0])), origin=objs)
-    try:
-        collector.collect(objs)
-    except (ProtectedError, RestrictedError):
-        return objs  # the deletion is refused anyway; the admin lists what protects them
     return [
         instance
-        for model, instances in collector.data.items()
+        for model, instances in _collector(objs).model_objs.items()
         if model._meta.app_label == "coaching"
         for instance in instances
     ]
@@ -223,10 +260,32 @@ class ContentAdmin(core_admin.ModelAdmin):
 
     def get_deleted_objects(self, objs, request):
         deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
-        references = [
-            sentence for item in collected_content(objs) for sentence in history_references([item])
-        ]
+        objs = list(objs)
+        if not objs:
+            return deleted, model_count, perms_needed, protected
+        collector = _collector(objs)
+        outside = {row for row in collector.protected if row._meta.app_label != "coaching"}
+        if outside:
+            # Django names each protecting row (other people's sessions, levels and plans)
+            # and, lacking the right to delete them, reads as if the deletion would take
+            # them: both give way to the counts below. Content protecting content is named.
+            perms_needed = perms_needed - {row._meta.verbose_name for row in outside}
+            protected = [
+                self._protected_row(row, request)
+                for row in collector.protected
+                if row not in outside
+            ]
+        references = history_references(collected_content(objs))
         return deleted, model_count, perms_needed, [*protected, *references]
+
+    def _protected_row(self, row, request) -> str:
+        """A row of this app that protects the deleted ones, as Django lists it."""
+        opts = row._meta
+        admin_of_row = self.admin_site.get_model_admin(type(row))
+        if admin_of_row.has_change_permission(request, row):
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[row.pk])
+            return format_html('{}: <a href="{}">{}</a>', capfirst(opts.verbose_name), url, row)
+        return f"{capfirst(opts.verbose_name)}: {row}"
 
     def delete_model(self, request, obj) -> None:
         with transaction.atomic(using=router.db_for_write(self.model)):
@@ -361,14 +420,31 @@ class VariationFormSet(NumberedInlineFormSet):
     number_field = "level"
 
 
-class DescribedTabularInline(admin.TabularInline):
+class ContentInline:
+    """An inline whose deletions only NumberedInlineFormSet refuses, in counts.
+
+    Django's own inline form refuses a deletion that protected rows block by naming each of
+    them: every trainee's session, level and plan on a rung, whoever's they are."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class Form(formset.form):
+            def hand_clean_DELETE(self) -> None:
+                return  # the formset's clean refuses it (history_references)
+
+        formset.form = Form
+        return formset
+
+
+class DescribedTabularInline(ContentInline, admin.TabularInline):
     """A tabular inline with a line of guidance under its heading (`description`)."""
 
     template = "admin/coaching/edit_inline/tabular.html"
     description = ""
 
 
-class DescribedStackedInline(admin.StackedInline):
+class DescribedStackedInline(ContentInline, admin.StackedInline):
     template = "admin/coaching/edit_inline/stacked.html"
     description = ""
 
