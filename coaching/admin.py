@@ -37,6 +37,7 @@ from coaching.models import (
     TempoPreset,
     Variation,
 )
+from coaching.services import close_ladder_gaps
 from coaching.svg import render_figure_panels
 from core import admin as core_admin
 
@@ -419,6 +420,15 @@ class FormErrorFormSet(NumberedInlineFormSet):
 class VariationFormSet(NumberedInlineFormSet):
     number_field = "level"
 
+    def save(self, commit: bool = True):
+        if not commit:
+            return super().save(commit=False)
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            saved = super().save()
+            if self.deleted_objects:
+                close_ladder_gaps([self.instance.pk])
+            return saved
+
 
 class ContentInline:
     """An inline whose deletions only NumberedInlineFormSet refuses, in counts.
@@ -667,6 +677,20 @@ class VariationAdmin(ContentAdmin):
 
     class Media:
         css = ADMIN_CSS
+
+    # The rungs above a deleted one move down in the same transaction: levels run from 1
+    # without a gap (Variation.clean), and the ladder reads "Level 7 of 6" otherwise.
+
+    def delete_model(self, request, obj) -> None:
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            super().delete_model(request, obj)
+            close_ladder_gaps([obj.exercise_id])
+
+    def delete_queryset(self, request, queryset) -> None:
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            exercise_ids = set(queryset.values_list("exercise_id", flat=True))
+            super().delete_queryset(request, queryset)
+            close_ladder_gaps(exercise_ids)
 
     @admin.display(description="To move up")
     def advance_criteria(self, obj: Variation) -> str:

@@ -1,4 +1,4 @@
-"""Writes that span the database and file storage."""
+"""Writes that span the database and file storage, or several rows of the ladder."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from pathlib import PurePosixPath
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import router, transaction
 
 from coaching import images
-from coaching.models import Illustration
+from coaching.models import Illustration, Variation
 from core.files import delete_stored
 
 # How the cleaned original is stored: metadata-free, in its own format.
@@ -72,3 +72,19 @@ def _safe_stem(filename: str) -> str:
     stem = PurePosixPath(filename.replace("\\", "/")).stem
     cleaned = "".join(c if c.isalnum() or c in "-_" else "-" for c in stem.lower()).strip("-")
     return cleaned[:40] or "photo"
+
+
+def close_ladder_gaps(exercise_ids) -> None:
+    """Number each exercise's rungs from 1 without a gap, in their order (Variation.clean's
+    rule), after rungs were deleted: the rungs above a deleted one move down one.
+
+    Logs, plans and levels point at rungs by id, never by level, so they keep their rung.
+    Each rung moves down to a number no rung holds by then, so the unique level per exercise
+    holds at every step; saved one by one, each bumps the guide's cached pages."""
+    with transaction.atomic(using=router.db_for_write(Variation)):
+        for exercise_id in set(exercise_ids):
+            rungs = Variation.objects.select_for_update().filter(exercise_id=exercise_id)
+            for level, rung in enumerate(rungs.order_by("level"), start=1):
+                if rung.level != level:
+                    rung.level = level
+                    rung.save(update_fields=["level"])
