@@ -447,6 +447,17 @@ class ContentInline:
         return formset
 
 
+class SavedSlugInlineForm(forms.ModelForm):
+    """An inline row whose saved slug is shown, not offered for change, as on the object's
+    own page (ContentAdmin.get_readonly_fields says why); a new row still chooses its own."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and "slug" in self.fields:
+            self.fields["slug"].disabled = True  # what is posted for it is ignored
+            self.fields["slug"].help_text = "Kept once saved, so links to the page keep working."
+
+
 class DescribedTabularInline(ContentInline, admin.TabularInline):
     """A tabular inline with a line of guidance under its heading (`description`)."""
 
@@ -477,6 +488,7 @@ class CueInline(DescribedTabularInline):
 
 class FormErrorInline(DescribedStackedInline):
     model = FormError
+    form = SavedSlugInlineForm
     formset = FormErrorFormSet
     extra = 0
     show_change_link = True
@@ -495,7 +507,8 @@ class FormErrorInline(DescribedStackedInline):
     formfield_overrides = {models.TextField: {"widget": AdminTextareaWidget(attrs={"rows": 3})}}
     description = (
         "Troubleshooting shows these by their order number, lowest first; change the numbers "
-        "to reorder them. The slug is the error's page address: changing it breaks old links. "
+        "to reorder them. The slug is the error's page address, kept once saved so old links "
+        "keep working. "
         "“Change” opens the error with a preview of its figure."
     )
 
@@ -506,6 +519,7 @@ class FormErrorInline(DescribedStackedInline):
 
 class VariationInline(DescribedStackedInline):
     model = Variation
+    form = SavedSlugInlineForm
     formset = VariationFormSet
     extra = 0
     show_change_link = True

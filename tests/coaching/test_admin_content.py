@@ -533,3 +533,45 @@ def test_a_saved_slug_is_shown_not_offered_for_change(admin_client, exercise, mo
     assert 'name="slug"' not in admin_client.get(url).content.decode()
     add = reverse(f"admin:coaching_{model._meta.model_name}_add")
     assert 'name="slug"' in admin_client.get(add).content.decode()
+
+
+def test_a_saved_slug_cannot_be_changed_on_the_exercise_pages_rows(admin_client, exercise):
+    # Rung 1's slug changed there broke /ladder/floor-glute-bridge/ and the timer's plan.
+    rung = Variation.objects.get(exercise=exercise, level=1)
+    error = FormError.objects.get(slug="bouncing")
+    url, page = _exercise_change(admin_client, exercise)
+    data = _change_form_data(page)
+    variation_row = _row(data, "variations", rung.pk)
+    error_row = _row(data, "form_errors", error.pk)
+    assert page.context["inline_admin_formsets"][2].formset.forms[0].fields["slug"].disabled
+    data[f"{variation_row}-slug"] = "renamed-rung"
+    data[f"{error_row}-slug"] = "renamed-error"
+
+    assert admin_client.post(url, data).status_code == 302
+
+    rung.refresh_from_db()
+    error.refresh_from_db()
+    assert (rung.slug, error.slug) == ("floor-glute-bridge", "bouncing")
+    assert admin_client.get(rung.get_absolute_url()).status_code == 200
+
+
+def test_a_new_form_error_row_still_chooses_its_slug(admin_client, exercise):
+    url, page = _exercise_change(admin_client, exercise)
+    data = _change_form_data(page)
+    new = int(data["form_errors-TOTAL_FORMS"])
+    data["form_errors-TOTAL_FORMS"] = new + 1
+    data.update(
+        {
+            f"form_errors-{new}-order": 99,
+            f"form_errors-{new}-name": "Knee drifting out",
+            f"form_errors-{new}-slug": "knee-drifting-out",
+            f"form_errors-{new}-what_you_see": "The knee drifts out.",
+            f"form_errors-{new}-why_it_matters": "The hip stops doing the work.",
+            f"form_errors-{new}-how_to_fix": "Keep the knee over the foot.",
+            f"form_errors-{new}-fix_cue": "Knee over foot",
+        }
+    )
+
+    assert admin_client.post(url, data).status_code == 302
+
+    assert FormError.objects.get(slug="knee-drifting-out").order == 99
