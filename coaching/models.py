@@ -250,6 +250,11 @@ class Variation(models.Model):
                 )
                 for field, (low, high, name, _) in ADVANCE_RANGES.items()
             ),
+            # A weight is optional only where a rung takes one (clean says so in words).
+            models.CheckConstraint(
+                condition=Q(takes_external_load=True) | Q(load_is_optional=False),
+                name="variation_optional_load_takes_load",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -259,14 +264,20 @@ class Variation(models.Model):
         return reverse("coaching:variation-detail", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
-        """The checks above said on their fields, in words, for the content editor; and a
-        level within the ladder: levels run from 1 without a gap (a rung at 99 would read
-        "Level 1, 2, 4 … 99" on the ladder)."""
+        """The checks above said on their fields, in words, for the content editor (a load
+        optional only where one is taken among them); and a level within the ladder: levels
+        run from 1 without a gap (a rung at 99 would read "Level 1, 2, 4 … 99" on the ladder)."""
         errors = {}
         for field, (low, high, _, message) in ADVANCE_RANGES.items():
             value = getattr(self, field)
             if value is not None and not low <= value <= high:
                 errors[field] = message
+        if self.load_is_optional and not self.takes_external_load:
+            # The rung page would offer a dumbbell or kettlebell on a body-weight rung.
+            errors["load_is_optional"] = (
+                "A load can be optional only on a rung that takes external load: tick "
+                "“Takes external load” too, or leave this unticked."
+            )
         rungs = Variation.objects.filter(exercise_id=self.exercise_id).exclude(pk=self.pk).count()
         if self.level is not None and not 1 <= self.level <= rungs + 1:
             errors["level"] = (

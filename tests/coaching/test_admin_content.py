@@ -575,3 +575,26 @@ def test_a_new_form_error_row_still_chooses_its_slug(admin_client, exercise):
     assert admin_client.post(url, data).status_code == 302
 
     assert FormError.objects.get(slug="knee-drifting-out").order == 99
+
+
+def test_an_optional_load_on_a_body_weight_rung_is_refused_on_its_field(admin_client, exercise):
+    # Saved, the rung's page said "Load: Optional: a dumbbell or kettlebell" on a floor bridge.
+    rung = Variation.objects.get(slug="floor-glute-bridge")
+    assert not rung.takes_external_load
+    url = reverse("admin:coaching_variation_change", args=[rung.pk])
+    data = _change_form_data(admin_client.get(url))
+    data["load_is_optional"] = "on"
+
+    refused = admin_client.post(url, data)
+
+    assert refused.status_code == 200
+    errors = refused.context["adminform"].form.errors
+    assert errors == {
+        "load_is_optional": [
+            "A load can be optional only on a rung that takes external load: tick "
+            "“Takes external load” too, or leave this unticked."
+        ]
+    }
+    rung.refresh_from_db()
+    assert not rung.load_is_optional
+    assert "Optional: a dumbbell" not in admin_client.get(rung.get_absolute_url()).content.decode()

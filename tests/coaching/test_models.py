@@ -68,6 +68,7 @@ def test_a_valid_new_rung_saves(exercise):
         {"advance_reps_per_side": 0},
         {"advance_reps_per_side": 51},
         {"advance_hold_seconds": 601},
+        {"takes_external_load": False, "load_is_optional": True},
     ],
     ids=lambda overrides: ",".join(f"{key}={value}" for key, value in overrides.items()),
 )
@@ -140,3 +141,7 @@ def test_a_rung_describes_its_target_per_side_or_for_both_legs(exercise):
 def test_how_to_steps_skip_blank_lines(exercise):
     rung = _variation(exercise, how_to="First\n\n  Second  \n")
     assert rung.how_to_steps() == ["First", "Second"]
+
+
+def test_an_optional_load_with_a_load_taken_saves(exercise):
+    assert not _refused(_variation(exercise, takes_external_load=True, load_is_optional=True))
