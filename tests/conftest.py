@@ -21,6 +21,7 @@ from django.urls import resolve, reverse
 from django.utils import timezone
 
 from coaches import services
+from coaches.models import Prescription
 from coaching.models import Exercise, Variation
 from imports.models import ImportStatus, PendingImport
 from tests.videos.clips import make_clip
@@ -111,6 +112,27 @@ def prescription_form(variation, **changes) -> dict:
         "sessions_per_week": 2,
         **changes,
     }
+
+
+def asked_before_adding_load(client, athlete, rung, load: str, now: str, why: str, reason: str):
+    """A coach's plan of `load` kg against advice that adds none (`why`, for `reason`): asked
+    about on the load's field with the advice quoted, nothing saved; ticked, saved as typed."""
+    url = reverse("coaches:prescribe", args=[athlete.pk])
+    plans = Prescription.objects.count()
+    response = client.post(url, prescription_form(rung, load=load))
+    assert response.status_code == 200
+    [message] = response.context["prescription_form"].errors["load"]
+    assert message == (
+        f"{athlete.get_username()} is told: “{why}” {load} kg is more than the {now} kg of "
+        f"their plan and recent sets. Correct it, or tick “Yes, prescribe {load} kg despite "
+        f"{reason}”."
+    )
+    assert f'value="load_kg={load} despite {reason}"' in response.content.decode()
+    assert Prescription.objects.count() == plans
+
+    confirmed = prescription_form(rung, load=load, confirm=f"load_kg={load} despite {reason}")
+    assert client.post(url, confirmed).status_code == 302
+    assert Prescription.objects.latest("pk").load_kg == Decimal(load)
 
 
 def prescription(variation, **changes) -> dict:

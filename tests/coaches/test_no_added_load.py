@@ -11,7 +11,13 @@ from django.urls import reverse
 
 from coaches import services
 from coaches.models import Prescription
-from tests.conftest import days_ago, logged_session, prescription, prescription_form
+from tests.conftest import (
+    asked_before_adding_load,
+    days_ago,
+    logged_session,
+    prescription,
+    prescription_form,
+)
 from training.models import Profile, Set
 
 pytestmark = pytest.mark.django_db
@@ -41,21 +47,7 @@ def test_it_asks_before_adding_load_for_an_athlete_back_after_a_long_break(
 ):
     why = _told(client, back_after_a_break)
     client.force_login(coach)
-    url = reverse("coaches:prescribe", args=[back_after_a_break.pk])
-    response = client.post(url, prescription_form(loaded, load="12.5"))
-    assert response.status_code == 200
-    [message] = response.context["prescription_form"].errors["load"]
-    assert message == (
-        f"ada is told: “{why}” 12.5 kg is more than the 10 kg of their plan and recent sets. "
-        "Correct it, or tick “Yes, prescribe 12.5 kg despite the break”."
-    )
-    assert 'value="load_kg=12.5 despite the break"' in response.content.decode()
-    assert not Prescription.objects.exists()
-
-    # Ticked: saved as typed.
-    confirmed = prescription_form(loaded, load="12.5", confirm="load_kg=12.5 despite the break")
-    assert client.post(url, confirmed).status_code == 302
-    assert Prescription.objects.get().load_kg == Decimal("12.5")
+    asked_before_adding_load(client, back_after_a_break, loaded, "12.5", "10", why, "the break")
 
 
 def test_the_load_of_last_time_or_less_is_not_asked_about_after_a_break(

@@ -12,7 +12,12 @@ from django.utils import timezone
 
 from coaches import services
 from coaches.models import Prescription
-from tests.conftest import logged_session, prescription, prescription_form
+from tests.conftest import (
+    asked_before_adding_load,
+    logged_session,
+    prescription,
+    prescription_form,
+)
 from training.models import Profile, Set
 
 pytestmark = pytest.mark.django_db
@@ -47,21 +52,7 @@ def test_it_asks_before_adding_load_for_an_athlete_told_to_stop_for_pain(
 ):
     why = _told(client, told_to_stop)
     client.force_login(coach)
-    url = reverse("coaches:prescribe", args=[told_to_stop.pk])
-    response = client.post(url, prescription_form(loaded, load="15"))
-    assert response.status_code == 200
-    [message] = response.context["prescription_form"].errors["load"]
-    assert message == (
-        f"ada is told: “{why}” 15 kg is more than the 12.5 kg of their plan and recent sets. "
-        "Correct it, or tick “Yes, prescribe 15 kg despite the pain”."
-    )
-    assert 'value="load_kg=15 despite the pain"' in response.content.decode()
-    assert Prescription.objects.get().load_kg == Decimal("12.5")
-
-    # Ticked: saved as typed.
-    confirmed = prescription_form(loaded, load="15", confirm="load_kg=15 despite the pain")
-    assert client.post(url, confirmed).status_code == 302
-    assert Prescription.objects.latest("pk").load_kg == Decimal(15)
+    asked_before_adding_load(client, told_to_stop, loaded, "15", "12.5", why, "the pain")
 
 
 def test_the_load_they_lift_now_or_less_is_not_asked_about(client, coach, told_to_stop, loaded):

@@ -277,17 +277,22 @@ def test_pages_show_photos_with_srcset_sizes_dimensions_and_lazy_loading(
     assert 'loading="lazy"' in html
 
 
-def test_a_coach_uploads_a_photo_in_the_admin_and_a_bad_one_is_refused_there(
-    admin_client, exercise, media_root
-):
-    url = reverse("admin:coaching_illustration_add")
-    fields = {
+def _admin_photo_fields(exercise) -> dict:
+    """The admin's photo form but the photo: one for the guide's setup."""
+    return {
         "exercise": exercise.pk,
         "placement": "guide-setup",
         "order": 0,
         "alt_text": "Setting up against the bench",
         "caption": "",
     }
+
+
+def test_a_coach_uploads_a_photo_in_the_admin_and_a_bad_one_is_refused_there(
+    admin_client, exercise, media_root
+):
+    url = reverse("admin:coaching_illustration_add")
+    fields = _admin_photo_fields(exercise)
     bad = admin_client.post(url, {**fields, "photo": SimpleUploadedFile("x.png", b"nope")})
     assert bad.status_code == 200
     assert "not a picture we can read" in bad.content.decode()
@@ -322,13 +327,7 @@ def test_a_photo_narrower_than_the_smallest_rendition_is_refused_on_its_field(
         Image.new("RGB", (2000, 300), (200, 120, 40)).save(buffer, "JPEG", exif=exif)
         content = buffer.getvalue()
     url = reverse("admin:coaching_illustration_add")
-    fields = {
-        "exercise": exercise.pk,
-        "placement": "guide-setup",
-        "order": 0,
-        "alt_text": "Setting up against the bench",
-        "caption": "",
-    }
+    fields = _admin_photo_fields(exercise)
     response = admin_client.post(url, {**fields, "photo": SimpleUploadedFile(name, content)})
 
     assert response.status_code == 200
