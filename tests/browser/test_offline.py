@@ -13,7 +13,7 @@ import time
 from decimal import Decimal
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from coaching.caching import CONTENT
 from coaching.models import FormError, Variation
@@ -694,8 +694,9 @@ def test_the_offline_set_form_is_the_online_one_and_its_tempo_effort_and_errors_
     ]
 
     # Ready for the other side with the same numbers, as the session page comes back; the
-    # effort, like the errors, is each set's own.
-    assert form.get_by_label("Right", exact=True).is_checked()
+    # effort, like the errors, is each set's own. (The form is set again after the row is
+    # drawn: waited for, not read at once.)
+    expect(form.get_by_label("Right", exact=True)).to_be_checked()
     assert form.get_by_label("Reps").input_value() == "10"
     assert form.get_by_label("Effort").input_value() == ""
     assert not form.get_by_label(error.name).is_checked()
@@ -703,7 +704,7 @@ def test_the_offline_set_form_is_the_online_one_and_its_tempo_effort_and_errors_
     form.get_by_label("Effort").select_option("rpe:8.5")
     form.get_by_role("button", name="Add set").click()
     rows.nth(1).wait_for()
-    assert form.get_by_label("Left", exact=True).is_checked()
+    expect(form.get_by_label("Left", exact=True)).to_be_checked()
 
     page.context.set_offline(False)
     page.get_by_role("button", name="Send now").click()
@@ -741,9 +742,9 @@ def test_a_set_refused_for_a_unit_changed_since_is_fixed_converted_and_saved_in_
 
     # Fix fills the form in pounds, converted, and says so.
     refused.get_by_role("button", name="Fix").click()
-    assert form.get_by_label("Load (lb)").input_value() == "66.14"
-    assert form.locator("[name=unit]").input_value() == "lb"
-    assert "Logged as 30 kg, which is 66.14 lb" in form.inner_text()
+    expect(form.get_by_label("Load (lb)")).to_have_value("66.14")
+    expect(form.locator("[name=unit]")).to_have_value("lb")
+    expect(form).to_contain_text("Logged as 30 kg, which is 66.14 lb")
     take_screenshots(page, screenshot_dir, "session-fix-converted-360")
 
     # One tap saves it, as 30 kg exactly, and the kept entry leaves.
@@ -756,7 +757,7 @@ def test_a_set_refused_for_a_unit_changed_since_is_fixed_converted_and_saved_in_
     assert list(session.sets.values_list("load_kg", flat=True)) == [Decimal(30)]
     assert page.evaluate(QUEUE_ENTRIES) == []
     page.reload()
-    assert page.locator(".set-row--refused, .set-row--queued").count() == 0
+    expect(page.locator(".set-row--refused, .set-row--queued")).to_have_count(0)
     assert [e for e in console.errors if "/log/sync/" not in e and "409" not in e] == []
 
 
@@ -778,19 +779,20 @@ def test_the_offline_log_page_suggests_the_side_after_the_saved_sets_and_the_kep
     page.context.set_offline(True)
     form = page.locator("form[data-offline-queue='set']")
     form.wait_for()
-    chosen = """() => document.querySelector("#offline-log [name=side]:checked")?.value"""
+    # The side is set again just after a kept set's row is drawn: waited for, not read at once.
+    chosen = expect(page.locator("#offline-log [name=side]:checked"))
     # Two left and one right saved: the right is behind.
-    assert page.evaluate(chosen) == "right"
+    chosen.to_have_value("right")
     form.get_by_label("Reps").fill("10")
     form.get_by_role("button", name="Add set").click()
     page.locator("#offline-sets .set-row").first.wait_for()
-    assert page.evaluate(chosen) == "left"
+    chosen.to_have_value("left")
     form.get_by_role("button", name="Add set").click()
     page.locator("#offline-sets .set-row").nth(1).wait_for()
-    assert page.evaluate(chosen) == "right", "three left, two right"
+    chosen.to_have_value("right")  # three left, two right
     form.get_by_role("button", name="Add set").click()
     page.locator("#offline-sets .set-row").nth(2).wait_for()
-    assert page.evaluate(chosen) == "left"
+    chosen.to_have_value("left")
 
     # Sent, they count among the saved ones: the page opened again goes on from them.
     page.context.set_offline(False)
@@ -800,7 +802,7 @@ def test_the_offline_log_page_suggests_the_side_after_the_saved_sets_and_the_kep
     assert list(session.sets.values_list("side", flat=True)) == sides
     page.reload()
     form.wait_for()
-    assert page.evaluate(chosen) == "left"
+    chosen.to_have_value("left")
     assert console.errors == []
 
 
