@@ -114,6 +114,13 @@ def prescription_form(variation, **changes) -> dict:
     }
 
 
+def todays_plan_card(client, athlete) -> str:
+    """The words of the coach's plan card on `athlete`'s Today, spaces made single."""
+    client.force_login(athlete)
+    html = " ".join(client.get(reverse("training:log")).content.decode().split())
+    return html[html.index('id="rx-title"') : html.index('id="level-title"')]
+
+
 def asked_before_adding_load(client, athlete, rung, load: str, now: str, why: str, reason: str):
     """A coach's plan of `load` kg against advice that adds none (`why`, for `reason`): asked
     about on the load's field with the advice quoted, nothing saved; ticked, saved as typed."""

@@ -17,6 +17,7 @@ from tests.conftest import (
     logged_session,
     prescription,
     prescription_form,
+    todays_plan_card,
 )
 from training.models import Profile, Set
 
@@ -64,9 +65,7 @@ def test_today_says_the_break_advice_comes_before_a_loaded_plan(
     client, coach, back_after_a_break, loaded
 ):
     services.prescribe(coach, back_after_a_break, prescription(loaded, load_kg=Decimal("12.5")))
-    client.force_login(back_after_a_break)
-    html = " ".join(client.get(reverse("training:log")).content.decode().split())
-    card = html[html.index('id="rx-title"') : html.index('id="level-title"')]
+    card = todays_plan_card(client, back_after_a_break)
     assert "with 12.5 kg" in card
     assert (
         "Back after a break: no added load, no longer hold and no move up until a session back "

@@ -17,6 +17,7 @@ from tests.conftest import (
     logged_session,
     prescription,
     prescription_form,
+    todays_plan_card,
 )
 from training.models import Profile, Set
 
@@ -64,9 +65,7 @@ def test_the_load_they_lift_now_or_less_is_not_asked_about(client, coach, told_t
 
 
 def test_today_says_the_stop_advice_comes_before_a_loaded_plan(client, told_to_stop):
-    client.force_login(told_to_stop)
-    html = " ".join(client.get(reverse("training:log")).content.decode().split())
-    card = html[html.index('id="rx-title"') : html.index('id="level-title"')]
+    card = todays_plan_card(client, told_to_stop)
     assert "with 12.5 kg" in card
     assert (
         "Pain comes first: your level advice says to stop this exercise, and it stands over "
