@@ -39,10 +39,15 @@ run: $(VENV)/.installed
 	$(LOCAL) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The whole suite: lint, unit, database and browser tests. DATABASE_URL picks the engine.
+# One worker per core, at most four (pytest-xdist): the browser tests wait on Chromium and
+# the live server, so a second worker uses the core the first leaves idle. Each worker has
+# its own test database; the default scheduling keeps each worker's tests in collection
+# order, which pytest-django's database-then-transactional order needs.
+TEST_WORKERS ?= auto
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --numprocesses=$(TEST_WORKERS) --maxprocesses=4
 
 # Production-like: DEBUG off, hashed static files, gunicorn. Needs DJANGO_SECRET_KEY and the
 # other production variables (see README, "Deployment") for anything but localhost.

@@ -3,6 +3,8 @@ moment, and the athlete's click on that comment takes the video there."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
@@ -139,8 +141,12 @@ def test_a_video_deleted_while_its_page_waits_stops_the_polls_with_one_quiet_not
     )
     page, console = open_page(PHONE)
     log_in(page, base, "athlete")
-    # The page's polls run on a clock the test moves: a minute passes in no time.
-    page.clock.install()
+    # The page's polls run on a clock the test moves, and only the test: a minute passes in no
+    # time, and a slow machine lets no poll fire between the steps (the 4 s one must not go
+    # before the 3 s one's answer is handled).
+    start = datetime.datetime(2026, 12, 7, 9, 0, tzinfo=datetime.UTC)
+    page.clock.install(time=start)
+    page.clock.pause_at(start)
     page.goto(f"{base}{clip.get_absolute_url()}")
     page.get_by_text("Processing the video").wait_for()
     page.evaluate(
