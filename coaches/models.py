@@ -219,7 +219,8 @@ class PrescriptionQuerySet(models.QuerySet["Prescription"]):
         return self.in_force().filter(athlete_id=athlete_id, variation_id=variation_id).first()
 
     def load_kg_for(self, athlete_id: int, variation_id: int) -> Decimal:
-        """The load of each set the timer logs of that rung: the coach's, else none."""
+        """The coach's load of that rung, which each set the timer logs of it takes; 0 when
+        none is prescribed (training.services.timer_loads_kg then looks further)."""
         prescription = self.in_force_for(athlete_id, variation_id)
         return prescription.load_kg if prescription else Decimal(0)
 

@@ -21,7 +21,7 @@ from coaching.tempo import Tempo
 from core.aggregates import JSONList
 from core.fields import BoundedModelChoiceField, BoundedModelMultipleChoiceField
 from core.submissions import SubmittedOnce
-from training import sides
+from training import services, sides
 
 # The CSV import checks rows with these rules; it imports them from here, with SetForm.
 from training.fields import (
@@ -565,7 +565,27 @@ class TimerLogForm(forms.Form):
     # The hold of every rep (a set's hold), and the longer one of the last rep alone, if any.
     hold_seconds = HoldField()
     last_hold = HoldField(required=False)
+    # The load of every set, in the unit the form showed it in ("unit"): on a rung that takes
+    # a weight, where the log-from-timer page offers it. A post without it (the timer page's, a
+    # queued one) or left empty logs the load the sets were most likely done with.
+    load = LoadField(required=False, widget=forms.NumberInput(attrs={"inputmode": "decimal"}))
+    load_kg_shown = ShownKgField()
+    unit = forms.ChoiceField(choices=Unit.choices, required=False, widget=forms.HiddenInput)
     submission_id = forms.UUIDField()
+
+    def __init__(self, *args, unit: str = Unit.KG, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # A form kept on a device shows its load in the unit it was drawn in: read in that one.
+        shown = self.data.get("unit")
+        self.fields["load"].set_unit(shown if shown in Unit.values else unit)
+        self.initial.setdefault("unit", unit)
+
+    def typed_load_kg(self) -> Decimal | None:
+        """The load the trainee typed, in kilograms; None if the post had no load in it."""
+        if not str(self.data.get("load", "")).strip():
+            return None
+        data = self.cleaned_data
+        return as_shown(data["load"], self.fields["load"].unit, data.get("load_kg_shown"))
 
     def clean_variation(self) -> Variation:
         try:
@@ -607,6 +627,24 @@ class TimerLogForm(forms.Form):
             "last_hold": data["last_hold"],
             "submission_id": data["submission_id"],
         }
+
+    def loads_kg(self, user, prescribed_kg: Decimal) -> dict[str, Decimal] | None:
+        """The load of each side's sets: the one typed, on a rung that takes a weight, else
+        the one they were most likely done with (services.timer_loads_kg); None, with the
+        load field asking for it, when no load is known."""
+        variation, worked = self.cleaned_data["variation"], self.set_sides()
+        typed = self.typed_load_kg()
+        if typed is not None and variation.takes_external_load:
+            return dict.fromkeys(worked, typed)
+        loads = services.timer_loads_kg(user, variation, worked, prescribed_kg)
+        if loads is None:
+            self.add_error(
+                "load",
+                "Enter the load you lifted: no earlier set of this rung says it, and logged "
+                "without one these sets would count at body weight, as if you had dropped "
+                "your load.",
+            )
+        return loads
 
     def set_sides(self) -> list[str]:
         # Each of the plan's sets is one round of the legs: a left and a right set, or one.

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Subquery
 
 from coaching.models import FormError, Variation
 from core.submissions import SubmissionConflict, create_once, made_by_submission
@@ -353,12 +354,13 @@ def log_timer_sets(
     submission_id: uuid.UUID,
     last_hold: int = 0,
     load_kg: Decimal = Decimal(0),
+    loads_kg: dict[str, Decimal] | None = None,
 ) -> TimerLog:
     """The sets the timer counted, added to `day`'s session of that variation, or to a new
     one when there is none: one day of one variation is one session, however often the
     timer is used. The online "Log these sets" and the offline queue both come here. The
-    timer knows no load: the callers give the coach's load of that rung, if any
-    (`Prescription.objects.load_kg_for`), which the sets were most likely done with.
+    timer knows no load: the callers give the one the trainee confirmed or the one each side
+    was most likely done with (`timer_loads_kg`), `load_kg` for every set or `loads_kg` by side.
 
     The submission id names the sets, so the same post again (a double click, a replayed
     queue) gives back the session they went into and adds nothing.
@@ -375,7 +377,7 @@ def log_timer_sets(
         {
             "side": side,
             "reps": reps,
-            "load_kg": load_kg,
+            "load_kg": loads_kg[side] if loads_kg is not None else load_kg,
             "tempo": tempo,
             "hold_seconds": hold_seconds,
             "note": f"Last rep held {last_hold} s at the top." if last_hold else "",
@@ -416,6 +418,37 @@ def log_timer_sets(
             raise
         return TimerLog(logged, joined=False)
     return TimerLog(session, joined=joined)
+
+
+def timer_loads_kg(
+    user, variation: Variation, sides_done: list[str], prescribed_kg: Decimal
+) -> dict[str, Decimal] | None:
+    """The load of each side's sets the timer logs of `variation`, when the trainee typed
+    none: a rung taking no weight, body weight; else the coach's load (`prescribed_kg`),
+    else the load of the trainee's newest set of that rung on each side, read in one query.
+    None when a side's load is not known (no earlier set, or one at body weight on a rung
+    that needs a weight): body weight there would read as a drop in load, so it is asked."""
+    worked = sorted(set(sides_done))
+    if not variation.takes_external_load or prescribed_kg:
+        return dict.fromkeys(worked, prescribed_kg)
+    latest = (
+        Variation.objects.filter(pk=variation.pk)
+        .values(
+            **{
+                side: Subquery(
+                    Set.objects.recent_on_side(user.pk, variation.pk, side, 1).values("load_kg")
+                )
+                for side in worked
+            }
+        )
+        .first()
+    )
+    loads = {side: latest[side] for side in worked} if latest else {}
+    if any(loads.get(side) is None for side in worked):
+        return None
+    if not variation.load_is_optional and not all(loads.values()):
+        return None
+    return loads
 
 
 def _timer_log_by_submission(

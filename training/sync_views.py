@@ -136,15 +136,20 @@ def _sync_set(request: HttpRequest) -> JsonResponse:
 
 
 def _sync_timer(request: HttpRequest) -> JsonResponse:
-    form = QueuedTimerLogForm(request.POST)
+    form = QueuedTimerLogForm(request.POST, unit=Profile.objects.unit_of(request.user))
     if not form.is_valid():
         return _refused(400, "The timer's sets could not be logged.", form)
     day = form.cleaned_data["date"] or timezone.localdate()  # the day it was logged offline
     variation = form.cleaned_data["variation"]
-    load_kg = Prescription.objects.load_kg_for(request.user.pk, variation.pk)
+    prescribed_kg = Prescription.objects.load_kg_for(request.user.pk, variation.pk)
+    loads = form.loads_kg(request.user, prescribed_kg)
+    if loads is None:
+        # Only a post without a load (the timer page's, kept before the page asked) gets
+        # here: a timer entry cannot be fixed on the device, so refused it would be lost.
+        loads = dict.fromkeys(form.set_sides(), prescribed_kg)
     try:
         logged = services.log_timer_sets(
-            request.user, day=day, load_kg=load_kg, **form.logged_sets()
+            request.user, day=day, loads_kg=loads, **form.logged_sets()
         )
     except services.SubmissionConflict:
         return _refused(409, "These sets' id was already used for another entry; log them again.")

@@ -66,7 +66,7 @@ from training.session_page import (
     unit_of_request,
 )
 from training.today_page import start_of_today, today_context
-from training.units import format_load
+from training.units import format_load, from_kg, plain
 
 
 def _wants_fragment(request: HttpRequest) -> bool:
@@ -647,43 +647,107 @@ def progress_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def log_from_timer(request: HttpRequest) -> HttpResponse:
     """POST logs a finished timer plan's sets; GET offers them again, for someone who
-    signed up (or in) after the timer finished."""
+    signed up (or in) after the timer finished, with the load to check on a loaded rung."""
+    unit = Profile.objects.unit_of(request.user)
     if request.method in ("GET", "HEAD"):
-        form = TimerLogForm({**request.GET.dict(), "submission_id": uuid.uuid4()})
+        form = TimerLogForm({**request.GET.dict(), "submission_id": uuid.uuid4()}, unit=unit)
         if not form.is_valid():
             messages.error(request, "Those sets could not be offered: the plan was not valid.")
             return redirect("coaching:timer")
-        load_kg = _prescribed_load_kg(request, form)
-        unit = Profile.objects.unit_of(request.user)
-        return render(
-            request,
-            "training/timer_keep.html",
-            {
-                "form": form,
-                "log": form.plan(),
-                "load": format_load(load_kg, unit) if load_kg else "",
-                "title": "Keep the timer's sets",
-            },
-        )
-    form = TimerLogForm(request.POST)
+        return _timer_keep_page(request, form, unit)
+    form = TimerLogForm(request.POST, unit=unit)
     if not form.is_valid():
+        if set(form.errors) == {"load"}:
+            return _timer_keep_page(request, form, unit, status=400)
         messages.error(request, "Those sets could not be logged: the plan was not valid.")
         return redirect("coaching:timer")
-    load_kg = _prescribed_load_kg(request, form)
+    prescribed_kg = _prescribed_load_kg(request, form)
+    loads = form.loads_kg(request.user, prescribed_kg)
+    if loads is None:
+        return _timer_keep_page(request, form, unit, status=400)
     try:
         logged = services.log_timer_sets(
-            request.user, day=timezone.localdate(), load_kg=load_kg, **form.logged_sets()
+            request.user, day=timezone.localdate(), loads_kg=loads, **form.logged_sets()
         )
     except services.SubmissionConflict:
         raise Http404("No such session.") from None
     where = (
         f"Added to today's {logged.session.variation.name} session" if logged.joined else "Logged"
     )
-    if load_kg:
-        load = format_load(load_kg, Profile.objects.unit_of(request.user))
-        where += f", each set with {load}, your coach's load for this rung"
+    variation = form.cleaned_data["variation"]
+    if variation.takes_external_load or prescribed_kg:
+        if variation.takes_external_load and form.typed_load_kg() is not None:
+            whose = "the load you entered"
+        elif prescribed_kg:
+            whose = "your coach's load for this rung"
+        else:
+            whose = "your last load on this rung"
+        where += f", {_loads_said(loads, unit)}, {whose}"
     messages.success(request, f"{where}. Adjust any set that went differently.")
     return redirect(logged.session)
+
+
+def _loads_said(loads: dict[str, Decimal], unit: str) -> str:
+    """ "each set with 15 lb", or each side's load when they differ."""
+
+    def said(kg: Decimal) -> str:
+        return f"with {format_load(kg, unit)}" if kg else "at body weight"
+
+    if len(set(loads.values())) == 1:
+        return f"each set {said(next(iter(loads.values())))}"
+    return " and ".join(
+        f"the {Side(side).label.lower()} sets {said(kg)}" for side, kg in sorted(loads.items())
+    )
+
+
+def _timer_keep_page(
+    request: HttpRequest, form: TimerLogForm, unit: str, *, status: int = 200
+) -> HttpResponse:
+    """The sets of a timer plan to keep; on a rung that takes a weight, the load to check:
+    filled in with the one every set would be logged with, if there is one."""
+    variation = form.cleaned_data["variation"]
+    prescribed_kg = _prescribed_load_kg(request, form)
+    loads = services.timer_loads_kg(request.user, variation, form.set_sides(), prescribed_kg)
+    one_load = next(iter(loads.values())) if loads and len(set(loads.values())) == 1 else None
+    prescribed = format_load(prescribed_kg, unit) if prescribed_kg else ""
+    if not variation.takes_external_load:
+        return _render_timer_keep(request, form, prescribed, status)
+    if one_load is not None and "load" not in form.data:
+        shown = {"load": plain(from_kg(one_load, unit)), "load_kg_shown": plain(one_load)}
+        form.data = {**form.data, **shown}
+    if prescribed_kg:
+        helps = ["Your coach's load for this rung: change it if you lifted another"]
+    elif loads and one_load is None:
+        helps = [f"Empty keeps each side's last load: {_loads_said(loads, unit)}"]
+    else:
+        helps = ["Your last load on this rung"] if loads else []
+    if variation.load_is_optional:
+        helps.append("0 for body weight")
+    elif loads is None:
+        # Asked before sending, so a form kept on the device offline is not sent without one.
+        form.fields["load"].widget.attrs["required"] = True
+    # On the bound field, which validating the form made with the field's help text then.
+    form["load"].help_text = "; ".join(helps)
+    return _render_timer_keep(request, form, prescribed, status)
+
+
+def _render_timer_keep(
+    request: HttpRequest, form: TimerLogForm, load: str, status: int
+) -> HttpResponse:
+    """`load`: the coach's load of the rung, said in the page's lead."""
+    loaded = form.cleaned_data["variation"].takes_external_load
+    return render(
+        request,
+        "training/timer_keep.html",
+        {
+            "form": form,
+            "log": form.plan(),
+            "load_field": form["load"] if loaded else None,
+            "load": load,
+            "title": "Keep the timer's sets",
+        },
+        status=status,
+    )
 
 
 def _prescribed_load_kg(request: HttpRequest, form: TimerLogForm) -> Decimal:
