@@ -132,6 +132,12 @@ _SIDE_ORDER: tuple[Side, ...] = (*sides.NAMED, sides.UNKNOWN)
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 PAIN_WINDOW = 3  # sessions, at any level
 PAIN_FREE_NEEDED = 2  # sessions that count, after the newest pain
+# What lifts advice given for pain (rules 1, 2 and 4), as Today says it beside a coach's plan:
+# `_trains_again` in plain words; nothing else (a coach's review included) lifts it.
+PAIN_LIFTED_BY = (
+    f"you have logged {PAIN_FREE_NEEDED} pain-free sessions at your level, on days after the "
+    "pain, that train the side that hurt"
+)
 # Our own choice: the effort at which a set had nothing left (RPE's top; no rep in reserve).
 ALL_OUT_RPE = Decimal(10)
 SEE_SOMEONE = "see a physiotherapist or doctor"

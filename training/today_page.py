@@ -28,6 +28,7 @@ from training.level import (
 )
 from training.lookups import get_profile_for_user
 from training.models import TrainingSession
+from training.progression import PAIN_LIFTED_BY
 from videos.models import SetVideo, VideoComment
 
 
@@ -93,6 +94,7 @@ def today_context(request: HttpRequest) -> dict:
         "session_form": session_form,
         "prescription": prescription,
         "advice_first": advice_first,
+        "pain_lifted_by": PAIN_LIFTED_BY,
         "unit": profile.unit,
         "commented_videos": commented_videos,
     }

@@ -69,7 +69,8 @@ def test_today_says_the_stop_advice_comes_before_a_loaded_plan(client, told_to_s
     assert "with 12.5 kg" in card
     assert (
         "Pain comes first: your level advice says to stop this exercise, and it stands over "
-        "this plan until your coach has seen the pain."
+        "this plan until you have logged 2 pain-free sessions at your level, on days after the "
+        "pain, that train the side that hurt."
     ) in card
 
 
@@ -112,5 +113,16 @@ def test_a_step_back_for_pain_holds_a_plan_to_the_load_of_now_too(
     html = " ".join(client.get(reverse("training:log")).content.decode().split())
     assert (
         "Pain comes first: no added load, and stop any set that hurts; your level advice stands "
-        "over this plan until your coach has seen the pain."
+        "over this plan until you have logged 2 pain-free sessions at your level, on days after "
+        "the pain, that train the side that hurt."
     ) in html
+
+
+def test_today_states_the_pain_rule_from_its_one_definition(client, told_to_stop, monkeypatch):
+    from training import progression, today_page
+
+    monkeypatch.setattr(today_page, "PAIN_LIFTED_BY", "the rule of progression.py says so")
+    card = todays_plan_card(client, told_to_stop)
+    assert "stands over this plan until the rule of progression.py says so." in card
+    assert "coach has seen" not in card
+    assert f"{progression.PAIN_FREE_NEEDED} pain-free sessions" in progression.PAIN_LIFTED_BY
