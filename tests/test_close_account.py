@@ -193,3 +193,20 @@ def test_a_log_larger_than_a_batch_goes_in_one_job(client, user, bodyweight):
 def test_it_says_what_the_copy_it_offers_leaves_out(user_client):
     page = " ".join(user_client.get(CLOSE).content.decode().split())
     assert "It does not hold your videos, your level's history or what your coaches wrote" in page
+
+
+def test_it_says_what_a_coach_is_told_which_is_what_the_coach_then_sees(client, linked_coach, user):
+    CoachLink.objects.filter(coach=linked_coach, athlete=user).update(label="Ada")
+    client.force_login(user)
+    page = " ".join(client.get(CLOSE).content.decode().split())
+    assert (
+        "Each sees that an athlete they coached closed their account, and on which day, under "
+        "the label they gave the invitation you accepted, which is often your name; nothing "
+        "else of yours."
+    ) in page
+    assert "not who" not in page
+
+    _close(client)
+    client.force_login(linked_coach)
+    coach_page = " ".join(client.get(reverse("coaches:dashboard")).content.decode().split())
+    assert "An athlete you coached (your invitation: Ada) closed their account on" in coach_page
