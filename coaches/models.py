@@ -300,6 +300,11 @@ class Prescription(models.Model):
             earlier = Prescription.objects.filter(athlete_id=self.athlete_id, replaced_at=None)
             earlier.exclude(pk=self.pk).update(replaced_at=self.created_at)
 
+    def off_level(self, level: Variation | None) -> Variation | None:
+        """The athlete's `level` when it moved away from this plan's rung (a move up or
+        down since the plan was written), else None: the coach's page and Today say so."""
+        return level if level is not None and level.pk != self.variation_id else None
+
     @property
     def rep_tempo(self) -> Tempo:
         """Each rep's tempo: the prescribed hold, when longer, is its hold at the top.

@@ -202,9 +202,7 @@ def _athlete_context(request: HttpRequest, athlete, **forms) -> dict:
     advice = advice_for(athlete.profile, ladder=ladder(request))
     # The level moved away from the plan's rung (read with the advice: no query more): the
     # coach is told, so as to write a plan for the new level.
-    off_level = athlete.profile.level if prescription else None
-    if off_level and off_level.pk == prescription.variation_id:
-        off_level = None
+    off_level = prescription.off_level(athlete.profile.level) if prescription else None
     sessions = TrainingSession.with_kept_totals(
         with_rungs(
             TrainingSession.objects.filter(user=athlete)

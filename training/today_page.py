@@ -93,6 +93,8 @@ def today_context(request: HttpRequest) -> dict:
         "balance": progress.balance_note(recent, day),
         "session_form": session_form,
         "prescription": prescription,
+        # The level moved away from the plan's rung: said as the coach's page says it.
+        "off_level": prescription.off_level(profile.level) if prescription else None,
         "advice_first": advice_first,
         "pain_lifted_by": PAIN_LIFTED_BY,
         "unit": profile.unit,

@@ -211,3 +211,33 @@ def test_it_tells_the_coach_when_the_plan_in_force_is_for_another_rung_than_the_
         "This plan is for rung 4, Dumbbell or kettlebell single leg hip thrust, while ada is now "
         "at level 3, Single leg hip thrust: write a new plan for their level below."
     ) in _text(client, url)
+
+
+def test_it_tells_the_athlete_on_today_when_the_plan_is_for_another_rung_than_the_level(
+    client, coach, user, linked, loaded, bodyweight
+):
+    from tests.conftest import todays_plan_card
+
+    Profile.objects.filter(user=user).update(level=bodyweight)
+    services.prescribe(coach, user, prescription(bodyweight))
+    assert "This plan is for" not in todays_plan_card(client, user)
+
+    # Moved up: the old rung's plan is said to be for it, and a new one asked for.
+    Profile.objects.filter(user=user).update(level=loaded)
+    card = todays_plan_card(client, user)
+    assert (
+        "This plan is for rung 3, Single leg hip thrust; you are now at level 4, Dumbbell or "
+        "kettlebell single leg hip thrust: ask your coach for a plan for it.</p>"
+    ) in card
+
+    # Moved down: and told to train at the level meanwhile, and why.
+    services.prescribe(coach, user, prescription(loaded, load_kg=Decimal("22.5")))
+    client.force_login(coach)
+    moved = {"variation": bodyweight.pk, "reason": "Knee pain on the loaded rung."}
+    assert client.post(reverse("coaches:level", args=[user.pk]), moved).status_code == 302
+    card = todays_plan_card(client, user)
+    assert (
+        "This plan is for rung 4, Dumbbell or kettlebell single leg hip thrust; you are now at "
+        "level 3, Single leg hip thrust: ask your coach for a plan for it. Until then, train at "
+        "your level, not this plan: its rung is harder than the one you were moved back to.</p>"
+    ) in card
