@@ -23,6 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, JSONObject
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 
 from coaches.models import CoachNote, Prescription
 from coaching.models import Variation
@@ -116,6 +117,8 @@ def session_context(
         "mirror_submission_id": uuid.uuid4(),
         # The newest set that hurt, which the entry answers before the next set is typed.
         "painful_set": next((s for s in reversed(sets) if s.pain), None),
+        # Only a session of the trainee's today is answered with "add no load today".
+        "dated_today": session.date == timezone.localdate(),
         "unknown_sets": unknown,
         "sides_form": sides_form or (AssignSidesForm(initial=_sides_initial(unknown))),
         "notes": CoachNote.objects.on_session(session, sets) if noted else [],

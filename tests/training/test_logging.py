@@ -234,7 +234,8 @@ def test_after_a_painful_set_at_rpe_10_the_next_is_offered_without_either(user_c
     assert "effort" not in form.initial
     text = " ".join(page.content.decode().split())
     assert (
-        "You felt pain on set 1 on the left. Stop any set that hurts rather than finish it" in text
+        "Pain was logged on set 1 on the left in this session. Stop any set that hurts rather "
+        "than finish it" in text
     )
 
     user_client.post(reverse("training:set-repeat", args=[session.pk]))
@@ -242,6 +243,29 @@ def test_after_a_painful_set_at_rpe_10_the_next_is_offered_without_either(user_c
     copies = session.sets.exclude(pk=painful.pk)
     assert list(copies.values_list("pain", "rpe", "rir")) == [(False, None, None)] * 2
     assert not Set.form_errors.through.objects.filter(set__in=copies).exists()
+
+
+def test_it_says_add_no_load_today_only_on_a_session_of_today(user_client, user, bodyweight):
+    def said(session) -> str:
+        Set.objects.filter(pk=_add(session, side="right").pk).update(pain=True)
+        page = " ".join(user_client.get(session.get_absolute_url()).content.decode().split())
+        return page[page.index('class="pain-stop"') :]
+
+    today = timezone.localdate()
+    now = said(TrainingSession.objects.create(user=user, date=today, variation=bodyweight))
+    assert (
+        "You felt pain on set 1 on the right. Stop any set that hurts rather than finish it, and "
+        "add no load today; if the pain persists, see a physiotherapist or doctor."
+    ) in now
+
+    weeks_ago = today - datetime.timedelta(days=21)
+    old = said(TrainingSession.objects.create(user=user, date=weeks_ago, variation=bodyweight))
+    assert "add no load today" not in old
+    assert (
+        "Pain was logged on set 1 on the right in this session. Stop any set that hurts rather "
+        f'than finish it, and add no load until the advice on <a href="{reverse("training:log")}">'
+        "Today</a> says so; if the pain persists, see a physiotherapist or doctor."
+    ) in old
 
 
 def test_a_set_with_no_tempo_before_it_offers_the_rungs_tempo(user_client, user, loaded):
