@@ -388,7 +388,8 @@ class RepRow:
         ]
         if self.top_hold is None and self.top_hold_at_least is not None:
             measured.append(f"top hold at least {self.top_hold_at_least:.1f} s")
-        flags = f", flagged: {len(self.faults)}" if self.faults else ""
+        kept = [fault for fault in self.faults if fault.get("answer") != SuggestionAnswer.DISMISSED]
+        flags = f", flagged: {len(kept)}" if kept else ""
         return (
             f"Rep {self.number}, from {self.start:.1f} s"
             + (f": {', '.join(measured)}" if measured else "")
@@ -443,11 +444,19 @@ def page_context(clip: SetVideo, is_coach: bool) -> dict:
         )
         for index, rep in enumerate(reps)
     ]
+    who = "a coach" if is_coach else "your coach"
     for row in rows:
-        # In the order they happened, each with its name.
+        # In the order they happened, each with its name and the coach's answer to it as a
+        # suggestion (suggestions' key), which the athlete reads too.
         row.faults.sort(key=lambda fault: fault["time"])
         for fault in row.faults:
             fault["name"] = FAULT_NAMES.get(fault["code"], fault["code"])
+            answer = analysis.answers.get(suggestion_key(row.number, fault["code"]), "")
+            fault["answer"] = answer
+            said = SuggestionAnswer(answer).label.lower() if answer else ""
+            fault["answered"] = f"{said} by {who}" if said else ""
+    flagged = [(row.number, fault) for row in rows for fault in row.faults]
+    dismissed = sum(fault["answer"] == SuggestionAnswer.DISMISSED for _, fault in flagged)
     context.update(
         rows=rows,
         prescribed=tempo,
@@ -455,7 +464,13 @@ def page_context(clip: SetVideo, is_coach: bool) -> dict:
         measured_tempo=measured_tempo(result),
         tempo_notes=_tempo_notes(reps, misses, tempo),
         lost_sight=lost_sight(result),
-        flagged=[(row.number, fault) for row in rows for fault in row.faults],
+        flagged=flagged,
+        dismissed_flags=(
+            f"{who.capitalize()} watched the video and dismissed "
+            f"{counted(dismissed, 'flag')} of the camera's, marked below."
+            if dismissed
+            else ""
+        ),
         thresholds=_thresholds(tempo),
         suggestions=suggestions(analysis) if is_coach else [],
         play_url=reverse("videos:file", args=[clip.pk, "play"]),

@@ -448,6 +448,32 @@ def test_the_coach_confirms_a_suggested_form_error_as_a_pinned_comment_or_dismis
     assert client.post(url, {"key": "2-bounce", "answer": "maybe"}).status_code == 400
 
 
+def test_it_shows_the_athlete_which_flags_their_coach_dismissed_or_confirmed(
+    client, user, a_set, linked_coach, media_root
+):
+    clip = _ready_video(user, a_set.session, a_set=a_set, content=b"x")
+    analysis = _read_synthetic(clip, synthetic.plan("2-0-1-1", 3, bounce=True), "2-0-1-1")
+    first, second = camera.suggestions(analysis)
+    url = reverse("videos:suggestion", args=[clip.pk])
+    client.force_login(linked_coach)
+    client.post(url, {"key": first.key, "answer": "confirmed"})
+    client.post(url, {"key": second.key, "answer": "dismissed"})
+
+    client.force_login(user)
+    page = html.unescape(" ".join(client.get(clip.get_absolute_url()).content.decode().split()))
+    flagged = page[page.index("<h3>Flagged</h3>") : page.index("</ul>", page.index("<h3>Flagged"))]
+    said = "Your coach watched the video and dismissed 1 flag of the camera's, marked below."
+    assert said in flagged
+    assert f"{second.time:.1f} s</a>: <strong>Dismissed by your coach.</strong>" in flagged
+    assert f"{first.time:.1f} s</a>: <strong>Confirmed by your coach.</strong>" in flagged
+    *_, confirmed_flags = _cells(page, first.rep)
+    *_, dismissed_flags = _cells(page, second.rep)
+    assert 'class="flag flag--error"' in confirmed_flags
+    assert 'Bounce</a> <span class="muted">(confirmed by your coach)</span>' in confirmed_flags
+    assert 'class="flag flag--error"' not in dismissed_flags
+    assert 'Bounce</a> <span class="muted">(dismissed by your coach)</span>' in dismissed_flags
+
+
 def test_a_fault_the_guide_has_no_form_error_for_is_suggested_in_words(
     client, user, a_set, linked_coach, media_root
 ):
