@@ -460,7 +460,7 @@ def page_context(clip: SetVideo, is_coach: bool) -> dict:
     context.update(
         rows=rows,
         prescribed=tempo,
-        prescribed_from=_measured_against(analysis.tempo_source, clip, is_coach),
+        prescribed_from=_measured_against(analysis, clip, is_coach) if tempo else "",
         measured_tempo=measured_tempo(result),
         tempo_notes=_tempo_notes(reps, misses, tempo),
         lost_sight=lost_sight(result),
@@ -478,11 +478,13 @@ def page_context(clip: SetVideo, is_coach: bool) -> dict:
     return context
 
 
-def _measured_against(source: str, clip: SetVideo, is_coach: bool) -> str:
+def _measured_against(analysis: VideoAnalysis, clip: SetVideo, is_coach: bool) -> str:
     """Where the tempo the reps were measured against came from, in words (prescribed_tempo's
-    rule); both, as it was said before the analysis kept which, for an older one."""
-    if source == TempoSource.PRESCRIPTION:
-        return f"{'the' if is_coach else 'your'} coach's prescription for this rung"
+    rule); both, as it was said before the analysis kept which, for an older one. A
+    prescription is the coach's own only while it is still the plan in force (prescribed_tempo
+    would measure against it today): once replaced, or once the coaching ended, it is said to
+    be the one in force when the camera read the video."""
+    source = analysis.tempo_source
     logged = "the tempo logged" if is_coach else "the tempo you logged"
     if source == TempoSource.LOGGED:
         if clip.set_id:
@@ -490,7 +492,17 @@ def _measured_against(source: str, clip: SetVideo, is_coach: bool) -> str:
         if clip.side == Side.BOTH:
             return f"{logged} with the session's first set"
         return f"{logged} with the first set of this side"
-    return "your coach's prescription for this rung, or else the tempo logged with the set"
+    in_force = prescribed_tempo(clip) == (analysis.prescribed_tempo, TempoSource.PRESCRIPTION)
+    if in_force:
+        prescribed = f"{'the' if is_coach else 'your'} coach's prescription for this rung"
+    else:
+        prescribed = (
+            "the coach's prescription of when the camera read the video, which is no longer in "
+            "force"
+        )
+    if source == TempoSource.PRESCRIPTION:
+        return prescribed
+    return f"{prescribed}, or else {logged} with the set"
 
 
 def _misses(rep: dict, tempo: Tempo | None) -> dict[str, str]:

@@ -26,7 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseLocation
 
-from coaches.models import AuditEntry
+from coaches.models import AuditEntry, CoachLink
 from core import throttle
 from core.ranged import POSITION, ranged_file_response
 from core.submissions import SubmissionConflict
@@ -53,6 +53,23 @@ from videos.models import (
 _CONTENT_RANGE = re.compile(
     rf"^bytes (?P<first>{POSITION})-(?P<last>{POSITION})/(?P<size>{POSITION})$"
 )
+
+
+# Where the athlete would reply or ask, once no coach follows the video (the link ended), and
+# to a reply still posted from a page opened before.
+NO_COACH = (
+    "No coach follows this video now: your coaching has ended, so a reply or question here "
+    "would reach no one. The comments stay here for you to read."
+)
+NO_COACH_REFUSED = (
+    "No coach follows this video now: your coaching has ended, so your reply was not sent or saved."
+)
+
+
+def _followed_by_a_coach(clip: SetVideo) -> bool:
+    """Whether a coach follows the clip's owner now (a current link, CoachLinkQuerySet's
+    rule): who the athlete's replies and questions go to."""
+    return CoachLink.objects.current().filter(athlete_id=clip.owner_id).exists()
 
 
 # Said once, at the top of the video page: still true once the video is processed, which the
@@ -313,6 +330,9 @@ def _video_context(request: HttpRequest, clip: SetVideo, **forms) -> dict:
         "video": clip,
         "comments": clip.comments.select_related("form_error", "author"),
         "is_coach": is_coach,
+        # The athlete's comments are replies and questions to a coach: without one, none.
+        "has_coach": is_coach or _followed_by_a_coach(clip),
+        "no_coach": NO_COACH,
         # The main navigation's item: the page is the coach panel's for the coach and the
         # log's for its athlete (NAV_ITEMS goes by the page alone).
         "nav_current": "coach" if is_coach else "log",
@@ -333,6 +353,10 @@ def video_comment(request: HttpRequest, pk: int) -> HttpResponse:
     clip = _get_video_for_user(request, pk)
     by_owner = clip.owner_id == request.user.pk
     form = VideoCommentForm(request.POST, duration=clip.duration_seconds, by_owner=by_owner)
+    if by_owner and not _followed_by_a_coach(clip):
+        form.add_error(None, NO_COACH_REFUSED)
+        context = _video_context(request, clip, comment_form=form)
+        return render(request, "videos/video.html", context, status=403)
     if clip.status != VideoStatus.READY:
         form.add_error(None, "The video is not ready yet.")
     elif form.is_valid():

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from coaches import services
-from coaches.models import AuditEntry
+from coaches.models import AuditEntry, CoachLink
 from coaching.models import Variation
 from tests.conftest import prescription
 from tests.videos import synthetic
@@ -317,6 +317,27 @@ def test_the_summary_names_the_tempo_it_measured_against(
         assert summary(linked_coach) == f"{tempo}: the tempo logged with the set"
     data = client.get(reverse("videos:analysis", args=[clip.pk])).json()
     assert data["prescribed_tempo_source"] == ("prescription" if prescribed else "logged")
+
+
+def test_it_calls_the_tempo_your_coachs_prescription_only_while_it_is_in_force(
+    client, user, a_set, linked_coach, media_root
+):
+    services.prescribe(linked_coach, user, prescription(a_set.session.variation))
+    clip = _ready_video(user, a_set.session, a_set=a_set, content=b"x")
+    attempt = camera.start_analysis(clip.pk, tasks.MAX_ATTEMPTS)
+    landmarks, _ = synthetic.make_clip(synthetic.plan("2-0-1-1", 2), fps=30)
+    camera.record_reading(clip.pk, attempt, landmarks, camera.prescribed_tempo(clip))
+    link = CoachLink.objects.get(coach=linked_coach, athlete=user)
+    services.end_link(link, linked_coach)
+
+    client.force_login(user)
+    page = html.unescape(" ".join(client.get(clip.get_absolute_url()).content.decode().split()))
+    said = re.search(r"Measured against the tempo (.*?)\.", page).group(1)
+    assert said == (
+        '<span class="nowrap">3-0-1-1</span>: the coach\'s prescription of when the camera read '
+        "the video, which is no longer in force"
+    )
+    assert "your coach's prescription" not in page
 
 
 def test_a_replaced_prescription_no_longer_sets_the_tempo_of_its_rung(

@@ -106,7 +106,7 @@ def test_an_upload_long_enough_for_a_rep_gets_no_warning(athlete_client, a_set, 
 
 
 def test_a_video_takes_comments_once_ready_and_its_page_says_so_until_then(
-    athlete_client, a_set, h264, media_root
+    athlete_client, a_set, h264, media_root, linked_coach
 ):
     clip = SetVideo.objects.get(pk=_upload_pk(athlete_client, a_set, h264))
     comment = reverse("videos:comment", args=[clip.pk])
@@ -793,6 +793,35 @@ def test_the_athlete_replies_at_a_moment_and_the_video_goes_back_to_their_coach(
     assert empty.context["comment_form"].non_field_errors() == ["Write what you want to say."]
     assert "It felt fine" in coach.get(ready_clip.get_absolute_url()).content.decode()
     assert athlete_client.post(reverse("videos:reviewed", args=[ready_clip.pk])).status_code == 404
+
+
+def test_it_offers_no_reply_once_coaching_ended_and_refuses_one_from_an_old_page(
+    athlete_client, ready_clip, linked_coach, user
+):
+    coach = Client()
+    coach.force_login(linked_coach)
+    url = reverse("videos:comment", args=[ready_clip.pk])
+    coach.post(url, {"at_seconds": "0.5", "text": "Knee out"})
+    services.end_link(CoachLink.objects.get(coach=linked_coach, athlete=user), linked_coach)
+
+    page = " ".join(athlete_client.get(ready_clip.get_absolute_url()).content.decode().split())
+    assert "Reply or ask your coach" not in page
+    assert f'action="{url}"' not in page
+    assert '<h2 id="comment-title" class="card__title">No coach follows this video</h2>' in page
+    assert (
+        "No coach follows this video now: your coaching has ended, so a reply or question here "
+        "would reach no one. The comments stay here for you to read." in page.replace("&#x27;", "'")
+    )
+    assert "Knee out" in page  # the coach's comment stays readable
+
+    refused = athlete_client.post(url, {"at_seconds": "0.6", "text": "Like this?"})
+    assert refused.status_code == 403
+    assert refused.context["comment_form"].non_field_errors() == [
+        "No coach follows this video now: your coaching has ended, so your reply was not sent "
+        "or saved."
+    ]
+    assert "your reply was not sent or saved" in refused.content.decode()
+    assert list(VideoComment.objects.values_list("text", flat=True)) == ["Knee out"]
 
 
 # Deleting
