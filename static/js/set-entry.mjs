@@ -58,9 +58,13 @@ document.addEventListener("htmx:afterSettle", (event) => {
 });
 
 // After a change the server marks where the focus goes (the undo strip, the set changed:
-// views._after_set_change) and htmx focuses it, which leaves a row half off the screen where
-// it is: it is brought whole into view.
+// views._after_set_change), or the entry form's Reps keeps it for the next set, and htmx
+// focuses it without scrolling (the focus was already there, or is kept with preventScroll),
+// which leaves it half off the screen, or a screen away at a large zoom: it is brought whole
+// into view.
 document.addEventListener("htmx:afterSettle", () => {
   const focused = document.activeElement;
-  if (focused?.matches("#sets-and-entry [tabindex='-1']")) focused.scrollIntoView({ block: "nearest" });
+  if (focused?.matches("#sets-and-entry [tabindex='-1'], #sets-and-entry input")) {
+    focused.scrollIntoView({ block: "nearest" });
+  }
 });

@@ -234,3 +234,32 @@ def test_focus_goes_to_the_undo_after_a_delete_and_to_the_set_after_an_edit_or_u
         "class": "set-row set-row--left",
     }
     assert console.errors == []
+
+
+FOCUS_IN_VIEW = """() => { const box = document.activeElement.getBoundingClientRect();
+    return box.top >= 0 && box.bottom <= innerHeight; }"""
+
+
+def test_at_a_large_zoom_the_reps_box_stays_in_view_set_after_set(
+    live_server, open_page, django_user_model
+):
+    session = _session_with_left_sets(django_user_model, "zoomed", [10, 10, 10, 10])
+    # A 1280 x 960 screen at 200%: the page is three screens long.
+    page, console = open_page({"width": 640, "height": 480}, device_scale_factor=2)
+    log_in(page, live_server.url, "zoomed")
+    page.goto(f"{live_server.url}{session.get_absolute_url()}")
+    _focused_reps(page)
+    for position in (5, 6, 7):
+        page.keyboard.press("Control+a")
+        page.keyboard.type("9")
+        page.keyboard.press("Enter")
+        page.locator(".set-row").nth(position - 1).wait_for()
+        _focused_reps(page)
+        # The box being typed into comes onto the screen (the page scrolls smoothly), and
+        # stays there: before, the page jumped to its foot, a screen below it.
+        page.wait_for_function(FOCUS_IN_VIEW, timeout=5_000)
+        page.wait_for_timeout(300)
+        assert page.evaluate(FOCUS_IN_VIEW), position
+
+    assert session.sets.count() == 7
+    assert console.errors == []
