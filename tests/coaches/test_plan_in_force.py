@@ -59,12 +59,16 @@ def test_it_takes_a_replaced_plan_out_of_force_on_its_old_rung_everywhere(
     assert Prescription.objects.in_force_for(user.pk, loaded.pk) is None
     assert Prescription.objects.load_kg_for(user.pk, loaded.pk) == 0
 
-    # The timer's sets of the old rung, online and from the offline queue, take no load.
-    client.post(reverse("training:log-from-timer"), timer_plan(variation=loaded.slug))
+    # The timer's sets of the old rung never take the replaced plan's load. Online, with no
+    # earlier set of the rung to go by, the page asks for the load and saves nothing; from
+    # the offline queue (which cannot be asked) they are saved with none.
+    asked = client.post(reverse("training:log-from-timer"), timer_plan(variation=loaded.slug))
+    assert asked.status_code == 400
+    assert not Set.objects.filter(session__variation=loaded).exists()
     sync = {"kind": "timer", **timer_plan(variation=loaded.slug), "date": "2026-11-12"}
     assert client.post(reverse("training:sync"), sync).status_code == 200
     loads = Set.objects.filter(session__variation=loaded).values_list("load_kg", flat=True)
-    assert len(loads) == 8
+    assert len(loads) == 4
     assert set(loads) == {Decimal(0)}
 
     client.force_login(coach)
