@@ -9,7 +9,14 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 
-from tests.browser.conftest import DESKTOP, PHONE, coach_with_athlete, log_in, take_screenshots
+from tests.browser.conftest import (
+    DESKTOP,
+    PHONE,
+    coach_with_athlete,
+    log_in,
+    take_screenshots,
+    wait_for_htmx,
+)
 from tests.videos.clips import make_clip
 from training.models import Set
 from videos.models import SetVideo, VideoComment
@@ -210,3 +217,29 @@ def test_on_a_phone_the_file_inputs_fit_and_a_refusal_leaves_no_progress_bar(
     assert page.get_by_role("button", name="Upload the video").is_enabled()
     take_screenshots(page, screenshot_dir, "set-video-refused-360")
     assert [error for error in console.errors if "400" not in error] == []
+
+
+def test_a_poll_of_a_video_being_processed_leaves_the_keyboard_focus_where_it_was(
+    live_server, open_page, video_world, media_root
+):
+    a_set = video_world["set"]
+    clip = SetVideo.objects.create(
+        owner=a_set.session.user,
+        session=a_set.session,
+        set=a_set,
+        original=f"videos/{a_set.session.user_id}/waiting/upload.mp4",
+        original_type="video/mp4",
+    )
+    page, console = open_page(PHONE)
+    log_in(page, live_server.url, "athlete")
+    page.goto(f"{live_server.url}{clip.get_absolute_url()}")
+    page.get_by_text("Processing the video").wait_for()
+    page.locator("#video-status").get_by_role("link", name="Refresh").focus()
+
+    for _ in range(2):  # each poll, every 3 s, redraws the link the keyboard is on
+        with page.expect_response(lambda answer: answer.url.endswith(clip.get_absolute_url())):
+            pass
+        wait_for_htmx(page)
+        focused = "document.activeElement.closest('#video-status') && document.activeElement.text"
+        assert page.evaluate(focused) == "Refresh"
+    assert console.errors == []
