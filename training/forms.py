@@ -640,9 +640,9 @@ class TimerLogForm(forms.Form):
         if loads is None:
             self.add_error(
                 "load",
-                "Enter the load you lifted: no earlier set of this rung says it, and logged "
-                "without one these sets would count at body weight, as if you had dropped "
-                "your load.",
+                "Enter the load you lifted: no earlier set of this rung says it. Without "
+                "one, these sets would count at body weight, as if you had dropped your "
+                "load.",
             )
         return loads
 
