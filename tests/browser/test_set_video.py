@@ -134,18 +134,23 @@ def test_a_dropped_chunk_resumes_without_sending_earlier_chunks_again(
     take_screenshots(page, screenshot_dir, "video-uploaded-360")
 
 
+def _processing_clip(a_set: Set) -> SetVideo:
+    """A clip of `a_set` the worker has not processed yet: its page polls."""
+    return SetVideo.objects.create(
+        owner=a_set.session.user,
+        session=a_set.session,
+        set=a_set,
+        original=f"videos/{a_set.session.user_id}/waiting/upload.mp4",
+        original_type="video/mp4",
+    )
+
+
 def test_a_video_deleted_while_its_page_waits_stops_the_polls_with_one_quiet_notice(
     live_server, open_page, video_world, media_root, screenshot_dir
 ):
     base = live_server.url
     a_set = video_world["set"]
-    clip = SetVideo.objects.create(
-        owner=a_set.session.user,
-        session=a_set.session,
-        set=a_set,
-        original=f"videos/{a_set.session.user_id}/gone/upload.mp4",
-        original_type="video/mp4",
-    )
+    clip = _processing_clip(a_set)
     page, console = open_page(PHONE)
     log_in(page, base, "athlete")
     # The page's polls run on a clock the test moves, and only the test: a minute passes in no
@@ -222,14 +227,7 @@ def test_on_a_phone_the_file_inputs_fit_and_a_refusal_leaves_no_progress_bar(
 def test_a_poll_of_a_video_being_processed_leaves_the_keyboard_focus_where_it_was(
     live_server, open_page, video_world, media_root
 ):
-    a_set = video_world["set"]
-    clip = SetVideo.objects.create(
-        owner=a_set.session.user,
-        session=a_set.session,
-        set=a_set,
-        original=f"videos/{a_set.session.user_id}/waiting/upload.mp4",
-        original_type="video/mp4",
-    )
+    clip = _processing_clip(video_world["set"])
     page, console = open_page(PHONE)
     log_in(page, live_server.url, "athlete")
     page.goto(f"{live_server.url}{clip.get_absolute_url()}")
