@@ -158,7 +158,9 @@ def test_a_video_deleted_while_its_page_waits_stops_the_polls_with_one_quiet_not
     # before the 3 s one's answer is handled).
     start = datetime.datetime(2026, 12, 7, 9, 0, tzinfo=datetime.UTC)
     page.clock.install(time=start)
-    page.clock.pause_at(start)
+    # Paused an hour on (the installed clock has run on meanwhile, and cannot be paused in its
+    # past), before the page and its timers exist.
+    page.clock.pause_at(start + datetime.timedelta(hours=1))
     page.goto(f"{base}{clip.get_absolute_url()}")
     page.get_by_text("Processing the video").wait_for()
     page.evaluate(
