@@ -33,7 +33,7 @@ MAY_IMPORT = {
 }
 READS_UP = {
     "training.views": {"coaches.models"},
-    "training.sync_views": {"coaches.models"},
+    "training.timer_keep": {"coaches.models"},
     "training.session_page": {"coaches.models", "videos.models"},
     "training.today_page": {"coaches.models", "videos.models"},
     "training.level": {"videos.models"},

@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 import uuid
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -21,7 +22,7 @@ from coaching.tempo import Tempo
 from core.aggregates import JSONList
 from core.fields import BoundedModelChoiceField, BoundedModelMultipleChoiceField
 from core.submissions import SubmittedOnce
-from training import services, sides
+from training import sides
 
 # The CSV import checks rows with these rules; it imports them from here, with SetForm.
 from training.fields import (
@@ -47,6 +48,9 @@ from training.models import (
 )
 from training.plausibility import RECENT_SETS, Doubt, doubts
 from training.units import as_shown, format_load, from_kg, plain
+
+if TYPE_CHECKING:
+    from training.timer_keep import TimerLoads
 
 
 class SignupForm(UserCreationForm):
@@ -628,15 +632,14 @@ class TimerLogForm(forms.Form):
             "submission_id": data["submission_id"],
         }
 
-    def loads_kg(self, user, prescribed_kg: Decimal) -> dict[str, Decimal] | None:
+    def loads_kg(self, known: TimerLoads) -> dict[str, Decimal] | None:
         """The load of each side's sets: the one typed, on a rung that takes a weight, else
-        the one they were most likely done with (services.timer_loads_kg); None, with the
-        load field asking for it, when no load is known."""
-        variation, worked = self.cleaned_data["variation"], self.set_sides()
+        the one they were most likely done with (`known.kept_kg`); None, with the load field
+        asking for it, when no load is known."""
         typed = self.typed_load_kg()
-        if typed is not None and variation.takes_external_load:
-            return dict.fromkeys(worked, typed)
-        loads = services.timer_loads_kg(user, variation, worked, prescribed_kg)
+        if typed is not None and self.cleaned_data["variation"].takes_external_load:
+            return dict.fromkeys(self.set_sides(), typed)
+        loads = known.kept_kg
         if loads is None:
             self.add_error(
                 "load",

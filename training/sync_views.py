@@ -26,13 +26,13 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from coaches.models import Prescription
 from coaching.caching import cached_public_page
 from coaching.models import Variation
 from training import services, sides
 from training.fields import load_in_kg
 from training.forms import OfflineSetForm, QueuedSessionForm, QueuedSetForm, QueuedTimerLogForm
 from training.models import Profile, TrainingSession
+from training.timer_keep import TimerLoads
 from training.units import UnitError, from_kg, plain
 
 
@@ -140,13 +140,12 @@ def _sync_timer(request: HttpRequest) -> JsonResponse:
     if not form.is_valid():
         return _refused(400, "The timer's sets could not be logged.", form)
     day = form.cleaned_data["date"] or timezone.localdate()  # the day it was logged offline
-    variation = form.cleaned_data["variation"]
-    prescribed_kg = Prescription.objects.load_kg_for(request.user.pk, variation.pk)
-    loads = form.loads_kg(request.user, prescribed_kg)
+    known = TimerLoads(request.user, form)
+    loads = form.loads_kg(known)
     if loads is None:
         # Only a post without a load (the timer page's, kept before the page asked) gets
         # here: a timer entry cannot be fixed on the device, so refused it would be lost.
-        loads = dict.fromkeys(form.set_sides(), prescribed_kg)
+        loads = dict.fromkeys(form.set_sides(), known.prescribed_kg)
     try:
         logged = services.log_timer_sets(
             request.user, day=day, loads_kg=loads, **form.logged_sets()

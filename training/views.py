@@ -3,7 +3,6 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Sequence
-from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,14 +17,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect, replace_url, reswap, retarget
 
-from coaches.models import LEFT_RECENTLY_DAYS, CoachLink, Prescription
+from coaches.models import LEFT_RECENTLY_DAYS, CoachLink
 from coaching.caching import ladder
 from core import throttle
 from core.middleware import client_ip
 from core.redirects import safe_next
 from core.text import counted
 from training import records as progress
-from training import services, sides
+from training import services, sides, timer_keep
 from training.fields import sides_for
 from training.forms import (
     AssignSidesForm,
@@ -66,7 +65,6 @@ from training.session_page import (
     unit_of_request,
 )
 from training.today_page import start_of_today, today_context
-from training.units import format_load, from_kg, plain
 
 
 def _wants_fragment(request: HttpRequest) -> bool:
@@ -654,17 +652,18 @@ def log_from_timer(request: HttpRequest) -> HttpResponse:
         if not form.is_valid():
             messages.error(request, "Those sets could not be offered: the plan was not valid.")
             return redirect("coaching:timer")
-        return _timer_keep_page(request, form, unit)
+        return timer_keep.keep_page(request, form, unit, timer_keep.TimerLoads(request.user, form))
     form = TimerLogForm(request.POST, unit=unit)
     if not form.is_valid():
         if set(form.errors) == {"load"}:
-            return _timer_keep_page(request, form, unit, status=400)
+            known = timer_keep.TimerLoads(request.user, form)
+            return timer_keep.keep_page(request, form, unit, known, status=400)
         messages.error(request, "Those sets could not be logged: the plan was not valid.")
         return redirect("coaching:timer")
-    prescribed_kg = _prescribed_load_kg(request, form)
-    loads = form.loads_kg(request.user, prescribed_kg)
+    known = timer_keep.TimerLoads(request.user, form)
+    loads = form.loads_kg(known)
     if loads is None:
-        return _timer_keep_page(request, form, unit, status=400)
+        return timer_keep.keep_page(request, form, unit, known, status=400)
     try:
         logged = services.log_timer_sets(
             request.user, day=timezone.localdate(), loads_kg=loads, **form.logged_sets()
@@ -674,82 +673,7 @@ def log_from_timer(request: HttpRequest) -> HttpResponse:
     where = (
         f"Added to today's {logged.session.variation.name} session" if logged.joined else "Logged"
     )
-    variation = form.cleaned_data["variation"]
-    if variation.takes_external_load or prescribed_kg:
-        if variation.takes_external_load and form.typed_load_kg() is not None:
-            whose = "the load you entered"
-        elif prescribed_kg:
-            whose = "your coach's load for this rung"
-        else:
-            whose = "your last load on this rung"
-        where += f", {_loads_said(loads, unit)}, {whose}"
+    if known.variation.takes_external_load or known.prescribed_kg:
+        where += f", {timer_keep.loads_said(loads, unit)}, {known.whose()}"
     messages.success(request, f"{where}. Adjust any set that went differently.")
     return redirect(logged.session)
-
-
-def _loads_said(loads: dict[str, Decimal], unit: str) -> str:
-    """ "each set with 15 lb", or each side's load when they differ."""
-
-    def said(kg: Decimal) -> str:
-        return f"with {format_load(kg, unit)}" if kg else "at body weight"
-
-    if len(set(loads.values())) == 1:
-        return f"each set {said(next(iter(loads.values())))}"
-    return " and ".join(
-        f"the {Side(side).label.lower()} sets {said(kg)}" for side, kg in sorted(loads.items())
-    )
-
-
-def _timer_keep_page(
-    request: HttpRequest, form: TimerLogForm, unit: str, *, status: int = 200
-) -> HttpResponse:
-    """The sets of a timer plan to keep; on a rung that takes a weight, the load to check:
-    filled in with the one every set would be logged with, if there is one."""
-    variation = form.cleaned_data["variation"]
-    prescribed_kg = _prescribed_load_kg(request, form)
-    loads = services.timer_loads_kg(request.user, variation, form.set_sides(), prescribed_kg)
-    one_load = next(iter(loads.values())) if loads and len(set(loads.values())) == 1 else None
-    prescribed = format_load(prescribed_kg, unit) if prescribed_kg else ""
-    if not variation.takes_external_load:
-        return _render_timer_keep(request, form, prescribed, status)
-    if one_load is not None and "load" not in form.data:
-        shown = {"load": plain(from_kg(one_load, unit)), "load_kg_shown": plain(one_load)}
-        form.data = {**form.data, **shown}
-    if prescribed_kg:
-        helps = ["Your coach's load for this rung: change it if you lifted another"]
-    elif loads and one_load is None:
-        helps = [f"Empty keeps each side's last load: {_loads_said(loads, unit)}"]
-    else:
-        helps = ["Your last load on this rung"] if loads else []
-    if variation.load_is_optional:
-        helps.append("0 for body weight")
-    elif loads is None:
-        # Asked before sending, so a form kept on the device offline is not sent without one.
-        form.fields["load"].widget.attrs["required"] = True
-    # On the bound field, which validating the form made with the field's help text then.
-    form["load"].help_text = "; ".join(helps)
-    return _render_timer_keep(request, form, prescribed, status)
-
-
-def _render_timer_keep(
-    request: HttpRequest, form: TimerLogForm, load: str, status: int
-) -> HttpResponse:
-    """`load`: the coach's load of the rung, said in the page's lead."""
-    loaded = form.cleaned_data["variation"].takes_external_load
-    return render(
-        request,
-        "training/timer_keep.html",
-        {
-            "form": form,
-            "log": form.plan(),
-            "load_field": form["load"] if loaded else None,
-            "load": load,
-            "title": "Keep the timer's sets",
-        },
-        status=status,
-    )
-
-
-def _prescribed_load_kg(request: HttpRequest, form: TimerLogForm) -> Decimal:
-    variation = form.cleaned_data["variation"]
-    return Prescription.objects.load_kg_for(request.user.pk, variation.pk)

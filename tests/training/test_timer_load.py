@@ -7,9 +7,12 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from coaches import services as coach_services
+from coaches.models import Prescription
 from tests.conftest import days_ago, logged_session, prescription, timer_plan
 from training.models import Profile, Set, TrainingSession
 from training.units import to_kg
@@ -74,6 +77,17 @@ def test_it_asks_for_the_load_on_its_field_and_saves_nothing_without_an_earlier_
     assert re.search(r'<input type="number" name="load"[^>]* required', html)
     assert not TrainingSession.objects.filter(user=user).exists()
     assert not Set.objects.exists()
+
+
+def test_a_refused_post_reads_the_coachs_load_and_the_last_loads_once_each(
+    user_client, user, loaded
+):
+    with CaptureQueriesContext(connection) as queries:
+        response = user_client.post(reverse("training:log-from-timer"), _loaded_plan())
+    assert response.status_code == 400
+    reads = [query["sql"] for query in queries.captured_queries]
+    tables = [f'FROM "{model._meta.db_table}"' for model in (Prescription, Set)]
+    assert [sum(table in sql for sql in reads) for table in tables] == [1, 1]
 
 
 def test_it_logs_the_load_typed_on_the_keep_page_in_the_trainees_unit(
