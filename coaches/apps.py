@@ -5,9 +5,6 @@ class CoachesConfig(AppConfig):
     name = "coaches"
     verbose_name = "Coaches and athletes"
 
-    def ready(self) -> None:
-        from coaches import signals  # noqa: F401  (connects the receivers)
-
     def models_made_by_use(self) -> list[type]:
         """For `manage.py restore`: every row comes from the site's use."""
         return list(self.get_models())

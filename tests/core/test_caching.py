@@ -239,20 +239,3 @@ def test_a_page_that_is_not_a_200_is_not_kept(rf):
     page = _page(lambda request: HttpResponse("gone", status=404))
     assert page(rf.get("/p/")).status_code == 404
     assert _entries() == 0
-
-
-def test_a_role_change_moves_the_roles_generation_when_it_commits(
-    user, django_capture_on_commit_callbacks
-):
-    from django.contrib.auth.models import Group
-
-    from coaches.roles import ROLES, can_coach
-
-    assert not can_coach(user)
-    before = ROLES.current()
-    with django_capture_on_commit_callbacks(execute=True):
-        user.groups.add(Group.objects.get(name="Coach"))
-        assert ROLES.current() == before
-        assert not can_coach(user)  # remembered until the change commits
-    assert ROLES.current() != before
-    assert can_coach(user)
