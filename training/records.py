@@ -130,22 +130,34 @@ def _side_records(rows: list[dict]) -> dict:
 
     heaviest = max(row["load_kg"] for row in rows)
     heaviest_reps = max(row["reps"] for row in rows if row["load_kg"] == heaviest)
+    # A hold alone at the heaviest load (no rep with it) is that hold's record, in seconds.
+    heaviest_hold = (
+        max(row["hold_seconds"] for row in rows if row["load_kg"] == heaviest and row["reps"] == 0)
+        if heaviest_reps == 0
+        else None
+    )
     most_reps = max(row["reps"] for row in rows)
     longest_hold = max(row["hold_seconds"] for row in rows)
     best_e1rm = max((row["e1rm"] for row in rows if row["e1rm"] is not None), default=None)
     rep_maxes: dict[int, Decimal] = {}
     for row in sorted(rows, key=lambda row: row["reps"]):
-        if row["load_kg"] > 0 and row["load_kg"] > rep_maxes.get(row["reps"], 0):
+        # A hold alone has no number of reps to hold a load record for.
+        if row["reps"] and row["load_kg"] > 0 and row["load_kg"] > rep_maxes.get(row["reps"], 0):
             rep_maxes[row["reps"]] = row["load_kg"]
     return {
         "heaviest": heaviest or None,
         "heaviest_reps": heaviest_reps if heaviest else None,
+        "heaviest_hold": heaviest_hold if heaviest else None,
         "most_reps": most_reps or None,  # holds alone: no reps to hold a record
         "longest_hold": longest_hold or None,
         "best_e1rm": best_e1rm,
         "rep_maxes": rep_maxes,
         "heaviest_on": first_day(
-            lambda row: row["load_kg"] == heaviest and row["reps"] == heaviest_reps
+            lambda row: (
+                row["load_kg"] == heaviest
+                and row["reps"] == heaviest_reps
+                and heaviest_hold in (None, row["hold_seconds"])
+            )
         ),
         "most_reps_on": first_day(lambda row: row["reps"] == most_reps),
         "longest_hold_on": first_day(lambda row: row["hold_seconds"] == longest_hold),

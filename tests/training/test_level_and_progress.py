@@ -570,6 +570,25 @@ def test_a_side_that_only_held_is_not_behind_and_holds_no_reps_record(
     ]
 
 
+def test_it_reads_a_loaded_hold_alone_as_its_hold_on_the_records_page_never_as_zero_reps(
+    user_client, user, loaded
+):
+    """A 20 kg top-position hold of 30 s (no reps) is the left side's heaviest load: it
+    reads as that hold beside its load, and lists no load for "0 reps"."""
+    day = datetime.date(2026, 11, 1)
+    logged_session(user, loaded, day, [("left", 0, "20", 30, ""), ("right", 8, "10", 0, "")])
+    page = user_client.get(reverse("training:records"))
+    html = page.content.decode()
+    row = re.search(r"Heaviest load</th>(.*?)</tr>", html, re.S)
+    cells = [" ".join(cell.split()) for cell in re.findall(r"<td>(.*?)</td>", row[1], re.S)]
+    assert [cell.split(" <time")[0] for cell in cells] == ["20 kg × 30 s hold", "10 kg × 8"]
+    assert '<time class="records__date" datetime="2026-11-01">' in cells[0]
+    assert "0 reps" not in html
+    [group] = page.context["records"]
+    left, right = group["sides"]
+    assert (left["rep_maxes"], right["rep_maxes"]) == ({}, {8: Decimal("10")})
+
+
 def test_the_work_chart_says_body_weight_sets_count_reps_alone(user_client, user, bodyweight):
     make_log(user, bodyweight, sessions=2)
     html = user_client.get(reverse("training:progress")).content.decode()
