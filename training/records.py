@@ -343,13 +343,14 @@ def _newest_sessions(points: dict[str, _SidePoints], work: str) -> list[SimpleNa
 
 
 def _level_markers(user) -> list[charts.Marker]:
-    """A marker on every chart for each change of level, on the local day it was made."""
+    """A marker on every chart for each change of level, on the local day it was made: a
+    move from one rung to another, never the starting level (a first pick, from no rung)."""
     return [charts.Marker(day, f"Level {level}") for day, level in _LEVEL_CHANGES.rows(user.pk)]
 
 
 _LEVEL_CHANGES = Prepared(
     lambda user_id: (
-        LevelChange.objects.filter(user_id=user_id)
+        LevelChange.objects.filter(user_id=user_id, from_variation__isnull=False)
         .order_by("changed_at")
         .values_list("day", "to_variation__level")
     )

@@ -22,6 +22,7 @@ from coaches import services as coaching_services
 from coaching.models import Variation
 from hipthrust.management.commands.seed_demo import describe_database
 from tests.conftest import days_ago, import_file, logged_session, make_log, set_data
+from training import services
 from training.models import LevelChange, OwnedWeight, Profile, Set, TrainingSession
 from training.records import _level_markers, balance_note
 
@@ -631,6 +632,24 @@ def test_a_change_of_level_is_marked_on_the_local_day_it_was_made(user, bodyweig
         (marker,) = _level_markers(user)
     assert marker.day == datetime.date(2026, 11, 3)
     assert marker.label == f"Level {loaded.level}"
+
+
+def test_it_marks_only_real_moves_between_rungs_on_the_progress_charts_never_the_start(
+    user_client, user, bodyweight, loaded
+):
+    """The level picked first in the profile changed nothing: no dashed "Level 3" line on
+    the charts; the later move up to the loaded rung is the one change marked."""
+    response = user_client.post(reverse("training:profile"), {"unit": "kg", "level": bodyweight.pk})
+    assert response.status_code == 302
+    assert LevelChange.objects.get(user=user).source == "start"
+    logged_session(user, bodyweight, days_ago(6), [("left", 12), ("right", 12)])
+    services.change_level(user, loaded, reason="Target met", source="manual", changed_by=user)
+    LevelChange.objects.filter(user=user, from_variation=bodyweight).update(day=days_ago(3))
+    logged_session(user, loaded, days_ago(2), [("left", 8, "10"), ("right", 8, "10")])
+    page = user_client.get(reverse("training:progress"))
+    for chart in ("load_chart", "volume_chart", "hold_chart", "balance_chart"):
+        labels = re.findall(r'class="chart-marker-label"[^>]*>([^<]*)<', page.context[chart])
+        assert labels == [f"Level {loaded.level}"], chart
 
 
 @pytest.mark.parametrize("viewer_zone", ["Pacific/Pago_Pago", "UTC", "Pacific/Kiritimati"])

@@ -51,12 +51,17 @@ def _varied_log(user, bodyweight, loaded):
             Set.objects.create(
                 session=session, position=position + 1, side="both", reps=15, hold_seconds=2
             )
-    for day, variation in (
-        (start + datetime.timedelta(days=21), bodyweight),
-        (start + datetime.timedelta(days=40), loaded),
+    # Real moves between rungs (a starting level, from no rung, is no change to mark).
+    for day, before, after in (
+        (start + datetime.timedelta(days=21), loaded, bodyweight),
+        (start + datetime.timedelta(days=40), bodyweight, loaded),
     ):
         change = LevelChange.objects.create(
-            user=user, to_variation=variation, reason="Target met", source="suggestion"
+            user=user,
+            from_variation=before,
+            to_variation=after,
+            reason="Target met",
+            source="suggestion",
         )
         moment = datetime.datetime.combine(day, datetime.time(9), tzinfo=datetime.UTC)
         LevelChange.objects.filter(pk=change.pk).update(changed_at=moment, day=day)
