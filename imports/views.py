@@ -34,7 +34,7 @@ from training.models import ImportBatch, Profile
 @require_safe
 def export_csv(request: HttpRequest) -> HttpResponse:
     buffer = io.StringIO()
-    csv_io.export_csv(request.user, buffer)
+    csv_io.export_csv(request.user, buffer, unit=Profile.objects.unit_of(request.user))
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="hipthrust-log-{stamp}.csv"'

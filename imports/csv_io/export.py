@@ -5,20 +5,23 @@ from __future__ import annotations
 import re
 from typing import TextIO
 
-from imports.csv_io.adapters.ours import HIPTHRUST_COLUMNS, SET_COLUMNS
+from imports.csv_io.adapters.ours import columns_for
 from imports.csv_io.formulas import safe
 from training.models import Set, TrainingSession
-from training.units import plain
+from training.units import from_kg, plain
 
 
-def export_csv(user, out: TextIO) -> int:
+def export_csv(user, out: TextIO, *, unit: str = "kg") -> int:
     """Write the user's whole log to `out`; return the number of rows after the header.
+    `unit` is the user's: in pounds each load is written in pounds too (load_lb), beside
+    the kilograms it is stored in.
 
     Plain rows of two queries, not model instances and their prefetches: about 7 microseconds a set
     on the 2-core reference machine (20,000 sets in 0.14 s, where instances took 1.3 s),
     so a long log does not hold a web worker for seconds."""
     writer = _Writer(out)
-    writer.writerow(HIPTHRUST_COLUMNS)
+    columns = columns_for(unit)
+    writer.writerow(columns)
     errors = _form_errors_of_sets(user)
     # Each session with each of its sets, or alone (a row without a set) when it has none.
     rows_read = (
@@ -33,11 +36,11 @@ def export_csv(user, out: TextIO) -> int:
             number, position, last_session = number + 1, 0, session_pk
             head = [number, day.isoformat(), slug, safe(notes)]
         if set_pk is None:
-            writer.writerow(head + [""] * len(SET_COLUMNS))
+            writer.writerow(head + [""] * (len(columns) - len(head)))
         else:
             # Positions are renumbered 1..n, as an import would store them.
             position += 1
-            writer.writerow([*head, position, *_set_cells(cells, errors.get(set_pk, ""))])
+            writer.writerow([*head, position, *_set_cells(cells, errors.get(set_pk, ""), unit)])
         rows += 1
     return rows
 
@@ -61,12 +64,13 @@ def _form_errors_of_sets(user) -> dict[int, str]:
     return {set_pk: ";".join(names) for set_pk, names in slugs.items()}
 
 
-def _set_cells(cells: list, form_errors: str) -> list:
+def _set_cells(cells: list, form_errors: str, unit: str) -> list:
     side, reps, load_kg, hold_seconds, tempo, rpe, rir, pain, note = cells
     return [
         side,
         reps,
         plain(load_kg),
+        *([plain(from_kg(load_kg, unit))] if unit == "lb" else []),
         hold_seconds,
         tempo,
         "" if rpe is None else plain(rpe),

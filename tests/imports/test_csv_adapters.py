@@ -21,9 +21,14 @@ from imports.csv_io.plan import Plan
 HEVY_IN_POUNDS = [
     "weight_lbs" if name == "weight_kg" else name.replace("_km", "_miles") for name in HEVY_COLUMNS
 ]
+# An account in pounds: each load in pounds too, beside its kilograms.
+HIPTHRUST_IN_POUNDS = (
+    ",".join(HIPTHRUST_COLUMNS).replace(",load_kg,", ",load_kg,load_lb,").split(",")
+)
 HEADERS = [
     ("hipthrust", HIPTHRUST_COLUMNS),
     ("hipthrust", list(reversed(HIPTHRUST_COLUMNS))),  # by name, in any order
+    ("hipthrust", HIPTHRUST_IN_POUNDS),
     ("strong", STRONG_COLUMNS),
     ("strong", STRONG_OLDER_COLUMNS),
     ("strong", [name.upper() for name in STRONG_COLUMNS]),
@@ -32,7 +37,8 @@ HEADERS = [
 ]
 UNKNOWN_HEADER = (
     "the first row is not a header we know. We import files exported from hipthrust "
-    f"({','.join(HIPTHRUST_COLUMNS)}), from Strong ({','.join(STRONG_COLUMNS)}, or "
+    f"({','.join(HIPTHRUST_COLUMNS)}, with load_lb beside load_kg for an account in pounds), "
+    f"from Strong ({','.join(STRONG_COLUMNS)}, or "
     f"the older {';'.join(STRONG_OLDER_COLUMNS)}) and from Hevy "
     f"({','.join(HEVY_COLUMNS)}, with weight_lbs for an account in pounds)."
 )

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from coaching.models import FormError, Variation
@@ -26,7 +27,7 @@ from imports.csv_io import (
 )
 from imports.csv_io.save import save_preview
 from training.forms import SetForm
-from training.models import Set, TrainingSession
+from training.models import Profile, Set, TrainingSession
 from training.units import to_kg
 
 pytestmark = pytest.mark.django_db
@@ -38,9 +39,9 @@ def lb(pounds: str) -> Decimal:
     return to_kg(Decimal(pounds), "lb")
 
 
-def export_text(user) -> str:
+def export_text(user, **options) -> str:
     out = io.StringIO()
-    export_csv(user, out)
+    export_csv(user, out, **options)
     return out.getvalue()
 
 
@@ -251,6 +252,56 @@ def test_importing_the_same_file_twice_adds_nothing_the_second_time(varied_log, 
 
     assert (again.sessions, again.sets, again.duplicate_sessions) == (0, 0, 5)
     assert log_of(other_user) == saved
+
+
+def test_it_exports_a_pound_users_loads_in_pounds_beside_kilograms(user_client, varied_log):
+    Profile.objects.filter(user=varied_log).update(unit="lb")
+    response = user_client.get(reverse("imports:export"))
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    header = response.content.decode().splitlines()[0].split(",")
+    assert header[header.index("load_kg") + 1] == "load_lb"
+    loaded = [row for row in rows if row["variation"] == "loaded-single-leg-hip-thrust"]
+    assert [(row["load_kg"], row["load_lb"]) for row in loaded] == [
+        ("12.473790175", "27.5"),
+        ("61.23496995", "135"),
+        ("12.5", "27.56"),
+        ("500", "1102.31"),
+    ]
+    assert {row["load_lb"] for row in rows if row["load_kg"] == "0"} == {"0"}
+    # The session without sets is still one row with every set cell empty.
+    assert [row["load_lb"] for row in rows if row["session"] == "4"] == [""]
+
+
+def test_it_reads_back_a_pound_users_export_as_the_same_sets(varied_log, other_user):
+    exported = export_text(varied_log, unit="lb")
+
+    result = import_text(other_user, exported, unit="lb")
+
+    assert (result.source, result.sessions, result.sets) == ("hipthrust", 5, 10)
+    assert log_of(other_user) == [
+        (day, slug, notes, [(position, *rest) for position, (_, *rest) in enumerate(sets, start=1)])
+        for day, slug, notes, sets in log_of(varied_log)
+    ]
+    assert export_text(other_user, unit="lb") == exported
+    again = import_text(other_user, exported, unit="lb")
+    assert (again.sessions, again.sets, again.duplicate_sessions) == (0, 0, 5)
+
+
+def test_it_takes_a_load_given_in_load_lb_alone_and_refuses_two_loads_that_differ(user):
+    header = HEADER.replace(",load_kg,", ",load_kg,load_lb,")
+    row = "1,2024-03-04,loaded-single-leg-hip-thrust,,1,left,8,{kg},{lb},0,,,,,no,\n"
+    with pytest.raises(CsvImportError) as caught:
+        import_text(user, header + row.format(kg="20", lb="45"), unit="lb")
+    assert caught.value.line == 2
+    assert caught.value.message == (
+        "load_kg and load_lb are different loads: 20 kg is 44.09 lb, not 45 lb. Change one "
+        "to match the other, or empty one of them."
+    )
+    assert not TrainingSession.objects.filter(user=user).exists()
+
+    import_text(user, header + row.format(kg="", lb="45"), unit="lb")
+    assert [done[4] for done in sets_of(user)] == [lb("45")]
 
 
 def test_a_session_with_other_sets_than_the_logged_one_is_not_a_duplicate(user):

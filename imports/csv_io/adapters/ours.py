@@ -17,6 +17,7 @@ from imports.csv_io.formulas import unsafe
 from imports.csv_io.plan import Plan, PlannedSession, PlannedSet
 from imports.csv_io.reading import Cells, Row, column_index
 from training.models import Side
+from training.units import from_kg, plain
 
 HIPTHRUST_COLUMNS = [
     "session",
@@ -36,13 +37,24 @@ HIPTHRUST_COLUMNS = [
     "note",
 ]
 SET_COLUMNS = HIPTHRUST_COLUMNS[4:]
+# For an account in pounds the export adds each load in pounds beside its kilograms.
+LOAD_LB = "load_lb"
 
 _WHOLE = re.compile(r"^\d+$")
 
 
+def columns_for(unit: str) -> list[str]:
+    """The export's header for an account in `unit`: load_lb beside load_kg for pounds."""
+    if unit != "lb":
+        return HIPTHRUST_COLUMNS
+    at = HIPTHRUST_COLUMNS.index("load_kg") + 1
+    return [*HIPTHRUST_COLUMNS[:at], LOAD_LB, *HIPTHRUST_COLUMNS[at:]]
+
+
 def _detect(header: list[str]) -> bool:
-    return len(header) == len(HIPTHRUST_COLUMNS) and set(column_index(header)) == set(
-        HIPTHRUST_COLUMNS
+    return any(
+        len(header) == len(columns) and set(column_index(header)) == set(columns)
+        for columns in (HIPTHRUST_COLUMNS, columns_for("lb"))
     )
 
 
@@ -67,7 +79,7 @@ def _plan(rows: Iterator[Row], context: Context) -> Plan:
         else:
             _same_session(line, get, current, label, catalogue)
 
-        if not any(get(name).strip() for name in SET_COLUMNS):
+        if not any(get.optional(name).strip() for name in (*SET_COLUMNS, LOAD_LB)):
             if current.sets or set_less:
                 raise CsvImportError(
                     line, f"this row has no set, but session “{label}” has other rows."
@@ -154,10 +166,12 @@ def _set(line: int, get: Cells, rules: SetRules) -> PlannedSet:
     pain = get("pain").strip().lower()
     if pain not in {"yes", "no", ""}:
         raise CsvImportError(line, f"pain must be “yes” or “no” {got(get('pain'))}.")
+    load, pounds = _load(line, get)
     return PlannedSet(
         side=side,
         reps=reps,
-        load_kg=load_kg(line, get("load_kg"), "load_kg", as_stored=True),
+        load_kg=load,
+        pounds=pounds,
         hold_seconds=hold,
         tempo=tempo,
         rpe=rpe,
@@ -167,6 +181,27 @@ def _set(line: int, get: Cells, rules: SetRules) -> PlannedSet:
         note=rules.note(line, unsafe(get("note")), "note"),
         line=line,
     )
+
+
+def _load(line: int, get: Cells) -> tuple[Decimal, Decimal | None]:
+    """The kilograms of a set's load, and its pounds when only load_lb gave it. load_kg is
+    the load as stored; a load_lb beside it must be the same load, so a load changed in one
+    column of a spreadsheet and not the other is never saved as either silently."""
+    kg_cell, lb_cell = get("load_kg"), get.optional(LOAD_LB)
+    if not lb_cell.strip():
+        return load_kg(line, kg_cell, "load_kg", as_stored=True), None
+    from_pounds = load_kg(line, lb_cell, LOAD_LB, pounds=True)
+    if not kg_cell.strip():
+        return from_pounds, from_kg(from_pounds, "lb")
+    kg = load_kg(line, kg_cell, "load_kg", as_stored=True)
+    if from_kg(kg, "lb") != from_kg(from_pounds, "lb"):
+        raise CsvImportError(
+            line,
+            f"load_kg and load_lb are different loads: {plain(kg)} kg is "
+            f"{plain(from_kg(kg, 'lb'))} lb, not {lb_cell.strip()} lb. Change one to match "
+            "the other, or empty one of them.",
+        )
+    return kg, None
 
 
 def _position(line: int, raw: str) -> None:
@@ -223,7 +258,10 @@ def _form_errors(line: int, raw: str, rules: SetRules) -> tuple[int, ...]:
 
 ADAPTER = Adapter(
     source="hipthrust",
-    described=f"hipthrust ({','.join(HIPTHRUST_COLUMNS)})",
+    described=(
+        f"hipthrust ({','.join(HIPTHRUST_COLUMNS)}, with {LOAD_LB} beside load_kg for an "
+        "account in pounds)"
+    ),
     detect=_detect,
     plan=_plan,
 )
