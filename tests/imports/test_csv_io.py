@@ -1502,6 +1502,42 @@ def test_a_hevy_exercise_note_shared_by_its_sets_names_no_sides(user):
     assert log_of(user)[0][2] == "start with left leg"
 
 
+def test_it_puts_each_hevy_block_a_side_on_the_side_its_note_names(user):
+    # One block of the exercise a side, each with its note repeated on its sets, as Hevy
+    # writes it: "Left" is the side of the first block's sets, "right leg" of the second's.
+    # A later workout whose one block says "start with left leg" still names no side, nor
+    # does one with a block noted "Left" beside a block whose note names no leg.
+    def block(start: str, note: str, reps: list[int]) -> str:
+        return "".join(
+            f'"Legs","{start}","{start}","","Single Leg Hip Thrust",,"{note}",{index},"normal",,'
+            f"{count},,,\n"
+            for index, count in enumerate(reps)
+        )
+
+    text = hevy(
+        "weight_kg",
+        "distance_km",
+        block("2 Sep 2025, 18:00", "Left", [12, 11])
+        + block("2 Sep 2025, 18:00", "right leg", [12, 10])
+        + block("4 Sep 2025, 18:00", "start with left leg", [12, 12])
+        + block("6 Sep 2025, 18:00", "Left", [9, 9])
+        + block("6 Sep 2025, 18:00", "", [8, 8]),
+    )
+
+    result = import_text(user, text)
+
+    assert [(done[0], done[2], done[3]) for done in sets_of(user)] == [
+        ("2025-09-02", "left", 12),
+        ("2025-09-02", "left", 11),
+        ("2025-09-02", "right", 12),
+        ("2025-09-02", "right", 10),
+        ("2025-09-04", "unknown", 12),
+        ("2025-09-04", "unknown", 12),
+        *[("2025-09-06", "unknown", reps) for reps in (9, 9, 8, 8)],
+    ]
+    assert result.notes[0].startswith("6 sets have no side recorded")
+
+
 def test_a_hevy_export_in_kilograms_reads_weight_kg(user):
     text = hevy("weight_kg", "distance_km", HEVY_ROWS)
     import_text(user, text, unit="lb")

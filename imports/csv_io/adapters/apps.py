@@ -28,6 +28,7 @@ from imports.csv_io.checks import Catalogue, SetRules, load_kg, number, session_
 from imports.csv_io.errors import CsvImportError, got
 from imports.csv_io.plan import Plan, PlannedSession, PlannedSet, Skipped
 from imports.csv_io.reading import Cells, Row
+from training import sides
 from training.models import Side
 
 # Of the exercise's words (lower case, hyphens as spaces): "single leg", "single legged",
@@ -229,14 +230,18 @@ class _Tally:
 
 
 class _ExerciseNotes:
-    """Sides read from a note written once per exercise: it names a set's side only when it
-    is on that one set. On several, it speaks of them all ("start with left leg") and cannot
-    tell which was on which leg, so they are left unknown (the log's "Set sides" then asks)."""
+    """Sides read from a note written once per exercise: it names a set's side when it is on
+    that one set. On several, it speaks of them all ("start with left leg") and cannot tell
+    which was on which leg, so they are left unknown (the log's "Set sides" then asks);
+    unless the exercise is done as one block a side, the note of another block of it in the
+    workout naming the other leg ("Left" on one block, "Right" on the next): then each
+    block's note is the side of its sets."""
 
     def __init__(self, read: AppReader) -> None:
         self.read = read
         self._rows: Counter[tuple] = Counter()  # (workout, exercise, note) -> rows, warm-ups too
         self._sided: list[tuple[tuple, PlannedSet]] = []
+        self._legs_noted: dict[tuple, set[str]] = {}  # (workout, exercise) -> legs notes name
 
     def count(self, row: AppRow) -> None:
         if self.read.side_hints_per_exercise:
@@ -245,11 +250,18 @@ class _ExerciseNotes:
     def read_from(self, row: AppRow, done: PlannedSet) -> None:
         """Note a set whose side came from the note, to be undone if the note is shared."""
         if self.read.side_hints_per_exercise and done.side_read_from == _hints_column(self.read):
-            self._sided.append((self._key(row), done))
+            key = self._key(row)
+            self._sided.append((key, done))
+            self._legs_noted.setdefault(key[:2], set()).add(done.side)
 
     def unside_shared(self) -> int:
-        """Leave unknown the side of each set read from a note on other sets too; how many."""
-        shared = [done for key, done in self._sided if self._rows[key] > 1]
+        """Leave unknown the side of each set read from a note on other sets too, but for
+        blocks a side; how many."""
+        shared = [
+            done
+            for key, done in self._sided
+            if self._rows[key] > 1 and sides.mirror(done.side) not in self._legs_noted[key[:2]]
+        ]
         for done in shared:
             done.side, done.side_read_from = Side.UNKNOWN, ""
         return len(shared)
