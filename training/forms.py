@@ -121,10 +121,12 @@ class ProfileForm(forms.ModelForm):
     dumbbells = forms.CharField(
         required=False,
         max_length=300,
-        help_text="The dumbbells you own, separated by commas, e.g. 5, 7.5, 10, 12.5.",
+        help_text="The dumbbells you own, in the unit above, separated by commas, e.g. 5, 7.5, 10.",
     )
     kettlebells = forms.CharField(
-        required=False, max_length=300, help_text="The kettlebells you own, e.g. 8, 12, 16."
+        required=False,
+        max_length=300,
+        help_text="The kettlebells you own, in the unit above, e.g. 8, 12, 16.",
     )
     # The level the page showed: one changed since (by a coach, an accepted suggestion) is
     # kept unless this form chose another, rather than set back by a save of the unit.
@@ -151,7 +153,8 @@ class ProfileForm(forms.ModelForm):
         self.fields["level"].required = True
         self.initial["level_shown"] = self.instance.level_id
         self.level_kept: Variation | None = None
-        unit = self.instance.unit
+        # The unit the lists are shown in: the saved one, before this form changes it.
+        self._shown_unit = unit = self.instance.unit
         self._owned_kg = {}
         for kind, field in (
             (WeightKind.DUMBBELL, "dumbbells"),
@@ -162,13 +165,15 @@ class ProfileForm(forms.ModelForm):
             self.initial.setdefault(field, ", ".join(str(from_kg(kg, unit)) for kg in loads))
 
     def _weights(self, field: str) -> list[Decimal]:
-        if field not in self.changed_data:
-            # A list left as shown names the same weights, whatever the unit is switched
-            # to: read back in the new unit, 5 kg became 5 lb; and 11.02 lb, shown for
-            # 5 kg, would drift to 4.9986 kg on every save.
-            return self._owned_kg[field]
+        """The list's numbers read in the unit this same form chose, each changed or not,
+        as stored kilograms. A number left as shown, in the unit it was shown in, is the
+        weight it showed (units.as_shown): 11.02 lb shown for 5 kg stays 5 kg, and 5 kg
+        shown for 4.9986 kg stays 4.9986 kg, rather than drifting on every save."""
         raw = self.cleaned_data.get(field, "")
         unit = self.cleaned_data.get("unit") or self.instance.unit
+        # The stored weights each number shown stood for (none once the unit is switched:
+        # a number is then read in the new unit, as the form says).
+        shown = list(self._owned_kg[field]) if unit == self._shown_unit else []
         # "7,5" is 7.5 where a comma marks decimals, or 7 and 5: asked, never guessed.
         if between := _COMMA_BETWEEN_DIGITS.search(raw):
             written = between.group(0)
@@ -192,7 +197,11 @@ class ProfileForm(forms.ModelForm):
                     f"“{part}” must be a positive weight with at most two decimals."
                 )
             too_heavy = f"{part} {{unit}} is heavier than the {{limit:,}} {{unit}} limit."
-            loads.add(load_in_kg(value, unit, too_heavy=too_heavy))
+            kg = load_in_kg(value, unit, too_heavy=too_heavy)
+            stood_for = next((load for load in shown if from_kg(load, unit) == value), None)
+            if stood_for is not None:
+                shown.remove(stood_for)  # two weights shown alike are two numbers
+            loads.add(as_shown(kg, unit, stood_for))
         if len(loads) > 60:
             raise ValidationError("List at most 60 weights.")
         return sorted(loads)

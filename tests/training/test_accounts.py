@@ -18,6 +18,7 @@ from tests.conftest import PASSWORD
 from training import forms
 from training.models import LevelChange, OwnedWeight, Profile
 from training.services import change_level
+from training.units import to_kg
 
 pytestmark = pytest.mark.django_db
 
@@ -229,30 +230,61 @@ def test_the_profile_keeps_unit_level_and_owned_weights_exactly(user_client, use
     assert 'value="10, 15, 22.5"' in page
 
 
-def test_switching_the_unit_keeps_the_weights_owned_when_their_lists_are_left_as_shown(
-    user_client, user, bodyweight
-):
+def _owned(user, kind: str) -> list[Decimal]:
+    loads = OwnedWeight.objects.filter(user=user, kind=kind).values_list("load_kg", flat=True)
+    return sorted(loads)
+
+
+def test_it_reads_the_weights_in_the_unit_chosen_in_the_same_save(user_client, user, bodyweight):
     url = reverse("training:profile")
-
-    def owned(kind: str) -> list[Decimal]:
-        loads = OwnedWeight.objects.filter(user=user, kind=kind).values_list("load_kg", flat=True)
-        return sorted(loads)
-
     lists = {"dumbbells": "5, 7.5", "kettlebells": "8"}
     user_client.post(url, {"unit": "kg", "level": bodyweight.pk, **lists})
     assert 'value="5, 7.5"' in user_client.get(url).content.decode()
 
+    # Pounds chosen: one list left as it was typed, the other changed, both read in pounds.
+    lists = {"dumbbells": "5, 7.5", "kettlebells": "20"}
     response = user_client.post(url, {"unit": "lb", "level": bodyweight.pk, **lists})
 
     assert response.status_code == 302
-    assert (owned("dumbbell"), owned("kettlebell")) == ([5, Decimal("7.5")], [8])
+    assert (_owned(user, "dumbbell"), _owned(user, "kettlebell")) == (
+        [to_kg(Decimal(5), "lb"), to_kg(Decimal("7.5"), "lb")],
+        [to_kg(Decimal(20), "lb")],
+    )
     page = user_client.get(url).content.decode()
-    assert 'value="11.02, 16.53"' in page
-    assert 'value="17.64"' in page
-    # Back to kg with the pound lists as shown: the same weights, not 4.9986 kg.
-    shown = {"dumbbells": "11.02, 16.53", "kettlebells": "17.64"}
-    user_client.post(url, {"unit": "kg", "level": bodyweight.pk, **shown})
-    assert (owned("dumbbell"), owned("kettlebell")) == ([5, Decimal("7.5")], [8])
+    assert 'value="5, 7.5"' in page
+    assert 'value="20"' in page
+    # Back to kilograms with the same numbers: kilograms.
+    user_client.post(url, {"unit": "kg", "level": bodyweight.pk, **lists})
+    assert (_owned(user, "dumbbell"), _owned(user, "kettlebell")) == ([5, Decimal("7.5")], [20])
+
+
+@pytest.mark.parametrize(
+    ("unit", "stored", "shown", "added"),
+    [
+        # 11.02 lb once typed in pounds, shown in kilograms as 5.
+        ("kg", [Decimal("4.9985879174"), Decimal(10)], "5, 10", "12.5"),
+        # 5 kg and 7.5 kg, shown in pounds rounded to 11.02 and 16.53.
+        ("lb", [Decimal(5), Decimal("7.5")], "11.02, 16.53", "25"),
+    ],
+)
+def test_it_changes_no_stored_weight_whose_number_is_saved_as_shown(
+    user_client, user, bodyweight, unit, stored, shown, added
+):
+    Profile.objects.update_or_create(user=user, defaults={"unit": unit, "level": bodyweight})
+    for load in stored:
+        OwnedWeight.objects.create(user=user, kind="dumbbell", load_kg=load)
+    url = reverse("training:profile")
+    assert f'value="{shown}"' in user_client.get(url).content.decode()
+    data = {"unit": unit, "level": bodyweight.pk, "kettlebells": ""}
+
+    user_client.post(url, {**data, "dumbbells": shown})
+    assert _owned(user, "dumbbell") == stored
+
+    # Another weight added to the list: those left as shown are still the same weights.
+    response = user_client.post(url, {**data, "dumbbells": f"{shown}, {added}"})
+
+    assert response.status_code == 302
+    assert _owned(user, "dumbbell") == sorted([*stored, to_kg(Decimal(added), unit)])
 
 
 @pytest.mark.parametrize("weights", ["ten", "-5", "0", "12.345", "2000"])
