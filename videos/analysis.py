@@ -4,6 +4,7 @@ its stored reading, the measured tempo, and the coach's suggested form errors.""
 
 from __future__ import annotations
 
+import itertools
 import math
 import shutil
 import statistics
@@ -341,7 +342,7 @@ MISS_SAID = {
 
 @dataclass(frozen=True)
 class Segment:
-    phase: str  # a PHASES name, or "unseen"
+    phase: str  # a PHASES name, or SIGHT_LABELS' "seen" or "unseen"
     label: str
     x: float
     width: float
@@ -397,9 +398,39 @@ class RepRow:
         )
 
 
-def _segments(rep: dict, duration: float) -> list[Segment]:
+# What the timeline says of a stretch of a rep with no phase timed: whether the pose model
+# found the person in its frames.
+SIGHT_LABELS = {True: ("seen", "Seen, no rep"), False: ("unseen", "Not seen")}
+
+
+def _sight(frames: list[list], start: float, end: float) -> list[tuple[float, float, bool]]:
+    """`start` to `end` cut where the camera's sight changes, each stretch with whether the
+    person was found in its frames (the skeleton's `frames`: a row of the time alone is a
+    frame with no one found); a moment goes with the frame read nearest it. With no frame
+    read, nobody was seen."""
+    found = [(row[0], len(row) > 1) for row in frames]
+    changes = [
+        ((time + following) / 2, now)
+        for (time, was), (following, now) in itertools.pairwise(found)
+        if was != now
+    ]
+    seen = bool(found and found[0][1])
+    for change, now in changes:
+        if change <= start:
+            seen = now
+    stretches, moment = [], start
+    for change, now in changes:
+        if start < change < end:
+            stretches.append((moment, change, seen))
+            moment, seen = change, now
+    stretches.append((moment, end, seen))
+    return stretches
+
+
+def _segments(rep: dict, duration: float, frames: list[list]) -> list[Segment]:
     """The rep's phases in the order they are done, placed on the timeline; from the first
-    phase the camera did not see, the rest of the rep is one unseen stretch."""
+    phase the camera did not time, the rest of the rep is said as the camera saw it: not
+    seen where the pose model found no one in the frames, seen with no rep elsewhere."""
     scale = TIMELINE_WIDTH / duration if duration > 0 else 0
     segments, moment = [], rep["start"]
     for name, label in PHASES:
@@ -410,9 +441,10 @@ def _segments(rep: dict, duration: float) -> list[Segment]:
             break
         segments.append(Segment(name, label, moment * scale, seconds * scale))
         moment += seconds
-    rest = rep["end"] - moment
-    if rest > 0.01:
-        segments.append(Segment("unseen", "Not seen", moment * scale, rest * scale))
+    if rep["end"] - moment > 0.01:
+        for start, end, seen in _sight(frames, moment, rep["end"]):
+            phase, label = SIGHT_LABELS[seen]
+            segments.append(Segment(phase, label, start * scale, (end - start) * scale))
     return segments
 
 
@@ -434,11 +466,12 @@ def page_context(clip: SetVideo, is_coach: bool) -> dict:
     reps = result.get("reps", [])
     duration = clip.duration_seconds or max((rep["end"] for rep in reps), default=0)
     tempo = Tempo.parse(analysis.prescribed_tempo) if analysis.prescribed_tempo else None
+    frames = result.get("skeleton", {}).get("frames", [])
     misses = [_misses(rep, tempo) for rep in reps]
     rows = [
         RepRow(
             **{key: rep[key] for key in RepRow.__dataclass_fields__ if key in rep},
-            segments=_segments(rep, duration),
+            segments=_segments(rep, duration, frames),
             is_last=index == len(reps) - 1,
             misses={name: MISS_WORDS[name][missed] for name, missed in misses[index].items()},
         )

@@ -562,6 +562,31 @@ def test_reps_done_at_the_tempo_are_marked_nowhere_and_a_fast_lowering_is_also_a
     assert "Lowering was quicker than asked in 3 of 3 reps (about 1.0 s against 3 s)." in page
 
 
+def test_it_says_not_seen_on_the_timeline_only_where_the_pose_model_found_no_person(
+    client, user, a_set, media_root
+):
+    clip = _ready_video(user, a_set.session, a_set=a_set, content=b"x")
+    # Seen standing still from the start, lost from 2.5 s to 3.8 s as the first lift begins:
+    # the first rep spans the clip's start, none of its phases timed.
+    _read_synthetic(
+        clip, synthetic.plan("2-1-1-1", 3), "2-1-1-1", lead_in=3, rest=3, missing=[(2.5, 3.8)]
+    )
+    client.force_login(user)
+    page = " ".join(client.get(clip.get_absolute_url()).content.decode().split())
+    rects = re.findall(
+        r'<rect class="phase phase--(\w+)" x="([\d.]+)" y="2" width="([\d.]+)" height="36">'
+        r"<title>Rep (\d+): ([^<]*)</title>",
+        page,
+    )
+    first = [(phase, label) for phase, _, _, rep, label in rects if rep == "1"]
+    # Seen until lost, and again from the frame the person is found in, where the rep ends.
+    assert first == [("seen", "seen, no rep"), ("unseen", "not seen"), ("seen", "seen, no rep")]
+    # The clip is 60 s long across the timeline's 1000: not seen from 2.5 s to 3.8 s.
+    [(x, width)] = [(float(x), float(w)) for phase, x, w, rep, _ in rects if phase == "unseen"]
+    assert (round(x * 60 / 1000, 1), round((x + width) * 60 / 1000, 1)) == (2.5, 3.8)
+    assert '<span class="phase-swatch phase--seen"></span>Seen, no rep</li>' in page
+
+
 # "Log this set from the video"
 
 
