@@ -4,6 +4,7 @@ notes, flags reviewed, the audit.
 
 from __future__ import annotations
 
+import datetime
 from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import urlsplit
@@ -56,6 +57,13 @@ class CoachLinkQuerySet(models.QuerySet["CoachLink"]):
         """Active links whose coach and athlete are both still active accounts: only these
         let a coach see anything (a deactivated person's link shows nobody's log)."""
         return self.active().filter(coach__is_active=True, athlete__is_active=True)
+
+    def current_at(self, moment: datetime.datetime) -> CoachLinkQuerySet:
+        """The links current() was at `moment`: accepted by then and not ended by then
+        (whether ended since or not), between accounts active now."""
+        ended_later = Q(ended_at__isnull=True) | Q(ended_at__gt=moment)
+        links = self.filter(athlete__isnull=False, accepted_at__lte=moment).filter(ended_later)
+        return links.filter(coach__is_active=True, athlete__is_active=True)
 
     def athletes_of(self, coach) -> models.QuerySet:
         """The users whose log `coach` may see, as a coach.
@@ -190,33 +198,55 @@ class CoachLink(models.Model):
 class PrescriptionQuerySet(models.QuerySet["Prescription"]):
     def in_force(self) -> PrescriptionQuerySet:
         """The plan each athlete follows now, the one definition every reader uses (Today,
-        the session page and its entry, the timer and the offline queue, the video analysis,
-        the coach's pages): the athlete's newest prescription, whatever its rung, while its
-        coach still coaches them under the link the plan was written under (a current link
-        accepted before it), or as an active superuser (who coaches everyone). A newer plan
-        replaces it for good; a link ended, or a coach's account deactivated, takes it out of
-        force, and linking again does not bring it back. Either way it stays in the history
-        only: an older plan never comes back in its place, not even when the newer one is
-        deleted (replaced_at; the newer-plan test covers two plans written at once)."""
+        the session page and its entry, the timer and the offline queue, the coach's pages;
+        the video analysis reads it as of a session's day, in_force_on): the athlete's newest
+        prescription, whatever its rung, while its coach still coaches them under the link
+        the plan was written under (a current link accepted before it), or as an active
+        superuser (who coaches everyone). A newer plan replaces it for good; a link ended, or
+        a coach's account deactivated, takes it out of force, and linking again does not
+        bring it back. Either way it stays in the history only: an older plan never comes
+        back in its place, not even when the newer one is deleted (replaced_at; the
+        newer-plan test covers two plans written at once)."""
+        return self._in_force_at(None)
+
+    def in_force_on(self, day: datetime.date) -> PrescriptionQuerySet:
+        """The plan each athlete followed on `day` (a session's day, counted in the current
+        time zone): in_force's rule at that day's end, so a plan written that day counts,
+        and neither one written since nor a link ended since takes it back. An account's
+        deactivation is not dated: it takes the plans out of force on every day. For today,
+        it is the plan in force now."""
+        end = timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+        return self._in_force_at(end)
+
+    def _in_force_at(self, moment: datetime.datetime | None) -> PrescriptionQuerySet:
+        """in_force's rule, now (None) or as it stood at `moment`."""
         newer = Prescription.objects.filter(athlete=OuterRef("athlete")).filter(
             Q(created_at__gt=OuterRef("created_at"))
             | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk"))
         )
+        plans, links = self.filter(replaced_at__isnull=True), CoachLink.objects.current()
+        if moment is not None:
+            newer = newer.filter(created_at__lte=moment)
+            plans = self.filter(created_at__lte=moment).exclude(replaced_at__lte=moment)
+            links = CoachLink.objects.current_at(moment)
         linked = Exists(
-            CoachLink.objects.current().filter(
+            links.filter(
                 coach=OuterRef("coach"),
                 athlete=OuterRef("athlete"),
                 accepted_at__lte=OuterRef("created_at"),
             )
         )
         coaching = linked | Q(coach__is_superuser=True, coach__is_active=True)
-        return self.filter(replaced_at__isnull=True).filter(~Exists(newer)).filter(coaching)
+        return plans.filter(~Exists(newer)).filter(coaching)
 
-    def in_force_for(self, athlete_id: int, variation_id: int) -> Prescription | None:
-        """The plan in force when it is for that rung, else none (a plan for another rung
-        says nothing of this one): the load of the sets the timer logs, the tempo a video's
-        reps are held to."""
-        return self.in_force().filter(athlete_id=athlete_id, variation_id=variation_id).first()
+    def in_force_for(
+        self, athlete_id: int, variation_id: int, on: datetime.date | None = None
+    ) -> Prescription | None:
+        """The plan in force (now, or on the day `on`: in_force_on) when it is for that rung,
+        else none (a plan for another rung says nothing of this one): the load of the sets
+        the timer logs; on a session's day, the tempo a video of it is held to."""
+        plans = self.in_force() if on is None else self.in_force_on(on)
+        return plans.filter(athlete_id=athlete_id, variation_id=variation_id).first()
 
     def load_kg_for(self, athlete_id: int, variation_id: int) -> Decimal:
         """The coach's load of that rung, which each set the timer logs of it takes; 0 when

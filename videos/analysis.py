@@ -18,6 +18,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from coaches.models import Prescription
 from coaching.models import FormError
@@ -91,11 +92,19 @@ class AskedTempo(NamedTuple):
     source: str  # a TempoSource
 
 
+def plan_of_the_day(clip: SetVideo) -> Prescription | None:
+    """The athlete's prescription in force on the day of the clip's session, when it is for
+    the session's rung: the plan that set was done under, however long after it the video is
+    read (or read again), whatever the coach has written since."""
+    session = clip.session
+    return Prescription.objects.in_force_for(clip.owner_id, session.variation_id, on=session.date)
+
+
 def prescribed_tempo(clip: SetVideo) -> AskedTempo | None:
-    """What the reps are measured against: the athlete's prescription in force when it is for
-    the session's variation, else the filmed set's own tempo (for a side, the first of its
-    sets with one)."""
-    prescription = Prescription.objects.in_force_for(clip.owner_id, clip.session.variation_id)
+    """What the reps are measured against: the prescription in force on the session's day
+    for its rung (plan_of_the_day), else the filmed set's own tempo (for a side, the first
+    of its sets with one)."""
+    prescription = plan_of_the_day(clip)
     if prescription is not None:
         try:
             return AskedTempo(prescription.rep_tempo.notation, TempoSource.PRESCRIPTION)
@@ -514,9 +523,10 @@ def page_context(clip: SetVideo, is_coach: bool) -> dict:
 def _measured_against(analysis: VideoAnalysis, clip: SetVideo, is_coach: bool) -> str:
     """Where the tempo the reps were measured against came from, in words (prescribed_tempo's
     rule); both, as it was said before the analysis kept which, for an older one. A
-    prescription is the coach's own only while it is still the plan in force (prescribed_tempo
-    would measure against it today): once replaced, or once the coaching ended, it is said to
-    be the one in force when the camera read the video."""
+    prescription is named as the plan in force on the session's day (plan_of_the_day), with
+    the day it was written, when it is the one measured against; one that is not (measured
+    before the day's plan was the rule, or a plan taken out of force since) is said not to
+    be."""
     source = analysis.tempo_source
     logged = "the tempo logged" if is_coach else "the tempo you logged"
     if source == TempoSource.LOGGED:
@@ -525,13 +535,21 @@ def _measured_against(analysis: VideoAnalysis, clip: SetVideo, is_coach: bool) -
         if clip.side == Side.BOTH:
             return f"{logged} with the session's first set"
         return f"{logged} with the first set of this side"
-    in_force = prescribed_tempo(clip) == (analysis.prescribed_tempo, TempoSource.PRESCRIPTION)
-    if in_force:
-        prescribed = f"{'the' if is_coach else 'your'} coach's prescription for this rung"
+    plan = plan_of_the_day(clip)
+    try:
+        of_the_day = plan is not None and plan.rep_tempo.notation == analysis.prescribed_tempo
+    except TempoError:
+        of_the_day = False
+    if of_the_day:
+        written = date_format(timezone.localtime(plan.created_at).date())
+        prescribed = (
+            f"{'the' if is_coach else 'your'} coach's prescription for this rung, written on "
+            f"{written} and in force on the session's day, {clip.session.day}"
+        )
     else:
         prescribed = (
-            "the coach's prescription of when the camera read the video, which is no longer in "
-            "force"
+            "a coach's prescription the camera read the video against, which is not the plan "
+            "in force on the session's day"
         )
     if source == TempoSource.PRESCRIPTION:
         return prescribed

@@ -10,9 +10,10 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 
 from coaches import services
-from coaches.models import Prescription
+from coaches.models import CoachLink, Prescription
 from hipthrust import accounts
 from tests.conftest import PASSWORD, as_the_browser_submits, prescription, timer_plan
 from training.models import Profile, Set, TrainingSession
@@ -176,6 +177,38 @@ def test_it_brings_no_plan_back_when_the_athlete_links_with_its_coach_again(
     assert Prescription.objects.load_kg_for(user.pk, loaded.pk) == Decimal(20)
     client.force_login(user)
     assert "From your coach, coach" in _text(client, reverse("training:log"))
+
+
+def test_it_names_the_plan_in_force_on_a_past_day_whatever_was_written_or_ended_since(
+    coach, user, linked, loaded, bodyweight
+):
+    def noon(month: int, day: int) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime(2026, month, day, 12))
+
+    CoachLink.objects.filter(pk=linked.pk).update(accepted_at=noon(10, 1))
+    services.prescribe(coach, user, prescription(loaded, notes="October's"))
+    Prescription.objects.update(created_at=noon(10, 10))
+    services.prescribe(coach, user, prescription(bodyweight, notes="Since the 20th"))
+    Prescription.objects.filter(notes="Since the 20th").update(created_at=noon(10, 20))
+    Prescription.objects.filter(notes="October's").update(replaced_at=noon(10, 20))
+    services.end_link(linked, user)
+
+    def notes_on(month: int, day: int) -> list[str]:
+        plans = Prescription.objects.in_force_on(datetime.date(2026, month, day))
+        return list(plans.values_list("notes", flat=True))
+
+    assert notes_on(10, 5) == []
+    assert notes_on(10, 15) == ["October's"]
+    assert notes_on(10, 20) == ["Since the 20th"]  # written that day
+    assert notes_on(11, 2) == ["Since the 20th"]
+    # The link ended today: no plan today, nor now.
+    assert Prescription.objects.in_force_on(timezone.localdate()).count() == 0
+    assert not Prescription.objects.in_force().exists()
+    october = Prescription.objects.in_force_for(user.pk, loaded.pk, on=datetime.date(2026, 10, 15))
+    assert october.notes == "October's"
+    assert (
+        Prescription.objects.in_force_for(user.pk, loaded.pk, on=datetime.date(2026, 11, 2)) is None
+    )
 
 
 def test_it_suggests_the_prescribed_leg_first_in_every_pair_of_sets(

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from coaches import services
-from coaches.models import AuditEntry, CoachLink
+from coaches.models import AuditEntry, CoachLink, Prescription
 from coaching.models import Variation
 from tests.conftest import prescription
 from tests.videos import synthetic
@@ -281,10 +281,24 @@ def test_deleting_the_video_deletes_its_analysis(client, user, session, media_ro
 # What the reps are measured against, and the side
 
 
+def _dated_today(session: TrainingSession) -> TrainingSession:
+    """The session moved to today, so a plan the test writes now is the one of its day."""
+    session.date = timezone.localdate()
+    session.save(update_fields=["date"])
+    return session
+
+
+def _summary(client, clip, viewer) -> str:
+    """What the video page says the reps were measured against, as `viewer` reads it."""
+    client.force_login(viewer)
+    page = html.unescape(" ".join(client.get(clip.get_absolute_url()).content.decode().split()))
+    return re.search(r"Measured against the tempo (.*?)\.", page).group(1)
+
+
 def test_the_prescription_for_the_variation_comes_before_the_sets_own_tempo(
     user, a_set, linked_coach, media_root
 ):
-    clip = _ready_video(user, a_set.session, a_set=a_set, content=b"x")
+    clip = _ready_video(user, _dated_today(a_set.session), a_set=a_set, content=b"x")
     assert camera.prescribed_tempo(clip) == ("1-1-1-1", TempoSource.LOGGED)
     services.prescribe(linked_coach, user, prescription(a_set.session.variation, tempo="3-0-1-1"))
     assert camera.prescribed_tempo(clip) == ("3-0-1-1", TempoSource.PRESCRIPTION)
@@ -296,21 +310,21 @@ def test_the_summary_names_the_tempo_it_measured_against(
 ):
     if prescribed:
         services.prescribe(linked_coach, user, prescription(a_set.session.variation))
-    clip = _ready_video(user, a_set.session, a_set=a_set, content=b"x")
+    clip = _ready_video(user, _dated_today(a_set.session), a_set=a_set, content=b"x")
     attempt = camera.start_analysis(clip.pk, tasks.MAX_ATTEMPTS)
     landmarks, _ = synthetic.make_clip(synthetic.plan("2-0-1-1", 2), fps=30)
     # What the job measures against, as analyse() finds it.
     camera.record_reading(clip.pk, attempt, landmarks, camera.prescribed_tempo(clip))
 
     def summary(viewer) -> str:
-        client.force_login(viewer)
-        page = html.unescape(" ".join(client.get(clip.get_absolute_url()).content.decode().split()))
-        return re.search(r"Measured against the tempo (.*?)\.", page).group(1)
+        return _summary(client, clip, viewer)
 
     if prescribed:
         tempo = '<span class="nowrap">3-0-1-1</span>'
-        assert summary(user) == f"{tempo}: your coach's prescription for this rung"
-        assert summary(linked_coach) == f"{tempo}: the coach's prescription for this rung"
+        today = clip.session.day
+        plan = f"for this rung, written on {today} and in force on the session's day, {today}"
+        assert summary(user) == f"{tempo}: your coach's prescription {plan}"
+        assert summary(linked_coach) == f"{tempo}: the coach's prescription {plan}"
     else:
         tempo = '<span class="nowrap">1-1-1-1</span>'
         assert summary(user) == f"{tempo}: the tempo you logged with the set"
@@ -323,21 +337,51 @@ def test_it_calls_the_tempo_your_coachs_prescription_only_while_it_is_in_force(
     client, user, a_set, linked_coach, media_root
 ):
     services.prescribe(linked_coach, user, prescription(a_set.session.variation))
-    clip = _ready_video(user, a_set.session, a_set=a_set, content=b"x")
+    clip = _ready_video(user, _dated_today(a_set.session), a_set=a_set, content=b"x")
     attempt = camera.start_analysis(clip.pk, tasks.MAX_ATTEMPTS)
     landmarks, _ = synthetic.make_clip(synthetic.plan("2-0-1-1", 2), fps=30)
     camera.record_reading(clip.pk, attempt, landmarks, camera.prescribed_tempo(clip))
+    # Ended the same day: the plan is no longer the one of the session's day.
     link = CoachLink.objects.get(coach=linked_coach, athlete=user)
     services.end_link(link, linked_coach)
 
-    client.force_login(user)
-    page = html.unescape(" ".join(client.get(clip.get_absolute_url()).content.decode().split()))
-    said = re.search(r"Measured against the tempo (.*?)\.", page).group(1)
+    said = _summary(client, clip, user)
     assert said == (
-        '<span class="nowrap">3-0-1-1</span>: the coach\'s prescription of when the camera read '
-        "the video, which is no longer in force"
+        '<span class="nowrap">3-0-1-1</span>: a coach\'s prescription the camera read the video '
+        "against, which is not the plan in force on the session's day"
     )
-    assert "your coach's prescription" not in page
+    assert "your coach's prescription" not in said
+
+
+def test_it_measures_a_set_against_the_plan_in_force_on_its_sessions_day_not_a_newer_one(
+    client, user, a_set, linked_coach, media_root
+):
+    def on(day: datetime.date) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+
+    # Coached since October, a plan of 3-0-1-1 from 20 October; the set is of 2 November.
+    CoachLink.objects.filter(athlete=user).update(accepted_at=on(datetime.date(2026, 10, 1)))
+    services.prescribe(linked_coach, user, prescription(a_set.session.variation))
+    Prescription.objects.update(created_at=on(datetime.date(2026, 10, 20)))
+    # The coach changes the plan today, before the video is read (or read again).
+    services.prescribe(linked_coach, user, prescription(a_set.session.variation, tempo="2-0-2-0"))
+    clip = _ready_video(user, a_set.session, a_set=a_set, content=b"x")
+    attempt = camera.start_analysis(clip.pk, tasks.MAX_ATTEMPTS)
+    landmarks, _ = synthetic.make_clip(synthetic.plan("3-0-1-1", 2), fps=30)
+    camera.record_reading(clip.pk, attempt, landmarks, camera.prescribed_tempo(clip))
+
+    analysis = VideoAnalysis.objects.get(video=clip)
+    assert (analysis.prescribed_tempo, analysis.tempo_source) == ("3-0-1-1", "prescription")
+    assert _summary(client, clip, user) == (
+        '<span class="nowrap">3-0-1-1</span>: your coach\'s prescription for this rung, written '
+        "on 20 Oct 2026 and in force on the session's day, 2 Nov 2026"
+    )
+    # A set of today is held to today's plan.
+    today = TrainingSession.objects.create(
+        user=user, date=timezone.localdate(), variation=a_set.session.variation
+    )
+    todays = _ready_video(user, today, side="left", content=b"y")
+    assert camera.prescribed_tempo(todays) == ("2-0-2-0", TempoSource.PRESCRIPTION)
 
 
 def test_a_replaced_prescription_no_longer_sets_the_tempo_of_its_rung(
