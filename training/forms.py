@@ -121,12 +121,15 @@ class ProfileForm(forms.ModelForm):
     dumbbells = forms.CharField(
         required=False,
         max_length=300,
-        help_text="The dumbbells you own, in the unit above, separated by commas, e.g. 5, 7.5, 10.",
+        help_text=(
+            "The dumbbells you own, separated by commas, e.g. 5, 7.5, 10; "
+            "one you add in the unit above."
+        ),
     )
     kettlebells = forms.CharField(
         required=False,
         max_length=300,
-        help_text="The kettlebells you own, in the unit above, e.g. 8, 12, 16.",
+        help_text="The kettlebells you own, e.g. 8, 12, 16; one you add in the unit above.",
     )
     # The level the page showed: one changed since (by a coach, an accepted suggestion) is
     # kept unless this form chose another, rather than set back by a save of the unit.
@@ -165,15 +168,13 @@ class ProfileForm(forms.ModelForm):
             self.initial.setdefault(field, ", ".join(str(from_kg(kg, unit)) for kg in loads))
 
     def _weights(self, field: str) -> list[Decimal]:
-        """The list's numbers read in the unit this same form chose, each changed or not,
-        as stored kilograms. A number left as shown, in the unit it was shown in, is the
-        weight it showed (units.as_shown): 11.02 lb shown for 5 kg stays 5 kg, and 5 kg
-        shown for 4.9986 kg stays 4.9986 kg, rather than drifting on every save."""
+        """The list's numbers as stored kilograms. A number left as the page showed it, in
+        the unit it showed it in, is the weight it showed, whatever the unit is switched to:
+        5 kg does not become 5 lb, and 11.02 lb shown for 5 kg stays 5 kg rather than
+        drifting on every save. A number added or changed is read in the unit chosen."""
         raw = self.cleaned_data.get(field, "")
         unit = self.cleaned_data.get("unit") or self.instance.unit
-        # The stored weights each number shown stood for (none once the unit is switched:
-        # a number is then read in the new unit, as the form says).
-        shown = list(self._owned_kg[field]) if unit == self._shown_unit else []
+        shown = list(self._owned_kg[field])  # the weights the numbers shown stood for
         # "7,5" is 7.5 where a comma marks decimals, or 7 and 5: asked, never guessed.
         if between := _COMMA_BETWEEN_DIGITS.search(raw):
             written = between.group(0)
@@ -196,12 +197,15 @@ class ProfileForm(forms.ModelForm):
                 raise ValidationError(
                     f"“{part}” must be a positive weight with at most two decimals."
                 )
-            too_heavy = f"{part} {{unit}} is heavier than the {{limit:,}} {{unit}} limit."
-            kg = load_in_kg(value, unit, too_heavy=too_heavy)
-            stood_for = next((load for load in shown if from_kg(load, unit) == value), None)
+            stood_for = next(
+                (load for load in shown if from_kg(load, self._shown_unit) == value), None
+            )
             if stood_for is not None:
                 shown.remove(stood_for)  # two weights shown alike are two numbers
-            loads.add(as_shown(kg, unit, stood_for))
+                loads.add(stood_for)
+                continue
+            too_heavy = f"{part} {{unit}} is heavier than the {{limit:,}} {{unit}} limit."
+            loads.add(load_in_kg(value, unit, too_heavy=too_heavy))
         if len(loads) > 60:
             raise ValidationError("List at most 60 weights.")
         return sorted(loads)

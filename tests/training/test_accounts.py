@@ -235,27 +235,43 @@ def _owned(user, kind: str) -> list[Decimal]:
     return sorted(loads)
 
 
-def test_it_reads_the_weights_in_the_unit_chosen_in_the_same_save(user_client, user, bodyweight):
+def test_switching_the_unit_keeps_the_weights_owned_when_their_lists_are_left_as_shown(
+    user_client, user, bodyweight
+):
     url = reverse("training:profile")
     lists = {"dumbbells": "5, 7.5", "kettlebells": "8"}
     user_client.post(url, {"unit": "kg", "level": bodyweight.pk, **lists})
     assert 'value="5, 7.5"' in user_client.get(url).content.decode()
 
-    # Pounds chosen: one list left as it was typed, the other changed, both read in pounds.
-    lists = {"dumbbells": "5, 7.5", "kettlebells": "20"}
     response = user_client.post(url, {"unit": "lb", "level": bodyweight.pk, **lists})
 
     assert response.status_code == 302
-    assert (_owned(user, "dumbbell"), _owned(user, "kettlebell")) == (
-        [to_kg(Decimal(5), "lb"), to_kg(Decimal("7.5"), "lb")],
-        [to_kg(Decimal(20), "lb")],
-    )
+    assert (_owned(user, "dumbbell"), _owned(user, "kettlebell")) == ([5, Decimal("7.5")], [8])
     page = user_client.get(url).content.decode()
-    assert 'value="5, 7.5"' in page
-    assert 'value="20"' in page
-    # Back to kilograms with the same numbers: kilograms.
-    user_client.post(url, {"unit": "kg", "level": bodyweight.pk, **lists})
-    assert (_owned(user, "dumbbell"), _owned(user, "kettlebell")) == ([5, Decimal("7.5")], [20])
+    assert 'value="11.02, 16.53"' in page
+    assert 'value="17.64"' in page
+    # Back to kg with the pound lists as shown: the same weights, not 4.9986 kg.
+    shown = {"dumbbells": "11.02, 16.53", "kettlebells": "17.64"}
+    user_client.post(url, {"unit": "kg", "level": bodyweight.pk, **shown})
+    assert (_owned(user, "dumbbell"), _owned(user, "kettlebell")) == ([5, Decimal("7.5")], [8])
+
+
+def test_a_weight_added_as_the_unit_is_switched_is_read_in_the_unit_chosen(
+    user_client, user, bodyweight
+):
+    url = reverse("training:profile")
+    user_client.post(
+        url, {"unit": "kg", "level": bodyweight.pk, "dumbbells": "5", "kettlebells": "8"}
+    )
+
+    # Pounds chosen, a kettlebell added to the list as it showed in kilograms.
+    lists = {"dumbbells": "5", "kettlebells": "8, 20"}
+    response = user_client.post(url, {"unit": "lb", "level": bodyweight.pk, **lists})
+
+    assert response.status_code == 302
+    assert _owned(user, "dumbbell") == [5]
+    assert _owned(user, "kettlebell") == [8, to_kg(Decimal(20), "lb")]
+    assert 'value="17.64, 20"' in user_client.get(url).content.decode()
 
 
 @pytest.mark.parametrize(
