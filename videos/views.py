@@ -20,6 +20,7 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.views.decorators.cache import never_cache
@@ -75,6 +76,8 @@ def _followed_by_a_coach(clip: SetVideo) -> bool:
 # Said once, at the top of the video page: still true once the video is processed, which the
 # page itself shows in place (its status asks again until then).
 UPLOADED = "Video uploaded."
+# The tag of a message said in place, beside the form it is about, not atop the page (base.html).
+SAID_IN_PLACE = "in-place"
 
 
 def _get_video_for_user(request: HttpRequest, pk: int) -> SetVideo:
@@ -361,7 +364,7 @@ def video_comment(request: HttpRequest, pk: int) -> HttpResponse:
         form.add_error(None, "The video is not ready yet.")
     elif form.is_valid():
         try:
-            videos.add_comment(
+            comment = videos.add_comment(
                 clip,
                 request.user,
                 form.cleaned_data["at_seconds"],
@@ -373,9 +376,26 @@ def video_comment(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, "This form was already used; reload the page and try again.")
             context = _video_context(request, clip, comment_form=form)
             return render(request, "videos/video.html", context, status=409)
-        return _back_to_the_video(request, clip, "comments")
+        return _comment_added(request, clip, comment.at_seconds)
     context = _video_context(request, clip, comment_form=form)
     return render(request, "videos/video.html", context, status=400)
+
+
+def _comment_added(request: HttpRequest, clip: SetVideo, at_seconds) -> HttpResponse:
+    """Said beside the comment form, in its status region: with htmx, a new form in place
+    of the one sent (the focus stays on the field or button it was on, as their ids stay),
+    the comments drawn again and the region's words changed, which a screen reader reads;
+    without it, the page again at that region, whose words a message carries there."""
+    said = f"Comment added at {floatformat(at_seconds, 1)} s."  # as the comments list shows it
+    if not request.htmx:
+        messages.success(request, said, extra_tags=SAID_IN_PLACE)
+        return redirect(f"{clip.get_absolute_url()}#comment-said")
+    context = {**_video_context(request, clip), "comment_said": said}
+    response = render(request, "videos/video.html#comment-added", context)
+    response["HX-Retarget"] = "#comment-form"
+    response["HX-Reswap"] = "outerHTML"
+    response["HX-Push-Url"] = "false"
+    return response
 
 
 @login_required

@@ -25,14 +25,13 @@ function setUp() {
       video.currentTime = Math.min(Math.max(target, 0), video.duration || target);
     }
   });
-  const moment = document.querySelector("[data-comment-form] input[name=at_seconds]");
-  if (moment) {
-    const fill = () => {
-      moment.value = video.currentTime.toFixed(2);
-    };
-    video.addEventListener("pause", fill);
-    video.addEventListener("seeked", fill);
-  }
+  // Looked up each time: a comment added with htmx draws the form anew.
+  const fill = () => {
+    const moment = document.querySelector("[data-comment-form] input[name=at_seconds]");
+    if (moment) moment.value = video.currentTime.toFixed(2);
+  };
+  video.addEventListener("pause", fill);
+  video.addEventListener("seeked", fill);
 }
 
 document.addEventListener("click", (event) => {

@@ -74,11 +74,14 @@ def test_a_coach_pins_a_form_error_to_a_moment_and_the_athlete_jumps_to_it(
     coach.get_by_role("textbox", name="Comment").fill("The knee drifts in as the hips rise.")
     coach.get_by_role("button", name="Add the comment").click()
     coach.get_by_role("link", name="Knee caving inward").wait_for()
-    # Back where the coach was: the comments in view, not the top of the page.
-    coach.wait_for_function(
-        "() => document.getElementById('comments').getBoundingClientRect().top < innerHeight"
-    )
-    assert coach.url.endswith("#comments")
+    # Said in the status region beside the form; the focus stays where the coach was, on a
+    # new form for the next comment, whose moment still follows the player.
+    said = coach.locator("#comment-said[role=status]")
+    said.get_by_text("Comment added at 2.0 s.").wait_for()
+    assert coach.evaluate("document.activeElement.id") == "comment-submit"
+    assert coach.get_by_role("textbox", name="Comment").input_value() == ""
+    coach.evaluate("document.getElementById('clip').currentTime = 1.0")
+    coach.wait_for_function("() => document.querySelector('[name=at_seconds]').value === '1.00'")
     comment = VideoComment.objects.get()
     assert (str(comment.at_seconds), comment.form_error.name) == ("2.00", "Knee caving inward")
     take_screenshots(coach, screenshot_dir, "video-coach-1280")
@@ -87,6 +90,12 @@ def test_a_coach_pins_a_form_error_to_a_moment_and_the_athlete_jumps_to_it(
     athlete.wait_for_function("() => document.getElementById('clip').readyState >= 1")
     athlete.get_by_role("link", name="2.0 s").click()
     assert athlete.evaluate("document.getElementById('clip').currentTime") == 2.0
+    # The athlete's reply, from the keyboard, is said the same way.
+    athlete.get_by_label("At (seconds)").fill("1.5")
+    athlete.get_by_label("Your reply or question").fill("Like this?")
+    athlete.get_by_role("button", name="Add the comment").press("Enter")
+    athlete.locator("#comment-said[role=status]").get_by_text("Comment added at 1.5 s.").wait_for()
+    assert athlete.evaluate("document.activeElement.id") == "comment-submit"
     take_screenshots(athlete, screenshot_dir, "video-athlete-360")
     assert athlete_console.errors == []
     # Only the refused comment's 400, which the browser reports twice.

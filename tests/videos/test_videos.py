@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import json
 import re
 import uuid
 from decimal import Decimal
@@ -675,21 +674,55 @@ def test_a_coach_comments_at_a_moment_tagged_with_a_form_error(
     assert error.get_absolute_url() in page
 
 
-def test_a_comment_posted_through_htmx_brings_the_coach_back_to_the_comments(
+def test_it_says_a_comment_posted_through_htmx_was_added_in_the_status_beside_a_new_form(
     client, ready_clip, linked_coach
 ):
     client.force_login(linked_coach)
     response = client.post(
         reverse("videos:comment", args=[ready_clip.pk]),
-        {"at_seconds": "0.5", "text": "Watch the knee"},
+        {"at_seconds": "1.25", "text": "Watch the knee"},
         HTTP_HX_REQUEST="true",
         HTTP_HX_BOOSTED="true",
     )
-    # A redirect followed by htmx loses its #comments: htmx loads the page and scrolls there.
+    # The form sent gives way to a new one, where the focus stays (its fields' ids stay);
+    # the comments come again, and the status region there beforehand says what was done.
     assert response.status_code == 200
-    location = json.loads(response["HX-Location"])
-    assert location == {"path": f"{ready_clip.get_absolute_url()}#comments"}
+    assert (response["HX-Retarget"], response["HX-Reswap"]) == ("#comment-form", "outerHTML")
+    assert response["HX-Push-Url"] == "false"
+    html = " ".join(response.content.decode().split())
+    assert html.lstrip().startswith('<form id="comment-form"')
+    assert '<section id="comments" aria-labelledby="comments-title" hx-swap-oob="true">' in html
+    assert "Watch the knee" in html
+    # Its moment as the comments list shows it.
+    assert 'data-seek="1.25">1.3 s</a>' in html
+    assert (
+        '<div id="comment-said" role="status" tabindex="-1" hx-swap-oob="innerHTML"> <p'
+        ' class="message message--success">Comment added at 1.3 s.</p>' in html
+    )
     assert VideoComment.objects.get().text == "Watch the knee"
+
+
+@pytest.mark.parametrize("by", ["coach", "athlete"])
+def test_it_says_a_comment_posted_without_javascript_was_added_beside_the_form(
+    client, ready_clip, linked_coach, user, by
+):
+    client.force_login(linked_coach if by == "coach" else user)
+    response = client.post(
+        reverse("videos:comment", args=[ready_clip.pk]), {"at_seconds": "0.5", "text": "Knee?"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"{ready_clip.get_absolute_url()}#comment-said"
+    page = " ".join(client.get(response["Location"]).content.decode().split())
+    said = (
+        '<div id="comment-said" role="status" tabindex="-1"> <p class="message message--success">'
+        "Comment added at 0.5 s.</p> </div>"
+    )
+    assert said in page
+    # Said once, there: not again atop the page, nor on the next visit.
+    assert page.count("Comment added at") == 1
+    assert page.index('id="comment-card"') < page.index(said) < page.index('id="comment-form"')
+    again = client.get(ready_clip.get_absolute_url()).content.decode()
+    assert "Comment added at" not in again
 
 
 def _shown_submission_id(html: str) -> str:
@@ -710,7 +743,9 @@ def test_the_same_comment_posted_twice_saves_one_and_answers_as_saved(
     }
     first, second = client.post(url, data), client.post(url, data)
     assert (first.status_code, second.status_code) == (302, 302)
-    assert first["Location"] == second["Location"] == f"{ready_clip.get_absolute_url()}#comments"
+    assert (
+        first["Location"] == second["Location"] == f"{ready_clip.get_absolute_url()}#comment-said"
+    )
     assert list(VideoComment.objects.values_list("text", flat=True)) == ["Watch the knee"]
     assert AuditEntry.objects.filter(athlete=user, action="video-comment").count() == 1
     # The page drawn again has a new form, which saves again.
