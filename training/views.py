@@ -299,7 +299,14 @@ def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request, pk, **SESSION_PAGE)
     template = _htmx_fragment(request, "training/session_detail.html", "sets-and-entry")
-    return render(request, template, session_context(request, session))
+    context = session_context(request, session)
+    # An inline edit cancelled (set_edit.html): the focus goes back to that row's Edit link,
+    # where the person came from, not to the entry's reps box.
+    cancelled = request.GET.get("cancelled", "")
+    if _wants_fragment(request) and any(str(s.pk) == cancelled for s in context["sets"]):
+        context["form"].leave_focus()
+        context["focus_edit"] = int(cancelled)
+    return render(request, template, context)
 
 
 def _after_set_change(

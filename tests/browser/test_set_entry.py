@@ -236,6 +236,30 @@ def test_focus_goes_to_the_undo_after_a_delete_and_to_the_set_after_an_edit_or_u
     assert console.errors == []
 
 
+def test_it_gives_the_focus_back_to_the_rows_edit_link_when_an_inline_edit_is_cancelled(
+    live_server, open_page, django_user_model
+):
+    """From the keyboard: Edit on a row opens its form in place; Cancel closes it and the
+    focus goes back to that Edit, not to the entry form a screen below."""
+    session = _session_with_left_sets(django_user_model, "cancelling", [10, 9, 8])
+    page, console = open_page(PHONE)
+    log_in(page, live_server.url, "cancelling")
+    page.goto(f"{live_server.url}{session.get_absolute_url()}")
+    _focused_reps(page)
+    edited = session.sets.get(reps=9)
+    edit = page.get_by_role("link", name=f"Edit {edited.name}")
+    edit.focus()
+    page.keyboard.press("Enter")
+    cancel = page.locator(f"#set-{edited.pk}").get_by_role("link", name="Cancel")
+    cancel.focus()
+    page.keyboard.press("Enter")
+    cancel.wait_for(state="detached")
+    wait_for_htmx(page)
+    assert page.evaluate("document.activeElement.textContent") == f"Edit {edited.name}"
+    assert page.evaluate("document.activeElement.closest('li').id") == f"set-{edited.pk}"
+    assert console.errors == []
+
+
 FOCUS_IN_VIEW = """() => { const box = document.activeElement.getBoundingClientRect();
     return box.top >= 0 && box.bottom <= innerHeight; }"""
 

@@ -46,3 +46,31 @@ def test_a_sign_up_refused_for_its_password_focuses_the_password(client, db):
     )
     assert response.status_code == 200
     assert _autofocused(response.content.decode()) == ["password1"]
+
+
+def test_it_gives_the_focus_back_to_the_rows_edit_when_an_inline_edit_is_cancelled(
+    user_client, session, a_set
+):
+    edit_url = reverse("training:set-edit", args=[a_set.pk])
+    inline = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": f"set-{a_set.pk}"}
+    form = user_client.get(edit_url, **inline).content.decode()
+    cancel = re.search(r'hx-get="([^"]+)"[^>]*>Cancel</a>', form).group(1)
+    assert cancel == f"{session.get_absolute_url()}?cancelled={a_set.pk}"
+
+    back = user_client.get(cancel, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="sets-and-entry")
+    html = back.content.decode()
+    assert _autofocused(html) == []
+    focused = [
+        " ".join(tag.split()) for tag in re.findall(r"<[a-z]+\b[^>]*\sautofocus\b[^>]*>", html)
+    ]
+    assert len(focused) == 1
+    assert focused[0].startswith(f'<a href="{edit_url}?had=')
+    assert focused[0].endswith(f'hx-target="#set-{a_set.pk}" autofocus>')
+    # Another session's set, or none, names no row: the entry's reps box has the focus.
+    for odd in ("999999", "x"):
+        other = user_client.get(
+            f"{session.get_absolute_url()}?cancelled={odd}",
+            HTTP_HX_REQUEST="true",
+            HTTP_HX_TARGET="sets-and-entry",
+        ).content.decode()
+        assert _autofocused(other) == ["reps"]
