@@ -1018,3 +1018,61 @@ def test_the_moving_figure_stays_on_screen_beside_the_countdown_once_started(
     assert _within(figure.bounding_box(), viewport), "scrolled down"
     assert _off_screen(page, viewport) == []
     assert console.errors == []
+
+
+# Where the focused control is, against the console, once the browser has scrolled to it.
+FOCUS_AND_CONSOLE = """() => {
+    const focused = document.activeElement;
+    const box = focused.getBoundingClientRect();
+    const panel = document.querySelector('.timer__console').getBoundingClientRect();
+    return {
+        name: focused.name || focused.textContent.trim(),
+        inPanel: Boolean(focused.closest('.timer__console')) || focused === document.body,
+        under: box.top < panel.bottom && box.bottom > panel.top,
+        onScreen: box.bottom > 0 && box.top < innerHeight,
+    };
+}"""
+
+
+@pytest.mark.parametrize(
+    "viewport",
+    [{"width": 640, "height": 480}, {"width": 360, "height": 600}, {"width": 800, "height": 600}],
+    ids=["laptop-at-200-percent", "phone", "tablet"],
+)
+def test_it_keeps_each_focused_control_clear_of_the_running_timers_console(
+    live_server, open_page, viewport
+):
+    """While the timer runs its console sticks to the top of the screen (when the screen
+    leaves room below it): tabbing down the plan's form and back up, each control the focus
+    reaches is on screen and not under the console. 640 by 480 is a laptop's 1280 by 960
+    window at 200% zoom."""
+    page, console = _open(
+        open_page,
+        _url(live_server, **PLAN),
+        viewport=viewport,
+        device_scale_factor=2,
+        reduced_motion="reduce",  # the scroll to a control is done at once, not animated
+    )
+    _start(page)
+    page.clock.run_for(1_000)
+    page.get_by_role("button", name="Tones").focus()
+    seen = []
+    for key in ["Tab"] * 13 + ["Shift+Tab"] * 12:
+        page.keyboard.press(key)
+        seen.append(page.evaluate(FOCUS_AND_CONSOLE))
+    assert _shown(page)["state"] == "running"
+    outside = [where for where in seen if not where["inPanel"]]
+    assert [where["name"] for where in seen[:13]] == [
+        *("Spoken cues", "Single leg hip thrust", "preset", "tempo", "sets", "reps", "sides"),
+        *(
+            "side_rest",
+            "set_rest",
+            "lead_in",
+            "last_hold",
+            "Update the timer",
+            "Back to the defaults",
+        ),
+    ]
+    assert len(outside) == 25
+    assert [where for where in outside if where["under"] or not where["onScreen"]] == []
+    assert console.errors == []
