@@ -8,19 +8,22 @@ has its own point shape (circle, square, diamond) and the right side's line is
 dashed. All text is escaped.
 
 The chart is a picture (`role="img"`) named by its `<title>` and `<desc>`; the
-page should offer the same numbers as a table for anyone who needs the values.
+page should offer the same numbers as a table for anyone who needs the values
+(`table_rows` lays a chart's series side by side for it).
 """
 
 from __future__ import annotations
 
 import itertools
 import math
+from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from html import escape
 from operator import itemgetter
+from typing import TypeVar
 
 MAX_X_TICKS = 6
 MAX_Y_INTERVALS = 5
@@ -52,6 +55,29 @@ class Series:
 class Marker:
     day: date
     label: str  # e.g. "Level 4"
+
+
+T = TypeVar("T")
+
+
+def table_rows(
+    columns: Sequence[Sequence[tuple[date, T]]],
+) -> list[tuple[date, tuple[T | None, ...]]]:
+    """The points of a chart's series side by side, as its table shows them: a row per day,
+    newest first, with each series' value that day (None where it has none). A series with
+    two points on one day (two sessions) gives that day a row for each, in order."""
+    by_day = []
+    for points in columns:
+        values: dict[date, list[T]] = defaultdict(list)
+        for day, value in points:
+            values[day].append(value)
+        by_day.append(values)
+    rows = []
+    for day in sorted({day for values in by_day for day in values}, reverse=True):
+        that_day = [values.get(day, []) for values in by_day]
+        for index in range(max(map(len, that_day))):
+            rows.append((day, tuple(v[index] if index < len(v) else None for v in that_day)))
+    return rows
 
 
 def format_number(value: float) -> str:

@@ -196,6 +196,10 @@ def progress_data(
         "load_chart": _load_chart(series, markers, unit),
         "volume_chart": _volume_chart(series, markers, unit),
         "hold_chart": _hold_chart(series, markers),
+        # The charts' numbers as tables, under each chart as the balance table is.
+        "load_table": _chart_table(series, "max_load"),
+        "volume_table": _chart_table(series, "work"),
+        "hold_table": _chart_table(series, "hold"),
         "balance_chart": _balance_chart(balance_rows, markers, logged=session_count > 0),
         "balance_behind": balance_behind(balance_rows),
         "balance_rows": balance_rows,
@@ -370,6 +374,16 @@ def _side_series(
             points = tuple((day, convert(v)) for day, v in points)
             result.append(charts.Series(name, points, side))
     return result
+
+
+def _chart_table(series: dict, total: str) -> dict:
+    """A chart's points as its table shows them: the sides that have the total, and a row per
+    day with each side's value as kept (in kg for a load; charts.table_rows)."""
+    named = [(side, name) for side, name in _SERIES_NAMES if series.get((side, total))]
+    return {
+        "sides": [name for _, name in named],
+        "rows": charts.table_rows([series[side, total] for side, _ in named]),
+    }
 
 
 def _load_chart(series: dict, markers: list[charts.Marker], unit: str) -> str:

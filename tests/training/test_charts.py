@@ -15,6 +15,7 @@ from training.charts import (
     format_number,
     line_chart,
     nice_ticks,
+    table_rows,
 )
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -400,3 +401,16 @@ def test_the_values_stand_at_both_ends_so_a_chart_scrolled_to_its_newest_end_rea
     assert said == again
     assert right.get("aria-hidden") == "true"
     assert all(float(t.get("x")) > 596 for t in right.iter(SVG + "text"))
+
+
+def test_it_lays_a_charts_series_side_by_side_for_its_table_newest_day_first():
+    day = date(2026, 11, 2)
+    later = date(2026, 11, 5)
+    left = [(day, 20), (day, 25), (later, 30)]  # two sessions on the 2nd
+    right = [(day, 22)]
+    assert table_rows([left, right]) == [
+        (later, (30, None)),
+        (day, (20, 22)),
+        (day, (25, None)),
+    ]
+    assert table_rows([]) == []

@@ -292,6 +292,38 @@ def test_the_progress_page_draws_accessible_charts(user_client, user, bodyweight
     assert "chart-line--right" in html
 
 
+def _table_under(html: str, section: str) -> str:
+    """The text of the table folded under the chart of `section` ("load-title"), spaces
+    made one."""
+    part = html[html.index(f'aria-labelledby="{section}"') :]
+    part = part[: part.index("</section>")]
+    table = part[part.index("<details") : part.index("</details>")]
+    return " ".join(re.sub(r"<[^>]+>", " ", table).split())
+
+
+def test_it_gives_the_load_and_hold_charts_their_numbers_as_tables(user_client, user, loaded):
+    """As the balance chart has its table, for a screen reader's user and anyone who needs
+    the values: a row per session, newest first, each side's value in the log's unit."""
+    logged_session(
+        user, loaded, datetime.date(2026, 11, 2), [("left", 10, "20", 3), ("right", 10, "22.5", 0)]
+    )
+    logged_session(user, loaded, datetime.date(2026, 11, 5), [("left", 8, "25", 5)])
+    html = user_client.get(reverse("training:progress")).content.decode()
+    assert _table_under(html, "load-title") == (
+        "Heaviest load per session, as a table (2 rows) Date Left Right"
+        " 5 Nov 2026 25 kg — 2 Nov 2026 20 kg 22.5 kg"
+    )
+    # Seconds held in the session, as the chart draws them (each rep's hold, all reps).
+    assert _table_under(html, "hold-title") == (
+        "Hold time per session, as a table (2 rows) Date Left Right"
+        " 5 Nov 2026 40 s — 2 Nov 2026 30 s 0 s"
+    )
+    assert _table_under(html, "volume-title") == (
+        "Work per session, as a table (2 rows) Date Left Right 5 Nov 2026 200 — 2 Nov 2026 200 225"
+    )
+    assert html.count('<div class="table-wrap" data-scroll-area tabindex="0" role="region"') == 4
+
+
 def test_history_is_paginated(user_client, user, bodyweight):
     make_log(user, bodyweight, sessions=45, sets_per_side=1)
     first = user_client.get(reverse("training:history"))
