@@ -237,6 +237,14 @@ class Timer {
       joint: node.dataset.centre,
     }));
     this.mirror = root.querySelector("[data-mirror]");
+    // While the console sticks, the page keeps its height clear at the top (timer.css), so a
+    // control the focus moves to comes into view below it: measured, since text size moves it.
+    const panel = root.querySelector(".timer__console");
+    this.panelSize = new ResizeObserver(([entry]) => {
+      const height = Math.ceil(entry.borderBoxSize[0].blockSize);
+      document.documentElement.style.setProperty("--timer-console-height", `${height}px`);
+    });
+    if (panel) this.panelSize.observe(panel);
     this.tones = new Tones();
     this.keepScreenOn = new KeepScreenOn();
     this.lockScreen = new LockScreen({
@@ -659,6 +667,7 @@ class Timer {
 
   destroy() {
     this.stopLoop();
+    this.panelSize.disconnect();
     this.tones.close();
     this.keepScreenOn.release();
     window.speechSynthesis?.cancel();
