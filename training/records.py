@@ -22,6 +22,8 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from coaching.models import Variation
 from core.prepared import Prepared
@@ -35,7 +37,7 @@ from training.models import (
     TrainingSession,
 )
 from training.thinning import MAX_CHART_POINTS
-from training.units import format_load, from_kg
+from training.units import format_load, format_number, from_kg
 
 
 def session_balance(session: TrainingSession) -> review.Balance | None:
@@ -197,9 +199,9 @@ def progress_data(
         "volume_chart": _volume_chart(series, markers, unit),
         "hold_chart": _hold_chart(series, markers),
         # The charts' numbers as tables, under each chart as the balance table is.
-        "load_table": _chart_table(series, "max_load"),
-        "volume_table": _chart_table(series, "work"),
-        "hold_table": _chart_table(series, "hold"),
+        "load_table": _chart_table(series, "max_load", lambda kg: format_load(Decimal(kg), unit)),
+        "volume_table": _chart_table(series, "work", lambda work: format_number(Decimal(work))),
+        "hold_table": _chart_table(series, "hold", lambda seconds: f"{seconds} s"),
         "balance_chart": _balance_chart(balance_rows, markers, logged=session_count > 0),
         "balance_behind": balance_behind(balance_rows),
         "balance_rows": balance_rows,
@@ -376,13 +378,23 @@ def _side_series(
     return result
 
 
-def _chart_table(series: dict, total: str) -> dict:
-    """A chart's points as its table shows them: the sides that have the total, and a row per
-    day with each side's value as kept (in kg for a load; charts.table_rows)."""
+def _chart_table(series: dict, total: str, said: Callable[[Any], str]) -> dict:
+    """A chart's points as its table shows them: the sides that have the total, and its body,
+    a row per day with each side's value `said` in the log's unit (charts.table_rows). Made
+    here, not cell by cell in the template: a long log has hundreds of rows, which the
+    template engine took longer to draw than the rest of the page."""
     named = [(side, name) for side, name in _SERIES_NAMES if series.get((side, total))]
+    rows = charts.table_rows([series[side, total] for side, _ in named])
+    lines = []
+    for day, values in rows:
+        cells = "".join(
+            f"<td>{'—' if value is None else escape(said(value))}</td>" for value in values
+        )
+        lines.append(f'<tr><th scope="row">{day.day} {day:%b %Y}</th>{cells}</tr>')
     return {
         "sides": [name for _, name in named],
-        "rows": charts.table_rows([series[side, total] for side, _ in named]),
+        "count": len(rows),
+        "body": mark_safe("\n".join(lines)),  # every value escaped above
     }
 
 
