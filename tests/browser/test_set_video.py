@@ -90,6 +90,8 @@ def test_a_coach_pins_a_form_error_to_a_moment_and_the_athlete_jumps_to_it(
     athlete.wait_for_function("() => document.getElementById('clip').readyState >= 1")
     athlete.get_by_role("link", name="2.0 s").click()
     assert athlete.evaluate("document.getElementById('clip').currentTime") == 2.0
+    # The moment follows the player: once the seek has landed, it is typed over.
+    athlete.wait_for_function("() => document.querySelector('[name=at_seconds]').value === '2.00'")
     # The athlete's reply, from the keyboard, is said the same way.
     athlete.get_by_label("At (seconds)").fill("1.5")
     athlete.get_by_label("Your reply or question").fill("Like this?")
