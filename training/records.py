@@ -80,14 +80,15 @@ E1RM_MOST_REPS = 12
 
 def estimated_one_rep_max() -> Case:
     """A set's estimated one-rep max in kg, by Epley's formula: null for a set it does not
-    count (body weight alone, or more than E1RM_MOST_REPS reps). The one definition: the
-    record and the day it was set both read it."""
+    count (body weight alone, a hold alone, whose 0 reps would make the load itself a
+    single no rep showed, or more than E1RM_MOST_REPS reps). The one definition: the record
+    and the day it was set both read it."""
     epley = ExpressionWrapper(
         F("load_kg") * (1 + F("reps") / 30.0),
         output_field=DecimalField(max_digits=20, decimal_places=10),
     )
     return Case(
-        When(load_kg__gt=0, reps__lte=E1RM_MOST_REPS, then=epley),
+        When(load_kg__gt=0, reps__gt=0, reps__lte=E1RM_MOST_REPS, then=epley),
         default=None,
         output_field=DecimalField(max_digits=20, decimal_places=10),
     )

@@ -622,6 +622,17 @@ def test_it_reads_a_loaded_hold_alone_as_its_hold_on_the_records_page_never_as_z
     assert (left["rep_maxes"], right["rep_maxes"]) == ({}, {8: Decimal("10")})
 
 
+def test_a_loaded_hold_alone_estimates_no_one_rep_max(user_client, user, loaded):
+    """Epley's formula of 0 reps is the load itself: a 40 kg hold would read as a 40 kg
+    single, which no rep showed. Only sets of 1 to 12 reps estimate one."""
+    day = datetime.date(2026, 11, 1)
+    sets = [("left", 0, "40", 30, ""), ("left", 10, "15", 0, ""), ("right", 0, "40", 30, "")]
+    logged_session(user, loaded, day, sets)
+    [group] = user_client.get(reverse("training:records")).context["records"]
+    left, right = group["sides"]
+    assert (left["best_e1rm"], right["best_e1rm"]) == (Decimal(20), None)
+
+
 def test_the_work_chart_says_body_weight_sets_count_reps_alone(user_client, user, bodyweight):
     make_log(user, bodyweight, sessions=2)
     html = user_client.get(reverse("training:progress")).content.decode()
