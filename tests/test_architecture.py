@@ -65,6 +65,7 @@ PURE = {
     "videos.pose_estimation",
     "videos.clip_sight",
     "videos.form_analysis",
+    "videos.timeline",
 }
 # Besides the standard library: Pillow, for the figures' PNGs and the photo checks, PyAV
 # (FFmpeg) for the video checks, and the pose model (MediaPipe) with the arrays it takes

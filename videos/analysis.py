@@ -4,7 +4,6 @@ its stored reading, the measured tempo, and the coach's suggested form errors.""
 
 from __future__ import annotations
 
-import itertools
 import math
 import shutil
 import statistics
@@ -37,6 +36,7 @@ from videos.models import (
 )
 from videos.pose_data import ClipLandmarks
 from videos.services import Superseded, add_comment
+from videos.timeline import PHASES, Segment, Sight, rep_segments
 
 # The guide's form errors that a fault the camera flags is (videos/form_analysis.py codes);
 # a fault with none here is suggested as a comment in words, with no tag.
@@ -325,14 +325,6 @@ def answer_suggestion(clip: SetVideo, coach, key: str, answer: str) -> VideoComm
 
 # The analysis on the video page.
 
-PHASES = (
-    ("lifting", "Lifting"),
-    ("top_hold", "Top hold"),
-    ("lowering", "Lowering"),
-    ("pause", "Pause"),
-)
-# The timeline's width in the units of its drawing (an SVG stretched to the page's width).
-TIMELINE_WIDTH = 1000
 # How the table marks a phase off the prescribed tempo (form_analysis.tempo_miss's answer),
 # and how the summary under it says so.
 MISS_WORDS = {
@@ -347,14 +339,6 @@ MISS_SAID = {
     "lowering": {"longer": "took longer", "shorter": "was quicker"},
     "pause": {"longer": "was longer", "shorter": "was shorter"},
 }
-
-
-@dataclass(frozen=True)
-class Segment:
-    phase: str  # a PHASES name, or SIGHT_LABELS' "seen" or "unseen"
-    label: str
-    x: float
-    width: float
 
 
 @dataclass(frozen=True)
@@ -407,56 +391,6 @@ class RepRow:
         )
 
 
-# What the timeline says of a stretch of a rep with no phase timed: whether the pose model
-# found the person in its frames.
-SIGHT_LABELS = {True: ("seen", "Seen, no rep"), False: ("unseen", "Not seen")}
-
-
-def _sight(frames: list[list], start: float, end: float) -> list[tuple[float, float, bool]]:
-    """`start` to `end` cut where the camera's sight changes, each stretch with whether the
-    person was found in its frames (the skeleton's `frames`: a row of the time alone is a
-    frame with no one found); a moment goes with the frame read nearest it. With no frame
-    read, nobody was seen."""
-    found = [(row[0], len(row) > 1) for row in frames]
-    changes = [
-        ((time + following) / 2, now)
-        for (time, was), (following, now) in itertools.pairwise(found)
-        if was != now
-    ]
-    seen = bool(found and found[0][1])
-    for change, now in changes:
-        if change <= start:
-            seen = now
-    stretches, moment = [], start
-    for change, now in changes:
-        if start < change < end:
-            stretches.append((moment, change, seen))
-            moment, seen = change, now
-    stretches.append((moment, end, seen))
-    return stretches
-
-
-def _segments(rep: dict, duration: float, frames: list[list]) -> list[Segment]:
-    """The rep's phases in the order they are done, placed on the timeline; from the first
-    phase the camera did not time, the rest of the rep is said as the camera saw it: not
-    seen where the pose model found no one in the frames, seen with no rep elsewhere."""
-    scale = TIMELINE_WIDTH / duration if duration > 0 else 0
-    segments, moment = [], rep["start"]
-    for name, label in PHASES:
-        seconds = rep[name]
-        if name == "top_hold" and seconds is None:
-            seconds = rep.get("top_hold_at_least")  # seen held, until the clip ended
-        if seconds is None:
-            break
-        segments.append(Segment(name, label, moment * scale, seconds * scale))
-        moment += seconds
-    if rep["end"] - moment > 0.01:
-        for start, end, seen in _sight(frames, moment, rep["end"]):
-            phase, label = SIGHT_LABELS[seen]
-            segments.append(Segment(phase, label, start * scale, (end - start) * scale))
-    return segments
-
-
 def page_context(clip: SetVideo, is_coach: bool) -> dict:
     """What the video page shows of the clip's analysis: its reps as rows on a timeline, the
     tempo measured against the prescribed one, the flags, the rules' thresholds in words
@@ -475,12 +409,12 @@ def page_context(clip: SetVideo, is_coach: bool) -> dict:
     reps = result.get("reps", [])
     duration = clip.duration_seconds or max((rep["end"] for rep in reps), default=0)
     tempo = Tempo.parse(analysis.prescribed_tempo) if analysis.prescribed_tempo else None
-    frames = result.get("skeleton", {}).get("frames", [])
+    sight = Sight(result.get("skeleton", {}).get("frames", []))
     misses = [_misses(rep, tempo) for rep in reps]
     rows = [
         RepRow(
             **{key: rep[key] for key in RepRow.__dataclass_fields__ if key in rep},
-            segments=_segments(rep, duration, frames),
+            segments=rep_segments(rep, duration, sight),
             is_last=index == len(reps) - 1,
             misses={name: MISS_WORDS[name][missed] for name, missed in misses[index].items()},
         )
